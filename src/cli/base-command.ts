@@ -1,0 +1,44 @@
+/**
+ * Every `bots` command extends this. It owns the shared flags and the one place where errors
+ * become output: a BotsError prints as a located message (or JSON with --json) and exits 1;
+ * usage errors from flag parsing exit 2; anything else is a bug and shows its stack.
+ */
+import {Command, Flags, Errors} from '@oclif/core'
+import {BotsError, formatDiagnostic, isBotsError} from '../core/errors.js'
+
+export const EXIT_OK = 0
+export const EXIT_INVALID = 1
+export const EXIT_USAGE = 2
+
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true
+  static override baseFlags = {
+    debug: Flags.boolean({description: 'Show stack traces for errors.', helpGroup: 'GLOBAL', default: false}),
+  }
+
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
+    if (isBotsError(err)) {
+      if (this.jsonEnabled()) {
+        this.logJson({error: err.diagnostic})
+      } else {
+        this.logToStderr(formatDiagnostic(err.diagnostic))
+        if (this.argv.includes('--debug') && err.stack) this.logToStderr(err.stack)
+      }
+      this.exit(EXIT_INVALID)
+    }
+    // oclif's own exits (this.exit) and parse errors keep their codes; parse errors become 2.
+    if (err instanceof Errors.ExitError) throw err
+    if (err instanceof Errors.CLIError && (err.oclif?.exit === undefined || err.oclif.exit === 2)) {
+      this.logToStderr(`error: ${err.message.split('\n')[0]}\n  hint: see \`bots ${this.id?.replaceAll(':', ' ') ?? ''} --help\``)
+      this.exit(EXIT_USAGE)
+    }
+    return super.catch(err)
+  }
+}
+
+/** Throw a usage error (exit 2) from inside a command. */
+export function usageError(message: string): never {
+  throw new Errors.CLIError(message, {exit: EXIT_USAGE})
+}
+
+export {BotsError}

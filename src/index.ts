@@ -1,0 +1,10 @@
+/**
+ * The public API of `bots`: what strategy plugins and library users import. Plugins import
+ * from `bots` and nothing deeper.
+ */
+export {defineStrategy, isStrategyDefinition} from './strategy/definition.js'
+export type {StrategyDefinition, ParamsSchema, ParamProblem} from './strategy/definition.js'
+export type * from './strategy/context.js'
+export type {Bars} from './core/bars.js'
+export {BotsError} from './core/errors.js'
+export type {Diagnostic} from './core/errors.js'

@@ -1,0 +1,24 @@
+/**
+ * When a market trades. All times are epoch ms (UTC); time zones are handled inside each
+ * calendar. A session is [open, close): a bar whose open time t satisfies open <= t < close
+ * belongs to the session.
+ */
+export interface Session {
+  readonly open: number
+  readonly close: number
+}
+
+export interface MarketCalendar {
+  /** `24/7`, `NYSE`, or `custom`. */
+  readonly name: string
+  /** IANA time zone of the market's local dates. */
+  readonly timezone: string
+  /** True for markets that never close (24/7): runners skip open/close lifecycle hooks. */
+  readonly alwaysOpen: boolean
+  /** Sessions overlapping [from, to), ascending. A 24/7 market has one session per UTC day. */
+  sessions(from: number, to: number): Session[]
+  /** Whether `t` is inside a session. */
+  isOpen(t: number): boolean
+  /** The first session that has not closed by `t` (it may already be open), or undefined past the calendar's range. */
+  nextSession(t: number): Session | undefined
+}

@@ -21,4 +21,12 @@ export interface MarketCalendar {
   isOpen(t: number): boolean
   /** The first session that has not closed by `t` (it may already be open), or undefined past the calendar's range. */
   nextSession(t: number): Session | undefined
+  /**
+   * A number for the session containing `t`, or -1 when `t` is in no session. Consecutive
+   * sessions have consecutive numbers, so two times are in the same session exactly when their
+   * numbers are equal (24/7: the UTC day number since 1970-01-01).
+   */
+  sessionIndexOf(t: number): number
+  /** Local trading dates (`YYYY-MM-DD`, in `timezone`) of the sessions overlapping [from, to), ascending. */
+  tradingDays(from: number, to: number): string[]
 }

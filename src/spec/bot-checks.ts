@@ -1,0 +1,98 @@
+/**
+ * Checks on a bot spec that JSON Schema cannot express: name-or-path, dates that parse and are in
+ * order, data files that exist, time zones that exist, sleeptime against timeframe. Runs only on
+ * documents that passed the schema, so shapes can be trusted.
+ */
+import {existsSync, statSync} from 'node:fs'
+import path from 'node:path'
+import type {Diagnostic} from '../core/errors.js'
+import {DAY_MS, parseDuration} from '../core/duration.js'
+import {isValidTimeZone, parseDateText, wallClockKey} from '../core/dates.js'
+import {didYouMeanHint} from '../core/suggest.js'
+import type {Located} from './schema-validator.js'
+import {locate, pathToPointer, type PathSegment} from './locate.js'
+
+type Raw = Record<string, any>
+
+export function checkBot(raw: Raw, where: Located): Diagnostic[] {
+  const out: Diagnostic[] = []
+  const report = (severity: 'error' | 'warning', p: PathSegment[], code: string, message: string, hint?: string, at: 'key' | 'value' = 'value') => {
+    const pos = locate(where.doc, where.lineCounter, p, at)
+    out.push({severity, file: where.file, line: pos.line, column: pos.column, path: pathToPointer(p), code, message, hint})
+  }
+  const dir = path.dirname(where.file)
+
+  // strategy: exactly one of name and path; a path names a YAML strategy spec, never code.
+  const s = raw.strategy as Raw
+  if (s.name !== undefined && s.path !== undefined) report('error', ['strategy', 'path'], 'strategy.name_and_path', 'give either `name` or `path`, not both', 'a bot runs one strategy', 'key')
+  else if (s.name === undefined && s.path === undefined) report('error', ['strategy'], 'strategy.missing', 'missing `name` (a strategy plugin) or `path` (a strategy spec file)', 'e.g. `name: sma-cross`; see `bots strategies list`', 'key')
+  if (typeof s.path === 'string') {
+    if (!/\.ya?ml$/i.test(s.path)) report('error', ['strategy', 'path'], 'strategy.path_not_yaml', '`path` must name a strategy spec (.yaml or .yml)', 'code plugins are found by name in strategy folders, never loaded from a spec')
+    else if (!isFile(path.resolve(dir, s.path))) report('error', ['strategy', 'path'], 'file.missing', `strategy spec ${s.path} does not exist`, `paths are relative to ${path.basename(where.file)}`)
+  }
+
+  // Durations: the schema checked their form; here their values.
+  const timeframeMs = parseDuration(raw.timeframe)
+  if (raw.sleeptime !== undefined) {
+    const sleepMs = parseDuration(raw.sleeptime)
+    if (sleepMs < timeframeMs) report('warning', ['sleeptime'], 'sleeptime.shorter_than_timeframe', `sleeptime ${raw.sleeptime} is shorter than the ${raw.timeframe} timeframe; iterations between bars see no new bar`, `use sleeptime ${raw.timeframe} or longer`)
+    else if (sleepMs % timeframeMs !== 0) report('warning', ['sleeptime'], 'sleeptime.not_multiple', `sleeptime ${raw.sleeptime} is not a whole number of ${raw.timeframe} bars`, 'iterations will not line up with bar closes')
+  }
+  if (timeframeMs > DAY_MS) report('warning', ['timeframe'], 'timeframe.longer_than_day', `timeframe ${raw.timeframe} is longer than a day; it runs on the Daily runner, one iteration per bar`)
+
+  // Backtest window.
+  const bt = raw.backtest as Raw | undefined
+  const start = checkDate(bt?.start, ['backtest', 'start'], report)
+  const end = checkDate(bt?.end, ['backtest', 'end'], report)
+  if (start !== undefined && end !== undefined && start >= end) report('error', ['backtest', 'end'], 'backtest.window', `end ${bt!.end} is not after start ${bt!.start}`, 'swap them, or widen the window')
+  checkDate(raw.live?.feed?.start, ['live', 'feed', 'start'], report)
+
+  // Market and data time zones.
+  if (typeof raw.market === 'object') {
+    checkTimeZone(raw.market.timezone, ['market', 'timezone'], report)
+    const [o, c] = [raw.market.open, raw.market.close]
+    if (typeof o === 'string' && typeof c === 'string' && o >= c) report('error', ['market', 'close'], 'market.hours', `close ${c} is not after open ${o}`, 'sessions that cross midnight are not supported; use 24/7')
+  }
+  if (raw.data?.timezone !== undefined) checkTimeZone(raw.data.timezone, ['data', 'timezone'], report)
+
+  // Data files.
+  const data = raw.data as Raw | undefined
+  if (data?.source === 'file') {
+    if (data.path === undefined && data.files === undefined) report('error', ['data'], 'data.file_missing', 'a file data source needs `path` (one symbol) or `files` (one per symbol)', 'e.g. `path: data/orcl.csv`', 'key')
+    if (data.path !== undefined && data.files !== undefined) report('error', ['data', 'files'], 'data.path_and_files', 'give either `path` or `files`, not both', undefined, 'key')
+    if (data.path !== undefined && raw.symbols.length > 1) report('error', ['data', 'path'], 'data.path_many_symbols', `\`path\` holds one symbol's bars, but the bot trades ${raw.symbols.length} symbols`, 'use `files:` with one file per symbol', 'key')
+    if (typeof data.path === 'string' && !isFile(path.resolve(dir, data.path))) report('error', ['data', 'path'], 'file.missing', `data file ${data.path} does not exist`, `paths are relative to ${path.basename(where.file)}`)
+    for (const [symbol, file] of Object.entries((data.files ?? {}) as Record<string, string>)) {
+      if (!raw.symbols.includes(symbol)) report('error', ['data', 'files', symbol], 'data.unknown_symbol', `\`${symbol}\` is not one of the bot's symbols`, didYouMeanHint(symbol, raw.symbols), 'key')
+      else if (!isFile(path.resolve(dir, file))) report('error', ['data', 'files', symbol], 'file.missing', `data file ${file} does not exist`, `paths are relative to ${path.basename(where.file)}`)
+    }
+    if (data.files !== undefined) {
+      for (const symbol of raw.symbols as string[]) if (!(symbol in data.files)) report('error', ['data', 'files'], 'data.symbol_without_file', `no file for symbol \`${symbol}\``, `add \`${symbol}: path/to/file.csv\``, 'key')
+    }
+  } else if (data !== undefined) {
+    for (const key of ['path', 'files', 'format', 'columns', 'time_label'] as const) {
+      if (data[key] !== undefined) report('error', ['data', key], 'data.file_key_on_store', `\`${key}\` needs \`source: file\``, 'add `source: file`, or remove this key to read bars from the store', 'key')
+    }
+  }
+  return out
+}
+
+function checkDate(value: unknown, p: PathSegment[], report: (s: 'error', p: PathSegment[], code: string, m: string, h?: string) => void): number | undefined {
+  if (value === undefined) return undefined
+  const parsed = typeof value === 'string' ? parseDateText(value) : undefined
+  if (!parsed) {
+    report('error', p, 'date.invalid', `\`${String(value)}\` is not a valid date`, 'write YYYY-MM-DD or an ISO 8601 date-time such as 2006-01-02T09:30:00')
+    return undefined
+  }
+  return wallClockKey(parsed)
+}
+
+function checkTimeZone(tz: unknown, p: PathSegment[], report: (s: 'error', p: PathSegment[], code: string, m: string, h?: string) => void): void {
+  if (typeof tz === 'string' && !isValidTimeZone(tz)) {
+    report('error', p, 'timezone.unknown', `unknown time zone \`${tz}\``, didYouMeanHint(tz, Intl.supportedValuesOf('timeZone')) ?? 'use an IANA name such as America/New_York or UTC')
+  }
+}
+
+function isFile(p: string): boolean {
+  return existsSync(p) && statSync(p).isFile()
+}

@@ -1,0 +1,40 @@
+/**
+ * Turns the paths given to `bots validate` into spec files: files as given, folders searched
+ * recursively for *.yaml / *.yml (skipping hidden folders and node_modules), globs expanded.
+ * A path that matches nothing is a usage error the caller reports.
+ */
+import {existsSync, statSync} from 'node:fs'
+import path from 'node:path'
+import {glob, isDynamicPattern} from 'tinyglobby'
+import {CONFIG_FILE} from '../core/config.js'
+
+export interface Collected {
+  files: string[]
+  /** Arguments that matched no file. */
+  missing: string[]
+}
+
+const IGNORE = ['**/node_modules/**', '**/.*/**']
+
+export async function collectSpecFiles(inputs: string[], cwd = process.cwd()): Promise<Collected> {
+  const files: string[] = []
+  const missing: string[] = []
+  for (const input of inputs.length > 0 ? inputs : ['.']) {
+    const absolute = path.resolve(cwd, input)
+    if (existsSync(absolute)) {
+      if (statSync(absolute).isDirectory()) {
+        const found = await glob('**/*.{yaml,yml}', {cwd: absolute, ignore: IGNORE, absolute: false})
+        files.push(...found.filter((f) => path.basename(f) !== CONFIG_FILE).sort().map((f) => path.join(input, f)))
+      } else {
+        files.push(input)
+      }
+    } else if (isDynamicPattern(input)) {
+      const found = await glob(input, {cwd, ignore: IGNORE})
+      if (found.length === 0) missing.push(input)
+      files.push(...found.sort())
+    } else {
+      missing.push(input)
+    }
+  }
+  return {files: [...new Set(files)], missing}
+}

@@ -1,0 +1,104 @@
+/**
+ * The whole check of one spec file, as `bots validate` and every command that reads a spec run
+ * it: YAML → schema (bot or strategy, by `kind`) → semantic checks → the named strategy exists
+ * and its params pass its own schema and rules. Never throws for bad input.
+ */
+import path from 'node:path'
+import type {Diagnostic} from '../core/errors.js'
+import {BotsError} from '../core/errors.js'
+import type {Discovery} from '../strategy/discover.js'
+import {checkBot} from './bot-checks.js'
+import {toBotSpec, type BotSpec} from './bot-spec.js'
+import {loadYamlFile, type LoadedYaml} from './load-yaml.js'
+import {locate, pathToPointer} from './locate.js'
+import {ajvErrorsToDiagnostics, validateAgainstSchema, type Located} from './schema-validator.js'
+
+export type SpecKind = 'bot' | 'strategy'
+
+export interface SpecReport {
+  file: string
+  kind?: SpecKind
+  valid: boolean
+  diagnostics: Diagnostic[]
+  /** The typed spec, when a bot spec is valid. */
+  spec?: BotSpec
+}
+
+export interface ValidateOptions {
+  discovery: Discovery
+}
+
+export async function validateSpecFile(file: string, opts: ValidateOptions): Promise<SpecReport> {
+  const absolute = path.resolve(file)
+  const loaded = await loadYamlFile(absolute)
+  if (!loaded.ok) return report(file, undefined, loaded.diagnostics.map((d) => ({...d, file})))
+  return validateLoaded({...loaded.yaml, file}, absolute, opts)
+}
+
+export function validateLoaded(yaml: LoadedYaml, absolute: string, opts: ValidateOptions): SpecReport {
+  const where: Located = {file: yaml.file, doc: yaml.doc, lineCounter: yaml.lineCounter}
+  const kind: SpecKind = yaml.value.kind === 'strategy' ? 'strategy' : 'bot'
+  const schemaProblems = validateAgainstSchema(kind, yaml.value, where)
+  if (schemaProblems.length > 0) return report(yaml.file, kind, schemaProblems)
+  if (kind === 'strategy') return report(yaml.file, kind, [])
+
+  const diagnostics = checkBot(yaml.value, where)
+  diagnostics.push(...checkStrategy(yaml.value, where, opts.discovery))
+  const result = report(yaml.file, kind, diagnostics)
+  if (result.valid) result.spec = withValidatedParams(toBotSpec(yaml.value, absolute), opts.discovery)
+  return result
+}
+
+/** Validate a file and return its typed spec, or throw a BotsError carrying every problem. */
+export async function loadBotSpec(file: string, opts: ValidateOptions): Promise<{spec: BotSpec; warnings: Diagnostic[]}> {
+  const r = await validateSpecFile(file, opts)
+  if (r.kind === 'strategy') throw new BotsError('this is a strategy spec; commands that run a bot need a bot spec', {file, code: 'spec.kind', hint: 'name this strategy from a bot spec with `strategy: {path: …}`'})
+  if (!r.valid || !r.spec) throw new SpecInvalidError(r)
+  return {spec: r.spec, warnings: r.diagnostics.filter((d) => d.severity === 'warning')}
+}
+
+/** A spec with errors: the first one is the headline, all of them are kept for rendering. */
+export class SpecInvalidError extends BotsError {
+  constructor(readonly report: SpecReport) {
+    const errors = report.diagnostics.filter((d) => d.severity === 'error')
+    super(errors.length > 1 ? `${errors[0].message} (and ${errors.length - 1} more problems)` : errors[0].message, errors[0])
+  }
+}
+
+function checkStrategy(raw: Record<string, any>, where: Located, discovery: Discovery): Diagnostic[] {
+  const name = raw.strategy?.name
+  if (typeof name !== 'string') return []
+  const {registry, problems} = discovery
+  if (!registry.has(name)) {
+    const pos = locate(where.doc, where.lineCounter, ['strategy', 'name'])
+    const failed = problems.find((p) => p.kind === 'load' && path.parse(p.file).name === name)
+    return [{
+      severity: 'error', file: where.file, line: pos.line, column: pos.column, path: '/strategy/name', code: 'strategy.unknown',
+      message: failed ? `strategy "${name}" failed to load from ${failed.file}: ${failed.message}` : `unknown strategy "${name}"`,
+      hint: failed ? 'fix the plugin file; `bots strategies list` shows every load failure' : registry.unknownHint(name),
+    }]
+  }
+  const params = (raw.strategy.params ?? {}) as Record<string, unknown>
+  const {problems: paramProblems} = registry.validateParams(name, params)
+  const out: Diagnostic[] = []
+  const fromAjv = paramProblems.filter((p) => p.ajv).map((p) => p.ajv!)
+  if (fromAjv.length > 0) {
+    out.push(...ajvErrorsToDiagnostics(fromAjv, where, ['strategy', 'params'], params).map((d) => ({...d, hint: d.hint ?? `see \`bots strategies show ${name}\``})))
+  }
+  for (const p of paramProblems.filter((q) => !q.ajv)) {
+    const at = p.param ? ['strategy', 'params', p.param] : ['strategy', 'params']
+    const pos = locate(where.doc, where.lineCounter, at)
+    out.push({severity: 'error', file: where.file, line: pos.line, column: pos.column, path: pathToPointer(at), code: 'strategy.params', message: p.message, hint: p.hint})
+  }
+  return out
+}
+
+function withValidatedParams(spec: BotSpec, discovery: Discovery): BotSpec {
+  if (spec.strategy.name === undefined) return spec
+  const {params} = discovery.registry.validateParams(spec.strategy.name, spec.strategy.params)
+  return {...spec, strategy: {...spec.strategy, params}}
+}
+
+function report(file: string, kind: SpecKind | undefined, diagnostics: Diagnostic[]): SpecReport {
+  return {file, kind, valid: !diagnostics.some((d) => d.severity === 'error'), diagnostics}
+}

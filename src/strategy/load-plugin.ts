@@ -1,0 +1,30 @@
+/**
+ * Loads one strategy plugin file. `.ts` files are transpiled at run time by jiti (no build step
+ * for users); `import ... from 'bots'` inside a plugin resolves to this package's public API.
+ * Only files from configured strategy folders are ever passed here.
+ */
+import {existsSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+import {createJiti, type Jiti} from 'jiti'
+import {isStrategyDefinition, type StrategyDefinition} from './definition.js'
+
+// From dist/strategy/*.js the public API is dist/index.js; under tsx (tests) it is src/index.ts.
+const PUBLIC_API = (() => {
+  const js = fileURLToPath(new URL('../index.js', import.meta.url))
+  return existsSync(js) ? js : fileURLToPath(new URL('../index.ts', import.meta.url))
+})()
+
+let jiti: Jiti | undefined
+function loader(): Jiti {
+  jiti ??= createJiti(import.meta.url, {alias: {bots: PUBLIC_API}, fsCache: true, moduleCache: true, interopDefault: true})
+  return jiti
+}
+
+export async function loadPluginFile(file: string): Promise<StrategyDefinition> {
+  const mod = (await loader().import(file)) as {default?: unknown}
+  const candidate = mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod
+  if (!isStrategyDefinition(candidate)) {
+    throw new Error('does not default-export a strategy definition (an object with name, description, params and create)')
+  }
+  return candidate
+}

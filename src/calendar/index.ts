@@ -5,12 +5,21 @@
 import type {MarketSpec} from '../spec/bot-spec.js'
 import {AlwaysOpenCalendar} from './always-open.js'
 import type {MarketCalendar} from './calendar.js'
+import {createCustomCalendar} from './custom-market.js'
+import {createNyseCalendar} from './nyse.js'
 
 export type {MarketCalendar, Session} from './calendar.js'
+export {localDateOf, localToUtc, utcToLocalParts} from './timezone.js'
 
 const alwaysOpen = new AlwaysOpenCalendar()
+let nyse: MarketCalendar | undefined
 
+/**
+ * The calendar of a spec's `market`. Calendars are immutable: the 24/7 and NYSE ones are shared
+ * singletons, so asking again is free. Throws a BotsError for an invalid custom market.
+ */
 export function createCalendar(market: MarketSpec): MarketCalendar {
   if (market === '24/7') return alwaysOpen
-  throw new Error(`market ${JSON.stringify(market)} is not supported yet`)
+  if (market === 'NYSE') return (nyse ??= createNyseCalendar())
+  return createCustomCalendar(market)
 }

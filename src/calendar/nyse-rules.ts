@@ -26,10 +26,19 @@ const EARLY_CLOSE = 13 * 60
 /** Before 1993 the NYSE's early close was 14:00. */
 const EARLY_CLOSE_BEFORE_1993 = 14 * 60
 
-const days = (dates: string[]): number[] => dates.map((d) => parseIsoDate(d)!)
+/** Dated one-offs grouped by year. */
+function byYear(dates: string[]): Map<number, number[]> {
+  const out = new Map<number, number[]>()
+  for (const date of dates) {
+    const d = parseIsoDate(date)!
+    const year = civilFromDayNumber(d).year
+    out.set(year, [...(out.get(year) ?? []), d])
+  }
+  return out
+}
 
 /** Unscheduled full-day closures since 1990. */
-const SPECIAL_CLOSURES = days([
+const SPECIAL_CLOSURES = byYear([
   '1994-04-27', // Richard Nixon, day of mourning
   '2001-09-11', // September 11 attacks, to 2001-09-14
   '2001-09-12',
@@ -44,7 +53,7 @@ const SPECIAL_CLOSURES = days([
 ])
 
 /** One-off 13:00 closes that no rule produces (not 2008-12-26 nor 2014-12-26: full days). */
-const SPECIAL_EARLY_CLOSES = days(['1997-12-26', '1999-12-31', '2003-12-26'])
+const SPECIAL_EARLY_CLOSES = byYear(['1997-12-26', '1999-12-31', '2003-12-26'])
 
 /** Saturday → Friday before, Sunday → Monday after. */
 function nearestWeekday(d: number): number {
@@ -68,7 +77,7 @@ export function nyseHolidays(year: number): number[] {
   out.push(nthWeekday(year, 9, MONDAY, 1)) // Labor Day
   out.push(nthWeekday(year, 11, THURSDAY, 4)) // Thanksgiving
   out.push(nearestWeekday(dayNumber(year, 12, 25))) // Christmas
-  for (const d of SPECIAL_CLOSURES) if (yearOf(d) === year) out.push(d)
+  for (const d of SPECIAL_CLOSURES.get(year) ?? []) out.push(d)
   return out
 }
 
@@ -91,10 +100,6 @@ export function nyseEarlyCloses(year: number): Map<number, number> {
   const christmasEve = dayNumber(year, 12, 24)
   if (weekdayOf(christmasEve) >= MONDAY && weekdayOf(christmasEve) <= THURSDAY) out.set(christmasEve, early)
 
-  for (const d of SPECIAL_EARLY_CLOSES) if (yearOf(d) === year) out.set(d, EARLY_CLOSE)
+  for (const d of SPECIAL_EARLY_CLOSES.get(year) ?? []) out.set(d, EARLY_CLOSE)
   return out
-}
-
-function yearOf(d: number): number {
-  return civilFromDayNumber(d).year
 }

@@ -17,17 +17,20 @@ export interface LocalSchedule {
 
 /** Walks every local day of [firstDay, lastDay] and keeps the trading ones. Integer work only. */
 export function buildSchedule(firstDay: number, lastDay: number, hoursOf: (day: number) => DayHours | undefined): LocalSchedule {
-  const days: number[] = []
-  const opens: number[] = []
-  const closes: number[] = []
+  const size = Math.max(0, lastDay - firstDay + 1)
+  const days = new Int32Array(size)
+  const openMinutes = new Int16Array(size)
+  const closeMinutes = new Int16Array(size)
+  let n = 0
   for (let d = firstDay; d <= lastDay; d++) {
     const h = hoursOf(d)
     if (!h) continue
-    days.push(d)
-    opens.push(h.open)
-    closes.push(h.close)
+    days[n] = d
+    openMinutes[n] = h.open
+    closeMinutes[n] = h.close
+    n++
   }
-  return {days: Int32Array.from(days), openMinutes: Int16Array.from(opens), closeMinutes: Int16Array.from(closes)}
+  return {days: days.slice(0, n), openMinutes: openMinutes.slice(0, n), closeMinutes: closeMinutes.slice(0, n)}
 }
 
 // Sessions get their UTC instants in blocks, on first use: a run touching 2 years of a calendar

@@ -15,7 +15,12 @@ export interface MarketCalendar {
   readonly timezone: string
   /** True for markets that never close (24/7): runners skip open/close lifecycle hooks. */
   readonly alwaysOpen: boolean
-  /** Sessions overlapping [from, to), ascending. A 24/7 market has one session per UTC day. */
+  /**
+   * Sessions overlapping [from, to), ascending. A 24/7 market has one session per UTC day.
+   * Each call returns a new array; the Session objects in it are frozen and shared. Exchange and
+   * custom calendars cover fixed years (NYSE 1990–2099, custom 1970–2099) and throw a BotsError
+   * (`calendar.range`) for a range reaching outside them rather than return too few sessions.
+   */
   sessions(from: number, to: number): Session[]
   /** Whether `t` is inside a session. */
   isOpen(t: number): boolean

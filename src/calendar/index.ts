@@ -9,7 +9,7 @@ import {createCustomCalendar} from './custom-market.js'
 import {createNyseCalendar} from './nyse.js'
 
 export type {MarketCalendar, Session} from './calendar.js'
-export {localDateOf, localToUtc, utcToLocalParts} from './timezone.js'
+export {localDateOf, localToUtc, utcOffset, utcToLocalParts, type LocalParts} from './timezone.js'
 
 const alwaysOpen = new AlwaysOpenCalendar()
 let nyse: MarketCalendar | undefined

@@ -1,0 +1,132 @@
+import {BotsError} from '../core/errors.js'
+import type {Clock} from '../core/clock.js'
+import type {BrokerListener} from '../broker/broker-port.js'
+import type {Fill, Order, StrategyContext, StrategyHooks} from '../strategy/context.js'
+import {formatUtc} from './format-time.js'
+
+export type LifecycleHook =
+  | 'initialize'
+  | 'beforeMarketOpens'
+  | 'beforeStartingTrading'
+  | 'onTradingIteration'
+  | 'beforeMarketCloses'
+  | 'afterMarketCloses'
+  | 'onAbruptClosing'
+  | 'onStop'
+
+/** Order events settled at one point in time before we call it a runaway strategy. */
+const MAX_EVENTS_PER_SETTLE = 100_000
+
+interface OrderEvent {
+  order: Order
+  fill: Fill | undefined
+}
+
+/**
+ * Calls strategy hooks for any runner. Every call is guarded: a hook that throws runs
+ * `onBotCrash` once and stops the run with a BotsError naming the strategy, the hook, the clock
+ * and the current bar. Broker events (fills, cancels) are queued and delivered by `settle()` after
+ * the hook or bar that caused them, never re-entrantly inside another hook.
+ */
+export class HookInvoker implements BrokerListener {
+  private readonly events: OrderEvent[] = []
+  private readonly iteration: ((ctx: StrategyContext) => void) | undefined
+  private settling = false
+  private crashed = false
+
+  constructor(
+    private readonly hooks: StrategyHooks,
+    private readonly ctx: StrategyContext,
+    private readonly strategy: string,
+    private readonly clock: Clock,
+    /** Open time of the bar the strategy currently sees (NaN before the first). */
+    private readonly barTime: () => number,
+    /** Runs after every hook, before events are delivered (the broker's close fills). */
+    private readonly afterHook: () => void,
+  ) {
+    this.iteration = hooks.onTradingIteration
+  }
+
+  call(name: LifecycleHook): void {
+    const fn = this.hooks[name]
+    if (fn === undefined) return
+    try {
+      fn.call(this.hooks, this.ctx)
+    } catch (error) {
+      this.crash(name, error)
+    }
+    this.settle()
+  }
+
+  /** `onTradingIteration`, kept apart from `call` as the one hook that runs every bar. */
+  iterate(): void {
+    const fn = this.iteration
+    if (fn !== undefined) {
+      try {
+        fn.call(this.hooks, this.ctx)
+      } catch (error) {
+        this.crash('onTradingIteration', error)
+      }
+    }
+    this.settle()
+  }
+
+  get hasEvents(): boolean {
+    return this.events.length > 0
+  }
+
+  filled(order: Order, fill: Fill): void {
+    this.events.push({order, fill})
+  }
+
+  canceled(order: Order): void {
+    this.events.push({order, fill: undefined})
+  }
+
+  /** Delivers queued order events (and whatever those callbacks cause) until none are left. */
+  settle(): void {
+    if (this.settling) return
+    this.settling = true
+    try {
+      this.afterHook()
+      const events = this.events
+      for (let head = 0; head < events.length; head++) {
+        if (head === MAX_EVENTS_PER_SETTLE) {
+          this.crash('onFilledOrder', new Error(`more than ${MAX_EVENTS_PER_SETTLE} order events at one moment; does a callback place or cancel an order every time it runs?`))
+        }
+        const {order, fill} = events[head]
+        const name = fill ? 'onFilledOrder' : 'onCanceledOrder'
+        try {
+          if (fill) this.hooks.onFilledOrder?.(this.ctx, order, fill)
+          else this.hooks.onCanceledOrder?.(this.ctx, order)
+        } catch (error) {
+          this.crash(name, error)
+        }
+        this.afterHook()
+      }
+      events.length = 0
+    } finally {
+      this.settling = false
+    }
+  }
+
+  private crash(hook: string, error: unknown): never {
+    if (this.crashed) throw error
+    this.crashed = true
+    this.events.length = 0
+    try {
+      this.hooks.onBotCrash?.(this.ctx, error)
+    } catch {
+      // The crash being reported matters more than a failure while handling it.
+    }
+    const message = error instanceof Error ? error.message : String(error)
+    const bar = this.barTime()
+    const where = `at ${formatUtc(this.clock.now())}${bar === bar ? ` (current bar opened ${formatUtc(bar)})` : ' (before the first bar)'}`
+    const crash = new BotsError(`strategy "${this.strategy}" crashed in ${hook} ${where}: ${message}`, {
+      code: 'strategy.crash',
+      hint: 'fix the strategy; the run stopped at the first error (onBotCrash was called)',
+    })
+    ;(crash as Error & {cause?: unknown}).cause = error
+    throw crash
+  }
+}

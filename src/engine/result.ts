@@ -1,0 +1,55 @@
+import type {Trade} from '../broker/trade-ledger.js'
+import type {Fill, Order} from '../strategy/context.js'
+
+export type {Trade} from '../broker/trade-ledger.js'
+
+export interface OpenPosition {
+  symbol: string
+  /** Signed: positive long, negative short. */
+  quantity: number
+  averagePrice: number
+  /** The last close seen, at which the position is valued. */
+  lastPrice: number
+  unrealizedPnl: number
+}
+
+export interface LogEntry {
+  time: number
+  level: 'info' | 'warn' | 'error'
+  message: string
+}
+
+export interface BacktestResult {
+  strategy: string
+  runner: 'daily' | 'backtest'
+  symbols: string[]
+  /** Open time of the first bar (NaN without bars). */
+  start: number
+  /** Close time of the last bar (NaN without bars). */
+  end: number
+  initialCash: number
+  finalCash: number
+  /** Cash plus open positions marked at their last close. */
+  finalValue: number
+  fills: Fill[]
+  /** Closed round trips; a position still open at the end is in `positions`, not here. */
+  trades: Trade[]
+  /** Every order with its final status (`open` if still working at the end; rejections carry `reason`). */
+  orders: Order[]
+  positions: OpenPosition[]
+  /** One point per bar of the run's time index: `time` is the bar's open time, `value` the account value after it closed. */
+  equity: {time: Float64Array; value: Float64Array}
+  counts: {bars: number; iterations: number; orders: number; fills: number; canceled: number; rejected: number; trades: number}
+  /** What the strategy logged (the first 1,000 entries; `logsDropped` counts the rest). */
+  logs: LogEntry[]
+  logsDropped: number
+}
+
+/** A plain-JSON form of a result (typed arrays as arrays), stable for a given result. */
+export function resultToJson(result: BacktestResult): Record<string, unknown> {
+  return {
+    ...result,
+    orders: result.orders.map((o) => ('toJSON' in o && typeof o.toJSON === 'function' ? o.toJSON() : o)),
+    equity: {time: Array.from(result.equity.time), value: Array.from(result.equity.value)},
+  }
+}

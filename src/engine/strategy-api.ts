@@ -1,0 +1,143 @@
+import type {Clock} from '../core/clock.js'
+import {parseDuration} from '../core/duration.js'
+import {BotsError} from '../core/errors.js'
+import type {BrokerPort, PriceSource} from '../broker/broker-port.js'
+import type {BarHistory, Logger, Order, OrderRequest, StrategyContext} from '../strategy/context.js'
+
+type Field = 'open' | 'high' | 'low' | 'close' | 'volume' | 'time'
+
+/**
+ * The strategy's view of a run: the same class serves the Backtest, Daily and Live runners, so it
+ * only reads a clock, bars with a cursor and a broker port. Price reads are O(1) and allocate
+ * nothing; `symbol` defaults to the run's first symbol; an unknown symbol is a strategy bug and
+ * throws. Bars are on the run's shared time index: a symbol with no bar at some time reads NaN.
+ */
+export class StrategyApi implements StrategyContext {
+  readonly state: Record<string, unknown> = {}
+  /** What the strategy last asked for; the runner sanitises it (≤ 0 or NaN: as soon as possible). */
+  sleeptimeMs: number
+  private readonly index = new Map<string, number>()
+  private readonly first: string
+  private historyCache: BarHistory | undefined
+  private historyKey = -1
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly market: PriceSource,
+    private readonly broker: BrokerPort,
+    readonly log: Logger,
+    sleeptimeMs: number,
+  ) {
+    this.sleeptimeMs = sleeptimeMs
+    market.symbols.forEach((s, k) => this.index.set(s, k))
+    this.first = market.symbols[0]
+  }
+
+  get now(): number {
+    return this.clock.now()
+  }
+  get symbols(): readonly string[] {
+    return this.market.symbols
+  }
+
+  barCount(_symbol?: string): number {
+    if (_symbol !== undefined) this.k(_symbol)
+    return this.market.cursor + 1
+  }
+  open(symbol?: string, ago = 0): number {
+    return this.read('open', symbol, ago)
+  }
+  high(symbol?: string, ago = 0): number {
+    return this.read('high', symbol, ago)
+  }
+  low(symbol?: string, ago = 0): number {
+    return this.read('low', symbol, ago)
+  }
+  close(symbol?: string, ago = 0): number {
+    // Spelled out (not via `read`): the one accessor nearly every strategy calls every bar.
+    const m = this.market
+    const i = m.cursor - ago
+    if (!(i >= 0 && i <= m.cursor) || (i | 0) !== i) return NaN
+    return m.series[this.k(symbol)].close[i]
+  }
+  volume(symbol?: string, ago = 0): number {
+    return this.read('volume', symbol, ago)
+  }
+  time(symbol?: string, ago = 0): number {
+    return this.read('time', symbol, ago)
+  }
+
+  history(symbol?: string): BarHistory {
+    const k = this.k(symbol)
+    const n = this.market.cursor + 1
+    const key = n * this.market.symbols.length + k
+    if (this.historyCache !== undefined && this.historyKey === key) return this.historyCache
+    const b = this.market.series[k]
+    this.historyKey = key
+    return (this.historyCache = {
+      length: n,
+      time: b.time.subarray(0, n),
+      open: b.open.subarray(0, n),
+      high: b.high.subarray(0, n),
+      low: b.low.subarray(0, n),
+      close: b.close.subarray(0, n),
+      volume: b.volume.subarray(0, n),
+    })
+  }
+
+  position(symbol?: string): number {
+    return this.broker.position(this.k(symbol))
+  }
+  averagePrice(symbol?: string): number {
+    return this.broker.averagePrice(this.k(symbol))
+  }
+  get cash(): number {
+    return this.broker.cash
+  }
+  get portfolioValue(): number {
+    return this.broker.portfolioValue()
+  }
+  openOrders(symbol?: string): readonly Order[] {
+    return this.broker.openOrders(symbol === undefined ? -1 : this.k(symbol))
+  }
+
+  submitOrder(request: OrderRequest): Order {
+    return this.broker.submit(request, this.k(request.symbol))
+  }
+  buy(quantity: number, request?: Omit<OrderRequest, 'side' | 'quantity'>): Order {
+    return this.submitOrder({...request, side: 'buy', quantity})
+  }
+  sell(quantity: number, request?: Omit<OrderRequest, 'side' | 'quantity'>): Order {
+    return this.submitOrder({...request, side: 'sell', quantity})
+  }
+  closePosition(symbol?: string): Order | undefined {
+    const q = this.broker.position(this.k(symbol))
+    if (q === 0) return undefined
+    return this.submitOrder({symbol, side: q > 0 ? 'sell' : 'buy', quantity: Math.abs(q), tag: 'close'})
+  }
+  cancelOrder(orderId: number): boolean {
+    return this.broker.cancel(orderId)
+  }
+
+  setSleeptime(sleeptime: string | number): void {
+    if (typeof sleeptime === 'string') this.sleeptimeMs = parseDuration(sleeptime)
+    else if (typeof sleeptime === 'number') this.sleeptimeMs = Number.isNaN(sleeptime) ? 0 : sleeptime
+    else throw new BotsError(`setSleeptime takes a duration string or milliseconds, got ${typeof sleeptime}`, {code: 'strategy.sleeptime'})
+  }
+
+  private read(field: Field, symbol: string | undefined, ago: number): number {
+    const i = this.market.cursor - ago
+    // `ago` outside [0, cursor] (negative would peek at the future) or fractional reads NaN.
+    if (!(i >= 0 && i <= this.market.cursor) || (i | 0) !== i) return NaN
+    return this.market.series[this.k(symbol)][field][i]
+  }
+
+  private k(symbol: string | undefined): number {
+    if (symbol === undefined || symbol === this.first) return 0
+    const k = this.index.get(symbol)
+    if (k === undefined) {
+      throw new BotsError(`unknown symbol "${symbol}"`, {code: 'strategy.symbol', hint: `this run trades ${this.market.symbols.join(', ')}`})
+    }
+    return k
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * One file of an import, in two steps. `stageFile` (before the transaction, touching only temp
+ * tables): stage and check the file in DuckDB and apply the `--on-error` policy. `writeStaged`
+ * (inside the caller's transaction): upsert the good rows and log the import. Progress is polled
+ * from DuckDB while the file is read, which is most of the time.
+ */
+import path from 'node:path'
+import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
+import {BotsError} from '../core/errors.js'
+import {hashFile} from './file-hash.js'
+import type {FilePlan} from './import.js'
+import type {FileImportResult, ImportOptions, OnError} from './import-types.js'
+import {collectRejections, type Rejection, type RejectionReport} from './rejections.js'
+import {clearCsvRejects, sourceSql} from './source.js'
+import {createStage, markOrderProblems, stageTable} from './stage.js'
+import {timeSql, type TimeParseOptions} from './time-expr.js'
+import type {Timeframe} from './timeframe.js'
+import {upsertBars} from './upsert.js'
+
+export interface ImportContext {
+  symbol: string
+  tf: Timeframe
+  timezone: string
+  onError: OnError
+  timeOpts: TimeParseOptions
+  optionsKey: string
+  maxReported: number
+  onProgress?: ImportOptions['onProgress']
+}
+
+export interface StagedFile {
+  plan: FilePlan
+  table: string
+  rejected: RejectionReport
+  hash: Promise<string>
+  report: Reporter
+}
+
+type Reporter = (phase: 'read' | 'check' | 'write' | 'done', rows: number, fraction?: number) => void
+
+export async function stageFile(
+  conn: DuckDBConnection,
+  plan: FilePlan,
+  index: number,
+  params: Record<string, DuckDBValue>,
+  ctx: ImportContext,
+): Promise<StagedFile> {
+  const started = performance.now()
+  const hash = hashFile(plan.file)
+  hash.catch(() => {}) // awaited when writing; an early failure must not become an unhandled rejection
+  const report: Reporter = (phase, rows, fraction) =>
+    ctx.onProgress?.({file: plan.file, phase, rows, fraction, elapsedMs: performance.now() - started})
+  const table = stageTable(index)
+  await clearCsvRejects(conn)
+  const time = timeSql(plan.roles, ctx.tf, ctx.timeOpts, ctx.timezone)
+  const staged = await withReadProgress(conn, plan.info.estimatedRows, report, () =>
+    createStage(conn, table, sourceSql(plan.format, plan.info, plan.roles), plan.roles, ctx.tf, time, params),
+  )
+  report('check', staged)
+  await markOrderProblems(conn, table)
+  const limit = ctx.onError === 'skip' ? 0 : ctx.maxReported
+  const rejected = await collectRejections(conn, table, plan.file, plan.format, ctx.tf, ctx.timezone, limit)
+  if (ctx.onError === 'fail' && rejected.total > 0) throw failure(plan.file, rejected.total, rejected.list[0])
+  return {plan, table, rejected, hash, report}
+}
+
+export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: ImportContext): Promise<FileImportResult> {
+  const {plan, rejected} = s
+  const good = `(SELECT ts, o, h, l, c, v FROM ${s.table} WHERE reason IS NULL)`
+  const span = (
+    await conn.runAndReadAll(
+      `SELECT count(*)::DOUBLE AS n, strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS last FROM ${good}`,
+    )
+  ).getRowObjectsJS()[0]
+  s.report('write', Number(span.n))
+  const counts = await upsertBars(conn, ctx.symbol, ctx.tf.text, good)
+  const dropped = rejected.total
+  await conn.run(
+    `INSERT INTO imports (symbol, timeframe, path, size, mtime_ms, sha256, options, timezone, rows_new, rows_replaced, rows_rejected)
+     VALUES ($symbol, $timeframe, $path, $size, $mtime, $sha, $options, $tz, $new, $replaced, $rejected)`,
+    {
+      symbol: ctx.symbol, timeframe: ctx.tf.text, path: plan.file, size: plan.size, mtime: plan.mtimeMs, sha: await s.hash,
+      options: ctx.optionsKey, tz: ctx.timezone, new: counts.new, replaced: counts.replaced, rejected: dropped,
+    },
+  )
+  s.report('done', counts.new + counts.replaced + dropped)
+  return {
+    file: plan.file,
+    format: plan.format,
+    rows: counts.new + counts.replaced + dropped,
+    new: counts.new,
+    replaced: counts.replaced,
+    rejected: ctx.onError === 'skip' ? 0 : dropped,
+    skipped: ctx.onError === 'skip' ? dropped : 0,
+    rejectedByRule: rejected.counts,
+    first: (span.first as string | null) ?? null,
+    last: (span.last as string | null) ?? null,
+    rejections: rejected.list,
+  }
+}
+
+function failure(file: string, total: number, first: Rejection): BotsError {
+  const at = first.line === undefined ? `row ${first.row}` : `line ${first.line}`
+  return new BotsError(
+    `${total} row${total === 1 ? '' : 's'} of ${path.basename(file)} break the data rules; nothing was imported (first, ${at}: ${first.rule}: ${first.message})`,
+    {
+      code: `data.${first.rule}`,
+      file,
+      line: first.line,
+      hint: 'fix the file, or import with --on-error reject (drop and list bad rows) or --on-error skip',
+    },
+  )
+}
+
+/** Poll DuckDB's progress while `work` runs; rows are estimated from the fraction of bytes read. */
+async function withReadProgress<T>(conn: DuckDBConnection, estimate: number, report: Reporter, work: () => Promise<T>): Promise<T> {
+  report('read', 0, 0)
+  const timer = setInterval(() => {
+    const p = conn.progress
+    if (p.percentage >= 0) report('read', Math.round((estimate * p.percentage) / 100), p.percentage / 100)
+  }, 100)
+  try {
+    return await work()
+  } finally {
+    clearInterval(timer)
+  }
+}

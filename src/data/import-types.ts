@@ -1,0 +1,74 @@
+/** Options and results of `importFiles`. */
+import type {ColumnMap} from './columns.js'
+import type {Rejection, RuleCounts} from './rejections.js'
+import type {FileFormat} from './source.js'
+import type {EpochUnit} from './time-expr.js'
+
+/** reject: drop bad rows, report them, import the rest. skip: drop them, only count. fail: import nothing. */
+export type OnError = 'reject' | 'skip' | 'fail'
+export const ON_ERROR_MODES: readonly OnError[] = ['reject', 'skip', 'fail']
+
+export interface ImportOptions {
+  symbol: string
+  /** `1M`, `1D`, ms…; default: the most common spacing of the first file's times. */
+  timeframe?: string | number
+  /** Zone in which naive times and bare dates are read. Default UTC. */
+  timezone?: string
+  /** Default from the extension: `.parquet`/`.pq` → parquet, else csv. */
+  format?: FileFormat
+  columns?: ColumnMap
+  /** strptime format for text times, e.g. `%m/%d/%Y %H:%M`. */
+  datetimeFormat?: string
+  epochUnit?: EpochUnit
+  /** `close`: the file's times mark each bar's end; they are moved back one timeframe. */
+  timeLabel?: 'open' | 'close'
+  onError?: OnError
+  /** How many rejections to list in the result (all are counted). Default 1000. */
+  maxReported?: number
+  onProgress?: (p: ImportProgress) => void
+}
+
+export interface ImportProgress {
+  file: string
+  phase: 'read' | 'check' | 'write' | 'done'
+  /** Rows read so far (estimated from bytes while reading). */
+  rows: number
+  /** 0..1 for the read phase, when DuckDB reports it. */
+  fraction?: number
+  elapsedMs: number
+}
+
+export interface FileImportResult {
+  file: string
+  format: FileFormat
+  /** Data rows in the file (read or rejected). */
+  rows: number
+  new: number
+  replaced: number
+  /** Rows dropped and reported (`reject`) or that made the import fail (`fail`). */
+  rejected: number
+  /** Rows dropped silently (`skip`). */
+  skipped: number
+  rejectedByRule: RuleCounts
+  /** First and last bar imported, ISO 8601 UTC; null when none. */
+  first: string | null
+  last: string | null
+  rejections: Rejection[]
+}
+
+export interface ImportResult {
+  store: string
+  symbol: string
+  timeframe: string
+  timeframeDetected: boolean
+  timezone: string
+  timeLabel: 'open' | 'close'
+  onError: OnError
+  rows: number
+  new: number
+  replaced: number
+  rejected: number
+  skipped: number
+  elapsedMs: number
+  files: FileImportResult[]
+}

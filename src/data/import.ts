@@ -1,0 +1,106 @@
+/**
+ * `importFiles`: CSV or Parquet files → checked bars in the store, for one symbol and timeframe.
+ * All files go in one transaction: an import that fails (or is killed) leaves the store as it was.
+ * Re-importing overlapping data replaces the stored bars (upsert). The work is SQL inside DuckDB.
+ */
+import path from 'node:path'
+import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
+import {BotsError} from '../core/errors.js'
+import {resolveColumns, type ColumnRoles} from './columns.js'
+import {detectTimeframe, SAMPLE_ROWS} from './detect-timeframe.js'
+import {stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
+import {stageTable} from './stage.js'
+import type {FileImportResult, ImportOptions, ImportResult} from './import-types.js'
+import {checkFile, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
+import {inTransaction, type Store} from './store.js'
+import {timeSql} from './time-expr.js'
+import {toTimeframe, type Timeframe} from './timeframe.js'
+import {checkTimezone} from './timezone.js'
+
+export * from './import-types.js'
+
+export interface FilePlan {
+  file: string
+  format: FileFormat
+  info: SourceInfo
+  roles: ColumnRoles
+  size: number
+  mtimeMs: number
+}
+
+export async function importFiles(store: Store, files: string[], opts: ImportOptions): Promise<ImportResult> {
+  const started = performance.now()
+  if (store.readOnly) throw new Error('bug: importFiles needs a store opened read-write')
+  if (files.length === 0) throw new BotsError('no files to import', {code: 'data.no-files'})
+  const symbol = checkSymbol(opts.symbol)
+  const onError = opts.onError ?? 'reject'
+  const timeLabel = opts.timeLabel ?? 'open'
+  const conn = await store.connect()
+  try {
+    const timezone = await checkTimezone(conn, opts.timezone ?? 'UTC')
+    // Session zone = import zone: DuckDB then reads naive times as local wall-clock time.
+    // The name was checked against DuckDB's own list, so it holds no quote.
+    await conn.run(`SET TimeZone = '${timezone}'`)
+    const plans: FilePlan[] = []
+    for (const f of files) plans.push(await planFile(conn, path.resolve(f), opts))
+    const params = (p: FilePlan): Record<string, DuckDBValue> =>
+      opts.datetimeFormat === undefined ? {file: p.file} : {file: p.file, fmt: opts.datetimeFormat}
+    const timeOpts = {format: opts.datetimeFormat, epochUnit: opts.epochUnit, timeLabel}
+    let tf: Timeframe
+    if (opts.timeframe !== undefined) tf = toTimeframe(opts.timeframe)
+    else {
+      const p = plans[0]
+      const time = timeSql(p.roles, toTimeframe('1M'), {...timeOpts, timeLabel: 'open'}, timezone)
+      tf = await detectTimeframe(conn, sourceSql(p.format, p.info, p.roles, SAMPLE_ROWS), time, params(p), p.file)
+    }
+    const ctx: ImportContext = {
+      symbol, tf, timezone, onError, timeOpts,
+      optionsKey: optionsKey(opts, tf.text, timezone),
+      maxReported: opts.maxReported ?? 1000,
+      onProgress: opts.onProgress,
+    }
+    // Stage and check every file first (temp tables only), then write them all in one transaction.
+    const staged: StagedFile[] = []
+    for (const [i, plan] of plans.entries()) staged.push(await stageFile(conn, plan, i, params(plan), ctx))
+    const results = await inTransaction(conn, async () => {
+      const out: FileImportResult[] = []
+      for (const s of staged) out.push(await writeStaged(conn, s, ctx))
+      return out
+    })
+    const sum = (k: 'rows' | 'new' | 'replaced' | 'rejected' | 'skipped') => results.reduce((s, r) => s + r[k], 0)
+    return {
+      store: store.path, symbol, timeframe: tf.text, timeframeDetected: opts.timeframe === undefined, timezone, timeLabel, onError,
+      rows: sum('rows'), new: sum('new'), replaced: sum('replaced'), rejected: sum('rejected'), skipped: sum('skipped'),
+      elapsedMs: Math.round(performance.now() - started),
+      files: results,
+    }
+  } finally {
+    for (let i = 0; i < files.length; i++) await conn.run(`DROP TABLE IF EXISTS temp.${stageTable(i)}`).catch(() => {})
+    conn.closeSync()
+  }
+}
+
+async function planFile(conn: DuckDBConnection, file: string, opts: ImportOptions): Promise<FilePlan> {
+  const {size, mtimeMs} = checkFile(file)
+  const format = detectFormat(file, opts.format)
+  const info = await describeSource(conn, file, format, size)
+  return {file, format, info, roles: resolveColumns(info.columns, opts.columns, file), size, mtimeMs}
+}
+
+export function checkSymbol(symbol: string): string {
+  const s = symbol?.trim() ?? ''
+  if (s === '') throw new BotsError('the symbol is empty', {code: 'data.symbol', hint: 'pass --symbol, e.g. --symbol AAPL'})
+  return s
+}
+
+/** What, besides the file's bytes, decides the bars an import produces: a change means re-import. */
+export function optionsKey(opts: ImportOptions, timeframe: string, timezone: string): string {
+  return JSON.stringify({
+    timeframe, timezone,
+    format: opts.format ?? null,
+    columns: Object.fromEntries(Object.entries(opts.columns ?? {}).sort()),
+    datetimeFormat: opts.datetimeFormat ?? null,
+    epochUnit: opts.epochUnit ?? null,
+    timeLabel: opts.timeLabel ?? 'open',
+  })
+}

@@ -1,0 +1,146 @@
+/**
+ * Rows that break a rule, as a user reads them: file, line (CSV: the line in the file, the header
+ * being line 1) or row (Parquet: 1-based data row; CSV rows carry it too), the rule and what is
+ * wrong. Rows DuckDB could not read at all come from its rejects table; the rest from the stage.
+ */
+import type {DuckDBConnection} from '@duckdb/node-api'
+import {blankLines} from './csv-head.js'
+import {REJECTS_TABLE, type FileFormat} from './source.js'
+import {RULES, type Rule} from './stage.js'
+import type {Timeframe} from './timeframe.js'
+
+export interface Rejection {
+  file: string
+  /** CSV only: line number in the file (header = line 1). */
+  line?: number
+  /** 1-based data row (the first row after the header is row 1). */
+  row: number
+  rule: Rule
+  message: string
+}
+
+export type RuleCounts = Record<Rule, number>
+
+export interface RejectionReport {
+  counts: RuleCounts
+  total: number
+  /** The first `limit` rejections in file order. */
+  list: Rejection[]
+}
+
+interface Ctx {
+  file: string
+  format: FileFormat
+  tf: Timeframe
+  tz: string
+  /** Data rows (line - 1, ascending) that produced no stage row: rejected by DuckDB, or blank. */
+  csvRows: number[]
+}
+
+export async function collectRejections(
+  conn: DuckDBConnection,
+  table: string,
+  file: string,
+  format: FileFormat,
+  tf: Timeframe,
+  tz: string,
+  limit: number,
+): Promise<RejectionReport> {
+  const counts = Object.fromEntries(RULES.map((r) => [r, 0])) as RuleCounts
+  const csv = format === 'csv' ? await csvRejects(conn) : []
+  counts.unparsable += csv.length
+  const grouped = await conn.runAndReadAll(`SELECT reason, count(*)::DOUBLE AS n FROM ${table} WHERE reason IS NOT NULL GROUP BY reason`)
+  for (const r of grouped.getRowObjectsJS()) counts[r.reason as Rule] += Number(r.n)
+  const total = RULES.reduce((sum, r) => sum + counts[r], 0)
+  if (limit <= 0 || total === 0) return {counts, total, list: []}
+  const skipped = format === 'csv' ? [...csv.map((r) => r.row), ...blankLines(file).map((l) => l - 1)] : []
+  const ctx: Ctx = {file, format, tf, tz, csvRows: [...new Set(skipped)].sort((a, b) => a - b)}
+
+  const rows = await conn.runAndReadAll(
+    `SELECT (s.rowid + 1)::DOUBLE AS row, s.reason, s.t_raw, epoch_ms(s.ts)::DOUBLE AS ms, s.o, s.h, s.l, s.c, s.v,
+       (s.other_row + 1)::DOUBLE AS other_row, epoch_ms(p.ts)::DOUBLE AS other_ms
+     FROM ${table} AS s LEFT JOIN ${table} AS p ON p.rowid = s.other_row
+     WHERE s.reason IS NOT NULL ORDER BY s.rowid LIMIT $limit`,
+    {limit},
+  )
+  const list: Rejection[] = csv.map((r) => ({...where(ctx, r.row), rule: 'unparsable' as Rule, message: r.message}))
+  for (const r of rows.getRowObjectsJS()) {
+    const row = toDataRow(ctx.csvRows, Number(r.row))
+    list.push({...where(ctx, row), rule: r.reason as Rule, message: describe(ctx, r)})
+  }
+  list.sort((a, b) => a.row - b.row)
+  return {counts, total, list: list.slice(0, limit)}
+}
+
+async function csvRejects(conn: DuckDBConnection): Promise<{row: number; message: string}[]> {
+  const exists = await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = '${REJECTS_TABLE}'`)
+  if (exists.getRowObjectsJS()[0].n === 0) return []
+  const rows = await conn.runAndReadAll(
+    `SELECT line::DOUBLE AS line, first(error_type ORDER BY column_idx) AS kind, first(column_name ORDER BY column_idx) AS col,
+       first(error_message ORDER BY column_idx) AS msg
+     FROM ${REJECTS_TABLE} GROUP BY line ORDER BY line`,
+  )
+  return rows.getRowObjectsJS().map((r) => ({row: Number(r.line) - 1, message: csvMessage(String(r.kind), r.col as string | null, String(r.msg))}))
+}
+
+function csvMessage(kind: string, col: string | null, msg: string): string {
+  if (kind === 'CAST') {
+    const value = /string "(.*)" to/.exec(msg)?.[1]
+    return `${col ?? 'a value'}${value === undefined ? '' : ` "${value}"`} is not a number`
+  }
+  const counts = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg)
+  if (counts) return `expected ${counts[1]} columns, found ${counts[2]}`
+  return msg.split('\n')[0]
+}
+
+/** Stage rows skip the lines DuckDB rejected or skipped; map a stage row (1-based) back to its data row. */
+function toDataRow(csvRows: number[], stageRow: number): number {
+  let k = 0
+  while (k < csvRows.length && csvRows[k] - (k + 1) < stageRow) k++
+  return stageRow + k
+}
+
+function where(ctx: Ctx, row: number): {file: string; line?: number; row: number} {
+  return ctx.format === 'csv' ? {file: ctx.file, line: row + 1, row} : {file: ctx.file, row}
+}
+
+function describe(ctx: Ctx, r: Record<string, unknown>): string {
+  const n = (k: string) => (r[k] === null ? null : Number(r[k]))
+  const time = r.ms === null ? '' : iso(Number(r.ms))
+  switch (r.reason as Rule) {
+    case 'unparsable': {
+      if (r.t_raw !== null || r.ms === null) return `time "${r.t_raw ?? ''}" cannot be read as a date or time`
+      const missing = (['o', 'h', 'l', 'c', 'v'] as const).filter((k) => r[k] === null).map((k) => NAMES[k])
+      return `missing or unreadable ${missing.join(', ')}`
+    }
+    case 'price': {
+      const bad = (['o', 'h', 'l', 'c'] as const).filter((k) => !(Number.isFinite(n(k)) && n(k)! > 0))
+      return bad.map((k) => `${NAMES[k]} ${n(k)} is not a positive number`).join('; ')
+    }
+    case 'ohlc':
+      return n('h')! < Math.max(n('o')!, n('c')!)
+        ? `high ${n('h')} is below max(open ${n('o')}, close ${n('c')})`
+        : `low ${n('l')} is above min(open ${n('o')}, close ${n('c')})`
+    case 'volume':
+      return `volume ${n('v')} is negative or not a number`
+    case 'alignment':
+      return ctx.tf.ms % 86_400_000 === 0
+        ? `${time} is not at midnight in ${ctx.tz}, where ${ctx.tf.text} bars start`
+        : `${time} is not on the ${ctx.tf.text} grid`
+    case 'duplicate':
+      return `time ${time} repeats ${ref(ctx, Number(r.other_row))}`
+    case 'unsorted':
+      return `time ${time} is earlier than ${ref(ctx, Number(r.other_row))} (${iso(Number(r.other_ms))}): the file is not sorted`
+  }
+}
+
+const NAMES = {o: 'open', h: 'high', l: 'low', c: 'close', v: 'volume'} as const
+
+function ref(ctx: Ctx, stageRow: number): string {
+  const row = toDataRow(ctx.csvRows, stageRow)
+  return ctx.format === 'csv' ? `line ${row + 1}` : `row ${row}`
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z')
+}

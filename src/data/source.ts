@@ -1,0 +1,106 @@
+/**
+ * Reading a file with DuckDB: format detection, its columns (DuckDB's sniffed types for CSV),
+ * and the table-function SQL that reads it with declared types. The path is always a bound
+ * parameter (`$file`); column names come from the file's own header and are quoted as identifiers.
+ */
+import {statSync} from 'node:fs'
+import path from 'node:path'
+import type {DuckDBConnection} from '@duckdb/node-api'
+import {BotsError} from '../core/errors.js'
+import type {ColumnRoles, SourceColumn} from './columns.js'
+import {readCsvHead} from './csv-head.js'
+
+export type FileFormat = 'csv' | 'parquet'
+
+/** Names of the temp tables where DuckDB stores CSV rows it could not read. */
+export const REJECTS_TABLE = 'bots_csv_rejects'
+export const REJECTS_SCAN = 'bots_csv_scans'
+
+export function detectFormat(file: string, given?: FileFormat): FileFormat {
+  if (given) return given
+  return /\.(parquet|pq)$/i.test(file) ? 'parquet' : 'csv'
+}
+
+/** Fail early, with the path, when the file is missing or not a file. */
+export function checkFile(file: string): {size: number; mtimeMs: number} {
+  let st
+  try {
+    st = statSync(file)
+  } catch {
+    throw new BotsError(`file not found: ${file}`, {code: 'data.file-missing', file, hint: 'check the path'})
+  }
+  if (!st.isFile()) throw new BotsError(`not a file: ${file}`, {code: 'data.file-missing', file})
+  return {size: st.size, mtimeMs: st.mtimeMs}
+}
+
+export interface SourceInfo {
+  columns: SourceColumn[]
+  /** CSV only. */
+  delimiter?: string
+  estimatedRows: number
+}
+
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
+/** The file's columns. CSV: from our own header reading; a column whose first value is a number is typed DOUBLE. */
+export async function describeSource(conn: DuckDBConnection, file: string, format: FileFormat, size: number): Promise<SourceInfo> {
+  if (format === 'csv') {
+    const head = readCsvHead(file, size)
+    if (head.names.length < 2) {
+      throw new BotsError(`cannot read ${path.basename(file)} as CSV: the first line has fewer than two columns`, {
+        code: 'data.unreadable',
+        file,
+        line: 1,
+        hint: 'the first line must be a header such as Date,Open,High,Low,Close,Volume (separated by , ; tab or |); for Parquet pass --format parquet',
+      })
+    }
+    const columns = head.names.map((name, i) => ({name, type: NUMBER_RE.test(head.first?.[i] ?? '') ? 'DOUBLE' : 'VARCHAR'}))
+    return {columns, delimiter: head.delimiter, estimatedRows: head.estimatedRows}
+  }
+  try {
+    const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet($file)`, {file})
+    const columns = reader.getRowObjectsJS().map((r) => ({name: String(r.column_name), type: String(r.column_type)}))
+    const meta = await conn.runAndReadAll(`SELECT sum(num_rows)::DOUBLE AS n FROM parquet_file_metadata($file)`, {file})
+    return {columns, estimatedRows: Number(meta.getRowObjectsJS()[0].n ?? 0)}
+  } catch (e) {
+    throw new BotsError(`cannot read ${path.basename(file)} as Parquet: ${firstLine((e as Error).message)}`, {
+      code: 'data.unreadable',
+      file,
+      hint: 'is it a Parquet file? for CSV pass --format csv',
+    })
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}
+
+function quoteString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`
+}
+
+/**
+ * SQL for the rows of the file, in file order. CSV: price and volume columns are read
+ * as DOUBLE and every other column as VARCHAR (so an odd value in a column we ignore cannot reject
+ * a row); rows DuckDB cannot read go to REJECTS_TABLE with their line numbers. With `sample`, only
+ * the first rows, and nothing recorded (for detection before the real read).
+ */
+export function sourceSql(format: FileFormat, info: SourceInfo, roles: ColumnRoles, sample?: number): string {
+  const limit = sample ? ` LIMIT ${sample}` : ''
+  if (format === 'parquet') return `(SELECT * FROM read_parquet($file)${limit})`
+  const numeric = new Set([roles.open, roles.high, roles.low, roles.close, roles.volume].filter(Boolean).map((c) => c!.name))
+  const types = info.columns.map((c) => `${quoteString(c.name)}: '${numeric.has(c.name) ? 'DOUBLE' : 'VARCHAR'}'`).join(', ')
+  const read = `read_csv($file, auto_detect = false, header = true, delim = ${quoteString(info.delimiter ?? ',')},
+    quote = '"', escape = '"', columns = {${types}}, ignore_errors = true`
+  if (sample) return `(SELECT * FROM ${read})${limit})`
+  return `(SELECT * FROM ${read}, store_rejects = true, rejects_table = '${REJECTS_TABLE}', rejects_scan = '${REJECTS_SCAN}'))`
+}
+
+/** Forget the rows DuckDB rejected in an earlier read on this connection. */
+export async function clearCsvRejects(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`DROP TABLE IF EXISTS temp.${REJECTS_TABLE}; DROP TABLE IF EXISTS temp.${REJECTS_SCAN}`)
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]
+}

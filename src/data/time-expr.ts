@@ -1,0 +1,89 @@
+/**
+ * SQL that turns a file's time column(s) into the bar's open time: `utc` (TIMESTAMP holding UTC)
+ * and `local` (wall-clock TIMESTAMP in the import's zone, for alignment checks).
+ *
+ * It runs on a connection whose TimeZone setting is the import's `--tz`, so DuckDB itself reads
+ * naive text, DATE and TIMESTAMP values as wall-clock time in that zone, keeps explicit offsets
+ * (`Z`, `+05:30`), and turns a date alone into 00:00 local. Numbers are epoch time; the unit is
+ * taken from each value's size unless given (s < 1e11 <= ms < 1e14 <= µs < 1e17 <= ns).
+ */
+import type {ColumnRoles, SourceColumn} from './columns.js'
+import {quoteIdent} from './source.js'
+import type {Timeframe} from './timeframe.js'
+
+export type EpochUnit = 's' | 'ms' | 'us' | 'ns'
+const UNIT_DIVISOR: Record<EpochUnit, string> = {s: '1', ms: '1e3', us: '1e6', ns: '1e9'}
+
+export interface TimeParseOptions {
+  /** strptime format for text times (`%d/%m/%Y %H:%M`); `$fmt` must be bound to it. */
+  format?: string
+  epochUnit?: EpochUnit
+  /** Timestamps mark the bar's end: shift back by one timeframe. */
+  timeLabel?: 'open' | 'close'
+}
+
+/**
+ * `value` computes column `t0` once per row; `utc` and `local` are expressions over `t0`, so the
+ * conversion is not repeated for each use.
+ */
+export interface TimeSql {
+  value: string
+  utc: string
+  local: string
+}
+
+const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/
+const TEMPORAL = /^(DATE|TIMESTAMP(_S|_MS|_NS)?)$/
+
+/** The raw time as text, for messages about rows whose time cannot be read. */
+export function rawTimeSql(roles: ColumnRoles): string {
+  const t = roles.time
+  if (t.kind === 'single') return `CAST(${quoteIdent(t.column.name)} AS VARCHAR)`
+  return `concat_ws(' ', CAST(${quoteIdent(t.date.name)} AS VARCHAR), CAST(${quoteIdent(t.time.name)} AS VARCHAR))`
+}
+
+export function timeSql(roles: ColumnRoles, tf: Timeframe, opts: TimeParseOptions, timezone: string): TimeSql {
+  const t = roles.time
+  const value = shift(t.kind === 'split' ? textSql(rawTimeSql(roles), opts) : singleSql(t.column, opts), tf, opts)
+  const utc = 'make_timestamp(epoch_us(t0))'
+  // In UTC the wall clock is the UTC clock: skip the (ICU) conversion.
+  return {value, utc, local: timezone === 'UTC' ? utc : 'CAST(t0 AS TIMESTAMP)'}
+}
+
+/** `x` minus one timeframe when times mark the bar's close; calendar days for daily bars (DST). */
+function shift(x: string, tf: Timeframe, opts: TimeParseOptions): string {
+  if (opts.timeLabel !== 'close') return x
+  const back = tf.ms % 86_400_000 === 0 ? `to_days(${tf.ms / 86_400_000})` : `to_milliseconds(${tf.ms})`
+  return `(${x} - ${back})`
+}
+
+function singleSql(col: SourceColumn, opts: TimeParseOptions): string {
+  const c = quoteIdent(col.name)
+  if (col.type === 'TIMESTAMP WITH TIME ZONE') return c
+  if (TEMPORAL.test(col.type)) return `CAST(CAST(${c} AS TIMESTAMP) AS TIMESTAMPTZ)`
+  if (NUMERIC.test(col.type) && opts.format === undefined) return epochSql(`TRY_CAST(${c} AS DOUBLE)`, opts.epochUnit)
+  return textSql(`CAST(${c} AS VARCHAR)`, opts)
+}
+
+/** Text → TIMESTAMPTZ; the trimmed retry (only for rows that failed) accepts padded values. */
+function textSql(text: string, opts: TimeParseOptions): string {
+  const parse = (x: string) => (opts.format !== undefined ? `CAST(TRY_STRPTIME(${x}, $fmt) AS TIMESTAMPTZ)` : `TRY_CAST(${x} AS TIMESTAMPTZ)`)
+  return `coalesce(${parse(text)}, ${parse(`trim(${text})`)})`
+}
+
+function epochSql(v: string, unit?: EpochUnit): string {
+  const divisor = unit
+    ? UNIT_DIVISOR[unit]
+    : `(CASE WHEN abs(${v}) >= 1e17 THEN 1e9 WHEN abs(${v}) >= 1e14 THEN 1e6 WHEN abs(${v}) >= 1e11 THEN 1e3 ELSE 1 END)`
+  return `(CASE WHEN isfinite(${v}) THEN to_timestamp(${v} / ${divisor}) END)`
+}
+
+/**
+ * SQL that is true when a bar's time is not on the timeframe's grid. Bars up to 15 minutes are
+ * checked on the UTC clock (every zone's offset is a multiple of 15 minutes); longer ones on the
+ * local wall clock, and daily or longer ones must start at local midnight.
+ */
+export function misalignedSql(time: TimeSql, tf: Timeframe): string {
+  if (900_000 % tf.ms === 0) return `(epoch_ms(${time.utc}) % ${tf.ms} <> 0)`
+  return `(epoch_ms(${time.local}) % ${tf.ms % 86_400_000 === 0 ? 86_400_000 : tf.ms} <> 0)`
+}

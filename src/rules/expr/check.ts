@@ -1,0 +1,314 @@
+/**
+ * Name resolution and type checking: AST → IR. Every name must be a bar field, a time field, a
+ * declared indicator (or one of its documented outputs), a strategy parameter or a whitelisted
+ * function; offsets must be constant, whole and not negative (no look-ahead); booleans and numbers
+ * do not mix. Problems carry the character offset they refer to, plus a did-you-mean for names.
+ * One checker serves all expressions of a rule set so crossovers with equal arguments share a slot.
+ */
+import {didYouMeanHint} from '../../core/suggest.js'
+import {FUNCTIONS, isFunctionName, parseTimeOfDay} from './functions.js'
+import {BAR_FIELDS, TIME_FIELDS, type BinaryOp, type CrossSlot, type IR, type TimeField, type ValueType} from './ir.js'
+import {parseExpression, type Expr} from './syntax.js'
+
+/** Deepest `[n]` look-back an expression may ask for. */
+export const MAX_OFFSET = 10_000
+
+export interface Names {
+  /** Indicator name → its outputs; the first is the one the bare name means. */
+  indicators: ReadonlyMap<string, readonly string[]>
+  /** Strategy parameters usable as constants (`oversold` or `${oversold}`). */
+  params: ReadonlyMap<string, unknown>
+}
+
+export interface CheckProblem {
+  offset: number
+  code: string
+  message: string
+  hint?: string
+}
+
+type Typed = {ir: IR; type: ValueType} | undefined
+
+const BINARY: Record<string, {fn: BinaryOp; kind: 'arith' | 'compare' | 'equal' | 'logic'}> = {
+  '+': {fn: 'add', kind: 'arith'},
+  '-': {fn: 'sub', kind: 'arith'},
+  '*': {fn: 'mul', kind: 'arith'},
+  '/': {fn: 'div', kind: 'arith'},
+  '%': {fn: 'mod', kind: 'arith'},
+  '<': {fn: 'lt', kind: 'compare'},
+  '<=': {fn: 'le', kind: 'compare'},
+  '>': {fn: 'gt', kind: 'compare'},
+  '>=': {fn: 'ge', kind: 'compare'},
+  '==': {fn: 'eq', kind: 'equal'},
+  '!=': {fn: 'ne', kind: 'equal'},
+  and: {fn: 'and', kind: 'logic'},
+  '&&': {fn: 'and', kind: 'logic'},
+  or: {fn: 'or', kind: 'logic'},
+  '||': {fn: 'or', kind: 'logic'},
+}
+
+const describeType = (t: ValueType) => (t === 'boolean' ? 'true/false' : 'a number')
+
+/** `${name}` → `$name` padded with spaces: same length, so offsets still point into the YAML text. */
+export function rewritePlaceholders(text: string): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => `$${name}  `)
+}
+
+export class ExpressionChecker {
+  readonly crosses: CrossSlot[] = []
+  /** Series key → deepest offset read. */
+  readonly reads = new Map<string, number>()
+  usesTime = false
+  private problems: CheckProblem[] = []
+
+  constructor(private readonly names: Names) {}
+
+  check(text: string, want: ValueType): {ir?: IR; problems: CheckProblem[]} {
+    this.problems = []
+    const parsed = parseExpression(rewritePlaceholders(text))
+    if (!parsed.ok) return {problems: [{code: 'rules.syntax', ...parsed.problem}]}
+    const typed = this.expr(parsed.expr)
+    if (typed && typed.type !== want) {
+      const hint = want === 'boolean' ? 'compare it, e.g. `close > sma_50`' : undefined
+      this.fail(parsed.expr.start, 'rules.type', `this must be ${describeType(want)}, but it is ${describeType(typed.type)}`, hint)
+    }
+    return {ir: this.problems.length === 0 ? typed?.ir : undefined, problems: this.problems}
+  }
+
+  private fail(offset: number, code: string, message: string, hint?: string): undefined {
+    this.problems.push({offset, code, message, hint})
+    return undefined
+  }
+
+  private expr(e: Expr): Typed {
+    switch (e.kind) {
+      case 'number':
+        return {ir: {op: 'const', value: e.value}, type: 'number'}
+      case 'boolean':
+        return {ir: {op: 'const', value: e.value ? 1 : 0}, type: 'boolean'}
+      case 'string':
+        return this.fail(e.start, 'rules.type', 'text is only allowed in `time_between("HH:MM", "HH:MM")`')
+      case 'name':
+        return this.name(e.name, e.start)
+      case 'member':
+        return this.member(e, 0)
+      case 'index':
+        return this.index(e)
+      case 'call':
+        return this.call(e)
+      case 'unary':
+        return this.unary(e)
+      case 'binary':
+        return this.binary(e)
+      case 'conditional':
+        return this.conditional(e)
+    }
+  }
+
+  private series(key: string, ago: number): Typed {
+    this.reads.set(key, Math.max(ago, this.reads.get(key) ?? 0))
+    return {ir: {op: 'series', key, ago}, type: 'number'}
+  }
+
+  private name(name: string, at: number): Typed {
+    if (name.startsWith('$')) return this.param(name.slice(1), at, true)
+    const outputs = this.names.indicators.get(name)
+    if (outputs) return this.series(outputKey(name, outputs[0], outputs), 0)
+    if ((BAR_FIELDS as readonly string[]).includes(name)) return this.series(name, 0)
+    if ((TIME_FIELDS as readonly string[]).includes(name)) {
+      this.usesTime = true
+      return {ir: {op: 'time', field: name as TimeField}, type: 'number'}
+    }
+    if (this.names.params.has(name)) return this.param(name, at, false)
+    const alias = this.outputAlias(name)
+    if (alias) return this.series(alias, 0)
+    if (isFunctionName(name)) return this.fail(at, 'rules.call', `\`${name}\` is a function: call it as ${FUNCTIONS[name].signature}`)
+    return this.fail(at, 'rules.unknown_name', `unknown name \`${name}\``, didYouMeanHint(name, this.candidates()))
+  }
+
+  private param(name: string, at: number, placeholder: boolean): Typed {
+    if (!this.names.params.has(name)) {
+      return this.fail(at, 'rules.unknown_param', `unknown parameter \`${name}\``, didYouMeanHint(name, this.names.params.keys()) ?? 'declare it under `params:`')
+    }
+    const value = this.names.params.get(name)
+    if (typeof value === 'number' && Number.isFinite(value)) return {ir: {op: 'const', value}, type: 'number'}
+    if (typeof value === 'boolean') return {ir: {op: 'const', value: value ? 1 : 0}, type: 'boolean'}
+    const shown = placeholder ? `\${${name}}` : name
+    return this.fail(at, 'rules.type', `parameter \`${shown}\` is ${JSON.stringify(value)}; expressions take numbers and true/false`)
+  }
+
+  /** `macd_signal` for `macd.signal`, unless something else has that name. */
+  private outputAlias(name: string): string | undefined {
+    for (const [indicator, outputs] of this.names.indicators) {
+      if (!name.startsWith(indicator + '_')) continue
+      const output = name.slice(indicator.length + 1)
+      if (outputs.includes(output)) return outputKey(indicator, output, outputs)
+    }
+    return undefined
+  }
+
+  private candidates(): string[] {
+    const out: string[] = [...BAR_FIELDS, ...TIME_FIELDS, ...Object.keys(FUNCTIONS), ...this.names.params.keys()]
+    for (const [name, outputs] of this.names.indicators) {
+      out.push(name)
+      if (outputs.length > 1) for (const o of outputs) out.push(`${name}.${o}`)
+    }
+    return out
+  }
+
+  private member(e: Extract<Expr, {kind: 'member'}>, ago: number): Typed {
+    if (e.object.kind !== 'name') return this.fail(e.propertyStart, 'rules.unknown_name', `\`.${e.property}\` can follow only an indicator name, e.g. \`macd.signal\``)
+    const owner = e.object.name
+    const outputs = this.names.indicators.get(owner)
+    if (!outputs) {
+      if (owner === 'this' || !this.isKnownName(owner)) return this.name(owner, e.object.start)
+      return this.fail(e.propertyStart, 'rules.unknown_name', `\`${owner}\` has no outputs; \`.${e.property}\` is not defined`)
+    }
+    if (!outputs.includes(e.property) || outputs.length === 1) {
+      const hint = outputs.length > 1 ? didYouMeanHint(e.property, outputs) : `\`${owner}\` has one value: write \`${owner}\``
+      return this.fail(e.propertyStart, 'rules.unknown_name', `\`${owner}\` has no output \`${e.property}\``, hint)
+    }
+    return this.series(outputKey(owner, e.property, outputs), ago)
+  }
+
+  private isKnownName(name: string): boolean {
+    return (BAR_FIELDS as readonly string[]).includes(name) || (TIME_FIELDS as readonly string[]).includes(name) || this.names.params.has(name) || isFunctionName(name)
+  }
+
+  private index(e: Extract<Expr, {kind: 'index'}>): Typed {
+    const ago = this.offset(e.index)
+    const target = e.object
+    if (target.kind === 'member') return ago === undefined ? this.member(target, 0) && undefined : this.member(target, ago)
+    if (target.kind !== 'name') return this.fail(e.index.start, 'rules.offset', '`[n]` can follow only a bar field or an indicator, e.g. `close[1]`')
+    const resolved = this.name(target.name, target.start)
+    if (!resolved) return undefined
+    if (resolved.ir.op !== 'series') return this.fail(e.index.start, 'rules.offset', `\`${target.name}\` has no past values; \`[n]\` applies to bar fields and indicators`)
+    return ago === undefined ? undefined : this.series(resolved.ir.key, ago)
+  }
+
+  /** A constant, whole, non-negative offset; anything else could read the future. */
+  private offset(e: Expr): number | undefined {
+    let sign = 1
+    let v = e
+    while (v.kind === 'unary' && (v.op === '-' || v.op === '+')) {
+      if (v.op === '-') sign = -sign
+      v = v.arg
+    }
+    let value: number | undefined
+    if (v.kind === 'number') value = v.value
+    else if (v.kind === 'name') {
+      const pname = v.name.startsWith('$') ? v.name.slice(1) : v.name
+      const p = this.names.params.get(pname)
+      if (typeof p === 'number') value = p
+      else if (v.name.startsWith('$')) return this.param(pname, v.start, true) && undefined
+    }
+    if (value === undefined) {
+      return this.fail(e.start, 'rules.offset', 'the offset in `[n]` must be a whole number written out (or a parameter)', 'an offset that changes from bar to bar could read a future bar')
+    }
+    value *= sign
+    if (value < 0) return this.fail(e.start, 'rules.lookahead', `\`[${value}]\` would read a future bar`, '`[1]` is the previous bar, `[0]` (or no offset) the current one')
+    if (!Number.isInteger(value)) return this.fail(e.start, 'rules.offset', `the offset ${value} is not a whole number of bars`)
+    if (value > MAX_OFFSET) return this.fail(e.start, 'rules.offset', `the offset ${value} is more than ${MAX_OFFSET} bars`)
+    return value
+  }
+
+  private call(e: Extract<Expr, {kind: 'call'}>): Typed {
+    if (e.callee.kind !== 'name' || !isFunctionName(e.callee.name)) {
+      if (e.callee.kind === 'name' && !this.isKnownName(e.callee.name) && !this.names.indicators.has(e.callee.name)) {
+        return this.fail(e.callee.start, 'rules.unknown_name', `unknown function \`${e.callee.name}\``, didYouMeanHint(e.callee.name, Object.keys(FUNCTIONS)))
+      }
+      let root = e.callee
+      while (root.kind === 'member' || root.kind === 'index' || root.kind === 'call') root = root.kind === 'call' ? root.callee : root.object
+      if (root.kind === 'name' && !this.isKnownName(root.name) && !this.names.indicators.has(root.name)) return this.name(root.name, root.start)
+      return this.fail(e.callee.start, 'rules.call', 'only these functions can be called: ' + Object.keys(FUNCTIONS).join(', '))
+    }
+    const name = e.callee.name
+    const spec = FUNCTIONS[name]
+    if (e.args.length < spec.min || e.args.length > spec.max) {
+      const count = spec.min === spec.max ? `${spec.min}` : `${spec.min} to ${spec.max}`
+      return this.fail(e.callee.start, 'rules.arity', `\`${name}\` takes ${count} argument${spec.max === 1 ? '' : 's'}, not ${e.args.length}`, `write ${spec.signature}`)
+    }
+    if (name === 'time_between') return this.timeBetween(e)
+    const args = e.args.map((a) => this.numberArg(a, name))
+    if (args.some((a) => a === undefined)) return undefined
+    const irs = args as IR[]
+    if (name === 'crosses_above' || name === 'crosses_below') {
+      return {ir: {op: 'cross', dir: name === 'crosses_above' ? 1 : -1, slot: this.crossSlot(irs[0], irs[1])}, type: 'boolean'}
+    }
+    if (name === 'min' || name === 'max') return {ir: {op: 'minmax', fn: name, args: irs}, type: 'number'}
+    return {ir: {op: 'unary', fn: name as 'abs' | 'sqrt' | 'log', arg: irs[0]}, type: 'number'}
+  }
+
+  private numberArg(a: Expr, fn: string): IR | undefined {
+    const t = this.expr(a)
+    if (!t) return undefined
+    if (t.type !== 'number') return this.fail(a.start, 'rules.type', `\`${fn}\` takes numbers; this argument is true/false`)
+    return t.ir
+  }
+
+  private timeBetween(e: Extract<Expr, {kind: 'call'}>): Typed {
+    const bounds = e.args.map((a) => {
+      if (a.kind !== 'string') return this.fail(a.start, 'rules.type', '`time_between` takes two times of day in quotes, e.g. time_between("09:30", "10:00")')
+      const minutes = parseTimeOfDay(a.value)
+      return minutes === undefined ? this.fail(a.start, 'rules.time', `"${a.value}" is not a time of day`, 'write HH:MM, 00:00 to 23:59') : minutes
+    })
+    if (bounds[0] === undefined || bounds[1] === undefined) return undefined
+    this.usesTime = true
+    return {ir: {op: 'between', from: bounds[0], to: bounds[1]}, type: 'boolean'}
+  }
+
+  private crossSlot(a: IR, b: IR): number {
+    const key = JSON.stringify([a, b])
+    const found = this.crosses.findIndex((c) => c.key === key)
+    if (found >= 0) return found
+    this.crosses.push({a, b, key})
+    return this.crosses.length - 1
+  }
+
+  private unary(e: Extract<Expr, {kind: 'unary'}>): Typed {
+    const arg = this.expr(e.arg)
+    if (!arg) return undefined
+    const logical = e.op === 'not' || e.op === '!'
+    if (!logical && e.op !== '-' && e.op !== '+') return this.fail(e.start, 'rules.syntax', `\`${e.op}\` is not an operator of rule expressions`)
+    const want: ValueType = logical ? 'boolean' : 'number'
+    if (arg.type !== want) return this.fail(e.arg.start, 'rules.type', `\`${e.op}\` needs ${describeType(want)}, but this is ${describeType(arg.type)}`)
+    if (e.op === '+') return arg
+    return {ir: {op: 'unary', fn: logical ? 'not' : 'neg', arg: arg.ir}, type: want}
+  }
+
+  private binary(e: Extract<Expr, {kind: 'binary'}>): Typed {
+    const op = Object.hasOwn(BINARY, e.op) ? BINARY[e.op] : undefined
+    if (!op) {
+      const hint = e.op === '===' ? 'write `==`' : e.op === '!==' ? 'write `!=`' : undefined
+      return this.fail(e.opStart, 'rules.syntax', `\`${e.op}\` is not an operator of rule expressions`, hint)
+    }
+    const left = this.expr(e.left)
+    const right = this.expr(e.right)
+    if (!left || !right) return undefined
+    const want: ValueType | undefined = op.kind === 'logic' ? 'boolean' : op.kind === 'equal' ? undefined : 'number'
+    for (const [side, node] of [[left, e.left], [right, e.right]] as const) {
+      if (want !== undefined && side.type !== want) {
+        const hint = op.kind === 'compare' && side.type === 'boolean' ? 'compare two numbers at a time: `a < b and b < c`' : undefined
+        return this.fail(node.start, 'rules.type', `\`${e.op}\` needs ${describeType(want)} on both sides, but this is ${describeType(side.type)}`, hint)
+      }
+    }
+    if (want === undefined && left.type !== right.type) return this.fail(e.opStart, 'rules.type', `\`${e.op}\` compares ${describeType(left.type)} with ${describeType(right.type)}`)
+    const type: ValueType = op.kind === 'arith' ? 'number' : 'boolean'
+    return {ir: {op: 'binary', fn: op.fn, left: left.ir, right: right.ir}, type}
+  }
+
+  private conditional(e: Extract<Expr, {kind: 'conditional'}>): Typed {
+    const test = this.expr(e.test)
+    const then = this.expr(e.then)
+    const otherwise = this.expr(e.otherwise)
+    if (!test || !then || !otherwise) return undefined
+    if (test.type !== 'boolean') return this.fail(e.test.start, 'rules.type', 'the test before `?` must be true/false')
+    if (then.type !== otherwise.type) return this.fail(e.otherwise.start, 'rules.type', 'both branches of `? :` must have the same type')
+    return {ir: {op: 'if', test: test.ir, then: then.ir, otherwise: otherwise.ir}, type: then.type}
+  }
+}
+
+/** Series key of an indicator output: the bare name for its main output. */
+export function outputKey(indicator: string, output: string, outputs: readonly string[]): string {
+  return output === outputs[0] ? indicator : `${indicator}.${output}`
+}

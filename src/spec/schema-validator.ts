@@ -4,6 +4,9 @@
  * did-you-mean), the parent key for missing ones, the value for wrong types and enums.
  */
 import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
+import {existsSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {fileURLToPath} from 'node:url'
 import addFormatsModule from 'ajv-formats'
 import type {Document, LineCounter} from 'yaml'
 import type {Diagnostic} from '../core/errors.js'
@@ -14,21 +17,32 @@ import {loadSchema, type SchemaName} from './schema-files.js'
 // ajv-formats is CommonJS with a default export; under Node16 ESM it arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as {default?: unknown}).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void
 
+export function createAjv(extra: Record<string, unknown> = {}): Ajv2020 {
+  const instance = new Ajv2020({allErrors: true, strict: true, strictTypes: false, useDefaults: false, verbose: true, ...extra})
+  addFormats(instance)
+  return instance
+}
+
 let ajvInstance: Ajv2020 | undefined
 export function ajv(): Ajv2020 {
-  if (!ajvInstance) {
-    ajvInstance = new Ajv2020({allErrors: true, strict: true, strictTypes: false, useDefaults: false, verbose: true})
-    addFormats(ajvInstance)
-  }
+  ajvInstance ??= createAjv()
   return ajvInstance
 }
 
-const compiled = new Map<SchemaName, ValidateFunction>()
+// Validators precompiled by the build (compile-schemas.ts); absent when running from src/ (tests
+// under tsx), where they are compiled on first use instead.
+const precompiled = new Map<SchemaName, ValidateFunction>()
+const requireCjs = createRequire(import.meta.url)
+for (const name of ['bot', 'strategy'] as SchemaName[]) {
+  const file = fileURLToPath(new URL(`./validators/${name}.cjs`, import.meta.url))
+  if (existsSync(file)) precompiled.set(name, (requireCjs(file) as {default: ValidateFunction}).default)
+}
+
 function validatorFor(name: SchemaName): ValidateFunction {
-  let fn = compiled.get(name)
+  let fn = precompiled.get(name)
   if (!fn) {
     fn = ajv().compile(loadSchema(name))
-    compiled.set(name, fn)
+    precompiled.set(name, fn)
   }
   return fn
 }

@@ -20,7 +20,7 @@ export interface ParamProblem {
  * What a strategy plugin default-exports. `create` builds fresh hooks (and their private state)
  * for one run; it is called once per run, so one definition can serve many bots at once.
  */
-export interface StrategyDefinition<P extends Record<string, unknown> = Record<string, any>> {
+export interface StrategyDefinition<P extends object = Record<string, any>> {
   name: string
   description: string
   params: ParamsSchema
@@ -32,7 +32,7 @@ export interface StrategyDefinition<P extends Record<string, unknown> = Record<s
 }
 
 /** Identity function that gives plugin authors type checking and completion. */
-export function defineStrategy<P extends Record<string, unknown>>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
+export function defineStrategy<P extends object>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
   return definition
 }
 

@@ -14,6 +14,8 @@ import {StrategyRegistry} from './registry.js'
 import {registerBuiltIns} from './built-ins.js'
 
 export const SHIPPED_STRATEGIES_DIR = fileURLToPath(new URL('../../strategies/', import.meta.url))
+/** The shipped strategies as compiled by the build (dist/strategies); absent when running from src. */
+const SHIPPED_COMPILED_DIR = fileURLToPath(new URL('../strategies/', import.meta.url))
 
 const PLUGIN_FILE = /^[^._].*\.(ts|mts|js|mjs)$/
 const NOT_PLUGIN = /\.(d\.ts|d\.mts|test\.[mc]?[tj]s|spec\.[mc]?[tj]s)$/
@@ -65,7 +67,11 @@ export async function discoverStrategies(opts: FolderOptions = {}): Promise<Disc
       continue
     }
     const files = entries.filter((f) => PLUGIN_FILE.test(f) && !NOT_PLUGIN.test(f)).map((f) => path.join(folder, f))
-    const loaded = await Promise.all(files.filter((f) => statSync(f).isFile()).map((f) => loadPluginFile(f).then((d) => ({f, d}), (e: unknown) => ({f, e}))))
+    const load = (f: string) => {
+      const compiled = folder === SHIPPED_STRATEGIES_DIR ? path.join(SHIPPED_COMPILED_DIR, path.basename(f).replace(/\.m?ts$/, '.js')) : undefined
+      return compiled && existsSync(compiled) ? loadPluginFile(compiled, true) : loadPluginFile(f)
+    }
+    const loaded = await Promise.all(files.filter((f) => statSync(f).isFile()).map((f) => load(f).then((d) => ({f, d}), (e: unknown) => ({f, e}))))
     for (const item of loaded) {
       if ('e' in item) {
         problems.push({file: item.f, kind: 'load', message: loadErrorMessage(item.e)})

@@ -4,8 +4,8 @@
  * Only files from configured strategy folders are ever passed here.
  */
 import {existsSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
-import {createJiti, type Jiti} from 'jiti'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+import type {Jiti} from 'jiti'
 import {isStrategyDefinition, type StrategyDefinition} from './definition.js'
 
 // From dist/strategy/*.js the public API is dist/index.js; under tsx (tests) it is src/index.ts.
@@ -14,14 +14,22 @@ const PUBLIC_API = (() => {
   return existsSync(js) ? js : fileURLToPath(new URL('../index.ts', import.meta.url))
 })()
 
+// jiti costs ~100 ms to import, so it is loaded only when a users' plugin needs it.
 let jiti: Jiti | undefined
-function loader(): Jiti {
-  jiti ??= createJiti(import.meta.url, {alias: {bots: PUBLIC_API}, fsCache: true, moduleCache: true, interopDefault: true})
+async function loader(): Promise<Jiti> {
+  if (!jiti) {
+    const {createJiti} = await import('jiti')
+    jiti = createJiti(import.meta.url, {alias: {bots: PUBLIC_API}, fsCache: true, moduleCache: true, interopDefault: true})
+  }
   return jiti
 }
 
-export async function loadPluginFile(file: string): Promise<StrategyDefinition> {
-  const mod = (await loader().import(file)) as {default?: unknown}
+/**
+ * `native` is for the strategies shipped with bots, compiled by the build: plain `import()`, whose
+ * `from 'bots'` resolves through the package's self-reference.
+ */
+export async function loadPluginFile(file: string, native = false): Promise<StrategyDefinition> {
+  const mod = (native ? await import(pathToFileURL(file).href) : await (await loader()).import(file)) as {default?: unknown}
   const candidate = mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod
   if (!isStrategyDefinition(candidate)) {
     throw new Error('does not default-export a strategy definition (an object with name, description, params and create)')

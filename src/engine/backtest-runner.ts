@@ -22,11 +22,9 @@ export class BacktestRunner extends SimulatedSession {
     if (n === 0) return
     const end = this.view.closeOf(n - 1)
     if (this.calendar.alwaysOpen) {
-      let t = this.view.closeOf(0)
-      while (t <= end) {
-        this.stepTo(t)
-        this.iterate()
-        t = this.nextIterationTime(t)
+      this.wake = this.view.closeOf(0)
+      while (this.wake <= end) {
+        this.runAlwaysOpen(end)
         if (this.yieldDue) await this.pause()
       }
       return
@@ -34,6 +32,17 @@ export class BacktestRunner extends SimulatedSession {
     for (const session of this.calendar.sessions(this.view.time[0], end)) {
       this.runSession(session)
       if (this.yieldDue) await this.pause()
+    }
+  }
+
+  /** Iterations of a 24/7 market until the end or a progress pause, synchronously (the hot loop). */
+  private runAlwaysOpen(end: number): void {
+    // Times travel in fields (`wake`, `target`), not arguments: see SimulatedSession.advance.
+    while (this.wake <= end && !this.yieldDue) {
+      this.target = this.wake
+      this.advance()
+      this.iterate()
+      this.scheduleNext()
     }
   }
 

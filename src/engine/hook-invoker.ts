@@ -1,6 +1,6 @@
 import {BotsError} from '../core/errors.js'
 import type {Clock} from '../core/clock.js'
-import type {BrokerListener} from '../broker/broker-port.js'
+import type {BrokerListener, PriceSource} from '../broker/broker-port.js'
 import type {Fill, Order, StrategyContext, StrategyHooks} from '../strategy/context.js'
 import {formatUtc} from './format-time.js'
 
@@ -39,10 +39,10 @@ export class HookInvoker implements BrokerListener {
     private readonly ctx: StrategyContext,
     private readonly strategy: string,
     private readonly clock: Clock,
-    /** Open time of the bar the strategy currently sees (NaN before the first). */
-    private readonly barTime: () => number,
-    /** Runs after every hook, before events are delivered (the broker's close fills). */
-    private readonly afterHook: () => void,
+    /** Where the strategy is in the bars (for crash messages). */
+    private readonly market: PriceSource,
+    /** Its `afterHook()` runs after every hook, before events are delivered (close fills). */
+    private readonly broker: {afterHook(): void},
   ) {
     this.iteration = hooks.onTradingIteration
   }
@@ -88,7 +88,7 @@ export class HookInvoker implements BrokerListener {
     if (this.settling) return
     this.settling = true
     try {
-      this.afterHook()
+      this.broker.afterHook()
       const events = this.events
       for (let head = 0; head < events.length; head++) {
         if (head === MAX_EVENTS_PER_SETTLE) {
@@ -102,9 +102,9 @@ export class HookInvoker implements BrokerListener {
         } catch (error) {
           this.crash(name, error)
         }
-        this.afterHook()
+        this.broker.afterHook()
       }
-      events.length = 0
+      if (events.length > 0) events.length = 0 // setting length is a slow path even on an empty array
     } finally {
       this.settling = false
     }
@@ -120,7 +120,8 @@ export class HookInvoker implements BrokerListener {
       // The crash being reported matters more than a failure while handling it.
     }
     const message = error instanceof Error ? error.message : String(error)
-    const bar = this.barTime()
+    const m = this.market
+    const bar = m.cursor >= 0 ? m.series[0].time[m.cursor] : NaN
     const where = `at ${formatUtc(this.clock.now())}${bar === bar ? ` (current bar opened ${formatUtc(bar)})` : ' (before the first bar)'}`
     const crash = new BotsError(`strategy "${this.strategy}" crashed in ${hook} ${where}: ${message}`, {
       code: 'strategy.crash',

@@ -41,8 +41,7 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
   const log = new RunLog(clock, o.logger)
   const api = new StrategyApi(clock, view, broker, log, spec.sleeptimeMs)
   const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
-  const barTime = () => (view.cursor >= 0 ? view.time[view.cursor] : NaN)
-  const invoker = new HookInvoker(hooks, api, o.definition.name, clock, barTime, () => broker.afterHook())
+  const invoker = new HookInvoker(hooks, api, o.definition.name, clock, view, broker)
   broker.listener = invoker
   const kind = o.runner ?? (pickRunner(spec, 'backtest') === 'daily' ? 'daily' : 'backtest')
   const parts = {clock, view, broker, api, invoker, calendar: o.calendar, onProgress: o.onProgress}

@@ -35,6 +35,10 @@ export abstract class SimulatedSession extends SessionManager {
   protected readonly calendar: MarketCalendar
   /** The first bar the broker has not processed yet. */
   protected next = 0
+  /** Where `advance()` takes the clock. */
+  protected target = 0
+  /** The next iteration time, as `scheduleNext()` computes it. */
+  protected wake = 0
   protected yieldDue = false
   private readonly onProgress?: (barsDone: number, barsTotal: number) => void
   private progressMark = Infinity
@@ -69,6 +73,16 @@ export abstract class SimulatedSession extends SessionManager {
 
   /** Moves the clock to `t`, processing every bar that closes by then. */
   protected stepTo(t: number): void {
+    this.target = t
+    this.advance()
+  }
+
+  /**
+   * `stepTo(this.target)`. Hot loops set the field and call this: a double passed to or returned
+   * from a call that is not inlined is boxed on the heap, a double field is updated in place.
+   */
+  protected advance(): void {
+    const t = this.target
     const view = this.view
     const time = view.time
     const n = view.length
@@ -108,11 +122,22 @@ export abstract class SimulatedSession extends SessionManager {
    * bar is left.
    */
   protected nextIterationTime(t: number): number {
-    if (this.next >= this.view.length) return Infinity
+    this.target = t
+    this.scheduleNext()
+    return this.wake
+  }
+
+  /** `this.wake = nextIterationTime(this.target)`, without boxing (see `advance`). */
+  protected scheduleNext(): void {
+    const t = this.target
+    if (this.next >= this.view.length) {
+      this.wake = Infinity
+      return
+    }
     const s = this.api.sleeptimeMs
     const wake = t + (s > 0 ? s : 0)
     const bar = this.view.closeOf(this.next)
-    return wake > bar ? wake : bar
+    this.wake = wake > bar ? wake : bar
   }
 
   /** Lets the event loop breathe (progress rendering) when a progress mark was passed. */

@@ -2,7 +2,7 @@ import type {Clock} from '../core/clock.js'
 import {parseDuration} from '../core/duration.js'
 import {BotsError} from '../core/errors.js'
 import type {BrokerPort, PriceSource} from '../broker/broker-port.js'
-import type {BarHistory, Logger, Order, OrderRequest, StrategyContext} from '../strategy/context.js'
+import type {BarHistory, Logger, Order, OrderRequest, Side, StrategyContext} from '../strategy/context.js'
 
 type Field = 'open' | 'high' | 'low' | 'close' | 'volume' | 'time'
 
@@ -105,10 +105,10 @@ export class StrategyApi implements StrategyContext {
     return this.broker.submit(request, this.k(request.symbol))
   }
   buy(quantity: number, request?: Omit<OrderRequest, 'side' | 'quantity'>): Order {
-    return this.submitOrder({...request, side: 'buy', quantity})
+    return this.submitOrder(withSide('buy', quantity, request))
   }
   sell(quantity: number, request?: Omit<OrderRequest, 'side' | 'quantity'>): Order {
-    return this.submitOrder({...request, side: 'sell', quantity})
+    return this.submitOrder(withSide('sell', quantity, request))
   }
   closePosition(symbol?: string): Order | undefined {
     const q = this.broker.position(this.k(symbol))
@@ -140,4 +140,10 @@ export class StrategyApi implements StrategyContext {
     }
     return k
   }
+}
+
+/** One object shape for every request (an object spread here was the slowest line of a run). */
+function withSide(side: Side, quantity: number, r: Omit<OrderRequest, 'side' | 'quantity'> | undefined): OrderRequest {
+  if (r === undefined) return {symbol: undefined, side, quantity, type: undefined, limitPrice: undefined, stopPrice: undefined, timeInForce: undefined, tag: undefined}
+  return {symbol: r.symbol, side, quantity, type: r.type, limitPrice: r.limitPrice, stopPrice: r.stopPrice, timeInForce: r.timeInForce, tag: r.tag}
 }

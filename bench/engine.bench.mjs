@@ -1,0 +1,126 @@
+// Session engine speed: sma-cross over 1,000,000 minute bars, on a 24/7 market and on NYSE
+// sessions. Measures the run only (bars already in memory, strategy already loaded).
+// Build first (npx tsc -p tsconfig.json); `npm run bench` does.
+import {closeSync, existsSync, mkdirSync, openSync, readSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+import {createJiti} from 'jiti'
+import {runBacktest} from '../dist/engine/run-backtest.js'
+import {createCalendar} from '../dist/calendar/index.js'
+
+const ROWS = 1_000_000
+const here = fileURLToPath(new URL('.', import.meta.url))
+const out = `${here}out/`
+const csv = `${out}ohlcv-${ROWS}.csv`
+const gen = existsSync(`${here}gen-ohlcv.mjs`) ? `${here}gen-ohlcv.mjs` : '/work/shared/bench/gen-ohlcv.mjs'
+if (!existsSync(csv)) {
+  mkdirSync(out, {recursive: true})
+  const r = spawnSync(process.execPath, [gen, '--rows', String(ROWS), '--out', csv], {stdio: 'inherit'})
+  if (r.status !== 0) process.exit(1)
+}
+
+const MINUTE = 60_000
+const scenario = process.argv[2]
+if (scenario === undefined) {
+  // Each market in its own process, so each memory figure is that run's alone.
+  let status = 0
+  for (const s of ['24/7', 'NYSE']) {
+    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), s], {stdio: 'inherit'})
+    status ||= r.status ?? 1
+  }
+  process.exit(status)
+}
+
+const bars = readBars(csv)
+const definition = await createJiti(import.meta.url).import(`${here}../strategies/sma-cross.ts`, {default: true})
+const broker = {cash: 1e9, commission: {perShare: 0, percent: 0.1, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open'}
+const spec = {symbols: ['BENCH'], timeframeMs: MINUTE, sleeptimeMs: MINUTE, broker}
+const params = {fast: 10, slow: 30, quantity: 10}
+const calendar = createCalendar(scenario)
+if (scenario === 'NYSE') onSessionMinutes(bars, calendar)
+const ok = await measure(scenario, bars, calendar, scenario === 'NYSE' ? 1e6 : 2e6)
+process.exit(ok ? 0 : 1)
+
+async function measure(label, data, calendar, target) {
+  const run = () => runBacktest({spec, bars: data, definition, params, calendar})
+  await run() // warm-up: JIT, calendar tables
+  globalThis.gc?.()
+  const rssBefore = process.memoryUsage().rss
+  const times = []
+  let result
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now()
+    result = await run()
+    times.push(performance.now() - t0)
+  }
+  const best = Math.min(...times)
+  const rate = data.length / (best / 1000)
+  const rss = process.memoryUsage().rss / 2 ** 20
+  const ok = rate >= target && rss < 300
+  console.log(`engine sma-cross ${label}: ${(rate / 1e6).toFixed(2)}M bars/s (target ≥ ${target / 1e6}M), ${data.length} bars in ${best.toFixed(0)} ms, ` +
+    `${result.counts.iterations} iterations, ${result.counts.trades} trades, rss ${rss.toFixed(0)} MB (target < 300 MB; ${(rssBefore / 2 ** 20).toFixed(0)} MB before)${ok ? '' : '  FAIL'}`)
+  return ok
+}
+
+// Reads in 4 MB chunks and parses bytes (no line strings), so the bench's own memory does not
+// hide the engine's. Rows are `YYYY-MM-DD HH:MM:SS,open,high,low,close,volume`, one per minute.
+function readBars(file) {
+  const fd = openSync(file, 'r')
+  const chunk = Buffer.alloc(4 << 20)
+  const cap = ROWS
+  const cols = {time: new Float64Array(cap), open: new Float64Array(cap), high: new Float64Array(cap), low: new Float64Array(cap), close: new Float64Array(cap), volume: new Float64Array(cap)}
+  const fields = [cols.open, cols.high, cols.low, cols.close, cols.volume]
+  let carry = 0 // bytes of an unfinished line moved to the chunk's start
+  let n = 0
+  let header = true
+  let t0 = 0
+  for (;;) {
+    const read = readSync(fd, chunk, carry, chunk.length - carry, null)
+    const end = carry + read
+    let start = 0
+    for (let p = 0; p < end; p++) {
+      if (chunk[p] !== 10) continue
+      if (header) header = false
+      else if (n < cap) {
+        if (n === 0) t0 = Date.parse(chunk.toString('latin1', start, start + 10) + 'T' + chunk.toString('latin1', start + 11, start + 19) + 'Z')
+        parseRow(chunk, start + 19, fields, n)
+        cols.time[n] = t0 + n * MINUTE // the generator writes one row per minute, no gaps
+        n++
+      }
+      start = p + 1
+    }
+    if (read === 0) break
+    chunk.copy(chunk, 0, start, end)
+    carry = end - start
+  }
+  closeSync(fd)
+  for (const k of Object.keys(cols)) cols[k] = cols[k].subarray(0, n)
+  return {symbol: 'BENCH', timeframeMs: MINUTE, length: n, ...cols}
+}
+
+function parseRow(buf, p, fields, i) {
+  for (let f = 0; f < 5; f++) {
+    p++ // the comma
+    let v = 0
+    let scale = 0
+    for (; buf[p] !== 44 && buf[p] !== 10; p++) {
+      const c = buf[p]
+      if (c === 46) scale = 1
+      else {
+        v = v * 10 + (c - 48)
+        if (scale) scale *= 10
+      }
+    }
+    fields[f][i] = scale ? v / scale : v
+  }
+}
+
+// The same prices moved onto consecutive NYSE session minutes from 2010 (about ten years).
+function onSessionMinutes(b, calendar) {
+  const time = b.time
+  let i = 0
+  for (const s of calendar.sessions(Date.parse('2010-01-01T00:00:00Z'), Date.parse('2030-01-01T00:00:00Z'))) {
+    for (let t = s.open; t < s.close && i < b.length; t += MINUTE) time[i++] = t
+    if (i === b.length) break
+  }
+}

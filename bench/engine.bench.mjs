@@ -1,6 +1,6 @@
 // Session engine speed: sma-cross over 1,000,000 minute bars, on a 24/7 market and on NYSE
 // sessions. Measures the run only (bars already in memory, strategy already loaded).
-// Build first (npx tsc -p tsconfig.json); `npm run bench` does.
+// Build first (npx tsc -p tsconfig.json && npx tsc -p strategies/tsconfig.json); `npm run bench` does.
 import {closeSync, existsSync, mkdirSync, openSync, readSync} from 'node:fs'
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
@@ -32,7 +32,11 @@ if (scenario === undefined) {
 }
 
 const bars = readBars(csv)
-const definition = await createJiti(import.meta.url).import(`${here}../strategies/sma-cross.ts`, {default: true})
+// The build compiles shipped strategies to dist/strategies (as the CLI loads them); jiti otherwise.
+const compiled = `${here}../dist/strategies/sma-cross.js`
+const definition = existsSync(compiled)
+  ? (await import(compiled)).default
+  : await createJiti(import.meta.url).import(`${here}../strategies/sma-cross.ts`, {default: true})
 const broker = {cash: 1e9, commission: {perShare: 0, percent: 0.1, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open'}
 const spec = {symbols: ['BENCH'], timeframeMs: MINUTE, sleeptimeMs: MINUTE, broker}
 const params = {fast: 10, slow: 30, quantity: 10}
@@ -49,6 +53,8 @@ async function measure(label, data, calendar, target) {
   const times = []
   let result
   for (let k = 0; k < 5; k++) {
+    result = undefined
+    globalThis.gc?.() // each run starts from a clean heap: the memory figure is one run's
     const t0 = performance.now()
     result = await run()
     times.push(performance.now() - t0)

@@ -37,7 +37,10 @@ export interface BacktestResult {
   /** Every order with its final status (`open` if still working at the end; rejections carry `reason`). */
   orders: Order[]
   positions: OpenPosition[]
-  /** One point per bar of the run's time index: `time` is the bar's open time, `value` the account value after it closed. */
+  /**
+   * One point per bar of the run's time index: `time` is the bar's open time (the bars' own time
+   * array, not a copy), `value` the account value after that bar closed.
+   */
   equity: {time: Float64Array; value: Float64Array}
   counts: {bars: number; iterations: number; orders: number; fills: number; canceled: number; rejected: number; trades: number}
   /** What the strategy logged (the first 1,000 entries; `logsDropped` counts the rest). */

@@ -69,7 +69,7 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     trades: broker.ledger.trades,
     orders,
     positions,
-    equity: {time: view.time.slice(), value: equity},
+    equity: {time: view.time, value: equity},
     counts: {
       bars: n,
       iterations: runner.iterations,

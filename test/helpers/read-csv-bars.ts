@@ -19,11 +19,20 @@ export interface CsvBarsOptions {
 }
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/data/', import.meta.url))
+const EXAMPLES = fileURLToPath(new URL('../../examples/data/', import.meta.url))
+// The same bytes are also shipped with the examples, under other names.
+const EXAMPLE_NAMES: Record<string, string> = {
+  'orcl-1995-2014.txt': 'orcl-1995-2014.csv',
+  '2006-day-001.txt': 'index-2006-daily.csv',
+  '2006-min-005.txt': 'index-2006-5min.csv',
+}
 
-/** A sample data file: the repo's copy under test/fixtures/data, else the shared folder. */
+/** A Backtrader sample file from the repository (test fixtures, else the examples' copy). */
 export function dataFile(name: string): string {
-  const local = FIXTURES + name
-  return existsSync(local) ? local : `/work/shared/data/${name}`
+  const candidates = [FIXTURES + name, EXAMPLES + (EXAMPLE_NAMES[name] ?? name)]
+  const found = candidates.find((f) => existsSync(f))
+  if (!found) throw new Error(`data file ${name} is not in test/fixtures/data or examples/data`)
+  return found
 }
 
 export function readCsvBars(file: string, o: CsvBarsOptions): Bars {

@@ -1,4 +1,4 @@
-import {WSMA} from 'trading-signals'
+import {tradingSignals} from './library.js'
 import type {IndicatorIO} from './types.js'
 
 /**
@@ -8,7 +8,7 @@ import type {IndicatorIO} from './types.js'
  * first `period` true ranges (trading-signals' WSMA does exactly that).
  */
 export function createAtr(p: Readonly<Record<string, number>>, io: IndicatorIO): () => void {
-  const smooth = new WSMA(p.period)
+  const smooth = new (tradingSignals().WSMA)(p.period)
   const [h, l, c] = [io.field('high'), io.field('low'), io.field('close')]
   const out = io.out[0]
   let prevClose = NaN

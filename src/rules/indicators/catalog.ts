@@ -4,9 +4,9 @@
  * our own because the library's definition differs (EMA/MACD seeding, ATR's first true range) or
  * is missing (rolling highest/lowest), and the SMA is the exact one shared with `sma-cross`.
  */
-import {BollingerBands, OBV, ROC, RSI, StochasticOscillator, VWAP, WMA} from 'trading-signals'
 import {SMA} from '../../indicators/sma.js'
 import {RollingExtreme} from './extremes.js'
+import {tradingSignals} from './library.js'
 import {createAtr} from './atr.js'
 import {createMacd} from './macd.js'
 import {emaAlpha, Smoothing} from './smoothing.js'
@@ -54,7 +54,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars averaged.')},
     warmup: (p) => p.period,
     reference: 'trading-signals WMA; equals Backtrader WMA',
-    create: (p, io) => single(io, ((w) => (x: number) => w.add(x))(new WMA(p.period))),
+    create: (p, io) => single(io, ((w) => (x: number) => w.add(x))(new (tradingSignals().WMA)(p.period))),
   },
   rsi: {
     ...ON_SOURCE,
@@ -63,7 +63,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars of the smoothing period.', 14)},
     warmup: (p) => p.period + 1,
     reference: 'trading-signals RSI (Wilder smoothing, SMA seed); equals Backtrader RSI',
-    create: (p, io) => single(io, ((r) => (x: number) => r.add(x))(new RSI(p.period))),
+    create: (p, io) => single(io, ((r) => (x: number) => r.add(x))(new (tradingSignals().RSI)(p.period))),
   },
   macd: {
     ...ON_SOURCE,
@@ -82,7 +82,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     warmup: (p) => p.period,
     reference: 'trading-signals BollingerBands (population deviation); equals Backtrader BBands',
     create: (p, io) => {
-      const bb = new BollingerBands(p.period, p.stddev)
+      const bb = new (tradingSignals().BollingerBands)(p.period, p.stddev)
       const src = io.source
       const [mid, up, lo] = io.out
       return () => {
@@ -113,7 +113,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     warmup: (p) => p.period + p.k + p.d - 2,
     reference: 'trading-signals StochasticOscillator; equals Backtrader Stochastic (SMA smoothing)',
     create: (p, io) => {
-      const st = new StochasticOscillator({kPeriod: p.period, kSlowingPeriod: p.k, dPeriod: p.d})
+      const st = new (tradingSignals().StochasticOscillator)({kPeriod: p.period, kSlowingPeriod: p.k, dPeriod: p.d})
       const [h, l, c] = [io.field('high'), io.field('low'), io.field('close')]
       const [k, d] = io.out
       return () => {
@@ -136,7 +136,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     warmup: () => 2,
     reference: 'trading-signals OBV (its Investopedia test vector)',
     create: (_p, io) => {
-      const obv = new OBV(2)
+      const obv = new (tradingSignals().OBV)(2)
       const [c, v] = [io.field('close'), io.field('volume')]
       const out = io.out[0]
       return () => {
@@ -157,6 +157,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     warmup: () => 1,
     reference: 'trading-signals VWAP, restarted per session day',
     create: (_p, io) => {
+      const VWAP = tradingSignals().VWAP
       let vwap = new VWAP()
       let day = NaN
       const [h, l, c, v] = [io.field('high'), io.field('low'), io.field('close'), io.field('volume')]
@@ -205,7 +206,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars back compared with.', 12)},
     warmup: (p) => p.period + 1,
     reference: 'trading-signals ROC; equals Backtrader ROC',
-    create: (p, io) => single(io, ((r) => (x: number) => r.add(x))(new ROC(p.period))),
+    create: (p, io) => single(io, ((r) => (x: number) => r.add(x))(new (tradingSignals().ROC)(p.period))),
   },
 })
 

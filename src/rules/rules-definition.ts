@@ -1,0 +1,50 @@
+/**
+ * A StrategyDefinition that runs a rules block: shared by the built-in `rules` strategy (rules in
+ * the params) and by strategy specs (rules in a file, params filling its `${placeholders}`).
+ * `check` reports what `planRules` finds for the given params; `create` plans once per run.
+ */
+import {BotsError} from '../core/errors.js'
+import type {ParamProblem, ParamsSchema, StrategyDefinition} from '../strategy/definition.js'
+import {planRules, type RulesPlan} from './plan.js'
+import type {RuleProblem} from './problems.js'
+import type {RulesSpec} from './rules-types.js'
+import {createRulesHooks} from './runtime/rules-hooks.js'
+
+export interface RulesSource {
+  name: string
+  description: string
+  params: ParamsSchema
+  /** The rules and parameter values for a bot's params. */
+  resolve(params: Record<string, unknown>): {rules: RulesSpec; values: ReadonlyMap<string, unknown>}
+  /** Turns a problem into the param it is about and a message (e.g. with the strategy file's line). */
+  describe(problem: RuleProblem, rules: RulesSpec): ParamProblem
+}
+
+export function rulesDefinition(source: RulesSource): StrategyDefinition {
+  const plan = (params: Record<string, unknown>): {plan?: RulesPlan; errors: ParamProblem[]} => {
+    const {rules, values} = source.resolve(params ?? {})
+    const r = planRules(rules, values)
+    return {plan: r.plan, errors: r.problems.filter((p) => p.severity !== 'warning').map((p) => source.describe(p, rules))}
+  }
+  return {
+    name: source.name,
+    description: source.description,
+    params: source.params,
+    check: (params) => plan(params).errors,
+    warmup: (params) => plan(params).plan?.warmup ?? 0,
+    create(params) {
+      const r = plan(params)
+      if (!r.plan) {
+        const first = r.errors[0]
+        throw new BotsError(`strategy "${source.name}": ${first?.message ?? 'invalid rules'}`, {code: 'rules.invalid', hint: first?.hint ?? 'run `bots validate` on the spec'})
+      }
+      return createRulesHooks(r.plan)
+    },
+  }
+}
+
+/** `indicators.fast_ma.period` / `entry.long (character 12)`: where a problem is, in words. */
+export function describePath(p: RuleProblem): string {
+  const at = p.path.join('.')
+  return p.offset !== undefined ? `${at} (character ${p.offset + 1})` : at
+}

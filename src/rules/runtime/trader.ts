@@ -1,0 +1,151 @@
+/**
+ * Orders for one symbol under a rules plan. Per iteration with new bars (`evaluate`):
+ *   1. an entry or exit order still working → wait for it;
+ *   2. in a position: move the trailing stop, then if the side's exit condition — or the other
+ *      side's entry condition (a reversal) — is true, cancel the stops and close at market, and
+ *      on a reversal also enter the other side;
+ *   3. flat: enter long or short when exactly one entry condition is true.
+ * Stops are broker orders placed when the entry fills (so they work from the next bar): one stop
+ * order (the tighter of stop-loss and trailing stop) and one take-profit limit; when one fills
+ * the other is canceled.
+ */
+import type {Fill, Order, StrategyContext} from '../../strategy/context.js'
+import type {RulesPlan, StopPlan} from '../plan.js'
+import type {SymbolRuntime} from './symbol-runtime.js'
+
+const isOpen = (o: Order | undefined) => o !== undefined && o.status === 'open'
+
+export class SymbolTrader {
+  private entryOrder: Order | undefined
+  private exitOrder: Order | undefined
+  private stopOrder: Order | undefined
+  private targetOrder: Order | undefined
+  private side = 0
+  private stopLevel = NaN
+  private best = NaN
+  private trailAtr = NaN
+
+  constructor(
+    readonly symbol: string,
+    private readonly plan: RulesPlan,
+    private readonly rt: SymbolRuntime,
+  ) {}
+
+  evaluate(ctx: StrategyContext): void {
+    if (isOpen(this.entryOrder) || isOpen(this.exitOrder)) return
+    const rt = this.rt
+    const position = ctx.position(this.symbol)
+    if (position !== 0) {
+      const side = position > 0 ? 1 : -1
+      if (this.plan.trailingStop && this.side === side) this.trail(ctx)
+      const exit = side > 0 ? rt.exitLong : rt.exitShort
+      const reverse = side > 0 ? rt.entryShort : rt.entryLong
+      const wantsExit = exit !== undefined && exit() === 1
+      const wantsReverse = reverse !== undefined && reverse() === 1
+      if (!wantsExit && !wantsReverse) return
+      this.cancelProtection(ctx)
+      this.exitOrder = ctx.closePosition(this.symbol)
+      if (wantsReverse) this.enter(ctx, -side)
+      return
+    }
+    const long = rt.entryLong !== undefined && rt.entryLong() === 1
+    const short = rt.entryShort !== undefined && rt.entryShort() === 1
+    if (long !== short) this.enter(ctx, long ? 1 : -1)
+  }
+
+  onFilled(ctx: StrategyContext, order: Order, fill: Fill): void {
+    if (order.id === this.entryOrder?.id) {
+      this.entryOrder = undefined
+      this.protect(ctx, fill.price)
+    } else if (order.id === this.exitOrder?.id) {
+      this.exitOrder = undefined
+      if (!isOpen(this.entryOrder) && ctx.position(this.symbol) === 0) this.side = 0
+    } else if (order.id === this.stopOrder?.id || order.id === this.targetOrder?.id) {
+      const other = order.id === this.stopOrder?.id ? this.targetOrder : this.stopOrder
+      this.stopOrder = this.targetOrder = undefined
+      this.side = 0
+      if (isOpen(other)) ctx.cancelOrder(other!.id)
+      else if (other?.status === 'filled' && ctx.position(this.symbol) !== 0) {
+        // Both filled on one wide bar (the broker has no OCO): undo the second one.
+        ctx.log.warn(`${this.symbol}: stop and take-profit both filled on one bar; closing the resulting position`)
+        this.exitOrder = ctx.closePosition(this.symbol)
+      }
+    }
+  }
+
+  onCanceled(order: Order): void {
+    if (order.id === this.entryOrder?.id) this.entryOrder = undefined
+    else if (order.id === this.exitOrder?.id) this.exitOrder = undefined
+    else if (order.id === this.stopOrder?.id) this.stopOrder = undefined
+    else if (order.id === this.targetOrder?.id) this.targetOrder = undefined
+  }
+
+  private enter(ctx: StrategyContext, side: number): void {
+    const close = this.rt.ring('close').at(0)
+    const {type, value} = this.plan.sizing
+    const units = type === 'quantity' ? value : type === 'cash' ? value / close : (ctx.portfolioValue * value) / 100 / close
+    const quantity = Math.floor(units)
+    if (!(quantity >= 1)) return
+    // An ATR stop needs its ATR at entry: no entry before it has a value.
+    for (const stop of [this.plan.stopLoss, this.plan.takeProfit, this.plan.trailingStop]) {
+      if (stop?.atrPeriod !== undefined && !(this.rt.stopAtr.get(stop.atrPeriod)!.at(0) > 0)) return
+    }
+    const order = ctx.submitOrder({symbol: this.symbol, side: side > 0 ? 'buy' : 'sell', quantity})
+    this.entryOrder = order.status === 'open' ? order : undefined
+  }
+
+  private distance(stop: StopPlan, from: number): number {
+    return stop.kind === 'percent' ? (from * stop.distance) / 100 : this.rt.stopAtr.get(stop.atrPeriod!)!.at(0) * stop.distance
+  }
+
+  /** Places the stop and take-profit orders for the position the entry just opened. */
+  private protect(ctx: StrategyContext, price: number): void {
+    const position = ctx.position(this.symbol)
+    if (position === 0) return
+    const side = position > 0 ? 1 : -1
+    const {stopLoss, takeProfit, trailingStop} = this.plan
+    this.side = side
+    this.best = price
+    let level = stopLoss ? price - side * this.distance(stopLoss, price) : NaN
+    if (trailingStop) {
+      this.trailAtr = trailingStop.kind === 'atr' ? this.distance(trailingStop, price) : NaN
+      const trail = price - side * this.trailDistance(price)
+      if (!(level === level) || (side > 0 ? trail > level : trail < level)) level = trail
+    }
+    this.stopLevel = NaN
+    if (level === level) this.placeStop(ctx, level)
+    if (takeProfit) {
+      const limitPrice = price + side * this.distance(takeProfit, price)
+      this.targetOrder = ctx.submitOrder({symbol: this.symbol, side: side > 0 ? 'sell' : 'buy', quantity: Math.abs(position), type: 'limit', limitPrice, tag: 'take_profit'})
+    }
+  }
+
+  private trailDistance(best: number): number {
+    const t = this.plan.trailingStop!
+    return t.kind === 'atr' ? this.trailAtr : (best * t.distance) / 100
+  }
+
+  /** Follows the best price since entry; the stop only ever tightens. */
+  private trail(ctx: StrategyContext): void {
+    const side = this.side
+    const extreme = side > 0 ? this.rt.ring('high').at(0) : this.rt.ring('low').at(0)
+    if (extreme === extreme && (side > 0 ? extreme > this.best : extreme < this.best)) this.best = extreme
+    const level = this.best - side * this.trailDistance(this.best)
+    if (!(level === level) || !(side > 0 ? level > this.stopLevel || this.stopLevel !== this.stopLevel : level < this.stopLevel || this.stopLevel !== this.stopLevel)) return
+    if (isOpen(this.stopOrder)) ctx.cancelOrder(this.stopOrder!.id)
+    this.placeStop(ctx, level)
+  }
+
+  private placeStop(ctx: StrategyContext, level: number): void {
+    const quantity = Math.abs(ctx.position(this.symbol))
+    this.stopLevel = level
+    this.stopOrder = ctx.submitOrder({symbol: this.symbol, side: this.side > 0 ? 'sell' : 'buy', quantity, type: 'stop', stopPrice: level, tag: 'stop'})
+  }
+
+  private cancelProtection(ctx: StrategyContext): void {
+    if (isOpen(this.stopOrder)) ctx.cancelOrder(this.stopOrder!.id)
+    if (isOpen(this.targetOrder)) ctx.cancelOrder(this.targetOrder!.id)
+    this.stopOrder = this.targetOrder = undefined
+    this.side = 0
+  }
+}

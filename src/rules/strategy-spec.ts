@@ -1,0 +1,88 @@
+/**
+ * Strategy specs (`kind: strategy` YAML files): their checks and the StrategyDefinition they
+ * become. The definition's params schema is built from the spec's `params:` declarations (with
+ * their defaults); a bot's params override the defaults and fill the `${name}` placeholders.
+ */
+import path from 'node:path'
+import type {Diagnostic} from '../core/errors.js'
+import {formatLocation} from '../core/errors.js'
+import {loadYamlFile} from '../spec/load-yaml.js'
+import {locate} from '../spec/locate.js'
+import {validateAgainstSchema, type Located} from '../spec/schema-validator.js'
+import type {ParamsSchema, StrategyDefinition} from '../strategy/definition.js'
+import {rulesDefinition} from './rules-definition.js'
+import type {RulesSpec} from './rules-types.js'
+import {checkParamDeclarations, standInValues, type ParamDeclaration} from './param-declarations.js'
+import {locateProblem, validateRules} from './validate-rules.js'
+
+export interface StrategySpec {
+  kind: 'strategy'
+  name: string
+  description?: string
+  params?: Record<string, ParamDeclaration>
+  rules: RulesSpec
+}
+
+export interface LoadedStrategySpec {
+  /** Present when the file has no errors. */
+  definition?: StrategyDefinition
+  diagnostics: Diagnostic[]
+}
+
+/** Reads, checks and turns a strategy spec file into a definition; never throws for bad input. */
+export async function loadStrategySpec(file: string): Promise<LoadedStrategySpec> {
+  const loaded = await loadYamlFile(path.resolve(file))
+  if (!loaded.ok) return {diagnostics: loaded.diagnostics.map((d) => ({...d, file}))}
+  const where: Located = {file, doc: loaded.yaml.doc, lineCounter: loaded.yaml.lineCounter}
+  const value = loaded.yaml.value
+  if (value.kind !== 'strategy') {
+    const pos = locate(where.doc, where.lineCounter, ['kind'], 'key')
+    return {diagnostics: [{severity: 'error', file, line: pos.line, column: pos.column, path: '/kind', code: 'spec.kind', message: 'this is not a strategy spec (`kind: strategy` is missing)', hint: 'strategy specs start with `kind: strategy`'}]}
+  }
+  return strategySpecFromValue(value, where)
+}
+
+/** The checks of a parsed strategy spec: schema, parameter declarations, rules with the defaults. */
+export function validateStrategySpec(value: Record<string, unknown>, where: Located): Diagnostic[] {
+  const schema = validateAgainstSchema('strategy', value, where)
+  if (schema.length > 0) return schema
+  const spec = value as unknown as StrategySpec
+  const declared = checkParamDeclarations(spec.params ?? {}, where)
+  if (declared.some((d) => d.severity === 'error')) return declared
+  return [...declared, ...validateRules(spec.rules, where, ['rules'], standInValues(spec.params ?? {}))]
+}
+
+export function strategySpecFromValue(value: Record<string, unknown>, where: Located): LoadedStrategySpec {
+  const diagnostics = validateStrategySpec(value, where)
+  if (diagnostics.some((d) => d.severity === 'error')) return {diagnostics}
+  return {definition: definitionFromSpec(value as unknown as StrategySpec, where), diagnostics}
+}
+
+export function definitionFromSpec(spec: StrategySpec, where: Located): StrategyDefinition {
+  const declarations = spec.params ?? {}
+  return rulesDefinition({
+    name: spec.name,
+    description: spec.description ?? `Rules from ${path.basename(where.file)}.`,
+    params: paramsSchema(declarations),
+    resolve: (params) => ({rules: spec.rules, values: new Map(Object.keys(declarations).map((k) => [k, params[k] ?? declarations[k].default]))}),
+    describe: (p, rules) => {
+      const d = locateProblem(p, where, ['rules'])
+      return {param: placeholderAt(rules, p.path), message: `${p.message} (${formatLocation(d)})`, hint: p.hint}
+    },
+  })
+}
+
+function paramsSchema(declarations: Record<string, ParamDeclaration>): ParamsSchema {
+  const properties: Record<string, Record<string, unknown>> = {}
+  for (const [name, d] of Object.entries(declarations)) properties[name] = structuredClone(d) as unknown as Record<string, unknown>
+  const required = Object.keys(declarations).filter((k) => declarations[k].default === undefined)
+  return {type: 'object', additionalProperties: false, properties, ...(required.length > 0 ? {required} : {})}
+}
+
+/** The parameter a problem is about, when the value at its path is exactly `${name}`. */
+function placeholderAt(rules: RulesSpec, at: (string | number)[]): string | undefined {
+  let v: unknown = rules
+  for (const s of at) v = (v as Record<string, unknown> | undefined)?.[s]
+  const m = typeof v === 'string' ? /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(v) : null
+  return m?.[1]
+}

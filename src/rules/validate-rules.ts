@@ -1,0 +1,26 @@
+/**
+ * Located diagnostics for a rules block: every problem `planRules` finds, at file:line:column —
+ * inside the expression string for expression errors. Called for a strategy spec's `rules:`
+ * (prefix ['rules']) and for a bot's inline `strategy: {name: rules, params: …}` (prefix
+ * ['strategy', 'params']).
+ */
+import type {Diagnostic} from '../core/errors.js'
+import {locate, locateInScalar, pathToPointer, type PathSegment} from '../spec/locate.js'
+import type {Located} from '../spec/schema-validator.js'
+import {planRules} from './plan.js'
+import type {RuleProblem} from './problems.js'
+import type {RulesSpec} from './rules-types.js'
+
+export function validateRules(rules: unknown, where: Located, pathPrefix: readonly PathSegment[], params: ReadonlyMap<string, unknown> = new Map()): Diagnostic[] {
+  if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
+    const pos = locate(where.doc, where.lineCounter, pathPrefix)
+    return [{severity: 'error', file: where.file, line: pos.line, column: pos.column, path: pathToPointer(pathPrefix), code: 'rules.shape', message: 'the rules must be a mapping with `entry:` and optionally `indicators:`, `exit:`, `sizing:` and stops'}]
+  }
+  return planRules(rules as RulesSpec, params).problems.map((p) => locateProblem(p, where, pathPrefix))
+}
+
+export function locateProblem(p: RuleProblem, where: Located, pathPrefix: readonly PathSegment[]): Diagnostic {
+  const path = [...pathPrefix, ...p.path]
+  const pos = p.offset !== undefined ? locateInScalar(where.doc, where.lineCounter, path, p.offset) : locate(where.doc, where.lineCounter, path, p.at ?? 'value')
+  return {severity: p.severity ?? 'error', file: where.file, line: pos.line, column: pos.column, path: pathToPointer(path), code: p.code, message: p.message, hint: p.hint}
+}

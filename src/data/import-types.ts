@@ -23,6 +23,8 @@ export interface ImportOptions {
   /** `close`: the file's times mark each bar's end; they are moved back one timeframe. */
   timeLabel?: 'open' | 'close'
   onError?: OnError
+  /** Replace the stored (symbol, timeframe) series with the files' bars, instead of merging into it. */
+  replace?: boolean
   /** How many rejections to list in the result (all are counted). Default 1000. */
   maxReported?: number
   onProgress?: (p: ImportProgress) => void
@@ -67,6 +69,8 @@ export interface ImportResult {
   rows: number
   new: number
   replaced: number
+  /** Stored bars deleted because `replace` was set and the files do not have them. */
+  removed: number
   rejected: number
   skipped: number
   elapsedMs: number

@@ -62,7 +62,9 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     // Stage and check every file first (temp tables only), then write them all in one transaction.
     const staged: StagedFile[] = []
     for (const [i, plan] of plans.entries()) staged.push(await stageFile(conn, plan, i, params(plan), ctx))
+    let removed = 0
     const results = await inTransaction(conn, async () => {
+      if (opts.replace) removed = await removeStale(conn, symbol, tf.text, staged.map((s) => s.table))
       const out: FileImportResult[] = []
       for (const s of staged) out.push(await writeStaged(conn, s, ctx))
       return out
@@ -70,7 +72,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     const sum = (k: 'rows' | 'new' | 'replaced' | 'rejected' | 'skipped') => results.reduce((s, r) => s + r[k], 0)
     return {
       store: store.path, symbol, timeframe: tf.text, timeframeDetected: opts.timeframe === undefined, timezone, timeLabel, onError,
-      rows: sum('rows'), new: sum('new'), replaced: sum('replaced'), rejected: sum('rejected'), skipped: sum('skipped'),
+      rows: sum('rows'), new: sum('new'), replaced: sum('replaced'), removed, rejected: sum('rejected'), skipped: sum('skipped'),
       elapsedMs: Math.round(performance.now() - started),
       files: results,
     }
@@ -78,6 +80,16 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     for (let i = 0; i < files.length; i++) await conn.run(`DROP TABLE IF EXISTS temp.${stageTable(i)}`).catch(() => {})
     conn.closeSync()
   }
+}
+
+/** `replace`: delete the stored bars of the series that none of the staged files has. */
+async function removeStale(conn: DuckDBConnection, symbol: string, timeframe: string, tables: string[]): Promise<number> {
+  const keep = tables.map((t) => `SELECT ts FROM ${t} WHERE reason IS NULL`).join(' UNION ALL ')
+  const r = await conn.run(
+    `DELETE FROM bars WHERE symbol = $symbol AND timeframe = $timeframe AND ts NOT IN (${keep})`,
+    {symbol, timeframe},
+  )
+  return r.rowsChanged
 }
 
 async function planFile(conn: DuckDBConnection, file: string, opts: ImportOptions): Promise<FilePlan> {

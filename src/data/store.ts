@@ -51,6 +51,11 @@ class Handle implements Store {
     return c
   }
 
+  release(c: DuckDBConnection): void {
+    c.closeSync()
+    this.extra = this.extra.filter((x) => x !== c)
+  }
+
   close(): void {
     for (const c of [...this.extra, this.conn]) c.closeSync()
     this.extra = []
@@ -148,6 +153,20 @@ async function hasPending(instance: DuckDBInstance): Promise<boolean> {
     return (await pendingMigrations(conn)).length > 0
   } finally {
     conn.closeSync()
+  }
+}
+
+/**
+ * Run `fn` on a fresh connection of the store, closed afterwards. Use it for anything that streams
+ * or changes session settings, so concurrent calls on one store never share a connection.
+ */
+export async function withConnection<T>(store: Store, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const conn = await store.connect()
+  try {
+    return await fn(conn)
+  } finally {
+    if (store instanceof Handle) store.release(conn)
+    else conn.closeSync()
   }
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Progress for long imports with listr2, on stderr so stdout stays clean for results and --json.
+ * A TTY gets the live renderer; a pipe or CI (`CI` set) gets plain lines, throttled to one per
+ * phase and one a second while reading.
+ */
+import {Listr, ListrLogger, ProcessOutput} from 'listr2'
+import type {ImportProgress} from '../import-types.js'
+
+/** Files smaller than this finish in well under a second: no progress display. */
+export const PROGRESS_MIN_BYTES = 8 * 1024 * 1024
+
+export async function withImportProgress<T>(
+  title: string,
+  show: boolean,
+  work: (onProgress?: (p: ImportProgress) => void) => Promise<T>,
+): Promise<T> {
+  if (!show) return work()
+  const plain = !process.stderr.isTTY || Boolean(process.env.CI)
+  const logger = new ListrLogger({processOutput: new ProcessOutput(process.stderr, process.stderr)})
+  let result: T | undefined
+  const list = new Listr(
+    [
+      {
+        title,
+        task: async (_ctx, task) => {
+          let lastPhase = ''
+          let lastAt = 0
+          result = await work((p) => {
+            const now = p.elapsedMs
+            if (plain && p.phase === lastPhase && now - lastAt < 1000) return
+            if (p.phase === 'read' && p.rows === 0 && plain && lastPhase === 'read') return
+            lastPhase = p.phase
+            lastAt = now
+            task.output = describe(p)
+          })
+        },
+        rendererOptions: {outputBar: 1, persistentOutput: true},
+      },
+    ],
+    {
+      renderer: 'default',
+      rendererOptions: {logger},
+      fallbackRenderer: 'simple',
+      fallbackRendererOptions: {logger},
+      fallbackRendererCondition: plain,
+      exitOnError: true,
+      registerSignalListeners: false,
+    },
+  )
+  await list.run()
+  return result as T
+}
+
+function describe(p: ImportProgress): string {
+  const rate = p.elapsedMs > 0 ? ` · ${fmtRate((p.rows * 1000) / p.elapsedMs)} rows/s` : ''
+  const rows = p.rows.toLocaleString('en-US')
+  switch (p.phase) {
+    case 'read':
+      return `reading ${p.fraction === undefined ? '' : `${Math.round(p.fraction * 100)}% · `}~${rows} rows${rate}`
+    case 'check':
+      return `checking ${rows} rows`
+    case 'write':
+      return `writing ${rows} rows`
+    case 'done':
+      return `${rows} rows in ${(p.elapsedMs / 1000).toFixed(2)} s${rate}`
+  }
+}
+
+function fmtRate(r: number): string {
+  return r >= 1e6 ? `${(r / 1e6).toFixed(1)}M` : r >= 1e3 ? `${Math.round(r / 1e3)}k` : `${Math.round(r)}`
+}

@@ -1,0 +1,75 @@
+/** Plain-text rendering of the data commands' results (the --json form is the result itself). */
+import path from 'node:path'
+import type {RemoveResult, SeriesSummary} from '../catalog.js'
+import type {ImportResult} from '../import-types.js'
+import type {ResampleResult} from '../resample.js'
+import type {SeriesDetail} from '../show.js'
+
+const n = (x: number) => x.toLocaleString('en-US')
+
+export function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? n(c) : c)))]
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)))
+  const isNum = (c: string | number) => typeof c === 'number' || /^-?[\d.]+(e[+-]?\d+)?$|^…?$|^$/.test(c)
+  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => isNum(r[i])))
+  return cells
+    .map((r) => r.map((c, i) => (numeric[i] ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ').trimEnd())
+    .join('\n')
+}
+
+export function renderImport(r: ImportResult, shown = 20): string {
+  const lines: string[] = []
+  const how = [r.timeframeDetected ? 'timeframe detected from the data' : '', `times read in ${r.timezone}`, r.timeLabel === 'close' ? 'times marked bar ends' : '']
+  lines.push(`${r.symbol} ${r.timeframe} (${how.filter(Boolean).join('; ')})`)
+  for (const f of r.files) {
+    const span = f.first ? `, bars ${f.first} … ${f.last}` : ''
+    const dropped = f.skipped ? `${n(f.skipped)} skipped` : `${n(f.rejected)} rejected`
+    lines.push(`  ${path.basename(f.file)}: ${n(f.rows)} rows: ${n(f.new)} new, ${n(f.replaced)} replaced, ${dropped}${span}`)
+  }
+  if (r.removed) lines.push(`  ${n(r.removed)} stored bars not in the files were removed (--replace)`)
+  const rejections = r.files.flatMap((f) => f.rejections)
+  if (rejections.length) {
+    lines.push(`rejected rows (file:line, the header being line 1; row = data row):`)
+    for (const x of rejections.slice(0, shown)) {
+      const at = x.line === undefined ? `${path.basename(x.file)} row ${x.row}` : `${path.basename(x.file)}:${x.line}`
+      lines.push(`  ${at}  ${x.rule}: ${x.message}`)
+    }
+    const more = r.rejected - Math.min(shown, rejections.length)
+    if (more > 0) lines.push(`  … and ${n(more)} more (--json lists up to ${n(Math.max(rejections.length, shown))})`)
+  }
+  return lines.join('\n')
+}
+
+export function renderList(series: SeriesSummary[]): string {
+  if (series.length === 0) return 'the store holds no bars yet (import some with `bots data import FILE --symbol S`)'
+  return table(['SYMBOL', 'TIMEFRAME', 'FIRST', 'LAST', 'ROWS'], series.map((s) => [s.symbol, s.timeframe, s.first, s.last, s.rows]))
+}
+
+export function renderShow(details: SeriesDetail[]): string {
+  return details
+    .map((d) => {
+      const g = d.gaps
+      const kinds = (Object.entries(g.byKind) as [string, number][]).filter(([, c]) => c > 0).map(([k, c]) => `${n(c)} ${k}`)
+      const lines = [
+        `${d.symbol} ${d.timeframe}: ${n(d.rows)} bars, ${d.first} … ${d.last} (UTC open times)`,
+        `gaps: ${g.total === 0 ? 'none' : `${n(g.total)} (${kinds.join(', ')}; days and dates in ${d.timezone})`}`,
+      ]
+      for (const x of g.list) lines.push(`  ${x.kind.padEnd(8)} after ${x.after}, before ${x.before}: ${n(x.missing)} bar${x.missing === 1 ? '' : 's'} missing`)
+      const listed = g.byKind.intraday + g.byKind.days
+      if (listed > g.list.length) lines.push(`  … and ${n(listed - g.list.length)} more`)
+      // Prices as written (no thousands separators, no rounding); counts get separators.
+      const rows = (rs: SeriesDetail['head']) => rs.map((b) => [b.time, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume)])
+      lines.push(table(['TIME', 'OPEN', 'HIGH', 'LOW', 'CLOSE', 'VOLUME'], [...rows(d.head), ...(d.rows > d.head.length ? [['…', '', '', '', '', '']] : []), ...rows(d.tail.filter((t) => !d.head.some((h) => h.time === t.time)))]))
+      return lines.join('\n')
+    })
+    .join('\n\n')
+}
+
+export function renderRemove(r: RemoveResult): string {
+  return `removed ${n(r.rows)} bars of ${r.symbol} (${r.removed.map((s) => `${s.timeframe}: ${n(s.rows)}`).join(', ')})`
+}
+
+export function renderResample(r: ResampleResult): string {
+  const partial = r.partial ? `; ${n(r.partial)} bars from incomplete periods` : ''
+  return `${r.symbol} ${r.from} → ${r.to} (${r.timezone}): ${n(r.sourceRows)} bars → ${n(r.rows)} (${n(r.new)} new, ${n(r.replaced)} replaced${partial})${r.first ? `, ${r.first} … ${r.last}` : ''}`
+}

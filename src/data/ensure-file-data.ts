@@ -1,0 +1,98 @@
+/**
+ * Specs that name their data file (`data: {source: file, …}`): import each symbol's file into
+ * the store on first use, and again only when the file changed. "Changed" means: the latest
+ * import of that (symbol, timeframe) was not this file, or its size, mtime and content hash, or
+ * the options that shape the bars (columns, time zone, time label…), differ. A file whose mtime
+ * moved but whose bytes did not is not re-imported (its log entry is updated).
+ *
+ * A re-import replaces the whole series, so bars the file no longer has do not linger.
+ * Rows breaking the data rules are dropped and returned (`--on-error reject`); the caller
+ * (`bots backtest`) decides how loudly to warn.
+ */
+import path from 'node:path'
+import type {DuckDBConnection} from '@duckdb/node-api'
+import {BotsError} from '../core/errors.js'
+import type {DataSpec} from '../spec/bot-spec.js'
+import {hashFile} from './file-hash.js'
+import {importFiles, optionsKey, type ImportOptions, type ImportResult} from './import.js'
+import {checkFile} from './source.js'
+import {withConnection, type Store} from './store.js'
+import {toTimeframe} from './timeframe.js'
+import {checkTimezone} from './timezone.js'
+
+export interface EnsureResult {
+  symbol: string
+  file: string
+  action: 'imported' | 'unchanged'
+  /** Present when the file was imported. */
+  import?: ImportResult
+}
+
+export async function ensureFileData(
+  store: Store,
+  data: DataSpec,
+  symbols: string[],
+  timeframe: string | number,
+  tz: string,
+): Promise<EnsureResult[]> {
+  if (data.source !== 'file') return []
+  const tf = toTimeframe(timeframe)
+  const out: EnsureResult[] = []
+  for (const symbol of symbols) {
+    const file = data.files[symbol]
+    if (file === undefined) {
+      throw new BotsError(`the spec's data files name no file for ${symbol}`, {
+        code: 'data.file-missing',
+        hint: `add it under data.files, e.g. files: {${symbol}: data/${symbol.toLowerCase()}.csv}`,
+      })
+    }
+    const abs = path.resolve(file)
+    const stat = checkFile(abs)
+    const timezone = await withConnection(store, (conn) => checkTimezone(conn, data.timezone ?? tz))
+    const opts: ImportOptions = {
+      symbol, timeframe: tf.text, timezone, format: data.format, columns: data.columns, timeLabel: data.timeLabel, onError: 'reject',
+      replace: true,
+    }
+    const key = optionsKey(opts, tf.text, timezone)
+    const last = await withConnection(store, (conn) => latestImport(conn, symbol, tf.text))
+    if (last && last.path === abs && last.options === key && last.size === stat.size) {
+      if (last.mtime === stat.mtimeMs) {
+        out.push({symbol, file: abs, action: 'unchanged'})
+        continue
+      }
+      const sha = await hashFile(abs)
+      if (sha === last.sha256) {
+        writable(store, abs)
+        await withConnection(store, (conn) => conn.run(`UPDATE imports SET mtime_ms = $m WHERE id = $id`, {m: stat.mtimeMs, id: last.id}))
+        out.push({symbol, file: abs, action: 'unchanged'})
+        continue
+      }
+    }
+    writable(store, abs)
+    out.push({symbol, file: abs, action: 'imported', import: await importFiles(store, [abs], opts)})
+  }
+  return out
+}
+
+interface LastImport {
+  id: number
+  path: string
+  size: number
+  mtime: number
+  sha256: string
+  options: string
+}
+
+async function latestImport(conn: DuckDBConnection, symbol: string, timeframe: string): Promise<LastImport | undefined> {
+  const r = await conn.runAndReadAll(
+    `SELECT id::DOUBLE AS id, path, size::DOUBLE AS size, mtime_ms AS mtime, sha256, options FROM imports
+     WHERE symbol = $symbol AND timeframe = $timeframe ORDER BY id DESC LIMIT 1`,
+    {symbol, timeframe},
+  )
+  const row = r.getRowObjectsJS()[0]
+  return row && {id: Number(row.id), path: String(row.path), size: Number(row.size), mtime: Number(row.mtime), sha256: String(row.sha256), options: String(row.options)}
+}
+
+function writable(store: Store, file: string): void {
+  if (store.readOnly) throw new Error(`bug: ${file} must be (re)imported, but the store was opened read-only; open it read-write for ensureFileData`)
+}

@@ -38,8 +38,9 @@ export function planIndicators(raw: Record<string, IndicatorSpec> | undefined, p
     if (p) planned.set(name, p)
     else ok = false
   }
-  if (!ok) return undefined
-  return sortByDependency(planned, problems)
+  // Cycles are reported even when other indicators have problems of their own.
+  const sorted = sortByDependency(planned, problems)
+  return ok ? sorted : undefined
 }
 
 function planOne(name: string, spec: IndicatorSpec, outputsOf: Map<string, readonly string[]>, problems: Problems): IndicatorPlan | undefined {

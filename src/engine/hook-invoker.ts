@@ -1,4 +1,4 @@
-import {BotsError} from '../core/errors.js'
+import {BotsError, isBotsError} from '../core/errors.js'
 import type {Clock} from '../core/clock.js'
 import type {BrokerListener, PriceSource} from '../broker/broker-port.js'
 import type {Fill, Order, StrategyContext, StrategyHooks} from '../strategy/context.js'
@@ -125,7 +125,7 @@ export class HookInvoker implements BrokerListener {
     const where = `at ${formatUtc(this.clock.now())}${bar === bar ? ` (current bar opened ${formatUtc(bar)})` : ' (before the first bar)'}`
     const crash = new BotsError(`strategy "${this.strategy}" crashed in ${hook} ${where}: ${message}`, {
       code: 'strategy.crash',
-      hint: 'fix the strategy; the run stopped at the first error (onBotCrash was called)',
+      hint: (isBotsError(error) && error.hint) || 'fix the strategy; the run stopped at the first error (onBotCrash was called)',
     })
     ;(crash as Error & {cause?: unknown}).cause = error
     throw crash

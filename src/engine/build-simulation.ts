@@ -1,0 +1,60 @@
+import type {MarketCalendar} from '../calendar/calendar.js'
+import type {Bars} from '../core/bars.js'
+import {SimulatedClock} from '../core/clock.js'
+import {SimulatedBroker} from '../broker/simulated-broker.js'
+import type {BotSpec} from '../spec/bot-spec.js'
+import type {Logger} from '../strategy/context.js'
+import type {StrategyDefinition} from '../strategy/definition.js'
+import {BacktestRunner} from './backtest-runner.js'
+import {DailyRunner} from './daily-runner.js'
+import {HookInvoker} from './hook-invoker.js'
+import {alignBars, type MarketView} from './market-view.js'
+import {pickRunner} from './pick-runner.js'
+import {RunLog} from './run-log.js'
+import type {SimulatedSession} from './simulated-session.js'
+import {StrategyApi} from './strategy-api.js'
+
+export interface SimulationOptions {
+  spec: Pick<BotSpec, 'symbols' | 'timeframeMs' | 'sleeptimeMs' | 'broker'> & Partial<Pick<BotSpec, 'strategy'>>
+  /** One series per symbol of `spec.symbols` (matched by `symbol`; a lone series serves a lone symbol). Already cut to the backtest's date range. */
+  bars: Bars | readonly Bars[]
+  definition: StrategyDefinition
+  /** Validated params with defaults applied; defaults to `spec.strategy.params`. */
+  params?: Record<string, unknown>
+  calendar: MarketCalendar
+  /** Called every ~1% of the bars; the run then yields to the event loop once so progress can render. */
+  onProgress?: (barsDone: number, barsTotal: number) => void
+  /** Receives the strategy's `ctx.log` lines as they happen (they are also kept in the result). */
+  logger?: Logger
+  /** Force a runner (tests compare both on daily bars); default `pickRunner(spec, 'backtest')`. */
+  runner?: 'daily' | 'backtest'
+}
+
+export interface Simulation {
+  kind: 'daily' | 'backtest'
+  runner: SimulatedSession
+  clock: SimulatedClock
+  view: MarketView
+  broker: SimulatedBroker
+  api: StrategyApi
+  log: RunLog
+  equity: Float64Array
+}
+
+/** Wires one backtest: bars on one index, clock at the first bar, broker, strategy API, runner. */
+export function buildSimulation(o: SimulationOptions): Simulation {
+  const spec = o.spec
+  const view = alignBars(spec.symbols, Array.isArray(o.bars) ? o.bars : [o.bars as Bars], spec.timeframeMs)
+  const clock = new SimulatedClock(view.length > 0 ? view.time[0] : 0)
+  const equity = new Float64Array(view.length)
+  const broker = new SimulatedBroker({broker: spec.broker, market: view, clock, calendar: o.calendar, equity})
+  const log = new RunLog(clock, o.logger)
+  const api = new StrategyApi(clock, view, broker, log, spec.sleeptimeMs)
+  const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
+  const invoker = new HookInvoker(hooks, api, o.definition.name, clock, view, broker)
+  broker.listener = invoker
+  const kind = o.runner ?? (pickRunner(spec, 'backtest') === 'daily' ? 'daily' : 'backtest')
+  const parts = {clock, view, broker, api, invoker, calendar: o.calendar, onProgress: o.onProgress}
+  const runner = kind === 'daily' ? new DailyRunner(parts) : new BacktestRunner(parts)
+  return {kind, runner, clock, view, broker, api, log, equity}
+}

@@ -53,10 +53,9 @@ export async function stageFile(
   const table = stageTable(index)
   await clearCsvRejects(conn)
   const time = timeSql(plan.roles, ctx.tf, ctx.timeOpts, ctx.timezone)
-  const staged = await withReadProgress(conn, plan.info.estimatedRows, report, () =>
-    createStage(conn, table, sourceSql(plan.format, plan.info, plan.roles), plan.roles, ctx.tf, time, params),
-  )
-  report('check', staged)
+  const stage = () => createStage(conn, table, sourceSql(plan.format, plan.info, plan.roles), plan.roles, ctx.tf, time, params)
+  await (ctx.onProgress ? withReadProgress(conn, plan.info.estimatedRows, report, stage) : stage())
+  report('check', await rowCount(conn, table))
   await markOrderProblems(conn, table)
   const limit = ctx.onError === 'skip' ? 0 : ctx.maxReported
   const rejected = await collectRejections(conn, table, plan.file, plan.format, ctx.tf, ctx.timezone, limit)
@@ -112,9 +111,15 @@ function failure(file: string, total: number, first: Rejection): BotsError {
   )
 }
 
+async function rowCount(conn: DuckDBConnection, table: string): Promise<number> {
+  return Number((await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${table}`)).getRowObjectsJS()[0].n)
+}
+
 /** Poll DuckDB's progress while `work` runs; rows are estimated from the fraction of bytes read. */
 async function withReadProgress<T>(conn: DuckDBConnection, estimate: number, report: Reporter, work: () => Promise<T>): Promise<T> {
   report('read', 0, 0)
+  // DuckDB tracks progress only when its progress bar is on; never let it print one itself.
+  await conn.run(`SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0`)
   const timer = setInterval(() => {
     const p = conn.progress
     if (p.percentage >= 0) report('read', Math.round((estimate * p.percentage) / 100), p.percentage / 100)

@@ -7,9 +7,10 @@
  * store is opened read-write for a moment to create or migrate it, then reopened read-only.
  * Hold read-write handles briefly: while one is open, no other process can open the file at all.
  */
-import {mkdirSync, existsSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {DuckDBInstance, type DuckDBConnection} from '@duckdb/node-api'
+import {BotsError} from '../core/errors.js'
 import {storeOpenError} from './store-errors.js'
 import {migrate, pendingMigrations} from './migrations.js'
 import {resolveStorePath} from './store-path.js'
@@ -127,10 +128,33 @@ async function createInstance(file: string, readOnly: boolean): Promise<DuckDBIn
 }
 
 async function create(file: string, readOnly: boolean): Promise<DuckDBInstance> {
+  assertDuckDbFile(file)
   try {
     return await DuckDBInstance.create(file, readOnly ? {access_mode: 'READ_ONLY'} : {})
   } catch (e) {
     throw storeOpenError(e, file, readOnly)
+  }
+}
+
+/**
+ * Refuse an existing file that is not a DuckDB database before DuckDB sees it: DuckDB would open
+ * some (a CSV, for one) as a read-only view, and a wrong --db must never be written to.
+ */
+function assertDuckDbFile(file: string): void {
+  if (!existsSync(file) || statSync(file).size === 0) return
+  const head = Buffer.alloc(12)
+  const fd = openSync(file, 'r')
+  try {
+    readSync(fd, head, 0, 12, 0)
+  } finally {
+    closeSync(fd)
+  }
+  if (head.toString('latin1', 8, 12) !== 'DUCK') {
+    throw new BotsError(`${file} is not a DuckDB store`, {
+      code: 'store.open',
+      file,
+      hint: 'point --db or BOTS_DB at a DuckDB file, or at a path that does not exist yet (it is created)',
+    })
   }
 }
 

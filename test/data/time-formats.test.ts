@@ -1,0 +1,86 @@
+/** How times in files become UTC open times: zones, offsets, epochs, split columns, formats. */
+import assert from 'node:assert/strict'
+import {writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {describe, it} from 'node:test'
+import {importFiles, type ImportOptions} from '../../src/data/import.js'
+import {loadBars} from '../../src/data/load-bars.js'
+import {tempDir} from '../helpers/tmp.js'
+import {freshStore, iso} from './helpers.js'
+
+describe('time formats', async () => {
+  const {store} = await freshStore()
+  const dir = tempDir()
+  let n = 0
+  /** Import `csv` under a fresh symbol; return the stored open times as ISO strings. */
+  async function times(csv: string, opts: Partial<ImportOptions> = {}): Promise<string[]> {
+    const symbol = `S${++n}`
+    const file = path.join(dir, `${symbol}.csv`)
+    writeFileSync(file, csv)
+    const r = await importFiles(store, [file], {symbol, ...opts})
+    assert.equal(r.rejected, 0, JSON.stringify(r.files[0].rejections))
+    const bars = await loadBars(store, {symbol, timeframe: r.timeframe})
+    return [...bars.time].map(iso)
+  }
+  const row = ',10,11,9,10.5,100'
+
+  it('naive times are read in --tz, across a DST change', async () => {
+    const csv = `Datetime,Open,High,Low,Close,Volume\n2020-03-06 09:30:00${row}\n2020-03-09 09:30:00${row}\n`
+    assert.deepEqual(await times(csv, {timezone: 'America/New_York', timeframe: '1M'}), ['2020-03-06T14:30:00.000Z', '2020-03-09T13:30:00.000Z'])
+  })
+
+  it('ISO strings with an offset or Z keep it, whatever --tz says', async () => {
+    const csv = `timestamp,open,high,low,close,volume\n2020-01-02T09:30:00-05:00${row}\n2020-01-02T14:31:00Z${row}\n2020-01-02 20:02:00+05:30${row}\n`
+    assert.deepEqual(await times(csv, {timezone: 'Asia/Tokyo', timeframe: '1M'}), [
+      '2020-01-02T14:30:00.000Z',
+      '2020-01-02T14:31:00.000Z',
+      '2020-01-02T14:32:00.000Z',
+    ])
+  })
+
+  it('epoch seconds and milliseconds, told apart by size', async () => {
+    const csv = `time,open,high,low,close,volume\n1577836800${row}\n1577836860000${row}\n`
+    assert.deepEqual(await times(csv, {timeframe: '1M'}), ['2020-01-01T00:00:00.000Z', '2020-01-01T00:01:00.000Z'])
+    const ms = `time,open,high,low,close,volume\n86400000${row}\n`
+    assert.deepEqual(await times(ms, {timeframe: '1D', epochUnit: 'ms'}), ['1970-01-02T00:00:00.000Z'])
+  })
+
+  it('date and time in two columns, times marking bar ends (--time-label close)', async () => {
+    const csv = `Date,Time,Open,High,Low,Close,Volume\n2006-01-02,09:05:00${row}\n2006-01-02,09:10:00${row}\n`
+    assert.deepEqual(await times(csv, {timeLabel: 'close', timezone: 'Europe/Berlin'}), ['2006-01-02T08:00:00.000Z', '2006-01-02T08:05:00.000Z'])
+  })
+
+  it('a date alone is 00:00 local time in --tz', async () => {
+    const csv = `Date,Open,High,Low,Close,Volume\n2020-07-01${row}\n2020-12-01${row}\n`
+    assert.deepEqual(await times(csv, {timezone: 'America/New_York', timeframe: '1D'}), ['2020-07-01T04:00:00.000Z', '2020-12-01T05:00:00.000Z'])
+  })
+
+  it('a strptime format and mapped columns for other headers', async () => {
+    const csv = `when;o;hi;lo;last;qty\n01/02/2020 10:00;10;11;9;10.5;100\n01/02/2020 10:05;10;11;9;10.5;100\n`
+    const got = await times(csv, {datetimeFormat: '%m/%d/%Y %H:%M', columns: {datetime: 'when', high: 'hi', low: 'lo', close: 'last', volume: 'qty'}})
+    assert.deepEqual(got, ['2020-01-02T10:00:00.000Z', '2020-01-02T10:05:00.000Z'])
+  })
+
+  it('header names match case-insensitively; no volume column means volume 0', async () => {
+    const symbol = `S${++n}`
+    const file = path.join(dir, `${symbol}.csv`)
+    writeFileSync(file, `DATETIME,OPEN,HIGH,LOW,CLOSE\n2020-01-02 10:00:00,10,11,9,10.5\n`)
+    await importFiles(store, [file], {symbol, timeframe: '1M'})
+    const bars = await loadBars(store, {symbol, timeframe: '1M'})
+    assert.deepEqual([bars.open[0], bars.close[0], bars.volume[0]], [10, 10.5, 0])
+  })
+
+  it('Parquet files, with typed timestamps and their own row numbers', async () => {
+    const file = path.join(dir, 'bars.parquet')
+    await store.conn.run(
+      `COPY (SELECT TIMESTAMP '2020-01-02 10:00:00' + to_minutes(i::BIGINT) AS ts, 10.0 AS open, 11.0 AS high,
+         CASE WHEN i = 2 THEN 12.0 ELSE 9.0 END AS low, 10.5 AS close, 100::BIGINT AS volume FROM range(4) t(i))
+       TO '${file}' (FORMAT parquet)`,
+    )
+    const r = await importFiles(store, [file], {symbol: 'PQ', timezone: 'America/New_York'})
+    assert.equal(r.files[0].format, 'parquet')
+    assert.deepEqual([r.timeframe, r.new, r.rejected], ['1M', 3, 1])
+    assert.deepEqual([r.files[0].rejections[0].row, r.files[0].rejections[0].line, r.files[0].rejections[0].rule], [3, undefined, 'ohlc'])
+    assert.equal(r.files[0].first, '2020-01-02T15:00:00Z')
+  })
+})

@@ -14,7 +14,8 @@ import {SimulatedSession} from './simulated-session.js'
  * 4. at `close`: day orders expire, then `afterMarketCloses`.
  *
  * A sleeptime reaching past the close ends the session's iterations; the next session starts
- * afresh at its first bar. Bars outside every session are still processed by the broker.
+ * afresh at its first bar. Past the last bar's close there are no iterations (as on 24/7).
+ * Bars outside every session are still processed by the broker.
  */
 export class BacktestRunner extends SimulatedSession {
   protected async runLoop(): Promise<void> {
@@ -30,7 +31,7 @@ export class BacktestRunner extends SimulatedSession {
       return
     }
     for (const session of this.calendar.sessions(this.view.time[0], end)) {
-      this.runSession(session)
+      this.runSession(session, end)
       if (this.yieldDue) await this.pause()
     }
   }
@@ -46,15 +47,16 @@ export class BacktestRunner extends SimulatedSession {
     }
   }
 
-  private runSession(session: Session): void {
+  private runSession(session: Session, end: number): void {
     const invoker = this.invoker
     this.stepTo(session.open)
     invoker.call('beforeMarketOpens')
     invoker.call('beforeStartingTrading')
     const preClose = Math.max(session.open, session.close - this.view.timeframeMs)
     let preClosed = false
+    const last = Math.min(session.close, end)
     let t = this.next < this.view.length ? this.view.closeOf(this.next) : Infinity
-    while (t <= session.close) {
+    while (t <= last) {
       if (!preClosed && preClose < t) {
         this.stepTo(preClose)
         invoker.call('beforeMarketCloses')

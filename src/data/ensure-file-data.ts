@@ -37,8 +37,8 @@ export async function ensureFileData(
 ): Promise<EnsureResult[]> {
   if (data.source !== 'file') return []
   const tf = toTimeframe(timeframe)
-  const out: EnsureResult[] = []
-  for (const symbol of symbols) {
+  // Check every symbol's file before importing any.
+  const files = symbols.map((symbol) => {
     const file = data.files[symbol]
     if (file === undefined) {
       throw new BotsError(`the spec's data files name no file for ${symbol}`, {
@@ -47,7 +47,10 @@ export async function ensureFileData(
       })
     }
     const abs = path.resolve(file)
-    const stat = checkFile(abs)
+    return {symbol, abs, stat: checkFile(abs)}
+  })
+  const out: EnsureResult[] = []
+  for (const {symbol, abs, stat} of files) {
     const timezone = await withConnection(store, (conn) => checkTimezone(conn, data.timezone ?? tz))
     const opts: ImportOptions = {
       symbol, timeframe: tf.text, timezone, format: data.format, columns: data.columns, timeLabel: data.timeLabel, onError: 'reject',

@@ -87,3 +87,15 @@ test('a file that is not a strategy spec, and a schema error, are located diagno
   assert.equal(schema.diagnostics[0].code, 'schema.enum')
   assert.equal(schema.diagnostics[0].line, 12)
 })
+
+test('strategy specs in a folder: valid ones become definitions, broken ones are reported', async () => {
+  const {loadStrategySpecsIn} = await import('../../src/rules/discover-specs.js')
+  const dir = tempDir('bots-rules-folder-')
+  writeFileSync(path.join(dir, 'breakout.yaml'), SPEC)
+  writeFileSync(path.join(dir, 'broken.yml'), SPEC.replace('name: breakout', 'name: broken').replace('close > top', 'close >> top'))
+  writeFileSync(path.join(dir, 'notes.txt'), 'not a spec')
+  const r = await loadStrategySpecsIn(dir)
+  assert.deepEqual(r.found.map((f) => f.definition.name), ['breakout'])
+  assert.equal(r.problems.length, 1)
+  assert.match(r.problems[0].message, /broken\.yml:16:\d+ error/)
+})

@@ -31,7 +31,7 @@ export interface CandleRun extends BacktestResult {
 export async function runCandles(o: {
   rows?: Row[]
   bars?: Bars[]
-  broker?: Partial<BrokerSpec> & {commission?: Partial<BrokerSpec['commission']>}
+  broker?: Partial<Omit<BrokerSpec, 'commission'>> & {commission?: Partial<BrokerSpec['commission']>}
   script: Record<number, (ctx: StrategyContext, submitted: Order[]) => void>
   calendar?: MarketCalendar
   tf?: number

@@ -26,7 +26,14 @@ const barsArb = fc.record({
 
 const sessionsArb = fc.array(fc.record({gap: fc.integer({min: 0, max: 600}), length: fc.integer({min: 1, max: 600})}), {maxLength: 15})
 
-const behaviourArb = fc.oneof(
+type Behaviour =
+  | {kind: 'plain'}
+  | {kind: 'throws'; at: number}
+  | {kind: 'never-sleeps'}
+  | {kind: 'negative-sleep'; ms: number}
+  | {kind: 'floods-orders'; count: number}
+
+const behaviourArb: fc.Arbitrary<Behaviour> = fc.oneof(
   fc.constant({kind: 'plain' as const}),
   fc.record({kind: fc.constant('throws' as const), at: fc.integer({min: 1, max: 30})}),
   fc.constant({kind: 'never-sleeps' as const}),
@@ -46,7 +53,7 @@ function calendarOf(choice: 'always' | 'list', raw: {gap: number; length: number
   return new ListCalendar(list)
 }
 
-function hooksFor(b: fc.Infer<typeof behaviourArb>, trace: {iterations: number[]; clock: number[]}): StrategyHooks {
+function hooksFor(b: Behaviour, trace: {iterations: number[]; clock: number[]}): StrategyHooks {
   let n = 0
   const seen = (ctx: StrategyContext) => trace.clock.push(ctx.now)
   return {

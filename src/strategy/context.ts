@@ -9,12 +9,16 @@ export type TimeInForce = 'day' | 'gtc'
 export type OrderStatus = 'open' | 'filled' | 'canceled' | 'rejected'
 
 export interface OrderRequest {
+  /** Default: the run's first symbol. An unknown symbol throws (a strategy bug). */
   symbol?: string
   side: Side
+  /** Units, positive (fractions allowed). */
   quantity: number
+  /** Default `market`. */
   type?: OrderType
   limitPrice?: number
   stopPrice?: number
+  /** Default `gtc` (as Backtrader). `day`: expires at the close of the first session that closes after it was placed. */
   timeInForce?: TimeInForce
   /** Free text kept with the order and its trades. */
   tag?: string
@@ -32,6 +36,7 @@ export interface Order {
   readonly tag?: string
   /** Time the order was placed (epoch ms). */
   readonly createdAt: number
+  /** `rejected` orders were never working: a malformed request (at once) or unaffordable at fill time. */
   status: OrderStatus
   filledAt?: number
   fillPrice?: number
@@ -46,6 +51,7 @@ export interface Fill {
   readonly quantity: number
   readonly price: number
   readonly commission: number
+  /** The filling bar's open time; for a fill at the signal bar's close (fillPrice `close`), the clock time. */
   readonly time: number
 }
 
@@ -67,10 +73,16 @@ export interface Logger {
 }
 
 export interface StrategyContext {
-  /** Current time of the run's clock (epoch ms, UTC). */
+  /**
+   * Current time of the run's clock (epoch ms, UTC). A context at time T sees exactly the bars
+   * whose close (open + timeframe) is ≤ T; in an iteration, T is at or after the current bar's close.
+   */
   readonly now: number
   readonly symbols: readonly string[]
-  /** Number of bars of `symbol` seen so far (current bar included). */
+  /**
+   * Bars seen so far (current bar included) on the run's time index. Several symbols share one
+   * index: a symbol with no bar at some time reads NaN there but still counts.
+   */
   barCount(symbol?: string): number
   /** Price of the bar `ago` bars back (0 = current bar). NaN before the first bar. */
   open(symbol?: string, ago?: number): number
@@ -91,6 +103,7 @@ export interface StrategyContext {
   readonly portfolioValue: number
   openOrders(symbol?: string): readonly Order[]
 
+  /** Places an order. A malformed request comes back `rejected` with a `reason` instead of throwing. */
   submitOrder(request: OrderRequest): Order
   buy(quantity: number, request?: Omit<OrderRequest, 'side' | 'quantity'>): Order
   sell(quantity: number, request?: Omit<OrderRequest, 'side' | 'quantity'>): Order
@@ -98,14 +111,22 @@ export interface StrategyContext {
   closePosition(symbol?: string): Order | undefined
   cancelOrder(orderId: number): boolean
 
-  /** Change the time between iterations (a duration string such as `5M`, or milliseconds). */
+  /**
+   * Change the time between iterations (a duration string such as `5M`, or milliseconds). In a
+   * backtest the next iteration is never sooner than the next bar's close, so 0 or less means
+   * "at the next bar".
+   */
   setSleeptime(sleeptime: string | number): void
   /** State the strategy wants kept across restarts of a live bot. Must survive a JSON round trip. */
   readonly state: Record<string, unknown>
   readonly log: Logger
 }
 
-/** All optional. Each receives the context; the engine awaits nothing on the backtest hot path. */
+/**
+ * All optional. Each receives the context; the engine awaits nothing on the backtest hot path.
+ * A hook that throws stops the run: `onBotCrash` runs once, then the runner reports the error.
+ * Order callbacks come after the hook or bar that caused them, never nested inside another hook.
+ */
 export interface StrategyHooks {
   initialize?(ctx: StrategyContext): void
   beforeMarketOpens?(ctx: StrategyContext): void
@@ -114,6 +135,7 @@ export interface StrategyHooks {
   beforeMarketCloses?(ctx: StrategyContext): void
   afterMarketCloses?(ctx: StrategyContext): void
   onFilledOrder?(ctx: StrategyContext, order: Order, fill: Fill): void
+  /** Canceled by the strategy, expired (day orders), or rejected at fill time: see `order.status` and `order.reason`. */
   onCanceledOrder?(ctx: StrategyContext, order: Order): void
   onBotCrash?(ctx: StrategyContext, error: unknown): void
   onAbruptClosing?(ctx: StrategyContext): void

@@ -163,3 +163,16 @@ test('sparse iterations: the broker still processes every bar, callbacks come at
   assert.deepEqual(seen, ['iter d0 00:05', 'filled d0 00:20 bar d0 00:15 @ 9 n=4', 'iter d0 00:25'])
   assert.equal(r.counts.iterations, 2)
 })
+
+test('onProgress reports rising bar counts and ends with (total, total)', async () => {
+  const n = 25_000
+  const calls: [number, number][] = []
+  await runBacktest({
+    spec: {symbols: ['X'], timeframeMs: MIN, sleeptimeMs: MIN, broker: brokerSpec()},
+    bars: barsAt(Array.from({length: n}, (_, i) => i), 1),
+    definition: strategyOf('idle', () => ({})),
+    calendar: createCalendar('24/7'),
+    onProgress: (done, total) => calls.push([done, total]),
+  })
+  assert.deepEqual(calls, [[10_000, n], [20_000, n], [n, n]])
+})

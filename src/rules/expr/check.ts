@@ -271,7 +271,10 @@ export class ExpressionChecker {
     const logical = e.op === 'not' || e.op === '!'
     if (!logical && e.op !== '-' && e.op !== '+') return this.fail(e.start, 'rules.syntax', `\`${e.op}\` is not an operator of rule expressions`)
     const want: ValueType = logical ? 'boolean' : 'number'
-    if (arg.type !== want) return this.fail(e.arg.start, 'rules.type', `\`${e.op}\` needs ${describeType(want)}, but this is ${describeType(arg.type)}`)
+    if (arg.type !== want) {
+      const hint = logical ? `\`${e.op}\` applies to what directly follows it: write \`${e.op} (a > b)\`` : undefined
+      return this.fail(e.arg.start, 'rules.type', `\`${e.op}\` needs ${describeType(want)}, but this is ${describeType(arg.type)}`, hint)
+    }
     if (e.op === '+') return arg
     return {ir: {op: 'unary', fn: logical ? 'not' : 'neg', arg: arg.ir}, type: want}
   }

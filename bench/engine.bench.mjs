@@ -50,21 +50,29 @@ async function measure(label, data, calendar, target) {
   await run() // warm-up: JIT, calendar tables
   globalThis.gc?.()
   const rssBefore = process.memoryUsage().rss
-  const times = []
+  const wall = []
+  const cpu = []
   let result
-  for (let k = 0; k < 5; k++) {
+  for (let k = 0; k < 7; k++) {
     result = undefined
     globalThis.gc?.() // each run starts from a clean heap: the memory figure is one run's
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     result = await run()
-    times.push(performance.now() - t0)
+    wall.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
   }
-  const best = Math.min(...times)
+  // Best of 7 wall-clock runs: on a shared machine the quietest run is the engine's own speed.
+  // CPU time (user + system, all threads, GC included) is printed alongside for context.
+  const best = Math.min(...wall)
   const rate = data.length / (best / 1000)
+  const cpuRate = data.length / (Math.min(...cpu) / 1000)
   const rss = process.memoryUsage().rss / 2 ** 20
   const ok = rate >= target && rss < 300
-  console.log(`engine sma-cross ${label}: ${(rate / 1e6).toFixed(2)}M bars/s (target ≥ ${target / 1e6}M), ${data.length} bars in ${best.toFixed(0)} ms, ` +
-    `${result.counts.iterations} iterations, ${result.counts.trades} trades, rss ${rss.toFixed(0)} MB (target < 300 MB; ${(rssBefore / 2 ** 20).toFixed(0)} MB before)${ok ? '' : '  FAIL'}`)
+  console.log(`engine sma-cross ${label}: ${(rate / 1e6).toFixed(2)}M bars/s (target ≥ ${target / 1e6}M; ${(cpuRate / 1e6).toFixed(2)}M bars per CPU-second), ` +
+    `${data.length} bars in ${best.toFixed(0)} ms, ${result.counts.iterations} iterations, ${result.counts.trades} trades, ` +
+    `rss ${rss.toFixed(0)} MB (target < 300 MB; ${(rssBefore / 2 ** 20).toFixed(0)} MB before)${ok ? '' : '  FAIL'}`)
   return ok
 }
 

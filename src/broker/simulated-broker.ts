@@ -124,7 +124,8 @@ export class SimulatedBroker implements BrokerPort {
       const c = series[k].close[i]
       if (c === c) last[k] = c
     }
-    this.o.equity[i] = this.portfolio.value()
+    // A live feed may run past the slots it was given; the paper broker then just stops recording.
+    if (i < this.o.equity.length) this.o.equity[i] = this.portfolio.value()
   }
 
   /** Called by the runner after every hook: fills `close`-mode market orders of that hook. */

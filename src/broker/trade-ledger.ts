@@ -19,76 +19,80 @@ export interface Trade {
   netPnl: number
 }
 
-interface OpenTrade {
-  side: 'long' | 'short'
-  quantity: number
-  entryTime: number
-  entryPrice: number
-  exitQuantity: number
-  exitPrice: number
-  commission: number
-  grossPnl: number
-}
-
 /**
  * Turns fills into round-trip trades, the way Backtrader's Trade objects count them: a trade opens
  * when a position leaves zero and closes when it returns to zero; a fill that reverses the
- * position closes one trade and opens the next with the remainder.
+ * position closes one trade and opens the next with the remainder. The open trade of each symbol
+ * lives in typed-array slots, so only a closed trade allocates anything.
  */
 export class TradeLedger {
   readonly trades: Trade[] = []
-  private readonly open: (OpenTrade | undefined)[]
+  /** Per symbol: units opened so far (0 = no open trade), +1 long / -1 short, and running figures. */
+  private readonly quantity: Float64Array
+  private readonly direction: Float64Array
+  private readonly entryTime: Float64Array
+  private readonly entryPrice: Float64Array
+  private readonly exitQuantity: Float64Array
+  private readonly exitPrice: Float64Array
+  private readonly commission: Float64Array
+  private readonly grossPnl: Float64Array
 
   constructor(symbolCount: number) {
-    this.open = new Array<OpenTrade | undefined>(symbolCount).fill(undefined)
+    this.quantity = new Float64Array(symbolCount)
+    this.direction = new Float64Array(symbolCount)
+    this.entryTime = new Float64Array(symbolCount)
+    this.entryPrice = new Float64Array(symbolCount)
+    this.exitQuantity = new Float64Array(symbolCount)
+    this.exitPrice = new Float64Array(symbolCount)
+    this.commission = new Float64Array(symbolCount)
+    this.grossPnl = new Float64Array(symbolCount)
   }
 
   /** `before` is the signed position before the fill, `realized` the gross P&L it realised. */
   record(k: number, fill: Fill, before: number, realized: number): void {
-    const signed = fill.side === 'buy' ? fill.quantity : -fill.quantity
-    const closing = before !== 0 && before > 0 !== signed > 0 ? Math.min(Math.abs(before), fill.quantity) : 0
-    const opening = fill.quantity - closing
-    const closeCommission = closing === fill.quantity ? fill.commission : (fill.commission * closing) / fill.quantity
+    const q = fill.quantity
+    const signed = fill.side === 'buy' ? q : -q
+    const closing = before !== 0 && before > 0 !== signed > 0 ? Math.min(Math.abs(before), q) : 0
+    const opening = q - closing
+    const closeCommission = closing === q ? fill.commission : (fill.commission * closing) / q
     if (closing > 0) {
-      const t = this.open[k]!
-      t.exitPrice = t.exitQuantity === 0 ? fill.price : (t.exitPrice * t.exitQuantity + fill.price * closing) / (t.exitQuantity + closing)
-      t.exitQuantity += closing
-      t.commission += closeCommission
-      t.grossPnl += realized
-      if (closing === Math.abs(before)) {
-        this.trades.push(finish(fill, t))
-        this.open[k] = undefined
-      }
+      const done = this.exitQuantity[k]
+      this.exitPrice[k] = done === 0 ? fill.price : (this.exitPrice[k] * done + fill.price * closing) / (done + closing)
+      this.exitQuantity[k] = done + closing
+      this.commission[k] += closeCommission
+      this.grossPnl[k] += realized
+      if (closing === Math.abs(before)) this.close(k, fill)
     }
     if (opening > 0) {
-      const t = (this.open[k] ??= {
-        side: signed > 0 ? 'long' : 'short',
-        quantity: 0,
-        entryTime: fill.time,
-        entryPrice: fill.price,
-        exitQuantity: 0,
-        exitPrice: NaN,
-        commission: 0,
-        grossPnl: 0,
-      })
-      t.entryPrice = t.quantity === 0 ? fill.price : (t.entryPrice * t.quantity + fill.price * opening) / (t.quantity + opening)
-      t.quantity += opening
-      t.commission += fill.commission - closeCommission
+      const had = this.quantity[k]
+      if (had === 0) {
+        this.direction[k] = signed > 0 ? 1 : -1
+        this.entryTime[k] = fill.time
+        this.entryPrice[k] = fill.price
+      } else {
+        this.entryPrice[k] = (this.entryPrice[k] * had + fill.price * opening) / (had + opening)
+      }
+      this.quantity[k] = had + opening
+      this.commission[k] += fill.commission - closeCommission
     }
   }
-}
 
-function finish(fill: Fill, t: OpenTrade): Trade {
-  return {
-    symbol: fill.symbol,
-    side: t.side,
-    quantity: t.quantity,
-    entryTime: t.entryTime,
-    entryPrice: t.entryPrice,
-    exitTime: fill.time,
-    exitPrice: t.exitPrice,
-    commission: t.commission,
-    grossPnl: t.grossPnl,
-    netPnl: t.grossPnl - t.commission,
+  private close(k: number, fill: Fill): void {
+    this.trades.push({
+      symbol: fill.symbol,
+      side: this.direction[k] > 0 ? 'long' : 'short',
+      quantity: this.quantity[k],
+      entryTime: this.entryTime[k],
+      entryPrice: this.entryPrice[k],
+      exitTime: fill.time,
+      exitPrice: this.exitPrice[k],
+      commission: this.commission[k],
+      grossPnl: this.grossPnl[k],
+      netPnl: this.grossPnl[k] - this.commission[k],
+    })
+    this.quantity[k] = 0
+    this.exitQuantity[k] = 0
+    this.commission[k] = 0
+    this.grossPnl[k] = 0
   }
 }

@@ -33,15 +33,15 @@ export default defineStrategy<Params>({
   },
   warmup: () => 1,
   create(p) {
-    let lastMonth = NaN
     return {
       initialize(ctx) {
         for (const s of Object.keys(p.weights)) if (!ctx.symbols.includes(s)) ctx.log.warn(`weight for ${s}, which this bot does not trade`)
       },
       onTradingIteration(ctx) {
+        // Kept in ctx.state so a restarted live bot does not rebalance twice in one month.
         const month = monthOf(ctx.time(ctx.symbols[0]))
-        if (month !== month || month === lastMonth) return
-        lastMonth = month
+        if (month !== month || month === ctx.state.lastMonth) return
+        ctx.state.lastMonth = month
         const value = ctx.portfolioValue
         const orders: Array<{symbol: string; delta: number}> = []
         for (const symbol of ctx.symbols) {

@@ -45,7 +45,11 @@ export async function loadStrategySpec(file: string): Promise<LoadedStrategySpec
 /** The checks of a parsed strategy spec: schema, parameter declarations, rules with the defaults. */
 export function validateStrategySpec(value: Record<string, unknown>, where: Located): Diagnostic[] {
   const schema = validateAgainstSchema('strategy', value, where)
-  if (schema.length > 0) return schema
+  return schema.length > 0 ? schema : checkStrategySpec(value, where)
+}
+
+/** The checks beyond the schema, for a spec that already passed it (what `bots validate` adds). */
+export function checkStrategySpec(value: Record<string, unknown>, where: Located): Diagnostic[] {
   const spec = value as unknown as StrategySpec
   const declared = checkParamDeclarations(spec.params ?? {}, where)
   if (declared.some((d) => d.severity === 'error')) return declared

@@ -15,6 +15,8 @@ export interface SourceColumn {
   name: string
   /** DuckDB type as sniffed (CSV) or declared (Parquet), e.g. `VARCHAR`, `DOUBLE`, `TIMESTAMP`. */
   type: string
+  /** CSV: the first data row's value. */
+  first?: string
 }
 
 export type TimeColumns = {kind: 'single'; column: SourceColumn} | {kind: 'split'; date: SourceColumn; time: SourceColumn}

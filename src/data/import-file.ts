@@ -52,7 +52,7 @@ export async function stageFile(
     ctx.onProgress?.({file: plan.file, phase, rows, fraction, elapsedMs: performance.now() - started})
   const table = stageTable(index)
   await clearCsvRejects(conn)
-  const time = timeSql(plan.roles, ctx.tf, ctx.timeOpts, ctx.timezone)
+  const time = timeSql(plan.roles, ctx.tf, {...ctx.timeOpts, format: plan.timeFormat}, ctx.timezone)
   const stage = () => createStage(conn, table, sourceSql(plan.format, plan.info, plan.roles), plan.roles, ctx.tf, time, params)
   await (ctx.onProgress ? withReadProgress(conn, plan.info.estimatedRows, report, stage) : stage())
   report('check', await rowCount(conn, table))

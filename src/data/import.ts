@@ -11,7 +11,7 @@ import {detectTimeframe, SAMPLE_ROWS} from './detect-timeframe.js'
 import {stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
 import {stageTable} from './stage.js'
 import type {FileImportResult, ImportOptions, ImportResult} from './import-types.js'
-import {checkFile, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
+import {checkFile, compactDateFormat, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
 import {inTransaction, type Store} from './store.js'
 import {timeSql} from './time-expr.js'
 import {toTimeframe, type Timeframe} from './timeframe.js'
@@ -24,6 +24,8 @@ export interface FilePlan {
   format: FileFormat
   info: SourceInfo
   roles: ColumnRoles
+  /** strptime format for this file's times: --datetime-format, or one recognised from the data. */
+  timeFormat?: string
   size: number
   mtimeMs: number
 }
@@ -44,13 +46,13 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     const plans: FilePlan[] = []
     for (const f of files) plans.push(await planFile(conn, path.resolve(f), opts))
     const params = (p: FilePlan): Record<string, DuckDBValue> =>
-      opts.datetimeFormat === undefined ? {file: p.file} : {file: p.file, fmt: opts.datetimeFormat}
-    const timeOpts = {format: opts.datetimeFormat, epochUnit: opts.epochUnit, timeLabel}
+      p.timeFormat === undefined ? {file: p.file} : {file: p.file, fmt: p.timeFormat}
+    const timeOpts = {epochUnit: opts.epochUnit, timeLabel}
     let tf: Timeframe
     if (opts.timeframe !== undefined) tf = toTimeframe(opts.timeframe)
     else {
       const p = plans[0]
-      const time = timeSql(p.roles, toTimeframe('1M'), {...timeOpts, timeLabel: 'open'}, timezone)
+      const time = timeSql(p.roles, toTimeframe('1M'), {...timeOpts, format: p.timeFormat, timeLabel: 'open'}, timezone)
       tf = await detectTimeframe(conn, sourceSql(p.format, p.info, p.roles, SAMPLE_ROWS), time, params(p), p.file)
     }
     const ctx: ImportContext = {
@@ -96,7 +98,9 @@ async function planFile(conn: DuckDBConnection, file: string, opts: ImportOption
   const {size, mtimeMs} = checkFile(file)
   const format = detectFormat(file, opts.format)
   const info = await describeSource(conn, file, format, size)
-  return {file, format, info, roles: resolveColumns(info.columns, opts.columns, file), size, mtimeMs}
+  const roles = resolveColumns(info.columns, opts.columns, file)
+  const timeFormat = opts.datetimeFormat ?? (roles.time.kind === 'single' ? compactDateFormat(roles.time.column.first) : undefined)
+  return {file, format, info, roles, timeFormat, size, mtimeMs}
 }
 
 export function checkSymbol(symbol: string): string {

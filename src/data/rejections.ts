@@ -109,7 +109,9 @@ function describe(ctx: Ctx, r: Record<string, unknown>): string {
   const time = r.ms === null ? '' : iso(Number(r.ms))
   switch (r.reason as Rule) {
     case 'unparsable': {
-      if (r.t_raw !== null || r.ms === null) return `time "${r.t_raw ?? ''}" cannot be read as a date or time`
+      if (r.t_raw !== null || r.ms === null) {
+        return `time "${r.t_raw ?? ''}" cannot be read as a date or time (for other layouts pass --datetime-format, e.g. "%d.%m.%Y %H:%M")`
+      }
       const missing = (['o', 'h', 'l', 'c', 'v'] as const).filter((k) => r[k] === null).map((k) => NAMES[k])
       return `missing or unreadable ${missing.join(', ')}`
     }

@@ -42,6 +42,18 @@ export interface SourceInfo {
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 
+/**
+ * `20200102` and `20200102093000` are dates written without separators, not epoch numbers (as
+ * epoch seconds or milliseconds they would fall in 1970 or in the year 5138).
+ */
+export const COMPACT_DATE_RE = /^(19|20)\d{6}(\d{6})?$/
+
+/** strptime format for a compact date value, when the file has one and no format was given. */
+export function compactDateFormat(value: string | undefined): string | undefined {
+  if (value === undefined || !COMPACT_DATE_RE.test(value)) return undefined
+  return value.length === 8 ? '%Y%m%d' : '%Y%m%d%H%M%S'
+}
+
 /** The file's columns. CSV: from our own header reading; a column whose first value is a number is typed DOUBLE. */
 export async function describeSource(conn: DuckDBConnection, file: string, format: FileFormat, size: number): Promise<SourceInfo> {
   if (format === 'csv') {
@@ -54,7 +66,10 @@ export async function describeSource(conn: DuckDBConnection, file: string, forma
         hint: 'the first line must be a header such as Date,Open,High,Low,Close,Volume (separated by , ; tab or |); for Parquet pass --format parquet',
       })
     }
-    const columns = head.names.map((name, i) => ({name, type: NUMBER_RE.test(head.first?.[i] ?? '') ? 'DOUBLE' : 'VARCHAR'}))
+    const columns = head.names.map((name, i) => {
+      const first = head.first?.[i]
+      return {name, type: NUMBER_RE.test(first ?? '') && !COMPACT_DATE_RE.test(first!) ? 'DOUBLE' : 'VARCHAR', first}
+    })
     return {columns, delimiter: head.delimiter, estimatedRows: head.estimatedRows}
   }
   try {

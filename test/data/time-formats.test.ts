@@ -61,6 +61,19 @@ describe('time formats', async () => {
     assert.deepEqual(got, ['2020-01-02T10:00:00.000Z', '2020-01-02T10:05:00.000Z'])
   })
 
+  it('dates without separators (20200102, 20200102093000) are dates, not epoch numbers', async () => {
+    assert.deepEqual(await times(`Date,Open,High,Low,Close,Volume\n20200102${row}\n20200103${row}\n`), ['2020-01-02T00:00:00.000Z', '2020-01-03T00:00:00.000Z'])
+    assert.deepEqual(await times(`ts,open,high,low,close,volume\n20200102093000${row}\n20200102093100${row}\n`), ['2020-01-02T09:30:00.000Z', '2020-01-02T09:31:00.000Z'])
+  })
+
+  it('an unreadable layout says how to describe it', async () => {
+    const file = path.join(dir, 'dots.csv')
+    writeFileSync(file, `Date,Open,High,Low,Close,Volume\n02.01.2020${row}\n`)
+    const r = await importFiles(store, [file], {symbol: 'DOTS', timeframe: '1D'})
+    assert.match(r.files[0].rejections[0].message, /time "02\.01\.2020" cannot be read .*--datetime-format/)
+    assert.deepEqual(await times(`Date,Open,High,Low,Close,Volume\n02.01.2020${row}\n`, {datetimeFormat: '%d.%m.%Y', timeframe: '1D'}), ['2020-01-02T00:00:00.000Z'])
+  })
+
   it('header names match case-insensitively; no volume column means volume 0', async () => {
     const symbol = `S${++n}`
     const file = path.join(dir, `${symbol}.csv`)

@@ -13,7 +13,7 @@ type Field = 'open' | 'high' | 'low' | 'close' | 'volume' | 'time'
  * throws. Bars are on the run's shared time index: a symbol with no bar at some time reads NaN.
  */
 export class StrategyApi implements StrategyContext {
-  readonly state: Record<string, unknown> = {}
+  readonly state: Record<string, unknown>
   /** What the strategy last asked for; the runner sanitises it (≤ 0 or NaN: as soon as possible). */
   sleeptimeMs: number
   private readonly index = new Map<string, number>()
@@ -27,8 +27,11 @@ export class StrategyApi implements StrategyContext {
     private readonly broker: BrokerPort,
     readonly log: Logger,
     sleeptimeMs: number,
+    /** A live bot resumes with the state it saved; a backtest starts empty. */
+    state: Record<string, unknown> = {},
   ) {
     this.sleeptimeMs = sleeptimeMs
+    this.state = state
     market.symbols.forEach((s, k) => this.index.set(s, k))
     this.first = market.symbols[0]
   }

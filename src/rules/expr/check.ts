@@ -7,7 +7,8 @@
  */
 import {didYouMeanHint} from '../../core/suggest.js'
 import {FUNCTIONS, isFunctionName, parseTimeOfDay} from './functions.js'
-import {BAR_FIELDS, TIME_FIELDS, type BinaryOp, type CrossSlot, type IR, type TimeField, type ValueType} from './ir.js'
+import {BAR_FIELDS, TIME_FIELDS, type CrossSlot, type IR, type TimeField, type ValueType} from './ir.js'
+import {BINARY, describeType, outputKey, rewritePlaceholders} from './operators.js'
 import {parseExpression, type Expr} from './syntax.js'
 
 /** Deepest `[n]` look-back an expression may ask for. */
@@ -29,30 +30,7 @@ export interface CheckProblem {
 
 type Typed = {ir: IR; type: ValueType} | undefined
 
-const BINARY: Record<string, {fn: BinaryOp; kind: 'arith' | 'compare' | 'equal' | 'logic'}> = {
-  '+': {fn: 'add', kind: 'arith'},
-  '-': {fn: 'sub', kind: 'arith'},
-  '*': {fn: 'mul', kind: 'arith'},
-  '/': {fn: 'div', kind: 'arith'},
-  '%': {fn: 'mod', kind: 'arith'},
-  '<': {fn: 'lt', kind: 'compare'},
-  '<=': {fn: 'le', kind: 'compare'},
-  '>': {fn: 'gt', kind: 'compare'},
-  '>=': {fn: 'ge', kind: 'compare'},
-  '==': {fn: 'eq', kind: 'equal'},
-  '!=': {fn: 'ne', kind: 'equal'},
-  and: {fn: 'and', kind: 'logic'},
-  '&&': {fn: 'and', kind: 'logic'},
-  or: {fn: 'or', kind: 'logic'},
-  '||': {fn: 'or', kind: 'logic'},
-}
-
-const describeType = (t: ValueType) => (t === 'boolean' ? 'true/false' : 'a number')
-
-/** `${name}` → `$name` padded with spaces: same length, so offsets still point into the YAML text. */
-export function rewritePlaceholders(text: string): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => `$${name}  `)
-}
+export {outputKey, rewritePlaceholders}
 
 export class ExpressionChecker {
   readonly crosses: CrossSlot[] = []
@@ -309,9 +287,4 @@ export class ExpressionChecker {
     if (then.type !== otherwise.type) return this.fail(e.otherwise.start, 'rules.type', 'both branches of `? :` must have the same type')
     return {ir: {op: 'if', test: test.ir, then: then.ir, otherwise: otherwise.ir}, type: then.type}
   }
-}
-
-/** Series key of an indicator output: the bare name for its main output. */
-export function outputKey(indicator: string, output: string, outputs: readonly string[]): string {
-  return output === outputs[0] ? indicator : `${indicator}.${output}`
 }

@@ -4,6 +4,7 @@
  * (prefix ['rules']) and for a bot's inline `strategy: {name: rules, params: …}` (prefix
  * ['strategy', 'params']).
  */
+import {isScalar} from 'yaml'
 import type {Diagnostic} from '../core/errors.js'
 import {locate, locateInScalar, pathToPointer, type PathSegment} from '../spec/locate.js'
 import type {Located} from '../spec/schema-validator.js'
@@ -21,6 +22,12 @@ export function validateRules(rules: unknown, where: Located, pathPrefix: readon
 
 export function locateProblem(p: RuleProblem, where: Located, pathPrefix: readonly PathSegment[]): Diagnostic {
   const path = [...pathPrefix, ...p.path]
-  const pos = p.offset !== undefined ? locateInScalar(where.doc, where.lineCounter, path, p.offset) : locate(where.doc, where.lineCounter, path, p.at ?? 'value')
+  const pos = p.offset !== undefined && !isBlockScalar(where, path) ? locateInScalar(where.doc, where.lineCounter, path, p.offset) : locate(where.doc, where.lineCounter, path, p.at ?? 'value')
   return {severity: p.severity ?? 'error', file: where.file, line: pos.line, column: pos.column, path: pathToPointer(path), code: p.code, message: p.message, hint: p.hint}
+}
+
+/** `|` / `>` scalars: their text does not map character for character onto the source, so point at the scalar. */
+function isBlockScalar(where: Located, path: readonly PathSegment[]): boolean {
+  const node = where.doc.getIn(path as PathSegment[], true)
+  return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')
 }

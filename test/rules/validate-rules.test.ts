@@ -129,3 +129,16 @@ test('stops, sizing and time zone problems', () => {
     ['rules.timezone', '/rules/timezone'],
   ])
 })
+
+test('an error inside a block scalar points at the scalar (its text does not map onto the source)', () => {
+  const text = `rules:
+  entry:
+    long: >-
+      close > open
+      and clsoe > 1
+`
+  const {where, value} = load(text)
+  const [d] = validateRules(value.rules, where, ['rules'])
+  assert.equal(d.code, 'rules.unknown_name')
+  assert.deepEqual([d.line, d.column], [3, 11])
+})

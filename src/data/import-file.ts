@@ -36,7 +36,7 @@ export interface StagedFile {
   report: Reporter
 }
 
-type Reporter = (phase: 'read' | 'check' | 'write' | 'done', rows: number, fraction?: number) => void
+type Reporter = (phase: 'read' | 'check' | 'write' | 'done', rows: number, fraction?: number, total?: number) => void
 
 export async function stageFile(
   conn: DuckDBConnection,
@@ -48,8 +48,8 @@ export async function stageFile(
   const started = performance.now()
   const hash = hashFile(plan.file)
   hash.catch(() => {}) // awaited when writing; an early failure must not become an unhandled rejection
-  const report: Reporter = (phase, rows, fraction) =>
-    ctx.onProgress?.({file: plan.file, phase, rows, fraction, elapsedMs: performance.now() - started})
+  const report: Reporter = (phase, rows, fraction, total) =>
+    ctx.onProgress?.({file: plan.file, phase, rows, fraction, total, elapsedMs: performance.now() - started})
   const table = stageTable(index)
   await clearCsvRejects(conn)
   const time = timeSql(plan.roles, ctx.tf, {...ctx.timeOpts, format: plan.timeFormat}, ctx.timezone)
@@ -117,12 +117,12 @@ async function rowCount(conn: DuckDBConnection, table: string): Promise<number> 
 
 /** Poll DuckDB's progress while `work` runs; rows are estimated from the fraction of bytes read. */
 async function withReadProgress<T>(conn: DuckDBConnection, estimate: number, report: Reporter, work: () => Promise<T>): Promise<T> {
-  report('read', 0, 0)
+  report('read', 0, 0, estimate)
   // DuckDB tracks progress only when its progress bar is on; never let it print one itself.
   await conn.run(`SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0`)
   const timer = setInterval(() => {
     const p = conn.progress
-    if (p.percentage >= 0) report('read', Math.round((estimate * p.percentage) / 100), p.percentage / 100)
+    if (p.percentage >= 0) report('read', Math.round((estimate * p.percentage) / 100), p.percentage / 100, estimate)
   }, 100)
   try {
     return await work()

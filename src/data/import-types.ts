@@ -37,6 +37,8 @@ export interface ImportProgress {
   rows: number
   /** 0..1 for the read phase, when DuckDB reports it. */
   fraction?: number
+  /** Estimated rows in the file (from its size), for the read phase. */
+  total?: number
   elapsedMs: number
 }
 

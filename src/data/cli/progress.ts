@@ -25,13 +25,14 @@ export async function withImportProgress<T>(
         task: async (_ctx, task) => {
           let lastPhase = ''
           let lastAt = 0
+          let lastText = ''
           result = await work((p) => {
-            const now = p.elapsedMs
-            if (plain && p.phase === lastPhase && now - lastAt < 1000) return
-            if (p.phase === 'read' && p.rows === 0 && plain && lastPhase === 'read') return
+            const text = describe(p)
+            if (plain && (text === lastText || (p.phase === lastPhase && p.elapsedMs - lastAt < 1000))) return
             lastPhase = p.phase
-            lastAt = now
-            task.output = describe(p)
+            lastAt = p.elapsedMs
+            lastText = text
+            task.output = text
           })
         },
         rendererOptions: {outputBar: 1, persistentOutput: true},
@@ -56,7 +57,8 @@ function describe(p: ImportProgress): string {
   const rows = p.rows.toLocaleString('en-US')
   switch (p.phase) {
     case 'read':
-      return `reading ${p.fraction === undefined ? '' : `${Math.round(p.fraction * 100)}% · `}~${rows} rows${rate}`
+      if (!p.fraction) return `reading${p.total ? ` ~${p.total.toLocaleString('en-US')} rows` : ''}`
+      return `reading ${Math.round(p.fraction * 100)}% · ~${rows} rows${rate}`
     case 'check':
       return `checking ${rows} rows`
     case 'write':

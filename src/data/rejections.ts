@@ -5,7 +5,8 @@
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {blankLines} from './csv-head.js'
-import {REJECTS_TABLE, type FileFormat} from './source.js'
+import {csvRejectedLines, csvRejectMessages, mergeRows, RowMapper} from './csv-rejects.js'
+import type {FileFormat} from './source.js'
 import {RULES, type Rule} from './stage.js'
 import type {Timeframe} from './timeframe.js'
 
@@ -33,8 +34,8 @@ interface Ctx {
   format: FileFormat
   tf: Timeframe
   tz: string
-  /** Data rows (line - 1, ascending) that produced no stage row: rejected by DuckDB, or blank. */
-  csvRows: number[]
+  /** Stage row → data row (CSV rows DuckDB rejected or skipped have no stage row). */
+  rows: RowMapper
 }
 
 export async function collectRejections(
@@ -47,14 +48,14 @@ export async function collectRejections(
   limit: number,
 ): Promise<RejectionReport> {
   const counts = Object.fromEntries(RULES.map((r) => [r, 0])) as RuleCounts
-  const csv = format === 'csv' ? await csvRejects(conn) : []
-  counts.unparsable += csv.length
+  const csvLines = format === 'csv' ? await csvRejectedLines(conn) : new Float64Array(0)
+  counts.unparsable += csvLines.length
   const grouped = await conn.runAndReadAll(`SELECT reason, count(*)::DOUBLE AS n FROM ${table} WHERE reason IS NOT NULL GROUP BY reason`)
   for (const r of grouped.getRowObjectsJS()) counts[r.reason as Rule] += Number(r.n)
   const total = RULES.reduce((sum, r) => sum + counts[r], 0)
   if (limit <= 0 || total === 0) return {counts, total, list: []}
-  const skipped = format === 'csv' ? [...csv.map((r) => r.row), ...blankLines(file).map((l) => l - 1)] : []
-  const ctx: Ctx = {file, format, tf, tz, csvRows: [...new Set(skipped)].sort((a, b) => a - b)}
+  const skipped = format === 'csv' ? mergeRows(csvLines.map((l) => l - 1), blankLines(file).map((l) => l - 1)) : new Float64Array(0)
+  const ctx: Ctx = {file, format, tf, tz, rows: new RowMapper(skipped)}
 
   const rows = await conn.runAndReadAll(
     `SELECT (s.rowid + 1)::DOUBLE AS row, s.reason, s.t_raw, epoch_ms(s.ts)::DOUBLE AS ms, s.o, s.h, s.l, s.c, s.v,
@@ -63,41 +64,12 @@ export async function collectRejections(
      WHERE s.reason IS NOT NULL ORDER BY s.rowid LIMIT $limit`,
     {limit},
   )
-  const list: Rejection[] = csv.map((r) => ({...where(ctx, r.row), rule: 'unparsable' as Rule, message: r.message}))
+  const list: Rejection[] = (await csvRejectMessages(conn, limit)).map((r) => ({...where(ctx, r.line - 1), rule: 'unparsable' as Rule, message: r.message}))
   for (const r of rows.getRowObjectsJS()) {
-    const row = toDataRow(ctx.csvRows, Number(r.row))
-    list.push({...where(ctx, row), rule: r.reason as Rule, message: describe(ctx, r)})
+    list.push({...where(ctx, ctx.rows.dataRow(Number(r.row))), rule: r.reason as Rule, message: describe(ctx, r)})
   }
   list.sort((a, b) => a.row - b.row)
   return {counts, total, list: list.slice(0, limit)}
-}
-
-async function csvRejects(conn: DuckDBConnection): Promise<{row: number; message: string}[]> {
-  const exists = await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = '${REJECTS_TABLE}'`)
-  if (exists.getRowObjectsJS()[0].n === 0) return []
-  const rows = await conn.runAndReadAll(
-    `SELECT line::DOUBLE AS line, first(error_type ORDER BY column_idx) AS kind, first(column_name ORDER BY column_idx) AS col,
-       first(error_message ORDER BY column_idx) AS msg
-     FROM ${REJECTS_TABLE} GROUP BY line ORDER BY line`,
-  )
-  return rows.getRowObjectsJS().map((r) => ({row: Number(r.line) - 1, message: csvMessage(String(r.kind), r.col as string | null, String(r.msg))}))
-}
-
-function csvMessage(kind: string, col: string | null, msg: string): string {
-  if (kind === 'CAST') {
-    const value = /string "(.*)" to/.exec(msg)?.[1]
-    return `${col ?? 'a value'}${value === undefined ? '' : ` "${value}"`} is not a number`
-  }
-  const counts = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg)
-  if (counts) return `expected ${counts[1]} columns, found ${counts[2]}`
-  return msg.split('\n')[0]
-}
-
-/** Stage rows skip the lines DuckDB rejected or skipped; map a stage row (1-based) back to its data row. */
-function toDataRow(csvRows: number[], stageRow: number): number {
-  let k = 0
-  while (k < csvRows.length && csvRows[k] - (k + 1) < stageRow) k++
-  return stageRow + k
 }
 
 function where(ctx: Ctx, row: number): {file: string; line?: number; row: number} {
@@ -139,7 +111,7 @@ function describe(ctx: Ctx, r: Record<string, unknown>): string {
 const NAMES = {o: 'open', h: 'high', l: 'low', c: 'close', v: 'volume'} as const
 
 function ref(ctx: Ctx, stageRow: number): string {
-  const row = toDataRow(ctx.csvRows, stageRow)
+  const row = ctx.rows.dataRow(stageRow)
   return ctx.format === 'csv' ? `line ${row + 1}` : `row ${row}`
 }
 

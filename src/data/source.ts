@@ -37,6 +37,8 @@ export interface SourceInfo {
   columns: SourceColumn[]
   /** CSV only. */
   delimiter?: string
+  /** CSV only: numbers are written `1234,56` (files separated by `;`, as spreadsheets in many locales write them). */
+  decimalComma?: boolean
   estimatedRows: number
 }
 
@@ -70,7 +72,8 @@ export async function describeSource(conn: DuckDBConnection, file: string, forma
       const first = head.first?.[i]
       return {name, type: NUMBER_RE.test(first ?? '') && !COMPACT_DATE_RE.test(first!) ? 'DOUBLE' : 'VARCHAR', first}
     })
-    return {columns, delimiter: head.delimiter, estimatedRows: head.estimatedRows}
+    const decimalComma = head.delimiter !== ',' && columns.some((c) => /^[+-]?\d+,\d+$/.test(c.first ?? ''))
+    return {columns, delimiter: head.delimiter, decimalComma, estimatedRows: head.estimatedRows}
   }
   try {
     const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet($file)`, {file})
@@ -106,7 +109,7 @@ export function sourceSql(format: FileFormat, info: SourceInfo, roles: ColumnRol
   const numeric = new Set([roles.open, roles.high, roles.low, roles.close, roles.volume].filter(Boolean).map((c) => c!.name))
   const types = info.columns.map((c) => `${quoteString(c.name)}: '${numeric.has(c.name) ? 'DOUBLE' : 'VARCHAR'}'`).join(', ')
   const read = `read_csv($file, auto_detect = false, header = true, delim = ${quoteString(info.delimiter ?? ',')},
-    quote = '"', escape = '"', columns = {${types}}, ignore_errors = true`
+    quote = '"', escape = '"', columns = {${types}}, ignore_errors = true${info.decimalComma ? `, decimal_separator = ','` : ''}`
   if (sample) return `(SELECT * FROM ${read})${limit})`
   return `(SELECT * FROM ${read}, store_rejects = true, rejects_table = '${REJECTS_TABLE}', rejects_scan = '${REJECTS_SCAN}'))`
 }

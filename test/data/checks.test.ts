@@ -98,6 +98,26 @@ describe('files and columns that cannot be used', async () => {
     assert.equal(r.new, 1)
   })
 
+  it('line numbers stay right across blank lines, CRLF endings and rows DuckDB rejected', async () => {
+    const f = `${tempDir()}/mixed.csv`
+    const lines = ['Date,Open,High,Low,Close,Volume', '2020-01-02,1,2,0.5,1.5,10', '', '2020-01-03,x,2,0.5,1.5,10', '', '',
+      '2020-01-06,1,2,0.5,1.5', '2020-01-07,1,1.2,0.5,1.5,10', '2020-01-08,1,2,0.5,1.5,-1']
+    writeFileSync(f, lines.join('\r\n') + '\r\n')
+    const r = await importFiles(store, [f], {symbol: 'MIXED', timeframe: '1D'})
+    assert.deepEqual(r.files[0].rejections.map((x) => [x.line, x.rule]), [[4, 'unparsable'], [7, 'unparsable'], [8, 'ohlc'], [9, 'volume']])
+  })
+
+  it('a file where every row is unreadable: all counted, the first 1000 listed, quickly', async () => {
+    const f = `${tempDir()}/many.csv`
+    const rows = Array.from({length: 50_000}, (_, i) => `${20_000 + i},x,2,0.5,1.5,10`)
+    writeFileSync(f, ['time,open,high,low,close,volume', ...rows].join('\n') + '\n')
+    const t0 = performance.now()
+    const r = await importFiles(store, [f], {symbol: 'MANY', timeframe: '1D'})
+    assert.ok(performance.now() - t0 < 10_000)
+    assert.deepEqual([r.rejected, r.new, r.files[0].rejections.length], [50_000, 0, 1000])
+    assert.deepEqual(r.files[0].rejections.at(-1), {file: f, line: 1001, row: 1000, rule: 'unparsable', message: 'open "x" is not a number'})
+  })
+
   it('an empty symbol and an unknown time zone', async () => {
     await assert.rejects(importFiles(store, [bad('volume.csv')], {symbol: ' '}), /the symbol is empty/)
     await assert.rejects(importFiles(store, [bad('volume.csv')], {symbol: 'X', timezone: 'America/New_Yrok'}), (e: unknown) => {

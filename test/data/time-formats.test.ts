@@ -74,6 +74,15 @@ describe('time formats', async () => {
     assert.deepEqual(await times(`Date,Open,High,Low,Close,Volume\n02.01.2020${row}\n`, {datetimeFormat: '%d.%m.%Y', timeframe: '1D'}), ['2020-01-02T00:00:00.000Z'])
   })
 
+  it('semicolon files with decimal commas, as spreadsheets in many locales write them', async () => {
+    const symbol = `S${++n}`
+    const file = path.join(dir, `${symbol}.csv`)
+    writeFileSync(file, `Datum;Open;High;Low;Close;Volume\n2020-01-02;10,5;11,25;9,75;10,5;100\n`)
+    await importFiles(store, [file], {symbol, timeframe: '1D', columns: {date: 'Datum'}})
+    const bars = await loadBars(store, {symbol, timeframe: '1D'})
+    assert.deepEqual([bars.open[0], bars.high[0], bars.low[0]], [10.5, 11.25, 9.75])
+  })
+
   it('header names match case-insensitively; no volume column means volume 0', async () => {
     const symbol = `S${++n}`
     const file = path.join(dir, `${symbol}.csv`)

@@ -14,14 +14,14 @@ import type {IndicatorIO, IndicatorKind, IndicatorParam} from './types.js'
 
 const period = (description: string, def?: number): IndicatorParam => ({default: def, min: 1, integer: true, description})
 
-/** Feeds the source's current value to `add` and pushes the result (NaN input: NaN out, not fed). */
-function single(io: IndicatorIO, add: (x: number) => number | null): () => void {
+/** Feeds the source's current value to `ind.add` and pushes the result (NaN input: NaN out, not fed). */
+function single(io: IndicatorIO, ind: {add(x: number): number | null}): () => void {
   const src = io.source
   const out = io.out[0]
   return () => {
     const x = src.buf[src.head]
     if (x !== x) return out.push(NaN)
-    const v = add(x)
+    const v = ind.add(x)
     out.push(v === null ? NaN : v)
   }
 }
@@ -36,7 +36,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars averaged.')},
     warmup: (p) => p.period,
     reference: 'Backtrader SMA: math.fsum of the window / period, exactly rounded (shared with sma-cross)',
-    create: (p, io) => single(io, ((s) => (x: number) => s.add(x))(new SMA(p.period))),
+    create: (p, io) => single(io, new SMA(p.period)),
   },
   ema: {
     ...ON_SOURCE,
@@ -45,7 +45,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars of the smoothing period.')},
     warmup: (p) => p.period,
     reference: 'Backtrader EMA (SMA seed, prev × (1 − α) + x × α)',
-    create: (p, io) => single(io, ((s) => (x: number) => s.add(x))(new Smoothing(p.period, emaAlpha(p.period)))),
+    create: (p, io) => single(io, new Smoothing(p.period, emaAlpha(p.period))),
   },
   wma: {
     ...ON_SOURCE,
@@ -54,7 +54,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars averaged.')},
     warmup: (p) => p.period,
     reference: 'trading-signals WMA; equals Backtrader WMA',
-    create: (p, io) => single(io, ((w) => (x: number) => w.add(x))(new (tradingSignals().WMA)(p.period))),
+    create: (p, io) => single(io, new (tradingSignals().WMA)(p.period)),
   },
   rsi: {
     ...ON_SOURCE,
@@ -63,7 +63,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars of the smoothing period.', 14)},
     warmup: (p) => p.period + 1,
     reference: 'trading-signals RSI (Wilder smoothing, SMA seed); equals Backtrader RSI',
-    create: (p, io) => single(io, ((r) => (x: number) => r.add(x))(new (tradingSignals().RSI)(p.period))),
+    create: (p, io) => single(io, new (tradingSignals().RSI)(p.period)),
   },
   macd: {
     ...ON_SOURCE,
@@ -188,7 +188,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars looked at.')},
     warmup: (p) => p.period,
     reference: 'Backtrader Highest (MaxN)',
-    create: (p, io) => single(io, ((e) => (x: number) => e.add(x))(new RollingExtreme(p.period, true))),
+    create: (p, io) => single(io, new RollingExtreme(p.period, true)),
   },
   lowest: {
     ...ON_SOURCE,
@@ -197,7 +197,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars looked at.')},
     warmup: (p) => p.period,
     reference: 'Backtrader Lowest (MinN)',
-    create: (p, io) => single(io, ((e) => (x: number) => e.add(x))(new RollingExtreme(p.period, false))),
+    create: (p, io) => single(io, new RollingExtreme(p.period, false)),
   },
   roc: {
     ...ON_SOURCE,
@@ -206,7 +206,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars back compared with.', 12)},
     warmup: (p) => p.period + 1,
     reference: 'trading-signals ROC; equals Backtrader ROC',
-    create: (p, io) => single(io, ((r) => (x: number) => r.add(x))(new (tradingSignals().ROC)(p.period))),
+    create: (p, io) => single(io, new (tradingSignals().ROC)(p.period)),
   },
 })
 

@@ -116,3 +116,27 @@ test('crosses judge against the last non-zero difference (a touch then a cross i
   const r2 = await run({entry: {long: 'crosses_above(close, 10)'}, exit: {long: 'crosses_below(close, 10)'}}, bars([9, 10, 11, 10, 9, 9]))
   assert.deepEqual(r2.fills.map((f) => [f[1], f[4]]), [['buy', 3], ['sell', 5]])
 })
+
+test('indicators on other indicators and on derived fields, in dependency order', async () => {
+  const {planRules} = await import('../../src/rules/plan.js')
+  const {SymbolRuntime} = await import('../../src/rules/runtime/symbol-runtime.js')
+  const {computeIndicator} = await import('../../src/rules/indicators/compute.js')
+  // Declared before its source on purpose: the plan sorts by dependency.
+  const rules = {indicators: {smooth: {type: 'ema', period: 5, source: 'rsi3'}, rsi3: {type: 'rsi', period: 3}, mid: {type: 'sma', period: 4, source: 'hl2'}}, entry: {long: 'smooth > 50 and mid[1] < hlc3'}}
+  const {plan, problems} = planRules(rules as never)
+  assert.deepEqual(problems, [])
+  assert.deepEqual(plan!.indicators.map((i) => i.name), ['rsi3', 'smooth', 'mid'])
+  assert.equal(plan!.warmup, 8) // rsi3 from bar 4, its EMA(5) from bar 8
+  const closes = [10, 11, 10.5, 12, 11, 13, 12.5, 14, 13, 15, 14.5, 16]
+  const b = bars(closes.map((c) => [c, c + 1, c - 1, c] as [number, number, number, number]))
+  const rsi = computeIndicator('rsi', {period: 3}, b)[0]
+  const emaOfRsi = computeIndicator('ema', {period: 5}, {...b, close: rsi.slice(3)} as never)[0] // EMA fed from rsi's first value
+  const rt = new SymbolRuntime(plan!, 'UTC')
+  for (let i = 0; i < closes.length; i++) {
+    rt.pushBar(b.open[i], b.high[i], b.low[i], b.close[i], 100, b.time[i])
+    const smooth = rt.ring('smooth').at(0)
+    if (i < 7) assert.ok(Number.isNaN(smooth), `bar ${i}`)
+    else assert.equal(smooth, emaOfRsi[i - 3])
+    if (i >= 3) assert.equal(rt.ring('mid').at(0), (closes[i] + closes[i - 1] + closes[i - 2] + closes[i - 3]) / 4)
+  }
+})

@@ -76,5 +76,7 @@ export interface ImportResult {
   rejected: number
   skipped: number
   elapsedMs: number
+  /** Things worth a look that did not stop the import (e.g. a timeframe that does not fit the data). */
+  warnings: string[]
   files: FileImportResult[]
 }

@@ -48,12 +48,19 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     const params = (p: FilePlan): Record<string, DuckDBValue> =>
       p.timeFormat === undefined ? {file: p.file} : {file: p.file, fmt: p.timeFormat}
     const timeOpts = {epochUnit: opts.epochUnit, timeLabel}
+    const warnings: string[] = []
+    const p0 = plans[0]
+    const detect = () => {
+      const time = timeSql(p0.roles, toTimeframe('1M'), {...timeOpts, format: p0.timeFormat, timeLabel: 'open'}, timezone)
+      return detectTimeframe(conn, sourceSql(p0.format, p0.info, p0.roles, SAMPLE_ROWS), time, params(p0), p0.file)
+    }
     let tf: Timeframe
-    if (opts.timeframe !== undefined) tf = toTimeframe(opts.timeframe)
+    if (opts.timeframe === undefined) tf = await detect()
     else {
-      const p = plans[0]
-      const time = timeSql(p.roles, toTimeframe('1M'), {...timeOpts, format: p.timeFormat, timeLabel: 'open'}, timezone)
-      tf = await detectTimeframe(conn, sourceSql(p.format, p.info, p.roles, SAMPLE_ROWS), time, params(p), p.file)
+      tf = toTimeframe(opts.timeframe)
+      // Bars much further apart than the timeframe all pass the checks; say so.
+      const seen = await detect().catch(() => undefined)
+      if (seen && seen.ms > tf.ms) warnings.push(`${path.basename(p0.file)}: its bars are mostly ${seen.text} apart, but are stored as ${tf.text} bars`)
     }
     const ctx: ImportContext = {
       symbol, tf, timezone, onError, timeOpts,
@@ -76,6 +83,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       store: store.path, symbol, timeframe: tf.text, timeframeDetected: opts.timeframe === undefined, timezone, timeLabel, onError,
       rows: sum('rows'), new: sum('new'), replaced: sum('replaced'), removed, rejected: sum('rejected'), skipped: sum('skipped'),
       elapsedMs: Math.round(performance.now() - started),
+      warnings,
       files: results,
     }
   } finally {

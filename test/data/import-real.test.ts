@@ -41,8 +41,14 @@ describe('importing the real files', async () => {
 
   it('2006-day-001 daily, in UTC by default', async () => {
     const r = await importFiles(store, [DAY], {symbol: 'IDX'})
-    assert.deepEqual([r.timeframe, r.rows, r.new, r.rejected], ['1D', 255, 255, 0])
+    assert.deepEqual([r.timeframe, r.rows, r.new, r.rejected, r.warnings], ['1D', 255, 255, 0, []])
     assert.equal(r.files[0].first, '2006-01-02T00:00:00Z')
+  })
+
+  it('a timeframe shorter than the data\'s spacing is allowed, with a warning', async () => {
+    const r = await importFiles(store, [DAY], {symbol: 'IDX-AS-MINUTES', timeframe: '1M'})
+    assert.equal(r.new, 255)
+    assert.deepEqual(r.warnings, ['2006-day-001.txt: its bars are mostly 1D apart, but are stored as 1M bars'])
   })
 
   it('re-importing is idempotent: nothing new, every row replaced, the same bars', async () => {
@@ -54,7 +60,7 @@ describe('importing the real files', async () => {
     const series = await listSeries(store)
     assert.deepEqual(
       series.map((s) => [s.symbol, s.timeframe, s.rows]),
-      [['IDX', '5M', 2142], ['IDX', '1D', 255], ['ORCL', '1D', 5036]],
+      [['IDX', '5M', 2142], ['IDX', '1D', 255], ['IDX-AS-MINUTES', '1M', 255], ['ORCL', '1D', 5036]],
     )
   })
 

@@ -26,6 +26,7 @@ export function renderImport(r: ImportResult, shown = 20): string {
     const dropped = f.skipped ? `${n(f.skipped)} skipped` : `${n(f.rejected)} rejected`
     lines.push(`  ${path.basename(f.file)}: ${n(f.rows)} rows: ${n(f.new)} new, ${n(f.replaced)} replaced, ${dropped}${span}`)
   }
+  for (const w of r.warnings) lines.push(`warning: ${w}`)
   if (r.removed) lines.push(`  ${n(r.removed)} stored bars not in the files were removed (--replace)`)
   const rejections = r.files.flatMap((f) => f.rejections)
   if (rejections.length) {

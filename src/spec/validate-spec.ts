@@ -4,8 +4,9 @@
  * and its params pass its own schema and rules. Never throws for bad input.
  */
 import path from 'node:path'
-import type {Diagnostic} from '../core/errors.js'
-import {BotsError} from '../core/errors.js'
+import {BotsError, formatLocation, type Diagnostic} from '../core/errors.js'
+import {validateRules} from '../rules/validate-rules.js'
+import {StrategyRegistry} from '../strategy/registry.js'
 import type {Discovery} from '../strategy/discover.js'
 import {checkBot} from './bot-checks.js'
 import {toBotSpec, type BotSpec} from './bot-spec.js'
@@ -35,18 +36,55 @@ export async function validateSpecFile(file: string, opts: ValidateOptions): Pro
   return validateLoaded({...loaded.yaml, file}, absolute, opts)
 }
 
-export function validateLoaded(yaml: LoadedYaml, absolute: string, opts: ValidateOptions): SpecReport {
+export async function validateLoaded(yaml: LoadedYaml, absolute: string, opts: ValidateOptions): Promise<SpecReport> {
   const where: Located = {file: yaml.file, doc: yaml.doc, lineCounter: yaml.lineCounter}
   const kind: SpecKind = yaml.value.kind === 'strategy' ? 'strategy' : 'bot'
   const schemaProblems = validateAgainstSchema(kind, yaml.value, where)
   if (schemaProblems.length > 0) return report(yaml.file, kind, schemaProblems)
-  if (kind === 'strategy') return report(yaml.file, kind, [])
+  if (kind === 'strategy') {
+    const {checkStrategySpec} = await import('../rules/strategy-spec.js')
+    return report(yaml.file, kind, checkStrategySpec(yaml.value, where))
+  }
 
   const diagnostics = checkBot(yaml.value, where)
-  diagnostics.push(...checkStrategy(yaml.value, where, opts.discovery))
+  const strategy = await strategyFor(yaml.value, absolute, where, opts.discovery, diagnostics)
+  if (strategy) diagnostics.push(...checkStrategy(yaml.value, where, strategy, opts.discovery))
   const result = report(yaml.file, kind, diagnostics)
-  if (result.valid) result.spec = withValidatedParams(toBotSpec(yaml.value, absolute), opts.discovery)
+  if (result.valid && strategy) result.spec = withValidatedParams(toBotSpec(yaml.value, absolute), strategy)
   return result
+}
+
+/** A strategy name and the registry that validates its params. */
+interface NamedStrategy {
+  name: string
+  registry: StrategyRegistry
+}
+
+/**
+ * The bot's strategy: by `name` from discovery; by `path`, the strategy spec that path names, in
+ * a registry of its own (the spec's own errors are reported at /strategy/path).
+ */
+async function strategyFor(raw: Record<string, any>, absolute: string, where: Located, discovery: Discovery, out: Diagnostic[]): Promise<NamedStrategy | undefined> {
+  const strategyPath = raw.strategy?.path
+  if (typeof strategyPath !== 'string') return typeof raw.strategy?.name === 'string' ? {name: raw.strategy.name, registry: discovery.registry} : undefined
+  if (out.some((d) => d.path === '/strategy/path' || d.path === '/strategy')) return undefined
+  const {loadStrategySpec} = await import('../rules/strategy-spec.js')
+  const file = path.resolve(path.dirname(absolute), strategyPath)
+  const loaded = await loadStrategySpec(file)
+  if (!loaded.definition) {
+    const first = loaded.diagnostics.find((d) => d.severity === 'error')
+    const pos = locate(where.doc, where.lineCounter, ['strategy', 'path'])
+    const count = loaded.diagnostics.filter((d) => d.severity === 'error').length
+    out.push({
+      severity: 'error', file: where.file, line: pos.line, column: pos.column, path: '/strategy/path', code: 'strategy.spec_invalid',
+      message: `strategy spec ${strategyPath} is invalid (${count} problem${count === 1 ? '' : 's'}): ${first ? `${formatLocation(first)} ${first.message}` : 'see its errors'}`,
+      hint: `run \`bots validate ${strategyPath}\``,
+    })
+    return undefined
+  }
+  const registry = new StrategyRegistry()
+  registry.register(loaded.definition, file)
+  return {name: loaded.definition.name, registry}
 }
 
 /** Validate a file and return its typed spec, or throw a BotsError carrying every problem. */
@@ -65,10 +103,8 @@ export class SpecInvalidError extends BotsError {
   }
 }
 
-function checkStrategy(raw: Record<string, any>, where: Located, discovery: Discovery): Diagnostic[] {
-  const name = raw.strategy?.name
-  if (typeof name !== 'string') return []
-  const {registry, problems} = discovery
+function checkStrategy(raw: Record<string, any>, where: Located, {name, registry}: NamedStrategy, discovery: Discovery): Diagnostic[] {
+  const {problems} = discovery
   if (!registry.has(name)) {
     const pos = locate(where.doc, where.lineCounter, ['strategy', 'name'])
     const failed = problems.find((p) => p.kind === 'load' && path.parse(p.file).name === name)
@@ -85,6 +121,11 @@ function checkStrategy(raw: Record<string, any>, where: Located, discovery: Disc
   if (fromAjv.length > 0) {
     out.push(...ajvErrorsToDiagnostics(fromAjv, where, ['strategy', 'params'], params).map((d) => ({...d, hint: d.hint ?? `see \`bots strategies show ${name}\``})))
   }
+  if (fromAjv.length === 0 && name === 'rules' && paramProblems.length > 0) {
+    // The inline rules strategy: locate each problem inside its expression string.
+    out.push(...validateRules(params, where, ['strategy', 'params']))
+    return out
+  }
   for (const p of paramProblems.filter((q) => !q.ajv)) {
     const at = p.param ? ['strategy', 'params', p.param] : ['strategy', 'params']
     const pos = locate(where.doc, where.lineCounter, at)
@@ -93,9 +134,8 @@ function checkStrategy(raw: Record<string, any>, where: Located, discovery: Disc
   return out
 }
 
-function withValidatedParams(spec: BotSpec, discovery: Discovery): BotSpec {
-  if (spec.strategy.name === undefined) return spec
-  const {params} = discovery.registry.validateParams(spec.strategy.name, spec.strategy.params)
+function withValidatedParams(spec: BotSpec, {name, registry}: NamedStrategy): BotSpec {
+  const {params} = registry.validateParams(name, spec.strategy.params)
   return {...spec, strategy: {...spec.strategy, params}}
 }
 

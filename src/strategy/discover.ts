@@ -1,8 +1,8 @@
 /**
  * Plugin discovery. Folders, in order: the strategies shipped with bots, `./strategies` in the
  * working folder, `BOTS_STRATEGIES` (a path list), `strategies:` in bots.config.yaml, and
- * `--strategies` flags. Every plugin file in them is loaded; a file that fails to load is
- * reported, not thrown, so one broken plugin does not hide the others.
+ * `--strategies` flags. Every plugin file (.ts/.js) and strategy spec (.yaml) in them is loaded; a
+ * file that fails to load is reported, not thrown, so one broken plugin does not hide the others.
  */
 import {existsSync, readdirSync, statSync} from 'node:fs'
 import path from 'node:path'
@@ -18,6 +18,8 @@ export const SHIPPED_STRATEGIES_DIR = fileURLToPath(new URL('../../strategies/',
 const SHIPPED_COMPILED_DIR = fileURLToPath(new URL('../strategies/', import.meta.url))
 
 const PLUGIN_FILE = /^[^._].*\.(ts|mts|js|mjs)$/
+/** Strategy specs (`kind: strategy` YAML) found beside plugins. Kept in sync with rules/discover-specs. */
+const STRATEGY_SPEC_FILE = /^[^._].*\.ya?ml$/
 const NOT_PLUGIN = /\.(d\.ts|d\.mts|test\.[mc]?[tj]s|spec\.[mc]?[tj]s)$/
 
 export interface DiscoveryProblem {
@@ -72,7 +74,9 @@ export async function discoverStrategies(opts: FolderOptions = {}): Promise<Disc
       return compiled && existsSync(compiled) ? loadPluginFile(compiled, true) : loadPluginFile(f)
     }
     const loaded = await Promise.all(files.filter((f) => statSync(f).isFile()).map((f) => load(f).then((d) => ({f, d}), (e: unknown) => ({f, e}))))
-    for (const item of loaded) {
+    const specs = entries.some((f) => STRATEGY_SPEC_FILE.test(f)) ? await (await import('../rules/discover-specs.js')).loadStrategySpecsIn(folder) : {found: [], problems: []}
+    for (const p of specs.problems) problems.push({file: p.file, kind: 'load', message: p.message})
+    for (const item of [...loaded, ...specs.found.map(({file, definition}) => ({f: file, d: definition}))]) {
       if ('e' in item) {
         problems.push({file: item.f, kind: 'load', message: loadErrorMessage(item.e)})
         continue

@@ -8,7 +8,7 @@ import {validateLoaded} from '../../src/spec/validate-spec.js'
 import {discoverStrategies, type Discovery} from '../../src/strategy/discover.js'
 import {ROOT} from '../helpers/cli.js'
 
-const SEEDS = ['examples/orcl-sma-cross.yaml', 'examples/index-5min-intraday.yaml', 'examples/live-replay.yaml']
+const SEEDS = ['examples/orcl-sma-cross.yaml', 'examples/index-5min-intraday.yaml', 'examples/live-replay.yaml', 'examples/golden-cross.yaml', 'examples/rules-inline.yaml', 'examples/strategies/macd-trend.yaml']
 const file = `${ROOT}examples/mutated.yaml` // relative data paths resolve like the examples'
 
 let discovery: Discovery
@@ -17,9 +17,9 @@ before(async () => {
 })
 
 /** Validate YAML text the way `bots validate` does, and check the result's invariants. */
-function checkInvariants(text: string): void {
+async function checkInvariants(text: string): Promise<void> {
   const loaded = parseYamlText(file, Buffer.from(text))
-  const diagnostics = loaded.ok ? validateLoaded(loaded.yaml, file, {discovery}).diagnostics : loaded.diagnostics
+  const diagnostics = loaded.ok ? (await validateLoaded(loaded.yaml, file, {discovery})).diagnostics : loaded.diagnostics
   const valid = !diagnostics.some((d) => d.severity === 'error')
   if (valid) return
   for (const d of diagnostics) {
@@ -74,30 +74,30 @@ describe('validator under random mutation (fast-check)', () => {
     const text = readFileSync(`${ROOT}${seed}`, 'utf8')
     const value = (parseYamlText(seed, Buffer.from(text)) as any).yaml.value as Json
 
-    it(`${seed}: structural mutations give valid or located errors, never a crash`, () => {
+    it(`${seed}: structural mutations give valid or located errors, never a crash`, async () => {
       const all = paths(value)
       const mutation = fc.tuple(fc.constantFrom(...all), fc.oneof(jsonValue.map((v) => ({op: 'set' as const, v})), fc.constant({op: 'delete' as const}), fc.tuple(fc.constantFrom(...KEYS), jsonValue).map(([k, v]) => ({op: 'add' as const, k, v}))))
-      fc.assert(
-        fc.property(fc.array(mutation, {minLength: 1, maxLength: 4}), (muts) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutation, {minLength: 1, maxLength: 4}), async (muts) => {
           let doc: Json = value
           for (const [p, m] of muts) {
             if (m.op === 'set') doc = setAt(doc, p, m.v)
             else if (m.op === 'delete') doc = setAt(doc, p, undefined)
             else if (doc && typeof doc === 'object' && !Array.isArray(doc)) doc = {...doc, [m.k]: m.v}
           }
-          checkInvariants(stringify(doc))
+          await checkInvariants(stringify(doc))
         }),
         {numRuns: 300},
       )
     })
 
-    it(`${seed}: text mutations (insert, delete, replace characters) never crash`, () => {
+    it(`${seed}: text mutations (insert, delete, replace characters) never crash`, async () => {
       const edit = fc.tuple(fc.nat({max: text.length}), fc.nat({max: 8}), fc.string({maxLength: 6, unit: fc.constantFrom(':', ' ', '\n', '-', '[', ']', '{', '}', '"', "'", '&', '*', '#', 'a', '1', '\t', '|', '>', '!', '%', '\u00e9')}))
-      fc.assert(
-        fc.property(fc.array(edit, {minLength: 1, maxLength: 5}), (edits) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(edit, {minLength: 1, maxLength: 5}), async (edits) => {
           let t = text
           for (const [at, del, ins] of edits) t = t.slice(0, at) + ins + t.slice(at + del)
-          checkInvariants(t)
+          await checkInvariants(t)
         }),
         {numRuns: 300},
       )

@@ -1,20 +1,13 @@
 /**
  * The embedded DuckDB store. One DuckDBInstance per file per process (two instances of one file in
- * one process would not see each other's lock), shared by reference-counted handles.
+ * one process would not see each other's lock), shared by reference-counted handles; the file is
+ * released when the last handle closes. How an instance is created and migrated: `store-open.ts`.
  *
- * Read-write opens run the migrations and create the folder and file on first use. Read-only opens
- * let several processes read at once; when the file does not exist yet or lacks migrations, the
- * store is opened read-write for a moment to create or migrate it, then reopened read-only.
  * Hold read-write handles briefly: while one is open, no other process can open the file at all.
  */
-import {closeSync, existsSync, mkdirSync, openSync, readSync, statSync} from 'node:fs'
-import path from 'node:path'
-import {DuckDBInstance, type DuckDBConnection} from '@duckdb/node-api'
-import {BotsError} from '../core/errors.js'
-import {storeOpenError} from './store-errors.js'
-import {migrate, pendingMigrations} from './migrations.js'
+import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
+import {createInstance} from './store-open.js'
 import {resolveStorePath} from './store-path.js'
-import './schema.js'
 
 export interface Store {
   /** Absolute path of the DuckDB file (or `:memory:`). */
@@ -37,10 +30,18 @@ interface Entry {
   instance: DuckDBInstance
   readOnly: boolean
   refs: number
+  /** Resolves when the last handle closed and the instance was closed. */
+  closed: Promise<void>
+  markClosed: () => void
 }
 
 const instances = new Map<string, Entry>()
 const handles = new Set<Handle>()
+/** Per-file queue: opens of one file are decided one at a time (never two instances of a file). */
+const opening = new Map<string, Promise<unknown>>()
+
+/** How long a read-write open waits for this process's read-only handles of the file to close. */
+const UPGRADE_WAIT_MS = 30_000
 
 class Handle implements Store {
   private extra: DuckDBConnection[] = []
@@ -60,34 +61,75 @@ class Handle implements Store {
   close(): void {
     for (const c of [...this.extra, this.conn]) c.closeSync()
     this.extra = []
-    this.entry.refs--
-    if (this.entry.refs === 0) {
-      this.entry.instance.closeSync()
-      instances.delete(this.path)
-    }
+    unref(this.path, this.entry)
   }
 }
 
+function unref(file: string, entry: Entry): void {
+  entry.refs--
+  if (entry.refs > 0) return
+  entry.instance.closeSync()
+  if (instances.get(file) === entry) instances.delete(file)
+  entry.markClosed()
+}
+
+/**
+ * Open a handle on the store. Within one process, handles share the file's instance: a read-only
+ * request is served by an open read-write instance; a read-write request while read-only handles
+ * are open waits for them to close (concurrent reads and writes in one process just queue).
+ */
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const file = opts.path === ':memory:' ? ':memory:' : resolveStorePath(opts.path)
   const readOnly = opts.readOnly ?? false
-  let entry = instances.get(file)
-  if (entry && entry.readOnly && !readOnly) {
-    throw new Error(`bug: ${file} is open read-only in this process; close it before opening it read-write`)
-  }
-  if (!entry) {
-    entry = {instance: await createInstance(file, readOnly), readOnly, refs: 0}
-    instances.set(file, entry)
-  }
-  entry.refs++
+  const entry = await serialized(file, async () => {
+    let e = instances.get(file)
+    if (e && e.readOnly && !readOnly) {
+      await waitClosed(e, file)
+      e = undefined
+    }
+    if (!e) {
+      let markClosed!: () => void
+      const closed = new Promise<void>((resolve) => (markClosed = resolve))
+      e = {instance: await createInstance(file, readOnly), readOnly, refs: 0, closed, markClosed}
+      instances.set(file, e)
+    }
+    e.refs++
+    return e
+  })
   try {
     const conn = await entry.instance.connect()
     const handle = new Handle(file, entry.readOnly, conn, entry)
     handles.add(handle)
     return handle
   } catch (e) {
-    entry.refs--
+    unref(file, entry)
     throw e
+  }
+}
+
+async function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const before = opening.get(file) ?? Promise.resolve()
+  const mine = before.catch(() => {}).then(fn)
+  opening.set(file, mine)
+  try {
+    return await mine
+  } finally {
+    if (opening.get(file) === mine) opening.delete(file)
+  }
+}
+
+async function waitClosed(entry: Entry, file: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`bug: ${file} stayed open read-only in this process for ${UPGRADE_WAIT_MS / 1000} s while a read-write open waited; close read-only handles before writing`)),
+      UPGRADE_WAIT_MS,
+    )
+  })
+  try {
+    await Promise.race([entry.closed, timeout])
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -107,76 +149,6 @@ export async function withStore<T>(opts: OpenStoreOptions, fn: (store: Store) =>
     return await fn(store)
   } finally {
     await closeStore(store)
-  }
-}
-
-async function createInstance(file: string, readOnly: boolean): Promise<DuckDBInstance> {
-  if (file === ':memory:') return migrated(await DuckDBInstance.create(file))
-  if (!readOnly) {
-    mkdirSync(path.dirname(file), {recursive: true})
-    return migrated(await create(file, false))
-  }
-  if (existsSync(file)) {
-    const ro = await create(file, true)
-    if (!(await hasPending(ro))) return ro
-    ro.closeSync()
-  }
-  // A missing or out-of-date file: create or migrate it in a brief read-write open, then reopen.
-  mkdirSync(path.dirname(file), {recursive: true})
-  ;(await migrated(await create(file, false))).closeSync()
-  return create(file, true)
-}
-
-async function create(file: string, readOnly: boolean): Promise<DuckDBInstance> {
-  assertDuckDbFile(file)
-  try {
-    return await DuckDBInstance.create(file, readOnly ? {access_mode: 'READ_ONLY'} : {})
-  } catch (e) {
-    throw storeOpenError(e, file, readOnly)
-  }
-}
-
-/**
- * Refuse an existing file that is not a DuckDB database before DuckDB sees it: DuckDB would open
- * some (a CSV, for one) as a read-only view, and a wrong --db must never be written to.
- */
-function assertDuckDbFile(file: string): void {
-  if (!existsSync(file) || statSync(file).size === 0) return
-  const head = Buffer.alloc(12)
-  const fd = openSync(file, 'r')
-  try {
-    readSync(fd, head, 0, 12, 0)
-  } finally {
-    closeSync(fd)
-  }
-  if (head.toString('latin1', 8, 12) !== 'DUCK') {
-    throw new BotsError(`${file} is not a DuckDB store`, {
-      code: 'store.open',
-      file,
-      hint: 'point --db or BOTS_DB at a DuckDB file, or at a path that does not exist yet (it is created)',
-    })
-  }
-}
-
-async function migrated(instance: DuckDBInstance): Promise<DuckDBInstance> {
-  const conn = await instance.connect()
-  try {
-    await migrate(conn)
-  } catch (e) {
-    conn.closeSync()
-    instance.closeSync()
-    throw e
-  }
-  conn.closeSync()
-  return instance
-}
-
-async function hasPending(instance: DuckDBInstance): Promise<boolean> {
-  const conn = await instance.connect()
-  try {
-    return (await pendingMigrations(conn)).length > 0
-  } finally {
-    conn.closeSync()
   }
 }
 

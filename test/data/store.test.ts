@@ -65,8 +65,28 @@ describe('openStore', () => {
     // Released: a read-only open now gets a read-only instance.
     const ro = await openStore({path: db, readOnly: true})
     assert.equal(ro.readOnly, true)
-    await assert.rejects(openStore({path: db}), /open read-only in this process/)
     await closeStore(ro)
+  })
+
+  it('in one process, a write waits for open reads; concurrent opens share one instance', async () => {
+    const {store, db} = await freshStore()
+    await closeStore(store)
+    const ro = await Promise.all([1, 2, 3].map(() => openStore({path: db, readOnly: true})))
+    assert.ok(ro.every((h) => h.readOnly))
+    let wrote = false
+    const writing = withStore({path: db}, async (s) => {
+      assert.equal(s.readOnly, false)
+      await s.conn.run(`INSERT INTO bars VALUES ('W', '1D', TIMESTAMP '2020-01-02', 1, 1, 1, 1, 0)`)
+      wrote = true
+    })
+    await new Promise((r) => setTimeout(r, 50))
+    assert.equal(wrote, false) // still waiting for the readers
+    for (const h of ro) await closeStore(h)
+    await writing
+    assert.equal(wrote, true)
+    const again = await Promise.all([openStore({path: db}), openStore({path: db, readOnly: true})])
+    assert.ok(again.every((h) => !h.readOnly)) // the reader shares the writer's instance
+    for (const h of again) await closeStore(h)
   })
 })
 

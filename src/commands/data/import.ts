@@ -24,7 +24,7 @@ Times: a bar's time is its OPEN time. Naive times and bare dates are read in --t
   ]
 
   static override strict = false
-  static override args = {}
+  static override usage = ['<%= command.id %> FILE… --symbol SYMBOL [--timeframe TF] [--tz ZONE] [FLAGS]']
 
   static override flags = {
     symbol: Flags.string({char: 's', description: 'Symbol to store the bars under.', required: true}),

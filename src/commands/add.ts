@@ -1,0 +1,29 @@
+import {Args, Flags} from '@oclif/core'
+import {strategiesFlag} from '../cli/flags.js'
+import {BotCommand} from '../service/cli/bot-command.js'
+import {dbFlag, userIdFlag} from '../service/cli/flags.js'
+import {botJson} from '../service/cli/render.js'
+import {addBot} from '../service/manage.js'
+
+export default class Add extends BotCommand {
+  static override description = `Add a bot to the registry from a spec file.
+
+The spec is validated first (schema, then the strategy's params); an invalid spec is not stored.
+A running \`bots live\` for that user starts the bot at its next poll.`
+
+  static override examples = ['<%= config.bin %> add examples/live-replay.yaml --user-id 1', '<%= config.bin %> add bot.yaml --user-id 1 --disabled --json']
+  static override args = {spec: Args.string({description: 'Bot spec file.', required: true})}
+  static override flags = {
+    'user-id': userIdFlag('Owner of the bot. Default: the spec\'s user_id.'),
+    disabled: Flags.boolean({description: 'Add it disabled (a service does not start it until `bots enable`).', default: false}),
+    db: dbFlag,
+    strategies: strategiesFlag,
+  }
+
+  async run(): Promise<Record<string, unknown>> {
+    const {args, flags} = await this.parse(Add)
+    const bot = await addBot(args.spec, flags['user-id'], {path: flags.db, strategies: flags.strategies, enabled: !flags.disabled})
+    this.log(`added bot ${bot.id} "${bot.name}" for user ${bot.userId}${bot.enabled ? '' : ' (disabled)'}`)
+    return botJson(bot)
+  }
+}

@@ -1,0 +1,18 @@
+import {BotCommand} from '../service/cli/bot-command.js'
+import {botIdArg, dbFlag} from '../service/cli/flags.js'
+import {botJson} from '../service/cli/render.js'
+import {enableBot} from '../service/manage.js'
+
+export default class Disable extends BotCommand {
+  static override description = 'Disable a bot: a running service stops it at its next poll (its state is kept).'
+  static override examples = ['<%= config.bin %> disable 3']
+  static override args = {id: botIdArg}
+  static override flags = {db: dbFlag}
+
+  async run(): Promise<Record<string, unknown>> {
+    const {args, flags} = await this.parse(Disable)
+    const bot = await enableBot(args.id, false, {path: flags.db})
+    this.log(`bot ${bot.id} "${bot.name}" disabled`)
+    return botJson(bot)
+  }
+}

@@ -1,0 +1,20 @@
+import {Flags} from '@oclif/core'
+import {BotCommand} from '../service/cli/bot-command.js'
+import {botIdArg, dbFlag} from '../service/cli/flags.js'
+import {renderEvents} from '../service/cli/render.js'
+import {readDb} from '../service/db.js'
+import {botEvents, type EventView} from '../service/queries.js'
+
+export default class Logs extends BotCommand {
+  static override description = 'Show a bot\'s events (added, start, stop, crash, reload, error…), oldest first.'
+  static override examples = ['<%= config.bin %> logs 3', '<%= config.bin %> logs 3 --limit 20 --json']
+  static override args = {id: botIdArg}
+  static override flags = {limit: Flags.integer({description: 'The latest this many events.', min: 1, default: 100}), db: dbFlag}
+
+  async run(): Promise<EventView[]> {
+    const {args, flags} = await this.parse(Logs)
+    const events = await readDb({path: flags.db}, (conn) => botEvents(conn, args.id, flags.limit))
+    this.log(renderEvents(events))
+    return events
+  }
+}

@@ -1,0 +1,18 @@
+import {BotCommand} from '../service/cli/bot-command.js'
+import {botIdArg, dbFlag} from '../service/cli/flags.js'
+import {botJson} from '../service/cli/render.js'
+import {removeBot} from '../service/manage.js'
+
+export default class Remove extends BotCommand {
+  static override description = 'Remove a bot and everything recorded for it (trades, metrics, events, state). A running service stops it at its next poll.'
+  static override examples = ['<%= config.bin %> remove 3']
+  static override args = {id: botIdArg}
+  static override flags = {db: dbFlag}
+
+  async run(): Promise<Record<string, unknown>> {
+    const {args, flags} = await this.parse(Remove)
+    const bot = await removeBot(args.id, {path: flags.db})
+    this.log(`bot ${bot.id} "${bot.name}" removed`)
+    return {...botJson(bot), removed: true}
+  }
+}

@@ -1,0 +1,20 @@
+import {Args} from '@oclif/core'
+import {BotCommand} from '../service/cli/bot-command.js'
+import {dbFlag, userIdFlag} from '../service/cli/flags.js'
+import {renderStatus} from '../service/cli/render.js'
+import {readDb} from '../service/db.js'
+import {botStatus, type BotStatusView} from '../service/queries.js'
+
+export default class Status extends BotCommand {
+  static override description = 'Show how bots are doing: status, last heartbeat, equity, open positions, last error.'
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status 3 --json']
+  static override args = {id: Args.integer({description: 'Bot id (default: every bot).', min: 1})}
+  static override flags = {'user-id': userIdFlag('Only this user\'s bots.'), db: dbFlag}
+
+  async run(): Promise<BotStatusView[] | BotStatusView> {
+    const {args, flags} = await this.parse(Status)
+    const views = await readDb({path: flags.db}, (conn) => botStatus(conn, args.id, flags['user-id']))
+    this.log(renderStatus(views, Date.now()))
+    return args.id === undefined ? views : views[0]
+  }
+}

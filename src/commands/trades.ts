@@ -1,0 +1,20 @@
+import {Flags} from '@oclif/core'
+import {BotCommand} from '../service/cli/bot-command.js'
+import {botIdArg, dbFlag} from '../service/cli/flags.js'
+import {renderTrades} from '../service/cli/render.js'
+import {readDb} from '../service/db.js'
+import {botTrades, type TradeView} from '../service/queries.js'
+
+export default class Trades extends BotCommand {
+  static override description = 'List the fills a live bot made, oldest first.'
+  static override examples = ['<%= config.bin %> trades 3', '<%= config.bin %> trades 3 --json']
+  static override args = {id: botIdArg}
+  static override flags = {limit: Flags.integer({description: 'At most this many.', min: 1}), db: dbFlag}
+
+  async run(): Promise<TradeView[]> {
+    const {args, flags} = await this.parse(Trades)
+    const trades = await readDb({path: flags.db}, (conn) => botTrades(conn, args.id, flags.limit))
+    this.log(renderTrades(trades))
+    return trades
+  }
+}

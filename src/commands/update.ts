@@ -1,0 +1,24 @@
+import {Args} from '@oclif/core'
+import {strategiesFlag} from '../cli/flags.js'
+import {BotCommand} from '../service/cli/bot-command.js'
+import {botIdArg, dbFlag} from '../service/cli/flags.js'
+import {botJson} from '../service/cli/render.js'
+import {updateBot} from '../service/manage.js'
+
+export default class Update extends BotCommand {
+  static override description = `Replace a bot's spec.
+
+The new spec is validated first; an invalid one changes nothing. A running service restarts the
+bot with the new spec at its next poll.`
+
+  static override examples = ['<%= config.bin %> update 3 bot.yaml']
+  static override args = {id: botIdArg, spec: Args.string({description: 'New bot spec file.', required: true})}
+  static override flags = {db: dbFlag, strategies: strategiesFlag}
+
+  async run(): Promise<Record<string, unknown>> {
+    const {args, flags} = await this.parse(Update)
+    const {bot, changed} = await updateBot(args.id, args.spec, {path: flags.db, strategies: flags.strategies})
+    this.log(changed ? `bot ${bot.id} "${bot.name}": spec updated` : `bot ${bot.id} "${bot.name}": spec unchanged`)
+    return {...botJson(bot), changed}
+  }
+}

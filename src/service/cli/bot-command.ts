@@ -1,0 +1,18 @@
+/**
+ * Base of the bot commands: BaseCommand, plus a rejected spec prints every located problem
+ * (not only the first) before exiting 1.
+ */
+import {BaseCommand, EXIT_INVALID} from '../../cli/base-command.js'
+import {SpecRejectedError} from '../manage.js'
+import {renderDiagnostics} from './render.js'
+
+export abstract class BotCommand extends BaseCommand {
+  protected override async catch(err: Error & {exitCode?: number}): Promise<any> {
+    if (err instanceof SpecRejectedError) {
+      if (this.jsonEnabled()) this.logJson({error: err.diagnostic, diagnostics: err.diagnostics})
+      else this.logToStderr(`${renderDiagnostics(err.diagnostics)}\nnothing was stored: fix the spec and run the command again`)
+      this.exit(EXIT_INVALID)
+    }
+    return super.catch(err)
+  }
+}

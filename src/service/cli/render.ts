@@ -1,0 +1,49 @@
+/** Plain-text rendering of the bot commands' results (the --json form is the result itself). */
+import {formatDiagnostic, type Diagnostic} from '../../core/errors.js'
+import {table} from '../../data/cli/render.js'
+import type {BotRow} from '../bot-rows.js'
+import type {BotStatusView, EventView, TradeView} from '../queries.js'
+
+const ago = (iso: string | null, now: number) => (iso === null ? '-' : `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s ago`)
+const money = (v: number | null) => (v === null ? '-' : v.toFixed(2))
+
+export function botJson(b: BotRow): Record<string, unknown> {
+  const {spec: _spec, ...rest} = b
+  return {...rest, heartbeatAt: b.heartbeatAt === null ? null : new Date(b.heartbeatAt).toISOString(), createdAt: new Date(b.createdAt).toISOString(), updatedAt: new Date(b.updatedAt).toISOString()}
+}
+
+export function renderBots(bots: BotRow[]): string {
+  if (bots.length === 0) return 'no bots (add one with `bots add SPEC --user-id N`)'
+  return table(['ID', 'USER', 'NAME', 'ENABLED', 'STATUS', 'ERROR'], bots.map((b) => [b.id, b.userId, b.name, b.enabled ? 'yes' : 'no', b.status, b.error ?? '']))
+}
+
+export function renderStatus(views: BotStatusView[], now: number): string {
+  if (views.length === 0) return 'no bots'
+  return views
+    .map((v) => {
+      const positions = Object.entries(v.positions).filter(([, q]) => q !== 0).map(([s, q]) => `${s} ${q}`).join(', ') || 'none'
+      return [
+        `bot ${v.id} ${v.name} (user ${v.userId}): ${v.status}${v.enabled ? '' : ' (disabled)'}`,
+        `  heartbeat   ${ago(v.heartbeatAt, now)}${v.heartbeatAt ? ` (${v.heartbeatAt})` : ''}`,
+        `  equity      ${money(v.equity)}  cash ${money(v.cash)}  P&L ${money(v.pnl)}`,
+        `  positions   ${positions}`,
+        `  trades      ${v.trades}`,
+        ...(v.error ? [`  last error  ${v.error}`] : []),
+      ].join('\n')
+    })
+    .join('\n\n')
+}
+
+export function renderTrades(trades: TradeView[]): string {
+  if (trades.length === 0) return 'no trades yet'
+  return table(['TIME', 'ORDER', 'SYMBOL', 'SIDE', 'QTY', 'PRICE', 'COMMISSION'], trades.map((t) => [t.time, t.orderId, t.symbol, t.side, t.quantity, t.price, t.commission]))
+}
+
+export function renderEvents(events: EventView[]): string {
+  if (events.length === 0) return 'no events'
+  return events.map((e) => `${e.at}  ${e.kind.padEnd(9)} ${e.message ?? ''}`.trimEnd()).join('\n')
+}
+
+export function renderDiagnostics(diagnostics: Diagnostic[]): string {
+  return diagnostics.map(formatDiagnostic).join('\n')
+}

@@ -1,0 +1,60 @@
+/**
+ * How every part of the live service touches the database: open → one transaction → close.
+ *
+ * DuckDB lets one process hold a file for writing and locks every other process out meanwhile,
+ * readers included. So nobody holds it for long: the service opens the file for each batched
+ * write, management commands for each command, and whoever finds it locked waits with backoff
+ * (bounded) instead of failing at once. Lock waits are then a few milliseconds, not a failure.
+ */
+import type {DuckDBConnection} from '@duckdb/node-api'
+import {BotsError, isBotsError} from '../core/errors.js'
+import {inTransaction, withStore} from '../data/store.js'
+import {resolveStorePath} from '../data/store-path.js'
+import './schema.js'
+
+export interface DbOptions {
+  /** `--db`; else BOTS_DB, else `.bots/bots.duckdb`. */
+  path?: string
+  /** How long to keep retrying a locked file before giving up (ms). */
+  lockTimeoutMs?: number
+}
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 10_000
+
+/** Run `fn` in one transaction on the store, retrying while another process holds the file. */
+export function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
+  const file = opts.path === ':memory:' ? ':memory:' : resolveStorePath(opts.path)
+  return retryLocked(file, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () =>
+    withStore({path: file, readOnly: mode === 'read'}, (store) => inTransaction(store.conn, () => fn(store.conn))),
+  )
+}
+
+export const readDb = <T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> => withDb(opts, fn, 'read')
+
+async function retryLocked<T>(file: string, timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  // Start short: the usual holder is a write that takes a few milliseconds.
+  let delay = 5
+  for (;;) {
+    try {
+      return await attempt()
+    } catch (e) {
+      if (!isLocked(e)) throw e
+      if (Date.now() + delay > deadline) {
+        throw new BotsError(`the store ${file} stayed locked for ${Math.round(timeoutMs / 1000)} s: ${(e as Error).message}`, {
+          code: 'store.locked',
+          file,
+          hint: 'another process holds it for a long write (an import or a backtest?); retry when it is done, or use another store with --db',
+        })
+      }
+      await sleep(delay * (0.5 + Math.random()))
+      delay = Math.min(delay * 2, 250)
+    }
+  }
+}
+
+function isLocked(e: unknown): boolean {
+  return isBotsError(e) && e.diagnostic.code === 'store.locked'
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -1,0 +1,96 @@
+/**
+ * What the management commands do (`bots add`, `update`, `enable`, `disable`, `remove`), as
+ * library calls. Each is one short transaction on the store (see `db.ts`), so they work while a
+ * `bots live` service runs: it picks the change up at its next poll.
+ */
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+import {WallClock, type Clock} from '../core/clock.js'
+import {BotsError, type Diagnostic} from '../core/errors.js'
+import {loadYamlFile} from '../spec/load-yaml.js'
+import {discoverStrategies, type Discovery} from '../strategy/discover.js'
+import {deleteBot, getBot, insertBot, replaceSpec, setEnabled, type BotRow} from './bot-rows.js'
+import {withDb, type DbOptions} from './db.js'
+import {appendEvent} from './records.js'
+import {checkSpecText, specHash, type SpecCheck} from './spec-check.js'
+
+export interface ManageOptions extends DbOptions {
+  /** Extra strategy folders (`--strategies`). */
+  strategies?: string[]
+  discovery?: Discovery
+  clock?: Clock
+}
+
+/** A spec that failed validation: every located problem, nothing stored. */
+export class SpecRejectedError extends BotsError {
+  constructor(readonly diagnostics: Diagnostic[], stage: SpecCheck['stage']) {
+    const errors = diagnostics.filter((d) => d.severity === 'error')
+    super(`the spec is invalid (${stage ?? 'spec'}): ${errors[0]?.message ?? 'unknown problem'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`, {...errors[0], code: 'spec.invalid'})
+  }
+}
+
+interface ReadSpec {
+  text: string
+  file: string
+  name: string
+  userId?: number
+}
+
+/** Read and fully validate a spec file (schema, then strategy params). Throws SpecRejectedError. */
+export async function readSpecFile(file: string, opts: ManageOptions): Promise<ReadSpec> {
+  const loaded = await loadYamlFile(path.resolve(file))
+  if (!loaded.ok) throw new SpecRejectedError(loaded.diagnostics.map((d) => ({...d, file})), 'yaml')
+  const text = await readFile(path.resolve(file), 'utf8')
+  const discovery = opts.discovery ?? (await discoverStrategies({extra: opts.strategies}))
+  const check = await checkSpecText(text, file, discovery)
+  if (!check.valid || !check.spec) throw new SpecRejectedError(check.diagnostics, check.stage)
+  return {text, file: path.resolve(file), name: check.spec.name, userId: check.spec.userId}
+}
+
+/** `--user-id` and the spec's `user_id` must agree; one of them must be given. */
+function ownerOf(spec: ReadSpec, flag: number | undefined, file: string): number {
+  if (flag !== undefined && spec.userId !== undefined && flag !== spec.userId) {
+    throw new BotsError(`the spec says user_id ${spec.userId} but --user-id is ${flag}`, {code: 'bot.user', file, path: '/user_id', hint: 'make them agree, or drop one of them'})
+  }
+  const owner = flag ?? spec.userId
+  if (owner === undefined) throw new BotsError('whose bot is this? give --user-id N (or `user_id:` in the spec)', {code: 'bot.user', file})
+  return owner
+}
+
+export async function addBot(file: string, userId: number | undefined, opts: ManageOptions & {enabled?: boolean}): Promise<BotRow> {
+  const spec = await readSpecFile(file, opts)
+  const owner = ownerOf(spec, userId, file)
+  const now = (opts.clock ?? new WallClock()).now()
+  return withDb(opts, async (conn) => {
+    const id = await insertBot(conn, {userId: owner, name: spec.name, spec: spec.text, specFile: spec.file, specHash: specHash(spec.text), enabled: opts.enabled ?? true, now})
+    await appendEvent(conn, {botId: id, userId: owner, at: now, kind: 'added', message: spec.file})
+    return getBot(conn, id)
+  })
+}
+
+export async function updateBot(id: number, file: string, opts: ManageOptions): Promise<{bot: BotRow; changed: boolean}> {
+  const spec = await readSpecFile(file, opts)
+  const now = (opts.clock ?? new WallClock()).now()
+  return withDb(opts, async (conn) => {
+    const before = await getBot(conn, id)
+    ownerOf(spec, before.userId, file)
+    const hash = specHash(spec.text)
+    if (hash === before.specHash && before.specFile === spec.file) return {bot: before, changed: false}
+    await replaceSpec(conn, id, {name: spec.name, spec: spec.text, specFile: spec.file, specHash: hash, now})
+    await appendEvent(conn, {botId: id, userId: before.userId, at: now, kind: 'updated', message: spec.file})
+    return {bot: await getBot(conn, id), changed: true}
+  })
+}
+
+export async function enableBot(id: number, enabled: boolean, opts: ManageOptions): Promise<BotRow> {
+  const now = (opts.clock ?? new WallClock()).now()
+  return withDb(opts, async (conn) => {
+    const bot = await setEnabled(conn, id, enabled, now)
+    await appendEvent(conn, {botId: id, userId: bot.userId, at: now, kind: enabled ? 'enabled' : 'disabled'})
+    return bot
+  })
+}
+
+export async function removeBot(id: number, opts: ManageOptions): Promise<BotRow> {
+  return withDb(opts, (conn) => deleteBot(conn, id))
+}

@@ -1,0 +1,83 @@
+/**
+ * What `bots status`, `bots trades` and `bots logs` read. Read-only queries; callers open the
+ * store read-only (several readers may share it while the service is between writes).
+ */
+import type {DuckDBConnection} from '@duckdb/node-api'
+import {findBot, getBot, listBots, type BotRow} from './bot-rows.js'
+
+export interface BotStatusView {
+  id: number
+  userId: number
+  name: string
+  enabled: boolean
+  status: BotRow['status']
+  error: string | null
+  heartbeatAt: string | null
+  updatedAt: string
+  equity: number | null
+  cash: number | null
+  pnl: number | null
+  positions: Record<string, number>
+  metricsAt: string | null
+  trades: number
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+export async function botStatus(conn: DuckDBConnection, id?: number, userId?: number): Promise<BotStatusView[]> {
+  const rows = id === undefined ? await listBots(conn, {userId}) : [await getBot(conn, id, userId)]
+  const out: BotStatusView[] = []
+  for (const b of rows) {
+    const m = (await conn.runAndReadAll(
+      `SELECT equity, cash, pnl, positions, epoch_ms(ts)::DOUBLE AS at FROM bot_metrics WHERE bot_id = $id ORDER BY ts DESC LIMIT 1`, {id: b.id},
+    )).getRowObjectsJS()[0]
+    const n = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM bot_trades WHERE bot_id = $id`, {id: b.id})).getRowObjectsJS()[0].n as number
+    out.push({
+      id: b.id, userId: b.userId, name: b.name, enabled: b.enabled, status: b.status, error: b.error,
+      heartbeatAt: iso(b.heartbeatAt), updatedAt: iso(b.updatedAt)!,
+      equity: (m?.equity as number) ?? null, cash: (m?.cash as number) ?? null, pnl: (m?.pnl as number) ?? null,
+      positions: m ? (JSON.parse(String(m.positions)) as Record<string, number>) : {}, metricsAt: iso((m?.at as number) ?? null),
+      trades: n,
+    })
+  }
+  return out
+}
+
+export interface TradeView {
+  orderId: number
+  fillSeq: number
+  time: string
+  symbol: string
+  side: string
+  quantity: number
+  price: number
+  commission: number
+}
+
+export async function botTrades(conn: DuckDBConnection, id: number, limit?: number): Promise<TradeView[]> {
+  await getBot(conn, id)
+  const rows = (await conn.runAndReadAll(
+    `SELECT order_id::DOUBLE AS o, fill_seq AS s, epoch_ms(fill_time)::DOUBLE AS t, symbol, side, quantity, price, commission
+     FROM bot_trades WHERE bot_id = $id ORDER BY fill_time, order_id, fill_seq ${limit ? `LIMIT ${Math.trunc(limit)}` : ''}`,
+    {id},
+  )).getRowObjectsJS()
+  return rows.map((r) => ({orderId: r.o as number, fillSeq: r.s as number, time: iso(r.t as number)!, symbol: String(r.symbol), side: String(r.side), quantity: r.quantity as number, price: r.price as number, commission: r.commission as number}))
+}
+
+export interface EventView {
+  at: string
+  kind: string
+  message: string | null
+}
+
+/** The latest `limit` events, oldest first. */
+export async function botEvents(conn: DuckDBConnection, id: number, limit = 100): Promise<EventView[]> {
+  await getBot(conn, id)
+  const rows = (await conn.runAndReadAll(
+    `SELECT * FROM (SELECT epoch_ms(ts)::DOUBLE AS at, kind, message, id FROM bot_events WHERE bot_id = $id ORDER BY id DESC LIMIT ${Math.trunc(limit)}) ORDER BY id`,
+    {id},
+  )).getRowObjectsJS()
+  return rows.map((r) => ({at: iso(r.at as number)!, kind: String(r.kind), message: r.message === null ? null : String(r.message)}))
+}
+
+export {findBot, listBots}

@@ -1,0 +1,95 @@
+/**
+ * The live service's tables. Every row of every table belongs to one bot, and every bot to one
+ * user: queries always filter by `user_id` (directly or through `bots`) so one user's service
+ * never reads or writes another's bots.
+ *
+ * - `bots`: the registry. `spec` is the YAML text as added; `spec_file` the path it came from
+ *   (relative paths inside the spec resolve against its folder); `spec_hash` tells a running
+ *   service that the spec changed.
+ * - `bot_trades`: one row per fill. The primary key (bot_id, order_id, fill_seq) makes a fill
+ *   recorded twice (a retry after a crash) a no-op instead of a duplicate.
+ * - `bot_metrics`: equity snapshots; `bot_events`: start, stop, crash, reload, error…
+ * - `bot_state`: the runtime's BotState JSON, one row per bot, replaced on every save.
+ * - `bot_bars`: the bars each bot acted on, per spec version, so `bots parity` can replay them
+ *   through a backtest; the key makes a bar re-delivered after a restart a no-op.
+ *
+ * Timestamps are naive TIMESTAMPs holding UTC, written from the service's clock.
+ */
+import {registerMigrations} from '../data/migrations.js'
+
+registerMigrations(
+  {
+    name: 'service/001-bots',
+    up: `CREATE SEQUENCE bots_id START 1;
+    CREATE TABLE bots (
+      id BIGINT PRIMARY KEY DEFAULT nextval('bots_id'),
+      user_id BIGINT NOT NULL,
+      name VARCHAR NOT NULL,
+      spec VARCHAR NOT NULL,
+      spec_file VARCHAR,
+      spec_hash VARCHAR NOT NULL,
+      enabled BOOLEAN NOT NULL DEFAULT true,
+      status VARCHAR NOT NULL DEFAULT 'stopped' CHECK (status IN ('stopped', 'starting', 'running', 'error', 'crashed')),
+      error VARCHAR,
+      heartbeat_at TIMESTAMP,
+      created_at TIMESTAMP NOT NULL,
+      updated_at TIMESTAMP NOT NULL,
+      UNIQUE (user_id, name)
+    )`,
+  },
+  {
+    name: 'service/002-records',
+    up: `CREATE TABLE bot_trades (
+      bot_id BIGINT NOT NULL,
+      user_id BIGINT NOT NULL,
+      order_id BIGINT NOT NULL,
+      fill_seq INTEGER NOT NULL,
+      symbol VARCHAR NOT NULL,
+      side VARCHAR NOT NULL,
+      quantity DOUBLE NOT NULL,
+      price DOUBLE NOT NULL,
+      commission DOUBLE NOT NULL,
+      fill_time TIMESTAMP NOT NULL,
+      recorded_at TIMESTAMP NOT NULL,
+      PRIMARY KEY (bot_id, order_id, fill_seq)
+    );
+    CREATE TABLE bot_metrics (
+      bot_id BIGINT NOT NULL,
+      user_id BIGINT NOT NULL,
+      ts TIMESTAMP NOT NULL,
+      equity DOUBLE NOT NULL,
+      cash DOUBLE NOT NULL,
+      positions VARCHAR NOT NULL,
+      pnl DOUBLE NOT NULL
+    );
+    CREATE SEQUENCE bot_events_id START 1;
+    CREATE TABLE bot_events (
+      id BIGINT DEFAULT nextval('bot_events_id'),
+      bot_id BIGINT NOT NULL,
+      user_id BIGINT NOT NULL,
+      ts TIMESTAMP NOT NULL,
+      kind VARCHAR NOT NULL,
+      message VARCHAR
+    );
+    CREATE TABLE bot_state (
+      bot_id BIGINT PRIMARY KEY,
+      user_id BIGINT NOT NULL,
+      spec_hash VARCHAR NOT NULL,
+      state VARCHAR NOT NULL,
+      saved_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE bot_bars (
+      bot_id BIGINT NOT NULL,
+      user_id BIGINT NOT NULL,
+      spec_hash VARCHAR NOT NULL,
+      symbol VARCHAR NOT NULL,
+      ts TIMESTAMP NOT NULL,
+      open DOUBLE NOT NULL,
+      high DOUBLE NOT NULL,
+      low DOUBLE NOT NULL,
+      close DOUBLE NOT NULL,
+      volume DOUBLE NOT NULL,
+      PRIMARY KEY (bot_id, spec_hash, symbol, ts)
+    )`,
+  },
+)

@@ -38,7 +38,11 @@ describe('bots backtest (real CLI)', () => {
     copyFileSync(`${ROOT}examples/data/index-2006-daily.csv`, path.join(dir, 'data/idx.csv'))
     const spec = path.join(dir, 'bot.yaml')
     writeFileSync(spec, 'name: idx\nstrategy: {name: sma-cross}\nsymbols: [IDX]\ntimeframe: 1D\nmarket: NYSE\ndata: {source: file, path: data/idx.csv}\n')
-    const run = async () => parseJson(await runCli(['backtest', spec, '--json'], {cwd: dir}))
+    const run = async () => {
+      const r = await runCli(['backtest', spec, '--json'], {cwd: dir})
+      assert.equal(r.code, 0, r.stdout + r.stderr)
+      return parseJson(r)
+    }
     assert.equal((await run()).imports[0].action, 'imported')
     assert.equal((await run()).imports[0].action, 'unchanged')
     const text = readFileSync(path.join(dir, 'data/idx.csv'), 'utf8').trimEnd().split('\n')

@@ -38,6 +38,15 @@ describe('time formats', async () => {
     ])
   })
 
+  it('in UTC too, every offset form is honoured (the cheap naive path must not swallow one)', async () => {
+    const lines = ['2020-01-02 10:00:00-05', '2020-01-02T16:01:00+01:00', '2020-01-02 15:02:00.000Z', '2020-01-02 15:03:00Z', '2020-01-02 15:04', ' 2020-01-02 15:05:00 ']
+    const csv = `datetime,open,high,low,close,volume\n${lines.map((l) => `${l}${row}`).join('\n')}\n`
+    assert.deepEqual(await times(csv, {timeframe: '1M'}), [
+      '2020-01-02T15:00:00.000Z', '2020-01-02T15:01:00.000Z', '2020-01-02T15:02:00.000Z',
+      '2020-01-02T15:03:00.000Z', '2020-01-02T15:04:00.000Z', '2020-01-02T15:05:00.000Z',
+    ])
+  })
+
   it('epoch seconds and milliseconds, told apart by size', async () => {
     const csv = `time,open,high,low,close,volume\n1577836800${row}\n1577836860000${row}\n`
     assert.deepEqual(await times(csv, {timeframe: '1M'}), ['2020-01-01T00:00:00.000Z', '2020-01-01T00:01:00.000Z'])

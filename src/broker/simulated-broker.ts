@@ -85,6 +85,20 @@ export class SimulatedBroker implements BrokerPort {
     return order
   }
 
+  /** The id the next order gets. */
+  get nextOrderId(): number {
+    return this.nextId
+  }
+
+  /**
+   * A live bot resuming: its working orders go back in the book (in submission order) and ids
+   * continue after the last one given, so no id is ever used twice for one bot.
+   */
+  resumeOrders(orders: readonly SimOrder[], nextOrderId: number): void {
+    for (const order of orders) this.book.add(order)
+    this.nextId = Math.max(this.nextId, nextOrderId)
+  }
+
   cancel(orderId: number): boolean {
     const order = this.book.find(orderId)
     if (order === undefined) return false

@@ -19,6 +19,18 @@ export interface Trade {
   netPnl: number
 }
 
+/** The running figures of a trade still open (for a live bot's saved state). */
+export interface OpenTradeSlots {
+  direction: 1 | -1
+  quantity: number
+  entryTime: number
+  entryPrice: number
+  exitQuantity: number
+  exitPrice: number
+  commission: number
+  grossPnl: number
+}
+
 /**
  * Turns fills into round-trip trades, the way Backtrader's Trade objects count them: a trade opens
  * when a position leaves zero and closes when it returns to zero; a fill that reverses the
@@ -75,6 +87,33 @@ export class TradeLedger {
       this.quantity[k] = had + opening
       this.commission[k] += fill.commission - closeCommission
     }
+  }
+
+  /** The open trade of symbol `k`, or undefined when there is none. */
+  openTrade(k: number): OpenTradeSlots | undefined {
+    if (this.quantity[k] === 0) return undefined
+    return {
+      direction: this.direction[k] > 0 ? 1 : -1,
+      quantity: this.quantity[k],
+      entryTime: this.entryTime[k],
+      entryPrice: this.entryPrice[k],
+      exitQuantity: this.exitQuantity[k],
+      exitPrice: this.exitPrice[k],
+      commission: this.commission[k],
+      grossPnl: this.grossPnl[k],
+    }
+  }
+
+  /** Puts back an open trade saved by `openTrade` (a live bot resuming). */
+  resumeTrade(k: number, t: OpenTradeSlots): void {
+    this.direction[k] = t.direction
+    this.quantity[k] = t.quantity
+    this.entryTime[k] = t.entryTime
+    this.entryPrice[k] = t.entryPrice
+    this.exitQuantity[k] = t.exitQuantity
+    this.exitPrice[k] = t.exitPrice
+    this.commission[k] = t.commission
+    this.grossPnl[k] = t.grossPnl
   }
 
   private close(k: number, fill: Fill): void {

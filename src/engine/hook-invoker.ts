@@ -55,6 +55,20 @@ export class HookInvoker implements BrokerListener {
     this.settle()
   }
 
+  /**
+   * One hook, guarded, without delivering its order events: the live runner settles them itself
+   * with `settleGated`, because a fill must be recorded before the strategy hears of it.
+   */
+  run(name: LifecycleHook): void {
+    const fn = this.hooks[name]
+    if (fn === undefined) return
+    try {
+      fn.call(this.hooks, this.ctx)
+    } catch (error) {
+      this.crash(name, error)
+    }
+  }
+
   /** `onTradingIteration`, kept apart from `call` as the one hook that runs every bar. */
   iterate(): void {
     const fn = this.iteration
@@ -112,6 +126,47 @@ export class HookInvoker implements BrokerListener {
     } finally {
       this.settling = false
     }
+  }
+
+  /**
+   * `settle()` for the live runner: the same delivery order, but `beforeFill` is awaited before
+   * each `onFilledOrder` (the service records the fill first) and `afterEvent` after each callback.
+   */
+  async settleGated(beforeFill: (order: Order, fill: Fill) => Promise<void>, afterEvent?: () => Promise<void>): Promise<void> {
+    if (this.settling) return
+    this.settling = true
+    try {
+      this.broker.afterHook()
+      const events = this.events
+      for (let head = 0; head < events.length; head++) {
+        if (head === MAX_EVENTS_PER_SETTLE) {
+          this.crash('onFilledOrder', new Error(`more than ${MAX_EVENTS_PER_SETTLE} order events at one moment; does a callback place or cancel an order every time it runs?`))
+        }
+        const order = events[head]
+        const fill = this.eventFills[head]
+        if (fill) await beforeFill(order, fill)
+        try {
+          if (fill) this.hooks.onFilledOrder?.(this.ctx, order, fill)
+          else this.hooks.onCanceledOrder?.(this.ctx, order)
+        } catch (error) {
+          this.crash(fill ? 'onFilledOrder' : 'onCanceledOrder', error)
+        }
+        this.broker.afterHook()
+        if (afterEvent) await afterEvent()
+      }
+      events.length = 0
+      this.eventFills.length = 0
+    } finally {
+      this.settling = false
+    }
+  }
+
+  /**
+   * A failure outside the strategy's hooks (a live feed or the service's event handler) ends the
+   * run the same way: `onBotCrash` once, then a BotsError naming where it happened.
+   */
+  fail(where: string, error: unknown): never {
+    return this.crash(where, error)
   }
 
   private crash(hook: string, error: unknown): never {

@@ -173,6 +173,19 @@ export interface BotState {
   iterations: number
   lastIterationTime: number | null
   sleeptimeMs: number
+  /** Where the market-event schedule stands (opaque to the service). */
+  scheduler: SchedulerState
+}
+
+/** The schedule's position: the session in progress and the earliest next iteration. */
+export interface SchedulerState {
+  mode: 'daily' | 'intraday'
+  /** The session whose hooks are in progress (intraday on an exchange calendar); null: none. */
+  session: {open: number; close: number; opened: boolean; preClosed: boolean} | null
+  /** The close of the last finished session (where the next one is looked up from). */
+  anchor: number | null
+  /** No iteration before this (last iteration + sleeptime); null: at the next bar. */
+  wake: number | null
 }
 
 // ─── the bot ────────────────────────────────────────────────────────────────────────────────

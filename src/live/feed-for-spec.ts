@@ -1,0 +1,31 @@
+import {resolveWindow} from '../backtest/window.js'
+import {marketTimezone, type BotSpec} from '../spec/bot-spec.js'
+import {createReplayFeed, type ReplayFeed} from './replay-feed.js'
+import type {ReplayFeedOptions} from './runtime-types.js'
+
+export interface FeedOverrides {
+  /** The store to replay from: `--db`, else the spec's `data.db`, else BOTS_DB / `.bots/bots.duckdb`. */
+  db?: string
+  /** Replace `live.feed.speed` (tests: Infinity). */
+  speed?: number
+  staleAfterMs?: number
+}
+
+/** `live.feed` of a spec as replay options: `start` is a date read in the market's time zone. */
+export function replayFeedOptions(spec: BotSpec, over: FeedOverrides = {}): ReplayFeedOptions {
+  const feed = spec.live.feed
+  const {startMs} = resolveWindow(feed.start, undefined, marketTimezone(spec.market))
+  return {
+    db: over.db ?? spec.data.db,
+    symbols: spec.symbols,
+    timeframe: spec.timeframeMs,
+    start: startMs,
+    speed: over.speed ?? feed.speed,
+    staleAfterMs: over.staleAfterMs ?? feed.staleAfterMs,
+  }
+}
+
+/** The feed a spec asks for. Only `replay` exists so far; exchange feeds will plug in here. */
+export function createFeedForSpec(spec: BotSpec, over: FeedOverrides = {}): ReplayFeed {
+  return createReplayFeed(replayFeedOptions(spec, over))
+}

@@ -1,0 +1,138 @@
+import {SimulatedBroker} from '../broker/simulated-broker.js'
+import {createCalendar} from '../calendar/index.js'
+import {isBotsError} from '../core/errors.js'
+import {HookInvoker} from '../engine/hook-invoker.js'
+import {pickRunner} from '../engine/pick-runner.js'
+import {RunLog} from '../engine/run-log.js'
+import {StrategyApi} from '../engine/strategy-api.js'
+import type {Logger} from '../strategy/context.js'
+import {takeSnapshot} from './bot-state.js'
+import {BrokerSwitch} from './broker-switch.js'
+import {DailySchedule} from './daily-schedule.js'
+import {IntradaySchedule} from './intraday-schedule.js'
+import {LiveRunner} from './live-runner.js'
+import {LiveSession} from './live-session.js'
+import {LiveMarketView} from './live-view.js'
+import type {BotState, LiveBot, LiveBotOptions, LiveBotOutcome, LiveBotStatus, StopReason, Timers} from './runtime-types.js'
+import type {Schedule} from './schedule.js'
+
+const GLOBAL_TIMERS: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+}
+
+/**
+ * One live bot: the backtest's strategy API, hook invoker and simulated broker (the paper broker
+ * is the backtest's order path, not a copy), on bars that arrive from a feed, scheduled as the
+ * backtest runner for the spec's timeframe would schedule them.
+ */
+export function createLiveBot(o: LiveBotOptions): LiveBot {
+  const botId = String(o.botId)
+  const spec = o.spec
+  const events = o.events ?? {}
+  const clock = o.clock ?? o.feed.clock
+  const calendar = o.calendar ?? createCalendar(spec.market)
+  const view = new LiveMarketView(spec.symbols, spec.timeframeMs)
+  const broker = new SimulatedBroker({broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)})
+  const log = new RunLog(clock, logTo(events.onLog, clock))
+  const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
+  const brokers = new BrokerSwitch(broker)
+  const api = new StrategyApi(clock, view, brokers, log, spec.sleeptimeMs)
+  const invoker = new HookInvoker(hooks, api, o.definition.name, clock, view, brokers)
+  broker.listener = invoker
+  const session = new LiveSession(clock, view, brokers, api, invoker, events, () => snapshot())
+  const schedule: Schedule = pickRunner(spec, 'backtest') === 'daily' ? new DailySchedule(session, calendar) : new IntradaySchedule(session, calendar)
+  const snapshot = (): BotState => takeSnapshot(botId, o.definition.name, session, schedule)
+
+  const runner = new LiveRunner({
+    session, schedule, feed: o.feed, events, calendar, brokerSpec: spec.broker, initialState: o.initialState,
+    timers: o.timers ?? GLOBAL_TIMERS, snapshot,
+    onStarted: () => {
+      setStatus('running')
+      resolveStarted()
+    },
+    sub: {symbols: spec.symbols, timeframeMs: spec.timeframeMs},
+  })
+
+  let status: LiveBotStatus = 'created'
+  const setStatus = (next: LiveBotStatus) => {
+    status = next
+    events.onStatus?.(next)
+  }
+  let started: Promise<void> | undefined
+  let resolveStarted!: () => void
+  let rejectStarted!: (e: unknown) => void
+  const ready = new Promise<void>((res, rej) => ((resolveStarted = res), (rejectStarted = rej)))
+  ready.catch(() => {})
+
+  let resolveDone!: (x: LiveBotOutcome) => void
+  const done = new Promise<LiveBotOutcome>((res) => (resolveDone = res))
+  let outcome: LiveBotOutcome | undefined
+
+  const runAll = async (): Promise<void> => {
+    // SessionManager.run: setup (resume, subscribe) → runLoop (until stop or feed end) → cleanup.
+    try {
+      await runner.run()
+      outcome = {status: 'stopped', reason: runner.stopReason, state: snapshot()}
+      setStatus('stopped')
+    } catch (error) {
+      const e = asCrash(error, invoker)
+      outcome = {status: 'crashed', reason: 'crash', error: e, state: snapshot()}
+      setStatus('crashed')
+      rejectStarted(e)
+      events.onCrash?.(e, outcome.state)
+    }
+    resolveDone(outcome)
+  }
+
+  return {
+    botId,
+    feed: o.feed,
+    get status() {
+      return status
+    },
+    done,
+    snapshot,
+    start() {
+      if (started === undefined) {
+        setStatus('starting')
+        void runAll()
+        started = ready
+      }
+      return started
+    },
+    async stop(reason: StopReason = 'stop') {
+      if (outcome) return outcome.state
+      if (started === undefined) {
+        outcome = {status: 'stopped', reason, state: snapshot()}
+        setStatus('stopped')
+        await o.feed.close()
+        resolveDone(outcome)
+        return outcome.state
+      }
+      if (status === 'running' || status === 'starting') setStatus('stopping')
+      await ready.catch(() => {})
+      void runner.requestStop(reason)
+      return (await done).state
+    },
+  }
+}
+
+/** A strategy crash already ran `onBotCrash`; any other failure (feed, an event handler) runs it now. */
+function asCrash(error: unknown, invoker: HookInvoker): Error {
+  if (isBotsError(error) && error.diagnostic.code === 'strategy.crash') return error
+  try {
+    invoker.fail('the live runtime', error)
+  } catch (wrapped) {
+    return wrapped instanceof Error ? wrapped : new Error(String(wrapped))
+  }
+}
+
+function logTo(onLog: ((e: {time: number; level: 'info' | 'warn' | 'error'; message: string}) => void) | undefined, clock: {now(): number}): Logger | undefined {
+  if (!onLog) return undefined
+  return {
+    info: (message) => onLog({time: clock.now(), level: 'info', message}),
+    warn: (message) => onLog({time: clock.now(), level: 'warn', message}),
+    error: (message) => onLog({time: clock.now(), level: 'error', message}),
+  }
+}

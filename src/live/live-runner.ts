@@ -1,0 +1,168 @@
+import type {MarketCalendar} from '../calendar/calendar.js'
+import {SessionManager} from '../engine/session-manager.js'
+import type {BrokerSpec} from '../spec/bot-spec.js'
+import type {LiveSession} from './live-session.js'
+import type {BarBatch, BotState, Feed, FeedListener, FeedSubscription, LiveBotEvents, StopReason, Timers} from './runtime-types.js'
+import type {Schedule} from './schedule.js'
+import {resume} from './warm-up.js'
+
+export interface LiveRunnerParts {
+  session: LiveSession
+  schedule: Schedule
+  feed: Feed
+  sub: FeedSubscription
+  events: LiveBotEvents
+  calendar: MarketCalendar
+  brokerSpec: BrokerSpec
+  initialState?: BotState
+  timers: Timers
+  snapshot: () => BotState
+  /** Setup is done: the feed is subscribed. */
+  onStarted: () => void
+}
+
+/**
+ * The Live runner: `setup()` resumes a saved bot (or, on a wall clock, runs `initialize`) and
+ * subscribes the feed; `runLoop()` lasts until the feed ends or the bot is stopped, while each
+ * batch of bars (and, on a wall clock, each timer) runs the schedule; `cleanup()` runs `onStop`,
+ * or `onAbruptClosing` on shutdown. A crash skips `cleanup`, as in a backtest.
+ *
+ * Everything that touches the strategy runs on one promise chain, one step at a time, so a
+ * stop, a timer and a batch never interleave. Time is never advanced artificially: a feed clock
+ * moves with the bars, a wall clock by itself.
+ */
+export class LiveRunner extends SessionManager {
+  protected readonly clock
+  stopReason: StopReason | 'feed-ended' = 'stop'
+  private initialized = false
+  private accepting = true
+  private chain: Promise<void> = Promise.resolve()
+  private timer: unknown
+  private finish!: () => void
+  private fail!: (e: unknown) => void
+  private readonly finished = new Promise<void>((resolve, reject) => {
+    this.finish = resolve
+    this.fail = reject
+  })
+
+  constructor(private readonly p: LiveRunnerParts) {
+    super()
+    this.clock = p.session.clock
+    this.finished.catch(() => {}) // observed by run(); this keeps an early crash from being "unhandled"
+  }
+
+  /** Work for the strategy, after whatever is in progress. An error in it crashes the bot. */
+  enqueue(step: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(async () => {
+      if (!this.accepting) return
+      try {
+        await step()
+      } catch (error) {
+        this.crash(error)
+      }
+    })
+    this.chain = run
+    return run
+  }
+
+  /** Ends the run loop after the step in progress; `cleanup` then runs the closing hook. */
+  requestStop(reason: StopReason | 'feed-ended'): Promise<void> {
+    return this.enqueue(async () => {
+      this.stopReason = reason
+      await this.halt()
+      this.finish()
+    })
+  }
+
+  get listener(): FeedListener {
+    return {
+      bars: (batch) => this.enqueue(() => this.onBatch(batch)),
+      stale: (info) => this.p.events.onFeedStale?.(info),
+      end: () => void this.enqueue(() => this.onEnd()),
+      error: (error) => void this.enqueue(() => Promise.reject(error)),
+    }
+  }
+
+  protected async setup(): Promise<void> {
+    const {session: s, schedule, feed} = this.p
+    let sub = this.p.sub
+    if (this.p.initialState) {
+      const {after} = await resume(s, schedule, feed, sub, this.p.initialState, {brokerSpec: this.p.brokerSpec, calendar: this.p.calendar})
+      this.initialized = true
+      sub = {...sub, after}
+    } else if (this.clock.kind === 'wall') {
+      await s.hook('initialize')
+      this.initialized = true
+    }
+    // A feed clock has no time before the first bar: `initialize` waits for it (`onBatch`), so it
+    // reads the first bar's open, exactly as in a backtest.
+    await feed.subscribe(sub, this.listener)
+    this.reschedule()
+    this.p.onStarted()
+  }
+
+  protected runLoop(): Promise<void> {
+    return this.finished
+  }
+
+  protected async cleanup(): Promise<void> {
+    if (!this.initialized) return // the strategy never ran: nothing to close
+    await this.p.session.hook(this.stopReason === 'shutdown' ? 'onAbruptClosing' : 'onStop')
+  }
+
+  private async onBatch(batch: BarBatch): Promise<void> {
+    const s = this.p.session
+    if (!this.initialized) {
+      s.clock.advanceTo(batch.time)
+      await s.hook('initialize')
+      this.initialized = true
+    }
+    s.view.append(batch)
+    await this.step(this.clock.kind === 'feed' ? batch.close : this.clock.now())
+  }
+
+  private async step(t: number): Promise<void> {
+    await this.p.schedule.advance(t)
+    await this.p.session.catchUp(t)
+    await this.p.events.onCheckpoint?.(this.p.snapshot())
+    this.reschedule()
+  }
+
+  private async onEnd(): Promise<void> {
+    const view = this.p.session.view
+    if (view.length > 0) await this.p.schedule.finish(view.closeOf(view.length - 1))
+    this.p.events.onFeedEnd?.()
+    this.stopReason = 'feed-ended'
+    await this.halt()
+    this.finish()
+  }
+
+  /** On a wall clock, wakes the bot when the schedule next has something due. */
+  private reschedule(): void {
+    if (this.clock.kind !== 'wall' || !this.accepting) return
+    if (this.timer !== undefined) this.p.timers.clearTimeout(this.timer)
+    this.timer = undefined
+    const t = this.p.schedule.nextEventTime()
+    if (!Number.isFinite(t)) return
+    this.timer = this.p.timers.setTimeout(() => {
+      this.timer = undefined
+      void this.enqueue(() => this.step(this.clock.now()))
+    }, Math.max(0, t - this.clock.now()))
+  }
+
+  private async halt(): Promise<void> {
+    this.accepting = false
+    if (this.timer !== undefined) this.p.timers.clearTimeout(this.timer)
+    this.timer = undefined
+    await this.p.feed.close()
+  }
+
+  /** Stops taking work and ends the run with the error (`LiveBot` reports it). */
+  private crash(error: unknown): void {
+    this.accepting = false
+    if (this.timer !== undefined) this.p.timers.clearTimeout(this.timer)
+    this.timer = undefined
+    void this.p.feed.close().catch(() => {})
+    this.fail(error)
+  }
+}

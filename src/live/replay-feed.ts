@@ -1,0 +1,141 @@
+import {setImmediate as yieldNow, setTimeout as sleep} from 'node:timers/promises'
+import {WallClock, type Clock} from '../core/clock.js'
+import {BotsError} from '../core/errors.js'
+import type {MarketView} from '../engine/market-view.js'
+import {FeedClock} from './live-clock.js'
+import {batchAt, firstIndex, loadReplayBars} from './replay-load.js'
+import type {BarBatch, Feed, FeedListener, FeedStatus, FeedSubscription, ReplayFeedOptions} from './runtime-types.js'
+import {StaleWatch} from './stale-watch.js'
+
+/**
+ * Bars from the DuckDB store played back as a live feed: dry runs, demos, tests. The bars are read
+ * once (see `loadReplayBars`), then delivered one time step at a time, `speed` steps a second
+ * (Infinity: as fast as the bot takes them). Wall-clock pacing lives here and only here; the
+ * bot's clock is this feed's `FeedClock`, moved by the bars, so any speed gives the same run.
+ *
+ * `pause()` simulates a dropped connection (bars stop, staleness follows); `reconnect()` resumes
+ * after the last bar delivered: nothing twice, nothing skipped.
+ */
+export class ReplayFeed implements Feed {
+  readonly name = 'replay'
+  readonly clock = new FeedClock(-Infinity)
+  lastBarTime: number | undefined
+  private state: FeedStatus = 'idle'
+  private view: MarketView | undefined
+  private loading: Promise<MarketView> | undefined
+  private pos = 0
+  private listener: FeedListener | undefined
+  /** Each pump runs while its generation is current: pause, reconnect and close end it. */
+  private generation = 0
+  private readonly watch: StaleWatch
+
+  constructor(
+    private readonly o: ReplayFeedOptions,
+    private readonly wall: Clock = new WallClock(),
+  ) {
+    if (!(o.speed > 0)) throw new BotsError(`a replay speed must be more than 0 bars a second, got ${o.speed}`, {code: 'live.feed.speed'})
+    this.watch = new StaleWatch(o.staleAfterMs, wall, (silentMs) => {
+      if (this.state !== 'live' && this.state !== 'paused') return
+      this.state = 'stale'
+      this.listener?.stale({lastBarTime: this.lastBarTime, silentMs})
+    })
+  }
+
+  get status(): FeedStatus {
+    return this.state
+  }
+
+  async subscribe(sub: FeedSubscription, listener: FeedListener): Promise<void> {
+    if (this.listener) throw new Error('bug: a replay feed takes one subscription')
+    this.check(sub)
+    this.listener = listener
+    const view = await this.load()
+    if (this.state === 'closed') return
+    this.pos = sub.after === undefined ? 0 : firstIndex(view, sub.after, false)
+    if (sub.after !== undefined) this.lastBarTime = sub.after
+    this.start()
+  }
+
+  async history(sub: FeedSubscription, from: number, through: number): Promise<BarBatch[]> {
+    this.check(sub)
+    const view = await this.load()
+    const out: BarBatch[] = []
+    for (let i = firstIndex(view, from, true); i < view.length && view.time[i] <= through; i++) out.push(batchAt(view, i))
+    return out
+  }
+
+  /** Stops delivering as a dropped connection would; the stale watch keeps running. */
+  pause(): void {
+    if (this.state !== 'live' && this.state !== 'stale') return
+    this.state = 'paused'
+    this.generation++
+  }
+
+  async reconnect(): Promise<void> {
+    if (this.state === 'closed' || this.state === 'ended' || this.state === 'idle') return
+    const view = await this.load()
+    this.pos = this.lastBarTime === undefined ? this.pos : firstIndex(view, this.lastBarTime, false)
+    this.start()
+  }
+
+  async close(): Promise<void> {
+    this.state = 'closed'
+    this.generation++
+    this.watch.stop()
+  }
+
+  private start(): void {
+    this.state = 'live'
+    const gen = ++this.generation
+    this.watch.touch()
+    void this.pump(gen)
+  }
+
+  private async pump(gen: number): Promise<void> {
+    const view = this.view!
+    const interval = Number.isFinite(this.o.speed) ? 1000 / this.o.speed : 0
+    let due = this.wall.now()
+    while (gen === this.generation && this.pos < view.length) {
+      if (interval > 0) {
+        due = Math.max(due + interval, this.wall.now())
+        await sleep(due - this.wall.now())
+      } else {
+        await yieldNow() // let stops, signals and timers in between bars
+      }
+      if (gen !== this.generation) return
+      const i = this.pos
+      this.watch.busy = true
+      try {
+        await this.listener!.bars(batchAt(view, i))
+      } catch (e) {
+        this.listener!.error(e instanceof Error ? e : new Error(String(e)))
+        return
+      } finally {
+        this.watch.busy = false
+      }
+      // Delivered, even if a pause came meanwhile: reconnect resumes after it.
+      this.pos = i + 1
+      this.lastBarTime = view.time[i]
+      if (this.state === 'stale') this.state = 'live'
+      this.watch.touch()
+    }
+    if (gen !== this.generation) return
+    this.state = 'ended'
+    this.watch.stop()
+    this.listener!.end()
+  }
+
+  private load(): Promise<MarketView> {
+    this.loading ??= loadReplayBars({db: this.o.db, symbols: this.o.symbols, timeframe: this.o.timeframe, start: this.o.start, end: this.o.end}).then((v) => (this.view = v))
+    return this.loading
+  }
+
+  private check(sub: FeedSubscription): void {
+    const same = sub.symbols.length === this.o.symbols.length && sub.symbols.every((s, k) => s === this.o.symbols[k])
+    if (!same) throw new BotsError(`this replay feed plays ${this.o.symbols.join(', ')}, not ${sub.symbols.join(', ')}`, {code: 'live.feed.symbols'})
+  }
+}
+
+export function createReplayFeed(o: ReplayFeedOptions, wall?: Clock): ReplayFeed {
+  return new ReplayFeed(o, wall)
+}

@@ -1,0 +1,71 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+import {isBotsError} from '../core/errors.js'
+import {loadBars} from '../data/load-bars.js'
+import {isLockError} from '../data/store-errors.js'
+import {closeStore, openStore} from '../data/store.js'
+import {toTimeframe} from '../data/timeframe.js'
+import {alignBars, type MarketView} from '../engine/market-view.js'
+import type {BarBatch} from './runtime-types.js'
+
+export interface ReplayLoad {
+  db?: string
+  symbols: readonly string[]
+  timeframe: string | number
+  start?: number
+  end?: number
+  /** How often to try while another process holds the store (default 50, i.e. ~10 s in all). */
+  attempts?: number
+  /** First wait between tries, doubled up to 400 ms (default 25). */
+  retryMs?: number
+}
+
+/**
+ * The replay's bars, read once: the store is opened read-only, read and closed at once, so the
+ * service and the management commands are locked out for milliseconds only. While another process
+ * holds the file for writing (DuckDB then refuses every other process, readers included) the read
+ * is retried with a growing pause; the last lock error is what the caller sees.
+ */
+export async function loadReplayBars(o: ReplayLoad): Promise<MarketView> {
+  const tf = toTimeframe(o.timeframe)
+  const attempts = o.attempts ?? 50
+  let wait = o.retryMs ?? 25
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const store = await openStore({path: o.db, readOnly: true})
+      try {
+        const bars = await Promise.all(o.symbols.map((symbol) => loadBars(store, {symbol, timeframe: tf.ms, start: o.start, end: o.end})))
+        return alignBars(o.symbols, bars, tf.ms)
+      } finally {
+        await closeStore(store)
+      }
+    } catch (e) {
+      if (attempt >= attempts || !locked(e)) throw e
+      await sleep(wait)
+      wait = Math.min(wait * 2, 400)
+    }
+  }
+}
+
+const locked = (e: unknown): boolean => isLockError(e) || (isBotsError(e) && e.diagnostic.code === 'store.locked')
+
+/** Bar `i` of `view` as the feed delivers it (null for a symbol with no bar then). */
+export function batchAt(view: MarketView, i: number): BarBatch {
+  return {
+    time: view.time[i],
+    close: view.closeOf(i),
+    bars: view.series.map((b) => (b.open[i] === b.open[i] ? {open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i]} : null)),
+  }
+}
+
+/** The first index whose open time is > `after` (or ≥ `from`), by binary search. */
+export function firstIndex(view: MarketView, bound: number, inclusive: boolean): number {
+  const time = view.time
+  let lo = 0
+  let hi = view.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (inclusive ? time[mid] < bound : time[mid] <= bound) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}

@@ -1,0 +1,45 @@
+import type {Clock} from '../core/clock.js'
+
+/**
+ * Declares a feed stale after `afterMs` of wall-clock silence. One timer at a time, re-armed for
+ * the remainder when bars came meanwhile, so a fast replay does not set a timer per bar. While the
+ * bot is busy with a batch the feed is not silent, it is waiting: `busy` pauses the watch.
+ */
+export class StaleWatch {
+  private last = 0
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private fired = false
+  busy = false
+
+  constructor(
+    private readonly afterMs: number | undefined,
+    private readonly wall: Clock,
+    private readonly onStale: (silentMs: number) => void,
+  ) {}
+
+  /** A bar came (or watching starts): silence counts from now. */
+  touch(): void {
+    this.last = this.wall.now()
+    this.fired = false
+    this.arm(this.afterMs ?? 0)
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  private arm(ms: number): void {
+    if (this.afterMs === undefined || this.timer !== undefined) return
+    this.timer = setTimeout(() => this.check(), ms)
+  }
+
+  private check(): void {
+    this.timer = undefined
+    if (this.fired) return
+    const silent = this.wall.now() - this.last
+    if (this.busy || silent < this.afterMs!) return this.arm(this.busy ? this.afterMs! : this.afterMs! - silent)
+    this.fired = true
+    this.onStale(silent)
+  }
+}

@@ -102,7 +102,7 @@ export async function setEnabled(conn: DuckDBConnection, id: number, enabled: bo
 /** Remove a bot and everything recorded for it. A running service notices at its next poll. */
 export async function deleteBot(conn: DuckDBConnection, id: number): Promise<BotRow> {
   const row = await getBot(conn, id)
-  for (const table of ['bot_trades', 'bot_metrics', 'bot_events', 'bot_state', 'bot_bars', 'bots']) {
+  for (const table of ['bot_trades', 'bot_metrics', 'bot_events', 'bot_state', 'bot_bars', 'bot_orders', 'bots']) {
     await conn.run(`DELETE FROM ${table} WHERE ${table === 'bots' ? 'id' : 'bot_id'} = $id`, {id})
   }
   return row

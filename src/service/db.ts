@@ -8,7 +8,7 @@
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {BotsError, isBotsError} from '../core/errors.js'
-import {inTransaction, withStore} from '../data/store.js'
+import {inTransaction, withStore, type Store} from '../data/store.js'
 import {resolveStorePath} from '../data/store-path.js'
 import './schema.js'
 
@@ -27,6 +27,12 @@ export function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promi
   return retryLocked(file, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () =>
     withStore({path: file, readOnly: mode === 'read'}, (store) => inTransaction(store.conn, () => fn(store.conn))),
   )
+}
+
+/** Like `withDb` but hands over the store itself (for library calls that take a Store), no transaction. */
+export function withDbStore<T>(opts: DbOptions, fn: (store: Store) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
+  const file = opts.path === ':memory:' ? ':memory:' : resolveStorePath(opts.path)
+  return retryLocked(file, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () => withStore({path: file, readOnly: mode === 'read'}, fn))
 }
 
 export const readDb = <T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> => withDb(opts, fn, 'read')

@@ -6,12 +6,17 @@
  * - `bots`: the registry. `spec` is the YAML text as added; `spec_file` the path it came from
  *   (relative paths inside the spec resolve against its folder); `spec_hash` tells a running
  *   service that the spec changed.
- * - `bot_trades`: one row per fill. The primary key (bot_id, order_id, fill_seq) makes a fill
- *   recorded twice (a retry after a crash) a no-op instead of a duplicate.
+ * - A bot's `run` counts its fresh starts: it changes only when a bot starts without a state to
+ *   resume (first start, or a new spec its old state cannot serve), since order ids start over
+ *   then. Resumes, restarts after a crash and compatible reloads keep the run and its order ids.
+ * - `bot_trades`: one row per fill. `fill_seq` is the bot's all-time fill number (the runtime's
+ *   `fillCount`), so the primary key (bot_id, run, order_id, fill_seq) makes a fill recorded twice
+ *   (re-delivered after a resume) a no-op instead of a duplicate, partial fills included.
  * - `bot_metrics`: equity snapshots; `bot_events`: start, stop, crash, reload, error…
  * - `bot_state`: the runtime's BotState JSON, one row per bot, replaced on every save.
- * - `bot_bars`: the bars each bot acted on, per spec version, so `bots parity` can replay them
- *   through a backtest; the key makes a bar re-delivered after a restart a no-op.
+ * - `bot_bars` and `bot_orders`: the bars each bot acted on and the orders it decided, per spec
+ *   version, so `bots parity` can replay the bars through a backtest and compare decisions; the
+ *   keys make a bar or order re-delivered after a restart a no-op.
  *
  * Timestamps are naive TIMESTAMPs holding UTC, written from the service's clock.
  */
@@ -42,6 +47,7 @@ registerMigrations(
     up: `CREATE TABLE bot_trades (
       bot_id BIGINT NOT NULL,
       user_id BIGINT NOT NULL,
+      run INTEGER NOT NULL,
       order_id BIGINT NOT NULL,
       fill_seq INTEGER NOT NULL,
       symbol VARCHAR NOT NULL,
@@ -51,7 +57,7 @@ registerMigrations(
       commission DOUBLE NOT NULL,
       fill_time TIMESTAMP NOT NULL,
       recorded_at TIMESTAMP NOT NULL,
-      PRIMARY KEY (bot_id, order_id, fill_seq)
+      PRIMARY KEY (bot_id, run, order_id, fill_seq)
     );
     CREATE TABLE bot_metrics (
       bot_id BIGINT NOT NULL,
@@ -74,6 +80,7 @@ registerMigrations(
     CREATE TABLE bot_state (
       bot_id BIGINT PRIMARY KEY,
       user_id BIGINT NOT NULL,
+      run INTEGER NOT NULL,
       spec_hash VARCHAR NOT NULL,
       state VARCHAR NOT NULL,
       saved_at TIMESTAMP NOT NULL
@@ -81,15 +88,32 @@ registerMigrations(
     CREATE TABLE bot_bars (
       bot_id BIGINT NOT NULL,
       user_id BIGINT NOT NULL,
+      run INTEGER NOT NULL,
       spec_hash VARCHAR NOT NULL,
       symbol VARCHAR NOT NULL,
       ts TIMESTAMP NOT NULL,
+      close_ts TIMESTAMP NOT NULL,
       open DOUBLE NOT NULL,
       high DOUBLE NOT NULL,
       low DOUBLE NOT NULL,
       close DOUBLE NOT NULL,
       volume DOUBLE NOT NULL,
-      PRIMARY KEY (bot_id, spec_hash, symbol, ts)
+      PRIMARY KEY (bot_id, run, spec_hash, symbol, ts)
+    );
+    CREATE TABLE bot_orders (
+      bot_id BIGINT NOT NULL,
+      user_id BIGINT NOT NULL,
+      run INTEGER NOT NULL,
+      spec_hash VARCHAR NOT NULL,
+      order_id BIGINT NOT NULL,
+      symbol VARCHAR NOT NULL,
+      side VARCHAR NOT NULL,
+      quantity DOUBLE NOT NULL,
+      type VARCHAR NOT NULL,
+      limit_price DOUBLE,
+      stop_price DOUBLE,
+      created_ts TIMESTAMP NOT NULL,
+      PRIMARY KEY (bot_id, run, order_id)
     )`,
   },
 )

@@ -6,8 +6,8 @@ export const dbFlag = Flags.string({
   helpValue: 'PATH',
 })
 
-export const userIdFlag = (description: string, required = false) =>
-  Flags.integer({description, required, min: 0, helpValue: 'N'})
+export const userIdFlag = (description: string) => Flags.integer({description, min: 0, helpValue: 'N'})
+export const requiredUserIdFlag = (description: string) => Flags.integer({description, required: true, min: 0, helpValue: 'N'})
 
 /** A bot id as `bots list` shows it. */
 export const botIdArg = Args.integer({description: 'Bot id (see `bots list`).', required: true, min: 1})

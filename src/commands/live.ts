@@ -1,0 +1,66 @@
+import {Flags} from '@oclif/core'
+import {strategiesFlag} from '../cli/flags.js'
+import {resolveStorePath} from '../data/store-path.js'
+import {BotCommand} from '../service/cli/bot-command.js'
+import {dbFlag, requiredUserIdFlag} from '../service/cli/flags.js'
+import {secondsFlag} from '../service/cli/seconds.js'
+import {LiveService} from '../service/live-service.js'
+import {lineLog} from '../service/service-log.js'
+import {WallClock} from '../core/clock.js'
+
+export default class Live extends BotCommand {
+  static override description = `Run one user's enabled bots until SIGINT or SIGTERM.
+
+Loads that user's enabled bots (only that user's), validates each (schema, then strategy
+params), marks invalid ones \`error\` and starts the rest, each in its own live runtime. Every
+poll interval it picks up bots added, enabled, disabled, removed or changed with the other
+commands. A crashed bot is restarted with backoff; a stopped process resumes every bot from its
+recorded state. SIGINT/SIGTERM stop every bot, record the final state and exit 0.`
+
+  static override examples = ['<%= config.bin %> live --user-id 1', '<%= config.bin %> live --user-id 1 --poll-interval 5 --db bots.duckdb']
+  static override flags = {
+    'user-id': requiredUserIdFlag('Whose bots to run.'),
+    'poll-interval': secondsFlag('How often to look for changed bots in the database.', 30),
+    'heartbeat-interval': secondsFlag('How often each running bot\'s heartbeat is written.', 5),
+    'metrics-interval': secondsFlag('How often equity snapshots are recorded.', 15),
+    'restart-delay': secondsFlag('First delay before restarting a crashed bot (doubles per crash, up to 60 s).', 1),
+    'max-restarts': Flags.integer({description: 'Consecutive crashes after which a bot stays in `error`.', default: 5, min: 0}),
+    'stop-timeout': secondsFlag('How long a bot may take to stop at shutdown.', 5, true),
+    verbose: Flags.boolean({description: 'Also print the strategies\' info log lines.', default: false}),
+    db: dbFlag,
+    strategies: strategiesFlag,
+  }
+
+  async run(): Promise<Record<string, unknown>> {
+    const {flags} = await this.parse(Live)
+    const clock = new WallClock()
+    // Log lines go to stderr under --json, so stdout stays one JSON document.
+    const log = lineLog(clock, (line) => (this.jsonEnabled() ? this.logToStderr(line) : this.log(line)))
+    const service = new LiveService({
+      userId: flags['user-id'],
+      db: {path: resolveStorePath(flags.db)},
+      log, clock,
+      pollMs: flags['poll-interval'],
+      heartbeatMs: flags['heartbeat-interval'],
+      metricsMs: flags['metrics-interval'],
+      stopTimeoutMs: flags['stop-timeout'],
+      policy: {baseMs: flags['restart-delay'], maxRestarts: flags['max-restarts']},
+      strategies: flags.strategies,
+      verbose: flags.verbose,
+    })
+    const stopped = new Promise<string>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(signal, () => {
+          log.info(`${signal}: stopping every bot`)
+          // A second signal means "now": leave without the final writes.
+          process.once(signal, () => process.exit(130))
+          resolve(signal)
+        })
+      }
+    })
+    const report = await service.start()
+    const signal = await stopped
+    await service.shutdown(`service stopped (${signal})`)
+    return {userId: flags['user-id'], signal, started: report.started, failed: report.failed}
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * Runs one bot for the service: builds its feed and live runtime, wires the runtime's events to
+ * the recorder, restarts it with backoff when its strategy crashes, reconnects a stale feed, and
+ * stops it on request. Every failure ends here as a status and an event; nothing propagates, so
+ * one bot's trouble never reaches the others.
+ */
+import type {Clock} from '../core/clock.js'
+import {isBotsError} from '../core/errors.js'
+import type {BotState, LiveBot, LiveBotEvents, LiveBotOutcome, StopReason} from '../live/runtime-types.js'
+import {accountFigures} from './bot-metrics.js'
+import type {Notifier} from './notifier.js'
+import type {PreparedBot} from './prepare-bot.js'
+import type {Recorder} from './recorder.js'
+import {restartDelay, type RestartPolicy} from './restart-policy.js'
+import type {RuntimeApi} from './runtime.js'
+import {botLabel, type ServiceLog} from './service-log.js'
+
+export type Phase = 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' | 'ended' | 'error'
+
+export interface SupervisorDeps {
+  runtime: RuntimeApi
+  recorder: Recorder
+  clock: Clock
+  log: ServiceLog
+  policy: RestartPolicy
+  /** How long a stop may take before the bot is given up on (its last state is kept). */
+  stopTimeoutMs: number
+  notifier?: Notifier
+  /** Strategy `ctx.log` info lines too, not only warnings and errors. */
+  verbose?: boolean
+}
+
+export class BotSupervisor {
+  phase: Phase = 'stopped'
+  private bot: LiveBot | undefined
+  private lastState: BotState | undefined
+  private restarts = 0
+  private startedAt = 0
+  private restartTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly label: string
+
+  /** `run`: see schema.ts; `state`: where to resume from, if anywhere. */
+  constructor(readonly prepared: PreparedBot, readonly run: number, state: BotState | undefined, private readonly deps: SupervisorDeps) {
+    this.lastState = state
+    this.label = botLabel(prepared.row)
+  }
+
+  get id(): number {
+    return this.prepared.row.id
+  }
+
+  /** Starts the bot; resolves once it runs, or failed (then its status says why). Never rejects. */
+  async start(): Promise<void> {
+    await this.launch(this.lastState !== undefined && this.restarts === 0 ? 'resume' : 'start')
+  }
+
+  /** The state now: the running bot's, else the last one seen. */
+  snapshot(): BotState | undefined {
+    if (this.bot && this.phase === 'running') {
+      try {
+        return this.bot.snapshot()
+      } catch {
+        return this.lastState
+      }
+    }
+    return this.lastState
+  }
+
+  /** Stop for good (`shutdown`: the process is going away). Records the final state. Never rejects. */
+  async stop(reason: StopReason, why: string): Promise<BotState | undefined> {
+    clearTimeout(this.restartTimer)
+    const wasActive = this.phase === 'running' || this.phase === 'starting'
+    const previous = this.phase
+    this.phase = 'stopping'
+    const bot = this.bot
+    if (bot && wasActive) {
+      try {
+        const state = await withTimeout(bot.stop(reason), this.deps.stopTimeoutMs)
+        if (state) this.lastState = state
+        else this.deps.log.warn(`${this.label}: did not stop within ${this.deps.stopTimeoutMs} ms; keeping its last state`)
+      } catch (e) {
+        this.deps.log.error(`${this.label}: stop failed: ${(e as Error).message}`)
+      }
+    }
+    this.recordState()
+    const {recorder} = this.deps
+    // A bot in `error` keeps its status and message; everything else is now stopped.
+    if (previous !== 'error') recorder.status(this.id, {status: 'stopped'})
+    recorder.event({botId: this.id, kind: 'stop', message: why})
+    this.deps.notifier?.send('stop', {reason: why})
+    this.phase = previous === 'error' ? 'error' : 'stopped'
+    return this.lastState
+  }
+
+  private async launch(kind: 'start' | 'resume' | 'restart'): Promise<void> {
+    const {runtime, recorder, log} = this.deps
+    const {row, spec, definition, params, dataDb} = this.prepared
+    this.phase = 'starting'
+    recorder.status(this.id, {status: 'starting'})
+    let bot: LiveBot
+    try {
+      const feed = runtime.createReplayFeed(runtime.replayFeedOptions(spec, {db: dataDb}))
+      bot = runtime.createLiveBot({botId: row.id, spec, definition, params, feed, initialState: this.lastState, events: this.events()})
+      this.bot = bot
+      await bot.start()
+    } catch (e) {
+      await this.bot?.feed.close().catch(() => {})
+      // Bad configuration (no data, a bad state) will not fix itself: no restarts.
+      if (isBotsError(e)) return this.fail(`${kind} failed: ${e.message}${e.hint ? ` (${e.hint})` : ''}`)
+      return this.crashed(e as Error)
+    }
+    if (this.phase !== 'starting') return // stopped while starting
+    this.phase = 'running'
+    this.startedAt = this.deps.clock.now()
+    recorder.status(this.id, {status: 'running', error: null})
+    const from = this.lastState?.lastBarTime ? Object.values(this.lastState.lastBarTime).filter((t): t is number => t !== null) : []
+    const detail = kind === 'start' ? 'started' : `${kind === 'resume' ? 'resumed' : 'restarted'} from its saved state${from.length ? ` (last bar ${new Date(Math.max(...from)).toISOString()})` : ''}`
+    recorder.event({botId: this.id, kind: kind === 'start' ? 'start' : kind, message: detail})
+    log.info(`${this.label}: ${detail}`)
+    this.deps.notifier?.send('start', {kind})
+    void bot.done.then((outcome) => this.finished(bot, outcome))
+  }
+
+  private events(): LiveBotEvents {
+    const {recorder, notifier, log} = this.deps
+    const {row} = this.prepared
+    const base = {botId: row.id, userId: row.userId, run: this.run}
+    return {
+      onFill: async (fill, order, state) => {
+        // The bot's all-time fill number: a fill re-delivered after a resume has the same one.
+        recorder.trade({...base, orderId: order.id, fillSeq: state.fillCount, symbol: fill.symbol, side: fill.side, quantity: fill.quantity, price: fill.price, commission: fill.commission, time: fill.time})
+        this.lastState = state
+        this.recordState()
+        // On disk before the strategy hears of it: the runtime awaits this.
+        await recorder.flush()
+        notifier?.send('fill', {fill, orderId: order.id})
+      },
+      onOrder: (order) => {
+        recorder.order({...base, specHash: row.specHash, orderId: order.id, symbol: order.symbol, side: order.side, quantity: order.quantity, type: order.type, limitPrice: order.limitPrice, stopPrice: order.stopPrice, createdAt: order.createdAt})
+      },
+      onBar: (bar) => {
+        recorder.bar({...base, specHash: row.specHash, symbol: bar.symbol, time: bar.time, closeTime: bar.closeTime, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume})
+      },
+      onCheckpoint: (state) => {
+        this.lastState = state
+        this.recordState()
+      },
+      onFeedStale: (info) => {
+        const last = info.lastBarTime === undefined ? 'before the first bar' : `last bar ${new Date(info.lastBarTime).toISOString()}`
+        const msg = `feed silent for ${Math.round(info.silentMs / 1000)} s (${last}); reconnecting`
+        log.warn(`${this.label}: ${msg}`)
+        recorder.event({botId: row.id, kind: 'feed-stale', message: msg})
+        this.bot?.feed.reconnect().catch((e: Error) => {
+          log.error(`${this.label}: reconnect failed: ${e.message}`)
+          recorder.event({botId: row.id, kind: 'error', message: `feed reconnect failed: ${e.message}`})
+        })
+      },
+      onFeedEnd: () => recorder.event({botId: row.id, kind: 'feed-end', message: 'the replay has no more bars'}),
+      onLog: (entry) => {
+        if (entry.level === 'info' && !this.deps.verbose) return
+        log[entry.level](`${this.label}: ${entry.message}`)
+      },
+    }
+  }
+
+  private finished(bot: LiveBot, outcome: LiveBotOutcome): void {
+    if (bot !== this.bot || this.phase === 'stopping' || this.phase === 'stopped') return
+    this.lastState = outcome.state
+    if (outcome.status === 'crashed') return this.crashed(outcome.error ?? new Error('crashed'))
+    this.recordState()
+    this.phase = 'ended'
+    this.deps.recorder.status(this.id, {status: 'stopped'})
+    const why = outcome.reason === 'feed-ended' ? 'the replay ended' : `stopped (${outcome.reason})`
+    this.deps.recorder.event({botId: this.id, kind: 'stop', message: why})
+    this.deps.log.info(`${this.label}: ${why}`)
+  }
+
+  private crashed(error: Error): void {
+    const {recorder, log, policy, clock} = this.deps
+    if (this.startedAt && clock.now() - this.startedAt >= policy.stableMs) this.restarts = 0
+    this.restarts++
+    this.recordState()
+    const message = firstLine(error)
+    recorder.status(this.id, {status: 'crashed', error: message})
+    recorder.event({botId: this.id, kind: 'crash', message})
+    this.deps.notifier?.send('crash', {error: message})
+    const delay = restartDelay(policy, this.restarts)
+    if (delay === undefined) return this.fail(`crashed ${this.restarts} times in a row; not restarted (last: ${message})`)
+    log.error(`${this.label}: crashed: ${message}; restart ${this.restarts} of ${policy.maxRestarts} in ${delay} ms`)
+    this.phase = 'backoff'
+    void recorder.flush().catch(() => {})
+    this.restartTimer = setTimeout(() => void this.launch('restart'), delay)
+  }
+
+  private fail(message: string): void {
+    this.phase = 'error'
+    this.deps.recorder.status(this.id, {status: 'error', error: message})
+    this.deps.recorder.event({botId: this.id, kind: 'error', message})
+    this.deps.notifier?.send('error', {error: message})
+    this.deps.log.error(`${this.label}: ${message}`)
+  }
+
+  private recordState(): void {
+    const state = this.lastState
+    if (!state) return
+    const {row} = this.prepared
+    this.deps.recorder.state({botId: row.id, userId: row.userId, run: this.run, specHash: row.specHash, state, at: this.deps.clock.now()})
+  }
+
+  /** Resolves when this bot's notifications in flight are delivered or given up. */
+  idle(): Promise<void> {
+    return this.deps.notifier?.idle() ?? Promise.resolve()
+  }
+
+  /** A metrics snapshot for the recorder, when the bot has a state. */
+  metrics(at: number): void {
+    const state = this.snapshot()
+    if (!state) return
+    const f = accountFigures(state)
+    this.deps.recorder.metrics({botId: this.id, userId: this.prepared.row.userId, at, ...f})
+  }
+}
+
+function firstLine(e: Error): string {
+  return (e.message || String(e)).split('\n')[0]
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))
+  try {
+    return await Promise.race([p, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

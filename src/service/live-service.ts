@@ -1,0 +1,128 @@
+/**
+ * `bots live` as a library: one user's bots, started and kept in line with the database.
+ * Owns the timers (poll, heartbeat, metrics, flush) and the order of shutdown; what runs is the
+ * strategy manager's business, how each bot runs the supervisor's.
+ */
+import {WallClock, type Clock} from '../core/clock.js'
+import {discoverStrategies, type Discovery} from '../strategy/discover.js'
+import type {DbOptions} from './db.js'
+import {Recorder} from './recorder.js'
+import {DEFAULT_RESTART_POLICY, type RestartPolicy} from './restart-policy.js'
+import {loadRuntime, type RuntimeApi} from './runtime.js'
+import type {ServiceLog} from './service-log.js'
+import {StrategyManager, type SyncReport} from './strategy-manager.js'
+
+export interface LiveServiceOptions {
+  userId: number
+  db: DbOptions
+  log: ServiceLog
+  pollMs?: number
+  heartbeatMs?: number
+  metricsMs?: number
+  /** How often queued bars and checkpoints are written (fills are written at once). */
+  flushMs?: number
+  stopTimeoutMs?: number
+  policy?: Partial<RestartPolicy>
+  strategies?: string[]
+  discovery?: Discovery
+  runtime?: RuntimeApi
+  clock?: Clock
+  env?: NodeJS.ProcessEnv
+  verbose?: boolean
+}
+
+export class LiveService {
+  private manager: StrategyManager | undefined
+  private recorder: Recorder | undefined
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
+  private stopping: Promise<void> | undefined
+  private polling: Promise<unknown> = Promise.resolve()
+  private readonly clock: Clock
+
+  constructor(private readonly opts: LiveServiceOptions) {
+    this.clock = opts.clock ?? new WallClock()
+  }
+
+  /** Load the user's enabled bots and start them; then keep polling until `shutdown()`. */
+  async start(): Promise<SyncReport> {
+    const {userId, db, log} = this.opts
+    const discovery = this.opts.discovery ?? (await discoverStrategies({extra: this.opts.strategies}))
+    for (const p of discovery.problems) log.warn(`strategy plugin ${p.file}: ${p.message}`)
+    const runtime = this.opts.runtime ?? (await loadRuntime())
+    this.recorder = new Recorder({db, userId, clock: this.clock, warn: (m) => log.error(m)})
+    this.manager = new StrategyManager({
+      userId, db, discovery, runtime, log, clock: this.clock, env: this.opts.env, verbose: this.opts.verbose,
+      recorder: this.recorder,
+      policy: {...DEFAULT_RESTART_POLICY, ...this.opts.policy},
+      stopTimeoutMs: this.opts.stopTimeoutMs ?? 5_000,
+    })
+    log.info(`user ${userId}: loading enabled bots from ${db.path}`)
+    const report = await this.manager.sync()
+    await this.recorder.flush()
+    const failed = report.failed.length
+    log.info(`user ${userId}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found, ${report.found - failed} loaded, ${report.started.length} started${failed ? `, ${failed} failed` : ''}`)
+    for (const f of report.failed) log.info(`  not started: bot ${f.id} "${f.name}": ${f.message}`)
+    this.every('poll', this.opts.pollMs ?? 30_000, () => this.poll())
+    this.every('heartbeat', this.opts.heartbeatMs ?? 5_000, () => this.heartbeat())
+    this.every('metrics', this.opts.metricsMs ?? 15_000, () => this.snapshotMetrics())
+    this.every('flush', this.opts.flushMs ?? 1_000, () => (this.recorder!.hasPending ? this.recorder!.flush() : undefined))
+    return report
+  }
+
+  /** Stop every bot, record final states and statuses. Idempotent. */
+  shutdown(why = 'service shutdown'): Promise<void> {
+    this.stopping ??= this.stopAll(why)
+    return this.stopping
+  }
+
+  get supervisors() {
+    return this.manager?.supervisors ?? []
+  }
+
+  private async stopAll(why: string): Promise<void> {
+    for (const t of this.timers.values()) clearTimeout(t)
+    this.timers.clear()
+    await this.polling.catch(() => {})
+    if (!this.manager || !this.recorder) return
+    await this.manager.stopAll('shutdown', why)
+    this.snapshotMetrics()
+    await this.recorder.flush().catch((e: Error) => this.opts.log.error(`final write failed: ${e.message}`))
+    // Give notifications in flight a moment, not forever.
+    await Promise.race([Promise.all(this.manager.supervisors.map((s) => s.idle())), new Promise((r) => setTimeout(r, 2_000).unref())])
+    this.opts.log.info(`user ${this.opts.userId}: stopped ${this.manager.supervisors.length} bot(s); final state recorded`)
+  }
+
+  private async poll(): Promise<void> {
+    const run = this.manager!.sync().then((r) => {
+      if (r.started.length || r.stopped.length || r.reloaded.length || r.failed.length) {
+        this.opts.log.info(`poll: ${r.started.length} started, ${r.stopped.length} stopped, ${r.reloaded.length} reloaded, ${r.failed.length} failed, ${r.unchanged} unchanged`)
+      }
+    })
+    this.polling = run
+    await run
+  }
+
+  private heartbeat(): Promise<void> {
+    const alive = this.manager!.supervisors.filter((s) => s.phase === 'running').map((s) => s.id)
+    this.recorder!.heartbeat(alive)
+    return this.recorder!.flush()
+  }
+
+  private snapshotMetrics(): void {
+    const now = this.clock.now()
+    for (const s of this.manager?.supervisors ?? []) if (s.phase === 'running') s.metrics(now)
+  }
+
+  /** Run `fn` every `ms` (the next run is timed from the end of the last: no overlap). */
+  private every(name: string, ms: number, fn: () => Promise<unknown> | unknown): void {
+    const tick = async () => {
+      try {
+        await fn()
+      } catch (e) {
+        this.opts.log.error(`${name}: ${(e as Error).message.split('\n')[0]}`)
+      }
+      if (!this.stopping) this.timers.set(name, setTimeout(tick, ms))
+    }
+    this.timers.set(name, setTimeout(tick, ms))
+  }
+}

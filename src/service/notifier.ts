@@ -1,0 +1,83 @@
+/**
+ * Webhook notifications (spec `live.notify`): an HTTP POST of JSON on the chosen events. The URL
+ * comes from the environment variable the spec names, never from the spec, so specs can be
+ * committed and shared without secrets. Sending never delays a bot: it runs in the background
+ * with bounded retries, and a notification that cannot be delivered is reported, then dropped.
+ */
+import type {BotSpec} from '../spec/bot-spec.js'
+
+export type NotifyKind = 'fill' | 'crash' | 'error' | 'start' | 'stop'
+
+export interface NotifyOptions {
+  attempts?: number
+  timeoutMs?: number
+  /** Delay before the 2nd attempt; doubles after each. */
+  backoffMs?: number
+  env?: NodeJS.ProcessEnv
+  /** Told when a notification is given up (the service records an event). */
+  onFailure?: (kind: NotifyKind, reason: string) => void
+}
+
+export interface Notifier {
+  send(kind: NotifyKind, payload: Record<string, unknown>): void
+  /** Resolves when every notification sent so far has been delivered or given up. */
+  idle(): Promise<void>
+}
+
+/** A notifier for one bot, or a problem to report when its webhook is not configured. */
+export function createNotifier(bot: {id: number; name: string; userId: number}, spec: BotSpec, opts: NotifyOptions = {}): {notifier?: Notifier; problem?: string} {
+  const notify = spec.live.notify
+  if (!notify?.webhookEnv) return {}
+  const url = (opts.env ?? process.env)[notify.webhookEnv]
+  if (!url) return {problem: `live.notify.webhook_env names ${notify.webhookEnv}, which is not set: no notifications`}
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return {problem: `${notify.webhookEnv} does not hold a URL: no notifications`}
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return {problem: `${notify.webhookEnv} must be an http(s) URL: no notifications`}
+  const events = new Set(notify.events)
+  const inFlight = new Set<Promise<void>>()
+  return {
+    notifier: {
+      send(kind, payload) {
+        if (!events.has(kind)) return
+        const body = JSON.stringify({event: kind, bot: {id: bot.id, name: bot.name, userId: bot.userId}, ...payload})
+        const p = deliver(parsed, body, opts).then(
+          () => {},
+          (e: Error) => opts.onFailure?.(kind, e.message),
+        )
+        inFlight.add(p)
+        void p.finally(() => inFlight.delete(p))
+      },
+      async idle() {
+        await Promise.all([...inFlight])
+      },
+    },
+  }
+}
+
+async function deliver(url: URL, body: string, opts: NotifyOptions): Promise<void> {
+  const attempts = opts.attempts ?? 3
+  let delay = opts.backoffMs ?? 500
+  let last = ''
+  for (let i = 1; i <= attempts; i++) {
+    try {
+      const res = await fetch(url, {method: 'POST', headers: {'content-type': 'application/json'}, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000)})
+      await res.arrayBuffer().catch(() => undefined)
+      if (res.ok) return
+      last = `HTTP ${res.status}`
+      // A client error will not go away by retrying.
+      if (res.status >= 400 && res.status < 500 && res.status !== 429) break
+    } catch (e) {
+      last = (e as Error).message
+    }
+    if (i < attempts) {
+      await new Promise((r) => setTimeout(r, delay))
+      delay *= 2
+    }
+  }
+  // The URL may carry a token: say where (host) but not the whole address.
+  throw new Error(`webhook to ${url.host} failed: ${last}`)
+}

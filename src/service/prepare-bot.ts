@@ -1,0 +1,53 @@
+/**
+ * From a registry row to a bot ready to run: the spec text validated twice (the bot schema, then
+ * the strategy's params), the strategy resolved, and a file data source imported into the store
+ * (the replay feed reads bars from the store). Failures come back as a message for the bot's
+ * `error` column, never as a throw: one bad bot must not stop the others.
+ */
+import {isBotsError} from '../core/errors.js'
+import {ensureFileData} from '../data/ensure-file-data.js'
+import {marketTimezone, type BotSpec} from '../spec/bot-spec.js'
+import type {StrategyDefinition} from '../strategy/definition.js'
+import type {Discovery} from '../strategy/discover.js'
+import {resolveStrategy} from '../strategy/resolve.js'
+import type {BotRow} from './bot-rows.js'
+import {withDbStore, type DbOptions} from './db.js'
+import {checkSpecText, firstError} from './spec-check.js'
+
+export interface PreparedBot {
+  row: BotRow
+  spec: BotSpec
+  definition: StrategyDefinition
+  /** Validated, defaults applied. */
+  params: Record<string, unknown>
+  /** Where the replay feed reads bars: the spec's `data.db`, else the service's store. */
+  dataDb?: string
+}
+
+export type Prepared = {ok: true; bot: PreparedBot} | {ok: false; stage: 'validate' | 'strategy' | 'data'; message: string}
+
+export async function prepareBot(row: BotRow, discovery: Discovery, db: DbOptions): Promise<Prepared> {
+  const check = await checkSpecText(row.spec, row.specFile ?? `bot-${row.id}.yaml`, discovery)
+  if (!check.valid || !check.spec) return {ok: false, stage: 'validate', message: firstError(check)}
+  const spec = check.spec
+  let definition: StrategyDefinition
+  let params: Record<string, unknown>
+  try {
+    const resolved = await resolveStrategy(spec, discovery)
+    definition = resolved.definition
+    params = resolved.registry.validateParams(definition.name, spec.strategy.params).params
+  } catch (e) {
+    if (!isBotsError(e)) throw e
+    return {ok: false, stage: 'strategy', message: `strategy: ${e.message}`}
+  }
+  const dataDb = spec.data.db ?? db.path
+  if (spec.data.source === 'file') {
+    try {
+      await withDbStore({...db, path: dataDb}, (store) => ensureFileData(store, spec.data, spec.symbols, spec.timeframe, marketTimezone(spec.market)))
+    } catch (e) {
+      if (!isBotsError(e)) throw e
+      return {ok: false, stage: 'data', message: `data: ${e.message}${e.hint ? ` (${e.hint})` : ''}`}
+    }
+  }
+  return {ok: true, bot: {row, spec, definition, params, dataDb}}
+}

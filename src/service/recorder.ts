@@ -1,0 +1,106 @@
+/**
+ * The service's one writer. Everything the bots produce (fills, orders, bars, checkpoints,
+ * metrics, events, statuses, heartbeats) is queued here and written in batches: each flush opens
+ * the store, writes the whole batch in one transaction, and closes it (see `db.ts` for why).
+ *
+ * Group commit: `flush()` resolves once everything queued before the call is committed; calls
+ * made while a flush runs share the next one. A fill's caller awaits that, so a fill is on disk
+ * before the strategy hears of it, while a hundred bots' bars still cost one write a second.
+ *
+ * Scoped to one user: every write is filtered to bots that exist and belong to that user, so a
+ * bot removed meanwhile (or any other user's bot) is never written to.
+ */
+import type {Clock} from '../core/clock.js'
+import {withDb, type DbOptions} from './db.js'
+import {emptyBatch, isEmpty, writeBatch, type Batch, type BotStatusUpdate} from './write-batch.js'
+import type {BarRecord, EventRecord, MetricsRecord, OrderRecord, StateRecord, TradeRecord} from './records.js'
+
+export interface RecorderOptions {
+  db: DbOptions
+  userId: number
+  clock: Clock
+  /** Where failures are reported (the service log). */
+  warn: (message: string) => void
+  /** Attempts per batch before it is given up (each already waits out a locked store). */
+  attempts?: number
+}
+
+export class Recorder {
+  private pending: Batch = emptyBatch()
+  private running: Promise<void> | undefined
+  private queued: Promise<void> | undefined
+
+  constructor(private readonly opts: RecorderOptions) {}
+
+  trade(t: TradeRecord): void {
+    this.pending.trades.push(t)
+  }
+  order(o: OrderRecord): void {
+    this.pending.orders.push(o)
+  }
+  bar(b: BarRecord): void {
+    this.pending.bars.push(b)
+  }
+  metrics(m: MetricsRecord): void {
+    this.pending.metrics.push(m)
+  }
+  event(e: Omit<EventRecord, 'userId' | 'at'> & {at?: number}): void {
+    this.pending.events.push({...e, userId: this.opts.userId, at: e.at ?? this.opts.clock.now()})
+  }
+  /** Only the latest state of a bot matters: a newer one replaces the queued one. */
+  state(s: StateRecord): void {
+    this.pending.states.set(s.botId, s)
+  }
+  status(botId: number, update: BotStatusUpdate): void {
+    this.pending.statuses.set(botId, {...this.pending.statuses.get(botId), ...update})
+  }
+  heartbeat(botIds: number[]): void {
+    for (const id of botIds) this.pending.heartbeats.add(id)
+  }
+
+  get hasPending(): boolean {
+    return !isEmpty(this.pending)
+  }
+
+  /** Write everything queued so far; resolves when it is committed. */
+  flush(): Promise<void> {
+    if (this.queued) return this.queued
+    // A failed flush must not block the next one (its own callers got the error).
+    const prev = (this.running ?? Promise.resolve()).catch(() => {})
+    const next: Promise<void> = prev.then(async () => {
+      this.queued = undefined
+      this.running = next
+      try {
+        const batch = this.pending
+        this.pending = emptyBatch()
+        if (!isEmpty(batch)) await this.write(batch)
+      } finally {
+        if (this.running === next) this.running = undefined
+      }
+    })
+    this.queued = next
+    return next
+  }
+
+  private async write(batch: Batch): Promise<void> {
+    const attempts = this.opts.attempts ?? 3
+    for (let i = 1; ; i++) {
+      try {
+        await withDb(this.opts.db, (conn) => writeBatch(conn, this.opts.userId, batch, this.opts.clock.now()))
+        return
+      } catch (e) {
+        const msg = (e as Error).message.split('\n')[0]
+        if (i >= attempts) {
+          this.opts.warn(`recording failed ${attempts} times, ${describe(batch)} not recorded: ${msg}`)
+          throw e
+        }
+        this.opts.warn(`recording failed (attempt ${i} of ${attempts}), retrying: ${msg}`)
+        await new Promise((r) => setTimeout(r, 200 * i))
+      }
+    }
+  }
+}
+
+function describe(b: Batch): string {
+  return `${b.trades.length} fills, ${b.orders.length} orders, ${b.bars.length} bars, ${b.states.size} states, ${b.events.length} events`
+}

@@ -1,0 +1,177 @@
+/**
+ * The service's logic with a fake runtime (in process, fast): which bots start, the diff at each
+ * poll, crashes and backoff, recording before the strategy hears, user isolation.
+ */
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import {after, before, describe, it} from 'node:test'
+import {discoverStrategies, type Discovery} from '../../src/strategy/discover.js'
+import {addBot, enableBot, removeBot, updateBot} from '../../src/service/manage.js'
+import {LiveService} from '../../src/service/live-service.js'
+import type {ServiceLog} from '../../src/service/service-log.js'
+import {tempDir} from '../helpers/tmp.js'
+import {FakeRuntime} from './fake-runtime.js'
+import {botRow, events, query, waitFor, writeSpec} from './helpers.js'
+
+function capture(): ServiceLog & {lines: string[]} {
+  const lines: string[] = []
+  return {lines, info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`)}
+}
+
+describe('live service (fake runtime)', () => {
+  let discovery: Discovery
+  const dir = tempDir('bots-svc-')
+  before(async () => {
+    discovery = await discoverStrategies()
+  })
+
+  async function service(db: string, userId: number, runtime: FakeRuntime, over: Partial<ConstructorParameters<typeof LiveService>[0]> = {}) {
+    const log = capture()
+    const svc = new LiveService({userId, db: {path: db}, log, runtime, discovery, pollMs: 50, heartbeatMs: 50, metricsMs: 50, flushMs: 20, policy: {baseMs: 20, maxMs: 100, maxRestarts: 2}, ...over})
+    after(() => svc.shutdown())
+    const report = await svc.start()
+    return {svc, log, report}
+  }
+
+  it('starts only the user\'s enabled, valid bots; marks an invalid one error and goes on', async () => {
+    const db = path.join(dir, 'start.duckdb')
+    const a = await addBot(writeSpec(dir, {name: 'a'}), 1, {path: db, discovery})
+    const b = await addBot(writeSpec(dir, {name: 'b'}), 1, {path: db, discovery, enabled: false})
+    const c = await addBot(writeSpec(dir, {name: 'c'}), 1, {path: db, discovery})
+    const other = await addBot(writeSpec(dir, {name: 'a-user2'}), 2, {path: db, discovery})
+    // Break c in the database (as a spec from an older version could be): validation at start catches it.
+    await query(db, 'SELECT 1') // the store exists
+    const {withDb} = await import('../../src/service/db.js')
+    await withDb({path: db}, (conn) => conn.run(`UPDATE bots SET spec = replace(spec, '"fast":5', '"fast":50') WHERE id = ${c.id}`))
+    const before2 = await botRow(db, other.id)
+
+    const runtime = new FakeRuntime()
+    const {report, log, svc} = await service(db, 1, runtime)
+    assert.deepEqual(report.started, [a.id])
+    assert.equal(report.found, 2)
+    assert.deepEqual(report.failed.map((f) => f.id), [c.id])
+    assert.match(report.failed[0].message, /strategy: .*fast \(50\) must be smaller than slow \(20\)/)
+    assert.ok(log.lines.some((l) => /2 enabled bots found, 1 loaded, 1 started, 1 failed/.test(l)), log.lines.join('\n'))
+    assert.equal((await botRow(db, a.id)).status, 'running')
+    assert.equal((await botRow(db, b.id)).status, 'stopped')
+    const cRow = await botRow(db, c.id)
+    assert.equal(cRow.status, 'error')
+    assert.match(cRow.error, /fast \(50\)/)
+    // Never touched: the other user's bot.
+    await waitFor('a heartbeat', async () => (await botRow(db, a.id)).heartbeat)
+    assert.deepEqual(await botRow(db, other.id), before2)
+    assert.deepEqual((await events(db, other.id)).map((e) => e.kind), ['added'])
+    assert.ok(runtime.bots.every((x) => x.botId !== String(other.id)))
+    await svc.shutdown()
+    assert.equal((await botRow(db, a.id)).status, 'stopped')
+    assert.equal(runtime.latest(a.id).stoppedWith, 'shutdown')
+  })
+
+  it('records a fill (with the state after it) before the runtime goes on; never twice', async () => {
+    const db = path.join(dir, 'fill.duckdb')
+    const a = await addBot(writeSpec(dir, {name: 'filler'}), 1, {path: db, discovery})
+    const runtime = new FakeRuntime()
+    await service(db, 1, runtime, {flushMs: 60_000})
+    const bot = runtime.latest(a.id)
+    await bot.fill('ORCL', 'buy', 10, 12.5, Date.UTC(2014, 0, 3))
+    // Awaited by the runtime: by now it is in the database, flush timer or not.
+    const trades = await query(db, 'SELECT order_id::INTEGER AS o, side, quantity, price FROM bot_trades WHERE bot_id = $id', {id: a.id})
+    assert.deepEqual(trades, [{o: 1, side: 'buy', quantity: 10, price: 12.5}])
+    const st = await query(db, 'SELECT state FROM bot_state WHERE bot_id = $id', {id: a.id})
+    assert.equal(JSON.parse(st[0].state).positions[0].quantity, 10)
+    // The same fill re-delivered (after a resume) is not recorded again.
+    await bot.options.events!.onFill!({orderId: 1, symbol: 'ORCL', side: 'buy', quantity: 10, price: 12.5, commission: 1, time: Date.UTC(2014, 0, 3)}, {id: 1} as any, bot.snapshot())
+    assert.equal((await query(db, 'SELECT count(*)::INTEGER AS n FROM bot_trades')).at(0)!.n, 1)
+  })
+
+  it('hot reload: starts added and enabled bots, stops disabled and removed ones, restarts a changed one, leaves the rest alone', async () => {
+    const db = path.join(dir, 'reload.duckdb')
+    const keep = await addBot(writeSpec(dir, {name: 'keep'}), 1, {path: db, discovery})
+    const change = await addBot(writeSpec(dir, {name: 'change'}), 1, {path: db, discovery})
+    const off = await addBot(writeSpec(dir, {name: 'off'}), 1, {path: db, discovery})
+    const gone = await addBot(writeSpec(dir, {name: 'gone'}), 1, {path: db, discovery})
+    const runtime = new FakeRuntime()
+    await service(db, 1, runtime)
+    const keepBot = runtime.latest(keep.id)
+    await runtime.latest(change.id).fill('ORCL', 'buy', 10, 20, Date.UTC(2014, 0, 3))
+
+    const added = await addBot(writeSpec(dir, {name: 'added'}), 1, {path: db, discovery})
+    await enableBot(off.id, false, {path: db})
+    await removeBot(gone.id, {path: db})
+    await updateBot(change.id, writeSpec(dir, {name: 'change', params: {fast: 3, slow: 20, quantity: 10}}), {path: db, discovery})
+
+    await waitFor('the changed bot restarted', () => runtime.created(change.id).length === 2 && runtime.latest(change.id).status === 'running')
+    await waitFor('the added bot started', () => runtime.created(added.id).length === 1)
+    await waitFor('the disabled bot stopped', () => runtime.latest(off.id).stoppedWith === 'stop')
+    assert.equal(runtime.latest(gone.id).stoppedWith, 'stop')
+    // The new version resumes the old one's account.
+    assert.equal(runtime.latest(change.id).options.initialState?.positions[0].quantity, 10)
+    assert.equal(runtime.created(change.id)[0].stoppedWith, 'stop')
+    // Untouched.
+    assert.equal(runtime.created(keep.id).length, 1)
+    assert.equal(keepBot.status, 'running')
+    await waitFor('statuses written', async () => (await botRow(db, off.id)).status === 'stopped')
+    assert.deepEqual((await query(db, 'SELECT count(*)::INTEGER AS n FROM bot_events WHERE bot_id = $id', {id: gone.id}))[0].n, 0)
+    const kinds = (await events(db, change.id)).map((e) => e.kind)
+    assert.ok(kinds.includes('reload'), kinds.join())
+
+    // A new spec that fails validation leaves the running version alone and records why.
+    const {withDb} = await import('../../src/service/db.js')
+    await withDb({path: db}, (conn) => conn.run(`UPDATE bots SET spec = replace(spec, 'sma-cross', 'sma-crosss'), spec_hash = 'broken' WHERE id = ${change.id}`))
+    await waitFor('the error recorded', async () => /new spec rejected/.test((await botRow(db, change.id)).error ?? ''))
+    assert.equal(runtime.created(change.id).length, 2)
+    assert.equal(runtime.latest(change.id).status, 'running')
+    assert.equal((await botRow(db, change.id)).status, 'running')
+  })
+
+  it('a crashed bot is marked crashed and restarted with backoff from its state; after N crashes it stays error; others run on', async () => {
+    const db = path.join(dir, 'crash.duckdb')
+    const a = await addBot(writeSpec(dir, {name: 'crashy'}), 1, {path: db, discovery})
+    const b = await addBot(writeSpec(dir, {name: 'steady'}), 1, {path: db, discovery})
+    const runtime = new FakeRuntime()
+    await service(db, 1, runtime)
+    await runtime.latest(a.id).fill('ORCL', 'buy', 5, 10, Date.UTC(2014, 0, 3))
+    runtime.latest(a.id).crash('boom 1')
+    await waitFor('restart 1', () => runtime.created(a.id).length === 2 && runtime.latest(a.id).status === 'running')
+    assert.equal(runtime.latest(a.id).options.initialState?.positions[0].quantity, 5)
+    runtime.latest(a.id).crash('boom 2')
+    await waitFor('restart 2', () => runtime.created(a.id).length === 3 && runtime.latest(a.id).status === 'running')
+    runtime.latest(a.id).crash('boom 3')
+    await waitFor('error', async () => (await botRow(db, a.id)).status === 'error')
+    assert.match((await botRow(db, a.id)).error, /crashed 3 times in a row; not restarted \(last: boom 3\)/)
+    const kinds = (await events(db, a.id)).map((e) => e.kind)
+    assert.deepEqual(kinds.filter((k) => k === 'crash').length, 3)
+    assert.deepEqual(kinds.filter((k) => k === 'restart').length, 2)
+    assert.equal(runtime.latest(b.id).status, 'running')
+    assert.equal((await botRow(db, b.id)).status, 'running')
+    // Trades were kept across the restarts, once.
+    assert.equal((await query(db, 'SELECT count(*)::INTEGER AS n FROM bot_trades WHERE bot_id = $id', {id: a.id}))[0].n, 1)
+  })
+
+  it('a stale feed is reconnected and logged; a start failure that is a config problem is an error, not a crash loop', async () => {
+    const db = path.join(dir, 'stale.duckdb')
+    const a = await addBot(writeSpec(dir, {name: 'stale'}), 1, {path: db, discovery})
+    const b = await addBot(writeSpec(dir, {name: 'nodata'}), 1, {path: db, discovery})
+    const runtime = new FakeRuntime()
+    const {BotsError} = await import('../../src/core/errors.js')
+    runtime.startErrors.set(b.id, new BotsError('no 1D bars for ORCL in the store', {hint: 'import it first'}))
+    await service(db, 1, runtime)
+    runtime.latest(a.id).stale(3000)
+    await waitFor('reconnect', () => runtime.latest(a.id).feed.reconnects === 1)
+    await waitFor('event', async () => (await events(db, a.id)).some((e) => e.kind === 'feed-stale' && /silent for 3 s/.test(e.message ?? '')))
+    const row = await waitFor('error', async () => ((await botRow(db, b.id)).status === 'error' ? botRow(db, b.id) : undefined))
+    assert.match(row.error, /start failed: no 1D bars for ORCL in the store \(import it first\)/)
+    assert.equal(runtime.created(b.id).length, 1)
+  })
+
+  it('a replay that ends leaves the bot stopped and not restarted at the next poll', async () => {
+    const db = path.join(dir, 'end.duckdb')
+    const a = await addBot(writeSpec(dir, {name: 'ends'}), 1, {path: db, discovery})
+    const runtime = new FakeRuntime()
+    await service(db, 1, runtime)
+    runtime.latest(a.id).end()
+    await waitFor('stopped', async () => (await botRow(db, a.id)).status === 'stopped')
+    await new Promise((r) => setTimeout(r, 200)) // several polls
+    assert.equal(runtime.created(a.id).length, 1)
+  })
+})

@@ -1,0 +1,87 @@
+import {createCalendar} from '../calendar/index.js'
+import {emptyBars, type Bars} from '../core/bars.js'
+import {runBacktest} from '../engine/run-backtest.js'
+import type {Fill, Order} from '../strategy/context.js'
+import type {CompareLiveOptions, LiveBar, ParityDifference, ParityEvent, ParityReport} from './runtime-types.js'
+
+const FIELDS = ['kind', 'time', 'orderId', 'symbol', 'side', 'quantity', 'type', 'price'] as const
+
+/**
+ * Backtest-live parity: replays the bars a live bot acted on through the backtester and walks both
+ * decision lists (orders placed, fills) in time order; the report names the first event that
+ * differs, field by field, or says none does. Orders are compared only when the live side recorded
+ * them. Recorded bars may repeat (a restarted bot re-reports the bars after its last checkpoint):
+ * each (symbol, time) counts once.
+ */
+export async function compareLiveToBacktest(o: CompareLiveOptions): Promise<ParityReport> {
+  const spec = o.spec
+  const bars = isBarRows(o.bars) ? rowsToBars(o.bars, spec.symbols, spec.timeframeMs) : [...o.bars]
+  const result = await runBacktest({
+    spec,
+    bars,
+    definition: o.definition,
+    params: o.params ?? spec.strategy?.params,
+    calendar: o.calendar ?? createCalendar(spec.market),
+  })
+  const withOrders = o.live.orders !== undefined
+  const live = decisions(withOrders ? o.live.orders! : [], uniqueFills(o.live.fills))
+  const backtest = decisions(withOrders ? result.orders : [], result.fills)
+  const firstDifference = firstMismatch(live, backtest)
+  return {
+    same: firstDifference === undefined,
+    compared: Math.max(live.length, backtest.length),
+    ...(firstDifference ? {firstDifference} : {}),
+    backtest: {fills: result.fills.length, orders: result.orders.length, finalValue: result.finalValue},
+  }
+}
+
+function firstMismatch(live: ParityEvent[], backtest: ParityEvent[]): ParityDifference | undefined {
+  const n = Math.max(live.length, backtest.length)
+  for (let i = 0; i < n; i++) {
+    const a = live[i]
+    const b = backtest[i]
+    if (a === undefined) return {index: i, field: 'missing-live', backtest: b}
+    if (b === undefined) return {index: i, field: 'missing-backtest', live: a}
+    for (const f of FIELDS) if (!Object.is(a[f], b[f])) return {index: i, field: f, live: a, backtest: b}
+  }
+  return undefined
+}
+
+/** Orders (at their creation) and fills (at their time) in one list, ordered as they happened. */
+function decisions(orders: readonly Order[], fills: readonly Fill[]): ParityEvent[] {
+  const out: ParityEvent[] = []
+  for (const x of orders) {
+    out.push({kind: 'order', orderId: x.id, symbol: x.symbol, side: x.side, quantity: x.quantity, type: x.type, price: x.limitPrice ?? x.stopPrice, time: x.createdAt})
+  }
+  for (const f of fills) out.push({kind: 'fill', orderId: f.orderId, symbol: f.symbol, side: f.side, quantity: f.quantity, type: undefined, price: f.price, time: f.time})
+  // A fill at the close of the bar its order was placed on shares the order's time: order first.
+  return out.sort((a, b) => a.time - b.time || (a.kind === b.kind ? a.orderId - b.orderId : a.kind === 'order' ? -1 : 1))
+}
+
+/** One fill per order: a fill reported again after a restart is the same fill. */
+function uniqueFills(fills: readonly Fill[]): Fill[] {
+  return [...new Map(fills.map((f) => [f.orderId, f])).values()]
+}
+
+function isBarRows(bars: CompareLiveOptions['bars']): bars is readonly LiveBar[] {
+  return bars.length > 0 && 'symbol' in bars[0] && 'closeTime' in bars[0]
+}
+
+/** Recorded bar rows → one `Bars` per symbol, in time order, each (symbol, time) once. */
+export function rowsToBars(rows: readonly LiveBar[], symbols: readonly string[], timeframeMs: number): Bars[] {
+  return symbols.map((symbol) => {
+    const byTime = new Map<number, LiveBar>()
+    for (const r of rows) if (r.symbol === symbol) byTime.set(r.time, r)
+    const sorted = [...byTime.values()].sort((a, b) => a.time - b.time)
+    const b = emptyBars(symbol, timeframeMs, sorted.length)
+    sorted.forEach((r, i) => {
+      b.time[i] = r.time
+      b.open[i] = r.open
+      b.high[i] = r.high
+      b.low[i] = r.low
+      b.close[i] = r.close
+      b.volume[i] = r.volume
+    })
+    return b
+  })
+}

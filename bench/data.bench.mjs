@@ -5,7 +5,7 @@
 // Imports from dist/. The CSV comes from bench/gen-ohlcv.mjs (deterministic), cached in bench/out/.
 import {existsSync, mkdirSync, mkdtempSync, renameSync, rmSync} from 'node:fs'
 import {spawnSync} from 'node:child_process'
-import {tmpdir} from 'node:os'
+import {loadavg, tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {closeStore, importFiles, loadBars, openStore} from '../dist/data/index.js'
@@ -17,6 +17,8 @@ const [mode, dbArg] = process.argv.slice(2)
 if (mode === 'load') process.exit((await measureLoad(dbArg)) ? 0 : 1)
 
 const csv = ensureCsv()
+// Wall-clock figures on a shared 2-core machine move with its load; print it next to them.
+console.log(`(load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`)
 const dir = mkdtempSync(path.join(tmpdir(), 'bots-bench-data-'))
 let ok = true
 try {

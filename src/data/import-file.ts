@@ -100,8 +100,9 @@ export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: Im
 
 function failure(file: string, total: number, first: Rejection): BotsError {
   const at = first.line === undefined ? `row ${first.row}` : `line ${first.line}`
+  const rows = total === 1 ? `1 row of ${path.basename(file)} breaks` : `${total} rows of ${path.basename(file)} break`
   return new BotsError(
-    `${total} row${total === 1 ? '' : 's'} of ${path.basename(file)} break the data rules; nothing was imported (first, ${at}: ${first.rule}: ${first.message})`,
+    `${rows} the data rules; nothing was imported (first, ${at}: ${first.rule}: ${first.message})`,
     {
       code: `data.${first.rule}`,
       file,

@@ -63,7 +63,7 @@ describe('--on-error skip and fail', async () => {
         assert.equal(e.diagnostic.code, 'data.volume')
         assert.equal(e.diagnostic.file, bad('volume.csv'))
         assert.equal(e.diagnostic.line, 3)
-        assert.match(e.message, /1 row of volume.csv break the data rules; nothing was imported/)
+        assert.match(e.message, /1 row of volume.csv breaks the data rules; nothing was imported/)
       },
     )
     assert.deepEqual((await listSeries(store)).map((s) => s.symbol), ['S'])

@@ -33,7 +33,7 @@ describe('bots data (CLI)', async () => {
   it('--on-error fail exits 1 with a located error and imports nothing', async () => {
     const r = await bots('data', 'import', bad('unsorted.csv'), '--symbol', 'U', '--timeframe', '1D', '--on-error', 'fail')
     assert.equal(r.code, 1)
-    assert.match(r.stderr, /unsorted\.csv:4 error 1 row of unsorted\.csv break the data rules; nothing was imported/)
+    assert.match(r.stderr, /unsorted\.csv:4 error 1 row of unsorted\.csv breaks the data rules; nothing was imported/)
     assert.match(r.stderr, /hint: /)
     assert.doesNotMatch(r.stderr, /at .*\.js:\d+/) // no stack trace
     const list = parseJson(await bots('data', 'list', '--json'))

@@ -1,5 +1,5 @@
 /**
- * Stage one file into the temp table `bots_stage`: one row per data row (in file order), the
+ * Stage one file into a temp table (`stageTable(i)`): one row per data row (in file order), the
  * bar's open time in UTC (`ts`), OHLCV as DOUBLE, and the first per-row rule it breaks (`reason`).
  * Everything runs in one DuckDB query so a million rows take a fraction of a second.
  */

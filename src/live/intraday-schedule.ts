@@ -136,10 +136,15 @@ export class IntradaySchedule implements Schedule {
     this.preClosed = true
   }
 
-  /** The session in progress or next, looked up from the last one's close (or the first bar). */
+  /**
+   * The session in progress or next, looked up from the last one's close, else from the first bar
+   * (as the backtest does), else on a wall clock from now (a bot started mid-session runs the
+   * open hooks at once; a feed clock has no time before its first bar).
+   */
   private current(): Session | undefined {
     if (this.session !== undefined) return this.session
-    const from = this.anchor === this.anchor ? this.anchor : this.s.view.length > 0 ? this.s.view.time[0] : NaN
+    const s = this.s
+    const from = this.anchor === this.anchor ? this.anchor : s.view.length > 0 ? s.view.time[0] : s.clock.kind === 'wall' ? s.clock.now() : NaN
     if (from !== from) return undefined
     this.session = this.calendar.nextSession(from)
     return this.session

@@ -25,6 +25,8 @@ export class ReplayFeed implements Feed {
   private loading: Promise<MarketView> | undefined
   private pos = 0
   private listener: FeedListener | undefined
+  /** The delivery in progress (at most one, whatever pumps a reconnect started). */
+  private delivering: Promise<boolean> = Promise.resolve(true)
   /** Each pump runs while its generation is current: pause, reconnect and close end it. */
   private generation = 0
   private readonly watch: StaleWatch
@@ -73,8 +75,7 @@ export class ReplayFeed implements Feed {
 
   async reconnect(): Promise<void> {
     if (this.state === 'closed' || this.state === 'ended' || this.state === 'idle') return
-    const view = await this.load()
-    this.pos = this.lastBarTime === undefined ? this.pos : firstIndex(view, this.lastBarTime, false)
+    // `pos` already points after the last bar delivered (or being delivered): resume there.
     this.start()
   }
 
@@ -95,34 +96,42 @@ export class ReplayFeed implements Feed {
     const view = this.view!
     const interval = Number.isFinite(this.o.speed) ? 1000 / this.o.speed : 0
     let due = this.wall.now()
-    while (gen === this.generation && this.pos < view.length) {
+    for (;;) {
       if (interval > 0) {
         due = Math.max(due + interval, this.wall.now())
         await sleep(due - this.wall.now())
       } else {
         await yieldNow() // let stops, signals and timers in between bars
       }
+      // A reconnect may start this pump while an older one is still handing over a bar: wait for
+      // that delivery, so `pos` is past it and no bar goes out twice.
+      await this.delivering
       if (gen !== this.generation) return
-      const i = this.pos
-      this.watch.busy = true
-      try {
-        await this.listener!.bars(batchAt(view, i))
-      } catch (e) {
-        this.listener!.error(e instanceof Error ? e : new Error(String(e)))
-        return
-      } finally {
-        this.watch.busy = false
-      }
-      // Delivered, even if a pause came meanwhile: reconnect resumes after it.
-      this.pos = i + 1
-      this.lastBarTime = view.time[i]
-      if (this.state === 'stale') this.state = 'live'
+      if (this.pos >= view.length) break
+      this.delivering = this.deliver(view, this.pos)
+      if (!(await this.delivering)) return
       this.watch.touch()
     }
-    if (gen !== this.generation) return
     this.state = 'ended'
     this.watch.stop()
     this.listener!.end()
+  }
+
+  /** Hands bar `i` to the listener; true when it took it. Delivered counts even if a pause came meanwhile. */
+  private async deliver(view: MarketView, i: number): Promise<boolean> {
+    this.watch.busy = true
+    try {
+      await this.listener!.bars(batchAt(view, i))
+    } catch (e) {
+      this.listener!.error(e instanceof Error ? e : new Error(String(e)))
+      return false
+    } finally {
+      this.watch.busy = false
+    }
+    this.pos = i + 1
+    this.lastBarTime = view.time[i]
+    if (this.state === 'stale') this.state = 'live'
+    return true
   }
 
   private load(): Promise<MarketView> {

@@ -1,0 +1,155 @@
+/**
+ * The replay feed: bars from a real DuckDB store, in order, at a pace; staleness when they stop;
+ * reconnect without a bar twice or a bar missing; the store held by another process is waited for.
+ */
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {once} from 'node:events'
+import {test} from 'node:test'
+import {createLiveBot} from '../../src/live/live-bot.js'
+import {replayFeedOptions} from '../../src/live/feed-for-spec.js'
+import {createReplayFeed} from '../../src/live/replay-feed.js'
+import {loadReplayBars} from '../../src/live/replay-load.js'
+import type {BarBatch, FeedListener, FeedStaleInfo} from '../../src/live/runtime-types.js'
+import smaCross from '../../strategies/sma-cross.js'
+import {fillRows, orclSpec, orclStore, recorder, runBacktestFromStore} from './live-fixtures.js'
+
+const db = await orclStore()
+const spec = orclSpec({live: {feed: {type: 'replay', speed: 1, start: '2014-01-02'}}})
+
+/** A listener that collects batches and lets a test wait for the n-th one, the end or staleness. */
+function collector() {
+  const got: BarBatch[] = []
+  const waiters: {when: () => boolean; resolve: () => void}[] = []
+  const stale: FeedStaleInfo[] = []
+  let ended = false
+  const poke = () => {
+    for (const w of [...waiters]) if (w.when()) (waiters.splice(waiters.indexOf(w), 1), w.resolve())
+  }
+  const listener: FeedListener = {
+    bars: async (b) => void (got.push(b), poke()),
+    stale: (info) => void (stale.push(info), poke()),
+    end: () => void ((ended = true), poke()),
+    error: (e) => {
+      throw e
+    },
+  }
+  const until = (when: () => boolean) => new Promise<void>((resolve) => (when() ? resolve() : waiters.push({when, resolve})))
+  return {got, stale, listener, until, ended: () => ended}
+}
+
+test('delivers every bar from live.feed.start, in order, with close times, then ends', async () => {
+  const feed = createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity}))
+  const c = collector()
+  await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, c.listener)
+  await c.until(c.ended)
+  assert.equal(feed.status, 'ended')
+  assert.equal(c.got[0].time, Date.parse('2014-01-02T05:00:00Z')) // local midnight, New York
+  assert.equal(c.got.length, 252)
+  for (let i = 1; i < c.got.length; i++) {
+    assert.ok(c.got[i].time > c.got[i - 1].time)
+    assert.equal(c.got[i - 1].close, Math.min(c.got[i - 1].time + 86_400_000, c.got[i].time))
+  }
+  assert.equal(feed.lastBarTime, c.got[c.got.length - 1].time)
+})
+
+test('paced at a given speed (bars a second); the pace does not change the bars', async () => {
+  const feed = createReplayFeed({...replayFeedOptions(spec, {db, speed: 500}), end: Date.parse('2014-01-20T00:00:00Z')})
+  const c = collector()
+  await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, c.listener)
+  await c.until(c.ended)
+  assert.equal(c.got.length, 12) // 2 to 17 January 2014
+})
+
+test('a dropped feed goes stale; reconnect resumes after the last bar: none twice, none missing', async () => {
+  const feed = createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity, staleAfterMs: 20}))
+  const c = collector()
+  await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, c.listener)
+  await c.until(() => c.got.length >= 50)
+  feed.pause()
+  await c.until(() => c.stale.length === 1)
+  assert.equal(feed.status, 'stale')
+  const delivered = c.got.length
+  assert.equal(c.stale[0].lastBarTime, c.got[delivered - 1].time)
+  assert.ok(c.stale[0].silentMs >= 20)
+  await feed.reconnect()
+  assert.equal(feed.status, 'live')
+  // Reconnecting again at once (a nervous supervisor) must not start a second delivery.
+  await feed.reconnect()
+  await c.until(c.ended)
+  const times = c.got.map((b) => b.time)
+  assert.equal(new Set(times).size, times.length, 'a bar delivered twice')
+  assert.equal(times.length, 252, 'a bar missing')
+  assert.equal(c.stale.length, 1)
+  await feed.close()
+})
+
+test('a bot on a feed that drops twice: onFeedStale, reconnect by the supervisor, trades identical to the backtest', async () => {
+  const feed = createReplayFeed(replayFeedOptions(orclSpec(), {db, speed: Infinity, staleAfterMs: 15}))
+  let bars = 0
+  const {events, rec} = recorder({
+    onCheckpoint: () => {
+      if (++bars === 300 || bars === 900) feed.pause()
+    },
+    onFeedStale: () => void feed.reconnect(),
+  })
+  const staleSeen: number[] = []
+  const bot = createLiveBot({botId: 2, spec: orclSpec(), definition: smaCross, feed, events: {...events, onFeedStale: (info) => (staleSeen.push(info.lastBarTime!), events.onFeedStale!(info))}})
+  await bot.start()
+  const outcome = await bot.done
+  const {result, bars: all} = await runBacktestFromStore(orclSpec(), smaCross, db)
+  assert.equal(staleSeen.length, 2)
+  assert.deepEqual(rec.bars.map((b) => b.time), Array.from(all[0].time))
+  assert.deepEqual(fillRows(rec.fills), fillRows(result.fills))
+  assert.equal(outcome.state.cash, result.finalCash)
+})
+
+test('reconnect while the bot is still busy with a bar: that bar is not delivered again', async () => {
+  const feed = createReplayFeed({...replayFeedOptions(spec, {db, speed: Infinity}), end: Date.parse('2014-02-01T00:00:00Z')})
+  const c = collector()
+  let release!: () => void
+  let calls = 0
+  const slow: FeedListener = {...c.listener, bars: async (b) => {
+    if (++calls === 6) await new Promise<void>((r) => (release = r)) // the 6th bar takes a while
+    await c.listener.bars(b)
+  }}
+  await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, slow)
+  while (release === undefined) await new Promise((r) => setImmediate(r))
+  await feed.reconnect()
+  await feed.reconnect()
+  await new Promise((r) => setImmediate(r))
+  release()
+  await c.until(c.ended)
+  const times = c.got.map((b) => b.time)
+  assert.equal(new Set(times).size, times.length, 'a bar delivered twice')
+  assert.equal(times.length, 21) // trading days of January 2014
+})
+
+test('a busy bot is not a stale feed', async () => {
+  const feed = createReplayFeed({...replayFeedOptions(spec, {db, speed: Infinity, staleAfterMs: 10}), end: Date.parse('2014-01-10T00:00:00Z')})
+  const c = collector()
+  const slow: FeedListener = {...c.listener, bars: async (b) => {
+    await new Promise((r) => setTimeout(r, 30)) // longer than staleAfterMs, once per bar
+    await c.listener.bars(b)
+  }}
+  await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, slow)
+  await c.until(c.ended)
+  assert.equal(c.stale.length, 0)
+})
+
+test('waits while another process holds the store for writing, then reads it', async () => {
+  const holder = spawn(process.execPath, ['--input-type=module', '-e', `
+    import {DuckDBInstance} from '@duckdb/node-api'
+    const db = await DuckDBInstance.create(${JSON.stringify(db)})
+    const conn = await db.connect()
+    console.log('locked')
+    setTimeout(() => { conn.closeSync(); db.closeSync(); console.log('released') }, 400)
+  `], {cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit']})
+  const exited = once(holder, 'exit') // attached now: the child may be gone before the read returns
+  const [line] = await once(holder.stdout!, 'data')
+  assert.match(String(line), /locked/)
+  await assert.rejects(loadReplayBars({db, symbols: ['ORCL'], timeframe: '1D', attempts: 1}), (e: Error) => /holds the store/.test(e.message))
+  const view = await loadReplayBars({db, symbols: ['ORCL'], timeframe: '1D', start: Date.parse('2014-01-01T00:00:00Z')})
+  assert.equal(view.length, 252)
+  await exited
+})

@@ -1,0 +1,36 @@
+// bots validate: wall time of the real CLI, start-up included.
+// Targets (issue 2): one small spec < 0.4 s; 1,000 specs < 2 s.
+import {spawnSync} from 'node:child_process'
+import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const bin = path.join(root, 'bin/run.js')
+const env = {...process.env, CI: 'true', NO_COLOR: '1'}
+
+function wall(args, cwd = root) {
+  const t = process.hrtime.bigint()
+  const r = spawnSync(process.execPath, [bin, ...args], {cwd, env, encoding: 'utf8'})
+  const s = Number(process.hrtime.bigint() - t) / 1e9
+  if (r.status !== 0) throw new Error(`bots ${args.join(' ')} exited ${r.status}:\n${r.stdout}${r.stderr}`)
+  return s
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
+
+wall(['validate', 'examples/orcl-sma-cross.yaml']) // warm the plugin transpile cache, as any second run is
+const one = median(Array.from({length: 7}, () => wall(['validate', 'examples/orcl-sma-cross.yaml'])))
+console.log(`validate 1 spec (CLI, start-up included): ${one.toFixed(3)} s (target < 0.4 s)`)
+
+const dir = mkdtempSync(path.join(tmpdir(), 'bots-bench-validate-'))
+try {
+  mkdirSync(path.join(dir, 'specs/data'), {recursive: true})
+  copyFileSync(path.join(root, 'examples/data/orcl-1995-2014.csv'), path.join(dir, 'specs/data/orcl-1995-2014.csv'))
+  const text = readFileSync(path.join(root, 'examples/orcl-sma-cross.yaml'), 'utf8')
+  for (let i = 0; i < 1000; i++) writeFileSync(path.join(dir, 'specs', `bot-${i}.yaml`), text.replace('name: orcl-sma-cross', `name: bot-${i}`).replace('fast: 10', `fast: ${5 + (i % 5)}`))
+  const many = median(Array.from({length: 3}, () => wall(['validate', 'specs', '--format', 'json'], dir)))
+  console.log(`validate 1,000 specs (CLI): ${many.toFixed(3)} s (target < 2 s)`)
+} finally {
+  rmSync(dir, {recursive: true, force: true})
+}

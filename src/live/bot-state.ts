@@ -7,19 +7,25 @@ import {toJsonTime, type Schedule} from './schedule.js'
 
 const orNull = (x: number): number | null => (x === x ? x : null)
 
-/** The bot's state as plain JSON: NaN and ±Infinity become null; `ctx.state` is deep-copied. */
-export function takeSnapshot(botId: string, strategy: string, s: LiveSession, schedule: Schedule): BotState {
+/**
+ * The bot's state as plain JSON: NaN and ±Infinity become null; `ctx.state` is deep-copied. A
+ * non-checkpoint state carries the latest checkpoint (without its own chain), its resume point.
+ */
+export function takeSnapshot(botId: string, strategy: string, s: LiveSession, schedule: Schedule, last: BotState | null | 'checkpoint'): BotState {
   const b = s.broker
   const p = b.portfolio
   const view = s.view
   const symbols = [...view.symbols]
+  const now = s.clock.now()
   return {
     version: 1,
+    checkpoint: last === 'checkpoint',
+    ...(last === 'checkpoint' ? {} : {lastCheckpoint: last}),
     botId,
     strategy,
     symbols,
     timeframeMs: view.timeframeMs,
-    time: s.clock.now(),
+    time: Number.isFinite(now) ? now : 0, // a feed clock before its first bar has no time yet
     firstBarTime: orNull(s.firstBarTime),
     lastBarTime: Object.fromEntries(symbols.map((sym, k) => [sym, orNull(s.lastBarTime[k])])),
     initialCash: p.initialCash,
@@ -105,4 +111,11 @@ function indexOfTime(view: LiveMarketView, t: number): number {
     else hi = mid - 1
   }
   return -1
+}
+
+/** Where a given state resumes from: itself if a checkpoint, else the checkpoint it carries. */
+export function resumePoint(state: BotState): BotState | undefined {
+  const point = state.checkpoint ? state : state.lastCheckpoint
+  // No bar processed yet: nothing to restore that a fresh start would not redo.
+  return point && point.firstBarTime !== null ? point : undefined
 }

@@ -6,7 +6,7 @@ import {pickRunner} from '../engine/pick-runner.js'
 import {RunLog} from '../engine/run-log.js'
 import {StrategyApi} from '../engine/strategy-api.js'
 import type {Logger} from '../strategy/context.js'
-import {takeSnapshot} from './bot-state.js'
+import {resumePoint, takeSnapshot} from './bot-state.js'
 import {BrokerSwitch} from './broker-switch.js'
 import {DailySchedule} from './daily-schedule.js'
 import {IntradaySchedule} from './intraday-schedule.js'
@@ -42,11 +42,15 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   broker.listener = invoker
   const session = new LiveSession(clock, view, brokers, api, invoker, events, () => snapshot())
   const schedule: Schedule = pickRunner(spec, 'backtest') === 'daily' ? new DailySchedule(session, calendar) : new IntradaySchedule(session, calendar)
-  const snapshot = (): BotState => takeSnapshot(botId, o.definition.name, session, schedule)
+  // The latest resume point; states taken mid-step carry it (see BotState.checkpoint).
+  const initialState = o.initialState ? resumePoint(o.initialState) : undefined
+  let lastCheckpoint: BotState | null = initialState ?? null
+  const snapshot = (): BotState => takeSnapshot(botId, o.definition.name, session, schedule, lastCheckpoint)
+  const checkpoint = (): BotState => (lastCheckpoint = takeSnapshot(botId, o.definition.name, session, schedule, 'checkpoint'))
 
   const runner = new LiveRunner({
-    session, schedule, feed: o.feed, events, calendar, brokerSpec: spec.broker, initialState: o.initialState,
-    timers: o.timers ?? GLOBAL_TIMERS, snapshot,
+    session, schedule, feed: o.feed, events, calendar, brokerSpec: spec.broker, initialState,
+    timers: o.timers ?? GLOBAL_TIMERS, checkpoint,
     onStarted: () => {
       setStatus('running')
       resolveStarted()
@@ -73,7 +77,8 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
     // SessionManager.run: setup (resume, subscribe) → runLoop (until stop or feed end) → cleanup.
     try {
       await runner.run()
-      outcome = {status: 'stopped', reason: runner.stopReason, state: snapshot()}
+      // Stopped between steps, closing hook done: a resume point.
+      outcome = {status: 'stopped', reason: runner.stopReason, state: checkpoint()}
       setStatus('stopped')
     } catch (error) {
       const e = asCrash(error, invoker)
@@ -104,7 +109,7 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
     async stop(reason: StopReason = 'stop') {
       if (outcome) return outcome.state
       if (started === undefined) {
-        outcome = {status: 'stopped', reason, state: snapshot()}
+        outcome = {status: 'stopped', reason, state: checkpoint()}
         setStatus('stopped')
         await o.feed.close()
         resolveDone(outcome)

@@ -14,9 +14,11 @@ export interface LiveRunnerParts {
   events: LiveBotEvents
   calendar: MarketCalendar
   brokerSpec: BrokerSpec
+  /** A resume point (see `resumePoint`), or undefined to start afresh. */
   initialState?: BotState
   timers: Timers
-  snapshot: () => BotState
+  /** Takes a checkpoint (a resume point) and remembers it as the latest. */
+  checkpoint: () => BotState
   /** Setup is done: the feed is subscribed. */
   onStarted: () => void
 }
@@ -124,7 +126,8 @@ export class LiveRunner extends SessionManager {
   private async step(t: number): Promise<void> {
     await this.p.schedule.advance(t)
     await this.p.session.catchUp(t)
-    await this.p.events.onCheckpoint?.(this.p.snapshot())
+    const state = this.p.checkpoint()
+    await this.p.events.onCheckpoint?.(state)
     this.reschedule()
   }
 

@@ -142,9 +142,21 @@ export interface OpenTradeState {
   grossPnl: number
 }
 
-/** Everything needed to resume a bot after the whole process died. Plain JSON. */
+/**
+ * Everything needed to resume a bot after the whole process died. Plain JSON. Any state the bot
+ * hands out can be given back as `initialState`: a checkpoint resumes from itself, any other
+ * (the state at a fill, at a crash, a `snapshot()` taken mid-step) from the checkpoint it carries.
+ */
 export interface BotState {
   version: 1
+  /**
+   * True when every event at or before `time` has run and nothing after (`onCheckpoint`, the state
+   * `stop()` returns). A state taken in the middle of a step is not: resuming from it would lose the
+   * rest of that step, so it carries `lastCheckpoint` and resuming uses that.
+   */
+  checkpoint: boolean
+  /** Non-checkpoint states: the latest checkpoint before them (null: none yet, resume = start afresh). */
+  lastCheckpoint?: BotState | null
   botId: string
   strategy: string
   symbols: string[]
@@ -223,7 +235,10 @@ export interface LiveLogEntry {
 
 /** All optional. Handlers that return a promise are awaited where noted; none may throw. */
 export interface LiveBotEvents {
-  /** A fill, with the state after it. AWAITED before the strategy's `onFilledOrder` runs. */
+  /**
+   * A fill, with the state right after it (mid-step: `checkpoint` false). AWAITED before the
+   * strategy's `onFilledOrder` runs.
+   */
   onFill?(fill: Fill, order: Order, state: BotState): void | Promise<void>
   /** An order the strategy placed (a decision), after the hook that placed it. Awaited. */
   onOrder?(order: Order): void | Promise<void>
@@ -260,9 +275,10 @@ export interface LiveBotOptions {
   /** Default: `createCalendar(spec.market)`. */
   calendar?: MarketCalendar
   /**
-   * Resume from here instead of starting fresh. The strategy is rebuilt by replaying the feed's
-   * history from `firstBarTime` through the state's last bar against a scratch broker (its orders
-   * are discarded), then the restored broker takes over; `initialize` is not run twice.
+   * Resume from here instead of starting fresh (any state the bot handed out; see BotState). The
+   * strategy is rebuilt by replaying the feed's history from `firstBarTime` through the state's
+   * last bar against a scratch broker (its orders are discarded; `initialize` runs first, once),
+   * then the restored account takes over and the feed resumes after that bar.
    */
   initialState?: BotState
   events?: LiveBotEvents
@@ -287,14 +303,19 @@ export interface LiveBot {
   readonly botId: string
   readonly status: LiveBotStatus
   readonly feed: Feed
-  /** Runs `initialize` (or restores and warms up), then subscribes the feed. Rejects if that fails. */
+  /**
+   * Restores and warms up (when resuming), subscribes the feed; on a wall clock runs `initialize`
+   * first. On a feed clock `initialize` runs when the first bar arrives (its clock then reads that
+   * bar's open, as in a backtest), so a crash there comes through `onCrash`/`done`. Rejects if
+   * setup fails.
+   */
   start(): Promise<void>
   /**
    * Stops after the batch in progress: `onAbruptClosing` (shutdown) or `onStop` (stop), closes the
    * feed, and returns the final state. Safe to call twice or after the bot stopped by itself.
    */
   stop(reason?: StopReason): Promise<BotState>
-  /** The state now (between batches it is a checkpoint). */
+  /** The state now (for metrics; resumable like any other, see BotState.checkpoint). */
   snapshot(): BotState
   /** Settles when the bot stops for any reason (never rejects). */
   readonly done: Promise<LiveBotOutcome>

@@ -117,3 +117,50 @@ test('killed between a fill and its checkpoint: resumed from the last checkpoint
   assert.deepEqual(fillRows([...byId.values()]), fillRows(straight.fills))
   await feed.close()
 })
+
+test('any state the bot hands out resumes correctly: a mid-step state (onFill, crash) resumes from the checkpoint it carries', async () => {
+  const db = await min5Store()
+  const spec = min5Spec({strategy: {name: 'opening-range', params: {rangeBars: 6, quantity: 2}}, broker: {cash: 100000, fill_price: 'close'}})
+  const straight = await runLive(spec, openingRange, db)
+  // The service keeps the state of the 5th fill (as a supervisor recording positions would), then the process dies.
+  const feed = createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity}))
+  let n = 0
+  let midStep: BotState | undefined
+  let killed!: () => void
+  const dead = new Promise<void>((resolve) => (killed = resolve))
+  const {events, rec} = recorder({
+    onFill: (_f, _o, state) => {
+      if (++n < 5) return
+      midStep = persisted(state)
+      feed.pause()
+      killed()
+      return new Promise<void>(() => {})
+    },
+  })
+  createLiveBot({botId: 1, spec, definition: openingRange, feed, events}).start()
+  await dead
+  assert.equal(midStep!.checkpoint, false)
+  assert.equal(midStep!.lastCheckpoint?.checkpoint, true)
+  const second = await runLive(spec, openingRange, db, {initialState: midStep})
+  const byId = new Map<number, Fill>()
+  for (const f of [...rec.fills, ...second.fills]) byId.set(f.orderId, f)
+  assert.deepEqual(fillRows([...byId.values()]), fillRows(straight.fills))
+  assert.equal(second.outcome.state.cash, straight.outcome.state.cash)
+  await feed.close()
+})
+
+test('a crashed bot restarted from its outcome state (a transient failure) ends as if it never crashed', async () => {
+  const db = await orclStore()
+  const spec = orclSpec()
+  const straight = await runLive(spec, smaCross, db)
+  let n = 0
+  const first = await runLive(spec, smaCross, db, {events: {onFill: () => {
+    if (++n === 9) throw new Error('database is gone for a moment')
+  }}})
+  assert.equal(first.outcome.status, 'crashed')
+  const second = await runLive(spec, smaCross, db, {initialState: persisted(first.outcome.state)})
+  const byId = new Map<number, Fill>()
+  for (const f of [...first.fills, ...second.fills]) byId.set(f.orderId, f)
+  assert.deepEqual(fillRows([...byId.values()]), fillRows(straight.fills))
+  assert.equal(second.outcome.state.cash, straight.outcome.state.cash)
+})

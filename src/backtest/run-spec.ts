@@ -11,10 +11,13 @@ import type {Bars} from '../core/bars.js'
 import type {Diagnostic} from '../core/errors.js'
 import {runBacktest} from '../engine/run-backtest.js'
 import type {BacktestResult} from '../engine/result.js'
+import {metricsSettings} from '../metrics/settings.js'
 import {summarize, type Summary} from '../metrics/summary.js'
 import {marketTimezone, type BotSpec} from '../spec/bot-spec.js'
 import {loadBotSpec} from '../spec/validate-spec.js'
+import type {StrategyDefinition} from '../strategy/definition.js'
 import {discoverStrategies, type Discovery} from '../strategy/discover.js'
+import type {StrategyRegistry} from '../strategy/registry.js'
 import {resolveStrategy} from '../strategy/resolve.js'
 import {applyOverrides, type Overrides} from './overrides.js'
 import {resolveWindow} from './window.js'
@@ -42,6 +45,25 @@ export interface BacktestOutcome {
 }
 
 export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOutcome> {
+  const prepared = await prepareBacktest(req)
+  const result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage})
+  const {spec, warnings, imports, bars} = prepared
+  const {periodsPerYear} = metricsSettings(spec, result.start, result.end)
+  return {spec, warnings, imports, bars, result, summary: summarize(result, {barsPerYear: periodsPerYear})}
+}
+
+/** Everything a run needs but the run itself: validated spec, strategy, bars. Sweeps load once and run many. */
+export interface PreparedBacktest {
+  spec: BotSpec
+  warnings: Diagnostic[]
+  imports: EnsureResult[]
+  bars: Bars[]
+  definition: StrategyDefinition
+  /** Validates this strategy's params (sweeps check each combination with it). */
+  registry: StrategyRegistry
+}
+
+export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBacktest> {
   req.onStage?.('validate')
   const discovery = req.discovery ?? (await discoverStrategies({extra: req.strategies}))
   const loaded = await loadBotSpec(req.file, {discovery})
@@ -64,15 +86,21 @@ export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOu
   } finally {
     await closeStore(store)
   }
+  return {spec, warnings: loaded.warnings, imports, bars, definition: strategy.definition, registry: strategy.registry}
+}
 
-  req.onStage?.('run', `${bars.reduce((n, b) => n + b.length, 0)} bars`)
-  const result = await runBacktest({
-    spec,
-    bars,
-    definition: strategy.definition,
-    params: spec.strategy.params,
-    calendar: createCalendar(spec.market),
-    onProgress: req.onProgress,
+/** One run over prepared bars; `params` (already validated) replaces the spec's. */
+export async function runPrepared(
+  p: Pick<PreparedBacktest, 'spec' | 'bars' | 'definition'>,
+  opts: {params?: Record<string, unknown>; onProgress?: BacktestRequest['onProgress']; onStage?: BacktestRequest['onStage']} = {},
+): Promise<BacktestResult> {
+  opts.onStage?.('run', `${p.bars.reduce((n, b) => n + b.length, 0)} bars`)
+  return runBacktest({
+    spec: p.spec,
+    bars: p.bars,
+    definition: p.definition,
+    params: opts.params ?? p.spec.strategy.params,
+    calendar: createCalendar(p.spec.market),
+    onProgress: opts.onProgress,
   })
-  return {spec, warnings: loaded.warnings, imports, bars, result, summary: summarize(result)}
 }

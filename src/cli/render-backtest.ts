@@ -1,48 +1,68 @@
-/** The terminal summary of a backtest: what ran, over what, and the headline figures. */
+/** The terminal summary of a backtest: what ran, over what, then the metrics beside buy-and-hold. */
 import type {BacktestOutcome} from '../backtest/run-spec.js'
-import {localDateOf, utcToLocalParts} from '../calendar/index.js'
-import {DAY_MS} from '../core/duration.js'
+import {METRIC_ROWS, formatMetric, metricValue} from '../metrics/metric-rows.js'
+import type {Metrics} from '../metrics/metrics.js'
+import {timeFormatter} from '../report/render-report.js'
+import type {Finished} from '../results/finish-run.js'
 import {marketTimezone} from '../spec/bot-spec.js'
 import {paint} from './color.js'
 
-const money = (v: number) => v.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})
-const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : 'n/a')
-const num = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a')
+type Paint = ReturnType<typeof paint>
 
-export function renderBacktestSummary(o: BacktestOutcome, color: boolean): string {
+export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, color: boolean): string {
   const c = paint(color)
-  const {result: r, summary: s, spec} = o
+  const {result: r, spec} = o
+  const m = finished.metrics
   const tz = marketTimezone(spec.market)
+  const fmtTime = timeFormatter(tz, spec.timeframeMs)
   const lastBar = r.counts.bars > 0 ? r.equity.time[r.counts.bars - 1] : NaN
-  const period = r.counts.bars > 0 ? `${localTime(r.start, tz, spec.timeframeMs)} → ${localTime(lastBar, tz, spec.timeframeMs)}` : 'no bars in the window'
-  const rows: Array<[string, string]> = [
-    ['strategy', `${r.strategy} (${r.runner} runner)`],
-    ['symbols', `${r.symbols.join(', ')} · ${spec.timeframe} bars · ${typeof spec.market === 'string' ? spec.market : spec.market.timezone}`],
-    ['period', period],
+  const zone = typeof spec.market === 'string' ? spec.market : spec.market.timezone
+  const head: Array<[string, string]> = [
+    ['strategy', `${r.strategy} (${r.runner} runner)${paramsText(spec.strategy.params)}`],
+    ['symbols', `${r.symbols.join(', ')} · ${spec.timeframe} bars · ${zone}`],
+    ['period', r.counts.bars > 0 ? `${fmtTime(r.start)} → ${fmtTime(lastBar)}${spec.timeframeMs < 86_400_000 ? ` ${tz}` : ''}` : 'no bars in the window'],
     ['bars', `${r.counts.bars.toLocaleString('en-US')} (${r.counts.iterations.toLocaleString('en-US')} iterations)`],
     ['orders', `${r.counts.orders} (${r.counts.fills} filled, ${r.counts.rejected} rejected, ${r.counts.canceled} canceled)`],
-    ['trades', `${s.trades} closed${r.positions.length ? `, ${r.positions.length} position${r.positions.length > 1 ? 's' : ''} open at the end` : ''} · win rate ${pct(s.winRate)}`],
+    ['trades', `${r.trades.length} closed${r.positions.length ? `, ${r.positions.length} position${r.positions.length > 1 ? 's' : ''} open at the end` : ''}`],
     ['initial cash', money(r.initialCash)],
-    ['final equity', money(r.finalValue)],
-    ['total return', colorSigned(c, s.totalReturn, pct(s.totalReturn))],
-    ['max drawdown', pct(s.maxDrawdown)],
-    ['sharpe', `${num(s.sharpe)} (annualised, ${Math.round(s.barsPerYear)} bars/year)`],
   ]
-  const width = Math.max(...rows.map(([k]) => k.length))
-  const lines = rows.map(([k, v]) => `${c('dim', k.padEnd(width))}  ${v}`)
+  const width = Math.max(...head.map(([k]) => k.length), ...METRIC_ROWS.map((x) => x.label.length))
+  const lines = head.map(([k, v]) => `${c('dim', k.padEnd(width))}  ${v}`)
+  lines.push('', ...metricsTable(m, width, fmtTime, c))
+  lines.push(c('dim', `annualised with ${m.settings.annualisation}; risk-free rate ${(m.settings.riskFreeRate * 100).toFixed(2)}%; buy & hold = equal parts at each symbol's first close, no costs`))
+  const tail: string[] = []
+  if (finished.runId !== undefined) tail.push(`recorded as run ${finished.runId} (bots runs show ${finished.runId})`)
+  for (const f of finished.files) tail.push(`wrote ${f.path}`)
+  if (finished.report) tail.push(`report ${finished.report}`)
+  if (tail.length) lines.push('', ...tail.map((t) => c('dim', t)))
   for (const w of o.warnings) lines.unshift(`${c('yellow', 'warning')} ${w.path ?? ''} ${w.message}`.replace(/  +/g, ' '))
   for (const i of o.imports) if (i.action === 'imported' && i.import) lines.unshift(c('dim', `imported ${i.file} into the store`))
   return lines.join('\n')
 }
 
-function colorSigned(c: ReturnType<typeof paint>, v: number, text: string): string {
-  return v > 0 ? c('green', text) : v < 0 ? c('red', text) : text
+/** Rows of metrics: label, strategy, buy & hold. */
+export function metricsTable(m: Metrics, width: number, fmtTime: (t: number) => string, c: Paint): string[] {
+  const cells = METRIC_ROWS.map((row) => {
+    const s = metricValue(m.strategy, row.key)
+    return {
+      label: row.label,
+      s: formatMetric(s, row.format, fmtTime),
+      b: row.benchmark ? formatMetric(metricValue(m.benchmark, row.key), row.format, fmtTime) : '',
+      signed: row.key === 'totalReturn' || row.key === 'cagr' ? (s ?? 0) : 0,
+    }
+  })
+  const sw = Math.max('strategy'.length, ...cells.map((x) => x.s.length))
+  const out = [`${' '.repeat(width)}  ${c('bold', 'strategy'.padStart(sw))}  ${c('bold', 'buy & hold')}`]
+  for (const x of cells) {
+    const s = x.s.padStart(sw)
+    out.push(`${c('dim', x.label.padEnd(width))}  ${x.signed > 0 ? c('green', s) : x.signed < 0 ? c('red', s) : s}  ${x.b.padStart(10)}`)
+  }
+  return out
 }
 
-/** Bar open times as the market sees them: dates for daily bars, local date-times otherwise. */
-function localTime(t: number, tz: string, timeframeMs: number): string {
-  if (timeframeMs >= DAY_MS) return localDateOf(t, tz)
-  const p = utcToLocalParts(t, tz)
-  const two = (n: number) => String(n).padStart(2, '0')
-  return `${localDateOf(t, tz)} ${two(p.hour)}:${two(p.minute)}${tz === 'UTC' ? ' UTC' : ` ${tz}`}`
+const money = (v: number) => v.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})
+
+function paramsText(params: Record<string, unknown>): string {
+  const entries = Object.entries(params)
+  return entries.length ? ` · ${entries.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}` : ''
 }

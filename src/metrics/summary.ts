@@ -1,4 +1,6 @@
 import type {BacktestResult} from '../engine/result.js'
+import {drawdowns} from './drawdown.js'
+import {annualisedRatio, returnStats} from './return-stats.js'
 
 const YEAR_MS = 365.25 * 86_400_000
 
@@ -13,7 +15,7 @@ export interface Summary {
    * NaN with fewer than two returns or no variation.
    */
   sharpe: number
-  /** Used for the annualisation: given, or bars ÷ the run's length in years of 365.25 days. */
+  /** Used for the annualisation: given (the run's market and timeframe, see annualisation.ts), else bars ÷ the run's length in years of 365.25 days. */
   barsPerYear: number
   trades: number
   /** Share of closed trades with a positive net P&L (NaN without trades). */
@@ -22,34 +24,20 @@ export interface Summary {
 
 type Input = Pick<BacktestResult, 'initialCash' | 'finalValue' | 'equity' | 'start' | 'end' | 'trades'>
 
-/** The headline figures of a run. A fuller metrics module comes later; these are its anchors. */
+/**
+ * The headline figures of a run, from the same building blocks as `computeMetrics` (metrics.ts),
+ * which has the full set and the buy-and-hold comparison.
+ */
 export function summarize(r: Input, opts: {barsPerYear?: number} = {}): Summary {
-  const v = r.equity.value
-  const n = v.length
-  let peak = r.initialCash
-  let maxDrawdown = 0
-  let prev = r.initialCash
-  let sum = 0
-  let sumSq = 0
-  for (let i = 0; i < n; i++) {
-    if (v[i] > peak) peak = v[i]
-    const dd = peak > 0 ? (peak - v[i]) / peak : 0
-    if (dd > maxDrawdown) maxDrawdown = dd
-    const ret = v[i] / prev - 1
-    sum += ret
-    sumSq += ret * ret
-    prev = v[i]
-  }
+  const n = r.equity.value.length
   const years = (r.end - r.start) / YEAR_MS
   const barsPerYear = opts.barsPerYear ?? (years > 0 ? n / years : NaN)
-  const mean = n > 0 ? sum / n : NaN
-  const variance = n > 1 ? (sumSq - n * mean * mean) / (n - 1) : NaN
-  const sd = Math.sqrt(Math.max(0, variance))
+  const s = returnStats(r.initialCash, r.equity.value)
   const wins = r.trades.filter((t) => t.netPnl > 0).length
   return {
     totalReturn: r.finalValue / r.initialCash - 1,
-    maxDrawdown,
-    sharpe: n > 1 && sd > 0 ? (mean / sd) * Math.sqrt(barsPerYear) : NaN,
+    maxDrawdown: drawdowns(r.initialCash, r.equity.time, r.equity.value).max.depth,
+    sharpe: n > 1 ? annualisedRatio(s.mean, s.stdev, barsPerYear) : NaN,
     barsPerYear,
     trades: r.trades.length,
     winRate: r.trades.length ? wins / r.trades.length : NaN,

@@ -1,0 +1,24 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../../cli/base-command.js'
+import {colorEnabled} from '../../cli/color.js'
+import {withStore} from '../../data/store.js'
+import {listRuns} from '../../results/read-runs.js'
+import {renderRunList} from '../../results/render-runs.js'
+import {runSummaryJson} from '../../results/run-json.js'
+
+export default class RunsList extends BaseCommand {
+  static override description = 'List recorded backtest runs, newest first.'
+  static override examples = ['<%= config.bin %> runs list', '<%= config.bin %> runs list --sweep 3 --limit 100 --json']
+  static override flags = {
+    db: Flags.string({description: 'DuckDB store file. Default: BOTS_DB, or .bots/bots.duckdb.', helpValue: 'PATH'}),
+    limit: Flags.integer({description: 'How many runs.', default: 20, min: 1}),
+    sweep: Flags.integer({description: 'Only the runs of this sweep.', helpValue: 'ID'}),
+  }
+
+  async run(): Promise<Record<string, unknown>> {
+    const {flags} = await this.parse(RunsList)
+    const runs = await withStore({path: flags.db, readOnly: true}, (store) => listRuns(store.conn, {limit: flags.limit, sweepId: flags.sweep}))
+    if (!this.jsonEnabled()) this.log(renderRunList(runs, colorEnabled()))
+    return {runs: runs.map(runSummaryJson)}
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * How much the strategy was in the market and how much it traded, from its fills and the bar
+ * times of the run (hot: one pass over the bars).
+ *
+ * - Exposure: the share of bars during which some position was open. A fill stamped at a bar's
+ *   open (the usual next-open fill) counts from that bar on, so the bar of an entry counts and the
+ *   bar of an exit does not; a fill at a close (`fill_price: close`) counts from the next bar.
+ * - Turnover: Σ |price × quantity| over all fills ÷ the mean account value over the bars. Buys and
+ *   sells both count, so a round trip of the whole account is a turnover of about 2.
+ * - Commissions: Σ commission over all fills.
+ */
+import type {Fill} from '../strategy/context.js'
+
+export interface ActivityStats {
+  exposure: number
+  barsInMarket: number
+  turnover: number
+  tradedValue: number
+  commissions: number
+}
+
+const EPSILON = 1e-9
+
+export function activityStats(fills: readonly Fill[], time: ArrayLike<number>, value: ArrayLike<number>): ActivityStats {
+  const n = time.length
+  const position = new Map<string, number>()
+  let open = 0 // symbols with a non-zero position
+  let j = 0
+  let inMarket = 0
+  for (let i = 0; i < n; i++) {
+    const t = time[i]
+    while (j < fills.length && fills[j].time <= t) {
+      const f = fills[j++]
+      const before = position.get(f.symbol) ?? 0
+      const after = before + (f.side === 'buy' ? f.quantity : -f.quantity)
+      position.set(f.symbol, Math.abs(after) < EPSILON ? 0 : after)
+      open += (Math.abs(after) < EPSILON ? 0 : 1) - (before === 0 ? 0 : 1)
+    }
+    if (open > 0) inMarket++
+  }
+  let traded = 0
+  let commissions = 0
+  for (const f of fills) {
+    traded += Math.abs(f.price * f.quantity)
+    commissions += f.commission
+  }
+  let sum = 0
+  for (let i = 0; i < value.length; i++) sum += value[i]
+  const meanValue = value.length ? sum / value.length : NaN
+  return {
+    exposure: n ? inMarket / n : NaN,
+    barsInMarket: inMarket,
+    turnover: meanValue > 0 ? traded / meanValue : NaN,
+    tradedValue: traded,
+    commissions,
+  }
+}

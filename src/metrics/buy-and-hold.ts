@@ -1,0 +1,33 @@
+/**
+ * The buy-and-hold benchmark: the initial cash split in equal parts across the run's symbols,
+ * each part buying its symbol at that symbol's first close in the run (fractional units, no
+ * commission or slippage) and holding it to the end, never rebalanced. Until a symbol's first
+ * bar its part stays in cash; a bar where a symbol has no data values it at its last close.
+ * So for one symbol the benchmark's total return is last close / first close − 1.
+ */
+import type {Bars} from '../core/bars.js'
+
+/** The benchmark's account value at each point of `time` (the run's shared, ascending index). */
+export function buyAndHoldEquity(bars: readonly Bars[], time: ArrayLike<number>, initialCash: number): Float64Array {
+  const n = time.length
+  const out = new Float64Array(n)
+  const k = bars.length
+  if (k === 0) return out.fill(initialCash)
+  const part = initialCash / k
+  for (const b of bars) {
+    let j = 0 // next bar of b not yet at or before time[i]
+    let units = NaN
+    let last = NaN
+    for (let i = 0; i < n; i++) {
+      while (j < b.length && b.time[j] <= time[i]) {
+        const c = b.close[j++]
+        if (c === c) {
+          if (units !== units) units = part / c
+          last = c
+        }
+      }
+      out[i] += units === units ? units * last : part
+    }
+  }
+  return out
+}

@@ -1,0 +1,84 @@
+/**
+ * Drawdowns of an equity curve in one pass (hot path). The initial cash is the first peak, dated
+ * at the curve's first point; a point is under water while its value is below the running peak.
+ *
+ * - The maximum drawdown is the deepest fall (peak − value) / peak, with the time of its peak,
+ *   its trough and its recovery (the first later point back at or above that peak; none if the
+ *   curve never gets back).
+ * - A drawdown's duration runs from its peak (the last point at the peak before the fall) to its recovery, or to the last point when it has
+ *   not recovered. The longest drawdown is the longest such spell, whatever its depth.
+ * Times are the curve's own (bar open times); bars are counted between the two points.
+ */
+export interface DrawdownSpell {
+  /** Fraction of the peak, 0.2 = 20%. */
+  depth: number
+  peakTime: number
+  troughTime: number
+  /** The point back at the peak; null when the curve ended under water. */
+  recoveryTime: number | null
+  /** Peak to recovery (or to the last point), in ms and in bars. */
+  durationMs: number
+  durationBars: number
+}
+
+export interface DrawdownStats {
+  max: DrawdownSpell
+  longest: DrawdownSpell
+}
+
+const NONE: DrawdownSpell = {depth: 0, peakTime: NaN, troughTime: NaN, recoveryTime: null, durationMs: 0, durationBars: 0}
+
+export function drawdowns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>): DrawdownStats {
+  const n = value.length
+  if (n === 0) return {max: NONE, longest: NONE}
+  let peak = initial
+  let peakAt = 0 // index of the current peak's point (the initial cash is dated at point 0)
+  let troughAt = 0
+  let spellDepth = 0 // depth of the current spell
+  let max = NONE
+  let longest = NONE
+  const spell = (end: number, recovered: boolean): DrawdownSpell => ({
+    depth: spellDepth,
+    peakTime: time[peakAt],
+    troughTime: time[troughAt],
+    recoveryTime: recovered ? time[end] : null,
+    durationMs: time[end] - time[peakAt],
+    durationBars: end - peakAt,
+  })
+  const close = (end: number, recovered: boolean) => {
+    if (spellDepth <= 0) return
+    const s = spell(end, recovered)
+    if (s.depth > max.depth) max = s
+    if (s.durationMs > longest.durationMs || (s.durationMs === longest.durationMs && s.depth > longest.depth)) longest = s
+  }
+  for (let i = 0; i < n; i++) {
+    const v = value[i]
+    if (v >= peak) {
+      close(i, true)
+      // The last point at the peak starts the next spell (as a zero-drawdown run ends there).
+      peakAt = i
+      peak = v
+      spellDepth = 0
+      troughAt = i
+    } else {
+      const dd = (peak - v) / peak
+      if (dd > spellDepth) {
+        spellDepth = dd
+        troughAt = i
+      }
+    }
+  }
+  close(n - 1, false)
+  return {max, longest}
+}
+
+/** The drawdown at every point, as a fraction of the running peak (for charts). */
+export function drawdownSeries(initial: number, value: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(value.length)
+  let peak = initial
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] > peak) peak = value[i]
+    out[i] = peak > 0 ? (peak - value[i]) / peak : 0
+  }
+  return out
+}

@@ -1,0 +1,69 @@
+/**
+ * Figures of an equity curve: returns, risk and drawdowns. Used for the strategy and, on its own
+ * curve, for the buy-and-hold benchmark, so the two columns are computed the same way.
+ *
+ * With P = periods (bars) per year (see annualisation.ts), rf = the annual risk-free rate and
+ * rf_p = (1 + rf)^(1/P) − 1 its per-bar equivalent:
+ * - totalReturn = final / initial − 1
+ * - years = bars / P;  cagr = (final / initial)^(1/years) − 1
+ * - volatility = sample sd of per-bar returns × √P
+ * - sharpe = (mean per-bar return − rf_p) / sample sd × √P
+ * - sortino = (mean per-bar return − rf_p) / downside deviation below rf_p × √P
+ * - calmar = cagr / max drawdown
+ */
+import {drawdowns} from './drawdown.js'
+import {annualisedRatio, cagr, perPeriodRate, returnStats} from './return-stats.js'
+
+export interface EquityMetrics {
+  initialValue: number
+  finalValue: number
+  peakValue: number
+  totalReturn: number
+  years: number
+  cagr: number
+  volatility: number
+  sharpe: number
+  sortino: number
+  calmar: number
+  maxDrawdown: number
+  maxDrawdownPeak: number | null
+  maxDrawdownTrough: number | null
+  maxDrawdownRecovery: number | null
+  maxDrawdownDurationMs: number
+  maxDrawdownDurationBars: number
+  longestDrawdownMs: number
+  longestDrawdownBars: number
+}
+
+export function equityMetrics(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, periodsPerYear: number, riskFreeRate = 0): EquityMetrics {
+  const n = value.length
+  const rfp = perPeriodRate(riskFreeRate, periodsPerYear)
+  const r = returnStats(initial, value, rfp)
+  const dd = drawdowns(initial, time, value)
+  const final = n ? value[n - 1] : initial
+  let peak = initial
+  for (let i = 0; i < n; i++) if (value[i] > peak) peak = value[i]
+  const years = n / periodsPerYear
+  const growth = cagr(initial, final, years)
+  const finite = (t: number) => (Number.isFinite(t) ? t : null)
+  return {
+    initialValue: initial,
+    finalValue: final,
+    peakValue: peak,
+    totalReturn: final / initial - 1,
+    years,
+    cagr: growth,
+    volatility: r.stdev * Math.sqrt(periodsPerYear),
+    sharpe: annualisedRatio(r.mean - rfp, r.stdev, periodsPerYear),
+    sortino: annualisedRatio(r.mean - rfp, r.downside, periodsPerYear),
+    calmar: dd.max.depth > 0 ? growth / dd.max.depth : NaN,
+    maxDrawdown: dd.max.depth,
+    maxDrawdownPeak: finite(dd.max.peakTime),
+    maxDrawdownTrough: finite(dd.max.troughTime),
+    maxDrawdownRecovery: dd.max.recoveryTime,
+    maxDrawdownDurationMs: dd.max.durationMs,
+    maxDrawdownDurationBars: dd.max.durationBars,
+    longestDrawdownMs: dd.longest.durationMs,
+    longestDrawdownBars: dd.longest.durationBars,
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Every metric of a run, strategy and buy-and-hold side by side. Formulas: README.md in this
+ * folder. The result is plain data: JSON.stringify writes NaN and ±Infinity as null.
+ */
+import type {Bars} from '../core/bars.js'
+import type {BacktestResult} from '../engine/result.js'
+import {activityStats, type ActivityStats} from './activity.js'
+import {buyAndHoldEquity} from './buy-and-hold.js'
+import {equityMetrics, type EquityMetrics} from './equity-metrics.js'
+import {monthlyReturns, type MonthlyReturn} from './monthly.js'
+import {tradeStats, type TradeStats} from './trade-stats.js'
+
+export interface MetricsSettings {
+  /** Annual risk-free rate (0.02 = 2%), compounded down to a per-bar rate. */
+  riskFreeRate: number
+  periodsPerYear: number
+  /** How periodsPerYear was found, in words. */
+  annualisation: string
+  /** Market time zone of the monthly table. */
+  timezone: string
+}
+
+export type StrategyMetrics = EquityMetrics & TradeStats & ActivityStats & {openPositions: number}
+export type BenchmarkMetrics = EquityMetrics & Pick<ActivityStats, 'exposure'>
+
+export interface Metrics {
+  settings: MetricsSettings
+  period: {start: number; end: number; bars: number}
+  strategy: StrategyMetrics
+  benchmark: BenchmarkMetrics
+  monthly: {strategy: MonthlyReturn[]; benchmark: MonthlyReturn[]}
+}
+
+export interface MetricsInput {
+  result: Pick<BacktestResult, 'initialCash' | 'equity' | 'trades' | 'fills' | 'positions' | 'start' | 'end'>
+  /** The bars the run used (for buy-and-hold). */
+  bars: readonly Bars[]
+  settings: MetricsSettings
+  /** The buy-and-hold curve when already computed (`buyAndHoldEquity`). */
+  benchmark?: Float64Array
+}
+
+export function computeMetrics({result: r, bars, settings, benchmark}: MetricsInput): Metrics {
+  const {time, value} = r.equity
+  const P = settings.periodsPerYear
+  const benchmarkValue = benchmark ?? buyAndHoldEquity(bars, time, r.initialCash)
+  return {
+    settings,
+    period: {start: r.start, end: r.end, bars: time.length},
+    strategy: {
+      ...equityMetrics(r.initialCash, time, value, P, settings.riskFreeRate),
+      ...tradeStats(r.trades),
+      ...activityStats(r.fills, time, value),
+      openPositions: r.positions.length,
+    },
+    benchmark: {
+      ...equityMetrics(r.initialCash, time, benchmarkValue, P, settings.riskFreeRate),
+      exposure: time.length ? 1 : NaN,
+    },
+    monthly: {
+      strategy: monthlyReturns(r.initialCash, time, value, settings.timezone),
+      benchmark: monthlyReturns(r.initialCash, time, benchmarkValue, settings.timezone),
+    },
+  }
+}
+
+export {buyAndHoldEquity}

@@ -1,0 +1,100 @@
+/**
+ * The series the report's charts draw, sized for a browser: at most MAX_POINTS points per series.
+ * Longer runs are bucketed (k consecutive bars per point): candles merge into one OHLC candle,
+ * curves keep each bucket's last value, the drawdown its deepest. Times become market-local
+ * seconds, because the chart library shows timestamps as UTC; a time that does not increase
+ * (a DST fall-back hour) is dropped so the series stays strictly ascending.
+ */
+import {utcOffset} from '../calendar/index.js'
+import type {Bars} from '../core/bars.js'
+import type {Trade} from '../engine/result.js'
+
+export const MAX_POINTS = 10_000
+export const MAX_MARKERS = 2000
+
+export interface Candle {time: number; open: number; high: number; low: number; close: number}
+export interface Point {time: number; value: number}
+export interface Marker {time: number; position: 'aboveBar' | 'belowBar'; color: string; shape: 'arrowUp' | 'arrowDown'; text: string}
+
+export interface ChartData {
+  /** Bars per point (1 = not bucketed). */
+  bucket: number
+  prices: Array<{symbol: string; candles: Candle[]; markers: Marker[]; markersDropped: number}>
+  equity: Point[]
+  benchmark: Point[]
+  drawdown: Point[]
+}
+
+export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; trades: readonly Trade[]; timezone: string}): ChartData {
+  const n = o.time.length
+  const bucket = Math.max(1, Math.ceil(n / MAX_POINTS))
+  const local = (t: number) => Math.floor((t + utcOffset(t, o.timezone)) / 1000)
+  const curve = (values: Float64Array, pick: 'last' | 'max'): Point[] => {
+    const out: Point[] = []
+    for (let from = 0; from < n; from += bucket) {
+      const to = Math.min(n, from + bucket)
+      let v = values[to - 1]
+      if (pick === 'max') for (let i = from; i < to; i++) if (values[i] > v) v = values[i]
+      push(out, {time: local(o.time[from]), value: v})
+    }
+    return out
+  }
+  return {
+    bucket,
+    prices: o.bars.slice(0, 4).map((b) => priceSeries(b, bucket, local, o.trades)),
+    equity: curve(o.value, 'last'),
+    benchmark: curve(o.benchmark, 'last'),
+    drawdown: curve(o.drawdown, 'max').map((p) => ({time: p.time, value: -p.value * 100})),
+  }
+}
+
+function priceSeries(b: Bars, bucket: number, local: (t: number) => number, trades: readonly Trade[]): ChartData['prices'][number] {
+  const candles: Candle[] = []
+  const starts: number[] = [] // UTC open time of each candle, to place markers
+  for (let from = 0; from < b.length; from += bucket) {
+    const to = Math.min(b.length, from + bucket)
+    let high = -Infinity
+    let low = Infinity
+    let open = NaN
+    let close = NaN
+    for (let i = from; i < to; i++) {
+      if (b.close[i] !== b.close[i]) continue
+      if (open !== open) open = b.open[i]
+      close = b.close[i]
+      if (b.high[i] > high) high = b.high[i]
+      if (b.low[i] < low) low = b.low[i]
+    }
+    if (open !== open) continue
+    if (push(candles, {time: local(b.time[from]), open, high, low, close})) starts.push(b.time[from])
+  }
+  const own = trades.filter((t) => t.symbol === b.symbol)
+  const shown = own.slice(-MAX_MARKERS / 2)
+  const markers: Marker[] = []
+  // Labels only while they can be read; beyond that the arrows alone.
+  const labelled = shown.length <= 40
+  for (const t of shown) {
+    const long = t.side === 'long'
+    markers.push({time: candleAt(candles, starts, t.entryTime), position: long ? 'belowBar' : 'aboveBar', color: long ? '#2e7d32' : '#c62828', shape: long ? 'arrowUp' : 'arrowDown', text: labelled ? (long ? 'buy' : 'short') : ''})
+    markers.push({time: candleAt(candles, starts, t.exitTime), position: long ? 'aboveBar' : 'belowBar', color: '#546e7a', shape: long ? 'arrowDown' : 'arrowUp', text: labelled ? `exit ${t.netPnl >= 0 ? '+' : ''}${t.netPnl.toFixed(2)}` : ''})
+  }
+  markers.sort((a, c) => a.time - c.time)
+  return {symbol: b.symbol, candles, markers, markersDropped: 2 * (own.length - shown.length)}
+}
+
+/** The chart time of the candle containing instant t (the last candle starting at or before it). */
+function candleAt(candles: Candle[], starts: number[], t: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid] <= t) lo = mid
+    else hi = mid - 1
+  }
+  return candles[Math.max(0, lo)]?.time ?? 0
+}
+
+function push<T extends {time: number}>(out: T[], p: T): boolean {
+  if (out.length && p.time <= out[out.length - 1].time) return false
+  out.push(p)
+  return true
+}

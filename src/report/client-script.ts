@@ -1,0 +1,64 @@
+/**
+ * The report's own browser code (static text, never built from user input; data comes in through
+ * the JSON element). `GUARD` runs first and records any error, so a test in headless Chromium can
+ * read `data-errors` on <body> and `window.__report` from the dumped DOM.
+ */
+export const GUARD = `
+window.__report = {ready: false, errors: [], counts: {}};
+function __reportError(message) {
+  window.__report.errors.push(String(message));
+  document.documentElement.setAttribute('data-errors', String(window.__report.errors.length));
+}
+window.addEventListener('error', function (e) { __reportError(e.message || e); });
+window.addEventListener('unhandledrejection', function (e) { __reportError(e.reason); });
+(function () {
+  var original = console.error;
+  console.error = function () { __reportError(Array.prototype.join.call(arguments, ' ')); return original.apply(console, arguments); };
+})();
+`
+
+export const RENDER = `
+(function () {
+  var LC = window.LightweightCharts;
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var base = {
+    autoSize: true,
+    layout: {background: {color: '#ffffff'}, textColor: '#1f2933', attributionLogo: false},
+    grid: {vertLines: {color: '#f0f2f5'}, horzLines: {color: '#f0f2f5'}},
+    timeScale: {timeVisible: data.intraday, secondsVisible: false, borderColor: '#e4e7ec'},
+    rightPriceScale: {borderColor: '#e4e7ec'},
+  };
+  function mark(el, n) { el.setAttribute('data-count', String(n)); }
+  var counts = {prices: [], markers: [], equity: 0, benchmark: 0, drawdown: 0};
+  data.charts.prices.forEach(function (p, i) {
+    var el = document.getElementById('price-' + i);
+    var chart = LC.createChart(el, base);
+    var s = chart.addSeries(LC.CandlestickSeries, {upColor: '#26a69a', downColor: '#ef5350', wickUpColor: '#26a69a', wickDownColor: '#ef5350', borderVisible: false});
+    s.setData(p.candles);
+    LC.createSeriesMarkers(s, p.markers);
+    chart.timeScale().fitContent();
+    mark(el, p.candles.length);
+    el.setAttribute('data-markers', String(p.markers.length));
+    counts.prices.push(p.candles.length);
+    counts.markers.push(p.markers.length);
+  });
+  var eqEl = document.getElementById('equity');
+  var eq = LC.createChart(eqEl, base);
+  eq.addSeries(LC.LineSeries, {color: '#1e88e5', lineWidth: 2, title: 'strategy'}).setData(data.charts.equity);
+  eq.addSeries(LC.LineSeries, {color: '#9e9e9e', lineWidth: 1, title: 'buy & hold'}).setData(data.charts.benchmark);
+  eq.timeScale().fitContent();
+  mark(eqEl, data.charts.equity.length);
+  var ddEl = document.getElementById('drawdown');
+  var dd = LC.createChart(ddEl, base);
+  dd.addSeries(LC.AreaSeries, {lineColor: '#c62828', topColor: 'rgba(198,40,40,0.05)', bottomColor: 'rgba(198,40,40,0.35)', invertFilledArea: true, lineWidth: 1,
+    priceFormat: {type: 'custom', formatter: function (v) { return v.toFixed(2) + '%'; }}}).setData(data.charts.drawdown);
+  dd.timeScale().fitContent();
+  mark(ddEl, data.charts.drawdown.length);
+  counts.equity = data.charts.equity.length;
+  counts.benchmark = data.charts.benchmark.length;
+  counts.drawdown = data.charts.drawdown.length;
+  window.__report.counts = counts;
+  window.__report.ready = true;
+  document.documentElement.setAttribute('data-report', 'ready');
+})();
+`

@@ -1,0 +1,100 @@
+/**
+ * The HTML report of one backtest: a single self-contained file (the chart library inlined, no
+ * network access) with the price chart and trade markers, equity against buy-and-hold, drawdown,
+ * the monthly heat map, the metrics, the trade list and the spec that produced the run.
+ */
+import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+import {localDateOf, utcToLocalParts} from '../calendar/index.js'
+import type {Bars} from '../core/bars.js'
+import {DAY_MS} from '../core/duration.js'
+import type {BacktestResult} from '../engine/result.js'
+import type {Metrics} from '../metrics/metrics.js'
+import {drawdownSeries} from '../metrics/drawdown.js'
+import {chartData} from './chart-data.js'
+import {GUARD, RENDER} from './client-script.js'
+import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
+import {heatMap, metricsTable, tradeTable} from './sections.js'
+import {STYLES} from './styles.js'
+
+export interface ReportInput {
+  title: string
+  description?: string
+  strategy: string
+  params: Record<string, unknown>
+  symbols: string[]
+  timeframe: string
+  timeframeMs: number
+  timezone: string
+  /** The spec file's text as written, and the overrides given on the command line. */
+  specText: string
+  specFile?: string
+  overrides?: string[]
+  result: Pick<BacktestResult, 'equity' | 'trades' | 'initialCash' | 'counts' | 'positions'>
+  benchmark: Float64Array
+  bars: readonly Bars[]
+  metrics: Metrics
+  runId?: number
+}
+
+let library: string | undefined
+
+/** The standalone production build of lightweight-charts, read once from node_modules. */
+export function chartLibrary(): string {
+  if (library === undefined) {
+    const pkg = createRequire(import.meta.url).resolve('lightweight-charts/package.json')
+    library = scriptSource(readFileSync(path.join(path.dirname(pkg), 'dist/lightweight-charts.standalone.production.js'), 'utf8'))
+  }
+  return library
+}
+
+export function renderReport(o: ReportInput): string {
+  const {time, value} = o.result.equity
+  const fmtTime = timeFormatter(o.timezone, o.timeframeMs)
+  const charts = chartData({bars: o.bars, time, value, benchmark: o.benchmark, drawdown: drawdownSeries(o.result.initialCash, value), trades: o.result.trades, timezone: o.timezone})
+  const data = {intraday: o.timeframeMs < DAY_MS, charts}
+  const m = o.metrics
+  const period = m.period.bars ? `${fmtTime(m.period.start)} → ${fmtTime(time[time.length - 1])}` : 'no bars'
+  const params = Object.entries(o.params).map(([k, v]) => `${h(k)}=${h(JSON.stringify(v))}`).join(' · ')
+  const prices = charts.prices.map((p, i) => `<h2>${h(p.symbol)}${charts.bucket > 1 ? ` <span class="sub">(${charts.bucket} bars per candle)</span>` : ''}</h2>` +
+    `<div class="chart" id="price-${i}"></div>${p.markersDropped ? `<p class="note">Markers of the last ${p.markers.length / 2} trades shown.</p>` : ''}`).join('')
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${h(o.title)} · backtest report</title>
+<style>${STYLES}</style>
+<script>${scriptSource(GUARD)}</script>
+</head><body>
+<main>
+<header>
+<h1>${h(o.title)}</h1>
+<div class="sub">${o.description ? `${h(o.description)}<br>` : ''}strategy <b>${h(o.strategy)}</b>${params ? ` · ${params}` : ''}<br>
+${h(o.symbols.join(', '))} · ${h(o.timeframe)} bars · ${h(o.timezone)} · ${h(period)} · ${h(m.period.bars.toLocaleString('en-US'))} bars${o.runId !== undefined ? ` · run ${h(o.runId)}` : ''}</div>
+</header>
+<section id="prices">${prices}</section>
+<section><h2>Equity</h2><div class="legend"><span><i style="background:#1e88e5"></i>strategy</span><span><i style="background:#9e9e9e"></i>buy &amp; hold</span></div>
+<div class="chart" id="equity"></div>
+<h2>Drawdown</h2><div class="chart small" id="drawdown"></div></section>
+<section><h2>Metrics</h2>${metricsTable(m, fmtTime)}
+<p class="note">Annualised with ${h(m.settings.annualisation)} (${h(m.settings.periodsPerYear.toLocaleString('en-US'))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>
+<section><h2>Monthly returns (%)</h2>${heatMap(m.monthly.strategy, 'strategy')}${heatMap(m.monthly.benchmark, 'buy & hold')}</section>
+<section><h2>Trades</h2><div class="trades-wrap">${tradeTable(o.result.trades, fmtTime)}</div>
+${o.result.positions.length ? `<p class="note">${h(o.result.positions.length)} position(s) open at the end, not counted as trades.</p>` : ''}</section>
+<section><h2>Spec</h2>${o.specFile ? `<p class="sub">${h(o.specFile)}</p>` : ''}${o.overrides?.length ? `<p class="sub">overrides: ${h(o.overrides.join(' '))}</p>` : ''}<pre>${h(o.specText)}</pre></section>
+</main>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script>${chartLibrary()}</script>
+<script>${scriptSource(RENDER)}</script>
+</body></html>
+`
+}
+
+function timeFormatter(tz: string, timeframeMs: number): (t: number) => string {
+  if (timeframeMs >= DAY_MS) return (t) => localDateOf(t, tz)
+  return (t) => {
+    const p = utcToLocalParts(t, tz)
+    return `${localDateOf(t, tz)} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`
+  }
+}
+
+export {timeFormatter}

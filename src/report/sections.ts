@@ -1,0 +1,53 @@
+/** The report's server-rendered parts: metrics, monthly heat map, trade list. All text escaped. */
+import type {Trade} from '../engine/result.js'
+import {METRIC_ROWS, formatMetric, metricValue} from '../metrics/metric-rows.js'
+import type {Metrics} from '../metrics/metrics.js'
+import {yearGrid, type MonthlyReturn} from '../metrics/monthly.js'
+import {tradeReturn} from '../metrics/trade-stats.js'
+import {escapeHtml as h} from './escape.js'
+
+export const MAX_TRADE_ROWS = 5000
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+export function metricsTable(m: Metrics, fmtTime: (t: number) => string): string {
+  const rows = METRIC_ROWS.map((r) => {
+    const s = formatMetric(metricValue(m.strategy, r.key), r.format, fmtTime)
+    const b = r.benchmark ? formatMetric(metricValue(m.benchmark, r.key), r.format, fmtTime) : ''
+    return `<tr><th scope="row">${h(r.label)}</th><td>${h(s)}</td><td>${h(b)}</td></tr>`
+  })
+  return `<table class="metrics"><thead><tr><th></th><th>strategy</th><th>buy &amp; hold</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+}
+
+export function heatMap(months: readonly MonthlyReturn[], caption: string): string {
+  const grid = yearGrid(months)
+  if (grid.length === 0) return '<p class="note">No monthly returns (no bars).</p>'
+  // Full colour at the table's largest monthly move (at least 1%), so small strategies still show a pattern.
+  const scale = Math.max(0.01, ...months.map((m) => Math.abs(m.return)).filter(Number.isFinite))
+  const cell = (v: number | null) => (v === null ? '<td class="empty"></td>' : `<td style="background:${heat(v, scale)}" title="${h((v * 100).toFixed(4))}%">${h((v * 100).toFixed(Math.abs(v) < 0.001 && v !== 0 ? 2 : 1))}</td>`)
+  const head = `<tr><th>year</th>${MONTHS.map((m) => `<th>${m}</th>`).join('')}<th>year</th></tr>`
+  const body = grid.map((y) => `<tr><th scope="row">${y.year}</th>${y.months.map(cell).join('')}${cell(y.total)}</tr>`).join('')
+  return `<table class="heat" data-count="${months.length}"><caption>${h(caption)}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`
+}
+
+/** Green for gains, red for losses, stronger with the size of the move. */
+function heat(v: number, scale: number): string {
+  const a = Math.min(1, Math.abs(v) / scale)
+  const [r, g, b] = v >= 0 ? [46, 125, 50] : [198, 40, 40]
+  return `rgba(${r},${g},${b},${(0.12 + 0.78 * a).toFixed(3)})`
+}
+
+export function tradeTable(trades: readonly Trade[], fmtTime: (t: number) => string): string {
+  if (trades.length === 0) return '<p class="note">No closed trades.</p>'
+  const shown = trades.slice(-MAX_TRADE_ROWS)
+  const start = trades.length - shown.length
+  const num = (v: number, d = 2) => h(v.toLocaleString('en-US', {minimumFractionDigits: d, maximumFractionDigits: d}))
+  const rows = shown.map((t, i) => {
+    const cls = t.netPnl > 0 ? 'win' : t.netPnl < 0 ? 'loss' : ''
+    return `<tr class="${cls}"><td>${start + i + 1}</td><td>${h(t.symbol)}</td><td>${h(t.side)}</td><td>${num(t.quantity, 0)}</td>` +
+      `<td>${h(fmtTime(t.entryTime))}</td><td>${num(t.entryPrice)}</td><td>${h(fmtTime(t.exitTime))}</td><td>${num(t.exitPrice)}</td>` +
+      `<td>${num(t.commission)}</td><td>${num(t.netPnl)}</td><td>${h((tradeReturn(t) * 100).toFixed(2))}%</td></tr>`
+  })
+  const note = start > 0 ? `<p class="note">The last ${shown.length.toLocaleString('en-US')} of ${trades.length.toLocaleString('en-US')} trades.</p>` : ''
+  return `${note}<table class="trades" data-count="${shown.length}"><thead><tr><th>#</th><th>symbol</th><th>side</th><th>qty</th><th>entry</th><th>price</th>` +
+    `<th>exit</th><th>price</th><th>commission</th><th>net P&amp;L</th><th>return</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+}

@@ -1,0 +1,26 @@
+/** The report's stylesheet: plain CSS, no web fonts (the file must open offline). */
+export const STYLES = `
+:root { color-scheme: light; --fg: #1f2933; --muted: #667085; --line: #e4e7ec; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: #f8fafc; }
+main { max-width: 1200px; margin: 0 auto; padding: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 16px; margin: 28px 0 8px; }
+.sub, .note, caption { color: var(--muted); }
+caption { text-align: left; padding: 4px 0; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; margin-top: 16px; }
+.chart { height: 340px; width: 100%; }
+.chart.small { height: 200px; }
+table.metrics { max-width: 640px; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { padding: 3px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th[scope="row"], table.metrics th { text-align: left; font-weight: 500; }
+table.heat td { text-align: center; font-size: 12px; }
+table.heat td.empty { background: #fafafa; }
+.trades-wrap { max-height: 420px; overflow: auto; }
+tr.win td:nth-last-child(-n+2) { color: #2e7d32; }
+tr.loss td:nth-last-child(-n+2) { color: #c62828; }
+pre { background: #f3f4f6; padding: 12px; overflow: auto; border-radius: 6px; }
+.legend span { display: inline-block; margin-right: 16px; }
+.legend i { display: inline-block; width: 12px; height: 3px; vertical-align: middle; margin-right: 4px; }
+`

@@ -1,0 +1,60 @@
+/**
+ * Append whole columns to a DuckDB table, 2048 rows per data chunk, copying typed arrays' bytes
+ * straight into the chunk's vectors. Row-by-row appends cost ~1.7 s per million rows of an equity
+ * curve; this costs ~0.5 s, most of it DuckDB's own writing.
+ *
+ * Column order must match the table's. Values must not be NULL (no validity mask is written).
+ */
+import duckdb from '@duckdb/node-bindings'
+import {BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, TIMESTAMP, VARCHAR, type DuckDBConnection, type DuckDBType} from '@duckdb/node-api'
+
+export type Column =
+  | {type: 'double'; values: Float64Array}
+  /** Epoch milliseconds, stored as a TIMESTAMP (UTC, microseconds). */
+  | {type: 'timestamp'; values: Float64Array}
+  | {type: 'bigint'; values: BigInt64Array}
+  | {type: 'integer'; values: Int32Array}
+  | {type: 'varchar'; values: readonly string[]}
+
+const CHUNK = 2048
+
+export async function appendColumns(conn: DuckDBConnection, table: string, columns: Column[], rows: number): Promise<void> {
+  if (rows === 0) return
+  const raw = columns.map(toRaw)
+  const types: DuckDBType[] = columns.map((c) => TYPE[c.type])
+  const appender = await conn.createAppender(table)
+  try {
+    const chunk = DuckDBDataChunk.create(types, CHUNK)
+    for (let from = 0; from < rows; from += CHUNK) {
+      const m = Math.min(CHUNK, rows - from)
+      duckdb.data_chunk_reset(chunk.chunk)
+      duckdb.data_chunk_set_size(chunk.chunk, m)
+      columns.forEach((c, k) => {
+        const vector = duckdb.data_chunk_get_vector(chunk.chunk, k)
+        const r = raw[k]
+        if (r) {
+          duckdb.copy_data_to_vector(vector, 0, r.buffer as ArrayBuffer, r.byteOffset + from * 8, m * 8)
+        } else if (c.type === 'integer') {
+          duckdb.copy_data_to_vector(vector, 0, c.values.buffer as ArrayBuffer, c.values.byteOffset + from * 4, m * 4)
+        } else if (c.type === 'varchar') {
+          for (let i = 0; i < m; i++) duckdb.vector_assign_string_element(vector, i, c.values[from + i])
+        }
+      })
+      appender.appendDataChunk(chunk)
+    }
+    appender.flushSync()
+  } finally {
+    appender.closeSync()
+  }
+}
+
+const TYPE: Record<Column['type'], DuckDBType> = {double: DOUBLE, timestamp: TIMESTAMP, bigint: BIGINT, integer: INTEGER, varchar: VARCHAR}
+
+/** 8-byte columns as they go into the vector: TIMESTAMP is int64 microseconds since the epoch. */
+function toRaw(c: Column): Float64Array | BigInt64Array | undefined {
+  if (c.type === 'double' || c.type === 'bigint') return c.values
+  if (c.type !== 'timestamp') return undefined
+  const out = new BigInt64Array(c.values.length)
+  for (let i = 0; i < out.length; i++) out[i] = BigInt(Math.round(c.values[i] * 1000))
+  return out
+}

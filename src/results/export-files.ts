@@ -1,0 +1,47 @@
+/**
+ * `--out DIR`: a run's trades and equity as CSV and Parquet, written by DuckDB (`COPY … TO`) from
+ * the results tables. Each file is written under a temporary name in DIR and renamed into place,
+ * so a reader never sees half a file and an interrupted export leaves the old files whole.
+ */
+import {mkdirSync, renameSync, rmSync} from 'node:fs'
+import path from 'node:path'
+import type {DuckDBConnection} from '@duckdb/node-api'
+
+const QUERIES = {
+  trades: (id: number) => `SELECT seq AS trade, symbol, side, quantity, entry_ts AS entry_time, entry_price, exit_ts AS exit_time, exit_price,
+    commission, gross_pnl, net_pnl, return FROM run_trades WHERE run_id = ${id} ORDER BY seq`,
+  equity: (id: number) => `SELECT ts AS time, value, benchmark FROM run_equity WHERE run_id = ${id} ORDER BY ts`,
+}
+
+export interface ExportedFile {
+  table: 'trades' | 'equity'
+  format: 'csv' | 'parquet'
+  path: string
+}
+
+export async function exportRunFiles(conn: DuckDBConnection, runId: number, dir: string): Promise<ExportedFile[]> {
+  if (!Number.isSafeInteger(runId)) throw new Error(`bug: run id ${runId}`)
+  const out = path.resolve(dir)
+  mkdirSync(out, {recursive: true})
+  const files: ExportedFile[] = []
+  for (const table of ['trades', 'equity'] as const) {
+    for (const format of ['csv', 'parquet'] as const) {
+      const target = path.join(out, `${table}.${format}`)
+      const temp = path.join(out, `.${table}.${format}.${process.pid}.tmp`)
+      const options = format === 'csv' ? `FORMAT csv, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ'` : 'FORMAT parquet'
+      try {
+        await conn.run(`COPY (${QUERIES[table](runId)}) TO ${sqlString(temp)} (${options})`)
+        renameSync(temp, target)
+      } catch (e) {
+        rmSync(temp, {force: true})
+        throw e
+      }
+      files.push({table, format, path: target})
+    }
+  }
+  return files
+}
+
+function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`
+}

@@ -1,0 +1,105 @@
+/**
+ * What happens after a backtest has run: its metrics, its record in the results store (default;
+ * `--no-record` skips it), the `--out` files and the `--report` HTML. Commands and sweeps call this
+ * rather than each doing the steps in their own order.
+ */
+import {readFileSync} from 'node:fs'
+import type {BacktestOutcome} from '../backtest/run-spec.js'
+import {BotsError, isBotsError} from '../core/errors.js'
+import {closeStore, openStore, withConnection, type Store} from '../data/store.js'
+import {buyAndHoldEquity, computeMetrics, type Metrics} from '../metrics/metrics.js'
+import {metricsSettings} from '../metrics/settings.js'
+import {renderReport} from '../report/render-report.js'
+import {writeFileAtomic} from '../report/write-atomic.js'
+import {marketTimezone} from '../spec/bot-spec.js'
+import {exportRunFiles, type ExportedFile} from './export-files.js'
+import {barsHash, specHash} from './hash.js'
+import {recordRuns, type RunToRecord} from './record-run.js'
+
+export interface FinishOptions {
+  /** Record the run in the store (default true). */
+  record?: boolean
+  /** The store: `--db`, else the spec's `data.db`, BOTS_DB, `.bots/bots.duckdb`. */
+  db?: string
+  /** Folder for trades and equity as CSV and Parquet. */
+  out?: string
+  /** Path of the HTML report. */
+  report?: string
+  riskFreeRate?: number
+  /** `--param` and other overrides as typed, shown in the report. */
+  overrides?: string[]
+}
+
+export interface Finished {
+  metrics: Metrics
+  runId?: number
+  specHash: string
+  barsHash: string
+  files: ExportedFile[]
+  report?: string
+}
+
+export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptions = {}): Promise<Finished> {
+  const {spec, result, bars} = outcome
+  const benchmark = buyAndHoldEquity(bars, result.equity.time, result.initialCash)
+  const settings = metricsSettings(spec, result.start, result.end, {riskFreeRate: opts.riskFreeRate})
+  const metrics = computeMetrics({result, bars, settings, benchmark})
+  const run: RunToRecord = {
+    createdMs: Date.now(), // bookkeeping: when the run was recorded, never read by the engine
+    spec,
+    specHash: specHash(spec),
+    barsHash: barsHash(bars),
+    strategy: result.strategy,
+    params: spec.strategy.params,
+    metrics,
+    trades: result.trades,
+    equity: {time: result.equity.time, value: result.equity.value, benchmark},
+  }
+  let runId: number | undefined
+  let files: ExportedFile[] = []
+  if (opts.record !== false || opts.out) {
+    const store = opts.record === false ? await openStore({path: ':memory:'}) : await openForRecording(opts.db ?? spec.data.db)
+    try {
+      ;[runId] = await recordRuns(store, [run])
+      if (opts.out) files = await withConnection(store, (conn) => exportRunFiles(conn, runId!, opts.out!))
+    } finally {
+      await closeStore(store)
+    }
+    if (opts.record === false) runId = undefined
+  }
+  let report: string | undefined
+  if (opts.report) {
+    const html = renderReport({
+      title: spec.name,
+      description: spec.description,
+      strategy: result.strategy,
+      params: spec.strategy.params,
+      symbols: spec.symbols,
+      timeframe: spec.timeframe,
+      timeframeMs: spec.timeframeMs,
+      timezone: marketTimezone(spec.market),
+      specText: spec.file ? readFileSync(spec.file, 'utf8') : JSON.stringify(spec, null, 2),
+      specFile: spec.file,
+      overrides: opts.overrides,
+      result,
+      benchmark,
+      bars,
+      metrics,
+      runId,
+    })
+    report = writeFileAtomic(opts.report, html)
+  }
+  return {metrics, runId, specHash: run.specHash, barsHash: run.barsHash, files, report}
+}
+
+/** Open the store for writing, saying how to run without it when that fails. */
+export async function openForRecording(db: string | undefined): Promise<Store> {
+  try {
+    return await openStore({path: db})
+  } catch (e) {
+    if (isBotsError(e) && (e.diagnostic.code === 'store.locked' || e.diagnostic.code === 'store.open')) {
+      throw new BotsError(`cannot record the run: ${e.message}`, {code: e.diagnostic.code, file: e.diagnostic.file, hint: `${e.hint ?? ''}; or run with --no-record to skip the results store`.replace(/^; /, '')})
+    }
+    throw e
+  }
+}

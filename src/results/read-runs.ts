@@ -1,0 +1,109 @@
+/** Reading recorded runs back: the list, one run with its metrics, its trades and its equity curve. */
+import type {DuckDBConnection} from '@duckdb/node-api'
+import {copyDoubleChunks} from '../data/chunk-copy.js'
+import {BotsError} from '../core/errors.js'
+import type {Trade} from '../engine/result.js'
+import type {Metrics} from '../metrics/metrics.js'
+import './schema.js'
+
+export interface RunRow {
+  id: number
+  created: string
+  specFile: string | null
+  specName: string
+  specHash: string
+  barsHash: string
+  strategy: string
+  params: Record<string, unknown>
+  symbols: string[]
+  timeframe: string
+  start: number | null
+  end: number | null
+  bars: number
+  sweepId: number | null
+  equityStored: boolean
+  /** Text as stored (byte-stable); `metrics` is it parsed. */
+  metricsJson: string
+  metrics: Metrics
+  spec: Record<string, unknown>
+}
+
+const COLUMNS = `id::DOUBLE AS id, strftime(created, '%Y-%m-%dT%H:%M:%S.%g') AS created, spec_file, spec_name, spec_hash, bars_hash,
+  strategy, params, symbols, timeframe, epoch_ms(start_ts)::DOUBLE AS start, epoch_ms(end_ts)::DOUBLE AS "end", bars::DOUBLE AS bars,
+  sweep_id::DOUBLE AS sweep_id, equity_stored, metrics, spec`
+
+export interface ListOptions {
+  limit?: number
+  /** Only the runs of one sweep. */
+  sweepId?: number
+}
+
+export async function listRuns(conn: DuckDBConnection, opts: ListOptions = {}): Promise<RunRow[]> {
+  const where = opts.sweepId === undefined ? '' : 'WHERE sweep_id = $2'
+  const params: Array<number> = [opts.limit ?? 20]
+  if (opts.sweepId !== undefined) params.push(opts.sweepId)
+  const r = await conn.runAndReadAll(`SELECT ${COLUMNS} FROM runs ${where} ORDER BY id DESC LIMIT $1`, params)
+  return r.getRowObjectsJS().map(toRun)
+}
+
+export async function getRun(conn: DuckDBConnection, id: number): Promise<RunRow> {
+  const r = await conn.runAndReadAll(`SELECT ${COLUMNS} FROM runs WHERE id = $1`, [id])
+  const row = r.getRowObjectsJS()[0]
+  if (!row) {
+    const last = (await conn.runAndReadAll('SELECT max(id)::DOUBLE AS id FROM runs')).getRowObjectsJS()[0].id
+    throw new BotsError(`no run with id ${id}`, {code: 'runs.unknown', hint: last === null ? 'no runs are recorded in this store yet' : `run ids go up to ${last}; see \`bots runs list\``})
+  }
+  return toRun(row)
+}
+
+export async function getTrades(conn: DuckDBConnection, id: number): Promise<Trade[]> {
+  const r = await conn.runAndReadAll(
+    `SELECT symbol, side, quantity, epoch_ms(entry_ts)::DOUBLE AS entry, entry_price, epoch_ms(exit_ts)::DOUBLE AS exit, exit_price,
+       commission, gross_pnl, net_pnl FROM run_trades WHERE run_id = $1 ORDER BY seq`,
+    [id],
+  )
+  return r.getRowObjectsJS().map((t) => ({
+    symbol: String(t.symbol),
+    side: t.side as Trade['side'],
+    quantity: Number(t.quantity),
+    entryTime: Number(t.entry),
+    entryPrice: Number(t.entry_price),
+    exitTime: Number(t.exit),
+    exitPrice: Number(t.exit_price),
+    commission: Number(t.commission),
+    grossPnl: Number(t.gross_pnl),
+    netPnl: Number(t.net_pnl),
+  }))
+}
+
+export async function getEquity(conn: DuckDBConnection, id: number): Promise<{time: Float64Array; value: Float64Array; benchmark: Float64Array}> {
+  const n = Number((await conn.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM run_equity WHERE run_id = $1', [id])).getRowObjectsJS()[0].n)
+  const cols = [new Float64Array(n), new Float64Array(n), new Float64Array(n)]
+  const result = await conn.stream('SELECT epoch_ms(ts)::DOUBLE, value, benchmark FROM run_equity WHERE run_id = $1 ORDER BY ts', [id])
+  await copyDoubleChunks(result, cols)
+  return {time: cols[0], value: cols[1], benchmark: cols[2]}
+}
+
+function toRun(r: Record<string, unknown>): RunRow {
+  const num = (v: unknown) => (v === null ? null : Number(v))
+  return {
+    id: Number(r.id),
+    created: String(r.created),
+    specFile: r.spec_file === null ? null : String(r.spec_file),
+    specName: String(r.spec_name),
+    specHash: String(r.spec_hash),
+    barsHash: String(r.bars_hash),
+    strategy: String(r.strategy),
+    params: JSON.parse(String(r.params)),
+    symbols: JSON.parse(String(r.symbols)),
+    timeframe: String(r.timeframe),
+    start: num(r.start),
+    end: num(r.end),
+    bars: Number(r.bars),
+    sweepId: num(r.sweep_id),
+    equityStored: Boolean(r.equity_stored),
+    metricsJson: String(r.metrics),
+    metrics: JSON.parse(String(r.metrics)),
+    spec: JSON.parse(String(r.spec)),
+  }
+}

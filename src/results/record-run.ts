@@ -1,0 +1,93 @@
+/**
+ * Writes runs into the results tables: each call is one transaction, so a run (or a whole sweep)
+ * is either fully recorded or not at all.
+ */
+import type {DuckDBConnection} from '@duckdb/node-api'
+import {inTransaction, withConnection, type Store} from '../data/store.js'
+import type {Trade} from '../engine/result.js'
+import type {Metrics} from '../metrics/metrics.js'
+import {tradeReturn} from '../metrics/trade-stats.js'
+import type {BotSpec} from '../spec/bot-spec.js'
+import {appendColumns} from './append-columns.js'
+import {canonicalJson, specForHash} from './hash.js'
+import './schema.js'
+
+export interface RunToRecord {
+  /** Wall-clock time of the run (bookkeeping only; never used by the engine). */
+  createdMs: number
+  spec: BotSpec
+  specHash: string
+  barsHash: string
+  strategy: string
+  params: Record<string, unknown>
+  metrics: Metrics
+  trades: readonly Trade[]
+  /** Omitted for sweep runs whose curve is not kept. */
+  equity?: {time: Float64Array; value: Float64Array; benchmark: Float64Array}
+  sweepId?: number
+}
+
+export async function recordRuns(store: Store, runs: readonly RunToRecord[]): Promise<number[]> {
+  return withConnection(store, (conn) => inTransaction(conn, async () => {
+    const ids: number[] = []
+    for (const run of runs) ids.push(await insertRun(conn, run))
+    return ids
+  }))
+}
+
+/** A fresh id for the runs of one sweep. */
+export async function nextSweepId(store: Store): Promise<number> {
+  return withConnection(store, async (conn) => Number((await conn.runAndReadAll(`SELECT nextval('sweeps_id')::BIGINT AS id`)).getRowObjectsJS()[0].id))
+}
+
+async function insertRun(conn: DuckDBConnection, run: RunToRecord): Promise<number> {
+  const m = run.metrics
+  const r = await conn.runAndReadAll(
+    `INSERT INTO runs (created, spec_file, spec_name, spec_hash, bars_hash, strategy, params, symbols, timeframe,
+       start_ts, end_ts, bars, metrics, spec, sweep_id, equity_stored)
+     VALUES (epoch_ms($1::BIGINT), $2, $3, $4, $5, $6, $7, $8, $9,
+       CASE WHEN $10::DOUBLE = 'NaN'::DOUBLE THEN NULL ELSE epoch_ms($10::BIGINT) END,
+       CASE WHEN $11::DOUBLE = 'NaN'::DOUBLE THEN NULL ELSE epoch_ms($11::BIGINT) END,
+       $12, $13, $14, $15, $16)
+     RETURNING id`,
+    [
+      Math.round(run.createdMs), run.spec.file ?? null, run.spec.name, run.specHash, run.barsHash, run.strategy,
+      canonicalJson(run.params), JSON.stringify(run.spec.symbols), run.spec.timeframe,
+      m.period.start, m.period.end, m.period.bars, JSON.stringify(m), canonicalJson(specForHash(run.spec)),
+      run.sweepId ?? null, run.equity !== undefined,
+    ],
+  )
+  const id = Number(r.getRowObjectsJS()[0].id)
+  await appendTrades(conn, id, run.trades)
+  if (run.equity) {
+    const {time, value, benchmark} = run.equity
+    const n = time.length
+    await appendColumns(conn, 'run_equity', [
+      {type: 'bigint', values: new BigInt64Array(n).fill(BigInt(id))},
+      {type: 'timestamp', values: time},
+      {type: 'double', values: value},
+      {type: 'double', values: benchmark},
+    ], n)
+  }
+  return id
+}
+
+async function appendTrades(conn: DuckDBConnection, id: number, trades: readonly Trade[]): Promise<void> {
+  const n = trades.length
+  const col = (f: (t: Trade) => number) => Float64Array.from(trades, f)
+  await appendColumns(conn, 'run_trades', [
+    {type: 'bigint', values: new BigInt64Array(n).fill(BigInt(id))},
+    {type: 'integer', values: Int32Array.from(trades, (_, i) => i)},
+    {type: 'varchar', values: trades.map((t) => t.symbol)},
+    {type: 'varchar', values: trades.map((t) => t.side)},
+    {type: 'double', values: col((t) => t.quantity)},
+    {type: 'timestamp', values: col((t) => t.entryTime)},
+    {type: 'double', values: col((t) => t.entryPrice)},
+    {type: 'timestamp', values: col((t) => t.exitTime)},
+    {type: 'double', values: col((t) => t.exitPrice)},
+    {type: 'double', values: col((t) => t.commission)},
+    {type: 'double', values: col((t) => t.grossPnl)},
+    {type: 'double', values: col((t) => t.netPnl)},
+    {type: 'double', values: col(tradeReturn)},
+  ], n)
+}

@@ -1,0 +1,60 @@
+/** `bots runs list | show | compare` in the terminal. */
+import {paint} from '../cli/color.js'
+import {METRIC_ROWS, formatMetric, metricValue} from '../metrics/metric-rows.js'
+import {formatMetricTime} from './time-text.js'
+import type {RunRow} from './read-runs.js'
+import type {Trade} from '../engine/result.js'
+
+const params = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+const pct = (v: number | null) => formatMetric(v, 'pct', String)
+const ratio = (v: number | null) => formatMetric(v, 'ratio', String)
+
+export function renderRunList(runs: RunRow[], color: boolean): string {
+  const c = paint(color)
+  if (runs.length === 0) return 'no runs recorded yet (`bots backtest SPEC` records one)'
+  const header = ['id', 'created (UTC)', 'spec', 'strategy', 'params', 'return', 'sharpe', 'max dd', 'trades']
+  const rows = runs.map((r) => {
+    const m = r.metrics.strategy
+    return [String(r.id), r.created.slice(0, 19).replace('T', ' '), r.specName, r.strategy, params(r.params), pct(m.totalReturn), ratio(m.sharpe), pct(m.maxDrawdown), String(m.trades)]
+  })
+  return table(header, rows, new Set([2, 3, 4]), c)
+}
+
+export function renderRun(r: RunRow, trades: Trade[], color: boolean): string {
+  const c = paint(color)
+  const fmtTime = formatMetricTime(r)
+  const head: Array<[string, string]> = [
+    ['run', `${r.id}${r.sweepId !== null ? ` (sweep ${r.sweepId})` : ''} · recorded ${r.created.slice(0, 19).replace('T', ' ')} UTC`],
+    ['spec', `${r.specName}${r.specFile ? ` (${r.specFile})` : ''}`],
+    ['strategy', `${r.strategy}${Object.keys(r.params).length ? ` · ${params(r.params)}` : ''}`],
+    ['symbols', `${r.symbols.join(', ')} · ${r.timeframe} bars · ${r.bars.toLocaleString('en-US')} bars`],
+    ['period', r.start === null ? 'no bars' : `${fmtTime(r.start)} → ${fmtTime(r.end!)}`],
+    ['spec hash', r.specHash],
+    ['bars hash', r.barsHash],
+  ]
+  const width = Math.max(...head.map(([k]) => k.length), ...METRIC_ROWS.map((x) => x.label.length))
+  const lines = head.map(([k, v]) => `${c('dim', k.padEnd(width))}  ${v}`)
+  lines.push('')
+  const rows = METRIC_ROWS.map((row) => [row.label, formatMetric(metricValue(r.metrics.strategy, row.key), row.format, fmtTime), row.benchmark ? formatMetric(metricValue(r.metrics.benchmark, row.key), row.format, fmtTime) : ''])
+  lines.push(table(['', 'strategy', 'buy & hold'], rows, new Set([0]), c))
+  lines.push('', c('dim', `${trades.length} trades${r.equityStored ? '' : ' · equity curve not stored (a sweep run outside the top)'}; --json for all of them`))
+  return lines.join('\n')
+}
+
+export function renderCompare(runs: RunRow[], color: boolean): string {
+  const c = paint(color)
+  const header = ['', ...runs.map((r) => `run ${r.id}`)]
+  const rows: string[][] = [
+    ['spec', ...runs.map((r) => r.specName)],
+    ['params', ...runs.map((r) => params(r.params) || '-')],
+    ...METRIC_ROWS.map((row) => [row.label, ...runs.map((r) => formatMetric(metricValue(r.metrics.strategy, row.key), row.format, formatMetricTime(r)))]),
+  ]
+  const same = runs.every((r) => r.barsHash === runs[0].barsHash)
+  return `${table(header, rows, new Set([0]), c)}\n\n${c('dim', same ? 'all runs used the same bars' : 'the runs used different bars (bars hashes differ)')}`
+}
+
+function table(header: string[], rows: string[][], left: Set<number>, c: ReturnType<typeof paint>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) => cells.map((x, i) => (left.has(i) ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ').trimEnd()
+  return [c('bold', line(header)), ...rows.map(line)].join('\n')
+}

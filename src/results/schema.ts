@@ -1,0 +1,59 @@
+/**
+ * The results store's tables, in the same DuckDB file as the bars.
+ *
+ * - `runs`: one row per backtest. `spec_hash` is the SHA-256 of the canonical JSON of the
+ *   validated spec (overrides applied, the spec file's own path left out); `bars_hash` the SHA-256
+ *   of the exact bars used (see hash.ts). `params` and `metrics` are JSON text, byte-stable for a
+ *   given run. `sweep_id` groups the runs of one parameter sweep. `equity_stored` is false for the
+ *   sweep runs whose curve was not kept (only the top ones are).
+ * - `run_trades`: the closed round trips of a run, in order (`seq` from 0).
+ * - `run_equity`: the account value after each bar (`ts` = bar open, UTC), with the buy-and-hold
+ *   benchmark's value beside it.
+ */
+import {registerMigrations} from '../data/migrations.js'
+
+registerMigrations({
+  name: 'results/001-runs',
+  up: `CREATE SEQUENCE runs_id START 1;
+  CREATE SEQUENCE sweeps_id START 1;
+  CREATE TABLE runs (
+    id BIGINT PRIMARY KEY DEFAULT nextval('runs_id'),
+    created TIMESTAMP NOT NULL,
+    spec_file VARCHAR,
+    spec_name VARCHAR NOT NULL,
+    spec_hash VARCHAR NOT NULL,
+    bars_hash VARCHAR NOT NULL,
+    strategy VARCHAR NOT NULL,
+    params VARCHAR NOT NULL,
+    symbols VARCHAR NOT NULL,
+    timeframe VARCHAR NOT NULL,
+    start_ts TIMESTAMP,
+    end_ts TIMESTAMP,
+    bars BIGINT NOT NULL,
+    metrics VARCHAR NOT NULL,
+    spec VARCHAR NOT NULL,
+    sweep_id BIGINT,
+    equity_stored BOOLEAN NOT NULL
+  );
+  CREATE TABLE run_trades (
+    run_id BIGINT NOT NULL,
+    seq INTEGER NOT NULL,
+    symbol VARCHAR NOT NULL,
+    side VARCHAR NOT NULL,
+    quantity DOUBLE NOT NULL,
+    entry_ts TIMESTAMP NOT NULL,
+    entry_price DOUBLE NOT NULL,
+    exit_ts TIMESTAMP NOT NULL,
+    exit_price DOUBLE NOT NULL,
+    commission DOUBLE NOT NULL,
+    gross_pnl DOUBLE NOT NULL,
+    net_pnl DOUBLE NOT NULL,
+    return DOUBLE NOT NULL
+  );
+  CREATE TABLE run_equity (
+    run_id BIGINT NOT NULL,
+    ts TIMESTAMP NOT NULL,
+    value DOUBLE NOT NULL,
+    benchmark DOUBLE NOT NULL
+  );`,
+})

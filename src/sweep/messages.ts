@@ -1,0 +1,26 @@
+/** What the sweep's main thread and its workers say to each other. */
+import type {Diagnostic} from '../core/errors.js'
+import type {BacktestResult, Trade} from '../engine/result.js'
+import type {Metrics, MetricsSettings} from '../metrics/metrics.js'
+import type {BotSpec} from '../spec/bot-spec.js'
+import type {PackedBars} from './shared-bars.js'
+
+export interface WorkerInit {
+  spec: BotSpec
+  /** `--strategies` folders and the working folder, so discovery finds what the main thread found. */
+  strategies?: string[]
+  cwd: string
+  bars: PackedBars[]
+  /** The buy-and-hold curve (the same for every run), as a shared or copied buffer. */
+  benchmark: SharedArrayBuffer | ArrayBuffer
+  settings: MetricsSettings
+}
+
+export interface JobMessage {
+  index: number
+  params: Record<string, unknown>
+}
+
+export type ResultMessage =
+  | {kind: 'result'; index: number; metrics: Metrics; trades: Trade[]; equity: Float64Array; counts: BacktestResult['counts']}
+  | {kind: 'error'; index: number; message: string; diagnostic?: Diagnostic}

@@ -1,0 +1,59 @@
+/**
+ * Runs sweep jobs on a pool of worker threads, one job per worker at a time; a worker that
+ * finishes takes the next job, so fast and slow combinations balance themselves. Results come
+ * back in completion order through `onResult`.
+ */
+import {availableParallelism} from 'node:os'
+import {Worker} from 'node:worker_threads'
+import {BotsError} from '../core/errors.js'
+import type {JobMessage, ResultMessage, WorkerInit} from './messages.js'
+
+export type JobResult = Extract<ResultMessage, {kind: 'result'}>
+
+export function defaultWorkers(): number {
+  return availableParallelism()
+}
+
+// Run from the TypeScript sources (tests under tsx), the worker is the .ts file beside this one.
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url)
+
+export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], workers: number, onResult: (r: JobResult) => void): Promise<void> {
+  const count = Math.max(1, Math.min(workers, jobs.length))
+  let next = 0
+  let failure: Error | undefined
+  const threads: Worker[] = []
+  const runOne = (w: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      const take = () => {
+        if (failure || next >= jobs.length) return resolve()
+        w.postMessage(jobs[next++])
+      }
+      w.on('message', (m: ResultMessage | {kind: 'ready'}) => {
+        if (m.kind === 'ready') return take()
+        if (m.kind === 'error') {
+          failure ??= m.diagnostic ? BotsError.from(m.diagnostic) : new Error(`sweep run ${m.index + 1} failed: ${m.message}`)
+          return resolve()
+        }
+        try {
+          onResult(m)
+        } catch (e) {
+          failure ??= e as Error
+        }
+        take()
+      })
+      w.on('error', (e) => reject(e))
+      w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sweep worker exited with code ${code}`))))
+    })
+  try {
+    const done: Array<Promise<void>> = []
+    for (let i = 0; i < count; i++) {
+      const w = new Worker(WORKER_URL, {workerData: init})
+      threads.push(w)
+      done.push(runOne(w))
+    }
+    await Promise.all(done)
+  } finally {
+    await Promise.all(threads.map((w) => w.terminate()))
+  }
+  if (failure) throw failure
+}

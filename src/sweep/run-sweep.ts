@@ -1,0 +1,184 @@
+/**
+ * `bots backtest spec.yaml --sweep …`: load the spec and its bars once, check every combination
+ * with the strategy's own params validation (invalid ones, e.g. fast ≥ slow, are skipped and
+ * listed), run the rest in parallel on worker threads, rank them, and record every run in one
+ * transaction (equity curves only for the top N; the others keep metrics and trades).
+ */
+import {prepareBacktest, type BacktestRequest} from '../backtest/run-spec.js'
+import {closeStore} from '../data/store.js'
+import {buyAndHoldEquity} from '../metrics/metrics.js'
+import {metricsSettings} from '../metrics/settings.js'
+import type {Metrics} from '../metrics/metrics.js'
+import {openForRecording} from '../results/finish-run.js'
+import {barsHash, specHash} from '../results/hash.js'
+import {nextSweepId, recordRuns, type RunToRecord} from '../results/record-run.js'
+import type {BotSpec} from '../spec/bot-spec.js'
+import type {Trade} from '../engine/result.js'
+import type {Bars} from '../core/bars.js'
+import {combinations, parseSweeps, type SweepAxis} from './parse-sweep.js'
+import {defaultWorkers, runPool, type JobResult} from './pool.js'
+import {rankRuns, score, type RankKey} from './rank.js'
+import {packBars, type BarsTransport} from './shared-bars.js'
+
+export interface SweepRequest extends Omit<BacktestRequest, 'onStage' | 'onProgress'> {
+  sweeps: string[]
+  rankBy?: RankKey
+  top?: number
+  workers?: number
+  record?: boolean
+  riskFreeRate?: number
+  transport?: BarsTransport
+  onStage?: (text: string) => void
+}
+
+export interface SweepRun {
+  /** Position in the list of combinations (0-based). */
+  index: number
+  params: Record<string, unknown>
+  metrics: Metrics
+  trades: Trade[]
+  runId?: number
+  /** 1 = best. */
+  rank: number
+}
+
+export interface SweepOutcome {
+  spec: BotSpec
+  axes: SweepAxis[]
+  combinations: number
+  skipped: Array<{params: Record<string, unknown>; message: string}>
+  /** Every run, best first. */
+  runs: SweepRun[]
+  rankBy: RankKey
+  top: number
+  workers: number
+  transport: BarsTransport
+  sweepId?: number
+  bars: number
+  /** Time spent running the backtests (not loading or recording), ms. */
+  runMs: number
+}
+
+export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
+  const axes = parseSweeps(req.sweeps)
+  const rankBy = req.rankBy ?? 'sharpe'
+  const top = req.top ?? 10
+  const transport = req.transport ?? 'shared'
+  const prepared = await prepareBacktest({...req, onStage: (stage) => req.onStage?.(stage)})
+  const {spec, bars, registry, definition} = prepared
+
+  const all = combinations(axes)
+  const valid: Array<{index: number; params: Record<string, unknown>}> = []
+  const skipped: SweepOutcome['skipped'] = []
+  for (const combo of all) {
+    const {params, problems} = registry.validateParams(definition.name, {...spec.strategy.params, ...combo})
+    if (problems.length) skipped.push({params: combo, message: problems.map((p) => (p.param ? `${p.param}: ${p.message}` : p.message)).join('; ')})
+    else valid.push({index: valid.length, params})
+  }
+
+  // The run's time index: one symbol's own times, or the union the engine builds for several.
+  const index = bars.length === 1 ? bars[0].time.subarray(0, bars[0].length) : await runTimeIndex(prepared)
+  const n = index.length
+  const settings = metricsSettings(spec, n ? index[0] : NaN, n ? index[n - 1] : NaN, {riskFreeRate: req.riskFreeRate})
+  // The benchmark is the same for every run: computed once.
+  const benchmark = buyAndHoldEquity(bars, index, spec.broker.cash)
+  const workers = Math.max(1, Math.min(req.workers ?? defaultWorkers(), valid.length || 1))
+  const results = new Map<number, JobResult>()
+  let best: JobResult | undefined
+  const t0 = performance.now()
+  if (valid.length) {
+    const shared = transport === 'shared' ? new SharedArrayBuffer(benchmark.byteLength) : new ArrayBuffer(benchmark.byteLength)
+    new Float64Array(shared).set(benchmark)
+    await runPool(
+      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: shared, settings},
+      valid,
+      workers,
+      (r) => {
+        results.set(r.index, r)
+        if (!best || score(r.metrics.strategy, rankBy) > score(best.metrics.strategy, rankBy)) best = r
+        keepTopEquity(results, rankBy, top)
+        req.onStage?.(`${results.size}/${valid.length} runs on ${workers} worker${workers > 1 ? 's' : ''}${best ? ` · best ${rankBy} ${fmt(best.metrics.strategy, rankBy)} (${paramsText(valid[best.index].params)})` : ''}`)
+      },
+    )
+  }
+  const runMs = performance.now() - t0
+
+  const order = rankRuns([...results.values()].map((r) => ({index: r.index, metrics: r.metrics.strategy})), rankBy)
+  const runs: SweepRun[] = order.map((i, k) => ({index: i, params: valid[i].params, metrics: results.get(i)!.metrics, trades: results.get(i)!.trades, rank: k + 1}))
+  let sweepId: number | undefined
+  if (req.record !== false && runs.length) {
+    req.onStage?.(`recording ${runs.length} runs`)
+    sweepId = await record({db: req.db ?? spec.data.db, spec, strategy: definition.name, bars, index, benchmark, runs, results, top})
+  }
+  return {spec, axes, combinations: all.length, skipped, runs, rankBy, top, workers, transport, sweepId, bars: n, runMs}
+}
+
+/** Several symbols run on the union of their times, which the engine builds: take it from a run that does nothing. */
+async function runTimeIndex(prepared: Awaited<ReturnType<typeof prepareBacktest>>): Promise<Float64Array> {
+  const {runBacktest} = await import('../engine/run-backtest.js')
+  const {createCalendar} = await import('../calendar/index.js')
+  const idle = {...prepared.definition, create: () => ({})}
+  const r = await runBacktest({spec: prepared.spec, bars: prepared.bars, definition: idle, params: prepared.spec.strategy.params, calendar: createCalendar(prepared.spec.market)})
+  return r.equity.time
+}
+
+/** Only the current top N keep their equity curves in memory (a million-bar curve is 8 MB). */
+function keepTopEquity(results: Map<number, JobResult>, rankBy: RankKey, top: number): void {
+  const withEquity = [...results.values()].filter((r) => r.equity.length > 0)
+  if (withEquity.length <= top) return
+  withEquity.sort((a, b) => score(b.metrics.strategy, rankBy) - score(a.metrics.strategy, rankBy) || a.index - b.index)
+  for (const r of withEquity.slice(top)) r.equity = new Float64Array(0)
+}
+
+interface RecordInput {
+  db: string | undefined
+  spec: BotSpec
+  strategy: string
+  bars: Bars[]
+  index: Float64Array
+  benchmark: Float64Array
+  runs: SweepRun[]
+  results: Map<number, JobResult>
+  top: number
+}
+
+/** Every run of the sweep in one transaction, in sweep order (run ids follow the combinations). */
+async function record(o: RecordInput): Promise<number> {
+  const store = await openForRecording(o.db)
+  try {
+    const sweepId = await nextSweepId(store)
+    const bh = barsHash(o.bars)
+    const createdMs = Date.now() // bookkeeping only
+    const inOrder = [...o.runs].sort((a, b) => a.index - b.index)
+    const records: RunToRecord[] = inOrder.map((run) => {
+      const equity = o.results.get(run.index)!.equity
+      const runSpec = {...o.spec, strategy: {...o.spec.strategy, params: run.params}}
+      return {
+        createdMs,
+        spec: runSpec,
+        specHash: specHash(runSpec),
+        barsHash: bh,
+        strategy: o.strategy,
+        params: run.params,
+        metrics: run.metrics,
+        trades: run.trades,
+        equity: run.rank <= o.top && equity.length > 0 ? {time: o.index, value: equity, benchmark: o.benchmark} : undefined,
+        sweepId,
+      }
+    })
+    const ids = await recordRuns(store, records)
+    inOrder.forEach((run, k) => (run.runId = ids[k]))
+    return sweepId
+  } finally {
+    await closeStore(store)
+  }
+}
+
+function fmt(m: Metrics['strategy'], by: RankKey): string {
+  const v = score(m, by)
+  return Number.isFinite(v) ? Math.abs(v).toFixed(4) : 'n/a'
+}
+
+export function paramsText(params: Record<string, unknown>): string {
+  return Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+}

@@ -117,14 +117,32 @@ test('a callback that re-orders on every fill is stopped as a runaway, not loope
 
 test('a crash while resuming (warm-up) rejects start()', async () => {
   const spec = orclSpec()
-  const ok = createLiveBot({botId: 1, spec, definition: strategyOf('fine', () => ({})), feed: createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity}))})
-  const p = ok.start()
-  await p
-  const state = await ok.stop()
+  let n = 0
+  let stopped!: Promise<BotState>
+  const ok = createLiveBot({botId: 1, spec, definition: strategyOf('fine', () => ({})), feed: createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity})),
+    events: {onCheckpoint: () => void (++n === 10 && (stopped = ok.stop()))}})
+  await ok.start()
+  await ok.done
+  const state = await stopped
+  assert.notEqual(state.firstBarTime, null)
   const feed = createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity}))
   const bot = createLiveBot({botId: 1, spec, definition: strategyOf('fine', () => ({initialize() {
     throw new Error('no')
   }})), feed, initialState: state})
   await assert.rejects(bot.start(), /crashed in initialize/)
   assert.equal((await bot.done).status, 'crashed')
+})
+
+test('a state from before the first bar resumes as a fresh start (initialize at the first bar)', async () => {
+  const spec = orclSpec()
+  const first = createLiveBot({botId: 1, spec, definition: strategyOf('fine', () => ({})), feed: createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity}))})
+  await first.start()
+  const state = await first.stop()
+  assert.equal(state.firstBarTime, null)
+  const seen: number[] = []
+  const bot = createLiveBot({botId: 1, spec, definition: strategyOf('fine', () => ({initialize: (ctx) => void seen.push(ctx.now)})),
+    feed: createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity})), initialState: JSON.parse(JSON.stringify(state))})
+  await bot.start()
+  assert.equal((await bot.done).reason, 'feed-ended')
+  assert.deepEqual(seen, [Date.parse('2010-01-04T05:00:00Z')])
 })

@@ -69,8 +69,10 @@ export class BotSupervisor {
   /** Stop for good (`shutdown`: the process is going away). Records the final state. Never rejects. */
   async stop(reason: StopReason, why: string): Promise<BotState | undefined> {
     clearTimeout(this.restartTimer)
-    const wasActive = this.phase === 'running' || this.phase === 'starting'
     const previous = this.phase
+    // Already at rest (the replay ended, or it is in error): its status and events say so.
+    if (previous === 'ended' || previous === 'stopped' || previous === 'error') return this.lastState
+    const wasActive = previous === 'running' || previous === 'starting'
     this.phase = 'stopping'
     const bot = this.bot
     if (bot && wasActive) {
@@ -83,12 +85,12 @@ export class BotSupervisor {
       }
     }
     this.recordState()
+    this.metrics(this.deps.clock.now())
     const {recorder} = this.deps
-    // A bot in `error` keeps its status and message; everything else is now stopped.
-    if (previous !== 'error') recorder.status(this.id, {status: 'stopped'})
+    recorder.status(this.id, {status: 'stopped'})
     recorder.event({botId: this.id, kind: 'stop', message: why})
     this.deps.notifier?.send('stop', {reason: why})
-    this.phase = previous === 'error' ? 'error' : 'stopped'
+    this.phase = 'stopped'
     return this.lastState
   }
 
@@ -169,6 +171,7 @@ export class BotSupervisor {
     if (outcome.status === 'crashed') return this.crashed(outcome.error ?? new Error('crashed'))
     this.recordState()
     this.phase = 'ended'
+    this.metrics(this.deps.clock.now())
     this.deps.recorder.status(this.id, {status: 'stopped'})
     const why = outcome.reason === 'feed-ended' ? 'the replay ended' : `stopped (${outcome.reason})`
     this.deps.recorder.event({botId: this.id, kind: 'stop', message: why})
@@ -214,7 +217,7 @@ export class BotSupervisor {
 
   /** A metrics snapshot for the recorder, when the bot has a state. */
   metrics(at: number): void {
-    const state = this.snapshot()
+    const state = this.phase === 'running' ? this.snapshot() : this.lastState
     if (!state) return
     const f = accountFigures(state)
     this.deps.recorder.metrics({botId: this.id, userId: this.prepared.row.userId, at, ...f})

@@ -27,19 +27,9 @@ export interface PreparedBot {
 export type Prepared = {ok: true; bot: PreparedBot} | {ok: false; stage: 'validate' | 'strategy' | 'data'; message: string}
 
 export async function prepareBot(row: BotRow, discovery: Discovery, db: DbOptions): Promise<Prepared> {
-  const check = await checkSpecText(row.spec, row.specFile ?? `bot-${row.id}.yaml`, discovery)
-  if (!check.valid || !check.spec) return {ok: false, stage: 'validate', message: firstError(check)}
-  const spec = check.spec
-  let definition: StrategyDefinition
-  let params: Record<string, unknown>
-  try {
-    const resolved = await resolveStrategy(spec, discovery)
-    definition = resolved.definition
-    params = resolved.registry.validateParams(definition.name, spec.strategy.params).params
-  } catch (e) {
-    if (!isBotsError(e)) throw e
-    return {ok: false, stage: 'strategy', message: `strategy: ${e.message}`}
-  }
+  const resolved = await resolveBot(row, discovery)
+  if (!resolved.ok) return resolved
+  const {spec} = resolved.bot
   const dataDb = spec.data.db ?? db.path
   if (spec.data.source === 'file') {
     try {
@@ -49,5 +39,20 @@ export async function prepareBot(row: BotRow, discovery: Discovery, db: DbOption
       return {ok: false, stage: 'data', message: `data: ${e.message}${e.hint ? ` (${e.hint})` : ''}`}
     }
   }
-  return {ok: true, bot: {row, spec, definition, params, dataDb}}
+  return {ok: true, bot: {...resolved.bot, dataDb}}
+}
+
+/** The spec validated and its strategy resolved, without touching data (parity needs no more). */
+export async function resolveBot(row: BotRow, discovery: Discovery): Promise<Prepared> {
+  const check = await checkSpecText(row.spec, row.specFile ?? `bot-${row.id}.yaml`, discovery)
+  if (!check.valid || !check.spec) return {ok: false, stage: 'validate', message: firstError(check)}
+  const spec = check.spec
+  try {
+    const {definition, registry} = await resolveStrategy(spec, discovery)
+    const params = registry.validateParams(definition.name, spec.strategy.params).params
+    return {ok: true, bot: {row, spec, definition, params}}
+  } catch (e) {
+    if (!isBotsError(e)) throw e
+    return {ok: false, stage: 'strategy', message: `strategy: ${e.message}`}
+  }
 }

@@ -20,6 +20,8 @@ export interface BotStatusView {
   positions: Record<string, number>
   metricsAt: string | null
   trades: number
+  /** The latest crash or error event, even when the bot has recovered since. */
+  lastError: {at: string; kind: string; message: string | null} | null
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -32,12 +34,16 @@ export async function botStatus(conn: DuckDBConnection, id?: number, userId?: nu
       `SELECT equity, cash, pnl, positions, epoch_ms(ts)::DOUBLE AS at FROM bot_metrics WHERE bot_id = $id ORDER BY ts DESC LIMIT 1`, {id: b.id},
     )).getRowObjectsJS()[0]
     const n = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM bot_trades WHERE bot_id = $id`, {id: b.id})).getRowObjectsJS()[0].n as number
+    const e = (await conn.runAndReadAll(
+      `SELECT epoch_ms(ts)::DOUBLE AS at, kind, message FROM bot_events WHERE bot_id = $id AND kind IN ('crash', 'error') ORDER BY id DESC LIMIT 1`, {id: b.id},
+    )).getRowObjectsJS()[0]
     out.push({
       id: b.id, userId: b.userId, name: b.name, enabled: b.enabled, status: b.status, error: b.error,
       heartbeatAt: iso(b.heartbeatAt), updatedAt: iso(b.updatedAt)!,
       equity: (m?.equity as number) ?? null, cash: (m?.cash as number) ?? null, pnl: (m?.pnl as number) ?? null,
       positions: m ? (JSON.parse(String(m.positions)) as Record<string, number>) : {}, metricsAt: iso((m?.at as number) ?? null),
       trades: n,
+      lastError: e ? {at: iso(e.at as number)!, kind: String(e.kind), message: e.message === null ? null : String(e.message)} : null,
     })
   }
   return out

@@ -13,8 +13,7 @@ export interface RuntimeApi {
   compareLiveToBacktest(options: CompareLiveOptions): Promise<ParityReport>
 }
 
+/** Imported on first use only, so the management commands stay quick to start. */
 export async function loadRuntime(): Promise<RuntimeApi> {
-  // Not a static import: the runtime lands in its own commits (see runtime-types.ts).
-  const specifier = '../live/index.js'
-  return (await import(specifier)) as RuntimeApi
+  return import('../live/index.js')
 }

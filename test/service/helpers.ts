@@ -1,7 +1,10 @@
 /** Shared by the service tests: spec files, DB reads and bounded waits. */
+import {spawn, type ChildProcess} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
+import {after} from 'node:test'
 import {readDb} from '../../src/service/db.js'
+import {BIN, ROOT, parseJson, runCli} from '../helpers/cli.js'
 
 export interface SpecOptions {
   name: string
@@ -11,6 +14,8 @@ export interface SpecOptions {
   symbols?: string[]
   timeframe?: string
   speed?: number
+  /** live.feed.start (and backtest.start, so a backtest of the spec covers the same bars). */
+  start?: string
   extra?: string
 }
 
@@ -26,8 +31,9 @@ export function writeSpec(dir: string, o: SpecOptions): string {
     `symbols: [${(o.symbols ?? ['ORCL']).join(', ')}]`,
     `timeframe: ${o.timeframe ?? '1D'}`,
     `market: NYSE`,
+    ...(o.start ? [`backtest: {start: ${o.start}}`] : []),
     `live:`,
-    `  feed: {type: replay, speed: ${o.speed ?? 1000}}`,
+    `  feed: {type: replay, speed: ${o.speed ?? 1000}${o.start ? `, start: ${o.start}` : ''}}`,
     ...(o.extra ? [o.extra] : []),
   ]
   writeFileSync(file, lines.join('\n') + '\n')
@@ -62,4 +68,55 @@ export async function botRow(db: string, id: number): Promise<Record<string, any
 
 export async function events(db: string, id: number): Promise<{kind: string; message: string | null}[]> {
   return (await query(db, `SELECT kind, message FROM bot_events WHERE bot_id = $id ORDER BY id`, {id})).map((r) => ({kind: r.kind, message: r.message}))
+}
+
+export interface LiveProcess {
+  child: ChildProcess
+  output(): string
+  waitForOutput(re: RegExp, ms?: number): Promise<string>
+  /** Send a signal; resolves with the exit code (or signal) and how long the exit took. */
+  signal(sig: NodeJS.Signals): Promise<{code: number | null; signal: NodeJS.Signals | null; ms: number}>
+  exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>
+}
+
+/** `bots live …` as a child process, its stdout and stderr collected together. */
+export function startLive(args: string[], env: Record<string, string> = {}): LiveProcess {
+  const child = spawn(process.execPath, [BIN, 'live', ...args], {cwd: ROOT, env: {...process.env, NO_COLOR: '1', CI: 'true', ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+  let out = ''
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d))
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((r) => child.on('close', (code, signal) => r({code, signal})))
+  // Never leave a service behind, whatever the test did.
+  after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+  return {
+    child,
+    exited,
+    output: () => out,
+    waitForOutput: (re, ms = 20_000) => waitFor(`output ${re}`, () => re.exec(out)?.[0], ms).catch((e: Error) => {
+      throw new Error(`${e.message}\n--- output ---\n${out}`)
+    }),
+    async signal(sig) {
+      const t0 = Date.now()
+      child.kill(sig)
+      const r = await exited
+      return {...r, ms: Date.now() - t0}
+    },
+  }
+}
+
+/** A management command against `db`, its --json parsed; fails the test on a non-zero exit. */
+export async function botsJson(db: string, ...args: string[]): Promise<any> {
+  const r = await runCli([...args, '--db', db, '--json'])
+  if (r.code !== 0) throw new Error(`bots ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`)
+  return parseJson(r)
+}
+
+export const ORCL_CSV = path.join(ROOT, 'examples', 'data', 'orcl-1995-2014.csv')
+
+/** A store at `db` holding the ORCL daily bars (as a user would import them). */
+export async function storeWithOrcl(db: string): Promise<void> {
+  const r = await runCli(['data', 'import', ORCL_CSV, '--symbol', 'ORCL', '--tz', 'America/New_York', '--db', db])
+  if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`)
 }

@@ -28,7 +28,8 @@ export function renderStatus(views: BotStatusView[], now: number): string {
         `  equity      ${money(v.equity)}  cash ${money(v.cash)}  P&L ${money(v.pnl)}`,
         `  positions   ${positions}`,
         `  trades      ${v.trades}`,
-        ...(v.error ? [`  last error  ${v.error}`] : []),
+        ...(v.error ? [`  error       ${v.error}`] : []),
+        ...(v.lastError && v.lastError.message !== v.error ? [`  last error  ${v.lastError.at} ${v.lastError.kind}: ${v.lastError.message ?? ''}`] : []),
       ].join('\n')
     })
     .join('\n\n')

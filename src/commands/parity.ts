@@ -1,0 +1,25 @@
+import {BotCommand} from '../service/cli/bot-command.js'
+import {strategiesFlag} from '../cli/flags.js'
+import {botIdArg, dbFlag} from '../service/cli/flags.js'
+import {renderParity} from '../service/cli/render-parity.js'
+import {parityForBot, type ParityOutcome} from '../service/parity.js'
+
+export default class Parity extends BotCommand {
+  static override description = `Check a live bot against a backtest of the same bars.
+
+Replays the bars the bot acted on (as recorded by \`bots live\`) through a backtest of its
+current spec and compares the decisions: orders placed and fills, in time order. Reports the
+first decision that differs, or that none does. Exits 1 when they differ.`
+
+  static override examples = ['<%= config.bin %> parity 3', '<%= config.bin %> parity 3 --json']
+  static override args = {id: botIdArg}
+  static override flags = {db: dbFlag, strategies: strategiesFlag}
+
+  async run(): Promise<ParityOutcome> {
+    const {args, flags} = await this.parse(Parity)
+    const outcome = await parityForBot(args.id, {path: flags.db, strategies: flags.strategies})
+    this.log(renderParity(outcome))
+    if (!outcome.same) process.exitCode = 1
+    return outcome
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Two users' bots in one database: a service for user 1 never reads, starts or writes user 2's
+ * bots; and two services (one per user) can share the DuckDB file at the same time.
+ */
+import assert from 'node:assert/strict'
+import {mkdirSync} from 'node:fs'
+import path from 'node:path'
+import {before, describe, it} from 'node:test'
+import {tempDir} from '../helpers/tmp.js'
+import {botsJson, query, startLive, storeWithOrcl, writeSpec} from './helpers.js'
+
+const TABLES = ['bot_trades', 'bot_metrics', 'bot_events', 'bot_state', 'bot_bars', 'bot_orders']
+
+async function footprint(db: string, userId: number) {
+  const bots = await query(db, `SELECT id::INTEGER AS id, name, status, error, heartbeat_at::VARCHAR AS hb, updated_at::VARCHAR AS up, spec_hash FROM bots WHERE user_id = $u ORDER BY id`, {u: userId})
+  const counts: Record<string, number> = {}
+  for (const t of TABLES) {
+    counts[t] = (await query(db, `SELECT count(*)::INTEGER AS n FROM ${t} WHERE user_id = $u OR bot_id IN (SELECT id FROM bots WHERE user_id = $u)`, {u: userId}))[0].n
+  }
+  return {bots, counts}
+}
+
+describe('bots live: users', () => {
+  const dir = tempDir('bots-users-')
+  const db = path.join(dir, 'users.duckdb')
+  before(() => storeWithOrcl(db))
+
+  it('the service for one user leaves the other user\'s bots alone; two services share one file', async () => {
+    const spec = (name: string, userId: number) => {
+      const sub = path.join(dir, `u${userId}`)
+      mkdirSync(sub, {recursive: true})
+      return writeSpec(sub, {name, userId, speed: 300, start: '2014-05-01'})
+    }
+    // The same bot name for both users: names are unique per user only.
+    const mine = await botsJson(db, 'add', spec('twin', 1), '--user-id', '1')
+    const theirs = await botsJson(db, 'add', spec('twin', 2), '--user-id', '2')
+    assert.notEqual(mine.id, theirs.id)
+    const untouched = await footprint(db, 2)
+
+    const one = startLive(['--user-id', '1', '--db', db, '--poll-interval', '0.2', '--heartbeat-interval', '0.2'])
+    await one.waitForOutput(/user 1: 1 enabled bot found, 1 loaded, 1 started/)
+    await one.waitForOutput(new RegExp(`bot ${mine.id} "twin": the replay ended`))
+    assert.equal((await one.signal('SIGTERM')).code, 0)
+    assert.deepEqual(await footprint(db, 2), untouched)
+    assert.equal(untouched.counts.bot_events, 1) // `added`, by the add command
+    assert.doesNotMatch(one.output(), new RegExp(`bot ${theirs.id} `))
+    assert.ok((await footprint(db, 1)).counts.bot_trades > 0)
+
+    // Now both users' services at once, on the same file (each opens it only for its writes).
+    const later = await botsJson(db, 'add', spec('later', 1), '--user-id', '1')
+    const a = startLive(['--user-id', '1', '--db', db, '--poll-interval', '0.2', '--heartbeat-interval', '0.2'])
+    const b = startLive(['--user-id', '2', '--db', db, '--poll-interval', '0.2', '--heartbeat-interval', '0.2'])
+    await a.waitForOutput(/"later": the replay ended/, 30_000)
+    await b.waitForOutput(new RegExp(`bot ${theirs.id} "twin": the replay ended`), 30_000)
+    const [ea, eb] = await Promise.all([a.signal('SIGTERM'), b.signal('SIGTERM')])
+    assert.deepEqual([ea.code, eb.code], [0, 0], a.output() + b.output())
+    assert.doesNotMatch(a.output(), new RegExp(`bot ${theirs.id} `))
+    assert.doesNotMatch(b.output(), new RegExp(`bot (${mine.id}|${later.id}) `))
+    // Same spec, same bars: the same trades for each user's bot.
+    const trades = async (id: number) => (await botsJson(db, 'trades', String(id))).map((t: any) => [t.side, t.price, t.time])
+    assert.deepEqual(await trades(theirs.id), await trades(mine.id))
+    assert.deepEqual(await trades(later.id), await trades(mine.id))
+  })
+})

@@ -1,0 +1,50 @@
+/** Backtest-live parity: what `compareLiveToBacktest` takes and reports. */
+import type {MarketCalendar} from '../calendar/calendar.js'
+import type {Bars} from '../core/bars.js'
+import type {Fill, Order, OrderType, Side} from '../strategy/context.js'
+import type {StrategyDefinition} from '../strategy/definition.js'
+import type {LiveBar, LiveSpec} from './runtime-types.js'
+
+/** One decision or fill as recorded live, or as the backtest made it. */
+export interface ParityEvent {
+  kind: 'order' | 'fill'
+  orderId: number
+  symbol: string
+  side: Side
+  quantity: number
+  /** Order: its type; fill: undefined. */
+  type?: OrderType
+  /** Fill: price; order: limit or stop price if any. */
+  price?: number
+  /** Order: createdAt; fill: fill time. */
+  time: number
+}
+
+export interface ParityDifference {
+  /** Position in the merged, time-ordered event list where the two first disagree. */
+  index: number
+  /** What differs: a field name, or `missing-live` / `missing-backtest`. */
+  field: string
+  live?: ParityEvent
+  backtest?: ParityEvent
+}
+
+export interface ParityReport {
+  same: boolean
+  /** Events compared (orders and fills). */
+  compared: number
+  firstDifference?: ParityDifference
+  backtest: {fills: number; orders: number; finalValue: number}
+}
+
+/** What `compareLiveToBacktest` needs: the spec and strategy, the bars the bot acted on, what it did. */
+export interface CompareLiveOptions {
+  spec: LiveSpec
+  definition: StrategyDefinition
+  params?: Record<string, unknown>
+  /** The recorded bars (`onBar`), one series per symbol, as `Bars` or as `LiveBar` rows. */
+  bars: readonly Bars[] | readonly LiveBar[]
+  /** What the bot did live: its fills (`onFill`) and, if recorded, its orders (`onOrder`). */
+  live: {fills: readonly Fill[]; orders?: readonly Order[]}
+  calendar?: MarketCalendar
+}

@@ -1,0 +1,103 @@
+/** A live bot's saved state: plain JSON, enough to resume after the whole process died. */
+import type {OrderType, Side, TimeInForce} from '../strategy/context.js'
+
+// JSON has no NaN or Infinity: they are written as null.
+
+export interface PositionState {
+  symbol: string
+  /** Signed: positive long, negative short. */
+  quantity: number
+  averagePrice: number | null
+  lastPrice: number | null
+}
+
+export interface OrderState {
+  id: number
+  symbol: string
+  side: Side
+  quantity: number
+  type: OrderType
+  limitPrice?: number
+  stopPrice?: number
+  timeInForce: TimeInForce
+  tag?: string
+  createdAt: number
+  /** Open time of the bar that was current when it was placed (it never fills on it); null before any bar. */
+  signalBarTime: number | null
+  /** Day orders: the session close they expire at; GTC: null. */
+  expiresAt: number | null
+  /** Stop-limit whose stop was touched (now a limit order). */
+  triggered: boolean
+}
+
+/** A round trip in progress (so the trade that closes after a restart has the right entry). */
+export interface OpenTradeState {
+  symbol: string
+  side: 'long' | 'short'
+  quantity: number
+  entryTime: number
+  entryPrice: number
+  exitQuantity: number
+  exitPrice: number | null
+  commission: number
+  grossPnl: number
+}
+
+/**
+ * Everything needed to resume a bot after the whole process died. Plain JSON. Any state the bot
+ * hands out can be given back as `initialState`: a checkpoint resumes from itself, any other
+ * (the state at a fill, at a crash, a `snapshot()` taken mid-step) from the checkpoint it carries.
+ */
+export interface BotState {
+  version: 1
+  /**
+   * True when every event at or before `time` has run and nothing after (`onCheckpoint`, the state
+   * `stop()` returns). A state taken in the middle of a step is not: resuming from it would lose the
+   * rest of that step, so it carries `lastCheckpoint` and resuming uses that.
+   */
+  checkpoint: boolean
+  /** Non-checkpoint states: the latest checkpoint before them (null: none yet, resume = start afresh). */
+  lastCheckpoint?: BotState | null
+  botId: string
+  strategy: string
+  symbols: string[]
+  timeframeMs: number
+  /** Clock time of the snapshot. In a checkpoint, every event at or before it has run. */
+  time: number
+  /** Open time of the first bar this bot ever processed (warm-up replays from here); null before any. */
+  firstBarTime: number | null
+  /** Open time of the last bar processed, per symbol (null: none yet). */
+  lastBarTime: Record<string, number | null>
+  initialCash: number
+  cash: number
+  /** Gross realised P&L; commissions apart. */
+  realizedPnl: number
+  commissions: number
+  positions: PositionState[]
+  openOrders: OrderState[]
+  openTrades: OpenTradeState[]
+  /** The id the next order gets: ids are never reused across restarts. */
+  nextOrderId: number
+  /** Fills so far (all time). */
+  fillCount: number
+  /** The strategy's `ctx.state`. */
+  strategyState: Record<string, unknown>
+  /** The scheduler: iterations so far, the last one's time, the sleeptime the strategy last set. */
+  iterations: number
+  lastIterationTime: number | null
+  sleeptimeMs: number
+  /** Where the market-event schedule stands (opaque to the service). */
+  scheduler: SchedulerState
+}
+
+/** The schedule's position: the session in progress and the earliest next iteration. */
+export interface SchedulerState {
+  mode: 'daily' | 'intraday'
+  /** The session whose hooks are in progress (intraday on an exchange calendar); null: none. */
+  session: {open: number; close: number; opened: boolean; preClosed: boolean} | null
+  /** The close of the last finished session (where the next one is looked up from). */
+  anchor: number | null
+  /** No iteration before this (last iteration + sleeptime); null: at the next bar. */
+  wake: number | null
+}
+

@@ -17,7 +17,7 @@ import type {Trade} from '../engine/result.js'
 import type {Bars} from '../core/bars.js'
 import {combinations, parseSweeps, type SweepAxis} from './parse-sweep.js'
 import {defaultWorkers, runPool, type JobResult} from './pool.js'
-import {rankRuns, score, type RankKey} from './rank.js'
+import {RANK_METRIC, rankRuns, score, type RankKey} from './rank.js'
 import {packBars, type BarsTransport} from './shared-bars.js'
 
 export interface SweepRequest extends Omit<BacktestRequest, 'onStage' | 'onProgress'> {
@@ -85,6 +85,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const workers = Math.max(1, Math.min(req.workers ?? defaultWorkers(), valid.length || 1))
   const results = new Map<number, JobResult>()
   let best: JobResult | undefined
+  let lastStep = -1
   const t0 = performance.now()
   if (valid.length) {
     const shared = transport === 'shared' ? new SharedArrayBuffer(benchmark.byteLength) : new ArrayBuffer(benchmark.byteLength)
@@ -97,7 +98,12 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
         results.set(r.index, r)
         if (!best || score(r.metrics.strategy, rankBy) > score(best.metrics.strategy, rankBy)) best = r
         keepTopEquity(results, rankBy, top)
-        req.onStage?.(`${results.size}/${valid.length} runs on ${workers} worker${workers > 1 ? 's' : ''}${best ? ` · best ${rankBy} ${fmt(best.metrics.strategy, rankBy)} (${paramsText(valid[best.index].params)})` : ''}`)
+        // A line every 5% (plain output prints each one), and the last.
+        const step = Math.floor((results.size * 20) / valid.length)
+        if (step === lastStep && results.size < valid.length) return
+        lastStep = step
+        const swept = Object.fromEntries(axes.map((a) => [a.name, valid[best!.index].params[a.name]]))
+        req.onStage?.(`${results.size}/${valid.length} runs on ${workers} worker${workers > 1 ? 's' : ''} · best ${rankBy} ${fmt(best!.metrics.strategy, rankBy)} (${paramsText(swept)})`)
       },
     )
   }
@@ -175,8 +181,8 @@ async function record(o: RecordInput): Promise<number> {
 }
 
 function fmt(m: Metrics['strategy'], by: RankKey): string {
-  const v = score(m, by)
-  return Number.isFinite(v) ? Math.abs(v).toFixed(4) : 'n/a'
+  const v = m[RANK_METRIC[by].key] as number | null
+  return v !== null && Number.isFinite(v) ? v.toFixed(4) : 'n/a'
 }
 
 export function paramsText(params: Record<string, unknown>): string {

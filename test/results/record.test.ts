@@ -1,0 +1,72 @@
+/** Recording runs (real DuckDB files): one transaction per call, hashes that see what matters. */
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import {describe, it} from 'node:test'
+import {barsFromRows} from '../../src/core/bars.js'
+import {closeStore, openStore} from '../../src/data/store.js'
+import {computeMetrics} from '../../src/metrics/metrics.js'
+import {getEquity, getRun, getTrades, listRuns} from '../../src/results/read-runs.js'
+import {barsHash, canonicalJson, specHash} from '../../src/results/hash.js'
+import {recordRuns, type RunToRecord} from '../../src/results/record-run.js'
+import {toBotSpec} from '../../src/spec/bot-spec.js'
+import type {Trade} from '../../src/engine/result.js'
+import {tempDir} from '../helpers/tmp.js'
+
+const D = 86_400_000
+const spec = toBotSpec({name: 'r', strategy: {name: 'sma-cross', params: {fast: 2, slow: 3}}, symbols: ['A'], timeframe: '1D'}, '/somewhere/r.yaml')
+const bars = barsFromRows('A', D, [{time: 0, open: 10, high: 11, low: 9, close: 10}, {time: D, open: 10, high: 12, low: 10, close: 12}])
+const trade: Trade = {symbol: 'A', side: 'long', quantity: 1, entryTime: 0, entryPrice: 10, exitTime: D, exitPrice: 12, commission: 0.5, grossPnl: 2, netPnl: 1.5}
+
+function run(trades: Trade[] = [trade]): RunToRecord {
+  const equity = {time: bars.time, value: Float64Array.of(100, 101.5), benchmark: Float64Array.of(100, 120)}
+  const metrics = computeMetrics({result: {initialCash: 100, equity, trades, fills: [], positions: [], start: 0, end: 2 * D}, bars: [bars], settings: {riskFreeRate: 0, periodsPerYear: 365, annualisation: 'test', timezone: 'UTC'}})
+  return {createdMs: 1_700_000_000_000, spec, specHash: specHash(spec), barsHash: barsHash([bars]), strategy: 'sma-cross', params: spec.strategy.params, metrics, trades, equity}
+}
+
+describe('recordRuns', () => {
+  it('writes a run, its trades and its equity, and reads them back exactly', async () => {
+    const store = await openStore({path: path.join(tempDir(), 'a.duckdb')})
+    try {
+      const [id] = await recordRuns(store, [run()])
+      const r = await getRun(store.conn, id)
+      assert.equal(r.created, '2023-11-14T22:13:20.000')
+      assert.equal(r.specFile, '/somewhere/r.yaml')
+      assert.deepEqual(r.metrics, JSON.parse(JSON.stringify(run().metrics)))
+      assert.deepEqual(await getTrades(store.conn, id), [trade])
+      const e = await getEquity(store.conn, id)
+      assert.deepEqual([Array.from(e.time), Array.from(e.value), Array.from(e.benchmark)], [[0, D], [100, 101.5], [100, 120]])
+    } finally {
+      await closeStore(store)
+    }
+  })
+
+  it('is all or nothing: a run that fails to write takes the whole call back', async () => {
+    const store = await openStore({path: path.join(tempDir(), 'b.duckdb')})
+    try {
+      const broken = run([{...trade, entryTime: NaN}]) // no TIMESTAMP for NaN: the append throws
+      await assert.rejects(recordRuns(store, [run(), broken]))
+      assert.equal((await listRuns(store.conn)).length, 0)
+      const n = (await store.conn.runAndReadAll('SELECT (SELECT count(*) FROM run_trades) + (SELECT count(*) FROM run_equity) AS n')).getRowObjectsJS()[0].n
+      assert.equal(Number(n), 0)
+    } finally {
+      await closeStore(store)
+    }
+  })
+})
+
+describe('hashes', () => {
+  it('the spec hash ignores key order and the file path; it sees params', () => {
+    assert.equal(canonicalJson({b: 1, a: {d: [1, {f: 2, e: 3}], c: undefined}}), '{"a":{"d":[1,{"e":3,"f":2}]},"b":1}')
+    assert.equal(specHash({...spec, file: '/elsewhere.yaml'}), specHash(spec))
+    assert.notEqual(specHash({...spec, strategy: {...spec.strategy, params: {fast: 2, slow: 4}}}), specHash(spec))
+  })
+
+  it('the bars hash changes with the last bit of one price, and with the symbol', () => {
+    const h = barsHash([bars])
+    const close = Float64Array.from(bars.close)
+    close[1] = 12.000000000000002
+    assert.notEqual(barsHash([{...bars, close}]), h)
+    assert.notEqual(barsHash([{...bars, symbol: 'B'}]), h)
+    assert.equal(barsHash([{...bars, close: Float64Array.from(bars.close)}]), h)
+  })
+})

@@ -29,11 +29,20 @@ export abstract class BaseCommand extends Command {
     // oclif's own exits (this.exit) and parse errors keep their codes; parse errors become 2.
     if (err instanceof Errors.ExitError) throw err
     if (err instanceof Errors.CLIError && (err.oclif?.exit === undefined || err.oclif.exit === 2)) {
-      this.logToStderr(`error: ${err.message.split('\n')[0]}\n  hint: see \`bots ${this.id?.replaceAll(':', ' ') ?? ''} --help\``)
+      this.logToStderr(`error: ${usageText(err.message)}\n  hint: see \`bots ${this.id?.replaceAll(':', ' ') ?? ''} --help\``)
       this.exit(EXIT_USAGE)
     }
     return super.catch(err)
   }
+}
+
+/** oclif's parse errors without their boilerplate ("The following error occurred:", "See more help"). */
+function usageText(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^See more help with/.test(l) && !/^The following errors? occurred:?$/.test(l))
+  return lines.join('\n  ') || message
 }
 
 /** Throw a usage error (exit 2) from inside a command. */

@@ -49,7 +49,7 @@ export function buildSimulation(o: SimulationOptions): Simulation {
   const equity = new Float64Array(view.length)
   const broker = new SimulatedBroker({broker: spec.broker, market: view, clock, calendar: o.calendar, equity})
   const log = new RunLog(clock, o.logger)
-  const api = new StrategyApi(clock, view, broker, log, spec.sleeptimeMs)
+  const api = new StrategyApi(clock, view, broker, log, spec.sleeptimeMs, {}, o.calendar.timezone)
   const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const invoker = new HookInvoker(hooks, api, o.definition.name, clock, view, broker)
   broker.listener = invoker

@@ -29,6 +29,8 @@ export class StrategyApi implements StrategyContext {
     sleeptimeMs: number,
     /** A live bot resumes with the state it saved; a backtest starts empty. */
     state: Record<string, unknown> = {},
+    /** The market's time zone (from its calendar). */
+    readonly timezone: string = 'UTC',
   ) {
     this.sleeptimeMs = sleeptimeMs
     this.state = state

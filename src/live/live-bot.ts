@@ -37,7 +37,7 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   const log = new RunLog(clock, logTo(events.onLog, clock))
   const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const brokers = new BrokerSwitch(broker)
-  const api = new StrategyApi(clock, view, brokers, log, spec.sleeptimeMs)
+  const api = new StrategyApi(clock, view, brokers, log, spec.sleeptimeMs, {}, calendar.timezone)
   const invoker = new HookInvoker(hooks, api, o.definition.name, clock, view, brokers)
   broker.listener = invoker
   const session = new LiveSession(clock, view, brokers, api, invoker, events, () => snapshot())

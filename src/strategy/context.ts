@@ -78,6 +78,8 @@ export interface StrategyContext {
    * whose close (open + timeframe) is ≤ T; in an iteration, T is at or after the current bar's close.
    */
   readonly now: number
+  /** The market's IANA time zone (`UTC` for 24/7), for strategies that reason in local time. */
+  readonly timezone: string
   readonly symbols: readonly string[]
   /**
    * Bars seen so far (current bar included) on the run's time index. Several symbols share one

@@ -9,11 +9,9 @@ import type {RulesPlan} from '../plan.js'
 import {SymbolRuntime} from './symbol-runtime.js'
 import {SymbolTrader} from './trader.js'
 
-/** The market's time zone, once the engine exposes it on the context (UTC until then). */
+/** The market's time zone from the context; UTC for contexts that do not say. */
 function marketTimeZone(ctx: StrategyContext): string {
-  const c = ctx as StrategyContext & {timezone?: unknown; timeZone?: unknown}
-  const tz = c.timezone ?? c.timeZone
-  return typeof tz === 'string' && tz !== '' ? tz : 'UTC'
+  return typeof ctx.timezone === 'string' && ctx.timezone !== '' ? ctx.timezone : 'UTC'
 }
 
 export function createRulesHooks(plan: RulesPlan): StrategyHooks {

@@ -1,0 +1,65 @@
+// Parameter sweep speed: 100 sma-cross combinations over 1,000,000 minute bars (24/7), on one
+// worker thread (the runs one by one) and on one worker per core, with the bars shared
+// (SharedArrayBuffer) or copied to each worker. Prints wall time, the speed-up, how many cores
+// were busy (process CPU time ÷ wall time, all threads) and the peak RSS. Runs are not recorded
+// (--no-record): this measures the sweep, not DuckDB's writes.
+// Build first (npx tsc -p tsconfig.json && npx tsc -p strategies/tsconfig.json); `npm run bench` does.
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
+import {availableParallelism} from 'node:os'
+import {spawnSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+import {sweepSpecFile} from '../dist/sweep/run-sweep.js'
+import {closeStore} from '../dist/data/store.js'
+
+const ROWS = 1_000_000
+const here = fileURLToPath(new URL('.', import.meta.url))
+const out = `${here}out/`
+const csv = `${out}ohlcv-${ROWS}.csv`
+mkdirSync(out, {recursive: true})
+if (!existsSync(csv)) {
+  const r = spawnSync(process.execPath, [`${here}gen-ohlcv.mjs`, '--rows', String(ROWS), '--out', csv], {stdio: 'inherit'})
+  if (r.status !== 0) process.exit(1)
+}
+const spec = `${out}sweep-bench.yaml`
+writeFileSync(spec, `name: sweep-bench
+strategy: {name: sma-cross, params: {fast: 10, slow: 60, quantity: 1}}
+symbols: [BENCH]
+timeframe: 1M
+market: 24/7
+data: {source: file, path: ${csv}}
+broker: {cash: 1000000, commission: {percent: 0.01}}
+`)
+const db = `${out}sweep-bench.duckdb`
+const sweeps = ['fast=5..50:5', 'slow=60..150:10'] // 10 × 10 = 100 combinations, all valid
+const cores = availableParallelism()
+
+// Import the CSV into the store once, outside the measurements.
+await sweepSpecFile({file: spec, db, sweeps: ['fast=10', 'slow=60'], workers: 1, record: false})
+
+async function measure(label, workers, transport) {
+  globalThis.gc?.()
+  let peak = process.memoryUsage().rss
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  const s = await sweepSpecFile({file: spec, db, sweeps, workers, transport, record: false})
+  const wall = performance.now() - t0
+  clearInterval(sampler)
+  const c = process.cpuUsage(c0)
+  const busy = (c.user + c.system) / 1000 / wall
+  await closeStore()
+  console.log(`sweep ${label}: ${s.runs.length} runs × ${s.bars.toLocaleString('en-US')} bars in ${(wall / 1000).toFixed(1)} s ` +
+    `(runs ${(s.runMs / 1000).toFixed(1)} s, ${((s.runs.length * s.bars) / (s.runMs / 1000) / 1e6).toFixed(2)}M bar-runs/s), ` +
+    `${busy.toFixed(2)} cores busy, peak rss ${(peak / 2 ** 20).toFixed(0)} MB`)
+  return {wall, runMs: s.runMs, busy, best: s.runs[0]}
+}
+
+const one = await measure('1 worker (one by one)', 1, 'shared')
+const shared = await measure(`${cores} workers, shared bars`, cores, 'shared')
+const copied = await measure(`${cores} workers, copied bars`, cores, 'copy')
+const speedup = one.runMs / shared.runMs
+const same = JSON.stringify(one.best) === JSON.stringify(shared.best) && JSON.stringify(shared.best) === JSON.stringify(copied.best)
+const ok = cores < 2 || (speedup >= 1.5 && shared.busy >= 1.5)
+console.log(`sweep speed-up on ${cores} cores: ${speedup.toFixed(2)}× over one by one (target ≥ 1.5× with 2 cores; runs only), ` +
+  `shared vs copied bars: ${(shared.runMs / 1000).toFixed(1)} s vs ${(copied.runMs / 1000).toFixed(1)} s; same best run in every mode: ${same}${ok && same ? '' : '  FAIL'}`)
+process.exit(ok && same ? 0 : 1)

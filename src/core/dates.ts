@@ -45,12 +45,3 @@ export function daysInMonth(year: number, month: number): number {
 export function wallClockKey(d: ParsedDate): number {
   return Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second, d.ms) - (d.offsetMinutes ?? 0) * 60_000
 }
-
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', {timeZone: tz})
-    return true
-  } catch {
-    return false
-  }
-}

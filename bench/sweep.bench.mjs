@@ -5,7 +5,7 @@
 // (--no-record): this measures the sweep, not DuckDB's writes.
 // Build first (npx tsc -p tsconfig.json && npx tsc -p strategies/tsconfig.json); `npm run bench` does.
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
-import {availableParallelism} from 'node:os'
+import {availableParallelism, loadavg} from 'node:os'
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {sweepSpecFile} from '../dist/sweep/run-sweep.js'
@@ -48,12 +48,14 @@ async function measure(label, workers, transport) {
   const c = process.cpuUsage(c0)
   const busy = (c.user + c.system) / 1000 / wall
   await closeStore()
-  console.log(`sweep ${label}: ${s.runs.length} runs × ${s.bars.toLocaleString('en-US')} bars in ${(wall / 1000).toFixed(1)} s ` +
+  console.log(`sweep ${label}: load average ${loadavg()[0].toFixed(2)} after; ${s.runs.length} runs × ${s.bars.toLocaleString('en-US')} bars in ${(wall / 1000).toFixed(1)} s ` +
     `(runs ${(s.runMs / 1000).toFixed(1)} s, ${((s.runs.length * s.bars) / (s.runMs / 1000) / 1e6).toFixed(2)}M bar-runs/s), ` +
     `${busy.toFixed(2)} cores busy, peak rss ${(peak / 2 ** 20).toFixed(0)} MB`)
   return {wall, runMs: s.runMs, busy, best: s.runs[0]}
 }
 
+// Other processes on the machine take cores too: the load average before each mode says how many.
+console.log(`machine: ${cores} cores, load average ${loadavg()[0].toFixed(2)} before (figures are only meaningful well below ${cores})`)
 const one = await measure('1 worker (one by one)', 1, 'shared')
 const shared = await measure(`${cores} workers, shared bars`, cores, 'shared')
 const copied = await measure(`${cores} workers, copied bars`, cores, 'copy')

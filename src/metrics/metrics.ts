@@ -38,29 +38,37 @@ export interface MetricsInput {
   settings: MetricsSettings
   /** The buy-and-hold curve when already computed (`buyAndHoldEquity`). */
   benchmark?: Float64Array
+  /** Buy-and-hold's figures when already computed (`benchmarkMetrics`): the same for every run of a sweep. */
+  benchmarkMetrics?: BenchmarkPart
 }
 
-export function computeMetrics({result: r, bars, settings, benchmark}: MetricsInput): Metrics {
+export interface BenchmarkPart {
+  metrics: BenchmarkMetrics
+  monthly: MonthlyReturn[]
+}
+
+export function computeMetrics({result: r, bars, settings, benchmark, benchmarkMetrics}: MetricsInput): Metrics {
   const {time, value} = r.equity
-  const P = settings.periodsPerYear
-  const benchmarkValue = benchmark ?? buyAndHoldEquity(bars, time, r.initialCash)
+  const b = benchmarkMetrics ?? benchmarkPart(r.initialCash, time, benchmark ?? buyAndHoldEquity(bars, time, r.initialCash), settings)
   return {
     settings,
     period: {start: r.start, end: r.end, bars: time.length},
     strategy: {
-      ...equityMetrics(r.initialCash, time, value, P, settings.riskFreeRate),
+      ...equityMetrics(r.initialCash, time, value, settings.periodsPerYear, settings.riskFreeRate),
       ...tradeStats(r.trades),
       ...activityStats(r.fills, time, value),
       openPositions: r.positions.length,
     },
-    benchmark: {
-      ...equityMetrics(r.initialCash, time, benchmarkValue, P, settings.riskFreeRate),
-      exposure: time.length ? 1 : NaN,
-    },
-    monthly: {
-      strategy: monthlyReturns(r.initialCash, time, value, settings.timezone),
-      benchmark: monthlyReturns(r.initialCash, time, benchmarkValue, settings.timezone),
-    },
+    benchmark: b.metrics,
+    monthly: {strategy: monthlyReturns(r.initialCash, time, value, settings.timezone), benchmark: b.monthly},
+  }
+}
+
+/** Buy-and-hold's figures from its curve. */
+export function benchmarkPart(initialCash: number, time: Float64Array, benchmark: Float64Array, settings: MetricsSettings): BenchmarkPart {
+  return {
+    metrics: {...equityMetrics(initialCash, time, benchmark, settings.periodsPerYear, settings.riskFreeRate), exposure: time.length ? 1 : NaN},
+    monthly: monthlyReturns(initialCash, time, benchmark, settings.timezone),
   }
 }
 

@@ -1,7 +1,7 @@
 /** What the sweep's main thread and its workers say to each other. */
 import type {Diagnostic} from '../core/errors.js'
 import type {BacktestResult, Trade} from '../engine/result.js'
-import type {Metrics, MetricsSettings} from '../metrics/metrics.js'
+import type {BenchmarkPart, Metrics, MetricsSettings} from '../metrics/metrics.js'
 import type {BotSpec} from '../spec/bot-spec.js'
 import type {PackedBars} from './shared-bars.js'
 
@@ -11,8 +11,8 @@ export interface WorkerInit {
   strategies?: string[]
   cwd: string
   bars: PackedBars[]
-  /** The buy-and-hold curve (the same for every run), as a shared or copied buffer. */
-  benchmark: SharedArrayBuffer | ArrayBuffer
+  /** Buy-and-hold's figures: the same for every run, computed once. */
+  benchmark: BenchmarkPart
   settings: MetricsSettings
 }
 

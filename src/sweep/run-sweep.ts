@@ -6,7 +6,7 @@
  */
 import {prepareBacktest, type BacktestRequest} from '../backtest/run-spec.js'
 import {closeStore} from '../data/store.js'
-import {buyAndHoldEquity} from '../metrics/metrics.js'
+import {benchmarkPart, buyAndHoldEquity} from '../metrics/metrics.js'
 import {metricsSettings} from '../metrics/settings.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {openForRecording} from '../results/finish-run.js'
@@ -80,7 +80,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const index = bars.length === 1 ? bars[0].time.subarray(0, bars[0].length) : await runTimeIndex(prepared)
   const n = index.length
   const settings = metricsSettings(spec, n ? index[0] : NaN, n ? index[n - 1] : NaN, {riskFreeRate: req.riskFreeRate})
-  // The benchmark is the same for every run: computed once.
+  // Buy-and-hold is the same for every run: its curve and figures are computed once, here.
   const benchmark = buyAndHoldEquity(bars, index, spec.broker.cash)
   const workers = Math.max(1, Math.min(req.workers ?? defaultWorkers(), valid.length || 1))
   const results = new Map<number, JobResult>()
@@ -88,10 +88,9 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   let lastStep = -1
   const t0 = performance.now()
   if (valid.length) {
-    const shared = transport === 'shared' ? new SharedArrayBuffer(benchmark.byteLength) : new ArrayBuffer(benchmark.byteLength)
-    new Float64Array(shared).set(benchmark)
+    const benchmarkMetrics = benchmarkPart(spec.broker.cash, index, benchmark, settings)
     await runPool(
-      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: shared, settings},
+      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings},
       valid,
       workers,
       (r) => {

@@ -18,13 +18,12 @@ const init = workerData as WorkerInit
 const port = parentPort!
 const bars = unpackBars(init.bars)
 const calendar = createCalendar(init.spec.market)
-const benchmark = new Float64Array(init.benchmark)
 const definition = resolveStrategy(init.spec, await discoverStrategies({extra: init.strategies, cwd: init.cwd})).then((s) => s.definition)
 
 port.on('message', async (job: JobMessage) => {
   try {
     const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar})
-    const metrics = computeMetrics({result, bars, settings: init.settings, benchmark})
+    const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
     const value = result.equity.value
     const message: ResultMessage = {kind: 'result', index: job.index, metrics, trades: result.trades, equity: value, counts: result.counts}
     port.postMessage(message, [value.buffer as ArrayBuffer])

@@ -47,7 +47,8 @@ async function retryLocked<T>(file: string, timeoutMs: number, attempt: () => Pr
     } catch (e) {
       if (!isLocked(e)) throw e
       if (Date.now() + delay > deadline) {
-        throw new BotsError(`the store ${file} stayed locked for ${Math.round(timeoutMs / 1000)} s: ${(e as Error).message}`, {
+        const waited = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`
+        throw new BotsError(`the store stayed locked for ${waited}: ${(e as Error).message}`, {
           code: 'store.locked',
           file,
           hint: 'another process holds it for a long write (an import or a backtest?); retry when it is done, or use another store with --db',

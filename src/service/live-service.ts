@@ -89,7 +89,10 @@ export class LiveService {
     await this.recorder.flush().catch((e: Error) => this.opts.log.error(`final write failed: ${e.message}`))
     // Give notifications in flight a moment, not forever.
     await Promise.race([Promise.all(this.manager.supervisors.map((s) => s.idle())), new Promise((r) => setTimeout(r, 2_000).unref())])
+    const st = this.recorder.stats
     this.opts.log.info(`user ${this.opts.userId}: stopped ${this.manager.supervisors.length} bot(s); final state recorded`)
+    const avg = (x: number) => (st.writes ? x / st.writes : 0).toFixed(1)
+    this.opts.log.info(`store writes: ${st.writes}, ${avg(st.totalMs)} ms on average (${avg(st.writeMs)} ms writing), ${st.maxMs.toFixed(0)} ms at most`)
   }
 
   private async poll(): Promise<void> {

@@ -4,7 +4,10 @@
  * committed and shared without secrets. Sending never delays a bot: it runs in the background
  * with bounded retries, and a notification that cannot be delivered is reported, then dropped.
  */
+import {WallClock, type Clock} from '../core/clock.js'
 import type {BotSpec} from '../spec/bot-spec.js'
+
+const wall = new WallClock()
 
 export type NotifyKind = 'fill' | 'crash' | 'error' | 'start' | 'stop'
 
@@ -14,6 +17,7 @@ export interface NotifyOptions {
   /** Delay before the 2nd attempt; doubles after each. */
   backoffMs?: number
   env?: NodeJS.ProcessEnv
+  clock?: Clock
   /** Told when a notification is given up (the service records an event). */
   onFailure?: (kind: NotifyKind, reason: string) => void
 }
@@ -43,7 +47,7 @@ export function createNotifier(bot: {id: number; name: string; userId: number}, 
     notifier: {
       send(kind, payload) {
         if (!events.has(kind)) return
-        const body = JSON.stringify({event: kind, bot: {id: bot.id, name: bot.name, userId: bot.userId}, ...payload})
+        const body = JSON.stringify({event: kind, at: new Date((opts.clock ?? wall).now()).toISOString(), bot: {id: bot.id, name: bot.name, userId: bot.userId}, ...payload})
         const p = deliver(parsed, body, opts).then(
           () => {},
           (e: Error) => opts.onFailure?.(kind, e.message),

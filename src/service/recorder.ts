@@ -25,7 +25,18 @@ export interface RecorderOptions {
   attempts?: number
 }
 
+/** How much of the time the recorder held the store: the cost other processes see. */
+export interface RecorderStats {
+  writes: number
+  /** From asking for the store to having closed it: includes waits for other processes. */
+  totalMs: number
+  maxMs: number
+  /** Inside the transaction only. */
+  writeMs: number
+}
+
 export class Recorder {
+  readonly stats: RecorderStats = {writes: 0, totalMs: 0, maxMs: 0, writeMs: 0}
   private pending: Batch = emptyBatch()
   private running: Promise<void> | undefined
   private queued: Promise<void> | undefined
@@ -86,7 +97,16 @@ export class Recorder {
     const attempts = this.opts.attempts ?? 3
     for (let i = 1; ; i++) {
       try {
-        await withDb(this.opts.db, (conn) => writeBatch(conn, this.opts.userId, batch, this.opts.clock.now()))
+        const t0 = performance.now()
+        await withDb(this.opts.db, async (conn) => {
+          const w0 = performance.now()
+          await writeBatch(conn, this.opts.userId, batch, this.opts.clock.now())
+          this.stats.writeMs += performance.now() - w0
+        })
+        const ms = performance.now() - t0
+        this.stats.writes++
+        this.stats.totalMs += ms
+        this.stats.maxMs = Math.max(this.stats.maxMs, ms)
         return
       } catch (e) {
         const msg = (e as Error).message.split('\n')[0]

@@ -1,9 +1,10 @@
 /**
  * Appending what the live service records: fills, orders, bars, metrics snapshots, events and
- * bot state. Plain functions over one connection inside the caller's transaction. Fills, orders
- * and bars are keyed, so writing the same one twice (re-delivered after a resume) is a no-op.
+ * bot state. Plain functions over one connection inside the caller's transaction. Fills and
+ * orders are keyed, so writing the same one twice (re-delivered after a resume) is a no-op.
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
+import {appendRows} from './append-rows.js'
 import {insertRows, ts} from './insert-rows.js'
 
 /** NaN or Infinity (no price seen yet) would poison sums and JSON output; store null. */
@@ -69,9 +70,8 @@ export interface BarRecord {
 }
 
 export function insertBars(conn: DuckDBConnection, bars: BarRecord[]): Promise<void> {
-  return insertRows(conn, 'bot_bars',
-    ['bot_id', 'user_id', 'run', 'spec_hash', 'symbol', ts('ts'), ts('close_ts'), 'open', 'high', 'low', 'close', 'volume'],
-    bars.map((b) => [b.botId, b.userId, b.run, b.specHash, b.symbol, ms(b.time), ms(b.closeTime), b.open, b.high, b.low, b.close, b.volume]))
+  return appendRows(conn, 'bot_bars', ['bigint', 'bigint', 'int', 'varchar', 'varchar', 'ts', 'ts', 'double', 'double', 'double', 'double', 'double'],
+    bars.map((b) => [b.botId, b.userId, b.run, b.specHash, b.symbol, b.time, b.closeTime, b.open, b.high, b.low, b.close, b.volume]))
 }
 
 export interface MetricsRecord {
@@ -85,8 +85,8 @@ export interface MetricsRecord {
 }
 
 export function insertMetrics(conn: DuckDBConnection, rows: MetricsRecord[]): Promise<void> {
-  return insertRows(conn, 'bot_metrics', ['bot_id', 'user_id', ts('ts'), 'equity', 'cash', 'positions', 'pnl'],
-    rows.map((m) => [m.botId, m.userId, ms(m.at), num(m.equity) ?? 0, num(m.cash) ?? 0, JSON.stringify(m.positions), num(m.pnl) ?? 0]), '')
+  return appendRows(conn, 'bot_metrics', ['bigint', 'bigint', 'ts', 'double', 'double', 'varchar', 'double'],
+    rows.map((m) => [m.botId, m.userId, m.at, num(m.equity) ?? 0, num(m.cash) ?? 0, JSON.stringify(m.positions), num(m.pnl) ?? 0]))
 }
 
 export type EventKind =
@@ -118,22 +118,12 @@ export interface StateRecord {
   at: number
 }
 
-export function saveStates(conn: DuckDBConnection, states: StateRecord[]): Promise<void> {
-  return insertRows(conn, 'bot_state', ['bot_id', 'user_id', 'run', 'spec_hash', 'state', ts('saved_at')],
-    states.map((s) => [s.botId, s.userId, s.run, s.specHash, JSON.stringify(s.state), ms(s.at)]),
-    'ON CONFLICT (bot_id) DO UPDATE SET run = excluded.run, spec_hash = excluded.spec_hash, state = excluded.state, saved_at = excluded.saved_at')
-}
-
-/** The bot's saved state, if any (for this user only). */
-export async function loadState(conn: DuckDBConnection, botId: number, userId: number): Promise<{run: number; specHash: string; state: unknown} | undefined> {
-  const r = (await conn.runAndReadAll(`SELECT run, spec_hash, state FROM bot_state WHERE bot_id = $bot AND user_id = $user`, {bot: botId, user: userId})).getRowObjectsJS()[0]
-  return r ? {run: r.run as number, specHash: String(r.spec_hash), state: JSON.parse(String(r.state))} : undefined
-}
-
-/** The highest run a bot has used (0 before any), so a fresh start takes the next one. */
-export async function lastRun(conn: DuckDBConnection, botId: number): Promise<number> {
-  const r = await conn.runAndReadAll(
-    `SELECT greatest(coalesce((SELECT max(run) FROM bot_trades WHERE bot_id = $bot), 0), coalesce((SELECT max(run) FROM bot_state WHERE bot_id = $bot), 0),
-       coalesce((SELECT max(run) FROM bot_bars WHERE bot_id = $bot), 0))::INTEGER AS run`, {bot: botId})
-  return r.getRowObjectsJS()[0].run as number
+/** Replace each bot's saved state (one row per bot: delete, then append). */
+export async function saveStates(conn: DuckDBConnection, states: StateRecord[]): Promise<void> {
+  if (states.length === 0) return
+  const ids = [...new Set(states.map((s) => s.botId))].filter(Number.isInteger)
+  await conn.run(`DELETE FROM bot_state WHERE bot_id IN (${ids.join(', ')})`)
+  const latest = [...new Map(states.map((s) => [s.botId, s])).values()]
+  await appendRows(conn, 'bot_state', ['bigint', 'bigint', 'int', 'varchar', 'varchar', 'ts'],
+    latest.map((s) => [s.botId, s.userId, s.run, s.specHash, JSON.stringify(s.state), s.at]))
 }

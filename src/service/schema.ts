@@ -15,8 +15,12 @@
  * - `bot_metrics`: equity snapshots; `bot_events`: start, stop, crash, reload, error…
  * - `bot_state`: the runtime's BotState JSON, one row per bot, replaced on every save.
  * - `bot_bars` and `bot_orders`: the bars each bot acted on and the orders it decided, per spec
- *   version, so `bots parity` can replay the bars through a backtest and compare decisions; the
- *   keys make a bar or order re-delivered after a restart a no-op.
+ *   version, so `bots parity` can replay the bars through a backtest and compare decisions. An
+ *   order re-delivered after a resume is a no-op (key); a bar may be stored twice then, and
+ *   readers count each (symbol, time) once.
+ * - Tables written with every bar (`bot_bars`, `bot_state`, `bot_metrics`) have no index: rows
+ *   are appended (DuckDB's appender), and `bot_state` keeps one row per bot because its writer
+ *   deletes before it appends. An index there made every write several times slower.
  *
  * Timestamps are naive TIMESTAMPs holding UTC, written from the service's clock.
  */
@@ -78,7 +82,7 @@ registerMigrations(
       message VARCHAR
     );
     CREATE TABLE bot_state (
-      bot_id BIGINT PRIMARY KEY,
+      bot_id BIGINT NOT NULL,
       user_id BIGINT NOT NULL,
       run INTEGER NOT NULL,
       spec_hash VARCHAR NOT NULL,
@@ -97,8 +101,7 @@ registerMigrations(
       high DOUBLE NOT NULL,
       low DOUBLE NOT NULL,
       close DOUBLE NOT NULL,
-      volume DOUBLE NOT NULL,
-      PRIMARY KEY (bot_id, run, spec_hash, symbol, ts)
+      volume DOUBLE NOT NULL
     );
     CREATE TABLE bot_orders (
       bot_id BIGINT NOT NULL,

@@ -13,7 +13,8 @@ import {BotSupervisor, type SupervisorDeps} from './bot-supervisor.js'
 import {readDb, type DbOptions} from './db.js'
 import {createNotifier} from './notifier.js'
 import {prepareBot, type PreparedBot} from './prepare-bot.js'
-import {lastRun, loadState} from './records.js'
+import {mapLimit} from './map-limit.js'
+import {loadResumeInfo, type ResumeInfo} from './resume-info.js'
 import {botLabel} from './service-log.js'
 import {resumable} from './state-fit.js'
 
@@ -35,6 +36,9 @@ export interface SyncReport {
   failed: {id: number; name: string; message: string}[]
   unchanged: number
 }
+
+/** Bots validated or started at once: enough to overlap store reads, few enough to keep order. */
+const PARALLEL = 8
 
 interface Tracked {
   /** The spec version running (or that failed to load, so it is not retried every poll). */
@@ -59,26 +63,28 @@ export class StrategyManager {
     const report: SyncReport = {found: 0, started: [], stopped: [], reloaded: [], failed: [], unchanged: 0}
     const byId = new Map(rows.filter((r) => r.userId === userId).map((r) => [r.id, r]))
     // Stop what was removed or disabled.
+    const stopping: Promise<unknown>[] = []
     for (const [id, t] of this.tracked) {
       const row = byId.get(id)
       if (row?.enabled) continue
       this.tracked.delete(id)
       if (t.supervisor) {
-        await t.supervisor.stop('stop', row ? 'disabled' : 'removed')
+        stopping.push(t.supervisor.stop('stop', row ? 'disabled' : 'removed'))
         report.stopped.push(id)
       }
     }
+    await Promise.all(stopping)
+    const fresh: BotRow[] = []
     for (const row of byId.values()) {
       if (!row.enabled) continue
       report.found++
       const t = this.tracked.get(row.id)
-      if (t && (t.hash === row.specHash || t.rejectedHash === row.specHash)) {
-        report.unchanged++
-        continue
-      }
-      if (t?.supervisor) await this.reload(row, t, report)
-      else await this.startNew(row, report)
+      if (t && (t.hash === row.specHash || t.rejectedHash === row.specHash)) report.unchanged++
+      else if (t?.supervisor) await this.reload(row, t, report)
+      else fresh.push(row)
     }
+    await this.startNew(fresh, report)
+    report.failed.sort((a, b) => a.id - b.id)
     return report
   }
 
@@ -87,13 +93,18 @@ export class StrategyManager {
     await Promise.all(this.supervisors.map((s) => s.stop(reason, why)))
   }
 
-  private async startNew(row: BotRow, report: SyncReport): Promise<void> {
-    const prepared = await this.prepare(row, report)
-    if (!prepared) return
-    const supervisor = await this.supervise(prepared, undefined)
-    this.tracked.set(row.id, {hash: row.specHash, supervisor})
-    await supervisor.start()
-    report.started.push(row.id)
+  /** Validate, then start many bots at once: one read for all their saved states, starts overlapped. */
+  private async startNew(rows: BotRow[], report: SyncReport): Promise<void> {
+    const prepared = (await mapLimit(rows, PARALLEL, (row) => this.prepare(row, report))).filter((p): p is PreparedBot => p !== undefined)
+    const {db, userId} = this.opts
+    const info = await readDb(db, (conn) => loadResumeInfo(conn, userId, prepared.map((p) => p.row.id)))
+    await mapLimit(prepared, PARALLEL, async (p) => {
+      const supervisor = this.supervise(p, info.get(p.row.id)!, undefined)
+      this.tracked.set(p.row.id, {hash: p.row.specHash, supervisor})
+      await supervisor.start()
+      report.started.push(p.row.id)
+    })
+    report.started.sort((a, b) => a - b)
   }
 
   private async reload(row: BotRow, t: Tracked, report: SyncReport): Promise<void> {
@@ -107,7 +118,9 @@ export class StrategyManager {
     recorder.event({botId: row.id, kind: 'reload', message: 'spec changed'})
     const old = t.supervisor!
     const state = await old.stop('stop', 'reloading with a new spec')
-    const supervisor = await this.supervise(prepared, state ? {state, run: old.run} : undefined)
+    await recorder.flush() // what the previous version recorded must count as used
+    const info = await readDb(this.opts.db, (conn) => loadResumeInfo(conn, this.opts.userId, [row.id]))
+    const supervisor = this.supervise(prepared, info.get(row.id)!, state ? {state, run: old.run} : undefined)
     this.tracked.set(row.id, {hash: row.specHash, supervisor})
     await supervisor.start()
     report.reloaded.push(row.id)
@@ -131,24 +144,24 @@ export class StrategyManager {
    * A supervisor that resumes from `state` (a reload) or from the saved state (a restart of the
    * service), when that state fits the spec; else it starts afresh in a new run.
    */
-  private async supervise(prepared: PreparedBot, resume: {state: BotState; run: number} | undefined): Promise<BotSupervisor> {
+  private supervise(prepared: PreparedBot, info: ResumeInfo, resume: {state: BotState; run: number} | undefined): BotSupervisor {
     const {row} = prepared
-    const {recorder, log, db, userId} = this.opts
-    await recorder.flush() // what the previous version recorded must count below
-    const {saved, last} = await readDb(db, async (conn) => ({saved: await loadState(conn, row.id, userId), last: await lastRun(conn, row.id)}))
+    const {recorder, log} = this.opts
+    const {saved, lastRun} = info
     const from = resume ?? (saved ? {state: saved.state as BotState, run: saved.run} : undefined)
     const fit = from ? resumable(from.state, prepared) : {ok: false as const, why: ''}
-    let run = from?.run ?? last + 1
+    let run = from?.run ?? lastRun + 1
     if (!fit.ok) {
       if (from) {
         const msg = `its saved state cannot be resumed (${fit.why}); starting afresh`
         log.warn(`${botLabel(row)}: ${msg}`)
         recorder.event({botId: row.id, kind: 'reload', message: msg})
       }
-      run = Math.max(last, from?.run ?? 0) + 1
+      run = Math.max(lastRun, from?.run ?? 0) + 1
     }
     const {notifier, problem} = createNotifier(row, prepared.spec, {
       env: this.opts.env,
+      clock: this.opts.clock,
       onFailure: (kind, reason) => recorder.event({botId: row.id, kind: 'notify-failed', message: `${kind}: ${reason}`}),
     })
     if (problem) recorder.event({botId: row.id, kind: 'error', message: problem})

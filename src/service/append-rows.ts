@@ -1,0 +1,33 @@
+/**
+ * Bulk appends through DuckDB's appender: twenty times cheaper than a parameterised INSERT for
+ * the rows that arrive with every bar (bars, states, metrics), which is what keeps the service's
+ * writes short and the store free for other processes. The appender joins the connection's open
+ * transaction, so a batch still commits or rolls back as one.
+ */
+import {DuckDBTimestampValue, type DuckDBConnection} from '@duckdb/node-api'
+
+/** Column kinds, in table order. `ts` takes epoch ms. */
+export type Kind = 'bigint' | 'int' | 'double' | 'varchar' | 'ts'
+export type Cell = number | string | null
+
+export async function appendRows(conn: DuckDBConnection, table: string, kinds: Kind[], rows: Cell[][]): Promise<void> {
+  if (rows.length === 0) return
+  const a = await conn.createAppender(table)
+  try {
+    for (const row of rows) {
+      for (let k = 0; k < kinds.length; k++) {
+        const v = row[k]
+        if (v === null || (typeof v === 'number' && !Number.isFinite(v))) a.appendNull()
+        else if (kinds[k] === 'varchar') a.appendVarchar(String(v))
+        else if (kinds[k] === 'double') a.appendDouble(v as number)
+        else if (kinds[k] === 'int') a.appendInteger(v as number)
+        else if (kinds[k] === 'bigint') a.appendBigInt(BigInt(Math.trunc(v as number)))
+        else a.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round(v as number)) * 1000n))
+      }
+      a.endRow()
+    }
+    a.flushSync()
+  } finally {
+    a.closeSync()
+  }
+}

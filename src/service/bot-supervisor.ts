@@ -37,11 +37,14 @@ export class BotSupervisor {
   private restarts = 0
   private startedAt = 0
   private restartTimer: ReturnType<typeof setTimeout> | undefined
+  /** The highest fill number notified (or made before the state this bot resumed from). */
+  private announcedFills: number
   private readonly label: string
 
   /** `run`: see schema.ts; `state`: where to resume from, if anywhere. */
   constructor(readonly prepared: PreparedBot, readonly run: number, state: BotState | undefined, private readonly deps: SupervisorDeps) {
     this.lastState = state
+    this.announcedFills = state?.fillCount ?? 0
     this.label = botLabel(prepared.row)
   }
 
@@ -135,7 +138,9 @@ export class BotSupervisor {
         this.recordState()
         // On disk before the strategy hears of it: the runtime awaits this.
         await recorder.flush()
-        notifier?.send('fill', {fill, orderId: order.id})
+        // A fill made again after a resume (from the checkpoint before it) was announced already.
+        if (state.fillCount > this.announcedFills) notifier?.send('fill', {fill, orderId: order.id})
+        this.announcedFills = Math.max(this.announcedFills, state.fillCount)
       },
       onOrder: (order) => {
         recorder.order({...base, specHash: row.specHash, orderId: order.id, symbol: order.symbol, side: order.side, quantity: order.quantity, type: order.type, limitPrice: order.limitPrice, stopPrice: order.stopPrice, createdAt: order.createdAt})

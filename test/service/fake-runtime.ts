@@ -8,9 +8,10 @@ import type {Fill, Order} from '../../src/strategy/context.js'
 
 export function makeState(botId: string, strategy: string, symbols: string[], timeframeMs: number, over: Partial<BotState> = {}): BotState {
   return {
-    version: 1, botId, strategy, symbols, timeframeMs, time: 0, firstBarTime: null,
+    version: 1, checkpoint: true, botId, strategy, symbols, timeframeMs, time: 0, firstBarTime: null,
     lastBarTime: Object.fromEntries(symbols.map((s) => [s, null])), initialCash: 100_000, cash: 100_000, realizedPnl: 0, commissions: 0,
     positions: [], openOrders: [], openTrades: [], nextOrderId: 1, fillCount: 0, strategyState: {}, iterations: 0, lastIterationTime: null, sleeptimeMs: timeframeMs,
+    scheduler: {mode: 'daily', session: null, anchor: null, wake: null},
     ...over,
   }
 }

@@ -16,6 +16,8 @@ export interface SpecOptions {
   speed?: number
   /** live.feed.start (and backtest.start, so a backtest of the spec covers the same bars). */
   start?: string
+  /** live.feed.stale_after, e.g. `1S`. */
+  staleAfter?: string
   extra?: string
 }
 
@@ -33,7 +35,7 @@ export function writeSpec(dir: string, o: SpecOptions): string {
     `market: NYSE`,
     ...(o.start ? [`backtest: {start: ${o.start}}`] : []),
     `live:`,
-    `  feed: {type: replay, speed: ${o.speed ?? 1000}${o.start ? `, start: ${o.start}` : ''}}`,
+    `  feed: {type: replay, speed: ${o.speed ?? 1000}${o.start ? `, start: ${o.start}` : ''}${o.staleAfter ? `, stale_after: ${o.staleAfter}` : ''}}`,
     ...(o.extra ? [o.extra] : []),
   ]
   writeFileSync(file, lines.join('\n') + '\n')

@@ -8,6 +8,7 @@ import path from 'node:path'
 import {before, describe, it} from 'node:test'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
+import {withDb} from '../../src/service/db.js'
 import {botsJson, query, startLive, storeWithOrcl, waitFor, writeSpec} from './helpers.js'
 
 const fillKey = (f: {symbol: string; side: string; quantity: number; price: number; time: number | string}) =>
@@ -59,5 +60,12 @@ describe('bots live: crash of the whole process and recovery', () => {
     assert.equal(p.liveFills, result.fills.length)
     const kinds = (await botsJson(db, 'logs', String(bot.id))).map((e: any) => e.kind)
     assert.deepEqual(kinds, ['added', 'start', 'resume', 'feed-end', 'stop'])
+
+    // A record that disagrees (a fill price tampered with): parity names the first difference, exit 1.
+    const third = after[2]
+    await withDb({path: db}, (conn) => conn.run('UPDATE bot_trades SET price = price + 1 WHERE bot_id = $id AND order_id = $o', {id: bot.id, o: third.orderId}))
+    const differs = await runCli(['parity', String(bot.id), '--db', db])
+    assert.equal(differs.code, 1)
+    assert.match(differs.stdout, new RegExp(`differs at decision \\d+ \\(price\\):\\n  live: +fill #${third.orderId} ${third.side} 10 ORCL @ ${third.price + 1} at `))
   })
 })

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
 import {before, describe, it} from 'node:test'
+import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 import {botsJson, query, startLive, storeWithOrcl, writeSpec} from './helpers.js'
 
@@ -40,11 +41,17 @@ describe('bots live: users', () => {
     const one = startLive(['--user-id', '1', '--db', db, '--poll-interval', '0.2', '--heartbeat-interval', '0.2'])
     await one.waitForOutput(/user 1: 1 enabled bot found, 1 loaded, 1 started/)
     await one.waitForOutput(new RegExp(`bot ${mine.id} "twin": the replay ended`))
-    assert.equal((await one.signal('SIGTERM')).code, 0)
+    assert.equal((await one.signal('SIGINT')).code, 0, one.output())
+    assert.match(one.output(), /SIGINT: stopping every bot/)
     assert.deepEqual(await footprint(db, 2), untouched)
     assert.equal(untouched.counts.bot_events, 1) // `added`, by the add command
     assert.doesNotMatch(one.output(), new RegExp(`bot ${theirs.id} `))
     assert.ok((await footprint(db, 1)).counts.bot_trades > 0)
+    // The replay made exactly the backtest's trades.
+    const bt = await runCli(['backtest', path.join(dir, 'u1', 'twin.yaml'), '--db', db, '--no-record', '--json'])
+    assert.equal(bt.code, 0, bt.stderr)
+    const key = (t: any) => `${t.side} ${t.quantity} ${t.price} ${new Date(t.time).toISOString()}`
+    assert.deepEqual((await botsJson(db, 'trades', String(mine.id))).map(key), parseJson(bt).fills.map(key))
 
     // Now both users' services at once, on the same file (each opens it only for its writes).
     const later = await botsJson(db, 'add', spec('later', 1), '--user-id', '1')

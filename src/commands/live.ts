@@ -35,7 +35,8 @@ recorded state. SIGINT/SIGTERM stop every bot, record the final state and exit 0
     const {flags} = await this.parse(Live)
     const clock = new WallClock()
     // Log lines go to stderr under --json, so stdout stays one JSON document.
-    const log = lineLog(clock, (line) => (this.jsonEnabled() ? this.logToStderr(line) : this.log(line)))
+    // (oclif silences this.logToStderr under --json, hence the direct write.)
+    const log = lineLog(clock, (line) => (this.jsonEnabled() ? process.stderr.write(line + '\n') : this.log(line)))
     const service = new LiveService({
       userId: flags['user-id'],
       db: {path: resolveStorePath(flags.db)},

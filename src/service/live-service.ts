@@ -5,7 +5,8 @@
  */
 import {WallClock, type Clock} from '../core/clock.js'
 import {discoverStrategies, type Discovery} from '../strategy/discover.js'
-import type {DbOptions} from './db.js'
+import {withDb, type DbOptions} from './db.js'
+import {acquireLease, ownLease, releaseLease, type Lease} from './lease.js'
 import {Recorder} from './recorder.js'
 import {DEFAULT_RESTART_POLICY, type RestartPolicy} from './restart-policy.js'
 import {loadRuntime, type RuntimeApi} from './runtime.js'
@@ -38,9 +39,11 @@ export class LiveService {
   private stopping: Promise<void> | undefined
   private polling: Promise<unknown> = Promise.resolve()
   private readonly clock: Clock
+  private readonly lease: Lease
 
   constructor(private readonly opts: LiveServiceOptions) {
     this.clock = opts.clock ?? new WallClock()
+    this.lease = ownLease(opts.userId)
   }
 
   /** Load the user's enabled bots and start them; then keep polling until `shutdown()`. */
@@ -49,6 +52,9 @@ export class LiveService {
     const discovery = this.opts.discovery ?? (await discoverStrategies({extra: this.opts.strategies}))
     for (const p of discovery.problems) log.warn(`strategy plugin ${p.file}: ${p.message}`)
     const runtime = this.opts.runtime ?? (await loadRuntime())
+    // Refuse to run a user's bots twice; a lease dies with its process or after 3 missed heartbeats.
+    const heartbeatMs = this.opts.heartbeatMs ?? 5_000
+    await withDb(db, (conn) => acquireLease(conn, this.lease, this.clock.now(), Math.max(3 * heartbeatMs, 15_000)))
     this.recorder = new Recorder({db, userId, clock: this.clock, warn: (m) => log.error(m)})
     this.manager = new StrategyManager({
       userId, db, discovery, runtime, log, clock: this.clock, env: this.opts.env, verbose: this.opts.verbose,
@@ -63,7 +69,7 @@ export class LiveService {
     log.info(`user ${userId}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found, ${report.found - failed} loaded, ${report.started.length} started${failed ? `, ${failed} failed` : ''}`)
     for (const f of report.failed) log.info(`  not started: bot ${f.id} "${f.name}": ${f.message}`)
     this.every('poll', this.opts.pollMs ?? 30_000, () => this.poll())
-    this.every('heartbeat', this.opts.heartbeatMs ?? 5_000, () => this.heartbeat())
+    this.every('heartbeat', heartbeatMs, () => this.heartbeat())
     this.every('metrics', this.opts.metricsMs ?? 15_000, () => this.snapshotMetrics())
     this.every('flush', this.opts.flushMs ?? 1_000, () => (this.recorder!.hasPending ? this.recorder!.flush() : undefined))
     return report
@@ -87,6 +93,7 @@ export class LiveService {
     await this.manager.stopAll('shutdown', why)
     this.snapshotMetrics()
     await this.recorder.flush().catch((e: Error) => this.opts.log.error(`final write failed: ${e.message}`))
+    await withDb(this.opts.db, (conn) => releaseLease(conn, this.lease)).catch(() => {})
     // Give notifications in flight a moment, not forever.
     await Promise.race([Promise.all(this.manager.supervisors.map((s) => s.idle())), new Promise((r) => setTimeout(r, 2_000).unref())])
     const st = this.recorder.stats
@@ -107,7 +114,7 @@ export class LiveService {
 
   private heartbeat(): Promise<void> {
     const alive = this.manager!.supervisors.filter((s) => s.phase === 'running').map((s) => s.id)
-    this.recorder!.heartbeat(alive)
+    this.recorder!.heartbeat(alive, this.lease)
     return this.recorder!.flush()
   }
 

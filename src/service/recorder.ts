@@ -12,6 +12,7 @@
  */
 import type {Clock} from '../core/clock.js'
 import {withDb, type DbOptions} from './db.js'
+import type {Lease} from './lease.js'
 import {emptyBatch, isEmpty, writeBatch, type Batch, type BotStatusUpdate} from './write-batch.js'
 import type {BarRecord, EventRecord, MetricsRecord, OrderRecord, StateRecord, TradeRecord} from './records.js'
 
@@ -65,8 +66,9 @@ export class Recorder {
   status(botId: number, update: BotStatusUpdate): void {
     this.pending.statuses.set(botId, {...this.pending.statuses.get(botId), ...update})
   }
-  heartbeat(botIds: number[]): void {
+  heartbeat(botIds: number[], lease?: Lease): void {
     for (const id of botIds) this.pending.heartbeats.add(id)
+    if (lease) this.pending.lease = lease
   }
 
   get hasPending(): boolean {

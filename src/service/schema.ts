@@ -22,6 +22,8 @@
  *   are appended (DuckDB's appender), and `bot_state` keeps one row per bot because its writer
  *   deletes before it appends. An index there made every write several times slower.
  *
+ * - `service_leases`: which `bots live` process runs a user's bots (see lease.ts).
+ *
  * Timestamps are naive TIMESTAMPs holding UTC, written from the service's clock.
  */
 import {registerMigrations} from '../data/migrations.js'
@@ -117,6 +119,16 @@ registerMigrations(
       stop_price DOUBLE,
       created_ts TIMESTAMP NOT NULL,
       PRIMARY KEY (bot_id, run, order_id)
+    )`,
+  },
+  {
+    name: 'service/003-leases',
+    up: `CREATE TABLE service_leases (
+      user_id BIGINT NOT NULL,
+      pid INTEGER NOT NULL,
+      host VARCHAR NOT NULL,
+      started_at TIMESTAMP NOT NULL,
+      heartbeat_at TIMESTAMP NOT NULL
     )`,
   },
 )

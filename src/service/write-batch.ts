@@ -3,6 +3,7 @@
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
 import type {BotStatus} from './bot-rows.js'
+import {renewLease, type Lease} from './lease.js'
 import {appendEvents, insertBars, insertMetrics, insertOrders, insertTrades, saveStates, type BarRecord, type EventRecord, type MetricsRecord, type OrderRecord, type StateRecord, type TradeRecord} from './records.js'
 
 export interface BotStatusUpdate {
@@ -20,12 +21,14 @@ export interface Batch {
   states: Map<number, StateRecord>
   statuses: Map<number, BotStatusUpdate>
   heartbeats: Set<number>
+  /** Renew the service's lease on its user (with each heartbeat). */
+  lease?: Lease
 }
 
 export const emptyBatch = (): Batch => ({trades: [], orders: [], bars: [], metrics: [], events: [], states: new Map(), statuses: new Map(), heartbeats: new Set()})
 
 export function isEmpty(b: Batch): boolean {
-  return !b.trades.length && !b.orders.length && !b.bars.length && !b.metrics.length && !b.events.length && !b.states.size && !b.statuses.size && !b.heartbeats.size
+  return !b.lease && !b.trades.length && !b.orders.length && !b.bars.length && !b.metrics.length && !b.events.length && !b.states.size && !b.statuses.size && !b.heartbeats.size
 }
 
 export async function writeBatch(conn: DuckDBConnection, userId: number, b: Batch, now: number): Promise<void> {
@@ -52,6 +55,7 @@ export async function writeBatch(conn: DuckDBConnection, userId: number, b: Batc
     }
     await conn.run(`UPDATE bots SET ${sets.join(', ')} WHERE id = $id AND user_id = $user`, params)
   }
+  if (b.lease) await renewLease(conn, b.lease, now)
   const beats = [...b.heartbeats].filter((id) => ids.has(id) && Number.isInteger(id))
   if (beats.length) {
     // Ids are integers from the registry itself, so the list is inlined (one statement for all bots).

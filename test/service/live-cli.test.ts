@@ -27,6 +27,11 @@ describe('bots live (real processes)', () => {
     })
     assert.equal((await status(alpha.id)).status, 'running')
 
+    // A second service for the same user would run every bot twice: it refuses.
+    const twice = await runCli(['live', '--user-id', '1', '--db', db])
+    assert.equal(twice.code, 1)
+    assert.match(twice.stderr, new RegExp(`error user 1's bots are already run by another \`bots live\` \\(PID ${live.child.pid} on .*\\)\n {2}hint: stop it first \\(kill ${live.child.pid}\\)`))
+
     const beta = await botsJson(db, 'add', writeSpec(dir, {name: 'beta', userId: 1, speed: 10, start: '2012-01-03'}))
     await waitFor('beta started', async () => (await botRow(db, beta.id)).status === 'running')
     await live.waitForOutput(/bot \d+ "beta": started/)

@@ -24,7 +24,7 @@ export function renderStatus(views: BotStatusView[], now: number): string {
       const positions = Object.entries(v.positions).filter(([, q]) => q !== 0).map(([s, q]) => `${s} ${q}`).join(', ') || 'none'
       return [
         `bot ${v.id} ${v.name} (user ${v.userId}): ${v.status}${v.enabled ? '' : ' (disabled)'}`,
-        `  heartbeat   ${ago(v.heartbeatAt, now)}${v.heartbeatAt ? ` (${v.heartbeatAt})` : ''}`,
+        `  heartbeat   ${ago(v.heartbeatAt, now)}${v.heartbeatAt ? ` (${v.heartbeatAt})` : ''}${silent(v, now) ? '  (silent: is `bots live` still running?)' : ''}`,
         `  equity      ${money(v.equity)}  cash ${money(v.cash)}  P&L ${money(v.pnl)}`,
         `  positions   ${positions}`,
         `  trades      ${v.trades}`,
@@ -33,6 +33,11 @@ export function renderStatus(views: BotStatusView[], now: number): string {
       ].join('\n')
     })
     .join('\n\n')
+}
+
+/** A bot recorded as running whose heartbeat stopped a minute ago: its service probably died. */
+function silent(v: BotStatusView, now: number): boolean {
+  return (v.status === 'running' || v.status === 'starting') && v.heartbeatAt !== null && now - Date.parse(v.heartbeatAt) > 60_000
 }
 
 export function renderTrades(trades: TradeView[]): string {

@@ -45,7 +45,7 @@ describe('bots backtest --sweep (real CLI)', () => {
     const top = new Set(sweep.runs.slice(0, 2).map((r: any) => r.runId))
     for (const r of rows) {
       assert.equal(r.equity_stored, top.has(r.id), `run ${r.id}`)
-      assert.equal(r.points > 0, top.has(r.id))
+      assert.equal(Number(r.points) > 0, top.has(r.id))
       assert.equal(r.trades, sweep.runs.find((x: any) => x.runId === r.id).metrics.trades)
     }
     const list = parseJson(await runCli(['runs', 'list', '--db', db, '--sweep', String(sweep.sweepId), '--json']))

@@ -8,8 +8,7 @@ import {addBot} from '../service/manage.js'
 export default class Add extends BotCommand {
   static override description = `Add a bot to the registry from a spec file.
 
-The spec is validated first (schema, then the strategy's params); an invalid spec is not stored.
-A running \`bots live\` for that user starts the bot at its next poll.`
+The spec is validated first (schema, then the strategy's params); an invalid spec is not stored. A running \`bots live\` for that user starts the bot at its next poll.`
 
   static override examples = ['<%= config.bin %> add examples/live-replay.yaml --user-id 1', '<%= config.bin %> add bot.yaml --user-id 1 --disabled --json']
   static override args = {spec: Args.string({description: 'Bot spec file.', required: true})}

@@ -7,9 +7,7 @@ import {parityForBot, type ParityOutcome} from '../service/parity.js'
 export default class Parity extends BotCommand {
   static override description = `Check a live bot against a backtest of the same bars.
 
-Replays the bars the bot acted on (as recorded by \`bots live\`) through a backtest of its
-current spec and compares the decisions: orders placed and fills, in time order. Reports the
-first decision that differs, or that none does. Exits 1 when they differ.`
+Replays the bars the bot acted on (as recorded by \`bots live\`) through a backtest of its current spec and compares the decisions: orders placed and fills, in time order. Reports the first decision that differs, or that none does. Exits 1 when they differ.`
 
   static override examples = ['<%= config.bin %> parity 3', '<%= config.bin %> parity 3 --json']
   static override args = {id: botIdArg}

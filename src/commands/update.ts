@@ -8,8 +8,7 @@ import {updateBot} from '../service/manage.js'
 export default class Update extends BotCommand {
   static override description = `Replace a bot's spec.
 
-The new spec is validated first; an invalid one changes nothing. A running service restarts the
-bot with the new spec at its next poll.`
+The new spec is validated first; an invalid one changes nothing. A running service restarts the bot with the new spec at its next poll.`
 
   static override examples = ['<%= config.bin %> update 3 bot.yaml']
   static override args = {id: botIdArg, spec: Args.string({description: 'New bot spec file.', required: true})}

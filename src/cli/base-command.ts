@@ -16,12 +16,23 @@ export abstract class BaseCommand extends Command {
     debug: Flags.boolean({description: 'Show stack traces for errors.', helpGroup: 'GLOBAL', default: false}),
   }
 
+  /** Anything that goes wrong while parsing flags and arguments is a usage error (exit 2). */
+  protected override async parse(...args: Parameters<Command['parse']>): Promise<any> {
+    try {
+      return await super.parse(...args)
+    } catch (error) {
+      if (error instanceof Errors.ExitError || isBotsError(error)) throw error
+      throw new Errors.CLIError(error instanceof Error ? error.message : String(error), {exit: EXIT_USAGE})
+    }
+  }
+
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
     if (isBotsError(err)) {
       if (this.jsonEnabled()) {
-        this.logJson({error: err.diagnostic})
+        this.logJson(err.diagnostics.length > 1 ? {error: err.diagnostic, diagnostics: err.diagnostics} : {error: err.diagnostic})
       } else {
-        this.logToStderr(formatDiagnostic(err.diagnostic))
+        // An invalid spec lists every located problem, not only the headline.
+        this.logToStderr(err.diagnostics.length > 1 ? err.diagnostics.map(formatDiagnostic).join('\n') : formatDiagnostic(err.diagnostic))
         if (this.argv.includes('--debug') && err.stack) this.logToStderr(err.stack)
       }
       this.exit(EXIT_INVALID)

@@ -25,11 +25,14 @@ export interface Diagnostic extends Location {
 
 export class BotsError extends Error {
   readonly diagnostic: Diagnostic
+  /** Every problem, when there are several (an invalid spec); `diagnostic` is the headline. */
+  readonly diagnostics: Diagnostic[]
 
-  constructor(message: string, opts: Partial<Omit<Diagnostic, 'message'>> = {}) {
+  constructor(message: string, opts: Partial<Omit<Diagnostic, 'message'>> = {}, all?: Diagnostic[]) {
     super(message)
     this.name = 'BotsError'
     this.diagnostic = {severity: 'error', code: opts.code ?? 'error', message, ...opts}
+    this.diagnostics = all && all.length > 0 ? all : [this.diagnostic]
   }
 
   static from(diagnostic: Diagnostic): BotsError {

@@ -23,9 +23,9 @@ export interface ManageOptions extends DbOptions {
 
 /** A spec that failed validation: every located problem, nothing stored. */
 export class SpecRejectedError extends BotsError {
-  constructor(readonly diagnostics: Diagnostic[], stage: SpecCheck['stage']) {
+  constructor(diagnostics: Diagnostic[], stage: SpecCheck['stage']) {
     const errors = diagnostics.filter((d) => d.severity === 'error')
-    super(`the spec is invalid (${stage ?? 'spec'}): ${errors[0]?.message ?? 'unknown problem'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`, {...errors[0], code: 'spec.invalid'})
+    super(`the spec is invalid (${stage ?? 'spec'}): ${errors[0]?.message ?? 'unknown problem'}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`, {...errors[0], code: 'spec.invalid'}, diagnostics)
   }
 }
 

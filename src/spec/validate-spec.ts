@@ -99,7 +99,7 @@ export async function loadBotSpec(file: string, opts: ValidateOptions): Promise<
 export class SpecInvalidError extends BotsError {
   constructor(readonly report: SpecReport) {
     const errors = report.diagnostics.filter((d) => d.severity === 'error')
-    super(errors.length > 1 ? `${errors[0].message} (and ${errors.length - 1} more problems)` : errors[0].message, errors[0])
+    super(errors.length > 1 ? `${errors[0].message} (and ${errors.length - 1} more problems)` : errors[0].message, errors[0], report.diagnostics)
   }
 }
 

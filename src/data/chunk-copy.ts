@@ -8,6 +8,7 @@
  */
 import duckdb from '@duckdb/node-bindings'
 import type {DuckDBDataChunk, DuckDBResult} from '@duckdb/node-api'
+import {CHUNKS_PER_RELEASE, releaseChunks} from './release-chunks.js'
 
 /** Append every chunk of `result` into `columns` (one array per selected column) from `offset`; returns the row count. */
 export async function copyDoubleChunks(
@@ -17,6 +18,7 @@ export async function copyDoubleChunks(
   onChunk?: (from: number, to: number) => void,
 ): Promise<number> {
   let at = offset
+  let chunks = 0
   // Fetching the next chunk before copying this one was measured slower, not faster.
   for (;;) {
     const chunk: DuckDBDataChunk | null = await result.fetchChunk()
@@ -28,6 +30,7 @@ export async function copyDoubleChunks(
     }
     onChunk?.(at, at + n)
     at += n
+    if (++chunks % CHUNKS_PER_RELEASE === 0) await releaseChunks()
   }
   return at - offset
 }

@@ -2,7 +2,7 @@
  * Progress of one long run with listr2, on stderr so stdout stays clean for results and --json.
  * A terminal gets the live renderer; a pipe gets plain lines; CI (`CI` set) gets nothing.
  */
-import {Listr, ListrLogger, ProcessOutput} from 'listr2'
+import {runStderrTask} from './stderr-task.js'
 
 export interface ProgressReporter {
   stage(text: string): void
@@ -13,38 +13,17 @@ export async function withRunProgress<T>(title: string, enabled: boolean, work: 
   const ci = Boolean(process.env.CI) && process.env.CI !== 'false'
   if (!enabled || ci) return work({stage() {}, bars() {}})
   const plain = !process.stderr.isTTY
-  const logger = new ListrLogger({processOutput: new ProcessOutput(process.stderr, process.stderr)})
-  let result: T | undefined
-  const list = new Listr(
-    [
-      {
-        title,
-        task: async (_ctx, task) => {
-          let lastPercent = -1
-          result = await work({
-            stage: (text) => (task.output = text),
-            bars: (done, total) => {
-              const percent = total > 0 ? Math.floor((100 * done) / total) : 100
-              // Plain output gets a line per 10%, a terminal every percent.
-              if (percent === lastPercent || (plain && percent % 10 !== 0)) return
-              lastPercent = percent
-              task.output = `running ${percent}% · ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} bars`
-            },
-          })
-        },
-        rendererOptions: {outputBar: 1, persistentOutput: false},
+  return runStderrTask(title, {plain, persistentOutput: false}, (setOutput) => {
+    let lastPercent = -1
+    return work({
+      stage: setOutput,
+      bars: (done, total) => {
+        const percent = total > 0 ? Math.floor((100 * done) / total) : 100
+        // Plain output gets a line per 10%, a terminal every percent.
+        if (percent === lastPercent || (plain && percent % 10 !== 0)) return
+        lastPercent = percent
+        setOutput(`running ${percent}% · ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} bars`)
       },
-    ],
-    {
-      renderer: 'default',
-      rendererOptions: {logger},
-      fallbackRenderer: 'simple',
-      fallbackRendererOptions: {logger},
-      fallbackRendererCondition: plain,
-      exitOnError: true,
-      registerSignalListeners: false,
-    },
-  )
-  await list.run()
-  return result as T
+    })
+  })
 }

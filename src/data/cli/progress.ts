@@ -3,7 +3,7 @@
  * A TTY gets the live renderer; a pipe or CI (`CI` set) gets plain lines, throttled to one per
  * phase and one a second while reading.
  */
-import {Listr, ListrLogger, ProcessOutput} from 'listr2'
+import {runStderrTask} from '../../cli/stderr-task.js'
 import type {ImportProgress} from '../import-types.js'
 
 /** Files smaller than this finish in well under a second: no progress display. */
@@ -16,40 +16,18 @@ export async function withImportProgress<T>(
 ): Promise<T> {
   if (!show) return work()
   const plain = !process.stderr.isTTY || Boolean(process.env.CI)
-  const logger = new ListrLogger({processOutput: new ProcessOutput(process.stderr, process.stderr)})
-  let result: T | undefined
-  const list = new Listr(
-    [
-      {
-        title,
-        task: async (_ctx, task) => {
-          let lastPhase = ''
-          let lastAt = 0
-          let lastText = ''
-          result = await work((p) => {
-            const text = describe(p)
-            if (plain && (text === lastText || (p.phase === lastPhase && p.elapsedMs - lastAt < 1000))) return
-            lastPhase = p.phase
-            lastAt = p.elapsedMs
-            lastText = text
-            task.output = text
-          })
-        },
-        rendererOptions: {outputBar: 1, persistentOutput: true},
-      },
-    ],
-    {
-      renderer: 'default',
-      rendererOptions: {logger},
-      fallbackRenderer: 'simple',
-      fallbackRendererOptions: {logger},
-      fallbackRendererCondition: plain,
-      exitOnError: true,
-      registerSignalListeners: false,
-    },
-  )
-  await list.run()
-  return result as T
+  return runStderrTask(title, {plain, persistentOutput: true}, (setOutput) => {
+    let lastPhase = ''
+    let lastAt = 0
+    return work((p) => {
+      const now = p.elapsedMs
+      if (plain && p.phase === lastPhase && now - lastAt < 1000) return
+      if (p.phase === 'read' && p.rows === 0 && plain && lastPhase === 'read') return
+      lastPhase = p.phase
+      lastAt = now
+      setOutput(describe(p))
+    })
+  })
 }
 
 function describe(p: ImportProgress): string {

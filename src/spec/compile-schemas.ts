@@ -1,20 +1,39 @@
 /**
- * Build step: compiles the bundled JSON Schemas into standalone validator modules
- * (dist/spec/validators/*.cjs: ajv's standalone output requires its runtime, so CommonJS), so `bots validate` skips ajv's code generation at run time
- * (about 100 ms per schema, most of a one-spec run). Run by `npm run build` after tsc.
+ * Build step: compiles JSON Schemas into standalone validator modules in dist/spec/validators/
+ * (CommonJS: ajv's standalone output requires its runtime), so commands skip ajv's code
+ * generation at run time (~100 ms for the first schema of a process, most of a one-spec
+ * `bots validate`): the bundled bot and strategy schemas, and the params schemas of the
+ * strategies shipped with bots (found again by hash, see strategy/params-validator.ts).
+ * Run by `npm run build` after tsc (both projects).
  */
-import {mkdirSync, writeFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
+import {mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 import standaloneCode from 'ajv/dist/standalone/index.js'
+import {rulesStrategy} from '../rules/rules-strategy.js'
+import {isStrategyDefinition} from '../strategy/definition.js'
+import {paramsAjv, paramsValidatorFile} from '../strategy/params-validator.js'
 import {createAjv} from './schema-validator.js'
 import {loadSchema, type SchemaName} from './schema-files.js'
+
+// CommonJS default export: under Node16 ESM typing it arrives as the module namespace.
+const generate = ((standaloneCode as unknown as {default?: unknown}).default ?? standaloneCode) as (ajv: unknown, fn: unknown) => string
 
 const outDir = fileURLToPath(new URL('./validators/', import.meta.url))
 mkdirSync(outDir, {recursive: true})
 for (const name of ['bot', 'strategy'] as SchemaName[]) {
   const ajv = createAjv({code: {source: true}})
   const validate = ajv.compile(loadSchema(name))
-  // CommonJS default export: under Node16 ESM typing it arrives as the module namespace.
-  const generate = ((standaloneCode as unknown as {default?: unknown}).default ?? standaloneCode) as (ajv: unknown, fn: unknown) => string
   writeFileSync(`${outDir}${name}.cjs`, `// Generated from schemas/${name}.schema.json by compile-schemas.js; do not edit.\n${generate(ajv, validate)}`)
+}
+
+const shippedDir = fileURLToPath(new URL('../strategies/', import.meta.url))
+const shipped = [rulesStrategy()]
+for (const file of readdirSync(shippedDir).filter((f) => f.endsWith('.js'))) {
+  const mod = (await import(pathToFileURL(`${shippedDir}${file}`).href)) as {default?: unknown}
+  if (isStrategyDefinition(mod.default)) shipped.push(mod.default)
+}
+for (const definition of shipped) {
+  const ajv = paramsAjv({code: {source: true}})
+  const validate = ajv.compile(definition.params)
+  writeFileSync(`${outDir}${paramsValidatorFile(definition.params)}`, `// Params of the shipped strategy "${definition.name}", by compile-schemas.js; do not edit.\n${generate(ajv, validate)}`)
 }

@@ -6,7 +6,7 @@
 import type {ErrorObject, ValidateFunction} from 'ajv'
 import {BotsError} from '../core/errors.js'
 import {didYouMeanHint} from '../core/suggest.js'
-import {ajv} from '../spec/schema-validator.js'
+import {paramsValidator} from './params-validator.js'
 import type {ParamProblem, StrategyDefinition} from './definition.js'
 
 export interface RegisteredStrategy {
@@ -78,7 +78,7 @@ export class StrategyRegistry {
     let fn = this.validators.get(definition)
     if (!fn) {
       try {
-        fn = paramsAjv().compile(definition.params)
+        fn = paramsValidator(definition.params)
       } catch (error) {
         throw new BotsError(`strategy "${definition.name}" has an invalid params schema: ${(error as Error).message}`, {code: 'strategy.bad_schema'})
       }
@@ -86,14 +86,4 @@ export class StrategyRegistry {
     }
     return fn
   }
-}
-
-// Params get defaults filled in, so they use an ajv of their own with useDefaults.
-let paramsAjvInstance: ReturnType<typeof ajv> | undefined
-function paramsAjv(): ReturnType<typeof ajv> {
-  if (!paramsAjvInstance) {
-    const Ctor = ajv().constructor as new (opts: object) => ReturnType<typeof ajv>
-    paramsAjvInstance = new Ctor({allErrors: true, strict: false, useDefaults: true, verbose: true})
-  }
-  return paramsAjvInstance
 }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {backtestSpecFile} from '../backtest/run-spec.js'
-import {BaseCommand} from '../cli/base-command.js'
+import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
 import {colorEnabled} from '../cli/color.js'
 import {strategiesFlag} from '../cli/flags.js'
 import {renderBacktestSummary} from '../cli/render-backtest.js'
@@ -51,6 +51,7 @@ parallel (one worker per core) and the best ones are printed.`
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(Backtest)
     const cash = flags.cash === undefined ? undefined : Number(flags.cash)
+    if (cash !== undefined && !(Number.isFinite(cash) && cash > 0)) usageError(`--cash ${flags.cash}: expected a positive number`)
     const riskFreeRate = parseRate(flags['risk-free'])
     const request = {
       file: args.spec,
@@ -65,6 +66,8 @@ parallel (one worker per core) and the best ones are printed.`
         sweepSpecFile({...request, sweeps: flags.sweep!, rankBy: flags['rank-by'] as (typeof RANK_KEYS)[number], top: flags.top, workers: flags.workers, record: flags.record, riskFreeRate, onStage: (text) => progress.stage(text)}),
       )
       if (!this.jsonEnabled()) this.log(renderSweep(sweep, colorEnabled()))
+      // A sweep that ran nothing is a failed command, not an empty success (CI must notice).
+      if (sweep.runs.length === 0) process.exitCode = EXIT_INVALID
       return sweepToJson(sweep)
     }
     const outcome = await withRunProgress(`Backtest ${args.spec}`, !this.jsonEnabled(), (progress) =>

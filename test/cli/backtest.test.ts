@@ -68,6 +68,15 @@ describe('bots backtest (real CLI)', () => {
     assert.match(badDate.stderr, /--start 2010-13-01 is not a valid date/)
   })
 
+  it('a non-numeric --cash is a usage error; a sweep whose every combination is invalid fails', async () => {
+    const cash = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--cash', 'abc'])
+    assert.equal(cash.code, 2)
+    assert.match(cash.stderr, /--cash abc: expected a positive number/)
+    const sweep = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--no-record', '--sweep', 'fast=40,50'])
+    assert.equal(sweep.code, 1, sweep.stdout)
+    assert.match(sweep.stdout, /0 ran .* 2 skipped as invalid/)
+  })
+
   it('an invalid spec stops before any work with the located error and no stack trace', async () => {
     const r = await runCli(['backtest', 'examples/invalid/unknown-key.yaml', '--db', db])
     assert.equal(r.code, 1)

@@ -12,7 +12,7 @@ const ROWS = 1_000_000
 const here = fileURLToPath(new URL('.', import.meta.url))
 const out = `${here}out/`
 const csv = `${out}ohlcv-${ROWS}.csv`
-const gen = existsSync(`${here}gen-ohlcv.mjs`) ? `${here}gen-ohlcv.mjs` : '/work/shared/bench/gen-ohlcv.mjs'
+const gen = `${here}gen-ohlcv.mjs`
 if (!existsSync(csv)) {
   mkdirSync(out, {recursive: true})
   const r = spawnSync(process.execPath, [gen, '--rows', String(ROWS), '--out', csv], {stdio: 'inherit'})

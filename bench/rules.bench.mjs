@@ -17,7 +17,7 @@ const ROWS = 1_000_000
 const MINUTE = 60_000
 const here = fileURLToPath(new URL('.', import.meta.url))
 const csv = `${here}out/ohlcv-${ROWS}.csv`
-const gen = existsSync(`${here}gen-ohlcv.mjs`) ? `${here}gen-ohlcv.mjs` : '/work/shared/bench/gen-ohlcv.mjs'
+const gen = `${here}gen-ohlcv.mjs`
 if (!existsSync(csv)) {
   mkdirSync(`${here}out`, {recursive: true})
   const r = spawnSync(process.execPath, [gen, '--rows', String(ROWS), '--out', csv], {stdio: 'inherit'})

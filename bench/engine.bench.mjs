@@ -1,25 +1,16 @@
 // Session engine speed: sma-cross over 1,000,000 minute bars, on a 24/7 market and on NYSE
 // sessions. Measures the run only (bars already in memory, strategy already loaded).
 // Build first (npx tsc -p tsconfig.json && npx tsc -p strategies/tsconfig.json); `npm run bench` does.
-import {closeSync, existsSync, mkdirSync, openSync, readSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {createJiti} from 'jiti'
 import {runBacktest} from '../dist/engine/run-backtest.js'
 import {createCalendar} from '../dist/calendar/index.js'
+import {generatedBars, MINUTE} from './generated-bars.mjs'
 
 const ROWS = 1_000_000
 const here = fileURLToPath(new URL('.', import.meta.url))
-const out = `${here}out/`
-const csv = `${out}ohlcv-${ROWS}.csv`
-const gen = `${here}gen-ohlcv.mjs`
-if (!existsSync(csv)) {
-  mkdirSync(out, {recursive: true})
-  const r = spawnSync(process.execPath, [gen, '--rows', String(ROWS), '--out', csv], {stdio: 'inherit'})
-  if (r.status !== 0) process.exit(1)
-}
-
-const MINUTE = 60_000
 const scenario = process.argv[2]
 if (scenario === undefined) {
   // Each market in its own process, so each memory figure is that run's alone.
@@ -31,7 +22,7 @@ if (scenario === undefined) {
   process.exit(status)
 }
 
-const bars = readBars(csv)
+const bars = generatedBars(ROWS)
 // The build compiles shipped strategies to dist/strategies (as the CLI loads them); jiti otherwise.
 const compiled = `${here}../dist/strategies/sma-cross.js`
 const definition = existsSync(compiled)
@@ -76,58 +67,7 @@ async function measure(label, data, calendar, target) {
   return ok
 }
 
-// Reads in 4 MB chunks and parses bytes (no line strings), so the bench's own memory does not
-// hide the engine's. Rows are `YYYY-MM-DD HH:MM:SS,open,high,low,close,volume`, one per minute.
-function readBars(file) {
-  const fd = openSync(file, 'r')
-  const chunk = Buffer.alloc(4 << 20)
-  const cap = ROWS
-  const cols = {time: new Float64Array(cap), open: new Float64Array(cap), high: new Float64Array(cap), low: new Float64Array(cap), close: new Float64Array(cap), volume: new Float64Array(cap)}
-  const fields = [cols.open, cols.high, cols.low, cols.close, cols.volume]
-  let carry = 0 // bytes of an unfinished line moved to the chunk's start
-  let n = 0
-  let header = true
-  let t0 = 0
-  for (;;) {
-    const read = readSync(fd, chunk, carry, chunk.length - carry, null)
-    const end = carry + read
-    let start = 0
-    for (let p = 0; p < end; p++) {
-      if (chunk[p] !== 10) continue
-      if (header) header = false
-      else if (n < cap) {
-        if (n === 0) t0 = Date.parse(chunk.toString('latin1', start, start + 10) + 'T' + chunk.toString('latin1', start + 11, start + 19) + 'Z')
-        parseRow(chunk, start + 19, fields, n)
-        cols.time[n] = t0 + n * MINUTE // the generator writes one row per minute, no gaps
-        n++
-      }
-      start = p + 1
-    }
-    if (read === 0) break
-    chunk.copy(chunk, 0, start, end)
-    carry = end - start
-  }
-  closeSync(fd)
-  for (const k of Object.keys(cols)) cols[k] = cols[k].subarray(0, n)
-  return {symbol: 'BENCH', timeframeMs: MINUTE, length: n, ...cols}
-}
 
-function parseRow(buf, p, fields, i) {
-  for (let f = 0; f < 5; f++) {
-    p++ // the comma
-    let v = 0
-    let scale = 0
-    for (; buf[p] !== 44 && buf[p] !== 10; p++) {
-      const c = buf[p]
-      if (c === 46) scale = 1
-      else {
-        v = v * 10 + (c - 48)
-        if (scale) scale *= 10
-      }
-    }
-    fields[f][i] = scale ? v / scale : v
-  }
-}
 
 // The same prices moved onto consecutive NYSE session minutes from 2010 (about ten years).
 function onSessionMinutes(b, calendar) {

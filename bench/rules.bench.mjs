@@ -5,27 +5,18 @@
 // Also counts garbage collections per run: compiled conditions allocate nothing per bar, so the
 // rules run should collect about as often as the plugin run.
 // Build first (npx tsc -p tsconfig.json && npx tsc -p strategies/tsconfig.json); `npm run bench` does.
-import {closeSync, existsSync, mkdirSync, openSync, readSync} from 'node:fs'
-import {spawnSync} from 'node:child_process'
 import {PerformanceObserver} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 import {runBacktest} from '../dist/engine/run-backtest.js'
 import {createCalendar} from '../dist/calendar/index.js'
 import {rulesStrategy} from '../dist/rules/rules-strategy.js'
+import {generatedBars, MINUTE} from './generated-bars.mjs'
 
 const ROWS = 1_000_000
-const MINUTE = 60_000
 const here = fileURLToPath(new URL('.', import.meta.url))
-const csv = `${here}out/ohlcv-${ROWS}.csv`
-const gen = `${here}gen-ohlcv.mjs`
-if (!existsSync(csv)) {
-  mkdirSync(`${here}out`, {recursive: true})
-  const r = spawnSync(process.execPath, [gen, '--rows', String(ROWS), '--out', csv], {stdio: 'inherit'})
-  if (r.status !== 0) process.exit(1)
-}
 
 const plugin = (await import(`${here}../dist/strategies/sma-cross.js`)).default
-const bars = readBars(csv)
+const bars = generatedBars(ROWS)
 const broker = {cash: 1e9, commission: {perShare: 0, percent: 0.1, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open'}
 const spec = {symbols: ['BENCH'], timeframeMs: MINUTE, sleeptimeMs: MINUTE, broker}
 const calendar = createCalendar('24/7')
@@ -81,50 +72,3 @@ async function run(name) {
   return {ms, cpu: (c.user + c.system) / 1000}
 }
 
-// Rows are `YYYY-MM-DD HH:MM:SS,open,high,low,close,volume`, one per minute from the first row's time.
-function readBars(file) {
-  const fd = openSync(file, 'r')
-  const chunk = Buffer.alloc(4 << 20)
-  const cols = {time: new Float64Array(ROWS), open: new Float64Array(ROWS), high: new Float64Array(ROWS), low: new Float64Array(ROWS), close: new Float64Array(ROWS), volume: new Float64Array(ROWS)}
-  const fields = [cols.open, cols.high, cols.low, cols.close, cols.volume]
-  let carry = 0
-  let n = 0
-  let header = true
-  let t0 = 0
-  for (;;) {
-    const read = readSync(fd, chunk, carry, chunk.length - carry, null)
-    const end = carry + read
-    let start = 0
-    for (let p = 0; p < end; p++) {
-      if (chunk[p] !== 10) continue
-      if (header) header = false
-      else if (n < ROWS) {
-        if (n === 0) t0 = Date.parse(chunk.toString('latin1', start, start + 10) + 'T' + chunk.toString('latin1', start + 11, start + 19) + 'Z')
-        let q = start + 19
-        for (let f = 0; f < 5; f++) {
-          q++
-          let v = 0
-          let scale = 0
-          for (; chunk[q] !== 44 && chunk[q] !== 10; q++) {
-            const c = chunk[q]
-            if (c === 46) scale = 1
-            else {
-              v = v * 10 + (c - 48)
-              if (scale) scale *= 10
-            }
-          }
-          fields[f][n] = scale ? v / scale : v
-        }
-        cols.time[n] = t0 + n * MINUTE
-        n++
-      }
-      start = p + 1
-    }
-    if (read === 0) break
-    chunk.copy(chunk, 0, start, end)
-    carry = end - start
-  }
-  closeSync(fd)
-  for (const k of Object.keys(cols)) cols[k] = cols[k].subarray(0, n)
-  return {symbol: 'BENCH', timeframeMs: MINUTE, length: n, ...cols}
-}

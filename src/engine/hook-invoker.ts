@@ -102,27 +102,8 @@ export class HookInvoker implements BrokerListener {
     this.settling = true
     try {
       this.broker.afterHook()
-      const events = this.events
-      for (let head = 0; head < events.length; head++) {
-        if (head === MAX_EVENTS_PER_SETTLE) {
-          this.crash('onFilledOrder', new Error(`more than ${MAX_EVENTS_PER_SETTLE} order events at one moment; does a callback place or cancel an order every time it runs?`))
-        }
-        const order = events[head]
-        const fill = this.eventFills[head]
-        const name = fill ? 'onFilledOrder' : 'onCanceledOrder'
-        try {
-          if (fill) this.hooks.onFilledOrder?.(this.ctx, order, fill)
-          else this.hooks.onCanceledOrder?.(this.ctx, order)
-        } catch (error) {
-          this.crash(name, error)
-        }
-        this.broker.afterHook()
-      }
-      if (events.length > 0) {
-        // setting length is a slow path even on an empty array, hence the test
-        events.length = 0
-        this.eventFills.length = 0
-      }
+      for (let head = 0; head < this.events.length; head++) this.deliver(head)
+      this.clearEvents()
     } finally {
       this.settling = false
     }
@@ -137,27 +118,45 @@ export class HookInvoker implements BrokerListener {
     this.settling = true
     try {
       this.broker.afterHook()
-      const events = this.events
-      for (let head = 0; head < events.length; head++) {
-        if (head === MAX_EVENTS_PER_SETTLE) {
-          this.crash('onFilledOrder', new Error(`more than ${MAX_EVENTS_PER_SETTLE} order events at one moment; does a callback place or cancel an order every time it runs?`))
-        }
-        const order = events[head]
+      for (let head = 0; head < this.events.length; head++) {
+        this.guardRunaway(head)
         const fill = this.eventFills[head]
-        if (fill) await beforeFill(order, fill)
-        try {
-          if (fill) this.hooks.onFilledOrder?.(this.ctx, order, fill)
-          else this.hooks.onCanceledOrder?.(this.ctx, order)
-        } catch (error) {
-          this.crash(fill ? 'onFilledOrder' : 'onCanceledOrder', error)
-        }
-        this.broker.afterHook()
+        if (fill) await beforeFill(this.events[head], fill)
+        this.deliver(head)
         if (afterEvent) await afterEvent()
       }
-      events.length = 0
-      this.eventFills.length = 0
+      this.clearEvents()
     } finally {
       this.settling = false
+    }
+  }
+
+  /** A callback that places or cancels an order every time it runs would otherwise never end. */
+  private guardRunaway(head: number): void {
+    if (head === MAX_EVENTS_PER_SETTLE) {
+      this.crash('onFilledOrder', new Error(`more than ${MAX_EVENTS_PER_SETTLE} order events at one moment; does a callback place or cancel an order every time it runs?`))
+    }
+  }
+
+  /** Hands queued event `head` to the strategy's fill or cancel hook, then lets the broker react. */
+  private deliver(head: number): void {
+    this.guardRunaway(head)
+    const order = this.events[head]
+    const fill = this.eventFills[head]
+    try {
+      if (fill) this.hooks.onFilledOrder?.(this.ctx, order, fill)
+      else this.hooks.onCanceledOrder?.(this.ctx, order)
+    } catch (error) {
+      this.crash(fill ? 'onFilledOrder' : 'onCanceledOrder', error)
+    }
+    this.broker.afterHook()
+  }
+
+  private clearEvents(): void {
+    // Setting length is a slow path even on an empty array, hence the test (settle runs every bar).
+    if (this.events.length > 0) {
+      this.events.length = 0
+      this.eventFills.length = 0
     }
   }
 

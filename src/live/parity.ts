@@ -1,5 +1,5 @@
 import {createCalendar} from '../calendar/index.js'
-import {emptyBars, type Bars} from '../core/bars.js'
+import {barsFromRows, type Bars} from '../core/bars.js'
 import {runBacktest} from '../engine/run-backtest.js'
 import type {Fill, Order} from '../strategy/context.js'
 import type {CompareLiveOptions, LiveBar, ParityDifference, ParityEvent, ParityReport} from './runtime-types.js'
@@ -72,16 +72,6 @@ export function rowsToBars(rows: readonly LiveBar[], symbols: readonly string[],
   return symbols.map((symbol) => {
     const byTime = new Map<number, LiveBar>()
     for (const r of rows) if (r.symbol === symbol) byTime.set(r.time, r)
-    const sorted = [...byTime.values()].sort((a, b) => a.time - b.time)
-    const b = emptyBars(symbol, timeframeMs, sorted.length)
-    sorted.forEach((r, i) => {
-      b.time[i] = r.time
-      b.open[i] = r.open
-      b.high[i] = r.high
-      b.low[i] = r.low
-      b.close[i] = r.close
-      b.volume[i] = r.volume
-    })
-    return b
+    return barsFromRows(symbol, timeframeMs, [...byTime.values()].sort((a, b) => a.time - b.time))
   })
 }

@@ -1,9 +1,14 @@
 /**
  * The typed, defaults-applied form of a bot spec. Built only from a document that passed the
  * schema (see `validate-spec.ts`), so this module trusts shapes and just converts units.
+ *
+ * Defaults have one source: the `default`s in `schemas/bot.schema.json` (what editors show).
+ * They are read from the schema here, never written twice; `test/spec/defaults.test.ts` walks
+ * every `default` in the schema and checks the builder applies it.
  */
 import path from 'node:path'
 import {parseDuration} from '../core/duration.js'
+import {loadSchema} from './schema-files.js'
 
 export interface CustomMarket {
   timezone: string
@@ -77,17 +82,69 @@ export interface BotSpec {
 
 type Raw = Record<string, any>
 
+type SchemaNode = {properties?: Record<string, SchemaNode>; oneOf?: SchemaNode[]; default?: unknown}
+
+/**
+ * The schema's `default` for a property, by its path of keys from the root (a property declared
+ * inside a `oneOf` alternative, as the custom market's `days`, is found there). A fresh copy:
+ * callers may keep or change what they get.
+ */
+export function schemaDefault(...keys: string[]): unknown {
+  let node: SchemaNode | undefined = loadSchema('bot') as SchemaNode
+  for (const key of keys) {
+    const owner: SchemaNode | undefined = node?.properties?.[key] ? node : node?.oneOf?.find((alt) => alt.properties?.[key])
+    node = owner?.properties?.[key]
+    if (!node) throw new Error(`bug: schemas/bot.schema.json has no property ${keys.join('.')}`)
+  }
+  if (!node || !('default' in node)) throw new Error(`bug: schemas/bot.schema.json has no default for ${keys.join('.')}`)
+  return structuredClone(node.default)
+}
+
+/** Every default the builder applies, read once from the schema. */
+let defaults: ReturnType<typeof readDefaults> | undefined
+function readDefaults() {
+  const d = schemaDefault
+  return {
+    params: () => d('strategy', 'params') as Record<string, unknown>,
+    market: d('market') as MarketSpec,
+    days: () => d('market', 'days') as string[],
+    data: d('data') as Raw,
+    source: d('data', 'source') as 'store' | 'file',
+    timeLabel: d('data', 'time_label') as 'open' | 'close',
+    broker: d('broker') as Raw,
+    cash: d('broker', 'cash') as number,
+    commission: d('broker', 'commission') as Raw,
+    perShare: d('broker', 'commission', 'per_share') as number,
+    percent: d('broker', 'commission', 'percent') as number,
+    fixed: d('broker', 'commission', 'fixed') as number,
+    minimum: d('broker', 'commission', 'minimum') as number,
+    slippageBps: d('broker', 'slippage_bps') as number,
+    allowShort: d('broker', 'allow_short') as boolean,
+    fillPrice: d('broker', 'fill_price') as 'next_open' | 'close',
+    backtest: d('backtest') as Raw,
+    live: d('live') as Raw,
+    feed: d('live', 'feed') as Raw,
+    feedType: d('live', 'feed', 'type') as 'replay',
+    speed: d('live', 'feed', 'speed') as number,
+    liveBroker: d('live', 'broker') as Raw,
+    liveBrokerType: d('live', 'broker', 'type') as 'paper',
+    events: () => d('live', 'notify', 'events') as string[],
+  }
+}
+
 export function toBotSpec(raw: Raw, file?: string): BotSpec {
+  const D = (defaults ??= readDefaults())
   const baseDir = file ? path.dirname(file) : process.cwd()
   const resolve = (p: string) => path.resolve(baseDir, p)
   const timeframeMs = parseDuration(raw.timeframe)
   const symbols: string[] = raw.symbols
-  const data: Raw = raw.data ?? {source: 'store'}
-  const broker: Raw = raw.broker ?? {}
-  const commission: Raw = broker.commission ?? {}
-  const live: Raw = raw.live ?? {}
-  const feed: Raw = live.feed ?? {}
-  const market = raw.market ?? '24/7'
+  const data: Raw = raw.data ?? D.data
+  const broker: Raw = raw.broker ?? D.broker
+  const commission: Raw = broker.commission ?? D.commission
+  const live: Raw = raw.live ?? D.live
+  const feed: Raw = live.feed ?? D.feed
+  const liveBroker: Raw = live.broker ?? D.liveBroker
+  const market = raw.market ?? D.market
 
   return {
     name: raw.name,
@@ -97,18 +154,15 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
     strategy: {
       name: raw.strategy.name,
       path: raw.strategy.path === undefined ? undefined : resolve(raw.strategy.path),
-      params: raw.strategy.params ?? {},
+      params: raw.strategy.params ?? D.params(),
     },
     symbols,
     timeframe: raw.timeframe,
     timeframeMs,
     sleeptimeMs: raw.sleeptime === undefined ? timeframeMs : parseDuration(raw.sleeptime),
-    market:
-      typeof market === 'string'
-        ? (market as MarketSpec)
-        : {days: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: [], ...market},
+    market: typeof market === 'string' ? (market as MarketSpec) : {days: D.days(), holidays: [], ...market},
     data:
-      (data.source ?? 'store') === 'store'
+      (data.source ?? D.source) === 'store'
         ? {source: 'store', db: data.db === undefined ? undefined : resolve(data.db)}
         : {
             source: 'file',
@@ -119,31 +173,31 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
             format: data.format,
             timezone: data.timezone,
             columns: data.columns,
-            timeLabel: data.time_label ?? 'open',
+            timeLabel: data.time_label ?? D.timeLabel,
           },
     broker: {
-      cash: broker.cash ?? 100_000,
+      cash: broker.cash ?? D.cash,
       commission: {
-        perShare: commission.per_share ?? 0,
-        percent: commission.percent ?? 0,
-        fixed: commission.fixed ?? 0,
-        minimum: commission.minimum ?? 0,
+        perShare: commission.per_share ?? D.perShare,
+        percent: commission.percent ?? D.percent,
+        fixed: commission.fixed ?? D.fixed,
+        minimum: commission.minimum ?? D.minimum,
       },
-      slippageBps: broker.slippage_bps ?? 0,
-      allowShort: broker.allow_short ?? true,
-      fillPrice: broker.fill_price ?? 'next_open',
+      slippageBps: broker.slippage_bps ?? D.slippageBps,
+      allowShort: broker.allow_short ?? D.allowShort,
+      fillPrice: broker.fill_price ?? D.fillPrice,
     },
-    backtest: {start: raw.backtest?.start, end: raw.backtest?.end},
+    backtest: {start: (raw.backtest ?? D.backtest).start, end: (raw.backtest ?? D.backtest).end},
     live: {
       feed: {
-        type: 'replay',
-        speed: feed.speed ?? 1,
+        type: feed.type ?? D.feedType,
+        speed: feed.speed ?? D.speed,
         start: feed.start,
         staleAfterMs: feed.stale_after === undefined ? undefined : parseDuration(feed.stale_after),
       },
-      broker: {type: 'paper'},
+      broker: {type: liveBroker.type ?? D.liveBrokerType},
       notify: live.notify
-        ? {webhookEnv: live.notify.webhook_env, events: live.notify.events ?? ['fill', 'crash', 'error']}
+        ? {webhookEnv: live.notify.webhook_env, events: live.notify.events ?? D.events()}
         : undefined,
     },
   }

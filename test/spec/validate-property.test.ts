@@ -70,6 +70,24 @@ const jsonValue: fc.Arbitrary<Json> = fc.letrec((tie) => ({
 })).v as fc.Arbitrary<Json>
 
 describe('validator under random mutation (fast-check)', () => {
+  // Regression (found by the structural mutations below): a zero duration passed the schema and
+  // made the semantic checks throw instead of reporting.
+  it('a zero timeframe, sleeptime or stale_after is a located schema error, not a crash', async () => {
+    const base = 'name: z\nstrategy: {name: sma-cross}\nsymbols: [X]\n'
+    for (const [text, pointer, line] of [
+      [`${base}timeframe: 0M\n`, '/timeframe', 4],
+      [`${base}timeframe: 00d\n`, '/timeframe', 4],
+      [`${base}timeframe: 1D\nsleeptime: 0S\n`, '/sleeptime', 5],
+      [`${base}timeframe: 1D\nlive: {feed: {stale_after: 0H}}\n`, '/live/feed/stale_after', 5],
+    ] as const) {
+      const loaded = parseYamlText(file, Buffer.from(text))
+      assert.ok(loaded.ok)
+      const {diagnostics} = await validateLoaded(loaded.yaml, file, {discovery})
+      assert.deepEqual(diagnostics.map((d) => [d.path, d.line, d.code]), [[pointer, line, 'schema.pattern']], text)
+    }
+    await checkInvariants(`${base}timeframe: 010M\n`)
+  })
+
   for (const seed of SEEDS) {
     const text = readFileSync(`${ROOT}${seed}`, 'utf8')
     const value = (parseYamlText(seed, Buffer.from(text)) as any).yaml.value as Json

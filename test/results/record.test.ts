@@ -6,7 +6,7 @@ import {barsFromRows} from '../../src/core/bars.js'
 import {closeStore, openStore} from '../../src/data/store.js'
 import {computeMetrics} from '../../src/metrics/metrics.js'
 import {getEquity, getRun, getTrades, listRuns} from '../../src/results/read-runs.js'
-import {barsHash, canonicalJson, specHash} from '../../src/results/hash.js'
+import {barsHash, canonicalJson, SPEC_HASH_IGNORES, specHash} from '../../src/results/hash.js'
 import {recordRuns, type RunToRecord} from '../../src/results/record-run.js'
 import {toBotSpec} from '../../src/spec/bot-spec.js'
 import type {Trade} from '../../src/engine/result.js'
@@ -55,10 +55,22 @@ describe('recordRuns', () => {
 })
 
 describe('hashes', () => {
-  it('the spec hash ignores key order and the file path; it sees params', () => {
+  it('the spec hash ignores key order, the file path, the description and the backtest window; it sees what the bot does', () => {
     assert.equal(canonicalJson({b: 1, a: {d: [1, {f: 2, e: 3}], c: undefined}}), '{"a":{"d":[1,{"e":3,"f":2}]},"b":1}')
+    assert.deepEqual([...SPEC_HASH_IGNORES], ['file', 'description', 'backtest'])
+    assert.match(specHash(spec), /^[0-9a-f]{64}$/)
     assert.equal(specHash({...spec, file: '/elsewhere.yaml'}), specHash(spec))
+    assert.equal(specHash({...spec, description: 'prose'}), specHash(spec))
+    assert.equal(specHash({...spec, backtest: {start: '2010-01-01', end: '2011-01-01'}}), specHash(spec))
     assert.notEqual(specHash({...spec, strategy: {...spec.strategy, params: {fast: 2, slow: 4}}}), specHash(spec))
+    assert.notEqual(specHash({...spec, broker: {...spec.broker, cash: 5}}), specHash(spec))
+    assert.notEqual(specHash({...spec, market: 'NYSE'}), specHash(spec))
+    assert.notEqual(specHash({...spec, live: {...spec.live, feed: {...spec.live.feed, speed: 9}}}), specHash(spec))
+  })
+
+  it('the spec hash is of the typed spec: spelled-out defaults and key order in the YAML change nothing', () => {
+    const spelled = toBotSpec({timeframe: '1D', symbols: ['A'], strategy: {params: {slow: 3, fast: 2}, name: 'sma-cross'}, name: 'r', market: '24/7', broker: {cash: 100_000, allow_short: true}, data: {source: 'store'}, kind: 'bot', version: 1}, '/somewhere/r.yaml')
+    assert.equal(specHash(spelled), specHash(spec))
   })
 
   it('the bars hash changes with the last bit of one price, and with the symbol', () => {

@@ -1,4 +1,6 @@
-import {Flags} from '@oclif/core'
+/** Flags and args shared by several commands: one definition each. */
+import {Args, Flags} from '@oclif/core'
+import {usageError} from './base-command.js'
 
 /** Extra strategy plugin folders; shared by every command that loads strategies. */
 export const strategiesFlag = Flags.string({
@@ -6,3 +8,41 @@ export const strategiesFlag = Flags.string({
   multiple: true,
   helpValue: 'DIR',
 })
+
+/** The DuckDB store, for the data, bot and live commands. */
+export const dbFlag = Flags.string({
+  description: 'DuckDB store file. Default: $BOTS_DB, else .bots/bots.duckdb in the working folder.',
+  helpValue: 'PATH',
+})
+
+export const timeframeFlag = (description: string) => Flags.string({char: 't', description, helpValue: '1D|5M|1M…'})
+
+export const tzFlag = (description: string) => Flags.string({description, helpValue: 'ZONE'})
+
+export const userIdFlag = (description: string) => Flags.integer({description, min: 0, helpValue: 'N'})
+export const requiredUserIdFlag = (description: string) => Flags.integer({description, required: true, min: 0, helpValue: 'N'})
+
+/** A bot id as `bots list` shows it. */
+export const botIdArg = Args.integer({description: 'Bot id (see `bots list`).', required: true, min: 1})
+
+/** `--poll-interval 30`, `--heartbeat-interval 0.5`: seconds, fractions allowed, as milliseconds. */
+export const secondsFlag = (description: string, defaultSeconds: number, hidden = false) =>
+  Flags.custom<number>({
+    description: `${description} Seconds; fractions allowed.`,
+    helpValue: 'SECONDS',
+    hidden,
+    default: defaultSeconds * 1000,
+    defaultHelp: async () => String(defaultSeconds),
+    parse: async (input) => {
+      const s = Number(input)
+      if (!Number.isFinite(s) || s <= 0) throw new Error(`expected a positive number of seconds, got "${input}"`)
+      return Math.round(s * 1000)
+    },
+  })()
+
+/** A run id as `bots runs list` shows it; anything else is a usage error. */
+export function runIdArg(text: string): number {
+  const id = Number(text)
+  if (!Number.isSafeInteger(id) || id <= 0) usageError(`run id must be a positive whole number, not "${text}"`)
+  return id
+}

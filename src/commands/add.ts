@@ -1,8 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import {strategiesFlag} from '../cli/flags.js'
-import {BotCommand} from '../service/cli/bot-command.js'
-import {dbFlag, userIdFlag} from '../service/cli/flags.js'
-import {botJson} from '../service/cli/render.js'
+import {strategiesFlag, dbFlag, userIdFlag} from '../cli/flags.js'
+import {BotCommand} from '../cli/bot-command.js'
+import {botJson} from '../cli/render/bots.js'
 import {addBot} from '../service/manage.js'
 
 export default class Add extends BotCommand {

@@ -3,7 +3,7 @@ import {backtestSpecFile} from '../backtest/run-spec.js'
 import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
 import {colorEnabled} from '../cli/color.js'
 import {strategiesFlag} from '../cli/flags.js'
-import {renderBacktestSummary} from '../cli/render-backtest.js'
+import {renderBacktestSummary} from '../cli/render/backtest.js'
 import {withRunProgress} from '../cli/run-progress.js'
 import {resultToJson} from '../engine/result.js'
 import {finishBacktest} from '../results/finish-run.js'
@@ -61,7 +61,7 @@ parallel (one worker per core) and the best ones are printed.`
     }
     if (flags.sweep?.length) {
       const {sweepSpecFile} = await import('../sweep/run-sweep.js')
-      const {renderSweep, sweepToJson} = await import('../sweep/render-sweep.js')
+      const {renderSweep, sweepToJson} = await import('../cli/render/sweep.js')
       const sweep = await withRunProgress(`Sweep ${args.spec}`, !this.jsonEnabled(), (progress) =>
         sweepSpecFile({...request, sweeps: flags.sweep!, rankBy: flags['rank-by'] as (typeof RANK_KEYS)[number], top: flags.top, workers: flags.workers, record: flags.record, riskFreeRate, onStage: (text) => progress.stage(text)}),
       )

@@ -1,6 +1,6 @@
-import {BotCommand} from '../service/cli/bot-command.js'
-import {dbFlag, userIdFlag} from '../service/cli/flags.js'
-import {botJson, renderBots} from '../service/cli/render.js'
+import {BotCommand} from '../cli/bot-command.js'
+import {dbFlag, userIdFlag} from '../cli/flags.js'
+import {botJson, renderBots} from '../cli/render/bots.js'
 import {readDb} from '../service/db.js'
 import {listBots} from '../service/queries.js'
 

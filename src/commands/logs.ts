@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
-import {BotCommand} from '../service/cli/bot-command.js'
-import {botIdArg, dbFlag} from '../service/cli/flags.js'
-import {renderEvents} from '../service/cli/render.js'
+import {BotCommand} from '../cli/bot-command.js'
+import {botIdArg, dbFlag} from '../cli/flags.js'
+import {renderEvents} from '../cli/render/bots.js'
 import {readDb} from '../service/db.js'
 import {botEvents, type EventView} from '../service/queries.js'
 

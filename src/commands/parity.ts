@@ -1,7 +1,6 @@
-import {BotCommand} from '../service/cli/bot-command.js'
-import {strategiesFlag} from '../cli/flags.js'
-import {botIdArg, dbFlag} from '../service/cli/flags.js'
-import {renderParity} from '../service/cli/render-parity.js'
+import {BotCommand} from '../cli/bot-command.js'
+import {strategiesFlag, botIdArg, dbFlag} from '../cli/flags.js'
+import {renderParity} from '../cli/render/parity.js'
 import {parityForBot, type ParityOutcome} from '../service/parity.js'
 
 export default class Parity extends BotCommand {

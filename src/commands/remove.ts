@@ -1,6 +1,6 @@
-import {BotCommand} from '../service/cli/bot-command.js'
-import {botIdArg, dbFlag} from '../service/cli/flags.js'
-import {botJson} from '../service/cli/render.js'
+import {BotCommand} from '../cli/bot-command.js'
+import {botIdArg, dbFlag} from '../cli/flags.js'
+import {botJson} from '../cli/render/bots.js'
 import {removeBot} from '../service/manage.js'
 
 export default class Remove extends BotCommand {

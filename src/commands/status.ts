@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
-import {BotCommand} from '../service/cli/bot-command.js'
-import {dbFlag, userIdFlag} from '../service/cli/flags.js'
-import {renderStatus} from '../service/cli/render.js'
+import {BotCommand} from '../cli/bot-command.js'
+import {dbFlag, userIdFlag} from '../cli/flags.js'
+import {renderStatus} from '../cli/render/bots.js'
 import {readDb} from '../service/db.js'
 import {botStatus, type BotStatusView} from '../service/queries.js'
 

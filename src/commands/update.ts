@@ -1,8 +1,7 @@
 import {Args} from '@oclif/core'
-import {strategiesFlag} from '../cli/flags.js'
-import {BotCommand} from '../service/cli/bot-command.js'
-import {botIdArg, dbFlag} from '../service/cli/flags.js'
-import {botJson} from '../service/cli/render.js'
+import {strategiesFlag, botIdArg, dbFlag} from '../cli/flags.js'
+import {BotCommand} from '../cli/bot-command.js'
+import {botJson} from '../cli/render/bots.js'
 import {updateBot} from '../service/manage.js'
 
 export default class Update extends BotCommand {

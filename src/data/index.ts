@@ -1,6 +1,6 @@
 /**
  * The market-data module: the DuckDB store, checked imports, resampling, and fast loading of
- * bars as columns. Everything here works without oclif; `cli/` holds the command-line glue.
+ * bars as columns. Everything here works without oclif; the command-line glue is in src/cli/.
  *
  * Conventions: a bar's time is its OPEN time; the store keeps it as UTC, the engine gets epoch
  * ms; timeframes are canonical text from `formatDuration` (`1M`, `5M`, `1H`, `1D`).

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {listSeries, type SeriesSummary} from '../../data/catalog.js'
-import {dbFlag} from '../../data/cli/flags.js'
-import {renderList} from '../../data/cli/render.js'
+import {dbFlag} from '../../cli/flags.js'
+import {renderList} from '../../cli/render/data.js'
 import {withStore} from '../../data/store.js'
 
 export default class DataList extends BaseCommand {

@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {removeSeries, type RemoveResult} from '../../data/catalog.js'
-import {dbFlag, timeframeFlag} from '../../data/cli/flags.js'
-import {renderRemove} from '../../data/cli/render.js'
+import {dbFlag, timeframeFlag} from '../../cli/flags.js'
+import {renderRemove} from '../../cli/render/data.js'
 import {withStore} from '../../data/store.js'
 
 export default class DataRemove extends BaseCommand {

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {dbFlag, tzFlag} from '../../data/cli/flags.js'
-import {renderResample} from '../../data/cli/render.js'
+import {dbFlag, tzFlag} from '../../cli/flags.js'
+import {renderResample} from '../../cli/render/data.js'
 import {resampleBars, type ResampleResult} from '../../data/resample.js'
 import {withStore} from '../../data/store.js'
 

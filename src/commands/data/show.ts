@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {dbFlag, timeframeFlag, tzFlag} from '../../data/cli/flags.js'
-import {renderShow} from '../../data/cli/render.js'
+import {dbFlag, timeframeFlag, tzFlag} from '../../cli/flags.js'
+import {renderShow} from '../../cli/render/data.js'
 import {showSeries, type SeriesDetail} from '../../data/show.js'
 import {withStore} from '../../data/store.js'
 

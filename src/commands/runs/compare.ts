@@ -1,11 +1,11 @@
-import {Args} from '@oclif/core'
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {BaseCommand, usageError} from '../../cli/base-command.js'
 import {colorEnabled} from '../../cli/color.js'
 import {withStore} from '../../data/store.js'
 import {getRun} from '../../results/read-runs.js'
-import {renderCompare} from '../../results/render-runs.js'
-import {runIdArg, runSummaryJson} from '../../results/run-json.js'
+import {renderCompare} from '../../cli/render/runs.js'
+import {runIdArg} from '../../cli/flags.js'
+import {runSummaryJson} from '../../cli/render/run-json.js'
 
 export default class RunsCompare extends BaseCommand {
   static override description = 'Compare recorded runs side by side: one column of metrics per run.'

@@ -3,8 +3,8 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {colorEnabled} from '../../cli/color.js'
 import {withStore} from '../../data/store.js'
 import {listRuns} from '../../results/read-runs.js'
-import {renderRunList} from '../../results/render-runs.js'
-import {runSummaryJson} from '../../results/run-json.js'
+import {renderRunList} from '../../cli/render/runs.js'
+import {runSummaryJson} from '../../cli/render/run-json.js'
 
 export default class RunsList extends BaseCommand {
   static override description = 'List recorded backtest runs, newest first.'

@@ -3,8 +3,9 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {colorEnabled} from '../../cli/color.js'
 import {withStore} from '../../data/store.js'
 import {getEquity, getRun, getTrades} from '../../results/read-runs.js'
-import {renderRun} from '../../results/render-runs.js'
-import {runIdArg, runJson} from '../../results/run-json.js'
+import {renderRun} from '../../cli/render/runs.js'
+import {runIdArg} from '../../cli/flags.js'
+import {runJson} from '../../cli/render/run-json.js'
 
 export default class RunsShow extends BaseCommand {
   static override description = 'Show one recorded run: what produced it (spec and bars hashes), its metrics beside buy-and-hold, its trades.'

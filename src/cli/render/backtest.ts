@@ -1,11 +1,11 @@
 /** The terminal summary of a backtest: what ran, over what, then the metrics beside buy-and-hold. */
-import type {BacktestOutcome} from '../backtest/run-spec.js'
-import {METRIC_ROWS, formatMetric, metricValue} from '../metrics/metric-rows.js'
-import type {Metrics} from '../metrics/metrics.js'
-import {timeFormatter} from '../report/render-report.js'
-import type {Finished} from '../results/finish-run.js'
-import {marketTimezone} from '../spec/bot-spec.js'
-import {paint} from './color.js'
+import type {BacktestOutcome} from '../../backtest/run-spec.js'
+import {METRIC_ROWS, formatMetric, metricValue} from '../../metrics/metric-rows.js'
+import type {Metrics} from '../../metrics/metrics.js'
+import {timeFormatter} from '../../report/render-report.js'
+import type {Finished} from '../../results/finish-run.js'
+import {marketTimezone} from '../../spec/bot-spec.js'
+import {paint} from '../color.js'
 
 type Paint = ReturnType<typeof paint>
 

@@ -1,13 +1,19 @@
 /** `bots runs list | show | compare` in the terminal. */
-import {paint} from '../cli/color.js'
-import {METRIC_ROWS, formatMetric, metricValue} from '../metrics/metric-rows.js'
-import {formatMetricTime} from './time-text.js'
-import type {RunRow} from './read-runs.js'
-import type {Trade} from '../engine/result.js'
+import {paint} from '../color.js'
+import {METRIC_ROWS, formatMetric, metricValue} from '../../metrics/metric-rows.js'
+import {parseDuration} from '../../core/duration.js'
+import type {Trade} from '../../engine/result.js'
+import {timeFormatter} from '../../report/render-report.js'
+import type {RunRow} from '../../results/read-runs.js'
 
 const params = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
 const pct = (v: number | null) => formatMetric(v, 'pct', String)
 const ratio = (v: number | null) => formatMetric(v, 'ratio', String)
+
+/** Instants of a recorded run as its market shows them (the time zone is in the run's metrics). */
+function formatMetricTime(r: Pick<RunRow, 'metrics' | 'timeframe'>): (t: number) => string {
+  return timeFormatter(r.metrics.settings.timezone, parseDuration(r.timeframe))
+}
 
 export function renderRunList(runs: RunRow[], color: boolean): string {
   const c = paint(color)

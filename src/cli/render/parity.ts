@@ -1,6 +1,6 @@
 /** `bots parity` in words. */
 import type {ParityEvent} from '../../live/runtime-types.js'
-import type {ParityOutcome} from '../parity.js'
+import type {ParityOutcome} from '../../service/parity.js'
 
 const at = (t: number) => new Date(t).toISOString()
 

@@ -2,9 +2,9 @@
  * Base of the bot commands: BaseCommand (which prints every located problem of an invalid spec),
  * plus the reassurance that a rejected spec stored nothing.
  */
-import {BaseCommand, EXIT_INVALID} from '../../cli/base-command.js'
-import {SpecRejectedError} from '../manage.js'
-import {renderDiagnostics} from './render.js'
+import {SpecRejectedError} from '../service/manage.js'
+import {BaseCommand, EXIT_INVALID} from './base-command.js'
+import {renderDiagnostics} from './render/bots.js'
 
 export abstract class BotCommand extends BaseCommand {
   protected override async catch(err: Error & {exitCode?: number}): Promise<any> {

@@ -1,9 +1,9 @@
 /** A sweep in the terminal (the top N, best first) and as --json (every run). */
-import {paint} from '../cli/color.js'
-import {formatMetric, METRIC_ROWS} from '../metrics/metric-rows.js'
-import type {StrategyMetrics} from '../metrics/metrics.js'
-import {RANK_METRIC} from './rank.js'
-import {paramsText, type SweepOutcome} from './run-sweep.js'
+import {paint} from '../color.js'
+import {formatMetric, METRIC_ROWS} from '../../metrics/metric-rows.js'
+import type {StrategyMetrics} from '../../metrics/metrics.js'
+import {RANK_METRIC} from '../../sweep/rank.js'
+import {paramsText, type SweepOutcome} from '../../sweep/run-sweep.js'
 
 const COLUMNS: Array<keyof StrategyMetrics> = ['sharpe', 'totalReturn', 'cagr', 'maxDrawdown', 'trades', 'winRate', 'profitFactor']
 

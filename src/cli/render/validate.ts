@@ -2,10 +2,10 @@
  * Renderings of `bots validate` results. The JSON shape is a documented contract (README,
  * "Validate output"): bump `version` on any incompatible change.
  */
-import type {Diagnostic} from '../core/errors.js'
-import {formatLocation} from '../core/errors.js'
-import type {SpecReport} from '../spec/validate-spec.js'
-import {paint} from './color.js'
+import type {Diagnostic} from '../../core/errors.js'
+import {formatLocation} from '../../core/errors.js'
+import type {SpecReport} from '../../spec/validate-spec.js'
+import {paint} from '../color.js'
 
 export type ValidateFormat = 'text' | 'json' | 'github' | 'junit'
 

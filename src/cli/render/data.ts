@@ -1,21 +1,12 @@
-/** Plain-text rendering of the data commands' results (the --json form is the result itself). */
+/** `bots data …` in the terminal: plain-text rendering of the data commands' results (the --json form is the result itself). */
 import path from 'node:path'
-import type {RemoveResult, SeriesSummary} from '../catalog.js'
-import type {ImportResult} from '../import-types.js'
-import type {ResampleResult} from '../resample.js'
-import type {SeriesDetail} from '../show.js'
+import type {RemoveResult, SeriesSummary} from '../../data/catalog.js'
+import type {ImportResult} from '../../data/import-types.js'
+import type {ResampleResult} from '../../data/resample.js'
+import type {SeriesDetail} from '../../data/show.js'
+import {table} from './table.js'
 
 const n = (x: number) => x.toLocaleString('en-US')
-
-export function table(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? n(c) : c)))]
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)))
-  const isNum = (c: string | number) => typeof c === 'number' || /^-?[\d.]+(e[+-]?\d+)?$|^…?$|^$/.test(c)
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => isNum(r[i])))
-  return cells
-    .map((r) => r.map((c, i) => (numeric[i] ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ').trimEnd())
-    .join('\n')
-}
 
 export function renderImport(r: ImportResult, shown = 20): string {
   const lines: string[] = []

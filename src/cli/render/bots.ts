@@ -1,8 +1,8 @@
 /** Plain-text rendering of the bot commands' results (the --json form is the result itself). */
 import {formatDiagnostic, type Diagnostic} from '../../core/errors.js'
-import {table} from '../../data/cli/render.js'
-import type {BotRow} from '../bot-rows.js'
-import type {BotStatusView, EventView, TradeView} from '../queries.js'
+import type {BotRow} from '../../service/bot-rows.js'
+import type {BotStatusView, EventView, TradeView} from '../../service/queries.js'
+import {table} from './table.js'
 
 const ago = (iso: string | null, now: number) => (iso === null ? '-' : `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s ago`)
 const money = (v: number | null) => (v === null ? '-' : v.toFixed(2))

@@ -3,8 +3,8 @@
  * A TTY gets the live renderer; a pipe or CI (`CI` set) gets plain lines, throttled to one per
  * phase and one a second while reading.
  */
-import {runStderrTask} from '../../cli/stderr-task.js'
-import type {ImportProgress} from '../import-types.js'
+import type {ImportProgress} from '../data/import-types.js'
+import {runStderrTask} from './stderr-task.js'
 
 /** Files smaller than this finish in well under a second: no progress display. */
 export const PROGRESS_MIN_BYTES = 8 * 1024 * 1024

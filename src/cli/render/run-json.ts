@@ -1,7 +1,6 @@
 /** The --json shapes of recorded runs (plain data; NaN metrics are null, as stored). */
-import {usageError} from '../cli/base-command.js'
-import type {Trade} from '../engine/result.js'
-import type {RunRow} from './read-runs.js'
+import type {Trade} from '../../engine/result.js'
+import type {RunRow} from '../../results/read-runs.js'
 
 export function runSummaryJson(r: RunRow): Record<string, unknown> {
   return {
@@ -31,10 +30,4 @@ export function runJson(r: RunRow, trades: Trade[], equity?: {time: Float64Array
     trades,
     ...(equity ? {equity: {time: Array.from(equity.time), value: Array.from(equity.value), benchmark: Array.from(equity.benchmark)}} : {}),
   }
-}
-
-export function runIdArg(text: string): number {
-  const id = Number(text)
-  if (!Number.isSafeInteger(id) || id <= 0) usageError(`run id must be a positive whole number, not "${text}"`)
-  return id
 }

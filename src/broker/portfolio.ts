@@ -18,7 +18,8 @@ export class Portfolio {
   commissions = 0
 
   constructor(
-    readonly initialCash: number,
+    /** Set by the constructor, or by `SimulatedBroker.restore` (a saved account's own). */
+    public initialCash: number,
     symbolCount: number,
   ) {
     this.cash = initialCash

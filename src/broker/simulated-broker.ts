@@ -3,6 +3,7 @@ import type {MarketCalendar} from '../calendar/calendar.js'
 import type {BrokerSpec} from '../spec/bot-spec.js'
 import type {Fill, Order, OrderRequest} from '../strategy/context.js'
 import type {BrokerListener, BrokerPort, PriceSource} from './broker-port.js'
+import {BEFORE_ALL, finite, lastIndexAtOrBefore, orNull, type BrokerSnapshot, type OrderState} from './broker-snapshot.js'
 import {CostModel} from './costs.js'
 import {fillPrice} from './fill-rules.js'
 import {OrderBook} from './order-book.js'
@@ -44,6 +45,11 @@ export class SimulatedBroker implements BrokerPort {
   private readonly fillAtClose: boolean
   private nextId = 1
   private flushing = false
+  /**
+   * Restored orders whose signal bar is not in the market view (it holds a different stretch of
+   * bars): the saved time, so that a new snapshot gives it back unchanged. Read by `snapshot()` only.
+   */
+  private readonly signalTimes = new Map<SimOrder, number>()
 
   constructor(private readonly o: SimulatedBrokerOptions) {
     this.costs = new CostModel(o.broker)
@@ -91,12 +97,123 @@ export class SimulatedBroker implements BrokerPort {
   }
 
   /**
-   * A live bot resuming: its working orders go back in the book (in submission order) and ids
-   * continue after the last one given, so no id is ever used twice for one bot.
+   * @deprecated Use `restore(snapshot)`. A live bot resuming: its working orders go back in the
+   * book (in submission order) and ids continue after the last one given.
    */
   resumeOrders(orders: readonly SimOrder[], nextOrderId: number): void {
     for (const order of orders) this.book.add(order)
     this.nextId = Math.max(this.nextId, nextOrderId)
+  }
+
+  /**
+   * The account and the working orders as plain JSON (see BrokerSnapshot): all the broker carries
+   * from one bar to the next. Throws a RangeError if cash, P&L or a position has overflowed.
+   */
+  snapshot(): BrokerSnapshot {
+    const p = this.portfolio
+    const symbols = this.o.market.symbols
+    const first = this.o.market.series.length > 0 ? this.o.market.series[0] : undefined
+    const snapshot: BrokerSnapshot = {
+      initialCash: finite(p.initialCash, 'the initial cash'),
+      cash: finite(p.cash, 'the cash'),
+      realizedPnl: finite(p.realized, 'the realised P&L'),
+      commissions: finite(p.commissions, 'the commissions'),
+      positions: symbols.map((symbol, k) => ({
+        symbol,
+        quantity: finite(p.quantity[k], `the position in ${symbol}`),
+        averagePrice: orNull(p.averagePrice[k]),
+        lastPrice: orNull(p.lastPrice[k]),
+      })),
+      openOrders: this.book.open(-1).map((order) => {
+        const o = order as SimOrder
+        const saved = this.signalTimes.get(o)
+        const signal = saved ?? (first !== undefined && o.signalBar >= 0 && o.signalBar < first.length ? first.time[o.signalBar] : null)
+        return orderState(o, signal)
+      }),
+      openTrades: symbols.flatMap((symbol, k) => {
+        const t = this.ledger.openTrade(k)
+        if (t === undefined) return []
+        return [{
+          symbol,
+          side: t.direction > 0 ? ('long' as const) : ('short' as const),
+          quantity: finite(t.quantity, `the open trade in ${symbol}: quantity`),
+          entryTime: t.entryTime,
+          entryPrice: finite(t.entryPrice, `the open trade in ${symbol}: entry price`),
+          exitQuantity: t.exitQuantity,
+          // Nothing closed yet: the slot holds the last trade's price, which no fill will read.
+          exitPrice: t.exitQuantity === 0 ? null : orNull(t.exitPrice),
+          commission: finite(t.commission, `the open trade in ${symbol}: commission`),
+          grossPnl: finite(t.grossPnl, `the open trade in ${symbol}: gross P&L`),
+        }]
+      }),
+      nextOrderId: this.nextId,
+    }
+    const queued = this.closeQueue.filter((o) => o.status === 'open').map((o) => o.id)
+    if (queued.length > 0) snapshot.closeQueue = queued
+    return snapshot
+  }
+
+  /**
+   * Makes this fresh broker (no order taken yet) continue from `snapshot`: cash, P&L, positions,
+   * trades in progress, working orders with their ids, signal bars (found by time in this broker's
+   * market view; a bar missing from it counts from the last bar before), expiry and stop-limit
+   * state, and the next order id. Symbols are matched by name; a symbol this broker does not trade
+   * throws before anything changes.
+   */
+  restore(snapshot: BrokerSnapshot): void {
+    if (this.book.all.length > 0 || this.fills.length > 0) throw new Error('bug: restore() needs a fresh broker; this one has taken orders already')
+    const market = this.o.market
+    const index = new Map(market.symbols.map((s, k) => [s, k]))
+    const k = (symbol: string): number => {
+      const i = index.get(symbol)
+      if (i === undefined) throw new Error(`the saved state holds ${symbol}, which this bot does not trade (${market.symbols.join(', ')})`)
+      return i
+    }
+    const positions = snapshot.positions.map((pos) => ({k: k(pos.symbol), pos}))
+    const trades = snapshot.openTrades.map((t) => ({k: k(t.symbol), t}))
+    const series = market.series.length > 0 ? market.series[0] : undefined
+    const signalTimes: Array<[SimOrder, number]> = []
+    const orders = snapshot.openOrders.map((o) => {
+      let signalBar = -1
+      if (o.signalBarTime !== null && series !== undefined) {
+        signalBar = lastIndexAtOrBefore(series.time, series.length, o.signalBarTime)
+      }
+      const order = new SimOrder(o.id, o.symbol, k(o.symbol), o.side, o.quantity, o.type, price(o.limitPrice), price(o.stopPrice),
+        o.timeInForce, o.tag, o.createdAt ?? -Infinity, signalBar, o.expiresAt ?? Infinity)
+      order.triggered = o.triggered
+      if (o.signalBarTime !== null && (signalBar < 0 || series!.time[signalBar] !== o.signalBarTime)) signalTimes.push([order, o.signalBarTime])
+      return order
+    })
+
+    const p = this.portfolio
+    p.initialCash = snapshot.initialCash
+    p.cash = snapshot.cash
+    p.realized = snapshot.realizedPnl
+    p.commissions = snapshot.commissions
+    for (const {k, pos} of positions) {
+      p.quantity[k] = pos.quantity
+      p.averagePrice[k] = pos.averagePrice ?? NaN
+      p.lastPrice[k] = pos.lastPrice ?? NaN
+    }
+    for (const {k, t} of trades) {
+      this.ledger.resumeTrade(k, {
+        direction: t.side === 'long' ? 1 : -1,
+        quantity: t.quantity,
+        entryTime: t.entryTime,
+        entryPrice: t.entryPrice,
+        exitQuantity: t.exitQuantity,
+        exitPrice: t.exitPrice ?? NaN,
+        commission: t.commission,
+        grossPnl: t.grossPnl,
+      })
+    }
+    for (const order of orders) this.book.add(order)
+    for (const [order, t] of signalTimes) this.signalTimes.set(order, t)
+    for (const id of snapshot.closeQueue ?? []) {
+      const order = orders.find((o) => o.id === id)
+      if (order !== undefined) this.closeQueue.push(order)
+    }
+    this.nextId = snapshot.nextOrderId
   }
 
   cancel(orderId: number): boolean {
@@ -201,5 +318,26 @@ export class SimulatedBroker implements BrokerPort {
     order.status = status
     order.reason = reason
     this.listener.canceled(order)
+  }
+}
+
+const price = (p: number | null | undefined): number | undefined => (p === undefined ? undefined : (p ?? NaN))
+
+function orderState(o: SimOrder, signalBarTime: number | null): OrderState {
+  const expiresAt = o.expiresAt === -Infinity ? BEFORE_ALL : orNull(o.expiresAt)
+  return {
+    id: o.id,
+    symbol: o.symbol,
+    side: o.side,
+    quantity: o.quantity,
+    type: o.type,
+    ...(o.limitPrice === undefined ? {} : {limitPrice: orNull(o.limitPrice)}),
+    ...(o.stopPrice === undefined ? {} : {stopPrice: orNull(o.stopPrice)}),
+    timeInForce: o.timeInForce,
+    ...(o.tag === undefined ? {} : {tag: o.tag}),
+    createdAt: orNull(o.createdAt),
+    signalBarTime,
+    expiresAt,
+    triggered: o.triggered,
   }
 }

@@ -3,9 +3,9 @@
  * from `bots` and nothing deeper.
  */
 export {defineStrategy, isStrategyDefinition} from './strategy/definition.js'
-export type {StrategyDefinition, ParamsSchema, ParamProblem} from './strategy/definition.js'
-export type * from './strategy/context.js'
-export type {Bars} from './core/bars.js'
+export type * from './model/strategy.js'
+export type * from './model/orders.js'
+export type {Bars, BarHistory} from './model/bars.js'
 export {BotsError} from './core/errors.js'
 export type {Diagnostic} from './core/errors.js'
 export {SMA, ExactSum, fsum, CrossDetector, crossover, CROSS_UP, CROSS_DOWN, NO_CROSS} from './indicators/index.js'

@@ -6,7 +6,7 @@
 import {parse} from 'yaml'
 import {BotsError} from '../core/errors.js'
 import {parseDateText} from '../core/dates.js'
-import type {BotSpec} from '../spec/bot-spec.js'
+import type {BotSpec} from '../model/bot-spec.js'
 import type {StrategyRegistry} from '../strategy/registry.js'
 
 export interface Overrides {

@@ -30,9 +30,9 @@ function toMs(text: string, timezone: string, which: 'start' | 'end', inclusiveD
 
 function instant(d: ParsedDate, timezone: string): number {
   if (d.offsetMinutes !== undefined) {
-    return Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second, d.ms) - d.offsetMinutes * 60_000
+    return Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second, d.millisecond) - d.offsetMinutes * 60_000
   }
   // Day overflow (end-of-month + 1) is normalised by Date.UTC before the zone conversion.
   const n = new Date(Date.UTC(d.year, d.month - 1, d.day))
-  return localToUtc(n.getUTCFullYear(), n.getUTCMonth() + 1, n.getUTCDate(), d.hour, d.minute, timezone) + d.second * 1000 + d.ms
+  return localToUtc(n.getUTCFullYear(), n.getUTCMonth() + 1, n.getUTCDate(), d.hour, d.minute, timezone) + d.second * 1000 + d.millisecond
 }

@@ -1,5 +1,6 @@
 import type {MarketCalendar, Session} from './calendar.js'
-import {DAY_MS, isoDate} from './civil-date.js'
+import {DAY_MS} from '../model/time.js'
+import {isoDate} from './civil-date.js'
 
 /**
  * A market that never closes (crypto). Sessions are UTC days only so that daily bookkeeping

@@ -3,7 +3,7 @@
  * arithmetic on plain integers so building decades of sessions never allocates a Date.
  * Algorithms after Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms".
  */
-export const DAY_MS = 86_400_000
+import type {CivilDate} from '../model/time.js'
 
 export const SUNDAY = 0
 export const MONDAY = 1
@@ -12,14 +12,6 @@ export const WEDNESDAY = 3
 export const THURSDAY = 4
 export const FRIDAY = 5
 export const SATURDAY = 6
-
-export interface CivilDate {
-  year: number
-  /** 1–12 */
-  month: number
-  /** 1–31 */
-  day: number
-}
 
 /** Day number of year-month-day (month 1–12). */
 export function dayNumber(year: number, month: number, day: number): number {

@@ -1,5 +1,5 @@
 import {BotsError} from '../core/errors.js'
-import type {CustomMarket} from '../spec/bot-spec.js'
+import type {CustomMarket} from '../model/bot-spec.js'
 import type {MarketCalendar} from './calendar.js'
 import {dayNumber, parseIsoDate, weekdayOf} from './civil-date.js'
 import {buildSchedule, type DayHours} from './session-table.js'

@@ -1,5 +1,5 @@
 import type {Session} from './calendar.js'
-import {DAY_MS} from './civil-date.js'
+import {DAY_MS} from '../model/time.js'
 import {wallToUtc} from './timezone.js'
 
 /** Local hours of one trading day, in minutes after local midnight (close may be 1440). */

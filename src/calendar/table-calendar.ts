@@ -1,6 +1,7 @@
 import {BotsError} from '../core/errors.js'
 import type {MarketCalendar, Session} from './calendar.js'
-import {DAY_MS, isoDate} from './civil-date.js'
+import {DAY_MS} from '../model/time.js'
+import {isoDate} from './civil-date.js'
 import {SessionTable, type LocalSchedule} from './session-table.js'
 
 /**

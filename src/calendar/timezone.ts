@@ -2,18 +2,11 @@
  * Time-zone conversion for the edges of the engine (epoch ms inside, wall times outside). Offsets
  * come from zone-offsets.ts (Intl-backed, cached per zone), so conversions cost a lookup.
  */
-import {civilFromDayNumber, DAY_MS, dayNumber, isoDate, weekdayOf} from './civil-date.js'
+import {DAY_MS, type CivilDateTime} from '../model/time.js'
+import {civilFromDayNumber, dayNumber, isoDate, weekdayOf} from './civil-date.js'
 import {zone} from './zone-offsets.js'
 
-export interface LocalParts {
-  year: number
-  /** 1–12 */
-  month: number
-  day: number
-  hour: number
-  minute: number
-  second: number
-  millisecond: number
+export interface LocalParts extends CivilDateTime {
   /** 0 = Sunday … 6 = Saturday */
   weekday: number
 }

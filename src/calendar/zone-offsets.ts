@@ -4,7 +4,8 @@
  * instant", so each zone keeps a table of its offset changes, found once per UTC year by weekly
  * sampling and bisection (~80 Intl calls a year); after that an offset is a lookup.
  */
-import {civilFromDayNumber, DAY_MS, dayNumber} from './civil-date.js'
+import {civilFromDayNumber, dayNumber} from './civil-date.js'
+import {DAY_MS} from '../model/time.js'
 
 interface OffsetChange {
   /** First instant (epoch ms) with the new offset. */

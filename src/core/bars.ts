@@ -1,19 +1,5 @@
-/**
- * Bars as columns. One Float64Array per field, index i is the i-th bar in time order.
- * `time` is the bar's open time in epoch milliseconds (UTC). No object per bar is ever built:
- * the engine's hot loop reads these arrays directly.
- */
-export interface Bars {
-  readonly symbol: string
-  readonly timeframeMs: number
-  readonly length: number
-  readonly time: Float64Array
-  readonly open: Float64Array
-  readonly high: Float64Array
-  readonly low: Float64Array
-  readonly close: Float64Array
-  readonly volume: Float64Array
-}
+/** Building and slicing columnar Bars (the type is in src/model/bars.ts). */
+import type {Bars} from '../model/bars.js'
 
 export const BAR_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const
 export type BarField = (typeof BAR_FIELDS)[number]
@@ -64,3 +50,6 @@ export function sliceBars(bars: Bars, from: number, to: number): Bars {
     volume: bars.volume.subarray(from, to),
   }
 }
+
+// TRANSITION: removed with the last import rewrite (engine, live, broker, service).
+export type {Bars} from '../model/bars.js'

@@ -3,16 +3,11 @@
  * (`YYYY-MM-DDTHH:MM[:SS[.fff]]` with an optional `Z` or `±HH:MM`). Calendar-checked: 2006-02-30
  * is rejected, not rolled over into March as Date.parse would.
  */
+import type {CivilDateTime} from '../model/time.js'
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
 
-export interface ParsedDate {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-  second: number
-  ms: number
+export interface ParsedDate extends CivilDateTime {
   /** Minutes east of UTC when the text carried an offset, else undefined (local to some zone). */
   offsetMinutes?: number
   dateOnly: boolean
@@ -25,7 +20,7 @@ export function parseDateText(text: string): ParsedDate | undefined {
   const hour = m[4] === undefined ? 0 : Number(m[4])
   const minute = m[5] === undefined ? 0 : Number(m[5])
   const second = m[6] === undefined ? 0 : Number(m[6])
-  const ms = m[7] === undefined ? 0 : Math.round(Number(m[7]) * 1000)
+  const millisecond = m[7] === undefined ? 0 : Math.round(Number(m[7]) * 1000)
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined
   if (hour > 23 || minute > 59 || second > 59) return undefined
   let offsetMinutes: number | undefined
@@ -34,7 +29,7 @@ export function parseDateText(text: string): ParsedDate | undefined {
     const o = m[8].replace(':', '')
     offsetMinutes = (o[0] === '-' ? -1 : 1) * (Number(o.slice(1, 3)) * 60 + Number(o.slice(3, 5)))
   }
-  return {year, month, day, hour, minute, second, ms, offsetMinutes, dateOnly: m[4] === undefined}
+  return {year, month, day, hour, minute, second, millisecond, offsetMinutes, dateOnly: m[4] === undefined}
 }
 
 export function daysInMonth(year: number, month: number): number {
@@ -43,5 +38,5 @@ export function daysInMonth(year: number, month: number): number {
 
 /** A sortable key (wall-clock, ignoring offsets) to compare two parsed dates from one spec. */
 export function wallClockKey(d: ParsedDate): number {
-  return Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second, d.ms) - (d.offsetMinutes ?? 0) * 60_000
+  return Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second, d.millisecond) - (d.offsetMinutes ?? 0) * 60_000
 }

@@ -1,15 +1,14 @@
+import {DAY_MS} from '../model/time.js'
 import {BotsError} from './errors.js'
 
 /**
  * Durations and timeframes: `30S`, `1M`, `5M`, `1H`, `1D`, `1W`. The unit letter is
  * case-insensitive (`1m` = `1M` = one minute; months are not a fixed length, so they are not a unit).
  */
-const UNIT_MS: Record<string, number> = {s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000}
+const UNIT_MS: Record<string, number> = {s: 1_000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS}
 
 export const DURATION_PATTERN = '^[0-9]+[SsMmHhDdWw]$'
 const DURATION_RE = new RegExp(DURATION_PATTERN)
-
-export const DAY_MS = UNIT_MS.d
 
 export function isDuration(text: string): boolean {
   return DURATION_RE.test(text)

@@ -4,7 +4,7 @@
  * taken for `close`: bars keep the unadjusted prices the file states.
  */
 import {BotsError} from '../core/errors.js'
-import type {ColumnMap} from '../spec/bot-spec.js'
+import type {ColumnMap} from '../model/bot-spec.js'
 
 export type {ColumnMap}
 

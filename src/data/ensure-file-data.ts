@@ -12,7 +12,7 @@
 import path from 'node:path'
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
-import type {DataSpec} from '../spec/bot-spec.js'
+import type {DataSpec} from '../model/bot-spec.js'
 import {hashFile} from './file-hash.js'
 import {importFiles, optionsKey, type ImportOptions, type ImportResult} from './import.js'
 import {checkFile} from './source.js'

@@ -7,7 +7,7 @@
  *   without a market calendar the store cannot tell a holiday from a hole).
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
-import {DAY_MS} from '../core/duration.js'
+import {DAY_MS} from '../model/time.js'
 import type {Timeframe} from './timeframe.js'
 
 export type GapKind = 'overnight' | 'weekend' | 'intraday' | 'days'

@@ -7,7 +7,7 @@
  *   forward: a missing bar stays visibly missing, and the strategy decides what it means.
  * - Every symbol must have bars at this timeframe somewhere in the store (else a BotsError).
  */
-import type {Bars} from '../core/bars.js'
+import type {Bars} from '../model/bars.js'
 import {BotsError} from '../core/errors.js'
 import {copyDoubleChunks} from './chunk-copy.js'
 import {assertSeriesExists, rangeFilter} from './load-bars.js'

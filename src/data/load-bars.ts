@@ -11,7 +11,8 @@
  *   same rows: no other process can write while this one has the file open.
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
-import {emptyBars, type Bars} from '../core/bars.js'
+import {emptyBars} from '../core/bars.js'
+import type {Bars} from '../model/bars.js'
 import {BotsError} from '../core/errors.js'
 import {copyDoubleChunks} from './chunk-copy.js'
 import {withConnection, type Store} from './store.js'

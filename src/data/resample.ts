@@ -10,7 +10,7 @@
  * Buckets are made only from bars that exist: no bar is invented for a gap.
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
-import {DAY_MS} from '../core/duration.js'
+import {DAY_MS} from '../model/time.js'
 import {BotsError} from '../core/errors.js'
 import {assertSeriesExists, rangeFilter} from './load-bars.js'
 import {inTransaction, withConnection, type Store} from './store.js'

@@ -2,7 +2,8 @@
  * Timeframes as the store keeps them: canonical text from `formatDuration` (`1M`, `5M`, `1H`, `1D`)
  * next to the length in ms. Accepts either form, so `1m`, `60S` and 60000 all mean `1M`.
  */
-import {DAY_MS, formatDuration, parseDuration} from '../core/duration.js'
+import {DAY_MS} from '../model/time.js'
+import {formatDuration, parseDuration} from '../core/duration.js'
 import {BotsError} from '../core/errors.js'
 
 export interface Timeframe {

@@ -9,7 +9,7 @@
  *   sells both count, so a round trip of the whole account is a turnover of about 2.
  * - Commissions: Σ commission over all fills.
  */
-import type {Fill} from '../strategy/context.js'
+import type {Fill} from '../model/orders.js'
 
 export interface ActivityStats {
   exposure: number

@@ -12,8 +12,8 @@
  * `periodsPerYear` may also be given outright (API option), which wins over all of this.
  */
 import type {MarketCalendar} from '../calendar/index.js'
-import {DAY_MS} from '../core/duration.js'
-import type {MarketSpec} from '../spec/bot-spec.js'
+import {DAY_MS} from '../model/time.js'
+import type {MarketSpec} from '../model/bot-spec.js'
 
 export const TRADING_DAYS_PER_YEAR = 252
 export const CALENDAR_DAYS_PER_YEAR = 365

@@ -5,7 +5,7 @@
  * bar its part stays in cash; a bar where a symbol has no data values it at its last close.
  * So for one symbol the benchmark's total return is last close / first close − 1.
  */
-import type {Bars} from '../core/bars.js'
+import type {Bars} from '../model/bars.js'
 
 /** The benchmark's account value at each point of `time` (the run's shared, ascending index). */
 export function buyAndHoldEquity(bars: readonly Bars[], time: ArrayLike<number>, initialCash: number): Float64Array {

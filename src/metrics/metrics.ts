@@ -2,7 +2,7 @@
  * Every metric of a run, strategy and buy-and-hold side by side. Formulas: README.md in this
  * folder. The result is plain data: JSON.stringify writes NaN and ±Infinity as null.
  */
-import type {Bars} from '../core/bars.js'
+import type {Bars} from '../model/bars.js'
 import type {BacktestResult} from '../engine/result.js'
 import {activityStats, type ActivityStats} from './activity.js'
 import {buyAndHoldEquity} from './buy-and-hold.js'

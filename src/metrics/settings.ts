@@ -1,6 +1,6 @@
 /** The settings of a run's metrics, from its spec: annualisation, risk-free rate, time zone. */
-import {createCalendar} from '../calendar/index.js'
-import {marketTimezone, type BotSpec} from '../spec/bot-spec.js'
+import {createCalendar, marketTimezone} from '../calendar/index.js'
+import type {BotSpec} from '../model/bot-spec.js'
 import {annualisation} from './annualisation.js'
 import type {MetricsSettings} from './metrics.js'
 

@@ -3,7 +3,7 @@
  * not trades and do not count here. A trade's return is its net P&L over the capital it committed:
  * netPnl / (entryPrice × quantity) — for a long trade without costs, exit / entry − 1.
  */
-import type {Trade} from '../engine/result.js'
+import type {Trade} from '../model/trade.js'
 
 export interface TradeStats {
   trades: number

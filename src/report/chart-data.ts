@@ -6,8 +6,8 @@
  * (a DST fall-back hour) is dropped so the series stays strictly ascending.
  */
 import {utcOffset} from '../calendar/index.js'
-import type {Bars} from '../core/bars.js'
-import type {Trade} from '../engine/result.js'
+import type {Bars} from '../model/bars.js'
+import type {Trade} from '../model/trade.js'
 
 export const MAX_POINTS = 10_000
 export const MAX_MARKERS = 2000

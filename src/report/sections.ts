@@ -1,5 +1,5 @@
 /** The report's server-rendered parts: metrics, monthly heat map, trade list. All text escaped. */
-import type {Trade} from '../engine/result.js'
+import type {Trade} from '../model/trade.js'
 import {METRIC_ROWS, formatMetric, metricValue} from '../metrics/metric-rows.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {yearGrid, type MonthlyReturn} from '../metrics/monthly.js'

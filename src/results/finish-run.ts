@@ -11,7 +11,7 @@ import {buyAndHoldEquity, computeMetrics, type Metrics} from '../metrics/metrics
 import {metricsSettings} from '../metrics/settings.js'
 import {renderReport} from '../report/render-report.js'
 import {writeFileAtomic} from '../report/write-atomic.js'
-import {marketTimezone} from '../spec/bot-spec.js'
+import {marketTimezone} from '../calendar/index.js'
 import {exportRunFiles, type ExportedFile} from './export-files.js'
 import {barsHash, specHash} from './hash.js'
 import {recordRuns, type RunToRecord} from './record-run.js'

@@ -17,9 +17,9 @@
  * A run and a bot are the same bot on the same data when both hashes are equal.
  */
 import {createHash} from 'node:crypto'
-import type {Bars} from '../core/bars.js'
+import type {Bars} from '../model/bars.js'
 import {BAR_FIELDS} from '../core/bars.js'
-import type {BotSpec} from '../spec/bot-spec.js'
+import type {BotSpec} from '../model/bot-spec.js'
 
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value))

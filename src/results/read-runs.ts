@@ -2,7 +2,7 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {copyDoubleChunks} from '../data/chunk-copy.js'
 import {BotsError} from '../core/errors.js'
-import type {Trade} from '../engine/result.js'
+import type {Trade} from '../model/trade.js'
 import type {Metrics} from '../metrics/metrics.js'
 import './schema.js'
 

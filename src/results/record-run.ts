@@ -4,10 +4,10 @@
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {inTransaction, withConnection, type Store} from '../data/store.js'
-import type {Trade} from '../engine/result.js'
+import type {Trade} from '../model/trade.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {tradeReturn} from '../metrics/trade-stats.js'
-import type {BotSpec} from '../spec/bot-spec.js'
+import type {BotSpec} from '../model/bot-spec.js'
 import {appendColumns} from './append-columns.js'
 import {canonicalJson, specForHash} from './hash.js'
 import './schema.js'

@@ -6,7 +6,7 @@
 import {readdirSync} from 'node:fs'
 import path from 'node:path'
 import {formatDiagnostic} from '../core/errors.js'
-import type {StrategyDefinition} from '../strategy/definition.js'
+import type {StrategyDefinition} from '../model/strategy.js'
 import {loadStrategySpec} from './strategy-spec.js'
 
 export const STRATEGY_SPEC_FILE = /^[^._].*\.ya?ml$/

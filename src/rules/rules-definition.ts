@@ -4,7 +4,7 @@
  * `check` reports what `planRules` finds for the given params; `create` plans once per run.
  */
 import {BotsError} from '../core/errors.js'
-import type {ParamProblem, ParamsSchema, StrategyDefinition} from '../strategy/definition.js'
+import type {ParamProblem, ParamsSchema, StrategyDefinition} from '../model/strategy.js'
 import {planRules, type RulesPlan} from './plan.js'
 import type {RuleProblem} from './problems.js'
 import type {RulesSpec} from './rules-types.js'

@@ -1,5 +1,5 @@
 import {loadSchema} from '../spec/schema-files.js'
-import type {ParamsSchema} from '../strategy/definition.js'
+import type {ParamsSchema} from '../model/strategy.js'
 
 /**
  * The params schema of the built-in `rules` strategy: the `rules` block of the strategy spec

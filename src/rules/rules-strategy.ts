@@ -4,7 +4,7 @@
  * For located errors inside the bot spec, validation calls `validateRules` with the prefix
  * ['strategy', 'params']; `check` here gives the same problems without positions.
  */
-import type {StrategyDefinition} from '../strategy/definition.js'
+import type {StrategyDefinition} from '../model/strategy.js'
 import {describePath, rulesDefinition} from './rules-definition.js'
 import {rulesParamsSchema} from './rules-params-schema.js'
 import type {RulesSpec} from './rules-types.js'

@@ -1,6 +1,7 @@
 /**
- * The typed, defaults-applied form of a bot spec. Built only from a document that passed the
- * schema (see `validate-spec.ts`), so this module trusts shapes and just converts units.
+ * Builds the typed, defaults-applied form of a bot spec (the BotSpec of src/model). Built only
+ * from a document that passed the schema (see `validate-spec.ts`), so this module trusts shapes
+ * and just converts units.
  *
  * Defaults have one source: the `default`s in `schemas/bot.schema.json` (what editors show).
  * They are read from the schema here, never written twice; `test/spec/defaults.test.ts` walks
@@ -8,77 +9,8 @@
  */
 import path from 'node:path'
 import {parseDuration} from '../core/duration.js'
+import type {BotSpec, MarketSpec} from '../model/bot-spec.js'
 import {loadSchema} from './schema-files.js'
-
-export interface CustomMarket {
-  timezone: string
-  open: string
-  close: string
-  days: string[]
-  holidays: string[]
-}
-export type MarketSpec = '24/7' | 'NYSE' | CustomMarket
-
-export interface CommissionSpec {
-  perShare: number
-  percent: number
-  fixed: number
-  minimum: number
-}
-
-export interface BrokerSpec {
-  cash: number
-  commission: CommissionSpec
-  slippageBps: number
-  allowShort: boolean
-  fillPrice: 'next_open' | 'close'
-}
-
-export interface ColumnMap {
-  datetime?: string
-  date?: string
-  time?: string
-  open?: string
-  high?: string
-  low?: string
-  close?: string
-  volume?: string
-}
-
-export type DataSpec =
-  | {source: 'store'; db?: string}
-  | {
-      source: 'file'
-      db?: string
-      /** Absolute path per symbol. */
-      files: Record<string, string>
-      format?: 'csv' | 'parquet'
-      timezone?: string
-      columns?: ColumnMap
-      timeLabel: 'open' | 'close'
-    }
-
-export interface BotSpec {
-  name: string
-  description?: string
-  userId?: number
-  /** Absolute path of the spec file, when it came from one. */
-  file?: string
-  strategy: {name?: string; path?: string; params: Record<string, unknown>}
-  symbols: string[]
-  timeframe: string
-  timeframeMs: number
-  sleeptimeMs: number
-  market: MarketSpec
-  data: DataSpec
-  broker: BrokerSpec
-  backtest: {start?: string; end?: string}
-  live: {
-    feed: {type: 'replay'; speed: number; start?: string; staleAfterMs?: number}
-    broker: {type: 'paper'}
-    notify?: {webhookEnv?: string; events: string[]}
-  }
-}
 
 type Raw = Record<string, any>
 
@@ -203,9 +135,6 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
   }
 }
 
-/** Time zone in which a market's dates and naive timestamps are read. */
-export function marketTimezone(market: MarketSpec): string {
-  if (market === '24/7') return 'UTC'
-  if (market === 'NYSE') return 'America/New_York'
-  return market.timezone
-}
+// TRANSITION: removed with the last import rewrite (engine, live, broker, service).
+export type {BotSpec, MarketSpec, CustomMarket, CommissionSpec, BrokerSpec, ColumnMap, DataSpec} from '../model/bot-spec.js'
+export {marketTimezone} from '../calendar/index.js'

@@ -6,7 +6,8 @@
 import {existsSync} from 'node:fs'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import type {Jiti} from 'jiti'
-import {isStrategyDefinition, type StrategyDefinition} from './definition.js'
+import {isStrategyDefinition} from './definition.js'
+import type {StrategyDefinition} from '../model/strategy.js'
 
 // From dist/strategy/*.js the public API is dist/index.js; under tsx (tests) it is src/index.ts.
 const PUBLIC_API = (() => {

@@ -7,7 +7,7 @@ import type {ErrorObject, ValidateFunction} from 'ajv'
 import {BotsError} from '../core/errors.js'
 import {didYouMeanHint} from '../core/suggest.js'
 import {paramsValidator} from './params-validator.js'
-import type {ParamProblem, StrategyDefinition} from './definition.js'
+import type {ParamProblem, StrategyDefinition} from '../model/strategy.js'
 
 export interface RegisteredStrategy {
   definition: StrategyDefinition

@@ -3,8 +3,8 @@
  * spec file by `path` (loaded into a registry of its own so its params validate the same way).
  */
 import {BotsError} from '../core/errors.js'
-import type {BotSpec} from '../spec/bot-spec.js'
-import type {StrategyDefinition} from './definition.js'
+import type {BotSpec} from '../model/bot-spec.js'
+import type {StrategyDefinition} from '../model/strategy.js'
 import type {Discovery} from './discover.js'
 import {StrategyRegistry} from './registry.js'
 

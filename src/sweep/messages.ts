@@ -1,8 +1,9 @@
 /** What the sweep's main thread and its workers say to each other. */
 import type {Diagnostic} from '../core/errors.js'
-import type {BacktestResult, Trade} from '../engine/result.js'
+import type {BacktestResult} from '../engine/result.js'
+import type {Trade} from '../model/trade.js'
 import type {BenchmarkPart, Metrics, MetricsSettings} from '../metrics/metrics.js'
-import type {BotSpec} from '../spec/bot-spec.js'
+import type {BotSpec} from '../model/bot-spec.js'
 import type {PackedBars} from './shared-bars.js'
 
 export interface WorkerInit {

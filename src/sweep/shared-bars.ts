@@ -3,7 +3,7 @@
  * SharedArrayBuffer that every worker reads in place (no per-worker copy). `copy`: each worker
  * gets its own copy through postMessage's structured clone. bench/sweep.bench.mjs measures both.
  */
-import type {Bars} from '../core/bars.js'
+import type {Bars} from '../model/bars.js'
 
 export type BarsTransport = 'shared' | 'copy'
 

@@ -7,7 +7,7 @@ import {describe, it} from 'node:test'
 import fc from 'fast-check'
 import type {MarketCalendar} from '../../src/calendar/calendar.js'
 import {createCalendar} from '../../src/calendar/index.js'
-import type {CustomMarket} from '../../src/spec/bot-spec.js'
+import type {CustomMarket} from '../../src/model/bot-spec.js'
 
 const DAY = 86_400_000
 const MIN_T = Date.parse('1990-01-03T00:00:00Z')

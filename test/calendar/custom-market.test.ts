@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {BotsError} from '../../src/core/errors.js'
 import {createCalendar} from '../../src/calendar/index.js'
-import type {CustomMarket} from '../../src/spec/bot-spec.js'
+import type {CustomMarket} from '../../src/model/bot-spec.js'
 
 const T = (iso: string) => Date.parse(iso)
 const xetra: CustomMarket = {timezone: 'Europe/Berlin', open: '09:00', close: '17:30', days: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: ['2024-12-24', '2024-12-25', '2024-12-26', '2024-12-31', '2025-01-01']}

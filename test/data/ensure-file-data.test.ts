@@ -6,7 +6,7 @@ import {describe, it} from 'node:test'
 import {BotsError} from '../../src/core/errors.js'
 import {ensureFileData} from '../../src/data/ensure-file-data.js'
 import {loadBars} from '../../src/data/load-bars.js'
-import type {DataSpec} from '../../src/spec/bot-spec.js'
+import type {DataSpec} from '../../src/model/bot-spec.js'
 import {tempDir} from '../helpers/tmp.js'
 import {DAY, freshStore} from './helpers.js'
 

@@ -6,7 +6,7 @@
  */
 import {existsSync, readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
-import type {Bars} from '../../src/core/bars.js'
+import type {Bars} from '../../src/model/bars.js'
 import {emptyBars} from '../../src/core/bars.js'
 import {wallToUtc} from '../../src/calendar/timezone.js'
 import {dayNumber} from '../../src/calendar/civil-date.js'

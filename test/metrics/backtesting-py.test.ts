@@ -11,7 +11,7 @@ import {describe, it} from 'node:test'
 import {computeMetrics} from '../../src/metrics/metrics.js'
 import {cagr, returnStats} from '../../src/metrics/return-stats.js'
 import {profitFactorOf, tradeReturn} from '../../src/metrics/trade-stats.js'
-import type {Bars} from '../../src/core/bars.js'
+import type {Bars} from '../../src/model/bars.js'
 import {ROOT} from '../helpers/cli.js'
 
 const DIR = `${ROOT}test/golden/backtesting_py/`

@@ -7,7 +7,7 @@ import {annualisation} from '../../src/metrics/annualisation.js'
 import {buyAndHoldEquity} from '../../src/metrics/buy-and-hold.js'
 import {computeMetrics} from '../../src/metrics/metrics.js'
 import {monthlyReturns, yearGrid} from '../../src/metrics/monthly.js'
-import type {MarketSpec} from '../../src/spec/bot-spec.js'
+import type {MarketSpec} from '../../src/model/bot-spec.js'
 
 const H = 3_600_000
 const D = 24 * H

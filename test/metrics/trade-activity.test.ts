@@ -3,8 +3,8 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {activityStats} from '../../src/metrics/activity.js'
 import {profitFactorOf, tradeReturn, tradeStats} from '../../src/metrics/trade-stats.js'
-import type {Trade} from '../../src/engine/result.js'
-import type {Fill} from '../../src/strategy/context.js'
+import type {Trade} from '../../src/model/trade.js'
+import type {Fill} from '../../src/model/orders.js'
 
 const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`)
 const H = 3_600_000

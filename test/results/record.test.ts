@@ -9,7 +9,7 @@ import {getEquity, getRun, getTrades, listRuns} from '../../src/results/read-run
 import {barsHash, canonicalJson, SPEC_HASH_IGNORES, specHash} from '../../src/results/hash.js'
 import {recordRuns, type RunToRecord} from '../../src/results/record-run.js'
 import {toBotSpec} from '../../src/spec/bot-spec.js'
-import type {Trade} from '../../src/engine/result.js'
+import type {Trade} from '../../src/model/trade.js'
 import {tempDir} from '../helpers/tmp.js'
 
 const D = 86_400_000

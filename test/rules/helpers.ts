@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
-import {barsFromRows, type Bars} from '../../src/core/bars.js'
+import {barsFromRows} from '../../src/core/bars.js'
+import type {Bars} from '../../src/model/bars.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 

@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import {createCalendar} from '../../src/calendar/index.js'
-import {barsFromRows, type Bars} from '../../src/core/bars.js'
+import {barsFromRows} from '../../src/core/bars.js'
+import type {Bars} from '../../src/model/bars.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
-import type {BotSpec} from '../../src/spec/bot-spec.js'
+import type {BotSpec} from '../../src/model/bot-spec.js'
 import {rulesStrategy} from '../../src/rules/rules-strategy.js'
 
 const DAY = 86_400_000

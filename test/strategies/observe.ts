@@ -1,6 +1,6 @@
 /** Wraps a strategy definition so tests can watch what it does through the context. */
-import type {Order, StrategyContext, StrategyHooks} from '../../src/strategy/context.js'
-import type {StrategyDefinition} from '../../src/strategy/definition.js'
+import type {Order} from '../../src/model/orders.js'
+import type {StrategyContext, StrategyHooks, StrategyDefinition} from '../../src/model/strategy.js'
 
 export interface Observed {
   /** Every order the strategy placed, with how many bars it had seen. */

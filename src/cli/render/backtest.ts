@@ -4,7 +4,7 @@ import {METRIC_ROWS, formatMetric, metricValue} from '../../metrics/metric-rows.
 import type {Metrics} from '../../metrics/metrics.js'
 import {timeFormatter} from '../../report/render-report.js'
 import type {Finished} from '../../results/finish-run.js'
-import {marketTimezone} from '../../spec/bot-spec.js'
+import {marketTimezone} from '../../calendar/index.js'
 import {paint} from '../color.js'
 
 type Paint = ReturnType<typeof paint>

@@ -1,5 +1,5 @@
 /** The --json shapes of recorded runs (plain data; NaN metrics are null, as stored). */
-import type {Trade} from '../../engine/result.js'
+import type {Trade} from '../../model/trade.js'
 import type {RunRow} from '../../results/read-runs.js'
 
 export function runSummaryJson(r: RunRow): Record<string, unknown> {

@@ -2,7 +2,7 @@
 import {paint} from '../color.js'
 import {METRIC_ROWS, formatMetric, metricValue} from '../../metrics/metric-rows.js'
 import {parseDuration} from '../../core/duration.js'
-import type {Trade} from '../../engine/result.js'
+import type {Trade} from '../../model/trade.js'
 import {timeFormatter} from '../../report/render-report.js'
 import type {RunRow} from '../../results/read-runs.js'
 

@@ -2,7 +2,7 @@
  * Runs one indicator over whole columns, outside any strategy: for tests against reference
  * values and for tools that chart an indicator. The same code path as a run (rings, `update`).
  */
-import type {Bars} from '../../core/bars.js'
+import type {Bars} from '../../model/bars.js'
 import {LocalClock} from '../runtime/local-clock.js'
 import {Ring} from '../runtime/ring.js'
 import {indicatorKind} from './catalog.js'

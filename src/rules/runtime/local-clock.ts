@@ -3,7 +3,8 @@
  * bar and only when some expression reads them. The zone's UTC offset comes from the calendar's
  * cached offset table, so this is arithmetic, not an Intl call, per bar.
  */
-import {civilFromDayNumber, DAY_MS, weekdayOf} from '../../calendar/civil-date.js'
+import {civilFromDayNumber, weekdayOf} from '../../calendar/civil-date.js'
+import {DAY_MS} from '../../model/time.js'
 import {utcOffset} from '../../calendar/timezone.js'
 
 export class LocalClock {

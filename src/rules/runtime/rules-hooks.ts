@@ -4,7 +4,8 @@
  * has no bar at that time, and is skipped), then — if it got at least one — evaluates its exits
  * and entries on the newest bar.
  */
-import type {Fill, Order, StrategyContext, StrategyHooks} from '../../strategy/context.js'
+import type {Fill, Order} from '../../model/orders.js'
+import type {StrategyContext, StrategyHooks} from '../../model/strategy.js'
 import type {RulesPlan} from '../plan.js'
 import {SymbolRuntime} from './symbol-runtime.js'
 import {SymbolTrader} from './trader.js'

@@ -9,7 +9,8 @@
  * order (the tighter of stop-loss and trailing stop) and one take-profit limit; when one fills
  * the other is canceled.
  */
-import type {Fill, Order, StrategyContext} from '../../strategy/context.js'
+import type {Fill, Order} from '../../model/orders.js'
+import type {StrategyContext} from '../../model/strategy.js'
 import type {RulesPlan, StopPlan} from '../plan.js'
 import type {SymbolRuntime} from './symbol-runtime.js'
 

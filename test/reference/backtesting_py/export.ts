@@ -6,7 +6,7 @@
  *   node --import tsx test/reference/backtesting_py/export.ts SPEC [--param k=v …] [--start D] [--end D] [--cash N] > case.json
  */
 import {prepareBacktest, runPrepared} from '../../../src/backtest/run-spec.js'
-import {marketTimezone} from '../../../src/spec/bot-spec.js'
+import {marketTimezone} from '../../../src/calendar/index.js'
 import {metricsSettings} from '../../../src/metrics/settings.js'
 
 const [file, ...rest] = process.argv.slice(2)

@@ -1,0 +1,73 @@
+/**
+ * The typed, defaults-applied form of a bot spec: what every layer above reads. Built from a
+ * validated document by `toBotSpec` (src/spec/bot-spec.ts); nothing here knows about YAML.
+ */
+export interface CustomMarket {
+  timezone: string
+  open: string
+  close: string
+  days: string[]
+  holidays: string[]
+}
+export type MarketSpec = '24/7' | 'NYSE' | CustomMarket
+
+export interface CommissionSpec {
+  perShare: number
+  percent: number
+  fixed: number
+  minimum: number
+}
+
+export interface BrokerSpec {
+  cash: number
+  commission: CommissionSpec
+  slippageBps: number
+  allowShort: boolean
+  fillPrice: 'next_open' | 'close'
+}
+
+export interface ColumnMap {
+  datetime?: string
+  date?: string
+  time?: string
+  open?: string
+  high?: string
+  low?: string
+  close?: string
+  volume?: string
+}
+
+export type DataSpec =
+  | {source: 'store'; db?: string}
+  | {
+      source: 'file'
+      db?: string
+      /** Absolute path per symbol. */
+      files: Record<string, string>
+      format?: 'csv' | 'parquet'
+      timezone?: string
+      columns?: ColumnMap
+      timeLabel: 'open' | 'close'
+    }
+
+export interface BotSpec {
+  name: string
+  description?: string
+  userId?: number
+  /** Absolute path of the spec file, when it came from one. */
+  file?: string
+  strategy: {name?: string; path?: string; params: Record<string, unknown>}
+  symbols: string[]
+  timeframe: string
+  timeframeMs: number
+  sleeptimeMs: number
+  market: MarketSpec
+  data: DataSpec
+  broker: BrokerSpec
+  backtest: {start?: string; end?: string}
+  live: {
+    feed: {type: 'replay'; speed: number; start?: string; staleAfterMs?: number}
+    broker: {type: 'paper'}
+    notify?: {webhookEnv?: string; events: string[]}
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The strategy contract: what a strategy sees (the context), the hooks it implements, and the
+ * definition a plugin default-exports. One API for the Backtest, Daily and Live runners: nothing
+ * here may assume a backtest. Reads are cheap (no allocation per call on the hot path): price
+ * accessors take a bars-ago offset, `history()` hands out views that share memory with the
+ * engine's arrays. Helpers for plugin authors (`defineStrategy`) are in src/strategy/definition.ts.
+ */
+import type {BarHistory} from './bars.js'
+import type {Fill, Order, OrderRequest} from './orders.js'
+
+export interface Logger {
+  info(message: string): void
+  warn(message: string): void
+  error(message: string): void
+}
+
+export interface StrategyContext {
+  /**
+   * Current time of the run's clock (epoch ms, UTC). A context at time T sees exactly the bars
+   * whose close (open + timeframe) is ≤ T; in an iteration, T is at or after the current bar's close.
+   */
+  readonly now: number
+  /** The market's IANA time zone (`UTC` for 24/7), for strategies that reason in local time. */
+  readonly timezone: string
+  readonly symbols: readonly string[]
+  /**
+   * Bars seen so far (current bar included) on the run's time index. Several symbols share one
+   * index: a symbol with no bar at some time reads NaN there but still counts.
+   */
+  barCount(symbol?: string): number
+  /** Price of the bar `ago` bars back (0 = current bar). NaN before the first bar. */
+  open(symbol?: string, ago?: number): number
+  high(symbol?: string, ago?: number): number
+  low(symbol?: string, ago?: number): number
+  close(symbol?: string, ago?: number): number
+  volume(symbol?: string, ago?: number): number
+  /** Bar open time of the bar `ago` bars back. */
+  time(symbol?: string, ago?: number): number
+  /** All bars seen so far, as typed-array views (no copy). */
+  history(symbol?: string): BarHistory
+
+  /** Signed position size: positive long, negative short, 0 flat. */
+  position(symbol?: string): number
+  /** Average entry price of the open position (NaN when flat). */
+  averagePrice(symbol?: string): number
+  readonly cash: number
+  readonly portfolioValue: number
+  openOrders(symbol?: string): readonly Order[]
+
+  /** Places an order. A malformed request comes back `rejected` with a `reason` instead of throwing. */
+  submitOrder(request: OrderRequest): Order
+  buy(quantity: number, request?: Omit<OrderRequest, 'side' | 'quantity'>): Order
+  sell(quantity: number, request?: Omit<OrderRequest, 'side' | 'quantity'>): Order
+  /** A market order that brings the position to zero; undefined when already flat. */
+  closePosition(symbol?: string): Order | undefined
+  cancelOrder(orderId: number): boolean
+
+  /**
+   * Change the time between iterations (a duration string such as `5M`, or milliseconds). In a
+   * backtest the next iteration is never sooner than the next bar's close, so 0 or less means
+   * "at the next bar".
+   */
+  setSleeptime(sleeptime: string | number): void
+  /** State the strategy wants kept across restarts of a live bot. Must survive a JSON round trip. */
+  readonly state: Record<string, unknown>
+  readonly log: Logger
+}
+
+/**
+ * All optional. Each receives the context; the engine awaits nothing on the backtest hot path.
+ * A hook that throws stops the run: `onBotCrash` runs once, then the runner reports the error.
+ * Order callbacks come after the hook or bar that caused them, never nested inside another hook.
+ */
+export interface StrategyHooks {
+  initialize?(ctx: StrategyContext): void
+  beforeMarketOpens?(ctx: StrategyContext): void
+  beforeStartingTrading?(ctx: StrategyContext): void
+  onTradingIteration?(ctx: StrategyContext): void
+  beforeMarketCloses?(ctx: StrategyContext): void
+  afterMarketCloses?(ctx: StrategyContext): void
+  onFilledOrder?(ctx: StrategyContext, order: Order, fill: Fill): void
+  /** Canceled by the strategy, expired (day orders), or rejected at fill time: see `order.status` and `order.reason`. */
+  onCanceledOrder?(ctx: StrategyContext, order: Order): void
+  onBotCrash?(ctx: StrategyContext, error: unknown): void
+  onAbruptClosing?(ctx: StrategyContext): void
+  onStop?(ctx: StrategyContext): void
+}
+
+/** A JSON Schema (2020-12) object schema for a strategy's params. */
+export type ParamsSchema = {
+  type: 'object'
+  properties?: Record<string, Record<string, unknown>>
+  required?: string[]
+  additionalProperties?: boolean | Record<string, unknown>
+  [keyword: string]: unknown
+}
+
+/** A problem the schema cannot express (e.g. `fast < slow`); `param` names the param to point at. */
+export interface ParamProblem {
+  param?: string
+  message: string
+  hint?: string
+}
+
+/**
+ * What a strategy plugin default-exports. `create` builds fresh hooks (and their private state)
+ * for one run; it is called once per run, so one definition can serve many bots at once.
+ */
+export interface StrategyDefinition<P extends object = Record<string, any>> {
+  name: string
+  description: string
+  params: ParamsSchema
+  /** Cross-parameter rules beyond the schema. Runs only after the schema passed. */
+  check?(params: P): ParamProblem[]
+  /** Bars of history the strategy needs before its first decision (used for reports and live warm-up). */
+  warmup?(params: P): number
+  create(params: P): StrategyHooks
+}

@@ -15,6 +15,7 @@ import {nextSweepId, recordRuns, type RunToRecord} from '../results/record-run.j
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Trade} from '../model/trade.js'
 import type {Bars} from '../model/bars.js'
+import {alignBars} from '../engine/market-view.js'
 import {combinations, parseSweeps, type SweepAxis} from './parse-sweep.js'
 import {defaultWorkers, runPool, type JobResult} from './pool.js'
 import {RANK_METRIC, rankRuns, score, type RankKey} from './rank.js'
@@ -64,8 +65,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const rankBy = req.rankBy ?? 'sharpe'
   const top = req.top ?? 10
   const transport = req.transport ?? 'shared'
-  const prepared = await prepareBacktest({...req, onStage: (stage) => req.onStage?.(stage)})
-  const {spec, bars, registry, definition} = prepared
+  const {spec, bars, registry, definition} = await prepareBacktest({...req, onStage: (stage) => req.onStage?.(stage)})
 
   const all = combinations(axes)
   const valid: Array<{index: number; params: Record<string, unknown>}> = []
@@ -76,8 +76,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
     else valid.push({index: valid.length, params})
   }
 
-  // The run's time index: one symbol's own times, or the union the engine builds for several.
-  const index = bars.length === 1 ? bars[0].time.subarray(0, bars[0].length) : await runTimeIndex(prepared)
+  const index = runTimeIndex(spec, bars)
   const n = index.length
   const settings = metricsSettings(spec, n ? index[0] : NaN, n ? index[n - 1] : NaN, {riskFreeRate: req.riskFreeRate})
   // Buy-and-hold is the same for every run: its curve and figures are computed once, here.
@@ -118,13 +117,14 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   return {spec, axes, combinations: all.length, skipped, runs, rankBy, top, workers, transport, sweepId, bars: n, runMs}
 }
 
-/** Several symbols run on the union of their times, which the engine builds: take it from a run that does nothing. */
-async function runTimeIndex(prepared: Awaited<ReturnType<typeof prepareBacktest>>): Promise<Float64Array> {
-  const {runBacktest} = await import('../engine/run-backtest.js')
-  const {createCalendar} = await import('../calendar/index.js')
-  const idle = {...prepared.definition, create: () => ({})}
-  const r = await runBacktest({spec: prepared.spec, bars: prepared.bars, definition: idle, params: prepared.spec.strategy.params, calendar: createCalendar(prepared.spec.market)})
-  return r.equity.time
+/**
+ * The time index every run of the sweep has (its equity curve's times): the one the engine puts
+ * the bars on, `alignBars`. One symbol's own times (no copy), or for several the union of theirs.
+ * Bars out of order throw the engine's BotsError.
+ */
+export function runTimeIndex(spec: Pick<BotSpec, 'symbols' | 'timeframeMs'>, bars: readonly Bars[]): Float64Array {
+  const view = alignBars(spec.symbols, bars, spec.timeframeMs)
+  return view.time.subarray(0, view.length)
 }
 
 /** Only the current top N keep their equity curves in memory (a million-bar curve is 8 MB). */

@@ -73,3 +73,14 @@ describe('bots backtest --sweep (real CLI)', () => {
     assert.match(bad.stderr, /--sweep fast=50\.\.5: the range ends/)
   })
 })
+
+describe('bots backtest --sweep over several symbols (real CLI)', () => {
+  it('runs on the union of the symbols\' times: the same metrics as the single backtest', async () => {
+    const db = path.join(tempDir(), 'multi.duckdb')
+    const spec = 'examples/monthly-rebalance.yaml' // ORCL and IDX, whose trading days differ
+    const sweep = parseJson(await runCli(['backtest', spec, '--db', db, '--sweep', 'weights={ORCL: 0.6}', '--workers', '1', '--no-record', '--json']))
+    const single = parseJson(await runCli(['backtest', spec, '--db', db, '--param', 'weights={ORCL: 0.6}', '--no-record', '--json']))
+    assert.equal(sweep.bars, single.counts.bars)
+    assert.deepEqual(sweep.runs[0].metrics, single.metrics.strategy)
+  })
+})

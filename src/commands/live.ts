@@ -20,13 +20,15 @@ Loads that user's enabled bots (only that user's), validates each (schema, then 
     'restart-delay': secondsFlag('First delay before restarting a crashed bot (doubles per crash, up to 60 s).', 1),
     'max-restarts': Flags.integer({description: 'Consecutive crashes after which a bot stays in `error`.', default: 5, min: 0}),
     'stop-timeout': secondsFlag('How long a bot may take to stop at shutdown.', 5, true),
-    verbose: Flags.boolean({description: 'Also print the strategies\' info log lines.', default: false}),
+    verbose: Flags.boolean({description: 'Also print the strategies\' info log lines, and a line for every heartbeat written.', default: false}),
     db: dbFlag,
     strategies: strategiesFlag,
   }
 
   async run(): Promise<Record<string, unknown>> {
     const {flags} = await this.parse(Live)
+    // The service's one clock: its timers, restart backoff, feed pacing and staleness, store-lock
+    // waits and notification retries all run on it (tests run the service on a SimulatedClock).
     const clock = new WallClock()
     // Log lines go to stderr under --json, so stdout stays one JSON document.
     // (oclif silences this.logToStderr under --json, hence the direct write.)

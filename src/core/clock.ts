@@ -72,8 +72,8 @@ export class SimulatedClock implements TimerClock {
   /** Promises returned by fired callbacks, until they settle. */
   private readonly inFlight = new Set<Promise<unknown>>()
   private failures: unknown[] = []
-  /** `untilPending` waiters: each returns true once satisfied. */
-  private pendingWaiters: (() => boolean)[] = []
+  /** `untilTimers` waiters: each returns true once satisfied. */
+  private timerWaiters: (() => boolean)[] = []
 
   constructor(start: number) {
     this.t = start
@@ -127,6 +127,7 @@ export class SimulatedClock implements TimerClock {
     timer.cancelled = true
     if (this.heap[0] === timer) this.refreshNextDue()
     else if (this.heap.length > 64 && this.heap.length > 2 * this.live.size) this.compact()
+    this.timersChanged()
   }
 
   sleep(ms: number): Promise<void> {
@@ -147,12 +148,15 @@ export class SimulatedClock implements TimerClock {
     }
   }
 
-  /** Resolves when at least `n` timers are pending (at once if they are): for a test to see that code went to sleep on the clock. */
-  untilPending(n = 1): Promise<void> {
-    if (this.live.size >= n) return Promise.resolve()
+  /**
+   * Resolves once `until()` holds, checked now and whenever a timer is set, fires or is cancelled:
+   * for a test to see that code went to sleep on the clock (default: some timer is pending).
+   */
+  untilTimers(until: () => boolean = () => this.live.size > 0): Promise<void> {
+    if (until()) return Promise.resolve()
     return new Promise((resolve) => {
-      this.pendingWaiters.push(() => {
-        if (this.live.size < n) return false
+      this.timerWaiters.push(() => {
+        if (!until()) return false
         resolve()
         return true
       })
@@ -187,7 +191,7 @@ export class SimulatedClock implements TimerClock {
     this.push(timer)
     if (time <= this.t) this.nextDue = -Infinity
     else if (time < this.nextDue) this.nextDue = time
-    if (this.pendingWaiters.length) this.pendingWaiters = this.pendingWaiters.filter((satisfied) => !satisfied())
+    this.timersChanged()
     return timer.id
   }
 
@@ -211,7 +215,12 @@ export class SimulatedClock implements TimerClock {
       if (end > this.t) this.t = end
     } finally {
       this.refreshNextDue()
+      this.timersChanged()
     }
+  }
+
+  private timersChanged(): void {
+    if (this.timerWaiters.length) this.timerWaiters = this.timerWaiters.filter((satisfied) => !satisfied())
   }
 
   private refreshNextDue(): void {

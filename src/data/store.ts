@@ -6,6 +6,7 @@
  * Hold read-write handles briefly: while one is open, no other process can open the file at all.
  */
 import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
+import {WallClock, type TimerClock} from '../core/clock.js'
 import {createInstance} from './store-open.js'
 import {resolveStorePath} from './store-path.js'
 
@@ -24,7 +25,11 @@ export interface OpenStoreOptions {
   /** File path; default from `resolveStorePath()` (BOTS_DB, then `.bots/bots.duckdb`). */
   path?: string
   readOnly?: boolean
+  /** What the wait for this process's read-only handles is timed on (default the wall clock). */
+  clock?: TimerClock
 }
+
+const wall = new WallClock()
 
 interface Entry {
   instance: DuckDBInstance
@@ -84,7 +89,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const entry = await serialized(file, async () => {
     let e = instances.get(file)
     if (e && e.readOnly && !readOnly) {
-      await waitClosed(e, file)
+      await waitClosed(e, file, opts.clock ?? wall)
       e = undefined
     }
     if (!e) {
@@ -118,18 +123,17 @@ async function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function waitClosed(entry: Entry, file: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
+async function waitClosed(entry: Entry, file: string, clock: TimerClock): Promise<void> {
+  let timer: number | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`bug: ${file} stayed open read-only in this process for ${UPGRADE_WAIT_MS / 1000} s while a read-write open waited; close read-only handles before writing`)),
-      UPGRADE_WAIT_MS,
+    timer = clock.setTimer(UPGRADE_WAIT_MS, () =>
+      reject(new Error(`bug: ${file} stayed open read-only in this process for ${UPGRADE_WAIT_MS / 1000} s while a read-write open waited; close read-only handles before writing`)),
     )
   })
   try {
     await Promise.race([entry.closed, timeout])
   } finally {
-    clearTimeout(timer)
+    clock.cancel(timer)
   }
 }
 

@@ -1,5 +1,5 @@
-import {setImmediate as yieldNow, setTimeout as sleep} from 'node:timers/promises'
-import {WallClock, type Clock} from '../core/clock.js'
+import {setImmediate as yieldNow} from 'node:timers/promises'
+import {WallClock, type TimerClock, type TimerHandle} from '../core/clock.js'
 import {BotsError} from '../core/errors.js'
 import type {MarketView} from '../engine/market-view.js'
 import {FeedClock} from './live-clock.js'
@@ -15,6 +15,10 @@ import {StaleWatch} from './stale-watch.js'
  *
  * `pause()` simulates a dropped connection (bars stop, staleness follows); `reconnect()` resumes
  * after the last bar delivered: nothing twice, nothing skipped.
+ *
+ * Pacing and staleness run on the `wall` clock it is given (a `WallClock` in production; a
+ * `SimulatedClock` in tests, which then decide when time passes: `settled()` tells them when the
+ * feed has nothing left to do until it does).
  */
 export class ReplayFeed implements Feed {
   readonly name = 'replay'
@@ -30,10 +34,15 @@ export class ReplayFeed implements Feed {
   /** Each pump runs while its generation is current: pause, reconnect and close end it. */
   private generation = 0
   private readonly watch: StaleWatch
+  /** Pumps running (not waiting for the clock), and who waits for none to be. */
+  private active = 0
+  private settledWaiters: (() => void)[] = []
+  /** The pacing wait in progress: its timer, and how to end it early (pause, reconnect, close). */
+  private pacing: {timer: TimerHandle; wake: () => void} | undefined
 
   constructor(
     private readonly o: ReplayFeedOptions,
-    private readonly wall: Clock = new WallClock(),
+    private readonly wall: TimerClock = new WallClock(),
   ) {
     if (!(o.speed > 0)) throw new BotsError(`a replay speed must be more than 0 bars a second, got ${o.speed}`, {code: 'live.feed.speed'})
     this.watch = new StaleWatch(o.staleAfterMs, wall, (silentMs) => {
@@ -45,6 +54,16 @@ export class ReplayFeed implements Feed {
 
   get status(): FeedStatus {
     return this.state
+  }
+
+  /**
+   * Resolves once the feed can deliver nothing more until its wall clock moves (it waits to pace
+   * the next bar) or it is reconnected (paused, stale, ended, closed, not started). A delivery in
+   * progress counts as work: this waits for the bot to take the bar.
+   */
+  settled(): Promise<void> {
+    if (this.active === 0) return Promise.resolve()
+    return new Promise((resolve) => this.settledWaiters.push(resolve))
   }
 
   async subscribe(sub: FeedSubscription, listener: FeedListener): Promise<void> {
@@ -71,6 +90,7 @@ export class ReplayFeed implements Feed {
     if (this.state !== 'live' && this.state !== 'stale') return
     this.state = 'paused'
     this.generation++
+    this.endPacing()
   }
 
   async reconnect(): Promise<void> {
@@ -82,39 +102,72 @@ export class ReplayFeed implements Feed {
   async close(): Promise<void> {
     this.state = 'closed'
     this.generation++
+    this.endPacing()
     this.watch.stop()
   }
 
   private start(): void {
     this.state = 'live'
     const gen = ++this.generation
+    this.endPacing() // an older pump waiting to pace a bar ends now
     this.watch.touch()
     void this.pump(gen)
   }
 
   private async pump(gen: number): Promise<void> {
-    const view = this.view!
-    const interval = Number.isFinite(this.o.speed) ? 1000 / this.o.speed : 0
-    let due = this.wall.now()
-    for (;;) {
-      if (interval > 0) {
-        due = Math.max(due + interval, this.wall.now())
-        await sleep(due - this.wall.now())
-      } else {
-        await yieldNow() // let stops, signals and timers in between bars
+    this.active++
+    try {
+      const view = this.view!
+      const interval = Number.isFinite(this.o.speed) ? 1000 / this.o.speed : 0
+      let due = this.wall.now()
+      for (;;) {
+        if (interval > 0) {
+          due = Math.max(due + interval, this.wall.now())
+          await this.pace(due - this.wall.now())
+        } else {
+          await yieldNow() // let stops, signals and timers in between bars
+        }
+        // A reconnect may start this pump while an older one is still handing over a bar: wait for
+        // that delivery, so `pos` is past it and no bar goes out twice.
+        await this.delivering
+        if (gen !== this.generation) return
+        if (this.pos >= view.length) break
+        this.delivering = this.deliver(view, this.pos)
+        if (!(await this.delivering)) return
+        this.watch.touch()
       }
-      // A reconnect may start this pump while an older one is still handing over a bar: wait for
-      // that delivery, so `pos` is past it and no bar goes out twice.
-      await this.delivering
-      if (gen !== this.generation) return
-      if (this.pos >= view.length) break
-      this.delivering = this.deliver(view, this.pos)
-      if (!(await this.delivering)) return
-      this.watch.touch()
+      this.state = 'ended'
+      this.watch.stop()
+      this.listener!.end()
+    } finally {
+      this.active--
+      if (this.active === 0) for (const resolve of this.settledWaiters.splice(0)) resolve()
     }
-    this.state = 'ended'
-    this.watch.stop()
-    this.listener!.end()
+  }
+
+  /** Waits `ms` on the wall clock (the pump is idle meanwhile), or until `endPacing()`. */
+  private async pace(ms: number): Promise<void> {
+    this.active--
+    if (this.active === 0) for (const resolve of this.settledWaiters.splice(0)) resolve()
+    try {
+      await new Promise<void>((wake) => {
+        const timer = this.wall.setTimer(ms, () => {
+          this.pacing = undefined
+          wake()
+        })
+        this.pacing = {timer, wake}
+      })
+    } finally {
+      this.active++
+    }
+  }
+
+  private endPacing(): void {
+    const p = this.pacing
+    if (!p) return
+    this.pacing = undefined
+    this.wall.cancel(p.timer)
+    p.wake()
   }
 
   /** Hands bar `i` to the listener; true when it took it. Delivered counts even if a pause came meanwhile. */
@@ -135,7 +188,7 @@ export class ReplayFeed implements Feed {
   }
 
   private load(): Promise<MarketView> {
-    this.loading ??= loadReplayBars({db: this.o.db, symbols: this.o.symbols, timeframe: this.o.timeframe, start: this.o.start, end: this.o.end}).then((v) => (this.view = v))
+    this.loading ??= loadReplayBars({db: this.o.db, symbols: this.o.symbols, timeframe: this.o.timeframe, start: this.o.start, end: this.o.end, clock: this.wall}).then((v) => (this.view = v))
     return this.loading
   }
 
@@ -145,6 +198,7 @@ export class ReplayFeed implements Feed {
   }
 }
 
-export function createReplayFeed(o: ReplayFeedOptions, wall?: Clock): ReplayFeed {
+/** `wall`: what pacing and staleness run on (default the wall clock; tests pass a SimulatedClock). */
+export function createReplayFeed(o: ReplayFeedOptions, wall?: TimerClock): ReplayFeed {
   return new ReplayFeed(o, wall)
 }

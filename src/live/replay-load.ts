@@ -1,5 +1,6 @@
-import {setTimeout as sleep} from 'node:timers/promises'
+import {WallClock, type TimerClock} from '../core/clock.js'
 import {isBotsError} from '../core/errors.js'
+import {retry} from '../core/retry.js'
 import {loadBars} from '../data/load-bars.js'
 import {isLockError} from '../data/store-errors.js'
 import {closeStore, openStore} from '../data/store.js'
@@ -17,7 +18,11 @@ export interface ReplayLoad {
   attempts?: number
   /** First wait between tries, doubled up to 400 ms (default 25). */
   retryMs?: number
+  /** What the waits between tries run on (default the wall clock). */
+  clock?: TimerClock
 }
+
+const wall = new WallClock()
 
 /**
  * The replay's bars, read once: the store is opened read-only, read and closed at once, so the
@@ -27,23 +32,16 @@ export interface ReplayLoad {
  */
 export async function loadReplayBars(o: ReplayLoad): Promise<MarketView> {
   const tf = toTimeframe(o.timeframe)
-  const attempts = o.attempts ?? 50
-  let wait = o.retryMs ?? 25
-  for (let attempt = 1; ; attempt++) {
+  const read = async () => {
+    const store = await openStore({path: o.db, readOnly: true, clock: o.clock})
     try {
-      const store = await openStore({path: o.db, readOnly: true})
-      try {
-        const bars = await Promise.all(o.symbols.map((symbol) => loadBars(store, {symbol, timeframe: tf.ms, start: o.start, end: o.end})))
-        return alignBars(o.symbols, bars, tf.ms)
-      } finally {
-        await closeStore(store)
-      }
-    } catch (e) {
-      if (attempt >= attempts || !locked(e)) throw e
-      await sleep(wait)
-      wait = Math.min(wait * 2, 400)
+      const bars = await Promise.all(o.symbols.map((symbol) => loadBars(store, {symbol, timeframe: tf.ms, start: o.start, end: o.end})))
+      return alignBars(o.symbols, bars, tf.ms)
+    } finally {
+      await closeStore(store)
     }
   }
+  return retry(read, {clock: o.clock ?? wall, attempts: o.attempts ?? 50, initialDelayMs: o.retryMs ?? 25, maxDelayMs: 400, retryable: locked})
 }
 
 const locked = (e: unknown): boolean => isLockError(e) || (isBotsError(e) && e.diagnostic.code === 'store.locked')

@@ -1,4 +1,4 @@
-import type {Clock} from '../core/clock.js'
+import type {TimerHandle, TimerClock} from '../core/clock.js'
 
 /**
  * Declares a feed stale after `afterMs` of wall-clock silence. One timer at a time, re-armed for
@@ -7,13 +7,13 @@ import type {Clock} from '../core/clock.js'
  */
 export class StaleWatch {
   private last = 0
-  private timer: ReturnType<typeof setTimeout> | undefined
+  private timer: TimerHandle | undefined
   private fired = false
   busy = false
 
   constructor(
     private readonly afterMs: number | undefined,
-    private readonly wall: Clock,
+    private readonly wall: TimerClock,
     private readonly onStale: (silentMs: number) => void,
   ) {}
 
@@ -25,13 +25,13 @@ export class StaleWatch {
   }
 
   stop(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.wall.cancel(this.timer)
     this.timer = undefined
   }
 
   private arm(ms: number): void {
     if (this.afterMs === undefined || this.timer !== undefined) return
-    this.timer = setTimeout(() => this.check(), ms)
+    this.timer = this.wall.setTimer(ms, () => this.check())
   }
 
   private check(): void {

@@ -4,7 +4,7 @@
  * stops it on request. Every failure ends here as a status and an event; nothing propagates, so
  * one bot's trouble never reaches the others.
  */
-import type {Clock} from '../core/clock.js'
+import type {TimerClock, TimerHandle} from '../core/clock.js'
 import {isBotsError} from '../core/errors.js'
 import type {BotState, LiveBot, LiveBotEvents, LiveBotOutcome, StopReason} from '../live/runtime-types.js'
 import {accountFigures} from './bot-metrics.js'
@@ -20,7 +20,8 @@ export type Phase = 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' 
 export interface SupervisorDeps {
   runtime: RuntimeApi
   recorder: Recorder
-  clock: Clock
+  /** Timestamps, the restart backoff, the stop timeout, and each bot's feed (pacing, staleness). */
+  clock: TimerClock
   log: ServiceLog
   policy: RestartPolicy
   /** How long a stop may take before the bot is given up on (its last state is kept). */
@@ -36,7 +37,7 @@ export class BotSupervisor {
   private lastState: BotState | undefined
   private restarts = 0
   private startedAt = 0
-  private restartTimer: ReturnType<typeof setTimeout> | undefined
+  private restartTimer: TimerHandle | undefined
   /** The highest fill number notified (or made before the state this bot resumed from). */
   private announcedFills: number
   private readonly label: string
@@ -71,7 +72,8 @@ export class BotSupervisor {
 
   /** Stop for good (`shutdown`: the process is going away). Records the final state. Never rejects. */
   async stop(reason: StopReason, why: string): Promise<BotState | undefined> {
-    clearTimeout(this.restartTimer)
+    this.deps.clock.cancel(this.restartTimer)
+    this.restartTimer = undefined
     const previous = this.phase
     // Already at rest (the replay ended, or it is in error): its status and events say so.
     if (previous === 'ended' || previous === 'stopped' || previous === 'error') return this.lastState
@@ -80,7 +82,7 @@ export class BotSupervisor {
     const bot = this.bot
     if (bot && wasActive) {
       try {
-        const state = await withTimeout(bot.stop(reason), this.deps.stopTimeoutMs)
+        const state = await withTimeout(bot.stop(reason), this.deps.stopTimeoutMs, this.deps.clock)
         if (state) this.lastState = state
         else this.deps.log.warn(`${this.label}: did not stop within ${this.deps.stopTimeoutMs} ms; keeping its last state`)
       } catch (e) {
@@ -104,7 +106,7 @@ export class BotSupervisor {
     recorder.status(this.id, {status: 'starting'})
     let bot: LiveBot
     try {
-      const feed = runtime.createReplayFeed(runtime.replayFeedOptions(spec, {db: dataDb}))
+      const feed = runtime.createReplayFeed(runtime.replayFeedOptions(spec, {db: dataDb}), this.deps.clock)
       bot = runtime.createLiveBot({botId: row.id, spec, definition, params, feed, initialState: this.lastState, events: this.events()})
       this.bot = bot
       await bot.start()
@@ -139,7 +141,10 @@ export class BotSupervisor {
         // On disk before the strategy hears of it: the runtime awaits this.
         await recorder.flush()
         // A fill made again after a resume (from the checkpoint before it) was announced already.
-        if (state.fillCount > this.announcedFills) notifier?.send('fill', {fill, orderId: order.id})
+        if (state.fillCount > this.announcedFills) {
+          log.info(`${this.label}: filled ${fill.side} ${fill.quantity} ${fill.symbol} @ ${fill.price} (order ${order.id}, fill ${state.fillCount})`)
+          notifier?.send('fill', {fill, orderId: order.id})
+        }
         this.announcedFills = Math.max(this.announcedFills, state.fillCount)
       },
       onOrder: (order) => {
@@ -197,7 +202,11 @@ export class BotSupervisor {
     log.error(`${this.label}: crashed: ${message}; restart ${this.restarts} of ${policy.maxRestarts} in ${delay} ms`)
     this.phase = 'backoff'
     void recorder.flush().catch(() => {})
-    this.restartTimer = setTimeout(() => void this.launch('restart'), delay)
+    // The launch's promise goes back to the clock: a simulated clock lets a test await it.
+    this.restartTimer = this.deps.clock.setTimer(delay, () => {
+      this.restartTimer = undefined
+      return this.launch('restart')
+    })
   }
 
   private fail(message: string): void {
@@ -233,12 +242,12 @@ function firstLine(e: Error): string {
   return (e.message || String(e)).split('\n')[0]
 }
 
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))
+async function withTimeout<T>(p: Promise<T>, ms: number, clock: TimerClock): Promise<T | undefined> {
+  let timer: TimerHandle | undefined
+  const timeout = new Promise<undefined>((r) => (timer = clock.setTimer(ms, () => r(undefined))))
   try {
     return await Promise.race([p, timeout])
   } finally {
-    clearTimeout(timer)
+    clock.cancel(timer)
   }
 }

@@ -7,7 +7,9 @@
  * (bounded) instead of failing at once. Lock waits are then a few milliseconds, not a failure.
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
+import {WallClock, type TimerClock} from '../core/clock.js'
 import {BotsError, isBotsError} from '../core/errors.js'
+import {retry} from '../core/retry.js'
 import {inTransaction, withStore, type Store} from '../data/store.js'
 import {resolveStorePath} from '../data/store-path.js'
 import './schema.js'
@@ -17,51 +19,47 @@ export interface DbOptions {
   path?: string
   /** How long to keep retrying a locked file before giving up (ms). */
   lockTimeoutMs?: number
+  /** What the lock waits run on (the service passes its own; default the wall clock). */
+  clock?: TimerClock
+  /** Jitter source for the lock waits (default Math.random). */
+  random?: () => number
 }
+
+const wall = new WallClock()
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000
 
 /** Run `fn` in one transaction on the store, retrying while another process holds the file. */
 export function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
   const file = opts.path === ':memory:' ? ':memory:' : resolveStorePath(opts.path)
-  return retryLocked(file, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () =>
-    withStore({path: file, readOnly: mode === 'read'}, (store) => inTransaction(store.conn, () => fn(store.conn))),
-  )
+  return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock}, (store) => inTransaction(store.conn, () => fn(store.conn))))
 }
 
 /** Like `withDb` but hands over the store itself (for library calls that take a Store), no transaction. */
 export function withDbStore<T>(opts: DbOptions, fn: (store: Store) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
   const file = opts.path === ':memory:' ? ':memory:' : resolveStorePath(opts.path)
-  return retryLocked(file, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () => withStore({path: file, readOnly: mode === 'read'}, fn))
+  return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock}, fn))
 }
 
 export const readDb = <T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> => withDb(opts, fn, 'read')
 
-async function retryLocked<T>(file: string, timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  // Start short: the usual holder is a write that takes a few milliseconds.
-  let delay = 5
-  for (;;) {
-    try {
-      return await attempt()
-    } catch (e) {
-      if (!isLocked(e)) throw e
-      if (Date.now() + delay > deadline) {
-        const waited = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`
-        throw new BotsError(`the store stayed locked for ${waited}: ${(e as Error).message}`, {
-          code: 'store.locked',
-          file,
-          hint: 'another process holds it for a long write (an import or a backtest?); retry when it is done, or use another store with --db',
-        })
-      }
-      await sleep(delay * (0.5 + Math.random()))
-      delay = Math.min(delay * 2, 250)
-    }
+/** Start short (the usual holder is a write of a few ms): 5 ms, doubling up to 250 ms, ±50 % jitter, for `lockTimeoutMs` in all. */
+async function retryLocked<T>(file: string, opts: DbOptions, attempt: (clock: TimerClock) => Promise<T>): Promise<T> {
+  const clock = opts.clock ?? wall
+  const timeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
+  try {
+    return await retry(() => attempt(clock), {clock, deadlineMs: timeoutMs, initialDelayMs: 5, maxDelayMs: 250, jitter: 0.5, random: opts.random, retryable: isLocked})
+  } catch (e) {
+    if (!isLocked(e)) throw e
+    const waited = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`
+    throw new BotsError(`the store stayed locked for ${waited}: ${(e as Error).message}`, {
+      code: 'store.locked',
+      file,
+      hint: 'another process holds it for a long write (an import or a backtest?); retry when it is done, or use another store with --db',
+    })
   }
 }
 
 function isLocked(e: unknown): boolean {
   return isBotsError(e) && e.diagnostic.code === 'store.locked'
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -3,7 +3,7 @@
  * Owns the timers (poll, heartbeat, metrics, flush) and the order of shutdown; what runs is the
  * strategy manager's business, how each bot runs the supervisor's.
  */
-import {WallClock, type Clock} from '../core/clock.js'
+import type {TimerClock, TimerHandle} from '../core/clock.js'
 import {discoverStrategies, type Discovery} from '../strategy/discover.js'
 import {withDb, type DbOptions} from './db.js'
 import {acquireLease, ownLease, releaseLease, type Lease} from './lease.js'
@@ -27,7 +27,12 @@ export interface LiveServiceOptions {
   strategies?: string[]
   discovery?: Discovery
   runtime?: RuntimeApi
-  clock?: Clock
+  /**
+   * Time for everything the service does: its timers, the restart backoff, each bot's feed
+   * (pacing, staleness), store-lock waits, notification retries. `bots live` passes a WallClock;
+   * tests a SimulatedClock they advance.
+   */
+  clock: TimerClock
   env?: NodeJS.ProcessEnv
   verbose?: boolean
 }
@@ -35,20 +40,24 @@ export interface LiveServiceOptions {
 export class LiveService {
   private manager: StrategyManager | undefined
   private recorder: Recorder | undefined
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>()
+  private readonly timers = new Map<string, TimerHandle>()
   private stopping: Promise<void> | undefined
   private polling: Promise<unknown> = Promise.resolve()
-  private readonly clock: Clock
+  private readonly clock: TimerClock
+  /** The store, with lock waits on the service's clock. */
+  private readonly db: DbOptions
   private readonly lease: Lease
 
   constructor(private readonly opts: LiveServiceOptions) {
-    this.clock = opts.clock ?? new WallClock()
+    this.clock = opts.clock
+    this.db = {...opts.db, clock: opts.db.clock ?? opts.clock}
     this.lease = ownLease(opts.userId)
   }
 
   /** Load the user's enabled bots and start them; then keep polling until `shutdown()`. */
   async start(): Promise<SyncReport> {
-    const {userId, db, log} = this.opts
+    const {userId, log} = this.opts
+    const db = this.db
     const discovery = this.opts.discovery ?? (await discoverStrategies({extra: this.opts.strategies}))
     for (const p of discovery.problems) log.warn(`strategy plugin ${p.file}: ${p.message}`)
     const runtime = this.opts.runtime ?? (await loadRuntime())
@@ -81,30 +90,39 @@ export class LiveService {
     return this.stopping
   }
 
+  /** Write everything queued so far (the flush timer does so every `flushMs`); resolves once committed. */
+  flush(): Promise<void> {
+    return this.recorder?.flush() ?? Promise.resolve()
+  }
+
   get supervisors() {
     return this.manager?.supervisors ?? []
   }
 
   private async stopAll(why: string): Promise<void> {
-    for (const t of this.timers.values()) clearTimeout(t)
+    for (const t of this.timers.values()) this.clock.cancel(t)
     this.timers.clear()
     await this.polling.catch(() => {})
     if (!this.manager || !this.recorder) return
     await this.manager.stopAll('shutdown', why)
     this.snapshotMetrics()
     await this.recorder.flush().catch((e: Error) => this.opts.log.error(`final write failed: ${e.message}`))
-    await withDb(this.opts.db, (conn) => releaseLease(conn, this.lease)).catch(() => {})
+    await withDb(this.db, (conn) => releaseLease(conn, this.lease)).catch(() => {})
     // Give notifications in flight a moment, not forever.
-    await Promise.race([Promise.all(this.manager.supervisors.map((s) => s.idle())), new Promise((r) => setTimeout(r, 2_000).unref())])
+    let grace: TimerHandle | undefined
+    await Promise.race([Promise.all(this.manager.supervisors.map((s) => s.idle())), new Promise((r) => (grace = this.clock.setTimer(2_000, () => r(undefined))))])
+    this.clock.cancel(grace)
     const st = this.recorder.stats
     this.opts.log.info(`user ${this.opts.userId}: stopped ${this.manager.supervisors.length} bot(s); final state recorded`)
     const avg = (x: number) => (st.writes ? x / st.writes : 0).toFixed(1)
     this.opts.log.info(`store writes: ${st.writes}, ${avg(st.totalMs)} ms on average (${avg(st.writeMs)} ms writing), ${st.maxMs.toFixed(0)} ms at most`)
   }
 
+  /** Apply what changed in the registry; once its statuses and events are written, say what was done. */
   private async poll(): Promise<void> {
-    const run = this.manager!.sync().then((r) => {
+    const run = this.manager!.sync().then(async (r) => {
       if (r.started.length || r.stopped.length || r.reloaded.length || r.failed.length) {
+        await this.recorder!.flush()
         this.opts.log.info(`poll: ${r.started.length} started, ${r.stopped.length} stopped, ${r.reloaded.length} reloaded, ${r.failed.length} failed, ${r.unchanged} unchanged`)
       }
     })
@@ -112,10 +130,11 @@ export class LiveService {
     await run
   }
 
-  private heartbeat(): Promise<void> {
+  private async heartbeat(): Promise<void> {
     const alive = this.manager!.supervisors.filter((s) => s.phase === 'running').map((s) => s.id)
     this.recorder!.heartbeat(alive, this.lease)
-    return this.recorder!.flush()
+    await this.recorder!.flush()
+    if (this.opts.verbose) this.opts.log.info(`heartbeat written for ${alive.length} running bot${alive.length === 1 ? '' : 's'}${alive.length ? ` (${alive.join(', ')})` : ''}`)
   }
 
   private snapshotMetrics(): void {
@@ -123,16 +142,20 @@ export class LiveService {
     for (const s of this.manager?.supervisors ?? []) if (s.phase === 'running') s.metrics(now)
   }
 
-  /** Run `fn` every `ms` (the next run is timed from the end of the last: no overlap). */
+  /**
+   * Run `fn` every `ms` (the next run is timed from the end of the last: no overlap). Each run's
+   * promise goes back to the clock, so a test on a simulated clock can await it.
+   */
   private every(name: string, ms: number, fn: () => Promise<unknown> | unknown): void {
     const tick = async () => {
+      this.timers.delete(name)
       try {
         await fn()
       } catch (e) {
         this.opts.log.error(`${name}: ${(e as Error).message.split('\n')[0]}`)
       }
-      if (!this.stopping) this.timers.set(name, setTimeout(tick, ms))
+      if (!this.stopping) this.timers.set(name, this.clock.setTimer(ms, tick))
     }
-    this.timers.set(name, setTimeout(tick, ms))
+    this.timers.set(name, this.clock.setTimer(ms, tick))
   }
 }

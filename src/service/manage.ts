@@ -5,7 +5,7 @@
  */
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
-import {WallClock, type Clock} from '../core/clock.js'
+import {WallClock} from '../core/clock.js'
 import {BotsError, type Diagnostic} from '../core/errors.js'
 import {loadYamlFile} from '../spec/load-yaml.js'
 import {discoverStrategies, type Discovery} from '../strategy/discover.js'
@@ -18,8 +18,9 @@ export interface ManageOptions extends DbOptions {
   /** Extra strategy folders (`--strategies`). */
   strategies?: string[]
   discovery?: Discovery
-  clock?: Clock
 }
+
+const wall = new WallClock()
 
 /** A spec that failed validation: every located problem, nothing stored. */
 export class SpecRejectedError extends BotsError {
@@ -60,7 +61,7 @@ function ownerOf(spec: ReadSpec, flag: number | undefined, file: string): number
 export async function addBot(file: string, userId: number | undefined, opts: ManageOptions & {enabled?: boolean}): Promise<BotRow> {
   const spec = await readSpecFile(file, opts)
   const owner = ownerOf(spec, userId, file)
-  const now = (opts.clock ?? new WallClock()).now()
+  const now = (opts.clock ?? wall).now()
   return withDb(opts, async (conn) => {
     const id = await insertBot(conn, {userId: owner, name: spec.name, spec: spec.text, specFile: spec.file, specHash: specHash(spec.text), enabled: opts.enabled ?? true, now})
     await appendEvent(conn, {botId: id, userId: owner, at: now, kind: 'added', message: spec.file})
@@ -70,7 +71,7 @@ export async function addBot(file: string, userId: number | undefined, opts: Man
 
 export async function updateBot(id: number, file: string, opts: ManageOptions): Promise<{bot: BotRow; changed: boolean}> {
   const spec = await readSpecFile(file, opts)
-  const now = (opts.clock ?? new WallClock()).now()
+  const now = (opts.clock ?? wall).now()
   return withDb(opts, async (conn) => {
     const before = await getBot(conn, id)
     ownerOf(spec, before.userId, file)
@@ -83,7 +84,7 @@ export async function updateBot(id: number, file: string, opts: ManageOptions): 
 }
 
 export async function enableBot(id: number, enabled: boolean, opts: ManageOptions): Promise<BotRow> {
-  const now = (opts.clock ?? new WallClock()).now()
+  const now = (opts.clock ?? wall).now()
   return withDb(opts, async (conn) => {
     const bot = await setEnabled(conn, id, enabled, now)
     await appendEvent(conn, {botId: id, userId: bot.userId, at: now, kind: enabled ? 'enabled' : 'disabled'})

@@ -10,7 +10,8 @@
  * Scoped to one user: every write is filtered to bots that exist and belong to that user, so a
  * bot removed meanwhile (or any other user's bot) is never written to.
  */
-import type {Clock} from '../core/clock.js'
+import type {TimerClock} from '../core/clock.js'
+import {retry} from '../core/retry.js'
 import {withDb, type DbOptions} from './db.js'
 import type {Lease} from './lease.js'
 import {emptyBatch, isEmpty, writeBatch, type Batch, type BotStatusUpdate} from './write-batch.js'
@@ -19,7 +20,8 @@ import type {BarRecord, EventRecord, MetricsRecord, OrderRecord, StateRecord, Tr
 export interface RecorderOptions {
   db: DbOptions
   userId: number
-  clock: Clock
+  /** Timestamps, and the waits between tries of a batch. */
+  clock: TimerClock
   /** Where failures are reported (the service log). */
   warn: (message: string) => void
   /** Attempts per batch before it is given up (each already waits out a locked store). */
@@ -95,33 +97,36 @@ export class Recorder {
     return next
   }
 
+  /** One batch, tried `attempts` times (0.2 s, then 0.4 s… between tries). */
   private async write(batch: Batch): Promise<void> {
     const attempts = this.opts.attempts ?? 3
-    for (let i = 1; ; i++) {
-      try {
-        const t0 = performance.now()
-        await withDb(this.opts.db, async (conn) => {
-          const w0 = performance.now()
-          await writeBatch(conn, this.opts.userId, batch, this.opts.clock.now())
-          this.stats.writeMs += performance.now() - w0
-        })
-        const ms = performance.now() - t0
-        this.stats.writes++
-        this.stats.totalMs += ms
-        this.stats.maxMs = Math.max(this.stats.maxMs, ms)
-        return
-      } catch (e) {
-        const msg = (e as Error).message.split('\n')[0]
-        if (i >= attempts) {
-          this.opts.warn(`recording failed ${attempts} times, ${describe(batch)} not recorded: ${msg}`)
-          throw e
-        }
-        this.opts.warn(`recording failed (attempt ${i} of ${attempts}), retrying: ${msg}`)
-        await new Promise((r) => setTimeout(r, 200 * i))
-      }
+    const once = async () => {
+      const t0 = performance.now()
+      await withDb(this.opts.db, async (conn) => {
+        const w0 = performance.now()
+        await writeBatch(conn, this.opts.userId, batch, this.opts.clock.now())
+        this.stats.writeMs += performance.now() - w0
+      })
+      const ms = performance.now() - t0
+      this.stats.writes++
+      this.stats.totalMs += ms
+      this.stats.maxMs = Math.max(this.stats.maxMs, ms)
+    }
+    try {
+      await retry(once, {
+        clock: this.opts.clock,
+        attempts,
+        initialDelayMs: 200,
+        onRetry: (e, i) => this.opts.warn(`recording failed (attempt ${i} of ${attempts}), retrying: ${firstLine(e)}`),
+      })
+    } catch (e) {
+      this.opts.warn(`recording failed ${attempts} times, ${describe(batch)} not recorded: ${firstLine(e)}`)
+      throw e
     }
   }
 }
+
+const firstLine = (e: unknown) => (e as Error).message.split('\n')[0]
 
 function describe(b: Batch): string {
   return `${b.trades.length} fills, ${b.orders.length} orders, ${b.bars.length} bars, ${b.states.size} states, ${b.events.length} events`

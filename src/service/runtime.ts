@@ -3,12 +3,14 @@
  * ever goes through this interface, so tests can hand it a fake runtime and the real one is
  * imported once, lazily (it pulls in the engine and the broker).
  */
+import type {TimerClock} from '../core/clock.js'
 import type {BotSpec} from '../spec/bot-spec.js'
 import type {CompareLiveOptions, CreateLiveBot, Feed, ParityReport, ReplayFeedOptions} from '../live/runtime-types.js'
 
 export interface RuntimeApi {
   createLiveBot: CreateLiveBot
-  createReplayFeed(options: ReplayFeedOptions): Feed
+  /** `wall`: the service's clock, for the feed's pacing and staleness. */
+  createReplayFeed(options: ReplayFeedOptions, wall: TimerClock): Feed
   replayFeedOptions(spec: BotSpec, options: {db?: string}): ReplayFeedOptions
   compareLiveToBacktest(options: CompareLiveOptions): Promise<ParityReport>
 }

@@ -5,7 +5,7 @@
  * leaves the old version running and records the error). Bots that did not change are not touched.
  * Every query is filtered by the service's user: another user's bots are never read or started.
  */
-import type {Clock} from '../core/clock.js'
+import type {TimerClock} from '../core/clock.js'
 import type {BotState, StopReason} from '../live/runtime-types.js'
 import type {Discovery} from '../strategy/discover.js'
 import {listBots, type BotRow} from './bot-rows.js'
@@ -22,7 +22,7 @@ export interface ManagerOptions extends Omit<SupervisorDeps, 'notifier'> {
   userId: number
   db: DbOptions
   discovery: Discovery
-  clock: Clock
+  clock: TimerClock
   env?: NodeJS.ProcessEnv
 }
 

@@ -189,18 +189,23 @@ describe('SimulatedClock', () => {
     await assert.rejects(c.runUntil(40), /tick failed/)
   })
 
-  it('untilPending resolves once code goes to sleep on the clock', async () => {
+  it('untilTimers resolves once code goes to sleep on the clock, or a condition on its timers holds', async () => {
     const c = new SimulatedClock(0)
     const woke = (async () => {
       await new Promise((r) => setImmediate(r))
+      const timeout = c.setTimer(5_000, () => {})
+      await new Promise((r) => setImmediate(r))
+      c.cancel(timeout)
       await c.sleep(10)
       return c.now()
     })()
-    await c.untilPending()
+    await c.untilTimers()
+    assert.equal(c.nextTimerTime(), 5_000) // the first timer set
+    await c.untilTimers(() => c.nextTimerTime() === 10) // the sleep, after the timeout was cancelled
     assert.equal(c.pendingTimers, 1)
     c.advanceBy(10)
     assert.equal(await woke, 10)
-    await c.untilPending(0)
+    await c.untilTimers(() => c.pendingTimers === 0)
   })
 })
 

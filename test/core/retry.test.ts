@@ -21,7 +21,7 @@ async function drive<T>(clock: SimulatedClock, p: Promise<T>): Promise<T> {
   const out = p.finally(() => (done = true))
   out.catch(() => {})
   while (!done) {
-    await Promise.race([clock.untilPending(), out.catch(() => {})])
+    await Promise.race([clock.untilTimers(), out.catch(() => {})])
     if (!done) clock.advanceTo(clock.nextTimerTime())
   }
   return out

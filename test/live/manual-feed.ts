@@ -1,42 +1,83 @@
 /** A wall-clock feed for tests: the test sets the time, pushes bars and fires due timers by hand. */
-import type {BarBatch, Feed, FeedListener, FeedStatus, FeedSubscription, LiveClock, Timers} from '../../src/live/runtime-types.js'
+import type {TimerClock, TimerHandle} from '../../src/core/clock.js'
+import type {BarBatch, Feed, FeedListener, FeedStatus, FeedSubscription, LiveClock} from '../../src/live/runtime-types.js'
 
-export class ManualClock implements LiveClock {
+interface Pending {
+  at: number
+  seq: number
+  fn: () => void
+  id: TimerHandle
+  every: number
+}
+
+/**
+ * A wall clock (`kind: 'wall'`: the runtime's `advanceTo` is ignored) whose time the test sets.
+ * Setting `t` fires nothing: `runUntil(t, settle)` moves it and fires what is due, in time order.
+ */
+export class ManualClock implements LiveClock, TimerClock {
   readonly kind = 'wall' as const
+  private pending: Pending[] = []
+  private ids = 0
+  private seq = 0
   constructor(public t: number) {}
   now(): number {
     return this.t
   }
   advanceTo(): void {}
-}
-
-/** Timers on a ManualClock: `runUntil(t)` moves the clock and fires what is due, in time order. */
-export class ManualTimers implements Timers {
-  private pending: {at: number; fn: () => void; id: number}[] = []
-  private ids = 0
-  constructor(private readonly clock: ManualClock) {}
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.ids
-    this.pending.push({at: this.clock.now() + ms, fn, id})
-    return id
+  setAlert(time: number, fn: () => void): TimerHandle {
+    return this.add(time, fn, 0)
   }
-  clearTimeout(handle: unknown): void {
+  setTimer(delayMs: number, fn: () => void): TimerHandle {
+    return this.add(this.t + delayMs, fn, 0)
+  }
+  setInterval(intervalMs: number, fn: () => void): TimerHandle {
+    if (!(intervalMs > 0)) throw new RangeError(`an interval must be positive, got ${intervalMs}`)
+    return this.add(this.t + intervalMs, fn, intervalMs)
+  }
+  cancel(handle: TimerHandle | undefined): void {
     this.pending = this.pending.filter((p) => p.id !== handle)
   }
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.setTimer(ms, resolve))
+  }
+  /** When the next timer is due (Infinity if none). */
   get next(): number {
     return Math.min(...this.pending.map((p) => p.at))
   }
   /** Fires every timer due by `t` (each at its own time), letting the bot finish each step. */
   async runUntil(t: number, settle: () => Promise<void>): Promise<void> {
     for (;;) {
-      const due = this.pending.filter((p) => p.at <= t).sort((a, b) => a.at - b.at)[0]
+      const due = this.pending.filter((p) => p.at <= t).sort((a, b) => a.at - b.at || a.seq - b.seq)[0]
       if (!due) break
       this.pending = this.pending.filter((p) => p !== due)
-      this.clock.t = Math.max(this.clock.t, due.at)
+      if (due.every > 0) this.pending.push({...due, at: due.at + due.every, seq: ++this.seq})
+      this.t = Math.max(this.t, due.at)
       due.fn()
       await settle()
     }
-    this.clock.t = Math.max(this.clock.t, t)
+    this.t = Math.max(this.t, t)
+  }
+  private add(at: number, fn: () => void, every: number): TimerHandle {
+    const id = ++this.ids
+    this.pending.push({at, seq: ++this.seq, fn, id, every})
+    return id
+  }
+}
+
+/** The old `Timers` shape (setTimeout/clearTimeout) on a ManualClock's timers. */
+export class ManualTimers {
+  constructor(private readonly clock: ManualClock) {}
+  setTimeout(fn: () => void, ms: number): unknown {
+    return this.clock.setTimer(ms, fn)
+  }
+  clearTimeout(handle: unknown): void {
+    this.clock.cancel(handle as TimerHandle)
+  }
+  get next(): number {
+    return this.clock.next
+  }
+  runUntil(t: number, settle: () => Promise<void>): Promise<void> {
+    return this.clock.runUntil(t, settle)
   }
 }
 

@@ -2,6 +2,8 @@
  * A stand-in for the per-bot runtime (`src/live`), driven by the test: it lets a test make a bot
  * fill, crash, go stale or end at a chosen moment, and records how the service called it.
  */
+import type {TimerClock} from '../../src/core/clock.js'
+import {FeedClock} from '../../src/live/live-clock.js'
 import type {BotState, Feed, FeedStatus, LiveBot, LiveBotOptions, LiveBotOutcome, LiveBotStatus, ReplayFeedOptions, StopReason} from '../../src/live/runtime-types.js'
 import type {RuntimeApi} from '../../src/service/runtime.js'
 import type {Fill, Order} from '../../src/strategy/context.js'
@@ -21,8 +23,9 @@ export class FakeFeed implements Feed {
   status: FeedStatus = 'idle'
   lastBarTime: number | undefined
   reconnects = 0
-  readonly clock = {kind: 'feed' as const, t: 0, now() { return this.t }, advanceTo(t: number) { this.t = Math.max(this.t, t) }}
-  constructor(readonly options: ReplayFeedOptions) {}
+  readonly clock = new FeedClock(0)
+  /** `wall`: the clock the service handed the feed (its own). */
+  constructor(readonly options: ReplayFeedOptions, readonly wall: TimerClock) {}
   async subscribe() { this.status = 'live' }
   async history() { return [] }
   async reconnect() { this.reconnects++; this.status = 'live' }
@@ -38,6 +41,9 @@ export class FakeBot implements LiveBot {
   state: BotState
   private settle!: (o: LiveBotOutcome) => void
 
+  /** Never finishes stopping (a strategy stuck in onStop). */
+  hangOnStop = false
+
   constructor(readonly options: LiveBotOptions, private readonly startError?: Error) {
     this.botId = String(options.botId)
     this.feed = options.feed as FakeFeed
@@ -52,6 +58,7 @@ export class FakeBot implements LiveBot {
   }
 
   async stop(reason: StopReason = 'stop'): Promise<BotState> {
+    if (this.hangOnStop) return new Promise<BotState>(() => {})
     if (this.status === 'running') {
       this.stoppedWith = reason
       this.status = 'stopped'
@@ -112,7 +119,7 @@ export class FakeRuntime implements RuntimeApi {
   /** Make the next `createLiveBot` for a bot id fail to start with this error. */
   readonly startErrors = new Map<number, Error>()
 
-  createReplayFeed = (o: ReplayFeedOptions) => new FakeFeed(o)
+  createReplayFeed = (o: ReplayFeedOptions, wall: TimerClock) => new FakeFeed(o, wall)
   replayFeedOptions = (spec: {symbols: string[]; timeframeMs: number; live: {feed: {speed: number}}}, o: {db?: string}): ReplayFeedOptions => ({db: o.db, symbols: spec.symbols, timeframe: spec.timeframeMs, speed: spec.live.feed.speed})
   createLiveBot = (o: LiveBotOptions) => {
     const err = this.startErrors.get(Number(o.botId))

@@ -1,4 +1,7 @@
-/** Shared by the service tests: spec files, DB reads and bounded waits. */
+/**
+ * Shared by the service tests: spec files, DB reads, and `bots live` as a child process whose
+ * output a test awaits line by line (no polling, no sleeping: the timeouts are safety nets only).
+ */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
@@ -42,22 +45,8 @@ export function writeSpec(dir: string, o: SpecOptions): string {
   return file
 }
 
-/** Poll `fn` until it returns a truthy value or `ms` pass (then fail with `what`). */
-export async function waitFor<T>(what: string, fn: () => Promise<T> | T, ms = 20_000, every = 25): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms
-  let last: unknown
-  for (;;) {
-    try {
-      const v = await fn()
-      if (v) return v as NonNullable<T>
-      last = v
-    } catch (e) {
-      last = e
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`)
-    await new Promise((r) => setTimeout(r, every))
-  }
-}
+/** How long a wait on a child process may take before the test gives up (a safety net, not a timing). */
+export const SAFETY_MS = 180_000
 
 export async function query(db: string, sql: string, params: Record<string, any> = {}): Promise<Record<string, any>[]> {
   return readDb({path: db}, async (conn) => (await conn.runAndReadAll(sql, params)).getRowObjectsJS() as Record<string, any>[])
@@ -75,9 +64,12 @@ export async function events(db: string, id: number): Promise<{kind: string; mes
 export interface LiveProcess {
   child: ChildProcess
   output(): string
-  waitForOutput(re: RegExp, ms?: number): Promise<string>
-  /** Send a signal; resolves with the exit code (or signal) and how long the exit took. */
-  signal(sig: NodeJS.Signals): Promise<{code: number | null; signal: NodeJS.Signals | null; ms: number}>
+  /** Where the output ends now: pass it as `after` to wait for a line printed from here on. */
+  mark(): number
+  /** Resolves with the first match of `re` in the output (after `after`), as soon as it is printed. */
+  waitForOutput(re: RegExp, opts?: {after?: number; ms?: number}): Promise<string>
+  /** Send a signal; resolves with the exit code (or signal). */
+  signal(sig: NodeJS.Signals): Promise<{code: number | null; signal: NodeJS.Signals | null}>
   exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>
 }
 
@@ -85,25 +77,51 @@ export interface LiveProcess {
 export function startLive(args: string[], env: Record<string, string> = {}): LiveProcess {
   const child = spawn(process.execPath, [BIN, 'live', ...args], {cwd: ROOT, env: {...process.env, NO_COLOR: '1', CI: 'true', ...env}, stdio: ['ignore', 'pipe', 'pipe']})
   let out = ''
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d))
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d))
-  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((r) => child.on('close', (code, signal) => r({code, signal})))
+  const waiters = new Set<() => void>()
+  const grew = (d: string) => {
+    out += d
+    for (const w of [...waiters]) w()
+  }
+  child.stdout!.setEncoding('utf8').on('data', grew)
+  child.stderr!.setEncoding('utf8').on('data', grew)
+  let closed = false // all output read, the process gone
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((r) =>
+    child.on('close', (code, signal) => {
+      closed = true
+      for (const w of [...waiters]) w()
+      r({code, signal})
+    }),
+  )
   // Never leave a service behind, whatever the test did.
   after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })
+  const waitForOutput = (re: RegExp, {after: from = 0, ms = SAFETY_MS} = {}) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(out.slice(from))
+        if (!m && !closed) return
+        waiters.delete(check)
+        clearTimeout(timer)
+        if (m) resolve(m[0])
+        else reject(new Error(`bots live exited before printing ${re}\n--- output ---\n${out}`))
+      }
+      const timer = setTimeout(() => {
+        waiters.delete(check)
+        reject(new Error(`no ${re} in the output after ${ms / 1000} s (safety net)\n--- output ---\n${out}`))
+      }, ms)
+      waiters.add(check)
+      check()
+    })
   return {
     child,
     exited,
     output: () => out,
-    waitForOutput: (re, ms = 20_000) => waitFor(`output ${re}`, () => re.exec(out)?.[0], ms).catch((e: Error) => {
-      throw new Error(`${e.message}\n--- output ---\n${out}`)
-    }),
+    mark: () => out.length,
+    waitForOutput,
     async signal(sig) {
-      const t0 = Date.now()
       child.kill(sig)
-      const r = await exited
-      return {...r, ms: Date.now() - t0}
+      return exited
     },
   }
 }

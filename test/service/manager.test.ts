@@ -1,17 +1,25 @@
 /**
  * The service's logic with a fake runtime (in process, fast): which bots start, the diff at each
  * poll, crashes and backoff, recording before the strategy hears, user isolation.
+ *
+ * Time is a SimulatedClock: nothing happens between two steps the test takes. `clock.runUntil(t)`
+ * fires the service's timers due by `t` (polls, heartbeats, flushes, restarts) one time step at a
+ * time and awaits the work each started (its store writes included) before going on.
  */
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
+import {SimulatedClock} from '../../src/core/clock.js'
 import {discoverStrategies, type Discovery} from '../../src/strategy/discover.js'
 import {addBot, enableBot, removeBot, updateBot} from '../../src/service/manage.js'
 import {LiveService} from '../../src/service/live-service.js'
 import type {ServiceLog} from '../../src/service/service-log.js'
 import {tempDir} from '../helpers/tmp.js'
 import {FakeRuntime} from './fake-runtime.js'
-import {botRow, events, query, waitFor, writeSpec} from './helpers.js'
+import {botRow, events, query, writeSpec} from './helpers.js'
+
+/** A Monday noon, when the simulated clock starts. */
+const T0 = Date.UTC(2025, 0, 6, 12)
 
 function capture(): ServiceLog & {lines: string[]} {
   const lines: string[] = []
@@ -27,10 +35,13 @@ describe('live service (fake runtime)', () => {
 
   async function service(db: string, userId: number, runtime: FakeRuntime, over: Partial<ConstructorParameters<typeof LiveService>[0]> = {}) {
     const log = capture()
-    const svc = new LiveService({userId, db: {path: db}, log, runtime, discovery, pollMs: 50, heartbeatMs: 50, metricsMs: 50, flushMs: 20, policy: {baseMs: 20, maxMs: 100, maxRestarts: 2}, ...over})
+    const clock = new SimulatedClock(T0)
+    const svc = new LiveService({userId, db: {path: db}, log, runtime, discovery, clock, pollMs: 50, heartbeatMs: 50, metricsMs: 60_000, flushMs: 20, policy: {baseMs: 20, maxMs: 100, maxRestarts: 2}, ...over})
     after(() => svc.shutdown())
     const report = await svc.start()
-    return {svc, log, report}
+    /** Let `ms` of simulated time pass: every timer due meanwhile fires, and its work is done. */
+    const pass = (ms: number) => clock.runUntil(clock.now() + ms)
+    return {svc, log, report, clock, pass}
   }
 
   it('starts only the user\'s enabled, valid bots; marks an invalid one error and goes on', async () => {
@@ -46,8 +57,10 @@ describe('live service (fake runtime)', () => {
     const before2 = await botRow(db, other.id)
 
     const runtime = new FakeRuntime()
-    const {report, log, svc} = await service(db, 1, runtime)
+    const {report, log, svc, clock, pass} = await service(db, 1, runtime)
     assert.deepEqual(report.started, [a.id])
+    // The service hands its own clock to every feed it builds (pacing, staleness).
+    assert.equal(runtime.latest(a.id).feed.wall, clock)
     assert.equal(report.found, 2)
     assert.deepEqual(report.failed.map((f) => f.id), [c.id])
     assert.match(report.failed[0].message, /strategy: .*fast \(50\) must be smaller than slow \(20\)/)
@@ -57,8 +70,16 @@ describe('live service (fake runtime)', () => {
     const cRow = await botRow(db, c.id)
     assert.equal(cRow.status, 'error')
     assert.match(cRow.error, /fast \(50\)/)
+    // A heartbeat every 50 ms of clock time, for the running bot only.
+    assert.equal((await botRow(db, a.id)).heartbeat, null)
+    await pass(49)
+    assert.equal((await botRow(db, a.id)).heartbeat, null)
+    await pass(1)
+    assert.equal((await botRow(db, a.id)).heartbeat, T0 + 50)
+    await pass(50)
+    assert.equal((await botRow(db, a.id)).heartbeat, T0 + 100)
+    assert.equal((await botRow(db, b.id)).heartbeat, null)
     // Never touched: the other user's bot.
-    await waitFor('a heartbeat', async () => (await botRow(db, a.id)).heartbeat)
     assert.deepEqual(await botRow(db, other.id), before2)
     assert.deepEqual((await events(db, other.id)).map((e) => e.kind), ['added'])
     assert.ok(runtime.bots.every((x) => x.botId !== String(other.id)))
@@ -91,7 +112,7 @@ describe('live service (fake runtime)', () => {
     const off = await addBot(writeSpec(dir, {name: 'off'}), 1, {path: db, discovery})
     const gone = await addBot(writeSpec(dir, {name: 'gone'}), 1, {path: db, discovery})
     const runtime = new FakeRuntime()
-    await service(db, 1, runtime)
+    const {pass} = await service(db, 1, runtime)
     const keepBot = runtime.latest(keep.id)
     await runtime.latest(change.id).fill('ORCL', 'buy', 10, 20, Date.UTC(2014, 0, 3))
 
@@ -100,9 +121,14 @@ describe('live service (fake runtime)', () => {
     await removeBot(gone.id, {path: db})
     await updateBot(change.id, writeSpec(dir, {name: 'change', params: {fast: 3, slow: 20, quantity: 10}}), {path: db, discovery})
 
-    await waitFor('the changed bot restarted', () => runtime.created(change.id).length === 2 && runtime.latest(change.id).status === 'running')
-    await waitFor('the added bot started', () => runtime.created(added.id).length === 1)
-    await waitFor('the disabled bot stopped', () => runtime.latest(off.id).stoppedWith === 'stop')
+    // Nothing changes before the next poll…
+    assert.equal(runtime.created(added.id).length, 0)
+    assert.equal(runtime.latest(off.id).status, 'running')
+    await pass(50) // …which applies every change
+    assert.equal(runtime.created(change.id).length, 2)
+    assert.equal(runtime.latest(change.id).status, 'running')
+    assert.equal(runtime.created(added.id).length, 1)
+    assert.equal(runtime.latest(off.id).stoppedWith, 'stop')
     assert.equal(runtime.latest(gone.id).stoppedWith, 'stop')
     // The new version resumes the old one's account.
     assert.equal(runtime.latest(change.id).options.initialState?.positions[0].quantity, 10)
@@ -110,7 +136,9 @@ describe('live service (fake runtime)', () => {
     // Untouched.
     assert.equal(runtime.created(keep.id).length, 1)
     assert.equal(keepBot.status, 'running')
-    await waitFor('statuses written', async () => (await botRow(db, off.id)).status === 'stopped')
+    // Written before the poll ends.
+    assert.equal((await botRow(db, off.id)).status, 'stopped')
+    assert.equal((await botRow(db, added.id)).status, 'running')
     assert.deepEqual((await query(db, 'SELECT count(*)::INTEGER AS n FROM bot_events WHERE bot_id = $id', {id: gone.id}))[0].n, 0)
     const kinds = (await events(db, change.id)).map((e) => e.kind)
     assert.ok(kinds.includes('reload'), kinds.join())
@@ -118,10 +146,15 @@ describe('live service (fake runtime)', () => {
     // A new spec that fails validation leaves the running version alone and records why.
     const {withDb} = await import('../../src/service/db.js')
     await withDb({path: db}, (conn) => conn.run(`UPDATE bots SET spec = replace(spec, 'sma-cross', 'sma-crosss'), spec_hash = 'broken' WHERE id = ${change.id}`))
-    await waitFor('the error recorded', async () => /new spec rejected/.test((await botRow(db, change.id)).error ?? ''))
+    await pass(50)
+    assert.match((await botRow(db, change.id)).error, /new spec rejected, the previous one keeps running: .*sma-crosss/)
     assert.equal(runtime.created(change.id).length, 2)
     assert.equal(runtime.latest(change.id).status, 'running')
     assert.equal((await botRow(db, change.id)).status, 'running')
+    // Not retried at every poll: the rejected version is remembered.
+    const errors = (await events(db, change.id)).filter((e) => e.kind === 'error').length
+    await pass(200)
+    assert.equal((await events(db, change.id)).filter((e) => e.kind === 'error').length, errors)
   })
 
   it('a crashed bot is marked crashed and restarted with backoff from its state; after N crashes it stays error; others run on', async () => {
@@ -129,15 +162,28 @@ describe('live service (fake runtime)', () => {
     const a = await addBot(writeSpec(dir, {name: 'crashy'}), 1, {path: db, discovery})
     const b = await addBot(writeSpec(dir, {name: 'steady'}), 1, {path: db, discovery})
     const runtime = new FakeRuntime()
-    await service(db, 1, runtime)
+    const {pass, svc} = await service(db, 1, runtime)
     await runtime.latest(a.id).fill('ORCL', 'buy', 5, 10, Date.UTC(2014, 0, 3))
     runtime.latest(a.id).crash('boom 1')
-    await waitFor('restart 1', () => runtime.created(a.id).length === 2 && runtime.latest(a.id).status === 'running')
+    // Backoff: 20 ms of clock time after the first crash, 40 after the second (base 20, doubling).
+    await pass(19)
+    assert.equal(runtime.created(a.id).length, 1)
+    await svc.flush()
+    assert.equal((await botRow(db, a.id)).status, 'crashed')
+    await pass(1)
+    assert.equal(runtime.created(a.id).length, 2)
+    assert.equal(runtime.latest(a.id).status, 'running')
     assert.equal(runtime.latest(a.id).options.initialState?.positions[0].quantity, 5)
     runtime.latest(a.id).crash('boom 2')
-    await waitFor('restart 2', () => runtime.created(a.id).length === 3 && runtime.latest(a.id).status === 'running')
+    await pass(39)
+    assert.equal(runtime.created(a.id).length, 2)
+    await pass(1)
+    assert.equal(runtime.created(a.id).length, 3)
+    assert.equal(runtime.latest(a.id).status, 'running')
     runtime.latest(a.id).crash('boom 3')
-    await waitFor('error', async () => (await botRow(db, a.id)).status === 'error')
+    await pass(100) // 80 would have been the next backoff
+    assert.equal(runtime.created(a.id).length, 3)
+    assert.equal((await botRow(db, a.id)).status, 'error')
     assert.match((await botRow(db, a.id)).error, /crashed 3 times in a row; not restarted \(last: boom 3\)/)
     const kinds = (await events(db, a.id)).map((e) => e.kind)
     assert.deepEqual(kinds.filter((k) => k === 'crash').length, 3)
@@ -148,6 +194,48 @@ describe('live service (fake runtime)', () => {
     assert.equal((await query(db, 'SELECT count(*)::INTEGER AS n FROM bot_trades WHERE bot_id = $id', {id: a.id}))[0].n, 1)
   })
 
+  it('a bot that ran without crashing for the stable time starts its restart count afresh', async () => {
+    const db = path.join(dir, 'stable.duckdb')
+    const a = await addBot(writeSpec(dir, {name: 'sometimes'}), 1, {path: db, discovery})
+    const runtime = new FakeRuntime()
+    const {pass, svc} = await service(db, 1, runtime, {pollMs: 3_600_000, heartbeatMs: 3_600_000, policy: {baseMs: 20, maxMs: 100, maxRestarts: 2, stableMs: 1_000}})
+    runtime.latest(a.id).crash('boom 1')
+    await pass(20)
+    runtime.latest(a.id).crash('boom 2')
+    await pass(40)
+    assert.equal(runtime.created(a.id).length, 3)
+    await pass(1_000) // stable: the budget is whole again
+    runtime.latest(a.id).crash('boom 3')
+    await pass(19)
+    assert.equal(runtime.created(a.id).length, 3)
+    await pass(1) // the first delay again, not a give-up
+    assert.equal(runtime.created(a.id).length, 4)
+    assert.equal(runtime.latest(a.id).status, 'running')
+    await svc.flush()
+    assert.equal((await botRow(db, a.id)).status, 'running')
+  })
+
+  it('shutdown gives up on a bot that does not stop in time, keeping its last state', async () => {
+    const db = path.join(dir, 'stuck.duckdb')
+    const a = await addBot(writeSpec(dir, {name: 'stuck'}), 1, {path: db, discovery})
+    const b = await addBot(writeSpec(dir, {name: 'prompt'}), 1, {path: db, discovery})
+    const runtime = new FakeRuntime()
+    const {svc, clock, log} = await service(db, 1, runtime, {stopTimeoutMs: 5_000})
+    await runtime.latest(a.id).bar('ORCL', Date.UTC(2014, 0, 3), 20)
+    runtime.latest(a.id).hangOnStop = true
+    let stopped = false
+    const shutdown = svc.shutdown('test').then(() => (stopped = true))
+    await clock.runUntil(clock.now() + 4_999)
+    assert.equal(stopped, false)
+    assert.equal(runtime.latest(b.id).stoppedWith, 'shutdown')
+    await clock.runUntil(clock.now() + 1)
+    await shutdown
+    assert.ok(log.lines.some((l) => /"stuck": did not stop within 5000 ms; keeping its last state/.test(l)), log.lines.join('\n'))
+    assert.equal((await botRow(db, a.id)).status, 'stopped')
+    const st = await query(db, 'SELECT state FROM bot_state WHERE bot_id = $id', {id: a.id})
+    assert.equal(JSON.parse(st[0].state).lastBarTime.ORCL, Date.UTC(2014, 0, 3))
+  })
+
   it('a stale feed is reconnected and logged; a start failure that is a config problem is an error, not a crash loop', async () => {
     const db = path.join(dir, 'stale.duckdb')
     const a = await addBot(writeSpec(dir, {name: 'stale'}), 1, {path: db, discovery})
@@ -155,23 +243,29 @@ describe('live service (fake runtime)', () => {
     const runtime = new FakeRuntime()
     const {BotsError} = await import('../../src/core/errors.js')
     runtime.startErrors.set(b.id, new BotsError('no 1D bars for ORCL in the store', {hint: 'import it first'}))
-    await service(db, 1, runtime)
-    runtime.latest(a.id).stale(3000)
-    await waitFor('reconnect', () => runtime.latest(a.id).feed.reconnects === 1)
-    await waitFor('event', async () => (await events(db, a.id)).some((e) => e.kind === 'feed-stale' && /silent for 3 s/.test(e.message ?? '')))
-    const row = await waitFor('error', async () => ((await botRow(db, b.id)).status === 'error' ? botRow(db, b.id) : undefined))
+    const {pass} = await service(db, 1, runtime)
+    // Failed at start, recorded before start() returned.
+    const row = await botRow(db, b.id)
+    assert.equal(row.status, 'error')
     assert.match(row.error, /start failed: no 1D bars for ORCL in the store \(import it first\)/)
+    runtime.latest(a.id).stale(3000)
+    assert.equal(runtime.latest(a.id).feed.reconnects, 1)
+    await pass(20) // a flush
+    assert.ok((await events(db, a.id)).some((e) => e.kind === 'feed-stale' && /silent for 3 s/.test(e.message ?? '')))
+    await pass(150) // polls: the failed bot is not started again
     assert.equal(runtime.created(b.id).length, 1)
+    assert.equal((await botRow(db, b.id)).status, 'error')
   })
 
   it('a replay that ends leaves the bot stopped and not restarted at the next poll', async () => {
     const db = path.join(dir, 'end.duckdb')
     const a = await addBot(writeSpec(dir, {name: 'ends'}), 1, {path: db, discovery})
     const runtime = new FakeRuntime()
-    await service(db, 1, runtime)
+    const {pass} = await service(db, 1, runtime)
     runtime.latest(a.id).end()
-    await waitFor('stopped', async () => (await botRow(db, a.id)).status === 'stopped')
-    await new Promise((r) => setTimeout(r, 200)) // several polls
+    await pass(200) // a flush, and several polls
+    assert.equal((await botRow(db, a.id)).status, 'stopped')
     assert.equal(runtime.created(a.id).length, 1)
+    assert.deepEqual((await events(db, a.id)).map((e) => e.kind), ['added', 'start', 'feed-end', 'stop'])
   })
 })

@@ -1,10 +1,10 @@
 /** The `bots data` commands, run as a user runs them: the built CLI in a child process. */
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
-import {parseJson, ROOT, runCli} from '../helpers/cli.js'
+import {parseJson, runCli} from '../helpers/cli.js'
+import {holdStore} from '../helpers/lock-holder.js'
 import {tempDir} from '../helpers/tmp.js'
 import {MIN5, ORCL, bad} from './helpers.js'
 
@@ -80,13 +80,8 @@ describe('bots data (CLI)', async () => {
   })
 
   it('another process holding the store: a clear error, exit 1', async () => {
-    const holder = spawn(
-      process.execPath,
-      ['-e', `const {DuckDBInstance} = require('@duckdb/node-api'); DuckDBInstance.create(process.argv[1]).then(() => { console.log('ready'); setTimeout(() => {}, 60000) })`, db],
-      {cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit']},
-    )
+    const holder = await holdStore(db)
     try {
-      await new Promise<void>((resolve) => holder.stdout.on('data', () => resolve()))
       const r = await bots('data', 'list')
       assert.equal(r.code, 1)
       assert.match(r.stderr, new RegExp(`another bots process \\(PID ${holder.pid}\\) holds the store ${db.replaceAll('.', '\\.')}`))
@@ -94,7 +89,7 @@ describe('bots data (CLI)', async () => {
       const j = await bots('data', 'import', ORCL, '--symbol', 'X', '--json')
       assert.equal(parseJson(j).error.code, 'store.locked')
     } finally {
-      holder.kill('SIGKILL')
+      await holder.release()
     }
   })
 

@@ -4,12 +4,12 @@
  * be written (another process holds it).
  */
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {DuckDBInstance} from '@duckdb/node-api'
-import {parseJson, ROOT, runCli} from '../helpers/cli.js'
+import {parseJson, runCli} from '../helpers/cli.js'
+import {holdStore, type LockHolder} from '../helpers/lock-holder.js'
 import {tempDir} from '../helpers/tmp.js'
 
 const SPEC = 'examples/orcl-sma-cross.yaml'
@@ -115,15 +115,14 @@ describe('results store (real CLI)', () => {
   })
 
   describe('without a writable store', () => {
-    let holder: ReturnType<typeof spawn>
+    let holder: LockHolder
     const spec = path.join(dir, 'store-spec.yaml')
     before(async () => {
       writeFileSync(spec, 'name: from-store\nstrategy: {name: sma-cross}\nsymbols: [ORCL]\ntimeframe: 1D\nmarket: NYSE\n')
       // Another process reads the store: it cannot be written until that process lets go.
-      holder = spawn(process.execPath, ['-e', `import('@duckdb/node-api').then(async ({DuckDBInstance}) => { await DuckDBInstance.create(${JSON.stringify(db)}, {access_mode: 'READ_ONLY'}); console.log('ready'); setInterval(() => {}, 1000) })`], {cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit']})
-      await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()))
+      holder = await holdStore(db, {readOnly: true})
     })
-    after(() => holder.kill())
+    after(() => holder.release())
 
     it('--no-record runs from a store another process holds; recording says what to do instead', async () => {
       const ok = await runCli(['backtest', spec, '--db', db, '--no-record', '--json'])

@@ -7,10 +7,14 @@
  *  - for a leaf, the typed spec holds the default at the same path in camelCase.
  */
 import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
 import {describe, it} from 'node:test'
-import {createAjv} from '../../src/spec/schema-validator.js'
-import {loadSchema} from '../../src/spec/schema-files.js'
+import {Ajv2020} from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
 import {schemaDefault, toBotSpec} from '../../src/spec/bot-spec.js'
+import {ROOT} from '../helpers/cli.js'
+
+const addFormats = ((addFormatsModule as unknown as {default?: unknown}).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void
 
 type Node = Record<string, any>
 
@@ -79,9 +83,11 @@ function another(d: Defaulted): unknown {
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
 const at = (v: any, keys: string[]) => keys.reduce((o, k) => o?.[camel(k)], v)
 
-const schema = loadSchema('bot') as Node
+const schema = JSON.parse(readFileSync(`${ROOT}schemas/bot.schema.json`, 'utf8')) as Node
 const defaulted = walk(schema)
-const validate = createAjv().compile(schema)
+const ajv = new Ajv2020({allErrors: true, strict: true, strictTypes: false})
+addFormats(ajv)
+const validate = ajv.compile(schema)
 const build = (raw: Node) => {
   assert.ok(validate(raw), `the test's spec must pass the schema: ${JSON.stringify(raw)} ${JSON.stringify(validate.errors)}`)
   return toBotSpec(raw, '/specs/d.yaml')

@@ -5,7 +5,6 @@
 export {rulesStrategy} from './rules-strategy.js'
 export {validateRules} from './validate-rules.js'
 export {loadStrategySpec, validateStrategySpec, checkStrategySpec, strategySpecFromValue, definitionFromSpec, type StrategySpec, type LoadedStrategySpec} from './strategy-spec.js'
-export {loadStrategySpecsIn, STRATEGY_SPEC_FILE, type SpecDiscovery} from './discover-specs.js'
 export {planRules, type RulesPlan} from './plan.js'
 export {INDICATORS, INDICATOR_TYPES} from './indicators/catalog.js'
 export {computeIndicator} from './indicators/compute.js'

@@ -5,8 +5,8 @@
  * default get a stand-in value of their type.
  */
 import type {Diagnostic} from '../core/errors.js'
-import {locate, pathToPointer} from '../spec/locate.js'
-import type {Located} from '../spec/schema-validator.js'
+import {locate, pathToPointer} from '../document/locate.js'
+import type {Located} from '../document/schema-validator.js'
 import {FUNCTIONS} from './expr/functions.js'
 import {BAR_FIELDS, TIME_FIELDS} from './expr/ir.js'
 

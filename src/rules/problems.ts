@@ -1,5 +1,5 @@
 import {didYouMeanHint} from '../core/suggest.js'
-import type {PathSegment} from '../spec/locate.js'
+import type {PathSegment} from '../document/locate.js'
 
 /**
  * A problem in a rules block, located by its path inside the block (and, for expressions, the

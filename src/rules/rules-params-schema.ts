@@ -1,4 +1,4 @@
-import {loadSchema} from '../spec/schema-files.js'
+import {loadSchema} from '../document/schema-files.js'
 import type {ParamsSchema} from '../model/strategy.js'
 
 /**

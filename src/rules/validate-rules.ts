@@ -6,8 +6,8 @@
  */
 import {isScalar} from 'yaml'
 import type {Diagnostic} from '../core/errors.js'
-import {locate, locateInScalar, pathToPointer, type PathSegment} from '../spec/locate.js'
-import type {Located} from '../spec/schema-validator.js'
+import {locate, locateInScalar, pathToPointer, type PathSegment} from '../document/locate.js'
+import type {Located} from '../document/schema-validator.js'
 import {planRules} from './plan.js'
 import type {RuleProblem} from './problems.js'
 import type {RulesSpec} from './rules-types.js'

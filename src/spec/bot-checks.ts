@@ -11,8 +11,8 @@ import {parseDuration} from '../core/duration.js'
 import {parseDateText, wallClockKey} from '../core/dates.js'
 import {isValidTimeZone} from '../calendar/timezone.js'
 import {didYouMeanHint} from '../core/suggest.js'
-import type {Located} from './schema-validator.js'
-import {locate, pathToPointer, type PathSegment} from './locate.js'
+import type {Located} from '../document/schema-validator.js'
+import {locate, pathToPointer, type PathSegment} from '../document/locate.js'
 
 type Raw = Record<string, any>
 

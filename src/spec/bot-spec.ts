@@ -10,7 +10,7 @@
 import path from 'node:path'
 import {parseDuration} from '../core/duration.js'
 import type {BotSpec, MarketSpec} from '../model/bot-spec.js'
-import {loadSchema} from './schema-files.js'
+import {loadSchema} from '../document/schema-files.js'
 
 type Raw = Record<string, any>
 

@@ -12,8 +12,8 @@ import standaloneCode from 'ajv/dist/standalone/index.js'
 import {rulesStrategy} from '../rules/rules-strategy.js'
 import {isStrategyDefinition} from '../strategy/definition.js'
 import {paramsAjv, paramsValidatorFile} from '../strategy/params-validator.js'
-import {createAjv} from './schema-validator.js'
-import {loadSchema, type SchemaName} from './schema-files.js'
+import {createAjv} from '../document/schema-validator.js'
+import {loadSchema, type SchemaName} from '../document/schema-files.js'
 
 // CommonJS default export: under Node16 ESM typing it arrives as the module namespace.
 const generate = ((standaloneCode as unknown as {default?: unknown}).default ?? standaloneCode) as (ajv: unknown, fn: unknown) => string

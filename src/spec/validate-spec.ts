@@ -11,9 +11,9 @@ import type {Discovery} from '../strategy/discover.js'
 import {checkBot} from './bot-checks.js'
 import {toBotSpec} from './bot-spec.js'
 import type {BotSpec} from '../model/bot-spec.js'
-import {loadYamlFile, type LoadedYaml} from './load-yaml.js'
-import {locate, pathToPointer} from './locate.js'
-import {ajvErrorsToDiagnostics, validateAgainstSchema, type Located} from './schema-validator.js'
+import {loadYamlFile, type LoadedYaml} from '../document/load-yaml.js'
+import {locate, pathToPointer} from '../document/locate.js'
+import {ajvErrorsToDiagnostics, validateAgainstSchema, type Located} from '../document/schema-validator.js'
 
 export type SpecKind = 'bot' | 'strategy'
 

@@ -18,7 +18,7 @@ export const SHIPPED_STRATEGIES_DIR = fileURLToPath(new URL('../../strategies/',
 const SHIPPED_COMPILED_DIR = fileURLToPath(new URL('../strategies/', import.meta.url))
 
 const PLUGIN_FILE = /^[^._].*\.(ts|mts|js|mjs)$/
-/** Strategy specs (`kind: strategy` YAML) found beside plugins. Kept in sync with rules/discover-specs. */
+/** Strategy specs (`kind: strategy` YAML) found beside plugins. */
 const STRATEGY_SPEC_FILE = /^[^._].*\.ya?ml$/
 const NOT_PLUGIN = /\.(d\.ts|d\.mts|test\.[mc]?[tj]s|spec\.[mc]?[tj]s)$/
 
@@ -74,7 +74,9 @@ export async function discoverStrategies(opts: FolderOptions = {}): Promise<Disc
       return compiled && existsSync(compiled) ? loadPluginFile(compiled, true) : loadPluginFile(f)
     }
     const loaded = await Promise.all(files.filter((f) => statSync(f).isFile()).map((f) => load(f).then((d) => ({f, d}), (e: unknown) => ({f, e}))))
-    const specs = entries.some((f) => STRATEGY_SPEC_FILE.test(f)) ? await (await import('../rules/discover-specs.js')).loadStrategySpecsIn(folder) : {found: [], problems: []}
+    const specFiles = entries.filter((f) => STRATEGY_SPEC_FILE.test(f)).map((f) => path.join(folder, f))
+    // The YAML and rules machinery loads only for a folder that holds a strategy spec.
+    const specs = specFiles.length > 0 ? await (await import('./discover-specs.js')).loadStrategySpecs(specFiles) : {found: [], problems: []}
     for (const p of specs.problems) problems.push({file: p.file, kind: 'load', message: p.message})
     for (const item of [...loaded, ...specs.found.map(({file, definition}) => ({f: file, d: definition}))]) {
       if ('e' in item) {

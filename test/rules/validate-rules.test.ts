@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
-import {parseYamlText} from '../../src/spec/load-yaml.js'
-import type {Located} from '../../src/spec/schema-validator.js'
+import {parseYamlText} from '../../src/document/load-yaml.js'
+import type {Located} from '../../src/document/schema-validator.js'
 import {validateRules} from '../../src/rules/validate-rules.js'
 import {validateStrategySpec} from '../../src/rules/strategy-spec.js'
 

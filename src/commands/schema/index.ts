@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
-import {loadSchema, type SchemaName} from '../../spec/schema-files.js'
+import {loadSchema, type SchemaName} from '../../document/schema-files.js'
 
 export default class Schema extends BaseCommand {
   static override description = 'Print the JSON Schema of bot specs or strategy specs.'

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
-import {MAX_SPEC_BYTES, loadYamlFile, parseYamlText} from '../../src/spec/load-yaml.js'
+import {MAX_SPEC_BYTES, loadYamlFile, parseYamlText} from '../../src/document/load-yaml.js'
 import {tempDir} from '../helpers/tmp.js'
 
 const parse = (text: string) => parseYamlText('spec.yaml', Buffer.from(text))

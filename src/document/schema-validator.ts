@@ -29,12 +29,12 @@ export function ajv(): Ajv2020 {
   return ajvInstance
 }
 
-// Validators precompiled by the build (compile-schemas.ts); absent when running from src/ (tests
-// under tsx), where they are compiled on first use instead.
+// Validators precompiled by the build (src/spec/compile-schemas.ts, into dist/spec/validators/);
+// absent when running from src/ (tests under tsx), where they are compiled on first use instead.
 const precompiled = new Map<SchemaName, ValidateFunction>()
 const requireCjs = createRequire(import.meta.url)
 for (const name of ['bot', 'strategy'] as SchemaName[]) {
-  const file = fileURLToPath(new URL(`./validators/${name}.cjs`, import.meta.url))
+  const file = fileURLToPath(new URL(`../spec/validators/${name}.cjs`, import.meta.url))
   if (existsSync(file)) precompiled.set(name, (requireCjs(file) as {default: ValidateFunction}).default)
 }
 

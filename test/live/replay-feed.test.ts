@@ -1,11 +1,15 @@
 /**
  * The replay feed: bars from a real DuckDB store, in order, at a pace; staleness when they stop;
  * reconnect without a bar twice or a bar missing; the store held by another process is waited for.
+ *
+ * Pacing, staleness and the waits for a locked store run on a SimulatedClock: time passes only
+ * when a test moves it, so a busy machine cannot make a feed look silent.
  */
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
 import {test} from 'node:test'
+import {SimulatedClock} from '../../src/core/clock.js'
 import {createLiveBot} from '../../src/live/live-bot.js'
 import {replayFeedOptions} from '../../src/live/feed-for-spec.js'
 import {createReplayFeed} from '../../src/live/replay-feed.js'
@@ -16,6 +20,7 @@ import {fillRows, orclSpec, orclStore, recorder, runBacktestFromStore} from './l
 
 const db = await orclStore()
 const spec = orclSpec({live: {feed: {type: 'replay', speed: 1, start: '2014-01-02'}}})
+const T0 = Date.UTC(2025, 0, 6, 12)
 
 /** A listener that collects batches and lets a test wait for the n-th one, the end or staleness. */
 function collector() {
@@ -39,11 +44,13 @@ function collector() {
 }
 
 test('delivers every bar from live.feed.start, in order, with close times, then ends', async () => {
-  const feed = createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity}))
+  const clock = new SimulatedClock(T0)
+  const feed = createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity}), clock)
   const c = collector()
   await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, c.listener)
   await c.until(c.ended)
   assert.equal(feed.status, 'ended')
+  assert.equal(clock.now(), T0) // as fast as the listener takes them: no time passes
   assert.equal(c.got[0].time, Date.parse('2014-01-02T05:00:00Z')) // local midnight, New York
   assert.equal(c.got.length, 252)
   for (let i = 1; i < c.got.length; i++) {
@@ -54,24 +61,70 @@ test('delivers every bar from live.feed.start, in order, with close times, then 
 })
 
 test('paced at a given speed (bars a second); the pace does not change the bars', async () => {
-  const feed = createReplayFeed({...replayFeedOptions(spec, {db, speed: 500}), end: Date.parse('2014-01-20T00:00:00Z')})
+  const window = {end: Date.parse('2014-01-20T00:00:00Z')}
+  const clock = new SimulatedClock(T0)
+  const feed = createReplayFeed({...replayFeedOptions(spec, {db, speed: 2}), ...window}, clock)
   const c = collector()
   await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, c.listener)
-  await c.until(c.ended)
+  const settle = () => feed.settled()
+  // 2 bars a second: one every 500 ms of clock time.
+  await clock.runUntil(T0 + 499, settle)
+  assert.equal(c.got.length, 0)
+  await clock.runUntil(T0 + 500, settle)
+  assert.equal(c.got.length, 1)
+  await clock.runUntil(T0 + 2_999, settle)
+  assert.equal(c.got.length, 5)
+  await clock.runUntil(T0 + 6_000, settle)
   assert.equal(c.got.length, 12) // 2 to 17 January 2014
+  await clock.runUntil(T0 + 6_500, settle) // the end comes when the next bar would have
+  assert.ok(c.ended())
+  assert.equal(c.got.length, 12)
+  assert.equal(clock.pendingTimers, 0)
+  // The same bars as at full speed.
+  const fast = createReplayFeed({...replayFeedOptions(spec, {db, speed: Infinity}), ...window}, new SimulatedClock(T0))
+  const f = collector()
+  await fast.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, f.listener)
+  await f.until(f.ended)
+  assert.deepEqual(c.got, f.got)
+})
+
+test('pause and close end a wait for the next bar: no timer left behind', async () => {
+  const clock = new SimulatedClock(T0)
+  const feed = createReplayFeed(replayFeedOptions(spec, {db, speed: 1}), clock)
+  const c = collector()
+  await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, c.listener)
+  await clock.runUntil(T0 + 3_000, () => feed.settled())
+  assert.equal(c.got.length, 3)
+  feed.pause()
+  await feed.settled()
+  assert.equal(clock.pendingTimers, 0)
+  await feed.reconnect()
+  await clock.runUntil(T0 + 4_000, () => feed.settled())
+  assert.equal(c.got.length, 4) // one interval after the reconnect
+  await feed.close()
+  await feed.settled()
+  assert.equal(clock.pendingTimers, 0)
 })
 
 test('a dropped feed goes stale; reconnect resumes after the last bar: none twice, none missing', async () => {
-  const feed = createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity, staleAfterMs: 20}))
+  const clock = new SimulatedClock(T0)
+  const feed = createReplayFeed(replayFeedOptions(spec, {db, speed: Infinity, staleAfterMs: 20}), clock)
   const c = collector()
   await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, c.listener)
   await c.until(() => c.got.length >= 50)
   feed.pause()
-  await c.until(() => c.stale.length === 1)
-  assert.equal(feed.status, 'stale')
+  await feed.settled()
   const delivered = c.got.length
-  assert.equal(c.stale[0].lastBarTime, c.got[delivered - 1].time)
-  assert.ok(c.stale[0].silentMs >= 20)
+  clock.advanceBy(19)
+  assert.equal(c.stale.length, 0)
+  assert.equal(feed.status, 'paused')
+  clock.advanceBy(1) // 20 ms without a bar
+  assert.equal(c.stale.length, 1)
+  assert.equal(feed.status, 'stale')
+  assert.equal(c.got.length, delivered)
+  assert.deepEqual(c.stale[0], {lastBarTime: c.got[delivered - 1].time, silentMs: 20})
+  clock.advanceBy(1_000)
+  assert.equal(c.stale.length, 1) // once per silence
   await feed.reconnect()
   assert.equal(feed.status, 'live')
   // Reconnecting again at once (a nervous supervisor) must not start a second delivery.
@@ -85,11 +138,14 @@ test('a dropped feed goes stale; reconnect resumes after the last bar: none twic
 })
 
 test('a bot on a feed that drops twice: onFeedStale, reconnect by the supervisor, trades identical to the backtest', async () => {
-  const feed = createReplayFeed(replayFeedOptions(orclSpec(), {db, speed: Infinity, staleAfterMs: 15}))
+  const clock = new SimulatedClock(T0)
+  const feed = createReplayFeed(replayFeedOptions(orclSpec(), {db, speed: Infinity, staleAfterMs: 15}), clock)
   let bars = 0
   const {events, rec} = recorder({
     onCheckpoint: () => {
-      if (++bars === 300 || bars === 900) feed.pause()
+      if (++bars !== 300 && bars !== 900) return
+      feed.pause() // the connection drops; once the feed has stopped, 15 ms of silence pass
+      void feed.settled().then(() => clock.advanceBy(15))
     },
     onFeedStale: () => void feed.reconnect(),
   })
@@ -99,24 +155,31 @@ test('a bot on a feed that drops twice: onFeedStale, reconnect by the supervisor
   const outcome = await bot.done
   const {result, bars: all} = await runBacktestFromStore(orclSpec(), smaCross, db)
   assert.equal(staleSeen.length, 2)
+  assert.equal(clock.now(), T0 + 30)
   assert.deepEqual(rec.bars.map((b) => b.time), Array.from(all[0].time))
   assert.deepEqual(fillRows(rec.fills), fillRows(result.fills))
   assert.equal(outcome.state.cash, result.finalCash)
 })
 
 test('reconnect while the bot is still busy with a bar: that bar is not delivered again', async () => {
-  const feed = createReplayFeed({...replayFeedOptions(spec, {db, speed: Infinity}), end: Date.parse('2014-02-01T00:00:00Z')})
+  const feed = createReplayFeed({...replayFeedOptions(spec, {db, speed: Infinity}), end: Date.parse('2014-02-01T00:00:00Z')}, new SimulatedClock(T0))
   const c = collector()
   let release!: () => void
+  let sixthArrived!: () => void
+  const sixth = new Promise<void>((r) => (sixthArrived = r))
   let calls = 0
   const slow: FeedListener = {...c.listener, bars: async (b) => {
-    if (++calls === 6) await new Promise<void>((r) => (release = r)) // the 6th bar takes a while
+    if (++calls === 6) {
+      sixthArrived()
+      await new Promise<void>((r) => (release = r)) // the 6th bar takes until the test says
+    }
     await c.listener.bars(b)
   }}
   await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, slow)
-  while (release === undefined) await new Promise((r) => setImmediate(r))
+  await sixth
   await feed.reconnect()
   await feed.reconnect()
+  // One turn: the reconnect's pump (which yields a turn first) now waits for the 6th bar's delivery.
   await new Promise((r) => setImmediate(r))
   release()
   await c.until(c.ended)
@@ -126,14 +189,17 @@ test('reconnect while the bot is still busy with a bar: that bar is not delivere
 })
 
 test('a busy bot is not a stale feed', async () => {
-  const feed = createReplayFeed({...replayFeedOptions(spec, {db, speed: Infinity, staleAfterMs: 10}), end: Date.parse('2014-01-10T00:00:00Z')})
+  const clock = new SimulatedClock(T0)
+  const feed = createReplayFeed({...replayFeedOptions(spec, {db, speed: Infinity, staleAfterMs: 10}), end: Date.parse('2014-01-10T00:00:00Z')}, clock)
   const c = collector()
   const slow: FeedListener = {...c.listener, bars: async (b) => {
-    await new Promise((r) => setTimeout(r, 30)) // longer than staleAfterMs, once per bar
+    clock.advanceBy(30) // each bar takes the bot longer than staleAfterMs
     await c.listener.bars(b)
   }}
   await feed.subscribe({symbols: ['ORCL'], timeframeMs: spec.timeframeMs}, slow)
   await c.until(c.ended)
+  assert.equal(c.got.length, 6)
+  assert.equal(clock.now(), T0 + 180)
   assert.equal(c.stale.length, 0)
 })
 
@@ -143,13 +209,21 @@ test('waits while another process holds the store for writing, then reads it', a
     const db = await DuckDBInstance.create(${JSON.stringify(db)})
     const conn = await db.connect()
     console.log('locked')
-    setTimeout(() => { conn.closeSync(); db.closeSync(); console.log('released') }, 400)
-  `], {cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit']})
+    process.stdin.on('data', () => { conn.closeSync(); db.closeSync(); process.exit(0) })
+  `], {cwd: process.cwd(), stdio: ['pipe', 'pipe', 'inherit']})
   const exited = once(holder, 'exit') // attached now: the child may be gone before the read returns
   const [line] = await once(holder.stdout!, 'data')
   assert.match(String(line), /locked/)
   await assert.rejects(loadReplayBars({db, symbols: ['ORCL'], timeframe: '1D', attempts: 1}), (e: Error) => /holds the store/.test(e.message))
-  const view = await loadReplayBars({db, symbols: ['ORCL'], timeframe: '1D', start: Date.parse('2014-01-01T00:00:00Z')})
-  assert.equal(view.length, 252)
+  const clock = new SimulatedClock(T0)
+  const load = loadReplayBars({db, symbols: ['ORCL'], timeframe: '1D', start: Date.parse('2014-01-01T00:00:00Z'), clock})
+  // Locked: it waits 25 ms (on the clock), then 50…
+  await clock.untilTimers(() => clock.nextTimerTime() === T0 + 25)
+  clock.advanceBy(25)
+  await clock.untilTimers(() => clock.nextTimerTime() === T0 + 75)
+  holder.stdin!.end('release\n')
   await exited
+  clock.advanceBy(50)
+  const view = await load
+  assert.equal(view.length, 252)
 })

@@ -40,13 +40,12 @@ describe('loadYamlFile', () => {
     assert.deepEqual([d.line, d.column, d.code], [3, 1, 'yaml.duplicate_key'])
   })
 
-  it('stops an alias bomb quickly', () => {
+  it('stops an alias bomb before expanding it', () => {
+    // 10^9 strings if expanded: only the alias cap gets this far (the test would never end without it).
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
     for (let i = 1; i < 9; i++) levels.push(`${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(10).fill(`*${'abcdefghij'[i - 1]}`).join(',')}]`)
-    const started = process.hrtime.bigint()
     const d = firstError(levels.join('\n') + '\n')
     assert.equal(d.code, 'yaml.alias_bomb')
-    assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 1000)
   })
 
   it('rejects scalars and lists at the top level', () => {

@@ -1,14 +1,21 @@
-/** Same inputs, same bytes; and the Daily and Backtest runners agree on daily bars. */
+/**
+ * Same inputs, same bytes: within one process, and across two `bots backtest --json` processes
+ * (separate stores, different time zones and locales); and the Daily and Backtest runners agree
+ * on daily bars.
+ */
 import assert from 'node:assert/strict'
+import path from 'node:path'
 import {test} from 'node:test'
 import {createCalendar} from '../../src/calendar/index.js'
 import {runBacktest, type RunBacktestOptions} from '../../src/engine/run-backtest.js'
 import {resultToJson} from '../../src/engine/result.js'
-import type {StrategyDefinition} from '../../src/strategy/definition.js'
+import type {StrategyDefinition} from '../../src/model/strategy.js'
 import smaCross from '../../strategies/sma-cross.js'
 import buyAndHold from '../../strategies/buy-and-hold.js'
 import openingRange from '../../strategies/opening-range.js'
+import {runCli} from '../helpers/cli.js'
 import {dataFile, readCsvBars} from '../helpers/read-csv-bars.js'
+import {tempDir} from '../helpers/tmp.js'
 import {brokerSpec} from './engine-fixtures.js'
 
 const DAY = 86_400_000
@@ -62,3 +69,19 @@ for (const [name, definition, params] of [
     assert.equal(JSON.stringify({...daily, runner: ''}), JSON.stringify({...backtest, runner: ''}))
   })
 }
+
+test('rerun-identical across processes: two `bots backtest --json` of one spec print the same bytes', async () => {
+  const dir = tempDir()
+  // Each process imports the spec's file into its own store, in its own time zone and locale:
+  // nothing the result depends on is shared, and nothing but the inputs may matter.
+  const envs = [{TZ: 'UTC', LANG: 'C.UTF-8'}, {TZ: 'Pacific/Auckland', LANG: 'de_DE.UTF-8'}]
+  // The intraday example: the Backtest runner, sessions in a time zone, sleeptime, DST-free month.
+  const spec = 'examples/index-5min-intraday.yaml'
+  const [a, b] = await Promise.all(envs.map((env, k) => runCli(['backtest', spec, '--json', '--no-record', '--db', path.join(dir, `${k}.duckdb`)], {env})))
+  assert.equal(a.code, 0, a.stderr)
+  assert.equal(b.code, 0, b.stderr)
+  const out = JSON.parse(a.stdout)
+  assert.ok(out.trades.length > 0, `${spec} trades`)
+  assert.equal(out.imports[0].action, 'imported', 'each process read the file itself')
+  assert.ok(a.stdout === b.stdout, `${spec}: the two processes printed different results`)
+})

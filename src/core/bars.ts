@@ -50,6 +50,3 @@ export function sliceBars(bars: Bars, from: number, to: number): Bars {
     volume: bars.volume.subarray(from, to),
   }
 }
-
-// TRANSITION: removed with the last import rewrite (engine, live, broker, service).
-export type {Bars} from '../model/bars.js'

@@ -134,7 +134,3 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
     },
   }
 }
-
-// TRANSITION: removed with the last import rewrite (engine, live, broker, service).
-export type {BotSpec, MarketSpec, CustomMarket, CommissionSpec, BrokerSpec, ColumnMap, DataSpec} from '../model/bot-spec.js'
-export {marketTimezone} from '../calendar/index.js'

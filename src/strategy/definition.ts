@@ -17,6 +17,3 @@ export function isStrategyDefinition(value: unknown): value is StrategyDefinitio
     typeof v.create === 'function'
   )
 }
-
-// TRANSITION: removed with the last import rewrite (engine, live, broker, service).
-export type {ParamsSchema, ParamProblem, StrategyDefinition} from '../model/strategy.js'

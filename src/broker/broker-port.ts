@@ -1,5 +1,5 @@
-import type {Bars} from '../core/bars.js'
-import type {Fill, Order, OrderRequest} from '../strategy/context.js'
+import type {Bars} from '../model/bars.js'
+import type {Fill, Order, OrderRequest} from '../model/orders.js'
 
 /**
  * What the strategy API needs from a broker. The simulated broker implements it for backtests;

@@ -9,7 +9,7 @@
  * finite in any account that has not overflowed; `snapshot()` throws a RangeError if one is not.
  * The field names are those of a live bot's `BotState`, which embeds this.
  */
-import type {OrderType, Side, TimeInForce} from '../strategy/context.js'
+import type {OrderType, Side, TimeInForce} from '../model/orders.js'
 
 export interface PositionState {
   symbol: string

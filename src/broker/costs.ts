@@ -1,5 +1,5 @@
-import type {BrokerSpec} from '../spec/bot-spec.js'
-import type {Side} from '../strategy/context.js'
+import type {BrokerSpec} from '../model/bot-spec.js'
+import type {Side} from '../model/orders.js'
 
 /**
  * The one place where trading costs are computed, for the simulated and the paper broker alike.

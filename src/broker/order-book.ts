@@ -1,4 +1,4 @@
-import type {Order} from '../strategy/context.js'
+import type {Order} from '../model/orders.js'
 import type {SimOrder} from './sim-order.js'
 
 const NONE: readonly Order[] = Object.freeze([])

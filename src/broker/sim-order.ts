@@ -1,4 +1,4 @@
-import type {Order, OrderRequest, OrderStatus, OrderType, Side, TimeInForce} from '../strategy/context.js'
+import type {Order, OrderRequest, OrderStatus, OrderType, Side, TimeInForce} from '../model/orders.js'
 
 /**
  * An order as the brokers keep it: the public `Order` fields plus the bookkeeping fill rules need.

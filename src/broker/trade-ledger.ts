@@ -1,4 +1,4 @@
-import type {Fill} from '../strategy/context.js'
+import type {Fill} from '../model/orders.js'
 
 /** A round trip: from flat to flat (or to a reversal) in one symbol. */
 export interface Trade {

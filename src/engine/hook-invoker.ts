@@ -1,7 +1,8 @@
 import {BotsError, isBotsError} from '../core/errors.js'
 import type {Clock} from '../core/clock.js'
 import type {BrokerListener, PriceSource} from '../broker/broker-port.js'
-import type {Fill, Order, StrategyContext, StrategyHooks} from '../strategy/context.js'
+import type {Fill, Order} from '../model/orders.js'
+import type {StrategyContext, StrategyHooks} from '../model/strategy.js'
 import {formatUtc} from './format-time.js'
 
 export type LifecycleHook =

@@ -1,4 +1,4 @@
-import type {Bars} from '../core/bars.js'
+import type {Bars} from '../model/bars.js'
 import {emptyBars} from '../core/bars.js'
 import {BotsError} from '../core/errors.js'
 import type {PriceSource} from '../broker/broker-port.js'

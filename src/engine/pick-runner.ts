@@ -1,4 +1,4 @@
-import type {BotSpec} from '../spec/bot-spec.js'
+import type {BotSpec} from '../model/bot-spec.js'
 
 export type RunnerKind = 'daily' | 'backtest' | 'live'
 

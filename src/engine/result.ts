@@ -1,7 +1,6 @@
-import type {Trade} from '../broker/trade-ledger.js'
-import type {Fill, Order} from '../strategy/context.js'
+import type {Trade} from '../model/trade.js'
+import type {Fill, Order} from '../model/orders.js'
 
-export type {Trade} from '../broker/trade-ledger.js'
 
 export interface OpenPosition {
   symbol: string

@@ -1,5 +1,5 @@
 import type {Clock} from '../core/clock.js'
-import type {Logger} from '../strategy/context.js'
+import type {Logger} from '../model/strategy.js'
 import type {LogEntry} from './result.js'
 
 const KEEP = 1000

@@ -2,7 +2,9 @@ import type {Clock} from '../core/clock.js'
 import {parseDuration} from '../core/duration.js'
 import {BotsError} from '../core/errors.js'
 import type {BrokerPort, PriceSource} from '../broker/broker-port.js'
-import type {BarHistory, Logger, Order, OrderRequest, Side, StrategyContext} from '../strategy/context.js'
+import type {BarHistory} from '../model/bars.js'
+import type {Logger, StrategyContext} from '../model/strategy.js'
+import type {Order, OrderRequest, Side} from '../model/orders.js'
 
 type Field = 'open' | 'high' | 'low' | 'close' | 'volume' | 'time'
 

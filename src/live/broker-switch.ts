@@ -1,6 +1,6 @@
 import type {BrokerPort} from '../broker/broker-port.js'
 import type {SimulatedBroker} from '../broker/simulated-broker.js'
-import type {Order, OrderRequest} from '../strategy/context.js'
+import type {Order, OrderRequest} from '../model/orders.js'
 
 /**
  * The strategy's broker port for a live bot. A restored bot warms up against a scratch broker,

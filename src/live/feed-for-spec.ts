@@ -1,5 +1,6 @@
 import {resolveWindow} from '../backtest/window.js'
-import {marketTimezone, type BotSpec} from '../spec/bot-spec.js'
+import {marketTimezone} from '../calendar/index.js'
+import type {BotSpec} from '../model/bot-spec.js'
 import {createReplayFeed, type ReplayFeed} from './replay-feed.js'
 import type {ReplayFeedOptions} from './runtime-types.js'
 

@@ -1,6 +1,6 @@
 import type {MarketCalendar} from '../calendar/calendar.js'
 import {SessionManager} from '../engine/session-manager.js'
-import type {BrokerSpec} from '../spec/bot-spec.js'
+import type {BrokerSpec} from '../model/bot-spec.js'
 import type {LiveSession} from './live-session.js'
 import type {BarBatch, BotState, Feed, FeedListener, FeedSubscription, LiveBotEvents, StopReason, Timers} from './runtime-types.js'
 import type {Schedule} from './schedule.js'

@@ -1,7 +1,7 @@
 import type {SimulatedBroker} from '../broker/simulated-broker.js'
 import type {HookInvoker, LifecycleHook} from '../engine/hook-invoker.js'
 import type {StrategyApi} from '../engine/strategy-api.js'
-import type {Fill, Order} from '../strategy/context.js'
+import type {Fill, Order} from '../model/orders.js'
 import type {BrokerSwitch} from './broker-switch.js'
 import type {LiveMarketView} from './live-view.js'
 import type {BotState, LiveBotEvents, LiveClock} from './runtime-types.js'

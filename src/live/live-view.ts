@@ -1,4 +1,4 @@
-import type {Bars} from '../core/bars.js'
+import type {Bars} from '../model/bars.js'
 import {MarketView} from '../engine/market-view.js'
 import type {BarBatch} from './runtime-types.js'
 

@@ -1,8 +1,8 @@
 /** Backtest-live parity: what `compareLiveToBacktest` takes and reports. */
 import type {MarketCalendar} from '../calendar/calendar.js'
-import type {Bars} from '../core/bars.js'
-import type {Fill, Order, OrderType, Side} from '../strategy/context.js'
-import type {StrategyDefinition} from '../strategy/definition.js'
+import type {Bars} from '../model/bars.js'
+import type {Fill, Order, OrderType, Side} from '../model/orders.js'
+import type {StrategyDefinition} from '../model/strategy.js'
 import type {LiveBar, LiveSpec} from './runtime-types.js'
 
 /** One decision or fill as recorded live, or as the backtest made it. */

@@ -1,7 +1,8 @@
 import {createCalendar} from '../calendar/index.js'
-import {barsFromRows, type Bars} from '../core/bars.js'
+import {barsFromRows} from '../core/bars.js'
+import type {Bars} from '../model/bars.js'
 import {runBacktest} from '../engine/run-backtest.js'
-import type {Fill, Order} from '../strategy/context.js'
+import type {Fill, Order} from '../model/orders.js'
 import type {CompareLiveOptions, LiveBar, ParityDifference, ParityEvent, ParityReport} from './runtime-types.js'
 
 const FIELDS = ['kind', 'time', 'orderId', 'symbol', 'side', 'quantity', 'type', 'price'] as const

@@ -16,9 +16,9 @@
  */
 import type {MarketCalendar} from '../calendar/calendar.js'
 import type {Clock} from '../core/clock.js'
-import type {BotSpec} from '../spec/bot-spec.js'
-import type {Fill, Order} from '../strategy/context.js'
-import type {StrategyDefinition} from '../strategy/definition.js'
+import type {BotSpec} from '../model/bot-spec.js'
+import type {Fill, Order} from '../model/orders.js'
+import type {StrategyDefinition} from '../model/strategy.js'
 import type {BarValues, Feed, FeedStaleInfo} from './feed-types.js'
 import type {BotState} from './state-types.js'
 

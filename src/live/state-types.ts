@@ -1,5 +1,5 @@
 /** A live bot's saved state: plain JSON, enough to resume after the whole process died. */
-import type {OrderType, Side, TimeInForce} from '../strategy/context.js'
+import type {OrderType, Side, TimeInForce} from '../model/orders.js'
 
 // JSON has no NaN or Infinity: they are written as null.
 

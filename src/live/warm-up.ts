@@ -1,6 +1,6 @@
 import {SimulatedBroker} from '../broker/simulated-broker.js'
 import type {MarketCalendar} from '../calendar/calendar.js'
-import type {BrokerSpec} from '../spec/bot-spec.js'
+import type {BrokerSpec} from '../model/bot-spec.js'
 import {restoreBroker} from './bot-state.js'
 import type {LiveSession} from './live-session.js'
 import type {BotState, Feed, FeedSubscription} from './runtime-types.js'

@@ -6,7 +6,7 @@
  */
 import type {TimerClock} from '../core/clock.js'
 import {retry} from '../core/retry.js'
-import type {BotSpec} from '../spec/bot-spec.js'
+import type {BotSpec} from '../model/bot-spec.js'
 
 export type NotifyKind = 'fill' | 'crash' | 'error' | 'start' | 'stop'
 

@@ -9,7 +9,7 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
 import type {LiveBar, ParityReport} from '../live/runtime-types.js'
-import type {Fill, Order} from '../strategy/context.js'
+import type {Fill, Order} from '../model/orders.js'
 import {discoverStrategies, type Discovery} from '../strategy/discover.js'
 import {getBot} from './bot-rows.js'
 import {readDb, type DbOptions} from './db.js'

@@ -6,8 +6,9 @@
  */
 import {isBotsError} from '../core/errors.js'
 import {ensureFileData} from '../data/ensure-file-data.js'
-import {marketTimezone, type BotSpec} from '../spec/bot-spec.js'
-import type {StrategyDefinition} from '../strategy/definition.js'
+import {marketTimezone} from '../calendar/index.js'
+import type {BotSpec} from '../model/bot-spec.js'
+import type {StrategyDefinition} from '../model/strategy.js'
 import type {Discovery} from '../strategy/discover.js'
 import {resolveStrategy} from '../strategy/resolve.js'
 import type {BotRow} from './bot-rows.js'

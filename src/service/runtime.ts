@@ -4,7 +4,7 @@
  * imported once, lazily (it pulls in the engine and the broker).
  */
 import type {TimerClock} from '../core/clock.js'
-import type {BotSpec} from '../spec/bot-spec.js'
+import type {BotSpec} from '../model/bot-spec.js'
 import type {CompareLiveOptions, CreateLiveBot, Feed, ParityReport, ReplayFeedOptions} from '../live/runtime-types.js'
 
 export interface RuntimeApi {

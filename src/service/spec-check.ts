@@ -7,8 +7,8 @@
 import {createHash} from 'node:crypto'
 import path from 'node:path'
 import type {Diagnostic} from '../core/errors.js'
-import type {BotSpec} from '../spec/bot-spec.js'
-import {parseYamlText} from '../spec/load-yaml.js'
+import type {BotSpec} from '../model/bot-spec.js'
+import {parseYamlText} from '../document/load-yaml.js'
 import {validateLoaded} from '../spec/validate-spec.js'
 import type {Discovery} from '../strategy/discover.js'
 

@@ -2,13 +2,15 @@
  * Candle-table harness: a few OHLC rows, a script of what the strategy does at which bar, and the
  * whole engine runs it (24/7 market, one iteration per bar unless told otherwise).
  */
-import {barsFromRows, type Bars} from '../../src/core/bars.js'
+import {barsFromRows} from '../../src/core/bars.js'
+import type {Bars} from '../../src/model/bars.js'
 import {createCalendar} from '../../src/calendar/index.js'
 import type {MarketCalendar} from '../../src/calendar/calendar.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
 import type {BacktestResult} from '../../src/engine/result.js'
-import type {BrokerSpec} from '../../src/spec/bot-spec.js'
-import type {Fill, Order, StrategyContext} from '../../src/strategy/context.js'
+import type {BrokerSpec} from '../../src/model/bot-spec.js'
+import type {Fill, Order} from '../../src/model/orders.js'
+import type {StrategyContext} from '../../src/model/strategy.js'
 import {brokerSpec, strategyOf} from '../engine/engine-fixtures.js'
 
 export const T0 = Date.UTC(2024, 0, 1) // a Monday, 00:00 UTC

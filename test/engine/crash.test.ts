@@ -8,7 +8,7 @@ import {createCalendar} from '../../src/calendar/index.js'
 import {buildSimulation} from '../../src/engine/build-simulation.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
 import {SessionManager} from '../../src/engine/session-manager.js'
-import type {StrategyHooks} from '../../src/strategy/context.js'
+import type {StrategyHooks} from '../../src/model/strategy.js'
 import {brokerSpec, strategyOf} from './engine-fixtures.js'
 
 const MIN = 60_000

@@ -1,7 +1,6 @@
 /** Small builders shared by the engine, broker and strategy tests. */
-import type {BrokerSpec, CommissionSpec} from '../../src/spec/bot-spec.js'
-import type {StrategyDefinition} from '../../src/strategy/definition.js'
-import type {StrategyHooks} from '../../src/strategy/context.js'
+import type {BrokerSpec, CommissionSpec} from '../../src/model/bot-spec.js'
+import type {StrategyDefinition, StrategyHooks} from '../../src/model/strategy.js'
 
 export function brokerSpec(o: Partial<Omit<BrokerSpec, 'commission'>> & {commission?: Partial<CommissionSpec>} = {}): BrokerSpec {
   return {

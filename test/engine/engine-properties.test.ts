@@ -10,7 +10,7 @@ import {isBotsError} from '../../src/core/errors.js'
 import {createCalendar} from '../../src/calendar/index.js'
 import type {MarketCalendar, Session} from '../../src/calendar/calendar.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
-import type {StrategyContext, StrategyHooks} from '../../src/strategy/context.js'
+import type {StrategyContext, StrategyHooks} from '../../src/model/strategy.js'
 import {brokerSpec, strategyOf} from './engine-fixtures.js'
 import {ListCalendar} from './list-calendar.js'
 

@@ -5,7 +5,7 @@ import {barsFromRows} from '../../src/core/bars.js'
 import {createCalendar} from '../../src/calendar/index.js'
 import type {MarketCalendar} from '../../src/calendar/calendar.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
-import type {StrategyContext, StrategyHooks} from '../../src/strategy/context.js'
+import type {StrategyContext, StrategyHooks} from '../../src/model/strategy.js'
 import {brokerSpec, strategyOf} from './engine-fixtures.js'
 
 const MIN = 60_000

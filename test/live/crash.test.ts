@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
-import type {StrategyHooks} from '../../src/strategy/context.js'
+import type {StrategyHooks} from '../../src/model/strategy.js'
 import {createLiveBot} from '../../src/live/live-bot.js'
 import {replayFeedOptions} from '../../src/live/feed-for-spec.js'
 import {createReplayFeed} from '../../src/live/replay-feed.js'

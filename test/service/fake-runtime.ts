@@ -6,7 +6,7 @@ import type {TimerClock} from '../../src/core/clock.js'
 import {FeedClock} from '../../src/live/live-clock.js'
 import type {BotState, Feed, FeedStatus, LiveBot, LiveBotOptions, LiveBotOutcome, LiveBotStatus, ReplayFeedOptions, StopReason} from '../../src/live/runtime-types.js'
 import type {RuntimeApi} from '../../src/service/runtime.js'
-import type {Fill, Order} from '../../src/strategy/context.js'
+import type {Fill, Order} from '../../src/model/orders.js'
 
 export function makeState(botId: string, strategy: string, symbols: string[], timeframeMs: number, over: Partial<BotState> = {}): BotState {
   return {

@@ -9,7 +9,7 @@ import {after, before, describe, it} from 'node:test'
 import {SimulatedClock} from '../../src/core/clock.js'
 import {createNotifier} from '../../src/service/notifier.js'
 import {restartDelay, DEFAULT_RESTART_POLICY} from '../../src/service/restart-policy.js'
-import type {BotSpec} from '../../src/spec/bot-spec.js'
+import type {BotSpec} from '../../src/model/bot-spec.js'
 
 const bot = {id: 3, name: 'n', userId: 1}
 const spec = (events = ['fill', 'crash', 'error']) => ({live: {notify: {webhookEnv: 'HOOK', events}}}) as unknown as BotSpec

@@ -3,6 +3,9 @@
  * runs, it is restarted from its state and goes on trading; the other bots never notice. A bot
  * whose spec no longer validates is marked error at start and the rest run. Webhook
  * notifications reach a loopback server, with a retry after a failed delivery.
+ *
+ * A real process on the wall clock: the test waits for what it prints and for what the webhook
+ * server receives, never for an amount of time (the timeouts are safety nets).
  */
 import assert from 'node:assert/strict'
 import {createServer, type IncomingMessage} from 'node:http'
@@ -11,7 +14,7 @@ import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {tempDir} from '../helpers/tmp.js'
-import {ORCL_CSV, botRow, botsJson, events, startLive, storeWithOrcl, waitFor, writeSpec} from './helpers.js'
+import {ORCL_CSV, botRow, botsJson, events, startLive, storeWithOrcl, writeSpec} from './helpers.js'
 import {copyFileSync} from 'node:fs'
 
 // Crashes once per process, at its `at`-th iteration: the restarted bot (same process) runs on.
@@ -45,6 +48,14 @@ describe('bots live: crashes, invalid bots, notifications', () => {
   const db = path.join(dir, 'crash.duckdb')
   const strategies = path.join(dir, 'strategies')
   const received: {body: any; status: number}[] = []
+  /** Resolves once what the server received satisfies `done`. */
+  const waiters = new Set<() => void>()
+  const receivedUntil = (done: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => done() && (waiters.delete(check), resolve())
+      waiters.add(check)
+      check()
+    })
   let port = 0
   const server = createServer((req: IncomingMessage, res) => {
     let data = ''
@@ -54,6 +65,7 @@ describe('bots live: crashes, invalid bots, notifications', () => {
       const status = received.length === 0 ? 503 : 200
       received.push({body: JSON.parse(data), status})
       res.writeHead(status).end()
+      for (const w of [...waiters]) w()
     })
   })
   before(async () => {
@@ -67,8 +79,9 @@ describe('bots live: crashes, invalid bots, notifications', () => {
 
   it('restarts a crashed bot from its state, keeps the others running, marks an invalid one error', async () => {
     const notify = '  notify: {webhook_env: BOTS_TEST_WEBHOOK, events: [start, fill, crash]}'
-    const crasher = await botsJson(db, 'add', writeSpec(dir, {name: 'crasher', userId: 1, strategy: 'crash-once', params: {at: 30}, speed: 200, start: '2014-01-02', extra: notify}), '--strategies', strategies)
-    const bystander = await botsJson(db, 'add', writeSpec(dir, {name: 'bystander', userId: 1, speed: 200, start: '2014-01-02'}))
+    // June to December 2014: 147 bars, a trade every 10 (how fast they go depends on the store writes).
+    const crasher = await botsJson(db, 'add', writeSpec(dir, {name: 'crasher', userId: 1, strategy: 'crash-once', params: {at: 30}, speed: 1000, start: '2014-06-02', extra: notify}), '--strategies', strategies)
+    const bystander = await botsJson(db, 'add', writeSpec(dir, {name: 'bystander', userId: 1, speed: 1000, start: '2014-06-02'}))
     // A file data source that disappears before the service starts: its spec no longer validates.
     const csv = path.join(dir, 'gone.csv')
     copyFileSync(ORCL_CSV, csv)
@@ -77,7 +90,7 @@ describe('bots live: crashes, invalid bots, notifications', () => {
 
     const live = startLive(['--user-id', '1', '--db', db, '--poll-interval', '0.3', '--heartbeat-interval', '0.3', '--restart-delay', '0.1', '--strategies', strategies], {BOTS_TEST_WEBHOOK: `http://127.0.0.1:${port}/hook`})
     await live.waitForOutput(/user 1: 3 enabled bots found, 2 loaded, 2 started, 1 failed/)
-    assert.match(live.output(), new RegExp(`not started: bot ${orphan.id} "orphan": .*gone\\.csv`))
+    await live.waitForOutput(new RegExp(`not started: bot ${orphan.id} "orphan": .*gone\\.csv`))
     const orphanRow = await botRow(db, orphan.id)
     assert.equal(orphanRow.status, 'error')
     assert.match(orphanRow.error, /gone\.csv/)
@@ -87,6 +100,9 @@ describe('bots live: crashes, invalid bots, notifications', () => {
     await live.waitForOutput(/"crasher": restarted from its saved state/)
     await live.waitForOutput(/"crasher": the replay ended/)
     await live.waitForOutput(/"bystander": the replay ended/)
+    // Every fill the crasher recorded has been announced (each once) before the service is stopped.
+    const tradesBefore = (await botsJson(db, 'trades', String(crasher.id))).length
+    await receivedUntil(() => received.filter((r) => r.status === 200 && r.body.event === 'fill').length >= tradesBefore && received.some((r) => r.body.event === 'crash'))
     assert.equal((await live.signal('SIGTERM')).code, 0, live.output())
 
     const kinds = (await events(db, crasher.id)).map((e) => e.kind)
@@ -102,7 +118,7 @@ describe('bots live: crashes, invalid bots, notifications', () => {
     assert.match(status.lastError.message, /crash-once: boom$/)
 
     // Notifications: start, fills and the crash, as JSON; the failed first delivery was retried.
-    await waitFor('notifications', () => received.some((r) => r.body.event === 'crash'))
+    assert.equal(trades.length, tradesBefore)
     const delivered = received.filter((r) => r.status === 200).map((r) => r.body)
     assert.equal(received[0].status, 503)
     assert.ok(delivered.some((b) => JSON.stringify(b) === JSON.stringify(received[0].body)), 'the failed delivery was retried')

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {writeFileSync, mkdirSync, copyFileSync} from 'node:fs'
 import path from 'node:path'
-import {describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 import {parseJson, runCli, ROOT} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 
@@ -31,12 +31,24 @@ const CASES: Array<[file: string, line: number, column: number, code: string, pa
 ]
 
 describe('bots validate (real CLI)', () => {
+  // One process validates the whole folder (each file is checked on its own, as when it is
+  // named alone); the cases below read their file's diagnostics from it.
+  let folder: {code: number | null; out: any}
+  before(async () => {
+    const r = await runCli(['validate', 'examples/invalid', '--json'])
+    folder = {code: r.code, out: parseJson(r)}
+  })
+  const report = (file: string) => folder.out.files.find((f: any) => path.basename(f.file) === file)
+
+  it('a folder of invalid specs exits 1; every invalid example is covered by a case below', () => {
+    assert.equal(folder.code, 1)
+    assert.deepEqual(folder.out.files.map((f: any) => path.basename(f.file)).sort(), CASES.map((c) => c[0]).sort())
+    assert.equal(folder.out.summary.valid, 0)
+  })
+
   for (const [file, line, column, code, specPath] of CASES) {
-    it(`${file}: ${code} at ${line}:${column}`, async () => {
-      const r = await runCli(['validate', invalid(file), '--json'])
-      assert.equal(r.code, 1, r.stderr)
-      const out = parseJson(r)
-      const errors = out.files[0].diagnostics.filter((d: any) => d.severity === 'error')
+    it(`${file}: ${code} at ${line}:${column}`, () => {
+      const errors = report(file).diagnostics.filter((d: any) => d.severity === 'error')
       assert.equal(errors.length, 1, JSON.stringify(errors, null, 2))
       assert.deepEqual(
         {line: errors[0].line, column: errors[0].column, code: errors[0].code, path: errors[0].path},
@@ -46,16 +58,14 @@ describe('bots validate (real CLI)', () => {
     })
   }
 
-  it('every invalid example is covered by a case above', async () => {
-    const r = await runCli(['validate', 'examples/invalid', '--json'])
-    const out = parseJson(r)
-    assert.deepEqual(out.files.map((f: any) => path.basename(f.file)).sort(), CASES.map((c) => c[0]).sort())
-    assert.equal(out.summary.valid, 0)
+  it('one file named alone: the same diagnostics, exit 1', async () => {
+    const r = await runCli(['validate', invalid('params-rule.yaml'), '--json'])
+    assert.equal(r.code, 1, r.stderr)
+    assert.deepEqual(parseJson(r).files[0].diagnostics, report('params-rule.yaml').diagnostics)
   })
 
-  it('unknown strategy and misspelt keys get a did-you-mean hint', async () => {
-    const r = parseJson(await runCli(['validate', invalid('unknown-strategy.yaml'), invalid('unknown-key.yaml'), invalid('bad-enum.yaml'), '--json']))
-    const hints = r.files.map((f: any) => f.diagnostics[0].hint)
+  it('unknown strategy and misspelt keys get a did-you-mean hint', () => {
+    const hints = ['unknown-strategy.yaml', 'unknown-key.yaml', 'bad-enum.yaml'].map((f) => report(f).diagnostics[0].hint)
     assert.deepEqual(hints, ['did you mean `sma-cross`?', 'did you mean `broker`?', 'did you mean `NYSE`?'])
   })
 

@@ -7,6 +7,7 @@ import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after} from 'node:test'
 import {readDb} from '../../src/service/db.js'
+import {botEvents, botStatus, botTrades} from '../../src/service/queries.js'
 import {BIN, ROOT, parseJson, runCli} from '../helpers/cli.js'
 
 export interface SpecOptions {
@@ -60,6 +61,11 @@ export async function botRow(db: string, id: number): Promise<Record<string, any
 export async function events(db: string, id: number): Promise<{kind: string; message: string | null}[]> {
   return (await query(db, `SELECT kind, message FROM bot_events WHERE bot_id = $id ORDER BY id`, {id})).map((r) => ({kind: r.kind, message: r.message}))
 }
+
+/** What `bots trades|logs|status ID --json` print, read in process (no CLI start-up per read). */
+export const tradesOf = (db: string, id: number) => readDb({path: db}, (conn) => botTrades(conn, id))
+export const logsOf = (db: string, id: number) => readDb({path: db}, (conn) => botEvents(conn, id))
+export const statusOf = async (db: string, id: number) => (await readDb({path: db}, (conn) => botStatus(conn, id)))[0]
 
 export interface LiveProcess {
   child: ChildProcess

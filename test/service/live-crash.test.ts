@@ -14,7 +14,8 @@ import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {tempDir} from '../helpers/tmp.js'
-import {ORCL_CSV, botRow, botsJson, events, startLive, storeWithOrcl, writeSpec} from './helpers.js'
+import {addBot} from '../../src/service/manage.js'
+import {ORCL_CSV, botRow, events, startLive, statusOf, storeWithOrcl, tradesOf, writeSpec} from './helpers.js'
 import {copyFileSync} from 'node:fs'
 
 // Crashes once per process, at its `at`-th iteration: the restarted bot (same process) runs on.
@@ -80,12 +81,12 @@ describe('bots live: crashes, invalid bots, notifications', () => {
   it('restarts a crashed bot from its state, keeps the others running, marks an invalid one error', async () => {
     const notify = '  notify: {webhook_env: BOTS_TEST_WEBHOOK, events: [start, fill, crash]}'
     // June to December 2014: 147 bars, a trade every 10 (how fast they go depends on the store writes).
-    const crasher = await botsJson(db, 'add', writeSpec(dir, {name: 'crasher', userId: 1, strategy: 'crash-once', params: {at: 30}, speed: 1000, start: '2014-06-02', extra: notify}), '--strategies', strategies)
-    const bystander = await botsJson(db, 'add', writeSpec(dir, {name: 'bystander', userId: 1, speed: 1000, start: '2014-06-02'}))
+    const crasher = await addBot(writeSpec(dir, {name: 'crasher', userId: 1, strategy: 'crash-once', params: {at: 30}, speed: 1000, start: '2014-06-02', extra: notify}), 1, {path: db, strategies: [strategies]})
+    const bystander = await addBot(writeSpec(dir, {name: 'bystander', userId: 1, speed: 1000, start: '2014-06-02'}), 1, {path: db})
     // A file data source that disappears before the service starts: its spec no longer validates.
     const csv = path.join(dir, 'gone.csv')
     copyFileSync(ORCL_CSV, csv)
-    const orphan = await botsJson(db, 'add', writeSpec(dir, {name: 'orphan', userId: 1, extra: `data: {source: file, path: ${csv}}`}))
+    const orphan = await addBot(writeSpec(dir, {name: 'orphan', userId: 1, extra: `data: {source: file, path: ${csv}}`}), 1, {path: db})
     rmSync(csv)
 
     const live = startLive(['--user-id', '1', '--db', db, '--poll-interval', '0.3', '--heartbeat-interval', '0.3', '--restart-delay', '0.1', '--strategies', strategies], {BOTS_TEST_WEBHOOK: `http://127.0.0.1:${port}/hook`})
@@ -101,7 +102,7 @@ describe('bots live: crashes, invalid bots, notifications', () => {
     await live.waitForOutput(/"crasher": the replay ended/)
     await live.waitForOutput(/"bystander": the replay ended/)
     // Every fill the crasher recorded has been announced (each once) before the service is stopped.
-    const tradesBefore = (await botsJson(db, 'trades', String(crasher.id))).length
+    const tradesBefore = (await tradesOf(db, crasher.id)).length
     await receivedUntil(() => received.filter((r) => r.status === 200 && r.body.event === 'fill').length >= tradesBefore && received.some((r) => r.body.event === 'crash'))
     assert.equal((await live.signal('SIGTERM')).code, 0, live.output())
 
@@ -111,11 +112,11 @@ describe('bots live: crashes, invalid bots, notifications', () => {
     assert.match(crashEvent.message!, /crash-once: boom$/)
     assert.deepEqual((await events(db, bystander.id)).map((e) => e.kind), ['added', 'start', 'feed-end', 'stop'])
     // Trading went on after the restart: fills on both sides of the crash, none twice.
-    const trades = await botsJson(db, 'trades', String(crasher.id))
+    const trades = await tradesOf(db, crasher.id)
     assert.ok(trades.length >= 10, `${trades.length} trades`)
     assert.equal(new Set(trades.map((t: any) => t.orderId)).size, trades.length)
-    const status = await botsJson(db, 'status', String(crasher.id))
-    assert.match(status.lastError.message, /crash-once: boom$/)
+    const status = await statusOf(db, crasher.id)
+    assert.match(status.lastError!.message!, /crash-once: boom$/)
 
     // Notifications: start, fills and the crash, as JSON; the failed first delivery was retried.
     assert.equal(trades.length, tradesBefore)

@@ -9,7 +9,8 @@ import {before, describe, it} from 'node:test'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 import {withDb} from '../../src/service/db.js'
-import {botsJson, startLive, storeWithOrcl, writeSpec} from './helpers.js'
+import {addBot} from '../../src/service/manage.js'
+import {botsJson, logsOf, startLive, statusOf, storeWithOrcl, tradesOf, writeSpec} from './helpers.js'
 
 const fillKey = (f: {symbol: string; side: string; quantity: number; price: number; time: number | string}) =>
   `${f.symbol} ${f.side} ${f.quantity} @ ${f.price} ${new Date(f.time).toISOString()}`
@@ -21,14 +22,14 @@ describe('bots live: crash of the whole process and recovery', () => {
 
   it('SIGKILL, then a restart resumes from the recorded state: the same trades as a backtest, none twice', async () => {
     const spec = writeSpec(dir, {name: 'resumer', userId: 1, speed: 100, start: '2013-04-01', params: {fast: 5, slow: 20, quantity: 10}})
-    const bot = await botsJson(db, 'add', spec)
+    const bot = await addBot(spec, undefined, {path: db})
     const args = ['--user-id', '1', '--db', db, '--poll-interval', '0.5', '--heartbeat-interval', '0.3']
     const first = startLive(args)
     // A fill is printed once it is on disk: after the 4th, kill the process wherever it is.
     await first.waitForOutput(/("resumer": filled [^\n]*\n[\s\S]*){4}/)
     const killed = await first.signal('SIGKILL')
     assert.equal(killed.signal, 'SIGKILL')
-    const before = await botsJson(db, 'trades', String(bot.id))
+    const before = await tradesOf(db, bot.id)
     assert.ok(before.length >= 4)
 
     const second = startLive(args)
@@ -49,17 +50,17 @@ describe('bots live: crash of the whole process and recovery', () => {
     assert.deepEqual(after.map(fillKey), result.fills.map(fillKey))
 
     // No position lost: the last metrics snapshot holds the backtest's open position.
-    const status = await botsJson(db, 'status', String(bot.id))
+    const status = await statusOf(db, bot.id)
     const open = Object.fromEntries(result.positions.map((p: any) => [p.symbol, p.quantity]))
     assert.deepEqual(status.positions, open)
-    assert.ok(Math.abs(status.equity - result.finalValue) < 1e-6, `${status.equity} vs ${result.finalValue}`)
+    assert.ok(Math.abs(status.equity! - result.finalValue) < 1e-6, `${status.equity} vs ${result.finalValue}`)
 
     const parity = await runCli(['parity', String(bot.id), '--db', db, '--json'])
     assert.equal(parity.code, 0, parity.stdout + parity.stderr)
     const p = parseJson(parity)
     assert.equal(p.same, true)
     assert.equal(p.liveFills, result.fills.length)
-    const kinds = (await botsJson(db, 'logs', String(bot.id))).map((e: any) => e.kind)
+    const kinds = (await logsOf(db, bot.id)).map((e) => e.kind)
     assert.deepEqual(kinds, ['added', 'start', 'resume', 'feed-end', 'stop'])
 
     // A record that disagrees (a fill price tampered with): parity names the first difference, exit 1.

@@ -8,7 +8,8 @@ import path from 'node:path'
 import {before, describe, it} from 'node:test'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-import {botsJson, query, startLive, storeWithOrcl, writeSpec} from './helpers.js'
+import {addBot} from '../../src/service/manage.js'
+import {query, startLive, storeWithOrcl, tradesOf, writeSpec} from './helpers.js'
 
 const TABLES = ['bot_trades', 'bot_metrics', 'bot_events', 'bot_state', 'bot_bars', 'bot_orders']
 
@@ -33,8 +34,8 @@ describe('bots live: users', () => {
       return writeSpec(sub, {name, userId, speed: 300, start: '2014-05-01'})
     }
     // The same bot name for both users: names are unique per user only.
-    const mine = await botsJson(db, 'add', spec('twin', 1), '--user-id', '1')
-    const theirs = await botsJson(db, 'add', spec('twin', 2), '--user-id', '2')
+    const mine = await addBot(spec('twin', 1), 1, {path: db})
+    const theirs = await addBot(spec('twin', 2), 2, {path: db})
     assert.notEqual(mine.id, theirs.id)
     const untouched = await footprint(db, 2)
 
@@ -51,10 +52,10 @@ describe('bots live: users', () => {
     const bt = await runCli(['backtest', path.join(dir, 'u1', 'twin.yaml'), '--db', db, '--no-record', '--json'])
     assert.equal(bt.code, 0, bt.stderr)
     const key = (t: any) => `${t.side} ${t.quantity} ${t.price} ${new Date(t.time).toISOString()}`
-    assert.deepEqual((await botsJson(db, 'trades', String(mine.id))).map(key), parseJson(bt).fills.map(key))
+    assert.deepEqual((await tradesOf(db, mine.id)).map(key), parseJson(bt).fills.map(key))
 
     // Now both users' services at once, on the same file (each opens it only for its writes).
-    const later = await botsJson(db, 'add', spec('later', 1), '--user-id', '1')
+    const later = await addBot(spec('later', 1), 1, {path: db})
     const a = startLive(['--user-id', '1', '--db', db, '--poll-interval', '0.2', '--heartbeat-interval', '0.2'])
     const b = startLive(['--user-id', '2', '--db', db, '--poll-interval', '0.2', '--heartbeat-interval', '0.2'])
     await a.waitForOutput(/"later": the replay ended/)
@@ -64,7 +65,7 @@ describe('bots live: users', () => {
     assert.doesNotMatch(a.output(), new RegExp(`bot ${theirs.id} `))
     assert.doesNotMatch(b.output(), new RegExp(`bot (${mine.id}|${later.id}) `))
     // Same spec, same bars: the same trades for each user's bot.
-    const trades = async (id: number) => (await botsJson(db, 'trades', String(id))).map((t: any) => [t.side, t.price, t.time])
+    const trades = async (id: number) => (await tradesOf(db, id)).map((t) => [t.side, t.price, t.time])
     assert.deepEqual(await trades(theirs.id), await trades(mine.id))
     assert.deepEqual(await trades(later.id), await trades(mine.id))
   })

@@ -11,11 +11,12 @@ const cents = (v: number) => Math.round(v * 100) / 100
 
 describe('bots backtest (real CLI)', () => {
   const db = path.join(tempDir(), 'store.duckdb')
+  let shipped: any // the daily example's --json output, shared by the tests below
 
   it('runs the shipped daily example and agrees with Backtrader to the cent (0.1% commission)', async () => {
     const r = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--json'])
     assert.equal(r.code, 0, r.stderr)
-    const out = parseJson(r)
+    const out = (shipped = parseJson(r))
     const ref = golden('orcl-sma10-30-comm0.1')
     assert.equal(out.counts.bars, ref.bars)
     assert.equal(out.fills.length, ref.orders.length)
@@ -53,7 +54,7 @@ describe('bots backtest (real CLI)', () => {
   })
 
   it('flags override the window, cash and params; bad overrides are located errors', async () => {
-    const base = parseJson(await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--json']))
+    const base = shipped
     const r = parseJson(await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--json', '--start', '2010-01-01', '--end', '2010-12-31', '--cash', '5000', '--param', 'fast=5', '--param', 'slow=20']))
     assert.equal(r.initialCash, 5000)
     assert.equal(nyDate(r.equity.time[0]), '2010-01-04') // first session of 2010

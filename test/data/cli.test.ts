@@ -18,8 +18,7 @@ describe('bots data (CLI)', async () => {
     assert.equal(r.code, 0, r.stderr)
     const j = parseJson(r)
     assert.deepEqual([j.symbol, j.timeframe, j.new, j.replaced, j.rejected], ['ORCL', '1D', 5036, 0, 0])
-    const again = parseJson(await bots('data', 'import', ORCL, '--symbol', 'ORCL', '--tz', 'America/New_York', '--json'))
-    assert.deepEqual([again.new, again.replaced], [0, 5036])
+    // A re-import's counts (all replaced) are the library's: test/data/import-real.test.ts.
   })
 
   it('import in text: a summary and each rejected row with file:line', async () => {
@@ -35,9 +34,7 @@ describe('bots data (CLI)', async () => {
     assert.equal(r.code, 1)
     assert.match(r.stderr, /unsorted\.csv:4 error 1 row of unsorted\.csv breaks the data rules; nothing was imported/)
     assert.match(r.stderr, /hint: /)
-    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/) // no stack trace
-    const list = parseJson(await bots('data', 'list', '--json'))
-    assert.ok(!list.some((s: any) => s.symbol === 'U'))
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/) // no stack trace (that U was not imported: the list below)
   })
 
   it('list, show, resample and remove', async () => {

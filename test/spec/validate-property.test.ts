@@ -9,6 +9,8 @@ import {discoverStrategies, type Discovery} from '../../src/strategy/discover.js
 import {ROOT} from '../helpers/cli.js'
 
 const SEEDS = ['examples/orcl-sma-cross.yaml', 'examples/index-5min-intraday.yaml', 'examples/live-replay.yaml', 'examples/golden-cross.yaml', 'examples/rules-inline.yaml', 'examples/strategies/macd-trend.yaml']
+// Per example and kind of mutation; every run draws new cases (six examples, two kinds: 1,200 specs a run).
+const RUNS = 100
 const file = `${ROOT}examples/mutated.yaml` // relative data paths resolve like the examples'
 
 let discovery: Discovery
@@ -105,7 +107,7 @@ describe('validator under random mutation (fast-check)', () => {
           }
           await checkInvariants(stringify(doc))
         }),
-        {numRuns: 300},
+        {numRuns: RUNS},
       )
     })
 
@@ -117,7 +119,7 @@ describe('validator under random mutation (fast-check)', () => {
           for (const [at, del, ins] of edits) t = t.slice(0, at) + ins + t.slice(at + del)
           await checkInvariants(t)
         }),
-        {numRuns: 300},
+        {numRuns: RUNS},
       )
     })
   }

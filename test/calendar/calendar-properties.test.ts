@@ -71,7 +71,7 @@ describe('calendar properties', () => {
         assert.equal(cal.isOpen(t), inside)
         assert.equal(cal.sessionIndexOf(t) >= 0, inside)
       }),
-      {numRuns: 1000},
+      {numRuns: 500},
     )
   })
 
@@ -82,7 +82,7 @@ describe('calendar properties', () => {
         if (expected) assert.deepEqual(cal.nextSession(t), expected)
         else assert.ok(cal.nextSession(t) === undefined || cal.nextSession(t)!.open >= t + 16 * DAY)
       }),
-      {numRuns: 1000},
+      {numRuns: 500},
     )
   })
 

@@ -33,9 +33,11 @@ test('every strategy spec in examples/strategies is valid and becomes a definiti
   }
 })
 
+let discovered: ReturnType<typeof discoverStrategies> | undefined // once per file: plugins load once
+
 for (const name of BOTS) {
   test(`examples/${name}.yaml validates and trades`, async () => {
-    const discovery = await discoverStrategies({cwd: ROOT})
+    const discovery = await (discovered ??= discoverStrategies({cwd: ROOT}))
     const report = await validateSpecFile(path.join(EXAMPLES, `${name}.yaml`), {discovery})
     assert.deepEqual(report.diagnostics, [])
     const spec = report.spec!

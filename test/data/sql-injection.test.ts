@@ -11,7 +11,7 @@ import {listSeries, removeSeries} from '../../src/data/catalog.js'
 import {loadBars} from '../../src/data/load-bars.js'
 import {resampleBars} from '../../src/data/resample.js'
 import {showSeries} from '../../src/data/show.js'
-import {closeStore} from '../../src/data/store.js'
+import {closeStore, withStore} from '../../src/data/store.js'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 import {DAY, freshStore} from './helpers.js'
@@ -48,11 +48,10 @@ describe('SQL-looking input is data', async () => {
     await closeStore(store) // release the file for the CLI
     const imp = await runCli(['data', 'import', DAY, '--symbol', EVIL, '--db', db, '--json'])
     assert.equal(parseJson(imp).new, 255)
-    const list = parseJson(await runCli(['data', 'list', '--db', db, '--json']))
-    assert.deepEqual(list.map((s: any) => s.symbol), ['Q', 'SAFE', EVIL])
     const tz = await runCli(['data', 'import', DAY, '--symbol', 'T', '--tz', "UTC'; DROP TABLE bars; --", '--db', db])
     assert.equal(tz.code, 1)
     assert.match(tz.stderr, /unknown time zone/)
-    assert.equal(parseJson(await runCli(['data', 'list', '--db', db, '--json'])).length, 3)
+    const symbols = await withStore({path: db, readOnly: true}, async (s) => (await listSeries(s)).map((x) => x.symbol))
+    assert.deepEqual(symbols, ['Q', 'SAFE', EVIL])
   })
 })

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {SimulatedClock} from '../../src/core/clock.js'
+import {closeStore, openStore} from '../../src/data/store.js'
 import {discoverStrategies, type Discovery} from '../../src/strategy/discover.js'
 import {addBot, enableBot, removeBot, updateBot} from '../../src/service/manage.js'
 import {LiveService} from '../../src/service/live-service.js'
@@ -36,8 +37,14 @@ describe('live service (fake runtime)', () => {
   async function service(db: string, userId: number, runtime: FakeRuntime, over: Partial<ConstructorParameters<typeof LiveService>[0]> = {}) {
     const log = capture()
     const clock = new SimulatedClock(T0)
+    // Held open for the test: the service's opens in this process share its instance, so each
+    // write is not also a DuckDB start-up and checkpoint (the e2e tests cover those).
+    const held = await openStore({path: db})
     const svc = new LiveService({userId, db: {path: db}, log, runtime, discovery, clock, pollMs: 50, heartbeatMs: 50, metricsMs: 60_000, flushMs: 20, policy: {baseMs: 20, maxMs: 100, maxRestarts: 2}, ...over})
-    after(() => svc.shutdown())
+    after(async () => {
+      await svc.shutdown()
+      await closeStore(held)
+    })
     const report = await svc.start()
     /** Let `ms` of simulated time pass: every timer due meanwhile fires, and its work is done. */
     const pass = (ms: number) => clock.runUntil(clock.now() + ms)

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {SimulatedClock} from '../../src/core/clock.js'
+import {closeStore, openStore} from '../../src/data/store.js'
 import type {ReplayFeed} from '../../src/live/replay-feed.js'
 import {loadRuntime, type RuntimeApi} from '../../src/service/runtime.js'
 import {addBot} from '../../src/service/manage.js'
@@ -45,6 +46,10 @@ describe('live service: stale feed (real runtime)', () => {
     }
     const log = {info: note, warn: note, error: note}
     const clock = new SimulatedClock(Date.UTC(2025, 0, 6, 12))
+    // Held open for the test: the service's and the feed's opens share its instance (no DuckDB
+    // start-up and checkpoint per write; the e2e tests cover those).
+    const held = await openStore({path: db})
+    after(() => closeStore(held))
     const svc = new LiveService({userId: 1, db: {path: db}, log, runtime, clock, discovery: await discoverStrategies(), pollMs: 5_000, heartbeatMs: 5_000, flushMs: 1_000})
     after(() => svc.shutdown())
     await svc.start()

@@ -10,7 +10,7 @@ import path from 'node:path'
 import {before, describe, it} from 'node:test'
 import {runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-import {botRow, botsJson, events, startLive, storeWithOrcl, writeSpec} from './helpers.js'
+import {botRow, botsJson, logsOf, startLive, statusOf, storeWithOrcl, writeSpec} from './helpers.js'
 
 describe('bots live (real processes)', () => {
   const dir = tempDir('bots-live-')
@@ -23,8 +23,8 @@ describe('bots live (real processes)', () => {
     const alpha = await botsJson(db, 'add', writeSpec(dir, {name: 'alpha', ...slow}))
     const live = startLive(['--user-id', '1', '--db', db, '--poll-interval', '0.3', '--heartbeat-interval', '0.3', '--verbose'])
     await live.waitForOutput(/user 1: 1 enabled bot found, 1 loaded, 1 started/)
-    const status = async (id: number) => botsJson(db, 'status', String(id))
-    assert.equal((await status(alpha.id)).status, 'running')
+    // Read back in process where the command itself is not what is tested (each CLI start costs seconds on a busy machine).
+    assert.equal((await statusOf(db, alpha.id)).status, 'running')
     await live.waitForOutput(new RegExp(`heartbeat written for 1 running bot \\(${alpha.id}\\)`))
     assert.notEqual((await botRow(db, alpha.id)).heartbeat, null)
 
@@ -52,9 +52,9 @@ describe('bots live (real processes)', () => {
     const updated = await botsJson(db, 'update', String(beta.id), writeSpec(dir, {name: 'beta', ...slow, params: {fast: 4, slow: 20, quantity: 5}}))
     assert.equal(updated.changed, true)
     await live.waitForOutput(/poll: 0 started, 0 stopped, 1 reloaded, 0 failed, 0 unchanged/, {after: from})
-    const betaLogs = (await botsJson(db, 'logs', String(beta.id))).map((e: any) => e.kind)
+    const betaLogs = (await logsOf(db, beta.id)).map((e) => e.kind)
     assert.deepEqual(betaLogs.slice(0, 6), ['added', 'start', 'updated', 'reload', 'stop', 'resume'])
-    assert.equal((await status(beta.id)).status, 'running')
+    assert.equal((await statusOf(db, beta.id)).status, 'running')
 
     // An invalid spec is refused by `update` itself: nothing stored, the running version untouched.
     const bad = await runCli(['update', String(beta.id), writeSpec(dir, {name: 'beta', params: {fast: 40, slow: 20}}), '--db', db])
@@ -64,7 +64,7 @@ describe('bots live (real processes)', () => {
 
     // Heartbeats keep coming (the second one printed from here on was written after this read),
     // and `list` reads the registry meanwhile.
-    const hb = Date.parse((await status(beta.id)).heartbeatAt)
+    const hb = Date.parse((await statusOf(db, beta.id)).heartbeatAt!)
     from = live.mark()
     const beat = new RegExp(`heartbeat written for 1 running bot \\(${beta.id}\\)`)
     await live.waitForOutput(new RegExp(`${beat.source}[\\s\\S]*${beat.source}`), {after: from})
@@ -76,33 +76,36 @@ describe('bots live (real processes)', () => {
     assert.equal(exit.code, 0, live.output())
     assert.match(live.output(), /SIGTERM: stopping every bot/)
     assert.doesNotMatch(live.output(), /\n\s+at .*\.js:\d+/) // no stack traces
-    const final = await status(beta.id)
+    const final = await botsJson(db, 'status', String(beta.id))
     assert.equal(final.status, 'stopped')
     assert.ok(final.equity > 0)
-    const lastEvent = (await botsJson(db, 'logs', String(beta.id))).at(-1)
+    const lastEvent = (await logsOf(db, beta.id)).at(-1)!
     assert.deepEqual([lastEvent.kind, lastEvent.message], ['stop', 'service stopped (SIGTERM)'])
   })
 
   it('refuses bad input with a located error and no stack trace', async () => {
-    const noUser = await runCli(['live', '--db', db])
+    // Independent commands: run side by side.
+    const [noUser, badPoll, unknown, invalid, mismatch, nobody] = await Promise.all([
+      runCli(['live', '--db', db]),
+      runCli(['live', '--user-id', '1', '--poll-interval', 'soon', '--db', db]),
+      runCli(['status', '999', '--db', db]),
+      runCli(['add', path.join('examples', 'invalid', 'unknown-key.yaml'), '--user-id', '1', '--db', db, '--json']),
+      runCli(['add', writeSpec(dir, {name: 'whose', userId: 1}), '--user-id', '2', '--db', db]),
+      runCli(['add', writeSpec(dir, {name: 'nobody'}), '--db', db]),
+    ])
     assert.equal(noUser.code, 2)
     assert.match(noUser.stderr, /Missing required flag user-id/)
-    const badPoll = await runCli(['live', '--user-id', '1', '--poll-interval', 'soon', '--db', db])
     assert.equal(badPoll.code, 2)
     assert.match(badPoll.stderr, /positive number of seconds, got "soon"/)
-    const unknown = await runCli(['status', '999', '--db', db])
     assert.equal(unknown.code, 1)
     assert.match(unknown.stderr, /no bot with id 999\n {2}hint: `bots list`/)
-    const invalid = await runCli(['add', path.join('examples', 'invalid', 'unknown-key.yaml'), '--user-id', '1', '--db', db, '--json'])
     assert.equal(invalid.code, 1)
     const j = JSON.parse(invalid.stdout)
     assert.equal(j.error.code, 'spec.invalid')
     assert.equal(j.diagnostics[0].code, 'schema.unknown_key')
     assert.equal(j.diagnostics[0].line, 6)
-    const mismatch = await runCli(['add', writeSpec(dir, {name: 'whose', userId: 1}), '--user-id', '2', '--db', db])
     assert.equal(mismatch.code, 1)
     assert.match(mismatch.stderr, /whose\.yaml error \/user_id: the spec says user_id 1 but --user-id is 2\n {2}hint: make them agree/)
-    const nobody = await runCli(['add', writeSpec(dir, {name: 'nobody'}), '--db', db])
     assert.equal(nobody.code, 1)
     assert.match(nobody.stderr, /give --user-id N/)
     assert.equal((await botsJson(db, 'list')).length, 2)

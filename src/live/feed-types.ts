@@ -81,9 +81,9 @@ export interface ReplayFeedOptions {
   start?: number
   /** Exclusive end; default all bars. */
   end?: number
-  /** Bars (batches) per second; Infinity = as fast as the bot takes them (tests). */
+  /** Bars (batches) per second, paced on the feed's wall clock; Infinity = as fast as the bot takes them (tests). */
   speed: number
-  /** Declare the feed stale after this many wall-clock ms without a bar. */
+  /** Declare the feed stale after this many ms without a bar, on the feed's wall clock (`createReplayFeed(options, wall)`). */
   staleAfterMs?: number
 }
 

@@ -29,7 +29,8 @@ export function runHeadless(bin: string, file: string, mode: {dumpDom: true} | {
       ...('dumpDom' in mode ? ['--dump-dom'] : [`--screenshot=${mode.screenshot}`]),
       pathToFileURL(file).href,
     ]
-    const r = spawnSync(bin, args, {encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20})
+    // A safety net for a hung browser, not a speed check: a loaded machine may take a while to start it.
+    const r = spawnSync(bin, args, {encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20})
     return {stdout: r.stdout, stderr: r.stderr, status: r.status}
   } finally {
     rmSync(profile, {recursive: true, force: true})

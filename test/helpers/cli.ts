@@ -26,7 +26,8 @@ export function runCli(
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
+    // A safety net for a hung child (it then fails with signal SIGKILL), never a speed check.
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000)
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)

@@ -8,7 +8,10 @@ import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {DuckDBInstance} from '@duckdb/node-api'
-import {parseJson, runCli} from '../helpers/cli.js'
+import {specHash} from '../../src/results/hash.js'
+import {checkSpecText} from '../../src/service/spec-check.js'
+import {discoverStrategies} from '../../src/strategy/discover.js'
+import {parseJson, ROOT, runCli} from '../helpers/cli.js'
 import {holdStore, type LockHolder} from '../helpers/lock-holder.js'
 import {tempDir} from '../helpers/tmp.js'
 
@@ -129,6 +132,9 @@ describe('results store (real CLI)', () => {
       const ok = await runCli(['backtest', spec, '--db', db, '--no-record', '--json'])
       assert.equal(ok.code, 0, ok.stderr)
       assert.equal(parseJson(ok).runId, null)
+      // The run's spec_hash is the one a live bot added from this file gets: the same typed spec.
+      const check = await checkSpecText(readFileSync(spec, 'utf8'), spec, await discoverStrategies({cwd: ROOT}))
+      assert.equal(parseJson(ok).specHash, specHash(check.spec!))
       const refused = await runCli(['backtest', spec, '--db', db])
       assert.equal(refused.code, 1)
       assert.match(refused.stderr, /cannot record the run/)

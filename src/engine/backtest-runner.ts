@@ -1,76 +1,87 @@
-import type {Session} from '../calendar/calendar.js'
-import {SimulatedSession} from './simulated-session.js'
+import type {MarketCalendar} from '../calendar/calendar.js'
+import type {SimulatedClock} from '../core/clock.js'
+import {BotsError} from '../core/errors.js'
+import type {SimulatedBroker} from '../broker/simulated-broker.js'
+import type {HookInvoker} from './hook-invoker.js'
+import type {MarketView} from './market-view.js'
+import type {RunnerKind} from './pick-runner.js'
+import {SessionKernel} from './session-kernel.js'
+import {SessionManager} from './session-manager.js'
+import type {StrategyApi} from './strategy-api.js'
+
+export interface BacktestRunnerParts {
+  /** `daily`: the Daily runner (one trading day per bar); `backtest`: intraday sessions. */
+  kind: RunnerKind
+  clock: SimulatedClock
+  view: MarketView
+  broker: SimulatedBroker
+  api: StrategyApi
+  invoker: HookInvoker
+  calendar: MarketCalendar
+  onProgress?: (barsDone: number, barsTotal: number) => void
+}
 
 /**
- * Intraday bars. A 24/7 market is one endless session: no open/close hooks, iterations from the
- * first bar's close every `sleeptime`. An exchange calendar runs, for each session [open, close):
- *
- * 1. at `open`: `beforeMarketOpens`, then `beforeStartingTrading` (the session's bars not seen yet);
- * 2. iterations: the first when the session's first bar closes, then every `sleeptime`, never
- *    sooner than the next bar's close, while the time is ≤ `close` (the last one may be at `close`
- *    and see the session's last bar; orders placed then fill in the next session);
- * 3. `beforeMarketCloses` once, at `close − timeframe` (after an iteration due at that same time),
- *    so that market orders placed there still fill on the session's last bar;
- * 4. at `close`: day orders expire, then `afterMarketCloses`.
- *
- * A sleeptime reaching past the close ends the session's iterations; the next session starts
- * afresh at its first bar. Past the last bar's close there are no iterations (as on 24/7).
- * Bars outside every session are still processed by the broker.
+ * The Backtest and Daily runners: the session kernel driven over stored bars on a simulated clock.
+ * `setup()` runs `initialize`; `runLoop()` runs the kernel to the end of the data in one
+ * synchronous call (in slices of ~1% when progress is shown, yielding to the event loop between
+ * them so a renderer can draw); `cleanup()` processes what is left and runs `onStop`. The session
+ * rules themselves, shared with the Live runner, are in `SessionKernel`.
  */
-export class BacktestRunner extends SimulatedSession {
+export class BacktestRunner extends SessionManager {
+  readonly kernel: SessionKernel
+  protected readonly clock: SimulatedClock
+  private readonly view: MarketView
+  private readonly onProgress?: (barsDone: number, barsTotal: number) => void
+
+  constructor(p: BacktestRunnerParts) {
+    super()
+    this.clock = p.clock
+    this.view = p.view
+    this.onProgress = p.onProgress
+    this.kernel = new SessionKernel({...p, mode: p.kind === 'daily' ? 'daily' : 'intraday'})
+    const n = p.view.length
+    if (n > 0) {
+      this.kernel.end = p.view.closeOf(n - 1)
+      // Refuses (calendar.range) data reaching outside the calendar's years rather than run too few sessions.
+      if (!p.calendar.alwaysOpen) p.calendar.sessions(p.view.time[0], this.kernel.end)
+    }
+  }
+
+  get iterations(): number {
+    return this.kernel.iterations
+  }
+
+  protected setup(): void {
+    this.kernel.hook('initialize')
+  }
+
   protected async runLoop(): Promise<void> {
     const n = this.view.length
-    if (n === 0) return
-    const end = this.view.closeOf(n - 1)
-    if (this.calendar.alwaysOpen) {
-      this.wake = this.view.closeOf(0)
-      while (this.wake <= end) {
-        this.runAlwaysOpen(end)
-        if (this.yieldDue) await this.pause()
+    if (this.onProgress !== undefined) {
+      const step = Math.max(10_000, Math.ceil(n / 100))
+      for (let k = step; k < n; k += step) {
+        this.complete(this.kernel.run(this.view.closeOf(k - 1)))
+        this.onProgress(this.kernel.next, n)
+        await new Promise((resolve) => setImmediate(resolve))
       }
-      return
     }
-    for (const session of this.calendar.sessions(this.view.time[0], end)) {
-      this.runSession(session, end)
-      if (this.yieldDue) await this.pause()
-    }
+    this.complete(this.kernel.run(Infinity))
   }
 
-  /** Iterations of a 24/7 market until the end or a progress pause, synchronously (the hot loop). */
-  private runAlwaysOpen(end: number): void {
-    // Times travel in fields (`wake`, `target`), not arguments: see SimulatedSession.advance.
-    while (this.wake <= end && !this.yieldDue) {
-      this.target = this.wake
-      this.advance()
-      this.iterate()
-      this.scheduleNext()
-    }
+  protected cleanup(): void {
+    this.complete(this.kernel.finish())
+    this.onProgress?.(this.view.length, this.view.length)
+    this.complete(this.kernel.hook('onStop'))
   }
 
-  private runSession(session: Session, end: number): void {
-    const invoker = this.invoker
-    this.stepTo(session.open)
-    invoker.call('beforeMarketOpens')
-    invoker.call('beforeStartingTrading')
-    const preClose = Math.max(session.open, session.close - this.view.timeframeMs)
-    let preClosed = false
-    const last = Math.min(session.close, end)
-    let t = this.next < this.view.length ? this.view.closeOf(this.next) : Infinity
-    while (t <= last) {
-      if (!preClosed && preClose < t) {
-        this.stepTo(preClose)
-        invoker.call('beforeMarketCloses')
-        preClosed = true
-      }
-      this.stepTo(t)
-      this.iterate()
-      t = this.nextIterationTime(t)
-    }
-    if (!preClosed) {
-      this.stepTo(preClose)
-      invoker.call('beforeMarketCloses')
-    }
-    this.stepTo(session.close)
-    invoker.call('afterMarketCloses')
+  /** A backtest has no gate: the kernel always runs to the end. */
+  private complete(done: boolean): void {
+    if (!done) throw new BotsError('bug: a backtest kernel was held up by a gate', {code: 'engine.bug'})
+  }
+
+  /** A session that leaves the clock where it started moves it on by one bar: time always advances. */
+  protected override advanceTimeIfNeeded(start: number): void {
+    if (this.clock.now() <= start) this.clock.advanceTo(start + Math.max(1, this.view.timeframeMs))
   }
 }

@@ -5,12 +5,10 @@ import {SimulatedBroker} from '../broker/simulated-broker.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Logger, StrategyDefinition} from '../model/strategy.js'
 import {BacktestRunner} from './backtest-runner.js'
-import {DailyRunner} from './daily-runner.js'
 import {HookInvoker} from './hook-invoker.js'
 import {alignBars, type MarketView} from './market-view.js'
-import {pickRunner} from './pick-runner.js'
+import {pickRunner, type RunnerKind} from './pick-runner.js'
 import {RunLog} from './run-log.js'
-import type {SimulatedSession} from './simulated-session.js'
 import {StrategyApi} from './strategy-api.js'
 
 export interface SimulationOptions {
@@ -25,13 +23,13 @@ export interface SimulationOptions {
   onProgress?: (barsDone: number, barsTotal: number) => void
   /** Receives the strategy's `ctx.log` lines as they happen (they are also kept in the result). */
   logger?: Logger
-  /** Force a runner (tests compare both on daily bars); default `pickRunner(spec, 'backtest')`. */
-  runner?: 'daily' | 'backtest'
+  /** Force a runner (tests compare both on daily bars); default `pickRunner(spec)`. */
+  runner?: RunnerKind
 }
 
 export interface Simulation {
-  kind: 'daily' | 'backtest'
-  runner: SimulatedSession
+  kind: RunnerKind
+  runner: BacktestRunner
   clock: SimulatedClock
   view: MarketView
   broker: SimulatedBroker
@@ -52,8 +50,7 @@ export function buildSimulation(o: SimulationOptions): Simulation {
   const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const invoker = new HookInvoker(hooks, api, o.definition.name, clock, view, broker)
   broker.listener = invoker
-  const kind = o.runner ?? (pickRunner(spec, 'backtest') === 'daily' ? 'daily' : 'backtest')
-  const parts = {clock, view, broker, api, invoker, calendar: o.calendar, onProgress: o.onProgress}
-  const runner = kind === 'daily' ? new DailyRunner(parts) : new BacktestRunner(parts)
+  const kind = o.runner ?? pickRunner(spec)
+  const runner = new BacktestRunner({kind, clock, view, broker, api, invoker, calendar: o.calendar, onProgress: o.onProgress})
   return {kind, runner, clock, view, broker, api, log, equity}
 }

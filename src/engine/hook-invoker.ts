@@ -22,15 +22,22 @@ const MAX_EVENTS_PER_SETTLE = 100_000
  * Calls strategy hooks for any runner. Every call is guarded: a hook that throws runs
  * `onBotCrash` once and stops the run with a BotsError naming the strategy, the hook, the clock
  * and the current bar. Broker events (fills, cancels) are queued and delivered by `settle()` after
- * the hook or bar that caused them, never re-entrantly inside another hook.
+ * the hook or bar that caused them (the session kernel calls it), never re-entrantly inside
+ * another hook.
  */
 export class HookInvoker implements BrokerListener {
   // Two parallel queues rather than an event object per fill: nothing allocated per event.
   private readonly events: Order[] = []
   private readonly eventFills: (Fill | undefined)[] = []
   private readonly iteration: ((ctx: StrategyContext) => void) | undefined
-  private settling = false
+  /** The next queued event to deliver (kept across a `settle()` the gate held up). */
+  private head = 0
   private crashed = false
+  /**
+   * Live runs only: whether `fill` may reach the strategy now. The live runtime records a fill
+   * first (an awaited write), then admits it; backtests have no gate.
+   */
+  gate: ((order: Order, fill: Fill) => boolean) | undefined
 
   constructor(
     private readonly hooks: StrategyHooks,
@@ -45,21 +52,7 @@ export class HookInvoker implements BrokerListener {
     this.iteration = hooks.onTradingIteration
   }
 
-  call(name: LifecycleHook): void {
-    const fn = this.hooks[name]
-    if (fn === undefined) return
-    try {
-      fn.call(this.hooks, this.ctx)
-    } catch (error) {
-      this.crash(name, error)
-    }
-    this.settle()
-  }
-
-  /**
-   * One hook, guarded, without delivering its order events: the live runner settles them itself
-   * with `settleGated`, because a fill must be recorded before the strategy hears of it.
-   */
+  /** Runs hook `name`, guarded. Its order events wait in the queue for `settle()`. */
   run(name: LifecycleHook): void {
     const fn = this.hooks[name]
     if (fn === undefined) return
@@ -70,17 +63,15 @@ export class HookInvoker implements BrokerListener {
     }
   }
 
-  /** `onTradingIteration`, kept apart from `call` as the one hook that runs every bar. */
+  /** `run('onTradingIteration')`, kept apart as the one hook that runs every bar. */
   iterate(): void {
     const fn = this.iteration
-    if (fn !== undefined) {
-      try {
-        fn.call(this.hooks, this.ctx)
-      } catch (error) {
-        this.crash('onTradingIteration', error)
-      }
+    if (fn === undefined) return
+    try {
+      fn.call(this.hooks, this.ctx)
+    } catch (error) {
+      this.crash('onTradingIteration', error)
     }
-    this.settle()
   }
 
   get hasEvents(): boolean {
@@ -97,39 +88,23 @@ export class HookInvoker implements BrokerListener {
     this.eventFills.push(undefined)
   }
 
-  /** Delivers queued order events (and whatever those callbacks cause) until none are left. */
-  settle(): void {
-    if (this.settling) return
-    this.settling = true
-    try {
-      this.broker.afterHook()
-      for (let head = 0; head < this.events.length; head++) this.deliver(head)
-      this.clearEvents()
-    } finally {
-      this.settling = false
-    }
-  }
-
   /**
-   * `settle()` for the live runner: the same delivery order, but `beforeFill` is awaited before
-   * each `onFilledOrder` (the service records the fill first) and `afterEvent` after each callback.
+   * Delivers the queued order events (and whatever those callbacks cause) in order, until none
+   * are left: true. The one delivery path for backtests and live runs. With a `gate` (live), a
+   * fill is handed to the strategy only once the gate admits it; a gate that says "not yet" makes
+   * this return false with the queue kept, and the next call resumes at that very fill.
    */
-  async settleGated(beforeFill: (order: Order, fill: Fill) => Promise<void>, afterEvent?: () => Promise<void>): Promise<void> {
-    if (this.settling) return
-    this.settling = true
-    try {
-      this.broker.afterHook()
-      for (let head = 0; head < this.events.length; head++) {
-        this.guardRunaway(head)
-        const fill = this.eventFills[head]
-        if (fill) await beforeFill(this.events[head], fill)
-        this.deliver(head)
-        if (afterEvent) await afterEvent()
-      }
-      this.clearEvents()
-    } finally {
-      this.settling = false
+  settle(): boolean {
+    this.broker.afterHook()
+    const gate = this.gate
+    for (; this.head < this.events.length; this.head++) {
+      const head = this.head
+      const fill = this.eventFills[head]
+      if (fill !== undefined && gate !== undefined && !gate(this.events[head], fill)) return false
+      this.deliver(head)
     }
+    this.clearEvents()
+    return true
   }
 
   /** A callback that places or cancels an order every time it runs would otherwise never end. */
@@ -158,6 +133,7 @@ export class HookInvoker implements BrokerListener {
     if (this.events.length > 0) {
       this.events.length = 0
       this.eventFills.length = 0
+      this.head = 0
     }
   }
 
@@ -174,6 +150,7 @@ export class HookInvoker implements BrokerListener {
     this.crashed = true
     this.events.length = 0
     this.eventFills.length = 0
+    this.head = 0
     try {
       this.hooks.onBotCrash?.(this.ctx, error)
     } catch {

@@ -1,14 +1,15 @@
 import type {BotSpec} from '../model/bot-spec.js'
 
-export type RunnerKind = 'daily' | 'backtest' | 'live'
+/** The two ways of driving the session kernel over stored bars. (`bots live` always runs the Live runner.) */
+export type RunnerKind = 'daily' | 'backtest'
 
 const DAY_MS = 86_400_000
 
 /**
- * Which session manager runs a spec: `bots live` → Live; `bots backtest` → Daily when the bars are
- * a day or longer (a plain walk over the date index), else Backtest (intraday sessions).
+ * Which runner `bots backtest` uses for a spec: Daily when the bars are a day or longer (a plain
+ * walk over the date index), else Backtest (intraday sessions). The live runtime schedules a bot
+ * the same way, so a replay makes the backtest's decisions.
  */
-export function pickRunner(spec: Pick<BotSpec, 'timeframeMs'>, command: 'backtest' | 'live'): RunnerKind {
-  if (command === 'live') return 'live'
+export function pickRunner(spec: Pick<BotSpec, 'timeframeMs'>): RunnerKind {
   return spec.timeframeMs >= DAY_MS ? 'daily' : 'backtest'
 }

@@ -3,7 +3,6 @@ import {SimOrder} from '../broker/sim-order.js'
 import type {LiveMarketView} from './live-view.js'
 import type {LiveSession} from './live-session.js'
 import type {BotState, OrderState} from './runtime-types.js'
-import {toJsonTime, type Schedule} from './schedule.js'
 
 const orNull = (x: number): number | null => (x === x ? x : null)
 
@@ -11,7 +10,7 @@ const orNull = (x: number): number | null => (x === x ? x : null)
  * The bot's state as plain JSON: NaN and ±Infinity become null; `ctx.state` is deep-copied. A
  * non-checkpoint state carries the latest checkpoint (without its own chain), its resume point.
  */
-export function takeSnapshot(botId: string, strategy: string, s: LiveSession, schedule: Schedule, last: BotState | null | 'checkpoint'): BotState {
+export function takeSnapshot(botId: string, strategy: string, s: LiveSession, last: BotState | null | 'checkpoint'): BotState {
   const b = s.broker
   const p = b.portfolio
   const view = s.view
@@ -43,10 +42,10 @@ export function takeSnapshot(botId: string, strategy: string, s: LiveSession, sc
     nextOrderId: b.nextOrderId,
     fillCount: s.fillCount,
     strategyState: JSON.parse(JSON.stringify(s.api.state)) as Record<string, unknown>,
-    iterations: s.iterations,
-    lastIterationTime: orNull(s.lastIterationTime),
+    iterations: s.kernel.iterations,
+    lastIterationTime: orNull(s.kernel.lastIterationTime),
     sleeptimeMs: s.api.sleeptimeMs,
-    scheduler: schedule.save(),
+    scheduler: s.kernel.save(),
   }
 }
 
@@ -59,7 +58,7 @@ function orderState(o: SimOrder, view: LiveMarketView): OrderState {
     ...(o.tag === undefined ? {} : {tag: o.tag}),
     createdAt: o.createdAt,
     signalBarTime: o.signalBar >= 0 && o.signalBar < view.length ? view.time[o.signalBar] : null,
-    expiresAt: toJsonTime(o.expiresAt),
+    expiresAt: Number.isFinite(o.expiresAt) ? o.expiresAt : null,
     triggered: o.triggered,
   }
 }

@@ -8,18 +8,10 @@ import {StrategyApi} from '../engine/strategy-api.js'
 import type {Logger} from '../model/strategy.js'
 import {resumePoint, takeSnapshot} from './bot-state.js'
 import {BrokerSwitch} from './broker-switch.js'
-import {DailySchedule} from './daily-schedule.js'
-import {IntradaySchedule} from './intraday-schedule.js'
 import {LiveRunner} from './live-runner.js'
 import {LiveSession} from './live-session.js'
 import {LiveMarketView} from './live-view.js'
-import type {BotState, LiveBot, LiveBotOptions, LiveBotOutcome, LiveBotStatus, StopReason, Timers} from './runtime-types.js'
-import type {Schedule} from './schedule.js'
-
-const GLOBAL_TIMERS: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-}
+import type {BotState, LiveBot, LiveBotOptions, LiveBotOutcome, LiveBotStatus, StopReason} from './runtime-types.js'
 
 /**
  * One live bot: the backtest's strategy API, hook invoker and simulated broker (the paper broker
@@ -40,17 +32,17 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   const api = new StrategyApi(clock, view, brokers, log, spec.sleeptimeMs, {}, calendar.timezone)
   const invoker = new HookInvoker(hooks, api, o.definition.name, clock, view, brokers)
   broker.listener = invoker
-  const session = new LiveSession(clock, view, brokers, api, invoker, events, () => snapshot())
-  const schedule: Schedule = pickRunner(spec, 'backtest') === 'daily' ? new DailySchedule(session, calendar) : new IntradaySchedule(session, calendar)
+  // Scheduled as `bots backtest` would run this spec, by the same kernel.
+  const mode = pickRunner(spec) === 'daily' ? 'daily' : 'intraday'
+  const session = new LiveSession({clock, view, brokers, api, invoker, calendar, mode, events, snapshot: () => snapshot()})
   // The latest resume point; states taken mid-step carry it (see BotState.checkpoint).
   const initialState = o.initialState ? resumePoint(o.initialState) : undefined
   let lastCheckpoint: BotState | null = initialState ?? null
-  const snapshot = (): BotState => takeSnapshot(botId, o.definition.name, session, schedule, lastCheckpoint)
-  const checkpoint = (): BotState => (lastCheckpoint = takeSnapshot(botId, o.definition.name, session, schedule, 'checkpoint'))
+  const snapshot = (): BotState => takeSnapshot(botId, o.definition.name, session, lastCheckpoint)
+  const checkpoint = (): BotState => (lastCheckpoint = takeSnapshot(botId, o.definition.name, session, 'checkpoint'))
 
   const runner = new LiveRunner({
-    session, schedule, feed: o.feed, events, calendar, brokerSpec: spec.broker, initialState,
-    timers: o.timers ?? GLOBAL_TIMERS, checkpoint,
+    session, feed: o.feed, events, calendar, brokerSpec: spec.broker, initialState, checkpoint,
     onStarted: () => {
       setStatus('running')
       resolveStarted()

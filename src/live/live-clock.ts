@@ -1,4 +1,4 @@
-import {SimulatedClock, WallClock} from '../core/clock.js'
+import {SimulatedClock, WallClock, type TimerClock, type TimerHandle} from '../core/clock.js'
 import type {LiveClock} from './runtime-types.js'
 
 /**
@@ -14,14 +14,26 @@ export class FeedClock extends SimulatedClock implements LiveClock {
   }
 }
 
-/** Real time for exchange feeds. `advanceTo` does nothing: the runtime waits for time instead. */
+/**
+ * Real time for exchange feeds: the runtime's `advanceTo` does nothing (time moves by itself) and
+ * market events wait on the clock's timers. Tests give it a SimulatedClock to move by hand.
+ */
 export class LiveWallClock implements LiveClock {
   readonly kind = 'wall' as const
-  private readonly wall = new WallClock()
+
+  constructor(private readonly time: TimerClock = new WallClock()) {}
 
   now(): number {
-    return this.wall.now()
+    return this.time.now()
   }
 
   advanceTo(_t: number): void {}
+
+  setAlert(time: number, fn: () => void): TimerHandle {
+    return this.time.setAlert(time, fn)
+  }
+
+  cancel(handle: TimerHandle | undefined): void {
+    this.time.cancel(handle)
+  }
 }

@@ -1,14 +1,13 @@
 import type {MarketCalendar} from '../calendar/calendar.js'
+import type {TimerHandle} from '../core/clock.js'
 import {SessionManager} from '../engine/session-manager.js'
 import type {BrokerSpec} from '../model/bot-spec.js'
 import type {LiveSession} from './live-session.js'
-import type {BarBatch, BotState, Feed, FeedListener, FeedSubscription, LiveBotEvents, StopReason, Timers} from './runtime-types.js'
-import type {Schedule} from './schedule.js'
+import type {BarBatch, BotState, Feed, FeedListener, FeedSubscription, LiveBotEvents, StopReason} from './runtime-types.js'
 import {resume} from './warm-up.js'
 
 export interface LiveRunnerParts {
   session: LiveSession
-  schedule: Schedule
   feed: Feed
   sub: FeedSubscription
   events: LiveBotEvents
@@ -16,7 +15,6 @@ export interface LiveRunnerParts {
   brokerSpec: BrokerSpec
   /** A resume point (see `resumePoint`), or undefined to start afresh. */
   initialState?: BotState
-  timers: Timers
   /** Takes a checkpoint (a resume point) and remembers it as the latest. */
   checkpoint: () => BotState
   /** Setup is done: the feed is subscribed. */
@@ -26,8 +24,9 @@ export interface LiveRunnerParts {
 /**
  * The Live runner: `setup()` resumes a saved bot (or, on a wall clock, runs `initialize`) and
  * subscribes the feed; `runLoop()` lasts until the feed ends or the bot is stopped, while each
- * batch of bars (and, on a wall clock, each timer) runs the schedule; `cleanup()` runs `onStop`,
- * or `onAbruptClosing` on shutdown. A crash skips `cleanup`, as in a backtest.
+ * batch of bars (and, on a wall clock, each timer) runs the session kernel — the backtest's session
+ * rules — up to that time; `cleanup()` runs `onStop`, or `onAbruptClosing` on shutdown. A crash
+ * skips `cleanup`, as in a backtest.
  *
  * Everything that touches the strategy runs on one promise chain, one step at a time, so a
  * stop, a timer and a batch never interleave. Time is never advanced artificially: a feed clock
@@ -39,7 +38,7 @@ export class LiveRunner extends SessionManager {
   private initialized = false
   private accepting = true
   private chain: Promise<void> = Promise.resolve()
-  private timer: unknown
+  private timer: TimerHandle | undefined
   private finish!: () => void
   private fail!: (e: unknown) => void
   private readonly finished = new Promise<void>((resolve, reject) => {
@@ -86,10 +85,10 @@ export class LiveRunner extends SessionManager {
   }
 
   protected async setup(): Promise<void> {
-    const {session: s, schedule, feed} = this.p
+    const {session: s, feed} = this.p
     let sub = this.p.sub
     if (this.p.initialState) {
-      const {after} = await resume(s, schedule, feed, sub, this.p.initialState, {brokerSpec: this.p.brokerSpec, calendar: this.p.calendar})
+      const {after} = await resume(s, feed, sub, this.p.initialState, {brokerSpec: this.p.brokerSpec, calendar: this.p.calendar})
       this.initialized = true
       sub = {...sub, after}
     } else if (this.clock.kind === 'wall') {
@@ -124,16 +123,14 @@ export class LiveRunner extends SessionManager {
   }
 
   private async step(t: number): Promise<void> {
-    await this.p.schedule.advance(t)
-    await this.p.session.catchUp(t)
+    await this.p.session.advance(t)
     const state = this.p.checkpoint()
     await this.p.events.onCheckpoint?.(state)
     this.reschedule()
   }
 
   private async onEnd(): Promise<void> {
-    const view = this.p.session.view
-    if (view.length > 0) await this.p.schedule.finish(view.closeOf(view.length - 1))
+    await this.p.session.finish()
     this.p.events.onFeedEnd?.()
     this.stopReason = 'feed-ended'
     await this.halt()
@@ -143,19 +140,19 @@ export class LiveRunner extends SessionManager {
   /** On a wall clock, wakes the bot when the schedule next has something due. */
   private reschedule(): void {
     if (this.clock.kind !== 'wall' || !this.accepting) return
-    if (this.timer !== undefined) this.p.timers.clearTimeout(this.timer)
+    this.clock.cancel(this.timer)
     this.timer = undefined
-    const t = this.p.schedule.nextEventTime()
+    const t = this.p.session.kernel.nextEventTime()
     if (!Number.isFinite(t)) return
-    this.timer = this.p.timers.setTimeout(() => {
+    this.timer = this.clock.setAlert(t, () => {
       this.timer = undefined
       void this.enqueue(() => this.step(this.clock.now()))
-    }, Math.max(0, t - this.clock.now()))
+    })
   }
 
   private async halt(): Promise<void> {
     this.accepting = false
-    if (this.timer !== undefined) this.p.timers.clearTimeout(this.timer)
+    this.clock.cancel(this.timer)
     this.timer = undefined
     await this.p.feed.close()
   }
@@ -163,7 +160,7 @@ export class LiveRunner extends SessionManager {
   /** Stops taking work and ends the run with the error (`LiveBot` reports it). */
   private crash(error: unknown): void {
     this.accepting = false
-    if (this.timer !== undefined) this.p.timers.clearTimeout(this.timer)
+    this.clock.cancel(this.timer)
     this.timer = undefined
     void this.p.feed.close().catch(() => {})
     this.fail(error)

@@ -1,132 +1,104 @@
 import type {SimulatedBroker} from '../broker/simulated-broker.js'
 import type {HookInvoker, LifecycleHook} from '../engine/hook-invoker.js'
+import {SessionKernel, type KernelObserver} from '../engine/session-kernel.js'
 import type {StrategyApi} from '../engine/strategy-api.js'
+import type {MarketCalendar} from '../calendar/calendar.js'
 import type {Fill, Order} from '../model/orders.js'
 import type {BrokerSwitch} from './broker-switch.js'
 import type {LiveMarketView} from './live-view.js'
 import type {BotState, LiveBotEvents, LiveClock} from './runtime-types.js'
 
+/** A fill held back by the gate until the service has recorded it. */
+interface HeldFill {
+  order: Order
+  fill: Fill
+  state: BotState
+  recorded: boolean
+}
+
+export interface LiveSessionParts {
+  clock: LiveClock
+  view: LiveMarketView
+  /** The paper broker (SimulatedBroker: the backtest's one order path), swapped once after a warm-up. */
+  brokers: BrokerSwitch
+  api: StrategyApi
+  invoker: HookInvoker
+  calendar: MarketCalendar
+  mode: 'daily' | 'intraday'
+  events: LiveBotEvents
+  /** The state now, for `onFill` (built by the bot, which knows the rest). */
+  snapshot: () => BotState
+}
+
 /**
- * The moving parts of one live bot and the steps every schedule is made of. `stepTo(t)` is the
- * backtest's `SimulatedSession.advance`, bar for bar (clock to the bar's open, broker matches it,
- * the strategy sees it, account marked, clock to its close, order events delivered), but async:
- * the service's `onFill` is awaited before the strategy's `onFilledOrder`, and `onBar` and
- * `onOrder` report what the bot acted on. While `quiet` (a restored bot warming up on history)
- * nothing is reported: those bars and fills were reported before the restart.
+ * The session kernel (the backtest's session rules, the same code) driven by a live bot, and the
+ * one thing live adds: a fill is recorded before the strategy hears of it. The kernel runs
+ * synchronously until the invoker's gate holds a fill back; this wrapper then awaits the
+ * service's `onFill` (its write to disk) and lets the kernel go on from that very fill. Bars,
+ * orders and iterations are reported as they happen. While `quiet` (a restored bot warming up on
+ * history) nothing is reported and nothing is held: those bars and fills were reported before.
  */
-export class LiveSession {
-  /** The first bar the broker has not processed. */
-  next = 0
-  iterations = 0
-  lastIterationTime = NaN
+export class LiveSession implements KernelObserver {
+  readonly kernel: SessionKernel
+  readonly clock: LiveClock
+  readonly view: LiveMarketView
+  readonly api: StrategyApi
+  readonly invoker: HookInvoker
   fillCount = 0
   quiet = false
   /** Open time of the last bar processed per symbol (NaN: none yet); survives restarts via BotState. */
   readonly lastBarTime: Float64Array
   firstBarTime = NaN
   private reportedOrders = 0
+  private held: HeldFill | undefined
+  private readonly brokers: BrokerSwitch
+  private readonly events: LiveBotEvents
+  private readonly snapshot: () => BotState
 
-  constructor(
-    readonly clock: LiveClock,
-    readonly view: LiveMarketView,
-    /** The paper broker (SimulatedBroker: the backtest's one order path), swapped once after a warm-up. */
-    private readonly brokers: BrokerSwitch,
-    readonly api: StrategyApi,
-    readonly invoker: HookInvoker,
-    private readonly events: LiveBotEvents,
-    /** The state now, for `onFill` (built by the bot, which knows the rest). */
-    private readonly snapshot: () => BotState,
-  ) {
-    this.lastBarTime = new Float64Array(view.symbols.length).fill(NaN)
+  constructor(p: LiveSessionParts) {
+    this.clock = p.clock
+    this.view = p.view
+    this.api = p.api
+    this.invoker = p.invoker
+    this.brokers = p.brokers
+    this.events = p.events
+    this.snapshot = p.snapshot
+    this.lastBarTime = new Float64Array(p.view.symbols.length).fill(NaN)
+    this.kernel = new SessionKernel({
+      clock: p.clock, view: p.view, broker: p.brokers.current, api: p.api, invoker: p.invoker, calendar: p.calendar,
+      mode: p.mode, sessionsFromNow: p.clock.kind === 'wall', observer: this,
+    })
+    p.invoker.gate = this.gate
   }
 
   get broker(): SimulatedBroker {
     return this.brokers.current
   }
 
-  /** Moves to `t`, processing every received bar that closes by then; expires due day orders. */
-  async stepTo(t: number): Promise<void> {
-    await this.catchUp(t)
-    this.clock.advanceTo(t)
-    if (this.broker.book.hasDayOrders) {
-      this.broker.expireDue(t)
-      await this.settle()
-    }
+  /** Runs every event due by `t` and every received bar closing by then. */
+  advance(t: number): Promise<void> {
+    return this.drive(() => this.kernel.run(t))
   }
 
-  /**
-   * Processes the received bars that close by `t`, without moving the clock past the last of
-   * them: between two events of the schedule this is exactly what the backtest does, only sooner,
-   * so fills are reported when their bar arrives rather than at the next iteration.
-   */
-  async catchUp(t: number): Promise<void> {
-    const view = this.view
-    while (this.next < view.length) {
-      const i = this.next
-      const close = view.closeOf(i)
-      if (close > t) break
-      this.clock.advanceTo(view.time[i])
-      this.broker.processBar(i)
-      view.cursor = i
-      this.broker.markBar(i)
-      this.clock.advanceTo(close)
-      this.next = i + 1
-      await this.barSeen(i, close)
-      await this.settle()
-    }
+  /** The feed ended: what the backtest still does at the end of the data, and nothing after. */
+  finish(): Promise<void> {
+    return this.drive(() => this.kernel.finish())
   }
 
-  async hook(name: LifecycleHook): Promise<void> {
-    this.invoker.run(name)
-    await this.settle()
-  }
-
-  async iterate(): Promise<void> {
-    this.iterations++
-    this.lastIterationTime = this.clock.now()
-    this.invoker.run('onTradingIteration')
-    await this.settle()
-    if (!this.quiet) {
-      const b = this.broker
-      this.events.onIteration?.({time: this.lastIterationTime, iterations: this.iterations, portfolioValue: b.portfolioValue(), cash: b.cash})
-    }
-  }
-
-  /** The sleeptime the strategy asks for now; ≤ 0 or NaN means "at the next bar". */
-  get sleeptimeMs(): number {
-    const s = this.api.sleeptimeMs
-    return s > 0 ? s : 0
-  }
-
-  /** Delivers the order events of the last hook or bar: each fill recorded (awaited) first. */
-  async settle(): Promise<void> {
-    await this.reportOrders()
-    await this.invoker.settleGated(this.gate, this.reportOrders)
-    await this.reportOrders()
+  hook(name: LifecycleHook): Promise<void> {
+    let first = true
+    return this.drive(() => (first ? ((first = false), this.kernel.hook(name)) : this.kernel.deliver()))
   }
 
   /** After a warm-up: the restored broker takes over; orders it already holds are not new. */
   swapBroker(broker: SimulatedBroker): void {
     this.brokers.current = broker
+    this.kernel.broker = broker
     this.reportedOrders = broker.book.all.length
   }
 
-  private readonly gate = async (order: Order, fill: Fill): Promise<void> => {
-    this.fillCount++
-    if (this.quiet) return
-    await this.reportOrders()
-    await this.events.onFill?.(fill, order, this.snapshot())
-  }
-
-  private readonly reportOrders = async (): Promise<void> => {
-    const all = this.broker.book.all
-    while (this.reportedOrders < all.length) {
-      const order = all[this.reportedOrders++]
-      if (!this.quiet) await this.events.onOrder?.(order)
-    }
-  }
-
-  private async barSeen(i: number, close: number): Promise<void> {
+  /** KernelObserver: a bar the bot acted on. */
+  bar(i: number, close: number): void {
     const view = this.view
     const t = view.time[i]
     if (this.firstBarTime !== this.firstBarTime) this.firstBarTime = t
@@ -135,7 +107,50 @@ export class LiveSession {
       if (b.close[i] !== b.close[i]) continue
       this.lastBarTime[k] = t
       if (this.quiet || this.events.onBar === undefined) continue
-      await this.events.onBar({symbol: view.symbols[k], time: t, closeTime: close, open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i]})
+      this.reportOrders() // orders placed before this bar come first
+      void this.events.onBar({symbol: view.symbols[k], time: t, closeTime: close, open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i]})
+    }
+  }
+
+  /** KernelObserver: an iteration and its order events are done. */
+  iteration(): void {
+    if (this.quiet) return
+    this.reportOrders()
+    const b = this.broker
+    this.events.onIteration?.({time: this.kernel.lastIterationTime, iterations: this.kernel.iterations, portfolioValue: b.portfolioValue(), cash: b.cash})
+  }
+
+  /** Steps the kernel until it is done, recording each fill it holds back before letting it on. */
+  private async drive(step: () => boolean): Promise<void> {
+    while (!step()) {
+      const held = this.held
+      if (held === undefined || held.recorded) throw new Error('bug: the kernel stopped without a fill to record')
+      await this.events.onFill?.(held.fill, held.order, held.state)
+      held.recorded = true
+    }
+    this.reportOrders()
+  }
+
+  /** The invoker's gate: a fill reaches the strategy once recorded. */
+  private readonly gate = (order: Order, fill: Fill): boolean => {
+    const held = this.held
+    if (held !== undefined && held.fill === fill) {
+      if (!held.recorded) return false
+      this.held = undefined
+      return true
+    }
+    this.fillCount++
+    if (this.quiet || this.events.onFill === undefined) return true
+    this.reportOrders()
+    this.held = {order, fill, state: this.snapshot(), recorded: false}
+    return false
+  }
+
+  private reportOrders(): void {
+    const all = this.broker.book.all
+    while (this.reportedOrders < all.length) {
+      const order = all[this.reportedOrders++]
+      if (!this.quiet) void this.events.onOrder?.(order)
     }
   }
 }

@@ -15,7 +15,7 @@
  * `compareLiveToBacktest(options: CompareLiveOptions): Promise<ParityReport>`.
  */
 import type {MarketCalendar} from '../calendar/calendar.js'
-import type {Clock} from '../core/clock.js'
+import type {Clock, TimerHandle} from '../core/clock.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Fill, Order} from '../model/orders.js'
 import type {StrategyDefinition} from '../model/strategy.js'
@@ -29,6 +29,9 @@ export interface LiveClock extends Clock {
   readonly kind: 'feed' | 'wall'
   /** A feed clock moves to `t` (never backwards); a wall clock ignores it (time moves by itself). */
   advanceTo(t: number): void
+  /** Calls `fn` when the clock reaches `time` (a wall clock's market events and iterations). */
+  setAlert(time: number, fn: () => void): TimerHandle
+  cancel(handle: TimerHandle | undefined): void
 }
 
 export type * from './feed-types.js'
@@ -75,10 +78,10 @@ export interface LiveBotEvents {
    * strategy's `onFilledOrder` runs.
    */
   onFill?(fill: Fill, order: Order, state: BotState): void | Promise<void>
-  /** An order the strategy placed (a decision), after the hook that placed it. Awaited. */
-  onOrder?(order: Order): void | Promise<void>
-  /** A bar the bot acted on (the broker matched it, the strategy can see it). Awaited, in time order. */
-  onBar?(bar: LiveBar): void | Promise<void>
+  /** An order the strategy placed (a decision), after the hook that placed it. Not awaited; before any fill of it. */
+  onOrder?(order: Order): void
+  /** A bar the bot acted on (the broker matched it, the strategy can see it), in time order. Not awaited. */
+  onBar?(bar: LiveBar): void
   onIteration?(info: IterationInfo): void
   /**
    * A resumable state, after every batch of bars (and timer step) was fully processed. Awaited.
@@ -117,13 +120,6 @@ export interface LiveBotOptions {
    */
   initialState?: BotState
   events?: LiveBotEvents
-  /** Timers for wall-clock feeds (tests pass fakes); default the global setTimeout. */
-  timers?: Timers
-}
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
 }
 
 export interface LiveBotOutcome {

@@ -4,7 +4,6 @@ import type {BrokerSpec} from '../model/bot-spec.js'
 import {restoreBroker} from './bot-state.js'
 import type {LiveSession} from './live-session.js'
 import type {BotState, Feed, FeedSubscription} from './runtime-types.js'
-import type {Schedule} from './schedule.js'
 
 export interface Resumed {
   /** Where the feed picks up: after this bar (undefined: from its start). */
@@ -14,14 +13,13 @@ export interface Resumed {
 /**
  * Resumes a bot from its saved state. Strategies keep indicators in their own closures, which no
  * state file holds; so the fresh strategy is warmed up by replaying the feed's history (from the
- * bot's first bar through its last) on the same schedule against a scratch broker, quietly, as the
+ * bot's first bar through its last) through the same session kernel against a scratch broker, quietly, as the
  * original run saw it. Then the saved account (cash, positions, working orders, next order id)
  * takes over from the scratch broker and `ctx.state` is the saved one. On a paper broker over the
  * same bars the scratch account equals the saved one; the saved one wins regardless.
  */
 export async function resume(
   s: LiveSession,
-  schedule: Schedule,
   feed: Feed,
   sub: FeedSubscription,
   state: BotState,
@@ -37,8 +35,7 @@ export async function resume(
   await s.hook('initialize')
   for (const batch of history) {
     s.view.append(batch)
-    await schedule.advance(batch.close)
-    await s.catchUp(batch.close)
+    await s.advance(batch.close)
   }
   const warmed = last !== undefined && s.view.lastTime === last
   s.clock.advanceTo(state.time)
@@ -52,13 +49,13 @@ export async function resume(
   for (const key of Object.keys(ctxState)) delete ctxState[key]
   Object.assign(ctxState, structuredClone(state.strategyState))
   s.api.sleeptimeMs = state.sleeptimeMs
-  s.iterations = state.iterations
-  s.lastIterationTime = state.lastIterationTime ?? NaN
+  s.kernel.iterations = state.iterations
+  s.kernel.lastIterationTime = state.lastIterationTime ?? NaN
   s.fillCount = state.fillCount
   s.firstBarTime = state.firstBarTime ?? NaN
   s.view.symbols.forEach((sym, k) => (s.lastBarTime[k] = state.lastBarTime[sym] ?? NaN))
   // The warm-up replayed the schedule exactly; without history the saved position is all there is.
-  if (!warmed) schedule.restore(state.scheduler)
+  if (!warmed) s.kernel.restore(state.scheduler)
   s.quiet = false
   return {after: last}
 }

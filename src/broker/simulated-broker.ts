@@ -91,20 +91,6 @@ export class SimulatedBroker implements BrokerPort {
     return order
   }
 
-  /** The id the next order gets. */
-  get nextOrderId(): number {
-    return this.nextId
-  }
-
-  /**
-   * @deprecated Use `restore(snapshot)`. A live bot resuming: its working orders go back in the
-   * book (in submission order) and ids continue after the last one given.
-   */
-  resumeOrders(orders: readonly SimOrder[], nextOrderId: number): void {
-    for (const order of orders) this.book.add(order)
-    this.nextId = Math.max(this.nextId, nextOrderId)
-  }
-
   /**
    * The account and the working orders as plain JSON (see BrokerSnapshot): all the broker carries
    * from one bar to the next. Throws a RangeError if cash, P&L or a position has overflowed.

@@ -1,9 +1,8 @@
 import type {BotSpec} from '../model/bot-spec.js'
+import {DAY_MS} from '../model/time.js'
 
 /** The two ways of driving the session kernel over stored bars. (`bots live` always runs the Live runner.) */
 export type RunnerKind = 'daily' | 'backtest'
-
-const DAY_MS = 86_400_000
 
 /**
  * Which runner `bots backtest` uses for a spec: Daily when the bars are a day or longer (a plain

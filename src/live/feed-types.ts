@@ -1,15 +1,11 @@
 /** What a market data feed offers a live bot (the replay feed first; exchange feeds later). */
+import type {Ohlcv} from '../model/bars.js'
 import type {LiveClock} from './runtime-types.js'
 
 // ─── feeds ──────────────────────────────────────────────────────────────────────────────────
 
-export interface BarValues {
-  open: number
-  high: number
-  low: number
-  close: number
-  volume: number
-}
+/** One symbol's prices and volume in a batch (the model's Ohlcv). */
+export type BarValues = Ohlcv
 
 /** Completed bars of every subscribed symbol that share one open time. */
 export interface BarBatch {

@@ -26,8 +26,13 @@ const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const
 export class LiveMarketView extends MarketView {
   private closes = new Float64Array(64)
 
+  /** The same objects as `series`, seen as writable. */
+  private readonly growing: GrowingBars[]
+
   constructor(symbols: readonly string[], timeframeMs: number) {
-    super(symbols, symbols.map((symbol) => grow(undefined, symbol, timeframeMs, 64)), timeframeMs)
+    const growing = symbols.map((symbol) => grow(undefined, symbol, timeframeMs, 64))
+    super(symbols, growing, timeframeMs)
+    this.growing = growing
   }
 
   override closeOf(i: number): number {
@@ -47,7 +52,7 @@ export class LiveMarketView extends MarketView {
     }
     if (n === this.closes.length) this.reserve(n * 2)
     this.closes[n] = batch.close
-    const series = this.series as GrowingBars[]
+    const series = this.growing
     for (let k = 0; k < series.length; k++) {
       const b = series[k]
       const v = batch.bars[k]
@@ -66,7 +71,7 @@ export class LiveMarketView extends MarketView {
     closes.set(this.closes)
     this.closes = closes
     // In place: the broker and the strategy API hold the series objects, not their arrays.
-    for (const b of this.series as GrowingBars[]) grow(b, b.symbol, this.timeframeMs, capacity)
+    for (const b of this.growing) grow(b, b.symbol, this.timeframeMs, capacity)
   }
 }
 

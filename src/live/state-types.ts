@@ -1,54 +1,16 @@
 /** A live bot's saved state: plain JSON, enough to resume after the whole process died. */
-import type {OrderType, Side, TimeInForce} from '../model/orders.js'
+import type {BrokerSnapshot} from '../broker/broker-snapshot.js'
+
+export type {OpenTradeState, OrderState, PositionState} from '../broker/broker-snapshot.js'
 
 // JSON has no NaN or Infinity: they are written as null.
-
-export interface PositionState {
-  symbol: string
-  /** Signed: positive long, negative short. */
-  quantity: number
-  averagePrice: number | null
-  lastPrice: number | null
-}
-
-export interface OrderState {
-  id: number
-  symbol: string
-  side: Side
-  quantity: number
-  type: OrderType
-  limitPrice?: number
-  stopPrice?: number
-  timeInForce: TimeInForce
-  tag?: string
-  createdAt: number
-  /** Open time of the bar that was current when it was placed (it never fills on it); null before any bar. */
-  signalBarTime: number | null
-  /** Day orders: the session close they expire at; GTC: null. */
-  expiresAt: number | null
-  /** Stop-limit whose stop was touched (now a limit order). */
-  triggered: boolean
-}
-
-/** A round trip in progress (so the trade that closes after a restart has the right entry). */
-export interface OpenTradeState {
-  symbol: string
-  side: 'long' | 'short'
-  quantity: number
-  entryTime: number
-  entryPrice: number
-  exitQuantity: number
-  exitPrice: number | null
-  commission: number
-  grossPnl: number
-}
 
 /**
  * Everything needed to resume a bot after the whole process died. Plain JSON. Any state the bot
  * hands out can be given back as `initialState`: a checkpoint resumes from itself, any other
  * (the state at a fill, at a crash, a `snapshot()` taken mid-step) from the checkpoint it carries.
  */
-export interface BotState {
+export interface BotState extends BrokerSnapshot {
   version: 1
   /**
    * True when every event at or before `time` has run and nothing after (`onCheckpoint`, the state
@@ -68,16 +30,7 @@ export interface BotState {
   firstBarTime: number | null
   /** Open time of the last bar processed, per symbol (null: none yet). */
   lastBarTime: Record<string, number | null>
-  initialCash: number
-  cash: number
-  /** Gross realised P&L; commissions apart. */
-  realizedPnl: number
-  commissions: number
-  positions: PositionState[]
-  openOrders: OrderState[]
-  openTrades: OpenTradeState[]
-  /** The id the next order gets: ids are never reused across restarts. */
-  nextOrderId: number
+  // The account and working orders (BrokerSnapshot): cash, P&L, positions, openOrders, openTrades, nextOrderId.
   /** Fills so far (all time). */
   fillCount: number
   /** The strategy's `ctx.state`. */

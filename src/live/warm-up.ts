@@ -1,7 +1,6 @@
 import {SimulatedBroker} from '../broker/simulated-broker.js'
 import type {MarketCalendar} from '../calendar/calendar.js'
 import type {BrokerSpec} from '../model/bot-spec.js'
-import {restoreBroker} from './bot-state.js'
 import type {LiveSession} from './live-session.js'
 import type {BotState, Feed, FeedSubscription} from './runtime-types.js'
 
@@ -41,7 +40,7 @@ export async function resume(
   s.clock.advanceTo(state.time)
 
   const broker = new SimulatedBroker({broker: o.brokerSpec, market: s.view, clock: s.clock, calendar: o.calendar, equity: new Float64Array(0)})
-  restoreBroker(broker, state, s.view)
+  broker.restore(state)
   broker.listener = s.invoker
   s.swapBroker(broker)
 

@@ -47,9 +47,6 @@ export function specForRecord(spec: BotSpec): Omit<BotSpec, 'file'> {
   return rest
 }
 
-/** @deprecated the recorded form is `specForRecord`; what is hashed is `specIdentity`. */
-export const specForHash = specForRecord
-
 /** What `spec_hash` is computed from: the typed spec without `SPEC_HASH_IGNORES`. */
 export function specIdentity(spec: BotSpec): Omit<BotSpec, (typeof SPEC_HASH_IGNORES)[number]> {
   const {file: _file, description: _description, backtest: _backtest, ...rest} = spec

@@ -9,7 +9,7 @@ import type {Metrics} from '../metrics/metrics.js'
 import {tradeReturn} from '../metrics/trade-stats.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {appendColumns} from './append-columns.js'
-import {canonicalJson, specForHash} from './hash.js'
+import {canonicalJson, specForRecord} from './hash.js'
 import './schema.js'
 
 export interface RunToRecord {
@@ -53,7 +53,7 @@ async function insertRun(conn: DuckDBConnection, run: RunToRecord): Promise<numb
     [
       Math.round(run.createdMs), run.spec.file ?? null, run.spec.name, run.specHash, run.barsHash, run.strategy,
       canonicalJson(run.params), JSON.stringify(run.spec.symbols), run.spec.timeframe,
-      m.period.start, m.period.end, m.period.bars, JSON.stringify(m), canonicalJson(specForHash(run.spec)),
+      m.period.start, m.period.end, m.period.bars, JSON.stringify(m), canonicalJson(specForRecord(run.spec)),
       run.sweepId ?? null, run.equity !== undefined,
     ],
   )

@@ -1,9 +1,9 @@
 /**
  * The results store's tables, in the same DuckDB file as the bars.
  *
- * - `runs`: one row per backtest. `spec_hash` is the SHA-256 of the canonical JSON of the
- *   validated spec (overrides applied, the spec file's own path left out); `bars_hash` the SHA-256
- *   of the exact bars used (see hash.ts). `params` and `metrics` are JSON text, byte-stable for a
+ * - `runs`: one row per backtest. `spec_hash` and `bars_hash` are defined in hash.ts (the typed
+ *   spec without its path, prose and window; the exact bars used); a live bot's `spec_hash` has
+ *   the same meaning. `params` and `metrics` are JSON text, byte-stable for a
  *   given run. `sweep_id` groups the runs of one parameter sweep. `equity_stored` is false for the
  *   sweep runs whose curve was not kept (only the top ones are).
  * - `run_trades`: the closed round trips of a run, in order (`seq` from 0).

@@ -12,7 +12,8 @@ import {discoverStrategies, type Discovery} from '../strategy/discover.js'
 import {deleteBot, getBot, insertBot, replaceSpec, setEnabled, type BotRow} from './bot-rows.js'
 import {withDb, type DbOptions} from './db.js'
 import {appendEvent} from './records.js'
-import {checkSpecText, specHash, type SpecCheck} from './spec-check.js'
+import {specHash} from '../results/hash.js'
+import {checkSpecText, type SpecCheck} from './spec-check.js'
 
 export interface ManageOptions extends DbOptions {
   /** Extra strategy folders (`--strategies`). */
@@ -35,6 +36,8 @@ interface ReadSpec {
   file: string
   name: string
   userId?: number
+  /** `spec_hash` of the typed spec (results/hash.ts): the same as a backtest run of this file records. */
+  hash: string
 }
 
 /** Read and fully validate a spec file (schema, then strategy params). Throws SpecRejectedError. */
@@ -45,7 +48,7 @@ export async function readSpecFile(file: string, opts: ManageOptions): Promise<R
   const discovery = opts.discovery ?? (await discoverStrategies({extra: opts.strategies}))
   const check = await checkSpecText(text, file, discovery)
   if (!check.valid || !check.spec) throw new SpecRejectedError(check.diagnostics, check.stage)
-  return {text, file: path.resolve(file), name: check.spec.name, userId: check.spec.userId}
+  return {text, file: path.resolve(file), name: check.spec.name, userId: check.spec.userId, hash: specHash(check.spec)}
 }
 
 /** `--user-id` and the spec's `user_id` must agree; one of them must be given. */
@@ -63,7 +66,7 @@ export async function addBot(file: string, userId: number | undefined, opts: Man
   const owner = ownerOf(spec, userId, file)
   const now = (opts.clock ?? wall).now()
   return withDb(opts, async (conn) => {
-    const id = await insertBot(conn, {userId: owner, name: spec.name, spec: spec.text, specFile: spec.file, specHash: specHash(spec.text), enabled: opts.enabled ?? true, now})
+    const id = await insertBot(conn, {userId: owner, name: spec.name, spec: spec.text, specFile: spec.file, specHash: spec.hash, enabled: opts.enabled ?? true, now})
     await appendEvent(conn, {botId: id, userId: owner, at: now, kind: 'added', message: spec.file})
     return getBot(conn, id)
   })
@@ -75,8 +78,9 @@ export async function updateBot(id: number, file: string, opts: ManageOptions): 
   return withDb(opts, async (conn) => {
     const before = await getBot(conn, id)
     ownerOf(spec, before.userId, file)
-    const hash = specHash(spec.text)
-    if (hash === before.specHash && before.specFile === spec.file) return {bot: before, changed: false}
+    const hash = spec.hash
+    // Same typed spec (comments, formatting, key order aside): nothing to restart.
+    if (hash === before.specHash && before.specFile === spec.file && before.spec === spec.text) return {bot: before, changed: false}
     await replaceSpec(conn, id, {name: spec.name, spec: spec.text, specFile: spec.file, specHash: hash, now})
     await appendEvent(conn, {botId: id, userId: before.userId, at: now, kind: 'updated', message: spec.file})
     return {bot: await getBot(conn, id), changed: true}

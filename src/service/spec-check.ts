@@ -4,7 +4,6 @@
  * The text is validated as if it still lived at `file`, so relative paths in it (data files,
  * strategy specs) resolve against the folder the spec was added from.
  */
-import {createHash} from 'node:crypto'
 import path from 'node:path'
 import type {Diagnostic} from '../core/errors.js'
 import type {BotSpec} from '../model/bot-spec.js'
@@ -43,8 +42,4 @@ export function firstError(check: SpecCheck): string {
   const where = d.line === undefined ? '' : `line ${d.line}${d.column === undefined ? '' : `:${d.column}`} `
   const more = check.diagnostics.filter((x) => x.severity === 'error').length - 1
   return `${check.stage ?? 'spec'}: ${where}${d.path ? `${d.path}: ` : ''}${d.message}${more > 0 ? ` (and ${more} more)` : ''}`
-}
-
-export function specHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16)
 }

@@ -64,23 +64,6 @@ export class ManualClock implements LiveClock, TimerClock {
   }
 }
 
-/** The old `Timers` shape (setTimeout/clearTimeout) on a ManualClock's timers. */
-export class ManualTimers {
-  constructor(private readonly clock: ManualClock) {}
-  setTimeout(fn: () => void, ms: number): unknown {
-    return this.clock.setTimer(ms, fn)
-  }
-  clearTimeout(handle: unknown): void {
-    this.clock.cancel(handle as TimerHandle)
-  }
-  get next(): number {
-    return this.clock.next
-  }
-  runUntil(t: number, settle: () => Promise<void>): Promise<void> {
-    return this.clock.runUntil(t, settle)
-  }
-}
-
 export class ManualFeed implements Feed {
   readonly name = 'manual'
   status: FeedStatus = 'idle'

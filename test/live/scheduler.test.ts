@@ -13,7 +13,7 @@ import type {BotSpec} from '../../src/model/bot-spec.js'
 import type {StrategyContext, StrategyHooks} from '../../src/model/strategy.js'
 import {createLiveBot} from '../../src/live/live-bot.js'
 import {min5Spec, min5Store, orclSpec, orclStore, runBacktestFromStore, runLive} from './live-fixtures.js'
-import {ManualClock, ManualFeed, ManualTimers} from './manual-feed.js'
+import {ManualClock, ManualFeed} from './manual-feed.js'
 import {strategyOf} from '../engine/engine-fixtures.js'
 
 const HOOKS = ['initialize', 'beforeMarketOpens', 'beforeStartingTrading', 'onTradingIteration', 'beforeMarketCloses', 'afterMarketCloses', 'onStop'] as const
@@ -93,16 +93,15 @@ test('wall clock: timers run the open hooks before any bar, iterations wait for 
   const spec = min5Spec({sleeptime: '15M'})
   const t0 = Date.parse('2006-01-03T07:00:00Z') // 08:00 Berlin, an hour before the open
   const clock = new ManualClock(t0)
-  const timers = new ManualTimers(clock)
   const feed = new ManualFeed(clock)
   const trace: Row[] = []
-  const bot = createLiveBot({botId: 1, spec, definition: tracer(trace), feed, clock, timers})
+  const bot = createLiveBot({botId: 1, spec, definition: tracer(trace), feed, clock})
   await bot.start()
   const flush = () => new Promise<void>((r) => setImmediate(r))
   const at = (hhmm: string) => Date.parse(`2006-01-03T${hhmm}:00Z`)
   assert.deepEqual(trace.map((r) => r[0]), ['initialize'])
-  assert.equal(timers.next, at('08:00'))
-  await timers.runUntil(at('08:04'), flush)
+  assert.equal(clock.next, at('08:00'))
+  await clock.runUntil(at('08:04'), flush)
   assert.deepEqual(trace.slice(1).map((r) => [r[0], r[1]]), [['beforeMarketOpens', at('08:00')], ['beforeStartingTrading', at('08:00')]])
   // Bars arrive a moment after they close; each iteration needs one the strategy has not seen.
   const bar = (hhmm: string, price: number) => ({time: at(hhmm), close: at(hhmm) + 300_000, bars: [{open: price, high: price, low: price, close: price, volume: 0}]})
@@ -110,14 +109,14 @@ test('wall clock: timers run the open hooks before any bar, iterations wait for 
   await feed.push(bar('08:00', 100))
   assert.deepEqual(trace[3].slice(0, 1), ['onTradingIteration'])
   assert.equal(trace[3][2], 1)
-  await timers.runUntil(at('08:30'), flush) // no bars since: the wake at 08:20 finds nothing new
+  await clock.runUntil(at('08:30'), flush) // no bars since: the wake at 08:20 finds nothing new
   assert.equal(trace.filter(([h]) => h === 'onTradingIteration').length, 1)
   clock.t = at('08:35') + 100
   await feed.push(bar('08:05', 101))
   assert.equal(trace.filter(([h]) => h === 'onTradingIteration').length, 2)
-  await timers.runUntil(at('16:40'), flush)
+  await clock.runUntil(at('16:40'), flush)
   assert.deepEqual(trace.slice(-2).map((r) => [r[0], r[1]]), [['beforeMarketCloses', at('16:25')], ['afterMarketCloses', at('16:30')]])
-  assert.equal(timers.next, Date.parse('2006-01-04T08:00:00Z'))
+  assert.equal(clock.next, Date.parse('2006-01-04T08:00:00Z'))
   await bot.stop()
   assert.equal(trace[trace.length - 1][0], 'onStop')
 })

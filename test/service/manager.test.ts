@@ -7,6 +7,7 @@
  * time and awaits the work each started (its store writes included) before going on.
  */
 import assert from 'node:assert/strict'
+import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {SimulatedClock} from '../../src/core/clock.js'
@@ -127,6 +128,13 @@ describe('live service (fake runtime)', () => {
     await enableBot(off.id, false, {path: db})
     await removeBot(gone.id, {path: db})
     await updateBot(change.id, writeSpec(dir, {name: 'change', params: {fast: 3, slow: 20, quantity: 10}}), {path: db, discovery})
+    // A comment and key order are not a new bot: the text is stored, the spec_hash (of the typed spec) stays.
+    const keepFile = writeSpec(dir, {name: 'keep'})
+    writeFileSync(keepFile, '# reviewed\n' + readFileSync(keepFile, 'utf8').replace('market: NYSE\n', '').replace('symbols:', 'market: NYSE\nsymbols:'))
+    const cosmetic = await updateBot(keep.id, keepFile, {path: db, discovery})
+    assert.equal(cosmetic.changed, true)
+    assert.equal(cosmetic.bot.specHash, keep.specHash)
+    assert.match(cosmetic.bot.spec, /^# reviewed/)
 
     // Nothing changes before the next poll…
     assert.equal(runtime.created(added.id).length, 0)

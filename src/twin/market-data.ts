@@ -2,6 +2,7 @@
  * The bars the twin replays, as one time index shared by every symbol: stored bars from a DuckDB
  * store (read with the project's own `loadAlignedBars`), or a seeded random walk (random-walk.ts).
  */
+import {existsSync} from 'node:fs'
 import {closeStore, openStore} from '../data/store.js'
 import {loadAlignedBars} from '../data/load-aligned-bars.js'
 import type {AlignedBars} from '../data/load-aligned-bars.js'
@@ -30,6 +31,7 @@ export interface MarketData {
 
 /** Read every stored bar of the symbols (unified names, as imported) at the timeframe. */
 export async function loadStoreMarket(db: string, symbols: string[], timeframeMs: number): Promise<MarketData> {
+  if (db !== ':memory:' && !existsSync(db)) throw new BotsError(`no store at ${db}`, {code: 'twin.data', hint: 'import bars first: bots data import FILE --symbol BASE/QUOTE --db PATH'})
   const store = await openStore({path: db, readOnly: true})
   try {
     const aligned = await loadAlignedBars(store, {symbols, timeframe: timeframeMs})

@@ -13,6 +13,7 @@ import {isValidTimeZone} from '../calendar/timezone.js'
 import {didYouMeanHint} from '../core/suggest.js'
 import type {Located} from '../document/schema-validator.js'
 import {locate, pathToPointer, type PathSegment} from '../document/locate.js'
+import {checkExchange} from './exchange-checks.js'
 
 type Raw = Record<string, any>
 
@@ -76,6 +77,9 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
       if (data[key] !== undefined) report('error', ['data', key], 'data.file_key_on_store', `\`${key}\` needs \`source: file\``, 'add `source: file`, or remove this key to read bars from the store', 'key')
     }
   }
+
+  // Exchange feeds and brokers (live.exchange): ccxt's metadata, loaded up front by the validator.
+  checkExchange(raw, report)
   return out
 }
 

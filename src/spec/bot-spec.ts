@@ -9,7 +9,7 @@
  */
 import path from 'node:path'
 import {parseDuration} from '../core/duration.js'
-import type {BotSpec, MarketSpec} from '../model/bot-spec.js'
+import type {BotSpec, ExchangeSpec, MarketSpec} from '../model/bot-spec.js'
 import {loadSchema} from '../document/schema-files.js'
 
 type Raw = Record<string, any>
@@ -56,10 +56,11 @@ function readDefaults() {
     backtest: d('backtest') as Raw,
     live: d('live') as Raw,
     feed: d('live', 'feed') as Raw,
-    feedType: d('live', 'feed', 'type') as 'replay',
+    feedType: d('live', 'feed', 'type') as 'replay' | 'exchange',
     speed: d('live', 'feed', 'speed') as number,
     liveBroker: d('live', 'broker') as Raw,
-    liveBrokerType: d('live', 'broker', 'type') as 'paper',
+    liveBrokerType: d('live', 'broker', 'type') as 'paper' | 'exchange',
+    exchangeMode: d('live', 'exchange', 'mode') as 'live' | 'sandbox',
     events: () => d('live', 'notify', 'events') as string[],
   }
 }
@@ -128,9 +129,23 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
         staleAfterMs: feed.stale_after === undefined ? undefined : parseDuration(feed.stale_after),
       },
       broker: {type: liveBroker.type ?? D.liveBrokerType},
+      // Only when written: specs without one keep the shape (and typed-spec hash) they had.
+      ...(live.exchange ? {exchange: toExchangeSpec(live.exchange, D.exchangeMode)} : {}),
       notify: live.notify
         ? {webhookEnv: live.notify.webhook_env, events: live.notify.events ?? D.events()}
         : undefined,
     },
+  }
+}
+
+/** `live.exchange` in camelCase; only names of environment variables, never a secret. */
+function toExchangeSpec(x: Raw, defaultMode: 'live' | 'sandbox'): ExchangeSpec {
+  const creds = x.credentials_env as Raw | undefined
+  return {
+    id: x.id,
+    mode: x.mode ?? defaultMode,
+    apiUrl: x.api_url,
+    wsUrl: x.ws_url,
+    credentialsEnv: creds ? {key: creds.key, secret: creds.secret, password: creds.password} : undefined,
   }
 }

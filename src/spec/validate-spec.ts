@@ -9,6 +9,7 @@ import {validateRules} from '../rules/validate-rules.js'
 import {StrategyRegistry} from '../strategy/registry.js'
 import type {Discovery} from '../strategy/discover.js'
 import {checkBot} from './bot-checks.js'
+import {loadExchangeCatalog, needsExchangeCatalog} from './exchange-checks.js'
 import {toBotSpec} from './bot-spec.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {loadYamlFile, type LoadedYaml} from '../document/load-yaml.js'
@@ -47,6 +48,7 @@ export async function validateLoaded(yaml: LoadedYaml, absolute: string, opts: V
     return report(yaml.file, kind, checkStrategySpec(yaml.value, where))
   }
 
+  if (needsExchangeCatalog(yaml.value)) await loadExchangeCatalog() // ccxt (slow to load) only for specs with live.exchange
   const diagnostics = checkBot(yaml.value, where)
   const strategy = await strategyFor(yaml.value, absolute, where, opts.discovery, diagnostics)
   if (strategy) diagnostics.push(...checkStrategy(yaml.value, where, strategy, opts.discovery))

@@ -32,6 +32,7 @@ const CONTEXT: Record<string, Node> = {
   market: {timezone: 'Europe/Berlin', open: '09:00', close: '17:30'},
   data: {source: 'file', path: 'x.csv'},
   'live.notify': {webhook_env: 'HOOK'},
+  'live.exchange': {id: 'binance'},
   strategy: {name: 'sma-cross'},
 }
 /** Defaults that do not reach the typed spec, and why. */

@@ -139,4 +139,12 @@ describe('twin trading through an unmodified ccxt binance', () => {
     assert.equal(done.filled, 1)
     assert.equal(done.status, 'closed')
   })
+
+  it('before any bar is released a market order answers "Market is closed." → MarketClosed; a limit order is accepted', async () => {
+    const t = await twin({warmupBars: 0})
+    const ex = await client(t)
+    await assert.rejects(ex.createOrder(S, 'market', 'buy', 0.1), ccxt.MarketClosed)
+    const o = await ex.createOrder(S, 'limit', 'buy', 0.1, 99, {clientOrderId: 'early'})
+    assert.equal((await ex.fetchOrder(undefined as unknown as string, S, {origClientOrderId: 'early'})).id, o.id)
+  })
 })

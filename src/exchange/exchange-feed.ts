@@ -23,7 +23,7 @@ import type {BarBatch, BarValues, Feed, FeedListener, FeedStatus, FeedSubscripti
 import {LiveWallClock} from '../live/live-clock.js'
 import {StaleWatch} from '../live/stale-watch.js'
 import {CandleAssembler} from './candle-assembler.js'
-import {ohlcvErrorKind, toCandles, type Candle, type OhlcvErrorKind, type OhlcvSource} from './ohlcv-source.js'
+import {ohlcvErrorKind, toCandles, type Candle, type OhlcvErrorKind, type OhlcvRow, type OhlcvSource} from './ohlcv-source.js'
 
 export type {OhlcvRow, OhlcvSource} from './ohlcv-source.js'
 
@@ -216,7 +216,7 @@ export class ExchangeFeed implements Feed {
     }
   }
 
-  private async onWatch(k: number, rows: Parameters<typeof toCandles>[0], session: number, gen: number): Promise<void> {
+  private async onWatch(k: number, rows: readonly OhlcvRow[], session: number, gen: number): Promise<void> {
     const asm = this.asm!
     const candles = toCandles(rows)
     const gap = asm.gapBefore(k, candles, session)
@@ -303,7 +303,7 @@ export class ExchangeFeed implements Feed {
     return Math.min(base * 2 ** Math.min(failures, 30), cap)
   }
 
-  private async fetchWithRetry(symbol: string, since: number): Promise<Parameters<typeof toCandles>[0]> {
+  private async fetchWithRetry(symbol: string, since: number): Promise<OhlcvRow[]> {
     for (let failures = 0; ; failures++) {
       try {
         return await this.o.source.fetchOHLCV(symbol, this.o.ccxtTimeframe, since, this.limit)

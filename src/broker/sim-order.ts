@@ -10,6 +10,8 @@ export class SimOrder implements Order {
   fillPrice?: number
   commission?: number
   reason?: string
+  filledQuantity?: number
+  clientOrderId?: string
   /** Stop-limit: the stop has been touched, the order now behaves as a limit order. */
   triggered = false
 
@@ -34,7 +36,8 @@ export class SimOrder implements Order {
   toJSON(): Order {
     const {id, symbol, side, quantity, type, limitPrice, stopPrice, timeInForce, tag, createdAt, status} = this
     return {id, symbol, side, quantity, type, limitPrice, stopPrice, timeInForce, tag, createdAt, status,
-      filledAt: this.filledAt, fillPrice: this.fillPrice, commission: this.commission, reason: this.reason}
+      filledAt: this.filledAt, fillPrice: this.fillPrice, commission: this.commission, reason: this.reason,
+      ...(this.clientOrderId === undefined ? {} : {clientOrderId: this.clientOrderId, filledQuantity: this.filledQuantity ?? 0})}
   }
 }
 

@@ -43,7 +43,7 @@ export class SimulatedBroker implements BrokerPort {
   readonly fills: Fill[] = []
   private readonly closeQueue: SimOrder[] = []
   private readonly fillAtClose: boolean
-  private nextId = 1
+  protected nextId = 1
   private flushing = false
   /**
    * Restored orders whose signal bar is not in the market view (it holds a different stretch of
@@ -51,7 +51,7 @@ export class SimulatedBroker implements BrokerPort {
    */
   private readonly signalTimes = new Map<SimOrder, number>()
 
-  constructor(private readonly o: SimulatedBrokerOptions) {
+  constructor(protected readonly o: SimulatedBrokerOptions) {
     this.costs = new CostModel(o.broker)
     this.portfolio = new Portfolio(o.broker.cash, o.market.symbols.length)
     this.ledger = new TradeLedger(o.market.symbols.length)
@@ -300,7 +300,31 @@ export class SimulatedBroker implements BrokerPort {
     this.listener.filled(order, fill)
   }
 
-  private finish(order: SimOrder, status: 'canceled' | 'rejected', reason: string): void {
+  /**
+   * A fill the broker did not make itself (an exchange's execution, possibly partial): the same
+   * account and trade bookkeeping as `execute`, at the given price and commission, without the
+   * affordability checks (the venue has accepted it). The order is `filled` once fully executed.
+   */
+  protected applyFill(order: SimOrder, quantity: number, price: number, commission: number, time: number, trade?: {id: string; seq: number}): Fill {
+    const k = order.symbolIndex
+    const before = this.portfolio.quantity[k]
+    const signed = order.side === 'buy' ? quantity : -quantity
+    const realized = this.portfolio.apply(k, signed, price, commission)
+    const fill: Fill = {orderId: order.id, symbol: order.symbol, side: order.side, quantity, price, commission, time, ...(trade === undefined ? {} : {tradeId: trade.id, tradeSeq: trade.seq})}
+    this.ledger.record(k, fill, before, realized)
+    this.fills.push(fill)
+    const filled = (order.filledQuantity ?? 0) + quantity
+    order.filledQuantity = filled
+    // Average fill price and total commission over the partial fills so far.
+    order.fillPrice = order.fillPrice === undefined ? price : (order.fillPrice * (filled - quantity) + price * quantity) / filled
+    order.commission = (order.commission ?? 0) + commission
+    order.filledAt = time
+    if (filled >= order.quantity * (1 - 1e-9)) order.status = 'filled'
+    this.listener.filled(order, fill)
+    return fill
+  }
+
+  protected finish(order: SimOrder, status: 'canceled' | 'rejected', reason: string): void {
     order.status = status
     order.reason = reason
     this.listener.canceled(order)

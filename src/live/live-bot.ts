@@ -1,4 +1,5 @@
 import {SimulatedBroker} from '../broker/simulated-broker.js'
+import {ExchangeBroker} from '../exchange/exchange-broker.js'
 import {createCalendar} from '../calendar/index.js'
 import {isBotsError} from '../core/errors.js'
 import {HookInvoker} from '../engine/hook-invoker.js'
@@ -25,8 +26,16 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   const clock = o.clock ?? o.feed.clock
   const calendar = o.calendar ?? createCalendar(spec.market)
   const view = new LiveMarketView(spec.symbols, spec.timeframeMs)
-  const broker = new SimulatedBroker({broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)})
   const log = new RunLog(clock, logTo(events.onLog, clock))
+  const makeBroker = (): SimulatedBroker => {
+    const base = {broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)}
+    const x = o.exchange
+    if (x === undefined) return new SimulatedBroker(base)
+    return new ExchangeBroker({...base, ...x, recordIntent: (order) => session.recordIntent(order), log: (level, message) => events.onLog?.({time: clock.now(), level, message})})
+  }
+  // A resumed bot warms up on a scratch paper broker (its orders are discarded, never sent); the
+  // restored broker (the exchange's, for an exchange bot) takes over after.
+  const broker = o.initialState ? new SimulatedBroker({broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)}) : makeBroker()
   const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const brokers = new BrokerSwitch(broker)
   const api = new StrategyApi(clock, view, brokers, log, spec.sleeptimeMs, {}, calendar.timezone)
@@ -42,7 +51,7 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   const checkpoint = (): BotState => (lastCheckpoint = takeSnapshot(botId, o.definition.name, session, 'checkpoint'))
 
   const runner = new LiveRunner({
-    session, feed: o.feed, events, calendar, brokerSpec: spec.broker, initialState, checkpoint,
+    session, feed: o.feed, events, makeBroker, initialState, checkpoint, pollMs: o.exchange?.pollMs,
     onStarted: () => {
       setStatus('running')
       resolveStarted()

@@ -1,7 +1,6 @@
-import type {MarketCalendar} from '../calendar/calendar.js'
+import type {SimulatedBroker} from '../broker/simulated-broker.js'
 import type {TimerHandle} from '../core/clock.js'
 import {SessionManager} from '../engine/session-manager.js'
-import type {BrokerSpec} from '../model/bot-spec.js'
 import type {LiveSession} from './live-session.js'
 import type {BarBatch, BotState, Feed, FeedListener, FeedSubscription, LiveBotEvents, StopReason} from './runtime-types.js'
 import {resume} from './warm-up.js'
@@ -11,8 +10,10 @@ export interface LiveRunnerParts {
   feed: Feed
   sub: FeedSubscription
   events: LiveBotEvents
-  calendar: MarketCalendar
-  brokerSpec: BrokerSpec
+  /** A fresh broker for the bot: the restored account goes into one after a warm-up. */
+  makeBroker: () => SimulatedBroker
+  /** Exchange brokers: how often working orders are checked with the exchange. */
+  pollMs?: number
   /** A resume point (see `resumePoint`), or undefined to start afresh. */
   initialState?: BotState
   /** Takes a checkpoint (a resume point) and remembers it as the latest. */
@@ -39,6 +40,7 @@ export class LiveRunner extends SessionManager {
   private accepting = true
   private chain: Promise<void> = Promise.resolve()
   private timer: TimerHandle | undefined
+  private pollTimer: TimerHandle | undefined
   private finish!: () => void
   private fail!: (e: unknown) => void
   private readonly finished = new Promise<void>((resolve, reject) => {
@@ -88,12 +90,21 @@ export class LiveRunner extends SessionManager {
     const {session: s, feed} = this.p
     let sub = this.p.sub
     if (this.p.initialState) {
-      const {after} = await resume(s, feed, sub, this.p.initialState, {brokerSpec: this.p.brokerSpec, calendar: this.p.calendar})
+      const {after} = await resume(s, feed, sub, this.p.initialState, this.p.makeBroker)
       this.initialized = true
       sub = {...sub, after}
     } else if (this.clock.kind === 'wall') {
       await s.hook('initialize')
       this.initialized = true
+    }
+    const x = s.exchange
+    if (x !== undefined) {
+      // Before any new decision: fills made while the bot was away are adopted (and recorded),
+      // orders it does not know are reported, and a position the records cannot explain stops it.
+      const notes = await x.reconcile(this.p.initialState === undefined)
+      for (const note of notes) this.p.events.onLog?.({time: this.clock.now(), level: 'warn', message: note})
+      await s.pollExchange()
+      this.schedulePoll()
     }
     // A feed clock has no time before the first bar: `initialize` waits for it (`onBatch`), so it
     // reads the first bar's open, exactly as in a backtest.
@@ -150,9 +161,26 @@ export class LiveRunner extends SessionManager {
     })
   }
 
+  /** Exchange brokers: checks the working orders with the exchange every `pollMs`. */
+  private schedulePoll(): void {
+    const ms = this.p.pollMs
+    if (ms === undefined || !(ms > 0) || !this.accepting) return
+    this.pollTimer = this.clock.setAlert(this.clock.now() + ms, () => {
+      this.pollTimer = undefined
+      void this.enqueue(async () => {
+        const s = this.p.session
+        if (s.exchange !== undefined && s.exchange.working > 0) {
+          await s.pollExchange()
+          await this.p.events.onCheckpoint?.(this.p.checkpoint())
+        }
+      }).then(() => this.schedulePoll())
+    })
+  }
+
   private async halt(): Promise<void> {
     this.accepting = false
     this.clock.cancel(this.timer)
+    this.clock.cancel(this.pollTimer)
     this.timer = undefined
     await this.p.feed.close()
   }
@@ -161,6 +189,7 @@ export class LiveRunner extends SessionManager {
   private crash(error: unknown): void {
     this.accepting = false
     this.clock.cancel(this.timer)
+    this.clock.cancel(this.pollTimer)
     this.timer = undefined
     void this.p.feed.close().catch(() => {})
     this.fail(error)

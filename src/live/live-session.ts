@@ -1,4 +1,5 @@
 import type {SimulatedBroker} from '../broker/simulated-broker.js'
+import {ExchangeBroker} from '../exchange/exchange-broker.js'
 import type {HookInvoker, LifecycleHook} from '../engine/hook-invoker.js'
 import {SessionKernel, type KernelObserver} from '../engine/session-kernel.js'
 import type {StrategyApi} from '../engine/strategy-api.js'
@@ -120,15 +121,47 @@ export class LiveSession implements KernelObserver {
     this.events.onIteration?.({time: this.kernel.lastIterationTime, iterations: this.kernel.iterations, portfolioValue: b.portfolioValue(), cash: b.cash})
   }
 
-  /** Steps the kernel until it is done, recording each fill it holds back before letting it on. */
+  /** The exchange broker, when orders go to an exchange (not while warming up on a scratch broker). */
+  get exchange(): ExchangeBroker | undefined {
+    const b = this.brokers.current
+    return b instanceof ExchangeBroker ? b : undefined
+  }
+
+  /** The exchange's news (fills, cancels of working orders) applied and delivered like any fill. */
+  async pollExchange(): Promise<void> {
+    const x = this.exchange
+    if (x === undefined) return
+    await x.poll()
+    await this.drive(() => this.kernel.deliver())
+  }
+
+  /**
+   * Steps the kernel until it is done, recording each fill it holds back before letting it on.
+   * With an exchange broker, the orders decided meanwhile are then sent (each recorded first);
+   * what the exchange answers (fills of market orders, refusals) is delivered in turn, and orders
+   * decided in those callbacks are sent too, until nothing is left.
+   */
   private async drive(step: () => boolean): Promise<void> {
-    while (!step()) {
-      const held = this.held
-      if (held === undefined || held.recorded) throw new Error('bug: the kernel stopped without a fill to record')
-      await this.events.onFill?.(held.fill, held.order, held.state)
-      held.recorded = true
+    let next = step
+    for (;;) {
+      while (!next()) {
+        const held = this.held
+        if (held === undefined || held.recorded) throw new Error('bug: the kernel stopped without a fill to record')
+        await this.events.onFill?.(held.fill, held.order, held.state)
+        held.recorded = true
+      }
+      this.reportOrders()
+      const x = this.exchange
+      if (x === undefined || this.quiet || !x.hasWork) return
+      await x.flush()
+      next = () => this.kernel.deliver()
     }
+  }
+
+  /** The exchange broker's `recordIntent`: the order is reported, then on disk before it is sent. */
+  async recordIntent(order: Order): Promise<void> {
     this.reportOrders()
+    await this.events.onOrderIntent?.(order)
   }
 
   /** The invoker's gate: a fill reaches the strategy once recorded. */

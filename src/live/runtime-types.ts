@@ -15,7 +15,8 @@
  * `compareLiveToBacktest(options: CompareLiveOptions): Promise<ParityReport>`.
  */
 import type {MarketCalendar} from '../calendar/calendar.js'
-import type {Clock, TimerHandle} from '../core/clock.js'
+import type {Clock, TimerClock, TimerHandle} from '../core/clock.js'
+import type {OrderVenue} from '../exchange/order-venue.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Fill, Order} from '../model/orders.js'
 import type {StrategyDefinition} from '../model/strategy.js'
@@ -80,6 +81,12 @@ export interface LiveBotEvents {
   onFill?(fill: Fill, order: Order, state: BotState): void | Promise<void>
   /** An order the strategy placed (a decision), after the hook that placed it. Not awaited; before any fill of it. */
   onOrder?(order: Order): void
+  /**
+   * Exchange brokers: the order (already reported by `onOrder`, with its `clientOrderId`) is about
+   * to be sent. AWAITED: resolve once the order is on disk, so an order is never on the exchange
+   * without a record of it.
+   */
+  onOrderIntent?(order: Order): Promise<void>
   /** A bar the bot acted on (the broker matched it, the strategy can see it), in time order. Not awaited. */
   onBar?(bar: LiveBar): void
   onIteration?(info: IterationInfo): void
@@ -120,6 +127,21 @@ export interface LiveBotOptions {
    */
   initialState?: BotState
   events?: LiveBotEvents
+  /** Orders go to this exchange (`live.broker: exchange`); without it the paper broker fills them. */
+  exchange?: LiveExchangeOptions
+}
+
+/** How a live bot reaches an exchange for orders (see src/exchange/exchange-broker.ts). */
+export interface LiveExchangeOptions {
+  venue: OrderVenue
+  /** `b{bot}r{run}`: client order ids are `{prefix}o{orderId}`. */
+  clientIdPrefix: string
+  /** The highest order id an earlier life of this run may have sent (looked up before sending). */
+  doubtfulThrough: number
+  /** Backoff waits and the order poll. */
+  timers: TimerClock
+  /** How often working orders are checked with the exchange (ms). */
+  pollMs: number
 }
 
 export interface LiveBotOutcome {

@@ -1,6 +1,4 @@
-import {SimulatedBroker} from '../broker/simulated-broker.js'
-import type {MarketCalendar} from '../calendar/calendar.js'
-import type {BrokerSpec} from '../model/bot-spec.js'
+import type {SimulatedBroker} from '../broker/simulated-broker.js'
 import type {LiveSession} from './live-session.js'
 import type {BotState, Feed, FeedSubscription} from './runtime-types.js'
 
@@ -22,7 +20,7 @@ export async function resume(
   feed: Feed,
   sub: FeedSubscription,
   state: BotState,
-  o: {brokerSpec: BrokerSpec; calendar: MarketCalendar},
+  makeBroker: () => SimulatedBroker,
 ): Promise<Resumed> {
   const times = Object.values(state.lastBarTime).filter((t): t is number => t !== null)
   const last = times.length > 0 ? Math.max(...times) : undefined
@@ -39,7 +37,7 @@ export async function resume(
   const warmed = last !== undefined && s.view.lastTime === last
   s.clock.advanceTo(state.time)
 
-  const broker = new SimulatedBroker({broker: o.brokerSpec, market: s.view, clock: s.clock, calendar: o.calendar, equity: new Float64Array(0)})
+  const broker = makeBroker()
   broker.restore(state)
   broker.listener = s.invoker
   s.swapBroker(broker)

@@ -66,8 +66,26 @@ export interface BotSpec {
   broker: BrokerSpec
   backtest: {start?: string; end?: string}
   live: {
-    feed: {type: 'replay'; speed: number; start?: string; staleAfterMs?: number}
-    broker: {type: 'paper'}
+    /** `replay`: bars from the store at `speed` from `start`; `exchange`: the exchange's bars (live.exchange). */
+    feed: {type: 'replay' | 'exchange'; speed: number; start?: string; staleAfterMs?: number}
+    /** `paper`: the backtest's simulated broker on the feed's bars; `exchange`: real orders (live.exchange). */
+    broker: {type: 'paper' | 'exchange'}
+    /** Where `exchange` feeds and brokers connect; required when either is `exchange`. */
+    exchange?: ExchangeSpec
     notify?: {webhookEnv?: string; events: string[]}
   }
+}
+
+/** A ccxt exchange connection as a spec declares it. Secrets are never here: only env var names. */
+export interface ExchangeSpec {
+  /** A ccxt exchange id (`binance`). */
+  id: string
+  /** `sandbox`: the exchange's testnet (ccxt `setSandboxMode(true)`, set before anything else). */
+  mode: 'live' | 'sandbox'
+  /** Replaces scheme, host and port of every REST URL in ccxt's `urls.api` (paths kept). */
+  apiUrl?: string
+  /** The same for every WebSocket URL. */
+  wsUrl?: string
+  /** Names of the environment variables holding the API key and secret (and a passphrase where the exchange has one). */
+  credentialsEnv?: {key: string; secret: string; password?: string}
 }

@@ -38,6 +38,10 @@ export interface Order {
   fillPrice?: number
   commission?: number
   reason?: string
+  /** Exchange orders: units filled so far (partial fills); the order is `filled` when it reaches `quantity`. */
+  filledQuantity?: number
+  /** Exchange orders: the client order id it was sent with. */
+  clientOrderId?: string
 }
 
 export interface Fill {
@@ -49,4 +53,8 @@ export interface Fill {
   readonly commission: number
   /** The filling bar's open time; for a fill at the signal bar's close (fillPrice `close`), the clock time. */
   readonly time: number
+  /** Exchange fills: the exchange's trade id (one order may fill in several trades). */
+  readonly tradeId?: string
+  /** Exchange fills: 1 for the order's first trade, 2 for its second… (the same after any restart). */
+  readonly tradeSeq?: number
 }

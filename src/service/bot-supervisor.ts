@@ -29,6 +29,10 @@ export interface SupervisorDeps {
   notifier?: Notifier
   /** Strategy `ctx.log` info lines too, not only warnings and errors. */
   verbose?: boolean
+  /** Where exchange credentials are read (default process.env). */
+  env?: NodeJS.ProcessEnv
+  /** Exchange bots: how often working orders are checked with the exchange (ms; default 1000). */
+  orderPollMs?: number
 }
 
 export class BotSupervisor {
@@ -41,6 +45,8 @@ export class BotSupervisor {
   /** The highest fill number notified (or made before the state this bot resumed from). */
   private announcedFills: number
   private readonly label: string
+  /** Exchange bots: the highest order id an earlier life of this run recorded (looked up before sending). */
+  doubtfulThrough = 0
 
   /** `run`: see schema.ts; `state`: where to resume from, if anywhere. */
   constructor(readonly prepared: PreparedBot, readonly run: number, state: BotState | undefined, private readonly deps: SupervisorDeps) {
@@ -106,8 +112,13 @@ export class BotSupervisor {
     recorder.status(this.id, {status: 'starting'})
     let bot: LiveBot
     try {
-      const feed = runtime.createReplayFeed(runtime.replayFeedOptions(spec, {db: dataDb}), this.deps.clock)
-      bot = runtime.createLiveBot({botId: row.id, spec, definition, params, feed, initialState: this.lastState, events: this.events()})
+      const usesExchange = spec.live.feed.type === 'exchange' || spec.live.broker.type === 'exchange'
+      const parts = usesExchange ? await runtime.exchangeParts(spec, {clock: this.deps.clock, env: this.deps.env}) : {}
+      const feed = parts.feed ?? runtime.createReplayFeed(runtime.replayFeedOptions(spec, {db: dataDb}), this.deps.clock)
+      const exchange = parts.venue
+        ? {venue: parts.venue, clientIdPrefix: `b${row.id}r${this.run}`, doubtfulThrough: this.doubtfulThrough, timers: this.deps.clock, pollMs: this.deps.orderPollMs ?? 1000}
+        : undefined
+      bot = runtime.createLiveBot({botId: row.id, spec, definition, params, feed, initialState: this.lastState, events: this.events(), exchange})
       this.bot = bot
       await bot.start()
     } catch (e) {
@@ -135,7 +146,8 @@ export class BotSupervisor {
     return {
       onFill: async (fill, order, state) => {
         // The bot's all-time fill number: a fill re-delivered after a resume has the same one.
-        recorder.trade({...base, orderId: order.id, fillSeq: state.fillCount, symbol: fill.symbol, side: fill.side, quantity: fill.quantity, price: fill.price, commission: fill.commission, time: fill.time})
+        // An exchange fill's number is its trade's within the order: the same however often it is adopted.
+        recorder.trade({...base, orderId: order.id, fillSeq: fill.tradeSeq ?? state.fillCount, symbol: fill.symbol, side: fill.side, quantity: fill.quantity, price: fill.price, commission: fill.commission, time: fill.time, tradeId: fill.tradeId})
         this.lastState = state
         this.recordState()
         // On disk before the strategy hears of it: the runtime awaits this.
@@ -148,8 +160,11 @@ export class BotSupervisor {
         this.announcedFills = Math.max(this.announcedFills, state.fillCount)
       },
       onOrder: (order) => {
-        recorder.order({...base, specHash: row.specHash, orderId: order.id, symbol: order.symbol, side: order.side, quantity: order.quantity, type: order.type, limitPrice: order.limitPrice, stopPrice: order.stopPrice, createdAt: order.createdAt})
+        this.doubtfulThrough = Math.max(this.doubtfulThrough, order.id)
+        recorder.order({...base, specHash: row.specHash, orderId: order.id, symbol: order.symbol, side: order.side, quantity: order.quantity, type: order.type, limitPrice: order.limitPrice, stopPrice: order.stopPrice, createdAt: order.createdAt, clientOrderId: order.clientOrderId})
       },
+      // Exchange orders: on disk before they are sent (the order was queued by onOrder just before).
+      onOrderIntent: () => recorder.flush(),
       onBar: (bar) => {
         recorder.bar({...base, specHash: row.specHash, symbol: bar.symbol, time: bar.time, closeTime: bar.closeTime, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume})
       },
@@ -190,6 +205,12 @@ export class BotSupervisor {
 
   private crashed(error: Error): void {
     const {recorder, log, policy, clock} = this.deps
+    // A refused API key or a position the records cannot explain will not fix itself by a restart.
+    const fatal = fatalCause(error)
+    if (fatal) {
+      this.recordState()
+      return this.fail(fatal.message)
+    }
     if (this.startedAt && clock.now() - this.startedAt >= policy.stableMs) this.restarts = 0
     this.restarts++
     this.recordState()
@@ -236,6 +257,13 @@ export class BotSupervisor {
     const f = accountFigures(state)
     this.deps.recorder.metrics({botId: this.id, userId: this.prepared.row.userId, at, ...f})
   }
+}
+
+function fatalCause(e: unknown): Error | undefined {
+  for (let x = e, depth = 0; x instanceof Error && depth < 5; x = (x as {cause?: unknown}).cause, depth++) {
+    if (isBotsError(x) && (x.diagnostic.code === 'exchange.auth' || x.diagnostic.code === 'exchange.position')) return x
+  }
+  return undefined
 }
 
 function firstLine(e: Error): string {

@@ -25,12 +25,14 @@ export interface TradeRecord {
   commission: number
   /** Epoch ms of the fill. */
   time: number
+  /** Exchange fills: the exchange's trade id. */
+  tradeId?: string
 }
 
 export function insertTrades(conn: DuckDBConnection, trades: TradeRecord[], at: number): Promise<void> {
   return insertRows(conn, 'bot_trades',
-    ['bot_id', 'user_id', 'run', 'order_id', 'fill_seq', 'symbol', 'side', 'quantity', 'price', 'commission', ts('fill_time'), ts('recorded_at')],
-    trades.map((t) => [t.botId, t.userId, t.run, t.orderId, t.fillSeq, t.symbol, t.side, t.quantity, t.price, t.commission, ms(t.time), ms(at)]))
+    ['bot_id', 'user_id', 'run', 'order_id', 'fill_seq', 'symbol', 'side', 'quantity', 'price', 'commission', ts('fill_time'), ts('recorded_at'), 'trade_id'],
+    trades.map((t) => [t.botId, t.userId, t.run, t.orderId, t.fillSeq, t.symbol, t.side, t.quantity, t.price, t.commission, ms(t.time), ms(at), t.tradeId ?? null]))
 }
 
 export interface OrderRecord {
@@ -46,12 +48,14 @@ export interface OrderRecord {
   limitPrice?: number
   stopPrice?: number
   createdAt: number
+  /** Exchange orders: the client order id it is sent with. */
+  clientOrderId?: string
 }
 
 export function insertOrders(conn: DuckDBConnection, orders: OrderRecord[]): Promise<void> {
   return insertRows(conn, 'bot_orders',
-    ['bot_id', 'user_id', 'run', 'spec_hash', 'order_id', 'symbol', 'side', 'quantity', 'type', 'limit_price', 'stop_price', ts('created_ts')],
-    orders.map((o) => [o.botId, o.userId, o.run, o.specHash, o.orderId, o.symbol, o.side, o.quantity, o.type, num(o.limitPrice), num(o.stopPrice), ms(o.createdAt)]))
+    ['bot_id', 'user_id', 'run', 'spec_hash', 'order_id', 'symbol', 'side', 'quantity', 'type', 'limit_price', 'stop_price', ts('created_ts'), 'client_order_id'],
+    orders.map((o) => [o.botId, o.userId, o.run, o.specHash, o.orderId, o.symbol, o.side, o.quantity, o.type, num(o.limitPrice), num(o.stopPrice), ms(o.createdAt), o.clientOrderId ?? null]))
 }
 
 export interface BarRecord {

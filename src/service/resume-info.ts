@@ -9,10 +9,12 @@ export interface ResumeInfo {
   saved?: {run: number; specHash: string; state: unknown}
   /** 0 before any run. */
   lastRun: number
+  /** The highest order id recorded per run (exchange bots look those orders up before sending them). */
+  maxOrderIds: Record<number, number>
 }
 
 export async function loadResumeInfo(conn: DuckDBConnection, userId: number, ids: number[]): Promise<Map<number, ResumeInfo>> {
-  const out = new Map<number, ResumeInfo>(ids.map((id) => [id, {lastRun: 0}]))
+  const out = new Map<number, ResumeInfo>(ids.map((id) => [id, {lastRun: 0, maxOrderIds: {}}]))
   if (ids.length === 0) return out
   // Ids are integers from the registry; inlined so one statement serves them all.
   const list = ids.filter(Number.isInteger).join(', ')
@@ -25,5 +27,8 @@ export async function loadResumeInfo(conn: DuckDBConnection, userId: number, ids
        UNION ALL SELECT bot_id, max(run) FROM bot_bars WHERE user_id = $user AND bot_id IN (${list}) GROUP BY bot_id
      ) GROUP BY bot_id`, {user: userId})).getRowObjectsJS()
   for (const r of runs) out.get(r.id as number)!.lastRun = r.run as number
+  const orders = (await conn.runAndReadAll(
+    `SELECT bot_id::DOUBLE AS id, run, max(order_id)::DOUBLE AS top FROM bot_orders WHERE user_id = $user AND bot_id IN (${list}) GROUP BY bot_id, run`, {user: userId})).getRowObjectsJS()
+  for (const r of orders) out.get(r.id as number)!.maxOrderIds[r.run as number] = r.top as number
   return out
 }

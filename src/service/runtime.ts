@@ -5,6 +5,7 @@
  */
 import type {TimerClock} from '../core/clock.js'
 import type {BotSpec} from '../model/bot-spec.js'
+import type {ExchangeParts} from '../exchange/live-parts.js'
 import type {CompareLiveOptions, CreateLiveBot, Feed, ParityReport, ReplayFeedOptions} from '../live/runtime-types.js'
 
 export interface RuntimeApi {
@@ -13,7 +14,11 @@ export interface RuntimeApi {
   createReplayFeed(options: ReplayFeedOptions, wall: TimerClock): Feed
   replayFeedOptions(spec: BotSpec, options: {db?: string}): ReplayFeedOptions
   compareLiveToBacktest(options: CompareLiveOptions): Promise<ParityReport>
+  /** `live.exchange` of a spec: the exchange feed and/or the order venue it asks for (one ccxt client per account). */
+  exchangeParts(spec: BotSpec, options: {clock: TimerClock; env?: NodeJS.ProcessEnv}): Promise<ExchangeParts>
 }
+
+export type {ExchangeParts}
 
 /** Imported on first use only, so the management commands stay quick to start. */
 export async function loadRuntime(): Promise<RuntimeApi> {

@@ -131,4 +131,12 @@ registerMigrations(
       heartbeat_at TIMESTAMP NOT NULL
     )`,
   },
+  {
+    // Exchange bots: the client order id each order was sent with, and each fill's exchange trade
+    // id. An exchange fill's `fill_seq` is its trade's number within the order (1, 2… for partial
+    // fills), the same however often it is adopted, so the key keeps it recorded once.
+    name: 'service/004-exchange-ids',
+    up: `ALTER TABLE bot_orders ADD COLUMN client_order_id VARCHAR;
+    ALTER TABLE bot_trades ADD COLUMN trade_id VARCHAR`,
+  },
 )

@@ -165,6 +165,8 @@ export class StrategyManager {
       onFailure: (kind, reason) => recorder.event({botId: row.id, kind: 'notify-failed', message: `${kind}: ${reason}`}),
     })
     if (problem) recorder.event({botId: row.id, kind: 'error', message: problem})
-    return new BotSupervisor(prepared, run, fit.ok ? from?.state : undefined, {...this.opts, notifier})
+    const supervisor = new BotSupervisor(prepared, run, fit.ok ? from?.state : undefined, {...this.opts, notifier})
+    supervisor.doubtfulThrough = info.maxOrderIds[run] ?? 0
+    return supervisor
   }
 }

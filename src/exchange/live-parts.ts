@@ -1,0 +1,42 @@
+/**
+ * What a live bot's `live.exchange` section turns into: the exchange feed (`feed: exchange`) and
+ * the order venue (`broker: exchange`), both on one ccxt client per account and process (so two
+ * bots on one key share ccxt's rate limiter). `feed: exchange` with `broker: paper` is a forward
+ * test: the simulated broker trades on the exchange's real bars.
+ */
+import type {TimerClock} from '../core/clock.js'
+import {BotsError} from '../core/errors.js'
+import type {BotSpec} from '../model/bot-spec.js'
+import type {Feed} from '../live/feed-types.js'
+import type {OrderVenue} from './order-venue.js'
+
+export interface ExchangeParts {
+  feed?: Feed
+  venue?: OrderVenue
+}
+
+export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: NodeJS.ProcessEnv}): Promise<ExchangeParts> {
+  const x = spec.live.exchange
+  if (x === undefined) throw new BotsError('this spec trades on an exchange but has no `live.exchange` section', {code: 'exchange.missing', path: '/live'})
+  const [{connectExchange}, {createExchangeFeed}, {ccxtTimeframe}] = await Promise.all([
+    import('./connect.js'),
+    import('./exchange-feed.js'),
+    import('./timeframe.js'),
+  ])
+  const client = await connectExchange(x, {env: o.env})
+  const out: ExchangeParts = {}
+  if (spec.live.broker.type === 'exchange') out.venue = client as unknown as OrderVenue
+  if (spec.live.feed.type === 'exchange') {
+    const tf = ccxtTimeframe(spec.timeframe)
+    if (tf === undefined) throw new BotsError(`timeframe ${spec.timeframe} has no exchange equivalent`, {code: 'exchange.timeframe', path: '/timeframe'})
+    out.feed = createExchangeFeed({
+      source: client as never,
+      symbols: spec.symbols,
+      timeframeMs: spec.timeframeMs,
+      ccxtTimeframe: tf,
+      clock: o.clock,
+      staleAfterMs: spec.live.feed.staleAfterMs,
+    })
+  }
+  return out
+}

@@ -50,6 +50,8 @@ export class ExchangeBroker extends SimulatedBroker {
   /** Exchange order id per working order, once sent. */
   private readonly venueIds = new Map<number, string>()
   private readonly applied = new Map<number, Set<string>>()
+  /** News read from the exchange, applied by `applyPending()`. */
+  private readonly pending: (() => void)[] = []
   baseline: Record<string, number> | undefined
 
   constructor(o: ExchangeBrokerOptions) {
@@ -97,8 +99,10 @@ export class ExchangeBroker extends SimulatedBroker {
     return true
   }
 
-  /** Fills come from the exchange, not from matching bars. */
-  override processBar(_i: number): void {}
+  /** Fills come from the exchange, not from matching bars: what it said by this bar is applied here. */
+  override processBar(_i: number): void {
+    this.applyPending()
+  }
   override afterHook(): void {}
   override expireDue(_t: number): void {}
 
@@ -123,6 +127,8 @@ export class ExchangeBroker extends SimulatedBroker {
       }
       await this.sync(order)
     }
+    // What the sends found out (an order an earlier life sent, and its fills) is in the past: now.
+    this.applyPending()
   }
 
   /** Loads the markets (precision, limits), retrying network trouble; a refused key is `exchange.auth`. */
@@ -132,7 +138,7 @@ export class ExchangeBroker extends SimulatedBroker {
     await this.withRetry('load the markets', () => this.x.venue.loadMarkets(tries++ > 0))
   }
 
-  /** Brings every working order up to date with the exchange: new trades applied once each, final states adopted. */
+  /** Reads every working order's news from the exchange (applied by `applyPending()`). */
   async poll(): Promise<void> {
     for (const order of this.book.open(-1) as SimOrder[]) {
       if (this.outbox.includes(order)) continue
@@ -149,11 +155,14 @@ export class ExchangeBroker extends SimulatedBroker {
     const notes: string[] = []
     await this.connect()
     await this.poll()
+    this.applyPending()
     for (const symbol of this.o.market.symbols) {
       const open = await this.withRetry(`list open orders of ${symbol}`, () => this.x.venue.fetchOpenOrders(symbol))
       for (const o of open) {
-        const mine = (this.book.open(-1) as SimOrder[]).some((x) => x.clientOrderId === o.clientOrderId)
-        if (!mine) notes.push(`order ${o.id}${o.clientOrderId ? ` (${o.clientOrderId})` : ''} on ${symbol} is not this bot's: left alone`)
+        const known = (this.book.open(-1) as SimOrder[]).some((x) => x.clientOrderId === o.clientOrderId)
+        // This run's own id, decided after the saved state: the replay makes it again and adopts it.
+        const ours = o.clientOrderId !== undefined && o.clientOrderId.startsWith(`${this.x.clientIdPrefix}o`)
+        if (!known && !ours) notes.push(`order ${o.id}${o.clientOrderId ? ` (${o.clientOrderId})` : ''} on ${symbol} is not this bot's: left alone`)
       }
     }
     const balance = await this.withRetry('read the balances', () => this.x.venue.fetchBalance())
@@ -258,6 +267,12 @@ export class ExchangeBroker extends SimulatedBroker {
   }
 
   /** Applies the order's trades not applied yet, then its final state. */
+  /**
+   * Reads the order's news from the exchange (new trades, a final state) and queues applying it:
+   * `applyPending()` applies it at a point the runner chooses (a bar, for the same timing as a
+   * backtest; at once after a send or a timer poll). Applying is idempotent: a trade id is applied
+   * once, however often it is read.
+   */
   private async sync(order: SimOrder, known?: VenueOrder): Promise<void> {
     const v = known ?? (await this.lookup(order))
     if (v === undefined) {
@@ -265,26 +280,37 @@ export class ExchangeBroker extends SimulatedBroker {
       return // never reached the exchange: still to be sent (an earlier life decided it and died before sending)
     }
     if (v.id) this.venueIds.set(order.id, String(v.id))
-    const applied = this.applied.get(order.id) ?? new Set<string>()
-    this.applied.set(order.id, applied)
     const done = order.filledQuantity ?? 0
-    if ((v.filled ?? 0) > done + 1e-12 || (v.status !== 'open' && v.status !== undefined && (v.filled ?? 0) > 0 && done === 0)) {
-      const trades = await this.withRetry(`read the trades of ${order.clientOrderId}`, () => this.x.venue.fetchMyTrades(order.symbol, v.timestamp, undefined, {orderId: v.id}))
-      const mine = trades.filter((t) => String(t.order) === String(v.id)).sort(byTime)
-      for (const t of mine) {
+    let trades: VenueTrade[] = []
+    if ((v.filled ?? 0) > done + 1e-12) {
+      const all = await this.withRetry(`read the trades of ${order.clientOrderId}`, () => this.x.venue.fetchMyTrades(order.symbol, v.timestamp, undefined, {orderId: v.id}))
+      trades = all.filter((t) => String(t.order) === String(v.id)).sort(byTime)
+    }
+    const status = v.status
+    this.pending.push(() => {
+      if (order.status !== 'open') return
+      const applied = this.applied.get(order.id) ?? new Set<string>()
+      this.applied.set(order.id, applied)
+      for (const t of trades) {
         if (applied.has(String(t.id)) || order.status !== 'open') continue
         applied.add(String(t.id))
         this.applyFill(order, t.amount, t.price, this.commissionOf(t, order), t.timestamp, {id: String(t.id), seq: applied.size})
       }
-    }
-    if (order.status === 'open' && (v.status === 'canceled' || v.status === 'expired' || v.status === 'rejected')) {
-      this.finish(order, v.status === 'rejected' ? 'rejected' : 'canceled', `${v.status} on the exchange${(order.filledQuantity ?? 0) > 0 ? ` after ${order.filledQuantity} of ${order.quantity} filled` : ''}`)
-    }
-    if (order.status !== 'open') {
-      this.applied.delete(order.id)
-      this.venueIds.delete(order.id)
-      this.book.compact()
-    }
+      if (order.status === 'open' && (status === 'canceled' || status === 'expired' || status === 'rejected')) {
+        this.finish(order, status === 'rejected' ? 'rejected' : 'canceled', `${status} on the exchange${(order.filledQuantity ?? 0) > 0 ? ` after ${order.filledQuantity} of ${order.quantity} filled` : ''}`)
+      }
+      if (order.status !== 'open') {
+        this.applied.delete(order.id)
+        this.venueIds.delete(order.id)
+      }
+    })
+  }
+
+  /** Applies what the exchange said since the last call (fills, cancels), in the order it was read. */
+  applyPending(): void {
+    if (this.pending.length === 0) return
+    for (const apply of this.pending.splice(0)) apply()
+    this.book.compact()
   }
 
   /** Commission in the quote currency (a fee in the base asset is valued at the fill price). */

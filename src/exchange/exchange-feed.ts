@@ -20,7 +20,8 @@
 import {nextTurn, type TimerClock, type TimerHandle} from '../core/clock.js'
 import {BotsError} from '../core/errors.js'
 import type {BarBatch, BarValues, Feed, FeedListener, FeedStatus, FeedSubscription} from '../live/feed-types.js'
-import {LiveWallClock} from '../live/live-clock.js'
+import {FeedClock, LiveWallClock} from '../live/live-clock.js'
+import type {LiveClock} from '../live/runtime-types.js'
 import {StaleWatch} from '../live/stale-watch.js'
 import {CandleAssembler} from './candle-assembler.js'
 import {ohlcvErrorKind, toCandles, type Candle, type OhlcvErrorKind, type OhlcvRow, type OhlcvSource} from './ohlcv-source.js'
@@ -51,6 +52,13 @@ export interface ExchangeFeedOptions {
   /** First wait after a rate-limit error (default 10 s), doubling. */
   rateLimitMs?: number
   log?: (level: 'info' | 'warn' | 'error', message: string) => void
+  /**
+   * The bot's clock is the time of the bars delivered (a replay's FeedClock) instead of the wall
+   * clock: a rehearsal against `bots twin` at any speed, deciding exactly as a backtest of those
+   * bars would. Without `after`, delivery starts after the exchange's latest candle at subscribe.
+   * The feed's own waits (grace, polls, backoff, staleness) stay on `clock`.
+   */
+  barClock?: boolean
 }
 
 /** REST pages from `resolved + 1` for each symbol; see `fetchFrom`. */
@@ -63,7 +71,7 @@ interface FetchOptions {
 
 export class ExchangeFeed implements Feed {
   readonly name: string
-  readonly clock: LiveWallClock
+  readonly clock: LiveClock
   lastBarTime: number | undefined
   private state: FeedStatus = 'idle'
   private listener: FeedListener | undefined
@@ -103,7 +111,7 @@ export class ExchangeFeed implements Feed {
     this.maxRetryMs = o.maxRetryMs ?? 60_000
     this.rateLimitMs = o.rateLimitMs ?? 10_000
     this.name = o.source.id ? `exchange:${o.source.id}` : 'exchange'
-    this.clock = new LiveWallClock(o.clock)
+    this.clock = o.barClock ? new FeedClock() : new LiveWallClock(o.clock)
     this.watch = new StaleWatch(o.staleAfterMs, o.clock, (silentMs) => {
       if (this.state !== 'live' && this.state !== 'paused') return
       this.state = 'stale'
@@ -138,13 +146,24 @@ export class ExchangeFeed implements Feed {
     if (!this.o.source.has.fetchOHLCV) throw new BotsError(`${this.name} cannot fetch candles (fetchOHLCV)`, {code: 'exchange.feed.ohlcv'})
     if (this.state === 'closed') return
     this.listener = listener
-    // Deliver bars opening after `after`; without it, bars that close after now.
-    const floor = sub.after ?? this.o.clock.now() - this.tf
+    // Deliver bars opening after `after`; without it, bars that close after now (on a bar
+    // clock: bars newer than the exchange's latest candle now).
+    const floor = sub.after ?? (this.o.barClock ? await this.latestOpen() : this.o.clock.now() - this.tf)
     if (sub.after !== undefined) this.lastBarTime = sub.after
     this.asm = new CandleAssembler(this.o.symbols.length, this.tf, floor)
     this.state = 'live'
     this.watch.touch()
     this.start()
+  }
+
+  /** Open time of the newest candle any symbol has now (-Infinity when none). */
+  private async latestOpen(): Promise<number> {
+    let latest = -Infinity
+    for (const symbol of this.o.symbols) {
+      const last = toCandles(await this.fetchWithRetry(symbol, undefined)).at(-1)
+      if (last && last.time > latest) latest = last.time
+    }
+    return latest
   }
 
   async history(sub: FeedSubscription, from: number, through: number): Promise<BarBatch[]> {
@@ -303,7 +322,7 @@ export class ExchangeFeed implements Feed {
     return Math.min(base * 2 ** Math.min(failures, 30), cap)
   }
 
-  private async fetchWithRetry(symbol: string, since: number): Promise<OhlcvRow[]> {
+  private async fetchWithRetry(symbol: string, since: number | undefined): Promise<OhlcvRow[]> {
     for (let failures = 0; ; failures++) {
       try {
         return await this.o.source.fetchOHLCV(symbol, this.o.ccxtTimeframe, since, this.limit)

@@ -13,6 +13,8 @@ import type {OrderVenue} from './order-venue.js'
 export interface ExchangeParts {
   feed?: Feed
   venue?: OrderVenue
+  /** Releases this bot's hold on the shared ccxt client (its sockets close with the last holder). */
+  close?: () => Promise<void>
 }
 
 export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: NodeJS.ProcessEnv}): Promise<ExchangeParts> {
@@ -24,10 +26,15 @@ export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: 
     import('./timeframe.js'),
   ])
   const client = await connectExchange(x, {env: o.env})
-  const out: ExchangeParts = {}
+  let closed = false
+  const out: ExchangeParts = {close: async () => {
+    if (closed) return
+    closed = true
+    await client.close()
+  }}
   if (spec.live.broker.type === 'exchange') out.venue = client as unknown as OrderVenue
   if (spec.live.feed.type === 'exchange') {
-    const tf = ccxtTimeframe(spec.timeframe)
+    const tf = ccxtTimeframe(spec.timeframe, Object.keys(client.timeframes ?? {}))
     if (tf === undefined) throw new BotsError(`timeframe ${spec.timeframe} has no exchange equivalent`, {code: 'exchange.timeframe', path: '/timeframe'})
     out.feed = createExchangeFeed({
       source: client as never,
@@ -36,6 +43,7 @@ export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: 
       ccxtTimeframe: tf,
       clock: o.clock,
       staleAfterMs: spec.live.feed.staleAfterMs,
+      barClock: spec.live.feed.clock === 'bars',
     })
   }
   return out

@@ -129,6 +129,10 @@ export class LiveRunner extends SessionManager {
       await s.hook('initialize')
       this.initialized = true
     }
+    // Exchange orders: what the exchange did by this bar is read first, and applied as the kernel
+    // shows the bar to the broker, where a backtest would have filled it.
+    const x = s.exchange
+    if (x !== undefined && x.working > 0) await x.poll()
     s.view.append(batch)
     await this.step(this.clock.kind === 'feed' ? batch.close : this.clock.now())
   }

@@ -132,6 +132,7 @@ export class LiveSession implements KernelObserver {
     const x = this.exchange
     if (x === undefined) return
     await x.poll()
+    x.applyPending()
     await this.drive(() => this.kernel.deliver())
   }
 

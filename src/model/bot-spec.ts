@@ -67,7 +67,7 @@ export interface BotSpec {
   backtest: {start?: string; end?: string}
   live: {
     /** `replay`: bars from the store at `speed` from `start`; `exchange`: the exchange's bars (live.exchange). */
-    feed: {type: 'replay' | 'exchange'; speed: number; start?: string; staleAfterMs?: number}
+    feed: {type: 'replay' | 'exchange'; speed: number; start?: string; staleAfterMs?: number; clock?: 'wall' | 'bars'}
     /** `paper`: the backtest's simulated broker on the feed's bars; `exchange`: real orders (live.exchange). */
     broker: {type: 'paper' | 'exchange'}
     /** Where `exchange` feeds and brokers connect; required when either is `exchange`. */

@@ -45,6 +45,8 @@ export class BotSupervisor {
   /** The highest fill number notified (or made before the state this bot resumed from). */
   private announcedFills: number
   private readonly label: string
+  /** Exchange bots: lets go of the ccxt client when the bot is done with it. */
+  private exchangeClose: (() => Promise<void>) | undefined
   /** Exchange bots: the highest order id an earlier life of this run recorded (looked up before sending). */
   doubtfulThrough = 0
 
@@ -95,6 +97,7 @@ export class BotSupervisor {
         this.deps.log.error(`${this.label}: stop failed: ${(e as Error).message}`)
       }
     }
+    await this.releaseExchange()
     this.recordState()
     this.metrics(this.deps.clock.now())
     const {recorder} = this.deps
@@ -113,7 +116,9 @@ export class BotSupervisor {
     let bot: LiveBot
     try {
       const usesExchange = spec.live.feed.type === 'exchange' || spec.live.broker.type === 'exchange'
+      await this.releaseExchange()
       const parts = usesExchange ? await runtime.exchangeParts(spec, {clock: this.deps.clock, env: this.deps.env}) : {}
+      this.exchangeClose = parts.close
       const feed = parts.feed ?? runtime.createReplayFeed(runtime.replayFeedOptions(spec, {db: dataDb}), this.deps.clock)
       const exchange = parts.venue
         ? {venue: parts.venue, clientIdPrefix: `b${row.id}r${this.run}`, doubtfulThrough: this.doubtfulThrough, timers: this.deps.clock, pollMs: this.deps.orderPollMs ?? 1000}
@@ -123,6 +128,7 @@ export class BotSupervisor {
       await bot.start()
     } catch (e) {
       await this.bot?.feed.close().catch(() => {})
+      await this.releaseExchange()
       // Bad configuration (no data, a bad state) will not fix itself: no restarts.
       if (isBotsError(e)) return this.fail(`${kind} failed: ${e.message}${e.hint ? ` (${e.hint})` : ''}`)
       return this.crashed(e as Error)
@@ -192,6 +198,7 @@ export class BotSupervisor {
 
   private finished(bot: LiveBot, outcome: LiveBotOutcome): void {
     if (bot !== this.bot || this.phase === 'stopping' || this.phase === 'stopped') return
+    void this.releaseExchange()
     this.lastState = outcome.state
     if (outcome.status === 'crashed') return this.crashed(outcome.error ?? new Error('crashed'))
     this.recordState()
@@ -236,6 +243,12 @@ export class BotSupervisor {
     this.deps.recorder.event({botId: this.id, kind: 'error', message})
     this.deps.notifier?.send('error', {error: message})
     this.deps.log.error(`${this.label}: ${message}`)
+  }
+
+  private async releaseExchange(): Promise<void> {
+    const close = this.exchangeClose
+    this.exchangeClose = undefined
+    await close?.().catch((e: Error) => this.deps.log.warn(`${this.label}: closing the exchange connection: ${e.message}`))
   }
 
   private recordState(): void {

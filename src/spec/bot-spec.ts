@@ -127,6 +127,7 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
         speed: feed.speed ?? D.speed,
         start: feed.start,
         staleAfterMs: feed.stale_after === undefined ? undefined : parseDuration(feed.stale_after),
+        ...(feed.clock === undefined ? {} : {clock: feed.clock}),
       },
       broker: {type: liveBroker.type ?? D.liveBrokerType},
       // Only when written: specs without one keep the shape (and typed-spec hash) they had.

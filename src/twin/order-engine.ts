@@ -6,7 +6,7 @@
  * (src/broker/fill-rules.ts `fillPrice`): an order is never filled on the bar that was the latest
  * when it was placed; a market order fills at the next released bar's open; a limit order fills
  * when a later bar trades through it (at the open when the bar gaps through, else at the limit).
- * A fill is stamped with the time it becomes known: the close of the bar it happened on.
+ * A fill is stamped with the open time of the bar it happened on, as the backtest broker stamps it.
  */
 import {fillPrice} from '../broker/fill-rules.js'
 import type {SimOrder} from '../broker/sim-order.js'

@@ -3,7 +3,7 @@
  * `v1` URLs reach once their origin is the twin's), plus empty futures exchangeInfo answers so an
  * unconfigured `loadMarkets` (spot, linear, inverse) works. Faults: every Nth request answers 429;
  * every answer waits `latencyMs` on the twin's clock first (the request is handled after the wait,
- * as if it had travelled that long).
+ * as if it had travelled that long, and handled even when its sender has gone by then).
  */
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {checkKey, checkRestSignature, type Credentials} from './auth.js'
@@ -21,9 +21,11 @@ export function restHandler(ctx: TwinContext, creds: Credentials, counters: Twin
       const url = new URL(req.url ?? '/', 'http://twin')
       const key = `${req.method} ${url.pathname}`
       counters.byPath[key] = (counters.byPath[key] ?? 0) + 1
+      ctx.activity()
       const limited = ctx.faults.http429Every > 0 && counters.rest % ctx.faults.http429Every === 0
+      // A request that reached the exchange is carried out even if its sender has gone meanwhile
+      // (an order sent just before the client died still lands); only the answer is lost.
       const answer = () => {
-        if (res.destroyed) return
         if (limited) {
           counters.rateLimited++
           return reply(res, 429, E.tooManyRequests().body(), {'Retry-After': '1'})
@@ -38,6 +40,7 @@ export function restHandler(ctx: TwinContext, creds: Credentials, counters: Twin
           const params = new URLSearchParams(rawQuery)
           for (const [k, v] of new URLSearchParams(body)) params.set(k, v)
           reply(res, 200, (route.handle as Handler)(ctx, params))
+          ctx.activity()
         } catch (e) {
           if (!(e instanceof E.BinanceError)) {
             reply(res, 500, {code: -1000, msg: `bots twin: ${e instanceof Error ? e.message : String(e)}`})
@@ -59,6 +62,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return
   const text = JSON.stringify(body)
   res.writeHead(status, {'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(text), ...headers})
   res.end(text)

@@ -18,4 +18,6 @@ export interface TwinContext {
   readonly hub: Hub
   /** Listen keys handed out by POST /api/v3/userDataStream (a raw user stream at /ws/<key>). */
   readonly listenKeys: Set<string>
+  /** Called when a REST request arrives and when it has been answered (wakes `Twin.when` waiters). */
+  readonly activity: () => void
 }

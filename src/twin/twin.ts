@@ -38,6 +38,11 @@ export interface Twin {
   trades(): TwinTrade[]
   balances(): Balance[]
   readonly requests: Readonly<TwinCounters>
+  /**
+   * Resolves once `condition` holds, checked whenever a REST request arrives or is answered and
+   * after each release (tests: "the order request has arrived", "n orders are accepted").
+   */
+  when(condition: () => boolean): Promise<void>
   /** Resolves once a socket is subscribed to a stream (`btcusdt@kline_1m`), or to the account's events (`user`). */
   whenSubscribed(stream: string): Promise<void>
   /** Stops pacing, closes every socket and the server. Idempotent. */
@@ -70,7 +75,21 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     },
   )
   const creds = {apiKey: options.apiKey, apiSecret: options.apiSecret}
-  const ctx: TwinContext = {settings, faults: settings.faults, clock, creds, market, engine, account, hub, listenKeys: new Set()}
+  const waiters = new Set<() => void>()
+  const activity = (): void => {
+    for (const check of [...waiters]) check()
+  }
+  const when = (condition: () => boolean): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!condition()) return
+        waiters.delete(check)
+        resolve()
+      }
+      waiters.add(check)
+      check()
+    })
+  const ctx: TwinContext = {settings, faults: settings.faults, clock, creds, market, engine, account, hub, listenKeys: new Set(), activity}
   const server = createServer(restHandler(ctx, creds, counters))
   const {wss, upgrade} = wsUpgrade(ctx)
   server.on('upgrade', upgrade)
@@ -86,7 +105,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     market.released++
     const now = market.now()
     const bars = settings.symbols.map((_, s) => data.bar(s, k))
-    engine.match(k, bars, now)
+    // Fills are stamped with the filling bar's open, the backtest broker's convention (a market
+    // order sent at a bar's close executes as the next bar opens).
+    const open = data.time(k)
+    engine.match(k, bars, open)
     settings.symbols.forEach((sym, s) => {
       const b = bars[s]
       if (b) hub.publish(`${sym.lower}@kline_${settings.interval}`, klineEvent(sym.id, settings.interval, b, settings.timeframeMs, now))
@@ -98,6 +120,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       if (closed) return
       for (let i = 0; i < n; i++) releaseOne()
       await hub.flush()
+      activity()
     })
     return chain
   }
@@ -131,6 +154,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     balances: () => account.all(),
     requests: counters,
     whenSubscribed: (stream) => hub.whenSubscribed(stream),
+    when,
     close,
   }
 }

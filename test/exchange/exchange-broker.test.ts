@@ -63,6 +63,12 @@ async function again<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What a bar does: the exchange's news read, then applied. */
+async function news(broker: ExchangeBroker): Promise<void> {
+  await broker.poll()
+  broker.applyPending()
+}
+
 describe('exchange broker (ccxt → bots twin)', () => {
   it('records the intent, sends once with a deterministic client id, applies the fill once', async () => {
     const t = await twin()
@@ -74,8 +80,8 @@ describe('exchange broker (ccxt → bots twin)', () => {
     assert.deepEqual(r.intents.map((o) => o.id), [1])
     assert.deepEqual(t.orders().map((o) => o.clientOrderId), ['b1r1o1'])
     await t.advance()
-    await r.broker.poll()
-    await r.broker.poll() // nothing new: nothing applied twice
+    await news(r.broker)
+    await news(r.broker) // nothing new: nothing applied twice
     assert.equal(r.fills.length, 1)
     assert.equal(r.fills[0].quantity, 0.5)
     assert.equal(r.fills[0].price, t.trades()[0].price)
@@ -121,7 +127,7 @@ describe('exchange broker (ccxt → bots twin)', () => {
     const order = r.broker.submit({side: 'buy', quantity: 0.3}, 0)
     await r.broker.flush()
     await t.advance()
-    await r.broker.poll()
+    await news(r.broker)
     assert.deepEqual(r.fills.map((f) => f.tradeSeq), [1, 2, 3])
     assert.equal(new Set(r.fills.map((f) => f.tradeId)).size, 3)
     assert.ok(Math.abs(r.fills.reduce((a, f) => a + f.quantity, 0) - 0.3) < 1e-12)
@@ -136,8 +142,8 @@ describe('exchange broker (ccxt → bots twin)', () => {
     r.broker.submit({side: 'buy', quantity: 0.1}, 0)
     await r.broker.flush()
     await t.advance()
-    await r.broker.poll()
-    await r.broker.poll()
+    await news(r.broker)
+    await news(r.broker)
     assert.ok(t.requests.rateLimited > limitedBefore, 'the broker met at least one 429')
     assert.equal(t.orders().length, 1)
     assert.equal(r.fills.length, 1)

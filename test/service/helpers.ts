@@ -47,7 +47,7 @@ export function writeSpec(dir: string, o: SpecOptions): string {
 }
 
 /** How long a wait on a child process may take before the test gives up (a safety net, not a timing). */
-export const SAFETY_MS = 180_000
+export const SAFETY_MS = Number(process.env.BOTS_TEST_SAFETY_MS ?? 180_000)
 
 export async function query(db: string, sql: string, params: Record<string, any> = {}): Promise<Record<string, any>[]> {
   return readDb({path: db}, async (conn) => (await conn.runAndReadAll(sql, params)).getRowObjectsJS() as Record<string, any>[])

@@ -37,7 +37,7 @@ describe('twin replaying a DuckDB store', () => {
     assert.equal(t.now(), next[0]! + 300_000)
     const filled = await ex.fetchOrder(order.id, S)
     assert.equal(filled.average, next[1])
-    assert.equal(t.trades()[0].time, t.now())
+    assert.equal(t.trades()[0].time, next[0]) // stamped with the filling bar's open, as the backtest broker does
   })
 
   it('a symbol the store lacks is a BotsError naming it', async () => {

@@ -1,0 +1,178 @@
+/**
+ * `bots live` as a real process trading on `bots twin` over loopback, through ccxt: bars come
+ * from the twin's WebSocket kline stream, orders go to its REST API. The bot runs on the bars'
+ * clock (`live.feed.clock: bars`), so its decisions are those of a backtest of the same bars.
+ *
+ * The process is SIGKILLed while an order request is on its way to the twin (the twin holds
+ * every answer for a moment), then started again: the twin ends with exactly one order per
+ * decision, and every twin fill is recorded once. A wrong API key puts the bot in `error`, and
+ * no credential appears in the database or in anything the service printed.
+ *
+ * The test waits for what the service prints and what the twin receives, never for an amount of
+ * time (the timeouts in the helpers are safety nets).
+ */
+import assert from 'node:assert/strict'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {after, before, describe, it} from 'node:test'
+import {closeStore, importFiles, openStore} from '../../src/data/index.js'
+import {addBot} from '../../src/service/manage.js'
+import {startTwin, type Twin} from '../../src/twin/index.js'
+import {ROOT} from '../helpers/cli.js'
+import {tempDir} from '../helpers/tmp.js'
+import {SAFETY_MS, botRow, botsJson, query, startLive, tradesOf, type LiveProcess} from '../service/helpers.js'
+
+const S = 'IDX/USDT'
+const KEY = 'e2e-key-7c1f9a'
+const SECRET = 'e2e-secret-4be20d'
+const EVERY = 3
+
+// Buys, then sells, every EVERY iterations, and says so for the test to follow.
+const TOGGLE = `import {defineStrategy} from 'bots'
+export default defineStrategy<{every: number}>({
+  name: 'toggle-every',
+  description: 'Buys one unit, then sells it, every \`every\` iterations; logs each iteration.',
+  params: {type: 'object', properties: {every: {type: 'integer', minimum: 1, default: 3, description: 'Iterations between orders.'}}, additionalProperties: false},
+  create(p) {
+    let n = 0
+    return {
+      onTradingIteration(ctx) {
+        n++
+        ctx.log.info('iteration ' + n)
+        if (n % p.every === 0) ctx.position() === 0 ? ctx.buy(1) : ctx.sell(1)
+      },
+    }
+  },
+})
+`
+
+function spec(dir: string, name: string, twin: Twin, keyEnv: string): string {
+  const file = path.join(dir, `${name}.yaml`)
+  writeFileSync(file, [
+    `name: ${name}`,
+    'strategy: {name: toggle-every, params: {every: ' + EVERY + '}}',
+    `symbols: [${S}]`,
+    'timeframe: 5M',
+    'market: 24/7',
+    'broker: {cash: 100000}',
+    'live:',
+    '  feed: {type: exchange, clock: bars}',
+    '  broker: {type: exchange}',
+    '  exchange:',
+    '    id: binance',
+    `    api_url: ${twin.apiUrl}`,
+    `    ws_url: ${twin.wsUrl}`,
+    `    credentials_env: {key: ${keyEnv}, secret: TWIN_E2E_SECRET}`,
+  ].join('\n') + '\n')
+  return file
+}
+
+/** A wait on the twin with a safety net: past it, fail with what the service printed. */
+function twinWait<T>(p: Promise<T>, what: string, live: LiveProcess): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const net = new Promise<T>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`twin: ${what} did not happen within ${SAFETY_MS / 1000} s (safety net)\n--- output ---\n${live.output()}`)), SAFETY_MS)
+  })
+  return Promise.race([p, net]).finally(() => clearTimeout(timer))
+}
+
+describe('bots live on bots twin (real processes, loopback only)', () => {
+  const dir = tempDir('bots-e2e-twin-')
+  const strategies = path.join(dir, 'strategies')
+  const twinDb = path.join(dir, 'twin.duckdb')
+  let twin: Twin
+  before(async () => {
+    mkdirSync(strategies)
+    writeFileSync(path.join(strategies, 'toggle-every.ts'), TOGGLE)
+    const store = await openStore({path: twinDb})
+    try {
+      await importFiles(store, [`${ROOT}examples/data/index-2006-5min.csv`], {symbol: S, timeframe: '5m'})
+    } finally {
+      await closeStore(store)
+    }
+    // Every REST answer is held 40 ms: an order request can be caught on its way.
+    twin = await startTwin({db: twinDb, symbols: [S], timeframe: '5m', start: '2006-01-03', speed: 0, apiKey: KEY, apiSecret: SECRET,
+      cash: {asset: 'USDT', amount: 1_000_000}, faults: {latencyMs: 40}})
+  })
+  after(() => twin?.close())
+
+  const env = {TWIN_E2E_KEY: KEY, TWIN_E2E_SECRET: SECRET, TWIN_E2E_WRONG: 'not-the-key'}
+  const orderRequests = () => twin.requests.byPath['POST /api/v3/order'] ?? 0
+
+  it('trades, survives a SIGKILL with an order in flight, and never sends an order twice', async () => {
+    const db = path.join(dir, 'bots.duckdb')
+    const bot = await addBot(spec(dir, 'twin-bot', twin, 'TWIN_E2E_KEY'), 1, {path: db, strategies: [strategies]})
+    const args = ['--user-id', '1', '--db', db, '--strategies', strategies, '--verbose', '--poll-interval', '1']
+    let live = startLive(args, env)
+    await live.waitForOutput(/"twin-bot": started/)
+    await twinWait(twin.whenSubscribed('idxusdt@kline_5m'), 'the kline subscription', live)
+
+    /** Releases bar k and waits until the bot has iterated on it (and, on a decision, sent the order). */
+    const step = async (k: number, from: number) => {
+      await twin.advance(1)
+      await live.waitForOutput(new RegExp(`"twin-bot": iteration ${k}\\b`), {after: from})
+      if (k % EVERY === 0) await twinWait(twin.when(() => twin.orders().length >= k / EVERY), `order ${k / EVERY}`, live)
+    }
+    let mark = live.mark()
+    for (let k = 1; k < 3 * EVERY; k++) await step(k, mark)
+
+    // The third decision: kill the service the moment its order request reaches the twin.
+    const sent = orderRequests()
+    await twin.advance(1)
+    await twinWait(twin.when(() => orderRequests() > sent), 'the third order request', live)
+    live.child.kill('SIGKILL')
+    await live.exited
+    const firstOutput = live.output()
+    await twinWait(twin.when(() => twin.orders().length === 3), 'the third order', live) // the twin still takes the order it was sent
+    // Started again: it resumes from its last saved state, makes the same decisions, finds the
+    // order it had sent by its client id, and sends nothing twice.
+    live = startLive(args, env)
+    mark = live.mark()
+    await live.waitForOutput(/"twin-bot": resumed from its saved state/, {after: mark})
+    await twinWait(twin.whenSubscribed('idxusdt@kline_5m'), 'the kline subscription after the restart', live)
+    await live.waitForOutput(new RegExp(`"twin-bot": iteration ${3 * EVERY}\\b`), {after: mark})
+    for (let k = 3 * EVERY + 1; k <= 5 * EVERY; k++) await step(k, mark)
+    await twin.advance(1) // fills the last order
+    await live.waitForOutput(new RegExp(`"twin-bot": iteration ${5 * EVERY + 1}\\b`), {after: mark})
+    assert.equal((await twinWait(live.signal('SIGTERM'), 'the exit after SIGTERM', live)).code, 0, live.output())
+    assert.doesNotMatch(live.output(), /not this bot's/)
+
+    const orders = twin.orders()
+    assert.deepEqual(orders.map((o) => o.clientOrderId), [1, 2, 3, 4, 5].map((i) => `b${bot.id}r1o${i}`), 'one order per decision')
+    assert.deepEqual(orders.map((o) => o.side), ['BUY', 'SELL', 'BUY', 'SELL', 'BUY'])
+    // Every twin fill recorded once, with its trade id.
+    const fills = twin.trades()
+    const trades = await tradesOf(db, bot.id)
+    assert.equal(trades.length, fills.length)
+    const recorded = await query(db, 'SELECT trade_id, price FROM bot_trades WHERE bot_id = $id ORDER BY trade_id', {id: bot.id})
+    assert.deepEqual(recorded.map((r) => String(r.trade_id)).sort(), fills.map((f) => String(f.id)).sort())
+    // Market orders filled at the open of the bar after the decision, as in a backtest.
+    assert.deepEqual(recorded.map((r) => r.price).sort(), fills.map((f) => f.price).sort())
+    const intents = await query(db, 'SELECT client_order_id FROM bot_orders WHERE bot_id = $id ORDER BY order_id', {id: bot.id})
+    assert.deepEqual(intents.map((r) => r.client_order_id), orders.map((o) => o.clientOrderId))
+
+    // The bars it acted on, replayed through a backtest, make the same decisions.
+    const parity = await botsJson(db, 'parity', String(bot.id), '--strategies', strategies)
+    assert.equal(parity.same, true, JSON.stringify(parity))
+    assert.equal(parity.liveOrders, 5)
+
+    // Credentials never reach the store or the output.
+    const text = (rows: unknown) => JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? String(v) : v))
+    const tables = ['bots', 'bot_events', 'bot_state', 'bot_orders', 'bot_trades', 'bot_metrics']
+    const everything = (await Promise.all(tables.map(async (t) => text(await query(db, `SELECT * FROM ${t}`))))).join('') + firstOutput + live.output()
+    assert.doesNotMatch(everything, new RegExp(`${KEY}|${SECRET}`))
+  })
+
+  it('a wrong API key puts the bot in error, not in a restart loop, and the key is never printed', async () => {
+    const db = path.join(dir, 'wrong.duckdb')
+    const bot = await addBot(spec(dir, 'wrong-key', twin, 'TWIN_E2E_WRONG'), 1, {path: db, strategies: [strategies]})
+    const live = startLive(['--user-id', '1', '--db', db, '--strategies', strategies, '--poll-interval', '1'], env)
+    await live.waitForOutput(/"wrong-key": .*(API key|API-key)/)
+    assert.equal((await live.signal('SIGTERM')).code, 0, live.output())
+    const row = await botRow(db, bot.id)
+    assert.equal(row.status, 'error')
+    assert.match(row.error, /API.key/)
+    assert.doesNotMatch(live.output() + JSON.stringify(row), /not-the-key|e2e-secret/)
+    assert.doesNotMatch(live.output(), /restart 1 of/)
+  })
+})

@@ -145,7 +145,9 @@ async function build(spec: ExchangeSpec, credentials: Credentials, release: () =
   if (!Class) throw new BotsError(`unknown exchange id \`${spec.id}\`: ccxt has no such exchange`, {code: 'exchange.unknown', path: '/live/exchange/id'})
 
   // fetchCurrencies: false, or binance calls private `sapi` endpoints while loading markets.
-  const x = new Class({enableRateLimit: true, options: {fetchCurrencies: false}, ...credentials})
+  // ws.backoff base 0: ccxt would otherwise wait (1 s, doubling to 60 s, on the wall clock) before
+  // re-dialling a dropped socket, on top of the exchange feed's own backoff on the injected clock.
+  const x = new Class({enableRateLimit: true, options: {fetchCurrencies: false, ws: {backoff: {base: 0}}}, ...credentials})
   if (spec.mode === 'sandbox') {
     // ccxt's setSandboxMode only checks that a `test` key exists: many ccxt.pro classes carry
     // `test: undefined`, which it would install as an empty URL table.

@@ -17,7 +17,7 @@ export interface ExchangeParts {
   close?: () => Promise<void>
 }
 
-export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: NodeJS.ProcessEnv}): Promise<ExchangeParts> {
+export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: NodeJS.ProcessEnv; log?: (level: 'info' | 'warn' | 'error', message: string) => void}): Promise<ExchangeParts> {
   const x = spec.live.exchange
   if (x === undefined) throw new BotsError('this spec trades on an exchange but has no `live.exchange` section', {code: 'exchange.missing', path: '/live'})
   const [{connectExchange}, {createExchangeFeed}, {ccxtTimeframe}] = await Promise.all([
@@ -44,6 +44,7 @@ export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: 
       clock: o.clock,
       staleAfterMs: spec.live.feed.staleAfterMs,
       barClock: spec.live.feed.clock === 'bars',
+      log: o.log,
     })
   }
   return out

@@ -59,9 +59,27 @@ function decisions(orders: readonly Order[], fills: readonly Fill[]): ParityEven
   return out.sort((a, b) => a.time - b.time || (a.kind === b.kind ? a.orderId - b.orderId : a.kind === 'order' ? -1 : 1))
 }
 
-/** One fill per order: a fill reported again after a restart is the same fill. */
+/**
+ * One fill per order, as the backtest fills an order whole: an exchange order filled in parts
+ * (each part recorded once, by its trade id) counts as its total at the quantity-weighted price,
+ * at the time of its first part. A fill reported again after a restart carries the same trade
+ * id (or, on a paper broker, the same number) and is the same fill.
+ */
 function uniqueFills(fills: readonly Fill[]): Fill[] {
-  return [...new Map(fills.map((f) => [f.orderId, f])).values()]
+  const parts = new Map<number, Map<string, Fill>>()
+  fills.forEach((f) => {
+    const byKey = parts.get(f.orderId) ?? new Map<string, Fill>()
+    parts.set(f.orderId, byKey)
+    // Paper fills carry no trade id: the last one reported for the order stands (one per order).
+    byKey.set(f.tradeId ?? (f.tradeSeq !== undefined ? `#${f.tradeSeq}` : 'paper'), f)
+  })
+  return [...parts.values()].map((byKey) => {
+    const all = [...byKey.values()]
+    if (all.length === 1) return all[0]
+    const quantity = all.reduce((a, f) => a + f.quantity, 0)
+    const price = all.reduce((a, f) => a + f.price * f.quantity, 0) / quantity
+    return {...all[0], quantity, price, commission: all.reduce((a, f) => a + f.commission, 0), time: Math.min(...all.map((f) => f.time))}
+  })
 }
 
 function isBarRows(bars: CompareLiveOptions['bars']): bars is readonly LiveBar[] {

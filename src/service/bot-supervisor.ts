@@ -117,7 +117,7 @@ export class BotSupervisor {
     try {
       const usesExchange = spec.live.feed.type === 'exchange' || spec.live.broker.type === 'exchange'
       await this.releaseExchange()
-      const parts = usesExchange ? await runtime.exchangeParts(spec, {clock: this.deps.clock, env: this.deps.env}) : {}
+      const parts = usesExchange ? await runtime.exchangeParts(spec, {clock: this.deps.clock, env: this.deps.env, log: (level, message) => log[level](`${this.label}: ${message}`)}) : {}
       this.exchangeClose = parts.close
       const feed = parts.feed ?? runtime.createReplayFeed(runtime.replayFeedOptions(spec, {db: dataDb}), this.deps.clock)
       const exchange = parts.venue

@@ -72,8 +72,9 @@ async function recorded(conn: DuckDBConnection, p: {id: number; run: number; has
   const orders = (await rows(`SELECT order_id::DOUBLE AS id, symbol, side, quantity, type, limit_price, stop_price, epoch_ms(created_ts)::DOUBLE AS t
     FROM bot_orders WHERE bot_id = $id AND run = $run AND spec_hash = $hash ORDER BY order_id`))
     .map((r) => ({id: r.id, symbol: r.symbol, side: r.side, quantity: r.quantity, type: r.type, limitPrice: r.limit_price ?? undefined, stopPrice: r.stop_price ?? undefined, createdAt: r.t, timeInForce: 'gtc', status: 'filled'}) as Order)
-  const fills = (await rows(`SELECT order_id::DOUBLE AS o, symbol, side, quantity, price, commission, epoch_ms(fill_time)::DOUBLE AS t FROM bot_trades
-    WHERE bot_id = $id AND run = $run AND order_id IN (SELECT order_id FROM bot_orders WHERE bot_id = $id AND run = $run AND spec_hash = $hash) ORDER BY fill_time, order_id`))
-    .map((r) => ({orderId: r.o as number, symbol: String(r.symbol), side: r.side as Fill['side'], quantity: r.quantity as number, price: r.price as number, commission: r.commission as number, time: r.t as number}))
+  const fills = (await rows(`SELECT order_id::DOUBLE AS o, fill_seq, trade_id, symbol, side, quantity, price, commission, epoch_ms(fill_time)::DOUBLE AS t FROM bot_trades
+    WHERE bot_id = $id AND run = $run AND order_id IN (SELECT order_id FROM bot_orders WHERE bot_id = $id AND run = $run AND spec_hash = $hash) ORDER BY fill_time, order_id, fill_seq`))
+    .map((r) => ({orderId: r.o as number, symbol: String(r.symbol), side: r.side as Fill['side'], quantity: r.quantity as number, price: r.price as number, commission: r.commission as number, time: r.t as number,
+      ...(r.trade_id == null ? {} : {tradeId: String(r.trade_id), tradeSeq: Number(r.fill_seq)})}))
   return {bars, orders, fills}
 }

@@ -15,7 +15,7 @@ export interface RuntimeApi {
   replayFeedOptions(spec: BotSpec, options: {db?: string}): ReplayFeedOptions
   compareLiveToBacktest(options: CompareLiveOptions): Promise<ParityReport>
   /** `live.exchange` of a spec: the exchange feed and/or the order venue it asks for (one ccxt client per account). */
-  exchangeParts(spec: BotSpec, options: {clock: TimerClock; env?: NodeJS.ProcessEnv}): Promise<ExchangeParts>
+  exchangeParts(spec: BotSpec, options: {clock: TimerClock; env?: NodeJS.ProcessEnv; log?: (level: 'info' | 'warn' | 'error', message: string) => void}): Promise<ExchangeParts>
 }
 
 export type {ExchangeParts}

@@ -20,17 +20,19 @@ export interface ExchangeParts {
 export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: NodeJS.ProcessEnv; log?: (level: 'info' | 'warn' | 'error', message: string) => void}): Promise<ExchangeParts> {
   const x = spec.live.exchange
   if (x === undefined) throw new BotsError('this spec trades on an exchange but has no `live.exchange` section', {code: 'exchange.missing', path: '/live'})
-  const [{connectExchange}, {createExchangeFeed}, {ccxtTimeframe}] = await Promise.all([
+  const [{connectExchange, credentialValues}, {createExchangeFeed}, {ccxtTimeframe}, {redactSecrets}] = await Promise.all([
     import('./connect.js'),
     import('./exchange-feed.js'),
     import('./timeframe.js'),
+    import('./redact.js'),
   ])
-  const client = await connectExchange(x, {env: o.env})
+  const shared = await connectExchange(x, {env: o.env})
+  const client = redacting(shared, credentialValues(x, o.env), redactSecrets)
   let closed = false
   const out: ExchangeParts = {close: async () => {
     if (closed) return
     closed = true
-    await client.close()
+    await shared.close()
   }}
   if (spec.live.broker.type === 'exchange') out.venue = client as unknown as OrderVenue
   if (spec.live.feed.type === 'exchange') {
@@ -48,4 +50,33 @@ export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: 
     })
   }
   return out
+}
+
+/**
+ * The client with every error it throws scrubbed of the credentials (message and stack), class
+ * kept, so whatever logs or records an exchange error can never print a key or secret.
+ */
+function redacting<T extends object>(client: T, secrets: string[], redact: (text: string, secrets: string[]) => string): T {
+  if (secrets.length === 0) return client
+  const scrub = (e: unknown): unknown => {
+    if (e instanceof Error) {
+      e.message = redact(e.message, secrets)
+      if (e.stack) e.stack = redact(e.stack, secrets)
+    }
+    return e
+  }
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      const v = Reflect.get(target, key, receiver)
+      if (typeof v !== 'function') return v
+      return (...args: unknown[]) => {
+        try {
+          const r = v.apply(target, args)
+          return r instanceof Promise ? r.catch((e: unknown) => Promise.reject(scrub(e))) : r
+        } catch (e) {
+          throw scrub(e)
+        }
+      }
+    },
+  })
 }

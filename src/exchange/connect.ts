@@ -14,6 +14,7 @@
  */
 import {createHash} from 'node:crypto'
 import type {Balances, Int, Market, MarketInterface, Num, OHLCV, Order, OrderSide, OrderType, Str, Trade} from 'ccxt'
+import {hasTestnet} from '../spec/exchange-checks.js'
 import {BotsError} from '../core/errors.js'
 import type {ExchangeSpec} from '../model/bot-spec.js'
 
@@ -172,12 +173,6 @@ async function build(spec: ExchangeSpec, credentials: Credentials, release: () =
   return x
 }
 
-/** Whether a ccxt exchange's `urls` has testnet URLs (a non-empty `urls.test`). */
-export function hasTestnet(urls: {test?: unknown} | undefined): boolean {
-  const test = urls?.test
-  if (typeof test === 'string') return test.length > 0
-  return test !== null && typeof test === 'object' && Object.keys(test).length > 0
-}
 
 /**
  * `urls.api` of a ccxt exchange (a string, or objects of strings nested at any depth) with the

@@ -2,21 +2,19 @@ import type {TimerClock} from '../core/clock.js'
 import {BotsError} from '../core/errors.js'
 import {SimulatedBroker, type SimulatedBrokerOptions} from '../broker/simulated-broker.js'
 import type {BrokerSnapshot} from '../broker/broker-snapshot.js'
+import type {VenueBroker, VenueHooks} from '../broker/venue-broker.js'
 import {SimOrder, requestProblem} from '../broker/sim-order.js'
 import type {Order, OrderRequest} from '../model/orders.js'
 import {clientOrderId, venueErrorKind, type OrderVenue, type VenueOrder, type VenueTrade} from './order-venue.js'
 
-export interface ExchangeBrokerOptions extends SimulatedBrokerOptions {
+export interface ExchangeBrokerOptions extends SimulatedBrokerOptions, VenueHooks {
   venue: OrderVenue
   /** `b{bot}r{run}`: client order ids are `{prefix}o{orderId}`, the same for the same decision after any restart. */
   clientIdPrefix: string
   /** Orders with an id up to this may have been sent by an earlier life of the bot: looked up before sending. */
   doubtfulThrough: number
-  /** Records the order before it is sent (awaited: on disk first). */
-  recordIntent(order: Order): Promise<void>
   /** Backoff waits (retries of a send, a lookup, a poll). */
   timers: TimerClock
-  log(level: 'info' | 'warn' | 'error', message: string): void
   /** Tries per send before the bot crashes (it then reconciles at restart); default 5. */
   attempts?: number
   backoffMs?: number
@@ -43,7 +41,7 @@ export interface ExchangeState {
  * adopts the existing order. Fills come from `poll()` (the exchange's trades, each applied once by
  * trade id, partial fills included). Nothing here reads the system clock.
  */
-export class ExchangeBroker extends SimulatedBroker {
+export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
   private readonly x: ExchangeBrokerOptions
   private readonly outbox: SimOrder[] = []
   private readonly cancels = new Set<SimOrder>()

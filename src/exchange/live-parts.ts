@@ -8,11 +8,15 @@ import type {TimerClock} from '../core/clock.js'
 import {BotsError} from '../core/errors.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Feed} from '../live/feed-types.js'
+import type {LiveExchangeOptions} from '../live/runtime-types.js'
+import {ExchangeBroker} from './exchange-broker.js'
 import type {OrderVenue} from './order-venue.js'
 
 export interface ExchangeParts {
   feed?: Feed
   venue?: OrderVenue
+  /** When `live.broker.type` is `exchange`: how the bot's exchange broker is made. */
+  broker?: (o: {clientIdPrefix: string; doubtfulThrough: number; timers: TimerClock; pollMs: number}) => LiveExchangeOptions
   /** Releases this bot's hold on the shared ccxt client (its sockets close with the last holder). */
   close?: () => Promise<void>
 }
@@ -23,7 +27,7 @@ export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: 
   const [{connectExchange, credentialValues}, {createExchangeFeed}, {ccxtTimeframe}, {redactSecrets}] = await Promise.all([
     import('./connect.js'),
     import('./exchange-feed.js'),
-    import('./timeframe.js'),
+    import('../spec/ccxt-timeframe.js'),
     import('./redact.js'),
   ])
   const shared = await connectExchange(x, {env: o.env})
@@ -34,7 +38,11 @@ export async function exchangeParts(spec: BotSpec, o: {clock: TimerClock; env?: 
     closed = true
     await shared.close()
   }}
-  if (spec.live.broker.type === 'exchange') out.venue = client as unknown as OrderVenue
+  if (spec.live.broker.type === 'exchange') {
+    const venue = client as unknown as OrderVenue
+    out.venue = venue
+    out.broker = ({pollMs, ...ids}) => ({pollMs, createBroker: (base, hooks) => new ExchangeBroker({...base, ...hooks, ...ids, venue})})
+  }
   if (spec.live.feed.type === 'exchange') {
     const tf = ccxtTimeframe(spec.timeframe, Object.keys(client.timeframes ?? {}))
     if (tf === undefined) throw new BotsError(`timeframe ${spec.timeframe} has no exchange equivalent`, {code: 'exchange.timeframe', path: '/timeframe'})

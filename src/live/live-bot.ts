@@ -1,5 +1,4 @@
 import {SimulatedBroker} from '../broker/simulated-broker.js'
-import {ExchangeBroker} from '../exchange/exchange-broker.js'
 import {createCalendar} from '../calendar/index.js'
 import {isBotsError} from '../core/errors.js'
 import {HookInvoker} from '../engine/hook-invoker.js'
@@ -31,7 +30,7 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
     const base = {broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)}
     const x = o.exchange
     if (x === undefined) return new SimulatedBroker(base)
-    return new ExchangeBroker({...base, ...x, recordIntent: (order) => session.recordIntent(order), log: (level, message) => events.onLog?.({time: clock.now(), level, message})})
+    return x.createBroker(base, {recordIntent: (order) => session.recordIntent(order), log: (level, message) => events.onLog?.({time: clock.now(), level, message})})
   }
   // A resumed bot warms up on a scratch paper broker (its orders are discarded, never sent); the
   // restored broker (the exchange's, for an exchange bot) takes over after.

@@ -1,5 +1,5 @@
 import type {SimulatedBroker} from '../broker/simulated-broker.js'
-import {ExchangeBroker} from '../exchange/exchange-broker.js'
+import {isVenueBroker, type VenueBroker} from '../broker/venue-broker.js'
 import type {HookInvoker, LifecycleHook} from '../engine/hook-invoker.js'
 import {SessionKernel, type KernelObserver} from '../engine/session-kernel.js'
 import type {StrategyApi} from '../engine/strategy-api.js'
@@ -122,9 +122,9 @@ export class LiveSession implements KernelObserver {
   }
 
   /** The exchange broker, when orders go to an exchange (not while warming up on a scratch broker). */
-  get exchange(): ExchangeBroker | undefined {
+  get exchange(): (SimulatedBroker & VenueBroker) | undefined {
     const b = this.brokers.current
-    return b instanceof ExchangeBroker ? b : undefined
+    return isVenueBroker(b) ? b : undefined
   }
 
   /** The exchange's news (fills, cancels of working orders) applied and delivered like any fill. */

@@ -15,8 +15,8 @@
  * `compareLiveToBacktest(options: CompareLiveOptions): Promise<ParityReport>`.
  */
 import type {MarketCalendar} from '../calendar/calendar.js'
-import type {Clock, TimerClock, TimerHandle} from '../core/clock.js'
-import type {OrderVenue} from '../exchange/order-venue.js'
+import type {Clock, TimerHandle} from '../core/clock.js'
+import type {VenueBrokerFactory} from '../broker/venue-broker.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Fill, Order} from '../model/orders.js'
 import type {StrategyDefinition} from '../model/strategy.js'
@@ -131,16 +131,10 @@ export interface LiveBotOptions {
   exchange?: LiveExchangeOptions
 }
 
-/** How a live bot reaches an exchange for orders (see src/exchange/exchange-broker.ts). */
+/** How a live bot's orders reach an exchange (src/exchange/exchange-broker.ts makes the broker). */
 export interface LiveExchangeOptions {
-  venue: OrderVenue
-  /** `b{bot}r{run}`: client order ids are `{prefix}o{orderId}`. */
-  clientIdPrefix: string
-  /** The highest order id an earlier life of this run may have sent (looked up before sending). */
-  doubtfulThrough: number
-  /** Backoff waits and the order poll. */
-  timers: TimerClock
-  /** How often working orders are checked with the exchange (ms). */
+  createBroker: VenueBrokerFactory
+  /** How often working orders are checked with the exchange between bars (ms). */
   pollMs: number
 }
 

@@ -120,9 +120,7 @@ export class BotSupervisor {
       const parts = usesExchange ? await runtime.exchangeParts(spec, {clock: this.deps.clock, env: this.deps.env, log: (level, message) => log[level](`${this.label}: ${message}`)}) : {}
       this.exchangeClose = parts.close
       const feed = parts.feed ?? runtime.createReplayFeed(runtime.replayFeedOptions(spec, {db: dataDb}), this.deps.clock)
-      const exchange = parts.venue
-        ? {venue: parts.venue, clientIdPrefix: `b${row.id}r${this.run}`, doubtfulThrough: this.doubtfulThrough, timers: this.deps.clock, pollMs: this.deps.orderPollMs ?? 1000}
-        : undefined
+      const exchange = parts.broker?.({clientIdPrefix: `b${row.id}r${this.run}`, doubtfulThrough: this.doubtfulThrough, timers: this.deps.clock, pollMs: this.deps.orderPollMs ?? 1000})
       bot = runtime.createLiveBot({botId: row.id, spec, definition, params, feed, initialState: this.lastState, events: this.events(), exchange})
       this.bot = bot
       await bot.start()

@@ -22,5 +22,6 @@ export type {ExchangeParts}
 
 /** Imported on first use only, so the management commands stay quick to start. */
 export async function loadRuntime(): Promise<RuntimeApi> {
-  return import('../live/index.js')
+  const [live, exchange] = await Promise.all([import('../live/index.js'), import('../exchange/live-parts.js')])
+  return {...live, exchangeParts: exchange.exchangeParts}
 }

@@ -11,8 +11,7 @@
 import type {Diagnostic} from '../core/errors.js'
 import {didYouMean} from '../core/suggest.js'
 import type {PathSegment} from '../document/locate.js'
-import {hasTestnet} from '../exchange/connect.js'
-import {ccxtTimeframe, specTimeframe} from '../exchange/timeframe.js'
+import {ccxtTimeframe, specTimeframe} from './ccxt-timeframe.js'
 
 type Raw = Record<string, any>
 
@@ -189,4 +188,11 @@ function unifiedGuess(symbol: string): string | undefined {
     if (quote) return `${upper.slice(0, -quote.length)}/${quote}`
   }
   return undefined
+}
+
+/** Whether a ccxt exchange's `urls` has testnet URLs (a non-empty `urls.test`). */
+export function hasTestnet(urls: {test?: unknown} | undefined): boolean {
+  const test = urls?.test
+  if (typeof test === 'string') return test.length > 0
+  return test !== null && typeof test === 'object' && Object.keys(test).length > 0
 }

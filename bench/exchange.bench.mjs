@@ -15,7 +15,7 @@
 // BENCH_EXCHANGE_DUMP=1 also prints the service's output and the REST requests per bar.
 // Imports from dist/. Linux: CPU and memory are read from /proc.
 import {spawn} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {loadavg, tmpdir} from 'node:os'
 import path from 'node:path'
 import {performance} from 'node:perf_hooks'
@@ -24,6 +24,7 @@ import {closeStore, importFiles, openStore} from '../dist/data/index.js'
 import {readDb} from '../dist/service/db.js'
 import {addBot} from '../dist/service/manage.js'
 import {startTwin} from '../dist/twin/index.js'
+import {procCpuMs, procRssMb} from './proc-stats.mjs'
 
 const LATENCY_ORDERS = Number(process.env.BENCH_EXCHANGE_ORDERS ?? 200)
 const BOTS = Number(process.env.BENCH_EXCHANGE_BOTS ?? 20)
@@ -269,22 +270,4 @@ function cleanup() {
     rmSync(dir, {recursive: true, force: true})
   })()
   return cleaned
-}
-
-function procCpuMs(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100 // utime + stime, in clock ticks (100/s)
-  } catch {
-    return NaN
-  }
-}
-
-function procRssMb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) / 1024 : 0
-  } catch {
-    return 0
-  }
 }

@@ -9,13 +9,14 @@
 //   - SIGTERM to exit                                                  target < 5 s, exit 0
 // Imports from dist/. Linux: CPU and memory are read from /proc.
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {loadavg, tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {discoverStrategies} from '../dist/strategy/discover.js'
 import {addBot} from '../dist/service/manage.js'
 import {readDb} from '../dist/service/db.js'
+import {procCpuMs, procRssMb} from './proc-stats.mjs'
 
 const BOTS = Number(process.env.BENCH_LIVE_BOTS ?? 100)
 const SECONDS = Number(process.env.BENCH_LIVE_SECONDS ?? 60)
@@ -115,21 +116,3 @@ try {
   rmSync(dir, {recursive: true, force: true})
 }
 process.exit(ok ? 0 : 1)
-
-function procCpuMs(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100 // utime + stime, in clock ticks (100/s)
-  } catch {
-    return NaN
-  }
-}
-
-function procRssMb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) / 1024 : 0
-  } catch {
-    return 0
-  }
-}

@@ -156,6 +156,25 @@ export class ExchangeFeed implements Feed {
     this.start()
   }
 
+  /**
+   * The latest `n` closed bars (grouped into batches like live delivery). The newest candle may
+   * still be forming, so it is left out unless its period is over on the wall clock; on a bar
+   * clock it is always left out (live delivery then starts with it).
+   */
+  async recent(sub: FeedSubscription, n: number): Promise<BarBatch[]> {
+    this.check(sub)
+    if (!(n > 0)) return []
+    const now = this.o.clock.now()
+    const perSymbol = await Promise.all(this.o.symbols.map(async (symbol) => {
+      const candles = toCandles(await this.fetchWithRetry(symbol, undefined))
+      const last = candles.at(-1)
+      if (last && (this.o.barClock || last.time + this.tf > now)) candles.pop()
+      return new Map(candles.slice(-n).map((c) => [c.time, c.values] as const))
+    }))
+    const times = [...new Set(perSymbol.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b).slice(-n)
+    return times.map((time) => ({time, close: time + this.tf, bars: perSymbol.map((m) => m.get(time) ?? null)}))
+  }
+
   /** Open time of the newest candle any symbol has now (-Infinity when none). */
   private async latestOpen(): Promise<number> {
     let latest = -Infinity

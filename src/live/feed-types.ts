@@ -61,6 +61,11 @@ export interface Feed {
    * Feeds that cannot serve history return [].
    */
   history(sub: FeedSubscription, from: number, through: number): Promise<BarBatch[]>
+  /**
+   * The latest `n` closed bars before delivery starts (a fresh bot's warm-up on an exchange).
+   * Feeds without recent history leave it out.
+   */
+  recent?(sub: FeedSubscription, n: number): Promise<BarBatch[]>
   /** Re-establishes delivery after a drop or staleness: resumes after `lastBarTime`, no duplicates, no gaps. */
   reconnect(): Promise<void>
   /** Stops delivery for good and releases timers and handles. Idempotent. */

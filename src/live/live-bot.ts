@@ -34,7 +34,8 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   }
   // A resumed bot warms up on a scratch paper broker (its orders are discarded, never sent); the
   // restored broker (the exchange's, for an exchange bot) takes over after.
-  const broker = o.initialState ? new SimulatedBroker({broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)}) : makeBroker()
+  const warmsUp = o.initialState !== undefined || ((o.warmupBars ?? 0) > 0 && o.feed.recent !== undefined)
+  const broker = warmsUp ? new SimulatedBroker({broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)}) : makeBroker()
   const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const brokers = new BrokerSwitch(broker)
   const api = new StrategyApi(clock, view, brokers, log, spec.sleeptimeMs, {}, calendar.timezone)
@@ -50,7 +51,7 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   const checkpoint = (): BotState => (lastCheckpoint = takeSnapshot(botId, o.definition.name, session, 'checkpoint'))
 
   const runner = new LiveRunner({
-    session, feed: o.feed, events, makeBroker, initialState, checkpoint, pollMs: o.exchange?.pollMs,
+    session, feed: o.feed, events, makeBroker, initialState, checkpoint, pollMs: o.exchange?.pollMs, warmupBars: o.warmupBars,
     onStarted: () => {
       setStatus('running')
       resolveStarted()

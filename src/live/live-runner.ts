@@ -3,7 +3,7 @@ import type {TimerHandle} from '../core/clock.js'
 import {SessionManager} from '../engine/session-manager.js'
 import type {LiveSession} from './live-session.js'
 import type {BarBatch, BotState, Feed, FeedListener, FeedSubscription, LiveBotEvents, StopReason} from './runtime-types.js'
-import {resume} from './warm-up.js'
+import {resume, warmFresh} from './warm-up.js'
 
 export interface LiveRunnerParts {
   session: LiveSession
@@ -14,6 +14,8 @@ export interface LiveRunnerParts {
   makeBroker: () => SimulatedBroker
   /** Exchange brokers: how often working orders are checked with the exchange. */
   pollMs?: number
+  /** A fresh start: recent bars to warm the strategy on (see LiveBotOptions.warmupBars). */
+  warmupBars?: number
   /** A resume point (see `resumePoint`), or undefined to start afresh. */
   initialState?: BotState
   /** Takes a checkpoint (a resume point) and remembers it as the latest. */
@@ -91,6 +93,10 @@ export class LiveRunner extends SessionManager {
     let sub = this.p.sub
     if (this.p.initialState) {
       const {after} = await resume(s, feed, sub, this.p.initialState, this.p.makeBroker)
+      this.initialized = true
+      sub = {...sub, after}
+    } else if ((this.p.warmupBars ?? 0) > 0 && feed.recent !== undefined) {
+      const {after} = await warmFresh(s, feed, sub, this.p.warmupBars!, this.p.makeBroker)
       this.initialized = true
       sub = {...sub, after}
     } else if (this.clock.kind === 'wall') {

@@ -113,6 +113,17 @@ export class LiveSession implements KernelObserver {
     }
   }
 
+  /** Reports every bar the view holds (after a quiet warm-up whose bars count as seen). */
+  reportBars(): void {
+    const view = this.view
+    for (let i = 0; i < view.length; i++) {
+      const close = view.closeOf(i)
+      view.series.forEach((b, k) => {
+        if (b.close[i] === b.close[i]) this.events.onBar?.({symbol: view.symbols[k], time: view.time[i], closeTime: close, open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i]})
+      })
+    }
+  }
+
   /** KernelObserver: an iteration and its order events are done. */
   iteration(): void {
     if (this.quiet) return

@@ -127,6 +127,13 @@ export interface LiveBotOptions {
    */
   initialState?: BotState
   events?: LiveBotEvents
+  /**
+   * A fresh start on a feed with recent history (an exchange): this many of the latest closed bars
+   * are run through the strategy first (shown as bars, their orders discarded on a scratch paper
+   * broker), so its indicators are warm when live bars come. A strategy that honours its
+   * `warmup()` places no order on them. Default 0.
+   */
+  warmupBars?: number
   /** Orders go to this exchange (`live.broker: exchange`); without it the paper broker fills them. */
   exchange?: LiveExchangeOptions
 }

@@ -8,6 +8,43 @@ export interface Resumed {
 }
 
 /**
+ * A fresh bot on a feed with recent history (an exchange): the latest `n` closed bars run through
+ * the kernel as live bars would (reported as bars, so `bots parity` replays them too), against a
+ * scratch paper broker whose orders are discarded; then a fresh broker (the exchange's) takes
+ * over and live delivery starts after the last of them.
+ */
+export async function warmFresh(s: LiveSession, feed: Feed, sub: FeedSubscription, n: number, makeBroker: () => SimulatedBroker): Promise<Resumed> {
+  const history = await feed.recent!(sub, n)
+  if (history.length === 0) {
+    s.swapBroker(brokerFor(s, makeBroker))
+    if (s.clock.kind === 'wall') await s.hook('initialize')
+    return {after: undefined}
+  }
+  // Quiet: nothing the scratch broker does is an order or a fill of this bot.
+  s.quiet = true
+  s.clock.advanceTo(history[0].time)
+  await s.hook('initialize')
+  for (const batch of history) {
+    s.view.append(batch)
+    await s.advance(batch.close)
+  }
+  s.quiet = false
+  // The bars themselves are what the strategy saw: recorded, so `bots parity` replays them too.
+  s.reportBars()
+  s.swapBroker(brokerFor(s, makeBroker))
+  return {after: history[history.length - 1].time}
+}
+
+function brokerFor(s: LiveSession, makeBroker: () => SimulatedBroker): SimulatedBroker {
+  const broker = makeBroker()
+  broker.listener = s.invoker
+  // The account starts as the spec says; the last prices seen are known already.
+  const last = s.view.length - 1
+  if (last >= 0) broker.markBar(last)
+  return broker
+}
+
+/**
  * Resumes a bot from its saved state. Strategies keep indicators in their own closures, which no
  * state file holds; so the fresh strategy is warmed up by replaying the feed's history (from the
  * bot's first bar through its last) through the same session kernel against a scratch broker, quietly, as the

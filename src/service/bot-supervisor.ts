@@ -121,7 +121,9 @@ export class BotSupervisor {
       this.exchangeClose = parts.close
       const feed = parts.feed ?? runtime.createReplayFeed(runtime.replayFeedOptions(spec, {db: dataDb}), this.deps.clock)
       const exchange = parts.broker?.({clientIdPrefix: `b${row.id}r${this.run}`, doubtfulThrough: this.doubtfulThrough, timers: this.deps.clock, pollMs: this.deps.orderPollMs ?? 1000})
-      bot = runtime.createLiveBot({botId: row.id, spec, definition, params, feed, initialState: this.lastState, events: this.events(), exchange})
+      // A fresh bot on an exchange warms its strategy on the latest bars it needs, not on hours of live ones.
+      const warmupBars = parts.feed ? (definition.warmup?.(params as never) ?? 0) : 0
+      bot = runtime.createLiveBot({botId: row.id, spec, definition, params, feed, initialState: this.lastState, events: this.events(), exchange, warmupBars})
       this.bot = bot
       await bot.start()
     } catch (e) {

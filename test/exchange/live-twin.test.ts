@@ -12,7 +12,7 @@
  * time (the timeouts in the helpers are safety nets).
  */
 import assert from 'node:assert/strict'
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {closeStore, importFiles, openStore} from '../../src/data/index.js'
@@ -45,6 +45,9 @@ export default defineStrategy<{every: number}>({
   },
 })
 `
+
+// toggle-every with a warm-up: it needs 4 bars before it may order.
+const WARM_TOGGLE = TOGGLE.replace("name: 'toggle-every'", "name: 'warm-toggle',\n  warmup: () => 4").replace('if (n % p.every === 0)', 'if (n > 4 && n % p.every === 0)')
 
 function spec(dir: string, name: string, twin: Twin, keyEnv: string, broker: 'exchange' | 'paper' = 'exchange'): string {
   const file = path.join(dir, `${name}.yaml`)
@@ -84,6 +87,7 @@ describe('bots live on bots twin (real processes, loopback only)', () => {
   before(async () => {
     mkdirSync(strategies)
     writeFileSync(path.join(strategies, 'toggle-every.ts'), TOGGLE)
+    writeFileSync(path.join(strategies, 'warm-toggle.ts'), WARM_TOGGLE)
     const store = await openStore({path: twinDb})
     try {
       await importFiles(store, [`${ROOT}examples/data/index-2006-5min.csv`], {symbol: S, timeframe: '5m'})
@@ -226,5 +230,33 @@ describe('bots live on bots twin (real processes, loopback only)', () => {
     assert.equal((await tradesOf(db, bot.id)).length, 2)
     const parity = await botsJson(db, 'parity', String(bot.id), '--strategies', strategies)
     assert.equal(parity.same, true, JSON.stringify(parity))
+  })
+  it('a fresh bot warms its strategy on the exchange\'s latest bars, and parity still holds', async () => {
+    const warm = await startTwin({db: twinDb, symbols: [S], timeframe: '5m', start: '2006-01-03', speed: 0, apiKey: KEY, apiSecret: SECRET, cash: {asset: 'USDT', amount: 1_000_000}})
+    after(() => warm.close())
+    const db = path.join(dir, 'warm.duckdb')
+    const file = path.join(dir, 'warm.yaml')
+    writeFileSync(file, readFileSync(spec(dir, 'warm', warm, 'TWIN_E2E_KEY'), 'utf8').replace('toggle-every', 'warm-toggle'))
+    const bot = await addBot(file, 1, {path: db, strategies: [strategies]})
+    const live = startLive(['--user-id', '1', '--db', db, '--strategies', strategies, '--verbose', '--poll-interval', '1'], env)
+    // Before any new bar: the 4 bars it needs from the exchange's history, then the newest one
+    // (left out of the warm-up in case it was still forming) as the first live bar.
+    await live.waitForOutput(/"warm": iteration 4\b/)
+    await live.waitForOutput(/"warm": started/)
+    await live.waitForOutput(/"warm": iteration 5\b/)
+    await twinWait(warm.whenSubscribed('idxusdt@kline_5m'), 'the kline subscription', live)
+    let orders = 0
+    for (let k = 6; k <= 13; k++) {
+      await warm.advance(1)
+      await live.waitForOutput(new RegExp(`"warm": iteration ${k}\\b`))
+      if (k % EVERY === 0) await twinWait(warm.when(() => warm.orders().length > orders), `order at iteration ${k}`, live)
+      orders = warm.orders().length
+    }
+    assert.equal((await twinWait(live.signal('SIGTERM'), 'the exit after SIGTERM', live)).code, 0, live.output())
+    assert.deepEqual(warm.orders().map((o) => o.side), ['BUY', 'SELL', 'BUY'])
+    // The warm-up bars are recorded with the live ones: a backtest of them decides the same.
+    const parity = await botsJson(db, 'parity', String(bot.id), '--strategies', strategies)
+    assert.equal(parity.same, true, JSON.stringify(parity))
+    assert.equal(parity.bars, 13)
   })
 })

@@ -168,6 +168,12 @@ export class BotSupervisor {
       onOrder: (order) => {
         this.doubtfulThrough = Math.max(this.doubtfulThrough, order.id)
         recorder.order({...base, specHash: row.specHash, orderId: order.id, symbol: order.symbol, side: order.side, quantity: order.quantity, type: order.type, limitPrice: order.limitPrice, stopPrice: order.stopPrice, createdAt: order.createdAt, clientOrderId: order.clientOrderId})
+        // Refused before it went anywhere (a malformed request, the exchange's limits): say why.
+        if (order.status === 'rejected') {
+          const message = `order ${order.id} (${order.side} ${order.quantity} ${order.symbol}) rejected: ${order.reason ?? 'no reason given'}`
+          log.warn(`${this.label}: ${message}`)
+          recorder.event({botId: row.id, kind: 'order-rejected', message})
+        }
       },
       // Exchange orders: on disk before they are sent (the order was queued by onOrder just before).
       onOrderIntent: () => recorder.flush(),

@@ -95,7 +95,7 @@ export function insertMetrics(conn: DuckDBConnection, rows: MetricsRecord[]): Pr
 
 export type EventKind =
   | 'added' | 'updated' | 'enabled' | 'disabled'
-  | 'start' | 'resume' | 'stop' | 'crash' | 'restart' | 'reload' | 'error' | 'feed-stale' | 'feed-end' | 'notify-failed'
+  | 'start' | 'resume' | 'stop' | 'crash' | 'restart' | 'reload' | 'error' | 'feed-stale' | 'feed-end' | 'notify-failed' | 'order-rejected'
 
 export interface EventRecord {
   botId: number

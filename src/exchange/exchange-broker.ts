@@ -5,7 +5,8 @@ import type {BrokerSnapshot} from '../broker/broker-snapshot.js'
 import type {VenueBroker, VenueHooks} from '../broker/venue-broker.js'
 import {SimOrder, requestProblem} from '../broker/sim-order.js'
 import type {Order, OrderRequest} from '../model/orders.js'
-import {clientOrderId, venueErrorKind, type OrderVenue, type VenueOrder, type VenueTrade} from './order-venue.js'
+import {classifyExchangeError as venueErrorKind} from './error-kind.js'
+import {clientOrderId, type OrderVenue, type VenueOrder, type VenueTrade} from './order-venue.js'
 
 export interface ExchangeBrokerOptions extends SimulatedBrokerOptions, VenueHooks {
   venue: OrderVenue
@@ -232,7 +233,7 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
         if (kind === 'insufficient-funds' || kind === 'invalid-order') {
           return this.finish(order, 'rejected', `the exchange refused it: ${firstLine(e)}`)
         }
-        if (kind === 'duplicate' || kind === 'timeout' || kind === 'network') {
+        if (kind === 'duplicate' || kind === 'network') {
           // The exchange may have it: find it by client id before anything else is sent.
           const found = await this.lookup(order)
           if (found) return this.adopt(order, found)
@@ -359,7 +360,7 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
       } catch (e) {
         const kind = venueErrorKind(e)
         if (kind === 'auth') throw authError(e)
-        if ((kind !== 'network' && kind !== 'timeout' && kind !== 'rate-limit') || attempt >= attempts) throw e
+        if ((kind !== 'network' && kind !== 'rate-limit') || attempt >= attempts) throw e
         this.x.log('warn', `${what}: ${kind} (${firstLine(e)}); retry ${attempt} of ${attempts - 1}`)
         await this.x.timers.sleep(this.backoff(attempt, kind))
       }

@@ -3,6 +3,7 @@
  * exchange instance, so a `ccxt.pro.binance` satisfies it as is and tests pass a scripted fake.
  */
 import type {BarValues} from '../live/feed-types.js'
+import {classifyExchangeError, errorClassNames} from './error-kind.js'
 
 /** A ccxt candle row: `[openMs, open, high, low, close, volume]` (ccxt types each as `number | undefined`). */
 export type OhlcvRow = readonly (number | undefined)[]
@@ -53,18 +54,15 @@ const isNum = (x: number | undefined): x is number => typeof x === 'number' && N
  */
 export type OhlcvErrorKind = 'fatal' | 'rate-limit' | 'transient'
 
-const FATAL = ['AuthenticationError', 'BadRequest', 'BadSymbol', 'NotSupported', 'ArgumentsRequired']
-const RATE = ['RateLimitExceeded', 'DDoSProtection']
+/** Beyond the order errors: calls that can never work as made. */
+const FATAL = ['NotSupported', 'ArgumentsRequired']
 
-/** Classifies by ccxt error class (every class up the prototype chain, and `error.name`). */
+/** Classifies by ccxt error class (see error-kind.ts). */
 export function ohlcvErrorKind(e: unknown): OhlcvErrorKind {
-  const names = new Set<string>()
-  if (e instanceof Error) names.add(e.name)
-  for (let p = e; p !== null && typeof p === 'object'; p = Object.getPrototypeOf(p)) {
-    const name = (p as {constructor?: {name?: string}}).constructor?.name
-    if (name) names.add(name)
-  }
-  if (RATE.some((n) => names.has(n))) return 'rate-limit'
-  if (FATAL.some((n) => names.has(n))) return 'fatal'
-  return 'transient'
+  const kind = classifyExchangeError(e)
+  if (kind === 'rate-limit') return 'rate-limit'
+  // A bad symbol or a malformed request is `invalid-order` there (ccxt's BadRequest).
+  if (kind === 'auth' || kind === 'invalid-order') return 'fatal'
+  const names = errorClassNames(e)
+  return FATAL.some((n) => names.has(n)) ? 'fatal' : 'transient'
 }

@@ -1,7 +1,6 @@
 /**
  * What the exchange broker needs of an exchange: the ccxt unified methods it calls, typed narrowly
- * so a ccxt (or ccxt.pro) instance fits as it is. Error kinds come from ccxt's error classes,
- * read by name along the prototype chain so this module never loads ccxt itself.
+ * so a ccxt (or ccxt.pro) instance fits as it is (error kinds: error-kind.ts).
  */
 
 export interface VenueMarket {
@@ -42,37 +41,6 @@ export interface OrderVenue {
   fetchOpenOrders(symbol?: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<VenueOrder[]>
   fetchMyTrades(symbol?: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<VenueTrade[]>
   fetchBalance(params?: Record<string, unknown>): Promise<{total?: Record<string, number | undefined>}>
-}
-
-export type VenueErrorKind = 'auth' | 'rate-limit' | 'timeout' | 'network' | 'order-not-found' | 'duplicate' | 'insufficient-funds' | 'invalid-order' | 'other'
-
-/** ccxt error class names, most specific first: the first one on the error's prototype chain wins. */
-const KINDS: [string, VenueErrorKind][] = [
-  ['AuthenticationError', 'auth'],
-  ['PermissionDenied', 'auth'],
-  ['AccountSuspended', 'auth'],
-  ['RateLimitExceeded', 'rate-limit'],
-  ['DDoSProtection', 'rate-limit'],
-  ['RequestTimeout', 'timeout'],
-  ['NetworkError', 'network'],
-  ['OrderNotFound', 'order-not-found'],
-  ['DuplicateOrderId', 'duplicate'],
-  ['InsufficientFunds', 'insufficient-funds'],
-  ['InvalidOrder', 'invalid-order'],
-  ['BadRequest', 'invalid-order'],
-]
-
-export function venueErrorKind(e: unknown): VenueErrorKind {
-  const names = new Set<string>()
-  for (let p = e; p !== null && typeof p === 'object'; p = Object.getPrototypeOf(p)) {
-    const name = (p as {constructor?: {name?: string}}).constructor?.name
-    if (name) names.add(name)
-  }
-  const message = e instanceof Error ? e.message : String(e)
-  // Binance answers a re-used client order id with -2010 "Duplicate order sent." (ccxt: InvalidOrder).
-  if (/duplicate order/i.test(message)) return 'duplicate'
-  for (const [name, kind] of KINDS) if (names.has(name)) return kind
-  return 'other'
 }
 
 /** The client order id of order `id` of a bot's run: deterministic, ≤ 36 chars of [A-Za-z0-9_-]. */

@@ -170,7 +170,9 @@ describe('exchange errors', () => {
       [new ccxt.OrderNotFound('x'), 'order-not-found'],
       [new ccxt.DuplicateOrderId('x'), 'duplicate'],
       [new ccxt.InvalidOrder('binance {"code":-2010,"msg":"Duplicate order sent."}'), 'duplicate'],
-      [new ccxt.BadSymbol('x'), 'other'],
+      // Binance's filter failures (NOTIONAL: -1013) arrive as BadRequest: the order is refused, not retried.
+      [new ccxt.BadRequest('binance {"code":-1013,"msg":"Filter failure: NOTIONAL"}'), 'invalid-order'],
+      [new ccxt.BadSymbol('x'), 'invalid-order'],
       [new ccxt.ExchangeError('x'), 'other'],
       [new Error('x'), 'other'],
     ]

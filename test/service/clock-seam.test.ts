@@ -39,8 +39,8 @@ function files(dir: string): string[] {
 /** Source without comments (a `//` after a colon, as in a URL, is kept). */
 const code = (src: string) => src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1')
 
-test('the service, the live runtime, the engine and the broker read time and wait only through a Clock', () => {
-  const checked = [...files('service'), ...files('live'), ...files('engine'), ...files('broker')]
+test('the service, the live runtime, the engine, the broker, the exchange code and the twin read time and wait only through a Clock', () => {
+  const checked = [...files('service'), ...files('live'), ...files('engine'), ...files('broker'), ...files('exchange'), ...files('twin')]
   assert.ok(checked.length > 30, `only ${checked.length} files found`)
   const problems: string[] = []
   for (const f of checked) {

@@ -2,6 +2,7 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {copyDoubleChunks} from '../data/chunk-copy.js'
 import {BotsError} from '../core/errors.js'
+import {isDuration, parseDuration} from '../core/duration.js'
 import type {Trade} from '../model/trade.js'
 import type {Metrics} from '../metrics/metrics.js'
 import './schema.js'
@@ -17,8 +18,15 @@ export interface RunRow {
   params: Record<string, unknown>
   symbols: string[]
   timeframe: string
+  /** Open time of the first bar. */
   start: number | null
+  /** Close time of the last bar, as recorded (the engine's `result.end`, `MarketView.closeOf`). */
   end: number | null
+  /**
+   * Open time of the last bar: the period's end as `bots backtest` and the HTML report show it
+   * (a daily run ending on 2014-12-31 has `end` at 2015-01-01 00:00, the close of that bar).
+   */
+  lastBar: number | null
   bars: number
   sweepId: number | null
   equityStored: boolean
@@ -99,6 +107,7 @@ function toRun(r: Record<string, unknown>): RunRow {
     timeframe: String(r.timeframe),
     start: num(r.start),
     end: num(r.end),
+    lastBar: lastBarOpen(num(r.end), String(r.timeframe)),
     bars: Number(r.bars),
     sweepId: num(r.sweep_id),
     equityStored: Boolean(r.equity_stored),
@@ -106,4 +115,13 @@ function toRun(r: Record<string, unknown>): RunRow {
     metrics: JSON.parse(String(r.metrics)),
     spec: JSON.parse(String(r.spec)),
   }
+}
+
+/**
+ * The last bar's open from its close: `closeOf` caps a close at the next bar's open, but the last
+ * bar has no next bar, so its close is exactly open + timeframe.
+ */
+export function lastBarOpen(end: number | null, timeframe: string): number | null {
+  if (end === null) return null
+  return isDuration(timeframe) ? end - parseDuration(timeframe) : end
 }

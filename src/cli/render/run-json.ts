@@ -16,6 +16,7 @@ export function runSummaryJson(r: RunRow): Record<string, unknown> {
     timeframe: r.timeframe,
     start: r.start,
     end: r.end,
+    lastBar: r.lastBar,
     bars: r.bars,
     sweepId: r.sweepId,
     equityStored: r.equityStored,

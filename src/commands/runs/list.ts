@@ -18,7 +18,8 @@ export default class RunsList extends BaseCommand {
   async run(): Promise<Record<string, unknown>> {
     const {flags} = await this.parse(RunsList)
     const runs = await withStore({path: flags.db, readOnly: true}, (store) => listRuns(store.conn, {limit: flags.limit, sweepId: flags.sweep}))
-    if (!this.jsonEnabled()) this.log(renderRunList(runs, colorEnabled()))
+    // A terminal's own width; 120 columns when piped.
+    if (!this.jsonEnabled()) this.log(renderRunList(runs, colorEnabled(), process.stdout.columns || undefined))
     return {runs: runs.map(runSummaryJson)}
   }
 }

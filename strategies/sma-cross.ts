@@ -3,12 +3,16 @@ import {CrossDetector, SMA, defineStrategy} from 'bots'
 interface Params {
   fast: number
   slow: number
-  quantity: number
+  /** Units per entry; 10 when neither quantity nor percent is given. */
+  quantity?: number
+  /** Percent of the portfolio value put into each entry (whole units, rounded down). */
+  percent?: number
 }
 
 /**
- * Long-only moving-average crossover, the classic Backtrader example: buy `quantity` when flat
- * and the fast SMA crosses above the slow one, close the position when long and it crosses below.
+ * Long-only moving-average crossover, the classic Backtrader example: buy when flat and the fast
+ * SMA crosses above the slow one (`quantity` units, or `percent` of the portfolio value in whole
+ * units at the signal bar's close: floor(percent% × value / close)), close the position when long and it crosses below.
  * SMAs are fsum-exact and crossovers use the last non-zero difference, as in Backtrader, so the
  * trades match it bar for bar. Every bar feeds the indicators, even when iterations are sparser
  * than bars (the latest crossover among the new bars decides). Each symbol is traded on its own.
@@ -21,16 +25,32 @@ export default defineStrategy<Params>({
     properties: {
       fast: {type: 'integer', minimum: 1, default: 10, description: 'Bars in the fast moving average.'},
       slow: {type: 'integer', minimum: 2, default: 30, description: 'Bars in the slow moving average; must be larger than fast.'},
-      quantity: {type: 'number', exclusiveMinimum: 0, default: 10, description: 'Units bought on each entry.'},
+      quantity: {type: 'number', exclusiveMinimum: 0, description: 'Units bought on each entry (10 when neither quantity nor percent is given). Not with percent.'},
+      percent: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        maximum: 100,
+        description: 'Percent of the portfolio value bought on each entry, in whole units: floor(percent% × value / close). Not with quantity.',
+      },
     },
+    // quantity and percent are mutually exclusive. The descriptions say so; check() enforces it,
+    // because ajv's message for a `not` schema ("must NOT be valid") would name neither.
     additionalProperties: false,
   },
   check(p) {
     const fast = p.fast ?? 10
     const slow = p.slow ?? 30
-    return fast < slow
+    const problems = fast < slow
       ? []
       : [{param: 'fast', message: `fast (${fast}) must be smaller than slow (${slow})`, hint: 'swap the two values or lower fast'}]
+    if (p.quantity !== undefined && p.percent !== undefined) {
+      problems.push({
+        param: 'percent',
+        message: `quantity (${p.quantity}) and percent (${p.percent}) are mutually exclusive: size entries by one of them`,
+        hint: 'keep percent (a share of the portfolio value) or quantity (fixed units), not both',
+      })
+    }
+    return problems
   },
   // The slow SMA needs `slow` bars and a crossover one more (the difference before this bar).
   warmup: (p) => (p.slow ?? 30) + 1,
@@ -38,6 +58,7 @@ export default defineStrategy<Params>({
     const fastPeriod = p.fast ?? 10
     const slowPeriod = p.slow ?? 30
     const quantity = p.quantity ?? 10
+    const percent = p.percent
     let fast: SMA[] = []
     let slow: SMA[] = []
     let cross: CrossDetector[] = []
@@ -62,8 +83,10 @@ export default defineStrategy<Params>({
           }
           if (signal === 0) continue
           const position = ctx.position(symbol)
-          if (signal > 0 && position === 0) ctx.buy(quantity, {symbol})
-          else if (signal < 0 && position > 0) ctx.closePosition(symbol)
+          if (signal > 0 && position === 0) {
+            const units = percent === undefined ? quantity : Math.floor((percent / 100) * ctx.portfolioValue / ctx.close(symbol))
+            if (units > 0) ctx.buy(units, {symbol})
+          } else if (signal < 0 && position > 0) ctx.closePosition(symbol)
         }
         seen = n
       },

@@ -1,12 +1,18 @@
+import {existsSync, statSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {backtestSpecFile} from '../backtest/run-spec.js'
 import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
+import {BotsError, isBotsError, type Diagnostic} from '../core/errors.js'
 import {colorEnabled} from '../cli/color.js'
 import {strategiesFlag} from '../cli/flags.js'
 import {renderBacktestSummary} from '../cli/render/backtest.js'
 import {withRunProgress} from '../cli/run-progress.js'
 import {resultToJson} from '../engine/result.js'
 import {finishBacktest} from '../results/finish-run.js'
+import {checkReportPath, displayPath} from '../results/report-path.js'
+import {discoverStrategies} from '../strategy/discover.js'
+import {loadBotSpec} from '../spec/validate-spec.js'
+import {resolveStrategy} from '../strategy/resolve.js'
 import {parseRate} from '../sweep/parse-sweep.js'
 import {RANK_KEYS} from '../sweep/rank.js'
 
@@ -18,8 +24,16 @@ whose data source is a file imports it on first use, and again only when the fil
 Daily timeframes run on the Daily runner, shorter ones on the intraday Backtest runner.
 
 Every run is recorded in the store (tables runs, run_trades, run_equity; see \`bots runs\`)
-unless --no-record is given. With --sweep, every combination of the swept parameters runs in
-parallel (one worker per core) and the best ones are printed.`
+unless --no-record is given, and its HTML report is written beside the store, in
+<store folder>/reports/<spec name>-run<id>.html (.bots/reports/ for the default store), unless
+--report FILE puts it elsewhere (the folder must exist) or --no-report skips it. The summary
+ends with the run id, the store and the report's path.
+
+With --sweep, every combination of the swept parameters runs in parallel (one worker per core)
+and the best ones are printed.
+
+Ctrl-C stops a run: it prints how far it got and exits 130. An interrupted sweep keeps (and
+records) the combinations that finished.`
 
   static override examples = [
     '<%= config.bin %> backtest examples/orcl-sma-cross.yaml',
@@ -39,7 +53,8 @@ parallel (one worker per core) and the best ones are printed.`
     db: Flags.string({description: 'DuckDB store file. Default: the spec\'s data.db, BOTS_DB, or .bots/bots.duckdb.', helpValue: 'PATH'}),
     strategies: strategiesFlag,
     record: Flags.boolean({description: 'Record the run in the results store (default). --no-record needs no writable store.', default: true, allowNo: true}),
-    report: Flags.string({description: 'Write a self-contained HTML report (charts, metrics, trades, spec).', helpValue: 'FILE', exclusive: ['sweep']}),
+    report: Flags.string({description: 'Write the self-contained HTML report (charts, metrics, trades, spec) here; the folder must exist. Default: <store folder>/reports/<spec name>-run<id>.html for a recorded run.', helpValue: 'FILE', exclusive: ['sweep', 'no-report']}),
+    'no-report': Flags.boolean({description: 'Write no HTML report.', default: false, exclusive: ['report']}),
     out: Flags.string({description: 'Write trades and equity as CSV and Parquet into this folder.', helpValue: 'DIR', exclusive: ['sweep']}),
     'risk-free': Flags.string({description: 'Annual risk-free rate for Sharpe and Sortino: 0.02 or 2%. Default 0.', helpValue: 'RATE'}),
     sweep: Flags.string({description: 'Sweep a parameter (repeatable): NAME=FROM..TO:STEP or NAME=A,B,C.', multiple: true, helpValue: 'NAME=RANGE'}),
@@ -50,6 +65,10 @@ parallel (one worker per core) and the best ones are printed.`
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(Backtest)
+    // A spec path that does not exist is a usage error (exit 2), as in `bots validate`.
+    if (!existsSync(args.spec)) usageError(`no such file: ${args.spec}`)
+    if (statSync(args.spec).isDirectory()) usageError(`${args.spec} is a folder; give one spec file (\`bots validate ${args.spec}\` checks a folder)`)
+    if (flags.report !== undefined) checkReportPath(flags.report) // before any work, not after the run
     const cash = flags.cash === undefined ? undefined : Number(flags.cash)
     if (cash !== undefined && !(Number.isFinite(cash) && cash > 0)) usageError(`--cash ${flags.cash}: expected a positive number`)
     const riskFreeRate = parseRate(flags['risk-free'])
@@ -62,26 +81,65 @@ parallel (one worker per core) and the best ones are printed.`
     if (flags.sweep?.length) {
       const {sweepSpecFile} = await import('../sweep/run-sweep.js')
       const {renderSweep, sweepToJson} = await import('../cli/render/sweep.js')
-      const sweep = await withRunProgress(`Sweep ${args.spec}`, !this.jsonEnabled(), (progress) =>
-        sweepSpecFile({...request, sweeps: flags.sweep!, rankBy: flags['rank-by'] as (typeof RANK_KEYS)[number], top: flags.top, workers: flags.workers, record: flags.record, riskFreeRate, onStage: (text) => progress.stage(text)}),
-      )
+      // Ctrl-C stops the sweep and keeps what finished; a second Ctrl-C quits at once.
+      const stop = new AbortController()
+      const onSigint = () => {
+        if (stop.signal.aborted) interruptExit('interrupted again: quitting without recording')
+        stop.abort()
+      }
+      process.on('SIGINT', onSigint)
+      let sweep
+      try {
+        sweep = await withRunProgress(`Sweep ${args.spec}`, !this.jsonEnabled(), (progress) =>
+          this.withParamNames(args.spec, flags.strategies, flags.param, () =>
+            sweepSpecFile({...request, sweeps: flags.sweep!, rankBy: flags['rank-by'] as (typeof RANK_KEYS)[number], top: flags.top, workers: flags.workers, record: flags.record, riskFreeRate, signal: stop.signal, onStage: (text) => progress.stage(text)}),
+          ),
+        )
+      } finally {
+        process.off('SIGINT', onSigint)
+      }
       if (!this.jsonEnabled()) this.log(renderSweep(sweep, colorEnabled()))
+      if (sweep.interrupted || stop.signal.aborted) {
+        const {finished, of} = sweep.interrupted ?? {finished: sweep.runs.length, of: sweep.runs.length}
+        const kept = sweep.sweepId === undefined ? (flags.record ? 'nothing recorded' : 'not recorded (--no-record)') : `recorded as sweep ${sweep.sweepId}`
+        process.stderr.write(`interrupted: kept the ${finished} of ${of} combinations that finished; ${kept}\n`)
+        process.exitCode = 130
+        return sweepToJson(sweep)
+      }
       // A sweep that ran nothing is a failed command, not an empty success (CI must notice).
       if (sweep.runs.length === 0) process.exitCode = EXIT_INVALID
       return sweepToJson(sweep)
     }
-    const outcome = await withRunProgress(`Backtest ${args.spec}`, !this.jsonEnabled(), (progress) =>
-      backtestSpecFile({
-        ...request,
-        onStage: (stage, detail) => progress.stage(detail ? `${stage}: ${detail}` : stage),
-        onProgress: (done, total) => progress.bars(done, total),
-      }),
-    )
-    const finished = await finishBacktest(outcome, {record: flags.record, db: flags.db, out: flags.out, report: flags.report, riskFreeRate, overrides: overridesText(flags)})
+    // Ctrl-C: restore the terminal, say how far the run got, exit 130.
+    const at = {done: 0, total: 0}
+    const onSigint = () => interruptExit(at.total > 0 ? `interrupted at ${at.done.toLocaleString('en-US')} of ${at.total.toLocaleString('en-US')} bars` : 'interrupted before the run started')
+    process.on('SIGINT', onSigint)
+    let outcome
+    try {
+      outcome = await withRunProgress(`Backtest ${args.spec}`, !this.jsonEnabled(), (progress) =>
+        this.withParamNames(args.spec, flags.strategies, flags.param, () =>
+          backtestSpecFile({
+            ...request,
+            onStage: (stage, detail) => progress.stage(detail ? `${stage}: ${detail}` : stage),
+            onProgress: (done, total) => {
+              at.done = done
+              at.total = total
+              progress.bars(done, total)
+            },
+          }),
+        ),
+      )
+    } finally {
+      process.off('SIGINT', onSigint)
+    }
+    const liveStart = outcome.spec.live?.feed?.start
+    if (liveStart !== undefined) outcome.warnings.push(liveStartWarning(outcome.spec.file, liveStart, outcome.spec.backtest.start))
+    const finished = await finishBacktest(outcome, {record: flags.record, db: flags.db, out: flags.out, report: flags.report, defaultReport: !flags['no-report'], riskFreeRate, overrides: overridesText(flags)})
     if (!this.jsonEnabled()) this.log(renderBacktestSummary(outcome, finished, colorEnabled()))
     return {
       spec: outcome.spec.file,
       runId: finished.runId ?? null,
+      store: finished.store ?? null,
       specHash: finished.specHash,
       barsHash: finished.barsHash,
       summary: outcome.summary,
@@ -92,6 +150,46 @@ parallel (one worker per core) and the best ones are printed.`
       imports: outcome.imports.map(({symbol, file, action}) => ({symbol, file, action})),
       ...resultToJson(outcome.result),
     }
+  }
+
+  /**
+   * Run `work`; when it fails on a `--param` naming no parameter of the strategy (ajv's raw "must
+   * NOT have additional properties"), say which name is unknown and list the valid ones.
+   */
+  private async withParamNames<T>(file: string, strategies: string[] | undefined, params: string[] | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      if (!isBotsError(error) || error.diagnostic.code !== 'flag.param' || !/additional properties/.test(error.message)) throw error
+      const discovery = await discoverStrategies({extra: strategies})
+      const loaded = await loadBotSpec(file, {discovery})
+      const {definition} = await resolveStrategy(loaded.spec, discovery)
+      const known = Object.keys((definition.params as {properties?: object}).properties ?? {})
+      const names = (params ?? []).map((p) => p.slice(0, Math.max(0, p.indexOf('='))).trim()).filter((n) => n && !known.includes(n))
+      const unknown = names[0] ?? '?'
+      throw new BotsError(`--param ${unknown}: strategy "${definition.name}" has no parameter \`${unknown}\``, {
+        code: 'flag.param',
+        hint: `its parameters: ${known.join(', ')} (bots strategies show ${definition.name})`,
+      })
+    }
+  }
+}
+
+/** Leave the terminal as it was (listr2's renderer hides the cursor), say why, exit 130. */
+function interruptExit(message: string): never {
+  if (process.stderr.isTTY) process.stderr.write('\u001B[?25h\n') // show the cursor, leave the progress line
+  process.stderr.write(`${message}\n`)
+  process.exit(130)
+}
+
+function liveStartWarning(file: string | undefined, liveStart: string, start: string | undefined): Diagnostic {
+  return {
+    severity: 'warning',
+    file,
+    path: '/live/feed/start',
+    code: 'backtest.live_start',
+    message: `live.feed.start (${liveStart}) applies to \`bots live\` only; the backtest ${start ? `starts at backtest.start (${start})` : 'uses the whole data (no backtest.start)'}`,
+    hint: 'set backtest.start (or --start) to backtest from the same day',
   }
 }
 

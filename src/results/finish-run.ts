@@ -12,7 +12,9 @@ import {metricsSettings} from '../metrics/settings.js'
 import {renderReport} from '../report/render-report.js'
 import {writeFileAtomic} from '../report/write-atomic.js'
 import {marketTimezone} from '../calendar/index.js'
+import {resolveStorePath} from '../data/store-path.js'
 import {exportRunFiles, type ExportedFile} from './export-files.js'
+import {checkReportPath, defaultReportPath} from './report-path.js'
 import {barsHash, specHash} from './hash.js'
 import {recordRuns, type RunToRecord} from './record-run.js'
 
@@ -23,8 +25,13 @@ export interface FinishOptions {
   db?: string
   /** Folder for trades and equity as CSV and Parquet. */
   out?: string
-  /** Path of the HTML report. */
+  /** Path of the HTML report (its folder must exist). */
   report?: string
+  /**
+   * Without `report`, write the report to its default place beside the store
+   * (`<store folder>/reports/<spec name>-run<id>.html`) when the run is recorded. Default false.
+   */
+  defaultReport?: boolean
   riskFreeRate?: number
   /** `--param` and other overrides as typed, shown in the report. */
   overrides?: string[]
@@ -33,6 +40,8 @@ export interface FinishOptions {
 export interface Finished {
   metrics: Metrics
   runId?: number
+  /** The results store the run was recorded in (absolute path), when it was. */
+  store?: string
   specHash: string
   barsHash: string
   files: ExportedFile[]
@@ -57,6 +66,8 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
   }
   let runId: number | undefined
   let files: ExportedFile[] = []
+  const explicitReport = opts.report === undefined ? undefined : checkReportPath(opts.report)
+  const storePath = opts.record === false ? undefined : resolveStorePath(opts.db ?? spec.data.db)
   if (opts.record !== false || opts.out) {
     const store = opts.record === false ? await openStore({path: ':memory:'}) : await openForRecording(opts.db ?? spec.data.db)
     try {
@@ -68,7 +79,8 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
     if (opts.record === false) runId = undefined
   }
   let report: string | undefined
-  if (opts.report) {
+  const reportFile = explicitReport ?? (opts.defaultReport && runId !== undefined && storePath ? defaultReportPath(storePath, spec.name, runId) : undefined)
+  if (reportFile) {
     const html = renderReport({
       title: spec.name,
       description: spec.description,
@@ -87,9 +99,9 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
       metrics,
       runId,
     })
-    report = writeFileAtomic(opts.report, html)
+    report = writeFileAtomic(reportFile, html)
   }
-  return {metrics, runId, specHash: run.specHash, barsHash: run.barsHash, files, report}
+  return {metrics, runId, store: runId === undefined ? undefined : storePath, specHash: run.specHash, barsHash: run.barsHash, files, report}
 }
 
 /** Open the store for writing, saying how to run without it when that fails. */

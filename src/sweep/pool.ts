@@ -1,7 +1,8 @@
 /**
  * Runs sweep jobs on a pool of worker threads, one job per worker at a time; a worker that
  * finishes takes the next job, so fast and slow combinations balance themselves. Results come
- * back in completion order through `onResult`.
+ * back in completion order through `onResult`. An aborted `signal` (Ctrl-C) stops the pool:
+ * no new job starts, the jobs under way are dropped, and the results so far stand.
  */
 import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
@@ -17,15 +18,17 @@ export function defaultWorkers(): number {
 // Run from the TypeScript sources (tests under tsx), the worker is the .ts file beside this one.
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url)
 
-export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], workers: number, onResult: (r: JobResult) => void): Promise<void> {
+export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], workers: number, onResult: (r: JobResult) => void, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return
   const count = Math.max(1, Math.min(workers, jobs.length))
   let next = 0
   let failure: Error | undefined
   const threads: Worker[] = []
   const runOne = (w: Worker) =>
     new Promise<void>((resolve, reject) => {
+      signal?.addEventListener('abort', () => resolve(), {once: true})
       const take = () => {
-        if (failure || next >= jobs.length) return resolve()
+        if (failure || signal?.aborted || next >= jobs.length) return resolve()
         w.postMessage(jobs[next++])
       }
       w.on('message', (m: ResultMessage | {kind: 'ready'}) => {
@@ -34,6 +37,7 @@ export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], wor
           failure ??= m.diagnostic ? BotsError.from(m.diagnostic) : new Error(`sweep run ${m.index + 1} failed: ${m.message}`)
           return resolve()
         }
+        if (signal?.aborted) return resolve()
         try {
           onResult(m)
         } catch (e) {

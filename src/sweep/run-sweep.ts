@@ -30,6 +30,8 @@ export interface SweepRequest extends Omit<BacktestRequest, 'onStage' | 'onProgr
   riskFreeRate?: number
   transport?: BarsTransport
   onStage?: (text: string) => void
+  /** Abort (Ctrl-C) to stop: the combinations finished so far are ranked and recorded. */
+  signal?: AbortSignal
 }
 
 export interface SweepRun {
@@ -58,6 +60,8 @@ export interface SweepOutcome {
   bars: number
   /** Time spent running the backtests (not loading or recording), ms. */
   runMs: number
+  /** Set when the sweep was stopped (`signal`): how many of the valid combinations finished. */
+  interrupted?: {finished: number; of: number}
 }
 
 export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
@@ -103,9 +107,11 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
         const swept = Object.fromEntries(axes.map((a) => [a.name, valid[best!.index].params[a.name]]))
         req.onStage?.(`${results.size}/${valid.length} runs on ${workers} worker${workers > 1 ? 's' : ''} · best ${rankBy} ${fmt(best!.metrics.strategy, rankBy)} (${paramsText(swept)})`)
       },
+      req.signal,
     )
   }
   const runMs = performance.now() - t0
+  const interrupted = req.signal?.aborted ? {finished: results.size, of: valid.length} : undefined
 
   const order = rankRuns([...results.values()].map((r) => ({index: r.index, metrics: r.metrics.strategy})), rankBy)
   const runs: SweepRun[] = order.map((i, k) => ({index: i, params: valid[i].params, metrics: results.get(i)!.metrics, trades: results.get(i)!.trades, rank: k + 1}))
@@ -114,7 +120,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
     req.onStage?.(`recording ${runs.length} runs`)
     sweepId = await record({db: req.db ?? spec.data.db, spec, strategy: definition.name, bars, index, benchmark, runs, results, top})
   }
-  return {spec, axes, combinations: all.length, skipped, runs, rankBy, top, workers, transport, sweepId, bars: n, runMs}
+  return {spec, axes, combinations: all.length, skipped, runs, rankBy, top, workers, transport, sweepId, bars: n, runMs, interrupted}
 }
 
 /**

@@ -8,13 +8,15 @@ import {tempDir} from '../helpers/tmp.js'
 const golden = (name: string) => JSON.parse(readFileSync(`${ROOT}test/golden/backtrader/${name}.json`, 'utf8'))
 const nyDate = (t: number) => new Intl.DateTimeFormat('en-CA', {timeZone: 'America/New_York'}).format(t)
 const cents = (v: number) => Math.round(v * 100) / 100
+// The Backtrader agreement case (10 shares a trade) as its own spec; the shipped example sizes by percent.
+const AGREEMENT = 'test/golden/backtrader/orcl-sma10-30-comm0.1.yaml'
 
 describe('bots backtest (real CLI)', () => {
   const db = path.join(tempDir(), 'store.duckdb')
   let shipped: any // the daily example's --json output, shared by the tests below
 
-  it('runs the shipped daily example and agrees with Backtrader to the cent (0.1% commission)', async () => {
-    const r = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--json'])
+  it('runs the Backtrader agreement spec and agrees with Backtrader to the cent (0.1% commission)', async () => {
+    const r = await runCli(['backtest', AGREEMENT, '--db', db, '--json'])
     assert.equal(r.code, 0, r.stderr)
     const out = (shipped = parseJson(r))
     const ref = golden('orcl-sma10-30-comm0.1')
@@ -94,7 +96,7 @@ describe('bots backtest (real CLI)', () => {
   })
 
   it('the text summary shows the period in market dates and the headline figures', async () => {
-    const r = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db])
+    const r = await runCli(['backtest', AGREEMENT, '--db', db])
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /period\s+1995-01-03 → 2014-12-31/)
     assert.match(r.stdout, /final equity\s+100,230\.23/)

@@ -60,7 +60,7 @@ describe('results store (real CLI)', () => {
     assert.equal(runs.length, 2)
     assert.equal(runs[1].metrics, runs[0].metrics)
     assert.equal(runs[1].spec, runs[0].spec)
-    assert.equal(runs[0].params, '{"fast":12,"quantity":10,"slow":30}')
+    assert.equal(runs[0].params, '{"fast":12,"percent":90,"slow":30}')
     // Rows of run 1 missing from run 2, plus the difference in row counts: 0 when identical.
     const differ = async (table: string) =>
       Number((await query(db, `SELECT count(*)::INTEGER AS n FROM (SELECT * EXCLUDE (run_id) FROM ${table} WHERE run_id = 1 EXCEPT ALL SELECT * EXCLUDE (run_id) FROM ${table} WHERE run_id = 2)`))[0].n) +
@@ -111,7 +111,7 @@ describe('results store (real CLI)', () => {
     const csv = readFileSync(path.join(out, 'trades.csv'), 'utf8').trim().split('\n')
     assert.equal(csv[0], 'trade,symbol,side,quantity,entry_time,entry_price,exit_time,exit_price,commission,gross_pnl,net_pnl,return')
     assert.equal(csv.length, r.trades.length + 1)
-    assert.match(csv[1], /^0,ORCL,long,10\.0,1995-\d\d-\d\dT0[45]:00:00\.000Z,/)
+    assert.match(csv[1], /^0,ORCL,long,\d+\.0,1995-\d\d-\d\dT0[45]:00:00\.000Z,/)
     const rows = await query(db, `SELECT (SELECT count(*) FROM read_parquet('${out}/equity.parquet'))::INTEGER AS e,
       (SELECT sum(net_pnl) FROM read_parquet('${out}/trades.parquet')) AS pnl`)
     assert.equal(rows[0].e, r.counts.bars)

@@ -4,6 +4,8 @@ import {METRIC_ROWS, formatMetric, metricValue} from '../../metrics/metric-rows.
 import type {Metrics} from '../../metrics/metrics.js'
 import {timeFormatter} from '../../report/render-report.js'
 import type {Finished} from '../../results/finish-run.js'
+import {displayPath} from '../../results/report-path.js'
+import {resolveStorePath} from '../../data/store-path.js'
 import {marketTimezone} from '../../calendar/index.js'
 import {paint} from '../color.js'
 
@@ -31,10 +33,14 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
   lines.push('', ...metricsTable(m, width, fmtTime, c))
   lines.push(c('dim', `annualised with ${m.settings.annualisation}; risk-free rate ${(m.settings.riskFreeRate * 100).toFixed(2)}%; buy & hold = equal parts at each symbol's first close, no costs`))
   const tail: string[] = []
-  if (finished.runId !== undefined) tail.push(`recorded as run ${finished.runId} (bots runs show ${finished.runId})`)
-  for (const f of finished.files) tail.push(`wrote ${f.path}`)
-  if (finished.report) tail.push(`report ${finished.report}`)
-  if (tail.length) lines.push('', ...tail.map((t) => c('dim', t)))
+  if (finished.runId !== undefined) {
+    const db = finished.store ? ` in ${displayPath(finished.store)}` : ''
+    const dbFlag = finished.store && finished.store !== resolveStorePath() ? ` --db ${displayPath(finished.store)}` : ''
+    tail.push(`recorded as run ${finished.runId}${db} (bots runs show ${finished.runId}${dbFlag})`)
+  } else tail.push('not recorded (--no-record)')
+  for (const f of finished.files) tail.push(`wrote ${displayPath(f.path)}`)
+  if (finished.report) tail.push(`report ${displayPath(finished.report)}`)
+  lines.push('', ...tail.map((t) => c('dim', t)))
   for (const w of o.warnings) lines.unshift(`${c('yellow', 'warning')} ${w.path ?? ''} ${w.message}`.replace(/  +/g, ' '))
   for (const i of o.imports) if (i.action === 'imported' && i.import) lines.unshift(c('dim', `imported ${i.file} into the store`))
   return lines.join('\n')

@@ -43,6 +43,7 @@ export function sweepToJson(s: SweepOutcome): Record<string, unknown> {
     workers: s.workers,
     bars: s.bars,
     runMs: s.runMs,
+    interrupted: s.interrupted ?? null,
     benchmark: s.runs[0]?.metrics.benchmark ?? null,
     settings: s.runs[0]?.metrics.settings ?? null,
     runs: s.runs.map((r) => ({rank: r.rank, runId: r.runId ?? null, index: r.index, params: r.params, metrics: r.metrics.strategy})),

@@ -1,0 +1,40 @@
+/**
+ * Where a backtest's HTML report goes. By default, beside the results store: `<store folder>/reports/
+ * <spec name>-run<id>.html` (`.bots/reports/orcl-sma-cross-run3.html` for the default store), a
+ * folder created on first use. A path given with `--report` must be in a folder that exists: a
+ * typo must not quietly create a tree of folders.
+ */
+import {statSync} from 'node:fs'
+import path from 'node:path'
+import {BotsError} from '../core/errors.js'
+
+/** The default report file of recorded run `runId` of spec `name`, in the folder of `storePath`. */
+export function defaultReportPath(storePath: string, name: string, runId: number): string {
+  const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'backtest'
+  return path.join(path.dirname(path.resolve(storePath)), 'reports', `${slug}-run${runId}.html`)
+}
+
+/** Refuse a `--report` path whose folder does not exist (or is not a folder); returns the absolute path. */
+export function checkReportPath(file: string): string {
+  const target = path.resolve(file)
+  const folder = path.dirname(target)
+  let isFolder = false
+  try {
+    isFolder = statSync(folder).isDirectory()
+  } catch {
+    isFolder = false
+  }
+  if (!isFolder) {
+    throw new BotsError(`--report ${file}: the folder ${folder} does not exist`, {
+      code: 'report.folder',
+      hint: `create it first (mkdir -p ${JSON.stringify(folder)}) or give a path in an existing folder; without --report the report goes beside the store`,
+    })
+  }
+  return target
+}
+
+/** A path as the user would type it: relative to the working folder when inside it. */
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, file)
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file
+}

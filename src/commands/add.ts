@@ -7,7 +7,9 @@ import {addBot} from '../service/manage.js'
 export default class Add extends BotCommand {
   static override description = `Add a bot to the registry from a spec file.
 
-The spec is validated first (schema, then the strategy's params); an invalid spec is not stored. A running \`bots live\` for that user starts the bot at its next poll.`
+The spec is validated first (schema, then the strategy's params); an invalid spec is not stored. A running \`bots live\` for that user starts the bot at its next poll.
+
+The spec must have a \`live:\` section saying which feed the bot runs on: for a replay, from which date and how fast (\`live: {feed: {type: replay, start: 2014-01-02, speed: 20}}\`, see examples/live-replay.yaml). A spec without one (a backtest spec) is refused: it would replay every stored bar from the first, one a second.`
 
   static override examples = ['<%= config.bin %> add examples/live-replay.yaml --user-id 1', '<%= config.bin %> add bot.yaml --user-id 1 --disabled --json']
   static override args = {spec: Args.string({description: 'Bot spec file.', required: true})}

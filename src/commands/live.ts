@@ -9,7 +9,7 @@ import {WallClock} from '../core/clock.js'
 export default class Live extends BotCommand {
   static override description = `Run one user's enabled bots until SIGINT or SIGTERM.
 
-Loads that user's enabled bots (only that user's), validates each (schema, then strategy params), marks invalid ones \`error\` and starts the rest, each in its own live runtime. Every poll interval it picks up bots added, enabled, disabled, removed or changed with the other commands. A crashed bot is restarted with backoff; a stopped process resumes every bot from its recorded state. SIGINT/SIGTERM stop every bot, record the final state and exit 0. One service per user: a second one for the same user refuses to start.`
+Loads that user's enabled bots (only that user's), validates each (schema, then strategy params), marks invalid ones \`error\` and starts the rest, each in its own live runtime. Every poll interval it picks up bots added, enabled, disabled, removed or changed with the other commands. A crashed bot is restarted with backoff; a stopped process resumes every bot from its recorded state. SIGINT/SIGTERM stop every bot, record the final state and exit 0. One service per user: a second one for the same user refuses to start. With no enabled bots it says how to add one and waits: a bot added later is started at the next poll.`
 
   static override examples = ['<%= config.bin %> live --user-id 1', '<%= config.bin %> live --user-id 1 --poll-interval 5 --db bots.duckdb']
   static override flags = {

@@ -6,7 +6,9 @@ import {readDb} from '../service/db.js'
 import {botStatus, type BotStatusView} from '../service/queries.js'
 
 export default class Status extends BotCommand {
-  static override description = 'Show how bots are doing: status, last heartbeat, equity, open positions, last error.'
+  static override description = `Show how bots are doing: status, last heartbeat, equity, open positions, trades, feed position, last error.
+
+The feed position is the open time of the last bar the bot processed and, for a replay feed, how many stored bars remain after it (0: the replay is at the end of the stored data).`
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status 3 --json']
   static override args = {id: Args.integer({description: 'Bot id (default: every bot).', min: 1})}
   static override flags = {'user-id': userIdFlag('Only this user\'s bots.'), db: dbFlag}

@@ -75,7 +75,13 @@ export class LiveService {
     const report = await this.manager.sync()
     await this.recorder.flush()
     const failed = report.failed.length
-    log.info(`user ${userId}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found, ${report.found - failed} loaded, ${report.started.length} started${failed ? `, ${failed} failed` : ''}`)
+    if (report.found === 0) {
+      // Nothing to run yet: say what to do; the poll picks up bots added or enabled from now on.
+      const every = (this.opts.pollMs ?? 30_000) / 1000
+      log.info(`no enabled bots for user ${userId}: add one with \`bots add SPEC --user-id ${userId}\` (or \`bots enable ID\`); it is picked up at the next poll (every ${every} s); waiting`)
+    } else {
+      log.info(`user ${userId}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found, ${report.found - failed} loaded, ${report.started.length} started${failed ? `, ${failed} failed` : ''}`)
+    }
     for (const f of report.failed) log.info(`  not started: bot ${f.id} "${f.name}": ${f.message}`)
     this.every('poll', this.opts.pollMs ?? 30_000, () => this.poll())
     this.every('heartbeat', heartbeatMs, () => this.heartbeat())

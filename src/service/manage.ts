@@ -7,7 +7,8 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {WallClock} from '../core/clock.js'
 import {BotsError, type Diagnostic} from '../core/errors.js'
-import {loadYamlFile} from '../document/load-yaml.js'
+import {loadYamlFile, type LoadedYaml} from '../document/load-yaml.js'
+import {locate} from '../document/locate.js'
 import {discoverStrategies, type Discovery} from '../strategy/discover.js'
 import {deleteBot, getBot, insertBot, replaceSpec, setEnabled, type BotRow} from './bot-rows.js'
 import {withDb, type DbOptions} from './db.js'
@@ -48,7 +49,22 @@ export async function readSpecFile(file: string, opts: ManageOptions): Promise<R
   const discovery = opts.discovery ?? (await discoverStrategies({extra: opts.strategies}))
   const check = await checkSpecText(text, file, discovery)
   if (!check.valid || !check.spec) throw new SpecRejectedError(check.diagnostics, check.stage)
+  requireLiveSection(loaded.yaml, file)
   return {text, file: path.resolve(file), name: check.spec.name, userId: check.spec.userId, hash: specHash(check.spec)}
+}
+
+/**
+ * A bot in the registry runs live, so its spec must say how: without a `live:` section the
+ * defaults would replay every stored bar from the first (ORCL: 1995) at one bar a second, for
+ * hours, with nothing to show for it. Refused with a located error (nothing stored).
+ */
+function requireLiveSection(yaml: LoadedYaml, file: string): void {
+  if (yaml.value.live !== undefined && yaml.value.live !== null) return
+  const at = locate(yaml.doc, yaml.lineCounter, [])
+  throw new BotsError('the spec has no `live` section: a live bot needs to be told which feed to run on (and for a replay, from when)', {
+    code: 'spec.no_live', file, line: at.line, column: at.column, path: '/live',
+    hint: 'add a `live:` section, e.g. `live: {feed: {type: replay, start: 2014-01-02, speed: 20}, broker: {type: paper}}` (see examples/live-replay.yaml)',
+  })
 }
 
 /** `--user-id` and the spec's `user_id` must agree; one of them must be given. */

@@ -3,6 +3,8 @@
  * store read-only (several readers may share it while the service is between writes).
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
+import {parse as parseYaml} from 'yaml'
+import {toTimeframe} from '../data/timeframe.js'
 import type {BotState} from '../live/runtime-types.js'
 import {accountFigures} from './bot-metrics.js'
 import {findBot, getBot, listBots, type BotRow} from './bot-rows.js'
@@ -25,6 +27,20 @@ export interface BotStatusView {
   trades: number
   /** The latest crash or error event, even when the bot has recovered since. */
   lastError: {at: string; kind: string; message: string | null} | null
+  /** Where the bot's data feed stands. */
+  feed: FeedPosition
+}
+
+export interface FeedPosition {
+  type: 'replay' | 'exchange'
+  /** Open time of the last bar the bot processed (its saved state, else its recorded bars); null before any. */
+  lastBarTime: string | null
+  /**
+   * Replay feeds: how many stored bars (distinct bar times of its symbols and timeframe) come after
+   * `lastBarTime`, i.e. how far the replay is from its end. Null for exchange feeds, before the
+   * first bar, and when the bars live in another file (`data.db`).
+   */
+  barsBehind: number | null
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -35,7 +51,8 @@ export async function botStatus(conn: DuckDBConnection, id?: number, userId?: nu
   for (const b of rows) {
     // The saved state is at most a second or so old while the bot runs; metrics snapshots are sparser.
     const st = (await conn.runAndReadAll(`SELECT state, epoch_ms(saved_at)::DOUBLE AS at FROM bot_state WHERE bot_id = $id`, {id: b.id})).getRowObjectsJS()[0]
-    const m = st ? {...accountFigures(JSON.parse(String(st.state)) as BotState), at: st.at as number} : undefined
+    const state = st ? (JSON.parse(String(st.state)) as BotState) : undefined
+    const m = state ? {...accountFigures(state), at: st!.at as number} : undefined
     const n = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM bot_trades WHERE bot_id = $id`, {id: b.id})).getRowObjectsJS()[0].n as number
     const e = (await conn.runAndReadAll(
       `SELECT epoch_ms(ts)::DOUBLE AS at, kind, message FROM bot_events WHERE bot_id = $id AND kind IN ('crash', 'error') ORDER BY id DESC LIMIT 1`, {id: b.id},
@@ -47,9 +64,60 @@ export async function botStatus(conn: DuckDBConnection, id?: number, userId?: nu
       positions: m?.positions ?? {}, stateAt: iso(m?.at ?? null),
       trades: n,
       lastError: e ? {at: iso(e.at as number)!, kind: String(e.kind), message: e.message === null ? null : String(e.message)} : null,
+      feed: await feedPosition(conn, b, state),
     })
   }
   return out
+}
+
+/** What status needs of a stored spec (it was validated when stored; anything odd gives nulls). */
+function specFeed(text: string): {type: 'replay' | 'exchange'; symbols: string[]; timeframe?: string; otherDb: boolean} {
+  let doc: any
+  try {
+    doc = parseYaml(text)
+  } catch {
+    doc = undefined
+  }
+  const type = doc?.live?.feed?.type === 'exchange' ? 'exchange' : 'replay'
+  const symbols = Array.isArray(doc?.symbols) ? doc.symbols.map(String) : []
+  return {type, symbols, timeframe: doc?.timeframe === undefined ? undefined : String(doc.timeframe), otherDb: Boolean(doc?.data?.db)}
+}
+
+async function feedPosition(conn: DuckDBConnection, b: BotRow, state: BotState | undefined): Promise<FeedPosition> {
+  const spec = specFeed(b.spec)
+  let last: number | null = null
+  const times = Object.values(state?.lastBarTime ?? {}).filter((t): t is number => typeof t === 'number' && Number.isFinite(t))
+  if (times.length) last = Math.max(...times)
+  else {
+    const r = (await conn.runAndReadAll(`SELECT epoch_ms(max(ts))::DOUBLE AS t FROM bot_bars WHERE bot_id = $id`, {id: b.id})).getRowObjectsJS()[0]
+    if (typeof r?.t === 'number') last = r.t
+  }
+  let behind: number | null = null
+  if (spec.type === 'replay' && last !== null && !spec.otherDb) {
+    const symbols = state?.symbols?.length ? state.symbols : spec.symbols
+    let tf: string | undefined
+    try {
+      tf = toTimeframe(state?.timeframeMs ?? spec.timeframe ?? '').text
+    } catch {
+      tf = undefined
+    }
+    if (tf && symbols.length && (await hasBars(conn))) {
+      const params: Record<string, string | number> = {tf, last}
+      symbols.forEach((s, i) => (params[`s${i}`] = s))
+      const r = (await conn.runAndReadAll(
+        `SELECT count(DISTINCT ts)::DOUBLE AS n FROM bars WHERE timeframe = $tf AND symbol IN (${symbols.map((_, i) => `$s${i}`).join(', ')}) AND ts > make_timestamp_ms($last::BIGINT)`,
+        params,
+      )).getRowObjectsJS()[0]
+      behind = r.n as number
+    }
+  }
+  return {type: spec.type, lastBarTime: iso(last), barsBehind: behind}
+}
+
+/** A registry that never held market data has no `bars` table. */
+async function hasBars(conn: DuckDBConnection): Promise<boolean> {
+  const r = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name = 'bars' AND schema_name = 'main'`)).getRowObjectsJS()[0]
+  return (r.n as number) > 0
 }
 
 export interface TradeView {

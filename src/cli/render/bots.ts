@@ -5,7 +5,8 @@ import type {BotStatusView, EventView, TradeView} from '../../service/queries.js
 import {table} from './table.js'
 
 const ago = (iso: string | null, now: number) => (iso === null ? '-' : `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s ago`)
-const money = (v: number | null) => (v === null ? '-' : v.toFixed(2))
+/** Thousands separators, two decimals, whatever the locale: `1,234,567.89`. */
+const money = (v: number | null) => (v === null ? '-' : v.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2}))
 
 export function botJson(b: BotRow): Record<string, unknown> {
   const {spec: _spec, ...rest} = b
@@ -28,11 +29,20 @@ export function renderStatus(views: BotStatusView[], now: number): string {
         `  equity      ${money(v.equity)}  cash ${money(v.cash)}  P&L ${money(v.pnl)}`,
         `  positions   ${positions}`,
         `  trades      ${v.trades}`,
+        `  feed        ${feedLine(v)}`,
         ...(v.error ? [`  error       ${v.error}`] : []),
         ...(v.lastError && v.lastError.message !== v.error ? [`  last error  ${v.lastError.at} ${v.lastError.kind}: ${v.lastError.message ?? ''}`] : []),
       ].join('\n')
     })
     .join('\n\n')
+}
+
+/** `replay, last bar 2014-03-05T05:00:00.000Z, 210 bars behind the end of the stored data`. */
+function feedLine(v: BotStatusView): string {
+  const f = v.feed
+  if (f.lastBarTime === null) return `${f.type}, no bar processed yet`
+  const behind = f.barsBehind === null ? '' : f.barsBehind === 0 ? ', at the end of the stored data' : `, ${f.barsBehind.toLocaleString('en-US')} bar${f.barsBehind === 1 ? '' : 's'} behind the end of the stored data`
+  return `${f.type}, last bar ${f.lastBarTime}${behind}`
 }
 
 /** A bot recorded as running whose heartbeat stopped a minute ago: its service probably died. */

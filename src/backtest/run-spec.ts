@@ -21,6 +21,8 @@ import type {StrategyRegistry} from '../strategy/registry.js'
 import {resolveStrategy} from '../strategy/resolve.js'
 import {applyOverrides, type Overrides} from './overrides.js'
 import {resolveWindow} from './window.js'
+import {checkWindowCoverage} from './window-coverage.js'
+import {locatedInSpec} from './locate-in-spec.js'
 
 export interface BacktestRequest {
   file: string
@@ -74,19 +76,29 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
 
   const fileSource = spec.data.source === 'file'
   const store = await openStore({path: req.db ?? spec.data.db, readOnly: !fileSource})
+  const warnings = [...loaded.warnings]
   let imports: EnsureResult[] = []
   let bars: Bars[]
   try {
     if (fileSource) {
       req.onStage?.('import')
-      imports = await ensureFileData(store, spec.data, spec.symbols, spec.timeframe, timezone)
+      // Its errors about the spec (rows spaced unlike `timeframe`) are located in the spec file.
+      imports = await ensureFileData(store, spec.data, spec.symbols, spec.timeframe, timezone).catch(async (e: unknown) => {
+        throw await locatedInSpec(e, req.file)
+      })
     }
     req.onStage?.('load')
     bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs})))
+    // A window outside the data is an error (located at backtest.start/--start); one reaching past it, a warning.
+    const o = req.overrides ?? {}
+    warnings.push(...(await checkWindowCoverage({
+      store, bars, window, timeframeMs: spec.timeframeMs, timezone, calendar: createCalendar(spec.market),
+      source: {file: req.file, start: spec.backtest.start, end: spec.backtest.end, overridden: {start: o.start !== undefined, end: o.end !== undefined}},
+    })))
   } finally {
     await closeStore(store)
   }
-  return {spec, warnings: loaded.warnings, imports, bars, definition: strategy.definition, registry: strategy.registry}
+  return {spec, warnings, imports, bars, definition: strategy.definition, registry: strategy.registry}
 }
 
 /** One run over prepared bars; `params` (already validated) replaces the spec's. */

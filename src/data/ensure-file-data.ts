@@ -7,12 +7,14 @@
  *
  * A re-import replaces the whole series, so bars the file no longer has do not linger.
  * Rows breaking the data rules are dropped and returned (`--on-error reject`); the caller
- * (`bots backtest`) decides how loudly to warn.
+ * (`bots backtest`) decides how loudly to warn. A file whose rows are spaced unlike the
+ * timeframe is an error (path `/timeframe`) and nothing is stored (see file-spacing.ts).
  */
 import path from 'node:path'
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
 import type {DataSpec} from '../model/bot-spec.js'
+import {checkFileSpacing} from './file-spacing.js'
 import {hashFile} from './file-hash.js'
 import {importFiles, optionsKey, type ImportOptions, type ImportResult} from './import.js'
 import {checkFile} from './source.js'
@@ -49,9 +51,13 @@ export async function ensureFileData(
     const abs = path.resolve(file)
     return {symbol, abs, stat: checkFile(abs)}
   })
+  const timezone = await withConnection(store, (conn) => checkTimezone(conn, data.timezone ?? tz))
+  // Rows spaced unlike the spec's timeframe (a daily file under `timeframe: 1H`) would be stored
+  // and run as bars of the wrong length: an error, for every file before any is stored (and for
+  // files already imported too, so a series stored before this check existed is caught).
+  for (const {symbol, abs} of files) await checkFileSpacing(store, symbol, abs, data, tf, timezone)
   const out: EnsureResult[] = []
   for (const {symbol, abs, stat} of files) {
-    const timezone = await withConnection(store, (conn) => checkTimezone(conn, data.timezone ?? tz))
     const opts: ImportOptions = {
       symbol, timeframe: tf.text, timezone, format: data.format, columns: data.columns, timeLabel: data.timeLabel, onError: 'reject',
       replace: true,

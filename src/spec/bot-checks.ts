@@ -5,7 +5,7 @@
  */
 import {existsSync, statSync} from 'node:fs'
 import path from 'node:path'
-import type {Diagnostic} from '../core/errors.js'
+import {isBotsError, type Diagnostic} from '../core/errors.js'
 import {DAY_MS} from '../model/time.js'
 import {parseDuration} from '../core/duration.js'
 import {parseDateText, wallClockKey} from '../core/dates.js'
@@ -35,13 +35,25 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
   }
 
   // Durations: the schema checked their form; here their values.
-  const timeframeMs = parseDuration(raw.timeframe)
-  if (raw.sleeptime !== undefined) {
-    const sleepMs = parseDuration(raw.sleeptime)
+  // A value parseDuration rejects is a located error here, never a throw out of the validator.
+  const duration = (p: PathSegment[], value: unknown): number | undefined => {
+    if (value === undefined) return undefined
+    try {
+      return parseDuration(String(value))
+    } catch (error) {
+      if (!isBotsError(error)) throw error
+      report('error', p, error.diagnostic.code, error.message, error.hint ?? 'write a positive whole number and a unit: 30S, 1M, 5M, 1H, 1D, 1W')
+      return undefined
+    }
+  }
+  const timeframeMs = duration(['timeframe'], raw.timeframe)
+  duration(['live', 'feed', 'stale_after'], raw.live?.feed?.stale_after)
+  const sleepMs = duration(['sleeptime'], raw.sleeptime)
+  if (sleepMs !== undefined && timeframeMs !== undefined) {
     if (sleepMs < timeframeMs) report('warning', ['sleeptime'], 'sleeptime.shorter_than_timeframe', `sleeptime ${raw.sleeptime} is shorter than the ${raw.timeframe} timeframe; iterations between bars see no new bar`, `use sleeptime ${raw.timeframe} or longer`)
     else if (sleepMs % timeframeMs !== 0) report('warning', ['sleeptime'], 'sleeptime.not_multiple', `sleeptime ${raw.sleeptime} is not a whole number of ${raw.timeframe} bars`, 'iterations will not line up with bar closes')
   }
-  if (timeframeMs > DAY_MS) report('warning', ['timeframe'], 'timeframe.longer_than_day', `timeframe ${raw.timeframe} is longer than a day; it runs on the Daily runner, one iteration per bar`)
+  if (timeframeMs !== undefined && timeframeMs > DAY_MS) report('warning', ['timeframe'], 'timeframe.longer_than_day', `timeframe ${raw.timeframe} is longer than a day; it runs on the Daily runner, one iteration per bar`)
 
   // Backtest window.
   const bt = raw.backtest as Raw | undefined

@@ -4,7 +4,7 @@
  * and its params pass its own schema and rules. Never throws for bad input.
  */
 import path from 'node:path'
-import {BotsError, formatLocation, type Diagnostic} from '../core/errors.js'
+import {BotsError, formatLocation, isBotsError, type Diagnostic} from '../core/errors.js'
 import {validateRules} from '../rules/validate-rules.js'
 import {StrategyRegistry} from '../strategy/registry.js'
 import type {Discovery} from '../strategy/discover.js'
@@ -13,7 +13,7 @@ import {loadExchangeCatalog, needsExchangeCatalog} from './exchange-checks.js'
 import {toBotSpec} from './bot-spec.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {loadYamlFile, type LoadedYaml} from '../document/load-yaml.js'
-import {locate, pathToPointer} from '../document/locate.js'
+import {locate, pathToPointer, pointerToPath} from '../document/locate.js'
 import {ajvErrorsToDiagnostics, validateAgainstSchema, type Located} from '../document/schema-validator.js'
 
 export type SpecKind = 'bot' | 'strategy'
@@ -33,12 +33,48 @@ export interface ValidateOptions {
 
 export async function validateSpecFile(file: string, opts: ValidateOptions): Promise<SpecReport> {
   const absolute = path.resolve(file)
-  const loaded = await loadYamlFile(absolute)
+  let loaded: Awaited<ReturnType<typeof loadYamlFile>>
+  try {
+    loaded = await loadYamlFile(absolute)
+  } catch (error) {
+    if (!isBotsError(error)) throw error
+    return report(file, undefined, error.diagnostics.map((d) => ({...d, file, line: d.line ?? 1, column: d.column ?? 1})))
+  }
   if (!loaded.ok) return report(file, undefined, loaded.diagnostics.map((d) => ({...d, file})))
   return validateLoaded({...loaded.yaml, file}, absolute, opts)
 }
 
+/**
+ * Never throws a BotsError: a check that throws one (a value the schema accepts but a semantic
+ * check rejects, a plugin whose params schema does not compile…) becomes a located diagnostic of
+ * this file, so a batch (`bots validate a.yaml b.yaml`) still reports every file. Anything else
+ * thrown is a bug and propagates.
+ */
 export async function validateLoaded(yaml: LoadedYaml, absolute: string, opts: ValidateOptions): Promise<SpecReport> {
+  try {
+    return await validateLoadedUnguarded(yaml, absolute, opts)
+  } catch (error) {
+    if (!isBotsError(error)) throw error
+    const where: Located = {file: yaml.file, doc: yaml.doc, lineCounter: yaml.lineCounter}
+    const kind: SpecKind = yaml.value.kind === 'strategy' ? 'strategy' : 'bot'
+    return report(yaml.file, kind, error.diagnostics.map((d) => locateThrown(d, where)))
+  }
+}
+
+/**
+ * A diagnostic thrown from a check, placed in the spec: at its own position when it has one in
+ * this file, else at its JSON path (when the error names one), else at the top of the document.
+ * One from another file (a plugin) keeps that file's location in its message.
+ */
+export function locateThrown(d: Diagnostic, where: Located): Diagnostic {
+  if (d.file === where.file && d.line !== undefined && d.column !== undefined) return d
+  const elsewhere = d.file !== undefined && d.file !== where.file ? `${formatLocation(d)}: ` : ''
+  const at = d.path ? pointerToPath(d.path) : []
+  const pos = locate(where.doc, where.lineCounter, at)
+  return {severity: d.severity, file: where.file, line: pos.line, column: pos.column, path: d.path, code: d.code, message: elsewhere + d.message, hint: d.hint}
+}
+
+async function validateLoadedUnguarded(yaml: LoadedYaml, absolute: string, opts: ValidateOptions): Promise<SpecReport> {
   const where: Located = {file: yaml.file, doc: yaml.doc, lineCounter: yaml.lineCounter}
   const kind: SpecKind = yaml.value.kind === 'strategy' ? 'strategy' : 'bot'
   const schemaProblems = validateAgainstSchema(kind, yaml.value, where)
@@ -118,7 +154,18 @@ function checkStrategy(raw: Record<string, any>, where: Located, {name, registry
     }]
   }
   const params = (raw.strategy.params ?? {}) as Record<string, unknown>
-  const {problems: paramProblems} = registry.validateParams(name, params)
+  let paramProblems: ReturnType<StrategyRegistry['validateParams']>['problems']
+  try {
+    paramProblems = registry.validateParams(name, params).problems
+  } catch (error) {
+    // E.g. a plugin whose params schema ajv cannot compile: a problem of this spec's strategy.
+    if (!isBotsError(error)) throw error
+    const at = raw.strategy.path === undefined ? ['strategy', 'name'] : ['strategy', 'path']
+    const pos = locate(where.doc, where.lineCounter, at)
+    const source = registry.get(name).source
+    const hint = error.hint ?? `fix the strategy's definition${source === 'built-in' ? '' : ` in ${source}`}; \`bots strategies list\` shows what was found`
+    return [{severity: 'error', file: where.file, line: pos.line, column: pos.column, path: pathToPointer(at), code: error.diagnostic.code, message: error.message, hint}]
+  }
   const out: Diagnostic[] = []
   const fromAjv = paramProblems.filter((p) => p.ajv).map((p) => p.ajv!)
   if (fromAjv.length > 0) {

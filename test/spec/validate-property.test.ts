@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
 import {before, describe, it} from 'node:test'
 import fc from 'fast-check'
 import {stringify} from 'yaml'
+import {BotsError} from '../../src/core/errors.js'
 import {parseYamlText} from '../../src/document/load-yaml.js'
-import {validateLoaded} from '../../src/spec/validate-spec.js'
+import {pathToPointer} from '../../src/document/locate.js'
+import {locateThrown, validateLoaded, validateSpecFile, type SpecReport} from '../../src/spec/validate-spec.js'
 import {discoverStrategies, type Discovery} from '../../src/strategy/discover.js'
-import {ROOT} from '../helpers/cli.js'
+import {parseJson, ROOT, runCli} from '../helpers/cli.js'
+import {tempDir} from '../helpers/tmp.js'
 
 const SEEDS = ['examples/orcl-sma-cross.yaml', 'examples/index-5min-intraday.yaml', 'examples/live-replay.yaml', 'examples/golden-cross.yaml', 'examples/rules-inline.yaml', 'examples/strategies/macd-trend.yaml']
 // Per example and kind of mutation; every run draws new cases (six examples, two kinds: 1,200 specs a run).
@@ -14,14 +18,24 @@ const RUNS = 100
 const file = `${ROOT}examples/mutated.yaml` // relative data paths resolve like the examples'
 
 let discovery: Discovery
+/** A plugin folder with `bad-schema`, a strategy whose params schema ajv cannot compile (checking a spec that names it throws). */
+let plugins: string
 before(async () => {
-  discovery = await discoverStrategies({cwd: ROOT})
+  plugins = path.join(tempDir('bots-property-'), 'plugins')
+  mkdirSync(plugins)
+  writeFileSync(path.join(plugins, 'bad-schema.js'), "export default {name: 'bad-schema', description: 'x', params: {type: 'object', properties: {x: {type: 'nonsense'}}}, create: () => ({})}\n")
+  discovery = await discoverStrategies({cwd: ROOT, extra: [plugins]})
 })
 
 /** Validate YAML text the way `bots validate` does, and check the result's invariants. */
 async function checkInvariants(text: string): Promise<void> {
   const loaded = parseYamlText(file, Buffer.from(text))
   const diagnostics = loaded.ok ? (await validateLoaded(loaded.yaml, file, {discovery})).diagnostics : loaded.diagnostics
+  assertLocatedWhenInvalid(diagnostics, file, text)
+}
+
+/** Every diagnostic of a non-valid result is located: its file, a line inside the text and a column. */
+function assertLocatedWhenInvalid(diagnostics: SpecReport['diagnostics'], file: string, text: string): void {
   const valid = !diagnostics.some((d) => d.severity === 'error')
   if (valid) return
   for (const d of diagnostics) {
@@ -61,7 +75,7 @@ function setAt(root: Json, path: Path, next: Json | undefined): Json {
 
 const KEYS = ['name', 'strategy', 'params', 'fast', 'slow', 'symbols', 'timeframe', 'sleeptime', 'market', 'data', 'source', 'path', 'broker', 'cash', 'commission', 'backtest', 'start', 'end', 'live', 'feed', 'constructor', '__proto__', 'kind']
 const hostile = fc.oneof(
-  fc.constantFrom('1D', '0M', '5M', '-1D', 'NYSE', '24/7', 'file', 'store', '2006-02-30', '2010-01-01', 'sma-cross', '', '../../etc/passwd', 'Europe/Berlinn', '${fast}'),
+  fc.constantFrom('1D', '0M', '5M', '-1D', 'bad-schema', 'NYSE', '24/7', 'file', 'store', '2006-02-30', '2010-01-01', 'sma-cross', '', '../../etc/passwd', 'Europe/Berlinn', '${fast}'),
   fc.integer({min: -1e6, max: 1e6}),
   fc.double(),
   fc.boolean(),
@@ -123,4 +137,91 @@ describe('validator under random mutation (fast-check)', () => {
       )
     })
   }
+  // Regression (issue 14): a BotsError thrown by a check escaped the per-file validation, so
+  // `bots validate a.yaml b.yaml` printed one bare line and did not report b.yaml.
+  it('a BotsError thrown while checking becomes a located diagnostic of that file', async () => {
+    const text = 'name: b\nstrategy:\n  name: bad-schema\nsymbols: [X]\ntimeframe: 1D\n'
+    const loaded = parseYamlText(file, Buffer.from(text))
+    assert.ok(loaded.ok)
+    const r = await validateLoaded(loaded.yaml, file, {discovery})
+    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.path, d.line, d.column]), [['strategy.bad_schema', '/strategy/name', 3, 9]])
+    assert.equal(r.valid, false)
+  })
+
+  it('locateThrown places any thrown diagnostic inside the document (its path when it exists, else its nearest ancestor or the top)', async () => {
+    const text = readFileSync(`${ROOT}examples/golden-cross.yaml`, 'utf8')
+    const loaded = parseYamlText(file, Buffer.from(text))
+    assert.ok(loaded.ok)
+    const where = {file, doc: loaded.yaml.doc, lineCounter: loaded.yaml.lineCounter}
+    const segment = fc.oneof(fc.constantFrom(...KEYS), fc.nat({max: 3}))
+    fc.assert(
+      fc.property(fc.option(fc.array(segment, {maxLength: 4}), {nil: undefined}), fc.option(fc.constantFrom(file, '/elsewhere/plugin.js'), {nil: undefined}), (p, from) => {
+        const thrown = new BotsError('rejected', {code: 'x.y', path: p === undefined ? undefined : pathToPointer(p), file: from})
+        const d = locateThrown(thrown.diagnostic, where)
+        assertLocatedWhenInvalid([d], file, text)
+        assert.equal(d.severity, 'error')
+        if (from === '/elsewhere/plugin.js') assert.match(d.message, /^\/elsewhere\/plugin\.js: rejected$/)
+      }),
+      {numRuns: RUNS},
+    )
+  })
+
+  /** 2–4 spec texts: mutated examples, the throwing `bad-schema` strategy, invalid YAML. */
+  const batch = fc.array(
+    fc.oneof(
+      fc.tuple(fc.constantFrom(...SEEDS), fc.nat(), fc.string({maxLength: 4})).map(([seed, at, ins]) => {
+        const t = readFileSync(`${ROOT}${seed}`, 'utf8')
+        const i = at % (t.length + 1)
+        return t.slice(0, i) + ins + t.slice(i)
+      }),
+      fc.constantFrom('name: b\nstrategy: {name: bad-schema}\nsymbols: [X]\ntimeframe: 1D\n', 'name: z\nstrategy: {name: buy-and-hold}\nsymbols: [X]\ntimeframe: 0M\n', 'a: [\n', ''),
+    ),
+    {minLength: 2, maxLength: 4},
+  )
+
+  it('a batch of several files reports every file, each non-valid one located (as `bots validate` runs them)', async () => {
+    const dir = tempDir('bots-batch-')
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(batch, async (texts) => {
+        const files = texts.map((t) => {
+          const f = path.join(dir, `spec-${n++}.yaml`)
+          writeFileSync(f, t)
+          return f
+        })
+        const reports: SpecReport[] = []
+        for (const f of files) reports.push(await validateSpecFile(f, {discovery}))
+        assert.deepEqual(reports.map((r) => r.file), files)
+        for (const [i, r] of reports.entries()) {
+          if (!r.valid) assert.ok(r.diagnostics.some((d) => d.severity === 'error'))
+          assertLocatedWhenInvalid(r.diagnostics, files[i], texts[i])
+        }
+      }),
+      {numRuns: RUNS},
+    )
+  })
+
+  it('the real CLI (`bots validate --format json`) reports every file of a batch, each non-valid one located', async () => {
+    const dir = tempDir('bots-batch-cli-')
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(batch, async (texts) => {
+        const files = texts.map((t) => {
+          const f = path.join(dir, `spec-${n++}.yaml`)
+          writeFileSync(f, t)
+          return f
+        })
+        const r = await runCli(['validate', ...files, '--format', 'json', `--strategies=${plugins}`])
+        assert.equal(r.stderr, '')
+        const out = parseJson(r)
+        assert.deepEqual(out.files.map((f: any) => f.file), files)
+        assert.equal(r.code, out.files.every((f: any) => f.valid) ? 0 : 1)
+        for (const f of out.files.filter((x: any) => !x.valid)) {
+          assert.ok(f.diagnostics.length > 0)
+          for (const d of f.diagnostics) assert.ok(Number.isInteger(d.line) && Number.isInteger(d.column), JSON.stringify(d))
+        }
+      }),
+      {numRuns: 5}, // a process each: few, but every one a mixed batch
+    )
+  })
 })

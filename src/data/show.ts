@@ -1,13 +1,22 @@
-/** `bots data show`: one symbol's series with a summary, its gaps, and its first and last bars. */
+/**
+ * `bots data show`: one symbol's series with a summary, what it is missing against its market's
+ * calendar, the calendar-blind gaps, and its first and last bars.
+ */
+import {createCalendar, utcToLocalParts} from '../calendar/index.js'
 import {BotsError} from '../core/errors.js'
+import type {CustomMarket, MarketSpec} from '../model/bot-spec.js'
+import {DAY_MS} from '../model/time.js'
 import {listSeries, type SeriesSummary} from './catalog.js'
-import {findGaps, type GapReport} from './gaps.js'
+import {findGaps, findMissing, loadTimes, localDate, localTime, type GapReport, type MissingReport} from './gaps.js'
 import {importTimezone} from './resample.js'
 import {withConnection, type Store} from './store.js'
 import {toTimeframe} from './timeframe.js'
 
 export interface BarRow {
+  /** Open time, ISO 8601 UTC. */
   time: string
+  /** The same in the market: daily bars, the date (`YYYY-MM-DD`, in `timezone`); shorter bars, the wall time in the market's zone with its offset. */
+  local: string
   open: number
   high: number
   low: number
@@ -16,19 +25,45 @@ export interface BarRow {
 }
 
 export interface SeriesDetail extends SeriesSummary {
-  /** Zone used to tell session breaks from gaps (the latest import's, unless given). */
+  /** `first` and `last` as `BarRow.local` shows times. */
+  firstLocal: string
+  lastLocal: string
+  /** Zone of daily bars' dates and of `gaps`' local dates: --tz, else the latest import's zone, else the market's. */
   timezone: string
+  /** The calendar `missing` is measured against. */
+  market: MarketInfo
+  /** Sessions (daily bars) or bars inside sessions (intraday) the market traded and the series lacks. */
+  missing: MissingReport
+  /** Calendar-blind: every pair of consecutive bars further apart than one timeframe (closures included). */
   gaps: GapReport
   head: BarRow[]
   tail: BarRow[]
 }
 
+export interface MarketInfo {
+  /** `24/7`, `NYSE`, or `custom`. */
+  name: string
+  /** As a bot spec's `market:` would say it. */
+  spec: MarketSpec
+  /** The market's zone (intraday local times are in it). */
+  timezone: string
+  /**
+   * `flag`: given (--market). `import`: NYSE, because the symbol's latest import read its times
+   * in America/New_York. `bars`: guessed from the bars, in the zone of the latest import (UTC when
+   * none is recorded): Monday to Friday plus any weekend day that has bars, and for intraday bars
+   * from the earliest bar open to the latest bar close; no holidays known.
+   */
+  source: 'flag' | 'import' | 'bars'
+}
+
 export interface ShowOptions {
   timeframe?: string | number
   timezone?: string
+  /** `24/7`, `NYSE`, `ZONE HH:MM-HH:MM` (Monday to Friday), or a bot spec's custom market as JSON. Default: from the import's zone. */
+  market?: string
   /** Bars shown at each end. Default 5. */
   rows?: number
-  /** Gaps listed. Default 20. */
+  /** Runs of missing sessions or bars listed, and calendar-blind gaps. Default 20. */
   gaps?: number
 }
 
@@ -43,20 +78,114 @@ export async function showSeries(store: Store, symbol: string, opts: ShowOptions
     })
   }
   return withConnection(store, async (conn) => {
-    const timezone = opts.timezone ?? (await importTimezone(conn, symbol)) ?? 'UTC'
+    const imported = await importTimezone(conn, symbol)
+    const given = resolveMarket(opts.market, imported)
+    const timezone = opts.timezone ?? imported ?? given.timezone
     const out: SeriesDetail[] = []
     for (const s of series) {
-      const gaps = await findGaps(conn, symbol, toTimeframe(s.timeframe), timezone, opts.gaps ?? 20)
+      const tf = toTimeframe(s.timeframe)
+      const times = await loadTimes(conn, symbol, s.timeframe)
+      const market = given.source === 'bars' ? inferMarket(times, given.timezone, tf.ms) : given
+      const calendar = createCalendar(market.spec)
+      const local = (t: number) => (tf.ms >= DAY_MS ? localDate(t, timezone) : localTime(t, market.timezone))
+      const gaps = await findGaps(conn, symbol, tf, timezone, opts.gaps ?? 20)
+      const missing = measure(() => findMissing(times, {calendar, timeframeMs: tf.ms, timezone, limit: opts.gaps ?? 20}), market)
       const rows = async (order: 'ASC' | 'DESC') =>
         (
           await conn.runAndReadAll(
-            `SELECT strftime(ts, '%Y-%m-%dT%H:%M:%SZ') AS time, open, high, low, close, volume FROM bars
+            `SELECT strftime(ts, '%Y-%m-%dT%H:%M:%SZ') AS time, epoch_ms(ts)::DOUBLE AS t, open, high, low, close, volume FROM bars
              WHERE symbol = $symbol AND timeframe = $timeframe ORDER BY ts ${order} LIMIT $n`,
             {symbol, timeframe: s.timeframe, n: opts.rows ?? 5},
           )
-        ).getRowObjectsJS() as unknown as BarRow[]
-      out.push({...s, timezone, gaps, head: await rows('ASC'), tail: (await rows('DESC')).reverse()})
+        )
+          .getRowObjectsJS()
+          .map(({time, t, open, high, low, close, volume}) => ({time, local: local(Number(t)), open, high, low, close, volume}) as BarRow)
+      out.push({
+        ...s,
+        firstLocal: local(times[0]),
+        lastLocal: local(times[times.length - 1]),
+        timezone,
+        market,
+        missing,
+        gaps,
+        head: await rows('ASC'),
+        tail: (await rows('DESC')).reverse(),
+      })
     }
     return out
+  })
+}
+
+/** A calendar that does not reach the series' dates says so with a hint for this command. */
+function measure<T>(f: () => T, market: MarketInfo): T {
+  try {
+    return f()
+  } catch (e) {
+    if (e instanceof BotsError && e.diagnostic.code === 'calendar.range') {
+      throw new BotsError(`the ${market.name} calendar does not cover the series: ${e.message}`, {
+        code: 'calendar.range',
+        hint: market.name === '24/7' ? e.diagnostic.hint : 'check it against another calendar with --market, e.g. --market 24/7 or a custom market (1970–2099)',
+      })
+    }
+    throw e
+  }
+}
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri']
+const custom = (m: Partial<CustomMarket> & Pick<CustomMarket, 'timezone' | 'open' | 'close'>): CustomMarket => ({days: WEEKDAYS, holidays: [], ...m})
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
+
+/**
+ * A market guessed from the bars of a series in `zone`: Monday to Friday plus any weekend day with
+ * bars; intraday bars, from the earliest bar open to the latest bar close (local wall clock);
+ * daily bars, the whole day.
+ */
+export function inferMarket(times: ArrayLike<number>, zone: string, timeframeMs: number): MarketInfo {
+  const weekend = new Set<number>()
+  let open = 24 * 60
+  let close = 0
+  for (let i = 0; i < times.length; i++) {
+    const p = utcToLocalParts(times[i], zone)
+    if (p.weekday === 0 || p.weekday === 6) weekend.add(p.weekday)
+    const minute = p.hour * 60 + p.minute
+    open = Math.min(open, minute)
+    close = Math.max(close, Math.min(24 * 60, Math.ceil(minute + p.second / 60 + timeframeMs / 60_000)))
+  }
+  if (timeframeMs >= DAY_MS || times.length === 0 || close <= open) [open, close] = [0, 24 * 60]
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+  const days = DAY_NAMES.filter((_, i) => (i >= 1 && i <= 5) || weekend.has(i))
+  const spec = custom({timezone: zone, open: hhmm(open), close: hhmm(close), days})
+  return {name: createCalendar(spec).name, spec, timezone: zone, source: 'bars'}
+}
+
+const HOURS = /^(\S+)\s+(\d{2}:\d{2})-(\d{2}:\d{2})$/
+
+/** The market of `--market TEXT`, else the one the import's zone suggests. Throws a BotsError for text that is no market. */
+export function resolveMarket(text: string | undefined, importZone: string | undefined): MarketInfo {
+  const info = (spec: MarketSpec, source: MarketInfo['source']): MarketInfo => {
+    const calendar = createCalendar(spec) // checks a custom market (zone, hours)
+    return {name: calendar.name, spec, timezone: calendar.timezone, source}
+  }
+  if (text === undefined) {
+    if (importZone === 'America/New_York') return info('NYSE', 'import')
+    // Hours and days come from the bars (inferMarket); this says the zone.
+    return info(custom({timezone: importZone ?? 'UTC', open: '00:00', close: '24:00'}), 'bars')
+  }
+  const t = text.trim()
+  if (t === '24/7' || t.toUpperCase() === 'NYSE') return info(t === '24/7' ? '24/7' : 'NYSE', 'flag')
+  const m = HOURS.exec(t)
+  if (m) return info(custom({timezone: m[1], open: m[2], close: m[3]}), 'flag')
+  if (t.startsWith('{')) {
+    let spec: unknown
+    try {
+      spec = JSON.parse(t)
+    } catch {
+      spec = undefined
+    }
+    if (spec && typeof spec === 'object' && !Array.isArray(spec)) return info(custom(spec as CustomMarket), 'flag')
+  }
+  throw new BotsError(`market "${text}" is not a market`, {
+    code: 'data.market',
+    hint: 'use 24/7, NYSE, "ZONE HH:MM-HH:MM" (Monday to Friday, e.g. "Europe/Berlin 09:00-17:30"), or a custom market as JSON: {"timezone":…,"open":…,"close":…,"days":[…],"holidays":[…]}',
   })
 }

@@ -40,18 +40,28 @@ export function renderList(series: SeriesSummary[]): string {
 export function renderShow(details: SeriesDetail[]): string {
   return details
     .map((d) => {
-      const g = d.gaps
-      const kinds = (Object.entries(g.byKind) as [string, number][]).filter(([, c]) => c > 0).map(([k, c]) => `${n(c)} ${k}`)
+      const m = d.missing
+      const daily = m.unit === 'session'
+      const spec = d.market.spec
+      const marketName = typeof spec === 'string' ? spec : `${spec.timezone} ${spec.open}-${spec.close}${spec.days.join(',') === 'mon,tue,wed,thu,fri' ? '' : ` ${spec.days.join(',')}`}${spec.holidays.length ? `, ${n(spec.holidays.length)} holidays` : ''}`
+      const source =
+        d.market.source === 'flag'
+          ? '--market'
+          : d.market.source === 'import'
+            ? `the import read its times in ${d.market.timezone}; set it with --market`
+            : `guessed: ${daily ? 'days' : 'hours and days'} read off the bars, no holidays; set it with --market`
+      const units = (c: number) => `${n(c)} ${daily ? 'session' : 'bar'}${c === 1 ? '' : 's'}`
       const lines = [
-        `${d.symbol} ${d.timeframe}: ${n(d.rows)} bars, ${d.first} … ${d.last} (UTC open times)`,
-        `gaps: ${g.total === 0 ? 'none' : `${n(g.total)} (${kinds.join(', ')}; days and dates in ${d.timezone})`}`,
+        `${d.symbol} ${d.timeframe}: ${n(d.rows)} bars, ${d.firstLocal} … ${d.lastLocal} (${daily ? `dates in ${d.timezone}` : `open times in ${d.market.timezone}`})`,
+        `market: ${marketName} (${source})`,
+        `missing: ${m.count === 0 ? 'none' : `${units(m.count)}${daily ? '' : ' inside sessions'}${m.runs > 1 ? `, in ${n(m.runs)} runs` : ''}`}`,
       ]
-      for (const x of g.list) lines.push(`  ${x.kind.padEnd(8)} after ${x.after}, before ${x.before}: ${n(x.missing)} bar${x.missing === 1 ? '' : 's'} missing`)
-      const listed = g.byKind.intraday + g.byKind.days
-      if (listed > g.list.length) lines.push(`  … and ${n(listed - g.list.length)} more`)
+      for (const r of m.ranges) lines.push(r.from === r.to ? `  ${r.from}${daily ? '' : ': 1 bar'}` : `  ${r.from} … ${r.to}: ${units(r.count)}`)
+      if (m.runs > m.ranges.length) lines.push(`  … and ${n(m.runs - m.ranges.length)} more (--gaps N lists more)`)
+      if (m.outside > 0) lines.push(`${daily ? `${n(m.outside)} bar${m.outside === 1 ? ' is dated on a day' : 's are dated on days'} the market is closed` : `${n(m.outside)} bar${m.outside === 1 ? ' is' : 's are'} outside the market's sessions`}`)
       // Prices as written (no thousands separators, no rounding); counts get separators.
-      const rows = (rs: SeriesDetail['head']) => rs.map((b) => [b.time, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume)])
-      lines.push(table(['TIME', 'OPEN', 'HIGH', 'LOW', 'CLOSE', 'VOLUME'], [...rows(d.head), ...(d.rows > d.head.length ? [['…', '', '', '', '', '']] : []), ...rows(d.tail.filter((t) => !d.head.some((h) => h.time === t.time)))]))
+      const rows = (rs: SeriesDetail['head']) => rs.map((b) => [b.local, String(b.open), String(b.high), String(b.low), String(b.close), String(b.volume)])
+      lines.push(table([daily ? 'DATE' : 'TIME', 'OPEN', 'HIGH', 'LOW', 'CLOSE', 'VOLUME'], [...rows(d.head), ...(d.rows > d.head.length ? [['…', '', '', '', '', '']] : []), ...rows(d.tail.filter((t) => !d.head.some((h) => h.time === t.time)))]))
       return lines.join('\n')
     })
     .join('\n\n')

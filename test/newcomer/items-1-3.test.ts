@@ -184,6 +184,21 @@ describe('issue 14 item 3: the backtest window against the data (bots backtest)'
     assert.equal(warnings.length, 1, JSON.stringify(warnings))
     assert.deepEqual([warnings[0].severity, warnings[0].code, warnings[0].file, warnings[0].line, warnings[0].column, warnings[0].path], ['warning', 'backtest.window_past_data', spec, 14, 8, '/backtest/end'])
     assert.match(warnings[0].message, /ends at 2014-12-31.*from 1995-01-03 to 2014-12-31/)
+
+    const early = await runCli(['backtest', spec, '--db', db, '--json', '--no-record', '--start', '1994-06-01', '--end', '1995-06-30'])
+    assert.equal(early.code, 0, early.stderr)
+    const w = parseJson(early).warnings
+    assert.deepEqual(w.map((x: any) => [x.code, x.path, x.line]), [['backtest.window_past_data', undefined, undefined]], 'a flag set the start: no spec location')
+    assert.match(w[0].message, /^--start 1994-06-01: the ORCL data starts at 1995-01-03, after the window's start 1994-06-01/)
+  })
+
+  it('a window that starts on a weekend or holiday before the first bar, or ends after the last bar on a holiday, is not warned about', async () => {
+    const dir = tempDir()
+    // 1995-01-01 is a Sunday and 1995-01-02 a holiday (the first bar is 1995-01-03); 2015-01-01 is a holiday.
+    const spec = write(dir, 'edges.yaml', orclSpec({start: '1995-01-01', end: '2015-01-01'}))
+    const r = await runCli(['backtest', spec, '--db', path.join(dir, 'store.duckdb'), '--json', '--no-record'])
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(parseJson(r).warnings, [])
   })
 })
 

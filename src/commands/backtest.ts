@@ -1,4 +1,4 @@
-import {existsSync, statSync} from 'node:fs'
+import {existsSync, statSync, writeSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {backtestSpecFile} from '../backtest/run-spec.js'
 import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
@@ -102,7 +102,7 @@ records) the combinations that finished.`
       if (sweep.interrupted || stop.signal.aborted) {
         const {finished, of} = sweep.interrupted ?? {finished: sweep.runs.length, of: sweep.runs.length}
         const kept = sweep.sweepId === undefined ? (flags.record ? 'nothing recorded' : 'not recorded (--no-record)') : `recorded as sweep ${sweep.sweepId}`
-        process.stderr.write(`interrupted: kept the ${finished} of ${of} combinations that finished; ${kept}\n`)
+        writeSync(2, `interrupted: kept the ${finished} of ${of} combinations that finished; ${kept}\n`)
         process.exitCode = 130
         return sweepToJson(sweep)
       }
@@ -177,8 +177,8 @@ records) the combinations that finished.`
 
 /** Leave the terminal as it was (listr2's renderer hides the cursor), say why, exit 130. */
 function interruptExit(message: string): never {
-  if (process.stderr.isTTY) process.stderr.write('\u001B[?25h\n') // show the cursor, leave the progress line
-  process.stderr.write(`${message}\n`)
+  // Straight to fd 2: listr2's renderer holds process.stderr.write while it draws.
+  writeSync(2, `${process.stderr.isTTY ? '\u001B[?25h\n' : ''}${message}\n`) // in a terminal: show the cursor, leave the progress line
   process.exit(130)
 }
 

@@ -13,10 +13,10 @@
  *   a spec's `live.feed.start` is reported as not applying to a backtest.
  */
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, readdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 import smaCross from '../../strategies/sma-cross.js'
 import {BIN, parseJson, ROOT, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
@@ -128,18 +128,51 @@ describe('item 8: where the results went', () => {
 })
 
 describe('item 9: Ctrl-C', () => {
-  it('during a backtest: "interrupted at N of M bars", exit 130', async () => {
-    const dir = tempDir()
-    const csv = path.join(dir, 'bars.csv')
-    const gen = await new Promise<number | null>((resolve) => spawn(process.execPath, [path.join(ROOT, 'bench/gen-ohlcv.mjs'), '--rows', '500000', '--out', csv], {stdio: 'ignore'}).on('close', resolve))
+  const dir = tempDir()
+  const spec = path.join(dir, 'big.yaml')
+  before(async () => {
+    const gen = await new Promise<number | null>((resolve) => spawn(process.execPath, [path.join(ROOT, 'bench/gen-ohlcv.mjs'), '--rows', '500000', '--out', path.join(dir, 'bars.csv')], {stdio: 'ignore'}).on('close', resolve))
     assert.equal(gen, 0)
-    const spec = path.join(dir, 'big.yaml')
-    writeFileSync(spec, 'name: big\nstrategy: {name: sma-cross, params: {percent: 95}}\nsymbols: [GEN]\ntimeframe: 1M\nmarket: 24/7\ndata: {source: file, path: bars.csv}\n')
-    const r = await interruptCli(['backtest', spec, '--db', path.join(dir, 's.duckdb')], /running \d+% · /)
+    writeFileSync(spec, 'name: big\nstrategy: {name: sma-cross, params: {percent: 90}}\nsymbols: [GEN]\ntimeframe: 1M\nmarket: 24/7\ndata: {source: file, path: bars.csv}\n')
+  })
+
+  it('during a backtest: "interrupted at N of M bars", exit 130', async () => {
+    const r = await interruptCli(['backtest', spec, '--db', path.join(dir, 's.duckdb'), '--no-record'], /running \d+% · /)
     assert.ok(r.sent, r.stderr)
     assert.equal(r.code, 130, r.stdout + r.stderr)
     assert.match(r.stderr, /\ninterrupted at [\d,]+ of 500,000 bars\n$/)
     assert.equal(r.stdout, '')
+  })
+
+  const hasScript = spawnSync('script', ['--version']).status === 0
+  it('in a terminal (a pty from script(1)), Ctrl-C shows the cursor again and says how far it got', {skip: !hasScript && 'no script(1)'}, async () => {
+    const command = `stty cols 120 rows 40; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} backtest ${JSON.stringify(spec)} --db ${JSON.stringify(path.join(dir, 's.duckdb'))} --no-record`
+    const r = await new Promise<{code: number | null; out: string; sent: boolean}>((resolve, reject) => {
+      const child = spawn('script', ['-qefc', command, '/dev/null'], {cwd: dir, env: {...process.env, CI: ''}, stdio: ['pipe', 'pipe', 'pipe']})
+      let out = ''
+      let sent = false
+      const timer = setTimeout(() => child.kill('SIGKILL'), 300_000) // safety net only
+      const onData = (d: Buffer) => {
+        out += d.toString('utf8')
+        if (!sent && /running \d+% · /.test(out)) {
+          sent = true
+          child.stdin.write('\u0003') // Ctrl-C, as typed: the terminal sends SIGINT
+        }
+      }
+      child.stdout.on('data', onData)
+      child.stderr.on('data', onData)
+      child.on('error', reject)
+      child.on('close', (code) => {
+        clearTimeout(timer)
+        resolve({code, out, sent})
+      })
+    })
+    assert.ok(r.sent, r.out)
+    assert.equal(r.code, 130, r.out)
+    const hidden = r.out.lastIndexOf('\u001B[?25l')
+    assert.ok(hidden >= 0, 'the live renderer hid the cursor')
+    assert.ok(r.out.lastIndexOf('\u001B[?25h') > hidden, 'and it is shown again')
+    assert.match(r.out, /\ninterrupted at [\d,]+ of 500,000 bars\r?\n$/)
   })
 
   it('during a sweep: the finished combinations are kept and recorded, and counted; exit 130', async () => {

@@ -33,7 +33,10 @@ With --sweep, every combination of the swept parameters runs in parallel (one wo
 and the best ones are printed.
 
 Ctrl-C stops a run: it prints how far it got and exits 130. An interrupted sweep keeps (and
-records) the combinations that finished.`
+records) the combinations that finished.
+
+Exit codes: 0 the run finished; 1 an invalid spec, override or data, or a sweep where nothing
+ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 interrupted.`
 
   static override examples = [
     '<%= config.bin %> backtest examples/orcl-sma-cross.yaml',

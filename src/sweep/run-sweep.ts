@@ -5,6 +5,7 @@
  * transaction (equity curves only for the top N; the others keep metrics and trades).
  */
 import {prepareBacktest, type BacktestRequest} from '../backtest/run-spec.js'
+import {BotsError} from '../core/errors.js'
 import {closeStore} from '../data/store.js'
 import {benchmarkPart, buyAndHoldEquity} from '../metrics/metrics.js'
 import {metricsSettings} from '../metrics/settings.js'
@@ -71,6 +72,11 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const transport = req.transport ?? 'shared'
   const {spec, bars, registry, definition} = await prepareBacktest({...req, onStage: (stage) => req.onStage?.(stage)})
 
+  // A swept name the strategy does not have is one mistake, not N invalid combinations.
+  const schema = definition.params as {properties?: Record<string, unknown>; additionalProperties?: unknown}
+  const known = Object.keys(schema.properties ?? {})
+  const stranger = schema.additionalProperties === false ? axes.find((a) => !known.includes(a.name)) : undefined
+  if (stranger) throw new BotsError(`--sweep ${stranger.name}: strategy "${definition.name}" has no parameter \`${stranger.name}\``, {code: 'flag.sweep', hint: `its parameters: ${known.join(', ')} (bots strategies show ${definition.name})`})
   const all = combinations(axes)
   const valid: Array<{index: number; params: Record<string, unknown>}> = []
   const skipped: SweepOutcome['skipped'] = []

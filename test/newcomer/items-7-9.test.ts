@@ -206,6 +206,13 @@ describe('item 10 (backtest): usage and messages', () => {
     assert.doesNotMatch(r.stderr, /additional properties/)
   })
 
+  it('--sweep over a name the strategy does not have is one clear error, not N skipped combinations', async () => {
+    const r = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--no-record', '--db', path.join(tempDir(), 's.duckdb'), '--sweep', 'nope=1,2'])
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /--sweep nope: strategy "sma-cross" has no parameter `nope`/)
+    assert.match(r.stderr, /hint: its parameters: fast, slow, quantity, percent/)
+  })
+
   it('a live spec backtested: live.feed.start is said not to apply', async () => {
     const r = await runCli(['backtest', 'examples/live-replay.yaml', '--no-record', '--db', path.join(tempDir(), 's.duckdb'), '--json'])
     assert.equal(r.code, 0, r.stderr)

@@ -51,7 +51,7 @@ export function parseYamlText(file: string, bytes: Uint8Array): LoadResult {
     const at = firstInvalidUtf8(bytes)
     return fail(file, 'file.encoding', `is not valid UTF-8 (byte ${at.offset})`, 'save the file as UTF-8', at.line, at.column)
   }
-  if (source.trim() === '' || /^(\s*#[^\n]*\n?|\s*\n)*\s*$/.test(source)) {
+  if (onlyCommentsOrBlank(source)) {
     return fail(file, 'yaml.empty', 'is empty', 'a bot spec starts with `name:`, `strategy:`, `symbols:` and `timeframe:`; see `bots schema bot`', 1, 1)
   }
 
@@ -136,4 +136,17 @@ function firstInvalidUtf8(bytes: Uint8Array): {offset: number; line: number; col
   const good = new TextDecoder('utf-8').decode(bytes.subarray(0, lo)).replace(/\uFFFD$/, '')
   const lines = good.split('\n')
   return {offset: Buffer.byteLength(good), line: lines.length, column: lines[lines.length - 1].length + 1}
+}
+
+/**
+ * True when every line is blank or a comment. Line by line, never one regular expression over the
+ * whole text: the nested-quantifier pattern that did this took seconds on 15 comment lines and
+ * never finished on thousands (catastrophic backtracking).
+ */
+export function onlyCommentsOrBlank(source: string): boolean {
+  for (const line of source.split('\n')) {
+    const t = line.trim()
+    if (t !== '' && !t.startsWith('#')) return false
+  }
+  return true
 }

@@ -60,6 +60,15 @@ describe('loadYamlFile', () => {
     assert.equal(firstError('# a\n  # b\n').code, 'yaml.empty')
   })
 
+  // regression: the comment-only check was one regular expression with nested quantifiers; 18
+  // leading comment lines took 87 s and 50,000 never finished (a hang here fails the run).
+  it('reads a spec after 50,000 comment lines, and a file of only those, at once', () => {
+    const comments = '# reviewed\n'.repeat(50_000)
+    assert.equal(firstError(comments).code, 'yaml.empty')
+    const r = parseYamlText('x.yaml', Buffer.from(`${comments}name: x\n`))
+    assert.ok(r.ok)
+  })
+
   it('rejects several documents, pointing at the second', () => {
     const d = firstError('a: 1\n---\nb: 2\n')
     assert.deepEqual([d.code, d.line], ['yaml.multiple_documents', 2])

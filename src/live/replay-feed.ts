@@ -99,11 +99,12 @@ export class ReplayFeed implements Feed {
     this.start()
   }
 
+  /** Final: nothing is delivered and no timer is set after it (a delivery in flight finishes without re-arming the watch). */
   async close(): Promise<void> {
     this.state = 'closed'
     this.generation++
     this.endPacing()
-    this.watch.stop()
+    this.watch.close()
   }
 
   private start(): void {
@@ -134,6 +135,8 @@ export class ReplayFeed implements Feed {
         if (this.pos >= view.length) break
         this.delivering = this.deliver(view, this.pos)
         if (!(await this.delivering)) return
+        // Paused, reconnected or closed while the bot took the bar: the current pump (if any) owns the watch.
+        if (gen !== this.generation) return
         this.watch.touch()
       }
       this.state = 'ended'

@@ -9,6 +9,8 @@ export class StaleWatch {
   private last = 0
   private timer: TimerHandle | undefined
   private fired = false
+  /** `close()` was called: the watch never arms again, whatever touches it later. */
+  private closed = false
   busy = false
 
   constructor(
@@ -24,13 +26,23 @@ export class StaleWatch {
     this.arm(this.afterMs ?? 0)
   }
 
+  /** Stops watching until the next `touch()` (a pause, an error the feed may recover from). */
   stop(): void {
     this.wall.cancel(this.timer)
     this.timer = undefined
   }
 
+  /**
+   * Stops watching for good: a later `touch()` (a delivery that was in flight when the feed
+   * closed) arms nothing, so no timer outlives the feed and keeps the process alive.
+   */
+  close(): void {
+    this.closed = true
+    this.stop()
+  }
+
   private arm(ms: number): void {
-    if (this.afterMs === undefined || this.timer !== undefined) return
+    if (this.closed || this.afterMs === undefined || this.timer !== undefined) return
     this.timer = this.wall.setTimer(ms, () => this.check())
   }
 

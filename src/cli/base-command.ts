@@ -5,6 +5,7 @@
  */
 import {Command, Flags, Errors} from '@oclif/core'
 import {BotsError, formatDiagnostic, isBotsError} from '../core/errors.js'
+import {drainOutput} from './drain.js'
 
 export const EXIT_OK = 0
 export const EXIT_INVALID = 1
@@ -44,6 +45,18 @@ export abstract class BaseCommand extends Command {
       this.exit(EXIT_USAGE)
     }
     return super.catch(err)
+  }
+
+  /**
+   * A command that failed or called `this.exit(code)` ends in oclif's handler, which calls
+   * `process.exit` at once: output still queued for a pipe would be lost, so let it drain first.
+   */
+  protected override async finally(err: Error | undefined): Promise<any> {
+    try {
+      return await super.finally(err)
+    } finally {
+      await drainOutput()
+    }
   }
 }
 

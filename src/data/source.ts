@@ -7,6 +7,7 @@ import {statSync} from 'node:fs'
 import path from 'node:path'
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
+import {notRegularKind} from '../core/regular-file.js'
 import type {ColumnRoles, SourceColumn} from './columns.js'
 import {readCsvHead} from './csv-head.js'
 
@@ -29,7 +30,11 @@ export function checkFile(file: string): {size: number; mtimeMs: number} {
   } catch {
     throw new BotsError(`file not found: ${file}`, {code: 'data.file-missing', file, hint: 'check the path'})
   }
-  if (!st.isFile()) throw new BotsError(`not a file: ${file}`, {code: 'data.file-missing', file})
+  // Only regular files (symlinks followed): a FIFO would block the read, a device never end.
+  const kind = notRegularKind(st)
+  if (kind !== undefined) {
+    throw new BotsError(`not a regular file: ${file} is ${kind}`, {code: 'data.file-missing', file, hint: 'point the data path at a CSV or Parquet file'})
+  }
   return {size: st.size, mtimeMs: st.mtimeMs}
 }
 

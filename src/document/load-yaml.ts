@@ -1,12 +1,12 @@
 /**
  * Reads a YAML spec with source positions. Every failure becomes a located Diagnostic, never a
- * thrown stack: unreadable files, oversize files, invalid UTF-8, empty files, several documents,
- * syntax errors, duplicate keys, alias bombs (the library's default alias cap stays on), and a top
- * level that is not a mapping.
+ * thrown stack: unreadable files, files that are not regular (FIFOs, devices, sockets), oversize
+ * files, invalid UTF-8, empty files, several documents, syntax errors, duplicate keys, alias bombs
+ * (the library's default alias cap stays on), and a top level that is not a mapping.
  */
-import {readFile, stat} from 'node:fs/promises'
 import {Document, LineCounter, isMap, parseAllDocuments} from 'yaml'
 import type {Diagnostic} from '../core/errors.js'
+import {readRegularFile} from '../core/regular-file.js'
 
 /** Specs are small; anything larger is a mistake (a data file passed as a spec) or an attack. */
 export const MAX_SPEC_BYTES = 1024 * 1024
@@ -29,12 +29,17 @@ const fail = (file: string, code: string, message: string, hint?: string, line?:
 export async function loadYamlFile(file: string): Promise<LoadResult> {
   let bytes: Buffer
   try {
-    const info = await stat(file)
-    if (info.isDirectory()) return fail(file, 'file.directory', 'is a folder, not a YAML file')
-    if (info.size > MAX_SPEC_BYTES) {
-      return fail(file, 'file.too_large', `is ${info.size} bytes; specs may be at most ${MAX_SPEC_BYTES} bytes`, 'is this a data file? data belongs in `data.path`, not in a spec')
+    // Only a regular file (symlinks followed), read up to the cap by bytes actually read: a FIFO
+    // would block forever and `/dev/zero` never ends (its `stat` size is 0).
+    const read = await readRegularFile(file, MAX_SPEC_BYTES)
+    if (!read.ok && read.problem === 'not_regular') {
+      if (read.kind === 'a folder') return fail(file, 'file.directory', 'is a folder, not a YAML file')
+      return fail(file, 'file.not_regular', `is ${read.kind}, not a regular file`, 'a spec must be a regular YAML file; devices, named pipes and sockets are not read')
     }
-    bytes = await readFile(file)
+    if (!read.ok) {
+      return fail(file, 'file.too_large', `is ${read.atLeast > MAX_SPEC_BYTES + 1 ? `${read.atLeast} bytes` : `more than ${MAX_SPEC_BYTES} bytes`}; specs may be at most ${MAX_SPEC_BYTES} bytes`, 'is this a data file? data belongs in `data.path`, not in a spec')
+    }
+    bytes = read.bytes
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const reason = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? String(error)})`

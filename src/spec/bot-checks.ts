@@ -6,6 +6,7 @@
 import {existsSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {isBotsError, type Diagnostic} from '../core/errors.js'
+import {regularFileProblem} from '../core/regular-file.js'
 import {DAY_MS} from '../model/time.js'
 import {parseDuration} from '../core/duration.js'
 import {parseDateText, wallClockKey} from '../core/dates.js'
@@ -24,6 +25,12 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
     out.push({severity, file: where.file, line: pos.line, column: pos.column, path: pathToPointer(p), code, message, hint})
   }
   const dir = path.dirname(where.file)
+  // A data file must be a regular file (symlinks followed): a FIFO would block the import, a device never end.
+  const checkDataFile = (file: string, p: PathSegment[]): void => {
+    const problem = regularFileProblem(path.resolve(dir, file))
+    if (problem === 'missing') report('error', p, 'file.missing', `data file ${file} does not exist`, `paths are relative to ${path.basename(where.file)}`)
+    else if (problem !== undefined) report('error', p, 'file.not_regular', `data file ${file} is ${problem.kind}, not a regular file`, 'point it at a CSV or Parquet file')
+  }
 
   // strategy: exactly one of name and path; a path names a YAML strategy spec, never code.
   const s = raw.strategy as Raw
@@ -76,10 +83,10 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
     if (data.path === undefined && data.files === undefined) report('error', ['data'], 'data.file_missing', 'a file data source needs `path` (one symbol) or `files` (one per symbol)', 'e.g. `path: data/orcl.csv`', 'key')
     if (data.path !== undefined && data.files !== undefined) report('error', ['data', 'files'], 'data.path_and_files', 'give either `path` or `files`, not both', undefined, 'key')
     if (data.path !== undefined && raw.symbols.length > 1) report('error', ['data', 'path'], 'data.path_many_symbols', `\`path\` holds one symbol's bars, but the bot trades ${raw.symbols.length} symbols`, 'use `files:` with one file per symbol', 'key')
-    if (typeof data.path === 'string' && !isFile(path.resolve(dir, data.path))) report('error', ['data', 'path'], 'file.missing', `data file ${data.path} does not exist`, `paths are relative to ${path.basename(where.file)}`)
+    if (typeof data.path === 'string') checkDataFile(data.path, ['data', 'path'])
     for (const [symbol, file] of Object.entries((data.files ?? {}) as Record<string, string>)) {
       if (!raw.symbols.includes(symbol)) report('error', ['data', 'files', symbol], 'data.unknown_symbol', `\`${symbol}\` is not one of the bot's symbols`, didYouMeanHint(symbol, raw.symbols), 'key')
-      else if (!isFile(path.resolve(dir, file))) report('error', ['data', 'files', symbol], 'file.missing', `data file ${file} does not exist`, `paths are relative to ${path.basename(where.file)}`)
+      else checkDataFile(file, ['data', 'files', symbol])
     }
     if (data.files !== undefined) {
       for (const symbol of raw.symbols as string[]) if (!(symbol in data.files)) report('error', ['data', 'files'], 'data.symbol_without_file', `no file for symbol \`${symbol}\``, `add \`${symbol}: path/to/file.csv\``, 'key')

@@ -129,7 +129,10 @@ export class BotSupervisor {
     } catch (e) {
       await this.bot?.feed.close().catch(() => {})
       await this.releaseExchange()
-      // Bad configuration (no data, a bad state) will not fix itself: no restarts.
+      // Bad configuration (no data, a bad state) will not fix itself: no restarts. Missing bars are
+      // said as such, not as the strategy crash the runtime wrapped them in.
+      const config = configCause(e)
+      if (config) return this.fail(`${kind} failed: ${config.message}${config.hint ? ` (${config.hint})` : ''}`)
       if (isBotsError(e)) return this.fail(`${kind} failed: ${e.message}${e.hint ? ` (${e.hint})` : ''}`)
       return this.crashed(e as Error)
     }
@@ -224,6 +227,11 @@ export class BotSupervisor {
       this.recordState()
       return this.fail(fatal.message)
     }
+    const config = configCause(error)
+    if (config) {
+      this.recordState()
+      return this.fail(`${config.message}${config.hint ? ` (${config.hint})` : ''}`)
+    }
     if (this.startedAt && clock.now() - this.startedAt >= policy.stableMs) this.restarts = 0
     this.restarts++
     this.recordState()
@@ -281,6 +289,14 @@ export class BotSupervisor {
 function fatalCause(e: unknown): Error | undefined {
   for (let x = e, depth = 0; x instanceof Error && depth < 5; x = (x as {cause?: unknown}).cause, depth++) {
     if (isBotsError(x) && (x.diagnostic.code === 'exchange.auth' || x.diagnostic.code === 'exchange.position')) return x
+  }
+  return undefined
+}
+
+/** A configuration problem a restart cannot fix (no bars in the store), however deep it was wrapped. */
+function configCause(e: unknown): (Error & {hint?: string}) | undefined {
+  for (let x = e, depth = 0; x instanceof Error && depth < 5; x = (x as {cause?: unknown}).cause, depth++) {
+    if (isBotsError(x) && x.diagnostic.code === 'data.missing') return x
   }
   return undefined
 }

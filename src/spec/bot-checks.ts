@@ -77,6 +77,14 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
   }
   if (raw.data?.timezone !== undefined) checkTimeZone(raw.data.timezone, ['data', 'timezone'], report)
 
+  // Symbols: names, not text. A newline or a 100 KB string would reach the store, the logs and
+  // the exchange as it is.
+  ;(raw.symbols as unknown[]).forEach((symbol, i) => {
+    if (typeof symbol !== 'string') return
+    const problem = symbolProblem(symbol)
+    if (problem) report('error', ['symbols', i], 'symbol.invalid', `symbol ${quoteSymbol(symbol)} ${problem}`, `a symbol is 1 to ${MAX_SYMBOL_LENGTH} printable characters with no spaces, e.g. ORCL, BTC-USD or BTC/USDT`)
+  })
+
   // Data files.
   const data = raw.data as Raw | undefined
   if (data?.source === 'file') {
@@ -100,6 +108,23 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
   // Exchange feeds and brokers (live.exchange): ccxt's metadata, loaded up front by the validator.
   checkExchange(raw, report)
   return out
+}
+
+export const MAX_SYMBOL_LENGTH = 64
+
+/** Why `symbol` is not a usable symbol name, or undefined when it is. */
+export function symbolProblem(symbol: string): string | undefined {
+  if (symbol.length === 0) return 'is empty'
+  if (symbol.length > MAX_SYMBOL_LENGTH) return `is ${symbol.length} characters long (at most ${MAX_SYMBOL_LENGTH})`
+  if (/\s/u.test(symbol)) return 'contains whitespace (a space, tab or line break)'
+  if (/[\p{C}]/u.test(symbol)) return 'contains a control or unprintable character'
+  return undefined
+}
+
+/** A symbol as an error message shows it: escaped, and cut short when long. */
+function quoteSymbol(symbol: string): string {
+  const shown = JSON.stringify(symbol.length > 40 ? symbol.slice(0, 40) : symbol)
+  return symbol.length > 40 ? `${shown.slice(0, -1)}…"` : shown
 }
 
 function checkDate(value: unknown, p: PathSegment[], report: (s: 'error', p: PathSegment[], code: string, m: string, h?: string) => void): number | undefined {

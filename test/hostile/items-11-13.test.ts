@@ -5,6 +5,9 @@
  * flight at close, and the timer kept `bots live` alive for `stale_after` after SIGTERM).
  * Unit tests run on a SimulatedClock; the real-process test waits for output lines, and its
  * timeout (well under the spec's 75 s `stale_after`) is a safety net, not a timing assertion.
+ *
+ * 13: a bot with no bars in the store ends in `error` saying so (not as a strategy crash); symbols
+ * that are not names (line breaks, control characters, 100 KB) are refused by validation.
  */
 import assert from 'node:assert/strict'
 import path from 'node:path'
@@ -16,7 +19,8 @@ import type {FeedListener} from '../../src/live/runtime-types.js'
 import {StaleWatch} from '../../src/live/stale-watch.js'
 import {tempDir} from '../helpers/tmp.js'
 import {orclSpec, orclStore} from '../live/live-fixtures.js'
-import {botsJson, startLive, storeWithOrcl, writeSpec} from '../service/helpers.js'
+import {runCli} from '../helpers/cli.js'
+import {botRow, botsJson, startLive, storeWithOrcl, writeSpec} from '../service/helpers.js'
 
 const T0 = Date.UTC(2025, 0, 6, 12)
 
@@ -116,6 +120,57 @@ describe('item 11: bots live (real process) exits promptly on SIGTERM whatever s
     if (exit === 'hung') live.child.kill('SIGKILL')
     assert.notEqual(exit, 'hung', `still running 30 s after SIGTERM\n${live.output()}`)
     assert.equal((exit as {code: number | null}).code, 0, live.output())
-    if (process.env.SHOW11) console.log(live.output())
+  })
+})
+
+describe('item 13: symbols are names, not text', () => {
+  const dir = tempDir('bots-hostile-13s-')
+
+  it('a symbol with a line break, a space, a control character or 100 KB of text is refused, located, with the allowed form', async () => {
+    // Length and emptiness are the schema's (maxLength 64, minLength 1); the rest the semantic check's, with its hint.
+    const cases: [string, string, RegExp, boolean][] = [
+      ['newline', '"ORCL\\nDROP"', /contains whitespace/, true],
+      ['space', '"OR CL"', /contains whitespace/, true],
+      ['tab', '"ORCL\\t"', /contains whitespace/, true],
+      ['control', '"ORCL\\u0007"', /control or unprintable/, true],
+      ['huge', 'X'.repeat(100_000), /more than 64 characters|is 100000 characters long/, false],
+      ['empty', '""', /fewer than 1 character|is empty/, false],
+    ]
+    for (const [name, symbol, why, hinted] of cases) {
+      const file = writeSpec(dir, {name, symbols: ['ORCL', symbol]})
+      const r = await runCli(['validate', file])
+      assert.equal(r.code, 1, `${name}: ${r.stdout}${r.stderr}`)
+      const out = r.stdout + r.stderr
+      assert.match(out, new RegExp(`${name}\\.yaml:\\d+:\\d+ +error +/symbols/1 `), name)
+      assert.match(out, why, name)
+      if (hinted) assert.match(out, /1 to 64 printable characters with no spaces/, name)
+      assert.ok(out.length < 5_000, `${name}: the message quotes the symbol cut short`)
+    }
+  })
+
+  it('ordinary symbols pass: ORCL, BTC-USD, BRK.B, BTC/USDT:USDT', async () => {
+    const file = writeSpec(dir, {name: 'fine', symbols: ['ORCL', 'BTC-USD', 'BRK.B', '"BTC/USDT:USDT"']})
+    const r = await runCli(['validate', file])
+    assert.doesNotMatch(r.stdout + r.stderr, /symbol\.invalid|\/symbols\//)
+  })
+})
+
+describe('item 13: a bot with no bars in the store', () => {
+  const dir = tempDir('bots-hostile-13b-')
+  const db = path.join(dir, 'live.duckdb')
+  before(() => storeWithOrcl(db))
+
+  it('goes to error with "no bars for SYMBOL TIMEFRAME … bots data import", not a strategy crash at -Infinity, and is not restarted', async () => {
+    const bot = await botsJson(db, 'add', writeSpec(dir, {name: 'nobars', userId: 1, symbols: ['MSFT']}))
+    const live = startLive(['--user-id', '1', '--db', db, '--poll-interval', '1', '--restart-delay', '1'])
+    await live.waitForOutput(/user 1: 1 enabled bot found/)
+    const exit = await live.signal('SIGTERM')
+    assert.equal(exit.code, 0, live.output())
+    const row = await botRow(db, bot.id)
+    assert.equal(row.status, 'error')
+    assert.match(row.error, /no 1D bars for MSFT in the store/)
+    assert.match(row.error, /bots data import .*--symbol MSFT --timeframe 1D/)
+    assert.doesNotMatch(row.error, /crashed|Infinity/)
+    assert.doesNotMatch(live.output(), /crashed|Infinity|restart \d+ of/)
   })
 })

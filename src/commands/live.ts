@@ -18,7 +18,7 @@ Loads that user's enabled bots (only that user's), validates each (schema, then 
     'heartbeat-interval': secondsFlag('How often each running bot\'s heartbeat is written.', 5),
     'metrics-interval': secondsFlag('How often equity snapshots are recorded.', 15),
     'restart-delay': secondsFlag('First delay before restarting a crashed bot (doubles per crash, up to 60 s).', 1),
-    'max-restarts': Flags.integer({description: 'Consecutive crashes after which a bot stays in `error`.', default: 5, min: 0}),
+    'max-restarts': Flags.integer({description: 'Restarts in a row after crashes; the next crash leaves the bot in `error`.', default: 5, min: 0}),
     'stop-timeout': secondsFlag('How long a bot may take to stop at shutdown.', 5, true),
     verbose: Flags.boolean({description: 'Also print the strategies\' info log lines, and a line for every heartbeat written.', default: false}),
     db: dbFlag,

@@ -44,6 +44,8 @@ export interface OrderState {
   expiresAt: number | null
   /** Stop-limit whose stop was touched (now a limit order). */
   triggered: boolean
+  /** Venue (exchange) orders: units filled so far; absent for paper orders. */
+  filledQuantity?: number
 }
 
 /** A round trip in progress, so the fill that closes it after a restore makes the same Trade. */
@@ -83,6 +85,18 @@ export interface BrokerSnapshot {
    * (always so between hooks).
    */
   closeQueue?: number[]
+  /** Venue (exchange) brokers only: what they carry beyond the account. */
+  exchange?: VenueState
+}
+
+/** What an exchange broker carries beyond the account (src/exchange/exchange-broker.ts). */
+export interface VenueState {
+  /** Exchange trade ids applied to the account, per open order id. */
+  applied: Record<string, string[]>
+  /** Exchange order ids of the open orders that have one. */
+  venueIds: Record<string, string>
+  /** Each traded asset's balance at the bot's first start: the exchange should hold this plus the bot's position. */
+  baseline?: Record<string, number>
 }
 
 /** NaN and ±Infinity as null. */

@@ -1,7 +1,7 @@
 import type {TimerClock} from '../core/clock.js'
 import {BotsError} from '../core/errors.js'
 import {SimulatedBroker, type SimulatedBrokerOptions} from '../broker/simulated-broker.js'
-import type {BrokerSnapshot} from '../broker/broker-snapshot.js'
+import type {BrokerSnapshot, VenueState} from '../broker/broker-snapshot.js'
 import type {VenueBroker, VenueHooks} from '../broker/venue-broker.js'
 import {SimOrder, requestProblem} from '../broker/sim-order.js'
 import type {Order, OrderRequest} from '../model/orders.js'
@@ -21,15 +21,6 @@ export interface ExchangeBrokerOptions extends SimulatedBrokerOptions, VenueHook
   backoffMs?: number
 }
 
-/** What the exchange broker carries beyond the simulated broker's account (see BrokerSnapshot). */
-export interface ExchangeState {
-  /** Exchange trade ids applied to the account, per open order id. */
-  applied: Record<string, string[]>
-  /** Exchange order ids of the open orders that have one. */
-  venueIds: Record<string, string>
-  /** Each traded asset's balance at the bot's first start: the exchange should hold this plus the bot's position. */
-  baseline?: Record<string, number>
-}
 
 /**
  * Orders on a real exchange through ccxt, with the paper broker's account bookkeeping (cash, P&L,
@@ -196,16 +187,16 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
       const v = this.venueIds.get(o.id)
       if (v !== undefined) venueIds[o.id] = v
     }
-    const exchange: ExchangeState = {applied, venueIds, ...(this.baseline ? {baseline: this.baseline} : {})}
-    return {...s, openOrders: s.openOrders.map((o) => ({...o, filledQuantity: this.book.find(o.id)?.filledQuantity ?? 0})), exchange} as BrokerSnapshot
+    const exchange: VenueState = {applied, venueIds, ...(this.baseline ? {baseline: this.baseline} : {})}
+    return {...s, openOrders: s.openOrders.map((o) => ({...o, filledQuantity: this.book.find(o.id)?.filledQuantity ?? 0})), exchange}
   }
 
   override restore(snapshot: BrokerSnapshot): void {
     super.restore(snapshot)
-    const x = (snapshot as BrokerSnapshot & {exchange?: ExchangeState}).exchange
+    const x = snapshot.exchange
     for (const o of this.book.open(-1) as SimOrder[]) {
       o.clientOrderId = clientOrderId(this.x.clientIdPrefix, o.id)
-      o.filledQuantity = (snapshot.openOrders.find((s) => s.id === o.id) as {filledQuantity?: number} | undefined)?.filledQuantity ?? 0
+      o.filledQuantity = snapshot.openOrders.find((s) => s.id === o.id)?.filledQuantity ?? 0
       const ids = x?.applied[o.id]
       if (ids) this.applied.set(o.id, new Set(ids))
       const v = x?.venueIds[o.id]

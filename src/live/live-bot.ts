@@ -26,16 +26,16 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   const calendar = o.calendar ?? createCalendar(spec.market)
   const view = new LiveMarketView(spec.symbols, spec.timeframeMs)
   const log = new RunLog(clock, logTo(events.onLog, clock))
+  const base = {broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)}
   const makeBroker = (): SimulatedBroker => {
-    const base = {broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)}
     const x = o.exchange
     if (x === undefined) return new SimulatedBroker(base)
     return x.createBroker(base, {recordIntent: (order) => session.recordIntent(order), log: (level, message) => events.onLog?.({time: clock.now(), level, message})})
   }
-  // A resumed bot warms up on a scratch paper broker (its orders are discarded, never sent); the
-  // restored broker (the exchange's, for an exchange bot) takes over after.
+  // A bot that warms up (resumed, or fresh on an exchange's history) does so on a scratch paper
+  // broker (its orders are discarded, never sent); its own broker takes over after.
   const warmsUp = o.initialState !== undefined || ((o.warmupBars ?? 0) > 0 && o.feed.recent !== undefined)
-  const broker = warmsUp ? new SimulatedBroker({broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)}) : makeBroker()
+  const broker = warmsUp ? new SimulatedBroker(base) : makeBroker()
   const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const brokers = new BrokerSwitch(broker)
   const api = new StrategyApi(clock, view, brokers, log, spec.sleeptimeMs, {}, calendar.timezone)

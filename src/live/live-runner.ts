@@ -96,8 +96,8 @@ export class LiveRunner extends SessionManager {
       this.initialized = true
       sub = {...sub, after}
     } else if ((this.p.warmupBars ?? 0) > 0 && feed.recent !== undefined) {
-      const {after} = await warmFresh(s, feed, sub, this.p.warmupBars!, this.p.makeBroker)
-      this.initialized = true
+      const {after, initialized} = await warmFresh(s, feed, sub, this.p.warmupBars!, this.p.makeBroker)
+      this.initialized = initialized
       sub = {...sub, after}
     } else if (this.clock.kind === 'wall') {
       await s.hook('initialize')
@@ -171,10 +171,13 @@ export class LiveRunner extends SessionManager {
     })
   }
 
-  /** Exchange brokers: checks the working orders with the exchange every `pollMs`. */
+  /**
+   * Exchange brokers on a wall clock: checks the working orders with the exchange every `pollMs`
+   * between bars. (On a bar clock time moves only with bars, and every bar polls already.)
+   */
   private schedulePoll(): void {
     const ms = this.p.pollMs
-    if (ms === undefined || !(ms > 0) || !this.accepting) return
+    if (ms === undefined || !(ms > 0) || !this.accepting || this.clock.kind !== 'wall') return
     this.pollTimer = this.clock.setAlert(this.clock.now() + ms, () => {
       this.pollTimer = undefined
       void this.enqueue(async () => {

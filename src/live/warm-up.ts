@@ -13,12 +13,13 @@ export interface Resumed {
  * scratch paper broker whose orders are discarded; then a fresh broker (the exchange's) takes
  * over and live delivery starts after the last of them.
  */
-export async function warmFresh(s: LiveSession, feed: Feed, sub: FeedSubscription, n: number, makeBroker: () => SimulatedBroker): Promise<Resumed> {
+export async function warmFresh(s: LiveSession, feed: Feed, sub: FeedSubscription, n: number, makeBroker: () => SimulatedBroker): Promise<Resumed & {initialized: boolean}> {
   const history = await feed.recent!(sub, n)
   if (history.length === 0) {
+    // Nothing to warm on: a fresh start (on a feed clock, `initialize` waits for the first bar).
     s.swapBroker(brokerFor(s, makeBroker))
     if (s.clock.kind === 'wall') await s.hook('initialize')
-    return {after: undefined}
+    return {after: undefined, initialized: s.clock.kind === 'wall'}
   }
   // Quiet: nothing the scratch broker does is an order or a fill of this bot.
   s.quiet = true
@@ -32,7 +33,7 @@ export async function warmFresh(s: LiveSession, feed: Feed, sub: FeedSubscriptio
   // The bars themselves are what the strategy saw: recorded, so `bots parity` replays them too.
   s.reportBars()
   s.swapBroker(brokerFor(s, makeBroker))
-  return {after: history[history.length - 1].time}
+  return {after: history[history.length - 1].time, initialized: true}
 }
 
 function brokerFor(s: LiveSession, makeBroker: () => SimulatedBroker): SimulatedBroker {

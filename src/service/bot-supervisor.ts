@@ -5,7 +5,7 @@
  * one bot's trouble never reaches the others.
  */
 import type {TimerClock, TimerHandle} from '../core/clock.js'
-import {isBotsError} from '../core/errors.js'
+import {isBotsError, type BotsError} from '../core/errors.js'
 import type {BotState, LiveBot, LiveBotEvents, LiveBotOutcome, StopReason} from '../live/runtime-types.js'
 import {accountFigures} from './bot-metrics.js'
 import type {Notifier} from './notifier.js'
@@ -131,9 +131,8 @@ export class BotSupervisor {
       await this.releaseExchange()
       // Bad configuration (no data, a bad state) will not fix itself: no restarts. Missing bars are
       // said as such, not as the strategy crash the runtime wrapped them in.
-      const config = configCause(e)
-      if (config) return this.fail(`${kind} failed: ${config.message}${config.hint ? ` (${config.hint})` : ''}`)
-      if (isBotsError(e)) return this.fail(`${kind} failed: ${e.message}${e.hint ? ` (${e.hint})` : ''}`)
+      const fatal = unrecoverableCause(e) ?? (isBotsError(e) ? e : undefined)
+      if (fatal) return this.fail(`${kind} failed: ${withHint(fatal)}`)
       return this.crashed(e as Error)
     }
     if (this.phase !== 'starting') return // stopped while starting
@@ -221,16 +220,10 @@ export class BotSupervisor {
 
   private crashed(error: Error): void {
     const {recorder, log, policy, clock} = this.deps
-    // A refused API key or a position the records cannot explain will not fix itself by a restart.
-    const fatal = fatalCause(error)
+    const fatal = unrecoverableCause(error)
     if (fatal) {
       this.recordState()
-      return this.fail(fatal.message)
-    }
-    const config = configCause(error)
-    if (config) {
-      this.recordState()
-      return this.fail(`${config.message}${config.hint ? ` (${config.hint})` : ''}`)
+      return this.fail(withHint(fatal))
     }
     if (this.startedAt && clock.now() - this.startedAt >= policy.stableMs) this.restarts = 0
     this.restarts++
@@ -286,20 +279,21 @@ export class BotSupervisor {
   }
 }
 
-function fatalCause(e: unknown): Error | undefined {
+/**
+ * Problems a restart cannot fix, however deep the runtime wrapped them: a refused API key, a
+ * position the records cannot explain, no bars in the store.
+ */
+const UNRECOVERABLE = new Set(['exchange.auth', 'exchange.position', 'data.missing'])
+
+function unrecoverableCause(e: unknown): BotsError | undefined {
   for (let x = e, depth = 0; x instanceof Error && depth < 5; x = (x as {cause?: unknown}).cause, depth++) {
-    if (isBotsError(x) && (x.diagnostic.code === 'exchange.auth' || x.diagnostic.code === 'exchange.position')) return x
+    if (isBotsError(x) && UNRECOVERABLE.has(x.diagnostic.code ?? '')) return x
   }
   return undefined
 }
 
-/** A configuration problem a restart cannot fix (no bars in the store), however deep it was wrapped. */
-function configCause(e: unknown): (Error & {hint?: string}) | undefined {
-  for (let x = e, depth = 0; x instanceof Error && depth < 5; x = (x as {cause?: unknown}).cause, depth++) {
-    if (isBotsError(x) && x.diagnostic.code === 'data.missing') return x
-  }
-  return undefined
-}
+/** A user-facing error as one line: its message and hint. */
+const withHint = (e: BotsError): string => `${e.message}${e.hint ? ` (${e.hint})` : ''}`
 
 function firstLine(e: Error): string {
   return (e.message || String(e)).split('\n')[0]

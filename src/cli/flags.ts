@@ -15,6 +15,12 @@ export const dbFlag = Flags.string({
   helpValue: 'PATH',
 })
 
+/** Every service command: where the live registry is (PostgreSQL), else the DuckDB store. */
+export const registryFlag = Flags.string({
+  description: 'The live registry on PostgreSQL, shared by several `bots live` processes: postgres://USER@HOST:PORT/DB (the password comes from PGPASSWORD or ~/.pgpass, never the URL). Default: $BOTS_REGISTRY, else the DuckDB store (--db).',
+  helpValue: 'URL',
+})
+
 export const timeframeFlag = (description: string) => Flags.string({char: 't', description, helpValue: '1D|5M|1M…'})
 
 export const tzFlag = (description: string) => Flags.string({description, helpValue: 'ZONE'})

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import {strategiesFlag, dbFlag, userIdFlag} from '../cli/flags.js'
+import {strategiesFlag, dbFlag, registryFlag, userIdFlag} from '../cli/flags.js'
 import {BotCommand} from '../cli/bot-command.js'
+import {withRegistry} from '../registry/open-registry.js'
 import {botJson} from '../cli/render/bots.js'
 import {addBot} from '../service/manage.js'
 
@@ -16,13 +17,13 @@ The spec must have a \`live:\` section saying which feed the bot runs on: for a 
   static override flags = {
     'user-id': userIdFlag('Owner of the bot. Default: the spec\'s user_id.'),
     disabled: Flags.boolean({description: 'Add it disabled (a service does not start it until `bots enable`).', default: false}),
-    db: dbFlag,
+    db: dbFlag, registry: registryFlag,
     strategies: strategiesFlag,
   }
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(Add)
-    const bot = await addBot(args.spec, flags['user-id'], {path: flags.db, strategies: flags.strategies, enabled: !flags.disabled})
+    const bot = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => addBot(args.spec, flags['user-id'], {registry, strategies: flags.strategies, enabled: !flags.disabled}))
     this.log(`added bot ${bot.id} "${bot.name}" for user ${bot.userId}${bot.enabled ? '' : ' (disabled)'}`)
     return botJson(bot)
   }

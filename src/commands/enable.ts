@@ -1,5 +1,6 @@
 import {BotCommand} from '../cli/bot-command.js'
-import {botIdArg, dbFlag} from '../cli/flags.js'
+import {withRegistry} from '../registry/open-registry.js'
+import {botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {botJson} from '../cli/render/bots.js'
 import {enableBot} from '../service/manage.js'
 
@@ -7,11 +8,11 @@ export default class Enable extends BotCommand {
   static override description = 'Enable a bot: a running service for its user starts it at its next poll.'
   static override examples = ['<%= config.bin %> enable 3']
   static override args = {id: botIdArg}
-  static override flags = {db: dbFlag}
+  static override flags = {db: dbFlag, registry: registryFlag}
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(Enable)
-    const bot = await enableBot(args.id, true, {path: flags.db})
+    const bot = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => enableBot(args.id, true, {registry}))
     this.log(`bot ${bot.id} "${bot.name}" enabled`)
     return botJson(bot)
   }

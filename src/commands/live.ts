@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
-import {strategiesFlag, dbFlag, requiredUserIdFlag, secondsFlag} from '../cli/flags.js'
+import {strategiesFlag, dbFlag, registryFlag, secondsFlag} from '../cli/flags.js'
+import {BotsError} from '../core/errors.js'
+import {openRegistry} from '../registry/open-registry.js'
 import {resolveStorePath} from '../data/store-path.js'
 import {BotCommand} from '../cli/bot-command.js'
 import {LiveService} from '../service/live-service.js'
@@ -9,11 +11,13 @@ import {WallClock} from '../core/clock.js'
 export default class Live extends BotCommand {
   static override description = `Run one user's enabled bots until SIGINT or SIGTERM.
 
-Loads that user's enabled bots (only that user's), validates each (schema, then strategy params), marks invalid ones \`error\` and starts the rest, each in its own live runtime. Every poll interval it picks up bots added, enabled, disabled, removed or changed with the other commands. A crashed bot is restarted with backoff; a stopped process resumes every bot from its recorded state. SIGINT/SIGTERM stop every bot, record the final state and exit 0. One service per user: a second one for the same user refuses to start. With no enabled bots it says how to add one and waits: a bot added later is started at the next poll.`
+Loads that user's enabled bots (only that user's), validates each (schema, then strategy params), marks invalid ones \`error\` and starts the rest, each in its own live runtime. Every poll interval it picks up bots added, enabled, disabled, removed or changed with the other commands. A crashed bot is restarted with backoff; a stopped process resumes every bot from its recorded state. SIGINT/SIGTERM stop every bot, record the final state and exit 0. On the DuckDB store, one service per user: a second one for the same user refuses to start. On a PostgreSQL registry (--registry), any number of services share the bots: each bot is leased to one process (a fair share each), renewed every third of --lease-ttl, taken over by another process when its holder dies, and changes reach the holder at once by LISTEN/NOTIFY. With no enabled bots it says how to add one and waits: a bot added later is started at the next poll.`
 
   static override examples = ['<%= config.bin %> live --user-id 1', '<%= config.bin %> live --user-id 1 --poll-interval 5 --db bots.duckdb']
   static override flags = {
-    'user-id': requiredUserIdFlag('Whose bots to run.'),
+    'user-id': Flags.integer({description: 'Whose bots to run.', min: 0, helpValue: 'N', exactlyOne: ['user-id', 'all-users']}),
+    'all-users': Flags.boolean({description: 'Run any user\'s bots (a fair share of them; needs --registry).', exactlyOne: ['user-id', 'all-users']}),
+    'lease-ttl': secondsFlag('PostgreSQL registry: how long a bot\'s lease lasts without renewal; it is renewed every third of this, and a process that cannot renew stops the bot when it runs out.', 15),
     'poll-interval': secondsFlag('How often to look for changed bots in the database.', 30),
     'heartbeat-interval': secondsFlag('How often each running bot\'s heartbeat is written.', 5),
     'metrics-interval': secondsFlag('How often equity snapshots are recorded.', 15),
@@ -22,6 +26,7 @@ Loads that user's enabled bots (only that user's), validates each (schema, then 
     'stop-timeout': secondsFlag('How long a bot may take to stop at shutdown.', 5, true),
     verbose: Flags.boolean({description: 'Also print the strategies\' info log lines, and a line for every heartbeat written.', default: false}),
     db: dbFlag,
+    registry: registryFlag,
     strategies: strategiesFlag,
   }
 
@@ -33,9 +38,18 @@ Loads that user's enabled bots (only that user's), validates each (schema, then 
     // Log lines go to stderr under --json, so stdout stays one JSON document.
     // (oclif silences this.logToStderr under --json, hence the direct write.)
     const log = lineLog(clock, (line) => (this.jsonEnabled() ? process.stderr.write(line + '\n') : this.log(line)))
+    const db = {path: resolveStorePath(flags.db)}
+    const registry = await openRegistry({registry: flags.registry, db})
+    if (flags['all-users'] && registry.kind !== 'postgres') {
+      await registry.close()
+      throw new BotsError('--all-users needs a registry shared by several processes', {code: 'live.user', hint: 'give --registry postgres://… (or BOTS_REGISTRY); on the DuckDB store, run one `bots live --user-id N` per user'})
+    }
     const service = new LiveService({
       userId: flags['user-id'],
-      db: {path: resolveStorePath(flags.db)},
+      allUsers: flags['all-users'],
+      registry,
+      leaseTtlMs: flags['lease-ttl'],
+      db,
       log, clock,
       pollMs: flags['poll-interval'],
       heartbeatMs: flags['heartbeat-interval'],
@@ -55,9 +69,13 @@ Loads that user's enabled bots (only that user's), validates each (schema, then 
         })
       }
     })
-    const report = await service.start()
-    const signal = await stopped
-    await service.shutdown(`service stopped (${signal})`)
-    return {userId: flags['user-id'], signal, started: report.started, failed: report.failed}
+    try {
+      const report = await service.start()
+      const signal = await stopped
+      await service.shutdown(`service stopped (${signal})`)
+      return {userId: flags['user-id'] ?? null, signal, started: report.started, failed: report.failed}
+    } finally {
+      await registry.close()
+    }
   }
 }

@@ -1,19 +1,19 @@
 import {Flags} from '@oclif/core'
 import {BotCommand} from '../cli/bot-command.js'
-import {botIdArg, dbFlag} from '../cli/flags.js'
+import {botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {renderEvents} from '../cli/render/bots.js'
-import {readDb} from '../service/db.js'
-import {botEvents, type EventView} from '../service/queries.js'
+import {withRegistry} from '../registry/open-registry.js'
+import {type EventView} from '../service/queries.js'
 
 export default class Logs extends BotCommand {
   static override description = 'Show a bot\'s events (added, start, stop, crash, reload, error…), oldest first.'
   static override examples = ['<%= config.bin %> logs 3', '<%= config.bin %> logs 3 --limit 20 --json']
   static override args = {id: botIdArg}
-  static override flags = {limit: Flags.integer({description: 'The latest this many events.', min: 1, default: 100}), db: dbFlag}
+  static override flags = {limit: Flags.integer({description: 'The latest this many events.', min: 1, default: 100}), db: dbFlag, registry: registryFlag}
 
   async run(): Promise<EventView[]> {
     const {args, flags} = await this.parse(Logs)
-    const events = await readDb({path: flags.db}, (conn) => botEvents(conn, args.id, flags.limit))
+    const events = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (r) => r.events(args.id, flags.limit))
     this.log(renderEvents(events))
     return events
   }

@@ -1,5 +1,6 @@
 import {BotCommand} from '../cli/bot-command.js'
-import {strategiesFlag, botIdArg, dbFlag} from '../cli/flags.js'
+import {withRegistry} from '../registry/open-registry.js'
+import {strategiesFlag, botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {renderParity} from '../cli/render/parity.js'
 import {parityForBot, type ParityOutcome} from '../service/parity.js'
 
@@ -10,11 +11,11 @@ Replays the bars the bot acted on (as recorded by \`bots live\`) through a backt
 
   static override examples = ['<%= config.bin %> parity 3', '<%= config.bin %> parity 3 --json']
   static override args = {id: botIdArg}
-  static override flags = {db: dbFlag, strategies: strategiesFlag}
+  static override flags = {db: dbFlag, registry: registryFlag, strategies: strategiesFlag}
 
   async run(): Promise<ParityOutcome> {
     const {args, flags} = await this.parse(Parity)
-    const outcome = await parityForBot(args.id, {path: flags.db, strategies: flags.strategies})
+    const outcome = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => parityForBot(args.id, {registry, strategies: flags.strategies}))
     this.log(renderParity(outcome))
     if (!outcome.same) process.exitCode = 1
     return outcome

@@ -1,19 +1,19 @@
 import {Flags} from '@oclif/core'
 import {BotCommand} from '../cli/bot-command.js'
-import {botIdArg, dbFlag} from '../cli/flags.js'
+import {botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {renderTrades} from '../cli/render/bots.js'
-import {readDb} from '../service/db.js'
-import {botTrades, type TradeView} from '../service/queries.js'
+import {withRegistry} from '../registry/open-registry.js'
+import {type TradeView} from '../service/queries.js'
 
 export default class Trades extends BotCommand {
   static override description = 'List the fills a live bot made, oldest first.'
   static override examples = ['<%= config.bin %> trades 3', '<%= config.bin %> trades 3 --json']
   static override args = {id: botIdArg}
-  static override flags = {limit: Flags.integer({description: 'At most this many.', min: 1}), db: dbFlag}
+  static override flags = {limit: Flags.integer({description: 'At most this many.', min: 1}), db: dbFlag, registry: registryFlag}
 
   async run(): Promise<TradeView[]> {
     const {args, flags} = await this.parse(Trades)
-    const trades = await readDb({path: flags.db}, (conn) => botTrades(conn, args.id, flags.limit))
+    const trades = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (r) => r.trades(args.id, flags.limit))
     this.log(renderTrades(trades))
     return trades
   }

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
-import {strategiesFlag, botIdArg, dbFlag} from '../cli/flags.js'
+import {strategiesFlag, botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {BotCommand} from '../cli/bot-command.js'
+import {withRegistry} from '../registry/open-registry.js'
 import {botJson} from '../cli/render/bots.js'
 import {updateBot} from '../service/manage.js'
 
@@ -11,11 +12,11 @@ The new spec is validated first; an invalid one changes nothing. A running servi
 
   static override examples = ['<%= config.bin %> update 3 bot.yaml']
   static override args = {id: botIdArg, spec: Args.string({description: 'New bot spec file.', required: true})}
-  static override flags = {db: dbFlag, strategies: strategiesFlag}
+  static override flags = {db: dbFlag, registry: registryFlag, strategies: strategiesFlag}
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(Update)
-    const {bot, changed} = await updateBot(args.id, args.spec, {path: flags.db, strategies: flags.strategies})
+    const {bot, changed} = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => updateBot(args.id, args.spec, {registry, strategies: flags.strategies}))
     this.log(changed ? `bot ${bot.id} "${bot.name}": spec updated` : `bot ${bot.id} "${bot.name}": spec unchanged`)
     return {...botJson(bot), changed}
   }

@@ -12,8 +12,12 @@ export interface ExchangeBrokerOptions extends SimulatedBrokerOptions, VenueHook
   venue: OrderVenue
   /** `b{bot}r{run}`: client order ids are `{prefix}o{orderId}`, the same for the same decision after any restart. */
   clientIdPrefix: string
+  /** `e{epoch}` on a PostgreSQL registry: which lease sent an order shows in its client id. */
+  clientIdSuffix?: string
   /** Orders with an id up to this may have been sent by an earlier life of the bot: looked up before sending. */
   doubtfulThrough: number
+  /** The client ids earlier lives recorded for an order (other epochs): looked up too before sending. */
+  sentAs?: ReadonlyMap<number, readonly string[]>
   /** Backoff waits (retries of a send, a lookup, a poll). */
   timers: TimerClock
   /** Tries per send before the bot crashes (it then reconciles at restart); default 5. */
@@ -64,7 +68,7 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
     const tif = req.timeInForce ?? 'gtc'
     const order = new SimOrder(this.nextId++, symbol, k, req.side, this.rounded(symbol, req.quantity), req.type ?? 'market',
       req.limitPrice, req.stopPrice, tif, req.tag, this.o.clock.now(), this.o.market.cursor, Infinity)
-    order.clientOrderId = clientOrderId(this.x.clientIdPrefix, order.id)
+    order.clientOrderId = clientOrderId(this.x.clientIdPrefix, order.id, this.x.clientIdSuffix)
     order.filledQuantity = 0
     const problem = requestProblem(req) ?? this.venueProblem(order, k)
     if (problem !== undefined) {
@@ -195,7 +199,8 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
     super.restore(snapshot)
     const x = snapshot.exchange
     for (const o of this.book.open(-1) as SimOrder[]) {
-      o.clientOrderId = clientOrderId(this.x.clientIdPrefix, o.id)
+      const saved = (snapshot.openOrders.find((s) => s.id === o.id) as {clientOrderId?: string} | undefined)?.clientOrderId
+      o.clientOrderId = saved ?? this.x.sentAs?.get(o.id)?.at(-1) ?? clientOrderId(this.x.clientIdPrefix, o.id, this.x.clientIdSuffix)
       o.filledQuantity = snapshot.openOrders.find((s) => s.id === o.id)?.filledQuantity ?? 0
       const ids = x?.applied[o.id]
       if (ids) this.applied.set(o.id, new Set(ids))
@@ -209,8 +214,14 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
     const cid = order.clientOrderId!
     const venue = this.x.venue
     if (order.id <= this.x.doubtfulThrough) {
-      const found = await this.lookup(order)
-      if (found) return this.adopt(order, found)
+      // Under its own id, then under any id an earlier holder of the bot recorded for it.
+      for (const id of new Set([cid, ...(this.x.sentAs?.get(order.id) ?? [])])) {
+        const found = await this.lookup(order, id)
+        if (found) {
+          order.clientOrderId = id
+          return this.adopt(order, found)
+        }
+      }
     }
     const attempts = this.x.attempts ?? 5
     for (let attempt = 1; ; attempt++) {
@@ -240,10 +251,10 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
   }
 
   /** The exchange's order with this bot's client id, or undefined when it has none. */
-  private async lookup(order: SimOrder): Promise<VenueOrder | undefined> {
-    return this.withRetry(`look up order ${order.clientOrderId}`, async () => {
+  private async lookup(order: SimOrder, cid = order.clientOrderId): Promise<VenueOrder | undefined> {
+    return this.withRetry(`look up order ${cid}`, async () => {
       try {
-        return await this.x.venue.fetchOrder('', order.symbol, {clientOrderId: order.clientOrderId})
+        return await this.x.venue.fetchOrder('', order.symbol, {clientOrderId: cid})
       } catch (e) {
         if (venueErrorKind(e) === 'order-not-found') return undefined
         throw e

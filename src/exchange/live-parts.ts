@@ -16,7 +16,7 @@ export interface ExchangeParts {
   feed?: Feed
   venue?: OrderVenue
   /** When `live.broker.type` is `exchange`: how the bot's exchange broker is made. */
-  broker?: (o: {clientIdPrefix: string; doubtfulThrough: number; timers: TimerClock; pollMs: number}) => LiveExchangeOptions
+  broker?: (o: {clientIdPrefix: string; clientIdSuffix?: string; doubtfulThrough: number; sentAs?: ReadonlyMap<number, readonly string[]>; timers: TimerClock; pollMs: number}) => LiveExchangeOptions
   /** Releases this bot's hold on the shared ccxt client (its sockets close with the last holder). */
   close?: () => Promise<void>
 }

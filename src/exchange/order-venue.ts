@@ -43,9 +43,9 @@ export interface OrderVenue {
   fetchBalance(params?: Record<string, unknown>): Promise<{total?: Record<string, number | undefined>}>
 }
 
-/** The client order id of order `id` of a bot's run: deterministic, ≤ 36 chars of [A-Za-z0-9_-]. */
-export function clientOrderId(prefix: string, id: number): string {
-  const cid = `${prefix}o${id}`
+/** The client order id of order `id` of a bot's run (`suffix`: the lease epoch on a PostgreSQL registry): deterministic, ≤ 36 chars of [A-Za-z0-9_-]. */
+export function clientOrderId(prefix: string, id: number, suffix = ''): string {
+  const cid = `${prefix}o${id}${suffix}`
   if (!/^[A-Za-z0-9_-]{1,36}$/.test(cid)) throw new Error(`bug: client order id ${cid} is not 1–36 characters of [A-Za-z0-9_-]`)
   return cid
 }

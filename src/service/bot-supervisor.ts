@@ -5,10 +5,11 @@
  * one bot's trouble never reaches the others.
  */
 import type {TimerClock, TimerHandle} from '../core/clock.js'
-import {isBotsError, type BotsError} from '../core/errors.js'
+import {BotsError, isBotsError} from '../core/errors.js'
 import type {BotState, LiveBot, LiveBotEvents, LiveBotOutcome, StopReason} from '../live/runtime-types.js'
 import {accountFigures} from './bot-metrics.js'
 import type {Notifier} from './notifier.js'
+import type {Ownership} from './ownership.js'
 import type {PreparedBot} from './prepare-bot.js'
 import type {Recorder} from './recorder.js'
 import {restartDelay, type RestartPolicy} from './restart-policy.js'
@@ -33,6 +34,8 @@ export interface SupervisorDeps {
   env?: NodeJS.ProcessEnv
   /** Exchange bots: how often working orders are checked with the exchange (ms; default 1000). */
   orderPollMs?: number
+  /** Whether this process still holds the bot (PostgreSQL leases), and the epoch its order ids carry. */
+  ownership: Ownership
 }
 
 export class BotSupervisor {
@@ -49,6 +52,8 @@ export class BotSupervisor {
   private exchangeClose: (() => Promise<void>) | undefined
   /** Exchange bots: the highest order id an earlier life of this run recorded (looked up before sending). */
   doubtfulThrough = 0
+  /** Exchange bots: the client ids each order was recorded with by this run's earlier lives (other lease epochs). */
+  readonly sentAs = new Map<number, string[]>()
 
   /** `run`: see schema.ts; `state`: where to resume from, if anywhere. */
   constructor(readonly prepared: PreparedBot, readonly run: number, state: BotState | undefined, private readonly deps: SupervisorDeps) {
@@ -78,8 +83,11 @@ export class BotSupervisor {
     return this.lastState
   }
 
-  /** Stop for good (`shutdown`: the process is going away). Records the final state. Never rejects. */
-  async stop(reason: StopReason, why: string): Promise<BotState | undefined> {
+  /**
+   * Stop for good (`shutdown`: the process is going away). Records the final state. Never rejects.
+   * `lost`: another process holds the bot now; nothing is recorded (the fence would refuse it).
+   */
+  async stop(reason: StopReason, why: string, o: {lost?: boolean} = {}): Promise<BotState | undefined> {
     this.deps.clock.cancel(this.restartTimer)
     this.restartTimer = undefined
     const previous = this.phase
@@ -98,11 +106,15 @@ export class BotSupervisor {
       }
     }
     await this.releaseExchange()
+    if (o.lost) {
+      this.phase = 'stopped'
+      return this.lastState
+    }
     this.recordState()
     this.metrics(this.deps.clock.now())
     const {recorder} = this.deps
     recorder.status(this.id, {status: 'stopped'})
-    recorder.event({botId: this.id, kind: 'stop', message: why})
+    recorder.event({botId: this.id, userId: this.prepared.row.userId, kind: 'stop', message: why})
     this.deps.notifier?.send('stop', {reason: why})
     this.phase = 'stopped'
     return this.lastState
@@ -120,7 +132,7 @@ export class BotSupervisor {
       const parts = usesExchange ? await runtime.exchangeParts(spec, {clock: this.deps.clock, env: this.deps.env, log: (level, message) => log[level](`${this.label}: ${message}`)}) : {}
       this.exchangeClose = parts.close
       const feed = parts.feed ?? runtime.createReplayFeed(runtime.replayFeedOptions(spec, {db: dataDb}), this.deps.clock)
-      const exchange = parts.broker?.({clientIdPrefix: `b${row.id}r${this.run}`, doubtfulThrough: this.doubtfulThrough, timers: this.deps.clock, pollMs: this.deps.orderPollMs ?? 1000})
+      const exchange = parts.broker?.({clientIdPrefix: `b${row.id}r${this.run}`, clientIdSuffix: this.deps.ownership.epochTag(row.id), doubtfulThrough: this.doubtfulThrough, sentAs: this.sentAs, timers: this.deps.clock, pollMs: this.deps.orderPollMs ?? 1000})
       // A fresh bot on an exchange warms its strategy on the latest bars it needs, not on hours of live ones.
       const warmupBars = parts.feed ? (definition.warmup?.(params as never) ?? 0) : 0
       bot = runtime.createLiveBot({botId: row.id, spec, definition, params, feed, initialState: this.lastState, events: this.events(), exchange, warmupBars})
@@ -131,6 +143,7 @@ export class BotSupervisor {
       await this.releaseExchange()
       // Bad configuration (no data, a bad state) will not fix itself: no restarts. Missing bars are
       // said as such, not as the strategy crash the runtime wrapped them in.
+      if (leaseLost(e)) return this.crashed(e as Error)
       const fatal = unrecoverableCause(e) ?? (isBotsError(e) ? e : undefined)
       if (fatal) return this.fail(`${kind} failed: ${withHint(fatal)}`)
       return this.crashed(e as Error)
@@ -141,7 +154,7 @@ export class BotSupervisor {
     recorder.status(this.id, {status: 'running', error: null})
     const from = this.lastState?.lastBarTime ? Object.values(this.lastState.lastBarTime).filter((t): t is number => t !== null) : []
     const detail = kind === 'start' ? 'started' : `${kind === 'resume' ? 'resumed' : 'restarted'} from its saved state${from.length ? ` (last bar ${new Date(Math.max(...from)).toISOString()})` : ''}`
-    recorder.event({botId: this.id, kind: kind === 'start' ? 'start' : kind, message: detail})
+    recorder.event({botId: this.id, userId: this.prepared.row.userId, kind: kind === 'start' ? 'start' : kind, message: detail})
     log.info(`${this.label}: ${detail}`)
     this.deps.notifier?.send('start', {kind})
     void bot.done.then((outcome) => this.finished(bot, outcome))
@@ -160,6 +173,7 @@ export class BotSupervisor {
         this.recordState()
         // On disk before the strategy hears of it: the runtime awaits this.
         await recorder.flush()
+        this.assertHeld(`fill of order ${order.id} not recorded here`)
         // A fill made again after a resume (from the checkpoint before it) was announced already.
         if (state.fillCount > this.announcedFills) {
           log.info(`${this.label}: filled ${fill.side} ${fill.quantity} ${fill.symbol} @ ${fill.price} (order ${order.id}, fill ${state.fillCount})`)
@@ -169,34 +183,44 @@ export class BotSupervisor {
       },
       onOrder: (order) => {
         this.doubtfulThrough = Math.max(this.doubtfulThrough, order.id)
+        if (order.clientOrderId) {
+          const ids = this.sentAs.get(order.id) ?? []
+          if (!ids.includes(order.clientOrderId)) this.sentAs.set(order.id, [...ids, order.clientOrderId])
+        }
         recorder.order({...base, specHash: row.specHash, orderId: order.id, symbol: order.symbol, side: order.side, quantity: order.quantity, type: order.type, limitPrice: order.limitPrice, stopPrice: order.stopPrice, createdAt: order.createdAt, clientOrderId: order.clientOrderId})
         // Refused before it went anywhere (a malformed request, the exchange's limits): say why.
         if (order.status === 'rejected') {
           const message = `order ${order.id} (${order.side} ${order.quantity} ${order.symbol}) rejected: ${order.reason ?? 'no reason given'}`
           log.warn(`${this.label}: ${message}`)
-          recorder.event({botId: row.id, kind: 'order-rejected', message})
+          recorder.event({botId: row.id, userId: row.userId, kind: 'order-rejected', message})
         }
       },
-      // Exchange orders: on disk before they are sent (the order was queued by onOrder just before).
-      onOrderIntent: () => recorder.flush(),
+      // Exchange orders: on disk before they are sent (the order was queued by onOrder just before),
+      // and sent only while this process holds the bot by its own clock (a lease is never trusted past its TTL).
+      onOrderIntent: async (order) => {
+        await recorder.flush()
+        this.assertHeld(`order ${order.clientOrderId ?? order.id} not sent`)
+      },
       onBar: (bar) => {
         recorder.bar({...base, specHash: row.specHash, symbol: bar.symbol, time: bar.time, closeTime: bar.closeTime, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume})
       },
       onCheckpoint: (state) => {
         this.lastState = state
         this.recordState()
+        // While the registry is away and the queue is full, the bot waits here (the recorder says why).
+        return recorder.room()
       },
       onFeedStale: (info) => {
         const last = info.lastBarTime === undefined ? 'before the first bar' : `last bar ${new Date(info.lastBarTime).toISOString()}`
         const msg = `feed silent for ${Math.round(info.silentMs / 1000)} s (${last}); reconnecting`
         log.warn(`${this.label}: ${msg}`)
-        recorder.event({botId: row.id, kind: 'feed-stale', message: msg})
+        recorder.event({botId: row.id, userId: row.userId, kind: 'feed-stale', message: msg})
         this.bot?.feed.reconnect().catch((e: Error) => {
           log.error(`${this.label}: reconnect failed: ${e.message}`)
-          recorder.event({botId: row.id, kind: 'error', message: `feed reconnect failed: ${e.message}`})
+          recorder.event({botId: row.id, userId: row.userId, kind: 'error', message: `feed reconnect failed: ${e.message}`})
         })
       },
-      onFeedEnd: () => recorder.event({botId: row.id, kind: 'feed-end', message: 'the replay has no more bars'}),
+      onFeedEnd: () => recorder.event({botId: row.id, userId: row.userId, kind: 'feed-end', message: 'the replay has no more bars'}),
       onLog: (entry) => {
         if (entry.level === 'info' && !this.deps.verbose) return
         log[entry.level](`${this.label}: ${entry.message}`)
@@ -214,12 +238,25 @@ export class BotSupervisor {
     this.metrics(this.deps.clock.now())
     this.deps.recorder.status(this.id, {status: 'stopped'})
     const why = outcome.reason === 'feed-ended' ? 'the replay ended' : `stopped (${outcome.reason})`
-    this.deps.recorder.event({botId: this.id, kind: 'stop', message: why})
+    this.deps.recorder.event({botId: this.id, userId: this.prepared.row.userId, kind: 'stop', message: why})
     this.deps.log.info(`${this.label}: ${why}`)
+  }
+
+  /** Throws when the process may no longer act for this bot: its lease lapsed, or another process took it. */
+  private assertHeld(what: string): void {
+    const {ownership} = this.deps
+    if (ownership.holds(this.id) && ownership.valid(this.id)) return
+    throw new BotsError(`this process no longer holds bot ${this.id} (its lease lapsed or was taken over): ${what}`, {code: 'lease.lost'})
   }
 
   private crashed(error: Error): void {
     const {recorder, log, policy, clock} = this.deps
+    if (leaseLost(error)) {
+      // Not ours any more: the new holder resumes it from the recorded state. Nothing is written here.
+      this.phase = 'stopped'
+      log.warn(`${this.label}: stopped here: ${firstLine(error)}`)
+      return
+    }
     const fatal = unrecoverableCause(error)
     if (fatal) {
       this.recordState()
@@ -230,7 +267,7 @@ export class BotSupervisor {
     this.recordState()
     const message = firstLine(error)
     recorder.status(this.id, {status: 'crashed', error: message})
-    recorder.event({botId: this.id, kind: 'crash', message})
+    recorder.event({botId: this.id, userId: this.prepared.row.userId, kind: 'crash', message})
     this.deps.notifier?.send('crash', {error: message})
     const delay = restartDelay(policy, this.restarts)
     if (delay === undefined) return this.fail(`crashed ${this.restarts} times in a row; not restarted (last: ${message})`)
@@ -247,7 +284,7 @@ export class BotSupervisor {
   private fail(message: string): void {
     this.phase = 'error'
     this.deps.recorder.status(this.id, {status: 'error', error: message})
-    this.deps.recorder.event({botId: this.id, kind: 'error', message})
+    this.deps.recorder.event({botId: this.id, userId: this.prepared.row.userId, kind: 'error', message})
     this.deps.notifier?.send('error', {error: message})
     this.deps.log.error(`${this.label}: ${message}`)
   }
@@ -290,6 +327,13 @@ function unrecoverableCause(e: unknown): BotsError | undefined {
     if (isBotsError(x) && UNRECOVERABLE.has(x.diagnostic.code ?? '')) return x
   }
   return undefined
+}
+
+function leaseLost(e: unknown): boolean {
+  for (let x = e, depth = 0; x instanceof Error && depth < 5; x = (x as {cause?: unknown}).cause, depth++) {
+    if (isBotsError(x) && x.diagnostic.code === 'lease.lost') return true
+  }
+  return false
 }
 
 /** A user-facing error as one line: its message and hint. */

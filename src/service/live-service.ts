@@ -1,12 +1,15 @@
 /**
- * `bots live` as a library: one user's bots, started and kept in line with the database.
- * Owns the timers (poll, heartbeat, metrics, flush) and the order of shutdown; what runs is the
- * strategy manager's business, how each bot runs the supervisor's.
+ * `bots live` as a library: bots started and kept in line with the registry. Owns the timers
+ * (poll, heartbeat, metrics, flush, lease renewal) and the order of shutdown; which bots run is the
+ * strategy manager's business (with the registry's ownership: one user's bots on DuckDB, a fair
+ * share of leased bots on PostgreSQL), how each bot runs the supervisor's.
  */
 import type {TimerClock, TimerHandle} from '../core/clock.js'
 import {discoverStrategies, type Discovery} from '../strategy/discover.js'
-import {withDb, type DbOptions} from './db.js'
-import {acquireLease, ownLease, releaseLease, type Lease} from './lease.js'
+import type {DbOptions} from './db.js'
+import {DuckRegistry} from '../registry/duck-registry.js'
+import type {Registry, Scope} from '../registry/registry.js'
+import type {Ownership} from './ownership.js'
 import {Recorder} from './recorder.js'
 import {DEFAULT_RESTART_POLICY, type RestartPolicy} from './restart-policy.js'
 import {loadRuntime, type RuntimeApi} from './runtime.js'
@@ -14,8 +17,15 @@ import type {ServiceLog} from './service-log.js'
 import {StrategyManager, type SyncReport} from './strategy-manager.js'
 
 export interface LiveServiceOptions {
-  userId: number
+  /** Whose bots; undefined with `allUsers` (PostgreSQL registry only). */
+  userId?: number
+  allUsers?: boolean
+  /** The DuckDB store: bars, file imports, and the registry unless `registry` is given. */
   db: DbOptions
+  /** The PostgreSQL registry (`--registry`); default the DuckDB store. */
+  registry?: Registry
+  /** Lease TTL on a PostgreSQL registry (default 15 s); renewed every third of it. */
+  leaseTtlMs?: number
   log: ServiceLog
   pollMs?: number
   heartbeatMs?: number
@@ -29,64 +39,85 @@ export interface LiveServiceOptions {
   runtime?: RuntimeApi
   /**
    * Time for everything the service does: its timers, the restart backoff, each bot's feed
-   * (pacing, staleness), store-lock waits, notification retries. `bots live` passes a WallClock;
-   * tests a SimulatedClock they advance.
+   * (pacing, staleness), store-lock waits, lease expiry, notification retries. `bots live` passes
+   * a WallClock; tests a SimulatedClock they advance.
    */
   clock: TimerClock
   env?: NodeJS.ProcessEnv
   verbose?: boolean
+  /** Rows queued while the registry is away before the bots pause. */
+  maxQueuedRows?: number
 }
 
 export class LiveService {
   private manager: StrategyManager | undefined
   private recorder: Recorder | undefined
+  private ownership: Ownership | undefined
   private readonly timers = new Map<string, TimerHandle>()
   private stopping: Promise<void> | undefined
-  private polling: Promise<unknown> = Promise.resolve()
+  private syncing: Promise<unknown> | undefined
+  private syncAgain = false
   private readonly clock: TimerClock
   /** The store, with lock waits on the service's clock. */
   private readonly db: DbOptions
-  private readonly lease: Lease
+  readonly registry: Registry
+  private readonly scope: Scope
+  private readonly who: string
 
   constructor(private readonly opts: LiveServiceOptions) {
     this.clock = opts.clock
     this.db = {...opts.db, clock: opts.db.clock ?? opts.clock}
-    this.lease = ownLease(opts.userId)
+    this.registry = opts.registry ?? new DuckRegistry(this.db)
+    if (opts.allUsers && this.registry.kind === 'duckdb') throw new Error('--all-users needs a shared registry (--registry postgres://…)')
+    if (!opts.allUsers && opts.userId === undefined) throw new Error('bug: a service needs a user id or allUsers')
+    this.scope = opts.allUsers ? {} : {userId: opts.userId}
+    this.who = opts.allUsers ? 'all users' : `user ${opts.userId}`
   }
 
-  /** Load the user's enabled bots and start them; then keep polling until `shutdown()`. */
+  /** Load the enabled bots and start them; then keep polling until `shutdown()`. */
   async start(): Promise<SyncReport> {
-    const {userId, log} = this.opts
-    const db = this.db
+    const {log} = this.opts
     const discovery = this.opts.discovery ?? (await discoverStrategies({extra: this.opts.strategies}))
     for (const p of discovery.problems) log.warn(`strategy plugin ${p.file}: ${p.message}`)
     const runtime = this.opts.runtime ?? (await loadRuntime())
-    // Refuse to run a user's bots twice; a lease dies with its process or after 3 missed heartbeats.
     const heartbeatMs = this.opts.heartbeatMs ?? 5_000
-    await withDb(db, (conn) => acquireLease(conn, this.lease, this.clock.now(), Math.max(3 * heartbeatMs, 15_000)))
-    this.recorder = new Recorder({db, userId, clock: this.clock, warn: (m) => log.error(m)})
+    const ownership = this.registry.ownership({scope: this.scope, clock: this.clock, ttlMs: this.opts.leaseTtlMs ?? 15_000, heartbeatMs, log})
+    this.ownership = ownership
+    await ownership.open()
+    this.recorder = new Recorder({
+      registry: this.registry, scope: this.scope, clock: this.clock, warn: (m) => log.error(m), info: (m) => log.info(m),
+      fence: () => ownership.fence,
+      onFenced: (ids) => void this.manager?.abandon(ids, 'another process holds this bot now (its writes here were refused)'),
+      maxQueuedRows: this.opts.maxQueuedRows,
+    })
     this.manager = new StrategyManager({
-      userId, db, discovery, runtime, log, clock: this.clock, env: this.opts.env, verbose: this.opts.verbose,
+      scope: this.scope, registry: this.registry, ownership, db: this.db, discovery, runtime, log, clock: this.clock, env: this.opts.env, verbose: this.opts.verbose,
       recorder: this.recorder,
       policy: {...DEFAULT_RESTART_POLICY, ...this.opts.policy},
       stopTimeoutMs: this.opts.stopTimeoutMs ?? 5_000,
     })
-    log.info(`user ${userId}: loading enabled bots from ${db.path}`)
-    const report = await this.manager.sync()
+    log.info(`${this.who}: loading enabled bots from ${this.registry.where}`)
+    const report = await this.sync()
     await this.recorder.flush()
     const failed = report.failed.length
+    const where = ownership.fence ? ` (${report.claimed.length} claimed by this process)` : ''
     if (report.found === 0) {
       // Nothing to run yet: say what to do; the poll picks up bots added or enabled from now on.
       const every = (this.opts.pollMs ?? 30_000) / 1000
-      log.info(`no enabled bots for user ${userId}: add one with \`bots add SPEC --user-id ${userId}\` (or \`bots enable ID\`); it is picked up at the next poll (every ${every} s); waiting`)
+      const add = this.opts.allUsers ? '`bots add SPEC --user-id N`' : `\`bots add SPEC --user-id ${this.opts.userId}\``
+      log.info(`no enabled bots for ${this.who}: add one with ${add} (or \`bots enable ID\`); it is picked up at the next poll (every ${every} s); waiting`)
     } else {
-      log.info(`user ${userId}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found, ${report.found - failed} loaded, ${report.started.length} started${failed ? `, ${failed} failed` : ''}`)
+      const loaded = ownership.fence ? '' : `, ${report.found - failed} loaded`
+      log.info(`${this.who}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found${where}${loaded}, ${report.started.length} started${failed ? `, ${failed} failed` : ''}`)
     }
     for (const f of report.failed) log.info(`  not started: bot ${f.id} "${f.name}": ${f.message}`)
     this.every('poll', this.opts.pollMs ?? 30_000, () => this.poll())
     this.every('heartbeat', heartbeatMs, () => this.heartbeat())
     this.every('metrics', this.opts.metricsMs ?? 15_000, () => this.snapshotMetrics())
     this.every('flush', this.opts.flushMs ?? 1_000, () => (this.recorder!.hasPending ? this.recorder!.flush() : undefined))
+    if (ownership.renewEveryMs !== undefined) this.every('lease', ownership.renewEveryMs, () => this.renewLeases())
+    // Changes made elsewhere (PostgreSQL NOTIFY) are applied at once; the poll stays as the fallback.
+    await ownership.watch?.(() => void this.poll().catch((e: Error) => log.error(`sync: ${e.message.split('\n')[0]}`)))
     return report
   }
 
@@ -108,37 +139,79 @@ export class LiveService {
   private async stopAll(why: string): Promise<void> {
     for (const t of this.timers.values()) this.clock.cancel(t)
     this.timers.clear()
-    await this.polling.catch(() => {})
+    await this.syncing?.catch(() => {})
     if (!this.manager || !this.recorder) return
     await this.manager.stopAll('shutdown', why)
     this.snapshotMetrics()
     await this.recorder.flush().catch((e: Error) => this.opts.log.error(`final write failed: ${e.message}`))
-    await withDb(this.db, (conn) => releaseLease(conn, this.lease)).catch(() => {})
+    // Hand every bot back at once: another process may take them without waiting for a TTL.
+    await this.ownership?.close().catch(() => {})
     // Give notifications in flight a moment, not forever.
     let grace: TimerHandle | undefined
     await Promise.race([Promise.all(this.manager.supervisors.map((s) => s.idle())), new Promise((r) => (grace = this.clock.setTimer(2_000, () => r(undefined))))])
     this.clock.cancel(grace)
     const st = this.recorder.stats
-    this.opts.log.info(`user ${this.opts.userId}: stopped ${this.manager.supervisors.length} bot(s); final state recorded`)
+    this.opts.log.info(`${this.who}: stopped ${this.manager.supervisors.length} bot(s); final state recorded`)
     const avg = (x: number) => (st.writes ? x / st.writes : 0).toFixed(1)
-    this.opts.log.info(`store writes: ${st.writes}, ${avg(st.totalMs)} ms on average (${avg(st.writeMs)} ms writing), ${st.maxMs.toFixed(0)} ms at most`)
+    this.opts.log.info(`registry writes: ${st.writes}, ${avg(st.totalMs)} ms on average, ${st.maxMs.toFixed(0)} ms at most`)
+  }
+
+  /** One sync at a time; a request during one runs once more right after it. */
+  private sync(): Promise<SyncReport> {
+    if (this.syncing) {
+      this.syncAgain = true
+      return this.syncing as Promise<SyncReport>
+    }
+    const run = (async () => {
+      let report: SyncReport
+      do {
+        this.syncAgain = false
+        report = await this.manager!.sync()
+        if (report.started.length || report.stopped.length || report.reloaded.length || report.failed.length || report.claimed.length || report.released.length) {
+          await this.recorder!.flush()
+          if (this.timers.size) {
+            const lease = this.ownership?.fence ? `, ${report.claimed.length} claimed, ${report.released.length} handed back` : ''
+            this.opts.log.info(`poll: ${report.started.length} started, ${report.stopped.length} stopped, ${report.reloaded.length} reloaded, ${report.failed.length} failed, ${report.unchanged} unchanged${lease}`)
+          }
+        }
+      } while (this.syncAgain && !this.stopping)
+      return report
+    })()
+    this.syncing = run
+    void run.finally(() => {
+      if (this.syncing === run) this.syncing = undefined
+    }).catch(() => {})
+    return run
   }
 
   /** Apply what changed in the registry; once its statuses and events are written, say what was done. */
   private async poll(): Promise<void> {
-    const run = this.manager!.sync().then(async (r) => {
-      if (r.started.length || r.stopped.length || r.reloaded.length || r.failed.length) {
-        await this.recorder!.flush()
-        this.opts.log.info(`poll: ${r.started.length} started, ${r.stopped.length} stopped, ${r.reloaded.length} reloaded, ${r.failed.length} failed, ${r.unchanged} unchanged`)
-      }
-    })
-    this.polling = run
-    await run
+    if (this.stopping) return
+    await this.sync()
+  }
+
+  /**
+   * PostgreSQL leases: renew; bots another process took are stopped here. When the registry
+   * cannot be reached, bots whose lease has run out by this process's clock are stopped as well:
+   * someone else may run them now.
+   */
+  private async renewLeases(): Promise<void> {
+    const o = this.ownership as Ownership & {expired?: () => number[]}
+    try {
+      const lost = await o.renew()
+      if (lost.length) await this.manager!.abandon(lost, 'its lease was taken over by another process')
+    } catch (e) {
+      this.opts.log.warn(`lease renewal failed: ${(e as Error).message.split('\n')[0]}`)
+    }
+    const expired = o.expired?.() ?? []
+    if (expired.length) await this.manager!.abandon(expired, `its lease ran out (not renewed for ${(this.opts.leaseTtlMs ?? 15_000) / 1000} s)`)
+    // Bots whose holder died become free when its lease expires: look for them.
+    await this.sync()
   }
 
   private async heartbeat(): Promise<void> {
     const alive = this.manager!.supervisors.filter((s) => s.phase === 'running').map((s) => s.id)
-    this.recorder!.heartbeat(alive, this.lease)
+    this.recorder!.heartbeat(alive, this.ownership?.serviceLease)
     await this.recorder!.flush()
     if (this.opts.verbose) this.opts.log.info(`heartbeat written for ${alive.length} running bot${alive.length === 1 ? '' : 's'}${alive.length ? ` (${alive.join(', ')})` : ''}`)
   }

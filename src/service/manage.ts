@@ -10,13 +10,16 @@ import {BotsError, type Diagnostic} from '../core/errors.js'
 import {loadYamlFile, type LoadedYaml} from '../document/load-yaml.js'
 import {locate} from '../document/locate.js'
 import {discoverStrategies, type Discovery} from '../strategy/discover.js'
-import {deleteBot, getBot, insertBot, replaceSpec, setEnabled, type BotRow} from './bot-rows.js'
-import {withDb, type DbOptions} from './db.js'
-import {appendEvent} from './records.js'
+import type {BotRow} from './bot-rows.js'
+import type {DbOptions} from './db.js'
+import {DuckRegistry} from '../registry/duck-registry.js'
+import type {Registry} from '../registry/registry.js'
 import {specHash} from '../results/hash.js'
 import {checkSpecText, type SpecCheck} from './spec-check.js'
 
 export interface ManageOptions extends DbOptions {
+  /** The registry to change (default: the DuckDB store at `path`). */
+  registry?: Registry
   /** Extra strategy folders (`--strategies`). */
   strategies?: string[]
   discovery?: Discovery
@@ -81,37 +84,22 @@ export async function addBot(file: string, userId: number | undefined, opts: Man
   const spec = await readSpecFile(file, opts)
   const owner = ownerOf(spec, userId, file)
   const now = (opts.clock ?? wall).now()
-  return withDb(opts, async (conn) => {
-    const id = await insertBot(conn, {userId: owner, name: spec.name, spec: spec.text, specFile: spec.file, specHash: spec.hash, enabled: opts.enabled ?? true, now})
-    await appendEvent(conn, {botId: id, userId: owner, at: now, kind: 'added', message: spec.file})
-    return getBot(conn, id)
-  })
+  return registryOf(opts).addBot({userId: owner, name: spec.name, spec: spec.text, specFile: spec.file, specHash: spec.hash, enabled: opts.enabled ?? true, now})
 }
 
 export async function updateBot(id: number, file: string, opts: ManageOptions): Promise<{bot: BotRow; changed: boolean}> {
   const spec = await readSpecFile(file, opts)
   const now = (opts.clock ?? wall).now()
-  return withDb(opts, async (conn) => {
-    const before = await getBot(conn, id)
-    ownerOf(spec, before.userId, file)
-    const hash = spec.hash
-    // Same typed spec (comments, formatting, key order aside): nothing to restart.
-    if (hash === before.specHash && before.specFile === spec.file && before.spec === spec.text) return {bot: before, changed: false}
-    await replaceSpec(conn, id, {name: spec.name, spec: spec.text, specFile: spec.file, specHash: hash, now})
-    await appendEvent(conn, {botId: id, userId: before.userId, at: now, kind: 'updated', message: spec.file})
-    return {bot: await getBot(conn, id), changed: true}
-  })
+  return registryOf(opts).updateSpec(id, {name: spec.name, spec: spec.text, specFile: spec.file, specHash: spec.hash, now}, (before) => void ownerOf(spec, before.userId, file))
 }
 
 export async function enableBot(id: number, enabled: boolean, opts: ManageOptions): Promise<BotRow> {
-  const now = (opts.clock ?? wall).now()
-  return withDb(opts, async (conn) => {
-    const bot = await setEnabled(conn, id, enabled, now)
-    await appendEvent(conn, {botId: id, userId: bot.userId, at: now, kind: enabled ? 'enabled' : 'disabled'})
-    return bot
-  })
+  return registryOf(opts).setEnabled(id, enabled, (opts.clock ?? wall).now())
 }
 
 export async function removeBot(id: number, opts: ManageOptions): Promise<BotRow> {
-  return withDb(opts, (conn) => deleteBot(conn, id))
+  return registryOf(opts).removeBot(id)
 }
+
+/** The registry given, else the DuckDB store of `opts` (the embedded default). */
+export const registryOf = (opts: ManageOptions): Registry => opts.registry ?? new DuckRegistry(opts)

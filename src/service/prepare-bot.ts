@@ -34,13 +34,23 @@ export async function prepareBot(row: BotRow, discovery: Discovery, db: DbOption
   const dataDb = spec.data.db ?? db.path
   if (spec.data.source === 'file') {
     try {
-      await withDbStore({...db, path: dataDb}, (store) => ensureFileData(store, spec.data, spec.symbols, spec.timeframe, marketTimezone(spec.market)))
+      // One import at a time per store: bots started together on one file would otherwise both find it missing and both import it.
+      await oneAtATime(dataDb ?? '', () => withDbStore({...db, path: dataDb}, (store) => ensureFileData(store, spec.data, spec.symbols, spec.timeframe, marketTimezone(spec.market))))
     } catch (e) {
       if (!isBotsError(e)) throw e
       return {ok: false, stage: 'data', message: `data: ${e.message}${e.hint ? ` (${e.hint})` : ''}`}
     }
   }
   return {ok: true, bot: {...resolved.bot, dataDb}}
+}
+
+const imports = new Map<string, Promise<unknown>>()
+
+function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const next = (imports.get(key) ?? Promise.resolve()).catch(() => {}).then(fn)
+  imports.set(key, next)
+  void next.finally(() => imports.get(key) === next && imports.delete(key)).catch(() => {})
+  return next
 }
 
 /** The spec validated and its strategy resolved, without touching data (parity needs no more). */

@@ -29,6 +29,8 @@ export interface BotStatusView {
   lastError: {at: string; kind: string; message: string | null} | null
   /** Where the bot's data feed stands. */
   feed: FeedPosition
+  /** PostgreSQL registry: who holds the bot (null: nobody). Absent on the DuckDB registry (one service per user). */
+  lease?: LeaseView | null
 }
 
 export interface FeedPosition {
@@ -43,31 +45,82 @@ export interface FeedPosition {
   barsBehind: number | null
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+
+/** Who runs a bot (PostgreSQL registry only): the process holding its lease, and the claim's epoch. */
+export interface LeaseView {
+  holder: string | null
+  host: string | null
+  pid: number | null
+  epoch: number
+  expiresAt: string
+}
+
+/** What one bot's status is made of, as each registry reads it. */
+export interface StatusParts {
+  row: BotRow
+  /** The saved state (JSON text or object) and when it was saved. */
+  state?: {json: unknown; at: number}
+  trades: number
+  lastError?: {at: number; kind: string; message: string | null}
+  /** The newest recorded bar time, read only when the state has none (a function: most bots never need it). */
+  lastRecordedBar: () => Promise<number | null>
+  /** Stored bars after `last` for a replay bot, or null when they cannot be counted here. */
+  barsAfter: (tf: string, symbols: string[], last: number) => Promise<number | null>
+  lease?: LeaseView | null
+}
+
+export async function statusView(p: StatusParts): Promise<BotStatusView> {
+  const b = p.row
+  const state = p.state ? ((typeof p.state.json === 'string' ? JSON.parse(p.state.json) : p.state.json) as BotState) : undefined
+  const m = state ? {...accountFigures(state), at: p.state!.at} : undefined
+  return {
+    id: b.id, userId: b.userId, name: b.name, enabled: b.enabled, status: b.status, error: b.error,
+    heartbeatAt: iso(b.heartbeatAt), updatedAt: iso(b.updatedAt)!,
+    equity: m?.equity ?? null, cash: m?.cash ?? null, pnl: m?.pnl ?? null,
+    positions: m?.positions ?? {}, stateAt: iso(m?.at ?? null),
+    trades: p.trades,
+    lastError: p.lastError ? {at: iso(p.lastError.at)!, kind: p.lastError.kind, message: p.lastError.message} : null,
+    feed: await feedPosition(b, state, p),
+    ...(p.lease === undefined ? {} : {lease: p.lease}),
+  }
+}
 
 export async function botStatus(conn: DuckDBConnection, id?: number, userId?: number): Promise<BotStatusView[]> {
   const rows = id === undefined ? await listBots(conn, {userId}) : [await getBot(conn, id, userId)]
   const out: BotStatusView[] = []
+  const withBars = await hasBars(conn)
   for (const b of rows) {
     // The saved state is at most a second or so old while the bot runs; metrics snapshots are sparser.
     const st = (await conn.runAndReadAll(`SELECT state, epoch_ms(saved_at)::DOUBLE AS at FROM bot_state WHERE bot_id = $id`, {id: b.id})).getRowObjectsJS()[0]
-    const state = st ? (JSON.parse(String(st.state)) as BotState) : undefined
-    const m = state ? {...accountFigures(state), at: st!.at as number} : undefined
     const n = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM bot_trades WHERE bot_id = $id`, {id: b.id})).getRowObjectsJS()[0].n as number
     const e = (await conn.runAndReadAll(
       `SELECT epoch_ms(ts)::DOUBLE AS at, kind, message FROM bot_events WHERE bot_id = $id AND kind IN ('crash', 'error') ORDER BY id DESC LIMIT 1`, {id: b.id},
     )).getRowObjectsJS()[0]
-    out.push({
-      id: b.id, userId: b.userId, name: b.name, enabled: b.enabled, status: b.status, error: b.error,
-      heartbeatAt: iso(b.heartbeatAt), updatedAt: iso(b.updatedAt)!,
-      equity: m?.equity ?? null, cash: m?.cash ?? null, pnl: m?.pnl ?? null,
-      positions: m?.positions ?? {}, stateAt: iso(m?.at ?? null),
+    out.push(await statusView({
+      row: b,
+      state: st ? {json: String(st.state), at: st.at as number} : undefined,
       trades: n,
-      lastError: e ? {at: iso(e.at as number)!, kind: String(e.kind), message: e.message === null ? null : String(e.message)} : null,
-      feed: await feedPosition(conn, b, state),
-    })
+      lastError: e ? {at: e.at as number, kind: String(e.kind), message: e.message === null ? null : String(e.message)} : undefined,
+      lastRecordedBar: async () => {
+        const r = (await conn.runAndReadAll(`SELECT epoch_ms(max(ts))::DOUBLE AS t FROM bot_bars WHERE bot_id = $id`, {id: b.id})).getRowObjectsJS()[0]
+        return typeof r?.t === 'number' ? r.t : null
+      },
+      barsAfter: (tf, symbols, last) => (withBars ? storedBarsAfter(conn, tf, symbols, last) : Promise.resolve(null)),
+    }))
   }
   return out
+}
+
+/** Distinct stored bar times of these symbols after `last`: how far a replay is from its end. */
+export async function storedBarsAfter(conn: DuckDBConnection, tf: string, symbols: string[], last: number): Promise<number> {
+  const params: Record<string, string | number> = {tf, last}
+  symbols.forEach((s, i) => (params[`s${i}`] = s))
+  const r = (await conn.runAndReadAll(
+    `SELECT count(DISTINCT ts)::DOUBLE AS n FROM bars WHERE timeframe = $tf AND symbol IN (${symbols.map((_, i) => `$s${i}`).join(', ')}) AND ts > make_timestamp_ms($last::BIGINT)`,
+    params,
+  )).getRowObjectsJS()[0]
+  return r.n as number
 }
 
 /** What status needs of a stored spec (it was validated when stored; anything odd gives nulls). */
@@ -83,15 +136,12 @@ function specFeed(text: string): {type: 'replay' | 'exchange'; symbols: string[]
   return {type, symbols, timeframe: doc?.timeframe === undefined ? undefined : String(doc.timeframe), otherDb: Boolean(doc?.data?.db)}
 }
 
-async function feedPosition(conn: DuckDBConnection, b: BotRow, state: BotState | undefined): Promise<FeedPosition> {
+async function feedPosition(b: BotRow, state: BotState | undefined, p: StatusParts): Promise<FeedPosition> {
   const spec = specFeed(b.spec)
   let last: number | null = null
   const times = Object.values(state?.lastBarTime ?? {}).filter((t): t is number => typeof t === 'number' && Number.isFinite(t))
   if (times.length) last = Math.max(...times)
-  else {
-    const r = (await conn.runAndReadAll(`SELECT epoch_ms(max(ts))::DOUBLE AS t FROM bot_bars WHERE bot_id = $id`, {id: b.id})).getRowObjectsJS()[0]
-    if (typeof r?.t === 'number') last = r.t
-  }
+  else last = await p.lastRecordedBar()
   let behind: number | null = null
   if (spec.type === 'replay' && last !== null && !spec.otherDb) {
     const symbols = state?.symbols?.length ? state.symbols : spec.symbols
@@ -101,21 +151,13 @@ async function feedPosition(conn: DuckDBConnection, b: BotRow, state: BotState |
     } catch {
       tf = undefined
     }
-    if (tf && symbols.length && (await hasBars(conn))) {
-      const params: Record<string, string | number> = {tf, last}
-      symbols.forEach((s, i) => (params[`s${i}`] = s))
-      const r = (await conn.runAndReadAll(
-        `SELECT count(DISTINCT ts)::DOUBLE AS n FROM bars WHERE timeframe = $tf AND symbol IN (${symbols.map((_, i) => `$s${i}`).join(', ')}) AND ts > make_timestamp_ms($last::BIGINT)`,
-        params,
-      )).getRowObjectsJS()[0]
-      behind = r.n as number
-    }
+    if (tf && symbols.length) behind = await p.barsAfter(tf, symbols, last)
   }
   return {type: spec.type, lastBarTime: iso(last), barsBehind: behind}
 }
 
 /** A registry that never held market data has no `bars` table. */
-async function hasBars(conn: DuckDBConnection): Promise<boolean> {
+export async function hasBars(conn: DuckDBConnection): Promise<boolean> {
   const r = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name = 'bars' AND schema_name = 'main'`)).getRowObjectsJS()[0]
   return (r.n as number) > 0
 }

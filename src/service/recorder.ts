@@ -1,31 +1,48 @@
 /**
  * The service's one writer. Everything the bots produce (fills, orders, bars, checkpoints,
- * metrics, events, statuses, heartbeats) is queued here and written in batches: each flush opens
- * the store, writes the whole batch in one transaction, and closes it (see `db.ts` for why).
+ * metrics, events, statuses, heartbeats) is queued here and written in batches, each batch in one
+ * transaction of the registry (DuckDB: open → write → close, see `db.ts`; PostgreSQL: one pooled
+ * transaction behind the lease fence).
  *
  * Group commit: `flush()` resolves once everything queued before the call is committed; calls
  * made while a flush runs share the next one. A fill's caller awaits that, so a fill is on disk
  * before the strategy hears of it, while a hundred bots' bars still cost one write a second.
  *
- * Scoped to one user: every write is filtered to bots that exist and belong to that user, so a
- * bot removed meanwhile (or any other user's bot) is never written to.
+ * Nothing is dropped because the registry is away (a store locked by a long import, a PostgreSQL
+ * restart, a network cut): a batch that fails for such a reason is retried, with backoff, until it
+ * is written, and what is queued meanwhile follows it in order. The queue is bounded: past
+ * `maxQueuedRows` the bots wait at their next checkpoint (`room()`) and the log says why. Only a
+ * batch that fails for another reason (a bug) is given up after `attempts` tries, and said so.
+ *
+ * Scoped: rows of bots outside the service's scope (another user's, removed meanwhile) are never
+ * written, and on a PostgreSQL registry neither are rows of bots the process no longer holds (the
+ * fence); those are reported through `onFenced`.
  */
 import type {TimerClock} from '../core/clock.js'
+import {isBotsError} from '../core/errors.js'
 import {retry} from '../core/retry.js'
-import {withDb, type DbOptions} from './db.js'
+import type {Fence, Registry, Scope} from '../registry/registry.js'
 import type {Lease} from './lease.js'
-import {emptyBatch, isEmpty, writeBatch, type Batch, type BotStatusUpdate} from './write-batch.js'
+import {emptyBatch, isEmpty, rowCount, type Batch, type BotStatusUpdate} from './write-batch.js'
 import type {BarRecord, EventRecord, MetricsRecord, OrderRecord, StateRecord, TradeRecord} from './records.js'
 
 export interface RecorderOptions {
-  db: DbOptions
-  userId: number
+  registry: Registry
+  scope: Scope
   /** Timestamps, and the waits between tries of a batch. */
   clock: TimerClock
   /** Where failures are reported (the service log). */
   warn: (message: string) => void
-  /** Attempts per batch before it is given up (each already waits out a locked store). */
+  /** Said when writes work again after failing. */
+  info?: (message: string) => void
+  /** The lease fence (PostgreSQL), read at each write. */
+  fence?: () => Fence | undefined
+  /** Bots whose rows the fence refused: the process no longer holds them. */
+  onFenced?: (ids: number[]) => void
+  /** Attempts for a batch that fails for a reason other than an unreachable registry. */
   attempts?: number
+  /** Rows queued while the registry is away before the bots pause (default 200,000). */
+  maxQueuedRows?: number
 }
 
 /** How much of the time the recorder held the store: the cost other processes see. */
@@ -41,8 +58,13 @@ export interface RecorderStats {
 export class Recorder {
   readonly stats: RecorderStats = {writes: 0, totalMs: 0, maxMs: 0, writeMs: 0}
   private pending: Batch = emptyBatch()
+  /** Rows of the batch being written while it is retried (counts against the bound). */
+  private inFlightRows = 0
   private running: Promise<void> | undefined
   private queued: Promise<void> | undefined
+  private failing = false
+  private waiters: (() => void)[] = []
+  private saidFull = false
 
   constructor(private readonly opts: RecorderOptions) {}
 
@@ -58,8 +80,9 @@ export class Recorder {
   metrics(m: MetricsRecord): void {
     this.pending.metrics.push(m)
   }
-  event(e: Omit<EventRecord, 'userId' | 'at'> & {at?: number}): void {
-    this.pending.events.push({...e, userId: this.opts.userId, at: e.at ?? this.opts.clock.now()})
+  event(e: Omit<EventRecord, 'userId' | 'at'> & {at?: number; userId?: number}): void {
+    if (e.userId === undefined && this.opts.scope.userId === undefined) throw new Error('bug: an event of an all-users service needs its bot\'s user')
+    this.pending.events.push({...e, userId: e.userId ?? this.opts.scope.userId!, at: e.at ?? this.opts.clock.now()})
   }
   /** Only the latest state of a bot matters: a newer one replaces the queued one. */
   state(s: StateRecord): void {
@@ -75,6 +98,21 @@ export class Recorder {
 
   get hasPending(): boolean {
     return !isEmpty(this.pending)
+  }
+
+  /** Rows waiting to be written (queued, plus the batch being retried). */
+  get queuedRows(): number {
+    return rowCount(this.pending) + this.inFlightRows
+  }
+
+  /** Resolves at once while the queue is below its bound; else once it has drained below it. */
+  room(): Promise<void> {
+    if (this.queuedRows < (this.opts.maxQueuedRows ?? 200_000)) return Promise.resolve()
+    if (!this.saidFull) {
+      this.saidFull = true
+      this.opts.warn(`the registry has not taken writes for a while: ${this.queuedRows} rows are waiting, so the bots are paused until they are written`)
+    }
+    return new Promise((resolve) => this.waiters.push(resolve))
   }
 
   /** Write everything queued so far; resolves when it is committed. */
@@ -97,33 +135,65 @@ export class Recorder {
     return next
   }
 
-  /** One batch, tried `attempts` times (0.2 s, then 0.4 s… between tries). */
+  /**
+   * One batch: retried until written while the registry is unreachable (0.2 s, doubling to 5 s
+   * between tries), else `attempts` times.
+   */
   private async write(batch: Batch): Promise<void> {
     const attempts = this.opts.attempts ?? 3
+    this.inFlightRows = rowCount(batch)
+    let failures = 0
     const once = async () => {
       const t0 = performance.now()
-      await withDb(this.opts.db, async (conn) => {
-        const w0 = performance.now()
-        await writeBatch(conn, this.opts.userId, batch, this.opts.clock.now())
-        this.stats.writeMs += performance.now() - w0
-      })
+      const result = await this.opts.registry.writeBatch(this.opts.scope, batch, this.opts.clock.now(), this.opts.fence?.())
       const ms = performance.now() - t0
       this.stats.writes++
       this.stats.totalMs += ms
       this.stats.maxMs = Math.max(this.stats.maxMs, ms)
+      this.stats.writeMs += ms
+      if (result.fenced.length) this.opts.onFenced?.(result.fenced)
     }
     try {
       await retry(once, {
         clock: this.opts.clock,
-        attempts,
+        attempts: Number.POSITIVE_INFINITY,
         initialDelayMs: 200,
-        onRetry: (e, i) => this.opts.warn(`recording failed (attempt ${i} of ${attempts}), retrying: ${firstLine(e)}`),
+        maxDelayMs: 5_000,
+        retryable: (e) => unreachable(e) || ++failures < attempts,
+        onRetry: (e, i) => {
+          if (unreachable(e)) {
+            if (!this.failing) this.opts.warn(`the registry is unreachable (${firstLine(e)}); ${describe(batch)} kept in memory and retried until written`)
+            this.failing = true
+          } else this.opts.warn(`recording failed (attempt ${i} of ${attempts}), retrying: ${firstLine(e)}`)
+        },
       })
+      if (this.failing) this.opts.info?.(`the registry takes writes again; ${describe(batch)} written`)
+      this.failing = false
     } catch (e) {
       this.opts.warn(`recording failed ${attempts} times, ${describe(batch)} not recorded: ${firstLine(e)}`)
       throw e
+    } finally {
+      this.inFlightRows = 0
+      this.release()
     }
   }
+
+  private release(): void {
+    if (this.queuedRows >= (this.opts.maxQueuedRows ?? 200_000)) return
+    this.saidFull = false
+    const w = this.waiters
+    this.waiters = []
+    for (const resolve of w) resolve()
+  }
+}
+
+/** The registry could not be reached or was locked: worth waiting for, never a reason to drop rows. */
+export function unreachable(e: unknown): boolean {
+  if (isBotsError(e)) return e.diagnostic.code === 'store.locked' || e.diagnostic.code === 'registry.unreachable'
+  const code = String((e as {code?: unknown})?.code ?? '')
+  const message = (e as Error)?.message ?? ''
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08')
+    || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)
 }
 
 const firstLine = (e: unknown) => (e as Error).message.split('\n')[0]

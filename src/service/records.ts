@@ -96,6 +96,7 @@ export function insertMetrics(conn: DuckDBConnection, rows: MetricsRecord[]): Pr
 export type EventKind =
   | 'added' | 'updated' | 'enabled' | 'disabled'
   | 'start' | 'resume' | 'stop' | 'crash' | 'restart' | 'reload' | 'error' | 'feed-stale' | 'feed-end' | 'notify-failed' | 'order-rejected'
+  | 'claim' | 'takeover' | 'release'
 
 export interface EventRecord {
   botId: number

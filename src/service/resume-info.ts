@@ -11,6 +11,8 @@ export interface ResumeInfo {
   lastRun: number
   /** The highest order id recorded per run (exchange bots look those orders up before sending them). */
   maxOrderIds: Record<number, number>
+  /** PostgreSQL registry: the client order id each recorded order of the latest run was sent with (ids carry the sender's lease epoch). */
+  clientIds?: Record<number, Record<number, string[]>>
 }
 
 export async function loadResumeInfo(conn: DuckDBConnection, userId: number, ids: number[]): Promise<Map<number, ResumeInfo>> {

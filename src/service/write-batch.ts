@@ -31,6 +31,10 @@ export function isEmpty(b: Batch): boolean {
   return !b.lease && !b.trades.length && !b.orders.length && !b.bars.length && !b.metrics.length && !b.events.length && !b.states.size && !b.statuses.size && !b.heartbeats.size
 }
 
+export function rowCount(b: Batch): number {
+  return b.trades.length + b.orders.length + b.bars.length + b.metrics.length + b.events.length + b.states.size + b.statuses.size + b.heartbeats.size
+}
+
 export async function writeBatch(conn: DuckDBConnection, userId: number, b: Batch, now: number): Promise<void> {
   // The user's bots as they are now: rows for anything else (removed meanwhile) are dropped.
   const ids = new Set((await conn.runAndReadAll('SELECT id::DOUBLE AS id FROM bots WHERE user_id = $user', {user: userId})).getRowObjectsJS().map((r) => r.id as number))

@@ -94,7 +94,7 @@ describe('bots live (real processes)', () => {
       runCli(['add', writeSpec(dir, {name: 'nobody'}), '--db', db]),
     ])
     assert.equal(noUser.code, 2)
-    assert.match(noUser.stderr, /Missing required flag user-id/)
+    assert.match(noUser.stderr, /Exactly one of the following must be provided: --all-users, --user-id/)
     assert.equal(badPoll.code, 2)
     assert.match(badPoll.stderr, /positive number of seconds, got "soon"/)
     assert.equal(unknown.code, 1)

@@ -1,0 +1,122 @@
+/**
+ * A `bots live` process's share of the bots on a PostgreSQL registry (see `service/ownership.ts`).
+ *
+ * Fair share: with E enabled bots in scope and P live processes, each holds at most ⌈E / P⌉. A new
+ * process announces itself (NOTIFY), the others hand back their surplus (stopped first, final state
+ * recorded, then released with a NOTIFY) and the newcomer claims it. A graceful stop releases
+ * everything at once; a dead process's bots are claimed by the others once its leases expire.
+ *
+ * Each held bot has a local deadline: the time its last successful renewal was *sent*, plus the
+ * TTL. Past it the process may no longer act for the bot (its lease may have been taken over), so
+ * the bot is stopped at once, even if the registry cannot be reached to say so.
+ */
+import {hostname} from 'node:os'
+import {randomUUID} from 'node:crypto'
+import type {BotRow} from '../../service/bot-rows.js'
+import type {Balance, Ownership, OwnershipOptions} from '../../service/ownership.js'
+import type {Fence, Held} from '../registry.js'
+import {claimBots, joinProcess, leaveProcess, releaseBots, renewLeases, share, type Holder} from './pg-leases.js'
+import type {PgDb} from './pg-db.js'
+import {RegistryListener} from './pg-listen.js'
+
+export class PgOwnership implements Ownership {
+  readonly fence: Fence
+  readonly renewEveryMs: number
+  private readonly me: Holder
+  private readonly held: Held = new Map()
+  private readonly deadline = new Map<number, number>()
+  private listener: RegistryListener | undefined
+
+  constructor(private readonly db: PgDb, private readonly o: OwnershipOptions) {
+    this.me = {holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, host: hostname(), pid: process.pid}
+    this.fence = {holder: this.me.holder, held: this.held}
+    this.renewEveryMs = Math.max(1, Math.floor(o.ttlMs / 3))
+  }
+
+  get holder(): string {
+    return this.me.holder
+  }
+
+  epochTag(id: number): string {
+    const e = this.held.get(id)
+    return e === undefined ? '' : `e${e}`
+  }
+
+  async open(): Promise<void> {
+    await joinProcess(this.db, this.me, this.o.scope, this.o.clock.now(), this.o.ttlMs)
+  }
+
+  async balance(enabled: BotRow[]): Promise<Balance> {
+    const now = this.o.clock.now()
+    const want = new Set(enabled.map((b) => b.id))
+    const mine = [...this.held.keys()].filter((id) => want.has(id)).sort((a, b) => a - b)
+    const s = await share(this.db, this.o.scope, now)
+    const target = Math.ceil(s.enabled / Math.max(1, s.processes))
+    if (mine.length > target) return {claimed: [], surplus: mine.slice(target)}
+    const claims = s.free > 0 ? await claimBots(this.db, this.me, this.o.scope, target - mine.length, now, this.o.ttlMs) : []
+    for (const c of claims) {
+      this.held.set(c.id, c.epoch)
+      this.deadline.set(c.id, now + this.o.ttlMs)
+    }
+    return {claimed: claims.map((c) => ({id: c.id, epoch: c.epoch, ...(c.from ? {from: `${c.from.host ?? '?'} PID ${c.from.pid ?? '?'}`} : {})})), surplus: []}
+  }
+
+  holds(id: number): boolean {
+    return this.held.has(id)
+  }
+
+  valid(id: number): boolean {
+    const d = this.deadline.get(id)
+    return d !== undefined && this.o.clock.now() < d
+  }
+
+  /** Renews; on failure nothing changes here, and `expired()` tells which deadlines have passed. */
+  async renew(): Promise<number[]> {
+    const sent = this.o.clock.now()
+    const held = new Map(this.held)
+    const lost = await renewLeases(this.db, this.me, this.o.scope, held, sent, this.o.ttlMs)
+    const gone = new Set(lost)
+    for (const id of held.keys()) if (!gone.has(id) && this.held.get(id) === held.get(id)) this.deadline.set(id, sent + this.o.ttlMs)
+    return lost
+  }
+
+  /** Held bots whose local deadline has passed (the registry could not be reached to renew them). */
+  expired(): number[] {
+    return [...this.held.keys()].filter((id) => !this.valid(id))
+  }
+
+  async release(ids: number[]): Promise<void> {
+    const mine = ids.filter((id) => this.held.has(id))
+    this.drop(mine)
+    await releaseBots(this.db, this.me, mine, this.o.scope)
+  }
+
+  drop(ids: number[]): void {
+    for (const id of ids) {
+      this.held.delete(id)
+      this.deadline.delete(id)
+    }
+  }
+
+  async watch(onChange: () => void): Promise<void> {
+    this.listener = new RegistryListener({
+      url: this.db.url, clock: this.o.clock,
+      onChange: (c) => {
+        if (c.user === undefined || this.o.scope.userId === undefined || c.user === this.o.scope.userId) onChange()
+      },
+      onResync: () => {
+        this.o.log.info('registry notifications: connected again; reading every bot again')
+        onChange()
+      },
+      onLost: (why) => this.o.log.warn(`registry notifications lost (${why}); polling until they are back`),
+    })
+    await this.listener.start()
+  }
+
+  async close(): Promise<void> {
+    await this.listener?.close()
+    this.held.clear()
+    this.deadline.clear()
+    await leaveProcess(this.db, this.me, this.o.scope).catch(() => {})
+  }
+}

@@ -27,7 +27,7 @@ interface Rig {
   view: LiveMarketView
 }
 
-async function rig(t: Twin, o: {prefix?: string; doubtfulThrough?: number; creds?: {apiKey?: string; secret?: string}; intents?: Order[]} = {}): Promise<Rig> {
+async function rig(t: Twin, o: {prefix?: string; suffix?: string; sentAs?: Map<number, string[]>; doubtfulThrough?: number; creds?: {apiKey?: string; secret?: string}; intents?: Order[]} = {}): Promise<Rig> {
   const venue = (await client(t, o.creds)) as unknown as OrderVenue
   const clock = new SimulatedClock(t.now())
   // A backoff wait passes at once: the simulated time moves by what was asked.
@@ -38,7 +38,7 @@ async function rig(t: Twin, o: {prefix?: string; doubtfulThrough?: number; creds
   const canceled: Order[] = []
   const broker = new ExchangeBroker({
     broker: SPEC, market: view, clock, calendar: createCalendar('24/7'), equity: new Float64Array(0),
-    venue, clientIdPrefix: o.prefix ?? 'b1r1', doubtfulThrough: o.doubtfulThrough ?? 0,
+    venue, clientIdPrefix: o.prefix ?? 'b1r1', clientIdSuffix: o.suffix, sentAs: o.sentAs, doubtfulThrough: o.doubtfulThrough ?? 0,
     recordIntent: async (order) => void intents.push(order),
     timers, log: () => {}, backoffMs: 1,
   })
@@ -108,6 +108,26 @@ describe('exchange broker (ccxt → bots twin)', () => {
     again.broker.submit({side: 'sell', quantity: 0.25}, 0)
     await again.broker.flush()
     assert.deepEqual(t.orders().map((o) => o.clientOrderId), ['b1r1o1', 'b1r1o2'])
+  })
+
+  it('after a takeover (new lease epoch), an order the old holder sent is found under the id it recorded, not sent again', async () => {
+    const t = await twin()
+    const old = await rig(t, {suffix: 'e1'})
+    const sent = old.broker.submit({side: 'buy', quantity: 0.25}, 0)
+    assert.equal(sent.clientOrderId, 'b1r1o1e1', 'the epoch of the lease that sent it is part of the id')
+    await old.broker.flush()
+    await t.advance()
+    // The new holder (epoch 2) re-makes the decision; the registry told it the id order 1 was recorded with.
+    const next = await rig(t, {suffix: 'e2', doubtfulThrough: 1, sentAs: new Map([[1, ['b1r1o1e1']]])})
+    const order = next.broker.submit({side: 'buy', quantity: 0.25}, 0)
+    await next.broker.flush()
+    assert.deepEqual(t.orders().map((o) => o.clientOrderId), ['b1r1o1e1'], 'one order at the exchange for one decision')
+    assert.equal(order.status, 'filled')
+    assert.equal(next.fills.length, 1)
+    // Its own new decisions carry its own epoch.
+    next.broker.submit({side: 'sell', quantity: 0.25}, 0)
+    await next.broker.flush()
+    assert.deepEqual(t.orders().map((o) => o.clientOrderId), ['b1r1o1e1', 'b1r1o2e2'])
   })
 
   it('an order below the minimum notional or lot size is rejected before anything is sent', async () => {

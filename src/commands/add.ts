@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {strategiesFlag, dbFlag, registryFlag, userIdFlag} from '../cli/flags.js'
 import {BotCommand} from '../cli/bot-command.js'
-import {withRegistry} from '../registry/open-registry.js'
+import {withRegistry} from '../service/registry/open-registry.js'
 import {botJson} from '../cli/render/bots.js'
 import {addBot} from '../service/manage.js'
 

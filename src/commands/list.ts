@@ -1,7 +1,7 @@
 import {BotCommand} from '../cli/bot-command.js'
 import {dbFlag, registryFlag, userIdFlag} from '../cli/flags.js'
 import {botJson, renderBots} from '../cli/render/bots.js'
-import {withRegistry} from '../registry/open-registry.js'
+import {withRegistry} from '../service/registry/open-registry.js'
 
 export default class List extends BotCommand {
   static override description = 'List the bots in the registry: id, user, name, enabled, status, last error.'

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {strategiesFlag, dbFlag, registryFlag, secondsFlag} from '../cli/flags.js'
 import {BotsError} from '../core/errors.js'
-import {openRegistry} from '../registry/open-registry.js'
+import {openRegistry} from '../service/registry/open-registry.js'
 import {resolveStorePath} from '../data/store-path.js'
 import {BotCommand} from '../cli/bot-command.js'
 import {LiveService} from '../service/live-service.js'

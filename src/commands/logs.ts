@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {BotCommand} from '../cli/bot-command.js'
 import {botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {renderEvents} from '../cli/render/bots.js'
-import {withRegistry} from '../registry/open-registry.js'
+import {withRegistry} from '../service/registry/open-registry.js'
 import {type EventView} from '../service/queries.js'
 
 export default class Logs extends BotCommand {

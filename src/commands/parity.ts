@@ -1,5 +1,5 @@
 import {BotCommand} from '../cli/bot-command.js'
-import {withRegistry} from '../registry/open-registry.js'
+import {withRegistry} from '../service/registry/open-registry.js'
 import {strategiesFlag, botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {renderParity} from '../cli/render/parity.js'
 import {parityForBot, type ParityOutcome} from '../service/parity.js'

@@ -1,5 +1,5 @@
 import {BotCommand} from '../cli/bot-command.js'
-import {withRegistry} from '../registry/open-registry.js'
+import {withRegistry} from '../service/registry/open-registry.js'
 import {botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {botJson} from '../cli/render/bots.js'
 import {removeBot} from '../service/manage.js'

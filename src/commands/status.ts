@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 import {BotCommand} from '../cli/bot-command.js'
 import {dbFlag, registryFlag, userIdFlag} from '../cli/flags.js'
 import {renderStatus} from '../cli/render/bots.js'
-import {withRegistry} from '../registry/open-registry.js'
+import {withRegistry} from '../service/registry/open-registry.js'
 import {type BotStatusView} from '../service/queries.js'
 
 export default class Status extends BotCommand {

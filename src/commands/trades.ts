@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {BotCommand} from '../cli/bot-command.js'
 import {botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {renderTrades} from '../cli/render/bots.js'
-import {withRegistry} from '../registry/open-registry.js'
+import {withRegistry} from '../service/registry/open-registry.js'
 import {type TradeView} from '../service/queries.js'
 
 export default class Trades extends BotCommand {

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 import {strategiesFlag, botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {BotCommand} from '../cli/bot-command.js'
-import {withRegistry} from '../registry/open-registry.js'
+import {withRegistry} from '../service/registry/open-registry.js'
 import {botJson} from '../cli/render/bots.js'
 import {updateBot} from '../service/manage.js'
 

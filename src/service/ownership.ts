@@ -8,7 +8,7 @@
  */
 import type {TimerClock} from '../core/clock.js'
 import type {BotRow} from './bot-rows.js'
-import type {Fence, Scope} from '../registry/registry.js'
+import type {Fence, Scope} from './registry/registry.js'
 import {acquireLease, ownLease, releaseLease, type Lease} from './lease.js'
 import {withDb, type DbOptions} from './db.js'
 

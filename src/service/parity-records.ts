@@ -5,7 +5,7 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 import type {LiveBar} from '../live/runtime-types.js'
 import type {Fill, Order} from '../model/orders.js'
-import type {ParityRecords} from '../registry/registry.js'
+import type {ParityRecords} from './registry/registry.js'
 import {getBot} from './bot-rows.js'
 
 export async function parityRecords(conn: DuckDBConnection, id: number): Promise<ParityRecords> {

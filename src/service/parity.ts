@@ -8,8 +8,8 @@
  */
 import {BotsError} from '../core/errors.js'
 import type {ParityReport} from '../live/runtime-types.js'
-import type {Registry} from '../registry/registry.js'
-import {DuckRegistry} from '../registry/duck-registry.js'
+import type {Registry} from './registry/registry.js'
+import {DuckRegistry} from './registry/duck-registry.js'
 import type {DbOptions} from './db.js'
 import {discoverStrategies, type Discovery} from '../strategy/discover.js'
 import {resolveBot} from './prepare-bot.js'

@@ -21,7 +21,7 @@
 import type {TimerClock} from '../core/clock.js'
 import {isBotsError} from '../core/errors.js'
 import {retry} from '../core/retry.js'
-import type {Fence, Registry, Scope} from '../registry/registry.js'
+import type {Fence, Registry, Scope} from './registry/registry.js'
 import type {Lease} from './lease.js'
 import {emptyBatch, isEmpty, rowCount, type Batch, type BotStatusUpdate} from './write-batch.js'
 import type {BarRecord, EventRecord, MetricsRecord, OrderRecord, StateRecord, TradeRecord} from './records.js'

@@ -3,7 +3,7 @@
  * the URL (it would sit in shell history, `ps` output and CI logs): libpq's `PGPASSWORD` or
  * `~/.pgpass` supply it, and the `pg` client reads both.
  */
-import {BotsError} from '../../core/errors.js'
+import {BotsError} from '../../../core/errors.js'
 
 export interface RegistryUrl {
   /** What the client connects with. */

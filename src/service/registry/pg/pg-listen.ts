@@ -4,7 +4,7 @@
  * is told to resync (read everything again) before trusting notifications.
  */
 import pg from 'pg'
-import type {TimerClock, TimerHandle} from '../../core/clock.js'
+import type {TimerClock, TimerHandle} from '../../../core/clock.js'
 import {CHANNEL, type RegistryChange} from './pg-db.js'
 
 export interface ListenOptions {

@@ -12,8 +12,8 @@
  */
 import {hostname} from 'node:os'
 import {randomUUID} from 'node:crypto'
-import type {BotRow} from '../../service/bot-rows.js'
-import type {Balance, Ownership, OwnershipOptions} from '../../service/ownership.js'
+import type {BotRow} from '../../bot-rows.js'
+import type {Balance, Ownership, OwnershipOptions} from '../../ownership.js'
 import type {Fence, Held} from '../registry.js'
 import {claimBots, joinProcess, leaveProcess, releaseBots, renewLeases, share, type Holder} from './pg-leases.js'
 import type {PgDb} from './pg-db.js'

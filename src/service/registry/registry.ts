@@ -12,14 +12,14 @@
  * Each engine writes the SQL it is good at (DuckDB's appender, PostgreSQL's `unnest` bulk inserts,
  * `FOR UPDATE SKIP LOCKED`, `LISTEN/NOTIFY`); the callers see only these calls.
  */
-import type {BotRow} from '../service/bot-rows.js'
-import type {NewBot} from '../service/bot-rows.js'
-import type {BotStatusView, EventView, TradeView} from '../service/queries.js'
-import type {ResumeInfo} from '../service/resume-info.js'
-import type {Batch} from '../service/write-batch.js'
-import type {LiveBar} from '../live/runtime-types.js'
-import type {Fill, Order} from '../model/orders.js'
-import type {Ownership, OwnershipOptions} from '../service/ownership.js'
+import type {BotRow} from '../bot-rows.js'
+import type {NewBot} from '../bot-rows.js'
+import type {BotStatusView, EventView, TradeView} from '../queries.js'
+import type {ResumeInfo} from '../resume-info.js'
+import type {Batch} from '../write-batch.js'
+import type {LiveBar} from '../../live/runtime-types.js'
+import type {Fill, Order} from '../../model/orders.js'
+import type {Ownership, OwnershipOptions} from '../ownership.js'
 
 /** Which bots a service process may run: one user's, or any user's (`--all-users`). */
 export interface Scope {

@@ -4,7 +4,7 @@
  * reached is a located, hinted error rather than a driver stack trace.
  */
 import pg from 'pg'
-import {BotsError} from '../../core/errors.js'
+import {BotsError} from '../../../core/errors.js'
 import {migrate} from './pg-schema.js'
 import {parseRegistryUrl} from './pg-url.js'
 

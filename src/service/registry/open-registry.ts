@@ -3,8 +3,8 @@
  * The PostgreSQL client is loaded only when asked for, so the default stays quick to start.
  */
 import {existsSync} from 'node:fs'
-import {readDb, type DbOptions} from '../service/db.js'
-import {resolveStorePath} from '../data/store-path.js'
+import {readDb, type DbOptions} from '../db.js'
+import {resolveStorePath} from '../../data/store-path.js'
 import {DuckRegistry} from './duck-registry.js'
 import type {Registry} from './registry.js'
 
@@ -26,7 +26,7 @@ export function registryUrl(o: Pick<OpenRegistryOptions, 'registry' | 'env'>): s
 export async function openRegistry(o: OpenRegistryOptions): Promise<Registry> {
   const url = registryUrl(o)
   if (url === undefined) return new DuckRegistry(o.db)
-  const [{PgDb}, {PgRegistry}, {hasBars, storedBarsAfter}] = await Promise.all([import('./pg/pg-db.js'), import('./pg/pg-registry.js'), import('../service/queries.js')])
+  const [{PgDb}, {PgRegistry}, {hasBars, storedBarsAfter}] = await Promise.all([import('./pg/pg-db.js'), import('./pg/pg-registry.js'), import('../queries.js')])
   const db = await PgDb.open(url, {max: o.maxConnections})
   const store = o.db.path === ':memory:' ? undefined : resolveStorePath(o.db.path)
   return new PgRegistry(db, {

@@ -11,18 +11,18 @@
  * - Leases: see `pg-leases.ts`.
  */
 import type pg from 'pg'
-import {BotsError} from '../../core/errors.js'
-import type {BotRow, NewBot} from '../../service/bot-rows.js'
-import {iso, statusView, type BotStatusView, type EventView, type TradeView} from '../../service/queries.js'
-import type {ResumeInfo} from '../../service/resume-info.js'
-import type {Batch} from '../../service/write-batch.js'
-import type {LiveBar} from '../../live/runtime-types.js'
-import type {Fill, Order} from '../../model/orders.js'
+import {BotsError} from '../../../core/errors.js'
+import type {BotRow, NewBot} from '../../bot-rows.js'
+import {iso, statusView, type BotStatusView, type EventView, type TradeView} from '../../queries.js'
+import type {ResumeInfo} from '../../resume-info.js'
+import type {Batch} from '../../write-batch.js'
+import type {LiveBar} from '../../../live/runtime-types.js'
+import type {Fill, Order} from '../../../model/orders.js'
 import {sameSpec} from '../duck-registry.js'
 import type {Fence, ParityRecords, Registry, Scope, SpecUpdate, WriteResult} from '../registry.js'
 import {notifyChange, type PgDb} from './pg-db.js'
 import {PgOwnership} from './pg-ownership.js'
-import type {OwnershipOptions} from '../../service/ownership.js'
+import type {OwnershipOptions} from '../../ownership.js'
 
 /** A timestamptz column read as epoch ms. */
 const ms = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`

@@ -4,15 +4,15 @@
  * commands work while a service runs. One service process per user (its lease is in `service/lease.ts`),
  * so no write needs a fence.
  */
-import {deleteBot, getBot, insertBot, listBots, replaceSpec, setEnabled, type BotRow, type NewBot} from '../service/bot-rows.js'
-import {readDb, withDb, type DbOptions} from '../service/db.js'
-import {parityRecords} from '../service/parity-records.js'
-import {botEvents, botStatus, botTrades} from '../service/queries.js'
-import {appendEvent} from '../service/records.js'
-import {loadResumeInfo} from '../service/resume-info.js'
-import {writeBatch, type Batch} from '../service/write-batch.js'
-import {resolveStorePath} from '../data/store-path.js'
-import {DuckOwnership, type OwnershipOptions} from '../service/ownership.js'
+import {deleteBot, getBot, insertBot, listBots, replaceSpec, setEnabled, type BotRow, type NewBot} from '../bot-rows.js'
+import {readDb, withDb, type DbOptions} from '../db.js'
+import {parityRecords} from '../parity-records.js'
+import {botEvents, botStatus, botTrades} from '../queries.js'
+import {appendEvent} from '../records.js'
+import {loadResumeInfo} from '../resume-info.js'
+import {writeBatch, type Batch} from '../write-batch.js'
+import {resolveStorePath} from '../../data/store-path.js'
+import {DuckOwnership, type OwnershipOptions} from '../ownership.js'
 import type {Registry, Scope, SpecUpdate, WriteResult} from './registry.js'
 
 export class DuckRegistry implements Registry {

@@ -30,6 +30,7 @@ export function renderStatus(views: BotStatusView[], now: number): string {
         `  positions   ${positions}`,
         `  trades      ${v.trades}`,
         `  feed        ${feedLine(v)}`,
+        ...(v.lease === undefined ? [] : [`  held by     ${leaseLine(v, now)}`]),
         ...(v.error ? [`  error       ${v.error}`] : []),
         ...(v.lastError && v.lastError.message !== v.error ? [`  last error  ${v.lastError.at} ${v.lastError.kind}: ${v.lastError.message ?? ''}`] : []),
       ].join('\n')
@@ -43,6 +44,14 @@ function feedLine(v: BotStatusView): string {
   if (f.lastBarTime === null) return `${f.type}, no bar processed yet`
   const behind = f.barsBehind === null ? '' : f.barsBehind === 0 ? ', at the end of the stored data' : `, ${f.barsBehind.toLocaleString('en-US')} bar${f.barsBehind === 1 ? '' : 's'} behind the end of the stored data`
   return `${f.type}, last bar ${f.lastBarTime}${behind}`
+}
+
+/** PostgreSQL registry: `host PID 4242, epoch 3, lease valid 12 s more` (or nobody). */
+function leaseLine(v: BotStatusView, now: number): string {
+  const l = v.lease
+  if (!l || l.holder === null) return 'no process'
+  const left = Math.round((Date.parse(l.expiresAt) - now) / 1000)
+  return `${l.host ?? '?'} PID ${l.pid ?? '?'}, epoch ${l.epoch}, ${left > 0 ? `lease valid ${left} s more` : `lease expired ${-left} s ago`}`
 }
 
 /** A bot recorded as running whose heartbeat stopped a minute ago: its service probably died. */

@@ -57,6 +57,7 @@ export class LiveService {
   private stopping: Promise<void> | undefined
   private syncing: Promise<unknown> | undefined
   private syncAgain = false
+  private renewRetry: TimerHandle | undefined
   private readonly clock: TimerClock
   /** The store, with lock waits on the service's clock. */
   private readonly db: DbOptions
@@ -139,6 +140,7 @@ export class LiveService {
   private async stopAll(why: string): Promise<void> {
     for (const t of this.timers.values()) this.clock.cancel(t)
     this.timers.clear()
+    this.clock.cancel(this.renewRetry)
     await this.syncing?.catch(() => {})
     if (!this.manager || !this.recorder) return
     await this.manager.stopAll('shutdown', why)
@@ -202,6 +204,13 @@ export class LiveService {
       if (lost.length) await this.manager!.abandon(lost, 'its lease was taken over by another process')
     } catch (e) {
       this.opts.log.warn(`lease renewal failed: ${(e as Error).message.split('\n')[0]}`)
+      // Try again within a second, not a third of the TTL later: an outage shorter than the TTL must not cost the leases.
+      if (!this.renewRetry && !this.stopping) {
+        this.renewRetry = this.clock.setTimer(1_000, () => {
+          this.renewRetry = undefined
+          return this.renewLeases()
+        })
+      }
     }
     const expired = o.expired?.() ?? []
     if (expired.length) await this.manager!.abandon(expired, `its lease ran out (not renewed for ${(this.opts.leaseTtlMs ?? 15_000) / 1000} s)`)

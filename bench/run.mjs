@@ -5,6 +5,8 @@
 //   npm run bench -- --readme     also rewrite README.md's speed table (between
 //                                 <!-- bench:start --> and <!-- bench:end -->) from that output
 //   node bench/run.mjs data live  only the scripts whose file name contains one of the words
+//   node bench/run.mjs registry   the PostgreSQL live registry (registry.bench.mjs: 1,000 bots, 3 `bots live`
+//                                 processes, a throwaway cluster; needs PostgreSQL's initdb)
 import {readdirSync, readFileSync} from 'node:fs'
 import {spawn} from 'node:child_process'
 import {cpus, loadavg} from 'node:os'

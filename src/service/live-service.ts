@@ -208,14 +208,14 @@ export class LiveService {
       if (!this.renewRetry && !this.stopping) {
         this.renewRetry = this.clock.setTimer(1_000, () => {
           this.renewRetry = undefined
-          return this.renewLeases()
+          return this.renewLeases().catch((err: Error) => this.opts.log.warn(`lease: ${err.message.split('\n')[0]}`))
         })
       }
     }
     const expired = o.expired?.() ?? []
     if (expired.length) await this.manager!.abandon(expired, `its lease ran out (not renewed for ${(this.opts.leaseTtlMs ?? 15_000) / 1000} s)`)
-    // Bots whose holder died become free when its lease expires: look for them.
-    await this.sync()
+    // Bots whose holder died become free when its lease expires: look for them (a full sync only when there is something to do).
+    if (await (this.ownership?.needsBalance?.() ?? Promise.resolve(false))) await this.sync()
   }
 
   private async heartbeat(): Promise<void> {

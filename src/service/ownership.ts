@@ -47,6 +47,8 @@ export interface Ownership {
   release(ids: number[]): Promise<void>
   /** Forget bots lost to another process (nothing is written for them). */
   drop(ids: number[]): void
+  /** Whether a sync would claim or hand back anything now (a cheap check; undefined: never). */
+  needsBalance?(): Promise<boolean>
   /** Changes to the registry made elsewhere (PostgreSQL NOTIFY). `resync`: notifications may have been missed. */
   watch?(onChange: () => void): Promise<void>
   /** Leave: hand everything back. */

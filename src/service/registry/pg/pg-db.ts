@@ -42,9 +42,12 @@ export class PgDb {
     const db = new PgDb(url, shown, opts.max ?? 10)
     try {
       const client = await db.pool.connect()
+      const onError = () => {}
+      client.on('error', onError)
       try {
         await migrate(client)
       } finally {
+        client.off('error', onError)
         client.release()
       }
     } catch (e) {
@@ -54,9 +57,16 @@ export class PgDb {
     return db
   }
 
-  /** `fn` in one transaction on one connection. */
+  /**
+   * `fn` in one transaction on one connection. While a connection is checked out the pool does not
+   * listen for its errors, and a server going away mid-transaction emits one: without a listener
+   * of our own that would end the process instead of failing this call.
+   */
   async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect()
+    let broken: Error | undefined
+    const onError = (e: Error) => (broken = e)
+    c.on('error', onError)
     try {
       await c.query('BEGIN')
       const out = await fn(c)
@@ -64,9 +74,12 @@ export class PgDb {
       return out
     } catch (e) {
       await c.query('ROLLBACK').catch(() => {})
+      broken ??= isConnectionError(e) ? (e as Error) : undefined
       throw e
     } finally {
-      c.release()
+      c.off('error', onError)
+      // A broken connection is destroyed, not handed to the next caller.
+      c.release(broken)
     }
   }
 
@@ -78,6 +91,11 @@ export class PgDb {
 /** Sent with the transaction that made the change: PostgreSQL delivers it on commit, never before. */
 export async function notifyChange(c: pg.PoolClient | pg.Pool, change: RegistryChange): Promise<void> {
   await c.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(change)])
+}
+
+function isConnectionError(e: unknown): boolean {
+  const code = String((e as {code?: unknown})?.code ?? '')
+  return code.startsWith('08') || code.startsWith('57P') || /terminat|ECONN|EPIPE/i.test((e as Error)?.message ?? '')
 }
 
 /** A connection failure as the user should read it (the URL never holds a password: see pg-url.ts). */

@@ -61,6 +61,13 @@ export class PgOwnership implements Ownership {
     return {claimed: claims.map((c) => ({id: c.id, epoch: c.epoch, ...(c.from ? {from: `${c.from.host ?? '?'} PID ${c.from.pid ?? '?'}`} : {})})), surplus: []}
   }
 
+  /** Free bots while below the fair share, or more than the fair share held: time for a sync. */
+  async needsBalance(): Promise<boolean> {
+    const s = await share(this.db, this.o.scope, this.o.clock.now())
+    const target = Math.ceil(s.enabled / Math.max(1, s.processes))
+    return (s.free > 0 && this.held.size < target) || this.held.size > target
+  }
+
   holds(id: number): boolean {
     return this.held.has(id)
   }

@@ -101,15 +101,23 @@ export async function releaseBots(db: PgDb, p: Holder, ids: number[], scope: Sco
   })
 }
 
-/** How the work is shared now: live processes that can take this scope's bots, its enabled bots, and how many nobody holds. */
-export async function share(db: PgDb, scope: Scope, now: number): Promise<{processes: number; enabled: number; free: number}> {
+/**
+ * How the work is shared now: live processes that can take this scope's bots, its enabled bots, how
+ * many nobody holds, and this process's fair share: ⌊E / P⌋, one more for the first E mod P
+ * processes in holder order (so 1000 bots over 3 processes are 334/333/333, whoever claimed first).
+ */
+export async function share(db: PgDb, p: Holder, scope: Scope, now: number): Promise<{processes: number; enabled: number; free: number; target: number}> {
   const r = await db.pool.query(
     `SELECT
        (SELECT count(*) FROM service_processes WHERE expires_at > to_timestamp($2::float8 / 1000) AND ($1::bigint IS NULL OR user_id IS NULL OR user_id = $1)) AS processes,
+       (SELECT count(*) FROM service_processes WHERE expires_at > to_timestamp($2::float8 / 1000) AND ($1::bigint IS NULL OR user_id IS NULL OR user_id = $1) AND holder < $3) AS before,
        (SELECT count(*) FROM bots WHERE enabled AND ($1::bigint IS NULL OR user_id = $1)) AS enabled,
        (SELECT count(*) FROM bots b LEFT JOIN bot_leases l ON l.bot_id = b.id WHERE b.enabled AND ($1::bigint IS NULL OR b.user_id = $1)
           AND (l.bot_id IS NULL OR l.holder IS NULL OR l.expires_at <= to_timestamp($2::float8 / 1000))) AS free`,
-    [scope.userId ?? null, now])
+    [scope.userId ?? null, now, p.holder])
   const x = r.rows[0]
-  return {processes: Number(x.processes), enabled: Number(x.enabled), free: Number(x.free)}
+  const processes = Math.max(1, Number(x.processes))
+  const enabled = Number(x.enabled)
+  const rank = Math.min(Number(x.before), processes - 1)
+  return {processes, enabled, free: Number(x.free), target: Math.floor(enabled / processes) + (rank < enabled % processes ? 1 : 0)}
 }

@@ -1,7 +1,8 @@
 /**
  * A `bots live` process's share of the bots on a PostgreSQL registry (see `service/ownership.ts`).
  *
- * Fair share: with E enabled bots in scope and P live processes, each holds at most ⌈E / P⌉. A new
+ * Fair share: with E enabled bots in scope and P live processes, each holds ⌊E / P⌋ or ⌊E / P⌋ + 1
+ * (the first E mod P processes in holder order take one more). A new
  * process announces itself (NOTIFY), the others hand back their surplus (stopped first, final state
  * recorded, then released with a NOTIFY) and the newcomer claims it. A graceful stop releases
  * everything at once; a dead process's bots are claimed by the others once its leases expire.
@@ -50,8 +51,8 @@ export class PgOwnership implements Ownership {
     const now = this.o.clock.now()
     const want = new Set(enabled.map((b) => b.id))
     const mine = [...this.held.keys()].filter((id) => want.has(id)).sort((a, b) => a - b)
-    const s = await share(this.db, this.o.scope, now)
-    const target = Math.ceil(s.enabled / Math.max(1, s.processes))
+    const s = await share(this.db, this.me, this.o.scope, now)
+    const target = s.target
     if (mine.length > target) return {claimed: [], surplus: mine.slice(target)}
     const claims = s.free > 0 ? await claimBots(this.db, this.me, this.o.scope, target - mine.length, now, this.o.ttlMs) : []
     for (const c of claims) {
@@ -63,8 +64,8 @@ export class PgOwnership implements Ownership {
 
   /** Free bots while below the fair share, or more than the fair share held: time for a sync. */
   async needsBalance(): Promise<boolean> {
-    const s = await share(this.db, this.o.scope, this.o.clock.now())
-    const target = Math.ceil(s.enabled / Math.max(1, s.processes))
+    const s = await share(this.db, this.me, this.o.scope, this.o.clock.now())
+    const target = s.target
     return (s.free > 0 && this.held.size < target) || this.held.size > target
   }
 

@@ -22,7 +22,7 @@ import {fileURLToPath} from 'node:url'
 import pg from 'pg'
 import {discoverStrategies} from '../dist/strategy/discover.js'
 import {addBot} from '../dist/service/manage.js'
-import {openRegistry} from '../dist/registry/open-registry.js'
+import {openRegistry} from '../dist/service/registry/open-registry.js'
 import {startPgCluster} from '../test/helpers/pg-cluster.mjs'
 import {procCpuMs, procRssMb} from './proc-stats.mjs'
 

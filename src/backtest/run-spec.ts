@@ -4,6 +4,7 @@
  * Commands, sweeps and the live parity check all go through here.
  */
 import {loadBars} from '../data/load-bars.js'
+import {storedSeries} from '../data/file-series.js'
 import {ensureFileData, type EnsureResult} from '../data/ensure-file-data.js'
 import {closeStore, openStore} from '../data/store.js'
 import {createCalendar, marketTimezone} from '../calendar/index.js'
@@ -88,11 +89,11 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       })
     }
     req.onStage?.('load')
-    bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs})))
+    bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, series: storedSeries(spec.data, symbol), timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs})))
     // A window outside the data is an error (located at backtest.start/--start); one reaching past it, a warning.
     const o = req.overrides ?? {}
     warnings.push(...(await checkWindowCoverage({
-      store, bars, window, timeframeMs: spec.timeframeMs, timezone, calendar: createCalendar(spec.market),
+      store, bars, window, series: (symbol) => storedSeries(spec.data, symbol), timeframeMs: spec.timeframeMs, timezone, calendar: createCalendar(spec.market),
       source: {file: req.file, start: spec.backtest.start, end: spec.backtest.end, overridden: {start: o.start !== undefined, end: o.end !== undefined}},
     })))
   } finally {

@@ -56,13 +56,15 @@ export async function checkWindowCoverage(opts: {
   timeframeMs: number
   timezone: string
   calendar: MarketCalendar
+  /** The stored series of a symbol (a spec's data file has its own; default the symbol). */
+  series?: (symbol: string) => string
 }): Promise<Diagnostic[]> {
   const {store, bars, window, source, timeframeMs, timezone, calendar} = opts
   if (window.startMs === undefined && window.endMs === undefined) return []
   const fmt = (t: number) => formatBarTime(t, timeframeMs, timezone)
   const warnings: Diagnostic[] = []
   for (const b of bars) {
-    const range = await storedRange(store, b.symbol, timeframeMs)
+    const range = await storedRange(store, opts.series?.(b.symbol) ?? b.symbol, timeframeMs)
     if (!range) continue // loadBars already said the series is missing
     const has = `the store's ${b.symbol} ${toTimeframe(timeframeMs).text} bars run from ${fmt(range.first)} to ${fmt(range.last)}`
     if (b.length === 0) {

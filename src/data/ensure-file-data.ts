@@ -5,7 +5,9 @@
  * the options that shape the bars (columns, time zone, time label…), differ. A file whose mtime
  * moved but whose bytes did not is not re-imported (its log entry is updated).
  *
- * A re-import replaces the whole series, so bars the file no longer has do not linger.
+ * Each file is kept as its own series (`ORCL@orcl.csv#1f3a9c2e`, see file-series.ts): a re-import
+ * replaces that series only, so bars the file no longer has do not linger, and nothing stored from
+ * another source (a `bots data import`, another spec's file) is ever touched.
  * Rows breaking the data rules are dropped and returned (`--on-error reject`); the caller
  * (`bots backtest`) decides how loudly to warn. A file whose rows are spaced unlike the
  * timeframe is an error (path `/timeframe`) and nothing is stored (see file-spacing.ts).
@@ -15,6 +17,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
 import type {DataSpec} from '../model/bot-spec.js'
 import {checkFileSpacing} from './file-spacing.js'
+import {fileSeries} from './file-series.js'
 import {hashFile} from './file-hash.js'
 import {importFiles, optionsKey, type ImportOptions, type ImportResult} from './import.js'
 import {checkFile} from './source.js'
@@ -24,6 +27,8 @@ import {checkTimezone} from './timezone.js'
 
 export interface EnsureResult {
   symbol: string
+  /** Where its bars are stored. */
+  series: string
   file: string
   action: 'imported' | 'unchanged'
   /** Present when the file was imported. */
@@ -49,7 +54,7 @@ export async function ensureFileData(
       })
     }
     const abs = path.resolve(file)
-    return {symbol, abs, stat: checkFile(abs)}
+    return {symbol, abs, series: fileSeries(symbol, abs), stat: checkFile(abs)}
   })
   const timezone = await withConnection(store, (conn) => checkTimezone(conn, data.timezone ?? tz))
   // Rows spaced unlike the spec's timeframe (a daily file under `timeframe: 1H`) would be stored
@@ -57,28 +62,28 @@ export async function ensureFileData(
   // files already imported too, so a series stored before this check existed is caught).
   for (const {symbol, abs} of files) await checkFileSpacing(store, symbol, abs, data, tf, timezone)
   const out: EnsureResult[] = []
-  for (const {symbol, abs, stat} of files) {
+  for (const {symbol, abs, series, stat} of files) {
     const opts: ImportOptions = {
-      symbol, timeframe: tf.text, timezone, format: data.format, columns: data.columns, timeLabel: data.timeLabel, onError: 'reject',
+      symbol: series, timeframe: tf.text, timezone, format: data.format, columns: data.columns, timeLabel: data.timeLabel, onError: 'reject',
       replace: true,
     }
     const key = optionsKey(opts, tf.text, timezone)
-    const last = await withConnection(store, (conn) => latestImport(conn, symbol, tf.text))
+    const last = await withConnection(store, (conn) => latestImport(conn, series, tf.text))
     if (last && last.path === abs && last.options === key && last.size === stat.size) {
       if (last.mtime === stat.mtimeMs) {
-        out.push({symbol, file: abs, action: 'unchanged'})
+        out.push({symbol, series, file: abs, action: 'unchanged'})
         continue
       }
       const sha = await hashFile(abs)
       if (sha === last.sha256) {
         writable(store, abs)
         await withConnection(store, (conn) => conn.run(`UPDATE imports SET mtime_ms = $m WHERE id = $id`, {m: stat.mtimeMs, id: last.id}))
-        out.push({symbol, file: abs, action: 'unchanged'})
+        out.push({symbol, series, file: abs, action: 'unchanged'})
         continue
       }
     }
     writable(store, abs)
-    out.push({symbol, file: abs, action: 'imported', import: await importFiles(store, [abs], opts)})
+    out.push({symbol, series, file: abs, action: 'imported', import: await importFiles(store, [abs], opts)})
   }
   return out
 }

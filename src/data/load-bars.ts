@@ -20,6 +20,8 @@ import {toTimeframe} from './timeframe.js'
 
 export interface LoadBarsQuery {
   symbol: string
+  /** The stored series, when not the symbol itself (a spec's data file: see file-series.ts). */
+  series?: string
   /** `1D`, `5M`, or ms. */
   timeframe: string | number
   /** Epoch ms, inclusive. */
@@ -30,11 +32,12 @@ export interface LoadBarsQuery {
 
 export async function loadBars(store: Store, q: LoadBarsQuery): Promise<Bars> {
   const tf = toTimeframe(q.timeframe)
-  const {where, params} = rangeFilter(q.symbol, tf.text, q.start, q.end)
+  const series = q.series ?? q.symbol
+  const {where, params} = rangeFilter(series, tf.text, q.start, q.end)
   const select = `SELECT epoch_ms(ts)::DOUBLE, open, high, low, close, volume FROM bars WHERE ${where}`
   const plan = await withConnection(store, async (conn) => {
     const p = await splitPlan(conn, where, params)
-    if (p.n === 0) await assertSeriesExists(conn, q.symbol, tf.text)
+    if (p.n === 0) await assertSeriesExists(conn, series, tf.text)
     return p
   })
   const bars = emptyBars(q.symbol, tf.ms, plan.n)

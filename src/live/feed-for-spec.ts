@@ -1,3 +1,4 @@
+import {storedSeries} from '../data/file-series.js'
 import {resolveWindow} from '../backtest/window.js'
 import {marketTimezone} from '../calendar/index.js'
 import type {BotSpec} from '../model/bot-spec.js'
@@ -19,6 +20,7 @@ export function replayFeedOptions(spec: BotSpec, over: FeedOverrides = {}): Repl
   return {
     db: over.db ?? spec.data.db,
     symbols: spec.symbols,
+    series: spec.symbols.map((s) => storedSeries(spec.data, s)),
     timeframe: spec.timeframeMs,
     start: startMs,
     speed: over.speed ?? feed.speed,

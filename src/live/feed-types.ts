@@ -76,6 +76,8 @@ export interface ReplayFeedOptions {
   /** DuckDB store to read once (read-only, closed right after; retried while another process holds it). */
   db?: string
   symbols: readonly string[]
+  /** The stored series of each symbol when not the symbol itself (a spec's data file: data/file-series.ts). */
+  series?: readonly (string | undefined)[]
   /** `1D`, `5M`… or ms. */
   timeframe: string | number
   /** First bar (epoch ms, inclusive); default the first bar in the store. */

@@ -191,7 +191,7 @@ export class ReplayFeed implements Feed {
   }
 
   private load(): Promise<MarketView> {
-    this.loading ??= loadReplayBars({db: this.o.db, symbols: this.o.symbols, timeframe: this.o.timeframe, start: this.o.start, end: this.o.end, clock: this.wall}).then((v) => (this.view = v))
+    this.loading ??= loadReplayBars({db: this.o.db, symbols: this.o.symbols, series: this.o.series, timeframe: this.o.timeframe, start: this.o.start, end: this.o.end, clock: this.wall}).then((v) => (this.view = v))
     return this.loading
   }
 

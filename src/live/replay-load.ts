@@ -11,6 +11,8 @@ import type {BarBatch} from './runtime-types.js'
 export interface ReplayLoad {
   db?: string
   symbols: readonly string[]
+  /** The stored series of each symbol when not the symbol itself (a spec's data file: data/file-series.ts). */
+  series?: readonly (string | undefined)[]
   timeframe: string | number
   start?: number
   end?: number
@@ -35,7 +37,7 @@ export async function loadReplayBars(o: ReplayLoad): Promise<MarketView> {
   const read = async () => {
     const store = await openStore({path: o.db, readOnly: true, clock: o.clock})
     try {
-      const bars = await Promise.all(o.symbols.map((symbol) => loadBars(store, {symbol, timeframe: tf.ms, start: o.start, end: o.end})))
+      const bars = await Promise.all(o.symbols.map((symbol, k) => loadBars(store, {symbol, series: o.series?.[k], timeframe: tf.ms, start: o.start, end: o.end})))
       return alignBars(o.symbols, bars, tf.ms)
     } finally {
       await closeStore(store)

@@ -3,7 +3,9 @@
  * store read-only (several readers may share it while the service is between writes).
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
+import path from 'node:path'
 import {parse as parseYaml} from 'yaml'
+import {fileSeries} from '../data/file-series.js'
 import {toTimeframe} from '../data/timeframe.js'
 import type {BotState} from '../live/runtime-types.js'
 import {accountFigures} from './bot-metrics.js'
@@ -124,7 +126,7 @@ export async function storedBarsAfter(conn: DuckDBConnection, tf: string, symbol
 }
 
 /** What status needs of a stored spec (it was validated when stored; anything odd gives nulls). */
-function specFeed(text: string): {type: 'replay' | 'exchange'; symbols: string[]; timeframe?: string; otherDb: boolean} {
+function specFeed(text: string, specFile: string | null): {type: 'replay' | 'exchange'; symbols: string[]; series: string[]; timeframe?: string; otherDb: boolean} {
   let doc: any
   try {
     doc = parseYaml(text)
@@ -132,19 +134,26 @@ function specFeed(text: string): {type: 'replay' | 'exchange'; symbols: string[]
     doc = undefined
   }
   const type = doc?.live?.feed?.type === 'exchange' ? 'exchange' : 'replay'
-  const symbols = Array.isArray(doc?.symbols) ? doc.symbols.map(String) : []
-  return {type, symbols, timeframe: doc?.timeframe === undefined ? undefined : String(doc.timeframe), otherDb: Boolean(doc?.data?.db)}
+  const symbols: string[] = Array.isArray(doc?.symbols) ? doc.symbols.map(String) : []
+  // A file data source is stored as its own series (data/file-series.ts), its path relative to the spec's folder.
+  const data = doc?.data
+  const fileOf = (s: string): string | undefined => (data?.source !== 'file' ? undefined : typeof data.files?.[s] === 'string' ? data.files[s] : symbols.length === 1 && typeof data.path === 'string' ? data.path : undefined)
+  const series = symbols.map((s) => {
+    const f = fileOf(s)
+    return f === undefined ? s : fileSeries(s, path.resolve(specFile ? path.dirname(specFile) : '.', f))
+  })
+  return {type, symbols, series, timeframe: doc?.timeframe === undefined ? undefined : String(doc.timeframe), otherDb: Boolean(doc?.data?.db)}
 }
 
 async function feedPosition(b: BotRow, state: BotState | undefined, p: StatusParts): Promise<FeedPosition> {
-  const spec = specFeed(b.spec)
+  const spec = specFeed(b.spec, b.specFile)
   let last: number | null = null
   const times = Object.values(state?.lastBarTime ?? {}).filter((t): t is number => typeof t === 'number' && Number.isFinite(t))
   if (times.length) last = Math.max(...times)
   else last = await p.lastRecordedBar()
   let behind: number | null = null
   if (spec.type === 'replay' && last !== null && !spec.otherDb) {
-    const symbols = state?.symbols?.length ? state.symbols : spec.symbols
+    const symbols = spec.series.length ? spec.series : (state?.symbols ?? [])
     let tf: string | undefined
     try {
       tf = toTimeframe(state?.timeframeMs ?? spec.timeframe ?? '').text

@@ -102,22 +102,37 @@ export async function releaseBots(db: PgDb, p: Holder, ids: number[], scope: Sco
 }
 
 /**
- * How the work is shared now: live processes that can take this scope's bots, its enabled bots, how
- * many nobody holds, and this process's fair share: ⌊E / P⌋, one more for the first E mod P
- * processes in holder order (so 1000 bots over 3 processes are 334/333/333, whoever claimed first).
+ * How the work is shared now: live processes that can take this scope's bots, its enabled bots,
+ * how many nobody holds, and the fewest bots any live process holds (a starved newcomer).
  */
-export async function share(db: PgDb, p: Holder, scope: Scope, now: number): Promise<{processes: number; enabled: number; free: number; target: number}> {
+export async function share(db: PgDb, scope: Scope, now: number): Promise<{processes: number; enabled: number; free: number; fewest: number}> {
+  const live = `expires_at > to_timestamp($2::float8 / 1000) AND ($1::bigint IS NULL OR user_id IS NULL OR user_id = $1)`
   const r = await db.pool.query(
     `SELECT
-       (SELECT count(*) FROM service_processes WHERE expires_at > to_timestamp($2::float8 / 1000) AND ($1::bigint IS NULL OR user_id IS NULL OR user_id = $1)) AS processes,
-       (SELECT count(*) FROM service_processes WHERE expires_at > to_timestamp($2::float8 / 1000) AND ($1::bigint IS NULL OR user_id IS NULL OR user_id = $1) AND holder < $3) AS before,
+       (SELECT count(*) FROM service_processes WHERE ${live}) AS processes,
        (SELECT count(*) FROM bots WHERE enabled AND ($1::bigint IS NULL OR user_id = $1)) AS enabled,
        (SELECT count(*) FROM bots b LEFT JOIN bot_leases l ON l.bot_id = b.id WHERE b.enabled AND ($1::bigint IS NULL OR b.user_id = $1)
-          AND (l.bot_id IS NULL OR l.holder IS NULL OR l.expires_at <= to_timestamp($2::float8 / 1000))) AS free`,
-    [scope.userId ?? null, now, p.holder])
+          AND (l.bot_id IS NULL OR l.holder IS NULL OR l.expires_at <= to_timestamp($2::float8 / 1000))) AS free,
+       (SELECT min(n) FROM (SELECT p.holder, count(x.bot_id) AS n FROM service_processes p
+          LEFT JOIN (SELECT l.bot_id, l.holder FROM bot_leases l JOIN bots b ON b.id = l.bot_id
+                     WHERE b.enabled AND ($1::bigint IS NULL OR b.user_id = $1) AND l.expires_at > to_timestamp($2::float8 / 1000)) x ON x.holder = p.holder
+          WHERE p.expires_at > to_timestamp($2::float8 / 1000) AND ($1::bigint IS NULL OR p.user_id IS NULL OR p.user_id = $1) GROUP BY p.holder) h) AS fewest`,
+    [scope.userId ?? null, now])
   const x = r.rows[0]
-  const processes = Math.max(1, Number(x.processes))
-  const enabled = Number(x.enabled)
-  const rank = Math.min(Number(x.before), processes - 1)
-  return {processes, enabled, free: Number(x.free), target: Math.floor(enabled / processes) + (rank < enabled % processes ? 1 : 0)}
+  return {processes: Math.max(1, Number(x.processes)), enabled: Number(x.enabled), free: Number(x.free), fewest: Number(x.fewest ?? 0)}
+}
+
+/**
+ * How many bots a process should give back (> 0) or may claim (< 0, when some are free), holding
+ * `held`: at most ⌈E / P⌉ each, and one above ⌊E / P⌋ is given back while another process holds
+ * fewer than ⌊E / P⌋ (1000 bots over 3 processes: 334/333/333, never 334/334/332). Bots do not move
+ * otherwise: a process that merely comes back is not handed bots another process runs well.
+ */
+export function rebalance(held: number, s: {processes: number; enabled: number; free: number; fewest: number}): number {
+  const floor = Math.floor(s.enabled / s.processes)
+  const ceil = Math.ceil(s.enabled / s.processes)
+  if (held > ceil) return held - ceil
+  if (held > floor && s.fewest < floor) return held - floor
+  if (held < ceil && s.free > 0) return -(ceil - held)
+  return 0
 }

@@ -1,8 +1,8 @@
 /**
  * A `bots live` process's share of the bots on a PostgreSQL registry (see `service/ownership.ts`).
  *
- * Fair share: with E enabled bots in scope and P live processes, each holds ⌊E / P⌋ or ⌊E / P⌋ + 1
- * (the first E mod P processes in holder order take one more). A new
+ * Fair share: with E enabled bots in scope and P live processes, each holds at most ⌈E / P⌉, and
+ * one holding more than ⌊E / P⌋ gives the extra back while another holds fewer (`rebalance`). A new
  * process announces itself (NOTIFY), the others hand back their surplus (stopped first, final state
  * recorded, then released with a NOTIFY) and the newcomer claims it. A graceful stop releases
  * everything at once; a dead process's bots are claimed by the others once its leases expire.
@@ -16,7 +16,7 @@ import {randomUUID} from 'node:crypto'
 import type {BotRow} from '../../bot-rows.js'
 import type {Balance, Ownership, OwnershipOptions} from '../../ownership.js'
 import type {Fence, Held} from '../registry.js'
-import {claimBots, joinProcess, leaveProcess, releaseBots, renewLeases, share, type Holder} from './pg-leases.js'
+import {claimBots, joinProcess, leaveProcess, rebalance, releaseBots, renewLeases, share, type Holder} from './pg-leases.js'
 import type {PgDb} from './pg-db.js'
 import {RegistryListener} from './pg-listen.js'
 
@@ -51,10 +51,9 @@ export class PgOwnership implements Ownership {
     const now = this.o.clock.now()
     const want = new Set(enabled.map((b) => b.id))
     const mine = [...this.held.keys()].filter((id) => want.has(id)).sort((a, b) => a - b)
-    const s = await share(this.db, this.me, this.o.scope, now)
-    const target = s.target
-    if (mine.length > target) return {claimed: [], surplus: mine.slice(target)}
-    const claims = s.free > 0 ? await claimBots(this.db, this.me, this.o.scope, target - mine.length, now, this.o.ttlMs) : []
+    const move = rebalance(mine.length, await share(this.db, this.o.scope, now))
+    if (move > 0) return {claimed: [], surplus: mine.slice(mine.length - move)}
+    const claims = move < 0 ? await claimBots(this.db, this.me, this.o.scope, -move, now, this.o.ttlMs) : []
     for (const c of claims) {
       this.held.set(c.id, c.epoch)
       this.deadline.set(c.id, now + this.o.ttlMs)
@@ -64,9 +63,7 @@ export class PgOwnership implements Ownership {
 
   /** Free bots while below the fair share, or more than the fair share held: time for a sync. */
   async needsBalance(): Promise<boolean> {
-    const s = await share(this.db, this.me, this.o.scope, this.o.clock.now())
-    const target = s.target
-    return (s.free > 0 && this.held.size < target) || this.held.size > target
+    return rebalance(this.held.size, await share(this.db, this.o.scope, this.o.clock.now())) !== 0
   }
 
   holds(id: number): boolean {

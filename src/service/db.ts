@@ -23,6 +23,8 @@ export interface DbOptions {
   clock?: TimerClock
   /** Jitter source for the lock waits (default Math.random). */
   random?: () => number
+  /** Told `true` when a wait for a locked store begins (on the clock), `false` when it is over (tried again): paired. */
+  onLockWait?: (waiting: boolean) => void
 }
 
 const wall = new WallClock()
@@ -48,7 +50,19 @@ async function retryLocked<T>(file: string, opts: DbOptions, attempt: (clock: Ti
   const clock = opts.clock ?? wall
   const timeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
   try {
-    return await retry(() => attempt(clock), {clock, deadlineMs: timeoutMs, initialDelayMs: 5, maxDelayMs: 250, jitter: 0.5, random: opts.random, retryable: isLocked})
+    // Each wait is reported once as begun and once as over (the next try), so a watcher can count sleepers.
+    let asleep = false
+    const wake = () => {
+      if (asleep) opts.onLockWait?.(false)
+      asleep = false
+    }
+    return await retry(() => (wake(), attempt(clock)), {
+      clock, deadlineMs: timeoutMs, initialDelayMs: 5, maxDelayMs: 250, jitter: 0.5, random: opts.random, retryable: isLocked,
+      onRetry: () => {
+        asleep = true
+        opts.onLockWait?.(true)
+      },
+    })
   } catch (e) {
     if (!isLocked(e)) throw e
     const waited = timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`

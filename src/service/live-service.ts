@@ -67,7 +67,7 @@ export class LiveService {
 
   constructor(private readonly opts: LiveServiceOptions) {
     this.clock = opts.clock
-    this.db = {...opts.db, clock: opts.db.clock ?? opts.clock}
+    this.db = {...opts.db, clock: opts.db.clock ?? opts.clock, onLockWait: (w) => this.recorder?.noteWait(w)}
     this.registry = opts.registry ?? new DuckRegistry(this.db)
     if (opts.allUsers && this.registry.kind === 'duckdb') throw new Error('--all-users needs a shared registry (--registry postgres://…)')
     if (!opts.allUsers && opts.userId === undefined) throw new Error('bug: a service needs a user id or allUsers')
@@ -131,6 +131,11 @@ export class LiveService {
   /** Write everything queued so far (the flush timer does so every `flushMs`); resolves once committed. */
   flush(): Promise<void> {
     return this.recorder?.flush() ?? Promise.resolve()
+  }
+
+  /** Resolves once the service's writes wait on the clock (for tests on a simulated clock: see Recorder.waiting). */
+  writesWaiting(): Promise<void> {
+    return this.recorder?.waiting() ?? new Promise(() => {})
   }
 
   get supervisors() {

@@ -65,6 +65,11 @@ export class Recorder {
   private failing = false
   private waiters: (() => void)[] = []
   private saidFull = false
+  /** A write is waiting on the clock (a retry's backoff, or a locked store): see `waiting()`. */
+  private sleeping = false
+  /** Waits for a locked store in progress (paired reports from DbOptions.onLockWait). */
+  private lockSleeps = 0
+  private sleepers: (() => void)[] = []
 
   constructor(private readonly opts: RecorderOptions) {}
 
@@ -103,6 +108,29 @@ export class Recorder {
   /** Rows waiting to be written (queued, plus the batch being retried). */
   get queuedRows(): number {
     return rowCount(this.pending) + this.inFlightRows
+  }
+
+  /**
+   * Resolves once a write is waiting on the clock (a backoff between tries, or a locked store):
+   * nothing more happens until time moves. For tests on a simulated clock, where a bot blocked on
+   * its fill's write would otherwise look busy forever.
+   */
+  waiting(): Promise<void> {
+    if (this.sleeping || this.lockSleeps > 0) return Promise.resolve()
+    return new Promise((resolve) => this.sleepers.push(resolve))
+  }
+
+  /**
+   * Something of the service goes to sleep on the clock (`true`) or wakes (`false`): the recorder's
+   * own backoff (`own`), or a wait for a locked store (DbOptions.onLockWait, reported in pairs).
+   */
+  noteWait(waiting: boolean, own = false): void {
+    if (own) this.sleeping = waiting
+    else this.lockSleeps = Math.max(0, this.lockSleeps + (waiting ? 1 : -1))
+    if (!waiting) return
+    const s = this.sleepers
+    this.sleepers = []
+    for (const resolve of s) resolve()
   }
 
   /** Resolves at once while the queue is below its bound; else once it has drained below it. */
@@ -144,6 +172,7 @@ export class Recorder {
     this.inFlightRows = rowCount(batch)
     let failures = 0
     const once = async () => {
+      this.sleeping = false
       const t0 = performance.now()
       const result = await this.opts.registry.writeBatch(this.opts.scope, batch, this.opts.clock.now(), this.opts.fence?.())
       const ms = performance.now() - t0
@@ -161,6 +190,7 @@ export class Recorder {
         maxDelayMs: 5_000,
         retryable: (e) => unreachable(e) || ++failures < attempts,
         onRetry: (e, i) => {
+          this.noteWait(true, true)
           if (unreachable(e)) {
             if (!this.failing) this.opts.warn(`the registry is unreachable (${firstLine(e)}); ${describe(batch)} kept in memory and retried until written`)
             this.failing = true
@@ -173,6 +203,7 @@ export class Recorder {
       this.opts.warn(`recording failed ${attempts} times, ${describe(batch)} not recorded: ${firstLine(e)}`)
       throw e
     } finally {
+      this.sleeping = false
       this.inFlightRows = 0
       this.release()
     }

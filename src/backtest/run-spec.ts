@@ -24,6 +24,7 @@ import {applyOverrides, type Overrides} from './overrides.js'
 import {resolveWindow} from './window.js'
 import {checkWindowCoverage} from './window-coverage.js'
 import {locatedInSpec} from './locate-in-spec.js'
+import {droppedRowWarnings} from './dropped-rows.js'
 
 export interface BacktestRequest {
   file: string
@@ -87,6 +88,8 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       imports = await ensureFileData(store, spec.data, spec.symbols, spec.timeframe, timezone).catch(async (e: unknown) => {
         throw await locatedInSpec(e, req.file)
       })
+      // Rows the import dropped (unsorted, off the grid, negative volume…): counted per rule, never silently.
+      warnings.push(...(await droppedRowWarnings(imports, req.file, spec.timeframe)))
     }
     req.onStage?.('load')
     bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, series: storedSeries(spec.data, symbol), timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs})))

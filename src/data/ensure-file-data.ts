@@ -33,6 +33,8 @@ export interface EnsureResult {
   action: 'imported' | 'unchanged'
   /** Present when the file was imported. */
   import?: ImportResult
+  /** When unchanged: rows the earlier import of this file rejected (the store logs the total only). */
+  rejected?: number
 }
 
 export async function ensureFileData(
@@ -71,14 +73,14 @@ export async function ensureFileData(
     const last = await withConnection(store, (conn) => latestImport(conn, series, tf.text))
     if (last && last.path === abs && last.options === key && last.size === stat.size) {
       if (last.mtime === stat.mtimeMs) {
-        out.push({symbol, series, file: abs, action: 'unchanged'})
+        out.push({symbol, series, file: abs, action: 'unchanged', rejected: last.rejected})
         continue
       }
       const sha = await hashFile(abs)
       if (sha === last.sha256) {
         writable(store, abs)
         await withConnection(store, (conn) => conn.run(`UPDATE imports SET mtime_ms = $m WHERE id = $id`, {m: stat.mtimeMs, id: last.id}))
-        out.push({symbol, series, file: abs, action: 'unchanged'})
+        out.push({symbol, series, file: abs, action: 'unchanged', rejected: last.rejected})
         continue
       }
     }
@@ -95,16 +97,17 @@ interface LastImport {
   mtime: number
   sha256: string
   options: string
+  rejected: number
 }
 
 async function latestImport(conn: DuckDBConnection, symbol: string, timeframe: string): Promise<LastImport | undefined> {
   const r = await conn.runAndReadAll(
-    `SELECT id::DOUBLE AS id, path, size::DOUBLE AS size, mtime_ms AS mtime, sha256, options FROM imports
+    `SELECT id::DOUBLE AS id, path, size::DOUBLE AS size, mtime_ms AS mtime, sha256, options, rows_rejected::DOUBLE AS rejected FROM imports
      WHERE symbol = $symbol AND timeframe = $timeframe ORDER BY id DESC LIMIT 1`,
     {symbol, timeframe},
   )
   const row = r.getRowObjectsJS()[0]
-  return row && {id: Number(row.id), path: String(row.path), size: Number(row.size), mtime: Number(row.mtime), sha256: String(row.sha256), options: String(row.options)}
+  return row && {id: Number(row.id), path: String(row.path), size: Number(row.size), mtime: Number(row.mtime), sha256: String(row.sha256), options: String(row.options), rejected: Number(row.rejected)}
 }
 
 function writable(store: Store, file: string): void {

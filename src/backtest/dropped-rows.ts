@@ -1,0 +1,59 @@
+/**
+ * Rows of a spec's data file that the import dropped (`onError: 'reject'`), as backtest warnings:
+ * one per file and rule, with the count, the rule's name as `bots data import` reports it, and
+ * the first such row. Without these a backtest on an unsorted, mixed-zone or negative-volume file
+ * ran on half its rows with `warnings: []`.
+ */
+import path from 'node:path'
+import type {Diagnostic} from '../core/errors.js'
+import type {EnsureResult} from '../data/ensure-file-data.js'
+import {RULES, type Rule} from '../data/stage.js'
+import {locateInSpec} from './locate-in-spec.js'
+
+/** What each rule asks of a row, in the words of `bots data import --help`. */
+export const RULE_TEXT: Record<Rule, string> = {
+  unparsable: 'readable values',
+  price: 'positive prices',
+  ohlc: 'high/low consistent with open and close',
+  volume: 'volume not negative',
+  alignment: "times on the timeframe's grid",
+  duplicate: 'no repeated timestamps',
+  unsorted: 'no backward timestamps',
+}
+
+const n = (x: number) => x.toLocaleString('en-US')
+
+export async function droppedRowWarnings(imports: EnsureResult[], specFile: string, timeframe: string): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = []
+  for (const i of imports) {
+    const name = path.basename(i.file)
+    const hint = `bots data import ${i.file} --symbol ${i.symbol} --timeframe ${timeframe} lists every rejected row with its line`
+    if (i.import) {
+      for (const f of i.import.files) {
+        for (const rule of RULES) {
+          const count = f.rejectedByRule[rule]
+          if (!count) continue
+          const first = f.rejections.find((r) => r.rule === rule)
+          const at = first && (first.line === undefined ? `${name} row ${first.row}` : `${name}:${first.line}`)
+          out.push({
+            severity: 'warning',
+            code: 'data.rejected',
+            ...(await locateInSpec(specFile, '/data')),
+            message: `${name}: ${n(count)} of ${n(f.rows)} rows rejected by rule ${rule} (${RULE_TEXT[rule]}) and left out of the backtest${first ? `; first: ${at} ${rule}: ${first.message.replace(/\s+/g, ' ')}` : ''}`,
+            hint,
+          })
+        }
+      }
+    } else if (i.rejected) {
+      // Imported by an earlier run: the store logs how many rows were dropped, not by which rule.
+      out.push({
+        severity: 'warning',
+        code: 'data.rejected',
+        ...(await locateInSpec(specFile, '/data')),
+        message: `${name}: ${n(i.rejected)} rows were rejected when it was imported and are left out of the backtest`,
+        hint,
+      })
+    }
+  }
+  return out
+}

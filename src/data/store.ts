@@ -5,6 +5,8 @@
  *
  * Hold read-write handles briefly: while one is open, no other process can open the file at all.
  */
+import {retry} from '../core/retry.js'
+import {isBotsError} from '../core/errors.js'
 import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
 import {WallClock, type TimerClock} from '../core/clock.js'
 import {createInstance} from './store-open.js'
@@ -25,8 +27,16 @@ export interface OpenStoreOptions {
   /** File path; default from `resolveStorePath()` (BOTS_DB, then `.bots/bots.duckdb`). */
   path?: string
   readOnly?: boolean
-  /** What the wait for this process's read-only handles is timed on (default the wall clock). */
+  /** What the wait for this process's read-only handles, and for another process's lock, is timed on (default the wall clock). */
   clock?: TimerClock
+  /**
+   * How long to wait while another process holds the file (ms; default BOTS_LOCK_WAIT_MS, else
+   * 10 s). Every command waits this same bounded way; 0: fail at once (the live service runs its
+   * own, shorter-stepped waits: its writes come first).
+   */
+  lockWaitMs?: number
+  /** Told once when the open starts waiting for another process (default: a line on stderr). */
+  onLockWait?: (message: string) => void
 }
 
 const wall = new WallClock()
@@ -95,7 +105,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     if (!e) {
       let markClosed!: () => void
       const closed = new Promise<void>((resolve) => (markClosed = resolve))
-      e = {instance: await createInstance(file, readOnly), readOnly, refs: 0, closed, markClosed}
+      e = {instance: await createWhenFree(file, readOnly, opts), readOnly, refs: 0, closed, markClosed}
       instances.set(file, e)
     }
     e.refs++
@@ -110,6 +120,33 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     unref(file, entry)
     throw e
   }
+}
+
+/**
+ * Another process holds the file: wait for it, bounded. Steps start at 20 ms and grow to 500 ms
+ * (jittered), longer than the live service's (5 ms to 250 ms, `service/db.ts`), so a burst of
+ * commands never starves the service's writes; the last error (`store.locked`, saying which
+ * process holds it) is what the caller gets.
+ */
+async function createWhenFree(file: string, readOnly: boolean, opts: OpenStoreOptions) {
+  const deadlineMs = opts.lockWaitMs ?? lockWaitFromEnv()
+  if (deadlineMs <= 0 || file === ':memory:') return createInstance(file, readOnly)
+  let said = false
+  return retry(() => createInstance(file, readOnly), {
+    clock: opts.clock ?? wall, deadlineMs, initialDelayMs: 20, maxDelayMs: 500, jitter: 0.5,
+    retryable: (e) => isBotsError(e) && e.diagnostic.code === 'store.locked',
+    // Said once, on stderr (stdout stays the command's output): a command that seems to hang says why.
+    onRetry: (e) => {
+      if (said) return
+      said = true
+      ;(opts.onLockWait ?? ((m: string) => process.stderr.write(`${m}\n`)))(`${(e as Error).message}; waiting up to ${Math.round(deadlineMs / 100) / 10} s for it`)
+    },
+  })
+}
+
+function lockWaitFromEnv(): number {
+  const v = Number(process.env.BOTS_LOCK_WAIT_MS)
+  return Number.isFinite(v) && v >= 0 ? v : 10_000
 }
 
 async function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {

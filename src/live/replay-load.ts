@@ -35,7 +35,7 @@ const wall = new WallClock()
 export async function loadReplayBars(o: ReplayLoad): Promise<MarketView> {
   const tf = toTimeframe(o.timeframe)
   const read = async () => {
-    const store = await openStore({path: o.db, readOnly: true, clock: o.clock})
+    const store = await openStore({path: o.db, readOnly: true, clock: o.clock, lockWaitMs: 0})
     try {
       const bars = await Promise.all(o.symbols.map((symbol, k) => loadBars(store, {symbol, series: o.series?.[k], timeframe: tf.ms, start: o.start, end: o.end})))
       return alignBars(o.symbols, bars, tf.ms)

@@ -34,13 +34,13 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 10_000
 /** Run `fn` in one transaction on the store, retrying while another process holds the file. */
 export function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
   const file = opts.path === ':memory:' ? ':memory:' : resolveStorePath(opts.path)
-  return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock}, (store) => inTransaction(store.conn, () => fn(store.conn))))
+  return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, (store) => inTransaction(store.conn, () => fn(store.conn))))
 }
 
 /** Like `withDb` but hands over the store itself (for library calls that take a Store), no transaction. */
 export function withDbStore<T>(opts: DbOptions, fn: (store: Store) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
   const file = opts.path === ':memory:' ? ':memory:' : resolveStorePath(opts.path)
-  return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock}, fn))
+  return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, fn))
 }
 
 export const readDb = <T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> => withDb(opts, fn, 'read')

@@ -76,11 +76,14 @@ describe('bots data (CLI)', async () => {
   it('another process holding the store: a clear error, exit 1', async () => {
     const holder = await holdStore(db)
     try {
-      const r = await bots('data', 'list')
+      // A short wait (the default is 10 s): the holder never lets go here.
+      const env = {BOTS_LOCK_WAIT_MS: '300'}
+      const r = await runCli(['data', 'list', '--db', db], {env})
       assert.equal(r.code, 1)
+      assert.match(r.stderr, /waiting up to 0\.3 s for it/)
       assert.match(r.stderr, new RegExp(`another bots process \\(PID ${holder.pid}\\) holds the store ${db.replaceAll('.', '\\.')}`))
       assert.match(r.stderr, /hint: wait for that process to finish/)
-      const j = await bots('data', 'import', ORCL, '--symbol', 'X', '--json')
+      const j = await runCli(['data', 'import', ORCL, '--symbol', 'X', '--json', '--db', db], {env})
       assert.equal(parseJson(j).error.code, 'store.locked')
     } finally {
       await holder.release()

@@ -6,6 +6,7 @@ import {describe, it} from 'node:test'
 import {BotsError} from '../../src/core/errors.js'
 import {ensureFileData} from '../../src/data/ensure-file-data.js'
 import {loadBars} from '../../src/data/load-bars.js'
+import {fileSeries} from '../../src/data/file-series.js'
 import type {DataSpec} from '../../src/model/bot-spec.js'
 import {tempDir} from '../helpers/tmp.js'
 import {DAY, freshStore} from './helpers.js'
@@ -21,7 +22,7 @@ describe('ensureFileData', async () => {
   it('imports the file on first use', async () => {
     const [r] = await ensureFileData(store, spec, ['IDX'], '1D', 'UTC')
     assert.deepEqual([r.symbol, r.file, r.action, r.import?.new], ['IDX', file, 'imported', 255])
-    assert.equal((await loadBars(store, {symbol: 'IDX', timeframe: '1D'})).length, 255)
+    assert.equal((await loadBars(store, {symbol: 'IDX', series: fileSeries('IDX', file), timeframe: '1D'})).length, 255)
   })
 
   it('does nothing when the file has not changed', async () => {
@@ -46,14 +47,14 @@ describe('ensureFileData', async () => {
     const [r] = await ensureFileData(store, spec, ['IDX'], '1D', 'UTC')
     assert.equal(r.action, 'imported')
     assert.equal(r.import?.removed, 55)
-    const b = await loadBars(store, {symbol: 'IDX', timeframe: '1D'})
+    const b = await loadBars(store, {symbol: 'IDX', series: fileSeries('IDX', file), timeframe: '1D'})
     assert.deepEqual([b.length, b.close[0]], [200, 3604.5])
   })
 
   it('a change in how the file is read (time zone) also means a new import', async () => {
     const [r] = await ensureFileData(store, {...spec, timezone: 'America/New_York'}, ['IDX'], '1D', 'UTC')
     assert.equal(r.action, 'imported')
-    const b = await loadBars(store, {symbol: 'IDX', timeframe: '1D'})
+    const b = await loadBars(store, {symbol: 'IDX', series: fileSeries('IDX', file), timeframe: '1D'})
     assert.equal(new Date(b.time[0]).toISOString(), '2006-01-02T05:00:00.000Z')
     assert.equal(b.length, 200)
   })

@@ -123,6 +123,9 @@ describe('results store (real CLI)', () => {
     const spec = path.join(dir, 'store-spec.yaml')
     before(async () => {
       writeFileSync(spec, 'name: from-store\nstrategy: {name: sma-cross}\nsymbols: [ORCL]\ntimeframe: 1D\nmarket: NYSE\n')
+      // A spec's data file is a series of its own; a store-sourced spec reads what `bots data import` stored.
+      const imported = await runCli(['data', 'import', path.join('examples', 'data', 'orcl-1995-2014.csv'), '--symbol', 'ORCL', '--db', db])
+      assert.equal(imported.code, 0, imported.stderr)
       // Another process reads the store: it cannot be written until that process lets go.
       holder = await holdStore(db, {readOnly: true})
     })
@@ -130,7 +133,7 @@ describe('results store (real CLI)', () => {
 
     it('--no-record runs from a store another process holds; recording says what to do instead', async () => {
       const ok = await runCli(['backtest', spec, '--db', db, '--no-record', '--json'])
-      assert.equal(ok.code, 0, ok.stderr)
+      assert.equal(ok.code, 0, ok.stderr + ok.stdout)
       assert.equal(parseJson(ok).runId, null)
       // The run's spec_hash is the one a live bot added from this file gets: the same typed spec.
       const check = await checkSpecText(readFileSync(spec, 'utf8'), spec, await discoverStrategies({cwd: ROOT}))

@@ -4,13 +4,20 @@ import {colorEnabled} from '../cli/color.js'
 import {strategiesFlag} from '../cli/flags.js'
 import {renderGithub, renderJunit, renderText, toJson, type ValidateFormat} from '../cli/render/validate.js'
 import {collectSpecFiles} from '../spec/collect-files.js'
-import {validateSpecFile} from '../spec/validate-spec.js'
+import {loadProjectConfig} from '../core/config.js'
+import {UNCHECKED_STRATEGY, validateSpecFile} from '../spec/validate-spec.js'
 import {discoverStrategies} from '../strategy/discover.js'
+import {loadPluginsIsolated, stopPluginWorkers} from '../strategy/discover-isolated.js'
 
 export default class Validate extends BaseCommand {
   static override description = `Check bot and strategy specs: YAML, schema, strategy parameters, dates, files.
 
 Every problem names file:line:column, the path inside the spec, what is wrong and a hint.
+Plugins are code: by default their files are imported (in a worker, with a time limit; a plugin
+that exits, loops or throws is reported as LOAD FAILED on stderr) so their params are checked.
+--no-plugins (or \`validate: {plugins: false}\` in bots.config.yaml) loads none and reports
+plugin strategies as unchecked: use it on untrusted pull requests.
+
 Exit codes: 0 all valid (warnings allowed unless --strict), 1 invalid specs, 2 usage errors.`
 
   static override enableJsonFlag = false
@@ -20,6 +27,7 @@ Exit codes: 0 all valid (warnings allowed unless --strict), 1 invalid specs, 2 u
     '<%= config.bin %> validate examples/orcl-sma-cross.yaml',
     '<%= config.bin %> validate bots/ --format github',
     "<%= config.bin %> validate 'bots/**/*.yaml' --format junit > validate.xml",
+    '<%= config.bin %> validate bots/ --no-plugins   # untrusted pull requests: no plugin code runs',
   ]
 
   static override args = {
@@ -31,6 +39,10 @@ Exit codes: 0 all valid (warnings allowed unless --strict), 1 invalid specs, 2 u
     json: Flags.boolean({description: 'Same as --format json.', default: false}),
     strict: Flags.boolean({description: 'Treat warnings as errors (exit 1).', default: false}),
     strategies: strategiesFlag,
+    plugins: Flags.boolean({
+      description: 'Load strategy plugins (their code runs, isolated and time-limited) to check their params. --no-plugins checks specs without running any plugin code. Default: `validate: {plugins: …}` in bots.config.yaml, else on.',
+      allowNo: true,
+    }),
   }
 
   async run(): Promise<void> {
@@ -40,11 +52,20 @@ Exit codes: 0 all valid (warnings allowed unless --strict), 1 invalid specs, 2 u
     if (missing.length > 0) usageError(`no such file or folder: ${missing.join(', ')}`)
     if (files.length === 0) usageError(`no *.yaml or *.yml files found in ${(argv as string[]).join(', ') || 'the current folder'}`)
 
-    const discovery = await discoverStrategies({extra: flags.strategies})
+    const plugins = flags.plugins ?? loadProjectConfig().validatePlugins ?? true
+    const discovery = await discoverStrategies({extra: flags.strategies, plugins: plugins ? (files) => loadPluginsIsolated(files) : 'none'})
+    // Plugin files that failed, on stderr as `bots strategies list` prints them: stdout stays the
+    // report (JSON, JUnit…). An unreadable folder is for `bots strategies list` to tell.
+    for (const p of discovery.problems.filter((q) => q.kind !== 'folder')) this.logToStderr(`${p.kind === 'duplicate' ? 'DUPLICATE' : 'LOAD FAILED'}  ${p.file}: ${p.message}`)
     const reports = []
-    for (const file of files) reports.push(await validateSpecFile(file, {discovery}))
+    try {
+      for (const file of files) reports.push(await validateSpecFile(file, {discovery}))
+    } finally {
+      await stopPluginWorkers()
+    }
     if (flags.strict) {
-      for (const r of reports) if (r.diagnostics.length > 0) r.valid = false
+      // Not the --no-plugins notice: unchecked is what was asked for.
+      for (const r of reports) if (r.diagnostics.some((d) => d.code !== UNCHECKED_STRATEGY)) r.valid = false
     }
 
     if (format === 'json') this.log(JSON.stringify(toJson(reports), null, 2))

@@ -3,6 +3,7 @@
  *
  *   strategies: [./my-strategies, ../shared-strategies]   # extra plugin folders
  *   db: .bots/bots.duckdb                                  # the store
+ *   validate: {plugins: false}                             # `bots validate` loads no plugin code
  *
  * Relative paths are relative to the config file.
  */
@@ -17,6 +18,8 @@ export interface ProjectConfig {
   file?: string
   strategies: string[]
   db?: string
+  /** `validate: {plugins: false}`: `bots validate` runs as with --no-plugins unless --plugins is given. */
+  validatePlugins?: boolean
 }
 
 export function loadProjectConfig(cwd: string = process.cwd()): ProjectConfig {
@@ -31,14 +34,19 @@ export function loadProjectConfig(cwd: string = process.cwd()): ProjectConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new BotsError(`${CONFIG_FILE} must be a mapping`, {file, code: 'config.invalid'})
   }
-  const {strategies = [], db} = raw as {strategies?: unknown; db?: unknown}
+  const {strategies = [], db, validate} = raw as {strategies?: unknown; db?: unknown; validate?: unknown}
   const list = typeof strategies === 'string' ? [strategies] : strategies
   if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) {
     throw new BotsError('`strategies` must be a folder or a list of folders', {file, code: 'config.invalid', path: '/strategies'})
   }
   if (db !== undefined && typeof db !== 'string') throw new BotsError('`db` must be a path', {file, code: 'config.invalid', path: '/db'})
+  const validatePlugins = (validate as {plugins?: unknown} | null | undefined)?.plugins
+  if ((validate !== undefined && (typeof validate !== 'object' || validate === null || Array.isArray(validate))) || (validatePlugins !== undefined && typeof validatePlugins !== 'boolean')) {
+    throw new BotsError('`validate` must be a mapping such as `{plugins: false}`', {file, code: 'config.invalid', path: '/validate'})
+  }
   return {
     file,
+    validatePlugins,
     strategies: list.map((s) => path.resolve(cwd, s)),
     db: db === undefined ? undefined : path.resolve(cwd, db),
   }

@@ -89,7 +89,7 @@ async function validateLoadedUnguarded(yaml: LoadedYaml, absolute: string, opts:
   const strategy = await strategyFor(yaml.value, absolute, where, opts.discovery, diagnostics)
   if (strategy) diagnostics.push(...checkStrategy(yaml.value, where, strategy, opts.discovery))
   const result = report(yaml.file, kind, diagnostics)
-  if (result.valid && strategy) result.spec = withValidatedParams(toBotSpec(yaml.value, absolute), strategy)
+  if (result.valid && strategy && strategy.registry.has(strategy.name)) result.spec = withValidatedParams(toBotSpec(yaml.value, absolute), strategy)
   return result
 }
 
@@ -146,6 +146,7 @@ function checkStrategy(raw: Record<string, any>, where: Located, {name, registry
   const {problems} = discovery
   if (!registry.has(name)) {
     const pos = locate(where.doc, where.lineCounter, ['strategy', 'name'])
+    if (discovery.skipped !== undefined && registry === discovery.registry) return [uncheckedStrategy(name, where, discovery)]
     const failed = problems.find((p) => p.kind === 'load' && path.parse(p.file).name === name)
     return [{
       severity: 'error', file: where.file, line: pos.line, column: pos.column, path: '/strategy/name', code: 'strategy.unknown',
@@ -183,6 +184,26 @@ function checkStrategy(raw: Record<string, any>, where: Located, {name, registry
   }
   return out
 }
+
+/**
+ * `bots validate --no-plugins`: a strategy that is neither built in nor shipped with bots may come
+ * from a plugin that was not loaded, so its params are unchecked: a warning, not an error (and not
+ * one `--strict` fails on). Whether the name exists at all is unknown too, and the hint says so.
+ */
+function uncheckedStrategy(name: string, where: Located, discovery: Discovery): Diagnostic {
+  const pos = locate(where.doc, where.lineCounter, ['strategy', 'name'])
+  const file = discovery.skipped!.find((f) => path.parse(f).name === name)
+  return {
+    severity: 'warning', file: where.file, line: pos.line, column: pos.column, path: '/strategy/name', code: UNCHECKED_STRATEGY,
+    message: `strategy "${name}" is unchecked (plugins not loaded, --no-plugins): its params are not validated`,
+    hint: file
+      ? `it likely comes from the plugin ${file}; \`bots validate\` without --no-plugins (on a trusted branch) checks its params`
+      : `it is not built in and no plugin file is named ${name}, so it may also be unknown or misspelt (${discovery.registry.unknownHint(name)}); \`bots validate\` without --no-plugins (on a trusted branch) checks it`,
+  }
+}
+
+/** The code of the --no-plugins notice; `--strict` does not fail on it. */
+export const UNCHECKED_STRATEGY = 'strategy.unchecked'
 
 function withValidatedParams(spec: BotSpec, {name, registry}: NamedStrategy): BotSpec {
   const {params} = registry.validateParams(name, spec.strategy.params)

@@ -12,6 +12,7 @@ import {loadProjectConfig} from '../core/config.js'
 import {loadPluginFile} from './load-plugin.js'
 import {StrategyRegistry} from './registry.js'
 import {registerBuiltIns} from './built-ins.js'
+import type {StrategyDefinition} from '../model/strategy.js'
 
 export const SHIPPED_STRATEGIES_DIR = fileURLToPath(new URL('../../strategies/', import.meta.url))
 /** The shipped strategies as compiled by the build (dist/strategies); absent when running from src. */
@@ -33,13 +34,26 @@ export interface Discovery {
   registry: StrategyRegistry
   folders: string[]
   problems: DiscoveryProblem[]
+  /** Plugin files found but not loaded (`plugins: 'none'`): their strategies are unknown here. */
+  skipped?: string[]
 }
+
+/** The outcome of loading one plugin file: its definition, or why it could not be loaded. */
+export type PluginLoad = {f: string; d: StrategyDefinition} | {f: string; e: unknown}
+
+/**
+ * How users' plugin files (not the strategies shipped with bots) are loaded: imported in this
+ * process (the default; commands that run strategies need their factories), by a given loader
+ * (discover-isolated.ts: a worker with a time limit), or not at all (`none`: no plugin code runs).
+ */
+export type PluginMode = 'in-process' | 'none' | ((files: string[]) => Promise<PluginLoad[]>)
 
 export interface FolderOptions {
   cwd?: string
   env?: NodeJS.ProcessEnv
   /** From `--strategies` flags. */
   extra?: string[]
+  plugins?: PluginMode
 }
 
 export function strategyFolders(opts: FolderOptions = {}): string[] {
@@ -57,9 +71,13 @@ export function strategyFolders(opts: FolderOptions = {}): string[] {
 
 export async function discoverStrategies(opts: FolderOptions = {}): Promise<Discovery> {
   const folders = strategyFolders(opts)
+  const mode = opts.plugins ?? 'in-process'
   const registry = new StrategyRegistry()
   registerBuiltIns(registry)
   const problems: DiscoveryProblem[] = []
+  // First every folder's files, then the users' plugins loaded in one go (one worker when
+  // isolated), then registration in folder order, so the first of two equal names wins as before.
+  const listed: Array<{folder: string; plugins: string[]; specs: string[]}> = []
   for (const folder of folders) {
     let entries: string[]
     try {
@@ -68,13 +86,22 @@ export async function discoverStrategies(opts: FolderOptions = {}): Promise<Disc
       problems.push({file: folder, kind: 'folder', message: `cannot read strategy folder (${(error as NodeJS.ErrnoException).code ?? error})`})
       continue
     }
-    const files = entries.filter((f) => PLUGIN_FILE.test(f) && !NOT_PLUGIN.test(f)).map((f) => path.join(folder, f))
-    const load = (f: string) => {
-      const compiled = folder === SHIPPED_STRATEGIES_DIR ? path.join(SHIPPED_COMPILED_DIR, path.basename(f).replace(/\.m?ts$/, '.js')) : undefined
-      return compiled && existsSync(compiled) ? loadPluginFile(compiled, true) : loadPluginFile(f)
+    const plugins = entries.filter((f) => PLUGIN_FILE.test(f) && !NOT_PLUGIN.test(f)).map((f) => path.join(folder, f)).filter((f) => statSync(f).isFile())
+    listed.push({folder, plugins, specs: entries.filter((f) => STRATEGY_SPEC_FILE.test(f)).map((f) => path.join(folder, f))})
+  }
+  const shipped = (folder: string) => folder === SHIPPED_STRATEGIES_DIR
+  const userFiles = listed.filter((l) => !shipped(l.folder)).flatMap((l) => l.plugins)
+  const loadInProcess = (f: string): Promise<PluginLoad> => loadPluginFile(f).then((d) => ({f, d}), (e: unknown) => ({f, e}))
+  const userLoads = new Map<string, PluginLoad>()
+  if (mode === 'in-process') for (const l of await Promise.all(userFiles.map(loadInProcess))) userLoads.set(l.f, l)
+  else if (mode !== 'none') for (const l of await mode(userFiles)) userLoads.set(l.f, l)
+
+  for (const {folder, plugins, specs: specFiles} of listed) {
+    const loadShipped = (f: string): Promise<PluginLoad> => {
+      const compiled = path.join(SHIPPED_COMPILED_DIR, path.basename(f).replace(/\.m?ts$/, '.js'))
+      return (existsSync(compiled) ? loadPluginFile(compiled, true) : loadPluginFile(f)).then((d) => ({f, d}), (e: unknown) => ({f, e}))
     }
-    const loaded = await Promise.all(files.filter((f) => statSync(f).isFile()).map((f) => load(f).then((d) => ({f, d}), (e: unknown) => ({f, e}))))
-    const specFiles = entries.filter((f) => STRATEGY_SPEC_FILE.test(f)).map((f) => path.join(folder, f))
+    const loaded = shipped(folder) ? await Promise.all(plugins.map(loadShipped)) : plugins.flatMap((f) => userLoads.get(f) ?? [])
     // The YAML and rules machinery loads only for a folder that holds a strategy spec.
     const specs = specFiles.length > 0 ? await (await import('./discover-specs.js')).loadStrategySpecs(specFiles) : {found: [], problems: []}
     for (const p of specs.problems) problems.push({file: p.file, kind: 'load', message: p.message})
@@ -91,7 +118,7 @@ export async function discoverStrategies(opts: FolderOptions = {}): Promise<Disc
       }
     }
   }
-  return {registry, folders, problems}
+  return mode === 'none' ? {registry, folders, problems, skipped: userFiles} : {registry, folders, problems}
 }
 
 function loadErrorMessage(error: unknown): string {

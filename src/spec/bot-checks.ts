@@ -3,6 +3,7 @@
  * order, data files that exist, time zones that exist, sleeptime against timeframe. Runs only on
  * documents that passed the schema, so shapes can be trusted.
  */
+import {allowedRoots, insideRoots} from './path-policy.js'
 import {existsSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {isBotsError, type Diagnostic} from '../core/errors.js'
@@ -25,8 +26,17 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
     out.push({severity, file: where.file, line: pos.line, column: pos.column, path: pathToPointer(p), code, message, hint})
   }
   const dir = path.dirname(where.file)
+  // Files a spec names stay inside its folder, the working folder, or BOTS_ALLOW_PATHS (path-policy.ts).
+  const roots = allowedRoots(dir)
+  const contained = (file: string, p: PathSegment[], what: string): boolean => {
+    if (insideRoots(path.resolve(dir, file), roots)) return true
+    report('error', p, 'path.outside', `${what} ${file} is outside the spec's folder and the working folder`,
+      `move it under ${path.basename(dir) || dir}/, or allow its folder: BOTS_ALLOW_PATHS=/path/to/folder (separated like PATH)`)
+    return false
+  }
   // A data file must be a regular file (symlinks followed): a FIFO would block the import, a device never end.
   const checkDataFile = (file: string, p: PathSegment[]): void => {
+    if (!contained(file, p, 'data file')) return
     const problem = regularFileProblem(path.resolve(dir, file))
     if (problem === 'missing') report('error', p, 'file.missing', `data file ${file} does not exist`, `paths are relative to ${path.basename(where.file)}`)
     else if (problem !== undefined) report('error', p, 'file.not_regular', `data file ${file} is ${problem.kind}, not a regular file`, 'point it at a CSV or Parquet file')
@@ -38,7 +48,9 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
   else if (s.name === undefined && s.path === undefined) report('error', ['strategy'], 'strategy.missing', 'missing `name` (a strategy plugin) or `path` (a strategy spec file)', 'e.g. `name: sma-cross`; see `bots strategies list`', 'key')
   if (typeof s.path === 'string') {
     if (!/\.ya?ml$/i.test(s.path)) report('error', ['strategy', 'path'], 'strategy.path_not_yaml', '`path` must name a strategy spec (.yaml or .yml)', 'code plugins are found by name in strategy folders, never loaded from a spec')
-    else if (!isFile(path.resolve(dir, s.path))) report('error', ['strategy', 'path'], 'file.missing', `strategy spec ${s.path} does not exist`, `paths are relative to ${path.basename(where.file)}`)
+    else if (!contained(s.path, ['strategy', 'path'], 'strategy spec')) {
+      // refused above
+    } else if (!isFile(path.resolve(dir, s.path))) report('error', ['strategy', 'path'], 'file.missing', `strategy spec ${s.path} does not exist`, `paths are relative to ${path.basename(where.file)}`)
   }
 
   // Durations: the schema checked their form; here their values.
@@ -87,6 +99,7 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
 
   // Data files.
   const data = raw.data as Raw | undefined
+  if (typeof data?.db === 'string' && data.db !== ':memory:') contained(data.db, ['data', 'db'], 'store')
   if (data?.source === 'file') {
     if (data.path === undefined && data.files === undefined) report('error', ['data'], 'data.file_missing', 'a file data source needs `path` (one symbol) or `files` (one per symbol)', 'e.g. `path: data/orcl.csv`', 'key')
     if (data.path !== undefined && data.files !== undefined) report('error', ['data', 'files'], 'data.path_and_files', 'give either `path` or `files`, not both', undefined, 'key')

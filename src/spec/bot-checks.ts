@@ -36,10 +36,10 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
   }
   // A data file must be a regular file (symlinks followed): a FIFO would block the import, a device never end.
   const checkDataFile = (file: string, p: PathSegment[]): void => {
-    if (!contained(file, p, 'data file')) return
     const problem = regularFileProblem(path.resolve(dir, file))
     if (problem === 'missing') report('error', p, 'file.missing', `data file ${file} does not exist`, `paths are relative to ${path.basename(where.file)}`)
     else if (problem !== undefined) report('error', p, 'file.not_regular', `data file ${file} is ${problem.kind}, not a regular file`, 'point it at a CSV or Parquet file')
+    else contained(file, p, 'data file')
   }
 
   // strategy: exactly one of name and path; a path names a YAML strategy spec, never code.

@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
-import {existsSync, readdirSync, writeFileSync} from 'node:fs'
+import {copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {before, describe, it} from 'node:test'
 import smaCross from '../../strategies/sma-cross.js'
@@ -96,7 +96,10 @@ describe('item 8: where the results went', () => {
 
   it('in a project folder the default store and report are under .bots/, printed relative', async () => {
     const cwd = tempDir()
-    writeFileSync(path.join(cwd, 'bot.yaml'), `name: idx_daily\nstrategy: {name: sma-cross, params: {percent: 50}}\nsymbols: [IDX]\ntimeframe: 1D\nmarket: NYSE\ndata: {source: file, path: ${path.join(ROOT, 'examples/data/index-2006-daily.csv')}}\n`)
+    // A project keeps its data inside it (a spec may not name files outside its tree).
+    mkdirSync(path.join(cwd, 'data'))
+    copyFileSync(path.join(ROOT, 'examples/data/index-2006-daily.csv'), path.join(cwd, 'data', 'index-2006-daily.csv'))
+    writeFileSync(path.join(cwd, 'bot.yaml'), `name: idx_daily\nstrategy: {name: sma-cross, params: {percent: 50}}\nsymbols: [IDX]\ntimeframe: 1D\nmarket: NYSE\ndata: {source: file, path: data/index-2006-daily.csv}\n`)
     const r = await runCli(['backtest', 'bot.yaml'], {cwd})
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /recorded as run 1 in \.bots\/bots\.duckdb \(bots runs show 1\)/)

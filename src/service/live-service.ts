@@ -236,18 +236,20 @@ export class LiveService {
   }
 
   /**
-   * Run `fn` every `ms` (the next run is timed from the end of the last: no overlap). Each run's
-   * promise goes back to the clock, so a test on a simulated clock can await it.
+   * Run `fn` every `ms`, timed from the start of each run (a slow write does not stretch the
+   * heartbeat period), never overlapping: a run that took longer than `ms` is followed at once.
+   * Each run's promise goes back to the clock, so a test on a simulated clock can await it.
    */
   private every(name: string, ms: number, fn: () => Promise<unknown> | unknown): void {
     const tick = async () => {
       this.timers.delete(name)
+      const started = this.clock.now()
       try {
         await fn()
       } catch (e) {
         this.opts.log.error(`${name}: ${(e as Error).message.split('\n')[0]}`)
       }
-      if (!this.stopping) this.timers.set(name, this.clock.setTimer(ms, tick))
+      if (!this.stopping) this.timers.set(name, this.clock.setTimer(Math.max(0, ms - (this.clock.now() - started)), tick))
     }
     this.timers.set(name, this.clock.setTimer(ms, tick))
   }

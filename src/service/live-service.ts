@@ -58,6 +58,7 @@ export class LiveService {
   private syncing: Promise<unknown> | undefined
   private syncAgain = false
   private renewRetry: TimerHandle | undefined
+  private leaseWrittenAt = -Infinity
   private readonly clock: TimerClock
   /** The store, with lock waits on the service's clock. */
   private readonly db: DbOptions
@@ -225,6 +226,12 @@ export class LiveService {
 
   private async heartbeat(): Promise<void> {
     const alive = this.manager!.supervisors.filter((s) => s.phase === 'running').map((s) => s.id)
+    // With no bot running, only the DuckDB service lease needs renewing, and every other beat is
+    // enough (it goes stale after 3 beats, at least 15 s): an idle service writes half as often.
+    const heartbeatMs = this.opts.heartbeatMs ?? 5_000
+    const now = this.clock.now()
+    if (alive.length === 0 && !this.recorder!.hasPending && now - this.leaseWrittenAt < 2 * heartbeatMs - heartbeatMs / 2) return
+    this.leaseWrittenAt = now
     this.recorder!.heartbeat(alive, this.ownership?.serviceLease)
     await this.recorder!.flush()
     if (this.opts.verbose) this.opts.log.info(`heartbeat written for ${alive.length} running bot${alive.length === 1 ? '' : 's'}${alive.length ? ` (${alive.join(', ')})` : ''}`)

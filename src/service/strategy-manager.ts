@@ -147,6 +147,7 @@ export class StrategyManager {
   /** Validate, then start many bots at once: one read for all their saved states, starts overlapped. */
   private async startNew(rows: BotRow[], report: SyncReport): Promise<void> {
     const prepared = (await mapLimit(rows, PARALLEL, (row) => this.prepare(row, report))).filter((p): p is PreparedBot => p !== undefined)
+    if (prepared.length === 0) return // nothing to read: an idle poll opens no store
     const info = await this.opts.registry.resumeInfo(this.opts.scope, prepared.map((p) => p.row.id))
     await mapLimit(prepared, PARALLEL, async (p) => {
       const supervisor = this.supervise(p, info.get(p.row.id)!, undefined)

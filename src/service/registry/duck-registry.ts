@@ -4,6 +4,7 @@
  * commands work while a service runs. One service process per user (its lease is in `service/lease.ts`),
  * so no write needs a fence.
  */
+import {statSync} from 'node:fs'
 import {deleteBot, getBot, insertBot, listBots, replaceSpec, setEnabled, type BotRow, type NewBot} from '../bot-rows.js'
 import {readDb, withDb, type DbOptions} from '../db.js'
 import {parityRecords} from '../parity-records.js'
@@ -23,9 +24,27 @@ export class DuckRegistry implements Registry {
     this.where = db.path === ':memory:' ? ':memory:' : resolveStorePath(db.path)
   }
 
-  listBots(filter: {userId?: number} = {}): Promise<BotRow[]> {
-    return readDb(this.db, (conn) => listBots(conn, filter))
+  /**
+   * A poll that finds the file as it last read it (same size and modification time of the file and
+   * its write-ahead log) reuses what it read: an idle service then costs a `stat` a poll, not a
+   * DuckDB open and close. Any write, by any process, changes one of them.
+   */
+  async listBots(filter: {userId?: number} = {}): Promise<BotRow[]> {
+    const state = fileState(this.where)
+    const user = filter.userId ?? '*'
+    const l = this.listed
+    if (l && l.user === user && l.state === state && state !== '' && l.reads < 30) {
+      l.reads++
+      return l.rows
+    }
+    const rows = await readDb(this.db, (conn) => listBots(conn, filter))
+    // The state before the read: a write during it shows as a change at the next poll. Read again
+    // after 30 cached answers anyway, whatever the file says.
+    this.listed = {user, state, rows, reads: 0}
+    return rows
   }
+
+  private listed: {user: number | '*'; state: string; rows: BotRow[]; reads: number} | undefined
 
   getBot(id: number, userId?: number): Promise<BotRow> {
     return readDb(this.db, (conn) => getBot(conn, id, userId))
@@ -79,11 +98,20 @@ export class DuckRegistry implements Registry {
   }
 
   resumeInfo(scope: Scope, ids: number[]) {
+    if (ids.length === 0) return Promise.resolve(new Map())
     return readDb(this.db, (conn) => loadResumeInfo(conn, userOf(scope), ids))
   }
 
   async writeBatch(scope: Scope, batch: Batch, now: number): Promise<WriteResult> {
-    await withDb(this.db, (conn) => writeBatch(conn, userOf(scope), batch, now))
+    let unchangedBefore = false
+    await withDb(this.db, (conn) => {
+      // Sampled while this process holds the file: nobody else can write until it closes it.
+      unchangedBefore = this.listed !== undefined && this.listed.state === fileState(this.where)
+      return writeBatch(conn, userOf(scope), batch, now)
+    })
+    // Only this service's records changed (not which bots exist or their specs): the cached list
+    // stays valid for the file as it is now. The next foreign write changes the file again.
+    if (unchangedBefore && this.listed && !touchesBots(batch)) this.listed.state = fileState(this.where)
     return {fenced: []}
   }
 
@@ -101,4 +129,24 @@ export const sameSpec = (before: BotRow, u: SpecUpdate) => u.specHash === before
 function userOf(scope: Scope): number {
   if (scope.userId === undefined) throw new Error('bug: a DuckDB registry service is scoped to one user')
   return scope.userId
+}
+
+/** Size and modification time of a store and its WAL ('' for an in-memory or missing store). */
+function fileState(file: string): string {
+  if (file === ':memory:') return ''
+  const one = (f: string) => {
+    try {
+      const st = statSync(f)
+      return `${st.size}:${st.mtimeMs}`
+    } catch {
+      return '-'
+    }
+  }
+  const main = one(file)
+  return main === '-' ? '' : `${main}/${one(`${file}.wal`)}`
+}
+
+/** Whether a batch changes what `listBots` returns beyond heartbeats (statuses and errors do). */
+function touchesBots(b: Batch): boolean {
+  return b.statuses.size > 0
 }

@@ -29,3 +29,7 @@ export interface PgCluster {
  * Throws when PostgreSQL is not installed. Clusters still alive at process exit are stopped and removed.
  */
 export function startPgCluster(opts?: PgClusterOptions): Promise<PgCluster>
+
+export declare const PG_INSTALL_HINT: string
+/** false when tests can start PostgreSQL (or in CI, where its absence must fail); else why they are skipped. */
+export declare function pgSkip(): false | string

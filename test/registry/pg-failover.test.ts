@@ -18,6 +18,7 @@ import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 import {startLive, storeWithOrcl, writeSpec, type LiveProcess} from '../service/helpers.js'
 import {addBots, count, pgCluster, whenever} from './pg-helpers.js'
+import {pgSkip} from '../helpers/pg-cluster.mjs'
 
 const BOTS = Number(process.env.BOTS_TEST_FAILOVER_BOTS ?? 30)
 /** 20 bars a second from mid-2013: about 19 s of replay per bot. */
@@ -55,7 +56,7 @@ async function backtest(spec: string, db: string): Promise<any> {
   return parseJson(bt)
 }
 
-describe('PostgreSQL registry: failover between bots live processes', () => {
+describe('PostgreSQL registry: failover between bots live processes', {skip: pgSkip()}, () => {
   const dir = tempDir('bots-pg-failover-')
   const db = path.join(dir, 'bars.duckdb')
   const pg = pgCluster()

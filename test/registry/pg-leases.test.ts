@@ -11,13 +11,13 @@ import {PgOwnership} from '../../src/service/registry/pg/pg-ownership.js'
 import {PgRegistry} from '../../src/service/registry/pg/pg-registry.js'
 import type {BotRow} from '../../src/service/registry/registry.js'
 import {emptyBatch} from '../../src/service/write-batch.js'
-import {startPgCluster, type PgCluster} from '../helpers/pg-cluster.mjs'
+import {startPgCluster, type PgCluster, pgSkip} from '../helpers/pg-cluster.mjs'
 
 const T0 = Date.UTC(2025, 0, 6, 12)
 const TTL = 15_000
 const quiet = {info: () => {}, warn: () => {}}
 
-describe('PostgreSQL leases (simulated clock)', () => {
+describe('PostgreSQL leases (simulated clock)', {skip: pgSkip()}, () => {
   let cluster: PgCluster
   let db: PgDb
   let registry: PgRegistry

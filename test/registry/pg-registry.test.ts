@@ -19,7 +19,7 @@ import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {setTimeout as delay} from 'node:timers/promises'
-import {startPgCluster, type PgCluster} from '../helpers/pg-cluster.mjs'
+import {startPgCluster, type PgCluster, pgSkip} from '../helpers/pg-cluster.mjs'
 import {parseJson, runCli, type CliResult} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 import {botsJson, startLive, storeWithOrcl, writeSpec, type LiveProcess} from '../service/helpers.js'
@@ -43,7 +43,7 @@ async function stopLive(p: LiveProcess): Promise<void> {
   assert.equal(r.code, 0, p.output())
 }
 
-describe('PostgreSQL registry: management commands', () => {
+describe('PostgreSQL registry: management commands', {skip: pgSkip()}, () => {
   const dir = tempDir('bots-pg-manage-')
   let pg: PgCluster
   before(async () => {
@@ -165,7 +165,7 @@ describe('PostgreSQL registry: management commands', () => {
   })
 })
 
-describe('PostgreSQL registry: two users, two services', () => {
+describe('PostgreSQL registry: two users, two services', {skip: pgSkip()}, () => {
   const dir = tempDir('bots-pg-users-')
   const db = path.join(dir, 'bars.duckdb')
   let pg: PgCluster
@@ -229,7 +229,7 @@ describe('PostgreSQL registry: two users, two services', () => {
   })
 })
 
-describe('PostgreSQL registry: changes reach a running service by NOTIFY', () => {
+describe('PostgreSQL registry: changes reach a running service by NOTIFY', {skip: pgSkip()}, () => {
   const dir = tempDir('bots-pg-notify-')
   const db = path.join(dir, 'bars.duckdb')
   let pg: PgCluster
@@ -286,7 +286,7 @@ describe('PostgreSQL registry: changes reach a running service by NOTIFY', () =>
   })
 })
 
-describe('PostgreSQL registry: an outage loses nothing', () => {
+describe('PostgreSQL registry: an outage loses nothing', {skip: pgSkip()}, () => {
   const dir = tempDir('bots-pg-outage-')
   const db = path.join(dir, 'bars.duckdb')
   let pg: PgCluster

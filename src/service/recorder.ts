@@ -138,7 +138,7 @@ export class Recorder {
     if (this.queuedRows < (this.opts.maxQueuedRows ?? 200_000)) return Promise.resolve()
     if (!this.saidFull) {
       this.saidFull = true
-      this.opts.warn(`the registry has not taken writes for a while: ${this.queuedRows} rows are waiting, so the bots are paused until they are written`)
+      this.opts.warn(`${this.opts.registry.kind === 'duckdb' ? 'the store' : 'the registry'} has not taken writes for a while: ${this.queuedRows} rows are waiting, so the bots are paused until they are written`)
     }
     return new Promise((resolve) => this.waiters.push(resolve))
   }
@@ -192,12 +192,12 @@ export class Recorder {
         onRetry: (e, i) => {
           this.noteWait(true, true)
           if (unreachable(e)) {
-            if (!this.failing) this.opts.warn(`the registry is unreachable (${firstLine(e)}); ${describe(batch)} kept in memory and retried until written`)
+            if (!this.failing) this.opts.warn(`${this.away()} (${firstLine(e)}); ${describe(batch)} kept in memory and retried until written`)
             this.failing = true
           } else this.opts.warn(`recording failed (attempt ${i} of ${attempts}), retrying: ${firstLine(e)}`)
         },
       })
-      if (this.failing) this.opts.info?.(`the registry takes writes again; ${describe(batch)} written`)
+      if (this.failing) this.opts.info?.(`${this.opts.registry.kind === 'duckdb' ? 'the store' : 'the registry'} takes writes again; ${describe(batch)} written`)
       this.failing = false
     } catch (e) {
       this.opts.warn(`recording failed ${attempts} times, ${describe(batch)} not recorded: ${firstLine(e)}`)
@@ -207,6 +207,11 @@ export class Recorder {
       this.inFlightRows = 0
       this.release()
     }
+  }
+
+  /** What is away, in the words of its engine: another process holds the store file, or the server cannot be reached. */
+  private away(): string {
+    return this.opts.registry.kind === 'duckdb' ? 'the store cannot be written now' : 'the registry is unreachable'
   }
 
   private release(): void {

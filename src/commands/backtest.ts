@@ -151,7 +151,8 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
       report: finished.report ?? null,
       warnings: outcome.warnings,
       imports: outcome.imports.map(({symbol, file, action}) => ({symbol, file, action})),
-      ...resultToJson(outcome.result),
+      // Trades, fills and the equity curve as JSON only when JSON is asked for (a 1M-bar curve costs ~0.3 s to build).
+      ...(this.jsonEnabled() ? resultToJson(outcome.result) : {}),
     }
   }
 

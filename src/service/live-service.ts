@@ -204,7 +204,7 @@ export class LiveService {
    * someone else may run them now.
    */
   private async renewLeases(): Promise<void> {
-    const o = this.ownership as Ownership & {expired?: () => number[]}
+    const o = this.ownership!
     try {
       const lost = await o.renew()
       if (lost.length) await this.manager!.abandon(lost, 'its lease was taken over by another process')
@@ -218,7 +218,7 @@ export class LiveService {
         })
       }
     }
-    const expired = o.expired?.() ?? []
+    const expired = o.expired()
     if (expired.length) await this.manager!.abandon(expired, `its lease ran out (not renewed for ${(this.opts.leaseTtlMs ?? 15_000) / 1000} s)`)
     // Bots whose holder died become free when its lease expires: look for them (a full sync only when there is something to do).
     if (await (this.ownership?.needsBalance?.() ?? Promise.resolve(false))) await this.sync()

@@ -43,6 +43,8 @@ export interface Ownership {
   valid(id: number): boolean
   /** Renew what is held; returns the bots lost since. */
   renew(): Promise<number[]>
+  /** Held bots whose lease has run out by this process's clock (not renewed in time). */
+  expired(): number[]
   /** Bots the process no longer needs; their final state is recorded already. */
   release(ids: number[]): Promise<void>
   /** Forget bots lost to another process (nothing is written for them). */
@@ -102,6 +104,10 @@ export class DuckOwnership implements Ownership {
   }
 
   async renew(): Promise<number[]> {
+    return []
+  }
+
+  expired(): number[] {
     return []
   }
 

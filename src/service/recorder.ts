@@ -21,6 +21,7 @@
 import type {TimerClock} from '../core/clock.js'
 import {isBotsError} from '../core/errors.js'
 import {retry} from '../core/retry.js'
+import {isConnectionError} from './registry/connection-error.js'
 import type {Fence, Registry, Scope} from './registry/registry.js'
 import type {Lease} from './lease.js'
 import {emptyBatch, isEmpty, rowCount, type Batch, type BotStatusUpdate} from './write-batch.js'
@@ -51,12 +52,10 @@ export interface RecorderStats {
   /** From asking for the store to having closed it: includes waits for other processes. */
   totalMs: number
   maxMs: number
-  /** Inside the transaction only. */
-  writeMs: number
 }
 
 export class Recorder {
-  readonly stats: RecorderStats = {writes: 0, totalMs: 0, maxMs: 0, writeMs: 0}
+  readonly stats: RecorderStats = {writes: 0, totalMs: 0, maxMs: 0}
   private pending: Batch = emptyBatch()
   /** Rows of the batch being written while it is retried (counts against the bound). */
   private inFlightRows = 0
@@ -179,7 +178,6 @@ export class Recorder {
       this.stats.writes++
       this.stats.totalMs += ms
       this.stats.maxMs = Math.max(this.stats.maxMs, ms)
-      this.stats.writeMs += ms
       if (result.fenced.length) this.opts.onFenced?.(result.fenced)
     }
     try {
@@ -226,10 +224,7 @@ export class Recorder {
 /** The registry could not be reached or was locked: worth waiting for, never a reason to drop rows. */
 export function unreachable(e: unknown): boolean {
   if (isBotsError(e)) return e.diagnostic.code === 'store.locked' || e.diagnostic.code === 'registry.unreachable'
-  const code = String((e as {code?: unknown})?.code ?? '')
-  const message = (e as Error)?.message ?? ''
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08')
-    || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)
+  return isConnectionError(e)
 }
 
 const firstLine = (e: unknown) => (e as Error).message.split('\n')[0]

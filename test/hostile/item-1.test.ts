@@ -7,7 +7,7 @@
  * (`ORCL@file.csv#hash`), and the bare symbol is only ever written by `bots data import`.
  */
 import assert from 'node:assert/strict'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {fileSeries} from '../../src/data/file-series.js'
@@ -58,7 +58,7 @@ describe('issue 16, item 1: stored series are never replaced implicitly', () => 
     const a = path.join(dir, 'a', 'orcl.csv')
     const b = path.join(dir, 'b', 'orcl.csv') // the same file name in another folder
     for (const [file, rows] of [[a, 10], [b, 20]] as const) {
-      await import('node:fs').then((fs) => fs.mkdirSync(path.dirname(file), {recursive: true}))
+      mkdirSync(path.dirname(file), {recursive: true})
       writeFileSync(file, lines.slice(0, rows + 1).join('\n') + '\n')
       writeFileSync(path.join(path.dirname(file), 'spec.yaml'), `name: s${rows}\nstrategy: {name: sma-cross, params: {fast: 1, slow: 2, quantity: 1}}\nsymbols: [ORCL]\ntimeframe: 1D\nmarket: NYSE\ndata: {source: file, path: orcl.csv}\n`)
     }

@@ -5,7 +5,7 @@
  * in `backtest`, and in the live service (a stored spec is checked again when it is run).
  */
 import assert from 'node:assert/strict'
-import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {ROOT, parseJson, runCli} from '../helpers/cli.js'
@@ -57,7 +57,7 @@ describe('issue 16, item 12: paths in specs stay inside the spec\'s tree', () =>
 
   it('accepts a file inside the tree, and one outside once its folder is allowed', async () => {
     mkdirSync(path.join(project, 'data'), {recursive: true})
-    writeFileSync(path.join(project, 'data', 'orcl.csv'), (await import('node:fs')).readFileSync(ORCL))
+    writeFileSync(path.join(project, 'data', 'orcl.csv'), readFileSync(ORCL))
     const inside = path.join(project, 'inside.yaml')
     writeFileSync(inside, HEAD + 'data: {source: file, path: data/orcl.csv}\n')
     assert.equal((await cli(['validate', inside])).code, 0)
@@ -73,7 +73,7 @@ describe('issue 16, item 12: paths in specs stay inside the spec\'s tree', () =>
     const spec = path.join(project, 'live.yaml')
     // Outside the spec's folder and outside the service's working folder (the repository).
     const far = path.join(outside, 'orcl.csv')
-    writeFileSync(far, (await import('node:fs')).readFileSync(ORCL))
+    writeFileSync(far, readFileSync(ORCL))
     writeFileSync(spec, HEAD.replace('name: x', 'name: far-live') + `data: {source: file, path: ${far}}\nlive: {feed: {type: replay, start: 2014-01-02, speed: 1000}}\n`)
     const added = await cli(['add', spec, '--user-id', '1', '--db', db, '--json'], {BOTS_ALLOW_PATHS: outside})
     assert.equal(added.code, 0, added.stderr)

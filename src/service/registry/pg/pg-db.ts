@@ -5,6 +5,7 @@
  */
 import pg from 'pg'
 import {BotsError} from '../../../core/errors.js'
+import {isConnectionError} from '../connection-error.js'
 import {migrate} from './pg-schema.js'
 import {parseRegistryUrl} from './pg-url.js'
 
@@ -93,16 +94,11 @@ export async function notifyChange(c: pg.PoolClient | pg.Pool, change: RegistryC
   await c.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(change)])
 }
 
-function isConnectionError(e: unknown): boolean {
-  const code = String((e as {code?: unknown})?.code ?? '')
-  return code.startsWith('08') || code.startsWith('57P') || /terminat|ECONN|EPIPE/i.test((e as Error)?.message ?? '')
-}
-
 /** A connection failure as the user should read it (the URL never holds a password: see pg-url.ts). */
 export function unreachable(e: unknown, shown: string): Error {
   if (e instanceof BotsError) return e
   const err = e as NodeJS.ErrnoException & {code?: string}
-  const connection = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '28P01', '28000', '3D000'].includes(String(err.code)) || /timeout|connect/i.test(err.message)
+  const connection = isConnectionError(e) || ['28P01', '28000', '3D000'].includes(String(err.code))
   if (!connection) return err
   const auth = err.code === '28P01' || err.code === '28000'
   return new BotsError(`cannot use the registry at ${shown}: ${err.message}`, {

@@ -7,7 +7,7 @@ import {BotsError} from '../core/errors.js'
 import type {CustomMarket, MarketSpec} from '../model/bot-spec.js'
 import {DAY_MS} from '../model/time.js'
 import {listSeries, type SeriesSummary} from './catalog.js'
-import {findGaps, findMissing, loadTimes, localDate, localTime, type GapReport, type MissingReport} from './gaps.js'
+import {findGaps, findMissing, loadTimes, localDate, localTime, type GapReport, type MissingOptions, type MissingReport} from './gaps.js'
 import {importTimezone} from './resample.js'
 import {withConnection, type Store} from './store.js'
 import {toTimeframe} from './timeframe.js'
@@ -53,7 +53,13 @@ export interface MarketInfo {
    * none is recorded): Monday to Friday plus any weekend day that has bars, and for intraday bars
    * from the earliest bar open to the latest bar close; no holidays known.
    */
-  source: 'flag' | 'import' | 'bars'
+  source: 'flag' | 'import' | 'bars' | 'fit'
+  /**
+   * Source `fit` (NYSE, though nothing said so): the market guessed from the bars was Monday to
+   * Friday without holidays, every bar falls on an NYSE session, and this many of the weekdays
+   * without a bar are NYSE holidays (the guess would have called them missing).
+   */
+  holidays?: number
 }
 
 export interface ShowOptions {
@@ -74,7 +80,7 @@ export async function showSeries(store: Store, symbol: string, opts: ShowOptions
   if (series.length === 0) {
     throw new BotsError(`no ${tf ? `${tf} ` : ''}bars for ${symbol} in the store`, {
       code: 'data.missing',
-      hint: all.length ? `${symbol} has ${all.map((s) => s.timeframe).join(', ')}` : 'see what the store holds with `bots data list`',
+      hint: all.length ? `${symbol} has ${all.map((s) => s.timeframe).join(', ')}` : await fileSeriesHint(store, symbol),
     })
   }
   return withConnection(store, async (conn) => {
@@ -85,11 +91,16 @@ export async function showSeries(store: Store, symbol: string, opts: ShowOptions
     for (const s of series) {
       const tf = toTimeframe(s.timeframe)
       const times = await loadTimes(conn, symbol, s.timeframe)
-      const market = given.source === 'bars' ? inferMarket(times, given.timezone, tf.ms) : given
-      const calendar = createCalendar(market.spec)
+      let market = given.source === 'bars' ? inferMarket(times, given.timezone, tf.ms) : given
       const local = (t: number) => (tf.ms >= DAY_MS ? localDate(t, timezone) : localTime(t, market.timezone))
       const gaps = await findGaps(conn, symbol, tf, timezone, opts.gaps ?? 20)
-      const missing = measure(() => findMissing(times, {calendar, timeframeMs: tf.ms, timezone, limit: opts.gaps ?? 20}), market)
+      const missingOpts = {timeframeMs: tf.ms, timezone, limit: opts.gaps ?? 20}
+      const guessed = market
+      let missing = measure(() => findMissing(times, {...missingOpts, calendar: createCalendar(guessed.spec)}), guessed)
+      if (market.source === 'bars') {
+        const fit = fitNyse(times, missingOpts, market, missing)
+        if (fit) ({market, missing} = fit)
+      }
       const rows = async (order: 'ASC' | 'DESC') =>
         (
           await conn.runAndReadAll(
@@ -114,6 +125,45 @@ export async function showSeries(store: Store, symbol: string, opts: ShowOptions
     }
     return out
   })
+}
+
+/**
+ * Daily (or longer) bars whose market was guessed as Monday to Friday with no holidays: when every
+ * bar falls on an NYSE session and NYSE's holidays explain some of the weekdays without a bar, the
+ * series is measured against NYSE instead (a US daily file imported without `--tz` would otherwise
+ * list every exchange holiday as a missing session). Undefined when NYSE does not fit better, or
+ * its calendar does not reach the series' dates.
+ */
+export function fitNyse(
+  times: ArrayLike<number>,
+  opts: Omit<MissingOptions, 'calendar'>,
+  guessed: MarketInfo,
+  guessedMissing: MissingReport,
+): {market: MarketInfo; missing: MissingReport} | undefined {
+  const weekdaysOnly = typeof guessed.spec !== 'string' && guessed.spec.days.join(',') === WEEKDAYS.join(',')
+  if (opts.timeframeMs < DAY_MS || !weekdaysOnly || guessedMissing.count === 0 || times.length < 2) return undefined
+  let missing: MissingReport
+  try {
+    missing = findMissing(times, {...opts, calendar: createCalendar('NYSE')})
+  } catch (e) {
+    if (e instanceof BotsError && e.diagnostic.code === 'calendar.range') return undefined
+    throw e
+  }
+  if (missing.outside > 0 || missing.count >= guessedMissing.count) return undefined
+  const calendar = createCalendar('NYSE')
+  return {
+    market: {name: calendar.name, spec: 'NYSE', timezone: calendar.timezone, source: 'fit', holidays: guessedMissing.count - missing.count},
+    missing,
+  }
+}
+
+/** No series under the bare symbol: name the series stored from spec data files of that symbol (`ORCL@file#hash`), if any. */
+async function fileSeriesHint(store: Store, symbol: string): Promise<string> {
+  const files = [...new Set((await listSeries(store)).map((s) => s.symbol).filter((s) => s.startsWith(`${symbol}@`)))]
+  if (files.length === 0) return 'see what the store holds with `bots data list`'
+  const quote = (s: string) => (/^[\w@.#+-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`)
+  const what = files.length === 1 ? `a series read from a spec's data file: ${files[0]}` : `series read from specs' data files: ${files.join(', ')}`
+  return `${symbol} itself was never imported, but the store has ${what}; see it with \`bots data show ${quote(files[0])}\``
 }
 
 /** A calendar that does not reach the series' dates says so with a hint for this command. */

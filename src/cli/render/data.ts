@@ -49,7 +49,9 @@ export function renderShow(details: SeriesDetail[]): string {
           ? '--market'
           : d.market.source === 'import'
             ? `the import read its times in ${d.market.timezone}; set it with --market`
-            : `guessed: ${daily ? 'days' : 'hours and days'} read off the bars, no holidays; set it with --market`
+            : d.market.source === 'fit'
+              ? `guessed: every bar is on an NYSE trading day, and ${n(d.market.holidays ?? 0)} weekday${d.market.holidays === 1 ? '' : 's'} without a bar ${d.market.holidays === 1 ? 'is an NYSE holiday' : 'are NYSE holidays'}; set it with --market`
+              : `guessed: ${daily ? 'days' : 'hours and days'} read off the bars, no holidays; set it with --market`
       const units = (c: number) => `${n(c)} ${daily ? 'session' : 'bar'}${c === 1 ? '' : 's'}`
       const lines = [
         `${d.symbol} ${d.timeframe}: ${n(d.rows)} bars, ${d.firstLocal} … ${d.lastLocal} (${daily ? `dates in ${d.timezone}` : `open times in ${d.market.timezone}`})`,

@@ -16,7 +16,7 @@ import type {Bars} from '../model/bars.js'
 import {BotsError} from '../core/errors.js'
 import {copyDoubleChunks} from './chunk-copy.js'
 import {withConnection, type Store} from './store.js'
-import {toTimeframe} from './timeframe.js'
+import {canResample, toTimeframe} from './timeframe.js'
 
 export interface LoadBarsQuery {
   symbol: string
@@ -112,8 +112,17 @@ export async function assertSeriesExists(conn: DuckDBConnection, symbol: string,
   )
   const have = r.getRowObjectsJS()
   if (have.some((h) => h.timeframe === timeframe)) return
-  const hint = have.length
-    ? `the store has ${symbol} at ${have.map((h) => h.timeframe).join(', ')}: use that timeframe, or make ${timeframe} bars with \`bots data resample ${symbol} --from ${have[0].timeframe} --to ${timeframe}\``
-    : `import it first: bots data import FILE --symbol ${symbol} --timeframe ${timeframe}`
+  // Resampling only makes longer bars: suggest it from the longest stored timeframe it can use.
+  const want = toTimeframe(timeframe)
+  const from = have
+    .map((h) => toTimeframe(h.timeframe as string))
+    .filter((tf) => canResample(tf, want))
+    .sort((a, b) => b.ms - a.ms)[0]
+  const stored = `the store has ${symbol} at ${have.map((h) => h.timeframe).join(', ')}`
+  const hint = !have.length
+    ? `import it first: bots data import FILE --symbol ${symbol} --timeframe ${timeframe}`
+    : from
+      ? `${stored}: use that timeframe, or make ${timeframe} bars with \`bots data resample ${symbol} --from ${from.text} --to ${timeframe}\``
+      : `${stored}: use that timeframe, or import ${timeframe} bars (bots data import FILE --symbol ${symbol} --timeframe ${timeframe}); resampling only makes longer bars`
   throw new BotsError(`no ${timeframe} bars for ${symbol} in the store`, {code: 'data.missing', hint})
 }

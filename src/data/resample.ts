@@ -14,7 +14,7 @@ import {DAY_MS} from '../model/time.js'
 import {BotsError} from '../core/errors.js'
 import {assertSeriesExists, rangeFilter} from './load-bars.js'
 import {inTransaction, withConnection, type Store} from './store.js'
-import {toTimeframe, type Timeframe} from './timeframe.js'
+import {canResample, toTimeframe, type Timeframe} from './timeframe.js'
 import {checkTimezone} from './timezone.js'
 import {upsertBars} from './upsert.js'
 
@@ -88,10 +88,7 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
 }
 
 function checkRatio(from: Timeframe, to: Timeframe): void {
-  const ok =
-    to.ms > from.ms &&
-    (to.ms < DAY_MS ? to.ms % from.ms === 0 : to.ms % DAY_MS === 0 && (DAY_MS % from.ms === 0 || to.ms % from.ms === 0))
-  if (!ok) {
+  if (!canResample(from, to)) {
     throw new BotsError(`cannot resample ${from.text} bars to ${to.text}`, {
       code: 'data.resample',
       hint: 'the target must be longer, and a whole multiple of the source (e.g. 1M → 5M, 1H, 1D; 5M → 15M)',

@@ -23,3 +23,8 @@ export function toTimeframe(input: string | number): Timeframe {
 export function isDaily(tf: Timeframe): boolean {
   return tf.ms >= DAY_MS
 }
+
+/** Whether `bots data resample` can make `to` bars from `from` bars: `to` longer, and a whole multiple of `from` (days cut at the session day). */
+export function canResample(from: Timeframe, to: Timeframe): boolean {
+  return to.ms > from.ms && (to.ms < DAY_MS ? to.ms % from.ms === 0 : to.ms % DAY_MS === 0 && (DAY_MS % from.ms === 0 || to.ms % from.ms === 0))
+}

@@ -41,7 +41,8 @@ describe('loadBars', async () => {
     await assert.rejects(loadBars(store, {symbol: 'ORCL', timeframe: '5M'}), (e: unknown) => {
       assert.ok(e instanceof BotsError)
       assert.equal(e.diagnostic.code, 'data.missing')
-      assert.match(e.hint ?? '', /ORCL at 1D.*bots data resample ORCL --from 1D --to 5M/)
+      // 5M bars cannot be made from 1D bars: no resample command is suggested (test/newcomer/resample-hint).
+      assert.match(e.hint ?? '', /ORCL at 1D: use that timeframe, or import 5M bars .*resampling only makes longer bars/)
       return true
     })
     await assert.rejects(loadBars(store, {symbol: 'NOPE', timeframe: '1D'}), /no 1D bars for NOPE/)

@@ -23,10 +23,16 @@ export function heatMap(months: readonly MonthlyReturn[], caption: string): stri
   if (grid.length === 0) return '<p class="note">No monthly returns (no bars).</p>'
   // Full colour at the table's largest monthly move (at least 1%), so small strategies still show a pattern.
   const scale = Math.max(0.01, ...months.map((m) => Math.abs(m.return)).filter(Number.isFinite))
-  const cell = (v: number | null) => (v === null ? '<td class="empty"></td>' : `<td style="background:${heat(v, scale)}" title="${h((v * 100).toFixed(4))}%">${h((v * 100).toFixed(Math.abs(v) < 0.001 && v !== 0 ? 2 : 1))}</td>`)
+  const cell = (v: number | null) => (v === null ? '<td class="empty"></td>' : `<td style="background:${heat(v, scale)}" title="${h(percent(v, 4))}%">${h(percent(v, 2))}</td>`)
   const head = `<tr><th>year</th>${MONTHS.map((m) => `<th>${m}</th>`).join('')}<th>year</th></tr>`
   const body = grid.map((y) => `<tr><th scope="row">${y.year}</th>${y.months.map(cell).join('')}${cell(y.total)}</tr>`).join('')
   return `<table class="heat" data-count="${months.length}"><caption>${h(caption)}</caption><thead>${head}</thead><tbody>${body}</tbody></table>`
+}
+
+/** `v` (a fraction) in percent with `digits` decimals, every cell alike: a value that rounds to zero is `0.00`, never `-0.00`. */
+export function percent(v: number, digits: number): string {
+  const text = (v * 100).toFixed(digits)
+  return Number(text) === 0 ? (0).toFixed(digits) : text
 }
 
 /** Green for gains, red for losses, stronger with the size of the move. */

@@ -28,6 +28,14 @@ export async function listSeries(store: Store, symbol?: string): Promise<SeriesS
   })
 }
 
+/** Each symbol's latest import's zone (the zone its daily bars are dated in); symbols never imported are absent. */
+export async function importZones(store: Store): Promise<Map<string, string>> {
+  return withConnection(store, async (conn) => {
+    const r = await conn.runAndReadAll(`SELECT symbol, arg_max(timezone, id) AS timezone FROM imports GROUP BY symbol`)
+    return new Map(r.getRowObjectsJS().map((x) => [String(x.symbol), String(x.timezone)]))
+  })
+}
+
 export interface RemoveResult {
   symbol: string
   removed: {timeframe: string; rows: number}[]

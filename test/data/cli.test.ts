@@ -44,7 +44,8 @@ describe('bots data (CLI)', async () => {
     assert.equal(list[2].first, '1995-01-03T05:00:00Z')
     const text = await bots('data', 'list')
     assert.match(text.stdout, /^SYMBOL\s+TIMEFRAME\s+FIRST\s+LAST\s+ROWS$/m)
-    assert.match(text.stdout, /^ORCL\s+1D\s+1995-01-03T05:00:00Z\s+2014-12-31T05:00:00Z\s+5,036$/m)
+    // Daily bars as dates in the import's zone (test/newcomer/data-list-dates); --json keeps UTC.
+    assert.match(text.stdout, /^ORCL\s+1D\s+1995-01-03\s+2014-12-31\s+5,036$/m)
 
     // `data show` in JSON is showSeries' result (test/data/show.test.ts); here its text, below.
     const rs = parseJson(await bots('data', 'resample', 'IDX', '--from', '5M', '--to', '1H', '--json'))

@@ -4,6 +4,9 @@ import type {RemoveResult, SeriesSummary} from '../../data/catalog.js'
 import type {ImportResult} from '../../data/import-types.js'
 import type {ResampleResult} from '../../data/resample.js'
 import type {SeriesDetail} from '../../data/show.js'
+import {localDate} from '../../data/gaps.js'
+import {toTimeframe} from '../../data/timeframe.js'
+import {DAY_MS} from '../../model/time.js'
 import {table} from './table.js'
 
 const n = (x: number) => x.toLocaleString('en-US')
@@ -32,9 +35,14 @@ export function renderImport(r: ImportResult, shown = 20): string {
   return lines.join('\n')
 }
 
-export function renderList(series: SeriesSummary[]): string {
+/**
+ * `zones`: each symbol's import zone. Daily (and longer) bars show as dates in it (UTC when the
+ * symbol has no import), as `bots data show` does; shorter bars as UTC open times.
+ */
+export function renderList(series: SeriesSummary[], zones: ReadonlyMap<string, string> = new Map()): string {
   if (series.length === 0) return 'the store holds no bars yet (import some with `bots data import FILE --symbol S`)'
-  return table(['SYMBOL', 'TIMEFRAME', 'FIRST', 'LAST', 'ROWS'], series.map((s) => [s.symbol, s.timeframe, s.first, s.last, s.rows]))
+  const when = (s: SeriesSummary, iso: string) => (toTimeframe(s.timeframe).ms >= DAY_MS ? localDate(Date.parse(iso), zones.get(s.symbol) ?? 'UTC') : iso)
+  return table(['SYMBOL', 'TIMEFRAME', 'FIRST', 'LAST', 'ROWS'], series.map((s) => [s.symbol, s.timeframe, when(s, s.first), when(s, s.last), s.rows]))
 }
 
 export function renderShow(details: SeriesDetail[]): string {

@@ -5,6 +5,7 @@
  * so no write needs a fence.
  */
 import {statSync} from 'node:fs'
+import type {DuckDBConnection} from '@duckdb/node-api'
 import {deleteBot, getBot, insertBot, listBots, replaceSpec, setEnabled, type BotRow, type NewBot} from '../bot-rows.js'
 import {readDb, withDb, type DbOptions} from '../db.js'
 import {parityRecords} from '../parity-records.js'
@@ -12,6 +13,7 @@ import {botEvents, botStatus, botTrades} from '../queries.js'
 import {appendEvent} from '../records.js'
 import {loadResumeInfo} from '../resume-info.js'
 import {writeBatch, type Batch} from '../write-batch.js'
+import {mergeBatches, type JournalEntry} from '../journal.js'
 import {resolveStorePath} from '../../data/store-path.js'
 import {DuckOwnership, type OwnershipOptions} from '../ownership.js'
 import type {Registry, Scope, SpecUpdate, WriteResult} from './registry.js'
@@ -103,16 +105,54 @@ export class DuckRegistry implements Registry {
   }
 
   async writeBatch(scope: Scope, batch: Batch, now: number): Promise<WriteResult> {
+    await this.write(batch, (conn) => writeBatch(conn, userOf(scope), batch, now))
+    return {fenced: []}
+  }
+
+  /**
+   * Journaled batches (`journal.ts`), in order, in one transaction: those the store has not
+   * committed yet (numbered after the last one it recorded for this user) are merged and written,
+   * and the store records the last number with them. Committing the same entries again writes
+   * nothing: a journal replayed after a crash between the commit and its `clear` records each row
+   * once, events and statuses included. Resolves with the store's last committed number, and how
+   * many of the entries were written now.
+   */
+  async commitJournal(scope: Scope, entries: JournalEntry[], now: number): Promise<{seq: number; written: number}> {
+    const user = userOf(scope)
+    let last = 0
+    let written = 0
+    let batch: Batch | undefined
+    await this.write(undefined, async (conn) => {
+      if (!this.journalTable) await conn.run(JOURNAL_TABLE)
+      const [row] = (await conn.runAndReadAll('SELECT seq::DOUBLE AS seq FROM service_journal WHERE user_id = $user', {user})).getRowObjectsJS()
+      last = (row?.seq as number | undefined) ?? 0
+      const fresh = entries.filter((e) => e.seq > last)
+      if (fresh.length === 0) return
+      written = fresh.length
+      batch = mergeBatches(fresh.map((e) => e.batch))
+      await writeBatch(conn, user, batch, now)
+      last = Math.max(...fresh.map((e) => e.seq))
+      await conn.run('INSERT INTO service_journal VALUES ($user, $seq) ON CONFLICT (user_id) DO UPDATE SET seq = excluded.seq', {user, seq: last})
+    }, () => batch)
+    this.journalTable = true
+    return {seq: last, written}
+  }
+
+  /** The service_journal table exists (it is created with the first journaled commit of this process). */
+  private journalTable = false
+
+  /** One write transaction; `batch` (or what `written()` returns) says what it changed, for the cached list. */
+  private async write(batch: Batch | undefined, fn: (conn: DuckDBConnection) => Promise<void>, written = () => batch): Promise<void> {
     let unchangedBefore = false
     await withDb(this.db, (conn) => {
       // Sampled while this process holds the file: nobody else can write until it closes it.
       unchangedBefore = this.listed !== undefined && this.listed.state === fileState(this.where)
-      return writeBatch(conn, userOf(scope), batch, now)
+      return fn(conn)
     })
     // Only this service's records changed (not which bots exist or their specs): the cached list
     // stays valid for the file as it is now. The next foreign write changes the file again.
-    if (unchangedBefore && this.listed && !touchesBots(batch)) this.listed.state = fileState(this.where)
-    return {fenced: []}
+    const b = written()
+    if (unchangedBefore && this.listed && !(b && touchesBots(b))) this.listed.state = fileState(this.where)
   }
 
   ownership(o: OwnershipOptions) {
@@ -121,6 +161,12 @@ export class DuckRegistry implements Registry {
 
   async close(): Promise<void> {}
 }
+
+/**
+ * The last journal entry the store committed, per user (see `commitJournal`). Created on first
+ * use rather than by a migration: only a service with a journal reads or writes it.
+ */
+const JOURNAL_TABLE = 'CREATE TABLE IF NOT EXISTS service_journal (user_id BIGINT PRIMARY KEY, seq BIGINT NOT NULL)'
 
 /** Same typed spec, same text, same file: nothing to restart (comments aside, the hash says so). */
 export const sameSpec = (before: BotRow, u: SpecUpdate) => u.specHash === before.specHash && before.specFile === u.specFile && before.spec === u.spec

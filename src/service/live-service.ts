@@ -10,7 +10,8 @@ import type {DbOptions} from './db.js'
 import {DuckRegistry} from './registry/duck-registry.js'
 import type {Registry, Scope} from './registry/registry.js'
 import type {Ownership} from './ownership.js'
-import {Recorder} from './recorder.js'
+import {Journal} from './journal.js'
+import {Recorder, unreachable, type RecorderJournal} from './recorder.js'
 import {DEFAULT_RESTART_POLICY, type RestartPolicy} from './restart-policy.js'
 import {loadRuntime, type RuntimeApi} from './runtime.js'
 import type {ServiceLog} from './service-log.js'
@@ -86,11 +87,14 @@ export class LiveService {
     const ownership = this.registry.ownership({scope: this.scope, clock: this.clock, ttlMs: this.opts.leaseTtlMs ?? 15_000, heartbeatMs, log})
     this.ownership = ownership
     await ownership.open()
+    // The lease is this process's now: commit what a killed service of this user journaled.
+    const journal = await this.openJournal()
     this.recorder = new Recorder({
       registry: this.registry, scope: this.scope, clock: this.clock, warn: (m) => log.error(m), info: (m) => log.info(m),
       fence: () => ownership.fence,
       onFenced: (ids) => void this.manager?.abandon(ids, 'another process holds this bot now (its writes here were refused)'),
       maxQueuedRows: this.opts.maxQueuedRows,
+      journal,
     })
     this.manager = new StrategyManager({
       scope: this.scope, registry: this.registry, ownership, db: this.db, discovery, runtime, log, clock: this.clock, env: this.opts.env, verbose: this.opts.verbose,
@@ -123,15 +127,56 @@ export class LiveService {
     return report
   }
 
+  /**
+   * The DuckDB store's journal (`journal.ts`): what a previous service of this user left there is
+   * committed now, before any bot starts (statuses, states and fills as they were when it died),
+   * then the file is emptied. A replay is idempotent: the store skips entries it has committed.
+   * Heartbeats and lease renewals of the dead process are not replayed. PostgreSQL has no journal:
+   * its writes are fenced by leases, and a batch kept for later could write for a bot that another
+   * process holds by then.
+   */
+  private async openJournal(): Promise<RecorderJournal | undefined> {
+    const reg = this.registry
+    if (!(reg instanceof DuckRegistry) || reg.where === ':memory:' || this.opts.userId === undefined) return undefined
+    const {log} = this.opts
+    const file = Journal.forStore(reg.where, this.opts.userId, (m) => log.warn(m))
+    const commit = async (entries: Parameters<RecorderJournal['commit']>[0], now: number) => (await reg.commitJournal(this.scope, entries, now)).seq
+    const entries = await file.readAll()
+    for (const e of entries) {
+      e.batch.heartbeats.clear()
+      delete e.batch.lease
+    }
+    let lastSeq: number
+    try {
+      const done = await reg.commitJournal(this.scope, entries, this.clock.now())
+      lastSeq = done.seq
+      if (entries.length) {
+        const fills = entries.reduce((n, x) => n + x.batch.trades.length, 0)
+        const skipped = entries.length - done.written
+        log.info(`journal ${file.file}: ${entries.length} batch${entries.length === 1 ? '' : 'es'} (${fills} fills) of a previous run committed${skipped ? ` (${skipped} already in the store, skipped)` : ''}`)
+      }
+    } catch (e) {
+      if (unreachable(e) || entries.length === 0) throw e
+      // Not a lock: a journal the store refuses would stop every start. Keep it for inspection.
+      const to = await file.moveAside(`failed-${Math.max(...entries.map((x) => x.seq))}`)
+      log.error(`the journal of a previous run could not be committed (${(e as Error).message.split('\n')[0]}); moved to ${to}`)
+      // Number new entries after both the store's last and the journal's (the store's is read alone).
+      return {log: file, commit, lastSeq: Math.max(await commit([], this.clock.now()), ...entries.map((x) => x.seq))}
+    }
+    if ((await file.size()) > 0) await file.clear()
+    return {log: file, commit, lastSeq: Math.max(lastSeq, ...entries.map((x) => x.seq))}
+  }
+
   /** Stop every bot, record final states and statuses. Idempotent. */
   shutdown(why = 'service shutdown'): Promise<void> {
     this.stopping ??= this.stopAll(why)
     return this.stopping
   }
 
-  /** Write everything queued so far (the flush timer does so every `flushMs`); resolves once committed. */
-  flush(): Promise<void> {
-    return this.recorder?.flush() ?? Promise.resolve()
+  /** Write everything queued so far (the flush timer does so every `flushMs`); resolves once committed (journaled batches included). */
+  async flush(): Promise<void> {
+    await this.recorder?.flush()
+    await this.recorder?.drained()
   }
 
   /** Resolves once the service's writes wait on the clock (for tests on a simulated clock: see Recorder.waiting). */
@@ -152,6 +197,10 @@ export class LiveService {
     await this.manager.stopAll('shutdown', why)
     this.snapshotMetrics()
     await this.recorder.flush().catch((e: Error) => this.opts.log.error(`final write failed: ${e.message}`))
+    if (this.recorder.journaled) {
+      this.opts.log.warn(`waiting for the store to take ${this.recorder.journaled} journaled batch(es); they are safe in the journal, and the next start commits them if this process is stopped now`)
+      await this.recorder.drained()
+    }
     // Hand every bot back at once: another process may take them without waiting for a TTL.
     await this.ownership?.close().catch(() => {})
     // Give notifications in flight a moment, not forever.

@@ -10,7 +10,12 @@
  *
  * Nothing is dropped because the registry is away (a store locked by a long import, a PostgreSQL
  * restart, a network cut): a batch that fails for such a reason is retried, with backoff, until it
- * is written, and what is queued meanwhile follows it in order. The queue is bounded: past
+ * is written, and what is queued meanwhile follows it in order. With a journal (the DuckDB store,
+ * `journal.ts`), a batch that meets a locked store is appended to the journal instead (fsynced),
+ * and its flush resolves then: a bot that fills during an outage goes on, and a `kill -9` loses
+ * nothing. Batches flushed while journaled ones wait go to the journal behind them; the backlog is
+ * committed in the background, in order, when the store is free, and the journal is then emptied.
+ * The queue is bounded: past
  * `maxQueuedRows` the bots wait at their next checkpoint (`room()`) and the log says why. Only a
  * batch that fails for another reason (a bug) is given up after `attempts` tries, and said so.
  *
@@ -26,6 +31,19 @@ import type {Fence, Registry, Scope} from './registry/registry.js'
 import type {Lease} from './lease.js'
 import {emptyBatch, isEmpty, rowCount, type Batch, type BotStatusUpdate} from './write-batch.js'
 import type {BarRecord, EventRecord, MetricsRecord, OrderRecord, StateRecord, TradeRecord} from './records.js'
+import type {Journal, JournalEntry} from './journal.js'
+
+/** Where batches go while the store is locked (DuckDB only), and how journaled batches are committed. */
+export interface RecorderJournal {
+  log: Journal
+  /**
+   * Commit entries in one transaction, skipping those the store has committed already (it records
+   * the last number it committed); resolves with that number. Every write goes through it.
+   */
+  commit(entries: JournalEntry[], now: number): Promise<number>
+  /** The last number the store committed: new entries are numbered after it. */
+  lastSeq: number
+}
 
 export interface RecorderOptions {
   registry: Registry
@@ -44,6 +62,11 @@ export interface RecorderOptions {
   attempts?: number
   /** Rows queued while the registry is away before the bots pause (default 200,000). */
   maxQueuedRows?: number
+  /**
+   * The DuckDB store's journal. Not for PostgreSQL: its writes are fenced by leases, and a batch
+   * replayed later could write for a bot whose lease another process holds by then.
+   */
+  journal?: RecorderJournal
 }
 
 /** How much of the time the recorder held the store: the cost other processes see. */
@@ -69,8 +92,25 @@ export class Recorder {
   /** Waits for a locked store in progress (paired reports from DbOptions.onLockWait). */
   private lockSleeps = 0
   private sleepers: (() => void)[] = []
+  /** Journal: the last number given to a batch, and the last the store committed. */
+  private seq: number
+  private committed: number
+  /** Journaled batches not committed yet, in order (a copy of the journal's tail, in memory). */
+  private backlog: JournalEntry[] = []
+  private backlogRows = 0
+  private draining: Promise<void> | undefined
+  /** The batch being written straight to the store: sends it to the journal instead (at the first wait for the lock). */
+  private divert: (() => void) | undefined
+  /** Flushes of batches that could not be journaled either: they wait for the store. */
+  private commitWaiters: {seq: number; resolve: () => void; reject: (e: unknown) => void}[] = []
+  private drainWaiters: (() => void)[] = []
+  private saidJournalFailed = false
+  /** The journal being emptied after its batches were committed. */
+  private clearing: Promise<void> = Promise.resolve()
 
-  constructor(private readonly opts: RecorderOptions) {}
+  constructor(private readonly opts: RecorderOptions) {
+    this.seq = this.committed = opts.journal?.lastSeq ?? 0
+  }
 
   trade(t: TradeRecord): void {
     this.pending.trades.push(t)
@@ -104,9 +144,20 @@ export class Recorder {
     return !isEmpty(this.pending)
   }
 
-  /** Rows waiting to be written (queued, plus the batch being retried). */
+  /** Rows waiting to be written (queued, plus the batch being retried, plus the journaled ones). */
   get queuedRows(): number {
-    return rowCount(this.pending) + this.inFlightRows
+    return rowCount(this.pending) + this.inFlightRows + this.backlogRows
+  }
+
+  /** Batches in the journal that the store has not taken yet. */
+  get journaled(): number {
+    return this.backlog.length
+  }
+
+  /** Resolves once no journaled batch waits for the store (at once without a journal). */
+  async drained(): Promise<void> {
+    if (this.backlog.length) await new Promise<void>((resolve) => this.drainWaiters.push(resolve))
+    await this.clearing
   }
 
   /**
@@ -127,6 +178,8 @@ export class Recorder {
     if (own) this.sleeping = waiting
     else this.lockSleeps = Math.max(0, this.lockSleeps + (waiting ? 1 : -1))
     if (!waiting) return
+    // Another process holds the store: the batch being written goes to the journal meanwhile.
+    if (!own) this.divert?.()
     const s = this.sleepers
     this.sleepers = []
     for (const resolve of s) resolve()
@@ -167,6 +220,7 @@ export class Recorder {
    * between tries), else `attempts` times.
    */
   private async write(batch: Batch): Promise<void> {
+    if (this.opts.journal) return this.writeJournaled(batch, this.opts.journal)
     const attempts = this.opts.attempts ?? 3
     this.inFlightRows = rowCount(batch)
     let failures = 0
@@ -207,6 +261,172 @@ export class Recorder {
     }
   }
 
+  /**
+   * With a journal: straight to the store while nothing waits in the journal; at the first wait
+   * for the lock (or a lock error), to the journal. Either settles the flush. A batch sent to the
+   * journal while its direct write goes on is committed once whichever way gets there first (the
+   * store skips numbers it has committed).
+   */
+  private writeJournaled(batch: Batch, j: RecorderJournal): Promise<void> {
+    const entry = {seq: ++this.seq, batch}
+    if (this.backlog.length) return this.toJournal(entry, j)
+    const attempts = this.opts.attempts ?? 3
+    let failures = 0
+    this.inFlightRows = rowCount(batch)
+    return new Promise<void>((resolve, reject) => {
+      let diverted = false
+      const divert = () => {
+        if (diverted) return
+        diverted = true
+        if (this.divert === divert) this.divert = undefined
+        this.inFlightRows = 0
+        this.toJournal(entry, j).then(resolve, reject)
+      }
+      this.divert = divert
+      const direct = retry(() => {
+        if (!diverted) this.sleeping = false
+        return this.commit([entry], j)
+      }, {
+        clock: this.opts.clock,
+        attempts: Number.POSITIVE_INFINITY,
+        initialDelayMs: 200,
+        maxDelayMs: 5_000,
+        retryable: (e) => !unreachable(e) && ++failures < attempts,
+        onRetry: (e, i) => {
+          this.noteWait(true, true)
+          this.opts.warn(`recording failed (attempt ${i} of ${attempts}), retrying: ${firstLine(e)}`)
+        },
+      })
+      const done = () => {
+        if (this.divert === divert) this.divert = undefined
+        // Once diverted, the drain owns the backlog and its waits.
+        if (!diverted) this.sleeping = false
+        if (!diverted) this.inFlightRows = 0
+      }
+      direct.then(() => {
+        done()
+        if (!diverted) resolve()
+        this.release()
+      }, (e) => {
+        done()
+        if (unreachable(e)) {
+          this.sayAway(e, entry.batch)
+          return divert()
+        }
+        // A bug: given up (the journaled copy, if any, is the drain's to try).
+        if (!diverted) {
+          this.opts.warn(`recording failed ${attempts} times, ${describe(batch)} not recorded: ${firstLine(e)}`)
+          reject(e)
+        }
+        this.release()
+      })
+    })
+  }
+
+  /** One commit of journal entries (the store skips those it has); what it committed leaves the backlog. */
+  private async commit(entries: JournalEntry[], j: RecorderJournal): Promise<void> {
+    const t0 = performance.now()
+    const last = await j.commit(entries, this.opts.clock.now())
+    const ms = performance.now() - t0
+    this.stats.writes++
+    this.stats.totalMs += ms
+    this.stats.maxMs = Math.max(this.stats.maxMs, ms)
+    this.committedThrough(Math.max(last, entries.at(-1)!.seq), j)
+  }
+
+  /** Behind the backlog: durable in the journal before the flush resolves (or, if the journal cannot be written, once the store has it). */
+  private async toJournal(entry: JournalEntry, j: RecorderJournal): Promise<void> {
+    this.backlog.push(entry)
+    this.backlogRows += rowCount(entry.batch)
+    const appended = j.log.append(entry)
+    this.drain(j)
+    try {
+      await appended
+      this.saidJournalFailed = false
+    } catch (e) {
+      if (!this.saidJournalFailed) this.opts.warn(`the journal ${j.log.file} cannot be written (${firstLine(e)}); ${describe(entry.batch)} kept in memory until the store takes it`)
+      this.saidJournalFailed = true
+      if (entry.seq <= this.committed) return
+      await new Promise<void>((resolve, reject) => this.commitWaiters.push({seq: entry.seq, resolve, reject}))
+    }
+  }
+
+  /** Commits the backlog in order, in the background, retrying while the store is locked. */
+  private drain(j: RecorderJournal): void {
+    if (this.draining) return
+    this.draining = (async () => {
+      const attempts = this.opts.attempts ?? 3
+      while (this.backlog.length) {
+        // Each try takes the whole backlog: after a long outage, one transaction.
+        let entries: JournalEntry[] = []
+        let failures = 0
+        try {
+          await retry(async () => {
+            this.sleeping = false
+            entries = this.backlog.slice()
+            if (entries.length) await this.commit(entries, j)
+          }, {
+            clock: this.opts.clock,
+            attempts: Number.POSITIVE_INFINITY,
+            initialDelayMs: 200,
+            maxDelayMs: 5_000,
+            retryable: (e) => unreachable(e) || ++failures < attempts,
+            onRetry: (e, i) => {
+              this.noteWait(true, true)
+              if (unreachable(e)) this.sayAway(e, describeEntries(this.backlog))
+              else this.opts.warn(`recording failed (attempt ${i} of ${attempts}), retrying: ${firstLine(e)}`)
+            },
+          })
+          if (this.failing && this.backlog.length === 0) {
+            this.opts.info?.(`the store takes writes again; ${entries.length ? `${describeEntries(entries)} written from the journal` : 'the journal is committed'}`)
+            this.failing = false
+          }
+        } catch (e) {
+          // A bug, not a lock: given up, as a batch written straight would be; their flushes fail.
+          this.opts.warn(`recording failed ${attempts} times, ${describeEntries(entries)} not recorded: ${firstLine(e)}`)
+          this.settleBacklog(entries.at(-1)!.seq, j, (w) => w.reject(e))
+        } finally {
+          this.sleeping = false
+        }
+      }
+    })().catch((e: Error) => this.opts.warn(`bug: the journal's commit loop failed: ${firstLine(e)}`)).finally(() => {
+      this.draining = undefined
+      // A batch journaled while the last commit ended.
+      if (this.backlog.length) this.drain(j)
+    })
+  }
+
+  private committedThrough(seq: number, j: RecorderJournal): void {
+    if (seq > this.committed) this.committed = seq
+    this.settleBacklog(this.committed, j, (w) => w.resolve())
+  }
+
+  /** Batches numbered up to `through` leave the backlog (committed, or given up); an empty backlog empties the journal. */
+  private settleBacklog(through: number, j: RecorderJournal, settle: (w: {resolve: () => void; reject: (e: unknown) => void}) => void): void {
+    const had = this.backlog.length
+    this.backlog = this.backlog.filter((b) => b.seq > through)
+    this.backlogRows = this.backlog.reduce((n, b) => n + rowCount(b.batch), 0)
+    const done = this.commitWaiters.filter((w) => w.seq <= through)
+    this.commitWaiters = this.commitWaiters.filter((w) => w.seq > through)
+    for (const w of done) settle(w)
+    if (had && this.backlog.length === 0) {
+      // Everything journaled is in the store: empty the journal (called now, so it runs after every
+      // append called before, and an append called later writes after it). A clear that fails
+      // leaves lines the store has committed, which a replay skips.
+      this.clearing = j.log.clear().catch((err: Error) => this.opts.warn(`the journal ${j.log.file} could not be emptied (${firstLine(err)}); its batches are committed, so the next start skips them`))
+      for (const resolve of this.drainWaiters.splice(0)) resolve()
+    }
+    this.release()
+  }
+
+  /** Said once per outage, with the error that showed it. */
+  private sayAway(e: unknown, what: Batch | string): void {
+    if (this.failing) return
+    this.failing = true
+    const where = this.opts.journal ? `journaled in ${this.opts.journal.log.file} and committed when the store takes writes` : 'kept in memory and retried until written'
+    this.opts.warn(`${this.away()} (${firstLine(e)}); ${typeof what === 'string' ? what : describe(what)} ${where}`)
+  }
+
   /** What is away, in the words of its engine: another process holds the store file, or the server cannot be reached. */
   private away(): string {
     return this.opts.registry.kind === 'duckdb' ? 'the store cannot be written now' : 'the registry is unreachable'
@@ -228,6 +448,16 @@ export function unreachable(e: unknown): boolean {
 }
 
 const firstLine = (e: unknown) => (e as Error).message.split('\n')[0]
+
+function describeEntries(entries: JournalEntry[]): string {
+  let fills = 0
+  let events = 0
+  for (const e of entries) {
+    fills += e.batch.trades.length
+    events += e.batch.events.length
+  }
+  return `${entries.length} batch${entries.length === 1 ? '' : 'es'} (${fills} fills, ${events} events)`
+}
 
 function describe(b: Batch): string {
   return `${b.trades.length} fills, ${b.orders.length} orders, ${b.bars.length} bars, ${b.states.size} states, ${b.events.length} events`

@@ -59,7 +59,8 @@ export function formatMetric(v: number | null | undefined, format: MetricFormat,
   if (v === -Infinity) return '-∞'
   switch (format) {
     case 'pct':
-      return `${(v * 100).toFixed(2)}%`
+      // Thousands separated, as money and counts are (buy & hold's 2,023.95%).
+      return `${(v * 100).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})}%`
     case 'ratio':
       return v.toFixed(2)
     case 'money':

@@ -15,7 +15,7 @@ import {drawdownSeries} from '../metrics/drawdown.js'
 import {chartData} from './chart-data.js'
 import {GUARD, RENDER} from './client-script.js'
 import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
-import {heatMap, metricsTable, tradeTable} from './sections.js'
+import {heatMap, metricsTable, positionsTable, tradeTable} from './sections.js'
 import {STYLES} from './styles.js'
 
 export interface ReportInput {
@@ -79,7 +79,7 @@ ${h(o.symbols.join(', '))} · ${h(o.timeframe)} bars · ${h(o.timezone)} · ${h(
 <p class="note">Annualised with ${h(m.settings.annualisation)} (${h(m.settings.periodsPerYear.toLocaleString('en-US'))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>
 <section><h2>Monthly returns (%)</h2>${heatMap(m.monthly.strategy, 'strategy')}${heatMap(m.monthly.benchmark, 'buy & hold')}</section>
 <section><h2>Trades</h2><div class="trades-wrap">${tradeTable(o.result.trades, fmtTime)}</div>
-${o.result.positions.length ? `<p class="note">${h(o.result.positions.length)} position(s) open at the end, not counted as trades.</p>` : ''}</section>
+${positionsTable(o.result.positions)}</section>
 <section><h2>Spec</h2>${o.specFile ? `<p class="sub">${h(o.specFile)}</p>` : ''}${o.overrides?.length ? `<p class="sub">overrides: ${h(o.overrides.join(' '))}</p>` : ''}<pre>${h(o.specText)}</pre></section>
 </main>
 <script type="application/json" id="report-data">${jsonForScript(data)}</script>

@@ -1,4 +1,5 @@
 /** The report's server-rendered parts: metrics, monthly heat map, trade list. All text escaped. */
+import type {OpenPosition} from '../engine/result.js'
 import type {Trade} from '../model/trade.js'
 import {METRIC_ROWS, formatMetric, metricValue} from '../metrics/metric-rows.js'
 import type {Metrics} from '../metrics/metrics.js'
@@ -56,4 +57,20 @@ export function tradeTable(trades: readonly Trade[], fmtTime: (t: number) => str
   const note = start > 0 ? `<p class="note">The last ${shown.length.toLocaleString('en-US')} of ${trades.length.toLocaleString('en-US')} trades.</p>` : ''
   return `${note}<table class="trades" data-count="${shown.length}"><thead><tr><th>#</th><th>symbol</th><th>side</th><th>qty</th><th>entry</th><th>price</th>` +
     `<th>exit</th><th>price</th><th>commission</th><th>net P&amp;L</th><th>return</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+}
+
+/** Positions still open at the end: side, size, average entry, the mark they are valued at, and their unrealised P&L. */
+export function positionsTable(positions: readonly OpenPosition[]): string {
+  if (positions.length === 0) return ''
+  const num = (v: number, d = 2) => h(v.toLocaleString('en-US', {minimumFractionDigits: d, maximumFractionDigits: d}))
+  const rows = positions.map((p) => {
+    const cls = p.unrealizedPnl > 0 ? 'win' : p.unrealizedPnl < 0 ? 'loss' : ''
+    const change = p.averagePrice !== 0 ? (Math.sign(p.quantity) * (p.lastPrice - p.averagePrice)) / p.averagePrice : NaN
+    return `<tr class="${cls}"><td>${h(p.symbol)}</td><td>${p.quantity >= 0 ? 'long' : 'short'}</td><td>${num(Math.abs(p.quantity), 0)}</td>` +
+      `<td>${num(p.averagePrice)}</td><td>${num(p.lastPrice)}</td><td>${num(p.lastPrice * Math.abs(p.quantity))}</td><td>${num(p.unrealizedPnl)}</td>` +
+      `<td>${Number.isFinite(change) ? `${h(percent(change, 2))}%` : ''}</td></tr>`
+  })
+  return `<h3>Open at the end</h3><p class="note">Valued at their last close; not counted as trades.</p>` +
+    `<table class="trades positions" data-count="${positions.length}"><thead><tr><th>symbol</th><th>side</th><th>qty</th><th>entry (avg)</th><th>mark</th>` +
+    `<th>value</th><th>unrealised P&amp;L</th><th>return</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
 }

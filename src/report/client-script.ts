@@ -25,35 +25,54 @@ export const RENDER = `
     autoSize: true,
     layout: {background: {color: '#ffffff'}, textColor: '#1f2933', attributionLogo: false},
     grid: {vertLines: {color: '#f0f2f5'}, horzLines: {color: '#f0f2f5'}},
-    timeScale: {timeVisible: data.intraday, secondsVisible: false, borderColor: '#e4e7ec'},
+    // minBarSpacing: the library's default (0.5 px a bar) cannot fit 5,000 daily bars in a page's
+    // width, so the charts opened on their last seven years; the whole period shows at first.
+    timeScale: {timeVisible: data.intraday, secondsVisible: false, borderColor: '#e4e7ec', minBarSpacing: 0.01},
     rightPriceScale: {borderColor: '#e4e7ec'},
   };
   function mark(el, n) { el.setAttribute('data-count', String(n)); }
+  var all = [];
+  function chartIn(el) {
+    var chart = LC.createChart(el, base);
+    all.push({chart: chart, el: el});
+    return chart;
+  }
   var counts = {prices: [], markers: [], equity: 0, benchmark: 0, drawdown: 0};
   data.charts.prices.forEach(function (p, i) {
     var el = document.getElementById('price-' + i);
-    var chart = LC.createChart(el, base);
+    var chart = chartIn(el);
     var s = chart.addSeries(LC.CandlestickSeries, {upColor: '#26a69a', downColor: '#ef5350', wickUpColor: '#26a69a', wickDownColor: '#ef5350', borderVisible: false});
     s.setData(p.candles);
     LC.createSeriesMarkers(s, p.markers);
-    chart.timeScale().fitContent();
     mark(el, p.candles.length);
     el.setAttribute('data-markers', String(p.markers.length));
     counts.prices.push(p.candles.length);
     counts.markers.push(p.markers.length);
   });
   var eqEl = document.getElementById('equity');
-  var eq = LC.createChart(eqEl, base);
+  var eq = chartIn(eqEl);
   eq.addSeries(LC.LineSeries, {color: '#1e88e5', lineWidth: 2, title: 'strategy'}).setData(data.charts.equity);
   eq.addSeries(LC.LineSeries, {color: '#9e9e9e', lineWidth: 1, title: 'buy & hold'}).setData(data.charts.benchmark);
-  eq.timeScale().fitContent();
   mark(eqEl, data.charts.equity.length);
   var ddEl = document.getElementById('drawdown');
-  var dd = LC.createChart(ddEl, base);
+  var dd = chartIn(ddEl);
   dd.addSeries(LC.AreaSeries, {lineColor: '#c62828', topColor: 'rgba(198,40,40,0.05)', bottomColor: 'rgba(198,40,40,0.35)', invertFilledArea: true, lineWidth: 1,
     priceFormat: {type: 'custom', formatter: function (v) { return v.toFixed(2) + '%'; }}}).setData(data.charts.drawdown);
-  dd.timeScale().fitContent();
   mark(ddEl, data.charts.drawdown.length);
+  // The whole period at first, and again once autoSize has given the charts their width; then
+  // record what each shows (data-visible-from/-to: logical bar indexes) for the tests.
+  function fit() {
+    all.forEach(function (c) {
+      c.chart.timeScale().fitContent();
+      var r = c.chart.timeScale().getVisibleLogicalRange();
+      if (r) {
+        c.el.setAttribute('data-visible-from', String(Math.round(r.from)));
+        c.el.setAttribute('data-visible-to', String(Math.round(r.to)));
+      }
+    });
+  }
+  fit();
+  requestAnimationFrame(function () { fit(); document.documentElement.setAttribute('data-fitted', 'yes'); });
   counts.equity = data.charts.equity.length;
   counts.benchmark = data.charts.benchmark.length;
   counts.drawdown = data.charts.drawdown.length;

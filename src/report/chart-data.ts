@@ -23,9 +23,11 @@ export interface ChartData {
   equity: Point[]
   benchmark: Point[]
   drawdown: Point[]
+  /** Buy-and-hold's drawdown, beside the strategy's (empty when not given). */
+  benchmarkDrawdown: Point[]
 }
 
-export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; trades: readonly Trade[]; timezone: string}): ChartData {
+export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; benchmarkDrawdown?: Float64Array; trades: readonly Trade[]; timezone: string}): ChartData {
   const n = o.time.length
   const bucket = Math.max(1, Math.ceil(n / MAX_POINTS))
   const local = (t: number) => Math.floor((t + utcOffset(t, o.timezone)) / 1000)
@@ -45,6 +47,7 @@ export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: 
     equity: curve(o.value, 'last'),
     benchmark: curve(o.benchmark, 'last'),
     drawdown: curve(o.drawdown, 'max').map((p) => ({time: p.time, value: -p.value * 100})),
+    benchmarkDrawdown: o.benchmarkDrawdown ? curve(o.benchmarkDrawdown, 'max').map((p) => ({time: p.time, value: -p.value * 100})) : [],
   }
 }
 

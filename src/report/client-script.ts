@@ -32,12 +32,12 @@ export const RENDER = `
   };
   function mark(el, n) { el.setAttribute('data-count', String(n)); }
   var all = [];
-  function chartIn(el) {
-    var chart = LC.createChart(el, base);
+  function chartIn(el, extra) {
+    var chart = LC.createChart(el, Object.assign({}, base, extra || {}));
     all.push({chart: chart, el: el});
     return chart;
   }
-  var counts = {prices: [], markers: [], equity: 0, benchmark: 0, drawdown: 0};
+  var counts = {prices: [], markers: [], equity: 0, benchmark: 0, drawdown: 0, benchmarkDrawdown: 0};
   data.charts.prices.forEach(function (p, i) {
     var el = document.getElementById('price-' + i);
     var chart = chartIn(el);
@@ -50,15 +50,23 @@ export const RENDER = `
     counts.markers.push(p.markers.length);
   });
   var eqEl = document.getElementById('equity');
-  var eq = chartIn(eqEl);
+  // Log scale: a run over decades is readable as percentage moves (a linear axis flattened the strategy under buy & hold).
+  var eq = chartIn(eqEl, {rightPriceScale: {borderColor: '#e4e7ec', mode: data.logScale ? LC.PriceScaleMode.Logarithmic : LC.PriceScaleMode.Normal}});
   eq.addSeries(LC.LineSeries, {color: '#1e88e5', lineWidth: 2, title: 'strategy'}).setData(data.charts.equity);
   eq.addSeries(LC.LineSeries, {color: '#9e9e9e', lineWidth: 1, title: 'buy & hold'}).setData(data.charts.benchmark);
   mark(eqEl, data.charts.equity.length);
+  eqEl.setAttribute('data-scale', eq.priceScale('right').options().mode === LC.PriceScaleMode.Logarithmic ? 'log' : 'linear');
   var ddEl = document.getElementById('drawdown');
   var dd = chartIn(ddEl);
   dd.addSeries(LC.AreaSeries, {lineColor: '#c62828', topColor: 'rgba(198,40,40,0.05)', bottomColor: 'rgba(198,40,40,0.35)', invertFilledArea: true, lineWidth: 1,
     priceFormat: {type: 'custom', formatter: function (v) { return v.toFixed(2) + '%'; }}}).setData(data.charts.drawdown);
+  var ddSeries = 1;
+  if (data.charts.benchmarkDrawdown.length) {
+    dd.addSeries(LC.LineSeries, {color: '#9e9e9e', lineWidth: 1, title: 'buy & hold', priceFormat: {type: 'custom', formatter: function (v) { return v.toFixed(2) + '%'; }}}).setData(data.charts.benchmarkDrawdown);
+    ddSeries = 2;
+  }
   mark(ddEl, data.charts.drawdown.length);
+  ddEl.setAttribute('data-series', String(ddSeries));
   // The whole period at first, and again once autoSize has given the charts their width; then
   // record what each shows (data-visible-from/-to: logical bar indexes) for the tests.
   function fit() {
@@ -76,6 +84,7 @@ export const RENDER = `
   counts.equity = data.charts.equity.length;
   counts.benchmark = data.charts.benchmark.length;
   counts.drawdown = data.charts.drawdown.length;
+  counts.benchmarkDrawdown = data.charts.benchmarkDrawdown.length;
   window.__report.counts = counts;
   window.__report.ready = true;
   document.documentElement.setAttribute('data-report', 'ready');

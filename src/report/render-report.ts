@@ -52,8 +52,10 @@ export function chartLibrary(): string {
 export function renderReport(o: ReportInput): string {
   const {time, value} = o.result.equity
   const fmtTime = timeFormatter(o.timezone, o.timeframeMs)
-  const charts = chartData({bars: o.bars, time, value, benchmark: o.benchmark, drawdown: drawdownSeries(o.result.initialCash, value), trades: o.result.trades, timezone: o.timezone})
-  const data = {intraday: o.timeframeMs < DAY_MS, charts}
+  const charts = chartData({bars: o.bars, time, value, benchmark: o.benchmark, drawdown: drawdownSeries(o.result.initialCash, value), benchmarkDrawdown: drawdownSeries(o.result.initialCash, o.benchmark), trades: o.result.trades, timezone: o.timezone})
+  // Equity on a log scale unless a value is not positive (a log axis cannot show it).
+  const logScale = [...charts.equity, ...charts.benchmark].every((p) => p.value > 0)
+  const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts}
   const m = o.metrics
   const period = m.period.bars ? `${fmtTime(m.period.start)} → ${fmtTime(time[time.length - 1])}` : 'no bars'
   const params = Object.entries(o.params).map(([k, v]) => `${h(k)}=${h(JSON.stringify(v))}`).join(' · ')
@@ -74,7 +76,9 @@ ${h(o.symbols.join(', '))} · ${h(o.timeframe)} bars · ${h(o.timezone)} · ${h(
 <section id="prices">${prices}</section>
 <section><h2>Equity</h2><div class="legend"><span><i style="background:#1e88e5"></i>strategy</span><span><i style="background:#9e9e9e"></i>buy &amp; hold</span></div>
 <div class="chart" id="equity"></div>
-<h2>Drawdown</h2><div class="chart small" id="drawdown"></div></section>
+${logScale ? '<p class="note">Logarithmic scale: equal heights are equal percentage moves.</p>' : ''}
+<h2>Drawdown</h2><div class="legend"><span><i style="background:#c62828"></i>strategy</span><span><i style="background:#9e9e9e"></i>buy &amp; hold</span></div>
+<div class="chart small" id="drawdown"></div></section>
 <section><h2>Metrics</h2>${metricsTable(m, fmtTime)}
 <p class="note">Annualised with ${h(m.settings.annualisation)} (${h(m.settings.periodsPerYear.toLocaleString('en-US'))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>
 <section><h2>Monthly returns (%)</h2>${heatMap(m.monthly.strategy, 'strategy')}${heatMap(m.monthly.benchmark, 'buy & hold')}</section>

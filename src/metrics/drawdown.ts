@@ -72,6 +72,46 @@ export function drawdowns(initial: number, time: ArrayLike<number>, value: Array
   return {max, longest}
 }
 
+/**
+ * Every drawdown spell of the curve (the same spells, peaks, troughs and recoveries as
+ * `drawdowns`), in time order; the report lists the deepest few. Not on the hot path.
+ */
+export function drawdownSpells(initial: number, time: ArrayLike<number>, value: ArrayLike<number>): DrawdownSpell[] {
+  const n = value.length
+  const out: DrawdownSpell[] = []
+  if (n === 0) return out
+  let peak = initial
+  let peakAt = 0
+  let troughAt = 0
+  let depth = 0
+  const close = (end: number, recovered: boolean) => {
+    if (depth <= 0) return
+    out.push({depth, peakTime: time[peakAt], troughTime: time[troughAt], recoveryTime: recovered ? time[end] : null, durationMs: time[end] - time[peakAt], durationBars: end - peakAt})
+  }
+  for (let i = 0; i < n; i++) {
+    const v = value[i]
+    if (v >= peak) {
+      close(i, true)
+      peakAt = i
+      peak = v
+      depth = 0
+      troughAt = i
+    } else if ((peak - v) / peak > depth) {
+      depth = (peak - v) / peak
+      troughAt = i
+    }
+  }
+  close(n - 1, false)
+  return out
+}
+
+/** The `count` deepest spells, deepest first. */
+export function worstDrawdowns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, count = 5): DrawdownSpell[] {
+  return drawdownSpells(initial, time, value)
+    .sort((a, b) => b.depth - a.depth || a.peakTime - b.peakTime)
+    .slice(0, count)
+}
+
 /** The drawdown at every point, as a fraction of the running peak (for charts). */
 export function drawdownSeries(initial: number, value: ArrayLike<number>): Float64Array {
   const out = new Float64Array(value.length)

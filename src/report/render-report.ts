@@ -11,11 +11,11 @@ import type {Bars} from '../model/bars.js'
 import {DAY_MS} from '../model/time.js'
 import type {BacktestResult} from '../engine/result.js'
 import type {Metrics} from '../metrics/metrics.js'
-import {drawdownSeries} from '../metrics/drawdown.js'
+import {drawdownSeries, worstDrawdowns} from '../metrics/drawdown.js'
 import {chartData} from './chart-data.js'
 import {GUARD, RENDER} from './client-script.js'
 import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
-import {heatMap, metricsTable, positionsTable, tradeTable} from './sections.js'
+import {drawdownTable, heatMap, metricsTable, positionsTable, tradeTable} from './sections.js'
 import {STYLES} from './styles.js'
 
 export interface ReportInput {
@@ -78,7 +78,8 @@ ${h(o.symbols.join(', '))} · ${h(o.timeframe)} bars · ${h(o.timezone)} · ${h(
 <div class="chart" id="equity"></div>
 ${logScale ? '<p class="note">Logarithmic scale: equal heights are equal percentage moves.</p>' : ''}
 <h2>Drawdown</h2><div class="legend"><span><i style="background:#c62828"></i>strategy</span><span><i style="background:#9e9e9e"></i>buy &amp; hold</span></div>
-<div class="chart small" id="drawdown"></div></section>
+<div class="chart small" id="drawdown"></div>
+<h2>Worst drawdowns</h2>${drawdownTable(worstDrawdowns(o.result.initialCash, time, value, 5), fmtTime, 'strategy, deepest first')}${drawdownTable(worstDrawdowns(o.result.initialCash, time, o.benchmark, 5), fmtTime, 'buy & hold, deepest first')}</section>
 <section><h2>Metrics</h2>${metricsTable(m, fmtTime)}
 <p class="note">Annualised with ${h(m.settings.annualisation)} (${h(m.settings.periodsPerYear.toLocaleString('en-US'))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>
 <section><h2>Monthly returns (%)</h2>${heatMap(m.monthly.strategy, 'strategy')}${heatMap(m.monthly.benchmark, 'buy & hold')}</section>

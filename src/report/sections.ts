@@ -1,7 +1,8 @@
 /** The report's server-rendered parts: metrics, monthly heat map, trade list. All text escaped. */
 import type {OpenPosition} from '../engine/result.js'
+import type {DrawdownSpell} from '../metrics/drawdown.js'
 import type {Trade} from '../model/trade.js'
-import {METRIC_ROWS, formatMetric, metricValue} from '../metrics/metric-rows.js'
+import {METRIC_ROWS, formatMetric, formatSpan, metricValue} from '../metrics/metric-rows.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {yearGrid, type MonthlyReturn} from '../metrics/monthly.js'
 import {tradeReturn} from '../metrics/trade-stats.js'
@@ -73,4 +74,13 @@ export function positionsTable(positions: readonly OpenPosition[]): string {
   return `<h3>Open at the end</h3><p class="note">Valued at their last close; not counted as trades.</p>` +
     `<table class="trades positions" data-count="${positions.length}"><thead><tr><th>symbol</th><th>side</th><th>qty</th><th>entry (avg)</th><th>mark</th>` +
     `<th>value</th><th>unrealised P&amp;L</th><th>return</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+}
+
+/** The deepest drawdowns: peak (start), trough, recovery (— while still under water), depth, and length from peak to recovery or to the end. */
+export function drawdownTable(spells: readonly DrawdownSpell[], fmtTime: (t: number) => string, caption: string): string {
+  if (spells.length === 0) return `<p class="note">${h(caption)}: no drawdown.</p>`
+  const rows = spells.map((d, i) =>
+    `<tr><td>${i + 1}</td><td>${h(fmtTime(d.peakTime))}</td><td>${h(fmtTime(d.troughTime))}</td><td>${d.recoveryTime === null ? '—' : h(fmtTime(d.recoveryTime))}</td>` +
+    `<td>-${h(percent(d.depth, 2))}%</td><td>${h(formatSpan(d.durationMs))}${d.recoveryTime === null ? ' (open)' : ''}</td><td>${h(d.durationBars.toLocaleString('en-US'))}</td></tr>`)
+  return `<table class="drawdowns" data-count="${spells.length}"><caption>${h(caption)}</caption><thead><tr><th>#</th><th>start</th><th>trough</th><th>recovery</th><th>depth</th><th>length</th><th>bars</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
 }

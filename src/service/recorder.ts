@@ -280,7 +280,9 @@ export class Recorder {
         diverted = true
         if (this.divert === divert) this.divert = undefined
         this.inFlightRows = 0
-        this.toJournal(entry, j).then(resolve, reject)
+        // The direct write goes on: the drain starts if it fails (or a later batch starts it), so a
+        // lock held for a few ms by a command costs a journal line, not a second transaction.
+        this.toJournal(entry, j, false).then(resolve, reject)
       }
       this.divert = divert
       const direct = retry(() => {
@@ -302,22 +304,22 @@ export class Recorder {
         // Once diverted, the drain owns the backlog and its waits.
         if (!diverted) this.sleeping = false
         if (!diverted) this.inFlightRows = 0
+        if (this.backlog.length) this.drain(j)
       }
       direct.then(() => {
         done()
         if (!diverted) resolve()
         this.release()
       }, (e) => {
-        done()
         if (unreachable(e)) {
           this.sayAway(e, entry.batch)
-          return divert()
-        }
-        // A bug: given up (the journaled copy, if any, is the drain's to try).
-        if (!diverted) {
+          divert()
+        } else if (!diverted) {
+          // A bug: given up. (Once diverted, the journaled copy is the drain's to try.)
           this.opts.warn(`recording failed ${attempts} times, ${describe(batch)} not recorded: ${firstLine(e)}`)
           reject(e)
         }
+        done()
         this.release()
       })
     })
@@ -335,11 +337,11 @@ export class Recorder {
   }
 
   /** Behind the backlog: durable in the journal before the flush resolves (or, if the journal cannot be written, once the store has it). */
-  private async toJournal(entry: JournalEntry, j: RecorderJournal): Promise<void> {
+  private async toJournal(entry: JournalEntry, j: RecorderJournal, drain = true): Promise<void> {
     this.backlog.push(entry)
     this.backlogRows += rowCount(entry.batch)
     const appended = j.log.append(entry)
-    this.drain(j)
+    if (drain) this.drain(j)
     try {
       await appended
       this.saidJournalFailed = false

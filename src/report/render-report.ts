@@ -16,6 +16,7 @@ import {chartData} from './chart-data.js'
 import {GUARD, RENDER} from './client-script.js'
 import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
 import {drawdownTable, heatMap, metricsTable, positionsTable, tradeTable} from './sections.js'
+import {dailyReturns, returnsSection} from './returns.js'
 import {STYLES} from './styles.js'
 
 export interface ReportInput {
@@ -82,6 +83,12 @@ ${logScale ? '<p class="note">Logarithmic scale: equal heights are equal percent
 <h2>Worst drawdowns</h2>${drawdownTable(worstDrawdowns(o.result.initialCash, time, value, 5), fmtTime, 'strategy, deepest first')}${drawdownTable(worstDrawdowns(o.result.initialCash, time, o.benchmark, 5), fmtTime, 'buy & hold, deepest first')}</section>
 <section><h2>Metrics</h2>${metricsTable(m, fmtTime)}
 <p class="note">Annualised with ${h(m.settings.annualisation)} (${h(m.settings.periodsPerYear.toLocaleString('en-US'))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>
+<section><h2>Returns</h2>${returnsSection({
+    strategyDaily: dailyReturns(o.result.initialCash, time, value, o.timezone),
+    benchmarkDaily: dailyReturns(o.result.initialCash, time, o.benchmark, o.timezone),
+    strategyMonthly: m.monthly.strategy,
+    benchmarkMonthly: m.monthly.benchmark,
+  })}</section>
 <section><h2>Monthly returns (%)</h2>${heatMap(m.monthly.strategy, 'strategy')}${heatMap(m.monthly.benchmark, 'buy & hold')}</section>
 <section><h2>Trades</h2><div class="trades-wrap">${tradeTable(o.result.trades, fmtTime)}</div>
 ${positionsTable(o.result.positions)}</section>

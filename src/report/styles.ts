@@ -23,4 +23,17 @@ tr.loss td:nth-last-child(-n+2) { color: #c62828; }
 pre { background: #f3f4f6; padding: 12px; overflow: auto; border-radius: 6px; }
 .legend span { display: inline-block; margin-right: 16px; }
 .legend i { display: inline-block; width: 12px; height: 3px; vertical-align: middle; margin-right: 4px; }
+h3 { font-size: 14px; margin: 20px 0 6px; }
+table.yearly { max-width: 900px; }
+table.yearly td.bar, table.yearly th.bar { width: 30%; text-align: center; }
+table.yearly td.bar { position: relative; height: 18px; background: linear-gradient(#c4c9d0, #c4c9d0) center / 1px 100% no-repeat; }
+table.yearly td.bar span { position: absolute; top: 4px; height: 10px; background: #1e88e5; }
+table.yearly td.bar span.benchmark { background: #9e9e9e; }
+table.yearly td.bar span.strategy.neg { background: #c62828; }
+table.distribution { max-width: 720px; }
+.histogram { display: flex; align-items: flex-end; height: 160px; gap: 1px; border-bottom: 1px solid var(--line); max-width: 900px; }
+.histogram span { flex: 1; background: #2e7d32; min-height: 1px; }
+.histogram span.neg { background: #c62828; }
+.histogram span.zero { background: #616161; }
+.histogram-axis { display: flex; justify-content: space-between; max-width: 900px; color: var(--muted); font-size: 12px; }
 `

@@ -32,13 +32,12 @@ export const requiredUserIdFlag = (description: string) => Flags.integer({descri
 export const botIdArg = Args.integer({description: 'Bot id (see `bots list`).', required: true, min: 1})
 
 /** `--poll-interval 30`, `--heartbeat-interval 0.5`: seconds, fractions allowed, as milliseconds. */
-export const secondsFlag = (description: string, defaultSeconds: number, hidden = false) =>
+export const secondsFlag = (description: string, defaultSeconds: number | undefined, hidden = false) =>
   Flags.custom<number>({
     description: `${description} Seconds; fractions allowed.`,
     helpValue: 'SECONDS',
     hidden,
-    default: defaultSeconds * 1000,
-    defaultHelp: async () => String(defaultSeconds),
+    ...(defaultSeconds === undefined ? {} : {default: defaultSeconds * 1000, defaultHelp: async () => String(defaultSeconds)}),
     parse: async (input) => {
       const s = Number(input)
       if (!Number.isFinite(s) || s <= 0) throw new Error(`expected a positive number of seconds, got "${input}"`)

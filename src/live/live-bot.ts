@@ -36,7 +36,7 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   // broker (its orders are discarded, never sent); its own broker takes over after.
   const warmsUp = o.initialState !== undefined || ((o.warmupBars ?? 0) > 0 && o.feed.recent !== undefined)
   const broker = warmsUp ? new SimulatedBroker(base) : makeBroker()
-  const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
+  const hooks = o.hooks ?? o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const brokers = new BrokerSwitch(broker)
   const api = new StrategyApi(clock, view, brokers, log, spec.sleeptimeMs, {}, calendar.timezone)
   const invoker = new HookInvoker(hooks, api, o.definition.name, clock, view, brokers)

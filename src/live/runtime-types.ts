@@ -19,7 +19,7 @@ import type {Clock, TimerHandle} from '../core/clock.js'
 import type {VenueBrokerFactory} from '../broker/venue-broker.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Fill, Order} from '../model/orders.js'
-import type {StrategyDefinition} from '../model/strategy.js'
+import type {StrategyDefinition, StrategyHooks} from '../model/strategy.js'
 import type {BarValues, Feed, FeedStaleInfo} from './feed-types.js'
 import type {BotState} from './state-types.js'
 
@@ -114,6 +114,8 @@ export interface LiveBotOptions {
   definition: StrategyDefinition
   /** Validated params with defaults applied; default `spec.strategy.params`. */
   params?: Record<string, unknown>
+  /** The strategy's hooks when made elsewhere (a strategy worker); default `definition.create(params)`. */
+  hooks?: StrategyHooks
   feed: Feed
   /** Default: `feed.clock`. */
   clock?: LiveClock

@@ -95,7 +95,14 @@ export async function replaceSpec(conn: DuckDBConnection, id: number, b: Omit<Ne
 
 export async function setEnabled(conn: DuckDBConnection, id: number, enabled: boolean, now: number): Promise<BotRow> {
   await getBot(conn, id)
-  await conn.run(`UPDATE bots SET enabled = $enabled, updated_at = make_timestamp_ms($now::BIGINT) WHERE id = $id`, {id, enabled, now})
+  // Enabled again after being disabled: a fresh start, so an old error no longer holds it back.
+  await conn.run(
+    `UPDATE bots SET enabled = $enabled, updated_at = make_timestamp_ms($now::BIGINT),
+       status = CASE WHEN NOT enabled AND $enabled AND status = 'error' THEN 'stopped' ELSE status END,
+       error = CASE WHEN NOT enabled AND $enabled THEN NULL ELSE error END
+     WHERE id = $id`,
+    {id, enabled, now},
+  )
   return getBot(conn, id)
 }
 

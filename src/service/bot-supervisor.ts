@@ -15,6 +15,10 @@ import type {Recorder} from './recorder.js'
 import {restartDelay, type RestartPolicy} from './restart-policy.js'
 import type {RuntimeApi} from './runtime.js'
 import {botLabel, type ServiceLog} from './service-log.js'
+import {marketTimezone} from '../calendar/index.js'
+import type {StrategyHooks} from '../model/strategy.js'
+import {pluginLoadTarget} from '../strategy/discover.js'
+import {startIsolatedStrategy, type IsolatedStrategy} from '../strategy/isolated/isolated-strategy.js'
 
 export type Phase = 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' | 'ended' | 'error'
 
@@ -36,6 +40,11 @@ export interface SupervisorDeps {
   orderPollMs?: number
   /** Whether this process still holds the bot (PostgreSQL leases), and the epoch its order ids carry. */
   ownership: Ownership
+  /**
+   * Plugin strategies run in a worker thread each, with a time budget per hook call (ms); `none`
+   * runs them in this process (trusted code only: a loop there stops every bot).
+   */
+  isolation?: {budgetMs: number; loadTimeoutMs: number} | 'none'
 }
 
 export class BotSupervisor {
@@ -50,6 +59,8 @@ export class BotSupervisor {
   private readonly label: string
   /** Exchange bots: lets go of the ccxt client when the bot is done with it. */
   private exchangeClose: (() => Promise<void>) | undefined
+  /** The strategy's worker, when it runs in one. */
+  private isolated: IsolatedStrategy | undefined
   /** Exchange bots: the highest order id an earlier life of this run recorded (looked up before sending). */
   doubtfulThrough = 0
   /** Exchange bots: the client ids each order was recorded with by this run's earlier lives (other lease epochs). */
@@ -106,6 +117,7 @@ export class BotSupervisor {
       }
     }
     await this.releaseExchange()
+    await this.releaseWorker()
     if (o.lost) {
       this.phase = 'stopped'
       return this.lastState
@@ -135,12 +147,14 @@ export class BotSupervisor {
       const exchange = parts.broker?.({clientIdPrefix: `b${row.id}r${this.run}`, clientIdSuffix: this.deps.ownership.epochTag(row.id), doubtfulThrough: this.doubtfulThrough, sentAs: this.sentAs, timers: this.deps.clock, pollMs: this.deps.orderPollMs ?? 1000})
       // A fresh bot on an exchange warms its strategy on the latest bars it needs, not on hours of live ones.
       const warmupBars = parts.feed ? (definition.warmup?.(params as never) ?? 0) : 0
-      bot = runtime.createLiveBot({botId: row.id, spec, definition, params, feed, initialState: this.lastState, events: this.events(), exchange, warmupBars})
+      const hooks = await this.isolate()
+      bot = runtime.createLiveBot({botId: row.id, spec, definition, params, hooks, feed, initialState: this.lastState, events: this.events(), exchange, warmupBars})
       this.bot = bot
       await bot.start()
     } catch (e) {
       await this.bot?.feed.close().catch(() => {})
       await this.releaseExchange()
+      await this.releaseWorker()
       // Bad configuration (no data, a bad state) will not fix itself: no restarts. Missing bars are
       // said as such, not as the strategy crash the runtime wrapped them in.
       if (leaseLost(e)) return this.crashed(e as Error)
@@ -231,6 +245,7 @@ export class BotSupervisor {
   private finished(bot: LiveBot, outcome: LiveBotOutcome): void {
     if (bot !== this.bot || this.phase === 'stopping' || this.phase === 'stopped') return
     void this.releaseExchange()
+    void this.releaseWorker()
     this.lastState = outcome.state
     if (outcome.status === 'crashed') return this.crashed(outcome.error ?? new Error('crashed'))
     this.recordState()
@@ -289,6 +304,26 @@ export class BotSupervisor {
     this.deps.log.error(`${this.label}: ${message}`)
   }
 
+  /** A plugin strategy's hooks, made in a worker of its own (undefined: made in process by the runtime). */
+  private async isolate(): Promise<StrategyHooks | undefined> {
+    await this.releaseWorker()
+    const iso = this.deps.isolation
+    const {source, definition, params, spec} = this.prepared
+    const target = iso && iso !== 'none' && source ? pluginLoadTarget(source) : undefined
+    if (!iso || iso === 'none' || !target) return undefined
+    this.isolated = await startIsolatedStrategy({
+      file: target.file, native: target.native, name: definition.name, params, symbols: spec.symbols, timezone: marketTimezone(spec.market),
+      budgetMs: iso.budgetMs, loadTimeoutMs: iso.loadTimeoutMs,
+    })
+    return this.isolated.hooks
+  }
+
+  private async releaseWorker(): Promise<void> {
+    const w = this.isolated
+    this.isolated = undefined
+    await w?.close().catch(() => {})
+  }
+
   private async releaseExchange(): Promise<void> {
     const close = this.exchangeClose
     this.exchangeClose = undefined
@@ -320,7 +355,7 @@ export class BotSupervisor {
  * Problems a restart cannot fix, however deep the runtime wrapped them: a refused API key, a
  * position the records cannot explain, no bars in the store.
  */
-const UNRECOVERABLE = new Set(['exchange.auth', 'exchange.position', 'data.missing'])
+const UNRECOVERABLE = new Set(['exchange.auth', 'exchange.position', 'data.missing', 'strategy.timeout', 'strategy.load'])
 
 function unrecoverableCause(e: unknown): BotsError | undefined {
   for (let x = e, depth = 0; x instanceof Error && depth < 5; x = (x as {cause?: unknown}).cause, depth++) {

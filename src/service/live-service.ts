@@ -16,6 +16,7 @@ import {DEFAULT_RESTART_POLICY, type RestartPolicy} from './restart-policy.js'
 import {loadRuntime, type RuntimeApi} from './runtime.js'
 import type {ServiceLog} from './service-log.js'
 import {StrategyManager, type SyncReport} from './strategy-manager.js'
+import type {SupervisorDeps} from './bot-supervisor.js'
 
 export interface LiveServiceOptions {
   /** Whose bots; undefined with `allUsers` (PostgreSQL registry only). */
@@ -34,6 +35,8 @@ export interface LiveServiceOptions {
   /** How often queued bars and checkpoints are written (fills are written at once). */
   flushMs?: number
   stopTimeoutMs?: number
+  /** Plugin strategies in a worker thread per bot with a budget per hook call (default 2 s), or `none`. */
+  isolation?: SupervisorDeps['isolation']
   policy?: Partial<RestartPolicy>
   strategies?: string[]
   discovery?: Discovery
@@ -49,6 +52,8 @@ export interface LiveServiceOptions {
   /** Rows queued while the registry is away before the bots pause. */
   maxQueuedRows?: number
 }
+
+const DEFAULT_ISOLATION = {budgetMs: 2_000, loadTimeoutMs: 30_000}
 
 export class LiveService {
   private manager: StrategyManager | undefined
@@ -101,6 +106,7 @@ export class LiveService {
       recorder: this.recorder,
       policy: {...DEFAULT_RESTART_POLICY, ...this.opts.policy},
       stopTimeoutMs: this.opts.stopTimeoutMs ?? 5_000,
+      isolation: this.opts.isolation ?? DEFAULT_ISOLATION,
     })
     log.info(`${this.who}: loading enabled bots from ${this.registry.where}`)
     const report = await this.sync()

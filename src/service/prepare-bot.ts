@@ -21,6 +21,8 @@ export interface PreparedBot {
   definition: StrategyDefinition
   /** Validated, defaults applied. */
   params: Record<string, unknown>
+  /** Where the strategy came from (a plugin file, `built-in`, a strategy spec): plugin code runs in a worker. */
+  source?: string
   /** Where the replay feed reads bars: the spec's `data.db`, else the service's store. */
   dataDb?: string
 }
@@ -61,7 +63,7 @@ export async function resolveBot(row: BotRow, discovery: Discovery): Promise<Pre
   try {
     const {definition, registry} = await resolveStrategy(spec, discovery)
     const params = registry.validateParams(definition.name, spec.strategy.params).params
-    return {ok: true, bot: {row, spec, definition, params}}
+    return {ok: true, bot: {row, spec, definition, params, source: registry.get(definition.name).source}}
   } catch (e) {
     if (!isBotsError(e)) throw e
     return {ok: false, stage: 'strategy', message: `strategy: ${e.message}`}

@@ -10,6 +10,7 @@ import type {BotState, StopReason} from '../live/runtime-types.js'
 import type {Discovery} from '../strategy/discover.js'
 import type {BotRow} from './bot-rows.js'
 import {BotSupervisor, type SupervisorDeps} from './bot-supervisor.js'
+import {RAN_OUT_OF_TIME} from '../strategy/isolated/isolated-strategy.js'
 import type {DbOptions} from './db.js'
 import type {Ownership} from './ownership.js'
 import {inScope, type Registry, type Scope} from './registry/registry.js'
@@ -117,7 +118,12 @@ export class StrategyManager {
       const t = this.tracked.get(row.id)
       if (t && (t.hash === row.specHash || t.rejectedHash === row.specHash)) report.unchanged++
       else if (t?.supervisor) await this.reload(row, t, report)
-      else fresh.push(row)
+      else if (ranOutOfTime(row)) {
+        // Its strategy ran past its time budget: starting it again would replay it into the same
+        // loop. It waits for a new spec (`bots update`) or to be enabled again.
+        this.tracked.set(row.id, {hash: row.specHash})
+        log.warn(`${botLabel(row)}: not started: it stays in error (${row.error}); run \`bots update\` with a fixed spec, or \`bots disable\` then \`bots enable\` to try it again`)
+      } else fresh.push(row)
     }
     await this.startNew(fresh, report)
     report.failed.sort((a, b) => a.id - b.id)
@@ -221,4 +227,9 @@ export class StrategyManager {
     for (const [id, cids] of Object.entries(info.clientIds?.[run] ?? {})) supervisor.sentAs.set(Number(id), cids)
     return supervisor
   }
+}
+
+/** A bot left in `error` because its strategy did not return within its time budget (see isolated-strategy.ts). */
+function ranOutOfTime(row: BotRow): boolean {
+  return row.status === 'error' && (row.error ?? '').includes(RAN_OUT_OF_TIME)
 }

@@ -98,8 +98,8 @@ export async function discoverStrategies(opts: FolderOptions = {}): Promise<Disc
 
   for (const {folder, plugins, specs: specFiles} of listed) {
     const loadShipped = (f: string): Promise<PluginLoad> => {
-      const compiled = path.join(SHIPPED_COMPILED_DIR, path.basename(f).replace(/\.m?ts$/, '.js'))
-      return (existsSync(compiled) ? loadPluginFile(compiled, true) : loadPluginFile(f)).then((d) => ({f, d}), (e: unknown) => ({f, e}))
+      const t = pluginLoadTarget(f) ?? {file: f, native: false, shipped: true}
+      return loadPluginFile(t.file, t.native).then((d) => ({f, d}), (e: unknown) => ({f, e}))
     }
     const loaded = shipped(folder) ? await Promise.all(plugins.map(loadShipped)) : plugins.flatMap((f) => userLoads.get(f) ?? [])
     // The YAML and rules machinery loads only for a folder that holds a strategy spec.
@@ -119,6 +119,21 @@ export async function discoverStrategies(opts: FolderOptions = {}): Promise<Disc
     }
   }
   return mode === 'none' ? {registry, folders, problems, skipped: userFiles} : {registry, folders, problems}
+}
+
+/**
+ * How to load the plugin a registry entry came from (`source`), again, elsewhere (a strategy
+ * worker): a shipped strategy from its compiled file when there is one, else the file itself.
+ * Undefined for sources that are not plugin code (built-ins, strategy specs).
+ */
+export function pluginLoadTarget(source: string): {file: string; native: boolean; shipped: boolean} | undefined {
+  if (!PLUGIN_FILE.test(path.basename(source)) || !path.isAbsolute(source)) return undefined
+  const shipped = path.resolve(path.dirname(source)) + path.sep === SHIPPED_STRATEGIES_DIR
+  if (shipped) {
+    const compiled = path.join(SHIPPED_COMPILED_DIR, path.basename(source).replace(/\.m?ts$/, '.js'))
+    if (existsSync(compiled)) return {file: compiled, native: true, shipped}
+  }
+  return {file: source, native: false, shipped}
 }
 
 function loadErrorMessage(error: unknown): string {

@@ -94,7 +94,11 @@ export class PgRegistry implements Registry {
   setEnabled(id: number, enabled: boolean, now: number): Promise<BotRow> {
     return this.db.tx(async (c) => {
       const before = await this.getBot(id, undefined, c)
-      await c.query(`UPDATE bots SET enabled = $2, updated_at = to_timestamp($3::float8 / 1000) WHERE id = $1`, [id, enabled, now])
+      // Enabled again after being disabled: a fresh start, so an old error no longer holds it back.
+      await c.query(`UPDATE bots SET enabled = $2, updated_at = to_timestamp($3::float8 / 1000),
+          status = CASE WHEN NOT enabled AND $2 AND status = 'error' THEN 'stopped' ELSE status END,
+          error = CASE WHEN NOT enabled AND $2 THEN NULL ELSE error END
+        WHERE id = $1`, [id, enabled, now])
       await event(c, id, before.userId, now, enabled ? 'enabled' : 'disabled', null)
       await notifyChange(c, {bot: id, user: before.userId, what: enabled ? 'enabled' : 'disabled'})
       return this.getBot(id, undefined, c)

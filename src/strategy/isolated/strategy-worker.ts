@@ -1,0 +1,47 @@
+/**
+ * The strategy worker's entry: loads one plugin, creates its hooks with the bot's params, says
+ * which hooks it has, then serves hook calls synchronously until told to exit. Everything the
+ * strategy does to the world goes through RemoteContext. Runs only inside a worker thread.
+ */
+import {isMainThread, parentPort, workerData} from 'node:worker_threads'
+import {loadPluginFile} from '../load-plugin.js'
+import type {StrategyHooks} from '../../model/strategy.js'
+import {HOOK_NAMES, type Ready, type ToMain, type ToWorker, type WorkerInput} from './protocol.js'
+import {RemoteContext} from './remote-context.js'
+import {SyncEnd, TO_WORKER} from './sync-channel.js'
+
+async function main(input: WorkerInput): Promise<void> {
+  let hooks: StrategyHooks
+  try {
+    const definition = await loadPluginFile(input.file, input.native)
+    hooks = definition.create(input.params as never)
+  } catch (error) {
+    parentPort!.postMessage({type: 'failed', message: error instanceof Error ? error.message.split('\n')[0] : String(error)} satisfies Ready)
+    return
+  }
+  const has = HOOK_NAMES.filter((h) => typeof hooks[h] === 'function')
+  parentPort!.postMessage({type: 'ready', hooks: has} satisfies Ready)
+  serve(hooks, input)
+}
+
+function serve(hooks: StrategyHooks, input: WorkerInput): void {
+  const channel = new SyncEnd(input.port, input.signals, TO_WORKER)
+  const ctx = new RemoteContext(channel, input.symbols, input.timezone)
+  for (;;) {
+    const m = channel.receive() as ToWorker
+    if (m.t === 'exit') break
+    if (m.t !== 'call') continue // a stray reply after a context call the main thread gave up on
+    ctx.begin(m.now, m.state)
+    try {
+      const fn = hooks[m.hook] as (...a: unknown[]) => void
+      fn.call(hooks, ctx, ...m.args)
+      channel.send({t: 'done', state: ctx.state} satisfies ToMain)
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error))
+      channel.send({t: 'threw', message: e.message, name: e.name} satisfies ToMain)
+    }
+  }
+  input.port.close()
+}
+
+if (!isMainThread && (workerData as Partial<WorkerInput> | null)?.botsStrategyWorker) void main(workerData as WorkerInput)

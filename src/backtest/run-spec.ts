@@ -17,7 +17,8 @@ import {summarize, type Summary} from '../metrics/summary.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {loadBotSpec} from '../spec/validate-spec.js'
 import type {StrategyDefinition} from '../model/strategy.js'
-import {discoverStrategies, type Discovery} from '../strategy/discover.js'
+import {discoverStrategies, pluginLoadTarget, type Discovery} from '../strategy/discover.js'
+import type {TimerClock} from '../core/clock.js'
 import type {StrategyRegistry} from '../strategy/registry.js'
 import {resolveStrategy} from '../strategy/resolve.js'
 import {applyOverrides, type Overrides} from './overrides.js'
@@ -37,6 +38,17 @@ export interface BacktestRequest {
   /** Progress of the stages and of the run itself. */
   onStage?: (stage: 'validate' | 'import' | 'load' | 'run', detail?: string) => void
   onProgress?: (barsDone: number, barsTotal: number) => void
+  /** Run users' plugin strategies in a worker (Ctrl-C and the iteration timeout can stop them); see runPrepared. */
+  isolate?: IsolateRun
+}
+
+export interface IsolateRun {
+  /** The watchdog's timer. */
+  clock: TimerClock
+  /** Longest one hook call may take (ms). Given, even the strategies shipped with bots run in a worker. */
+  iterationTimeoutMs?: number
+  /** Handed a reader of the bars the strategy has seen, when it runs in a worker (for "interrupted at N"). */
+  watch?: (barsSeen: () => number) => void
 }
 
 export interface BacktestOutcome {
@@ -50,7 +62,7 @@ export interface BacktestOutcome {
 
 export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOutcome> {
   const prepared = await prepareBacktest(req)
-  const result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage})
+  const result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage, isolate: req.isolate})
   const {spec, warnings, imports, bars} = prepared
   const {periodsPerYear} = metricsSettings(spec, result.start, result.end)
   return {spec, warnings, imports, bars, result, summary: summarize(result, {barsPerYear: periodsPerYear})}
@@ -65,6 +77,8 @@ export interface PreparedBacktest {
   definition: StrategyDefinition
   /** Validates this strategy's params (sweeps check each combination with it). */
   registry: StrategyRegistry
+  /** Where the strategy came from: a plugin file, `built-in`, a strategy spec. */
+  source: string
 }
 
 export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBacktest> {
@@ -102,15 +116,25 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
   } finally {
     await closeStore(store)
   }
-  return {spec, warnings, imports, bars, definition: strategy.definition, registry: strategy.registry}
+  return {spec, warnings, imports, bars, definition: strategy.definition, registry: strategy.registry, source: strategy.registry.get(strategy.definition.name).source}
 }
 
 /** One run over prepared bars; `params` (already validated) replaces the spec's. */
 export async function runPrepared(
-  p: Pick<PreparedBacktest, 'spec' | 'bars' | 'definition'>,
-  opts: {params?: Record<string, unknown>; onProgress?: BacktestRequest['onProgress']; onStage?: BacktestRequest['onStage']} = {},
+  p: Pick<PreparedBacktest, 'spec' | 'bars' | 'definition'> & {source?: string},
+  opts: {params?: Record<string, unknown>; onProgress?: BacktestRequest['onProgress']; onStage?: BacktestRequest['onStage']; isolate?: IsolateRun} = {},
 ): Promise<BacktestResult> {
   opts.onStage?.('run', `${p.bars.reduce((n, b) => n + b.length, 0)} bars`)
+  // Users' plugin code runs in a worker, so nothing it does can keep Ctrl-C from stopping the run;
+  // the strategies shipped with bots (and `rules`) run here, at full speed, unless a timeout is asked for.
+  const plugin = opts.isolate && p.source !== undefined ? pluginLoadTarget(p.source) : undefined
+  if (opts.isolate && plugin && (!plugin.shipped || opts.isolate.iterationTimeoutMs !== undefined)) {
+    const {runBacktestIsolated} = await import('./isolated-run.js')
+    return runBacktestIsolated({
+      spec: p.spec, bars: p.bars, plugin, name: p.definition.name, params: opts.params ?? p.spec.strategy.params,
+      onProgress: opts.onProgress, iterationTimeoutMs: opts.isolate.iterationTimeoutMs, clock: opts.isolate.clock, watch: opts.isolate.watch,
+    })
+  }
   return runBacktest({
     spec: p.spec,
     bars: p.bars,

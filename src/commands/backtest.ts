@@ -4,7 +4,8 @@ import {backtestSpecFile} from '../backtest/run-spec.js'
 import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
 import {BotsError, isBotsError, type Diagnostic} from '../core/errors.js'
 import {colorEnabled} from '../cli/color.js'
-import {strategiesFlag} from '../cli/flags.js'
+import {secondsFlag, strategiesFlag} from '../cli/flags.js'
+import {WallClock} from '../core/clock.js'
 import {renderBacktestSummary} from '../cli/render/backtest.js'
 import {withRunProgress} from '../cli/run-progress.js'
 import {resultToJson} from '../engine/result.js'
@@ -58,6 +59,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     record: Flags.boolean({description: 'Record the run in the results store (default). --no-record needs no writable store.', default: true, allowNo: true}),
     report: Flags.string({description: 'Write the self-contained HTML report (charts, metrics, trades, spec) here; the folder must exist. Default: <store folder>/reports/<spec name>-run<id>.html for a recorded run.', helpValue: 'FILE', exclusive: ['sweep', 'no-report']}),
     'no-report': Flags.boolean({description: 'Write no HTML report.', default: false, exclusive: ['report']}),
+    'iteration-timeout': secondsFlag('Longest one strategy hook may run before the backtest stops with an error naming the hook and the bar (plugin strategies, which then run in a worker thread).', undefined),
     out: Flags.string({description: 'Write trades and equity as CSV and Parquet into this folder.', helpValue: 'DIR', exclusive: ['sweep']}),
     'risk-free': Flags.string({description: 'Annual risk-free rate for Sharpe and Sortino: 0.02 or 2%. Default 0.', helpValue: 'RATE'}),
     sweep: Flags.string({description: 'Sweep a parameter (repeatable): NAME=FROM..TO:STEP or NAME=A,B,C.', multiple: true, helpValue: 'NAME=RANGE'}),
@@ -115,7 +117,11 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     }
     // Ctrl-C: restore the terminal, say how far the run got, exit 130.
     const at = {done: 0, total: 0}
-    const onSigint = () => interruptExit(at.total > 0 ? `interrupted at ${at.done.toLocaleString('en-US')} of ${at.total.toLocaleString('en-US')} bars` : 'interrupted before the run started')
+    let barsSeen: (() => number) | undefined // a strategy in a worker: where it is right now
+    const onSigint = () => {
+      const done = Math.max(at.done, barsSeen?.() ?? 0)
+      interruptExit(at.total > 0 ? `interrupted at ${done.toLocaleString('en-US')} of ${at.total.toLocaleString('en-US')} bars` : 'interrupted before the run started')
+    }
     process.on('SIGINT', onSigint)
     let outcome
     try {
@@ -123,6 +129,8 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
         this.withParamNames(args.spec, flags.strategies, flags.param, () =>
           backtestSpecFile({
             ...request,
+            // Users' plugins run in a worker so Ctrl-C (and the timeout) can always stop them.
+            isolate: {clock: new WallClock(), iterationTimeoutMs: flags['iteration-timeout'], watch: (read) => (barsSeen = read)},
             onStage: (stage, detail) => progress.stage(detail ? `${stage}: ${detail}` : stage),
             onProgress: (done, total) => {
               at.done = done

@@ -8,6 +8,7 @@
 import {utcOffset} from '../calendar/index.js'
 import type {Bars} from '../model/bars.js'
 import type {Trade} from '../model/trade.js'
+import type {Rolling} from './rolling.js'
 
 export const MAX_POINTS = 10_000
 export const MAX_MARKERS = 2000
@@ -25,9 +26,16 @@ export interface ChartData {
   drawdown: Point[]
   /** Buy-and-hold's drawdown, beside the strategy's (empty when not given). */
   benchmarkDrawdown: Point[]
+  /** Cumulative return in percent from the initial cash, strategy and buy & hold (empty without `initial`). */
+  rebased: Point[]
+  rebasedBenchmark: Point[]
+  /** Rolling Sharpe and annualised volatility (percent) over `rollingWindow` bars, from the first full window (empty without `rolling`). */
+  rollingWindow: number
+  rollingSharpe: Point[]
+  rollingVolatility: Point[]
 }
 
-export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; benchmarkDrawdown?: Float64Array; trades: readonly Trade[]; timezone: string}): ChartData {
+export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; benchmarkDrawdown?: Float64Array; initial?: number; rolling?: Rolling; trades: readonly Trade[]; timezone: string}): ChartData {
   const n = o.time.length
   const bucket = Math.max(1, Math.ceil(n / MAX_POINTS))
   const local = (t: number) => Math.floor((t + utcOffset(t, o.timezone)) / 1000)
@@ -48,6 +56,11 @@ export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: 
     benchmark: curve(o.benchmark, 'last'),
     drawdown: curve(o.drawdown, 'max').map((p) => ({time: p.time, value: -p.value * 100})),
     benchmarkDrawdown: o.benchmarkDrawdown ? curve(o.benchmarkDrawdown, 'max').map((p) => ({time: p.time, value: -p.value * 100})) : [],
+    rebased: o.initial ? curve(o.value, 'last').map((p) => ({time: p.time, value: (p.value / o.initial! - 1) * 100})) : [],
+    rebasedBenchmark: o.initial ? curve(o.benchmark, 'last').map((p) => ({time: p.time, value: (p.value / o.initial! - 1) * 100})) : [],
+    rollingWindow: o.rolling?.window ?? 0,
+    rollingSharpe: o.rolling ? curve(o.rolling.sharpe, 'last').filter((p) => Number.isFinite(p.value)) : [],
+    rollingVolatility: o.rolling ? curve(o.rolling.volatility, 'last').filter((p) => Number.isFinite(p.value)).map((p) => ({time: p.time, value: p.value * 100})) : [],
   }
 }
 

@@ -56,6 +56,18 @@ export const RENDER = `
   eq.addSeries(LC.LineSeries, {color: '#9e9e9e', lineWidth: 1, title: 'buy & hold'}).setData(data.charts.benchmark);
   mark(eqEl, data.charts.equity.length);
   eqEl.setAttribute('data-scale', eq.priceScale('right').options().mode === LC.PriceScaleMode.Logarithmic ? 'log' : 'linear');
+  var pctFormat = {type: 'custom', formatter: function (v) { return v.toFixed(2) + '%'; }};
+  var rbEl = document.getElementById('rebased');
+  var rb = chartIn(rbEl);
+  rb.addSeries(LC.LineSeries, {color: '#1e88e5', lineWidth: 2, title: 'strategy', priceFormat: pctFormat}).setData(data.charts.rebased);
+  rb.addSeries(LC.LineSeries, {color: '#9e9e9e', lineWidth: 1, title: 'buy & hold', priceFormat: pctFormat}).setData(data.charts.rebasedBenchmark);
+  mark(rbEl, data.charts.rebased.length);
+  var rlEl = document.getElementById('rolling');
+  var rl = chartIn(rlEl, {leftPriceScale: {visible: true, borderColor: '#e4e7ec'}});
+  rl.addSeries(LC.LineSeries, {color: '#6a1b9a', lineWidth: 1, title: 'Sharpe'}).setData(data.charts.rollingSharpe);
+  rl.addSeries(LC.LineSeries, {color: '#ef6c00', lineWidth: 1, title: 'volatility', priceScaleId: 'left', priceFormat: pctFormat}).setData(data.charts.rollingVolatility);
+  mark(rlEl, data.charts.rollingSharpe.length);
+  rlEl.setAttribute('data-volatility', String(data.charts.rollingVolatility.length));
   var ddEl = document.getElementById('drawdown');
   var dd = chartIn(ddEl);
   dd.addSeries(LC.AreaSeries, {lineColor: '#c62828', topColor: 'rgba(198,40,40,0.05)', bottomColor: 'rgba(198,40,40,0.35)', invertFilledArea: true, lineWidth: 1,

@@ -1,0 +1,45 @@
+/**
+ * Rolling Sharpe ratio and volatility of an equity curve for the report, over a window chosen from
+ * the bar frequency: half a year of bars (126 daily bars; at least 20). Per-bar returns, the
+ * risk-free rate converted per bar as the metrics do, annualised by √(bars a year); NaN before the
+ * window is full. One pass with running sums.
+ */
+import {perPeriodRate} from '../metrics/return-stats.js'
+
+export interface Rolling {
+  /** Bars in the window. */
+  window: number
+  sharpe: Float64Array
+  volatility: Float64Array
+}
+
+export function rollingWindow(periodsPerYear: number, bars: number): number {
+  return Math.max(2, Math.min(Math.max(20, Math.round(periodsPerYear / 2)), Math.floor(bars / 2)))
+}
+
+export function rolling(initial: number, value: ArrayLike<number>, periodsPerYear: number, riskFreeRate: number, window = rollingWindow(periodsPerYear, value.length)): Rolling {
+  const n = value.length
+  const sharpe = new Float64Array(n).fill(NaN)
+  const volatility = new Float64Array(n).fill(NaN)
+  const rf = perPeriodRate(riskFreeRate, periodsPerYear)
+  const r = new Float64Array(n)
+  for (let i = 0; i < n; i++) r[i] = value[i] / (i === 0 ? initial : value[i - 1]) - 1 - rf
+  let sum = 0
+  let sumSq = 0
+  for (let i = 0; i < n; i++) {
+    sum += r[i]
+    sumSq += r[i] * r[i]
+    if (i >= window) {
+      sum -= r[i - window]
+      sumSq -= r[i - window] * r[i - window]
+    }
+    if (i >= window - 1 && window > 1) {
+      const mean = sum / window
+      const variance = Math.max(0, (sumSq - window * mean * mean) / (window - 1))
+      const sd = Math.sqrt(variance)
+      volatility[i] = sd * Math.sqrt(periodsPerYear)
+      sharpe[i] = sd > 1e-12 ? (mean / sd) * Math.sqrt(periodsPerYear) : NaN
+    }
+  }
+  return {window, sharpe, volatility}
+}

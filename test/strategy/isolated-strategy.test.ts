@@ -119,6 +119,14 @@ describe('a plugin strategy in a worker, driven by the engine', () => {
     assert.deepEqual(logs, ['crash seen: five is too many'])
   })
 
+  it('process.exit() in a hook ends only its worker: a crash at once, not a wait for the budget', async () => {
+    const quitter = plugin('quits', `import {defineStrategy} from 'bots'
+export default defineStrategy({name: 'quits', description: 'exits at bar 3', params: {type: 'object', properties: {}},
+  create: () => ({onTradingIteration(ctx) { if (ctx.barCount() === 3) process.exit(0) }})})`)
+    const {inWorker} = await isolate(quitter, 600_000)
+    await assert.rejects(run(inWorker), /crashed in onTradingIteration .*called process.exit\(0\)/)
+  })
+
   it('a hook past its budget: the worker is stopped, strategy.timeout, and every later call fails at once', async () => {
     const spin = plugin('spin', `import {defineStrategy} from 'bots'
 export default defineStrategy({name: 'spin', description: 'spins at bar 3', params: {type: 'object', properties: {}},

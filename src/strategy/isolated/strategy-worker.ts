@@ -27,16 +27,25 @@ async function main(input: WorkerInput): Promise<void> {
 function serve(hooks: StrategyHooks, input: WorkerInput): void {
   const channel = new SyncEnd(input.port, input.signals, TO_WORKER)
   const ctx = new RemoteContext(channel, input.symbols, input.timezone)
+  let inCall = false
+  // A plugin that calls process.exit() in a hook ends only this thread; the bot hears it as a crash
+  // at once instead of waiting out its budget.
+  process.on('exit', (code) => {
+    if (inCall) channel.send({t: 'threw', message: `the strategy called process.exit(${code}) (its worker ended)`, name: 'Error'} satisfies ToMain)
+  })
   for (;;) {
     const m = channel.receive() as ToWorker
     if (m.t === 'exit') break
     if (m.t !== 'call') continue // a stray reply after a context call the main thread gave up on
     ctx.begin(m.now, m.state)
+    inCall = true
     try {
       const fn = hooks[m.hook] as (...a: unknown[]) => void
       fn.call(hooks, ctx, ...m.args)
+      inCall = false
       channel.send({t: 'done', state: ctx.state} satisfies ToMain)
     } catch (error) {
+      inCall = false
       const e = error instanceof Error ? error : new Error(String(error))
       channel.send({t: 'threw', message: e.message, name: e.name} satisfies ToMain)
     }

@@ -93,6 +93,36 @@ export const RENDER = `
   }
   fit();
   requestAnimationFrame(function () { fit(); document.documentElement.setAttribute('data-fitted', 'yes'); });
+  // Sortable tables: a click on a header sorts by that column (again: the other way). Cells carry
+  // their sort value in data-v (numbers; empty = none, always last); others sort by their text.
+  // A link can ask for an order: #sort=MAE (ascending) or #sort=-MAE (descending).
+  function sortTable(table, col, dir) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    function key(r) { var c = r.cells[col]; var v = c.getAttribute('data-v'); return v === null ? c.textContent : (v === '' ? NaN : Number(v)); }
+    rows.sort(function (a, b) {
+      var x = key(a), y = key(b), cmp;
+      if (typeof x === 'number' && typeof y === 'number') {
+        if (x !== x) return y !== y ? 0 : 1;
+        if (y !== y) return -1;
+        cmp = x - y;
+      } else cmp = String(x).localeCompare(String(y));
+      return dir === 'asc' ? cmp : -cmp;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+    table.setAttribute('data-sort-col', String(col));
+    table.setAttribute('data-sort-dir', dir);
+  }
+  var wanted = /(?:^#|&)sort=(-?)([^&]*)/.exec(location.hash);
+  Array.prototype.forEach.call(document.querySelectorAll('table[data-sortable]'), function (table) {
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+      th.addEventListener('click', function () {
+        var again = table.getAttribute('data-sort-col') === String(col) && table.getAttribute('data-sort-dir') === 'asc';
+        sortTable(table, col, again ? 'desc' : 'asc');
+      });
+      if (wanted && th.textContent === decodeURIComponent(wanted[2])) sortTable(table, col, wanted[1] ? 'desc' : 'asc');
+    });
+  });
   counts.equity = data.charts.equity.length;
   counts.benchmark = data.charts.benchmark.length;
   counts.drawdown = data.charts.drawdown.length;

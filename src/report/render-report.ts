@@ -18,6 +18,7 @@ import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
 import {drawdownTable, heatMap, metricsTable, positionsTable, tradeTable} from './sections.js'
 import {dailyReturns, returnsSection} from './returns.js'
 import {rolling} from './rolling.js'
+import {excursions} from './excursions.js'
 import {STYLES} from './styles.js'
 
 export interface ReportInput {
@@ -95,7 +96,7 @@ ${logScale ? '<p class="note">Logarithmic scale: equal heights are equal percent
     benchmarkMonthly: m.monthly.benchmark,
   })}</section>
 <section><h2>Monthly returns (%)</h2>${heatMap(m.monthly.strategy, 'strategy')}${heatMap(m.monthly.benchmark, 'buy & hold')}</section>
-<section><h2>Trades</h2><div class="trades-wrap">${tradeTable(o.result.trades, fmtTime)}</div>
+<section><h2>Trades</h2><div class="trades-wrap">${tradeTable(o.result.trades, fmtTime, excursions(o.result.trades, o.bars))}</div>
 ${positionsTable(o.result.positions)}</section>
 <section><h2>Spec</h2>${o.specFile ? `<p class="sub">${h(o.specFile)}</p>` : ''}${o.overrides?.length ? `<p class="sub">overrides: ${h(o.overrides.join(' '))}</p>` : ''}<pre>${h(o.specText)}</pre></section>
 </main>

@@ -1,6 +1,7 @@
 /** The report's server-rendered parts: metrics, monthly heat map, trade list. All text escaped. */
 import type {OpenPosition} from '../engine/result.js'
 import type {DrawdownSpell} from '../metrics/drawdown.js'
+import type {Excursion} from './excursions.js'
 import type {Trade} from '../model/trade.js'
 import {METRIC_ROWS, formatMetric, formatSpan, metricValue} from '../metrics/metric-rows.js'
 import type {Metrics} from '../metrics/metrics.js'
@@ -44,20 +45,27 @@ function heat(v: number, scale: number): string {
   return `rgba(${r},${g},${b},${(0.12 + 0.78 * a).toFixed(3)})`
 }
 
-export function tradeTable(trades: readonly Trade[], fmtTime: (t: number) => string): string {
+export function tradeTable(trades: readonly Trade[], fmtTime: (t: number) => string, excursion: readonly Excursion[] = []): string {
   if (trades.length === 0) return '<p class="note">No closed trades.</p>'
   const shown = trades.slice(-MAX_TRADE_ROWS)
   const start = trades.length - shown.length
   const num = (v: number, d = 2) => h(v.toLocaleString('en-US', {minimumFractionDigits: d, maximumFractionDigits: d}))
+  // data-v: the value a column sorts by (the client script sorts on a click on its header).
+  const td = (v: number, text: string) => `<td data-v="${Number.isFinite(v) ? v : ''}">${text}</td>`
+  const ratio = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? td(NaN, '') : td(v, `${h(percent(v, 2))}%`))
   const rows = shown.map((t, i) => {
     const cls = t.netPnl > 0 ? 'win' : t.netPnl < 0 ? 'loss' : ''
-    return `<tr class="${cls}"><td>${start + i + 1}</td><td>${h(t.symbol)}</td><td>${h(t.side)}</td><td>${num(t.quantity, 0)}</td>` +
-      `<td>${h(fmtTime(t.entryTime))}</td><td>${num(t.entryPrice)}</td><td>${h(fmtTime(t.exitTime))}</td><td>${num(t.exitPrice)}</td>` +
-      `<td>${num(t.commission)}</td><td>${num(t.netPnl)}</td><td>${h((tradeReturn(t) * 100).toFixed(2))}%</td></tr>`
+    const x = excursion[start + i]
+    const held = t.exitTime - t.entryTime
+    return `<tr class="${cls}">${td(start + i + 1, String(start + i + 1))}<td>${h(t.symbol)}</td><td>${h(t.side)}</td>${td(t.quantity, num(t.quantity, 0))}` +
+      `${td(t.entryTime, h(fmtTime(t.entryTime)))}${td(t.entryPrice, num(t.entryPrice))}${td(t.exitTime, h(fmtTime(t.exitTime)))}${td(t.exitPrice, num(t.exitPrice))}` +
+      `${td(held, h(formatSpan(held)))}${ratio(x?.mae)}${ratio(x?.mfe)}` +
+      `${td(t.commission, num(t.commission))}${td(t.netPnl, num(t.netPnl))}${ratio(tradeReturn(t))}</tr>`
   })
   const note = start > 0 ? `<p class="note">The last ${shown.length.toLocaleString('en-US')} of ${trades.length.toLocaleString('en-US')} trades.</p>` : ''
-  return `${note}<table class="trades" data-count="${shown.length}"><thead><tr><th>#</th><th>symbol</th><th>side</th><th>qty</th><th>entry</th><th>price</th>` +
-    `<th>exit</th><th>price</th><th>commission</th><th>net P&amp;L</th><th>return</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  const head = ['#', 'symbol', 'side', 'qty', 'entry', 'price', 'exit', 'price', 'held', 'MAE', 'MFE', 'commission', 'net P&L', 'return']
+  return `${note}<p class="note">Click a column's header to sort by it. MAE and MFE: the worst and best price move while the trade was open, from the average entry.</p>` +
+    `<table class="trades" data-count="${shown.length}" data-sortable="yes"><thead><tr>${head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`
 }
 
 /** Positions still open at the end: side, size, average entry, the mark they are valued at, and their unrealised P&L. */

@@ -24,6 +24,8 @@ pre { background: #f3f4f6; padding: 12px; overflow: auto; border-radius: 6px; }
 .legend span { display: inline-block; margin-right: 16px; }
 .legend i { display: inline-block; width: 12px; height: 3px; vertical-align: middle; margin-right: 4px; }
 h3 { font-size: 14px; margin: 20px 0 6px; }
+table[data-sortable] th { cursor: pointer; }
+table[data-sortable] th:hover { text-decoration: underline; }
 table.yearly { max-width: 900px; }
 table.yearly td.bar, table.yearly th.bar { width: 30%; text-align: center; }
 table.yearly td.bar { position: relative; height: 18px; background: linear-gradient(#c4c9d0, #c4c9d0) center / 1px 100% no-repeat; }

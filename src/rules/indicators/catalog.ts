@@ -10,23 +10,9 @@ import {tradingSignals} from './library.js'
 import {createAtr} from './atr.js'
 import {createMacd} from './macd.js'
 import {emaAlpha, Smoothing} from './smoothing.js'
-import type {IndicatorIO, IndicatorKind, IndicatorParam} from './types.js'
-
-const period = (description: string, def?: number): IndicatorParam => ({default: def, min: 1, integer: true, description})
-
-/** Feeds the source's current value to `ind.add` and pushes the result (NaN input: NaN out, not fed). */
-function single(io: IndicatorIO, ind: {add(x: number): number | null}): () => void {
-  const src = io.source
-  const out = io.out[0]
-  return () => {
-    const x = src.buf[src.head]
-    if (x !== x) return out.push(NaN)
-    const v = ind.add(x)
-    out.push(v === null ? NaN : v)
-  }
-}
-
-const ON_SOURCE = {usesSource: true, fields: []} as const
+import {AVERAGES} from './bt-averages.js'
+import {ON_SOURCE, period, single} from './kind-helpers.js'
+import type {IndicatorKind} from './types.js'
 
 export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze({
   sma: {
@@ -208,6 +194,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     reference: 'trading-signals ROC; equals Backtrader ROC',
     create: (p, io) => single(io, new (tradingSignals().ROC)(p.period)),
   },
+  ...AVERAGES,
 })
 
 export const INDICATOR_TYPES = Object.keys(INDICATORS)

@@ -1,0 +1,134 @@
+/**
+ * Small streaming building blocks for the Backtrader-style indicators: each keeps a fixed window
+ * in a preallocated Float64Array, so feeding a value allocates nothing. Like `SMA` and
+ * `Smoothing`, they must be fed defined values only (callers skip NaN inputs); each returns NaN
+ * until it has seen enough values.
+ */
+import {ExactSum} from '../../indicators/exact-sum.js'
+
+/** The value fed `n` values ago (n = 0: the one just fed). Backtrader's `line(-n)`. */
+export class Lag {
+  private readonly window: Float64Array
+  private pos = 0
+  private count = 0
+
+  constructor(private readonly n: number) {
+    this.window = new Float64Array(n + 1)
+  }
+
+  add(x: number): number {
+    this.window[this.pos] = x
+    this.count++
+    // After the step, `pos` is the oldest slot: the value fed n values ago.
+    this.pos = this.pos === this.n ? 0 : this.pos + 1
+    return this.count > this.n ? this.window[this.pos] : NaN
+  }
+}
+
+/** Sum of the last `period` values as `math.fsum` gives it (Backtrader's SumN), exactly rounded. */
+export class RollingSum {
+  private readonly window: Float64Array
+  private readonly sum = new ExactSum()
+  private filled = 0
+  private pos = 0
+
+  constructor(private readonly period: number) {
+    this.window = new Float64Array(period)
+  }
+
+  add(x: number): number {
+    if (this.filled === this.period) this.sum.subtract(this.window[this.pos])
+    else this.filled++
+    this.window[this.pos] = x
+    this.pos = this.pos + 1 === this.period ? 0 : this.pos + 1
+    this.sum.add(x)
+    return this.filled === this.period ? this.sum.value() : NaN
+  }
+}
+
+/** The last `period` values, oldest first through `get(0..period-1)` once full. */
+export class Window {
+  readonly values: Float64Array
+  private pos = 0
+  count = 0
+
+  constructor(readonly period: number) {
+    this.values = new Float64Array(period)
+  }
+
+  add(x: number): boolean {
+    this.values[this.pos] = x
+    this.pos = this.pos + 1 === this.period ? 0 : this.pos + 1
+    this.count++
+    return this.count >= this.period
+  }
+
+  /** i = 0 is the oldest value in the window, period − 1 the newest. */
+  get(i: number): number {
+    const j = this.pos + i
+    return this.values[j >= this.period ? j - this.period : j]
+  }
+}
+
+/**
+ * Linearly weighted average of the last `period` values (weights 1..period, newest heaviest) as
+ * Backtrader's WMA: coef × Σ weight × value, coef = 2 / (period × (period + 1)). O(period).
+ */
+export class Wma {
+  private readonly window: Window
+  private readonly coef: number
+
+  constructor(private readonly period: number) {
+    this.window = new Window(period)
+    this.coef = 2 / (period * (period + 1))
+  }
+
+  add(x: number): number {
+    if (!this.window.add(x)) return NaN
+    let s = 0
+    for (let i = 0; i < this.period; i++) s += this.window.get(i) * (i + 1)
+    return this.coef * s
+  }
+}
+
+/**
+ * Bars since the most recent highest (or lowest) of the last `period` values: 0 when the newest
+ * value is the extreme. Backtrader's FindFirstIndexHighest / FindFirstIndexLowest (the first match
+ * scanning from the newest value). Monotonic deque: O(1) amortised, no allocation.
+ */
+export class ExtremeAge {
+  private readonly values: Float64Array
+  private readonly index: Float64Array
+  private headPos = 0
+  private size = 0
+  private count = 0
+
+  constructor(
+    private readonly period: number,
+    private readonly highest: boolean,
+  ) {
+    this.values = new Float64Array(period + 1)
+    this.index = new Float64Array(period + 1)
+  }
+
+  add(x: number): number {
+    const cap = this.values.length
+    const i = this.count++
+    if (this.size > 0 && this.index[this.headPos] <= i - this.period) {
+      this.headPos = (this.headPos + 1) % cap
+      this.size--
+    }
+    // Equal older values are dropped too, so the front is the newest of equal extremes.
+    while (this.size > 0) {
+      const last = (this.headPos + this.size - 1) % cap
+      const v = this.values[last]
+      if (this.highest ? v > x : v < x) break
+      this.size--
+    }
+    const at = (this.headPos + this.size) % cap
+    this.values[at] = x
+    this.index[at] = i
+    this.size++
+    return this.count >= this.period ? i - this.index[this.headPos] : NaN
+  }
+}

@@ -4,8 +4,8 @@
  * transaction of the registry (DuckDB: open → write → close, see `db.ts`; PostgreSQL: one pooled
  * transaction behind the lease fence).
  *
- * Group commit: `flush()` resolves once everything queued before the call is committed; calls
- * made while a flush runs share the next one. A fill's caller awaits that, so a fill is on disk
+ * Group commit: `flush()` resolves once everything queued before the call is committed (or
+ * journaled, see below); calls made while a flush runs share the next one. A fill's caller awaits that, so a fill is on disk
  * before the strategy hears of it, while a hundred bots' bars still cost one write a second.
  *
  * Nothing is dropped because the registry is away (a store locked by a long import, a PostgreSQL
@@ -195,7 +195,7 @@ export class Recorder {
     return new Promise((resolve) => this.waiters.push(resolve))
   }
 
-  /** Write everything queued so far; resolves when it is committed. */
+  /** Write everything queued so far; resolves when it is committed (or, with a journal, journaled: `drained()` waits for the store). */
   flush(): Promise<void> {
     if (this.queued) return this.queued
     // A failed flush must not block the next one (its own callers got the error).

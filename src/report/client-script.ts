@@ -79,11 +79,13 @@ export const RENDER = `
   }
   mark(ddEl, data.charts.drawdown.length);
   ddEl.setAttribute('data-series', String(ddSeries));
-  // The whole period at first, and again once autoSize has given the charts their width; then
-  // record what each shows (data-visible-from/-to: logical bar indexes) for the tests.
-  function fit() {
+  // The range selector: the last 1, 3 or 5 years, or all, on every chart at once (a link can ask
+  // with #range=5y). The whole period at first, and again once autoSize has given the charts their
+  // width; then each chart records what it shows (data-visible-from/-to: logical bar indexes).
+  var points = data.charts.equity;
+  var buttons = Array.prototype.slice.call(document.querySelectorAll('.range button'));
+  function record() {
     all.forEach(function (c) {
-      c.chart.timeScale().fitContent();
       var r = c.chart.timeScale().getVisibleLogicalRange();
       if (r) {
         c.el.setAttribute('data-visible-from', String(Math.round(r.from)));
@@ -91,8 +93,28 @@ export const RENDER = `
       }
     });
   }
-  fit();
-  requestAnimationFrame(function () { fit(); document.documentElement.setAttribute('data-fitted', 'yes'); });
+  function showRange(key) {
+    var years = key === 'all' ? 0 : parseFloat(key);
+    if (!(years > 0) || points.length < 2) {
+      key = 'all';
+      all.forEach(function (c) { c.chart.timeScale().fitContent(); });
+    } else {
+      var to = points[points.length - 1].time;
+      var from = Math.max(points[0].time, to - Math.round(years * 365.25 * 86400));
+      all.forEach(function (c) { c.chart.timeScale().setVisibleRange({from: from, to: to}); });
+    }
+    buttons.forEach(function (b) { b.className = b.getAttribute('data-range') === key ? 'on' : ''; });
+    document.documentElement.setAttribute('data-range', key);
+    // The charts apply a new range when they next draw: read it back after that.
+    requestAnimationFrame(function () { requestAnimationFrame(function () { record(); document.documentElement.setAttribute('data-shown', key); }); });
+  }
+  buttons.forEach(function (b) { b.addEventListener('click', function () { showRange(b.getAttribute('data-range')); }); });
+  var asked = /(?:^#|&)range=([^&]*)/.exec(location.hash);
+  showRange('all');
+  requestAnimationFrame(function () {
+    showRange(asked ? decodeURIComponent(asked[1]) : 'all');
+    document.documentElement.setAttribute('data-fitted', 'yes');
+  });
   // Sortable tables: a click on a header sorts by that column (again: the other way). Cells carry
   // their sort value in data-v (numbers; empty = none, always last); others sort by their text.
   // A link can ask for an order: #sort=MAE (ascending) or #sort=-MAE (descending).

@@ -76,6 +76,7 @@ export function renderReport(o: ReportInput): string {
 <div class="sub">${o.description ? `${h(o.description)}<br>` : ''}strategy <b>${h(o.strategy)}</b>${params ? ` · ${params}` : ''}<br>
 ${h(o.symbols.join(', '))} · ${h(o.timeframe)} bars · ${h(o.timezone)} · ${h(period)} · ${h(m.period.bars.toLocaleString('en-US'))} bars${o.runId !== undefined ? ` · run ${h(o.runId)}` : ''}</div>
 </header>
+<nav class="range" aria-label="period shown">period shown: <button type="button" data-range="1y">1Y</button><button type="button" data-range="3y">3Y</button><button type="button" data-range="5y">5Y</button><button type="button" data-range="all" class="on">all</button></nav>
 <section id="prices">${prices}</section>
 <section><h2>Equity</h2><div class="legend"><span><i style="background:#1e88e5"></i>strategy</span><span><i style="background:#9e9e9e"></i>buy &amp; hold</span></div>
 <div class="chart" id="equity"></div>

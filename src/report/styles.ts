@@ -24,6 +24,9 @@ pre { background: #f3f4f6; padding: 12px; overflow: auto; border-radius: 6px; }
 .legend span { display: inline-block; margin-right: 16px; }
 .legend i { display: inline-block; width: 12px; height: 3px; vertical-align: middle; margin-right: 4px; }
 h3 { font-size: 14px; margin: 20px 0 6px; }
+nav.range { position: sticky; top: 0; z-index: 5; background: #f8fafc; padding: 8px 0; color: var(--muted); }
+nav.range button { font: inherit; margin-left: 6px; padding: 2px 10px; border: 1px solid var(--line); border-radius: 4px; background: #fff; cursor: pointer; }
+nav.range button.on { background: #1e88e5; border-color: #1e88e5; color: #fff; }
 table[data-sortable] th { cursor: pointer; }
 table[data-sortable] th:hover { text-decoration: underline; }
 table.yearly { max-width: 900px; }

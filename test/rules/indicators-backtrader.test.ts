@@ -22,6 +22,43 @@ const CASES: BacktraderCase[] = [
   {type: 'zlema', params: {}, minperiod: 44, expected: [['4125.487746', '3778.694000', '3620.284712']], from: 'test_ind_zlema.py'},
   {type: 'hma', params: {}, minperiod: 34, expected: [['4135.661250', '3736.429214', '3578.389024']], from: 'test_ind_hma.py'},
   {type: 'kama', params: {}, minperiod: 31, expected: [['4054.187922', '3648.549000', '3592.979190']], from: 'test_ind_kama.py'},
+  {type: 'cci', params: {}, minperiod: 39, expected: [['69.574287', '91.196363', '82.175663']], from: 'test_ind_cci.py'},
+  {type: 'williams_r', params: {}, minperiod: 14, expected: [['-16.458733', '-68.298609', '-28.602854']], from: 'test_ind_williamsr.py'},
+  {type: 'momentum', params: {}, minperiod: 13, expected: [['67.050000', '-34.160000', '67.630000']], from: 'test_ind_momentum.py'},
+  {type: 'trix', params: {}, minperiod: 44, expected: [['0.071304', '0.181480', '0.050954']], from: 'test_ind_trix.py'},
+  {type: 'tsi', params: {}, minperiod: 38, expected: [['16.012364', '22.866307', '4.990750']], from: 'test_ind_tsi.py'},
+  {type: 'ultimate', params: {}, minperiod: 29, expected: [['51.991177', '62.334055', '46.707445']], from: 'test_ind_ultosc.py'},
+  {
+    type: 'ppo',
+    params: {},
+    minperiod: 34,
+    expected: [
+      ['0.633439', '0.883552', '0.049430'],
+      ['0.540516', '0.724136', '-0.079820'],
+      ['0.092923', '0.159416', '0.129250'],
+    ],
+    from: 'test_ind_ppo.py',
+    first: [26, 34, 34],
+  },
+  {type: 'dpo', params: {}, minperiod: 29, expected: [['83.271000', '105.625000', '1.187000']], from: 'test_ind_dpo.py'},
+  {type: 'percent_rank', params: {}, minperiod: 50, expected: [['0.900000', '0.880000', '0.980000']], from: 'test_ind_pctrank.py'},
+  {type: 'awesome_oscillator', params: {}, minperiod: 34, expected: [['50.804206', '72.983735', '33.655941']], from: 'test_ind_awesomeoscillator.py'},
+  {type: 'accel_decel', params: {}, minperiod: 38, expected: [['-2.097441', '14.156647', '30.408335']], from: 'test_ind_accdecosc.py'},
+  {
+    type: 'kst',
+    params: {},
+    minperiod: 48,
+    expected: [
+      ['18.966300', '33.688645', '27.643797'],
+      ['11.123593', '37.882890', '16.602624'],
+    ],
+    from: 'test_ind_kst.py',
+    first: [40, 48],
+  },
+  {type: 'lrsi', params: {}, minperiod: 6, expected: [['0.748915', '0.714286', '1.000000']], from: 'test_ind_lrsi.py'},
+  {type: 'rmi', params: {}, minperiod: 25, expected: [['67.786097', '59.856230', '38.287526']], from: 'test_ind_rmi.py'},
+  {type: 'pgo', params: {}, minperiod: 15, expected: [['0.543029', '-2.347884', '0.416325']], from: 'test_ind_pgo.py'},
+  {type: 'dv2', params: {}, minperiod: 253, expected: [['17.460317', '55.952381', '80.555556']], from: 'test_ind_dv2.py'},
 ]
 
 test('the sample data is the 255 bars Backtrader tests on', () => {

@@ -11,6 +11,7 @@ import {createAtr} from './atr.js'
 import {createMacd} from './macd.js'
 import {emaAlpha, Smoothing} from './smoothing.js'
 import {AVERAGES} from './bt-averages.js'
+import {OSCILLATORS} from './bt-oscillators.js'
 import {ON_SOURCE, period, single} from './kind-helpers.js'
 import type {IndicatorKind} from './types.js'
 
@@ -195,6 +196,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     create: (p, io) => single(io, new (tradingSignals().ROC)(p.period)),
   },
   ...AVERAGES,
+  ...OSCILLATORS,
 })
 
 export const INDICATOR_TYPES = Object.keys(INDICATORS)

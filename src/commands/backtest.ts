@@ -8,7 +8,9 @@ import {secondsFlag, strategiesFlag} from '../cli/flags.js'
 import {WallClock} from '../core/clock.js'
 import {renderBacktestSummary} from '../cli/render/backtest.js'
 import {withRunProgress} from '../cli/run-progress.js'
-import {resultToJson} from '../engine/result.js'
+import {marketTimezone} from '../calendar/index.js'
+import {EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, writeBacktestJson, type EquityResolution} from '../results/backtest-json.js'
+import {OutputClosedError} from '../results/json-stream.js'
 import {finishBacktest} from '../results/finish-run.js'
 import {checkReportPath, displayPath} from '../results/report-path.js'
 import {discoverStrategies} from '../strategy/discover.js'
@@ -45,6 +47,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     '<%= config.bin %> backtest examples/orcl-sma-cross.yaml --report report.html --out results/',
     '<%= config.bin %> backtest examples/orcl-sma-cross.yaml --sweep fast=5..50:5 --sweep slow=20..200:10 --rank-by sharpe --top 10',
     '<%= config.bin %> backtest examples/orcl-sma-cross.yaml --json > result.json',
+    '<%= config.bin %> backtest examples/orcl-sma-cross.yaml --json --equity daily > result.json',
   ]
 
   static override args = {spec: Args.string({description: 'Bot spec file.', required: true})}
@@ -66,9 +69,14 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     'rank-by': Flags.string({description: 'Sweep ranking metric.', options: [...RANK_KEYS], default: 'sharpe'}),
     top: Flags.integer({description: 'Sweep: how many of the best runs to print (and keep equity curves of).', default: 10, min: 1}),
     workers: Flags.integer({description: 'Sweep: worker threads. Default: one per core.', min: 1}),
+    equity: Flags.string({
+      description: `With --json: the equity curve's resolution. full: every bar; daily: the last point of each calendar day in the market's time zone; none: no curve. Default: full up to ${FULL_EQUITY_MAX_BARS.toLocaleString('en-US')} bars, else daily (the JSON's equity.resolution says which).`,
+      options: [...EQUITY_RESOLUTIONS],
+      exclusive: ['sweep'],
+    }),
   }
 
-  async run(): Promise<Record<string, unknown>> {
+  async run(): Promise<Record<string, unknown> | undefined> {
     const {args, flags} = await this.parse(Backtest)
     // A spec path that does not exist is a usage error (exit 2), as in `bots validate`.
     if (!existsSync(args.spec)) usageError(`no such file: ${args.spec}`)
@@ -146,8 +154,11 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     const liveStart = outcome.spec.live?.feed?.start
     if (liveStart !== undefined) outcome.warnings.push(liveStartWarning(outcome.spec.file, liveStart, outcome.spec.backtest.start))
     const finished = await finishBacktest(outcome, {record: flags.record, db: flags.db, out: flags.out, report: flags.report, defaultReport: !flags['no-report'], riskFreeRate, overrides: overridesText(flags)})
-    if (!this.jsonEnabled()) this.log(renderBacktestSummary(outcome, finished, colorEnabled()))
-    return {
+    if (!this.jsonEnabled()) {
+      this.log(renderBacktestSummary(outcome, finished, colorEnabled()))
+      return undefined
+    }
+    const head = {
       spec: outcome.spec.file,
       runId: finished.runId ?? null,
       store: finished.store ?? null,
@@ -159,9 +170,16 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
       report: finished.report ?? null,
       warnings: outcome.warnings,
       imports: outcome.imports.map(({symbol, file, action}) => ({symbol, file, action})),
-      // Trades, fills and the equity curve as JSON only when JSON is asked for (a 1M-bar curve costs ~0.3 s to build).
-      ...(this.jsonEnabled() ? resultToJson(outcome.result) : {}),
     }
+    // The document (with fills, trades and the equity curve) is streamed to stdout, never built
+    // as one string; returning nothing keeps oclif from printing it again.
+    try {
+      await writeBacktestJson(head, outcome.result, {equity: flags.equity as EquityResolution | undefined, timeZone: marketTimezone(outcome.spec.market)})
+    } catch (error) {
+      if (!(error instanceof OutputClosedError)) throw error
+      // The reader went away (`| head`): nothing more to say, and nowhere to say it.
+    }
+    return undefined
   }
 
   /**

@@ -10,6 +10,7 @@ import {parseYamlText} from '../../src/document/load-yaml.js'
 import {loadSchema} from '../../src/document/schema-files.js'
 import {INDICATOR_TYPES, indicatorKind} from '../../src/rules/indicators/catalog.js'
 import {validateStrategySpec} from '../../src/rules/strategy-spec.js'
+import {computeIndicator} from '../../src/rules/indicators/compute.js'
 import {readCsvBars, dataFile} from '../helpers/read-csv-bars.js'
 import {checkBacktraderCase, checkpoints, type BacktraderCase} from './backtrader-checkpoints.js'
 
@@ -59,6 +60,57 @@ const CASES: BacktraderCase[] = [
   {type: 'rmi', params: {}, minperiod: 25, expected: [['67.786097', '59.856230', '38.287526']], from: 'test_ind_rmi.py'},
   {type: 'pgo', params: {}, minperiod: 15, expected: [['0.543029', '-2.347884', '0.416325']], from: 'test_ind_pgo.py'},
   {type: 'dv2', params: {}, minperiod: 253, expected: [['17.460317', '55.952381', '80.555556']], from: 'test_ind_dv2.py'},
+  {
+    // Backtrader's lines come in the order adx, adxr, plusDI, minusDI; ours in the order of the issue.
+    type: 'dm',
+    params: {},
+    minperiod: 42,
+    expected: [
+      ['28.809535', '30.460124', '31.386311'],
+      ['24.638772', '18.914537', '21.564611'],
+      ['15.302485', '31.674648', '15.961767'],
+      ['18.839142', '26.946536', '18.161738'],
+    ],
+    from: 'test_ind_dm.py',
+    first: [15, 15, 28, 42],
+  },
+  {
+    type: 'aroon',
+    params: {},
+    minperiod: 15,
+    expected: [
+      ['42.857143', '35.714286', '85.714286'],
+      ['7.142857', '85.714286', '28.571429'],
+    ],
+    from: 'test_ind_aroonupdown.py',
+  },
+  {type: 'aroon_osc', params: {}, minperiod: 15, expected: [['35.714286', '-50.000000', '57.142857']], from: 'test_ind_aroonoscillator.py'},
+  {
+    type: 'vortex',
+    params: {},
+    minperiod: 15,
+    expected: [
+      ['1.245434', '0.921076', '1.062278'],
+      ['0.707948', '0.966375', '0.803849'],
+    ],
+    from: 'test_ind_vortex.py',
+  },
+  {
+    type: 'heikin_ashi',
+    params: {},
+    minperiod: 2,
+    expected: [
+      ['4119.466107', '3591.732500', '3578.625259'],
+      ['4142.010000', '3638.420000', '3662.920000'],
+      ['4119.466107', '3591.732500', '3578.625259'],
+      ['4128.002500', '3614.670000', '3653.455000'],
+    ],
+    from: 'test_ind_heikinashi.py',
+  },
+  {type: 'williams_ad', params: {}, minperiod: 2, expected: [['755.050000', '12.500000', '242.980000']], from: 'test_ind_williamsad.py'},
+  {type: 'sum_n', params: {period: 14}, minperiod: 14, expected: [['57406.490000', '50891.010000', '50424.690000']], from: 'test_ind_sumn.py'},
+  {type: 'up_move', params: {}, minperiod: 2, expected: [['-10.720000', '10.010000', '14.000000']], from: 'test_ind_upmove.py'},
+  {type: 'down_move', params: {}, minperiod: 2, expected: [['10.720000', '-10.010000', '-14.000000']], from: 'test_ind_downmove.py'},
 ]
 
 test('the sample data is the 255 bars Backtrader tests on', () => {
@@ -99,7 +151,7 @@ rules:
 `
 }
 
-for (const c of CASES) {
+for (const c of [...CASES, {type: 'ichimoku'}]) {
   test(`${c.type} can be declared in a strategy spec (schema, parameters, outputs)`, () => {
     const r = parseYamlText('spec.yaml', new TextEncoder().encode(specUsing(c.type)))
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics))
@@ -113,4 +165,33 @@ test('the schema lists exactly the catalogue, and every parameter of every indic
   const props = schema.$defs.indicator.properties
   assert.deepEqual(props.type.enum, INDICATOR_TYPES)
   for (const type of INDICATOR_TYPES) for (const name of Object.keys(indicatorKind(type)!.params)) assert.ok(props[name], `${type}.${name} is in the schema`)
+})
+
+test('ichimoku matches Backtrader (test_ind_ichimoku.py); chikou_span is the close Backtrader shows 26 bars back', () => {
+  const c: BacktraderCase = {
+    type: 'ichimoku',
+    params: {},
+    minperiod: 78,
+    expected: [
+      ['4110.000000', '3821.030000', '3748.785000'],
+      ['4030.920000', '3821.030000', '3676.860000'],
+      ['4057.485000', '3753.502500', '3546.152500'],
+      ['3913.300000', '3677.815000', '3637.130000'],
+    ],
+    from: 'test_ind_ichimoku.py',
+    first: [9, 26, 52, 78],
+  }
+  const kind = indicatorKind('ichimoku')!
+  assert.equal(kind.warmup(withDefaults('ichimoku', {})), 78)
+  const outputs = computeIndicator('ichimoku', {}, bars)
+  checkBacktraderCase(c, bars, undefined, 4)
+  // Backtrader's chikou_span is close(+26), a value from the future: at its checkpoints it reads
+  // 'nan' at the last bar (no bar 26 later), 3590.91 at bar 78 and 3899.41 at the middle one.
+  // Ours at bar t is the close of bar t, i.e. Backtrader's value 26 bars earlier.
+  const chikou = outputs[4]
+  const at = checkpoints(bars.length, 78)
+  assert.ok(at[0] + 26 >= bars.length)
+  assert.ok(Math.abs(chikou[at[1] + 26] - 3590.91) <= 1e-6)
+  assert.ok(Math.abs(chikou[at[2] + 26] - 3899.41) <= 1e-6)
+  for (let i = 0; i < bars.length; i++) assert.equal(chikou[i], bars.close[i])
 })

@@ -12,6 +12,7 @@ import {createMacd} from './macd.js'
 import {emaAlpha, Smoothing} from './smoothing.js'
 import {AVERAGES} from './bt-averages.js'
 import {OSCILLATORS} from './bt-oscillators.js'
+import {TREND} from './bt-trend.js'
 import {ON_SOURCE, period, single} from './kind-helpers.js'
 import type {IndicatorKind} from './types.js'
 
@@ -197,6 +198,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
   },
   ...AVERAGES,
   ...OSCILLATORS,
+  ...TREND,
 })
 
 export const INDICATOR_TYPES = Object.keys(INDICATORS)

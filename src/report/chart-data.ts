@@ -33,9 +33,11 @@ export interface ChartData {
   rollingWindow: number
   rollingSharpe: Point[]
   rollingVolatility: Point[]
+  /** Gross exposure in percent of the account value (empty without `exposure`). */
+  exposure: Point[]
 }
 
-export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; benchmarkDrawdown?: Float64Array; initial?: number; rolling?: Rolling; trades: readonly Trade[]; timezone: string}): ChartData {
+export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; benchmarkDrawdown?: Float64Array; initial?: number; rolling?: Rolling; exposure?: Float64Array; trades: readonly Trade[]; timezone: string}): ChartData {
   const n = o.time.length
   const bucket = Math.max(1, Math.ceil(n / MAX_POINTS))
   const local = (t: number) => Math.floor((t + utcOffset(t, o.timezone)) / 1000)
@@ -58,6 +60,7 @@ export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: 
     benchmarkDrawdown: o.benchmarkDrawdown ? curve(o.benchmarkDrawdown, 'max').map((p) => ({time: p.time, value: -p.value * 100})) : [],
     rebased: o.initial ? curve(o.value, 'last').map((p) => ({time: p.time, value: (p.value / o.initial! - 1) * 100})) : [],
     rebasedBenchmark: o.initial ? curve(o.benchmark, 'last').map((p) => ({time: p.time, value: (p.value / o.initial! - 1) * 100})) : [],
+    exposure: o.exposure ? curve(o.exposure, 'last').map((p) => ({time: p.time, value: Number.isFinite(p.value) ? p.value * 100 : 0})) : [],
     rollingWindow: o.rolling?.window ?? 0,
     rollingSharpe: o.rolling ? curve(o.rolling.sharpe, 'last').filter((p) => Number.isFinite(p.value)) : [],
     rollingVolatility: o.rolling ? curve(o.rolling.volatility, 'last').filter((p) => Number.isFinite(p.value)).map((p) => ({time: p.time, value: p.value * 100})) : [],

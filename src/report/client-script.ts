@@ -68,6 +68,10 @@ export const RENDER = `
   rl.addSeries(LC.LineSeries, {color: '#ef6c00', lineWidth: 1, title: 'volatility', priceScaleId: 'left', priceFormat: pctFormat}).setData(data.charts.rollingVolatility);
   mark(rlEl, data.charts.rollingSharpe.length);
   rlEl.setAttribute('data-volatility', String(data.charts.rollingVolatility.length));
+  var exEl = document.getElementById('exposure');
+  var ex = chartIn(exEl);
+  ex.addSeries(LC.AreaSeries, {lineColor: '#00897b', topColor: 'rgba(0,137,123,0.35)', bottomColor: 'rgba(0,137,123,0.05)', lineWidth: 1, priceFormat: pctFormat}).setData(data.charts.exposure);
+  mark(exEl, data.charts.exposure.length);
   var ddEl = document.getElementById('drawdown');
   var dd = chartIn(ddEl);
   dd.addSeries(LC.AreaSeries, {lineColor: '#c62828', topColor: 'rgba(198,40,40,0.05)', bottomColor: 'rgba(198,40,40,0.35)', invertFilledArea: true, lineWidth: 1,

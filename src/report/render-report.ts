@@ -19,6 +19,7 @@ import {drawdownTable, heatMap, metricsTable, positionsTable, tradeTable} from '
 import {dailyReturns, returnsSection} from './returns.js'
 import {rolling} from './rolling.js'
 import {excursions} from './excursions.js'
+import {exposureSeries} from './exposure.js'
 import {STYLES} from './styles.js'
 
 export interface ReportInput {
@@ -34,7 +35,7 @@ export interface ReportInput {
   specText: string
   specFile?: string
   overrides?: string[]
-  result: Pick<BacktestResult, 'equity' | 'trades' | 'initialCash' | 'counts' | 'positions'>
+  result: Pick<BacktestResult, 'equity' | 'trades' | 'initialCash' | 'counts' | 'positions' | 'fills'>
   benchmark: Float64Array
   bars: readonly Bars[]
   metrics: Metrics
@@ -55,7 +56,7 @@ export function chartLibrary(): string {
 export function renderReport(o: ReportInput): string {
   const {time, value} = o.result.equity
   const fmtTime = timeFormatter(o.timezone, o.timeframeMs)
-  const charts = chartData({bars: o.bars, time, value, benchmark: o.benchmark, drawdown: drawdownSeries(o.result.initialCash, value), benchmarkDrawdown: drawdownSeries(o.result.initialCash, o.benchmark), initial: o.result.initialCash, rolling: rolling(o.result.initialCash, value, o.metrics.settings.periodsPerYear, o.metrics.settings.riskFreeRate), trades: o.result.trades, timezone: o.timezone})
+  const charts = chartData({bars: o.bars, time, value, benchmark: o.benchmark, drawdown: drawdownSeries(o.result.initialCash, value), benchmarkDrawdown: drawdownSeries(o.result.initialCash, o.benchmark), initial: o.result.initialCash, rolling: rolling(o.result.initialCash, value, o.metrics.settings.periodsPerYear, o.metrics.settings.riskFreeRate), exposure: exposureSeries(o.result.fills, o.bars, time, value), trades: o.result.trades, timezone: o.timezone})
   // Equity on a log scale unless a value is not positive (a log axis cannot show it).
   const logScale = [...charts.equity, ...charts.benchmark].every((p) => p.value > 0)
   const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts}
@@ -87,6 +88,8 @@ ${logScale ? '<p class="note">Logarithmic scale: equal heights are equal percent
 <div class="chart small" id="drawdown"></div>
 <h2>Rolling Sharpe and volatility <span class="sub">(${h(charts.rollingWindow.toLocaleString('en-US'))} bars)</span></h2><div class="legend"><span><i style="background:#6a1b9a"></i>Sharpe (right axis)</span><span><i style="background:#ef6c00"></i>volatility, annualised % (left axis)</span></div>
 <div class="chart small" id="rolling"></div>
+<h2>Exposure <span class="sub">(open positions at their last close, % of the account value)</span></h2>
+<div class="chart small" id="exposure"></div>
 <h2>Worst drawdowns</h2>${drawdownTable(worstDrawdowns(o.result.initialCash, time, value, 5), fmtTime, 'strategy, deepest first')}${drawdownTable(worstDrawdowns(o.result.initialCash, time, o.benchmark, 5), fmtTime, 'buy & hold, deepest first')}</section>
 <section><h2>Metrics</h2>${metricsTable(m, fmtTime)}
 <p class="note">Annualised with ${h(m.settings.annualisation)} (${h(m.settings.periodsPerYear.toLocaleString('en-US'))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>

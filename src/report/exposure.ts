@@ -1,0 +1,42 @@
+/**
+ * Exposure over time for the report: at each point of the equity curve, the gross value of the
+ * open positions (Σ |quantity × last close| over the symbols) as a fraction of the account value.
+ * Positions follow the fills as the exposure metric counts them (a fill stamped at or before a
+ * bar's time holds from that bar on), so the points above zero are the metric's bars in market.
+ */
+import type {Bars} from '../model/bars.js'
+import type {Fill} from '../model/orders.js'
+
+const EPSILON = 1e-9
+
+export function exposureSeries(fills: readonly Fill[], bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>): Float64Array {
+  const n = time.length
+  const out = new Float64Array(n)
+  const position = new Map<string, number>()
+  const cursor = new Map<string, number>() // per symbol: index of its last bar at or before the point
+  const bySymbol = new Map(bars.map((b) => [b.symbol, b]))
+  let j = 0
+  for (let i = 0; i < n; i++) {
+    const t = time[i]
+    while (j < fills.length && fills[j].time <= t) {
+      const f = fills[j++]
+      const after = (position.get(f.symbol) ?? 0) + (f.side === 'buy' ? f.quantity : -f.quantity)
+      position.set(f.symbol, Math.abs(after) < EPSILON ? 0 : after)
+    }
+    let gross = 0
+    for (const [symbol, qty] of position) {
+      if (qty === 0) continue
+      const b = bySymbol.get(symbol)
+      if (!b) continue
+      let k = cursor.get(symbol) ?? -1
+      while (k + 1 < b.length && b.time[k + 1] <= t) k++
+      cursor.set(symbol, k)
+      // The last known close (a symbol without a bar at this time keeps its previous one).
+      let c = NaN
+      for (let m = k; m >= 0 && !(c === c); m--) c = b.close[m]
+      if (c === c) gross += Math.abs(qty * c)
+    }
+    out[i] = value[i] > 0 ? gross / value[i] : NaN
+  }
+  return out
+}

@@ -95,6 +95,9 @@ export const RENDER = `
         c.el.setAttribute('data-visible-from', String(Math.round(r.from)));
         c.el.setAttribute('data-visible-to', String(Math.round(r.to)));
       }
+      // Where the chart is on the page (CSS px), so a test can look at that part of a screenshot.
+      var b = c.el.getBoundingClientRect();
+      c.el.setAttribute('data-box', [b.left + window.scrollX, b.top + window.scrollY, b.width, b.height].map(Math.round).join(','));
     });
   }
   function showRange(key) {

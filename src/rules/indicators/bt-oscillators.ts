@@ -8,29 +8,13 @@
  */
 import {SMA} from '../../indicators/sma.js'
 import {RollingExtreme} from './extremes.js'
-import {HLC, ON_SOURCE, period, real, single} from './kind-helpers.js'
+import {HLC, ON_SOURCE, onFields, period, real, single} from './kind-helpers.js'
 import {emaAlpha, Smoothing, wilderAlpha} from './smoothing.js'
 import {Lag, RollingSum, Window} from './streams.js'
 import type {IndicatorIO, IndicatorKind} from './types.js'
 
 const ema = (p: number) => new Smoothing(p, emaAlpha(p))
 const smma = (p: number) => new Smoothing(p, wilderAlpha(p))
-
-/** Reads high, low, close; calls `step` with defined values, else pushes NaN to every output. */
-function onHlc(io: IndicatorIO, step: (high: number, low: number, close: number) => void): () => void {
-  const [h, l, c] = [io.field('high'), io.field('low'), io.field('close')]
-  const outs = io.out
-  return () => {
-    const high = h.buf[h.head]
-    const low = l.buf[l.head]
-    const close = c.buf[c.head]
-    if (high !== high || low !== low || close !== close) {
-      for (let i = 0; i < outs.length; i++) outs[i].push(NaN)
-      return
-    }
-    step(high, low, close)
-  }
-}
 
 /** Share of the window's values strictly below its newest value (Backtrader's PercentRank). */
 class PercentRank {
@@ -40,8 +24,10 @@ class PercentRank {
   }
   add(x: number): number {
     if (!this.window.add(x)) return NaN
+    // Order does not matter for a count: scan the storage as it lies.
+    const values = this.window.values
     let below = 0
-    for (let i = 0; i < this.period; i++) if (this.window.get(i) < x) below++
+    for (let i = 0; i < this.period; i++) below += +(values[i] < x)
     return below / this.period
   }
 }
@@ -143,7 +129,10 @@ export const OSCILLATORS: Record<string, IndicatorKind> = {
       const dev = new SMA(p.period)
       const out = io.out[0]
       const factor = p.factor
-      return onHlc(io, (high, low, close) => {
+      return onFields(io, HLC.fields, (v) => {
+        const high = v[0]
+        const low = v[1]
+        const close = v[2]
         const tp = (high + low + close) / 3.0
         const m = mean.add(tp)
         const d = tp - m
@@ -163,7 +152,10 @@ export const OSCILLATORS: Record<string, IndicatorKind> = {
       const hi = new RollingExtreme(p.period, true)
       const lo = new RollingExtreme(p.period, false)
       const out = io.out[0]
-      return onHlc(io, (high, low, close) => {
+      return onFields(io, HLC.fields, (v) => {
+        const high = v[0]
+        const low = v[1]
+        const close = v[2]
         const h = hi.add(high)
         const l = lo.add(low)
         out.push((-100.0 * (h - close)) / (h - l))
@@ -235,7 +227,10 @@ export const OSCILLATORS: Record<string, IndicatorKind> = {
       const factor = 100.0 / (4.0 + 2.0 + 1.0)
       const out = io.out[0]
       let prevClose = NaN
-      return onHlc(io, (high, low, close) => {
+      return onFields(io, HLC.fields, (v) => {
+        const high = v[0]
+        const low = v[1]
+        const close = v[2]
         const before = prevClose
         prevClose = close
         if (before !== before) return out.push(NaN)
@@ -389,7 +384,10 @@ export const OSCILLATORS: Record<string, IndicatorKind> = {
       const ma = new SMA(p.period)
       const atr = new Atr(p.period)
       const out = io.out[0]
-      return onHlc(io, (high, low, close) => {
+      return onFields(io, HLC.fields, (v) => {
+        const high = v[0]
+        const low = v[1]
+        const close = v[2]
         const m = ma.add(close)
         const a = atr.add(high, low, close)
         out.push((close - m) / a)
@@ -407,7 +405,10 @@ export const OSCILLATORS: Record<string, IndicatorKind> = {
       const ma = new SMA(p.maperiod)
       const rank = new PercentRank(p.period)
       const out = io.out[0]
-      return onHlc(io, (high, low, close) => {
+      return onFields(io, HLC.fields, (v) => {
+        const high = v[0]
+        const low = v[1]
+        const close = v[2]
         out.push(then(ma.add(close / ((high + low) / 2.0)), rank) * 100)
       })
     },

@@ -5,34 +5,10 @@
  * rest it does not have in Backtrader's form.
  */
 import {RollingExtreme} from './extremes.js'
-import {HLC, ON_SOURCE, period, single} from './kind-helpers.js'
+import {HLC, ON_SOURCE, onFields, period, single} from './kind-helpers.js'
 import {Smoothing, wilderAlpha} from './smoothing.js'
 import {ExtremeAge, Lag, RollingSum} from './streams.js'
 import type {IndicatorIO, IndicatorKind} from './types.js'
-
-type Field = 'open' | 'high' | 'low' | 'close' | 'volume'
-
-/**
- * Reads the given bar fields into `v` (reused, so no allocation) and calls `step` when all are
- * defined; otherwise pushes NaN to every output.
- */
-function onFields(io: IndicatorIO, fields: readonly Field[], step: (v: Float64Array) => void): () => void {
-  const rings = fields.map((f) => io.field(f))
-  const v = new Float64Array(fields.length)
-  const outs = io.out
-  return () => {
-    for (let i = 0; i < rings.length; i++) {
-      const r = rings[i]
-      const x = r.buf[r.head]
-      if (x !== x) {
-        for (let k = 0; k < outs.length; k++) outs[k].push(NaN)
-        return
-      }
-      v[i] = x
-    }
-    step(v)
-  }
-}
 
 const smma = (p: number) => new Smoothing(p, wilderAlpha(p))
 

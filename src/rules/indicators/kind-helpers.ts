@@ -21,3 +21,28 @@ export function single(io: IndicatorIO, ind: {add(x: number): number | null}): (
 
 export const ON_SOURCE = {usesSource: true, fields: []} as const
 export const HLC = {usesSource: false, fields: ['high', 'low', 'close']} as const
+
+type Field = 'open' | 'high' | 'low' | 'close' | 'volume'
+
+/**
+ * Reads the given bar fields into `v` (one array reused for every bar, and no double crosses a
+ * call boundary, so nothing is boxed) and calls `step` when all are defined; otherwise pushes NaN
+ * to every output.
+ */
+export function onFields(io: IndicatorIO, fields: readonly Field[], step: (v: Float64Array) => void): () => void {
+  const rings = fields.map((f) => io.field(f))
+  const v = new Float64Array(fields.length)
+  const outs = io.out
+  return () => {
+    for (let i = 0; i < rings.length; i++) {
+      const r = rings[i]
+      const x = r.buf[r.head]
+      if (x !== x) {
+        for (let k = 0; k < outs.length; k++) outs[k].push(NaN)
+        return
+      }
+      v[i] = x
+    }
+    step(v)
+  }
+}

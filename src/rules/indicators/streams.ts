@@ -49,7 +49,8 @@ export class RollingSum {
 /** The last `period` values, oldest first through `get(0..period-1)` once full. */
 export class Window {
   readonly values: Float64Array
-  private pos = 0
+  /** Where the next value goes: once full, the slot of the oldest value. */
+  pos = 0
   count = 0
 
   constructor(readonly period: number) {
@@ -85,8 +86,13 @@ export class Wma {
 
   add(x: number): number {
     if (!this.window.add(x)) return NaN
+    // Oldest first: from the next write position to the end, then from the start.
+    const values = this.window.values
+    const start = this.window.pos
     let s = 0
-    for (let i = 0; i < this.period; i++) s += this.window.get(i) * (i + 1)
+    let w = 1
+    for (let i = start; i < this.period; i++) s += values[i] * w++
+    for (let i = 0; i < start; i++) s += values[i] * w++
     return this.coef * s
   }
 }

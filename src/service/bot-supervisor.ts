@@ -245,7 +245,7 @@ export class BotSupervisor {
   private finished(bot: LiveBot, outcome: LiveBotOutcome): void {
     if (bot !== this.bot || this.phase === 'stopping' || this.phase === 'stopped') return
     void this.releaseExchange()
-    void this.releaseWorker()
+    if (outcome.status !== 'crashed') void this.releaseWorker() // a crashed one restarts in the same worker
     this.lastState = outcome.state
     if (outcome.status === 'crashed') return this.crashed(outcome.error ?? new Error('crashed'))
     this.recordState()
@@ -298,6 +298,7 @@ export class BotSupervisor {
 
   private fail(message: string): void {
     this.phase = 'error'
+    void this.releaseWorker()
     this.deps.recorder.status(this.id, {status: 'error', error: message})
     this.deps.recorder.event({botId: this.id, userId: this.prepared.row.userId, kind: 'error', message})
     this.deps.notifier?.send('error', {error: message})
@@ -306,6 +307,15 @@ export class BotSupervisor {
 
   /** A plugin strategy's hooks, made in a worker of its own (undefined: made in process by the runtime). */
   private async isolate(): Promise<StrategyHooks | undefined> {
+    // A restart after a crash keeps the worker (and the module's state), as a restart in process would.
+    const kept = this.isolated
+    if (kept && kept.stopped === undefined) {
+      try {
+        return kept.recreate()
+      } catch {
+        // Stopped or broken meanwhile: a fresh worker.
+      }
+    }
     await this.releaseWorker()
     const iso = this.deps.isolation
     const {source, definition, params, spec} = this.prepared

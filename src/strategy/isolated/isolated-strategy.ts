@@ -38,6 +38,11 @@ export interface IsolatedStrategyOptions {
 
 export interface IsolatedStrategy {
   hooks: StrategyHooks
+  /**
+   * Fresh hooks from the same worker (a restart after a crash): the module stays loaded, so its
+   * module-level state lives on as it would in process. Throws if the worker was stopped.
+   */
+  recreate(): StrategyHooks
   /** Why the strategy was stopped (its budget ran out), if it was. */
   readonly stopped: string | undefined
   /** Ends the worker (idempotent). */
@@ -81,7 +86,7 @@ function ready(worker: Worker, o: IsolatedStrategyOptions): Promise<HookName[]> 
 }
 
 class Proxied implements IsolatedStrategy {
-  readonly hooks: StrategyHooks = {}
+  hooks: StrategyHooks = {}
   stopped: string | undefined
   private closed = false
 
@@ -89,10 +94,31 @@ class Proxied implements IsolatedStrategy {
     worker.removeAllListeners('exit')
     worker.removeAllListeners('error')
     worker.on('error', () => {}) // seen at the next call, as a stopped strategy
+    this.hooks = this.proxies(names)
+  }
+
+  private proxies(names: HookName[]): StrategyHooks {
+    const hooks: StrategyHooks = {}
     for (const name of names) {
       if (!HOOK_NAMES.includes(name)) continue
-      ;(this.hooks as Record<string, unknown>)[name] = (ctx: StrategyContext, ...args: unknown[]) => this.call(name, ctx, args)
+      ;(hooks as Record<string, unknown>)[name] = (ctx: StrategyContext, ...args: unknown[]) => this.call(name, ctx, args)
     }
+    return hooks
+  }
+
+  recreate(): StrategyHooks {
+    if (this.stopped !== undefined) throw this.stoppedError()
+    if (this.closed) throw new BotsError(`strategy "${this.o.name}" was already stopped`, {code: 'strategy.stopped'})
+    this.channel.send({t: 'create'} satisfies ToWorker)
+    const m = this.channel.receive(performance.now() + this.o.budgetMs) as ToMain | undefined
+    if (m === undefined) {
+      this.stopped = `create() ${RAN_OUT_OF_TIME} ${this.o.budgetMs / 1000} s; its worker was stopped`
+      void this.worker.terminate()
+      throw this.stoppedError()
+    }
+    if (m.t === 'threw') throw new BotsError(`strategy "${this.o.name}": create() failed: ${m.message}`, {code: 'strategy.load'})
+    if (m.t !== 'created') throw new Error(`bug: "${m.t}" in answer to create`)
+    return (this.hooks = this.proxies(m.hooks))
   }
 
   private call(hook: HookName, ctx: StrategyContext, args: unknown[]): void {
@@ -112,6 +138,7 @@ class Proxied implements IsolatedStrategy {
         return
       }
       if (m.t === 'threw') throw Object.assign(new Error(m.message), {name: m.name})
+      if (m.t === 'created') continue // cannot happen: creates are answered in recreate()
       this.channel.send(serve(ctx, m.method, m.args))
     }
   }

@@ -29,10 +29,12 @@ export type ToWorker =
   | {t: 'call'; hook: HookName; now: number; state: Record<string, unknown>; args: unknown[]}
   | {t: 'ret'; value: unknown}
   | {t: 'err'; message: string; code?: string}
+  | {t: 'create'}
   | {t: 'exit'}
 
 /** Worker → main on the sync channel: a context call made by the strategy, or the hook's end. */
 export type ToMain =
   | {t: 'ctx'; method: string; args: unknown[]}
   | {t: 'done'; state: Record<string, unknown>}
+  | {t: 'created'; hooks: HookName[]}
   | {t: 'threw'; message: string; name: string}

@@ -5,26 +5,28 @@
  */
 import {isMainThread, parentPort, workerData} from 'node:worker_threads'
 import {loadPluginFile} from '../load-plugin.js'
-import type {StrategyHooks} from '../../model/strategy.js'
+import type {StrategyDefinition, StrategyHooks} from '../../model/strategy.js'
 import {HOOK_NAMES, type Ready, type ToMain, type ToWorker, type WorkerInput} from './protocol.js'
 import {RemoteContext} from './remote-context.js'
 import {SyncEnd, TO_WORKER} from './sync-channel.js'
 
 async function main(input: WorkerInput): Promise<void> {
+  let definition: StrategyDefinition
   let hooks: StrategyHooks
   try {
-    const definition = await loadPluginFile(input.file, input.native)
+    definition = await loadPluginFile(input.file, input.native)
     hooks = definition.create(input.params as never)
   } catch (error) {
     parentPort!.postMessage({type: 'failed', message: error instanceof Error ? error.message.split('\n')[0] : String(error)} satisfies Ready)
     return
   }
-  const has = HOOK_NAMES.filter((h) => typeof hooks[h] === 'function')
-  parentPort!.postMessage({type: 'ready', hooks: has} satisfies Ready)
-  serve(hooks, input)
+  parentPort!.postMessage({type: 'ready', hooks: implemented(hooks)} satisfies Ready)
+  serve(definition, hooks, input)
 }
 
-function serve(hooks: StrategyHooks, input: WorkerInput): void {
+const implemented = (hooks: StrategyHooks) => HOOK_NAMES.filter((h) => typeof hooks[h] === 'function')
+
+function serve(definition: StrategyDefinition, hooks: StrategyHooks, input: WorkerInput): void {
   const channel = new SyncEnd(input.port, input.signals, TO_WORKER)
   const ctx = new RemoteContext(channel, input.symbols, input.timezone)
   let inCall = false
@@ -36,6 +38,16 @@ function serve(hooks: StrategyHooks, input: WorkerInput): void {
   for (;;) {
     const m = channel.receive() as ToWorker
     if (m.t === 'exit') break
+    if (m.t === 'create') {
+      // A restart after a crash: fresh hooks from the same module (its module-level state kept, as in process).
+      try {
+        hooks = definition.create(input.params as never)
+        channel.send({t: 'created', hooks: implemented(hooks)} satisfies ToMain)
+      } catch (error) {
+        channel.send({t: 'threw', message: error instanceof Error ? error.message : String(error), name: 'Error'} satisfies ToMain)
+      }
+      continue
+    }
     if (m.t !== 'call') continue // a stray reply after a context call the main thread gave up on
     ctx.begin(m.now, m.state)
     inCall = true

@@ -195,3 +195,41 @@ test('ichimoku matches Backtrader (test_ind_ichimoku.py); chikou_span is the clo
   assert.ok(Math.abs(chikou[at[2] + 26] - 3899.41) <= 1e-6)
   for (let i = 0; i < bars.length; i++) assert.equal(chikou[i], bars.close[i])
 })
+
+test('a rules run trades where the ported indicators say (dm outputs, kst on another indicator, ichimoku spans)', async () => {
+  const {runBacktest} = await import('../../src/engine/run-backtest.js')
+  const {rulesStrategy} = await import('../../src/rules/rules-strategy.js')
+  const {createCalendar} = await import('../../src/calendar/index.js')
+  const data = {...bars, symbol: 'X', timeframeMs: 86_400_000}
+  const broker = {cash: 1_000_000, commission: {perShare: 0, percent: 0, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: false, fillPrice: 'next_open' as const}
+  const spec = {symbols: ['X'], timeframeMs: 86_400_000, sleeptimeMs: 86_400_000, broker}
+  const params = {
+    indicators: {
+      dmi: {type: 'dm'},
+      fast: {type: 'sma', period: 5},
+      k: {type: 'kst', source: 'fast', rp1: 3, rp2: 4, rp3: 5, rp4: 6, rma1: 3, rma2: 3, rma3: 3, rma4: 3, rsignal: 4},
+      cloud: {type: 'ichimoku', tenkan: 5, kijun: 10, senkou: 20, senkou_lead: 5},
+    },
+    entry: {long: 'dmi.adx > 20 and dmi > dmi.minus_di and k > k.signal and close > cloud.senkou_span_b'},
+    exit: {long: 'dmi < dmi.minus_di or k < k.signal'},
+  }
+  const result = await runBacktest({spec, bars: [data], definition: rulesStrategy(), params, calendar: createCalendar('24/7')})
+  // The same decisions from whole columns: kst computed on the SMA's column.
+  const [plus, minus, adx] = computeIndicator('dm', {period: 14}, bars)
+  const [fast] = computeIndicator('sma', {period: 5}, bars)
+  const [kst, signal] = computeIndicator('kst', {rp1: 3, rp2: 4, rp3: 5, rp4: 6, rma1: 3, rma2: 3, rma3: 3, rma4: 3, rsignal: 4}, {...bars, close: fast})
+  const spanB = computeIndicator('ichimoku', {tenkan: 5, kijun: 10, senkou: 20, senkou_lead: 5, chikou: 26}, bars)[3]
+  const want: [string, number][] = []
+  let long = false
+  for (let i = 0; i + 1 < bars.length; i++) {
+    if (!long && adx[i] > 20 && plus[i] > minus[i] && kst[i] > signal[i] && bars.close[i] > spanB[i]) {
+      want.push(['buy', i + 1])
+      long = true
+    } else if (long && (plus[i] < minus[i] || kst[i] < signal[i])) {
+      want.push(['sell', i + 1])
+      long = false
+    }
+  }
+  assert.ok(want.length >= 4, `only ${want.length} trades to compare`)
+  assert.deepEqual(result.fills.map((f) => [f.side, bars.time.indexOf(f.time)]), want)
+})

@@ -9,7 +9,7 @@ import {WallClock} from '../core/clock.js'
 import {renderBacktestSummary} from '../cli/render/backtest.js'
 import {withRunProgress} from '../cli/run-progress.js'
 import {marketTimezone} from '../calendar/index.js'
-import {EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, writeBacktestJson, type EquityResolution} from '../results/backtest-json.js'
+import {backtestJsonHead, EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, writeBacktestJson, type EquityResolution} from '../results/backtest-json.js'
 import {OutputClosedError} from '../results/json-stream.js'
 import {finishBacktest} from '../results/finish-run.js'
 import {checkReportPath, displayPath} from '../results/report-path.js'
@@ -82,6 +82,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     if (!existsSync(args.spec)) usageError(`no such file: ${args.spec}`)
     if (statSync(args.spec).isDirectory()) usageError(`${args.spec} is a folder; give one spec file (\`bots validate ${args.spec}\` checks a folder)`)
     if (flags.report !== undefined) checkReportPath(flags.report) // before any work, not after the run
+    if (flags.equity !== undefined && !this.jsonEnabled()) usageError(`--equity ${flags.equity} applies to the --json output; add --json`)
     const cash = flags.cash === undefined ? undefined : Number(flags.cash)
     if (cash !== undefined && !(Number.isFinite(cash) && cash > 0)) usageError(`--cash ${flags.cash}: expected a positive number`)
     const riskFreeRate = parseRate(flags['risk-free'])
@@ -158,19 +159,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
       this.log(renderBacktestSummary(outcome, finished, colorEnabled()))
       return undefined
     }
-    const head = {
-      spec: outcome.spec.file,
-      runId: finished.runId ?? null,
-      store: finished.store ?? null,
-      specHash: finished.specHash,
-      barsHash: finished.barsHash,
-      summary: outcome.summary,
-      metrics: finished.metrics,
-      files: finished.files,
-      report: finished.report ?? null,
-      warnings: outcome.warnings,
-      imports: outcome.imports.map(({symbol, file, action}) => ({symbol, file, action})),
-    }
+    const head = backtestJsonHead(outcome, finished)
     // The document (with fills, trades and the equity curve) is streamed to stdout, never built
     // as one string; returning nothing keeps oclif from printing it again.
     try {

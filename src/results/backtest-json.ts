@@ -7,8 +7,10 @@
  */
 import type {Writable} from 'node:stream'
 import {localDayNumber, wallToUtc} from '../calendar/timezone.js'
+import type {BacktestOutcome} from '../backtest/run-spec.js'
 import {resultToJson, type BacktestResult} from '../engine/result.js'
 import {DAY_MS} from '../model/time.js'
+import type {Finished} from './finish-run.js'
 import {writeJson} from './json-stream.js'
 
 export const EQUITY_RESOLUTIONS = ['none', 'daily', 'full'] as const
@@ -67,6 +69,23 @@ export function equityJson(equity: BacktestResult['equity'], resolution: EquityR
     value[k] = equity.value[idx[k]]
   }
   return {resolution, points: idx.length, bars, timeZone, time, value}
+}
+
+/** The document's first keys: the run (spec, run id, hashes), its summary and metrics, what it wrote, warnings, imports. */
+export function backtestJsonHead(outcome: BacktestOutcome, finished: Finished): Record<string, unknown> {
+  return {
+    spec: outcome.spec.file,
+    runId: finished.runId ?? null,
+    store: finished.store ?? null,
+    specHash: finished.specHash,
+    barsHash: finished.barsHash,
+    summary: outcome.summary,
+    metrics: finished.metrics,
+    files: finished.files,
+    report: finished.report ?? null,
+    warnings: outcome.warnings,
+    imports: outcome.imports.map(({symbol, file, action}) => ({symbol, file, action})),
+  }
 }
 
 export interface BacktestJsonOptions {

@@ -233,3 +233,30 @@ test('a rules run trades where the ported indicators say (dm outputs, kst on ano
   assert.ok(want.length >= 4, `only ${want.length} trades to compare`)
   assert.deepEqual(result.fills.map((f) => [f.side, bars.time.indexOf(f.time)]), want)
 })
+
+test('where trading-signals has the same indicator, it agrees with ours bar for bar (ours is kept: no allocation per bar)', async () => {
+  // The library's WilliamsR/AO/AC keep each candle object they are given and its number-based
+  // classes push into arrays through an options object per update; the ports stream over
+  // preallocated windows. Its CCI (mean deviation around the current mean), ADX, DPO, KST, KAMA,
+  // PGO and EMA-based classes (EMA seeded with the first price) give other numbers.
+  const {tradingSignals} = await import('../../src/rules/indicators/library.js')
+  const ts = tradingSignals()
+  const candle = (i: number) => ({open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i]})
+  const cases: [string, {update(x: never, replace: boolean): number | null}, boolean][] = [
+    ['williams_r', new ts.WilliamsR(14), true],
+    ['awesome_oscillator', new ts.AO(5, 34), true],
+    ['accel_decel', new ts.AC(5, 34, 5), true],
+    ['hma', new ts.HMA(30), false],
+    ['rmi', new ts.RMI({interval: 20, momentum: 5}), false],
+    ['smma', new ts.WSMA(30), false],
+    ['momentum', new ts.MOM(12), false],
+  ]
+  for (const [type, lib, candles] of cases) {
+    const ours = computeIndicator(type, {}, bars)[0]
+    for (let i = 0; i < bars.length; i++) {
+      const r = lib.update((candles ? candle(i) : bars.close[i]) as never, false)
+      if (r === null) assert.ok(Number.isNaN(ours[i]), `${type} bar ${i + 1}: ours has a value, the library not yet`)
+      else assert.ok(Math.abs(r - ours[i]) <= 1e-9, `${type} bar ${i + 1}: ${ours[i]} vs trading-signals ${r}`)
+    }
+  }
+})

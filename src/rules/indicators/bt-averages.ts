@@ -1,7 +1,8 @@
 /**
  * Moving averages after Backtrader's: DEMA, TEMA, SMMA, ZLEMA, HMA, KAMA. Our own (not
  * trading-signals') because Backtrader's EMAs are seeded with the SMA of their first `period`
- * values, which the library's are not, and its KAMA seeds and smooths its own way.
+ * values, which the library's are not, and its KAMA seeds its own way; the library's HMA and WSMA
+ * agree with these but push into arrays on every update.
  */
 import {SMA} from '../../indicators/sma.js'
 import {ON_SOURCE, period, single} from './kind-helpers.js'

@@ -2,9 +2,11 @@
  * Oscillators after Backtrader's, line for line (same operations in the same order, SMA-seeded
  * EMAs and SMMAs, exact `fsum` sums), so they agree with its test checkpoints: CCI, Williams %R,
  * momentum, TRIX, TSI, ultimate oscillator, PPO, DPO, percent rank, awesome oscillator,
- * acceleration/deceleration, KST, Laguerre RSI, RMI, PGO, DV2. trading-signals has some of them
- * under other conventions (EMAs seeded with the first value, CCI's mean deviation around the
- * current mean), so all are ours.
+ * acceleration/deceleration, KST, Laguerre RSI, RMI, PGO, DV2. trading-signals has several: its
+ * CCI (mean deviation around the current mean), DPO, KST, PGO and EMA-based ones (EMA seeded with
+ * the first value) give other numbers; its WilliamsR, AO, AC, RMI and MOM agree to 1e-9 but keep
+ * the candle objects they are given or push into arrays per update, and these stream over
+ * preallocated windows (the agreement is tested in test/rules/indicators-backtrader.test.ts).
  */
 import {SMA} from '../../indicators/sma.js'
 import {RollingExtreme} from './extremes.js'

@@ -85,3 +85,23 @@ test('an indicator on a source that is still warming up starts when its source h
   // DEMA(3) needs 2 × 3 − 1 = 5 values of the SMA, which has its first at bar 5: bar 9.
   assert.ok(Number.isNaN(onSma[7]) && !Number.isNaN(onSma[8]))
 })
+
+test('no movement leaves dm and kama defined afterwards (no 0 / 0 kept in a smoothing)', () => {
+  // dm: 40 bars with the same high and low (a range, so ATR > 0, but no directional movement:
+  // +DI = −DI = 0), then a fall.
+  const rows = Array.from({length: 70}, (_, i) => {
+    const mid = i < 40 ? 100 : 100 - (i - 39)
+    return {time: i * 60_000, open: mid, high: mid + 1, low: mid - 1, close: mid + (i % 2 ? 0.5 : -0.5), volume: 1}
+  })
+  const [plus, minus, adx, adxr] = computeIndicator('dm', {period: 5}, barsFromRows('X', 60_000, rows))
+  assert.equal(plus[20], 0)
+  assert.equal(minus[20], 0)
+  assert.equal(adx[20], 0)
+  for (const s of [plus, minus, adx, adxr]) assert.ok(Number.isFinite(s[69]))
+  assert.ok(minus[69] > plus[69] && adx[69] > 50)
+  // kama: a rise, 60 identical closes (no move over its period), a fall.
+  const prices = [...Array.from({length: 30}, (_, i) => 100 + i), ...Array.from({length: 60}, () => 130), ...Array.from({length: 30}, (_, i) => 130 - i)]
+  const [kama] = computeIndicator('kama', {period: 10}, barsFromRows('X', 60_000, prices.map((c, i) => ({time: i * 60_000, open: c, high: c, low: c, close: c, volume: 1}))))
+  assert.equal(kama[85], 130)
+  assert.ok(Number.isFinite(kama[119]) && kama[119] < 130)
+})

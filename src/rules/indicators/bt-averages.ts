@@ -97,7 +97,9 @@ class Kama {
     const s = this.seed.add(x)
     if (n <= this.p) return NaN
     if (n === this.p + 1) return (this.value = s)
-    const er = Math.abs((x - before) / vol)
+    // No move at all over the period: efficiency 1, as TA-Lib has it (Backtrader would divide 0
+    // by 0 and raise; a NaN would stay in the average for good).
+    const er = vol === 0 ? 1.0 : Math.abs((x - before) / vol)
     const r = er * (this.fastC - this.slowC) + this.slowC
     const sc = r * r
     return (this.value = this.value * (1.0 - sc) + x * sc)

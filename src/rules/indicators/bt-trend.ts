@@ -49,7 +49,10 @@ export const TREND: Record<string, IndicatorKind> = {
         const a = atr.add(tr)
         const plus = (100.0 * plusAv.add(up > down && up > 0.0 ? up : 0.0)) / a
         const minus = (100.0 * minusAv.add(down > up && down > 0.0 ? down : 0.0)) / a
-        const adx = plus === plus ? 100.0 * adxAv.add(Math.abs(plus - minus) / (plus + minus)) : NaN
+        // No directional movement at all (+DI = −DI = 0): DX 0, as TA-Lib has it, where Backtrader
+        // would divide 0 by 0 (and raise); a NaN would stay in the ADX's smoothing for good.
+        const sum = plus + minus
+        const adx = plus === plus ? 100.0 * adxAv.add(sum === 0 ? 0.0 : Math.abs(plus - minus) / sum) : NaN
         plusOut.push(plus)
         minusOut.push(minus)
         adxOut.push(adx)

@@ -1,7 +1,11 @@
 /**
- * The HTML report of one backtest: a single self-contained file (the chart library inlined, no
- * network access) with the price chart and trade markers, equity against buy-and-hold, drawdown,
- * the monthly heat map, the metrics, the trade list and the spec that produced the run.
+ * The HTML report of one backtest, a tearsheet: a single self-contained file (the chart library
+ * inlined, no network access) with a range selector (1Y/3Y/5Y/all, the whole period at first), the
+ * price chart with trade markers, equity against buy-and-hold on a log scale, cumulative return,
+ * drawdown against buy & hold, rolling Sharpe and volatility, exposure over time, the five worst
+ * drawdowns, the metrics, yearly returns as bars, daily-return statistics (skew, kurtosis, VaR,
+ * CVaR, best and worst day and month) with a histogram, the monthly heat map, the sortable trade
+ * list (holding time, MAE, MFE), the positions open at the end, and the spec that produced the run.
  */
 import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'

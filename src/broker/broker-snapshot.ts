@@ -19,6 +19,11 @@ export interface PositionState {
   averagePrice: number | null
   /** Last close seen; null: none yet (NaN). */
   lastPrice: number | null
+  /**
+   * Futures-like symbols (an instrument with a margin) with an open position only: the price its
+   * contracts were last settled at. Absent: its last close (where every mark leaves it).
+   */
+  settlePrice?: number | null
 }
 
 export interface OrderState {

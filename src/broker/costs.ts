@@ -7,9 +7,13 @@ import type {Side} from '../model/orders.js'
  * - Slippage: `slippageBps` basis points against the trader, buys fill at price × (1 + bps/10⁴),
  *   sells at price × (1 − bps/10⁴). Applied to market and stop fills only: a limit price (and a
  *   triggered stop-limit) is a promise never to fill worse than the limit.
- * - Commission per fill: perShare × |qty| + |qty| × (percent / 100) × price + fixed, and at least
- *   `minimum`. Computed on the price after slippage. `percent` 0.1 means 0.1% (Backtrader's
- *   `commission=0.001`; the rate is taken as percent / 100 once, so the product matches it).
+ * - Commission per fill: perShare × |qty| + |qty| × (percent / 100) × price × multiplier + fixed,
+ *   and at least `minimum`. Computed on the price after slippage. `percent` 0.1 means 0.1%
+ *   (Backtrader's `commission=0.001`; the rate is taken as percent / 100 once, so the product
+ *   matches it). For an instrument with a multiplier (`instruments`), qty counts contracts:
+ *   `per_share` is per contract and `percent` is of the notional value, price × multiplier per
+ *   contract (Backtrader's percent scheme leaves the multiplier out; it is 1 for every symbol
+ *   without one, so those results are unchanged).
  */
 export class CostModel {
   private readonly perShare: number
@@ -36,9 +40,10 @@ export class CostModel {
     return side === 'buy' ? price * this.slipUp : price * this.slipDown
   }
 
-  commission(quantity: number, price: number): number {
+  /** `multiplier`: the symbol's contract multiplier (1 for a plain share or unit). */
+  commission(quantity: number, price: number, multiplier = 1): number {
     const q = Math.abs(quantity)
-    const c = this.perShare * q + q * this.rate * price + this.fixed
+    const c = this.perShare * q + q * this.rate * (price * multiplier) + this.fixed
     return c < this.minimum ? this.minimum : c
   }
 }

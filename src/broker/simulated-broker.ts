@@ -6,6 +6,7 @@ import type {BrokerListener, BrokerPort, PriceSource} from './broker-port.js'
 import {BEFORE_ALL, finite, lastIndexAtOrBefore, orNull, type BrokerSnapshot, type OrderState} from './broker-snapshot.js'
 import {CostModel} from './costs.js'
 import {fillPrice} from './fill-rules.js'
+import {Instruments} from './instruments.js'
 import {OrderBook} from './order-book.js'
 import {Portfolio} from './portfolio.js'
 import {SimOrder, requestProblem} from './sim-order.js'
@@ -30,13 +31,20 @@ export interface SimulatedBrokerOptions {
  * - fillPrice `close`: a market order placed in a hook fills right after that hook, at the close of
  *   the latest bar the strategy has seen (cheat-on-close), or at the next open if there is none.
  * - Checked at fill time, else rejected with a reason: a buy that leaves a long position needs
- *   cash ≥ price × qty + commission; a sell that leaves a short position needs `allowShort`.
+ *   cash ≥ price × multiplier × qty + commission; a sell that leaves a short position needs
+ *   `allowShort`. A futures-like symbol (an instrument with a margin) needs, for a fill that opens
+ *   contracts (long or short), cash ≥ 0 after it: margin of the opened contracts and commission
+ *   paid, margin and settled P&L of any closed ones received (Backtrader's margin check).
+ * - Instruments (`broker.instruments`, see instruments.ts): a limit or stop price rounds to the
+ *   symbol's tick, a quantity down to its lot, when the order is submitted; below one lot, or a
+ *   price that rounds to 0, is rejected then. Each bar's close settles futures-like positions.
  * - Day orders expire at the close of the first session that closes after they were placed.
  * - A bar with NaN prices for a symbol (no bar for it at that time) fills nothing for it.
  */
 export class SimulatedBroker implements BrokerPort {
   listener: BrokerListener = SILENT
   readonly costs: CostModel
+  readonly instruments: Instruments
   readonly portfolio: Portfolio
   readonly ledger: TradeLedger
   readonly book = new OrderBook()
@@ -53,7 +61,8 @@ export class SimulatedBroker implements BrokerPort {
 
   constructor(protected readonly o: SimulatedBrokerOptions) {
     this.costs = new CostModel(o.broker)
-    this.portfolio = new Portfolio(o.broker.cash, o.market.symbols.length)
+    this.instruments = new Instruments(o.market.symbols, o.broker.instruments)
+    this.portfolio = new Portfolio(o.broker.cash, o.market.symbols.length, this.instruments)
     this.ledger = new TradeLedger(o.market.symbols.length)
     this.fillAtClose = o.broker.fillPrice === 'close'
   }
@@ -79,9 +88,14 @@ export class SimulatedBroker implements BrokerPort {
     const tif = req.timeInForce ?? 'gtc'
     const expiresAt = tif === 'day' ? (this.o.calendar.nextSession(now)?.close ?? Infinity) : Infinity
     const signalBar = this.o.market.cursor
-    const order = new SimOrder(this.nextId++, this.o.market.symbols[k], k, req.side, req.quantity, req.type ?? 'market',
-      req.limitPrice, req.stopPrice, tif, req.tag, now, signalBar, expiresAt)
-    const problem = requestProblem(req)
+    const ins = this.instruments
+    const steps = ins.anySteps && k >= 0 && k < ins.lot.length
+    const quantity = steps ? ins.roundQuantity(k, req.quantity) : req.quantity
+    const limitPrice = steps && req.limitPrice !== undefined ? ins.roundPrice(k, req.limitPrice) : req.limitPrice
+    const stopPrice = steps && req.stopPrice !== undefined ? ins.roundPrice(k, req.stopPrice) : req.stopPrice
+    const order = new SimOrder(this.nextId++, this.o.market.symbols[k], k, req.side, quantity, req.type ?? 'market',
+      limitPrice, stopPrice, tif, req.tag, now, signalBar, expiresAt)
+    const problem = requestProblem(req) ?? (steps ? this.stepProblem(req, order, k) : undefined)
     if (problem !== undefined) {
       order.status = 'rejected'
       order.reason = problem
@@ -89,6 +103,16 @@ export class SimulatedBroker implements BrokerPort {
     this.book.add(order)
     if (order.status === 'open' && this.fillAtClose && order.type === 'market' && !this.flushing) this.closeQueue.push(order)
     return order
+  }
+
+  /** Why an order rounded to symbol k's tick and lot cannot stand, or undefined when it can. */
+  private stepProblem(req: OrderRequest, order: SimOrder, k: number): string | undefined {
+    const ins = this.instruments
+    const symbol = this.o.market.symbols[k]
+    if (order.quantity <= 0) return `quantity ${req.quantity} is less than one lot of ${symbol} (lot_size ${ins.lot[k]})`
+    if (order.limitPrice !== undefined && order.limitPrice <= 0) return `limitPrice ${req.limitPrice} rounds to 0 on the tick of ${symbol} (tick_size ${ins.tick[k]})`
+    if (order.stopPrice !== undefined && order.stopPrice <= 0) return `stopPrice ${req.stopPrice} rounds to 0 on the tick of ${symbol} (tick_size ${ins.tick[k]})`
+    return undefined
   }
 
   /**
@@ -109,6 +133,7 @@ export class SimulatedBroker implements BrokerPort {
         quantity: finite(p.quantity[k], `the position in ${symbol}`),
         averagePrice: orNull(p.averagePrice[k]),
         lastPrice: orNull(p.lastPrice[k]),
+        ...(p.isMargined(k) && p.quantity[k] !== 0 ? {settlePrice: orNull(p.settlePrice[k])} : {}),
       })),
       openOrders: this.book.open(-1).map((order) => {
         const o = order as SimOrder
@@ -180,6 +205,8 @@ export class SimulatedBroker implements BrokerPort {
       p.quantity[k] = pos.quantity
       p.averagePrice[k] = pos.averagePrice ?? NaN
       p.lastPrice[k] = pos.lastPrice ?? NaN
+      // Saved before settlement prices were: the position was settled at its last close.
+      p.settlePrice[k] = pos.quantity === 0 ? NaN : (pos.settlePrice ?? pos.lastPrice ?? pos.averagePrice ?? NaN)
     }
     for (const {k, t} of trades) {
       this.ledger.resumeTrade(k, {
@@ -236,10 +263,15 @@ export class SimulatedBroker implements BrokerPort {
   /** Records the account value after bar `i`, marking each position at its last known close. */
   markBar(i: number): void {
     const series = this.o.market.series
-    const last = this.portfolio.lastPrice
+    const p = this.portfolio
+    const last = p.lastPrice
+    const margined = this.instruments.anyMargin
     for (let k = 0; k < series.length; k++) {
       const c = series[k].close[i]
-      if (c === c) last[k] = c
+      if (c === c) {
+        last[k] = c
+        if (margined) p.settle(k, c)
+      }
     }
     // A live feed may run past the slots it was given; the paper broker then just stops recording.
     if (i < this.o.equity.length) this.o.equity[i] = this.portfolio.value()
@@ -277,14 +309,24 @@ export class SimulatedBroker implements BrokerPort {
   private execute(order: SimOrder, rawPrice: number, time: number): void {
     const price = order.type === 'market' || order.type === 'stop' ? this.costs.slip(order.side, rawPrice) : rawPrice
     const q = order.quantity
-    const commission = this.costs.commission(q, price)
     const k = order.symbolIndex
-    const before = this.portfolio.quantity[k]
+    const p = this.portfolio
+    const mult = this.instruments.multiplier[k]
+    const commission = this.costs.commission(q, price, mult)
+    const before = p.quantity[k]
     const signed = order.side === 'buy' ? q : -q
     const after = before + signed
-    if (signed > 0 && after > 0 && this.portfolio.cash - price * q - commission < 0) {
-      const need = price * q + commission
-      return this.finish(order, 'rejected', `insufficient cash: needs ${need.toFixed(2)} (${q} × ${price} + commission ${commission.toFixed(2)}), has ${this.portfolio.cash.toFixed(2)}`)
+    if (p.isMargined(k)) {
+      const opens = before === 0 || (before > 0) === (signed > 0) || Math.abs(signed) > Math.abs(before)
+      if (opens && p.cash + p.cashChange(k, signed, price, commission) < 0) {
+        const margin = this.instruments.margin[k]
+        const opened = before === 0 || (before > 0) === (signed > 0) ? q : q - Math.abs(before)
+        return this.finish(order, 'rejected', `insufficient margin: ${opened} contract(s) × margin ${margin} + commission ${commission.toFixed(2)} leave ${(p.cash + p.cashChange(k, signed, price, commission)).toFixed(2)} in cash, has ${p.cash.toFixed(2)}`)
+      }
+    } else if (signed > 0 && after > 0 && p.cash - price * mult * q - commission < 0) {
+      const need = price * mult * q + commission
+      const units = mult === 1 ? `${q} × ${price}` : `${q} × ${price} × multiplier ${mult}`
+      return this.finish(order, 'rejected', `insufficient cash: needs ${need.toFixed(2)} (${units} + commission ${commission.toFixed(2)}), has ${p.cash.toFixed(2)}`)
     }
     if (signed < 0 && after < 0 && !this.o.broker.allowShort) {
       return this.finish(order, 'rejected', `short selling is not allowed (broker.allow_short: false); position ${before}, sell ${q}`)

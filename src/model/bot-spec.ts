@@ -24,6 +24,28 @@ export interface BrokerSpec {
   slippageBps: number
   allowShort: boolean
   fillPrice: 'next_open' | 'close'
+  /**
+   * Per-symbol contract terms (the spec's top-level `instruments`), only for the symbols given and
+   * only when the spec has the key (specs without it keep the typed shape, and hash, they had).
+   */
+  instruments?: Record<string, InstrumentSpec>
+}
+
+/**
+ * How one symbol trades (the spec's `instruments.SYMBOL`); every field optional.
+ * - `multiplier`: currency per point per unit (a futures contract's size); P&L, value, notional
+ *   and percent commissions follow it. Absent: 1.
+ * - `margin`: currency reserved per open contract, long or short. Given, the symbol is
+ *   futures-like (Backtrader's `stocklike=False`): no full price is paid, open P&L is settled into
+ *   cash at every bar's close, and the account value is cash + margin of the open contracts.
+ * - `tickSize`: limit and stop prices round to the nearest multiple. `lotSize`: quantities round
+ *   down to a multiple (an order below one lot is rejected).
+ */
+export interface InstrumentSpec {
+  multiplier?: number
+  margin?: number
+  tickSize?: number
+  lotSize?: number
 }
 
 export interface ColumnMap {

@@ -1,6 +1,7 @@
 /**
  * Checks on a bot spec that JSON Schema cannot express: name-or-path, dates that parse and are in
- * order, data files that exist, time zones that exist, sleeptime against timeframe. Runs only on
+ * order, data files that exist, time zones that exist, sleeptime against timeframe, instruments
+ * only for the bot's symbols. Runs only on
  * documents that passed the schema, so shapes can be trusted.
  */
 import {allowedRoots, insideRoots} from './path-policy.js'
@@ -96,6 +97,14 @@ export function checkBot(raw: Raw, where: Located): Diagnostic[] {
     const problem = symbolProblem(symbol)
     if (problem) report('error', ['symbols', i], 'symbol.invalid', `symbol ${quoteSymbol(symbol)} ${problem}`, `a symbol is 1 to ${MAX_SYMBOL_LENGTH} printable characters with no spaces, e.g. ORCL, BTC-USD or BTC/USDT`)
   })
+
+  // Instruments: terms for symbols the bot trades.
+  for (const symbol of Object.keys((raw.instruments ?? {}) as Raw)) {
+    if (!(raw.symbols as unknown[]).includes(symbol)) {
+      report('error', ['instruments', symbol], 'instruments.unknown_symbol', `\`${symbol}\` in \`instruments\` is not one of the bot's symbols`,
+        didYouMeanHint(symbol, raw.symbols) ?? `add it to \`symbols\` or remove it here (symbols: ${(raw.symbols as string[]).join(', ')})`, 'key')
+    }
+  }
 
   // Data files.
   const data = raw.data as Raw | undefined

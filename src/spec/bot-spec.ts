@@ -9,7 +9,7 @@
  */
 import path from 'node:path'
 import {parseDuration} from '../core/duration.js'
-import type {BotSpec, ExchangeSpec, MarketSpec} from '../model/bot-spec.js'
+import type {BotSpec, ExchangeSpec, InstrumentSpec, MarketSpec} from '../model/bot-spec.js'
 import {loadSchema} from '../document/schema-files.js'
 
 type Raw = Record<string, any>
@@ -119,6 +119,8 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
       slippageBps: broker.slippage_bps ?? D.slippageBps,
       allowShort: broker.allow_short ?? D.allowShort,
       fillPrice: broker.fill_price ?? D.fillPrice,
+      // Only when written with entries: specs without instruments keep the shape (and typed-spec hash) they had.
+      ...(raw.instruments && Object.keys(raw.instruments).length > 0 ? {instruments: toInstruments(raw.instruments)} : {}),
     },
     backtest: {start: (raw.backtest ?? D.backtest).start, end: (raw.backtest ?? D.backtest).end},
     live: {
@@ -137,6 +139,20 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
         : undefined,
     },
   }
+}
+
+/** `instruments` in camelCase, only the fields written. */
+function toInstruments(x: Record<string, Raw>): Record<string, InstrumentSpec> {
+  const out: Record<string, InstrumentSpec> = {}
+  for (const [symbol, i] of Object.entries(x)) {
+    out[symbol] = {
+      ...(i.multiplier === undefined ? {} : {multiplier: i.multiplier}),
+      ...(i.margin === undefined ? {} : {margin: i.margin}),
+      ...(i.tick_size === undefined ? {} : {tickSize: i.tick_size}),
+      ...(i.lot_size === undefined ? {} : {lotSize: i.lot_size}),
+    }
+  }
+  return out
 }
 
 /** `live.exchange` in camelCase; only names of environment variables, never a secret. */

@@ -21,6 +21,8 @@ export interface RunWorkerInput {
   plugin: {file: string; native: boolean}
   params: Record<string, unknown>
   marks: SharedArrayBuffer
+  /** Hooks not to call (the look-ahead check runs cut runs without onStop). */
+  omit?: string[]
 }
 
 export type FromRunWorker =

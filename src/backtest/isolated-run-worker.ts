@@ -10,7 +10,7 @@ import {HOOKS, INT_MARKS, TIME_OFFSET, type FromRunWorker, type RunWorkerInput} 
 async function main(input: RunWorkerInput): Promise<void> {
   const send = (m: FromRunWorker) => parentPort!.postMessage(m)
   try {
-    const definition = marked(await loadPluginFile(input.plugin.file, input.plugin.native), input.marks)
+    const definition = marked(await loadPluginFile(input.plugin.file, input.plugin.native), input.marks, input.omit ?? [])
     const result = await runBacktest({
       spec: input.spec,
       bars: input.bars,
@@ -27,7 +27,7 @@ async function main(input: RunWorkerInput): Promise<void> {
 }
 
 /** The definition with every hook call marked in `marks` for the watchdog. */
-function marked(d: StrategyDefinition, marks: SharedArrayBuffer): StrategyDefinition {
+function marked(d: StrategyDefinition, marks: SharedArrayBuffer, omit: string[]): StrategyDefinition {
   const calls = new Int32Array(marks, 0, INT_MARKS)
   const times = new Float64Array(marks, TIME_OFFSET, 1)
   return {
@@ -37,7 +37,7 @@ function marked(d: StrategyDefinition, marks: SharedArrayBuffer): StrategyDefini
       const out: StrategyHooks = {}
       HOOKS.forEach((name, k) => {
         const fn = hooks[name] as ((ctx: StrategyContext, ...a: unknown[]) => void) | undefined
-        if (typeof fn !== 'function') return
+        if (typeof fn !== 'function' || omit.includes(name)) return
         ;(out as Record<string, unknown>)[name] = (ctx: StrategyContext, ...a: unknown[]) => {
           times[0] = ctx.time()
           Atomics.store(calls, 1, k)

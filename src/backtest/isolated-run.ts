@@ -29,6 +29,8 @@ export interface IsolatedRunOptions {
   iterationTimeoutMs?: number
   /** The watchdog's timer (a WallClock from the command). */
   clock: TimerClock
+  /** Hooks not to call (see RunWorkerInput.omit). */
+  omitHooks?: string[]
   /** Handed a reader of the bars the strategy has seen so far (readable at any moment, e.g. in a signal handler). */
   watch?: (barsSeen: () => number) => void
 }
@@ -39,7 +41,7 @@ export function runBacktestIsolated(o: IsolatedRunOptions): Promise<BacktestResu
   const marks = new SharedArrayBuffer(MARK_BYTES)
   const calls = new Int32Array(marks, 0, INT_MARKS)
   const times = new Float64Array(marks, TIME_OFFSET, 1)
-  const input: RunWorkerInput = {botsRunWorker: true, spec: o.spec, bars: o.bars, plugin: o.plugin, params: o.params, marks}
+  const input: RunWorkerInput = {botsRunWorker: true, spec: o.spec, bars: o.bars, plugin: o.plugin, params: o.params, marks, omit: o.omitHooks}
   const worker = startWorker(WORKER_URL, {workerData: input})
   o.watch?.(() => Atomics.load(calls, 2))
   return new Promise<BacktestResult>((resolve, reject) => {

@@ -93,9 +93,10 @@ export class SimulatedBroker implements BrokerPort {
     const quantity = steps ? ins.roundQuantity(k, req.quantity) : req.quantity
     const limitPrice = steps && req.limitPrice !== undefined ? ins.roundPrice(k, req.limitPrice) : req.limitPrice
     const stopPrice = steps && req.stopPrice !== undefined ? ins.roundPrice(k, req.stopPrice) : req.stopPrice
-    const order = new SimOrder(this.nextId++, this.o.market.symbols[k], k, req.side, quantity, req.type ?? 'market',
+    const problem = requestProblem(req) ?? (steps ? this.stepProblem(req, quantity, limitPrice, stopPrice, k) : undefined)
+    // A request refused for its size keeps the quantity asked, so the order shows what was refused.
+    const order = new SimOrder(this.nextId++, this.o.market.symbols[k], k, req.side, quantity > 0 ? quantity : req.quantity, req.type ?? 'market',
       limitPrice, stopPrice, tif, req.tag, now, signalBar, expiresAt)
-    const problem = requestProblem(req) ?? (steps ? this.stepProblem(req, order, k) : undefined)
     if (problem !== undefined) {
       order.status = 'rejected'
       order.reason = problem
@@ -106,12 +107,12 @@ export class SimulatedBroker implements BrokerPort {
   }
 
   /** Why an order rounded to symbol k's tick and lot cannot stand, or undefined when it can. */
-  private stepProblem(req: OrderRequest, order: SimOrder, k: number): string | undefined {
+  private stepProblem(req: OrderRequest, quantity: number, limitPrice: number | undefined, stopPrice: number | undefined, k: number): string | undefined {
     const ins = this.instruments
     const symbol = this.o.market.symbols[k]
-    if (order.quantity <= 0) return `quantity ${req.quantity} is less than one lot of ${symbol} (lot_size ${ins.lot[k]})`
-    if (order.limitPrice !== undefined && order.limitPrice <= 0) return `limitPrice ${req.limitPrice} rounds to 0 on the tick of ${symbol} (tick_size ${ins.tick[k]})`
-    if (order.stopPrice !== undefined && order.stopPrice <= 0) return `stopPrice ${req.stopPrice} rounds to 0 on the tick of ${symbol} (tick_size ${ins.tick[k]})`
+    if (quantity <= 0) return `quantity ${req.quantity} is less than one lot of ${symbol} (lot_size ${ins.lot[k]})`
+    if (limitPrice !== undefined && limitPrice <= 0) return `limitPrice ${req.limitPrice} rounds to 0 on the tick of ${symbol} (tick_size ${ins.tick[k]})`
+    if (stopPrice !== undefined && stopPrice <= 0) return `stopPrice ${req.stopPrice} rounds to 0 on the tick of ${symbol} (tick_size ${ins.tick[k]})`
     return undefined
   }
 

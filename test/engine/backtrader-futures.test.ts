@@ -7,6 +7,11 @@
  * final value 12795.00 and cash 11795.00, and the close at each signal and the price of each fill
  * (as %.2f strings, copied below from its test). The same strategy without the instrument is its
  * `stocklike=True` run (no commission): value 10284.10, cash 6164.16.
+ *
+ * tests/test_strategy_optimized.py runs the same broker over SMA periods 5 to 44 and asserts the
+ * final value and cash of each (CHKVALUES, CHKCASH). Its strategy sets `orderid` on the first
+ * order and, having no notify_order, never clears it: it buys one contract at the first upward
+ * crossover and holds it to the end. Reproduced here as written, all 40 periods.
  */
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
@@ -39,6 +44,20 @@ const modes: Mode[] = [
   {label: 'Backtest runner, 24/7', timezone: 'UTC', calendar: createCalendar('24/7'), runner: 'backtest'},
 ]
 
+// From Backtrader's tests/test_strategy_optimized.py (periods 5 to 44).
+const CHKVALUES = [
+  '14525.80', '14525.80', '15408.20', '15408.20', '14763.90', '14763.90', '14763.90', '14763.90', '14763.90', '14763.90',
+  '14763.90', '14763.90', '14763.90', '14763.90', '13187.10', '13187.10', '13187.10', '13684.40', '13684.40', '13684.40',
+  '13684.40', '13684.40', '13684.40', '13656.10', '13656.10', '13656.10', '13656.10', '12988.10', '12988.10', '12988.10',
+  '12988.10', '12988.10', '12988.10', '12988.10', '12988.10', '12988.10', '12988.10', '12988.10', '12988.10', '12988.10',
+]
+const CHKCASH = [
+  '13525.80', '13525.80', '14408.20', '14408.20', '13763.90', '13763.90', '13763.90', '13763.90', '13763.90', '13763.90',
+  '13763.90', '13763.90', '13763.90', '13763.90', '12187.10', '12187.10', '12187.10', '12684.40', '12684.40', '12684.40',
+  '12684.40', '12684.40', '12684.40', '12656.10', '12656.10', '12656.10', '12656.10', '11988.10', '11988.10', '11988.10',
+  '11988.10', '11988.10', '11988.10', '11988.10', '11988.10', '11988.10', '11988.10', '11988.10', '11988.10', '11988.10',
+]
+
 /** Backtrader's TestStrategy: buy 1 on close crossing above SMA(15) when flat, close when it crosses below. */
 function testStrategy(created: {buy: string[]; sell: string[]}) {
   return strategyOf('bt-test-strategy', (): StrategyHooks => {
@@ -55,6 +74,31 @@ function testStrategy(created: {buy: string[]; sell: string[]}) {
           }
         } else if (x < 0) {
           created.sell.push(close.toFixed(2))
+          ctx.closePosition('X')
+        }
+      },
+    }
+  })
+}
+
+/** test_strategy_optimized.py's TestStrategy: its one order is the first up-cross's buy (orderid is never cleared). */
+function optimizedStrategy(period: number) {
+  return strategyOf('bt-test-strategy-optimized', (): StrategyHooks => {
+    const sma = new SMA(period)
+    const cross = new CrossDetector()
+    let ordered = false
+    return {
+      onTradingIteration(ctx) {
+        const close = ctx.close('X')
+        const x = cross.update(close, sma.add(close))
+        if (ordered) return
+        if (ctx.position('X') === 0) {
+          if (x > 0) {
+            ordered = true
+            ctx.buy(1, {symbol: 'X'})
+          }
+        } else if (x < 0) {
+          ordered = true
           ctx.closePosition('X')
         }
       },
@@ -114,5 +158,23 @@ for (const mode of modes) {
     assert.deepEqual(r.fills.filter((f) => f.side === 'sell').map((f) => cents(f.price)), SELLEXEC)
     assert.equal(cents(r.finalValue), '10284.10')
     assert.equal(cents(r.finalCash), '6164.16')
+  })
+}
+
+for (const mode of modes) {
+  test(`Backtrader's optimized futures-like strategy test, SMA periods 5 to 44 (CHKVALUES, CHKCASH): ${mode.label}`, async () => {
+    const bars = readCsvBars(dataFile('2006-day-001.txt'), {symbol: 'X', timeframeMs: DAY, timezone: mode.timezone})
+    const broker = {...brokerSpec({cash: 10_000, commission: {perShare: 2}}), instruments: {X: {multiplier: 10, margin: 1000}}}
+    const spec = {symbols: ['X'], timeframeMs: DAY, sleeptimeMs: DAY, broker}
+    const values: string[] = []
+    const cash: string[] = []
+    for (let period = 5; period < 45; period++) {
+      const r = await runBacktest({spec, bars, definition: optimizedStrategy(period), params: {}, calendar: mode.calendar, runner: mode.runner})
+      assert.equal(r.fills.length, 1, `period ${period}: one buy, held`)
+      values.push(cents(r.finalValue))
+      cash.push(cents(r.finalCash))
+    }
+    assert.deepEqual(values, CHKVALUES)
+    assert.deepEqual(cash, CHKCASH)
   })
 }

@@ -58,6 +58,8 @@ export interface BacktestOutcome {
   bars: Bars[]
   result: BacktestResult
   summary: Summary
+  /** The strategy that ran (its `indicatorSeries`, for `--out`). */
+  definition?: StrategyDefinition
 }
 
 export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOutcome> {
@@ -65,7 +67,7 @@ export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOu
   const result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage, isolate: req.isolate})
   const {spec, warnings, imports, bars} = prepared
   const {periodsPerYear} = metricsSettings(spec, result.start, result.end)
-  return {spec, warnings, imports, bars, result, summary: summarize(result, {barsPerYear: periodsPerYear})}
+  return {spec, warnings, imports, bars, result, summary: summarize(result, {barsPerYear: periodsPerYear}), definition: prepared.definition}
 }
 
 /** Everything a run needs but the run itself: validated spec, strategy, bars. Sweeps load once and run many. */

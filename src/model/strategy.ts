@@ -5,7 +5,7 @@
  * accessors take a bars-ago offset, `history()` hands out views that share memory with the
  * engine's arrays. Helpers for plugin authors (`defineStrategy`) are in src/strategy/definition.ts.
  */
-import type {BarHistory} from './bars.js'
+import type {BarHistory, Bars} from './bars.js'
 import type {Fill, Order, OrderRequest} from './orders.js'
 
 export interface Logger {
@@ -115,4 +115,16 @@ export interface StrategyDefinition<P extends object = Record<string, any>> {
   /** Bars of history the strategy needs before its first decision (used for reports and live warm-up). */
   warmup?(params: P): number
   create(params: P): StrategyHooks
+  /**
+   * Optional: the strategy's indicator values over one symbol's bars, one column per output (NaN
+   * before an indicator has a value), as a run computes them. `bots backtest --out` writes them
+   * to indicators.csv and indicators.parquet. The `rules` strategy has it.
+   */
+  indicatorSeries?(params: P, bars: Bars, timeZone: string): IndicatorSeries[]
+}
+
+/** One indicator output over a run's bars: `name` (one output) or `name.output`. */
+export interface IndicatorSeries {
+  column: string
+  values: Float64Array
 }

@@ -14,7 +14,7 @@ const QUERIES = {
 }
 
 export interface ExportedFile {
-  table: 'trades' | 'equity'
+  table: 'trades' | 'equity' | 'indicators'
   format: 'csv' | 'parquet'
   path: string
 }

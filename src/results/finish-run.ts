@@ -13,6 +13,7 @@ import {renderReport} from '../report/render-report.js'
 import {writeFileAtomic} from '../report/write-atomic.js'
 import {marketTimezone} from '../calendar/index.js'
 import {resolveStorePath} from '../data/store-path.js'
+import {exportIndicatorFiles, type SymbolIndicators} from './export-indicators.js'
 import {exportRunFiles, type ExportedFile} from './export-files.js'
 import {checkReportPath, defaultReportPath} from './report-path.js'
 import {barsHash, specHash} from './hash.js'
@@ -72,7 +73,11 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
     const store = opts.record === false ? await openStore({path: ':memory:'}) : await openForRecording(opts.db ?? spec.data.db)
     try {
       ;[runId] = await recordRuns(store, [run])
-      if (opts.out) files = await withConnection(store, (conn) => exportRunFiles(conn, runId!, opts.out!))
+      if (opts.out) {
+        files = await withConnection(store, (conn) => exportRunFiles(conn, runId!, opts.out!))
+        const series = indicatorTables(outcome)
+        if (series.length > 0) files.push(...(await withConnection(store, (conn) => exportIndicatorFiles(conn, series, opts.out!))))
+      }
     } finally {
       await closeStore(store)
     }
@@ -114,4 +119,12 @@ export async function openForRecording(db: string | undefined): Promise<Store> {
     }
     throw e
   }
+}
+
+/** The strategy's indicator values per symbol, when it can say them (`rules` does). */
+function indicatorTables(outcome: BacktestOutcome): SymbolIndicators[] {
+  const d = outcome.definition
+  if (!d?.indicatorSeries) return []
+  const tz = marketTimezone(outcome.spec.market)
+  return outcome.bars.map((bars) => ({bars, series: d.indicatorSeries!(outcome.spec.strategy.params as never, bars, tz)}))
 }

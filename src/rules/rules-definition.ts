@@ -9,6 +9,7 @@ import {planRules, type RulesPlan} from './plan.js'
 import type {RuleProblem} from './problems.js'
 import type {RulesSpec} from './rules-types.js'
 import {createRulesHooks} from './runtime/rules-hooks.js'
+import {rulesIndicatorSeries} from './indicator-series.js'
 
 export interface RulesSource {
   name: string
@@ -32,6 +33,10 @@ export function rulesDefinition(source: RulesSource): StrategyDefinition {
     params: source.params,
     check: (params) => plan(params).errors,
     warmup: (params) => plan(params).plan?.warmup ?? 0,
+    indicatorSeries(params, bars, timeZone) {
+      const r = plan(params)
+      return r.plan ? rulesIndicatorSeries(r.plan, bars, timeZone) : []
+    },
     create(params) {
       const r = plan(params)
       if (!r.plan) {

@@ -1,0 +1,21 @@
+/**
+ * A rules plan's indicator values over whole columns of one symbol's bars, for output files and
+ * charts: the run's own code path (a SymbolRuntime fed bar by bar), read after every bar. Column
+ * names are the series keys: `name` for a one-output indicator, `name.output` otherwise.
+ */
+import type {Bars} from '../model/bars.js'
+import type {IndicatorSeries} from '../model/strategy.js'
+import type {RulesPlan} from './plan.js'
+import {SymbolRuntime} from './runtime/symbol-runtime.js'
+
+export function rulesIndicatorSeries(plan: RulesPlan, bars: Bars, timeZone: string): IndicatorSeries[] {
+  const rt = new SymbolRuntime(plan, timeZone)
+  const n = bars.length
+  const cols = plan.indicators.flatMap((ind) => ind.keys.map((key) => ({column: key, ring: rt.ring(key), values: new Float64Array(n)})))
+  for (let i = 0; i < n; i++) {
+    rt.beginIteration()
+    rt.pushBar(bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i], bars.time[i])
+    for (const c of cols) c.values[i] = c.ring.at(0)
+  }
+  return cols.map(({column, values}) => ({column, values}))
+}

@@ -14,7 +14,8 @@ export function rulesIndicatorSeries(plan: RulesPlan, bars: Bars, timeZone: stri
   const cols = plan.indicators.flatMap((ind) => ind.keys.map((key) => ({column: key, ring: rt.ring(key), values: new Float64Array(n)})))
   for (let i = 0; i < n; i++) {
     rt.beginIteration()
-    rt.pushBar(bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i], bars.time[i])
+    // At the bar's close, as a run with one iteration per bar sees it (higher-timeframe bars closing then are published).
+    rt.pushBar(bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i], bars.time[i], bars.time[i] + bars.timeframeMs)
     for (const c of cols) c.values[i] = c.ring.at(0)
   }
   return cols.map(({column, values}) => ({column, values}))

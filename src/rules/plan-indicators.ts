@@ -11,6 +11,7 @@ import {INDICATOR_TYPES, indicatorKind} from './indicators/catalog.js'
 import type {IndicatorKind} from './indicators/types.js'
 import type {Problems} from './problems.js'
 import type {IndicatorSpec} from './rules-types.js'
+import {higherKey, higherTimeframeProblem, parseHigherTimeframe, type HigherTimeframe} from './timeframes.js'
 
 /** Longest period accepted; longer ones are mistakes and would allocate large windows. */
 export const MAX_PERIOD = 100_000
@@ -24,26 +25,29 @@ export interface IndicatorPlan {
   source?: string
   /** Series keys of the outputs, in `kind.outputs` order. */
   keys: string[]
+  /** `timeframe: 1D`: computed on that higher timeframe's completed bars (its source and fields are `close@1D`…). */
+  timeframe?: HigherTimeframe
 }
 
 const RESERVED = new Set<string>([...BAR_FIELDS, ...TIME_FIELDS, ...Object.keys(FUNCTIONS), 'true', 'false', 'and', 'or', 'not'])
 
-export function planIndicators(raw: Record<string, IndicatorSpec> | undefined, problems: Problems): IndicatorPlan[] | undefined {
+export function planIndicators(raw: Record<string, IndicatorSpec> | undefined, problems: Problems, baseTimeframeMs?: number): IndicatorPlan[] | undefined {
   const specs = Object.entries(raw ?? {})
   const planned = new Map<string, IndicatorPlan>()
   const outputsOf = new Map(specs.map(([name, s]) => [name, indicatorKind(String(s?.type))?.outputs ?? ['value']]))
   let ok = true
   for (const [name, spec] of specs) {
-    const p = planOne(name, spec, outputsOf, problems)
+    const p = planOne(name, spec, outputsOf, problems, baseTimeframeMs)
     if (p) planned.set(name, p)
     else ok = false
   }
+  if (!checkSourceTimeframes(planned, problems)) ok = false
   // Cycles are reported even when other indicators have problems of their own.
   const sorted = sortByDependency(planned, problems)
   return ok ? sorted : undefined
 }
 
-function planOne(name: string, spec: IndicatorSpec, outputsOf: Map<string, readonly string[]>, problems: Problems): IndicatorPlan | undefined {
+function planOne(name: string, spec: IndicatorSpec, outputsOf: Map<string, readonly string[]>, problems: Problems, baseTimeframeMs: number | undefined): IndicatorPlan | undefined {
   const at = ['indicators', name]
   if (RESERVED.has(name) || problems.params.has(name)) {
     const what = problems.params.has(name) ? 'a parameter' : 'a built-in name'
@@ -51,13 +55,26 @@ function planOne(name: string, spec: IndicatorSpec, outputsOf: Map<string, reado
   }
   const kind = indicatorKind(String(spec?.type))
   if (!kind) return problems.add({path: [...at, 'type'], code: 'rules.indicator', message: `unknown indicator type ${JSON.stringify(spec?.type)}`, hint: didYouMeanHint(String(spec?.type), INDICATOR_TYPES)})
-  const allowed = ['type', ...(kind.usesSource ? ['source'] : []), ...Object.keys(kind.params)]
+  const allowed = ['type', ...(kind.usesSource ? ['source'] : []), ...Object.keys(kind.params), 'timeframe']
   let ok = true
   for (const key of Object.keys(spec)) {
     if (allowed.includes(key)) continue
     ok = false
     const why = key === 'source' ? `${spec.type} reads the bars' ${kind.fields.join('/')} itself and takes no \`source\`` : `${spec.type} has no parameter \`${key}\``
     problems.add({path: [...at, key], at: 'key', code: 'rules.indicator_param', message: why, hint: key === 'source' ? undefined : didYouMeanHint(key, allowed.slice(1))})
+  }
+  let timeframe: HigherTimeframe | undefined
+  if (spec.timeframe !== undefined) {
+    const text = problems.text(spec.timeframe, [...at, 'timeframe'], '`timeframe`')?.trim()
+    if (text === undefined) ok = false
+    else {
+      timeframe = parseHigherTimeframe(text)
+      const problem = timeframe ? higherTimeframeProblem(timeframe, baseTimeframeMs) : {message: `unknown timeframe ${JSON.stringify(text)}`, hint: 'a whole number and a unit: 1H, 4H, 1D, 1W'}
+      if (problem) {
+        ok = false
+        problems.add({path: [...at, 'timeframe'], code: 'rules.timeframe', ...problem})
+      }
+    }
   }
   const params: Record<string, number> = {}
   for (const [key, def] of Object.entries(kind.params)) {
@@ -82,9 +99,11 @@ function planOne(name: string, spec: IndicatorSpec, outputsOf: Map<string, reado
   if (ok && spec.type === 'macd' && params.fast >= params.slow) {
     return problems.add({path: [...at, 'fast'], code: 'rules.indicator_param', message: `macd \`fast\` (${params.fast}) must be smaller than \`slow\` (${params.slow})`})
   }
-  const source = kind.usesSource ? resolveSource(spec.source, [...at, 'source'], outputsOf, problems) : undefined
+  let source = kind.usesSource ? resolveSource(spec.source, [...at, 'source'], outputsOf, problems) : undefined
   if (!ok || (kind.usesSource && source === undefined)) return undefined
-  return {name, type: String(spec.type), kind, params, source, keys: kind.outputs.map((o) => outputKey(name, o, kind.outputs))}
+  // On a higher timeframe a bar-field source is that timeframe's field: `close` → `close@1D`.
+  if (timeframe && source !== undefined && (BAR_FIELDS as readonly string[]).includes(source)) source = higherKey(source, timeframe)
+  return {name, type: String(spec.type), kind, params, source, keys: kind.outputs.map((o) => outputKey(name, o, kind.outputs)), ...(timeframe ? {timeframe} : {})}
 }
 
 function resolveSource(raw: unknown, path: (string | number)[], outputsOf: Map<string, readonly string[]>, problems: Problems): string | undefined {
@@ -92,11 +111,25 @@ function resolveSource(raw: unknown, path: (string | number)[], outputsOf: Map<s
   const text = problems.text(raw, path, '`source`')?.trim()
   if (text === undefined) return undefined
   if ((BAR_FIELDS as readonly string[]).includes(text)) return text
+  if (text.includes('@')) return problems.add({path, code: 'rules.timeframe', message: `\`source\` cannot name a timeframe (\`${text}\`)`, hint: `give the indicator \`timeframe: ${text.slice(text.indexOf('@') + 1)}\` and \`source: ${text.slice(0, text.indexOf('@'))}\``})
   const [owner, output, extra] = text.split('.')
   const outputs = outputsOf.get(owner)
   if (outputs && extra === undefined && (output === undefined || (outputs.length > 1 && outputs.includes(output)))) return outputKey(owner, output ?? outputs[0], outputs)
   const candidates = [...BAR_FIELDS, ...[...outputsOf].flatMap(([n, o]) => (o.length > 1 ? [n, ...o.map((x) => `${n}.${x}`)] : [n]))]
   return problems.add({path, code: 'rules.source', message: `unknown source \`${text}\``, hint: didYouMeanHint(text, candidates) ?? 'a bar field (close, open, high, low, volume, hl2, hlc3, ohlc4) or an indicator name'})
+}
+
+/** An indicator computed on another one's output must be on the same timeframe: one is updated per higher bar, the other per bot bar. */
+function checkSourceTimeframes(planned: Map<string, IndicatorPlan>, problems: Problems): boolean {
+  let ok = true
+  for (const p of planned.values()) {
+    const dep = p.source === undefined ? undefined : planned.get(p.source.split('.')[0])
+    if (!dep || dep.timeframe?.ms === p.timeframe?.ms) continue
+    ok = false
+    const of = (x: IndicatorPlan) => (x.timeframe ? `${x.timeframe.text} bars` : "the bot's bars")
+    problems.add({path: ['indicators', p.name, 'source'], code: 'rules.timeframe', message: `\`${p.name}\` is computed on ${of(p)} but its source \`${dep.name}\` on ${of(dep)}`, hint: `give both the same \`timeframe:\`, or compare them in a condition`})
+  }
+  return ok
 }
 
 /** Depth-first topological order; reports the first cycle found, naming every member. */

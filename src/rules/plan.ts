@@ -9,6 +9,7 @@ import {planIndicators, type IndicatorPlan} from './plan-indicators.js'
 import {Problems, type RuleProblem} from './problems.js'
 import type {RulesSpec, StopSpec} from './rules-types.js'
 import {conditionWarmup} from './warmup.js'
+import type {HigherTimeframe} from './timeframes.js'
 
 export type SizingType = 'quantity' | 'percent_equity' | 'cash'
 
@@ -35,8 +36,17 @@ export interface RulesPlan {
   takeProfit?: StopPlan
   trailingStop?: StopPlan
   timezone?: string
+  /** Higher timeframes read (`close@1D`, `timeframe: 1D`), shortest first; each is resampled from the bot's bars. */
+  timeframes: HigherTimeframe[]
+  /** The bot's timeframe when the plan was made for a known one (warm-up in its bars). */
+  baseTimeframeMs?: number
   /** Bars before every condition can be true (the longest warm-up plus offsets). */
   warmup: number
+}
+
+export interface PlanOptions {
+  /** The bot's timeframe (ms): higher timeframes must be longer and whole multiples of it. Unknown: not checked, warm-up assumes 1-minute bars. */
+  timeframeMs?: number
 }
 
 const CONDITIONS = [
@@ -46,10 +56,11 @@ const CONDITIONS = [
   ['exit', 'short', 'exitShort'],
 ] as const
 
-export function planRules(rules: RulesSpec, params: ReadonlyMap<string, unknown> = new Map()): {plan?: RulesPlan; problems: RuleProblem[]} {
+export function planRules(rules: RulesSpec, params: ReadonlyMap<string, unknown> = new Map(), options: PlanOptions = {}): {plan?: RulesPlan; problems: RuleProblem[]} {
   const problems = new Problems(params)
-  const indicators = planIndicators(rules.indicators, problems)
-  const checker = new ExpressionChecker({indicators: new Map(Object.entries(rules.indicators ?? {}).map(([n, s]) => [n, indicatorOutputs(indicators, n, s)])), params})
+  const baseTimeframeMs = options.timeframeMs
+  const indicators = planIndicators(rules.indicators, problems, baseTimeframeMs)
+  const checker = new ExpressionChecker({indicators: new Map(Object.entries(rules.indicators ?? {}).map(([n, s]) => [n, indicatorOutputs(indicators, n, s)])), params, baseTimeframeMs})
   const conditions: Partial<Record<'entryLong' | 'entryShort' | 'exitLong' | 'exitShort', IR>> = {}
   for (const [block, side, key] of CONDITIONS) {
     const text = rules[block]?.[side]
@@ -78,10 +89,18 @@ export function planRules(rules: RulesSpec, params: ReadonlyMap<string, unknown>
     takeProfit,
     trailingStop,
     timezone,
+    timeframes: higherTimeframes(indicators, checker.timeframes),
+    ...(baseTimeframeMs !== undefined ? {baseTimeframeMs} : {}),
     warmup: 0,
   }
   plan.warmup = conditionWarmup(plan)
   return {plan, problems: problems.list}
+}
+
+function higherTimeframes(indicators: IndicatorPlan[], read: ReadonlyMap<string, HigherTimeframe>): HigherTimeframe[] {
+  const all = new Map(read)
+  for (const i of indicators) if (i.timeframe) all.set(i.timeframe.text, i.timeframe)
+  return [...all.values()].sort((a, b) => a.ms - b.ms)
 }
 
 function indicatorOutputs(planned: IndicatorPlan[] | undefined, name: string, spec: {type?: unknown}): readonly string[] {

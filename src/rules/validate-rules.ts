@@ -3,8 +3,12 @@
  * inside the expression string for expression errors. Called for a strategy spec's `rules:`
  * (prefix ['rules']) and for a bot's inline `strategy: {name: rules, params: …}` (prefix
  * ['strategy', 'params']).
+ *
+ * Higher timeframes (`close@1D`, `timeframe: 1D`) are checked against the bot's timeframe: the one
+ * given, else — for inline rules — the `timeframe:` of the bot spec the rules are in.
  */
 import {isScalar} from 'yaml'
+import {parseDuration} from '../core/duration.js'
 import type {Diagnostic} from '../core/errors.js'
 import {locate, locateInScalar, pathToPointer, type PathSegment} from '../document/locate.js'
 import type {Located} from '../document/schema-validator.js'
@@ -12,12 +16,24 @@ import {planRules} from './plan.js'
 import type {RuleProblem} from './problems.js'
 import type {RulesSpec} from './rules-types.js'
 
-export function validateRules(rules: unknown, where: Located, pathPrefix: readonly PathSegment[], params: ReadonlyMap<string, unknown> = new Map()): Diagnostic[] {
+export function validateRules(rules: unknown, where: Located, pathPrefix: readonly PathSegment[], params: ReadonlyMap<string, unknown> = new Map(), timeframeMs?: number): Diagnostic[] {
   if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
     const pos = locate(where.doc, where.lineCounter, pathPrefix)
     return [{severity: 'error', file: where.file, line: pos.line, column: pos.column, path: pathToPointer(pathPrefix), code: 'rules.shape', message: 'the rules must be a mapping with `entry:` and optionally `indicators:`, `exit:`, `sizing:` and stops'}]
   }
-  return planRules(rules as RulesSpec, params).problems.map((p) => locateProblem(p, where, pathPrefix))
+  const tf = timeframeMs ?? (pathPrefix[0] === 'strategy' ? botTimeframe(where) : undefined)
+  return planRules(rules as RulesSpec, params, {timeframeMs: tf}).problems.map((p) => locateProblem(p, where, pathPrefix))
+}
+
+/** The `timeframe:` of the bot spec in `where` (undefined when absent or not a duration: the schema reports that). */
+export function botTimeframe(where: Located): number | undefined {
+  const raw = where.doc.get('timeframe')
+  if (typeof raw !== 'string') return undefined
+  try {
+    return parseDuration(raw.trim())
+  } catch {
+    return undefined
+  }
 }
 
 export function locateProblem(p: RuleProblem, where: Located, pathPrefix: readonly PathSegment[]): Diagnostic {

@@ -10,6 +10,7 @@ import {FUNCTIONS, isFunctionName, parseTimeOfDay} from './functions.js'
 import {BAR_FIELDS, TIME_FIELDS, type CrossSlot, type IR, type TimeField, type ValueType} from './ir.js'
 import {BINARY, describeType, outputKey, rewritePlaceholders} from './operators.js'
 import {parseExpression, type Expr} from './syntax.js'
+import {higherKey, higherTimeframeProblem, parseHigherTimeframe, type HigherTimeframe} from '../timeframes.js'
 
 /** Deepest `[n]` look-back an expression may ask for. */
 export const MAX_OFFSET = 10_000
@@ -19,6 +20,8 @@ export interface Names {
   indicators: ReadonlyMap<string, readonly string[]>
   /** Strategy parameters usable as constants (`oversold` or `${oversold}`). */
   params: ReadonlyMap<string, unknown>
+  /** The bot's timeframe, when known: `close@1D` must be longer and a whole multiple of it. */
+  baseTimeframeMs?: number
 }
 
 export interface CheckProblem {
@@ -36,6 +39,8 @@ export class ExpressionChecker {
   readonly crosses: CrossSlot[] = []
   /** Series key → deepest offset read. */
   readonly reads = new Map<string, number>()
+  /** Higher timeframes read with `field@TF`, by canonical text. */
+  readonly timeframes = new Map<string, HigherTimeframe>()
   usesTime = false
   private problems: CheckProblem[] = []
 
@@ -90,6 +95,8 @@ export class ExpressionChecker {
 
   private name(name: string, at: number): Typed {
     if (name.startsWith('$')) return this.param(name.slice(1), at, true)
+    const tfAt = name.indexOf('@')
+    if (tfAt >= 0) return this.higherField(name, tfAt, at)
     const outputs = this.names.indicators.get(name)
     if (outputs) return this.series(outputKey(name, outputs[0], outputs), 0)
     if ((BAR_FIELDS as readonly string[]).includes(name)) return this.series(name, 0)
@@ -102,6 +109,27 @@ export class ExpressionChecker {
     if (alias) return this.series(alias, 0)
     if (isFunctionName(name)) return this.fail(at, 'rules.call', `\`${name}\` is a function: call it as ${FUNCTIONS[name].signature}`)
     return this.fail(at, 'rules.unknown_name', `unknown name \`${name}\``, didYouMeanHint(name, this.candidates()))
+  }
+
+  /**
+   * `close@1D`: a bar field of the last *completed* bar of a higher timeframe (the runtime
+   * publishes a higher bar only once it has closed). `at` is where the name starts.
+   */
+  private higherField(name: string, tfAt: number, at: number): Typed {
+    const field = name.slice(0, tfAt)
+    const suffix = name.slice(tfAt + 1)
+    if (!(BAR_FIELDS as readonly string[]).includes(field)) {
+      if (this.names.indicators.has(field)) {
+        return this.fail(at, 'rules.timeframe', `\`${field}\` is an indicator; \`@\` applies to bar fields`, `declare the indicator with \`timeframe: ${suffix || '1D'}\` to compute it on ${suffix || '1D'} bars`)
+      }
+      return this.fail(at, 'rules.unknown_name', `\`@\` must follow a bar field, not \`${field}\``, didYouMeanHint(field, BAR_FIELDS) ?? 'e.g. close@1D, high@1H, volume@1W')
+    }
+    const tf = parseHigherTimeframe(suffix)
+    if (!tf) return this.fail(at + tfAt + 1, 'rules.timeframe', `unknown timeframe \`@${suffix}\``, 'write a whole number and a unit after `@`: close@1H, close@4H, close@1D, close@1W')
+    const problem = higherTimeframeProblem(tf, this.names.baseTimeframeMs)
+    if (problem) return this.fail(at + tfAt + 1, 'rules.timeframe', problem.message, problem.hint)
+    this.timeframes.set(tf.text, tf)
+    return this.series(higherKey(field, tf), 0)
   }
 
   private param(name: string, at: number, placeholder: boolean): Typed {
@@ -150,7 +178,7 @@ export class ExpressionChecker {
   }
 
   private isKnownName(name: string): boolean {
-    return (BAR_FIELDS as readonly string[]).includes(name) || (TIME_FIELDS as readonly string[]).includes(name) || this.names.params.has(name) || isFunctionName(name)
+    return name.includes('@') || (BAR_FIELDS as readonly string[]).includes(name) || (TIME_FIELDS as readonly string[]).includes(name) || this.names.params.has(name) || isFunctionName(name)
   }
 
   private index(e: Extract<Expr, {kind: 'index'}>): Typed {

@@ -3,6 +3,7 @@
  * its operator tables and hooks are process-wide, so every change is made here and nowhere else:
  *
  * - `and`/`or`/`not` are added as word operators (alongside `&&`, `||`, `!`);
+ * - `@` is part of names, so `close@1D` (a higher timeframe's close) is one identifier;
  * - bitwise operators, `??`, `**`, `~` and the `null` literal are removed, so they are syntax
  *   errors rather than things the checker must explain;
  * - two hooks stamp each token with its `start`/`end` character offsets, which jsep does not
@@ -32,6 +33,8 @@ function install(): void {
   jsep.addBinaryOp('or', 1)
   jsep.addBinaryOp('and', 2)
   jsep.addUnaryOp('not')
+  // `close@1D`: one name, a bar field on a higher timeframe (the checker splits it).
+  jsep.addIdentifierChar('@')
   jsep.hooks.add(
     'gobble-token',
     function (this: ParserState, env: {node?: jsep.Expression}) {

@@ -3,16 +3,32 @@
  * the indicators' updaters in dependency order, the crossover detectors, the local clock, and the
  * conditions compiled into closures over exactly these buffers. `pushBar` is the per-bar hot path:
  * it writes numbers into preallocated arrays and calls closures, nothing else.
+ *
+ * Higher timeframes (`close@1D`, indicators with `timeframe: 1D`): one resampler each, fed every
+ * bar; their rings (`open@1D` … `volume@1D`, derived fields) and indicators are pushed only when a
+ * higher bar has closed (see higher-bars.ts), so `[0]` is always the last *completed* higher bar.
  */
 import {CrossDetector} from '../../indicators/crossover.js'
 import {compile, type Compiled, type EvalScope} from '../expr/compile.js'
 import {INDICATORS} from '../indicators/catalog.js'
 import type {RulesPlan} from '../plan.js'
+import {higherKey, type HigherTimeframe} from '../timeframes.js'
+import {HigherBars, type SessionSource} from './higher-bars.js'
 import {LocalClock} from './local-clock.js'
 import {Ring} from './ring.js'
 
 type Field = 'open' | 'high' | 'low' | 'close' | 'volume'
 const DERIVED = ['hl2', 'hlc3', 'ohlc4'] as const
+const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const
+
+/** One higher timeframe of one symbol: its resampler, field rings, clock and indicators. */
+interface HigherGroup {
+  bars: HigherBars
+  fields: Ring[]
+  derived: Ring[]
+  clock: LocalClock
+  updaters: Array<() => void>
+}
 
 export class SymbolRuntime implements EvalScope {
   readonly clock: LocalClock
@@ -31,12 +47,18 @@ export class SymbolRuntime implements EvalScope {
   private readonly crossArgs: Array<[Compiled, Compiled]>
   private readonly fieldRings: Record<Field, Ring | undefined>
   private readonly derived: Array<[Ring, (typeof DERIVED)[number]]> = []
+  private readonly higher: HigherGroup[] = []
+  private readonly usesClock: boolean
   private fresh = true
 
-  constructor(plan: RulesPlan, timeZone: string) {
+  /** `calendar`: the market's sessions, so a daily bar is complete at the session's close (without: at local midnight or the next day's first bar). */
+  constructor(plan: RulesPlan, timeZone: string, calendar?: SessionSource) {
     this.clock = new LocalClock(timeZone)
     for (const [key, ago] of plan.depth) this.rings.set(key, new Ring(ago))
-    const fieldsRead = new Set<string>(plan.indicators.flatMap((i) => [...i.kind.fields, ...(i.source ? [i.source] : [])]))
+    const timeframes = plan.timeframes ?? []
+    const fieldsRead = new Set<string>(plan.indicators.filter((i) => !i.timeframe).flatMap((i) => [...i.kind.fields, ...(i.source ? [i.source] : [])]))
+    // A higher timeframe is made of every field of every bar.
+    if (timeframes.length > 0) FIELDS.forEach((f) => fieldsRead.add(f))
     for (const key of plan.depth.keys()) fieldsRead.add(key)
     fieldsRead.add('close') // sizing values entries at the close
     if (plan.trailingStop) ['high', 'low'].forEach((f) => fieldsRead.add(f))
@@ -45,11 +67,16 @@ export class SymbolRuntime implements EvalScope {
     for (const d of DERIVED) if (fieldsRead.has(d)) ['open', 'high', 'low', 'close'].forEach((f) => fieldsRead.add(f))
     const need = (f: Field) => fieldsRead.has(f)
     this.fieldRings = {open: need('open') ? this.ring('open') : undefined, high: need('high') ? this.ring('high') : undefined, low: need('low') ? this.ring('low') : undefined, close: this.ring('close'), volume: need('volume') ? this.ring('volume') : undefined}
-    this.needs = {open: need('open'), high: need('high'), low: need('low'), close: true, volume: need('volume'), time: plan.usesClock}
+    this.usesClock = plan.usesClock
+    this.needs = {open: need('open'), high: need('high'), low: need('low'), close: true, volume: need('volume'), time: plan.usesClock || timeframes.length > 0}
     for (const d of DERIVED) if (fieldsRead.has(d)) this.derived.push([this.ring(d), d])
+    const groups = new Map(timeframes.map((tf) => [tf.text, this.higherGroup(tf, timeZone, calendar)]))
     for (const ind of plan.indicators) {
-      const io = {source: this.ring(ind.source ?? 'close'), field: (f: Field) => this.ring(f), out: ind.keys.map((k) => this.ring(k)), clock: this.clock}
-      this.updaters.push(ind.kind.create(ind.params, io))
+      const group = ind.timeframe && groups.get(ind.timeframe.text)
+      if (ind.timeframe && !group) throw new Error(`bug: timeframe ${ind.timeframe.text} of ${ind.name} is not planned`)
+      const field = group ? (f: Field) => this.ring(higherKey(f, ind.timeframe!)) : (f: Field) => this.ring(f)
+      const io = {source: this.ring(ind.source ?? (group ? higherKey('close', ind.timeframe!) : 'close')), field, out: ind.keys.map((k) => this.ring(k)), clock: group ? group.clock : this.clock}
+      ;(group ? group.updaters : this.updaters).push(ind.kind.create(ind.params, io))
     }
     for (const period of new Set(atrPeriods)) {
       const out = new Ring(0)
@@ -63,6 +90,27 @@ export class SymbolRuntime implements EvalScope {
     this.entryShort = plan.entryShort && compile(plan.entryShort, this)
     this.exitLong = plan.exitLong && compile(plan.exitLong, this)
     this.exitShort = plan.exitShort && compile(plan.exitShort, this)
+  }
+
+  private higherGroup(tf: HigherTimeframe, timeZone: string, calendar: SessionSource | undefined): HigherGroup {
+    const fields = FIELDS.map((f) => this.ring(higherKey(f, tf)))
+    const derived = DERIVED.map((d) => this.ring(higherKey(d, tf)))
+    const group: HigherGroup = {fields, derived, clock: new LocalClock(timeZone), updaters: [], bars: undefined as unknown as HigherBars}
+    group.bars = new HigherBars(tf.ms, timeZone, (o, h, l, c, v, t) => {
+      fields[0].push(o)
+      fields[1].push(h)
+      fields[2].push(l)
+      fields[3].push(c)
+      fields[4].push(v)
+      derived[0].push((h + l) / 2)
+      derived[1].push((h + l + c) / 3)
+      derived[2].push((o + h + l + c) / 4)
+      group.clock.set(t)
+      const up = group.updaters
+      for (let i = 0; i < up.length; i++) up[i]()
+    }, calendar)
+    this.higher.push(group)
+    return group
   }
 
   ring(key: string): Ring {
@@ -79,8 +127,12 @@ export class SymbolRuntime implements EvalScope {
     this.fresh = true
   }
 
-  /** Feeds one bar of this symbol (fields not in `needs` may be NaN). */
-  pushBar(open: number, high: number, low: number, close: number, volume: number, time: number): void {
+  /**
+   * Feeds one bar of this symbol (fields not in `needs` may be NaN). `now`: the run's clock when
+   * this is the newest bar of the iteration (a higher bar that has closed by then is published
+   * before the conditions are judged); NaN for earlier bars of the same iteration.
+   */
+  pushBar(open: number, high: number, low: number, close: number, volume: number, time: number, now = NaN): void {
     const f = this.fieldRings
     f.open?.push(open)
     f.high?.push(high)
@@ -92,7 +144,9 @@ export class SymbolRuntime implements EvalScope {
       const kind = this.derived[i][1]
       ring.push(kind === 'hl2' ? (high + low) / 2 : kind === 'hlc3' ? (high + low + close) / 3 : (open + high + low + close) / 4)
     }
-    if (this.needs.time) this.clock.set(time)
+    if (this.usesClock) this.clock.set(time)
+    const hi = this.higher
+    for (let i = 0; i < hi.length; i++) hi[i].bars.push(open, high, low, close, volume, time, now)
     const up = this.updaters
     for (let i = 0; i < up.length; i++) up[i]()
     this.updateCrosses()

@@ -69,6 +69,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     'rank-by': Flags.string({description: 'Sweep ranking metric.', options: [...RANK_KEYS], default: 'sharpe'}),
     top: Flags.integer({description: 'Sweep: how many of the best runs to print (and keep equity curves of).', default: 10, min: 1}),
     workers: Flags.integer({description: 'Sweep: worker threads. Default: one per core.', min: 1}),
+    'walk-forward': Flags.string({description: 'Walk-forward test with --sweep: optimise on each training window, run the best parameters on the test window after it, stitch the out-of-sample results. train=LEN,test=LEN[,step=LEN], lengths like 3y, 6m, 8w, 90d; step defaults to test.', helpValue: 'train=3y,test=1y'}),
     equity: Flags.string({
       description: `With --json: the equity curve's resolution. full: every bar; daily: the last point of each calendar day in the market's time zone; none: no curve. Default: full up to ${FULL_EQUITY_MAX_BARS.toLocaleString('en-US')} bars, else daily (the JSON's equity.resolution says which).`,
       options: [...EQUITY_RESOLUTIONS],
@@ -91,6 +92,25 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
       overrides: {start: flags.start, end: flags.end, cash, params: flags.param},
       db: flags.db,
       strategies: flags.strategies,
+    }
+    if (flags['walk-forward'] !== undefined) {
+      if (!flags.sweep?.length) usageError('--walk-forward needs --sweep NAME=RANGE: the parameters to optimise on each training window')
+      const {walkForward} = await import('../sweep/walk-forward.js')
+      const {renderWalkForward, walkForwardToJson} = await import('../cli/render/walk-forward.js')
+      const stop = new AbortController()
+      const onSigint = () => (stop.signal.aborted ? interruptExit('interrupted again: quitting') : stop.abort())
+      process.on('SIGINT', onSigint)
+      let outcome
+      try {
+        outcome = await withRunProgress(`Walk forward ${args.spec}`, !this.jsonEnabled(), (progress) =>
+          walkForward({...request, walkForward: flags['walk-forward']!, sweeps: flags.sweep!, rankBy: flags['rank-by'] as (typeof RANK_KEYS)[number], riskFreeRate, signal: stop.signal, onStage: (text) => progress.stage(text)}),
+        )
+      } finally {
+        process.off('SIGINT', onSigint)
+      }
+      if (!this.jsonEnabled()) this.log(renderWalkForward(outcome))
+      if (outcome.interrupted) process.exitCode = 130
+      return walkForwardToJson(outcome)
     }
     if (flags.sweep?.length) {
       const {sweepSpecFile} = await import('../sweep/run-sweep.js')

@@ -25,6 +25,11 @@ async function loader(): Promise<Jiti> {
   return jiti
 }
 
+/** Loads the plugin loader itself, so that a time limit on loading a plugin measures only the plugin. */
+export async function warmPluginLoader(): Promise<void> {
+  await loader()
+}
+
 /**
  * `native` is for the strategies shipped with bots, compiled by the build: plain `import()`, whose
  * `from 'bots'` resolves through the package's self-reference.

@@ -26,6 +26,7 @@ import {resolveWindow} from './window.js'
 import {checkWindowCoverage} from './window-coverage.js'
 import {locatedInSpec} from './locate-in-spec.js'
 import {droppedRowWarnings} from './dropped-rows.js'
+import {overlayWarnings} from './overlay-check.js'
 
 export interface BacktestRequest {
   file: string
@@ -94,7 +95,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
 
   const fileSource = spec.data.source === 'file'
   const store = await openStore({path: req.db ?? spec.data.db, readOnly: !fileSource})
-  const warnings = [...loaded.warnings]
+  const warnings = [...loaded.warnings, ...(await overlayWarnings(spec, strategy.definition, req.file))]
   let imports: EnsureResult[] = []
   let bars: Bars[]
   try {

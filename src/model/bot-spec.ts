@@ -87,6 +87,8 @@ export interface BotSpec {
   data: DataSpec
   broker: BrokerSpec
   backtest: {start?: string; end?: string}
+  /** The HTML report: indicator outputs drawn over the price chart. Presentation only (not in spec_hash). */
+  report?: {overlay: string[]}
   live: {
     /** `replay`: bars from the store at `speed` from `start`; `exchange`: the exchange's bars (live.exchange). */
     feed: {type: 'replay' | 'exchange'; speed: number; start?: string; staleAfterMs?: number; clock?: 'wall' | 'bars'}

@@ -20,7 +20,8 @@ export interface Marker {time: number; position: 'aboveBar' | 'belowBar'; color:
 export interface ChartData {
   /** Bars per point (1 = not bucketed). */
   bucket: number
-  prices: Array<{symbol: string; candles: Candle[]; markers: Marker[]; markersDropped: number}>
+  /** `overlays`: indicator lines drawn over the candles (`report.overlay` in the spec). */
+  prices: Array<{symbol: string; candles: Candle[]; markers: Marker[]; markersDropped: number; overlays: Array<{name: string; points: Point[]}>}>
   equity: Point[]
   benchmark: Point[]
   drawdown: Point[]
@@ -37,7 +38,10 @@ export interface ChartData {
   exposure: Point[]
 }
 
-export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; benchmarkDrawdown?: Float64Array; initial?: number; rolling?: Rolling; exposure?: Float64Array; trades: readonly Trade[]; timezone: string}): ChartData {
+/** Indicator lines per symbol (index-aligned with `bars`), each over that symbol's bars. */
+export type Overlays = ReadonlyArray<ReadonlyArray<{name: string; values: Float64Array}>>
+
+export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; benchmarkDrawdown?: Float64Array; initial?: number; rolling?: Rolling; exposure?: Float64Array; trades: readonly Trade[]; timezone: string; overlays?: Overlays}): ChartData {
   const n = o.time.length
   const bucket = Math.max(1, Math.ceil(n / MAX_POINTS))
   const local = (t: number) => Math.floor((t + utcOffset(t, o.timezone)) / 1000)
@@ -53,7 +57,7 @@ export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: 
   }
   return {
     bucket,
-    prices: o.bars.slice(0, 4).map((b) => priceSeries(b, bucket, local, o.trades)),
+    prices: o.bars.slice(0, 4).map((b, k) => ({...priceSeries(b, bucket, local, o.trades), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayPoints(b, l.values, bucket, local)}))})),
     equity: curve(o.value, 'last'),
     benchmark: curve(o.benchmark, 'last'),
     drawdown: curve(o.drawdown, 'max').map((p) => ({time: p.time, value: -p.value * 100})),
@@ -67,7 +71,17 @@ export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: 
   }
 }
 
-function priceSeries(b: Bars, bucket: number, local: (t: number) => number, trades: readonly Trade[]): ChartData['prices'][number] {
+/** An indicator line on a price chart: each bucket's last value, at the bucket's open time (no point before the indicator has a value). */
+function overlayPoints(b: Bars, values: Float64Array, bucket: number, local: (t: number) => number): Point[] {
+  const out: Point[] = []
+  for (let from = 0; from < b.length; from += bucket) {
+    const v = values[Math.min(b.length, from + bucket) - 1]
+    if (Number.isFinite(v)) push(out, {time: local(b.time[from]), value: v})
+  }
+  return out
+}
+
+function priceSeries(b: Bars, bucket: number, local: (t: number) => number, trades: readonly Trade[]): Omit<ChartData['prices'][number], 'overlays'> {
   const candles: Candle[] = []
   const starts: number[] = [] // UTC open time of each candle, to place markers
   for (let from = 0; from < b.length; from += bucket) {

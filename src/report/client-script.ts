@@ -44,6 +44,11 @@ export const RENDER = `
     var s = chart.addSeries(LC.CandlestickSeries, {upColor: '#26a69a', downColor: '#ef5350', wickUpColor: '#26a69a', wickDownColor: '#ef5350', borderVisible: false});
     s.setData(p.candles);
     LC.createSeriesMarkers(s, p.markers);
+    var palette = ['#1e88e5', '#fb8c00', '#8e24aa', '#43a047', '#e53935', '#00acc1', '#6d4c41', '#546e7a'];
+    (p.overlays || []).forEach(function (o, k) {
+      chart.addSeries(LC.LineSeries, {color: palette[k % palette.length], lineWidth: 1, title: o.name, priceLineVisible: false, lastValueVisible: false}).setData(o.points);
+    });
+    el.setAttribute('data-overlays', (p.overlays || []).map(function (o) { return o.name + ':' + o.points.length; }).join(','));
     mark(el, p.candles.length);
     el.setAttribute('data-markers', String(p.markers.length));
     counts.prices.push(p.candles.length);

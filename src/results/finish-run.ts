@@ -67,6 +67,9 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
   }
   let runId: number | undefined
   let files: ExportedFile[] = []
+  // The strategy's indicator values, computed once for --out and the report's overlays.
+  let computed: SymbolIndicators[] | undefined
+  const indicators = () => (computed ??= indicatorTables(outcome))
   const explicitReport = opts.report === undefined ? undefined : checkReportPath(opts.report)
   const storePath = opts.record === false ? undefined : resolveStorePath(opts.db ?? spec.data.db)
   if (opts.record !== false || opts.out) {
@@ -75,7 +78,7 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
       ;[runId] = await recordRuns(store, [run])
       if (opts.out) {
         files = await withConnection(store, (conn) => exportRunFiles(conn, runId!, opts.out!))
-        const series = indicatorTables(outcome)
+        const series = indicators()
         if (series.length > 0) files.push(...(await withConnection(store, (conn) => exportIndicatorFiles(conn, series, opts.out!))))
       }
     } finally {
@@ -85,6 +88,10 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
   }
   let report: string | undefined
   const reportFile = explicitReport ?? (opts.defaultReport && runId !== undefined && storePath ? defaultReportPath(storePath, spec.name, runId) : undefined)
+  const overlay = spec.report?.overlay ?? []
+  const overlays = reportFile && overlay.length > 0
+    ? indicators().map((s) => overlay.flatMap((name) => s.series.filter((c) => c.column === name).map((c) => ({name, values: c.values}))))
+    : undefined
   if (reportFile) {
     const html = renderReport({
       title: spec.name,
@@ -103,6 +110,7 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
       bars,
       metrics,
       runId,
+      overlays,
     })
     report = writeFileAtomic(reportFile, html)
   }

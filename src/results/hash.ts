@@ -6,8 +6,8 @@
  *   canonical JSON (keys sorted at every level, no whitespace, undefined left out) of the typed
  *   spec (`BotSpec`: validated, schema defaults and overrides applied, relative paths resolved
  *   against the spec's folder) without the fields that do not change what the bot does
- *   (`SPEC_HASH_IGNORES`): `file` (where the spec lives), `description` (prose) and `backtest`
- *   (the window; the bars it selects are fingerprinted by `bars_hash`). So YAML formatting,
+ *   (`SPEC_HASH_IGNORES`): `file` (where the spec lives), `description` (prose), `report` (how the
+ *   report draws it) and `backtest` (the window; the bars it selects are fingerprinted by `bars_hash`). So YAML formatting,
  *   comments, key order and spelled-out defaults never change it; params, symbols, timeframe,
  *   market, data source, broker and live settings always do.
  * - `bars_hash`: SHA-256 over, per symbol in order, its name, its timeframe and the raw bytes of
@@ -39,7 +39,7 @@ function sortKeys(v: unknown): unknown {
 }
 
 /** Fields of a BotSpec that `spec_hash` leaves out (see above). */
-export const SPEC_HASH_IGNORES = ['file', 'description', 'backtest'] as const
+export const SPEC_HASH_IGNORES = ['file', 'description', 'backtest', 'report'] as const
 
 /** The spec as a run records it: all of it but where its file lives. */
 export function specForRecord(spec: BotSpec): Omit<BotSpec, 'file'> {
@@ -49,7 +49,7 @@ export function specForRecord(spec: BotSpec): Omit<BotSpec, 'file'> {
 
 /** What `spec_hash` is computed from: the typed spec without `SPEC_HASH_IGNORES`. */
 export function specIdentity(spec: BotSpec): Omit<BotSpec, (typeof SPEC_HASH_IGNORES)[number]> {
-  const {file: _file, description: _description, backtest: _backtest, ...rest} = spec
+  const {file: _file, description: _description, backtest: _backtest, report: _report, ...rest} = spec
   return rest
 }
 

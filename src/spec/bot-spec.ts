@@ -123,6 +123,8 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
       ...(raw.instruments && Object.keys(raw.instruments).length > 0 ? {instruments: toInstruments(raw.instruments)} : {}),
     },
     backtest: {start: (raw.backtest ?? D.backtest).start, end: (raw.backtest ?? D.backtest).end},
+    // Only when written: specs without one keep the shape they had.
+    ...(raw.report?.overlay?.length ? {report: {overlay: [...raw.report.overlay] as string[]}} : {}),
     live: {
       feed: {
         type: feed.type ?? D.feedType,

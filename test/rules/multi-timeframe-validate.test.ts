@@ -129,3 +129,17 @@ test('warm-up counts higher bars in bot bars, conservatively', () => {
   const plain = planRules({indicators: {d: {type: 'sma', period: 5}}, entry: {long: 'close > d'}} as RulesSpec, new Map(), {timeframeMs: 5 * 60_000})
   assert.equal(plain.plan!.warmup, 5)
 })
+
+test('the timeframe can be a parameter: `timeframe: ${htf}`, `close@${htf}`, `close@htf`', () => {
+  const rules = {indicators: {d: {type: 'sma', period: 5, timeframe: '${htf}'}}, entry: {long: 'close@${htf} > d and close@htf[1] > 0'}} as RulesSpec
+  const {plan, problems} = planRules(rules, new Map([['htf', '1D']]), {timeframeMs: 5 * 60_000})
+  assert.deepEqual(problems, [])
+  assert.deepEqual([...plan!.depth.keys()].sort(), ['close@1D', 'd'])
+  assert.equal(plan!.depth.get('close@1D'), 1)
+  const bad = planRules(rules, new Map([['htf', '1M']]), {timeframeMs: 5 * 60_000}).problems
+  assert.equal(bad.length, 3)
+  assert.ok(bad.every((p) => /1M is not longer than the bot's timeframe 5M/.test(p.message)))
+  const unknown = planRules({entry: {long: 'close@${tf} > 0'}} as RulesSpec).problems
+  assert.match(unknown[0].message, /unknown parameter `tf`/)
+  assert.equal(unknown[0].offset, 6)
+})

@@ -124,8 +124,13 @@ export class ExpressionChecker {
       }
       return this.fail(at, 'rules.unknown_name', `\`@\` must follow a bar field, not \`${field}\``, didYouMeanHint(field, BAR_FIELDS) ?? 'e.g. close@1D, high@1H, volume@1W')
     }
-    const tf = parseHigherTimeframe(suffix)
-    if (!tf) return this.fail(at + tfAt + 1, 'rules.timeframe', `unknown timeframe \`@${suffix}\``, 'write a whole number and a unit after `@`: close@1H, close@4H, close@1D, close@1W')
+    // `close@${htf}` / `close@htf`: a text parameter holding the timeframe.
+    const pname = suffix.startsWith('$') ? suffix.slice(1) : suffix
+    const pvalue = this.names.params.get(pname)
+    if (suffix.startsWith('$') && !this.names.params.has(pname)) return this.param(pname, at + tfAt + 1, true)
+    const text = typeof pvalue === 'string' ? pvalue.trim() : suffix
+    const tf = parseHigherTimeframe(text)
+    if (!tf) return this.fail(at + tfAt + 1, 'rules.timeframe', `unknown timeframe \`@${text}\``, 'write a whole number and a unit after `@`: close@1H, close@4H, close@1D, close@1W')
     const problem = higherTimeframeProblem(tf, this.names.baseTimeframeMs)
     if (problem) return this.fail(at + tfAt + 1, 'rules.timeframe', problem.message, problem.hint)
     this.timeframes.set(tf.text, tf)

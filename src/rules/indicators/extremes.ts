@@ -37,4 +37,13 @@ export class RollingExtreme {
     this.size++
     return this.count >= this.period ? this.values[this.headPos] : NaN
   }
+
+  /**
+   * Bars since the extreme of the window (0: the newest value), after `add`; NaN until `period`
+   * values were seen. Equal older values were dropped, so it is the newest of equal extremes
+   * (Backtrader's FindFirstIndexHighest / FindFirstIndexLowest).
+   */
+  get age(): number {
+    return this.count >= this.period ? this.count - 1 - this.index[this.headPos] : NaN
+  }
 }

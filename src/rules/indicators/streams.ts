@@ -5,6 +5,7 @@
  * until it has seen enough values.
  */
 import {ExactSum} from '../../indicators/exact-sum.js'
+import {RollingExtreme} from './extremes.js'
 
 /** The value fed `n` values ago (n = 0: the one just fed). Backtrader's `line(-n)`. */
 export class Lag {
@@ -99,42 +100,18 @@ export class Wma {
 
 /**
  * Bars since the most recent highest (or lowest) of the last `period` values: 0 when the newest
- * value is the extreme. Backtrader's FindFirstIndexHighest / FindFirstIndexLowest (the first match
- * scanning from the newest value). Monotonic deque: O(1) amortised, no allocation.
+ * value is the extreme. Backtrader's FindFirstIndexHighest / FindFirstIndexLowest, on the same
+ * monotonic deque as `highest`/`lowest` (RollingExtreme): O(1) amortised, no allocation.
  */
 export class ExtremeAge {
-  private readonly values: Float64Array
-  private readonly index: Float64Array
-  private headPos = 0
-  private size = 0
-  private count = 0
+  private readonly extreme: RollingExtreme
 
-  constructor(
-    private readonly period: number,
-    private readonly highest: boolean,
-  ) {
-    this.values = new Float64Array(period + 1)
-    this.index = new Float64Array(period + 1)
+  constructor(period: number, highest: boolean) {
+    this.extreme = new RollingExtreme(period, highest)
   }
 
   add(x: number): number {
-    const cap = this.values.length
-    const i = this.count++
-    if (this.size > 0 && this.index[this.headPos] <= i - this.period) {
-      this.headPos = (this.headPos + 1) % cap
-      this.size--
-    }
-    // Equal older values are dropped too, so the front is the newest of equal extremes.
-    while (this.size > 0) {
-      const last = (this.headPos + this.size - 1) % cap
-      const v = this.values[last]
-      if (this.highest ? v > x : v < x) break
-      this.size--
-    }
-    const at = (this.headPos + this.size) % cap
-    this.values[at] = x
-    this.index[at] = i
-    this.size++
-    return this.count >= this.period ? i - this.index[this.headPos] : NaN
+    this.extreme.add(x)
+    return this.extreme.age
   }
 }

@@ -13,7 +13,9 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import {createCalendar} from '../../src/calendar/index.js'
 import {utcOffset} from '../../src/calendar/timezone.js'
+import {lookaheadCheck} from '../../src/check/lookahead.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
+import type {BotSpec} from '../../src/model/bot-spec.js'
 import type {Bars} from '../../src/model/bars.js'
 import type {StrategyContext, StrategyDefinition, StrategyHooks} from '../../src/model/strategy.js'
 import {planRules, type RulesPlan} from '../../src/rules/plan.js'
@@ -106,23 +108,14 @@ function withCalendar(ctx: StrategyContext): StrategyContext {
   return new Proxy(ctx, {get: (target, p) => (p === 'calendar' ? calendar : Reflect.get(target, p, target))})
 }
 
-async function observeRun(plan: RulesPlan, offerCalendar: boolean, sleeptimeMs: number) {
-  const seen: Array<{i: number; values: Record<string, number>}> = []
-  const keys = ['close@1D', 'high@1D', 'volume@1D', 'close@1H', 'd_sma', 'd_ema_high', 'd_sma_of_sma', 'h_sma']
-  const definition: StrategyDefinition = {
+/** The rules as a strategy whose context may offer the calendar, with an optional observer. */
+function probe(plan: RulesPlan, offerCalendar: boolean, observe?: Parameters<typeof createRulesHooks>[1]): StrategyDefinition {
+  return {
     name: 'mtf-probe',
     description: 'rules with an observer',
     params: {type: 'object'},
     create: () => {
-      const inner = createRulesHooks(plan, (ctx, _symbol, rt) => {
-        const i = ctx.barCount() - 1
-        assert.equal(ctx.time('IDX', 0), bars.time[i])
-        const values: Record<string, number> = {}
-        for (const k of keys) values[k] = rt.ring(k).at(0)
-        values['close@1D[1]'] = rt.ring('close@1D').at(1)
-        values['close@1H[2]'] = rt.ring('close@1H').at(2)
-        seen.push({i, values})
-      })
+      const inner = createRulesHooks(plan, observe)
       const wrap = (ctx: StrategyContext) => (offerCalendar ? withCalendar(ctx) : ctx)
       const hooks: StrategyHooks = {}
       for (const [name, fn] of Object.entries(inner) as Array<[keyof StrategyHooks, (ctx: StrategyContext, ...rest: unknown[]) => void]>) {
@@ -131,6 +124,20 @@ async function observeRun(plan: RulesPlan, offerCalendar: boolean, sleeptimeMs: 
       return hooks
     },
   }
+}
+
+async function observeRun(plan: RulesPlan, offerCalendar: boolean, sleeptimeMs: number) {
+  const seen: Array<{i: number; values: Record<string, number>}> = []
+  const keys = ['close@1D', 'high@1D', 'volume@1D', 'close@1H', 'd_sma', 'd_ema_high', 'd_sma_of_sma', 'h_sma']
+  const definition = probe(plan, offerCalendar, (ctx, _symbol, rt) => {
+    const i = ctx.barCount() - 1
+    assert.equal(ctx.time('IDX', 0), bars.time[i])
+    const values: Record<string, number> = {}
+    for (const k of keys) values[k] = rt.ring(k).at(0)
+    values['close@1D[1]'] = rt.ring('close@1D').at(1)
+    values['close@1H[2]'] = rt.ring('close@1H').at(2)
+    seen.push({i, values})
+  })
   const result = await runBacktest({spec: {symbols: ['IDX'], timeframeMs: M5, sleeptimeMs, broker: brokerSpec()}, bars, definition, calendar})
   return {seen, result}
 }
@@ -182,3 +189,20 @@ for (const {offerCalendar, sleeptimeMs, what} of CASES) {
     if (everyBar) assert.equal(lastOfDay, 20)
   })
 }
+
+test('the look-ahead check (cut the bars after decisions, compare) passes with days closing at the session close', async () => {
+  // Decides at the session's last bar on the day that just closed: exits when the close falls below that day's low.
+  const {plan} = planRules(
+    {
+      indicators: {d_sma: {type: 'sma', period: 3, timeframe: '1D'}, fast: {type: 'sma', period: 6}, slow: {type: 'sma', period: 18}},
+      entry: {long: 'close@1D > d_sma and crosses_above(fast, slow)', short: 'close@1D < d_sma and crosses_below(fast, slow)'},
+      exit: {long: 'close < low@1D or crosses_below(fast, slow)', short: 'close > high@1D or crosses_above(fast, slow)'},
+    },
+    new Map(),
+    {timeframeMs: M5},
+  )
+  const spec = {symbols: ['IDX'], timeframeMs: M5, sleeptimeMs: M5, broker: brokerSpec(), market} as unknown as BotSpec
+  const report = await lookaheadCheck({spec, bars: [bars], definition: probe(plan!, true), params: {}, decisionCuts: 30, evenCuts: 6})
+  assert.ok(report.decisions >= 10, `${report.decisions} decisions`)
+  assert.equal(report.passed, true, JSON.stringify(report.first))
+})

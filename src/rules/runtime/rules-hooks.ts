@@ -36,10 +36,11 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
   const bySymbol = new Map<string, SymbolTrader>()
   let seen = 0
   let ready = false
+  const higher = (plan.timeframes?.length ?? 0) > 0
 
   const setup = (ctx: StrategyContext) => {
     const tz = plan.timezone ?? marketTimeZone(ctx)
-    const calendar = plan.timeframes.length > 0 ? sessionsOf(ctx) : undefined
+    const calendar = higher ? sessionsOf(ctx) : undefined
     runtimes = ctx.symbols.map(() => new SymbolRuntime(plan, tz, calendar))
     traders = ctx.symbols.map((s, k) => new SymbolTrader(s, plan, runtimes[k]))
     traders.forEach((t) => bySymbol.set(t.symbol, t))
@@ -62,7 +63,7 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
         let fed = 0
         // The symbol's newest bar (it may have none at the last index) is fed with the clock.
         let last = n - 1
-        while (last >= seen && ctx.close(symbol, n - 1 - last) !== ctx.close(symbol, n - 1 - last)) last--
+        while (higher && last >= seen && ctx.close(symbol, n - 1 - last) !== ctx.close(symbol, n - 1 - last)) last--
         const now = ctx.now
         for (let i = seen; i < n; i++) {
           const ago = n - 1 - i

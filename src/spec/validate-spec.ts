@@ -172,8 +172,10 @@ function checkStrategy(raw: Record<string, any>, where: Located, {name, registry
   if (fromAjv.length > 0) {
     out.push(...ajvErrorsToDiagnostics(fromAjv, where, ['strategy', 'params'], params).map((d) => ({...d, hint: d.hint ?? `see \`bots strategies show ${name}\``})))
   }
-  if (fromAjv.length === 0 && name === 'rules' && paramProblems.length > 0) {
-    // The inline rules strategy: locate each problem inside its expression string.
+  if (fromAjv.length === 0 && name === 'rules') {
+    // The inline rules strategy: locate each problem inside its expression string. Run even when
+    // check() found nothing: it also checks higher timeframes against the bot's own `timeframe:`,
+    // which params alone cannot know.
     out.push(...validateRules(params, where, ['strategy', 'params']))
     return out
   }

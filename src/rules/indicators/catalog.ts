@@ -8,6 +8,7 @@ import {SMA} from '../../indicators/sma.js'
 import {RollingExtreme} from './extremes.js'
 import {tradingSignals} from './library.js'
 import {createAtr} from './atr.js'
+import {Bollinger, Rsi} from './classic-streams.js'
 import {createMacd} from './macd.js'
 import {emaAlpha, Smoothing} from './smoothing.js'
 import {AVERAGES} from './bt-averages.js'
@@ -50,8 +51,8 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     outputs: ['value'],
     params: {period: period('Bars of the smoothing period.', 14)},
     warmup: (p) => p.period + 1,
-    reference: 'trading-signals RSI (Wilder smoothing, SMA seed); equals Backtrader RSI',
-    create: (p, io) => single(io, new (tradingSignals().RSI)(p.period)),
+    reference: 'trading-signals RSI (Wilder smoothing, SMA seed), bit for bit (classic-streams.ts); equals Backtrader RSI',
+    create: (p, io) => single(io, new Rsi(p.period)),
   },
   macd: {
     ...ON_SOURCE,
@@ -68,17 +69,23 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     outputs: ['middle', 'upper', 'lower'],
     params: {period: period('Bars in the average and deviation.', 20), stddev: {default: 2, min: 0, integer: false, description: 'Band width in standard deviations.'}},
     warmup: (p) => p.period,
-    reference: 'trading-signals BollingerBands (population deviation); equals Backtrader BBands',
+    reference: 'trading-signals BollingerBands (population deviation), bit for bit (classic-streams.ts); equals Backtrader BBands',
     create: (p, io) => {
-      const bb = new (tradingSignals().BollingerBands)(p.period, p.stddev)
+      const bb = new Bollinger(p.period, p.stddev)
       const src = io.source
       const [mid, up, lo] = io.out
       return () => {
         const x = src.buf[src.head]
-        const r = x === x ? bb.add(x) : null
-        mid.push(r ? r.middle : NaN)
-        up.push(r ? r.upper : NaN)
-        lo.push(r ? r.lower : NaN)
+        if (x !== x) {
+          mid.push(NaN)
+          up.push(NaN)
+          lo.push(NaN)
+          return
+        }
+        bb.add(x)
+        mid.push(bb.middle)
+        up.push(bb.upper)
+        lo.push(bb.lower)
       }
     },
   },

@@ -55,13 +55,14 @@ describe('recordRuns', () => {
 })
 
 describe('hashes', () => {
-  it('the spec hash ignores key order, the file path, the description and the backtest window; it sees what the bot does', () => {
+  it('the spec hash ignores key order, the file path, the description, the report\'s overlays and the backtest window; it sees what the bot does', () => {
     assert.equal(canonicalJson({b: 1, a: {d: [1, {f: 2, e: 3}], c: undefined}}), '{"a":{"d":[1,{"e":3,"f":2}]},"b":1}')
-    assert.deepEqual([...SPEC_HASH_IGNORES], ['file', 'description', 'backtest'])
+    assert.deepEqual([...SPEC_HASH_IGNORES], ['file', 'description', 'backtest', 'report'])
     assert.match(specHash(spec), /^[0-9a-f]{64}$/)
     assert.equal(specHash({...spec, file: '/elsewhere.yaml'}), specHash(spec))
     assert.equal(specHash({...spec, description: 'prose'}), specHash(spec))
     assert.equal(specHash({...spec, backtest: {start: '2010-01-01', end: '2011-01-01'}}), specHash(spec))
+    assert.equal(specHash({...spec, report: {overlay: ['fast']}}), specHash(spec))
     assert.notEqual(specHash({...spec, strategy: {...spec.strategy, params: {fast: 2, slow: 4}}}), specHash(spec))
     assert.notEqual(specHash({...spec, broker: {...spec.broker, cash: 5}}), specHash(spec))
     assert.notEqual(specHash({...spec, market: 'NYSE'}), specHash(spec))

@@ -49,8 +49,16 @@ export interface OrderState {
   expiresAt: number | null
   /** Stop-limit whose stop was touched (now a limit order). */
   triggered: boolean
-  /** Venue (exchange) orders: units filled so far; absent for paper orders. */
+  /** Units filled so far: venue (exchange) orders, and paper orders filling in parts (broker.max_volume_share); else absent. */
   filledQuantity?: number
+  /** The working order it is paired with (OCO); absent when none. */
+  ocoWith?: number
+  /** Bracket leg: the working entry it waits for; absent once that has filled. */
+  parentId?: number
+  /** Trailing stops: the distance, and the best price so far (stopPrice is the current level). */
+  trailAmount?: number
+  trailPercent?: number
+  best?: number | null
 }
 
 /** A round trip in progress, so the fill that closes it after a restore makes the same Trade. */

@@ -14,6 +14,8 @@ import type {SimOrder} from './sim-order.js'
  *   at S only when S is within the limit (buy: S <= L, sell: S >= L); otherwise it rests as a
  *   limit order from the next bar, because whether the price came back to L after touching S is
  *   unknowable. A triggered order stays triggered on later bars.
+ * - A stop order partly filled (broker.max_volume_share) has triggered: its rest fills at the open
+ *   of the following bars, as a market order. A trailing stop fills as a stop at its current level.
  */
 export function fillPrice(order: SimOrder, open: number, high: number, low: number): number {
   const buy = order.side === 'buy'
@@ -23,6 +25,8 @@ export function fillPrice(order: SimOrder, open: number, high: number, low: numb
     case 'limit':
       return limitFill(buy, order.limitPrice!, open, high, low)
     case 'stop':
+      // Partly filled (broker.max_volume_share): triggered, the rest fills at market.
+      if (order.triggered) return open
       return stopFill(buy, order.stopPrice!, open, high, low)
     case 'stop_limit':
       return stopLimitFill(order, buy, open, high, low)

@@ -12,8 +12,20 @@ export class SimOrder implements Order {
   reason?: string
   filledQuantity?: number
   clientOrderId?: string
-  /** Stop-limit: the stop has been touched, the order now behaves as a limit order. */
+  /** Stop-limit: the stop has been touched, the order now behaves as a limit order. Stop (partly filled): the rest fills at market. */
   triggered = false
+  /** The other leg of an OCO pair (both point at each other). */
+  oco: SimOrder | undefined = undefined
+  /** Bracket leg: the entry it waits for (works once that has completely filled). */
+  parent: SimOrder | undefined = undefined
+  /** Bracket entry: its legs, activated when it fills, canceled when it ends unfilled. */
+  children: SimOrder[] | undefined = undefined
+  /** Trailing stop: distance in price or in percent (one of them), and the best price so far. */
+  trailAmount: number | undefined = undefined
+  trailPercent: number | undefined = undefined
+  best = NaN
+  /** Index of the bar this order was last matched on (an OCO pair is matched once per bar, as a pair). */
+  matchedBar = -1
 
   constructor(
     readonly id: number,
@@ -23,12 +35,13 @@ export class SimOrder implements Order {
     readonly quantity: number,
     readonly type: OrderType,
     readonly limitPrice: number | undefined,
-    readonly stopPrice: number | undefined,
+    /** Mutable for trailing stops (the current level). */
+    public stopPrice: number | undefined,
     readonly timeInForce: TimeInForce,
     readonly tag: string | undefined,
     readonly createdAt: number,
-    /** Index of the last bar the strategy had seen when it placed the order: never filled on it. */
-    readonly signalBar: number,
+    /** Index of the last bar the strategy had seen when it placed the order: never filled on it. A bracket leg: the bar its entry filled on. */
+    public signalBar: number,
     /** Day orders: the close of the session they are good for; GTC: Infinity. */
     readonly expiresAt: number,
   ) {}
@@ -37,15 +50,36 @@ export class SimOrder implements Order {
     const {id, symbol, side, quantity, type, limitPrice, stopPrice, timeInForce, tag, createdAt, status} = this
     return {id, symbol, side, quantity, type, limitPrice, stopPrice, timeInForce, tag, createdAt, status,
       filledAt: this.filledAt, fillPrice: this.fillPrice, commission: this.commission, reason: this.reason,
-      ...(this.clientOrderId === undefined ? {} : {clientOrderId: this.clientOrderId, filledQuantity: this.filledQuantity ?? 0})}
+      ...(this.clientOrderId === undefined ? {} : {clientOrderId: this.clientOrderId, filledQuantity: this.filledQuantity ?? 0}),
+      // Only for the orders that have them: results without these features keep their shape.
+      ...(this.clientOrderId === undefined && this.filledQuantity !== undefined ? {filledQuantity: this.filledQuantity} : {}),
+      ...(this.oco === undefined ? {} : {ocoWith: this.oco.id}),
+      ...(this.parent === undefined ? {} : {parentId: this.parent.id}),
+      ...(this.trailAmount === undefined ? {} : {trailAmount: this.trailAmount}),
+      ...(this.trailPercent === undefined ? {} : {trailPercent: this.trailPercent})}
+  }
+
+  get ocoWith(): number | undefined {
+    return this.oco?.id
+  }
+  get parentId(): number | undefined {
+    return this.parent?.id
+  }
+  /** Whether this is a trailing stop. */
+  get trailing(): boolean {
+    return this.trailAmount !== undefined || this.trailPercent !== undefined
   }
 }
 
 const TYPES: ReadonlySet<string> = new Set(['market', 'limit', 'stop', 'stop_limit'])
 const isPrice = (p: unknown): p is number => typeof p === 'number' && Number.isFinite(p) && p > 0
 
-/** Why a request cannot become an order, or undefined when it is well-formed. */
-export function requestProblem(req: OrderRequest): string | undefined {
+/**
+ * Why a request cannot become an order, or undefined when it is well-formed. `linked`: the broker
+ * supports OCO pairs, bracket legs, replacements and trailing stops (the simulated and paper
+ * brokers); others (an exchange broker) reject requests that use them rather than ignore them.
+ */
+export function requestProblem(req: OrderRequest, linked = false): string | undefined {
   if (req.side !== 'buy' && req.side !== 'sell') return `side must be "buy" or "sell", got ${String(req.side)}`
   if (typeof req.quantity !== 'number' || !Number.isFinite(req.quantity) || req.quantity <= 0) {
     return `quantity must be a positive number, got ${String(req.quantity)}`
@@ -53,8 +87,21 @@ export function requestProblem(req: OrderRequest): string | undefined {
   const type = req.type ?? 'market'
   if (!TYPES.has(type)) return `unknown order type ${String(type)}`
   if ((type === 'limit' || type === 'stop_limit') && !isPrice(req.limitPrice)) return `a ${type} order needs a positive limitPrice`
-  if ((type === 'stop' || type === 'stop_limit') && !isPrice(req.stopPrice)) return `a ${type} order needs a positive stopPrice`
+  const trails = req.trailAmount !== undefined || req.trailPercent !== undefined
+  if ((type === 'stop' || type === 'stop_limit') && !(trails && req.stopPrice === undefined) && !isPrice(req.stopPrice)) return `a ${type} order needs a positive stopPrice`
   const tif = req.timeInForce ?? 'gtc'
   if (tif !== 'day' && tif !== 'gtc') return `timeInForce must be "day" or "gtc", got ${String(tif)}`
+  if (!linked) {
+    if (trails || req.ocoWith !== undefined || req.parentId !== undefined || req.replaces !== undefined) {
+      return 'this broker does not support OCO, bracket, replacement or trailing-stop orders (the simulated and paper brokers do)'
+    }
+    return undefined
+  }
+  if (trails) {
+    if (type !== 'stop') return `a trailing stop is a stop order (type "stop"), got ${type}`
+    if (req.trailAmount !== undefined && req.trailPercent !== undefined) return 'a trailing stop takes trailAmount or trailPercent, not both'
+    if (req.trailAmount !== undefined && !isPrice(req.trailAmount)) return `trailAmount must be a positive number, got ${String(req.trailAmount)}`
+    if (req.trailPercent !== undefined && !(isPrice(req.trailPercent) && req.trailPercent < 100)) return `trailPercent must be between 0 and 100, got ${String(req.trailPercent)}`
+  }
   return undefined
 }

@@ -51,6 +51,14 @@ export class SimulatedBroker implements BrokerPort {
   readonly fills: Fill[] = []
   private readonly closeQueue: SimOrder[] = []
   private readonly fillAtClose: boolean
+  /** `broker.same_bar`: which leg of an OCO pair fills when one bar reaches both. */
+  private readonly sameBar: 'stop_first' | 'target_first' | 'open_distance'
+  /** `broker.max_volume_share` (0: no limit), and the volume used per symbol on bar `usedBar`. */
+  private readonly maxShare: number
+  private readonly volumeUsed: Float64Array
+  private usedBar = -1
+  /** OCO pairs whose two legs could both fill on one bar, decided by `sameBar` (result counts: `sameBar`). */
+  sameBarDecisions = 0
   protected nextId = 1
   private flushing = false
   /**
@@ -65,6 +73,9 @@ export class SimulatedBroker implements BrokerPort {
     this.portfolio = new Portfolio(o.broker.cash, o.market.symbols.length, this.instruments)
     this.ledger = new TradeLedger(o.market.symbols.length)
     this.fillAtClose = o.broker.fillPrice === 'close'
+    this.sameBar = o.broker.sameBar ?? 'stop_first'
+    this.maxShare = o.broker.maxVolumeShare ?? 0
+    this.volumeUsed = new Float64Array(o.market.symbols.length)
   }
 
   get cash(): number {
@@ -93,17 +104,96 @@ export class SimulatedBroker implements BrokerPort {
     const quantity = steps ? ins.roundQuantity(k, req.quantity) : req.quantity
     const limitPrice = steps && req.limitPrice !== undefined ? ins.roundPrice(k, req.limitPrice) : req.limitPrice
     const stopPrice = steps && req.stopPrice !== undefined ? ins.roundPrice(k, req.stopPrice) : req.stopPrice
-    const problem = requestProblem(req) ?? (steps ? this.stepProblem(req, quantity, limitPrice, stopPrice, k) : undefined)
+    let problem = requestProblem(req, true) ?? (steps ? this.stepProblem(req, quantity, limitPrice, stopPrice, k) : undefined)
     // A request refused for its size keeps the quantity asked, so the order shows what was refused.
     const order = new SimOrder(this.nextId++, this.o.market.symbols[k], k, req.side, quantity > 0 ? quantity : req.quantity, req.type ?? 'market',
       limitPrice, stopPrice, tif, req.tag, now, signalBar, expiresAt)
+    if (req.trailAmount !== undefined) order.trailAmount = req.trailAmount
+    if (req.trailPercent !== undefined) order.trailPercent = req.trailPercent
+    if (problem === undefined && (req.ocoWith !== undefined || req.parentId !== undefined || req.replaces !== undefined)) problem = this.link(order, req)
+    if (problem === undefined && order.trailing && (order.parent === undefined || order.parent.status === 'filled')) problem = this.startTrail(order, this.o.market.series[k]?.close[signalBar] ?? NaN)
     if (problem !== undefined) {
       order.status = 'rejected'
       order.reason = problem
     }
     this.book.add(order)
-    if (order.status === 'open' && this.fillAtClose && order.type === 'market' && !this.flushing) this.closeQueue.push(order)
+    if (order.status === 'open' && this.fillAtClose && order.type === 'market' && !this.flushing && order.parent === undefined) this.closeQueue.push(order)
     return order
+  }
+
+  /** Links a new order to the orders its request names (OCO partner, bracket entry, the order it replaces); a problem when it cannot. */
+  private link(order: SimOrder, req: OrderRequest): string | undefined {
+    const working = (id: number | undefined, what: string): SimOrder | string => {
+      const o = id === undefined ? undefined : this.book.find(id)
+      return o ?? `${what} ${String(id)} is not a working order`
+    }
+    if (req.replaces !== undefined) {
+      const old = working(req.replaces, 'the order to replace,')
+      if (typeof old === 'string') return old
+      if (old.symbolIndex !== order.symbolIndex || old.side !== order.side) return `a replacement keeps the symbol and side of order ${old.id}`
+      // Take over its links without ending them: the partner and the legs stay.
+      const partner = old.oco
+      if (partner !== undefined) {
+        partner.oco = order
+        order.oco = partner
+        old.oco = undefined
+      }
+      const parent = old.parent
+      if (parent !== undefined) {
+        parent.children![parent.children!.indexOf(old)] = order
+        order.parent = parent
+        old.parent = undefined
+      }
+      if (old.children !== undefined) {
+        order.children = old.children
+        for (const c of order.children) c.parent = order
+        old.children = undefined
+      }
+      this.finish(old, 'canceled', `replaced by order ${order.id}`)
+      return undefined
+    }
+    if (req.parentId !== undefined) {
+      const parent = working(req.parentId, 'the entry order')
+      if (typeof parent === 'string') return parent
+      if (parent.symbolIndex !== order.symbolIndex) return `a bracket leg trades the symbol of its entry (${parent.symbol})`
+      order.parent = parent
+      ;(parent.children ??= []).push(order)
+    }
+    if (req.ocoWith !== undefined) {
+      const partner = working(req.ocoWith, 'the OCO partner, order')
+      if (typeof partner === 'string') return partner
+      if (partner.oco !== undefined) return `order ${partner.id} is already in an OCO pair (with order ${partner.oco.id})`
+      partner.oco = order
+      order.oco = partner
+    }
+    return undefined
+  }
+
+  /** A trailing stop starts working from `from` (the last close, or its entry's fill price). */
+  private startTrail(order: SimOrder, from: number): string | undefined {
+    if (!(from === from) && order.stopPrice === undefined) return 'a trailing stop needs a price to start from: no bar seen yet (give a stopPrice)'
+    order.best = from
+    const level = this.trailLevel(order, from)
+    if (level === level && (order.stopPrice === undefined || (order.side === 'sell' ? level > order.stopPrice : level < order.stopPrice))) order.stopPrice = level
+    if (!(order.stopPrice! > 0)) return `a trailing stop from ${from} by ${order.trailAmount ?? `${order.trailPercent}%`} is at or below 0`
+    return undefined
+  }
+
+  /** Where a trailing stop stands for a best price (rounded to the tick), NaN without one. */
+  private trailLevel(order: SimOrder, best: number): number {
+    const sign = order.side === 'sell' ? -1 : 1
+    const level = order.trailAmount !== undefined ? best + sign * order.trailAmount : best * (1 + (sign * order.trailPercent!) / 100)
+    const k = order.symbolIndex
+    return this.instruments.anySteps && level === level ? this.instruments.roundPrice(k, level) : level
+  }
+
+  /** After a bar a trailing stop worked on: follows the bar's best price; only ever tightens. */
+  private trail(order: SimOrder, high: number, low: number): void {
+    const sell = order.side === 'sell'
+    const x = sell ? high : low
+    if (x === x && (order.best !== order.best || (sell ? x > order.best : x < order.best))) order.best = x
+    const level = this.trailLevel(order, order.best)
+    if (level === level && (order.stopPrice === undefined || (sell ? level > order.stopPrice : level < order.stopPrice))) order.stopPrice = level
   }
 
   /** Why an order rounded to symbol k's tick and lot cannot stand, or undefined when it can. */
@@ -193,6 +283,10 @@ export class SimulatedBroker implements BrokerPort {
       const order = new SimOrder(o.id, o.symbol, k(o.symbol), o.side, o.quantity, o.type, price(o.limitPrice), price(o.stopPrice),
         o.timeInForce, o.tag, o.createdAt ?? -Infinity, signalBar, o.expiresAt ?? Infinity)
       order.triggered = o.triggered
+      if (o.trailAmount !== undefined) order.trailAmount = o.trailAmount
+      if (o.trailPercent !== undefined) order.trailPercent = o.trailPercent
+      if (o.best !== undefined) order.best = o.best ?? NaN
+      if (o.filledQuantity !== undefined && order.filledQuantity === undefined && o.filledQuantity > 0) order.filledQuantity = o.filledQuantity
       if (o.signalBarTime !== null && (signalBar < 0 || series!.time[signalBar] !== o.signalBarTime)) signalTimes.push([order, o.signalBarTime])
       return order
     })
@@ -221,6 +315,17 @@ export class SimulatedBroker implements BrokerPort {
         grossPnl: t.grossPnl,
       })
     }
+    const byId = new Map(orders.map((o) => [o.id, o]))
+    snapshot.openOrders.forEach((o, j) => {
+      const order = orders[j]
+      const partner = o.ocoWith === undefined ? undefined : byId.get(o.ocoWith)
+      if (partner !== undefined) order.oco = partner
+      const parent = o.parentId === undefined ? undefined : byId.get(o.parentId)
+      if (parent !== undefined) {
+        order.parent = parent
+        ;(parent.children ??= []).push(order)
+      }
+    })
     for (const order of orders) this.book.add(order)
     for (const [order, t] of signalTimes) this.signalTimes.set(order, t)
     for (const id of snapshot.closeQueue ?? []) {
@@ -251,14 +356,66 @@ export class SimulatedBroker implements BrokerPort {
         this.finish(order, 'canceled', 'day order expired at the session close')
         continue
       }
-      if (i <= order.signalBar || barTime < order.createdAt) continue
+      if (!eligible(order, i, barTime)) continue
       const bars = series[order.symbolIndex]
       const open = bars.open[i]
       if (open !== open) continue
-      const price = fillPrice(order, open, bars.high[i], bars.low[i])
-      if (price === price) this.execute(order, price, barTime)
+      if (order.matchedBar !== i) {
+        order.matchedBar = i
+        if (order.oco === undefined) {
+          const price = fillPrice(order, open, bars.high[i], bars.low[i])
+          if (price === price) this.execute(order, price, barTime, i)
+        } else {
+          this.matchPair(order, i, barTime)
+        }
+      }
+      if (order.trailing && order.status === 'open') this.trail(order, bars.high[i], bars.low[i])
     }
     this.book.compact()
+  }
+
+  /**
+   * One leg of an OCO pair on bar `i`, with its partner when that works on the bar too. When both
+   * could fill: a leg reached at the open (a gap, a market order) fills, since the open comes
+   * first; otherwise `broker.same_bar` decides (counted in `sameBarDecisions`). The other leg is
+   * then canceled by the fill.
+   */
+  private matchPair(order: SimOrder, i: number, barTime: number): void {
+    const series = this.o.market.series
+    const a = series[order.symbolIndex]
+    const pa = fillPrice(order, a.open[i], a.high[i], a.low[i])
+    const partner = order.oco!
+    const b = series[partner.symbolIndex]
+    if (partner.status !== 'open' || partner.matchedBar === i || partner.expiresAt <= barTime || !eligible(partner, i, barTime) || b.open[i] !== b.open[i]) {
+      if (pa === pa) this.execute(order, pa, barTime, i)
+      return
+    }
+    partner.matchedBar = i
+    const pb = fillPrice(partner, b.open[i], b.high[i], b.low[i])
+    if (pa === pa && pb === pb) {
+      if (this.firstLeg(order, pa, a.open[i], partner, pb, b.open[i]) === order) this.execute(order, pa, barTime, i)
+      else this.execute(partner, pb, barTime, i)
+    } else if (pa === pa) {
+      this.execute(order, pa, barTime, i)
+    } else if (pb === pb) {
+      this.execute(partner, pb, barTime, i)
+    }
+  }
+
+  /** Of two legs that could both fill on one bar, the one that fills (see `matchPair`). */
+  private firstLeg(a: SimOrder, pa: number, openA: number, b: SimOrder, pb: number, openB: number): SimOrder {
+    const aOpen = pa === openA
+    const bOpen = pb === openB
+    if (aOpen !== bOpen) return aOpen ? a : b
+    this.sameBarDecisions++
+    const aStop = a.type === 'stop' || a.type === 'stop_limit'
+    const bStop = b.type === 'stop' || b.type === 'stop_limit'
+    if (aStop !== bStop && this.sameBar !== 'open_distance') return (this.sameBar === 'stop_first') === aStop ? a : b
+    const da = Math.abs(trigger(a, openA) - openA)
+    const db = Math.abs(trigger(b, openB) - openB)
+    if (da !== db) return da < db ? a : b
+    // Equally near: the conservative leg, else the one submitted first.
+    return aStop === bStop ? (a.id < b.id ? a : b) : aStop ? a : b
   }
 
   /** Records the account value after bar `i`, marking each position at its last known close. */
@@ -289,7 +446,7 @@ export class SimulatedBroker implements BrokerPort {
       for (const order of queue) {
         if (order.status !== 'open' || cursor < 0) continue
         const close = this.o.market.series[order.symbolIndex].close[cursor]
-        if (close === close) this.execute(order, close, now)
+        if (close === close) this.execute(order, close, now, cursor)
       }
     } finally {
       this.flushing = false
@@ -307,10 +464,28 @@ export class SimulatedBroker implements BrokerPort {
     this.book.compact()
   }
 
-  private execute(order: SimOrder, rawPrice: number, time: number): void {
+  /** Fills order (all of it, or what the bar's volume allows) at rawPrice (before slippage) on bar `bar`. */
+  private execute(order: SimOrder, rawPrice: number, time: number, bar: number): void {
     const price = order.type === 'market' || order.type === 'stop' ? this.costs.slip(order.side, rawPrice) : rawPrice
-    const q = order.quantity
     const k = order.symbolIndex
+    const partial = this.maxShare > 0
+    let q = order.quantity
+    if (partial) {
+      q -= order.filledQuantity ?? 0
+      const volume = this.o.market.series[k].volume[bar]
+      if (volume === volume) {
+        if (bar !== this.usedBar) {
+          this.volumeUsed.fill(0)
+          this.usedBar = bar
+        }
+        const room = volume * this.maxShare - this.volumeUsed[k]
+        const lot = this.instruments.lot[k]
+        // Whole lots (or whole units for a whole-unit order): an order never fills a fraction it could not be given.
+        const cap = lot > 0 ? Math.floor(room / lot + 1e-9) * lot : Number.isInteger(order.quantity) ? Math.floor(room + 1e-9) : room
+        if (cap < q) q = cap
+        if (!(q > 0)) return
+      }
+    }
     const p = this.portfolio
     const mult = this.instruments.multiplier[k]
     const commission = this.costs.commission(q, price, mult)
@@ -336,11 +511,39 @@ export class SimulatedBroker implements BrokerPort {
     const fill: Fill = {orderId: order.id, symbol: order.symbol, side: order.side, quantity: q, price, commission, time}
     this.ledger.record(k, fill, before, realized)
     this.fills.push(fill)
-    order.status = 'filled'
-    order.filledAt = time
-    order.fillPrice = price
-    order.commission = commission
+    if (partial) {
+      if (bar === this.usedBar) this.volumeUsed[k] += q
+      const filled = (order.filledQuantity ?? 0) + q
+      order.filledQuantity = filled
+      order.fillPrice = order.fillPrice === undefined ? price : (order.fillPrice * (filled - q) + price * q) / filled
+      order.commission = (order.commission ?? 0) + commission
+      order.filledAt = time
+      if (filled >= order.quantity * (1 - 1e-9)) order.status = 'filled'
+      else if (order.type === 'stop') order.triggered = true
+    } else {
+      order.status = 'filled'
+      order.filledAt = time
+      order.fillPrice = price
+      order.commission = commission
+    }
     this.listener.filled(order, fill)
+    this.afterFill(order, price, bar)
+  }
+
+  /** A fill ends the OCO partner (on the first part) and, once complete, starts a bracket's legs. */
+  private afterFill(order: SimOrder, price: number, bar: number): void {
+    const partner = order.oco
+    if (partner !== undefined && partner.status === 'open') this.finish(partner, 'canceled', `OCO: order ${order.id} filled`)
+    if (order.status !== 'filled' || order.children === undefined) return
+    for (const leg of order.children) {
+      if (leg.status !== 'open') continue
+      // Working from the bar after the entry's fill: where the price went after the fill inside that bar is unknown.
+      leg.signalBar = Math.max(leg.signalBar, bar)
+      if (leg.trailing) {
+        const problem = this.startTrail(leg, price)
+        if (problem !== undefined) this.finish(leg, 'rejected', problem)
+      }
+    }
   }
 
   /**
@@ -364,17 +567,36 @@ export class SimulatedBroker implements BrokerPort {
     order.filledAt = time
     if (filled >= order.quantity * (1 - 1e-9)) order.status = 'filled'
     this.listener.filled(order, fill)
+    this.afterFill(order, price, this.o.market.cursor)
     return fill
   }
 
+  /** Ends an order unfilled; its OCO partner and (unfilled entry) its bracket legs end with it. */
   protected finish(order: SimOrder, status: 'canceled' | 'rejected', reason: string): void {
     order.status = status
     order.reason = reason
     this.listener.canceled(order)
+    const partner = order.oco
+    if (partner !== undefined && partner.status === 'open') this.finish(partner, 'canceled', `OCO: order ${order.id} was ${status}`)
+    if (order.children !== undefined) {
+      for (const leg of order.children) if (leg.status === 'open') this.finish(leg, 'canceled', `its entry, order ${order.id}, was ${status}`)
+    }
   }
 }
 
 const price = (p: number | null | undefined): number | undefined => (p === undefined ? undefined : (p ?? NaN))
+
+/** Whether `order` works on bar `i`: after its signal bar, not before it was placed, and (a bracket leg) once its entry has filled. */
+function eligible(order: SimOrder, i: number, barTime: number): boolean {
+  return i > order.signalBar && barTime >= order.createdAt && (order.parent === undefined || order.parent.status === 'filled')
+}
+
+/** The price that sets a leg off: a stop's stop (a triggered stop-limit: its limit), a limit's limit, a market order's open. */
+function trigger(o: SimOrder, open: number): number {
+  if (o.type === 'stop' || (o.type === 'stop_limit' && !o.triggered)) return o.stopPrice!
+  if (o.type === 'limit' || o.type === 'stop_limit') return o.limitPrice!
+  return open
+}
 
 function orderState(o: SimOrder, signalBarTime: number | null): OrderState {
   const expiresAt = o.expiresAt === -Infinity ? BEFORE_ALL : orNull(o.expiresAt)
@@ -392,5 +614,12 @@ function orderState(o: SimOrder, signalBarTime: number | null): OrderState {
     signalBarTime,
     expiresAt,
     triggered: o.triggered,
+    // Only for the orders that have them: snapshots without these features keep their shape.
+    ...(o.clientOrderId === undefined && o.filledQuantity !== undefined ? {filledQuantity: o.filledQuantity} : {}),
+    ...(o.oco !== undefined && o.oco.status === 'open' ? {ocoWith: o.oco.id} : {}),
+    ...(o.parent !== undefined && o.parent.status === 'open' ? {parentId: o.parent.id} : {}),
+    ...(o.trailAmount === undefined ? {} : {trailAmount: o.trailAmount}),
+    ...(o.trailPercent === undefined ? {} : {trailPercent: o.trailPercent}),
+    ...(o.trailing ? {best: orNull(o.best)} : {}),
   }
 }

@@ -41,7 +41,8 @@ export interface BacktestResult {
    * array, not a copy), `value` the account value after that bar closed.
    */
   equity: {time: Float64Array; value: Float64Array}
-  counts: {bars: number; iterations: number; orders: number; fills: number; canceled: number; rejected: number; trades: number}
+  /** `sameBar` (present when not 0): OCO pairs, such as a bracket's exits, whose two legs one bar reached, decided by `broker.same_bar`. */
+  counts: {bars: number; iterations: number; orders: number; fills: number; canceled: number; rejected: number; trades: number; sameBar?: number}
   /** What the strategy logged (the first 1,000 entries; `logsDropped` counts the rest). */
   logs: LogEntry[]
   logsDropped: number

@@ -43,6 +43,8 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
       canceled: orders.filter((x) => x.status === 'canceled').length,
       rejected: orders.filter((x) => x.status === 'rejected').length,
       trades: broker.ledger.trades.length,
+      // Only when some OCO pair was decided by broker.same_bar: results without one keep their shape.
+      ...(broker.sameBarDecisions > 0 ? {sameBar: broker.sameBarDecisions} : {}),
     },
     logs: log.entries,
     logsDropped: log.dropped,

@@ -4,7 +4,7 @@ import {BotsError} from '../core/errors.js'
 import type {BrokerPort, PriceSource} from '../broker/broker-port.js'
 import type {BarHistory} from '../model/bars.js'
 import type {Logger, StrategyContext} from '../model/strategy.js'
-import type {Order, OrderRequest, Side} from '../model/orders.js'
+import type {Bracket, BracketExits, Order, OrderChanges, OrderRequest, Side} from '../model/orders.js'
 
 type Field = 'open' | 'high' | 'low' | 'close' | 'volume' | 'time'
 
@@ -125,6 +125,37 @@ export class StrategyApi implements StrategyContext {
   cancelOrder(orderId: number): boolean {
     return this.broker.cancel(orderId)
   }
+  submitOco(a: OrderRequest, b: OrderRequest): [Order, Order] {
+    const first = this.submitOrder(a)
+    // A rejected first leg: the second is refused with it (it has no working partner).
+    const second = this.submitOrder({...b, ocoWith: first.id})
+    return [first, second]
+  }
+  submitBracket(entry: OrderRequest, exits: BracketExits): Bracket {
+    const bad = bracketProblem(entry, exits)
+    const parent = this.submitOrder(bad === undefined ? entry : {...entry, quantity: NaN})
+    if (bad !== undefined) (parent as {reason?: string}).reason = bad
+    const side: Side = entry.side === 'buy' ? 'sell' : 'buy'
+    const base = {symbol: entry.symbol, side, quantity: entry.quantity, timeInForce: 'gtc' as const, parentId: parent.id}
+    const trails = exits.trailAmount !== undefined || exits.trailPercent !== undefined
+    const stopLoss = exits.stopLoss !== undefined || trails
+      ? this.submitOrder({...base, type: 'stop', stopPrice: exits.stopLoss, trailAmount: exits.trailAmount, trailPercent: exits.trailPercent, tag: exits.stopTag ?? 'stop_loss'})
+      : undefined
+    const takeProfit = exits.takeProfit !== undefined
+      ? this.submitOrder({...base, type: 'limit', limitPrice: exits.takeProfit, tag: exits.targetTag ?? 'take_profit', ...(stopLoss === undefined ? {} : {ocoWith: stopLoss.id})})
+      : undefined
+    return {entry: parent, ...(stopLoss === undefined ? {} : {stopLoss}), ...(takeProfit === undefined ? {} : {takeProfit})}
+  }
+  replaceOrder(orderId: number, changes: OrderChanges): Order | undefined {
+    let old: Order | undefined
+    for (const o of this.broker.openOrders(-1)) if (o.id === orderId) old = o
+    if (old === undefined) return undefined
+    return this.broker.submit({
+      symbol: old.symbol, side: old.side, quantity: changes.quantity ?? old.quantity - (old.filledQuantity ?? 0), type: old.type,
+      limitPrice: changes.limitPrice ?? old.limitPrice, stopPrice: changes.stopPrice ?? old.stopPrice, timeInForce: old.timeInForce, tag: old.tag,
+      trailAmount: old.trailAmount, trailPercent: old.trailPercent, replaces: old.id,
+    }, this.k(old.symbol))
+  }
 
   setSleeptime(sleeptime: string | number): void {
     if (typeof sleeptime === 'string') this.sleeptimeMs = parseDuration(sleeptime)
@@ -151,6 +182,21 @@ export class StrategyApi implements StrategyContext {
 
 /** One object shape for every request (an object spread here was the slowest line of a run). */
 function withSide(side: Side, quantity: number, r: Omit<OrderRequest, 'side' | 'quantity'> | undefined): OrderRequest {
-  if (r === undefined) return {symbol: undefined, side, quantity, type: undefined, limitPrice: undefined, stopPrice: undefined, timeInForce: undefined, tag: undefined}
-  return {symbol: r.symbol, side, quantity, type: r.type, limitPrice: r.limitPrice, stopPrice: r.stopPrice, timeInForce: r.timeInForce, tag: r.tag}
+  if (r === undefined) {
+    return {symbol: undefined, side, quantity, type: undefined, limitPrice: undefined, stopPrice: undefined, timeInForce: undefined, tag: undefined,
+      trailAmount: undefined, trailPercent: undefined, ocoWith: undefined, parentId: undefined, replaces: undefined}
+  }
+  return {symbol: r.symbol, side, quantity, type: r.type, limitPrice: r.limitPrice, stopPrice: r.stopPrice, timeInForce: r.timeInForce, tag: r.tag,
+    trailAmount: r.trailAmount, trailPercent: r.trailPercent, ocoWith: r.ocoWith, parentId: r.parentId, replaces: r.replaces}
+}
+
+/** A bracket whose exits are on the wrong sides of each other, or undefined. */
+function bracketProblem(entry: OrderRequest, x: BracketExits): string | undefined {
+  if (x.stopLoss === undefined && x.takeProfit === undefined && x.trailAmount === undefined && x.trailPercent === undefined) {
+    return 'a bracket needs a stopLoss, a trailing stop (trailAmount or trailPercent) or a takeProfit'
+  }
+  if (x.stopLoss !== undefined && x.takeProfit !== undefined && (entry.side === 'buy' ? x.stopLoss >= x.takeProfit : x.stopLoss <= x.takeProfit)) {
+    return `a ${entry.side} bracket's stopLoss (${x.stopLoss}) must be ${entry.side === 'buy' ? 'below' : 'above'} its takeProfit (${x.takeProfit})`
+  }
+  return undefined
 }

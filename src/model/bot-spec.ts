@@ -25,6 +25,13 @@ export interface BrokerSpec {
   allowShort: boolean
   fillPrice: 'next_open' | 'close'
   /**
+   * `broker.same_bar`: which leg of an OCO pair (a bracket's stop-loss and take-profit) fills when
+   * one bar's range reaches both and neither is reached at the open. Absent: `stop_first`.
+   */
+  sameBar?: 'stop_first' | 'target_first' | 'open_distance'
+  /** `broker.max_volume_share`: at most this share of a bar's volume fills per symbol; the rest on later bars. Absent: no limit. */
+  maxVolumeShare?: number
+  /**
    * Per-symbol contract terms (the spec's top-level `instruments`), only for the symbols given and
    * only when the spec has the key (specs without it keep the typed shape, and hash, they had).
    */

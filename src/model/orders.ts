@@ -18,6 +18,49 @@ export interface OrderRequest {
   timeInForce?: TimeInForce
   /** Free text kept with the order and its trades. */
   tag?: string
+  /**
+   * Trailing stop (`type: 'stop'` only; one of the two): the stop follows the best price since the
+   * order started working (highest high for a sell, lowest low for a buy) at this distance, and only
+   * tightens. Without `stopPrice` it starts from the last close seen (a bracket's: the entry's fill).
+   */
+  trailAmount?: number
+  /** Trailing stop by percent of the best price (`1.5` is 1.5%). */
+  trailPercent?: number
+  /** One-cancels-other: pairs this order with working order N. When either fills (its first part) or ends unfilled, the other is canceled. */
+  ocoWith?: number
+  /** Bracket leg: works only once order N has completely filled; canceled if N ends unfilled. */
+  parentId?: number
+  /** Replaces working order N: N is canceled and this order takes over its OCO pairing and its parent. */
+  replaces?: number
+}
+
+/** The exits of a bracket (`submitBracket`): a stop-loss (fixed or trailing) and/or a take-profit. */
+export interface BracketExits {
+  /** Stop price of the stop-loss leg. */
+  stopLoss?: number
+  /** A trailing stop-loss instead (or from `stopLoss` on): distance in price… */
+  trailAmount?: number
+  /** …or in percent of the best price since the entry filled. */
+  trailPercent?: number
+  /** Limit price of the take-profit leg. */
+  takeProfit?: number
+  /** Tags of the legs (default `stop_loss` and `take_profit`). */
+  stopTag?: string
+  targetTag?: string
+}
+
+/** What `submitBracket` returns: the entry and its exit legs (OCO with each other; working once the entry fills). */
+export interface Bracket {
+  entry: Order
+  stopLoss?: Order
+  takeProfit?: Order
+}
+
+/** The prices a `replaceOrder` may change; the rest is kept. */
+export interface OrderChanges {
+  quantity?: number
+  limitPrice?: number
+  stopPrice?: number
 }
 
 export interface Order {
@@ -38,8 +81,15 @@ export interface Order {
   fillPrice?: number
   commission?: number
   reason?: string
-  /** Exchange orders: units filled so far (partial fills); the order is `filled` when it reaches `quantity`. */
+  /** Units filled so far, for orders that fill in parts (exchange orders; `broker.max_volume_share`); `filled` once it reaches `quantity`. */
   filledQuantity?: number
+  /** The other leg of an OCO pair. */
+  ocoWith?: number
+  /** Bracket legs: the entry order they wait for. */
+  parentId?: number
+  /** Trailing stops: the trail distance (amount or percent); `stopPrice` is the current level. */
+  trailAmount?: number
+  trailPercent?: number
   /** Exchange orders: the client order id it was sent with. */
   clientOrderId?: string
 }

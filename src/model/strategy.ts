@@ -6,7 +6,7 @@
  * engine's arrays. Helpers for plugin authors (`defineStrategy`) are in src/strategy/definition.ts.
  */
 import type {BarHistory, Bars} from './bars.js'
-import type {Fill, Order, OrderRequest} from './orders.js'
+import type {Bracket, BracketExits, Fill, Order, OrderChanges, OrderRequest} from './orders.js'
 
 export interface Logger {
   info(message: string): void
@@ -54,6 +54,25 @@ export interface StrategyContext {
   /** A market order that brings the position to zero; undefined when already flat. */
   closePosition(symbol?: string): Order | undefined
   cancelOrder(orderId: number): boolean
+  /**
+   * Two orders as an OCO pair (one-cancels-other): when either fills (its first part, with
+   * `broker.max_volume_share`) or ends unfilled, the other is canceled. When one bar reaches both,
+   * a leg reached at the open fills, else `broker.same_bar` decides. If `a` is rejected, `b` is too.
+   */
+  submitOco(a: OrderRequest, b: OrderRequest): [Order, Order]
+  /**
+   * A bracket: `entry`, then a stop-loss (stop order at `stopLoss`, or a trailing stop) and a
+   * take-profit (limit order at `takeProfit`) for the same quantity on the other side, an OCO pair
+   * that works from the bar after the entry has completely filled. If the entry ends unfilled, the
+   * legs are canceled.
+   */
+  submitBracket(entry: OrderRequest, exits: BracketExits): Bracket
+  /**
+   * Replaces working order `orderId` with a copy carrying `changes` (new prices, quantity): the old
+   * order is canceled (`replaced by order N`), the new one keeps its OCO partner, bracket entry and
+   * legs, and works from the next bar. Undefined when the order is not working.
+   */
+  replaceOrder(orderId: number, changes: OrderChanges): Order | undefined
 
   /**
    * Change the time between iterations (a duration string such as `5M`, or milliseconds). In a

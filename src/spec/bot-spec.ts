@@ -119,6 +119,9 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
       slippageBps: broker.slippage_bps ?? D.slippageBps,
       allowShort: broker.allow_short ?? D.allowShort,
       fillPrice: broker.fill_price ?? D.fillPrice,
+      // Only when written: specs without them keep the shape (and typed-spec hash) they had.
+      ...(broker.same_bar !== undefined ? {sameBar: broker.same_bar} : {}),
+      ...(broker.max_volume_share !== undefined ? {maxVolumeShare: broker.max_volume_share} : {}),
       // Only when written with entries: specs without instruments keep the shape (and typed-spec hash) they had.
       ...(raw.instruments && Object.keys(raw.instruments).length > 0 ? {instruments: toInstruments(raw.instruments)} : {}),
     },

@@ -171,7 +171,7 @@ function serve(ctx: StrategyContext, method: string, args: unknown[]): ToWorker 
 
 const METHODS = new Set([
   'barCount', 'open', 'high', 'low', 'close', 'volume', 'time', 'position', 'averagePrice', 'openOrders',
-  'submitOrder', 'buy', 'sell', 'closePosition', 'cancelOrder', 'setSleeptime',
+  'submitOrder', 'buy', 'sell', 'closePosition', 'cancelOrder', 'setSleeptime', 'submitOco', 'submitBracket', 'replaceOrder',
 ])
 
 function invoke(ctx: StrategyContext, method: string, args: unknown[]): unknown {
@@ -200,6 +200,10 @@ function invoke(ctx: StrategyContext, method: string, args: unknown[]): unknown 
 /** Orders and fills are plain data; an Error becomes its message (errors do not clone faithfully). */
 function cloneable(x: unknown): unknown {
   if (x instanceof Error) return {name: x.name, message: x.message}
+  // Linked orders (OCO, brackets) point at each other: send their plain form. An OCO pair or a bracket holds orders.
+  if (Array.isArray(x)) return x.map(cloneable)
+  if (x !== null && typeof x === 'object' && typeof (x as {toJSON?: unknown}).toJSON === 'function') return (x as {toJSON(): unknown}).toJSON()
+  if (x !== null && typeof x === 'object' && ('entry' in x)) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, cloneable(v)]))
   if (x !== null && typeof x === 'object' && !Array.isArray(x) && !ArrayBuffer.isView(x)) return {...(x as object)}
   return x
 }

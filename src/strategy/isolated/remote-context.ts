@@ -5,7 +5,7 @@
  * `openOrders()` again for fresh ones), and `history()` copies the bars.
  */
 import type {BarHistory} from '../../model/bars.js'
-import type {Order, OrderRequest} from '../../model/orders.js'
+import type {Bracket, BracketExits, Order, OrderChanges, OrderRequest} from '../../model/orders.js'
 import type {Logger, StrategyContext} from '../../model/strategy.js'
 import type {ToMain, ToWorker} from './protocol.js'
 import type {SyncEnd} from './sync-channel.js'
@@ -90,6 +90,15 @@ export class RemoteContext implements StrategyContext {
   }
   cancelOrder(orderId: number): boolean {
     return this.call('cancelOrder', [orderId]) as boolean
+  }
+  submitOco(a: OrderRequest, b: OrderRequest): [Order, Order] {
+    return this.call('submitOco', [a, b]) as [Order, Order]
+  }
+  submitBracket(entry: OrderRequest, exits: BracketExits): Bracket {
+    return this.call('submitBracket', [entry, exits]) as Bracket
+  }
+  replaceOrder(orderId: number, changes: OrderChanges): Order | undefined {
+    return this.call('replaceOrder', [orderId, changes]) as Order | undefined
   }
   setSleeptime(sleeptime: string | number): void {
     this.call('setSleeptime', [sleeptime])

@@ -6,8 +6,9 @@
  *      on a reversal also enter the other side;
  *   3. flat: enter long or short when exactly one entry condition is true.
  * Stops are broker orders placed when the entry fills (so they work from the next bar): one stop
- * order (the tighter of stop-loss and trailing stop) and one take-profit limit; when one fills
- * the other is canceled.
+ * order (the tighter of stop-loss and trailing stop) and one take-profit limit, an OCO pair in the
+ * broker: when one fills the other is canceled at once, and a bar that reaches both fills one, as
+ * `broker.same_bar` says. A trailing stop that moves replaces the stop leg (keeping the pair).
  */
 import type {Fill, Order} from '../../model/orders.js'
 import type {StrategyContext} from '../../model/strategy.js'
@@ -25,6 +26,12 @@ export class SymbolTrader {
   private stopLevel = NaN
   private best = NaN
   private trailAtr = NaN
+  /**
+   * Whether the broker pairs the stop and take-profit itself (OCO) and replaces orders: the
+   * simulated and paper brokers do; an exchange broker (its orders carry a clientOrderId) takes
+   * neither, and there the trader pairs the legs itself, as before.
+   */
+  private linked = true
 
   constructor(
     readonly symbol: string,
@@ -57,6 +64,7 @@ export class SymbolTrader {
   onFilled(ctx: StrategyContext, order: Order, fill: Fill): void {
     if (order.id === this.entryOrder?.id) {
       this.entryOrder = undefined
+      this.linked = order.clientOrderId === undefined
       this.protect(ctx, fill.price)
     } else if (order.id === this.exitOrder?.id) {
       this.exitOrder = undefined
@@ -67,7 +75,7 @@ export class SymbolTrader {
       this.side = 0
       if (isOpen(other)) ctx.cancelOrder(other!.id)
       else if (other?.status === 'filled' && ctx.position(this.symbol) !== 0) {
-        // Both filled on one wide bar (the broker has no OCO): undo the second one.
+        // Both filled (not an OCO pair: a broker without them): undo the second one.
         ctx.log.warn(`${this.symbol}: stop and take-profit both filled on one bar; closing the resulting position`)
         this.exitOrder = ctx.closePosition(this.symbol)
       }
@@ -117,7 +125,8 @@ export class SymbolTrader {
     if (level === level) this.placeStop(ctx, level)
     if (takeProfit) {
       const limitPrice = price + side * this.distance(takeProfit, price)
-      this.targetOrder = ctx.submitOrder({symbol: this.symbol, side: side > 0 ? 'sell' : 'buy', quantity: Math.abs(position), type: 'limit', limitPrice, tag: 'take_profit'})
+      const ocoWith = this.linked && isOpen(this.stopOrder) ? this.stopOrder!.id : undefined
+      this.targetOrder = ctx.submitOrder({symbol: this.symbol, side: side > 0 ? 'sell' : 'buy', quantity: Math.abs(position), type: 'limit', limitPrice, tag: 'take_profit', ocoWith})
     }
   }
 
@@ -133,6 +142,12 @@ export class SymbolTrader {
     if (extreme === extreme && (side > 0 ? extreme > this.best : extreme < this.best)) this.best = extreme
     const level = this.best - side * this.trailDistance(this.best)
     if (!(level === level) || !(side > 0 ? level > this.stopLevel || this.stopLevel !== this.stopLevel : level < this.stopLevel || this.stopLevel !== this.stopLevel)) return
+    if (isOpen(this.stopOrder) && this.linked) {
+      // Replaced, not canceled: canceling one leg of the OCO pair would cancel the take-profit.
+      this.stopLevel = level
+      this.stopOrder = ctx.replaceOrder(this.stopOrder!.id, {quantity: Math.abs(ctx.position(this.symbol)), stopPrice: level})
+      return
+    }
     if (isOpen(this.stopOrder)) ctx.cancelOrder(this.stopOrder!.id)
     this.placeStop(ctx, level)
   }
@@ -140,7 +155,8 @@ export class SymbolTrader {
   private placeStop(ctx: StrategyContext, level: number): void {
     const quantity = Math.abs(ctx.position(this.symbol))
     this.stopLevel = level
-    this.stopOrder = ctx.submitOrder({symbol: this.symbol, side: this.side > 0 ? 'sell' : 'buy', quantity, type: 'stop', stopPrice: level, tag: 'stop'})
+    const ocoWith = this.linked && isOpen(this.targetOrder) ? this.targetOrder!.id : undefined
+    this.stopOrder = ctx.submitOrder({symbol: this.symbol, side: this.side > 0 ? 'sell' : 'buy', quantity, type: 'stop', stopPrice: level, tag: 'stop', ocoWith})
   }
 
   private cancelProtection(ctx: StrategyContext): void {

@@ -1,0 +1,60 @@
+/**
+ * `rules` stop_loss and take_profit are a real OCO pair in the broker (issue 15, item 6): a bar that
+ * reaches both exits the position once, at the leg `broker.same_bar` picks, and the result counts
+ * it. Before, both legs filled on such a bar and the trader closed the reversed position at the
+ * next open (with a warning). Hand-computed; no commission.
+ */
+import assert from 'node:assert/strict'
+import {test} from 'node:test'
+import {barsFromRows} from '../../src/core/bars.js'
+import {createCalendar} from '../../src/calendar/index.js'
+import {runBacktest} from '../../src/engine/run-backtest.js'
+import type {BotSpec} from '../../src/model/bot-spec.js'
+import {rulesStrategy} from '../../src/rules/rules-strategy.js'
+
+const DAY = 86_400_000
+const T0 = Date.UTC(2024, 0, 1)
+
+async function run(params: Record<string, unknown>, rows: Array<[number, number, number, number]>, extra: Partial<BotSpec['broker']> = {}) {
+  const bars = barsFromRows('X', DAY, rows.map(([open, high, low, close], i) => ({time: T0 + i * DAY, open, high, low, close, volume: 100})))
+  const broker: BotSpec['broker'] = {cash: 100_000, commission: {perShare: 0, percent: 0, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: false, fillPrice: 'next_open', ...extra}
+  const spec = {symbols: ['X'], timeframeMs: DAY, sleeptimeMs: DAY, broker}
+  return runBacktest({spec, bars: [bars], definition: rulesStrategy(), params, calendar: createCalendar('24/7')})
+}
+
+// Bar 0 closes at 101 ≥ 100: buy 10 at bar 1's open (100). Stop 95 and take-profit 110 are placed
+// when that fills and work from bar 2, which reaches both (low 94, high 111, open 100). After it, the
+// closes stay below 100: no new entry.
+const ROWS: Array<[number, number, number, number]> = [[100, 101, 99, 101], [100, 102, 99, 99], [100, 111, 94, 99], [99, 99, 99, 99], [98, 98, 98, 98]]
+const PARAMS = {entry: {long: 'close >= 100'}, sizing: {type: 'quantity', value: 10}, stop_loss: {percent: 5}, take_profit: {percent: 10}}
+
+test('rules: stop-loss and take-profit reached on one bar exit once (same_bar decides), no double fill', async () => {
+  const stopFirst = await run(PARAMS, ROWS)
+  assert.deepEqual(stopFirst.fills.map((f) => [f.side, f.quantity, f.price]), [['buy', 10, 100], ['sell', 10, 95]])
+  assert.equal(stopFirst.finalCash, 100_000 - 1000 + 950)
+  assert.equal(stopFirst.counts.sameBar, 1)
+  assert.deepEqual(stopFirst.logs, [])
+  assert.deepEqual(stopFirst.positions, [])
+  assert.deepEqual(stopFirst.trades.map((t) => t.netPnl), [-50])
+
+  const targetFirst = await run(PARAMS, ROWS, {sameBar: 'target_first'})
+  assert.deepEqual(targetFirst.fills.map((f) => [f.side, f.price]), [['buy', 100], ['sell', 110]])
+  assert.equal(targetFirst.finalCash, 100_000 + 100)
+  assert.equal(targetFirst.counts.sameBar, 1)
+})
+
+test('rules: the trailing stop moves by replacing the stop leg; the take-profit keeps working', async () => {
+  // trailing 5%: entry 100 → stop 95; bar 2's high 104 → at bar 2's iteration the stop moves to 98.8 (replaced, OCO kept)
+  // bar 3 reaches the take-profit (110, high 111) and not the stop (low 105): sells @ 110
+  const rows: Array<[number, number, number, number]> = [[100, 101, 99, 101], [100, 100, 99, 99], [99, 104, 99, 99], [106, 111, 105, 99], [98, 98, 98, 98]]
+  const r = await run({entry: {long: 'close >= 100'}, sizing: {type: 'quantity', value: 10}, trailing_stop: {percent: 5}, take_profit: {percent: 10}}, rows)
+  assert.deepEqual(r.fills.map((f) => [f.side, f.price]), [['buy', 100], ['sell', 110]])
+  const reasons = r.orders.map((o) => [o.tag, o.status, o.reason])
+  assert.deepEqual(reasons, [
+    [undefined, 'filled', undefined],
+    ['stop', 'canceled', 'replaced by order 4'],
+    ['take_profit', 'filled', undefined],
+    ['stop', 'canceled', 'OCO: order 3 filled'],
+  ])
+  assert.equal((r.orders[3] as {stopPrice?: number}).stopPrice, 98.8)
+})

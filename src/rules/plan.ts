@@ -11,7 +11,21 @@ import type {RulesSpec, StopSpec} from './rules-types.js'
 import {conditionWarmup} from './warmup.js'
 import type {HigherTimeframe} from './timeframes.js'
 
-export type SizingType = 'quantity' | 'percent_equity' | 'cash'
+export type SizingType = 'quantity' | 'percent_equity' | 'cash' | 'equal_weight' | 'volatility_target'
+
+export interface SizingPlan {
+  type: SizingType
+  /** Units, cash, percent of equity (`percent_equity`, `equal_weight`), or the annualised volatility target as a fraction (`volatility_target`). */
+  value: number
+  /** `equal_weight`, `volatility_target`: positions the value is shared among (default: the bot's number of symbols). */
+  positions?: number
+  /** `volatility_target`: bars of close-to-close log returns (default 20). */
+  lookback?: number
+  /** `volatility_target`: bars per year, to annualise (default 252: daily bars). */
+  periodsPerYear?: number
+  /** `volatility_target`: largest share of equity for one position before dividing by `positions`, in percent (default 100). */
+  maxPercent?: number
+}
 
 export interface StopPlan {
   kind: 'percent' | 'atr'
@@ -31,7 +45,11 @@ export interface RulesPlan {
   /** Series key → deepest `[n]` offset any expression reads. */
   depth: Map<string, number>
   usesClock: boolean
-  sizing: {type: SizingType; value: number}
+  sizing: SizingPlan
+  /** The argument of each `rank(x)` slot, evaluated on every symbol before any condition is judged. */
+  ranks: IR[]
+  /** Other symbols read with `of("SYM", …)` / `close_of("SYM")`. */
+  symbols: string[]
   stopLoss?: StopPlan
   takeProfit?: StopPlan
   trailingStop?: StopPlan
@@ -47,6 +65,8 @@ export interface RulesPlan {
 export interface PlanOptions {
   /** The bot's timeframe (ms): higher timeframes must be longer and whole multiples of it. Unknown: not checked, warm-up assumes 1-minute bars. */
   timeframeMs?: number
+  /** The bot's symbols: `of("SYM", …)` must name one. Unknown: checked when a bot runs the plan. */
+  symbols?: readonly string[]
 }
 
 const CONDITIONS = [
@@ -60,7 +80,7 @@ export function planRules(rules: RulesSpec, params: ReadonlyMap<string, unknown>
   const problems = new Problems(params)
   const baseTimeframeMs = options.timeframeMs
   const indicators = planIndicators(rules.indicators, problems, baseTimeframeMs)
-  const checker = new ExpressionChecker({indicators: new Map(Object.entries(rules.indicators ?? {}).map(([n, s]) => [n, indicatorOutputs(indicators, n, s)])), params, baseTimeframeMs})
+  const checker = new ExpressionChecker({indicators: new Map(Object.entries(rules.indicators ?? {}).map(([n, s]) => [n, indicatorOutputs(indicators, n, s)])), params, baseTimeframeMs, symbols: options.symbols})
   const conditions: Partial<Record<'entryLong' | 'entryShort' | 'exitLong' | 'exitShort', IR>> = {}
   for (const [block, side, key] of CONDITIONS) {
     const text = rules[block]?.[side]
@@ -71,7 +91,7 @@ export function planRules(rules: RulesSpec, params: ReadonlyMap<string, unknown>
   }
   if (rules.exit?.long !== undefined && rules.entry?.long === undefined) problems.add({path: ['exit', 'long'], at: 'key', severity: 'warning', code: 'rules.unused', message: '`exit.long` is never used: there is no `entry.long`'})
   if (rules.exit?.short !== undefined && rules.entry?.short === undefined) problems.add({path: ['exit', 'short'], at: 'key', severity: 'warning', code: 'rules.unused', message: '`exit.short` is never used: there is no `entry.short`'})
-  const sizing = planSizing(rules.sizing, problems)
+  const sizing = planSizing(rules.sizing, problems, options.symbols)
   const stopLoss = planStop(rules.stop_loss, 'stop_loss', problems)
   const takeProfit = planStop(rules.take_profit, 'take_profit', problems)
   const trailingStop = planStop(rules.trailing_stop, 'trailing_stop', problems)
@@ -83,6 +103,8 @@ export function planRules(rules: RulesSpec, params: ReadonlyMap<string, unknown>
     ...conditions,
     crosses: checker.crosses,
     depth: checker.reads,
+    ranks: checker.ranks,
+    symbols: [...checker.symbols],
     usesClock: checker.usesTime || indicators.some((i) => i.type === 'vwap'),
     sizing,
     stopLoss,
@@ -93,6 +115,8 @@ export function planRules(rules: RulesSpec, params: ReadonlyMap<string, unknown>
     ...(baseTimeframeMs !== undefined ? {baseTimeframeMs} : {}),
     warmup: 0,
   }
+  // Volatility-target sizing reads the last `lookback` closes before it.
+  if (sizing.type === 'volatility_target') plan.depth.set('close', Math.max(plan.depth.get('close') ?? 0, sizing.lookback!))
   plan.warmup = conditionWarmup(plan)
   return {plan, problems: problems.list}
 }
@@ -107,13 +131,46 @@ function indicatorOutputs(planned: IndicatorPlan[] | undefined, name: string, sp
   return planned?.find((p) => p.name === name)?.kind.outputs ?? (spec?.type === 'macd' ? ['macd', 'signal', 'histogram'] : ['value'])
 }
 
-function planSizing(raw: RulesSpec['sizing'], problems: Problems): RulesPlan['sizing'] | undefined {
+const SIZING_OPTIONS = {positions: ['equal_weight', 'volatility_target'], lookback: ['volatility_target'], periods_per_year: ['volatility_target'], max_percent: ['volatility_target']} as const
+
+function planSizing(raw: RulesSpec['sizing'], problems: Problems, symbols: readonly string[] | undefined): SizingPlan | undefined {
   if (raw === undefined) return {type: 'quantity', value: 1}
   const value = problems.number(raw.value, ['sizing', 'value'], 'the size')
   if (value === undefined) return undefined
   if (!(value > 0)) return problems.add({path: ['sizing', 'value'], code: 'rules.sizing', message: `the size must be more than 0, not ${value}`})
-  if (raw.type === 'percent_equity' && value > 100) problems.add({path: ['sizing', 'value'], severity: 'warning', code: 'rules.sizing', message: `${value}% of equity is more than the account holds; entries will be rejected for lack of cash`})
-  return {type: raw.type, value}
+  if ((raw.type === 'percent_equity' || raw.type === 'equal_weight') && value > 100) problems.add({path: ['sizing', 'value'], severity: 'warning', code: 'rules.sizing', message: `${value}% of equity is more than the account holds; entries will be rejected for lack of cash`})
+  if (raw.type === 'volatility_target' && value >= 5) problems.add({path: ['sizing', 'value'], severity: 'warning', code: 'rules.sizing', message: `a volatility target of ${value} is ${value * 100}% a year; the target is a fraction (0.15 means 15%)`})
+  const sizing: SizingPlan = {type: raw.type, value}
+  let ok = true
+  for (const [key, types] of Object.entries(SIZING_OPTIONS)) {
+    const given = (raw as Record<string, unknown>)[key]
+    if (given === undefined) continue
+    if (!(types as readonly string[]).includes(raw.type)) {
+      problems.add({path: ['sizing', key], at: 'key', code: 'rules.sizing', message: `\`${key}\` applies only to sizing ${types.map((t) => `\`${t}\``).join(' and ')}, not \`${raw.type}\``})
+      ok = false
+      continue
+    }
+    const v = problems.number(given, ['sizing', key], `\`${key}\``)
+    const whole = key === 'positions' || key === 'lookback'
+    const least = key === 'lookback' ? 2 : whole ? 1 : 0
+    if (v === undefined) ok = false
+    else if (whole ? !Number.isInteger(v) || v < least || v > 100_000 : !(v > least)) {
+      ok = false
+      problems.add({path: ['sizing', key], code: 'rules.sizing', message: whole ? `\`${key}\` must be a whole number from ${least} to 100000, not ${v}` : `\`${key}\` must be more than 0, not ${v}`})
+    } else if (key === 'positions') sizing.positions = v
+    else if (key === 'lookback') sizing.lookback = v
+    else if (key === 'periods_per_year') sizing.periodsPerYear = v
+    else sizing.maxPercent = v
+  }
+  if (sizing.positions !== undefined && symbols !== undefined && sizing.positions > symbols.length) {
+    problems.add({path: ['sizing', 'positions'], severity: 'warning', code: 'rules.sizing', message: `\`positions: ${sizing.positions}\` is more than the bot's ${symbols.length} symbol${symbols.length === 1 ? '' : 's'}; part of the equity is never used`})
+  }
+  if (raw.type === 'volatility_target') {
+    sizing.lookback ??= 20
+    sizing.periodsPerYear ??= 252
+    sizing.maxPercent ??= 100
+  }
+  return ok ? sizing : undefined
 }
 
 function planStop(raw: StopSpec | undefined, key: string, problems: Problems): StopPlan | undefined {

@@ -20,7 +20,14 @@ export interface RulesSpec {
   indicators?: Record<string, IndicatorSpec>
   entry: {long?: string; short?: string}
   exit?: {long?: string; short?: string}
-  sizing?: {type: 'quantity' | 'percent_equity' | 'cash'; value: NumberOrParam}
+  sizing?: {
+    type: 'quantity' | 'percent_equity' | 'cash' | 'equal_weight' | 'volatility_target'
+    value: NumberOrParam
+    positions?: NumberOrParam
+    lookback?: NumberOrParam
+    periods_per_year?: NumberOrParam
+    max_percent?: NumberOrParam
+  }
   stop_loss?: StopSpec
   take_profit?: StopSpec
   trailing_stop?: StopSpec

@@ -5,7 +5,9 @@
  * ['strategy', 'params']).
  *
  * Higher timeframes (`close@1D`, `timeframe: 1D`) are checked against the bot's timeframe: the one
- * given, else — for inline rules — the `timeframe:` of the bot spec the rules are in.
+ * given, else — for inline rules — the `timeframe:` of the bot spec the rules are in. Likewise the
+ * symbols named by `of("SYM", …)` are checked against the bot's `symbols:` (inline rules only; a
+ * strategy spec's are checked when a bot runs it).
  */
 import {isScalar} from 'yaml'
 import {parseDuration} from '../core/duration.js'
@@ -21,8 +23,10 @@ export function validateRules(rules: unknown, where: Located, pathPrefix: readon
     const pos = locate(where.doc, where.lineCounter, pathPrefix)
     return [{severity: 'error', file: where.file, line: pos.line, column: pos.column, path: pathToPointer(pathPrefix), code: 'rules.shape', message: 'the rules must be a mapping with `entry:` and optionally `indicators:`, `exit:`, `sizing:` and stops'}]
   }
-  const tf = timeframeMs ?? (pathPrefix[0] === 'strategy' ? botTimeframe(where) : undefined)
-  return planRules(rules as RulesSpec, params, {timeframeMs: tf}).problems.map((p) => locateProblem(p, where, pathPrefix))
+  const inline = pathPrefix[0] === 'strategy'
+  const tf = timeframeMs ?? (inline ? botTimeframe(where) : undefined)
+  const symbols = inline ? botSymbols(where) : undefined
+  return planRules(rules as RulesSpec, params, {timeframeMs: tf, symbols}).problems.map((p) => locateProblem(p, where, pathPrefix))
 }
 
 /** The `timeframe:` of the bot spec in `where` (undefined when absent or not a duration: the schema reports that). */
@@ -34,6 +38,12 @@ export function botTimeframe(where: Located): number | undefined {
   } catch {
     return undefined
   }
+}
+
+/** The `symbols:` of the bot spec in `where` (undefined when it is not a list of text: the schema reports that). */
+export function botSymbols(where: Located): string[] | undefined {
+  const raw = where.doc.toJS()?.symbols as unknown
+  return Array.isArray(raw) && raw.every((s) => typeof s === 'string') ? raw : undefined
 }
 
 export function locateProblem(p: RuleProblem, where: Located, pathPrefix: readonly PathSegment[]): Diagnostic {

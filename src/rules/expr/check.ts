@@ -6,7 +6,7 @@
  * One checker serves all expressions of a rule set so crossovers with equal arguments share a slot.
  */
 import {didYouMeanHint} from '../../core/suggest.js'
-import {FUNCTIONS, isFunctionName, parseTimeOfDay} from './functions.js'
+import {FIELD_OF, FUNCTIONS, isFunctionName, parseTimeOfDay} from './functions.js'
 import {BAR_FIELDS, TIME_FIELDS, type CrossSlot, type IR, type TimeField, type ValueType} from './ir.js'
 import {BINARY, describeType, outputKey, rewritePlaceholders} from './operators.js'
 import {parseExpression, type Expr} from './syntax.js'
@@ -22,6 +22,8 @@ export interface Names {
   params: ReadonlyMap<string, unknown>
   /** The bot's timeframe, when known: `close@1D` must be longer and a whole multiple of it. */
   baseTimeframeMs?: number
+  /** The bot's symbols, when known: `of("SYM", …)` must name one of them. Unknown (a strategy spec on its own): checked when a bot runs it. */
+  symbols?: readonly string[]
 }
 
 export interface CheckProblem {
@@ -42,6 +44,13 @@ export class ExpressionChecker {
   /** Higher timeframes read with `field@TF`, by canonical text. */
   readonly timeframes = new Map<string, HigherTimeframe>()
   usesTime = false
+  /** Symbols named by `of("SYM", …)` / `close_of("SYM")`. */
+  readonly symbols = new Set<string>()
+  /** The argument of each `rank(x)` slot (equal arguments share one). */
+  readonly ranks: IR[] = []
+  private readonly rankKeys: string[] = []
+  /** Inside the arguments of crosses_above/below (fed bar by bar, before other symbols' bars are in). */
+  private crossDepth = 0
   private problems: CheckProblem[] = []
 
   constructor(private readonly names: Names) {}
@@ -70,7 +79,7 @@ export class ExpressionChecker {
       case 'boolean':
         return {ir: {op: 'const', value: e.value ? 1 : 0}, type: 'boolean'}
       case 'string':
-        return this.fail(e.start, 'rules.type', 'text is only allowed in `time_between("HH:MM", "HH:MM")`')
+        return this.fail(e.start, 'rules.type', 'text is only allowed in `time_between("HH:MM", "HH:MM")` and as the symbol of `of("SYMBOL", x)` / `close_of("SYMBOL")`')
       case 'name':
         return this.name(e.name, e.start)
       case 'member':
@@ -240,7 +249,12 @@ export class ExpressionChecker {
       return this.fail(e.callee.start, 'rules.arity', `\`${name}\` takes ${count} argument${spec.max === 1 ? '' : 's'}, not ${e.args.length}`, `write ${spec.signature}`)
     }
     if (name === 'time_between') return this.timeBetween(e)
+    if (name === 'of' || Object.hasOwn(FIELD_OF, name)) return this.ofCall(e, name)
+    if (name === 'rank') return this.rankCall(e)
+    const cross = name === 'crosses_above' || name === 'crosses_below'
+    if (cross) this.crossDepth++
     const args = e.args.map((a) => this.numberArg(a, name))
+    if (cross) this.crossDepth--
     if (args.some((a) => a === undefined)) return undefined
     const irs = args as IR[]
     if (name === 'crosses_above' || name === 'crosses_below') {
@@ -248,6 +262,55 @@ export class ExpressionChecker {
     }
     if (name === 'min' || name === 'max') return {ir: {op: 'minmax', fn: name, args: irs}, type: 'number'}
     return {ir: {op: 'unary', fn: name as 'abs' | 'sqrt' | 'log', arg: irs[0]}, type: 'number'}
+  }
+
+  /** `of("SYM", x)`, `close_of("SYM")`: read on another symbol of the bot, at the same bar. */
+  private ofCall(e: Extract<Expr, {kind: 'call'}>, name: string): Typed {
+    if (this.crossDepth > 0) return this.crossSymbolInCross(e, name)
+    const symbol = this.symbolArg(e.args[0], name)
+    if (symbol === undefined) return undefined
+    const arg = name === 'of' ? this.expr(e.args[1]) : this.series(FIELD_OF[name as keyof typeof FIELD_OF], 0)
+    if (!arg) return undefined
+    return {ir: {op: 'of', symbol, arg: arg.ir}, type: arg.type}
+  }
+
+  /** `rank(x)`: one slot per distinct argument; the runtime ranks every symbol's x before any condition is judged. */
+  private rankCall(e: Extract<Expr, {kind: 'call'}>): Typed {
+    if (this.crossDepth > 0) return this.crossSymbolInCross(e, 'rank')
+    const arg = this.numberArg(e.args[0], 'rank')
+    if (!arg) return undefined
+    const key = JSON.stringify(arg)
+    let slot = this.rankKeys.indexOf(key)
+    if (slot < 0) {
+      slot = this.ranks.push(arg) - 1
+      this.rankKeys.push(key)
+    }
+    return {ir: {op: 'rank', slot}, type: 'number'}
+  }
+
+  private crossSymbolInCross(e: Extract<Expr, {kind: 'call'}>, name: string): undefined {
+    return this.fail(e.callee.start, 'rules.cross_symbol', `\`${name}\` cannot be used inside crosses_above/crosses_below (crossovers are fed bar by bar, before the other symbols' bars are in)`, 'compare two bars instead, e.g. `close > close_of("QQQ") and close[1] <= of("QQQ", close[1])`')
+  }
+
+  /** The symbol of `of(…)`: text in quotes, or a text parameter; one of the bot's symbols when they are known. */
+  private symbolArg(a: Expr, fn: string): string | undefined {
+    let symbol: string | undefined
+    if (a.kind === 'string') symbol = a.value.trim()
+    else if (a.kind === 'name') {
+      const pname = a.name.startsWith('$') ? a.name.slice(1) : a.name
+      const value = this.names.params.get(pname)
+      if (typeof value === 'string') symbol = value.trim()
+      else if (a.name.startsWith('$') && !this.names.params.has(pname)) return this.param(pname, a.start, true) && undefined
+    }
+    const example = fn === 'of' ? 'of("QQQ", close)' : `${fn}("QQQ")`
+    if (symbol === undefined || symbol === '') return this.fail(a.start, 'rules.symbol', `\`${fn}\` takes a symbol of the bot in quotes, e.g. ${example}`)
+    const known = this.names.symbols
+    if (known && !known.includes(symbol)) {
+      const hint = didYouMeanHint(symbol, known) ?? `add it to the bot's \`symbols:\``
+      return this.fail(a.start, 'rules.unknown_symbol', `\`${symbol}\` is not a symbol of this bot; it trades ${known.join(', ')}`, hint)
+    }
+    this.symbols.add(symbol)
+    return symbol
   }
 
   private numberArg(a: Expr, fn: string): IR | undefined {

@@ -15,6 +15,10 @@ export interface EvalScope {
   /** Per crossover slot: 1 crossed above, -1 below, 0 neither, NaN not known yet. */
   readonly crosses: Float64Array
   readonly clock: LocalClock
+  /** Per `rank(x)` slot: this symbol's rank across the bot's symbols (NaN: x unknown here). */
+  readonly ranks?: Float64Array
+  /** Another symbol's scope, for `of("SYM", x)`; undefined when the run has no such symbol. */
+  peer?(symbol: string): EvalScope | undefined
 }
 
 export function compile(ir: IR, scope: EvalScope): Compiled {
@@ -58,6 +62,24 @@ export function compile(ir: IR, scope: EvalScope): Compiled {
         const c = crosses[slot]
         return c !== c ? NaN : c === dir ? 1 : 0
       }
+    }
+    case 'of': {
+      // Bound on first use: the other symbols' runtimes exist only once every one is built.
+      const arg = ir.arg
+      const symbol = ir.symbol
+      let read: Compiled | undefined
+      return () => {
+        if (read === undefined) {
+          const other = scope.peer?.(symbol)
+          read = other ? compile(arg, other) : () => NaN
+        }
+        return read()
+      }
+    }
+    case 'rank': {
+      const slot = ir.slot
+      const ranks = scope.ranks
+      return ranks && slot < ranks.length ? () => ranks[slot] : () => NaN
     }
     case 'between': {
       const clock = scope.clock

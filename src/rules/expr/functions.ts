@@ -19,7 +19,17 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = Object.freeze({
   log: {min: 1, max: 1, signature: 'log(x)', description: 'natural logarithm'},
   min: {min: 2, max: 8, signature: 'min(a, b, …)', description: 'smallest argument'},
   max: {min: 2, max: 8, signature: 'max(a, b, …)', description: 'largest argument'},
+  of: {min: 2, max: 2, signature: 'of("SYMBOL", x)', description: "x as another symbol of the bot sees it: that symbol's bars and indicators"},
+  close_of: {min: 1, max: 1, signature: 'close_of("SYMBOL")', description: "another symbol's close (short for of(\"SYMBOL\", close))"},
+  open_of: {min: 1, max: 1, signature: 'open_of("SYMBOL")', description: "another symbol's open"},
+  high_of: {min: 1, max: 1, signature: 'high_of("SYMBOL")', description: "another symbol's high"},
+  low_of: {min: 1, max: 1, signature: 'low_of("SYMBOL")', description: "another symbol's low"},
+  volume_of: {min: 1, max: 1, signature: 'volume_of("SYMBOL")', description: "another symbol's volume"},
+  rank: {min: 1, max: 1, signature: 'rank(x)', description: "this symbol's place when x is compared across the bot's symbols at this bar: 1 = highest"},
 })
+
+/** `close_of("X")` … : a bar field of another symbol. */
+export const FIELD_OF = {close_of: 'close', open_of: 'open', high_of: 'high', low_of: 'low', volume_of: 'volume'} as const
 
 export function isFunctionName(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(FUNCTIONS, name)

@@ -28,6 +28,10 @@ export type IR =
   | {op: 'cross'; dir: 1 | -1; slot: number}
   /** Minutes since local midnight, [from, to); wraps past midnight when from > to. */
   | {op: 'between'; from: number; to: number}
+  /** `of("SYM", x)`: `arg` evaluated on another symbol's runtime (its rings, clock, ranks). */
+  | {op: 'of'; symbol: string; arg: IR}
+  /** `rank(x)`: this symbol's rank for rank slot `slot` (computed across every symbol before the conditions are judged). */
+  | {op: 'rank'; slot: number}
 
 export interface CrossSlot {
   a: IR

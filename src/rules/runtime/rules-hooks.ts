@@ -4,11 +4,19 @@
  * has no bar at that time, and is skipped), then — if it got at least one — evaluates its exits
  * and entries on the newest bar.
  *
+ * Every symbol's new bars are fed before any symbol's rules are judged, so `of("SYM", x)` reads
+ * the other symbol as of the same bar, and `rank(x)` ranks every symbol's x at that bar (written
+ * into each runtime between feeding and judging). A plan that reads other symbols or ranks judges
+ * the symbols holding a position (their exits) before the flat ones (their entries), so a
+ * rotation's sell is submitted before its buy.
+ *
  * Higher timeframes: the newest bar is fed with the run's clock (`ctx.now`), so a higher bar that
  * has closed by then is visible to the conditions judged now. A context that offers the market's
  * calendar (`ctx.calendar`, optional) lets a daily bar close at the session's close; otherwise it
  * is published when the clock passes local midnight or the next day's first bar arrives.
  */
+import {BotsError} from '../../core/errors.js'
+import {didYouMeanHint} from '../../core/suggest.js'
 import type {Fill, Order} from '../../model/orders.js'
 import type {StrategyContext, StrategyHooks} from '../../model/strategy.js'
 import type {RulesPlan} from '../plan.js'
@@ -37,14 +45,52 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
   let seen = 0
   let ready = false
   const higher = (plan.timeframes?.length ?? 0) > 0
+  const ranks = plan.ranks ?? []
+  const crossSymbol = ranks.length > 0 || (plan.symbols?.length ?? 0) > 0
+  let fed = new Uint8Array(0)
+  let values = new Float64Array(0)
 
   const setup = (ctx: StrategyContext) => {
     const tz = plan.timezone ?? marketTimeZone(ctx)
     const calendar = higher ? sessionsOf(ctx) : undefined
+    for (const symbol of plan.symbols ?? []) {
+      if (ctx.symbols.includes(symbol)) continue
+      throw new BotsError(`the rules read symbol "${symbol}", which this bot does not trade (its symbols: ${ctx.symbols.join(', ')})`, {code: 'rules.unknown_symbol', hint: didYouMeanHint(symbol, ctx.symbols) ?? `add ${symbol} to the bot's \`symbols:\``})
+    }
     runtimes = ctx.symbols.map(() => new SymbolRuntime(plan, tz, calendar))
+    const peers = new Map(ctx.symbols.map((s, k) => [s, runtimes[k]]))
+    for (const rt of runtimes) rt.peers = peers
     traders = ctx.symbols.map((s, k) => new SymbolTrader(s, plan, runtimes[k]))
     traders.forEach((t) => bySymbol.set(t.symbol, t))
+    fed = new Uint8Array(ctx.symbols.length)
+    values = new Float64Array(ctx.symbols.length)
     ready = true
+  }
+
+  /**
+   * Each rank slot: every symbol's value, then each symbol's rank (1 = highest, ties share the
+   * better rank). Unknown for every symbol while any symbol's value is unknown (warm-up): a rank
+   * among some of the symbols would let `rank(x) <= 2` enter early.
+   */
+  const rankSymbols = () => {
+    const m = runtimes.length
+    for (let k = 0; k < ranks.length; k++) {
+      let known = true
+      for (let s = 0; s < m; s++) {
+        const v = runtimes[s].rankArgs[k]()
+        values[s] = v
+        if (v !== v) known = false
+      }
+      for (let s = 0; s < m; s++) {
+        const v = values[s]
+        let r = NaN
+        if (known) {
+          r = 1
+          for (let t = 0; t < m; t++) if (values[t] > v) r++
+        }
+        runtimes[s].ranks[k] = r
+      }
+    }
   }
 
   return {
@@ -55,12 +101,13 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
       if (!ready) setup(ctx)
       const n = ctx.barCount()
       const symbols = ctx.symbols
+      let any = false
       for (let s = 0; s < symbols.length; s++) {
         const symbol = symbols[s]
         const rt = runtimes[s]
         const needs = rt.needs
         rt.beginIteration()
-        let fed = 0
+        let count = 0
         // The symbol's newest bar (it may have none at the last index) is fed with the clock.
         let last = n - 1
         while (higher && last >= seen && ctx.close(symbol, n - 1 - last) !== ctx.close(symbol, n - 1 - last)) last--
@@ -78,14 +125,23 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
             needs.time ? ctx.time(symbol, ago) : NaN,
             i === last ? now : NaN,
           )
-          fed++
+          count++
         }
-        if (fed > 0) {
-          observe?.(ctx, symbol, rt)
+        fed[s] = count > 0 ? 1 : 0
+        if (count > 0) any = true
+      }
+      seen = n
+      if (!any) return
+      if (ranks.length > 0) rankSymbols()
+      // Holders first (exits), then the flat symbols (entries), when symbols read each other.
+      for (let pass = crossSymbol ? 0 : 1; pass < 2; pass++) {
+        for (let s = 0; s < symbols.length; s++) {
+          if (fed[s] === 0 || (pass === 0 && ctx.position(symbols[s]) === 0)) continue
+          fed[s] = 0
+          observe?.(ctx, symbols[s], runtimes[s])
           traders[s].evaluate(ctx)
         }
       }
-      seen = n
     },
     onFilledOrder(ctx: StrategyContext, order: Order, fill: Fill) {
       bySymbol.get(order.symbol)?.onFilled(ctx, order, fill)

@@ -33,6 +33,12 @@ interface HigherGroup {
 export class SymbolRuntime implements EvalScope {
   readonly clock: LocalClock
   readonly crosses: Float64Array
+  /** Per `rank(x)` slot: this symbol's rank, written by the hooks once every symbol's bars are in. */
+  readonly ranks: Float64Array
+  /** Per `rank(x)` slot: x on this symbol. */
+  readonly rankArgs: Compiled[]
+  /** The bot's other symbols' runtimes, for `of("SYM", x)` (set by the hooks before the first bar). */
+  peers: ReadonlyMap<string, SymbolRuntime> | undefined
   readonly entryLong?: Compiled
   readonly entryShort?: Compiled
   readonly exitLong?: Compiled
@@ -84,6 +90,8 @@ export class SymbolRuntime implements EvalScope {
       this.updaters.push(INDICATORS.atr.create({period}, {source: this.ring('close'), field: (f: Field) => this.ring(f), out: [out], clock: this.clock}))
     }
     this.crosses = new Float64Array(plan.crosses.length).fill(NaN)
+    this.ranks = new Float64Array(plan.ranks?.length ?? 0).fill(NaN)
+    this.rankArgs = (plan.ranks ?? []).map((r) => compile(r, this))
     this.detectors = plan.crosses.map(() => new CrossDetector())
     this.crossArgs = plan.crosses.map((c) => [compile(c.a, this), compile(c.b, this)])
     this.entryLong = plan.entryLong && compile(plan.entryLong, this)
@@ -111,6 +119,10 @@ export class SymbolRuntime implements EvalScope {
     }, calendar)
     this.higher.push(group)
     return group
+  }
+
+  peer(symbol: string): SymbolRuntime | undefined {
+    return this.peers?.get(symbol)
   }
 
   ring(key: string): Ring {

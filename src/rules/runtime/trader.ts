@@ -14,6 +14,7 @@ import type {Fill, Order} from '../../model/orders.js'
 import type {StrategyContext} from '../../model/strategy.js'
 import type {RulesPlan, StopPlan} from '../plan.js'
 import type {SymbolRuntime} from './symbol-runtime.js'
+import {entryUnits} from './sizing.js'
 
 const isOpen = (o: Order | undefined) => o !== undefined && o.status === 'open'
 
@@ -91,8 +92,7 @@ export class SymbolTrader {
 
   private enter(ctx: StrategyContext, side: number): void {
     const close = this.rt.ring('close').at(0)
-    const {type, value} = this.plan.sizing
-    const units = type === 'quantity' ? value : type === 'cash' ? value / close : (ctx.portfolioValue * value) / 100 / close
+    const units = entryUnits(this.plan.sizing, ctx, this.rt.ring('close'), close)
     const quantity = Math.floor(units)
     if (!(quantity >= 1)) return
     // An ATR stop needs its ATR at entry: no entry before it has a value.

@@ -1,0 +1,51 @@
+/**
+ * How many units an entry buys or sells, before rounding down (the trader floors it and skips an
+ * entry under 1 unit). Valued at the signal bar's close `close`, with the portfolio value at the
+ * signal:
+ *   quantity           `value` units
+ *   cash               `value` / close
+ *   percent_equity     value% of the portfolio value / close
+ *   equal_weight       value% of the portfolio value / positions / close
+ *   volatility_target  portfolio value × min(value / σ, max_percent / 100) / positions / close, σ the
+ *                      sample standard deviation of the last `lookback` close-to-close log returns
+ *                      × √periods_per_year (NaN — no entry — until lookback + 1 closes exist, or when
+ *                      σ is 0)
+ * `positions` defaults to the bot's number of symbols. Sized at entry only: nothing rebalances an
+ * open position.
+ */
+import type {StrategyContext} from '../../model/strategy.js'
+import type {SizingPlan} from '../plan.js'
+import type {Ring} from './ring.js'
+
+export function entryUnits(sizing: SizingPlan, ctx: StrategyContext, closes: Ring, close: number): number {
+  const {type, value} = sizing
+  switch (type) {
+    case 'quantity':
+      return value
+    case 'cash':
+      return value / close
+    case 'percent_equity':
+      return (ctx.portfolioValue * value) / 100 / close
+    case 'equal_weight':
+      return (ctx.portfolioValue * value) / 100 / (sizing.positions ?? ctx.symbols.length) / close
+    case 'volatility_target': {
+      const vol = annualisedVolatility(closes, sizing.lookback ?? 20, sizing.periodsPerYear ?? 252)
+      if (!(vol > 0)) return NaN
+      const weight = Math.min(value / vol, (sizing.maxPercent ?? 100) / 100)
+      return (ctx.portfolioValue * weight) / (sizing.positions ?? ctx.symbols.length) / close
+    }
+  }
+}
+
+/** Sample standard deviation (n − 1) of the last `lookback` log returns of `closes`, × √periodsPerYear; NaN before lookback + 1 closes. */
+export function annualisedVolatility(closes: Ring, lookback: number, periodsPerYear: number): number {
+  let sum = 0
+  for (let i = 0; i < lookback; i++) sum += Math.log(closes.at(i) / closes.at(i + 1))
+  const mean = sum / lookback
+  let sq = 0
+  for (let i = 0; i < lookback; i++) {
+    const d = Math.log(closes.at(i) / closes.at(i + 1)) - mean
+    sq += d * d
+  }
+  return Math.sqrt(sq / (lookback - 1)) * Math.sqrt(periodsPerYear)
+}

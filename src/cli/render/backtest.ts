@@ -24,7 +24,8 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
     ['symbols', `${r.symbols.join(', ')} · ${spec.timeframe} bars · ${zone}`],
     ['period', r.counts.bars > 0 ? `${fmtTime(r.start)} → ${fmtTime(lastBar)}${spec.timeframeMs < 86_400_000 ? ` ${tz}` : ''}` : 'no bars in the window'],
     ['bars', `${r.counts.bars.toLocaleString('en-US')} (${r.counts.iterations.toLocaleString('en-US')} iterations)`],
-    ['orders', `${r.counts.orders} (${r.counts.fills} filled, ${r.counts.rejected} rejected, ${r.counts.canceled} canceled)`],
+    ['orders', `${r.counts.orders} (${r.counts.fills} filled, ${r.counts.rejected} rejected, ${r.counts.canceled} canceled)${
+      r.counts.sameBar ? `; ${r.counts.sameBar} OCO exit${r.counts.sameBar > 1 ? 's' : ''} decided by broker.same_bar (${spec.broker.sameBar ?? 'stop_first'})` : ''}`],
     ['trades', `${r.trades.length} closed${r.positions.length ? `, ${r.positions.length} position${r.positions.length > 1 ? 's' : ''} open at the end` : ''}`],
     ['initial cash', money(r.initialCash)],
   ]

@@ -51,9 +51,13 @@ export interface OrderState {
   triggered: boolean
   /** Units filled so far: venue (exchange) orders, and paper orders filling in parts (broker.max_volume_share); else absent. */
   filledQuantity?: number
+  /** Paper orders filling in parts: the average price and total commission of the parts so far. */
+  fillPrice?: number
+  commission?: number
+  filledAt?: number
   /** The working order it is paired with (OCO); absent when none. */
   ocoWith?: number
-  /** Bracket leg: the working entry it waits for; absent once that has filled. */
+  /** Bracket leg: its entry. While that is working (among these orders), the leg waits for it; otherwise the entry has filled and the leg works. */
   parentId?: number
   /** Trailing stops: the distance, and the best price so far (stopPrice is the current level). */
   trailAmount?: number

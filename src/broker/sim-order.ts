@@ -18,6 +18,8 @@ export class SimOrder implements Order {
   oco: SimOrder | undefined = undefined
   /** Bracket leg: the entry it waits for (works once that has completely filled). */
   parent: SimOrder | undefined = undefined
+  /** Restored bracket leg whose entry had filled before the save: the entry's id (for `parentId`). */
+  filledParentId: number | undefined = undefined
   /** Bracket entry: its legs, activated when it fills, canceled when it ends unfilled. */
   children: SimOrder[] | undefined = undefined
   /** Trailing stop: distance in price or in percent (one of them), and the best price so far. */
@@ -54,7 +56,7 @@ export class SimOrder implements Order {
       // Only for the orders that have them: results without these features keep their shape.
       ...(this.clientOrderId === undefined && this.filledQuantity !== undefined ? {filledQuantity: this.filledQuantity} : {}),
       ...(this.oco === undefined ? {} : {ocoWith: this.oco.id}),
-      ...(this.parent === undefined ? {} : {parentId: this.parent.id}),
+      ...(this.parentId === undefined ? {} : {parentId: this.parentId}),
       ...(this.trailAmount === undefined ? {} : {trailAmount: this.trailAmount}),
       ...(this.trailPercent === undefined ? {} : {trailPercent: this.trailPercent})}
   }
@@ -63,7 +65,7 @@ export class SimOrder implements Order {
     return this.oco?.id
   }
   get parentId(): number | undefined {
-    return this.parent?.id
+    return this.parent?.id ?? this.filledParentId
   }
   /** Whether this is a trailing stop. */
   get trailing(): boolean {

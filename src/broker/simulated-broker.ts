@@ -140,10 +140,12 @@ export class SimulatedBroker implements BrokerPort {
       }
       const parent = old.parent
       if (parent !== undefined) {
-        parent.children![parent.children!.indexOf(old)] = order
-        order.parent = parent
-        old.parent = undefined
+        // Legs in submission order (as a restore rebuilds them): the replacement goes last.
+        parent.children!.splice(parent.children!.indexOf(old), 1)
+        parent.children!.push(order)
+        order.parent = parent // the old order keeps its parentId, for the record
       }
+      order.filledParentId = old.filledParentId
       if (old.children !== undefined) {
         order.children = old.children
         for (const c of order.children) c.parent = order
@@ -286,7 +288,12 @@ export class SimulatedBroker implements BrokerPort {
       if (o.trailAmount !== undefined) order.trailAmount = o.trailAmount
       if (o.trailPercent !== undefined) order.trailPercent = o.trailPercent
       if (o.best !== undefined) order.best = o.best ?? NaN
-      if (o.filledQuantity !== undefined && order.filledQuantity === undefined && o.filledQuantity > 0) order.filledQuantity = o.filledQuantity
+      if (o.filledQuantity !== undefined && order.filledQuantity === undefined && o.filledQuantity > 0) {
+        order.filledQuantity = o.filledQuantity
+        if (o.fillPrice !== undefined) order.fillPrice = o.fillPrice
+        if (o.commission !== undefined) order.commission = o.commission
+        if (o.filledAt !== undefined) order.filledAt = o.filledAt
+      }
       if (o.signalBarTime !== null && (signalBar < 0 || series!.time[signalBar] !== o.signalBarTime)) signalTimes.push([order, o.signalBarTime])
       return order
     })
@@ -324,6 +331,8 @@ export class SimulatedBroker implements BrokerPort {
       if (parent !== undefined) {
         order.parent = parent
         ;(parent.children ??= []).push(order)
+      } else if (o.parentId !== undefined) {
+        order.filledParentId = o.parentId // its entry filled before the save: the leg works
       }
     })
     for (const order of orders) this.book.add(order)
@@ -615,9 +624,9 @@ function orderState(o: SimOrder, signalBarTime: number | null): OrderState {
     expiresAt,
     triggered: o.triggered,
     // Only for the orders that have them: snapshots without these features keep their shape.
-    ...(o.clientOrderId === undefined && o.filledQuantity !== undefined ? {filledQuantity: o.filledQuantity} : {}),
+    ...(o.clientOrderId === undefined && o.filledQuantity !== undefined ? {filledQuantity: o.filledQuantity, fillPrice: o.fillPrice, commission: o.commission, filledAt: o.filledAt} : {}),
     ...(o.oco !== undefined && o.oco.status === 'open' ? {ocoWith: o.oco.id} : {}),
-    ...(o.parent !== undefined && o.parent.status === 'open' ? {parentId: o.parent.id} : {}),
+    ...(o.parentId === undefined ? {} : {parentId: o.parentId}),
     ...(o.trailAmount === undefined ? {} : {trailAmount: o.trailAmount}),
     ...(o.trailPercent === undefined ? {} : {trailPercent: o.trailPercent}),
     ...(o.trailing ? {best: orNull(o.best)} : {}),

@@ -26,6 +26,8 @@ export class SimOrder implements Order {
   trailAmount: number | undefined = undefined
   trailPercent: number | undefined = undefined
   best = NaN
+  /** `trailing`, cached for the per-bar loop. */
+  trails = false
   /** Index of the bar this order was last matched on (an OCO pair is matched once per bar, as a pair). */
   matchedBar = -1
 

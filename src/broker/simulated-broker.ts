@@ -110,6 +110,7 @@ export class SimulatedBroker implements BrokerPort {
       limitPrice, stopPrice, tif, req.tag, now, signalBar, expiresAt)
     if (req.trailAmount !== undefined) order.trailAmount = req.trailAmount
     if (req.trailPercent !== undefined) order.trailPercent = req.trailPercent
+    order.trails = order.trailing
     if (problem === undefined && (req.ocoWith !== undefined || req.parentId !== undefined || req.replaces !== undefined)) problem = this.link(order, req)
     if (problem === undefined && order.trailing && (order.parent === undefined || order.parent.status === 'filled')) problem = this.startTrail(order, this.o.market.series[k]?.close[signalBar] ?? NaN)
     if (problem !== undefined) {
@@ -287,6 +288,7 @@ export class SimulatedBroker implements BrokerPort {
       order.triggered = o.triggered
       if (o.trailAmount !== undefined) order.trailAmount = o.trailAmount
       if (o.trailPercent !== undefined) order.trailPercent = o.trailPercent
+      order.trails = order.trailing
       if (o.best !== undefined) order.best = o.best ?? NaN
       if (o.filledQuantity !== undefined && order.filledQuantity === undefined && o.filledQuantity > 0) {
         order.filledQuantity = o.filledQuantity
@@ -365,20 +367,20 @@ export class SimulatedBroker implements BrokerPort {
         this.finish(order, 'canceled', 'day order expired at the session close')
         continue
       }
-      if (!eligible(order, i, barTime)) continue
+      if (i <= order.signalBar || barTime < order.createdAt) continue
+      // A bracket leg waits for its entry to fill.
+      if (order.parent !== undefined && order.parent.status !== 'filled') continue
       const bars = series[order.symbolIndex]
       const open = bars.open[i]
       if (open !== open) continue
-      if (order.matchedBar !== i) {
+      if (order.oco === undefined) {
+        const price = fillPrice(order, open, bars.high[i], bars.low[i])
+        if (price === price) this.execute(order, price, barTime, i)
+      } else if (order.matchedBar !== i) {
         order.matchedBar = i
-        if (order.oco === undefined) {
-          const price = fillPrice(order, open, bars.high[i], bars.low[i])
-          if (price === price) this.execute(order, price, barTime, i)
-        } else {
-          this.matchPair(order, i, barTime)
-        }
+        this.matchPair(order, i, barTime)
       }
-      if (order.trailing && order.status === 'open') this.trail(order, bars.high[i], bars.low[i])
+      if (order.trails && order.status === 'open') this.trail(order, bars.high[i], bars.low[i])
     }
     this.book.compact()
   }

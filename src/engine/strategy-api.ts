@@ -129,6 +129,8 @@ export class StrategyApi implements StrategyContext {
     const first = this.submitOrder(a)
     // A rejected first leg: the second is refused with it (it has no working partner).
     const second = this.submitOrder({...b, ocoWith: first.id})
+    // A refused second leg: the first does not work alone either.
+    if (second.status === 'rejected' && first.status === 'open') this.broker.cancel(first.id)
     return [first, second]
   }
   submitBracket(entry: OrderRequest, exits: BracketExits): Bracket {

@@ -57,7 +57,8 @@ export interface StrategyContext {
   /**
    * Two orders as an OCO pair (one-cancels-other): when either fills (its first part, with
    * `broker.max_volume_share`) or ends unfilled, the other is canceled. When one bar reaches both,
-   * a leg reached at the open fills, else `broker.same_bar` decides. If `a` is rejected, `b` is too.
+   * a leg reached at the open fills, else `broker.same_bar` decides. If either leg is refused at
+   * once (a malformed request), neither works: `b` is rejected with `a`, `a` canceled with `b`.
    */
   submitOco(a: OrderRequest, b: OrderRequest): [Order, Order]
   /**

@@ -116,6 +116,8 @@ test('a bracket whose entry ends unfilled cancels its legs; a rejected OCO leg r
   const pair = await run({rows: ENTRY, script: {0: (ctx) => ctx.submitOco({side: 'buy', quantity: -1}, {side: 'sell', quantity: 1, type: 'limit', limitPrice: 120})}})
   assert.deepEqual(pair.orders.map((o) => o.status), ['rejected', 'rejected'])
   assert.match(pair.orders[1].reason!, /OCO partner, order 1 is not a working order/)
+  const second = await run({rows: ENTRY, script: {0: (ctx) => ctx.submitOco({side: 'sell', quantity: 1, type: 'limit', limitPrice: 120}, {side: 'buy', quantity: 1, type: 'stop'})}})
+  assert.deepEqual(second.orders.map((o) => o.status), ['canceled', 'rejected'])
 })
 
 test('trailing stop by amount (Strategy API): follows the highs, fills at its level', async () => {

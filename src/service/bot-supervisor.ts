@@ -41,8 +41,9 @@ export interface SupervisorDeps {
   /** Whether this process still holds the bot (PostgreSQL leases), and the epoch its order ids carry. */
   ownership: Ownership
   /**
-   * Plugin strategies run in a worker thread each, with a time budget per hook call (ms); `none`
-   * runs them in this process (trusted code only: a loop there stops every bot).
+   * Users' plugin strategies run in a worker thread each, with a time budget per hook call (ms);
+   * `none` runs them in this process (trusted code only: a loop there stops every bot). The
+   * strategies shipped with bots, `rules` and strategy specs always run in this process.
    */
   isolation?: {budgetMs: number; loadTimeoutMs: number} | 'none'
 }
@@ -319,8 +320,10 @@ export class BotSupervisor {
     await this.releaseWorker()
     const iso = this.deps.isolation
     const {source, definition, params, spec} = this.prepared
+    // Users' plugins only: the strategies shipped with bots are ours, as trusted as `rules`, and a
+    // thread each (about 10 MB) would cost a service with a thousand of them its memory.
     const target = iso && iso !== 'none' && source ? pluginLoadTarget(source) : undefined
-    if (!iso || iso === 'none' || !target) return undefined
+    if (!iso || iso === 'none' || !target || target.shipped) return undefined
     this.isolated = await startIsolatedStrategy({
       file: target.file, native: target.native, name: definition.name, params, symbols: spec.symbols, timezone: marketTimezone(spec.market),
       budgetMs: iso.budgetMs, loadTimeoutMs: iso.loadTimeoutMs,

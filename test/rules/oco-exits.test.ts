@@ -10,6 +10,8 @@ import {barsFromRows} from '../../src/core/bars.js'
 import {createCalendar} from '../../src/calendar/index.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
 import type {BotSpec} from '../../src/model/bot-spec.js'
+import type {Order, OrderRequest} from '../../src/model/orders.js'
+import type {StrategyContext, StrategyDefinition} from '../../src/model/strategy.js'
 import {rulesStrategy} from '../../src/rules/rules-strategy.js'
 
 const DAY = 86_400_000
@@ -57,4 +59,46 @@ test('rules: the trailing stop moves by replacing the stop leg; the take-profit 
     ['stop', 'canceled', 'OCO: order 3 filled'],
   ])
   assert.equal((r.orders[3] as {stopPrice?: number}).stopPrice, 98.8)
+})
+
+/** The rules strategy on a context whose broker refuses linked requests, as an exchange broker does (with its reason). */
+async function runUnlinked(params: Record<string, unknown>, rows: Array<[number, number, number, number]>) {
+  const refused = (): Order => ({id: -1, symbol: 'X', side: 'sell', quantity: 1, type: 'stop', timeInForce: 'gtc', createdAt: 0, status: 'rejected',
+    reason: 'this broker does not support OCO, bracket, replacement or trailing-stop orders (the simulated and paper brokers do)'})
+  const unlinked = (ctx: StrategyContext): StrategyContext => new Proxy(ctx, {
+    get(target, key) {
+      if (key === 'submitOrder') return (r: OrderRequest) => (r.ocoWith !== undefined ? refused() : target.submitOrder(r))
+      if (key === 'replaceOrder') return () => refused()
+      const v = Reflect.get(target, key, target)
+      return typeof v === 'function' ? v.bind(target) : v
+    },
+  })
+  const inner = rulesStrategy()
+  const definition: StrategyDefinition = {...inner, create: (p) => {
+    const h = inner.create(p)
+    return Object.fromEntries(Object.entries(h).map(([k, f]) => [k, (ctx: StrategyContext, ...rest: unknown[]) => (f as (...a: unknown[]) => void).call(h, unlinked(ctx), ...rest)]))
+  }}
+  const bars = barsFromRows('X', DAY, rows.map(([open, high, low, close], i) => ({time: T0 + i * DAY, open, high, low, close, volume: 100})))
+  const broker: BotSpec['broker'] = {cash: 100_000, commission: {perShare: 0, percent: 0, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open'}
+  return runBacktest({spec: {symbols: ['X'], timeframeMs: DAY, sleeptimeMs: DAY, broker}, bars: [bars], definition, params, calendar: createCalendar('24/7')})
+}
+
+test('rules on a broker without OCO pairs (an exchange): the trader pairs the legs itself, as before', async () => {
+  const r = await runUnlinked(PARAMS, ROWS)
+  // The old behaviour: both legs fill on bar 2 (stop 95, then the target 110 opens a short of 10),
+  // the trader warns and buys the short back at bar 3's open (99).
+  assert.deepEqual(r.fills.map((f) => [f.side, f.price]), [['buy', 100], ['sell', 95], ['sell', 110], ['buy', 99]])
+  assert.equal(r.counts.sameBar, undefined)
+  assert.equal(r.orders.filter((o) => o.status === 'rejected').length, 0)
+  assert.match(r.logs[0].message, /stop and take-profit both filled on one bar/)
+  // A trailing stop there moves by cancel and resubmit, as before.
+  const rows: Array<[number, number, number, number]> = [[100, 101, 99, 101], [100, 100, 99, 99], [99, 104, 99, 99], [106, 111, 105, 99], [98, 98, 98, 98]]
+  const trail = await runUnlinked({entry: {long: 'close >= 100'}, sizing: {type: 'quantity', value: 10}, trailing_stop: {percent: 5}, take_profit: {percent: 10}}, rows)
+  assert.deepEqual(trail.fills.map((f) => [f.side, f.price]), [['buy', 100], ['sell', 110]])
+  assert.deepEqual(trail.orders.map((o) => [o.tag, o.status, o.reason]), [
+    [undefined, 'filled', undefined],
+    ['stop', 'canceled', 'canceled by the strategy'],
+    ['take_profit', 'filled', undefined],
+    ['stop', 'canceled', 'canceled by the strategy'],
+  ])
 })

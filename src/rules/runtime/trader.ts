@@ -127,6 +127,7 @@ export class SymbolTrader {
       const limitPrice = price + side * this.distance(takeProfit, price)
       const ocoWith = this.linked && isOpen(this.stopOrder) ? this.stopOrder!.id : undefined
       this.targetOrder = ctx.submitOrder({symbol: this.symbol, side: side > 0 ? 'sell' : 'buy', quantity: Math.abs(position), type: 'limit', limitPrice, tag: 'take_profit', ocoWith})
+      if (this.unsupported(this.targetOrder)) this.targetOrder = ctx.submitOrder({symbol: this.symbol, side: side > 0 ? 'sell' : 'buy', quantity: Math.abs(position), type: 'limit', limitPrice, tag: 'take_profit'})
     }
   }
 
@@ -145,8 +146,11 @@ export class SymbolTrader {
     if (isOpen(this.stopOrder) && this.linked) {
       // Replaced, not canceled: canceling one leg of the OCO pair would cancel the take-profit.
       this.stopLevel = level
-      this.stopOrder = ctx.replaceOrder(this.stopOrder!.id, {quantity: Math.abs(ctx.position(this.symbol)), stopPrice: level})
-      return
+      const replaced = ctx.replaceOrder(this.stopOrder!.id, {quantity: Math.abs(ctx.position(this.symbol)), stopPrice: level})
+      if (replaced !== undefined && !this.unsupported(replaced)) {
+        this.stopOrder = replaced
+        return
+      }
     }
     if (isOpen(this.stopOrder)) ctx.cancelOrder(this.stopOrder!.id)
     this.placeStop(ctx, level)
@@ -157,6 +161,14 @@ export class SymbolTrader {
     this.stopLevel = level
     const ocoWith = this.linked && isOpen(this.targetOrder) ? this.targetOrder!.id : undefined
     this.stopOrder = ctx.submitOrder({symbol: this.symbol, side: this.side > 0 ? 'sell' : 'buy', quantity, type: 'stop', stopPrice: level, tag: 'stop', ocoWith})
+    if (this.unsupported(this.stopOrder)) this.stopOrder = ctx.submitOrder({symbol: this.symbol, side: this.side > 0 ? 'sell' : 'buy', quantity, type: 'stop', stopPrice: level, tag: 'stop'})
+  }
+
+  /** A broker that takes no OCO pairs or replacements refused `order` for that (a bot warmed up on paper, now on an exchange): pair the legs here from now on. */
+  private unsupported(order: Order | undefined): boolean {
+    if (order?.status !== 'rejected' || !order.reason?.startsWith('this broker does not support')) return false
+    this.linked = false
+    return true
   }
 
   private cancelProtection(ctx: StrategyContext): void {

@@ -21,7 +21,7 @@ import {readCsvBars} from '../helpers/read-csv-bars.js'
 import {ROOT} from './helpers.js'
 
 const EXAMPLES = path.join(ROOT, 'examples')
-const BOTS = ['golden-cross', 'rsi-mean-reversion', 'bollinger-breakout', 'macd-trend', 'buy-and-hold-rules', 'rules-inline', 'monthly-rebalance']
+const BOTS = ['golden-cross', 'rsi-mean-reversion', 'bollinger-breakout', 'macd-trend', 'buy-and-hold-rules', 'rules-inline', 'monthly-rebalance', 'multi-timeframe', 'pairs', 'momentum-rotation']
 
 test('every strategy spec in examples/strategies is valid and becomes a definition', async () => {
   const files = readdirSync(path.join(EXAMPLES, 'strategies')).filter((f) => f.endsWith('.yaml'))

@@ -147,6 +147,7 @@ export class SimulatedBroker implements BrokerPort {
         order.parent = parent // the old order keeps its parentId, for the record
       }
       order.filledParentId = old.filledParentId
+      if (order.trails && old.trails) order.best = old.best
       if (old.children !== undefined) {
         order.children = old.children
         for (const c of order.children) c.parent = order
@@ -174,6 +175,9 @@ export class SimulatedBroker implements BrokerPort {
 
   /** A trailing stop starts working from `from` (the last close, or its entry's fill price). */
   private startTrail(order: SimOrder, from: number): string | undefined {
+    // A replacement goes on from the best price of the order it replaces.
+    const b = order.best
+    if (b === b && (!(from === from) || (order.side === 'sell' ? b > from : b < from))) from = b
     if (!(from === from) && order.stopPrice === undefined) return 'a trailing stop needs a price to start from: no bar seen yet (give a stopPrice)'
     order.best = from
     const level = this.trailLevel(order, from)

@@ -179,3 +179,27 @@ test('replaceOrder keeps the OCO pairing: moving the stop does not cancel the ta
   assert.deepEqual(r.events.slice(1), ['canceled #2: replaced by order 4', 'filled #4 sell 10 @ 98', 'canceled #3: OCO: order 4 filled'])
   assert.equal(r.finalCash, 100_000 - 1001 + 980 - 1)
 })
+
+test('replacing a trailing stop keeps its best price; a tighter stopPrice is kept', async () => {
+  const r = await run({
+    rows: [
+      [100, 100, 100, 100], // 0: buy 10
+      [100, 101, 99, 100], // 1: bought @ 100; trailing sell stop by 2 from 100 → 98
+      [100, 106, 99, 101], // 2: high 106 → stop 104; at bar 2 the stop is replaced with stopPrice 103 (looser: the trail's 104 stays)
+      [101, 102, 101, 101.5], // 3: the replacement (works from bar 3) is at 104, from best 106, not from the close 101 (→ 99): open 101 ≤ 104 → sells @ 101
+      [101, 101, 101, 101],
+    ],
+    script: {
+      0: (ctx) => ctx.buy(10),
+      1: (ctx, got) => {
+        got.stop = ctx.sell(10, {type: 'stop', trailAmount: 2})
+      },
+      2: (ctx, got) => {
+        got.moved = ctx.replaceOrder(got.stop.id, {stopPrice: 103})
+        got.level = got.moved.stopPrice
+      },
+    },
+  })
+  assert.equal(r.got.level, 104)
+  assert.deepEqual(r.fills.map((f) => [f.side, f.price, f.time]), [['buy', 100, T0 + MINUTE], ['sell', 101, T0 + 3 * MINUTE]])
+})

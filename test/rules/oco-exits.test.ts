@@ -102,3 +102,23 @@ test('rules on a broker without OCO pairs (an exchange): the trader pairs the le
     ['stop', 'canceled', 'canceled by the strategy'],
   ])
 })
+
+test('rules with broker.max_volume_share: stops cover the whole entry, placed once it has filled; a stop fills its rest at market', async () => {
+  // volume 400 and a 10% share: 40 units a bar. Entry of 100 at bar 1: 40 @ 100, 40 @ 100, 20 @ 102 (avg 100.4);
+  // the 5% stop-loss for 100 units at 100.4 − 5.02 works from bar 4; bar 5 reaches it (low 94): 40 @ 95.38…,
+  // then the rest at the next opens: 40 @ 97, 20 @ 98.
+  const rows: Array<[number, number, number, number]> = [[100, 101, 99, 101], [100, 100, 100, 99.5], [100, 100, 100, 99], [102, 102, 102, 99], [99, 99, 99, 99], [96, 96, 94, 95], [97, 97, 97, 97], [98, 98, 98, 98], [98, 98, 98, 98]]
+  const bars = barsFromRows('X', DAY, rows.map(([open, high, low, close], i) => ({time: T0 + i * DAY, open, high, low, close, volume: 400})))
+  const broker: BotSpec['broker'] = {cash: 100_000, commission: {perShare: 0, percent: 0, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: false, fillPrice: 'next_open', maxVolumeShare: 0.1}
+  const r = await runBacktest({spec: {symbols: ['X'], timeframeMs: DAY, sleeptimeMs: DAY, broker}, bars: [bars], definition: rulesStrategy(),
+    params: {entry: {long: 'close >= 100'}, sizing: {type: 'quantity', value: 100}, stop_loss: {percent: 5}}, calendar: createCalendar('24/7')})
+  const avg = (4000 + 4000 + 2040) / 100
+  const stop = avg - (avg * 5) / 100
+  assert.deepEqual(r.fills.map((f) => [f.side, f.quantity, f.price, Math.round((f.time - T0) / DAY)]), [
+    ['buy', 40, 100, 1], ['buy', 40, 100, 2], ['buy', 20, 102, 3],
+    ['sell', 40, stop, 5], ['sell', 40, 97, 6], ['sell', 20, 98, 7],
+  ])
+  assert.deepEqual(r.orders.map((o) => [o.tag, o.quantity, o.status]), [[undefined, 100, 'filled'], ['stop', 100, 'filled']])
+  assert.deepEqual(r.trades.map((t) => [t.quantity, t.entryPrice]), [[100, avg]])
+  assert.equal(r.finalCash, 100_000 - 10_040 + 40 * stop + 40 * 97 + 20 * 98)
+})

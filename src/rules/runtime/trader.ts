@@ -63,10 +63,14 @@ export class SymbolTrader {
   }
 
   onFilled(ctx: StrategyContext, order: Order, fill: Fill): void {
+    // A paper order filling in parts (broker.max_volume_share) is done when it is filled: until
+    // then the entry or exit is still working, and a stop leg goes on filling its rest.
+    if (order.status !== 'filled' && order.clientOrderId === undefined) return
     if (order.id === this.entryOrder?.id) {
       this.entryOrder = undefined
       this.linked = order.clientOrderId === undefined
-      this.protect(ctx, fill.price)
+      // From the average price of the entry's fills (one fill: its price).
+      this.protect(ctx, order.clientOrderId === undefined ? (order.fillPrice ?? fill.price) : fill.price)
     } else if (order.id === this.exitOrder?.id) {
       this.exitOrder = undefined
       if (!isOpen(this.entryOrder) && ctx.position(this.symbol) === 0) this.side = 0

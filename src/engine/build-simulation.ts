@@ -47,6 +47,7 @@ export function buildSimulation(o: SimulationOptions): Simulation {
   const broker = new SimulatedBroker({broker: spec.broker, market: view, clock, calendar: o.calendar, equity})
   const log = new RunLog(clock, o.logger)
   const api = new StrategyApi(clock, view, broker, log, spec.sleeptimeMs, {}, o.calendar.timezone)
+  api.calendar = o.calendar
   const hooks = o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const invoker = new HookInvoker(hooks, api, o.definition.name, clock, view, broker)
   broker.listener = invoker

@@ -1,3 +1,4 @@
+import type {MarketCalendar} from '../calendar/calendar.js'
 import type {Clock} from '../core/clock.js'
 import {parseDuration} from '../core/duration.js'
 import {BotsError} from '../core/errors.js'
@@ -22,6 +23,8 @@ export class StrategyApi implements StrategyContext {
   private readonly first: string
   private historyCache: BarHistory | undefined
   private historyKey = -1
+  /** The market's calendar; the runners set it (see StrategyContext.calendar). */
+  calendar: MarketCalendar | undefined = undefined
 
   constructor(
     private readonly clock: Clock,

@@ -39,6 +39,7 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   const hooks = o.hooks ?? o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const brokers = new BrokerSwitch(broker)
   const api = new StrategyApi(clock, view, brokers, log, spec.sleeptimeMs, {}, calendar.timezone)
+  api.calendar = calendar
   const invoker = new HookInvoker(hooks, api, o.definition.name, clock, view, brokers)
   broker.listener = invoker
   // Scheduled as `bots backtest` would run this spec, by the same kernel.

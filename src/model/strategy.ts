@@ -5,6 +5,7 @@
  * accessors take a bars-ago offset, `history()` hands out views that share memory with the
  * engine's arrays. Helpers for plugin authors (`defineStrategy`) are in src/strategy/definition.ts.
  */
+import type {MarketCalendar} from '../calendar/calendar.js'
 import type {BarHistory, Bars} from './bars.js'
 import type {Bracket, BracketExits, Fill, Order, OrderChanges, OrderRequest} from './orders.js'
 
@@ -22,6 +23,8 @@ export interface StrategyContext {
   readonly now: number
   /** The market's IANA time zone (`UTC` for 24/7), for strategies that reason in local time. */
   readonly timezone: string
+  /** The market's calendar (sessions, early closes), when the run has one: a daily bar ends at its session's close. Absent in a plugin's worker. */
+  readonly calendar?: MarketCalendar
   readonly symbols: readonly string[]
   /**
    * Bars seen so far (current bar included) on the run's time index. Several symbols share one

@@ -108,6 +108,11 @@ function withCalendar(ctx: StrategyContext): StrategyContext {
   return new Proxy(ctx, {get: (target, p) => (p === 'calendar' ? calendar : Reflect.get(target, p, target))})
 }
 
+/** The context without the calendar the engine now offers (days then end at local midnight). */
+function withoutCalendar(ctx: StrategyContext): StrategyContext {
+  return new Proxy(ctx, {get: (target, p) => (p === 'calendar' ? undefined : Reflect.get(target, p, target))})
+}
+
 /** The rules as a strategy whose context may offer the calendar, with an optional observer. */
 function probe(plan: RulesPlan, offerCalendar: boolean, observe?: Parameters<typeof createRulesHooks>[1]): StrategyDefinition {
   return {
@@ -116,7 +121,7 @@ function probe(plan: RulesPlan, offerCalendar: boolean, observe?: Parameters<typ
     params: {type: 'object'},
     create: () => {
       const inner = createRulesHooks(plan, observe)
-      const wrap = (ctx: StrategyContext) => (offerCalendar ? withCalendar(ctx) : ctx)
+      const wrap = (ctx: StrategyContext) => (offerCalendar ? withCalendar(ctx) : withoutCalendar(ctx))
       const hooks: StrategyHooks = {}
       for (const [name, fn] of Object.entries(inner) as Array<[keyof StrategyHooks, (ctx: StrategyContext, ...rest: unknown[]) => void]>) {
         ;(hooks as Record<string, unknown>)[name] = (ctx: StrategyContext, ...rest: unknown[]) => fn(wrap(ctx), ...rest)

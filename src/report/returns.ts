@@ -6,7 +6,9 @@
  * Daily returns are by calendar day in the market's zone: each day's last value over the previous
  * day's (the initial cash before the first day), so intraday runs are measured by day too.
  */
-import {localDateOf} from '../calendar/index.js'
+import {isoDate} from '../calendar/civil-date.js'
+import {localDayNumber, wallToUtc} from '../calendar/timezone.js'
+import {DAY_MS} from '../model/time.js'
 import type {MonthlyReturn} from '../metrics/monthly.js'
 import {yearGrid} from '../metrics/monthly.js'
 import {escapeHtml as h} from './escape.js'
@@ -21,10 +23,16 @@ export interface DailyReturn {
 /** Each calendar day's return in `tz` (last value of the day over the previous day's last, the initial value before the first). */
 export function dailyReturns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, tz: string): DailyReturn[] {
   const ends: Array<{date: string; value: number}> = []
+  // The zone is asked once a day, not once a bar: a bar before the next local midnight is in the same day.
+  let nextMidnight = -Infinity
   for (let i = 0; i < time.length; i++) {
-    const date = localDateOf(time[i], tz)
-    if (ends.length && ends[ends.length - 1].date === date) ends[ends.length - 1].value = value[i]
-    else ends.push({date, value: value[i]})
+    if (time[i] < nextMidnight) {
+      ends[ends.length - 1].value = value[i]
+      continue
+    }
+    const day = localDayNumber(time[i], tz)
+    ends.push({date: isoDate(day), value: value[i]})
+    nextMidnight = wallToUtc((day + 1) * DAY_MS, tz)
   }
   return ends.map((e, i) => ({date: e.date, return: e.value / (i === 0 ? initial : ends[i - 1].value) - 1})).filter((d) => Number.isFinite(d.return))
 }

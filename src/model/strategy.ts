@@ -5,7 +5,6 @@
  * accessors take a bars-ago offset, `history()` hands out views that share memory with the
  * engine's arrays. Helpers for plugin authors (`defineStrategy`) are in src/strategy/definition.ts.
  */
-import type {MarketCalendar} from '../calendar/calendar.js'
 import type {BarHistory, Bars} from './bars.js'
 import type {Bracket, BracketExits, Fill, Order, OrderChanges, OrderRequest} from './orders.js'
 
@@ -13,6 +12,15 @@ export interface Logger {
   info(message: string): void
   warn(message: string): void
   error(message: string): void
+}
+
+/**
+ * What a strategy may ask of the market's calendar: trading sessions (open and close, epoch ms)
+ * overlapping [from, to), and the first session that has not closed by `t`. The engine's MarketCalendar is one.
+ */
+export interface MarketSessions {
+  sessions(from: number, to: number): ReadonlyArray<{readonly open: number; readonly close: number}>
+  nextSession(t: number): {readonly open: number; readonly close: number} | undefined
 }
 
 export interface StrategyContext {
@@ -24,7 +32,7 @@ export interface StrategyContext {
   /** The market's IANA time zone (`UTC` for 24/7), for strategies that reason in local time. */
   readonly timezone: string
   /** The market's calendar (sessions, early closes), when the run has one: a daily bar ends at its session's close. Absent in a plugin's worker. */
-  readonly calendar?: MarketCalendar
+  readonly calendar?: MarketSessions
   readonly symbols: readonly string[]
   /**
    * Bars seen so far (current bar included) on the run's time index. Several symbols share one

@@ -119,13 +119,19 @@ describe('recorder with a journal', () => {
     const clock = new SimulatedClock(T0)
     const store = fakeStore()
     const lines: string[] = []
-    const rec = recorder(file, store, clock, lines)
+    // The failed append is real file I/O, not on the simulated clock: wait for its warning itself.
+    const saidIt = /the journal .*c\.journal cannot be written .*kept in memory until the store takes it/
+    let heard!: () => void
+    const warned = new Promise<void>((r) => (heard = r))
+    const seen = new Proxy(lines, {get: (a, p) => (p === 'push' ? (m: string) => (saidIt.test(m) && heard(), a.push(m)) : Reflect.get(a, p))})
+    const rec = recorder(file, store, clock, seen)
     rec.trade(trade(1))
     let done = false
     const flushed = rec.flush().then(() => (done = true))
     await clock.runUntil(clock.now() + 30_000)
+    await warned
     assert.equal(done, false, 'not durable anywhere yet')
-    assert.ok(lines.some((l) => /the journal .*c\.journal cannot be written .*kept in memory until the store takes it/.test(l)), lines.join('\n'))
+    assert.ok(lines.some((l) => saidIt.test(l)), lines.join('\n'))
     store.locked = false
     await clock.runUntil(clock.now() + 10_000)
     await flushed

@@ -29,27 +29,36 @@ export interface DrawdownStats {
 const NONE: DrawdownSpell = {depth: 0, peakTime: NaN, troughTime: NaN, recoveryTime: null, durationMs: 0, durationBars: 0}
 
 export function drawdowns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>): DrawdownStats {
+  let max = NONE
+  let longest = NONE
+  eachSpell(initial, time, value, (s) => {
+    if (s.depth > max.depth) max = s
+    if (s.durationMs > longest.durationMs || (s.durationMs === longest.durationMs && s.depth > longest.depth)) longest = s
+  })
+  return {max, longest}
+}
+
+/**
+ * Every drawdown spell of the curve (the same spells, peaks, troughs and recoveries as
+ * `drawdowns`), in time order; the report lists the deepest few.
+ */
+export function drawdownSpells(initial: number, time: ArrayLike<number>, value: ArrayLike<number>): DrawdownSpell[] {
+  const out: DrawdownSpell[] = []
+  eachSpell(initial, time, value, (s) => out.push(s))
+  return out
+}
+
+/** The one walk over the curve: each spell with a depth, in time order (one object per spell, none per point). */
+function eachSpell(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, on: (s: DrawdownSpell) => void): void {
   const n = value.length
-  if (n === 0) return {max: NONE, longest: NONE}
+  if (n === 0) return
   let peak = initial
   let peakAt = 0 // index of the current peak's point (the initial cash is dated at point 0)
   let troughAt = 0
-  let spellDepth = 0 // depth of the current spell
-  let max = NONE
-  let longest = NONE
-  const spell = (end: number, recovered: boolean): DrawdownSpell => ({
-    depth: spellDepth,
-    peakTime: time[peakAt],
-    troughTime: time[troughAt],
-    recoveryTime: recovered ? time[end] : null,
-    durationMs: time[end] - time[peakAt],
-    durationBars: end - peakAt,
-  })
+  let depth = 0 // depth of the current spell
   const close = (end: number, recovered: boolean) => {
-    if (spellDepth <= 0) return
-    const s = spell(end, recovered)
-    if (s.depth > max.depth) max = s
-    if (s.durationMs > longest.durationMs || (s.durationMs === longest.durationMs && s.depth > longest.depth)) longest = s
+    if (depth <= 0) return
+    on({depth, peakTime: time[peakAt], troughTime: time[troughAt], recoveryTime: recovered ? time[end] : null, durationMs: time[end] - time[peakAt], durationBars: end - peakAt})
   }
   for (let i = 0; i < n; i++) {
     const v = value[i]
@@ -58,51 +67,17 @@ export function drawdowns(initial: number, time: ArrayLike<number>, value: Array
       // The last point at the peak starts the next spell (as a zero-drawdown run ends there).
       peakAt = i
       peak = v
-      spellDepth = 0
+      depth = 0
       troughAt = i
     } else {
       const dd = (peak - v) / peak
-      if (dd > spellDepth) {
-        spellDepth = dd
+      if (dd > depth) {
+        depth = dd
         troughAt = i
       }
     }
   }
   close(n - 1, false)
-  return {max, longest}
-}
-
-/**
- * Every drawdown spell of the curve (the same spells, peaks, troughs and recoveries as
- * `drawdowns`), in time order; the report lists the deepest few. Not on the hot path.
- */
-export function drawdownSpells(initial: number, time: ArrayLike<number>, value: ArrayLike<number>): DrawdownSpell[] {
-  const n = value.length
-  const out: DrawdownSpell[] = []
-  if (n === 0) return out
-  let peak = initial
-  let peakAt = 0
-  let troughAt = 0
-  let depth = 0
-  const close = (end: number, recovered: boolean) => {
-    if (depth <= 0) return
-    out.push({depth, peakTime: time[peakAt], troughTime: time[troughAt], recoveryTime: recovered ? time[end] : null, durationMs: time[end] - time[peakAt], durationBars: end - peakAt})
-  }
-  for (let i = 0; i < n; i++) {
-    const v = value[i]
-    if (v >= peak) {
-      close(i, true)
-      peakAt = i
-      peak = v
-      depth = 0
-      troughAt = i
-    } else if ((peak - v) / peak > depth) {
-      depth = (peak - v) / peak
-      troughAt = i
-    }
-  }
-  close(n - 1, false)
-  return out
 }
 
 /** The `count` deepest spells, deepest first. */

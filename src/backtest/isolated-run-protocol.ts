@@ -2,12 +2,8 @@
 import type {BacktestResult} from '../engine/result.js'
 import type {Bars} from '../model/bars.js'
 import type {BotSpec} from '../model/bot-spec.js'
-import type {StrategyHooks} from '../model/strategy.js'
 
-export const HOOKS: readonly (keyof StrategyHooks)[] = [
-  'initialize', 'beforeMarketOpens', 'beforeStartingTrading', 'onTradingIteration', 'beforeMarketCloses',
-  'afterMarketCloses', 'onFilledOrder', 'onCanceledOrder', 'onBotCrash', 'onAbruptClosing', 'onStop',
-]
+export {HOOK_NAMES as HOOKS} from '../model/strategy.js'
 
 /** Shared marks: Int32 [call counter (odd inside a hook), hook index, bars seen, unused], then Float64 [bar open time]. */
 export const MARK_BYTES = 24

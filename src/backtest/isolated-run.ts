@@ -58,7 +58,7 @@ export function runBacktestIsolated(o: IsolatedRunOptions): Promise<BacktestResu
     worker.on('message', (m: FromRunWorker) => {
       if (m.type === 'progress') o.onProgress?.(m.done, m.total)
       else if (m.type === 'done') finish(undefined, m.result)
-      else finish(m.code ? Object.assign(new BotsError(m.message, {code: m.code, hint: m.hint}), {}) : new Error(m.message))
+      else finish(m.code ? new BotsError(m.message, {code: m.code, hint: m.hint}) : new Error(m.message))
     })
     worker.on('error', (e) => finish(e))
     worker.on('exit', (code) => finish(new BotsError(`strategy "${o.name}" ended the run (its worker exited with code ${code}; does it call process.exit?)`, {code: 'strategy.crash'})))

@@ -17,7 +17,7 @@ import type {BacktestResult} from '../engine/result.js'
 import type {Bars} from '../model/bars.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Order} from '../model/orders.js'
-import type {StrategyDefinition, StrategyHooks} from '../model/strategy.js'
+import {HOOK_NAMES, type StrategyDefinition, type StrategyHooks} from '../model/strategy.js'
 
 /** What a decision is compared on: everything the strategy chose, and when. */
 export interface Decision {
@@ -96,7 +96,7 @@ function runInProcess(o: LookaheadOptions, bars: Bars[], omit: string[]): Promis
 function without(hooks: StrategyHooks, omit: string[]): StrategyHooks {
   const out: Record<string, unknown> = {}
   // Hooks may be prototype methods (a class instance): bind what is kept.
-  for (const name of ['initialize', 'beforeMarketOpens', 'beforeStartingTrading', 'onTradingIteration', 'beforeMarketCloses', 'afterMarketCloses', 'onFilledOrder', 'onCanceledOrder', 'onBotCrash', 'onAbruptClosing', 'onStop'] as const) {
+  for (const name of HOOK_NAMES) {
     const fn = hooks[name] as ((...a: unknown[]) => void) | undefined
     if (typeof fn === 'function' && !omit.includes(name)) out[name] = fn.bind(hooks)
   }

@@ -159,3 +159,9 @@ export interface IndicatorSeries {
   column: string
   values: Float64Array
 }
+
+/** Every hook a strategy may implement, in lifecycle order: for code that wraps or forwards hooks. */
+export const HOOK_NAMES: readonly (keyof StrategyHooks)[] = [
+  'initialize', 'beforeMarketOpens', 'beforeStartingTrading', 'onTradingIteration', 'beforeMarketCloses',
+  'afterMarketCloses', 'onFilledOrder', 'onCanceledOrder', 'onBotCrash', 'onAbruptClosing', 'onStop',
+]

@@ -4,10 +4,7 @@ import type {MessagePort} from 'node:worker_threads'
 
 export type HookName = keyof StrategyHooks
 
-export const HOOK_NAMES: readonly HookName[] = [
-  'initialize', 'beforeMarketOpens', 'beforeStartingTrading', 'onTradingIteration', 'beforeMarketCloses',
-  'afterMarketCloses', 'onFilledOrder', 'onCanceledOrder', 'onBotCrash', 'onAbruptClosing', 'onStop',
-]
+export {HOOK_NAMES} from '../../model/strategy.js'
 
 export interface WorkerInput {
   botsStrategyWorker: true

@@ -149,10 +149,18 @@ export class SymbolTrader {
     if (!(level === level) || !(side > 0 ? level > this.stopLevel || this.stopLevel !== this.stopLevel : level < this.stopLevel || this.stopLevel !== this.stopLevel)) return
     if (isOpen(this.stopOrder) && this.linked) {
       // Replaced, not canceled: canceling one leg of the OCO pair would cancel the take-profit.
+      const previous = this.stopLevel
       this.stopLevel = level
       const replaced = ctx.replaceOrder(this.stopOrder!.id, {quantity: Math.abs(ctx.position(this.symbol)), stopPrice: level})
       if (replaced !== undefined && !this.unsupported(replaced)) {
-        this.stopOrder = replaced
+        if (replaced.status !== 'rejected') {
+          this.stopOrder = replaced
+          return
+        }
+        // Refused for another reason (a price off the tick grid…): the old stop and its take-profit
+        // partner stay as they are, and the next bar tries again. Falling through would cancel the pair.
+        this.stopLevel = previous
+        ctx.log.warn(`${this.symbol}: trailing stop not moved to ${level}: ${replaced.reason ?? 'refused'}`)
         return
       }
     }

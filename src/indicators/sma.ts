@@ -1,43 +1,33 @@
-import {ExactSum} from './exact-sum.js'
+import {WindowSum} from './window-sum.js'
 
 /**
  * Streaming simple moving average, `fsum(last period values) / period` as Backtrader computes it,
- * so it never drifts however long the run. O(1) per value (a handful of partials), no allocation.
+ * so it never drifts however long the run. O(1) per value (see `WindowSum`), no allocation.
  * NaN until `period` values have been added.
  */
 export class SMA {
   readonly period: number
   value = NaN
-  private readonly window: Float64Array
-  private readonly sum = new ExactSum()
-  private filled = 0
-  private pos = 0
+  private readonly sum: WindowSum
 
   constructor(period: number) {
     if (!Number.isInteger(period) || period < 1) throw new RangeError(`SMA period must be a positive integer, got ${period}`)
     this.period = period
-    this.window = new Float64Array(period)
+    this.sum = new WindowSum(period)
   }
 
   /** Adds the next value and returns the new average (NaN during warm-up). */
   add(v: number): number {
-    if (this.filled === this.period) this.sum.subtract(this.window[this.pos])
-    else this.filled++
-    this.window[this.pos] = v
-    this.pos = this.pos + 1 === this.period ? 0 : this.pos + 1
-    this.sum.add(v)
-    this.value = this.filled === this.period ? this.sum.value() / this.period : NaN
+    this.value = this.sum.add(v) / this.period
     return this.value
   }
 
   get isReady(): boolean {
-    return this.filled === this.period
+    return this.sum.isReady
   }
 
   reset(): void {
     this.sum.reset()
-    this.filled = 0
-    this.pos = 0
     this.value = NaN
   }
 }

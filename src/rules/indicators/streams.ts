@@ -4,7 +4,7 @@
  * `Smoothing`, they must be fed defined values only (callers skip NaN inputs); each returns NaN
  * until it has seen enough values.
  */
-import {ExactSum} from '../../indicators/exact-sum.js'
+import {WindowSum} from '../../indicators/window-sum.js'
 import {RollingExtreme} from './extremes.js'
 
 /** The value fed `n` values ago (n = 0: the one just fed). Backtrader's `line(-n)`. */
@@ -27,25 +27,7 @@ export class Lag {
 }
 
 /** Sum of the last `period` values as `math.fsum` gives it (Backtrader's SumN), exactly rounded. */
-export class RollingSum {
-  private readonly window: Float64Array
-  private readonly sum = new ExactSum()
-  private filled = 0
-  private pos = 0
-
-  constructor(private readonly period: number) {
-    this.window = new Float64Array(period)
-  }
-
-  add(x: number): number {
-    if (this.filled === this.period) this.sum.subtract(this.window[this.pos])
-    else this.filled++
-    this.window[this.pos] = x
-    this.pos = this.pos + 1 === this.period ? 0 : this.pos + 1
-    this.sum.add(x)
-    return this.filled === this.period ? this.sum.value() : NaN
-  }
-}
+export class RollingSum extends WindowSum {}
 
 /** The last `period` values, oldest first through `get(0..period-1)` once full. */
 export class Window {

@@ -1,11 +1,9 @@
 /**
  * Monthly and yearly returns of an equity curve, by calendar month in the market's time zone.
  * A month's return is its last value over the previous month's last value (the initial cash before
- * the first month) minus 1; a year's is the same with years. Picking each month's last value is a
- * loop over the typed arrays (it sees every bar); the month table itself is small and is built
- * with arquero.
+ * the first month) minus 1; a year's is the same with years. Plain loops: the tables are small,
+ * and arquero's import alone (~90 ms) was a sixth of a whole backtest's budget.
  */
-import * as aq from 'arquero'
 import {localToUtc, utcToLocalParts} from '../calendar/index.js'
 
 export interface MonthlyReturn {
@@ -41,32 +39,36 @@ export function monthEnds(time: ArrayLike<number>, value: ArrayLike<number>, tz:
 
 export function monthlyReturns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, tz: string): MonthlyReturn[] {
   const ends = monthEnds(time, value, tz)
-  if (ends.length === 0) return []
-  return aq
-    .from(ends)
-    .params({initial})
-    .derive({prev: (d: any, $: any) => aq.op.lag(d.value, 1, $.initial)})
-    .derive({return: (d: any) => d.value / d.prev - 1})
-    .select('year', 'month', 'return')
-    .objects() as MonthlyReturn[]
+  const out: MonthlyReturn[] = []
+  let prev = initial
+  for (const e of ends) {
+    out.push({year: e.year, month: e.month, return: e.value / prev - 1})
+    prev = e.value
+  }
+  return out
 }
 
 /** Months laid out as a year × month grid with each year's compounded total, oldest year first. */
 export function yearGrid(months: readonly MonthlyReturn[]): YearRow[] {
-  if (months.length === 0) return []
-  const grouped = aq
-    .from(months)
-    .groupby('year')
-    .rollup({
-      months: aq.op.array_agg('month'),
-      returns: aq.op.array_agg('return'),
-      total: (d: any) => aq.op.exp(aq.op.sum(aq.op.log1p(d.return))) - 1,
-    })
-    .orderby('year')
-    .objects() as Array<{year: number; months: number[]; returns: number[]; total: number}>
-  return grouped.map((g) => {
+  const byYear = new Map<number, MonthlyReturn[]>()
+  for (const m of months) {
+    const list = byYear.get(m.year)
+    if (list) list.push(m)
+    else byYear.set(m.year, [m])
+  }
+  return [...byYear.keys()].sort((a, b) => a - b).map((year) => {
     const row: Array<number | null> = Array.from({length: 12}, () => null)
-    g.months.forEach((m, i) => (row[m - 1] = g.returns[i]))
-    return {year: g.year, months: row, total: g.total}
+    // exp(Σ log1p) in month order, skipping NaN terms as arquero's sum did: the same doubles.
+    let logSum = 0
+    let terms = 0
+    for (const m of byYear.get(year)!) {
+      row[m.month - 1] = m.return
+      const x = Math.log1p(m.return)
+      if (x === x) {
+        logSum += x
+        terms++
+      }
+    }
+    return {year, months: row, total: terms > 0 ? Math.exp(logSum) - 1 : NaN}
   })
 }

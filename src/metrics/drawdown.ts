@@ -88,12 +88,23 @@ export function worstDrawdowns(initial: number, time: ArrayLike<number>, value: 
 }
 
 /** The drawdown at every point, as a fraction of the running peak (for charts). */
-export function drawdownSeries(initial: number, value: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(value.length)
+export function drawdownSeries(initial: number, value: ArrayLike<number>, bucket = 1): Float64Array {
+  // With bucket > 1: the deepest drawdown of each run of `bucket` points (what a chart of that
+  // resolution draws), without the full-length series.
+  const n = value.length
+  const out = new Float64Array(Math.ceil(n / bucket))
   let peak = initial
-  for (let i = 0; i < value.length; i++) {
-    if (value[i] > peak) peak = value[i]
-    out[i] = peak > 0 ? (peak - value[i]) / peak : 0
+  for (let k = 0, from = 0; from < n; k++, from += bucket) {
+    const to = Math.min(n, from + bucket)
+    let deepest = -Infinity
+    let d = 0
+    for (let i = from; i < to; i++) {
+      if (value[i] > peak) peak = value[i]
+      d = peak > 0 ? (peak - value[i]) / peak : 0
+      if (d > deepest) deepest = d
+    }
+    // As the chart took it: NaN when the bucket's last point is (a NaN never compares greater).
+    out[k] = d === d ? deepest : NaN
   }
   return out
 }

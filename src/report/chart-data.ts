@@ -38,12 +38,22 @@ export interface ChartData {
   exposure: Point[]
 }
 
+/** Bars per chart point for a curve of n points. */
+export function chartBucket(n: number): number {
+  return Math.max(1, Math.ceil(n / MAX_POINTS))
+}
+
 /** Indicator lines per symbol (index-aligned with `bars`), each over that symbol's bars. */
 export type Overlays = ReadonlyArray<ReadonlyArray<{name: string; values: Float64Array}>>
 
+/**
+ * `drawdown`, `benchmarkDrawdown`, `rolling` and `exposure` come one value per chart point
+ * already (computed with `chartBucket(time.length)`: a bucket's deepest drawdown, the others its
+ * last value), so no million-point copy of them is ever made.
+ */
 export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; benchmarkDrawdown?: Float64Array; initial?: number; rolling?: Rolling; exposure?: Float64Array; trades: readonly Trade[]; timezone: string; overlays?: Overlays}): ChartData {
   const n = o.time.length
-  const bucket = Math.max(1, Math.ceil(n / MAX_POINTS))
+  const bucket = chartBucket(n)
   const local = (t: number) => Math.floor((t + utcOffset(t, o.timezone)) / 1000)
   const curve = (values: Float64Array, pick: 'last' | 'max'): Point[] => {
     const out: Point[] = []
@@ -55,19 +65,24 @@ export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: 
     }
     return out
   }
+  const perPoint = (values: Float64Array): Point[] => {
+    const out: Point[] = []
+    for (let k = 0; k < values.length; k++) push(out, {time: local(o.time[k * bucket]), value: values[k]})
+    return out
+  }
   return {
     bucket,
     prices: o.bars.slice(0, 4).map((b, k) => ({...priceSeries(b, bucket, local, o.trades), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayPoints(b, l.values, bucket, local)}))})),
     equity: curve(o.value, 'last'),
     benchmark: curve(o.benchmark, 'last'),
-    drawdown: curve(o.drawdown, 'max').map((p) => ({time: p.time, value: -p.value * 100})),
-    benchmarkDrawdown: o.benchmarkDrawdown ? curve(o.benchmarkDrawdown, 'max').map((p) => ({time: p.time, value: -p.value * 100})) : [],
+    drawdown: perPoint(o.drawdown).map((p) => ({time: p.time, value: -p.value * 100})),
+    benchmarkDrawdown: o.benchmarkDrawdown ? perPoint(o.benchmarkDrawdown).map((p) => ({time: p.time, value: -p.value * 100})) : [],
     rebased: o.initial ? curve(o.value, 'last').map((p) => ({time: p.time, value: (p.value / o.initial! - 1) * 100})) : [],
     rebasedBenchmark: o.initial ? curve(o.benchmark, 'last').map((p) => ({time: p.time, value: (p.value / o.initial! - 1) * 100})) : [],
-    exposure: o.exposure ? curve(o.exposure, 'last').map((p) => ({time: p.time, value: Number.isFinite(p.value) ? p.value * 100 : 0})) : [],
+    exposure: o.exposure ? perPoint(o.exposure).map((p) => ({time: p.time, value: Number.isFinite(p.value) ? p.value * 100 : 0})) : [],
     rollingWindow: o.rolling?.window ?? 0,
-    rollingSharpe: o.rolling ? curve(o.rolling.sharpe, 'last').filter((p) => Number.isFinite(p.value)) : [],
-    rollingVolatility: o.rolling ? curve(o.rolling.volatility, 'last').filter((p) => Number.isFinite(p.value)).map((p) => ({time: p.time, value: p.value * 100})) : [],
+    rollingSharpe: o.rolling ? perPoint(o.rolling.sharpe).filter((p) => Number.isFinite(p.value)) : [],
+    rollingVolatility: o.rolling ? perPoint(o.rolling.volatility).filter((p) => Number.isFinite(p.value)).map((p) => ({time: p.time, value: p.value * 100})) : [],
   }
 }
 

@@ -9,9 +9,10 @@ import type {Fill} from '../model/orders.js'
 
 const EPSILON = 1e-9
 
-export function exposureSeries(fills: readonly Fill[], bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>): Float64Array {
+/** With bucket > 1, only the last point of each run of `bucket` points (a chart of that resolution). */
+export function exposureSeries(fills: readonly Fill[], bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket = 1): Float64Array {
   const n = time.length
-  const out = new Float64Array(n)
+  const out = new Float64Array(Math.ceil(n / bucket))
   const position = new Map<string, number>()
   const cursor = new Map<string, number>() // per symbol: index of its last bar at or before the point
   const bySymbol = new Map(bars.map((b) => [b.symbol, b]))
@@ -23,6 +24,7 @@ export function exposureSeries(fills: readonly Fill[], bars: readonly Bars[], ti
       const after = (position.get(f.symbol) ?? 0) + (f.side === 'buy' ? f.quantity : -f.quantity)
       position.set(f.symbol, Math.abs(after) < EPSILON ? 0 : after)
     }
+    if ((i + 1) % bucket !== 0 && i !== n - 1) continue
     let gross = 0
     for (const [symbol, qty] of position) {
       if (qty === 0) continue
@@ -36,7 +38,7 @@ export function exposureSeries(fills: readonly Fill[], bars: readonly Bars[], ti
       for (let m = k; m >= 0 && !(c === c); m--) c = b.close[m]
       if (c === c) gross += Math.abs(qty * c)
     }
-    out[i] = value[i] > 0 ? gross / value[i] : NaN
+    out[Math.floor(i / bucket)] = value[i] > 0 ? gross / value[i] : NaN
   }
   return out
 }

@@ -16,7 +16,7 @@ import {DAY_MS} from '../model/time.js'
 import type {BacktestResult} from '../engine/result.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {drawdownSeries, worstDrawdowns} from '../metrics/drawdown.js'
-import {chartData, type Overlays} from './chart-data.js'
+import {chartBucket, chartData, type Overlays} from './chart-data.js'
 import {GUARD, RENDER} from './client-script.js'
 import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
 import {drawdownTable, heatMap, metricsTable, positionsTable, tradeTable} from './sections.js'
@@ -62,7 +62,17 @@ export function chartLibrary(): string {
 export function renderReport(o: ReportInput): string {
   const {time, value} = o.result.equity
   const fmtTime = timeFormatter(o.timezone, o.timeframeMs)
-  const charts = chartData({bars: o.bars, time, value, benchmark: o.benchmark, drawdown: drawdownSeries(o.result.initialCash, value), benchmarkDrawdown: drawdownSeries(o.result.initialCash, o.benchmark), initial: o.result.initialCash, rolling: rolling(o.result.initialCash, value, o.metrics.settings.periodsPerYear, o.metrics.settings.riskFreeRate), exposure: exposureSeries(o.result.fills, o.bars, time, value), trades: o.result.trades, timezone: o.timezone, overlays: o.overlays})
+  // The series beside the equity are computed at the charts' resolution, one value per point.
+  const bucket = chartBucket(time.length)
+  const cash = o.result.initialCash
+  const settings = o.metrics.settings
+  const charts = chartData({
+    bars: o.bars, time, value, benchmark: o.benchmark, initial: cash, trades: o.result.trades, timezone: o.timezone, overlays: o.overlays,
+    drawdown: drawdownSeries(cash, value, bucket),
+    benchmarkDrawdown: drawdownSeries(cash, o.benchmark, bucket),
+    rolling: rolling(cash, value, settings.periodsPerYear, settings.riskFreeRate, undefined, bucket),
+    exposure: exposureSeries(o.result.fills, o.bars, time, value, bucket),
+  })
   // Equity on a log scale unless a value is not positive (a log axis cannot show it).
   const logScale = [...charts.equity, ...charts.benchmark].every((p) => p.value > 0)
   const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts}

@@ -17,28 +17,36 @@ export function rollingWindow(periodsPerYear: number, bars: number): number {
   return Math.max(2, Math.min(Math.max(20, Math.round(periodsPerYear / 2)), Math.floor(bars / 2)))
 }
 
-export function rolling(initial: number, value: ArrayLike<number>, periodsPerYear: number, riskFreeRate: number, window = rollingWindow(periodsPerYear, value.length)): Rolling {
+/**
+ * With bucket > 1, only the last point of each run of `bucket` points is kept (what a chart of
+ * that resolution draws): the running sums still see every return.
+ */
+export function rolling(initial: number, value: ArrayLike<number>, periodsPerYear: number, riskFreeRate: number, window = rollingWindow(periodsPerYear, value.length), bucket = 1): Rolling {
   const n = value.length
-  const sharpe = new Float64Array(n).fill(NaN)
-  const volatility = new Float64Array(n).fill(NaN)
+  const points = Math.ceil(n / bucket)
+  const sharpe = new Float64Array(points).fill(NaN)
+  const volatility = new Float64Array(points).fill(NaN)
   const rf = perPeriodRate(riskFreeRate, periodsPerYear)
-  const r = new Float64Array(n)
-  for (let i = 0; i < n; i++) r[i] = value[i] / (i === 0 ? initial : value[i - 1]) - 1 - rf
+  // The return of point i, recomputed when it leaves the window (same expression, same double).
+  const r = (i: number) => value[i] / (i === 0 ? initial : value[i - 1]) - 1 - rf
   let sum = 0
   let sumSq = 0
   for (let i = 0; i < n; i++) {
-    sum += r[i]
-    sumSq += r[i] * r[i]
+    const x = r(i)
+    sum += x
+    sumSq += x * x
     if (i >= window) {
-      sum -= r[i - window]
-      sumSq -= r[i - window] * r[i - window]
+      const old = r(i - window)
+      sum -= old
+      sumSq -= old * old
     }
-    if (i >= window - 1 && window > 1) {
+    if (i >= window - 1 && window > 1 && ((i + 1) % bucket === 0 || i === n - 1)) {
+      const k = Math.floor(i / bucket)
       const mean = sum / window
       const variance = Math.max(0, (sumSq - window * mean * mean) / (window - 1))
       const sd = Math.sqrt(variance)
-      volatility[i] = sd * Math.sqrt(periodsPerYear)
-      sharpe[i] = sd > 1e-12 ? (mean / sd) * Math.sqrt(periodsPerYear) : NaN
+      volatility[k] = sd * Math.sqrt(periodsPerYear)
+      sharpe[k] = sd > 1e-12 ? (mean / sd) * Math.sqrt(periodsPerYear) : NaN
     }
   }
   return {window, sharpe, volatility}

@@ -71,7 +71,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     workers: Flags.integer({description: 'Sweep: worker threads. Default: one per core.', min: 1}),
     'walk-forward': Flags.string({description: 'Walk-forward test with --sweep: optimise on each training window, run the best parameters on the test window after it, stitch the out-of-sample results. train=LEN,test=LEN[,step=LEN], lengths like 3y, 6m, 8w, 90d; step defaults to test.', helpValue: 'train=3y,test=1y'}),
     equity: Flags.string({
-      description: `With --json: the equity curve's resolution. full: every bar; daily: the last point of each calendar day in the market's time zone; none: no curve. Default: full up to ${FULL_EQUITY_MAX_BARS.toLocaleString('en-US')} bars, else daily (the JSON's equity.resolution says which).`,
+      description: `The equity curve's resolution wherever it is written: the recorded run (run_equity), the --out files and --json. full: every bar; daily: the last point of each calendar day in the market's time zone; none: no curve. Default: full up to ${FULL_EQUITY_MAX_BARS.toLocaleString('en-US')} bars, else daily (the summary, \`bots runs show\` and the JSON's equity.resolution say which). The report always draws every bar.`,
       options: [...EQUITY_RESOLUTIONS],
       exclusive: ['sweep'],
     }),
@@ -83,7 +83,6 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     if (!existsSync(args.spec)) usageError(`no such file: ${args.spec}`)
     if (statSync(args.spec).isDirectory()) usageError(`${args.spec} is a folder; give one spec file (\`bots validate ${args.spec}\` checks a folder)`)
     if (flags.report !== undefined) checkReportPath(flags.report) // before any work, not after the run
-    if (flags.equity !== undefined && !this.jsonEnabled()) usageError(`--equity ${flags.equity} applies to the --json output; add --json`)
     const cash = flags.cash === undefined ? undefined : Number(flags.cash)
     if (cash !== undefined && !(Number.isFinite(cash) && cash > 0)) usageError(`--cash ${flags.cash}: expected a positive number`)
     const riskFreeRate = parseRate(flags['risk-free'])
@@ -174,7 +173,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     }
     const liveStart = outcome.spec.live?.feed?.start
     if (liveStart !== undefined) outcome.warnings.push(liveStartWarning(outcome.spec.file, liveStart, outcome.spec.backtest.start))
-    const finished = await finishBacktest(outcome, {record: flags.record, db: flags.db, out: flags.out, report: flags.report, defaultReport: !flags['no-report'], riskFreeRate, overrides: overridesText(flags)})
+    const finished = await finishBacktest(outcome, {record: flags.record, db: flags.db, out: flags.out, report: flags.report, defaultReport: !flags['no-report'], riskFreeRate, overrides: overridesText(flags), equity: flags.equity as EquityResolution | undefined})
     if (!this.jsonEnabled()) {
       this.log(renderBacktestSummary(outcome, finished, colorEnabled()))
       return undefined

@@ -6,43 +6,13 @@
  * was built before streaming (small runs, tests). The shape is documented in README.md here.
  */
 import type {Writable} from 'node:stream'
-import {localDayNumber, wallToUtc} from '../calendar/timezone.js'
 import type {BacktestOutcome} from '../backtest/run-spec.js'
 import {resultToJson, type BacktestResult} from '../engine/result.js'
-import {DAY_MS} from '../model/time.js'
 import type {Finished} from './finish-run.js'
 import {writeJson} from './json-stream.js'
+import {dailyLastIndices, equityResolution, pickPoints, type EquityResolution} from './equity-resolution.js'
 
-export const EQUITY_RESOLUTIONS = ['none', 'daily', 'full'] as const
-export type EquityResolution = (typeof EQUITY_RESOLUTIONS)[number]
-
-/** Up to this many bars the default is the full curve; above it, one point a day. */
-export const FULL_EQUITY_MAX_BARS = 100_000
-
-/** The resolution used: the one asked for, else `full` up to FULL_EQUITY_MAX_BARS points, else `daily`. */
-export function equityResolution(asked: EquityResolution | undefined, bars: number): EquityResolution {
-  return asked ?? (bars <= FULL_EQUITY_MAX_BARS ? 'full' : 'daily')
-}
-
-/**
- * Indices of the last point of each calendar day in `tz` (time ascending, epoch ms). A day's last
- * point is the last bar that opened that day; days without bars have none.
- */
-export function dailyLastIndices(time: ArrayLike<number>, tz: string): Uint32Array {
-  const n = time.length
-  const picked = new Uint32Array(n)
-  let count = 0
-  let nextDay = -Infinity // first instant of the local day after the current point's
-  for (let i = 0; i < n; i++) {
-    const t = time[i]
-    if (t >= nextDay) {
-      if (i > 0) picked[count++] = i - 1
-      nextDay = wallToUtc((localDayNumber(t, tz) + 1) * DAY_MS, tz)
-    }
-  }
-  if (n > 0) picked[count++] = n - 1
-  return picked.slice(0, count)
-}
+export {EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, dailyLastIndices, equityResolution, type EquityResolution} from './equity-resolution.js'
 
 export interface EquityJson {
   resolution: EquityResolution
@@ -62,13 +32,7 @@ export function equityJson(equity: BacktestResult['equity'], resolution: EquityR
   if (resolution === 'full') return {resolution, points: bars, bars, time: equity.time, value: equity.value}
   if (resolution === 'none') return {resolution, points: 0, bars, time: new Float64Array(0), value: new Float64Array(0)}
   const idx = dailyLastIndices(equity.time, timeZone)
-  const time = new Float64Array(idx.length)
-  const value = new Float64Array(idx.length)
-  for (let k = 0; k < idx.length; k++) {
-    time[k] = equity.time[idx[k]]
-    value[k] = equity.value[idx[k]]
-  }
-  return {resolution, points: idx.length, bars, timeZone, time, value}
+  return {resolution, points: idx.length, bars, timeZone, time: pickPoints(equity.time, idx), value: pickPoints(equity.value, idx)}
 }
 
 /** The document's first keys: the run (spec, run id, hashes), its summary and metrics, what it wrote, warnings, imports. */

@@ -18,6 +18,7 @@ import {exportRunFiles, type ExportedFile} from './export-files.js'
 import {checkReportPath, defaultReportPath} from './report-path.js'
 import {barsHash, specHash} from './hash.js'
 import {recordRuns, type RunToRecord} from './record-run.js'
+import {dailyLastIndices, equityResolution, pickPoints, type EquityResolution} from './equity-resolution.js'
 
 export interface FinishOptions {
   /** Record the run in the store (default true). */
@@ -36,10 +37,14 @@ export interface FinishOptions {
   riskFreeRate?: number
   /** `--param` and other overrides as typed, shown in the report. */
   overrides?: string[]
+  /** `--equity`: the recorded curve's resolution (default: full up to 100,000 bars, else daily). */
+  equity?: EquityResolution
 }
 
 export interface Finished {
   metrics: Metrics
+  /** The recorded equity curve's resolution (when the run was recorded or written to --out). */
+  equityResolution: EquityResolution
   runId?: number
   /** The results store the run was recorded in (absolute path), when it was. */
   store?: string
@@ -54,6 +59,7 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
   const benchmark = buyAndHoldEquity(bars, result.equity.time, result.initialCash)
   const settings = metricsSettings(spec, result.start, result.end, {riskFreeRate: opts.riskFreeRate})
   const metrics = computeMetrics({result, bars, settings, benchmark})
+  const resolution = equityResolution(opts.equity, result.equity.time.length)
   const run: RunToRecord = {
     createdMs: Date.now(), // bookkeeping: when the run was recorded, never read by the engine
     spec,
@@ -63,7 +69,7 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
     params: spec.strategy.params,
     metrics,
     trades: result.trades,
-    equity: {time: result.equity.time, value: result.equity.value, benchmark},
+    equity: recordedEquity(result.equity.time, result.equity.value, benchmark, resolution, marketTimezone(spec.market)),
   }
   let runId: number | undefined
   let files: ExportedFile[] = []
@@ -114,7 +120,7 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
     })
     report = writeFileAtomic(reportFile, html)
   }
-  return {metrics, runId, store: runId === undefined ? undefined : storePath, specHash: run.specHash, barsHash: run.barsHash, files, report}
+  return {metrics, equityResolution: resolution, runId, store: runId === undefined ? undefined : storePath, specHash: run.specHash, barsHash: run.barsHash, files, report}
 }
 
 /** Open the store for writing, saying how to run without it when that fails. */
@@ -127,6 +133,14 @@ export async function openForRecording(db: string | undefined): Promise<Store> {
     }
     throw e
   }
+}
+
+/** The curve as recorded: every point, each market day's last one, or none. */
+function recordedEquity(time: Float64Array, value: Float64Array, benchmark: Float64Array, resolution: EquityResolution, tz: string): RunToRecord['equity'] {
+  if (resolution === 'full') return {time, value, benchmark, resolution}
+  if (resolution === 'none') return undefined
+  const idx = dailyLastIndices(time, tz)
+  return {time: pickPoints(time, idx), value: pickPoints(value, idx), benchmark: pickPoints(benchmark, idx), resolution}
 }
 
 /** The strategy's indicator values per symbol, when it can say them (`rules` does). */

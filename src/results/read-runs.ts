@@ -30,6 +30,8 @@ export interface RunRow {
   bars: number
   sweepId: number | null
   equityStored: boolean
+  /** The stored curve's points: every bar, each market day's last bar, or none. */
+  equityResolution: 'full' | 'daily' | 'none'
   /** Text as stored (byte-stable); `metrics` is it parsed. */
   metricsJson: string
   metrics: Metrics
@@ -38,7 +40,7 @@ export interface RunRow {
 
 const COLUMNS = `id::DOUBLE AS id, strftime(created, '%Y-%m-%dT%H:%M:%S.%g') AS created, spec_file, spec_name, spec_hash, bars_hash,
   strategy, params, symbols, timeframe, epoch_ms(start_ts)::DOUBLE AS start, epoch_ms(end_ts)::DOUBLE AS "end", bars::DOUBLE AS bars,
-  sweep_id::DOUBLE AS sweep_id, equity_stored, metrics, spec`
+  sweep_id::DOUBLE AS sweep_id, equity_stored, equity_resolution, metrics, spec`
 
 export interface ListOptions {
   limit?: number
@@ -111,6 +113,8 @@ function toRun(r: Record<string, unknown>): RunRow {
     bars: Number(r.bars),
     sweepId: num(r.sweep_id),
     equityStored: Boolean(r.equity_stored),
+    // Runs recorded before the column existed stored every bar.
+    equityResolution: !r.equity_stored ? 'none' : r.equity_resolution === 'daily' ? 'daily' : 'full',
     metricsJson: String(r.metrics),
     metrics: JSON.parse(String(r.metrics)),
     spec: JSON.parse(String(r.spec)),

@@ -22,8 +22,8 @@ export interface RunToRecord {
   params: Record<string, unknown>
   metrics: Metrics
   trades: readonly Trade[]
-  /** Omitted for sweep runs whose curve is not kept. */
-  equity?: {time: Float64Array; value: Float64Array; benchmark: Float64Array}
+  /** Omitted for sweep runs whose curve is not kept (and with `--equity none`). */
+  equity?: {time: Float64Array; value: Float64Array; benchmark: Float64Array; resolution?: 'full' | 'daily'}
   sweepId?: number
 }
 
@@ -44,17 +44,17 @@ async function insertRun(conn: DuckDBConnection, run: RunToRecord): Promise<numb
   const m = run.metrics
   const r = await conn.runAndReadAll(
     `INSERT INTO runs (created, spec_file, spec_name, spec_hash, bars_hash, strategy, params, symbols, timeframe,
-       start_ts, end_ts, bars, metrics, spec, sweep_id, equity_stored)
+       start_ts, end_ts, bars, metrics, spec, sweep_id, equity_stored, equity_resolution)
      VALUES (epoch_ms($1::BIGINT), $2, $3, $4, $5, $6, $7, $8, $9,
        CASE WHEN $10::DOUBLE = 'NaN'::DOUBLE THEN NULL ELSE epoch_ms($10::BIGINT) END,
        CASE WHEN $11::DOUBLE = 'NaN'::DOUBLE THEN NULL ELSE epoch_ms($11::BIGINT) END,
-       $12, $13, $14, $15, $16)
+       $12, $13, $14, $15, $16, $17)
      RETURNING id`,
     [
       Math.round(run.createdMs), run.spec.file ?? null, run.spec.name, run.specHash, run.barsHash, run.strategy,
       canonicalJson(run.params), JSON.stringify(run.spec.symbols), run.spec.timeframe,
       m.period.start, m.period.end, m.period.bars, JSON.stringify(m), canonicalJson(specForRecord(run.spec)),
-      run.sweepId ?? null, run.equity !== undefined,
+      run.sweepId ?? null, run.equity !== undefined, run.equity ? (run.equity.resolution ?? 'full') : null,
     ],
   )
   const id = Number(r.getRowObjectsJS()[0].id)

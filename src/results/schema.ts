@@ -8,7 +8,8 @@
  *   sweep runs whose curve was not kept (only the top ones are).
  * - `run_trades`: the closed round trips of a run, in order (`seq` from 0).
  * - `run_equity`: the account value after each bar (`ts` = bar open, UTC), with the buy-and-hold
- *   benchmark's value beside it.
+ *   benchmark's value beside it; with `equity_resolution` = `daily` only each market day's last
+ *   bar (runs of more than 100,000 bars, unless `--equity full`).
  */
 import {registerMigrations} from '../data/migrations.js'
 
@@ -56,4 +57,11 @@ registerMigrations({
     value DOUBLE NOT NULL,
     benchmark DOUBLE NOT NULL
   );`,
+})
+
+// The resolution of the stored curve: `full` (a point per bar) or `daily` (the last point of each
+// market day), as `--equity` chose it. NULL in runs recorded before: those stored every bar.
+registerMigrations({
+  name: 'results/002-equity-resolution',
+  up: `ALTER TABLE runs ADD COLUMN equity_resolution VARCHAR`,
 })

@@ -39,6 +39,11 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
     const dbFlag = finished.store && finished.store !== resolveStorePath() ? ` --db ${displayPath(finished.store)}` : ''
     tail.push(`recorded as run ${finished.runId}${db} (bots runs show ${finished.runId}${dbFlag})`)
   } else tail.push('not recorded (--no-record)')
+  if ((finished.runId !== undefined || finished.files.length > 0) && finished.equityResolution !== 'full') {
+    tail.push(finished.equityResolution === 'daily'
+      ? `equity curve stored at one point per market day of the ${r.counts.bars.toLocaleString('en-US')} bars (--equity full keeps every bar)`
+      : 'equity curve not stored (--equity none)')
+  }
   for (const f of finished.files) tail.push(`wrote ${displayPath(f.path)}`)
   if (finished.report) tail.push(`report ${displayPath(finished.report)}`)
   lines.push('', ...tail.map((t) => c('dim', t)))

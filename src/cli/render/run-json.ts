@@ -20,6 +20,7 @@ export function runSummaryJson(r: RunRow): Record<string, unknown> {
     bars: r.bars,
     sweepId: r.sweepId,
     equityStored: r.equityStored,
+    equityResolution: r.equityResolution,
     metrics: r.metrics,
   }
 }

@@ -82,7 +82,8 @@ export function renderRun(r: RunRow, trades: Trade[], color: boolean): string {
   lines.push('')
   const rows = METRIC_ROWS.map((row) => [row.label, formatMetric(metricValue(r.metrics.strategy, row.key), row.format, fmtTime), row.benchmark ? formatMetric(metricValue(r.metrics.benchmark, row.key), row.format, fmtTime) : ''])
   lines.push(table(['', 'strategy', 'buy & hold'], rows, new Set([0]), c))
-  lines.push('', c('dim', `${trades.length} trades${r.equityStored ? '' : ' · equity curve not stored (a sweep run outside the top)'}; --json for all of them`))
+  const curve = r.equityResolution === 'daily' ? ' · equity curve stored at one point per market day' : r.equityStored ? '' : r.sweepId !== null ? ' · equity curve not stored (a sweep run outside the top)' : ' · equity curve not stored (--equity none)'
+  lines.push('', c('dim', `${trades.length} trades${curve}; --json for all of them`))
   return lines.join('\n')
 }
 

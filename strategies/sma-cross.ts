@@ -78,7 +78,12 @@ export default defineStrategy<Params>({
           for (let i = seen; i < n; i++) {
             const c = ctx.close(symbol, n - 1 - i)
             if (c !== c) continue // no bar for this symbol at that time
-            const x = cross[s].update(fast[s].add(c), slow[s].add(c))
+            // push + value, not add's return: nothing allocated per bar (see SMA.push)
+            const f = fast[s]
+            const sl = slow[s]
+            f.push(c)
+            sl.push(c)
+            const x = cross[s].update(f.value, sl.value)
             if (x !== 0) signal = x
           }
           if (signal === 0) continue

@@ -18,8 +18,15 @@ export class SMA {
 
   /** Adds the next value and returns the new average (NaN during warm-up). */
   add(v: number): number {
-    this.value = this.sum.add(v) / this.period
+    this.push(v)
     return this.value
+  }
+
+  /** `add` without the return value (read `value`): allocation-free in hot loops, see `WindowSum.push`. */
+  push(v: number): void {
+    const sum = this.sum
+    sum.push(v)
+    this.value = sum.current / this.period
   }
 
   get isReady(): boolean {

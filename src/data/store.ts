@@ -202,9 +202,14 @@ export async function withConnection<T>(store: Store, fn: (conn: DuckDBConnectio
   try {
     return await fn(conn)
   } finally {
-    if (store instanceof Handle) store.release(conn)
-    else conn.closeSync()
+    releaseConnection(store, conn)
   }
+}
+
+/** Closes a connection taken with `store.connect()`. */
+export function releaseConnection(store: Store, conn: DuckDBConnection): void {
+  if (store instanceof Handle) store.release(conn)
+  else conn.closeSync()
 }
 
 /** Run `fn` inside one transaction on `conn`; rolls back on any error. */

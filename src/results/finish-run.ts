@@ -17,7 +17,7 @@ import {exportIndicatorFiles, type SymbolIndicators} from './export-indicators.j
 import {exportRunFiles, type ExportedFile} from './export-files.js'
 import {checkReportPath, defaultReportPath} from './report-path.js'
 import {barsHash, specHash} from './hash.js'
-import {recordRuns, type RunToRecord} from './record-run.js'
+import {recordRuns, stageRuns, type RunToRecord} from './record-run.js'
 import {dailyLastIndices, equityResolution, pickPoints, type EquityResolution} from './equity-resolution.js'
 
 export interface FinishOptions {
@@ -55,6 +55,21 @@ export interface Finished {
 }
 
 export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptions = {}): Promise<Finished> {
+  // A plain recorded run overlaps DuckDB's work with this thread's: the store opens while the
+  // metrics are computed, and the commit runs while the report is rendered. (With --out the files
+  // are exported from the committed run, so that path stays sequential.)
+  const opening = opts.record !== false && !opts.out ? openForRecording(opts.db ?? outcome.spec.data.db) : undefined
+  opening?.catch(() => {}) // awaited in finish(); this only keeps an early failure from going unhandled
+  try {
+    return await finish(outcome, opts, opening)
+  } catch (e) {
+    // A failure before the store was handed over: close it if it opened.
+    if (opening) await opening.then((store) => closeStore(store), () => {})
+    throw e
+  }
+}
+
+async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Promise<Store> | undefined): Promise<Finished> {
   const {spec, result, bars} = outcome
   const benchmark = buyAndHoldEquity(bars, result.equity.time, result.initialCash)
   const settings = metricsSettings(spec, result.start, result.end, {riskFreeRate: opts.riskFreeRate})
@@ -78,7 +93,20 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
   const indicators = () => (computed ??= indicatorTables(outcome))
   const explicitReport = opts.report === undefined ? undefined : checkReportPath(opts.report)
   const storePath = opts.record === false ? undefined : resolveStorePath(opts.db ?? spec.data.db)
-  if (opts.record !== false || opts.out) {
+  let commit: (() => Promise<void>) | undefined
+  let staged: Store | undefined
+  if (opening) {
+    const store = await opening
+    try {
+      const s = await stageRuns(store, [run])
+      runId = s.ids[0]
+      commit = s.commit
+      staged = store
+    } catch (e) {
+      await closeStore(store)
+      throw e
+    }
+  } else if (opts.record !== false || opts.out) {
     const store = opts.record === false ? await openStore({path: ':memory:'}) : await openForRecording(opts.db ?? spec.data.db)
     try {
       ;[runId] = await recordRuns(store, [run])
@@ -98,28 +126,43 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
   const overlays = reportFile && overlay.length > 0
     ? indicators().map((s) => overlay.flatMap((name) => s.series.filter((c) => c.column === name).map((c) => ({name, values: c.values}))))
     : undefined
-  if (reportFile) {
-    const html = renderReport({
-      title: spec.name,
-      description: spec.description,
-      strategy: result.strategy,
-      params: spec.strategy.params,
-      symbols: spec.symbols,
-      timeframe: spec.timeframe,
-      timeframeMs: spec.timeframeMs,
-      timezone: marketTimezone(spec.market),
-      specText: spec.file ? readFileSync(spec.file, 'utf8') : JSON.stringify(spec, null, 2),
-      specFile: spec.file,
-      overrides: opts.overrides,
-      result,
-      benchmark,
-      bars,
-      metrics,
-      runId,
-      overlays,
-    })
-    report = writeFileAtomic(reportFile, html)
+  // The commit runs on DuckDB's threads while the report renders here; the report, which names
+  // the run, is written only once the run is committed.
+  const committed = commit?.()
+  committed?.catch(() => {}) // awaited below
+  let html: string | undefined
+  try {
+    if (reportFile) {
+      html = renderReport({
+        title: spec.name,
+        description: spec.description,
+        strategy: result.strategy,
+        params: spec.strategy.params,
+        symbols: spec.symbols,
+        timeframe: spec.timeframe,
+        timeframeMs: spec.timeframeMs,
+        timezone: marketTimezone(spec.market),
+        specText: spec.file ? readFileSync(spec.file, 'utf8') : JSON.stringify(spec, null, 2),
+        specFile: spec.file,
+        overrides: opts.overrides,
+        result,
+        benchmark,
+        bars,
+        metrics,
+        runId,
+        overlays,
+      })
+    }
+  } finally {
+    if (staged) {
+      try {
+        await committed
+      } finally {
+        await closeStore(staged)
+      }
+    }
   }
+  if (reportFile && html !== undefined) report = writeFileAtomic(reportFile, html)
   return {metrics, equityResolution: resolution, runId, store: runId === undefined ? undefined : storePath, specHash: run.specHash, barsHash: run.barsHash, files, report}
 }
 

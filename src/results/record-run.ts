@@ -3,7 +3,7 @@
  * is either fully recorded or not at all.
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
-import {inTransaction, withConnection, type Store} from '../data/store.js'
+import {inTransaction, releaseConnection, withConnection, type Store} from '../data/store.js'
 import type {Trade} from '../model/trade.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {tradeReturn} from '../metrics/trade-stats.js'
@@ -33,6 +33,39 @@ export async function recordRuns(store: Store, runs: readonly RunToRecord[]): Pr
     for (const run of runs) ids.push(await insertRun(conn, run))
     return ids
   }))
+}
+
+/**
+ * `recordRuns` in two steps, so that DuckDB's commit overlaps the caller's next work (a backtest's
+ * report): the runs are written inside an open transaction and their ids returned; `commit()`
+ * then commits and checkpoints (DuckDB does both on its own threads), or rolls back when that
+ * fails. Until `commit()` settles the store must stay open; nothing is visible to others before.
+ */
+export async function stageRuns(store: Store, runs: readonly RunToRecord[]): Promise<{ids: number[]; commit: () => Promise<void>}> {
+  const conn = await store.connect()
+  const release = () => releaseConnection(store, conn)
+  const ids: number[] = []
+  try {
+    await conn.run('BEGIN TRANSACTION')
+    for (const run of runs) ids.push(await insertRun(conn, run))
+  } catch (e) {
+    await conn.run('ROLLBACK').catch(() => {})
+    release()
+    throw e
+  }
+  const commit = async () => {
+    try {
+      await conn.run('COMMIT')
+    } catch (e) {
+      await conn.run('ROLLBACK').catch(() => {})
+      release()
+      throw e
+    }
+    // Written now rather than when the store closes: the close (on this thread) has nothing left to do.
+    await conn.run('CHECKPOINT').catch(() => {})
+    release()
+  }
+  return {ids, commit}
 }
 
 /** A fresh id for the runs of one sweep. */

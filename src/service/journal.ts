@@ -14,7 +14,7 @@
  * they were called: a `clear` called after an `append` truncates after that line is written.
  */
 import {constants} from 'node:fs'
-import {open, rename, stat} from 'node:fs/promises'
+import {open, stat} from 'node:fs/promises'
 import path from 'node:path'
 import {emptyBatch, type Batch} from './write-batch.js'
 
@@ -118,11 +118,20 @@ export class Journal {
     })
   }
 
-  /** Moves the file aside (a journal the store refuses for a reason other than a lock); returns where to. */
-  moveAside(suffix: string): Promise<string> {
+  /**
+   * Writes `entries` (batches the store refuses for a reason other than a lock) to a file beside the
+   * journal, fsynced, for inspection; returns its path. The journal itself is left as it is.
+   */
+  writeAside(entries: readonly JournalEntry[], suffix: string): Promise<string> {
     return this.serial(async () => {
       const to = `${this.file}.${suffix}`
-      await rename(this.file, to)
+      const fh = await open(to, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600)
+      try {
+        await fh.writeFile(entries.map((e) => encodeEntry(e) + '\n').join(''))
+        await fh.datasync()
+      } finally {
+        await fh.close()
+      }
       return to
     })
   }

@@ -11,7 +11,8 @@ import {DuckRegistry} from './registry/duck-registry.js'
 import type {Registry, Scope} from './registry/registry.js'
 import type {Ownership} from './ownership.js'
 import {Journal} from './journal.js'
-import {Recorder, unreachable, type RecorderJournal} from './recorder.js'
+import {replayJournal} from './journal-replay.js'
+import {Recorder, type RecorderJournal} from './recorder.js'
 import {DEFAULT_RESTART_POLICY, type RestartPolicy} from './restart-policy.js'
 import {loadRuntime, type RuntimeApi} from './runtime.js'
 import type {ServiceLog} from './service-log.js'
@@ -136,7 +137,7 @@ export class LiveService {
   /**
    * The DuckDB store's journal (`journal.ts`): what a previous service of this user left there is
    * committed now, before any bot starts (statuses, states and fills as they were when it died),
-   * then the file is emptied. A replay is idempotent: the store skips entries it has committed.
+   * then the file is emptied (`journal-replay.ts`). A replay is idempotent: the store skips entries it has committed.
    * Heartbeats and lease renewals of the dead process are not replayed. PostgreSQL has no journal:
    * its writes are fenced by leases, and a batch kept for later could write for a bot that another
    * process holds by then.
@@ -147,30 +148,8 @@ export class LiveService {
     const {log} = this.opts
     const file = Journal.forStore(reg.where, this.opts.userId, (m) => log.warn(m))
     const commit = async (entries: Parameters<RecorderJournal['commit']>[0], now: number) => (await reg.commitJournal(this.scope, entries, now)).seq
-    const entries = await file.readAll()
-    for (const e of entries) {
-      e.batch.heartbeats.clear()
-      delete e.batch.lease
-    }
-    let lastSeq: number
-    try {
-      const done = await reg.commitJournal(this.scope, entries, this.clock.now())
-      lastSeq = done.seq
-      if (entries.length) {
-        const fills = entries.reduce((n, x) => n + x.batch.trades.length, 0)
-        const skipped = entries.length - done.written
-        log.info(`journal ${file.file}: ${entries.length} batch${entries.length === 1 ? '' : 'es'} (${fills} fills) of a previous run committed${skipped ? ` (${skipped} already in the store, skipped)` : ''}`)
-      }
-    } catch (e) {
-      if (unreachable(e) || entries.length === 0) throw e
-      // Not a lock: a journal the store refuses would stop every start. Keep it for inspection.
-      const to = await file.moveAside(`failed-${Math.max(...entries.map((x) => x.seq))}`)
-      log.error(`the journal of a previous run could not be committed (${(e as Error).message.split('\n')[0]}); moved to ${to}`)
-      // Number new entries after both the store's last and the journal's (the store's is read alone).
-      return {log: file, commit, lastSeq: Math.max(await commit([], this.clock.now()), ...entries.map((x) => x.seq))}
-    }
-    if ((await file.size()) > 0) await file.clear()
-    return {log: file, commit, lastSeq: Math.max(lastSeq, ...entries.map((x) => x.seq))}
+    const lastSeq = await replayJournal(file, (entries) => reg.commitJournal(this.scope, entries, this.clock.now()), log)
+    return {log: file, commit, lastSeq}
   }
 
   /** Stop every bot, record final states and statuses. Idempotent. */

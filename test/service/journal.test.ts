@@ -9,6 +9,7 @@ import {appendFileSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {decodeEntry, encodeEntry, Journal, mergeBatches, type JournalEntry} from '../../src/service/journal.js'
+import {replayJournal} from '../../src/service/journal-replay.js'
 import {addBot} from '../../src/service/manage.js'
 import {DuckRegistry} from '../../src/service/registry/duck-registry.js'
 import {emptyBatch, type Batch} from '../../src/service/write-batch.js'
@@ -118,5 +119,47 @@ describe('DuckRegistry.commitJournal', () => {
     assert.deepEqual(JSON.parse(state.state), {fillCount: 3})
     // Another user's marker is its own.
     assert.deepEqual(await reg.commitJournal({userId: 2}, [], T0), {seq: 0, written: 0})
+  })
+})
+
+describe('replayJournal (a service start)', () => {
+  const dir = tempDir('bots-journal-replay-')
+
+  it('a batch the store refuses costs only itself: the others are committed, it is kept beside the journal, the journal is emptied', async () => {
+    const db = path.join(dir, 'replay.duckdb')
+    const bot = await addBot(writeSpec(dir, {name: 'r', userId: 1}), 1, {path: db})
+    const reg = new DuckRegistry({path: db})
+    const file = Journal.forStore(db, 1)
+    // Batch 2 sets a status the bots table's CHECK refuses: the whole journal in one transaction fails.
+    const bad = batchOf(bot.id, 2)
+    bad.statuses.set(bot.id, {status: 'bogus' as never})
+    for (const [seq, batch] of [[1, batchOf(bot.id, 1)], [2, bad], [3, batchOf(bot.id, 3)]] as const) await file.append({seq, batch})
+    const lines: string[] = []
+    const log = {info: (m: string) => void lines.push(`info ${m}`), error: (m: string) => void lines.push(`error ${m}`)}
+    const last = await replayJournal(file, (entries) => reg.commitJournal({userId: 1}, entries, T0), log)
+    assert.equal(last, 3)
+    const trades = await query(db, 'SELECT fill_seq FROM bot_trades WHERE bot_id = $id ORDER BY fill_seq', {id: bot.id})
+    assert.deepEqual(trades.map((t) => t.fill_seq), [1, 3], 'the fills of the batches the store takes')
+    assert.equal(await file.size(), 0, 'the journal is emptied')
+    const aside = `${file.file}.failed-3`
+    assert.deepEqual(readFileSync(aside, 'utf8').trim().split('\n').map((l) => decodeEntry(l).seq), [2], 'only the refused batch is kept aside')
+    assert.match(lines.join('\n'), /error journal .*: the store refused 1 batch \(1 fills\) of a previous run \(.*\); kept in .*failed-3; the other 2 batches were committed/)
+    // Replayed again (a crash before the journal was emptied): nothing is written twice.
+    await file.append({seq: 3, batch: batchOf(bot.id, 3)})
+    assert.equal(await replayJournal(file, (entries) => reg.commitJournal({userId: 1}, entries, T0), log), 3)
+    assert.equal((await query(db, 'SELECT count(*)::INTEGER AS n FROM bot_trades WHERE bot_id = $id', {id: bot.id}))[0].n, 2)
+  })
+
+  it('a journal the store takes whole is committed in one go and emptied', async () => {
+    const db = path.join(dir, 'whole.duckdb')
+    const bot = await addBot(writeSpec(dir, {name: 'w', userId: 1}), 1, {path: db})
+    const reg = new DuckRegistry({path: db})
+    const file = Journal.forStore(db, 1)
+    for (const seq of [1, 2]) await file.append({seq, batch: batchOf(bot.id, seq)})
+    const lines: string[] = []
+    const last = await replayJournal(file, (entries) => reg.commitJournal({userId: 1}, entries, T0), {info: (m) => void lines.push(m), error: (m) => void lines.push(m)})
+    assert.equal(last, 2)
+    assert.equal(await file.size(), 0)
+    assert.match(lines.join('\n'), /2 batches \(2 fills\) of a previous run committed$/)
   })
 })

@@ -69,7 +69,11 @@ export interface RecorderOptions {
   journal?: RecorderJournal
 }
 
-/** How much of the time the recorder held the store: the cost other processes see. */
+/**
+ * How much of the time the recorder held the store: the cost other processes see. Measured with
+ * the process's monotonic timer, not the service Clock: it is real I/O time (a simulated clock does
+ * not move during a write), reported for the bench and logs, and never steers what the service does.
+ */
 export interface RecorderStats {
   writes: number
   /** From asking for the store to having closed it: includes waits for other processes. */

@@ -61,9 +61,13 @@ async function measure(label, data, calendar, target) {
   const cpuRate = data.length / (Math.min(...cpu) / 1000)
   const rss = process.memoryUsage().rss / 2 ** 20
   const ok = rate >= target && rss < 300
-  console.log(`engine sma-cross ${label}: ${(rate / 1e6).toFixed(2)}M bars/s (target ≥ ${target / 1e6}M; ${(cpuRate / 1e6).toFixed(2)}M bars per CPU-second), ` +
+  // Issue 13's goal for the 24/7 run (a goal, not a failure: the run still passes at ≥ target).
+  const goal = label === '24/7' ? 10e6 : undefined
+  const goalText = goal ? `, issue 13 goal ≥ ${goal / 1e6}M` : ''
+  const mark = !ok ? '  FAIL' : goal && rate < goal ? '  MISSED' : ''
+  console.log(`engine sma-cross ${label}: ${(rate / 1e6).toFixed(2)}M bars/s (target ≥ ${target / 1e6}M${goalText}; ${(cpuRate / 1e6).toFixed(2)}M bars per CPU-second), ` +
     `${data.length} bars in ${best.toFixed(0)} ms, ${result.counts.iterations} iterations, ${result.counts.trades} trades, ` +
-    `rss ${rss.toFixed(0)} MB (target < 300 MB; ${(rssBefore / 2 ** 20).toFixed(0)} MB before)${ok ? '' : '  FAIL'}`)
+    `rss ${rss.toFixed(0)} MB (target < 300 MB; ${(rssBefore / 2 ** 20).toFixed(0)} MB before)${mark}`)
   return ok
 }
 

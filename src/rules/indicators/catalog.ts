@@ -14,7 +14,7 @@ import {emaAlpha, Smoothing} from './smoothing.js'
 import {AVERAGES} from './bt-averages.js'
 import {OSCILLATORS} from './bt-oscillators.js'
 import {TREND} from './bt-trend.js'
-import {ON_SOURCE, period, single} from './kind-helpers.js'
+import {ON_SOURCE, period, single, singleSma} from './kind-helpers.js'
 import type {IndicatorKind} from './types.js'
 
 export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze({
@@ -25,7 +25,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars averaged.')},
     warmup: (p) => p.period,
     reference: 'Backtrader SMA: math.fsum of the window / period, exactly rounded (shared with sma-cross)',
-    create: (p, io) => single(io, new SMA(p.period)),
+    create: (p, io) => singleSma(io, new SMA(p.period)),
   },
   ema: {
     ...ON_SOURCE,

@@ -1,4 +1,5 @@
 /** Shared pieces of indicator declarations (see catalog.ts). */
+import type {SMA} from '../../indicators/sma.js'
 import type {IndicatorIO, IndicatorParam} from './types.js'
 
 /** A whole-number look-back parameter (at least `min`, 1 by default). */
@@ -16,6 +17,21 @@ export function single(io: IndicatorIO, ind: {add(x: number): number | null}): (
     if (x !== x) return out.push(NaN)
     const v = ind.add(x)
     out.push(v === null ? NaN : v)
+  }
+}
+
+/**
+ * `single` for an SMA, the most used indicator: its own call site stays monomorphic, so `push`
+ * inlines and no double is boxed per bar (`single`'s `ind.add` sees every indicator class).
+ */
+export function singleSma(io: IndicatorIO, sma: SMA): () => void {
+  const src = io.source
+  const out = io.out[0]
+  return () => {
+    const x = src.buf[src.head]
+    if (x !== x) return out.push(NaN)
+    sma.push(x)
+    out.push(sma.value)
   }
 }
 

@@ -73,7 +73,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     const staged: StagedFile[] = []
     for (const [i, plan] of plans.entries()) staged.push(await stageFile(conn, plan, i, params(plan), ctx))
     let removed = 0
-    const results = await appendingInOrder(conn, () =>
+    const results = await appendingInOrder(conn, store.path, () =>
       inTransaction(conn, async () => {
         if (opts.replace) removed = await removeStale(conn, symbol, tf.text, staged.map((s) => s.table))
         const out: FileImportResult[] = []

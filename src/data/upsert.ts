@@ -42,11 +42,26 @@ export async function upsertBars(conn: DuckDBConnection, symbol: string, timefra
  * which the checkpoint keeps as they are (~0.4 s in all, and a smaller file); flushing each row
  * group as it fills, not five at a time, keeps ~60 MB less in memory at no cost in time.
  *
- * Both are settings of the whole DuckDB instance, so they are put back as they were. Around the
- * transaction, not inside it: after a failed statement DuckDB refuses every statement, SET
+ * Both are settings of the whole DuckDB instance (`instance`: the store's path, one instance per
+ * file per process), so they are put back as they were, and two such writes to one instance take
+ * turns: overlapping, the second would save the first one's settings and put those back. Around
+ * the transaction, not inside it: after a failed statement DuckDB refuses every statement, SET
  * included, until the rollback.
  */
-export async function appendingInOrder<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+export async function appendingInOrder<T>(conn: DuckDBConnection, instance: string, work: () => Promise<T>): Promise<T> {
+  const before = appending.get(instance) ?? Promise.resolve()
+  const mine = before.catch(() => {}).then(() => withAppendSettings(conn, work))
+  appending.set(instance, mine)
+  try {
+    return await mine
+  } finally {
+    if (appending.get(instance) === mine) appending.delete(instance)
+  }
+}
+
+const appending = new Map<string, Promise<unknown>>()
+
+async function withAppendSettings<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
   const before = (
     await conn.runAndReadAll(
       `SELECT current_setting('threads')::BIGINT::DOUBLE AS threads, current_setting('write_buffer_row_group_count')::BIGINT::DOUBLE AS buffered`,

@@ -15,7 +15,7 @@ async function settings(conn: DuckDBConnection) {
   return r.getRowObjectsJS()[0]
 }
 
-const write = (conn: DuckDBConnection, source: string) => appendingInOrder(conn, () => inTransaction(conn, () => upsertBars(conn, 'X', '1M', source)))
+const write = (conn: DuckDBConnection, source: string, symbol = 'X') => appendingInOrder(conn, 'test', () => inTransaction(conn, () => upsertBars(conn, symbol, '1M', source)))
 
 describe('appendingInOrder', () => {
   it('appends the bars in the order given and puts the instance settings back', async () => {
@@ -38,5 +38,21 @@ describe('appendingInOrder', () => {
     const source = `(SELECT NULL::TIMESTAMP AS ts, 1.0 AS o, 2.0 AS h, 0.5 AS l, 1.5 AS c, 0.0 AS v)`
     await assert.rejects(write(conn, source), /NOT NULL/)
     assert.deepEqual(await settings(conn), {threads: 2, buffered: 5})
+  })
+
+  it('two writes to one instance take turns, and the settings end as they began', async () => {
+    const {store} = await freshStore()
+    await store.conn.run('SET threads = 2; SET write_buffer_row_group_count = 5')
+    const [a, b] = [await store.connect(), await store.connect()]
+    const rows = (n: number) => `(SELECT make_timestamp_ms((1577836800000 + i * 60000)::BIGINT) AS ts, 1.0 AS o, 2.0 AS h, 0.5 AS l, 1.5 AS c, i::DOUBLE AS v FROM range(${n}) t(i))`
+    // The second write starts while the first one's settings are in force and ends after it.
+    let second: Promise<unknown> | undefined
+    const first = appendingInOrder(a, 'test', async () => {
+      second = write(b, rows(200_000), 'B')
+      return inTransaction(a, () => upsertBars(a, 'A', '1M', rows(10)))
+    })
+    assert.deepEqual(await first, {new: 10, replaced: 0})
+    assert.deepEqual(await second, {new: 200_000, replaced: 0})
+    assert.deepEqual(await settings(store.conn), {threads: 2, buffered: 5})
   })
 })

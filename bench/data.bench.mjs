@@ -1,14 +1,17 @@
 // Market data speed (`npm run bench`, or `node --expose-gc bench/data.bench.mjs` after a build):
 //   - import a 1,000,000-row minute CSV into a fresh DuckDB store   target < 2 s
+//   - the same through the real CLI (`bots data import FILE --symbol S`: start-up, checks,
+//     progress, closing the store), wall time and the process's peak RSS  targets < 1.2 s, < 300 MB
 //   - load those 1,000,000 bars into typed arrays (loadBars)        target < 150 ms
 //   - memory for that load, above the baseline (RSS, gc'd)          target < 150 MB
 // Imports from dist/. The CSV comes from bench/gen-ohlcv.mjs (deterministic), cached in bench/out/.
-import {existsSync, mkdirSync, mkdtempSync, renameSync, rmSync} from 'node:fs'
-import {spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync} from 'node:fs'
+import {spawn, spawnSync} from 'node:child_process'
 import {loadavg, tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {closeStore, importFiles, loadBars, openStore} from '../dist/data/index.js'
+import {procCpuMs} from './proc-stats.mjs'
 
 const ROWS = 1_000_000
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -41,6 +44,7 @@ try {
   const median = times[1] / 1000
   const cpu = `CPU ${(cpus[1] / 1000).toFixed(2)} s over DuckDB's threads`
   ok = report(`import 1M rows: ${median.toFixed(2)} s (median of 3, best ${(times[0] / 1000).toFixed(2)} s; ${cpu})`, median < 2, 'target < 2 s')
+  ok = (await measureCli(csv, dir)) && ok
   // Loading in a fresh process, so its memory figure is the load's alone.
   const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), 'load', db], {stdio: 'inherit'})
   ok = child.status === 0 && ok
@@ -60,6 +64,54 @@ function ensureCsv() {
     renameSync(partial, file)
   }
   return file
+}
+
+/** `bots data import` of the CSV into a fresh store, three times: wall time and peak RSS of the CLI process. */
+async function measureCli(csv, dir) {
+  const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+  const runs = []
+  for (let k = 0; k < 3; k++) {
+    const db = path.join(dir, `cli${k}.duckdb`)
+    runs.push(await timedChild([bin, 'data', 'import', csv, '--symbol', 'BENCH', '--db', db]))
+  }
+  const wall = runs.map((r) => r.s).sort((a, b) => a - b)
+  const peak = runs.map((r) => r.peakMb).sort((a, b) => a - b)
+  const cpu = runs.map((r) => r.cpuS).sort((a, b) => a - b)
+  return report(
+    `import 1M-row CSV via the CLI: ${wall[1].toFixed(2)} s, ${peak[1].toFixed(0)} MB peak (median of 3, best ${wall[0].toFixed(2)} s, highest peak ${peak[2].toFixed(0)} MB; CPU ${cpu[1].toFixed(2)} s)`,
+    wall[1] < 1.2 && peak[1] < 300,
+    'targets < 1.2 s, < 300 MB',
+  )
+}
+
+/**
+ * Runs node with `args` as the CLI runs (CI: plain progress lines), sampling the child's peak RSS
+ * (VmHWM, which only grows) and CPU time from /proc until it exits.
+ */
+function timedChild(args) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint()
+    const child = spawn(process.execPath, args, {env: {...process.env, CI: 'true', NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    let peakMb = 0
+    let cpuMs = 0
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    const sample = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+        if (m) peakMb = Math.max(peakMb, Number(m[1]) / 1024)
+        cpuMs = Math.max(cpuMs, procCpuMs(child.pid) || 0)
+      } catch {}
+    }, 5)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearInterval(sample)
+      const s = Number(process.hrtime.bigint() - t0) / 1e9
+      if (code !== 0) reject(new Error(`${args.slice(1).join(' ')} exited ${code}:\n${out}`))
+      else resolve({s, peakMb, cpuS: cpuMs / 1000})
+    })
+  })
 }
 
 async function measureLoad(db) {

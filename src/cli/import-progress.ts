@@ -4,7 +4,6 @@
  * phase and one a second while reading.
  */
 import type {ImportProgress} from '../data/import-types.js'
-import {runStderrTask} from './stderr-task.js'
 
 /** Files smaller than this finish in well under a second: no progress display. */
 export const PROGRESS_MIN_BYTES = 8 * 1024 * 1024
@@ -15,6 +14,8 @@ export async function withImportProgress<T>(
   work: (onProgress?: (p: ImportProgress) => void) => Promise<T>,
 ): Promise<T> {
   if (!show) return work()
+  // listr2 loads only when there is progress to show: small files and --json never need it.
+  const {runStderrTask} = await import('./stderr-task.js')
   const plain = !process.stderr.isTTY || Boolean(process.env.CI)
   return runStderrTask(title, {plain, persistentOutput: true}, (setOutput) => {
     let lastPhase = ''

@@ -14,6 +14,7 @@ import type {FileImportResult, ImportOptions, ImportResult} from './import-types
 import {checkFile, compactDateFormat, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
 import {inTransaction, type Store} from './store.js'
 import {timeSql} from './time-expr.js'
+import {appendingInOrder} from './upsert.js'
 import {toTimeframe, type Timeframe} from './timeframe.js'
 import {checkTimezone} from './timezone.js'
 
@@ -72,12 +73,14 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     const staged: StagedFile[] = []
     for (const [i, plan] of plans.entries()) staged.push(await stageFile(conn, plan, i, params(plan), ctx))
     let removed = 0
-    const results = await inTransaction(conn, async () => {
-      if (opts.replace) removed = await removeStale(conn, symbol, tf.text, staged.map((s) => s.table))
-      const out: FileImportResult[] = []
-      for (const s of staged) out.push(await writeStaged(conn, s, ctx))
-      return out
-    })
+    const results = await appendingInOrder(conn, store.path, () =>
+      inTransaction(conn, async () => {
+        if (opts.replace) removed = await removeStale(conn, symbol, tf.text, staged.map((s) => s.table))
+        const out: FileImportResult[] = []
+        for (const s of staged) out.push(await writeStaged(conn, s, ctx))
+        return out
+      }),
+    )
     const sum = (k: 'rows' | 'new' | 'replaced' | 'rejected' | 'skipped') => results.reduce((s, r) => s + r[k], 0)
     return {
       store: store.path, symbol, timeframe: tf.text, timeframeDetected: opts.timeframe === undefined, timezone, timeLabel, onError,

@@ -32,3 +32,45 @@ export async function upsertBars(conn: DuckDBConnection, symbol: string, timefra
   )
   return {new: inserted.rowsChanged - deleted.rowsChanged, replaced: deleted.rowsChanged}
 }
+
+/**
+ * Runs `work` (a transaction that appends many bars) with DuckDB set to append them in order on
+ * one thread. A parallel insert that keeps insertion order (bars stay in file order, so each row
+ * group holds a compact ts range and loadBars reads them in time order) writes partial row groups
+ * that the next checkpoint (at the latest when the store closes) rewrites whole: for a million
+ * bars, ~0.5 s of insert then ~0.7 s of checkpoint. One thread appends full row groups in order,
+ * which the checkpoint keeps as they are (~0.4 s in all, and a smaller file); flushing each row
+ * group as it fills, not five at a time, keeps ~60 MB less in memory at no cost in time.
+ *
+ * Both are settings of the whole DuckDB instance (`instance`: the store's path, one instance per
+ * file per process), so they are put back as they were, and two such writes to one instance take
+ * turns: overlapping, the second would save the first one's settings and put those back. Around
+ * the transaction, not inside it: after a failed statement DuckDB refuses every statement, SET
+ * included, until the rollback.
+ */
+export async function appendingInOrder<T>(conn: DuckDBConnection, instance: string, work: () => Promise<T>): Promise<T> {
+  const before = appending.get(instance) ?? Promise.resolve()
+  const mine = before.catch(() => {}).then(() => withAppendSettings(conn, work))
+  appending.set(instance, mine)
+  try {
+    return await mine
+  } finally {
+    if (appending.get(instance) === mine) appending.delete(instance)
+  }
+}
+
+const appending = new Map<string, Promise<unknown>>()
+
+async function withAppendSettings<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  const before = (
+    await conn.runAndReadAll(
+      `SELECT current_setting('threads')::BIGINT::DOUBLE AS threads, current_setting('write_buffer_row_group_count')::BIGINT::DOUBLE AS buffered`,
+    )
+  ).getRowObjectsJS()[0] as {threads: number; buffered: number}
+  await conn.run('SET threads = 1; SET write_buffer_row_group_count = 1')
+  try {
+    return await work()
+  } finally {
+    await conn.run(`SET threads = ${before.threads}; SET write_buffer_row_group_count = ${before.buffered}`)
+  }
+}

@@ -5,7 +5,6 @@
  */
 import {existsSync, statSync} from 'node:fs'
 import path from 'node:path'
-import {glob, isDynamicPattern} from 'tinyglobby'
 import {CONFIG_FILE} from '../core/config.js'
 
 export interface Collected {
@@ -21,13 +20,15 @@ export async function collectSpecFiles(inputs: string[], cwd = process.cwd()): P
   const missing: string[] = []
   for (const input of inputs.length > 0 ? inputs : ['.']) {
     const absolute = path.resolve(cwd, input)
+    if (existsSync(absolute) && !statSync(absolute).isDirectory()) {
+      files.push(input)
+      continue
+    }
+    // Loaded only for folders and patterns: the usual `bots validate a.yaml` names files.
+    const {glob, isDynamicPattern} = await import('tinyglobby')
     if (existsSync(absolute)) {
-      if (statSync(absolute).isDirectory()) {
-        const found = await glob('**/*.{yaml,yml}', {cwd: absolute, ignore: IGNORE, absolute: false})
-        files.push(...found.filter((f) => path.basename(f) !== CONFIG_FILE).sort().map((f) => path.join(input, f)))
-      } else {
-        files.push(input)
-      }
+      const found = await glob('**/*.{yaml,yml}', {cwd: absolute, ignore: IGNORE, absolute: false})
+      files.push(...found.filter((f) => path.basename(f) !== CONFIG_FILE).sort().map((f) => path.join(input, f)))
     } else if (isDynamicPattern(input)) {
       const found = await glob(input, {cwd, ignore: IGNORE})
       if (found.length === 0) missing.push(input)

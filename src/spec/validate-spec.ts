@@ -5,7 +5,6 @@
  */
 import path from 'node:path'
 import {BotsError, formatLocation, isBotsError, type Diagnostic} from '../core/errors.js'
-import {validateRules} from '../rules/validate-rules.js'
 import {StrategyRegistry} from '../strategy/registry.js'
 import type {Discovery} from '../strategy/discover.js'
 import {checkBot} from './bot-checks.js'
@@ -14,7 +13,8 @@ import {toBotSpec} from './bot-spec.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {loadYamlFile, type LoadedYaml} from '../document/load-yaml.js'
 import {locate, pathToPointer, pointerToPath} from '../document/locate.js'
-import {ajvErrorsToDiagnostics, validateAgainstSchema, type Located} from '../document/schema-validator.js'
+import type {Located} from '../document/schema-validator.js'
+import {schemaProblems} from './precompiled-schemas.js'
 
 export type SpecKind = 'bot' | 'strategy'
 
@@ -77,8 +77,8 @@ export function locateThrown(d: Diagnostic, where: Located): Diagnostic {
 async function validateLoadedUnguarded(yaml: LoadedYaml, absolute: string, opts: ValidateOptions): Promise<SpecReport> {
   const where: Located = {file: yaml.file, doc: yaml.doc, lineCounter: yaml.lineCounter}
   const kind: SpecKind = yaml.value.kind === 'strategy' ? 'strategy' : 'bot'
-  const schemaProblems = validateAgainstSchema(kind, yaml.value, where)
-  if (schemaProblems.length > 0) return report(yaml.file, kind, schemaProblems)
+  const structural = await schemaProblems(kind, yaml.value, where)
+  if (structural.length > 0) return report(yaml.file, kind, structural)
   if (kind === 'strategy') {
     const {checkStrategySpec} = await import('../rules/strategy-spec.js')
     return report(yaml.file, kind, checkStrategySpec(yaml.value, where))
@@ -87,7 +87,7 @@ async function validateLoadedUnguarded(yaml: LoadedYaml, absolute: string, opts:
   if (needsExchangeCatalog(yaml.value)) await loadExchangeCatalog() // ccxt (slow to load) only for specs with live.exchange
   const diagnostics = checkBot(yaml.value, where)
   const strategy = await strategyFor(yaml.value, absolute, where, opts.discovery, diagnostics)
-  if (strategy) diagnostics.push(...checkStrategy(yaml.value, where, strategy, opts.discovery))
+  if (strategy) diagnostics.push(...(await checkStrategy(yaml.value, where, strategy, opts.discovery)))
   const result = report(yaml.file, kind, diagnostics)
   if (result.valid && strategy && strategy.registry.has(strategy.name)) result.spec = withValidatedParams(toBotSpec(yaml.value, absolute), strategy)
   return result
@@ -142,7 +142,7 @@ export class SpecInvalidError extends BotsError {
   }
 }
 
-function checkStrategy(raw: Record<string, any>, where: Located, {name, registry}: NamedStrategy, discovery: Discovery): Diagnostic[] {
+async function checkStrategy(raw: Record<string, any>, where: Located, {name, registry}: NamedStrategy, discovery: Discovery): Promise<Diagnostic[]> {
   const {problems} = discovery
   if (!registry.has(name)) {
     const pos = locate(where.doc, where.lineCounter, ['strategy', 'name'])
@@ -170,12 +170,15 @@ function checkStrategy(raw: Record<string, any>, where: Located, {name, registry
   const out: Diagnostic[] = []
   const fromAjv = paramProblems.filter((p) => p.ajv).map((p) => p.ajv!)
   if (fromAjv.length > 0) {
+    // Loaded only for params that fail: it brings ajv, which a valid spec never needs.
+    const {ajvErrorsToDiagnostics} = await import('../document/schema-validator.js')
     out.push(...ajvErrorsToDiagnostics(fromAjv, where, ['strategy', 'params'], params).map((d) => ({...d, hint: d.hint ?? `see \`bots strategies show ${name}\``})))
   }
   if (fromAjv.length === 0 && name === 'rules') {
     // The inline rules strategy: locate each problem inside its expression string. Run even when
     // check() found nothing: it also checks higher timeframes against the bot's own `timeframe:`,
     // which params alone cannot know.
+    const {validateRules} = await import('../rules/validate-rules.js')
     out.push(...validateRules(params, where, ['strategy', 'params']))
     return out
   }

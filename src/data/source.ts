@@ -116,7 +116,9 @@ export function sourceSql(format: FileFormat, info: SourceInfo, roles: ColumnRol
   const read = `read_csv($file, auto_detect = false, header = true, delim = ${quoteString(info.delimiter ?? ',')},
     quote = '"', escape = '"', columns = {${types}}, ignore_errors = true${info.decimalComma ? `, decimal_separator = ','` : ''}`
   if (sample) return `(SELECT * FROM ${read})${limit})`
-  return `(SELECT * FROM ${read}, store_rejects = true, rejects_table = '${REJECTS_TABLE}', rejects_scan = '${REJECTS_SCAN}'))`
+  // 8 MB read buffers (DuckDB's default is 32 MB per thread): the same speed, ~25 MB less at the
+  // import's peak. Still four times the longest line DuckDB accepts (max_line_size, 2 MB).
+  return `(SELECT * FROM ${read}, buffer_size = 8388608, store_rejects = true, rejects_table = '${REJECTS_TABLE}', rejects_scan = '${REJECTS_SCAN}'))`
 }
 
 /** Forget the rows DuckDB rejected in an earlier read on this connection. */

@@ -5,6 +5,8 @@ import type {Trade} from '../model/trade.js'
 import type {BenchmarkPart, Metrics, MetricsSettings} from '../metrics/metrics.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {PackedBars} from './shared-bars.js'
+import type {VectorInit} from './vector/vector-jobs.js'
+import type {PackedTrades} from './packed-trades.js'
 
 export interface WorkerInit {
   spec: BotSpec
@@ -15,6 +17,8 @@ export interface WorkerInit {
   /** Buy-and-hold's figures: the same for every run, computed once. */
   benchmark: BenchmarkPart
   settings: MetricsSettings
+  /** Set: the vector path (envelope.ts), with the sweep's shared indicator series. */
+  vector?: VectorInit
 }
 
 export interface JobMessage {
@@ -23,5 +27,5 @@ export interface JobMessage {
 }
 
 export type ResultMessage =
-  | {kind: 'result'; index: number; metrics: Metrics; trades: Trade[]; equity: Float64Array; counts: BacktestResult['counts']}
+  | {kind: 'result'; index: number; metrics: Metrics; trades: Trade[]; equity: Float64Array; counts: BacktestResult['counts']; packedTrades?: PackedTrades}
   | {kind: 'error'; index: number; message: string; diagnostic?: Diagnostic}

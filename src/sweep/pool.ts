@@ -8,6 +8,7 @@ import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
 import {BotsError} from '../core/errors.js'
 import type {JobMessage, ResultMessage, WorkerInit} from './messages.js'
+import {unpackTrades} from './packed-trades.js'
 
 export type JobResult = Extract<ResultMessage, {kind: 'result'}>
 
@@ -39,6 +40,10 @@ export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], wor
         }
         if (signal?.aborted) return resolve()
         try {
+          if (m.packedTrades !== undefined) {
+            m.trades = unpackTrades(m.packedTrades)
+            delete m.packedTrades
+          }
           onResult(m)
         } catch (e) {
           failure ??= e as Error

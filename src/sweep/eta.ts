@@ -1,0 +1,23 @@
+/** The sweep's ETA: the mean time per finished run so far, times the runs left (CLI bookkeeping, wall time). */
+export function etaMs(elapsedMs: number, done: number, total: number): number {
+  if (done <= 0 || !(elapsedMs >= 0)) return NaN
+  return (elapsedMs / done) * Math.max(0, total - done)
+}
+
+/** `ETA 12 s`, `ETA 3 min 05 s`, `done in 1.4 s` once every run finished; `ETA …` before the first. */
+export function formatEta(elapsedMs: number, done: number, total: number): string {
+  if (done >= total) return `done in ${seconds(elapsedMs)}`
+  const ms = etaMs(elapsedMs, done, total)
+  return ms === ms ? `ETA ${seconds(ms)}` : 'ETA …'
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000
+  if (s < 10) return `${s.toFixed(1)} s`
+  if (s < 60) return `${Math.round(s)} s`
+  const whole = Math.round(s)
+  const m = Math.floor(whole / 60)
+  const rest = whole % 60
+  if (m < 60) return `${m} min ${String(rest).padStart(2, '0')} s`
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`
+}

@@ -1,0 +1,205 @@
+/**
+ * `computeMetrics` for the runs of a vector sweep, in one pass over the equity curve instead of
+ * five (returns, drawdowns, peak, activity, month ends), with what every run shares (the month
+ * boundaries, the benchmark) worked out once per worker. It is not a second definition of the
+ * metrics: every accumulator is the one in src/metrics/, the same expression in the same order,
+ * so each figure is the same double (test/sweep/vector-metrics.test.ts compares the two objects,
+ * key order included). Anything computed from the trades alone is src/metrics/' own function.
+ */
+import type {Fill} from '../../model/orders.js'
+import type {BenchmarkPart, Metrics, MetricsSettings, StrategyMetrics} from '../../metrics/metrics.js'
+import {monthEnds, type MonthlyReturn} from '../../metrics/monthly.js'
+import {annualisedRatio, cagr, perPeriodRate} from '../../metrics/return-stats.js'
+import {tradeStats} from '../../metrics/trade-stats.js'
+import type {SmaCrossResult} from './sma-cross-sim.js'
+
+export interface MetricsPlan {
+  settings: MetricsSettings
+  benchmark: BenchmarkPart
+  /** Per calendar month of the run (market time zone): its year, month and last bar. */
+  months: Array<{year: number; month: number; last: number}>
+}
+
+export function metricsPlan(time: Float64Array, settings: MetricsSettings, benchmark: BenchmarkPart): MetricsPlan {
+  // monthEnds over the bar indexes gives each month's last index: the boundaries, computed as metrics computes them.
+  const index = new Float64Array(time.length)
+  for (let i = 0; i < index.length; i++) index[i] = i
+  const months = monthEnds(time, index, settings.timezone).map((m) => ({year: m.year, month: m.month, last: m.value}))
+  return {settings, benchmark, months}
+}
+
+const EPSILON = 1e-9 // activity.ts
+
+export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCash' | 'equity' | 'trades' | 'fills' | 'positions' | 'start' | 'end'>): Metrics {
+  const {settings} = plan
+  const initial = r.initialCash
+  const {time, value} = r.equity
+  const n = value.length
+  const ppy = settings.periodsPerYear
+  const rfp = perPeriodRate(settings.riskFreeRate, ppy)
+
+  // returnStats
+  let prev = initial
+  let mean = 0
+  let m2 = 0
+  let down = 0
+  // drawdowns (eachSpell): the current spell, and the deepest and longest closed ones.
+  let ddPeak = initial
+  let peakAt = 0
+  let troughAt = 0
+  let depth = 0
+  // The value at the current spell's trough: a value not below it cannot deepen the spell (the
+  // rounded (peak − v) / peak is monotone in v), so the division is skipped for it.
+  let troughValue = initial
+  let maxDepth = 0
+  let maxPeakAt = -1
+  let maxTroughAt = -1
+  let maxEnd = -1
+  let maxRecovered = false
+  let longDepth = 0
+  let longMs = 0
+  let longBars = 0
+  // equityMetrics' peak, activity's sum of values.
+  let peak = initial
+  let sum = 0
+  for (let i = 0; i < n; i++) {
+    const v = value[i]
+    const ret = v / prev - 1
+    prev = v
+    const delta = ret - mean
+    mean += delta / (i + 1)
+    m2 += delta * (ret - mean)
+    const below = ret - rfp
+    if (below < 0) down += below * below
+    if (v >= ddPeak) {
+      // A spell ends (recovered at i): the same as the close at the end below, inlined for the hot loop.
+      if (depth > 0) {
+        const ms = time[i] - time[peakAt]
+        if (depth > maxDepth) {
+          maxDepth = depth
+          maxPeakAt = peakAt
+          maxTroughAt = troughAt
+          maxEnd = i
+          maxRecovered = true
+        }
+        if (ms > longMs || (ms === longMs && depth > longDepth)) {
+          longDepth = depth
+          longMs = ms
+          longBars = i - peakAt
+        }
+      }
+      peakAt = i
+      ddPeak = v
+      depth = 0
+      troughAt = i
+      troughValue = v
+    } else if (v < troughValue) {
+      const dd = (ddPeak - v) / ddPeak
+      if (dd > depth) {
+        depth = dd
+        troughAt = i
+        troughValue = v
+      }
+    }
+    if (v > peak) peak = v
+    sum += v
+  }
+  if (n > 0 && depth > 0) {
+    const ms = time[n - 1] - time[peakAt]
+    if (depth > maxDepth) {
+      maxDepth = depth
+      maxPeakAt = peakAt
+      maxTroughAt = troughAt
+      maxEnd = n - 1
+      maxRecovered = false
+    }
+    if (ms > longMs || (ms === longMs && depth > longDepth)) {
+      longDepth = depth
+      longMs = ms
+      longBars = n - 1 - peakAt
+    }
+  }
+
+  const stdev = n > 1 ? Math.sqrt(m2 / (n - 1)) : NaN
+  const downside = n > 0 ? Math.sqrt(down / n) : NaN
+  const meanReturn = n > 0 ? mean : NaN
+  const final = n ? value[n - 1] : initial
+  const years = n / ppy
+  const growth = cagr(initial, final, years)
+  const maxMs = maxPeakAt < 0 ? 0 : time[maxEnd] - time[maxPeakAt]
+  const finite = (t: number) => (Number.isFinite(t) ? t : null)
+  const strategy: StrategyMetrics = {
+    initialValue: initial,
+    finalValue: final,
+    peakValue: peak,
+    totalReturn: final / initial - 1,
+    years,
+    cagr: growth,
+    volatility: stdev * Math.sqrt(ppy),
+    sharpe: annualisedRatio(meanReturn - rfp, stdev, ppy),
+    sortino: annualisedRatio(meanReturn - rfp, downside, ppy),
+    calmar: maxDepth > 0 ? growth / maxDepth : NaN,
+    maxDrawdown: maxDepth,
+    maxDrawdownPeak: maxPeakAt < 0 ? null : finite(time[maxPeakAt]),
+    maxDrawdownTrough: maxPeakAt < 0 ? null : finite(time[maxTroughAt]),
+    maxDrawdownRecovery: maxPeakAt >= 0 && maxRecovered ? time[maxEnd] : null,
+    maxDrawdownDurationMs: maxMs,
+    maxDrawdownDurationBars: maxPeakAt < 0 ? 0 : maxEnd - maxPeakAt,
+    longestDrawdownMs: longMs,
+    longestDrawdownBars: longBars,
+    ...tradeStats(r.trades),
+    ...activity(r.fills, time, n > 0 ? sum / n : NaN),
+    openPositions: r.positions.length,
+  }
+  return {
+    settings,
+    period: {start: r.start, end: r.end, bars: time.length},
+    strategy,
+    benchmark: plan.benchmark.metrics,
+    monthly: {strategy: monthly(plan, initial, value), benchmark: plan.benchmark.monthly},
+  }
+}
+
+/** activityStats for one symbol's fills: bars in the market counted between fills, not bar by bar. */
+function activity(fills: readonly Fill[], time: Float64Array, meanValue: number) {
+  const n = time.length
+  let position = 0
+  let inMarket = 0
+  let from = 0 // first bar not yet counted
+  let open = false
+  let i = 0
+  for (const f of fills) {
+    // The fill counts from the first bar whose time has reached it.
+    while (i < n && time[i] < f.time) i++
+    if (open) inMarket += i - from
+    from = i
+    const after = position + (f.side === 'buy' ? f.quantity : -f.quantity)
+    position = Math.abs(after) < EPSILON ? 0 : after
+    open = position !== 0
+  }
+  if (open) inMarket += n - from
+  let traded = 0
+  let commissions = 0
+  for (const f of fills) {
+    traded += Math.abs(f.price * f.quantity)
+    commissions += f.commission
+  }
+  return {
+    exposure: n ? inMarket / n : NaN,
+    barsInMarket: inMarket,
+    turnover: meanValue > 0 ? traded / meanValue : NaN,
+    tradedValue: traded,
+    commissions,
+  }
+}
+
+/** monthlyReturns: each month's last value over the previous month's (the initial cash first), less 1. */
+function monthly(plan: MetricsPlan, initial: number, value: Float64Array): MonthlyReturn[] {
+  let prev = initial
+  return plan.months.map((m) => {
+    const v = value[m.last]
+    const out = {year: m.year, month: m.month, return: v / prev - 1}
+    prev = v
+    return out
+  })
+}

@@ -13,9 +13,9 @@ export function formatEta(elapsedMs: number, done: number, total: number): strin
 
 function seconds(ms: number): string {
   const s = ms / 1000
-  if (s < 10) return `${s.toFixed(1)} s`
-  if (s < 60) return `${Math.round(s)} s`
+  if (s < 9.95) return `${s.toFixed(1)} s`
   const whole = Math.round(s)
+  if (whole < 60) return `${whole} s`
   const m = Math.floor(whole / 60)
   const rest = whole % 60
   if (m < 60) return `${m} min ${String(rest).padStart(2, '0')} s`

@@ -38,6 +38,8 @@ export function sweepPath(o: EnvelopeInput): SweepPath {
   if (!numbers.every(Number.isFinite) || !(b.cash > 0)) return engine('broker figures outside the vector envelope')
   const bars = o.bars[0]
   if (bars.length === 0) return engine('no bars')
+  // The engine's curve and metrics read the whole time array; the vector path assumes it holds exactly the bars.
+  if (bars.time.length !== bars.length) return engine('a time array longer than the bars')
   const open = bars.open
   const close = bars.close
   // The vector path assumes every bar can fill and mark: a NaN or non-positive price is the engine's case.

@@ -20,7 +20,7 @@ import {scheduleProblem} from '../../src/sweep/vector/envelope.js'
 import {metricsPlan, runMetrics} from '../../src/sweep/vector/run-metrics.js'
 import {iterationSchedule} from '../../src/sweep/vector/schedule.js'
 import {simulateSmaCross} from '../../src/sweep/vector/sma-cross-sim.js'
-import {smaSeries} from '../../src/sweep/vector/sma-series.js'
+import {smaLimbs, smaSeries} from '../../src/sweep/vector/sma-series.js'
 import smaCross from '../../strategies/sma-cross.js'
 import {ListCalendar} from '../engine/list-calendar.js'
 
@@ -119,8 +119,9 @@ describe('sweep vector path: sma-cross', () => {
         vectorCases++
         totalBars += bars.length
         const n = bars.length
+        const limbs = smaLimbs(bars.close, n) // as the sweep's workers compute the series
         const v = simulateSmaCross({
-          bars, symbol: 'X', timeframeMs: spec.timeframeMs, schedule, fast: smaSeries(bars.close, n, c.fast), slow: smaSeries(bars.close, n, c.slow), params, broker: c.broker,
+          bars, symbol: 'X', timeframeMs: spec.timeframeMs, schedule, fast: smaSeries(bars.close, n, c.fast, undefined, limbs), slow: smaSeries(bars.close, n, c.slow, undefined, limbs), params, broker: c.broker,
         })
         assert.deepStrictEqual(v.fills, engine.fills)
         assert.deepStrictEqual(v.trades, engine.trades)

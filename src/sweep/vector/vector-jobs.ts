@@ -14,7 +14,7 @@ import {resultMessage} from '../packed-trades.js'
 import {metricsPlan, runMetrics} from './run-metrics.js'
 import type {IterationSchedule} from './schedule.js'
 import {simulateSmaCross} from './sma-cross-sim.js'
-import {smaSeries} from './sma-series.js'
+import {smaLimbs, smaSeries} from './sma-series.js'
 
 export interface VectorInit {
   strategy: 'sma-cross'
@@ -74,9 +74,10 @@ export function vectorWorker(ctx: VectorContext): {warm(): void; run(index: numb
   const scratch = new Int32Array(n)
   const plan = metricsPlan(bars.time, settings, ctx.benchmark)
 
+  const limbs = smaLimbs(bars.close, n)
   const shared = (k: number): Float64Array => new Float64Array(vector.series!, k * n * 8, n)
   const compute = (k: number): void => {
-    smaSeries(bars.close, n, vector.periods[k], shared(k))
+    smaSeries(bars.close, n, vector.periods[k], shared(k), limbs)
     Atomics.store(state, 1 + k, 1)
     Atomics.notify(state, 1 + k)
   }
@@ -86,7 +87,7 @@ export function vectorWorker(ctx: VectorContext): {warm(): void; run(index: numb
       let s = local.get(period)
       if (s === undefined) {
         if (local.size >= 8) local.delete(local.keys().next().value!)
-        s = smaSeries(bars.close, n, period)
+        s = smaSeries(bars.close, n, period, undefined, limbs)
         local.set(period, s)
       }
       return s

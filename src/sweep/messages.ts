@@ -7,6 +7,7 @@ import type {BotSpec} from '../model/bot-spec.js'
 import type {PackedBars} from './shared-bars.js'
 import type {VectorInit} from './vector/vector-jobs.js'
 import type {PackedTrades} from './packed-trades.js'
+import type {RankKey} from './rank-key.js'
 
 export interface WorkerInit {
   spec: BotSpec
@@ -19,11 +20,18 @@ export interface WorkerInit {
   settings: MetricsSettings
   /** Set: the vector path (envelope.ts), with the sweep's shared indicator series. */
   vector?: VectorInit
+  /** The ranking metric: a run scoring below a job's `equityFloor` sends no equity curve back. */
+  rankBy?: RankKey
 }
 
 export interface JobMessage {
   index: number
   params: Record<string, unknown>
+  /**
+   * The score of the sweep's current N-th best run when the job was sent: a run scoring below it
+   * can never be in the top N, whose curves alone are kept, so its curve is not sent back.
+   */
+  equityFloor?: number
 }
 
 export type ResultMessage =

@@ -48,12 +48,30 @@ export function unpackTrades(p: PackedTrades): Trade[] {
   return out
 }
 
-/** A run's result message and the buffers it transfers (the equity curve, the packed trades). */
-export function resultMessage(index: number, metrics: Metrics, r: Pick<BacktestResult, 'trades' | 'equity' | 'counts'>): {message: ResultMessage; transfer: ArrayBuffer[]} {
-  const value = r.equity.value
+/** A run's result message and the buffers it transfers (the equity curve unless left out, the packed trades). */
+export function resultMessage(index: number, metrics: Metrics, r: Pick<BacktestResult, 'trades' | 'equity' | 'counts'>, withEquity = true): {message: ResultMessage; transfer: ArrayBuffer[]} {
+  const value = withEquity ? r.equity.value : new Float64Array(0)
   const packed = packTrades(r.trades)
-  const transfer = [value.buffer as ArrayBuffer]
+  const transfer = withEquity ? [value.buffer as ArrayBuffer] : []
   if (packed === undefined) return {message: {kind: 'result', index, metrics, trades: r.trades, equity: value, counts: r.counts}, transfer}
   transfer.push(packed.values.buffer as ArrayBuffer)
   return {message: {kind: 'result', index, metrics, trades: [], equity: value, counts: r.counts, packedTrades: packed}, transfer}
+}
+
+/**
+ * Gives `m` (a result message with packed trades) a `trades` property that rebuilds the objects
+ * on first read: a sweep without recording reads the trades of a few runs at most, and a million
+ * trade objects held for nothing cost the main thread its time in garbage collection.
+ */
+export function lazyTrades(m: ResultMessage & {kind: 'result'}): void {
+  const packed = m.packedTrades
+  if (packed === undefined) return
+  delete m.packedTrades
+  let trades: Trade[] | undefined
+  Object.defineProperty(m, 'trades', {
+    enumerable: true,
+    configurable: true,
+    get: () => (trades ??= unpackTrades(packed)),
+    set: (t: Trade[]) => (trades = t),
+  })
 }

@@ -8,7 +8,7 @@ import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
 import {BotsError} from '../core/errors.js'
 import type {JobMessage, ResultMessage, WorkerInit} from './messages.js'
-import {unpackTrades} from './packed-trades.js'
+import {lazyTrades} from './packed-trades.js'
 
 export type JobResult = Extract<ResultMessage, {kind: 'result'}>
 
@@ -19,7 +19,8 @@ export function defaultWorkers(): number {
 // Run from the TypeScript sources (tests under tsx), the worker is the .ts file beside this one.
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url)
 
-export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], workers: number, onResult: (r: JobResult) => void, signal?: AbortSignal): Promise<void> {
+/** `equityFloor`: read as each job is sent (see JobMessage). */
+export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], workers: number, onResult: (r: JobResult) => void, signal?: AbortSignal, equityFloor?: () => number): Promise<void> {
   if (signal?.aborted) return
   const count = Math.max(1, Math.min(workers, jobs.length))
   let next = 0
@@ -30,7 +31,8 @@ export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], wor
       signal?.addEventListener('abort', () => resolve(), {once: true})
       const take = () => {
         if (failure || signal?.aborted || next >= jobs.length) return resolve()
-        w.postMessage(jobs[next++])
+        const job = jobs[next++]
+        w.postMessage(equityFloor === undefined ? job : {index: job.index, params: job.params, equityFloor: equityFloor()})
       }
       w.on('message', (m: ResultMessage | {kind: 'ready'}) => {
         if (m.kind === 'ready') return take()
@@ -40,10 +42,7 @@ export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], wor
         }
         if (signal?.aborted) return resolve()
         try {
-          if (m.packedTrades !== undefined) {
-            m.trades = unpackTrades(m.packedTrades)
-            delete m.packedTrades
-          }
+          lazyTrades(m)
           onResult(m)
         } catch (e) {
           failure ??= e as Error

@@ -114,15 +114,17 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const results = new Map<number, JobResult>()
   let best: JobResult | undefined
   let lastStep = -1
+  const topScores = new TopScores(top)
   const t0 = performance.now()
   if (valid.length) {
     const benchmarkMetrics = benchmarkPart(spec.broker.cash, index, benchmark, settings)
     await runPool(
-      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings, vector},
+      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings, vector, rankBy},
       valid,
       workers,
       (r) => {
         results.set(r.index, r)
+        topScores.add(score(r.metrics.strategy, rankBy))
         if (!best || score(r.metrics.strategy, rankBy) > score(best.metrics.strategy, rankBy)) best = r
         keepTopEquity(results, rankBy, top)
         // A line every 5% (plain output prints each one), and the last.
@@ -134,13 +136,17 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
         req.onStage?.(`${results.size}/${valid.length} runs on ${workers} worker${workers > 1 ? 's' : ''} · ${eta} · best ${rankBy} ${fmt(best!.metrics.strategy, rankBy)} (${paramsText(swept)})`)
       },
       req.signal,
+      () => topScores.floor,
     )
   }
   const runMs = performance.now() - t0
   const interrupted = req.signal?.aborted ? {finished: results.size, of: valid.length} : undefined
 
   const order = rankRuns([...results.values()].map((r) => ({index: r.index, metrics: r.metrics.strategy})), rankBy)
-  const runs: SweepRun[] = order.map((i, k) => ({index: i, params: valid[i].params, metrics: results.get(i)!.metrics, trades: results.get(i)!.trades, rank: k + 1}))
+  // `trades` read through: a vector run's trades are rebuilt only when something reads them.
+  const runs: SweepRun[] = order.map((i, k) => ({index: i, params: valid[i].params, metrics: results.get(i)!.metrics, get trades() {
+    return results.get(i)!.trades
+  }, rank: k + 1}))
   let sweepId: number | undefined
   if (req.record !== false && runs.length) {
     req.onStage?.(`recording ${runs.length} runs`)
@@ -171,6 +177,26 @@ async function choosePath(req: SweepRequest, spec: BotSpec, strategy: {name: str
   const problem = scheduleProblem(schedule)
   if (problem !== undefined) return {path: {kind: 'engine', reason: problem}}
   return {path, vector: vectorInit(smaPeriods(valid.map((v) => v.params)), bars[0].length, schedule)}
+}
+
+/** The N best scores so far, best first: the N-th is the floor a run must reach to keep its curve. */
+class TopScores {
+  private readonly scores: number[] = []
+  constructor(private readonly top: number) {}
+
+  add(s: number): void {
+    const a = this.scores
+    if (a.length === this.top && !(s > a[a.length - 1])) return
+    let k = a.length
+    while (k > 0 && !(a[k - 1] >= s)) k--
+    a.splice(k, 0, s)
+    if (a.length > this.top) a.pop()
+  }
+
+  /** -Infinity while fewer than N runs have finished. */
+  get floor(): number {
+    return this.scores.length < this.top ? -Infinity : this.scores[this.top - 1]
+  }
 }
 
 /** Only the current top N keep their equity curves in memory (a million-bar curve is 8 MB). */

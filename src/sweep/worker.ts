@@ -10,11 +10,18 @@ import {parentPort, workerData} from 'node:worker_threads'
 import type {Diagnostic} from '../core/errors.js'
 import {unpackBars} from './shared-bars.js'
 import {resultMessage} from './packed-trades.js'
+import {score} from './rank-key.js'
+import type {Metrics} from '../metrics/metrics.js'
 import type {JobMessage, ResultMessage, WorkerInit} from './messages.js'
 
 const init = workerData as WorkerInit
 const port = parentPort!
 const bars = unpackBars(init.bars)
+
+/** Whether a run's curve can still be among the top N (see JobMessage.equityFloor). */
+function keepsEquity(metrics: Metrics, job: JobMessage): boolean {
+  return job.equityFloor === undefined || init.rankBy === undefined || !(score(metrics.strategy, init.rankBy) < job.equityFloor)
+}
 
 type Run = (job: JobMessage) => Promise<{message: ResultMessage; transfer: ArrayBuffer[]}>
 
@@ -26,7 +33,8 @@ async function engineRun(): Promise<Run> {
   const definition = resolveStrategy(init.spec, await discoverStrategies({extra: init.strategies, cwd: init.cwd})).then((s) => s.definition)
   return async (job) => {
     const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar})
-    return resultMessage(job.index, computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark}), result)
+    const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
+    return resultMessage(job.index, metrics, result, keepsEquity(metrics, job))
   }
 }
 
@@ -34,7 +42,7 @@ async function vectorRun(vector: NonNullable<WorkerInit['vector']>): Promise<Run
   const {vectorWorker} = await import('./vector/vector-jobs.js')
   const w = vectorWorker({spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector})
   w.warm()
-  return async (job) => w.run(job.index, job.params)
+  return async (job) => w.run(job.index, job.params, (m) => keepsEquity(m, job))
 }
 
 const run = init.vector ? vectorRun(init.vector) : engineRun()

@@ -8,7 +8,7 @@
  */
 import type {BotSpec} from '../../model/bot-spec.js'
 import type {Bars} from '../../model/bars.js'
-import type {BenchmarkPart, MetricsSettings} from '../../metrics/metrics.js'
+import type {BenchmarkPart, Metrics, MetricsSettings} from '../../metrics/metrics.js'
 import type {ResultMessage} from '../messages.js'
 import {resultMessage} from '../packed-trades.js'
 import {metricsPlan, runMetrics} from './run-metrics.js'
@@ -63,7 +63,11 @@ export interface VectorContext {
 }
 
 /** A worker's side: `warm()` claims and computes shared series until none is left; `run` does one job. */
-export function vectorWorker(ctx: VectorContext): {warm(): void; run(index: number, params: Record<string, unknown>): {message: ResultMessage; transfer: ArrayBuffer[]}} {
+export function vectorWorker(ctx: VectorContext): {
+  warm(): void
+  /** One job; `keepEquity` says whether its curve goes back (else its buffer serves the next job). */
+  run(index: number, params: Record<string, unknown>, keepEquity: (m: Metrics) => boolean): {message: ResultMessage; transfer: ArrayBuffer[]}
+} {
   const {vector, spec, settings} = ctx
   const bars = ctx.bars[0]
   const n = bars.length
@@ -73,6 +77,7 @@ export function vectorWorker(ctx: VectorContext): {warm(): void; run(index: numb
   const local = new Map<number, Float64Array>()
   const scratch = new Int32Array(n)
   const plan = metricsPlan(bars.time, settings, ctx.benchmark)
+  let spare: Float64Array | undefined
 
   const limbs = smaLimbs(bars.close, n)
   const shared = (k: number): Float64Array => new Float64Array(vector.series!, k * n * 8, n)
@@ -101,13 +106,19 @@ export function vectorWorker(ctx: VectorContext): {warm(): void; run(index: numb
       if (vector.series === null) return
       for (let k = Atomics.add(state, 0, 1); k < vector.periods.length; k = Atomics.add(state, 0, 1)) compute(k)
     },
-    run(index, params) {
+    run(index, params, keepEquity) {
+      const equity = spare ?? new Float64Array(n)
+      spare = undefined
       const result = simulateSmaCross({
+        equity,
         bars, symbol: spec.symbols[0], timeframeMs: spec.timeframeMs, schedule,
         fast: series(fastOf(params)), slow: series(slowOf(params)),
         params: params as {quantity?: number; percent?: number}, broker: spec.broker, scratch,
       })
-      return resultMessage(index, runMetrics(plan, result), result)
+      const metrics = runMetrics(plan, result)
+      const keep = keepEquity(metrics)
+      if (!keep) spare = equity
+      return resultMessage(index, metrics, result, keep)
     },
   }
 }

@@ -1,6 +1,7 @@
 /**
- * `computeMetrics` for the runs of a vector sweep, in one pass over the equity curve instead of
- * five (returns, drawdowns, peak, activity, month ends), with what every run shares (the month
+ * `computeMetrics` for the runs of a vector sweep, in two passes over the equity curve instead of
+ * five (returns; then drawdowns, peak and the mean value together; activity between fills, not
+ * per bar; month ends from boundaries found once), with what every run shares (the month
  * boundaries, the benchmark) worked out once per worker. It is not a second definition of the
  * metrics: every accumulator is the one in src/metrics/, the same expression in the same order,
  * so each figure is the same double (test/sweep/vector-metrics.test.ts compares the two objects,
@@ -9,7 +10,7 @@
 import type {Fill} from '../../model/orders.js'
 import type {BenchmarkPart, Metrics, MetricsSettings, StrategyMetrics} from '../../metrics/metrics.js'
 import {monthEnds, type MonthlyReturn} from '../../metrics/monthly.js'
-import {annualisedRatio, cagr, perPeriodRate} from '../../metrics/return-stats.js'
+import {annualisedRatio, cagr, perPeriodRate, returnStats} from '../../metrics/return-stats.js'
 import {tradeStats} from '../../metrics/trade-stats.js'
 import type {SmaCrossResult} from './sma-cross-sim.js'
 
@@ -38,91 +39,22 @@ export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCa
   const ppy = settings.periodsPerYear
   const rfp = perPeriodRate(settings.riskFreeRate, ppy)
 
-  // returnStats
-  let prev = initial
-  let mean = 0
-  let m2 = 0
-  let down = 0
-  // drawdowns (eachSpell): the current spell, and the deepest and longest closed ones.
-  let ddPeak = initial
-  let peakAt = 0
-  let troughAt = 0
-  let depth = 0
-  // The value at the current spell's trough: a value not below it cannot deepen the spell (the
-  // rounded (peak − v) / peak is monotone in v), so the division is skipped for it.
-  let troughValue = initial
-  let maxDepth = 0
-  let maxPeakAt = -1
-  let maxTroughAt = -1
-  let maxEnd = -1
-  let maxRecovered = false
-  let longDepth = 0
-  let longMs = 0
-  let longBars = 0
-  // equityMetrics' peak, activity's sum of values.
-  let peak = initial
-  let sum = 0
-  for (let i = 0; i < n; i++) {
-    const v = value[i]
-    const ret = v / prev - 1
-    prev = v
-    const delta = ret - mean
-    mean += delta / (i + 1)
-    m2 += delta * (ret - mean)
-    const below = ret - rfp
-    if (below < 0) down += below * below
-    if (v >= ddPeak) {
-      // A spell ends (recovered at i): the same as the close at the end below, inlined for the hot loop.
-      if (depth > 0) {
-        const ms = time[i] - time[peakAt]
-        if (depth > maxDepth) {
-          maxDepth = depth
-          maxPeakAt = peakAt
-          maxTroughAt = troughAt
-          maxEnd = i
-          maxRecovered = true
-        }
-        if (ms > longMs || (ms === longMs && depth > longDepth)) {
-          longDepth = depth
-          longMs = ms
-          longBars = i - peakAt
-        }
-      }
-      peakAt = i
-      ddPeak = v
-      depth = 0
-      troughAt = i
-      troughValue = v
-    } else if (v < troughValue) {
-      const dd = (ddPeak - v) / ddPeak
-      if (dd > depth) {
-        depth = dd
-        troughAt = i
-        troughValue = v
-      }
-    }
-    if (v > peak) peak = v
-    sum += v
-  }
-  if (n > 0 && depth > 0) {
-    const ms = time[n - 1] - time[peakAt]
-    if (depth > maxDepth) {
-      maxDepth = depth
-      maxPeakAt = peakAt
-      maxTroughAt = troughAt
-      maxEnd = n - 1
-      maxRecovered = false
-    }
-    if (ms > longMs || (ms === longMs && depth > longDepth)) {
-      longDepth = depth
-      longMs = ms
-      longBars = n - 1 - peakAt
-    }
-  }
-
-  const stdev = n > 1 ? Math.sqrt(m2 / (n - 1)) : NaN
-  const downside = n > 0 ? Math.sqrt(down / n) : NaN
-  const meanReturn = n > 0 ? mean : NaN
+  // returnStats' loop is bound by its chain of divisions: other work in the same loop slows it
+  // rather than hiding in its shadow, so the drawdowns, peak and sum take a second pass.
+  const rs = returnStats(initial, value, rfp)
+  const c = curvePass(initial, time, value)
+  const maxDepth = c[0]
+  const maxPeakAt = c[1]
+  const maxTroughAt = c[2]
+  const maxEnd = c[3]
+  const maxRecovered = c[4] === 1
+  const longMs = c[5]
+  const longBars = c[6]
+  const peak = c[7]
+  const sum = c[8]
+  const stdev = rs.stdev
+  const downside = rs.downside
+  const meanReturn = rs.mean
   const final = n ? value[n - 1] : initial
   const years = n / ppy
   const growth = cagr(initial, final, years)
@@ -158,6 +90,99 @@ export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCa
     benchmark: plan.benchmark.metrics,
     monthly: {strategy: monthly(plan, initial, value), benchmark: plan.benchmark.monthly},
   }
+}
+
+// The curve pass's figures (no object per run): maxDepth, maxPeakAt, maxTroughAt, maxEnd,
+// maxRecovered, longMs, longBars, peak, sum.
+const CURVE = new Float64Array(9)
+
+/**
+ * drawdowns (eachSpell: the deepest and the longest spell), equityMetrics' peak and activity's
+ * sum of values, in one loop of its own (inside runMetrics the optimiser made it several times slower).
+ */
+function curvePass(initial: number, time: Float64Array, value: Float64Array): Float64Array {
+  const n = value.length
+  // drawdowns (eachSpell): the current spell, and the deepest and longest closed ones.
+  let ddPeak = initial
+  let peakAt = 0
+  let troughAt = 0
+  let depth = 0
+  // The value at the current spell's trough: a value not below it cannot deepen the spell (the
+  // rounded (peak − v) / peak is monotone in v), so the division is skipped for it.
+  let troughValue = initial
+  let maxDepth = 0
+  let maxPeakAt = -1
+  let maxTroughAt = -1
+  let maxEnd = -1
+  let maxRecovered = 0
+  let longDepth = 0
+  let longMs = 0
+  let longBars = 0
+  // equityMetrics' peak, activity's sum of values.
+  let peak = initial
+  let sum = 0
+  for (let i = 0; i < n; i++) {
+    const v = value[i]
+    if (v >= ddPeak) {
+      // A spell ends (recovered at i): the same as the close at the end below, inlined for the hot loop.
+      if (depth > 0) {
+        const ms = time[i] - time[peakAt]
+        if (depth > maxDepth) {
+          maxDepth = depth
+          maxPeakAt = peakAt
+          maxTroughAt = troughAt
+          maxEnd = i
+          maxRecovered = 1
+        }
+        if (ms > longMs || (ms === longMs && depth > longDepth)) {
+          longDepth = depth
+          longMs = ms
+          longBars = i - peakAt
+        }
+      }
+      peakAt = i
+      ddPeak = v
+      depth = 0
+      troughAt = i
+      troughValue = v
+    } else if (v < troughValue) {
+      const dd = (ddPeak - v) / ddPeak
+      if (dd > depth) {
+        depth = dd
+        troughAt = i
+        troughValue = v
+      }
+    }
+    if (v > peak) peak = v
+    sum += v
+  }
+  if (n > 0 && depth > 0) {
+    const ms = time[n - 1] - time[peakAt]
+    if (depth > maxDepth) {
+      maxDepth = depth
+      maxPeakAt = peakAt
+      maxTroughAt = troughAt
+      maxEnd = n - 1
+      maxRecovered = 0
+    }
+    if (ms > longMs || (ms === longMs && depth > longDepth)) {
+      longDepth = depth
+      longMs = ms
+      longBars = n - 1 - peakAt
+    }
+  }
+
+  const c = CURVE
+  c[0] = maxDepth
+  c[1] = maxPeakAt
+  c[2] = maxTroughAt
+  c[3] = maxEnd
+  c[4] = maxRecovered
+  c[5] = longMs
+  c[6] = longBars
+  c[7] = peak
+  c[8] = sum
+  return c
 }
 
 /** activityStats for one symbol's fills: bars in the market counted between fills, not bar by bar. */

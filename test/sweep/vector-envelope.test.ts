@@ -39,6 +39,7 @@ describe('sweepPath (the vector envelope)', () => {
     assert.match(reason({bars: [bars([])]}), /no bars/)
     assert.match(reason({bars: [bars([10, NaN, 12])]}), /bar 1 has a price/)
     assert.match(reason({bars: [bars([10, 0, 12])]}), /bar 1 has a price/)
+    assert.match(reason({bars: [bars([10, 11, 1e300])]}), /bar 2 has a price/)
     const long = bars([10, 11, 12])
     assert.match(reason({bars: [{...long, length: 2}]}), /time array longer/)
   })

@@ -19,7 +19,7 @@ import type {StrategyDefinition} from '../../src/model/strategy.js'
 import {scheduleProblem} from '../../src/sweep/vector/envelope.js'
 import {metricsPlan, runMetrics} from '../../src/sweep/vector/run-metrics.js'
 import {iterationSchedule} from '../../src/sweep/vector/schedule.js'
-import {simulateSmaCross} from '../../src/sweep/vector/sma-cross-sim.js'
+import {fillObjects, simulateSmaCross} from '../../src/sweep/vector/sma-cross-sim.js'
 import {smaLimbs, smaSeries} from '../../src/sweep/vector/sma-series.js'
 import smaCross from '../../strategies/sma-cross.js'
 import {ListCalendar} from '../engine/list-calendar.js'
@@ -123,7 +123,8 @@ describe('sweep vector path: sma-cross', () => {
         const v = simulateSmaCross({
           bars, symbol: 'X', timeframeMs: spec.timeframeMs, schedule, fast: smaSeries(bars.close, n, c.fast, undefined, limbs), slow: smaSeries(bars.close, n, c.slow, undefined, limbs), params, broker: c.broker,
         })
-        assert.deepStrictEqual(v.fills, engine.fills)
+        const fills = fillObjects(v.fillLog, 'X')
+        assert.deepStrictEqual(fills, engine.fills)
         assert.deepStrictEqual(v.trades, engine.trades)
         assert.deepStrictEqual(v.equity.value, engine.equity.value)
         assert.equal(v.equity.time, engine.equity.time)
@@ -140,7 +141,7 @@ describe('sweep vector path: sma-cross', () => {
         assert.deepStrictEqual(actual, expected)
         assert.equal(JSON.stringify(actual), JSON.stringify(expected))
         // The sweep's vector worker uses the one-pass metrics; computeMetrics over the vector result agrees too.
-        assert.deepStrictEqual(computeMetrics({result: v, bars: [bars], settings, benchmarkMetrics: benchmark}), expected)
+        assert.deepStrictEqual(computeMetrics({result: {...v, fills}, bars: [bars], settings, benchmarkMetrics: benchmark}), expected)
       }),
       {numRuns: 500},
     )

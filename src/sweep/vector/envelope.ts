@@ -10,6 +10,8 @@ import type {BotSpec} from '../../model/bot-spec.js'
 import type {Bars} from '../../model/bars.js'
 import type {IterationSchedule} from './schedule.js'
 
+const MAX_PRICE = 1e15
+
 export type SweepPath = {kind: 'vector'; strategy: 'sma-cross'} | {kind: 'engine'; reason: string}
 
 export interface EnvelopeInput {
@@ -42,9 +44,10 @@ export function sweepPath(o: EnvelopeInput): SweepPath {
   if (bars.time.length !== bars.length) return engine('a time array longer than the bars')
   const open = bars.open
   const close = bars.close
-  // The vector path assumes every bar can fill and mark: a NaN or non-positive price is the engine's case.
+  // The vector path assumes every bar can fill and mark (a NaN or non-positive price is the
+  // engine's case) and that no SMA reaches infinity (its crossovers compare differences).
   for (let i = 0; i < bars.length; i++) {
-    if (!(open[i] > 0 && close[i] > 0 && open[i] < Infinity && close[i] < Infinity)) return engine(`bar ${i} has a price the vector path does not model`)
+    if (!(open[i] > 0 && close[i] > 0 && open[i] < MAX_PRICE && close[i] < MAX_PRICE)) return engine(`bar ${i} has a price the vector path does not model`)
   }
   return {kind: 'vector', strategy: 'sma-cross'}
 }

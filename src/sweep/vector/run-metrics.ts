@@ -7,12 +7,11 @@
  * so each figure is the same double (test/sweep/vector-metrics.test.ts compares the two objects,
  * key order included). Anything computed from the trades alone is src/metrics/' own function.
  */
-import type {Fill} from '../../model/orders.js'
 import type {BenchmarkPart, Metrics, MetricsSettings, StrategyMetrics} from '../../metrics/metrics.js'
 import {monthEnds, type MonthlyReturn} from '../../metrics/monthly.js'
 import {annualisedRatio, cagr, perPeriodRate, returnStats} from '../../metrics/return-stats.js'
 import {tradeStats} from '../../metrics/trade-stats.js'
-import type {SmaCrossResult} from './sma-cross-sim.js'
+import type {FillLog, SmaCrossResult} from './sma-cross-sim.js'
 
 export interface MetricsPlan {
   settings: MetricsSettings
@@ -31,7 +30,7 @@ export function metricsPlan(time: Float64Array, settings: MetricsSettings, bench
 
 const EPSILON = 1e-9 // activity.ts
 
-export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCash' | 'equity' | 'trades' | 'fills' | 'positions' | 'start' | 'end'>): Metrics {
+export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCash' | 'equity' | 'trades' | 'fillLog' | 'positions' | 'start' | 'end'>): Metrics {
   const {settings} = plan
   const initial = r.initialCash
   const {time, value} = r.equity
@@ -80,7 +79,7 @@ export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCa
     longestDrawdownMs: longMs,
     longestDrawdownBars: longBars,
     ...tradeStats(r.trades),
-    ...activity(r.fills, time, n > 0 ? sum / n : NaN),
+    ...activity(r.fillLog, time, n > 0 ? sum / n : NaN),
     openPositions: r.positions.length,
   }
   return {
@@ -186,28 +185,30 @@ function curvePass(initial: number, time: Float64Array, value: Float64Array): Fl
 }
 
 /** activityStats for one symbol's fills: bars in the market counted between fills, not bar by bar. */
-function activity(fills: readonly Fill[], time: Float64Array, meanValue: number) {
+function activity(fills: FillLog, time: Float64Array, meanValue: number) {
   const n = time.length
   let position = 0
   let inMarket = 0
   let from = 0 // first bar not yet counted
   let open = false
   let i = 0
-  for (const f of fills) {
+  for (let k = 0; k < fills.count; k++) {
     // The fill counts from the first bar whose time has reached it.
-    while (i < n && time[i] < f.time) i++
+    const t = fills.time[k]
+    while (i < n && time[i] < t) i++
     if (open) inMarket += i - from
     from = i
-    const after = position + (f.side === 'buy' ? f.quantity : -f.quantity)
+    const q = fills.quantity[k]
+    const after = position + (fills.side[k] > 0 ? q : -q)
     position = Math.abs(after) < EPSILON ? 0 : after
     open = position !== 0
   }
   if (open) inMarket += n - from
   let traded = 0
   let commissions = 0
-  for (const f of fills) {
-    traded += Math.abs(f.price * f.quantity)
-    commissions += f.commission
+  for (let k = 0; k < fills.count; k++) {
+    traded += Math.abs(fills.price[k] * fills.quantity[k])
+    commissions += fills.commission[k]
   }
   return {
     exposure: n ? inMarket / n : NaN,

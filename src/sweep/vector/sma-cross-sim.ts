@@ -32,28 +32,81 @@ export interface SmaCrossInput {
   equity?: Float64Array
   /** Scratch for the crossovers (length ≥ bars), reused across runs; a new one when left out. */
   scratch?: Int32Array
+  /** Where the fills go (emptied first), reused across runs; a new one when left out. */
+  fills?: FillLog
 }
 
-export type SmaCrossResult = Pick<BacktestResult, 'symbols' | 'start' | 'end' | 'initialCash' | 'finalCash' | 'finalValue' | 'fills' | 'trades' | 'positions' | 'equity' | 'counts'>
+/** The engine result's figures, fills as columns (`fillObjects` for the objects). */
+export type SmaCrossResult = Pick<BacktestResult, 'symbols' | 'start' | 'end' | 'initialCash' | 'finalCash' | 'finalValue' | 'trades' | 'positions' | 'equity' | 'counts'> & {fillLog: FillLog}
 
 /**
  * Every crossover of `fast` over `slow` as CrossDetector sees them: bar + 1, negated for a cross
- * below. Returns how many were written to `out`.
+ * below. Returns how many were written to `out`. With finite values, a > b exactly when a − b > 0
+ * (a difference of unequal doubles never rounds to 0), so the sign of the difference is enough;
+ * a NaN (warm-up) compares false both ways and changes nothing, as in CrossDetector. `side` is
+ * the sign of the last non-zero difference, 0 before there is one (CrossDetector's seed of a zero
+ * difference signals nothing either).
  */
 export function crossovers(fast: Float64Array, slow: Float64Array, n: number, out: Int32Array): number {
   let count = 0
-  let nonZeroDiff = NaN
+  let side = 0
   for (let i = 0; i < n; i++) {
-    const a = fast[i]
-    const b = slow[i]
-    if (a !== a || b !== b) continue
-    const before = nonZeroDiff
-    const d = a - b
-    if (d !== 0 || before !== before) nonZeroDiff = d
-    if (before < 0 && a > b) out[count++] = i + 1
-    else if (before > 0 && a < b) out[count++] = -(i + 1)
+    const d = fast[i] - slow[i]
+    if (d > 0) {
+      if (side < 0) out[count++] = i + 1
+      side = 1
+    } else if (d < 0) {
+      if (side > 0) out[count++] = -(i + 1)
+      side = -1
+    }
   }
   return count
+}
+
+/** The fills of a run as columns (no object per fill); `fillObjects` gives the broker's Fill objects. */
+export class FillLog {
+  count = 0
+  orderId = new Float64Array(64)
+  /** +1 buy, -1 sell. */
+  side = new Int8Array(64)
+  quantity = new Float64Array(64)
+  price = new Float64Array(64)
+  commission = new Float64Array(64)
+  time = new Float64Array(64)
+
+  push(orderId: number, side: number, quantity: number, price: number, commission: number, time: number): void {
+    if (this.count === this.time.length) this.grow()
+    const k = this.count++
+    this.orderId[k] = orderId
+    this.side[k] = side
+    this.quantity[k] = quantity
+    this.price[k] = price
+    this.commission[k] = commission
+    this.time[k] = time
+  }
+
+  private grow(): void {
+    const size = this.time.length * 2
+    const more = <T extends Float64Array | Int8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(size)
+      b.set(a)
+      return b
+    }
+    this.orderId = more(this.orderId)
+    this.side = more(this.side)
+    this.quantity = more(this.quantity)
+    this.price = more(this.price)
+    this.commission = more(this.commission)
+    this.time = more(this.time)
+  }
+}
+
+export function fillObjects(log: FillLog, symbol: string): Fill[] {
+  const out: Fill[] = []
+  for (let k = 0; k < log.count; k++) {
+    out.push({orderId: log.orderId[k], symbol, side: log.side[k] > 0 ? 'buy' : 'sell', quantity: log.quantity[k], price: log.price[k], commission: log.commission[k], time: log.time[k]})
+  }
+  return out
 }
 
 /** markBar over bars [from, to) with the account unchanged: cash + position × close × multiplier. */
@@ -75,7 +128,8 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
   const mult = new Instruments([symbol], broker.instruments).multiplier[0]
   const quantity = o.params.quantity ?? 10
   const percent = o.params.percent
-  const fills: Fill[] = []
+  const fills = o.fills ?? new FillLog()
+  fills.count = 0
   const trades: Trade[] = []
 
   let cash = broker.cash
@@ -137,7 +191,7 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
     }
     const before = q
     cash -= signed * price * mult + commission
-    fills.push({orderId: nextId - 1, symbol, side: buy ? 'buy' : 'sell', quantity: orderQty, price, commission, time: time[f]})
+    fills.push(nextId - 1, signed > 0 ? 1 : -1, orderQty, price, commission, time[f])
     if (before === 0) {
       avg = price
       q = before + signed
@@ -170,10 +224,10 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
     initialCash: broker.cash,
     finalCash: cash,
     finalValue: q === 0 ? cash : cash + q * last * mult,
-    fills,
+    fillLog: fills,
     trades,
     positions,
     equity: {time, value: equity},
-    counts: {bars: n, iterations: o.schedule.iterations, orders, fills: fills.length, canceled: 0, rejected, trades: trades.length},
+    counts: {bars: n, iterations: o.schedule.iterations, orders, fills: fills.count, canceled: 0, rejected, trades: trades.length},
   }
 }

@@ -13,7 +13,7 @@ import type {ResultMessage} from '../messages.js'
 import {resultMessage} from '../packed-trades.js'
 import {metricsPlan, runMetrics} from './run-metrics.js'
 import type {IterationSchedule} from './schedule.js'
-import {simulateSmaCross} from './sma-cross-sim.js'
+import {FillLog, simulateSmaCross} from './sma-cross-sim.js'
 import {smaLimbs, smaSeries} from './sma-series.js'
 
 export interface VectorInit {
@@ -78,6 +78,7 @@ export function vectorWorker(ctx: VectorContext): {
   const scratch = new Int32Array(n)
   const plan = metricsPlan(bars.time, settings, ctx.benchmark)
   let spare: Float64Array | undefined
+  const fills = new FillLog()
 
   const limbs = smaLimbs(bars.close, n)
   const shared = (k: number): Float64Array => new Float64Array(vector.series!, k * n * 8, n)
@@ -110,7 +111,7 @@ export function vectorWorker(ctx: VectorContext): {
       const equity = spare ?? new Float64Array(n)
       spare = undefined
       const result = simulateSmaCross({
-        equity,
+        equity, fills,
         bars, symbol: spec.symbols[0], timeframeMs: spec.timeframeMs, schedule,
         fast: series(fastOf(params)), slow: series(slowOf(params)),
         params: params as {quantity?: number; percent?: number}, broker: spec.broker, scratch,

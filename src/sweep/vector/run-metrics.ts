@@ -191,11 +191,9 @@ function activity(fills: FillLog, time: Float64Array, meanValue: number) {
   let inMarket = 0
   let from = 0 // first bar not yet counted
   let open = false
-  let i = 0
   for (let k = 0; k < fills.count; k++) {
-    // The fill counts from the first bar whose time has reached it.
-    const t = fills.time[k]
-    while (i < n && time[i] < t) i++
+    // The fill counts from the first bar whose time has reached it: its own bar (stamped at its open).
+    const i = fills.bar[k]
     if (open) inMarket += i - from
     from = i
     const q = fills.quantity[k]

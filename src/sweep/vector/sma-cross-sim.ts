@@ -73,8 +73,10 @@ export class FillLog {
   price = new Float64Array(64)
   commission = new Float64Array(64)
   time = new Float64Array(64)
+  /** The bar each fill happened on (its time is that bar's open). */
+  bar = new Int32Array(64)
 
-  push(orderId: number, side: number, quantity: number, price: number, commission: number, time: number): void {
+  push(orderId: number, side: number, quantity: number, price: number, commission: number, time: number, bar: number): void {
     if (this.count === this.time.length) this.grow()
     const k = this.count++
     this.orderId[k] = orderId
@@ -83,11 +85,12 @@ export class FillLog {
     this.price[k] = price
     this.commission[k] = commission
     this.time[k] = time
+    this.bar[k] = bar
   }
 
   private grow(): void {
     const size = this.time.length * 2
-    const more = <T extends Float64Array | Int8Array>(a: T): T => {
+    const more = <T extends Float64Array | Int8Array | Int32Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(size)
       b.set(a)
       return b
@@ -98,6 +101,7 @@ export class FillLog {
     this.price = more(this.price)
     this.commission = more(this.commission)
     this.time = more(this.time)
+    this.bar = more(this.bar)
   }
 }
 
@@ -191,7 +195,7 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
     }
     const before = q
     cash -= signed * price * mult + commission
-    fills.push(nextId - 1, signed > 0 ? 1 : -1, orderQty, price, commission, time[f])
+    fills.push(nextId - 1, signed > 0 ? 1 : -1, orderQty, price, commission, time[f], f)
     if (before === 0) {
       avg = price
       q = before + signed

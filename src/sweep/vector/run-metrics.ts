@@ -41,7 +41,7 @@ export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCa
   // returnStats' loop is bound by its chain of divisions: other work in the same loop slows it
   // rather than hiding in its shadow, so the drawdowns, peak and sum take a second pass.
   const rs = returnStats(initial, value, rfp)
-  const c = curvePass(initial, time, value)
+  const c = curvePass(initial, time, value, r.fillLog)
   const maxDepth = c[0]
   const maxPeakAt = c[1]
   const maxTroughAt = c[2]
@@ -99,7 +99,7 @@ const CURVE = new Float64Array(9)
  * drawdowns (eachSpell: the deepest and the longest spell), equityMetrics' peak and activity's
  * sum of values, in one loop of its own (inside runMetrics the optimiser made it several times slower).
  */
-function curvePass(initial: number, time: Float64Array, value: Float64Array): Float64Array {
+function curvePass(initial: number, time: Float64Array, value: Float64Array, fills: FillLog): Float64Array {
   const n = value.length
   // drawdowns (eachSpell): the current spell, and the deepest and longest closed ones.
   let ddPeak = initial
@@ -120,40 +120,62 @@ function curvePass(initial: number, time: Float64Array, value: Float64Array): Fl
   // equityMetrics' peak, activity's sum of values.
   let peak = initial
   let sum = 0
-  for (let i = 0; i < n; i++) {
-    const v = value[i]
-    if (v >= ddPeak) {
-      // A spell ends (recovered at i): the same as the close at the end below, inlined for the hot loop.
-      if (depth > 0) {
-        const ms = time[i] - time[peakAt]
-        if (depth > maxDepth) {
-          maxDepth = depth
-          maxPeakAt = peakAt
-          maxTroughAt = troughAt
-          maxEnd = i
-          maxRecovered = 1
+  // Between two fills the account does not change; while flat its value is the cash, the same
+  // at every bar: the first such bar takes the full step, the others can only move the peak's
+  // position (a run of equal values at the peak ends at its last point) and add to the sum.
+  let from = 0
+  let position = 0
+  for (let k = 0; k <= fills.count; k++) {
+    const to = k < fills.count ? fills.bar[k] : n
+    const flat = position === 0
+    const stop = flat && to > from ? from + 1 : to
+    for (let i = from; i < stop; i++) {
+      const v = value[i]
+      if (v >= ddPeak) {
+        // A spell ends (recovered at i): the same as the close at the end below, inlined for the hot loop.
+        if (depth > 0) {
+          const ms = time[i] - time[peakAt]
+          if (depth > maxDepth) {
+            maxDepth = depth
+            maxPeakAt = peakAt
+            maxTroughAt = troughAt
+            maxEnd = i
+            maxRecovered = 1
+          }
+          if (ms > longMs || (ms === longMs && depth > longDepth)) {
+            longDepth = depth
+            longMs = ms
+            longBars = i - peakAt
+          }
         }
-        if (ms > longMs || (ms === longMs && depth > longDepth)) {
-          longDepth = depth
-          longMs = ms
-          longBars = i - peakAt
-        }
-      }
-      peakAt = i
-      ddPeak = v
-      depth = 0
-      troughAt = i
-      troughValue = v
-    } else if (v < troughValue) {
-      const dd = (ddPeak - v) / ddPeak
-      if (dd > depth) {
-        depth = dd
+        peakAt = i
+        ddPeak = v
+        depth = 0
         troughAt = i
         troughValue = v
+      } else if (v < troughValue) {
+        const dd = (ddPeak - v) / ddPeak
+        if (dd > depth) {
+          depth = dd
+          troughAt = i
+          troughValue = v
+        }
       }
+      if (v > peak) peak = v
+      sum += v
     }
-    if (v > peak) peak = v
-    sum += v
+    if (flat && to > from + 1) {
+      const v = value[from]
+      if (v >= ddPeak) {
+        peakAt = to - 1
+        troughAt = to - 1
+      }
+      for (let i = from + 1; i < to; i++) sum += v
+    }
+    if (k < fills.count) {
+      position += fills.side[k] > 0 ? fills.quantity[k] : -fills.quantity[k]
+      from = to
+    }
   }
   if (n > 0 && depth > 0) {
     const ms = time[n - 1] - time[peakAt]

@@ -26,6 +26,8 @@ export interface IterationSchedule {
   /** Per bar: the first bar at or after it that an iteration follows (-1 when none): the iteration that sees it. */
   seenAt: Int32Array
   iterations: number
+  /** True when every bar is followed by an iteration whose order fills on the next bar (fillAt[i] = i + 1). */
+  dense?: boolean
 }
 
 /** The kernel's schedule over one symbol's bars: followed directly on 24/7 intraday bars, else recorded from a run. */
@@ -43,7 +45,7 @@ export function alwaysOpenSchedule(bars: Bars, timeframeMs: number, sleeptimeMs:
     return i + 1 < time.length && time[i + 1] < end ? time[i + 1] : end
   }
   const fillAt = new Int32Array(n).fill(-1)
-  if (n === 0) return {fillAt, seenAt: seenAt(fillAt), iterations: 0}
+  if (n === 0) return complete(fillAt, 0)
   const end = closeOf(n - 1)
   const sleep = sleeptimeMs > 0 ? sleeptimeMs : 0
   let mark = 0
@@ -64,7 +66,7 @@ export function alwaysOpenSchedule(bars: Bars, timeframeMs: number, sleeptimeMs:
     mark = next
     wake = due + sleep
   }
-  return {fillAt, seenAt: seenAt(fillAt), iterations}
+  return complete(fillAt, iterations)
 }
 
 /** The schedule as the kernel makes it: a run of a strategy that records each iteration (no orders). */
@@ -95,7 +97,14 @@ export async function recordedSchedule(spec: Pick<BotSpec, 'symbols' | 'timefram
     while (f < n && time[f] < times[j]) f++
     fillAt[c] = f
   }
-  return {fillAt, seenAt: seenAt(fillAt), iterations: cursors.length}
+  return complete(fillAt, cursors.length)
+}
+
+/** The schedule with `seenAt` and `dense` worked out from `fillAt`. */
+function complete(fillAt: Int32Array, iterations: number): IterationSchedule {
+  let dense = true
+  for (let i = 0; i < fillAt.length && dense; i++) dense = fillAt[i] === i + 1
+  return {fillAt, seenAt: seenAt(fillAt), iterations, dense}
 }
 
 function seenAt(fillAt: Int32Array): Int32Array {

@@ -126,6 +126,9 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
   const open = bars.open
   const close = bars.close
   const {fillAt, seenAt} = o.schedule
+  // An iteration after every bar, each order filling on the next bar (the usual 24/7 case): the
+  // schedule's arrays need not be read (sparse reads of them are cache misses).
+  const dense = o.schedule.dense === true
   const equity = o.equity ?? new Float64Array(n)
   const crosses = o.scratch ?? new Int32Array(n)
   const costs = new CostModel(broker)
@@ -153,10 +156,10 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
   const count = crossovers(o.fast, o.slow, n, crosses)
   for (let e = 0; e < count; e++) {
     const x = crosses[e]
-    const it = seenAt[x > 0 ? x - 1 : -x - 1]
+    const it = dense ? (x > 0 ? x - 1 : -x - 1) : seenAt[x > 0 ? x - 1 : -x - 1]
     if (it < 0) break // no iteration sees it, nor any later one
     // The latest crossover among the bars an iteration sees decides.
-    if (e + 1 < count) {
+    if (!dense && e + 1 < count) {
       const y = crosses[e + 1]
       if (seenAt[y > 0 ? y - 1 : -y - 1] === it) continue
     }
@@ -181,7 +184,7 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
       buy = false
       orderQty = q
     } else continue
-    const f = fillAt[it]
+    const f = dense ? it + 1 : fillAt[it]
     if (f >= n) break // still working when the data ends
     // processBar(f): the market order fills at the open, after slippage.
     mark(equity, close, marked, f, cash, q, mult)

@@ -22,6 +22,8 @@ export interface WorkerInit {
   vector?: VectorInit
   /** The ranking metric: a run scoring below a job's `equityFloor` sends no equity curve back. */
   rankBy?: RankKey
+  /** How many runs keep their curves (a vector worker keeps its own best this many; see EquityKeeper). */
+  top?: number
 }
 
 export interface JobMessage {
@@ -34,6 +36,13 @@ export interface JobMessage {
   equityFloor?: number
 }
 
+/** The main thread asks a vector worker for the curves it kept of these runs (the sweep's top N). */
+export interface EquityRequest {
+  kind: 'equity'
+  indexes: number[]
+}
+
 export type ResultMessage =
   | {kind: 'result'; index: number; metrics: Metrics; trades: Trade[]; equity: Float64Array; counts: BacktestResult['counts']; packedTrades?: PackedTrades}
   | {kind: 'error'; index: number; message: string; diagnostic?: Diagnostic}
+  | {kind: 'equity'; items: Array<{index: number; equity: Float64Array}>}

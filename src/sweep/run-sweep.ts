@@ -119,7 +119,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   if (valid.length) {
     const benchmarkMetrics = benchmarkPart(spec.broker.cash, index, benchmark, settings)
     await runPool(
-      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings, vector, rankBy},
+      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings, vector, rankBy, top},
       valid,
       workers,
       (r) => {
@@ -135,8 +135,15 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
         const eta = formatEta(performance.now() - t0, results.size, valid.length)
         req.onStage?.(`${results.size}/${valid.length} runs on ${workers} worker${workers > 1 ? 's' : ''} · ${eta} · best ${rankBy} ${fmt(best!.metrics.strategy, rankBy)} (${paramsText(swept)})`)
       },
-      req.signal,
-      () => topScores.floor,
+      {
+        signal: req.signal,
+        equityFloor: () => topScores.floor,
+        // Vector workers keep the curves of their best runs; the sweep's top N come back at the end.
+        collect: vector === undefined ? undefined : {
+          indexes: () => bestIndexes(results, rankBy, top),
+          onEquity: (i, equity) => (results.get(i)!.equity = equity),
+        },
+      },
     )
   }
   const runMs = performance.now() - t0
@@ -177,6 +184,13 @@ async function choosePath(req: SweepRequest, spec: BotSpec, strategy: {name: str
   const problem = scheduleProblem(schedule)
   if (problem !== undefined) return {path: {kind: 'engine', reason: problem}}
   return {path, vector: vectorInit(smaPeriods(valid.map((v) => v.params)), bars[0].length, schedule)}
+}
+
+/** The N best runs by score, then sweep order (as rankRuns orders them; -Infinity scores tie). */
+function bestIndexes(results: Map<number, JobResult>, rankBy: RankKey, top: number): number[] {
+  const scored = [...results.values()].map((r) => ({index: r.index, score: score(r.metrics.strategy, rankBy)}))
+  scored.sort((a, b) => (a.score > b.score ? -1 : a.score < b.score ? 1 : a.index - b.index))
+  return scored.slice(0, top).map((r) => r.index)
 }
 
 /** The N best scores so far, best first: the N-th is the floor a run must reach to keep its curve. */

@@ -12,7 +12,8 @@ import {unpackBars} from './shared-bars.js'
 import {resultMessage} from './packed-trades.js'
 import {score} from './rank-key.js'
 import type {Metrics} from '../metrics/metrics.js'
-import type {JobMessage, ResultMessage, WorkerInit} from './messages.js'
+import type {EquityRequest, JobMessage, ResultMessage, WorkerInit} from './messages.js'
+import {EquityKeeper} from './equity-keeper.js'
 
 const init = workerData as WorkerInit
 const port = parentPort!
@@ -38,15 +39,22 @@ async function engineRun(): Promise<Run> {
   }
 }
 
+const keeper = new EquityKeeper(init.top ?? 10)
+
 async function vectorRun(vector: NonNullable<WorkerInit['vector']>): Promise<Run> {
   const {vectorWorker} = await import('./vector/vector-jobs.js')
-  const w = vectorWorker({spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector})
+  const w = vectorWorker({spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector, rankBy: init.rankBy ?? 'sharpe', keeper})
   w.warm()
-  return async (job) => w.run(job.index, job.params, (m) => keepsEquity(m, job))
+  return async (job) => w.run(job.index, job.params)
 }
 
 const run = init.vector ? vectorRun(init.vector) : engineRun()
-port.on('message', async (job: JobMessage) => {
+port.on('message', async (job: JobMessage | EquityRequest) => {
+  if ('kind' in job) {
+    const items = keeper.take(job.indexes)
+    port.postMessage({kind: 'equity', items} satisfies ResultMessage, items.map((x) => x.equity.buffer as ArrayBuffer))
+    return
+  }
   try {
     const {message, transfer} = await (await run)(job)
     port.postMessage(message, transfer)

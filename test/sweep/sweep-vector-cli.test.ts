@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
+import {DuckDBInstance} from '@duckdb/node-api'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 
@@ -66,6 +67,26 @@ describe('bots backtest --sweep: vector path against the engine (real CLI)', () 
     assert.equal(vector.valid, 48)
     assert.deepEqual(ranking(vector), ranking(engine))
     assert.ok(vector.runs.some((r: any) => r.metrics.trades > 20), 'the sweep trades')
+  })
+
+  it('a recorded vector sweep keeps the same equity curves for its top runs as the engine path', async () => {
+    const dir = tempDir()
+    const args = (db: string) => ['backtest', ORCL, '--db', db, '--sweep', 'fast=5..20:5', '--sweep', 'slow=30,60', '--top', '3', '--json']
+    const [v, e] = await Promise.all([runCli(args(path.join(dir, 'v.duckdb'))), runCli(args(path.join(dir, 'e.duckdb')), {env: ENGINE})])
+    assert.equal(v.code, 0, v.stderr)
+    assert.equal(e.code, 0, e.stderr)
+    const curves = async (db: string) => {
+      const instance = await DuckDBInstance.create(db, {access_mode: 'READ_ONLY'})
+      const conn = await instance.connect()
+      const rows = (await conn.runAndReadAll(`SELECT r.id::INTEGER AS id, e.ts::VARCHAR AS ts, e.value, e.benchmark FROM runs r JOIN run_equity e ON e.run_id = r.id ORDER BY r.id, e.ts`)).getRowObjectsJS()
+      conn.closeSync()
+      instance.closeSync()
+      return rows
+    }
+    const [vc, ec] = await Promise.all([curves(path.join(dir, 'v.duckdb')), curves(path.join(dir, 'e.duckdb'))])
+    assert.ok(vc.length > 3000, `${vc.length} equity points`)
+    assert.deepEqual(vc, ec)
+    assert.equal(new Set(vc.map((r) => r.id)).size, 3)
   })
 
   it('the progress lines say which path ran and give an ETA', async () => {

@@ -8,7 +8,9 @@
  */
 import type {BotSpec} from '../../model/bot-spec.js'
 import type {Bars} from '../../model/bars.js'
-import type {BenchmarkPart, Metrics, MetricsSettings} from '../../metrics/metrics.js'
+import type {BenchmarkPart, MetricsSettings} from '../../metrics/metrics.js'
+import type {EquityKeeper} from '../equity-keeper.js'
+import {score, type RankKey} from '../rank-key.js'
 import type {ResultMessage} from '../messages.js'
 import {resultMessage} from '../packed-trades.js'
 import {metricsPlan, runMetrics} from './run-metrics.js'
@@ -55,6 +57,9 @@ export function vectorInit(periods: number[], bars: number, schedule: IterationS
 }
 
 export interface VectorContext {
+  /** Ranks the runs for the keeper, which holds the curves of this worker's best. */
+  rankBy: RankKey
+  keeper: EquityKeeper
   spec: BotSpec
   bars: Bars[]
   settings: MetricsSettings
@@ -65,8 +70,8 @@ export interface VectorContext {
 /** A worker's side: `warm()` claims and computes shared series until none is left; `run` does one job. */
 export function vectorWorker(ctx: VectorContext): {
   warm(): void
-  /** One job; `keepEquity` says whether its curve goes back (else its buffer serves the next job). */
-  run(index: number, params: Record<string, unknown>, keepEquity: (m: Metrics) => boolean): {message: ResultMessage; transfer: ArrayBuffer[]}
+  /** One job: its result goes back without the curve, which the keeper holds if it is among this worker's best. */
+  run(index: number, params: Record<string, unknown>): {message: ResultMessage; transfer: ArrayBuffer[]}
 } {
   const {vector, spec, settings} = ctx
   const bars = ctx.bars[0]
@@ -107,7 +112,7 @@ export function vectorWorker(ctx: VectorContext): {
       if (vector.series === null) return
       for (let k = Atomics.add(state, 0, 1); k < vector.periods.length; k = Atomics.add(state, 0, 1)) compute(k)
     },
-    run(index, params, keepEquity) {
+    run(index, params) {
       const equity = spare ?? new Float64Array(n)
       spare = undefined
       const result = simulateSmaCross({
@@ -117,9 +122,8 @@ export function vectorWorker(ctx: VectorContext): {
         params: params as {quantity?: number; percent?: number}, broker: spec.broker, scratch,
       })
       const metrics = runMetrics(plan, result)
-      const keep = keepEquity(metrics)
-      if (!keep) spare = equity
-      return resultMessage(index, metrics, result, keep)
+      spare = ctx.keeper.offer(index, score(metrics.strategy, ctx.rankBy), equity)
+      return resultMessage(index, metrics, result, false)
     },
   }
 }

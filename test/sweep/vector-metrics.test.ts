@@ -1,0 +1,21 @@
+/** Pieces of the vector sweep's metrics against src/metrics/ on curves the sma-cross property test rarely makes. */
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+import fc from 'fast-check'
+import {returnStats} from '../../src/metrics/return-stats.js'
+import {returnMoments} from '../../src/sweep/vector/run-metrics.js'
+
+describe('returnMoments', () => {
+  it('is returnStats (mean, stdev, downside) on any curve: flat stretches, zeros, negatives, infinities', () => {
+    const value = fc.oneof(fc.constantFrom(0, -0, 100, 100, 100, -5, Infinity, -Infinity, NaN, 1e-300), fc.double({min: -1e6, max: 1e6}))
+    fc.assert(
+      fc.property(fc.array(value, {maxLength: 60}), fc.constantFrom(100, 0, -5), fc.constantFrom(0, 1e-5, -1e-5), (values, initial, target) => {
+        const curve = Float64Array.from(values)
+        const a = returnMoments(initial, curve, target)
+        const b = returnStats(initial, curve, target)
+        for (const k of ['mean', 'stdev', 'downside'] as const) assert.ok(Object.is(a[k], b[k]), `${k}: ${a[k]} vs ${b[k]}`)
+      }),
+      {numRuns: 2000},
+    )
+  })
+})

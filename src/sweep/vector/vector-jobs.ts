@@ -30,7 +30,7 @@ export interface VectorInit {
 }
 
 /** Shared series up to this many bytes (a million bars is 8 MB a period). */
-export const SHARED_SERIES_BUDGET = 1 << 30
+export const SHARED_SERIES_BUDGET = 512 * 2 ** 20
 
 export function smaPeriods(params: ReadonlyArray<Record<string, unknown>>): number[] {
   const set = new Set<number>()

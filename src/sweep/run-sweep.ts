@@ -107,7 +107,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   // Buy-and-hold is the same for every run: its curve and figures are computed once, here.
   const benchmark = buyAndHoldEquity(bars, index, spec.broker.cash)
   const workers = Math.max(1, Math.min(req.workers ?? defaultWorkers(), valid.length || 1))
-  const {path, vector} = valid.length ? await choosePath(req, spec, {name: definition.name, source}, bars, valid) : {path: sweepPath({spec, strategy: {name: definition.name, source}, bars, force: 'engine'}), vector: undefined}
+  const {path, vector} = valid.length ? await choosePath(req, spec, {name: definition.name, source}, bars, valid) : {path: {kind: 'engine' as const, reason: 'no valid combination'}, vector: undefined}
   req.onStage?.(path.kind === 'vector'
     ? `vector path: ${valid.length} runs from ${vector!.periods.length} SMA series computed once${vector!.series ? ' (shared)' : ''}`
     : `engine path (${path.reason}): ${valid.length} backtests`)
@@ -173,8 +173,8 @@ export function runTimeIndex(spec: Pick<BotSpec, 'symbols' | 'timeframeMs'>, bar
 }
 
 /**
- * The vector path when the envelope admits the spec and the kernel's schedule (taken once, by a
- * recording run) is one it follows; else the engine, with the reason.
+ * The vector path when the envelope admits the spec and the kernel's schedule (worked out once
+ * for the sweep, vector/schedule.ts) is one it follows; else the engine, with the reason.
  */
 async function choosePath(req: SweepRequest, spec: BotSpec, strategy: {name: string; source: string}, bars: Bars[], valid: ReadonlyArray<{params: Record<string, unknown>}>): Promise<{path: SweepPath; vector?: VectorInit}> {
   const force = req.path ?? (process.env.BOTS_SWEEP_PATH === 'engine' ? 'engine' : 'auto')

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import fc from 'fast-check'
 import {returnStats} from '../../src/metrics/return-stats.js'
-import {returnMoments} from '../../src/sweep/vector/run-metrics.js'
+import {monthEnds} from '../../src/metrics/monthly.js'
+import {monthLasts, returnMoments} from '../../src/sweep/vector/run-metrics.js'
 
 describe('returnMoments', () => {
   it('is returnStats (mean, stdev, downside) on any curve: flat stretches, zeros, negatives, infinities', () => {
@@ -16,6 +17,24 @@ describe('returnMoments', () => {
         for (const k of ['mean', 'stdev', 'downside'] as const) assert.ok(Object.is(a[k], b[k]), `${k}: ${a[k]} vs ${b[k]}`)
       }),
       {numRuns: 2000},
+    )
+  })
+})
+
+describe('monthLasts', () => {
+  it('finds the months monthEnds finds, each with its last bar', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({min: 1, max: 40 * 86_400_000}), {maxLength: 80}),
+        fc.constantFrom('UTC', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'Australia/Lord_Howe'),
+        (steps, tz) => {
+          let t = Date.UTC(2019, 11, 30, 22)
+          const time = Float64Array.from(steps, (s) => (t += s))
+          const index = Float64Array.from(time, (_, i) => i)
+          assert.deepStrictEqual(monthLasts(time, tz), monthEnds(time, index, tz).map((m) => ({year: m.year, month: m.month, last: m.value})))
+        },
+      ),
+      {numRuns: 300},
     )
   })
 })

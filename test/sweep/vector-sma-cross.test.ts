@@ -1,7 +1,7 @@
 /**
  * The sweep's vector evaluator of sma-cross against the engine: for random bars (gaps, flat
  * stretches, tick-rounded prices), sessions, sleeptimes, SMA periods, sizing, commissions,
- * slippage, multipliers and cash, the vector path's trades, fills, equity, counts, final figures
+ * slippage, multipliers, tick sizes and cash, the vector path's trades, fills, equity, counts, final figures
  * and metrics are the very doubles `runBacktest` and `computeMetrics` give (deepStrictEqual, so
  * -0 and NaN count too), and the metrics serialise to the same JSON (key order included).
  */
@@ -65,13 +65,15 @@ const caseArb: fc.Arbitrary<Case> = fc
     minimum: fc.oneof(fc.constant(0), fc.double({min: 0, max: 5, noNaN: true})),
     slippageBps: fc.oneof(fc.constant(0), fc.double({min: 0, max: 30, noNaN: true})),
     multiplier: fc.option(fc.constantFrom(2, 10, 0.5), {freq: 4}),
+    // A tick size rounds only limit and stop prices: market orders are untouched.
+    tickSize: fc.option(fc.constantFrom(0.01, 0.25), {freq: 4}),
   })
   .map((r) => ({
     tf: r.tf, steps: r.steps, moves: r.moves, gapMoves: r.gapMoves, tick: r.tick, sleepBars: r.sleepBars, sessions: r.sessions,
     fast: r.fast, slow: r.fast + r.slowExtra, sizing: r.sizing,
     broker: {
       cash: r.cash, commission: {perShare: r.perShare, percent: r.percent, fixed: r.fixed, minimum: r.minimum}, slippageBps: r.slippageBps,
-      allowShort: false, fillPrice: 'next_open' as const, ...(r.multiplier === null ? {} : {instruments: {X: {multiplier: r.multiplier}}}),
+      allowShort: false, fillPrice: 'next_open' as const, ...(r.multiplier === null && r.tickSize === null ? {} : {instruments: {X: {...(r.multiplier === null ? {} : {multiplier: r.multiplier}), ...(r.tickSize === null ? {} : {tickSize: r.tickSize})}}}),
     },
   }))
 

@@ -9,7 +9,9 @@ import type {Metrics} from '../metrics/metrics.js'
 import type {Trade} from '../model/trade.js'
 import type {ResultMessage} from './messages.js'
 
-const FIELDS = 9 // side, quantity, entryTime, entryPrice, exitTime, exitPrice, commission, grossPnl, netPnl
+/** Doubles per trade: side (1 long, -1 short), quantity, entryTime, entryPrice, exitTime, exitPrice, commission, grossPnl, netPnl. */
+export const TRADE_FIELDS = 9
+const FIELDS = TRADE_FIELDS
 
 export interface PackedTrades {
   /** All trades here are of this one symbol. */
@@ -46,6 +48,11 @@ export function unpackTrades(p: PackedTrades): Trade[] {
     out[k] = {symbol: p.symbol, side: v[o] > 0 ? 'long' : 'short', quantity: v[o + 1], entryTime: v[o + 2], entryPrice: v[o + 3], exitTime: v[o + 4], exitPrice: v[o + 5], commission: v[o + 6], grossPnl: v[o + 7], netPnl: v[o + 8]}
   }
   return out
+}
+
+/** A vector run's result message: no curve (its worker's keeper holds it), the trades already packed. */
+export function packedResultMessage(index: number, metrics: Metrics, counts: BacktestResult['counts'], trades: PackedTrades): {message: ResultMessage; transfer: ArrayBuffer[]} {
+  return {message: {kind: 'result', index, metrics, trades: [], equity: new Float64Array(0), counts, packedTrades: trades}, transfer: [trades.values.buffer as ArrayBuffer]}
 }
 
 /** A run's result message and the buffers it transfers (the equity curve unless left out, the packed trades). */

@@ -19,7 +19,8 @@ import type {StrategyDefinition} from '../../src/model/strategy.js'
 import {scheduleProblem} from '../../src/sweep/vector/envelope.js'
 import {metricsPlan, runMetrics} from '../../src/sweep/vector/run-metrics.js'
 import {iterationSchedule} from '../../src/sweep/vector/schedule.js'
-import {fillObjects, simulateSmaCross} from '../../src/sweep/vector/sma-cross-sim.js'
+import {fillObjects, tradeObjects} from '../../src/sweep/vector/logs.js'
+import {simulateSmaCross} from '../../src/sweep/vector/sma-cross-sim.js'
 import {smaLimbs, smaSeries} from '../../src/sweep/vector/sma-series.js'
 import smaCross from '../../strategies/sma-cross.js'
 import {ListCalendar} from '../engine/list-calendar.js'
@@ -106,7 +107,7 @@ function calendarOf(c: Case): MarketCalendar {
 describe('sweep vector path: sma-cross', () => {
   it('gives what the engine gives, figure for figure, for random bars and settings', async () => {
     let vectorCases = 0
-    let trades = 0
+    let tradeCount = 0
     let rejections = 0
     let totalBars = 0
     await fc.assert(
@@ -127,13 +128,14 @@ describe('sweep vector path: sma-cross', () => {
         })
         const fills = fillObjects(v.fillLog, 'X')
         assert.deepStrictEqual(fills, engine.fills)
-        assert.deepStrictEqual(v.trades, engine.trades)
+        const trades = tradeObjects(v.tradeLog, 'X')
+        assert.deepStrictEqual(trades, engine.trades)
         assert.deepStrictEqual(v.equity.value, engine.equity.value)
         assert.equal(v.equity.time, engine.equity.time)
         assert.deepStrictEqual(v.counts, engine.counts)
         assert.deepStrictEqual(v.positions, engine.positions)
         for (const k of ['start', 'end', 'initialCash', 'finalCash', 'finalValue'] as const) assert.ok(Object.is(v[k], engine[k]), `${k}: ${v[k]} vs ${engine[k]}`)
-        trades += v.trades.length
+        tradeCount += trades.length
         rejections += v.counts.rejected
 
         const settings = {riskFreeRate: 0.02, periodsPerYear: 525_600 / c.tf, annualisation: 'test', timezone: 'America/New_York'}
@@ -143,13 +145,13 @@ describe('sweep vector path: sma-cross', () => {
         assert.deepStrictEqual(actual, expected)
         assert.equal(JSON.stringify(actual), JSON.stringify(expected))
         // The sweep's vector worker uses the one-pass metrics; computeMetrics over the vector result agrees too.
-        assert.deepStrictEqual(computeMetrics({result: {...v, fills}, bars: [bars], settings, benchmarkMetrics: benchmark}), expected)
+        assert.deepStrictEqual(computeMetrics({result: {...v, fills, trades}, bars: [bars], settings, benchmarkMetrics: benchmark}), expected)
       }),
       {numRuns: 500},
     )
     // The generator must exercise the vector path, trading and refusals, not skip past them.
     assert.ok(vectorCases > 400, `only ${vectorCases} cases on the vector path`)
-    assert.ok(trades > 300, `only ${trades} trades (${totalBars} bars)`)
+    assert.ok(tradeCount > 300, `only ${tradeCount} trades (${totalBars} bars)`)
     assert.ok(rejections > 0, 'no order was refused for cash')
   })
 })

@@ -4,15 +4,16 @@
  * per bar; month ends from boundaries found once), with what every run shares (the month
  * boundaries, the benchmark) worked out once per worker. It is not a second definition of the
  * metrics: every accumulator is the one in src/metrics/, the same expression in the same order,
- * so each figure is the same double (test/sweep/vector-metrics.test.ts compares the two objects,
- * key order included). Anything computed from the trades alone is src/metrics/' own function.
+ * so each figure is the same double (test/sweep/vector-sma-cross.test.ts compares the two objects,
+ * key order included).
  */
 import type {BenchmarkPart, Metrics, MetricsSettings, StrategyMetrics} from '../../metrics/metrics.js'
 import type {MonthlyReturn} from '../../metrics/monthly.js'
 import {localToUtc, utcToLocalParts} from '../../calendar/index.js'
 import {annualisedRatio, cagr, perPeriodRate} from '../../metrics/return-stats.js'
-import {tradeStats} from '../../metrics/trade-stats.js'
-import type {FillLog, SmaCrossResult} from './sma-cross-sim.js'
+import type {FillLog} from './logs.js'
+import type {SmaCrossResult} from './sma-cross-sim.js'
+import {tradeLogStats} from './trade-log-stats.js'
 
 export interface MetricsPlan {
   settings: MetricsSettings
@@ -47,7 +48,7 @@ export function monthLasts(time: Float64Array, tz: string): Array<{year: number;
 
 const EPSILON = 1e-9 // activity.ts
 
-export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCash' | 'equity' | 'trades' | 'fillLog' | 'positions' | 'start' | 'end'>): Metrics {
+export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCash' | 'equity' | 'tradeLog' | 'fillLog' | 'positions' | 'start' | 'end'>): Metrics {
   const {settings} = plan
   const initial = r.initialCash
   const {time, value} = r.equity
@@ -95,7 +96,7 @@ export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCa
     maxDrawdownDurationBars: maxPeakAt < 0 ? 0 : maxEnd - maxPeakAt,
     longestDrawdownMs: longMs,
     longestDrawdownBars: longBars,
-    ...tradeStats(r.trades),
+    ...tradeLogStats(r.tradeLog),
     ...activity(r.fillLog, time, n > 0 ? sum / n : NaN),
     openPositions: r.positions.length,
   }

@@ -13,8 +13,7 @@ import {Instruments} from '../../broker/instruments.js'
 import type {BacktestResult, OpenPosition} from '../../engine/result.js'
 import type {BrokerSpec} from '../../model/bot-spec.js'
 import type {Bars} from '../../model/bars.js'
-import type {Fill} from '../../model/orders.js'
-import type {Trade} from '../../model/trade.js'
+import {FillLog, TradeLog} from './logs.js'
 import type {IterationSchedule} from './schedule.js'
 
 export interface SmaCrossInput {
@@ -32,12 +31,13 @@ export interface SmaCrossInput {
   equity?: Float64Array
   /** Scratch for the crossovers (length ≥ bars), reused across runs; a new one when left out. */
   scratch?: Int32Array
-  /** Where the fills go (emptied first), reused across runs; a new one when left out. */
+  /** Where the fills and the trades go (emptied first), reused across runs; new ones when left out. */
   fills?: FillLog
+  trades?: TradeLog
 }
 
-/** The engine result's figures, fills as columns (`fillObjects` for the objects). */
-export type SmaCrossResult = Pick<BacktestResult, 'symbols' | 'start' | 'end' | 'initialCash' | 'finalCash' | 'finalValue' | 'trades' | 'positions' | 'equity' | 'counts'> & {fillLog: FillLog}
+/** The engine result's figures, fills and trades as columns (`fillObjects`, `tradeObjects` for the objects). */
+export type SmaCrossResult = Pick<BacktestResult, 'symbols' | 'start' | 'end' | 'initialCash' | 'finalCash' | 'finalValue' | 'positions' | 'equity' | 'counts'> & {fillLog: FillLog; tradeLog: TradeLog}
 
 /**
  * Every crossover of `fast` over `slow` as CrossDetector sees them: bar + 1, negated for a cross
@@ -61,56 +61,6 @@ export function crossovers(fast: Float64Array, slow: Float64Array, n: number, ou
     }
   }
   return count
-}
-
-/** The fills of a run as columns (no object per fill); `fillObjects` gives the broker's Fill objects. */
-export class FillLog {
-  count = 0
-  orderId = new Float64Array(64)
-  /** +1 buy, -1 sell. */
-  side = new Int8Array(64)
-  quantity = new Float64Array(64)
-  price = new Float64Array(64)
-  commission = new Float64Array(64)
-  time = new Float64Array(64)
-  /** The bar each fill happened on (its time is that bar's open). */
-  bar = new Int32Array(64)
-
-  push(orderId: number, side: number, quantity: number, price: number, commission: number, time: number, bar: number): void {
-    if (this.count === this.time.length) this.grow()
-    const k = this.count++
-    this.orderId[k] = orderId
-    this.side[k] = side
-    this.quantity[k] = quantity
-    this.price[k] = price
-    this.commission[k] = commission
-    this.time[k] = time
-    this.bar[k] = bar
-  }
-
-  private grow(): void {
-    const size = this.time.length * 2
-    const more = <T extends Float64Array | Int8Array | Int32Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size)
-      b.set(a)
-      return b
-    }
-    this.orderId = more(this.orderId)
-    this.side = more(this.side)
-    this.quantity = more(this.quantity)
-    this.price = more(this.price)
-    this.commission = more(this.commission)
-    this.time = more(this.time)
-    this.bar = more(this.bar)
-  }
-}
-
-export function fillObjects(log: FillLog, symbol: string): Fill[] {
-  const out: Fill[] = []
-  for (let k = 0; k < log.count; k++) {
-    out.push({orderId: log.orderId[k], symbol, side: log.side[k] > 0 ? 'buy' : 'sell', quantity: log.quantity[k], price: log.price[k], commission: log.commission[k], time: log.time[k]})
-  }
-  return out
 }
 
 /** markBar over bars [from, to) with the account unchanged: cash + position × close × multiplier. */
@@ -137,7 +87,8 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
   const percent = o.params.percent
   const fills = o.fills ?? new FillLog()
   fills.count = 0
-  const trades: Trade[] = []
+  const trades = o.trades ?? new TradeLog()
+  trades.count = 0
 
   let cash = broker.cash
   let q = 0 // position
@@ -213,7 +164,7 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
       q = before + signed
       tradeCommission += commission
       const grossPnl = 0 + realized
-      trades.push({symbol, side: 'long', quantity: tradeQty, entryTime, entryPrice, exitTime: time[f], exitPrice: price, commission: tradeCommission, grossPnl, netPnl: grossPnl - tradeCommission})
+      trades.push(1, tradeQty, entryTime, entryPrice, time[f], price, tradeCommission, grossPnl, grossPnl - tradeCommission)
       tradeQty = 0
       tradeCommission = 0
     }
@@ -232,9 +183,9 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
     finalCash: cash,
     finalValue: q === 0 ? cash : cash + q * last * mult,
     fillLog: fills,
-    trades,
+    tradeLog: trades,
     positions,
     equity: {time, value: equity},
-    counts: {bars: n, iterations: o.schedule.iterations, orders, fills: fills.count, canceled: 0, rejected, trades: trades.length},
+    counts: {bars: n, iterations: o.schedule.iterations, orders, fills: fills.count, canceled: 0, rejected, trades: trades.count},
   }
 }

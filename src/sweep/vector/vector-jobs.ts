@@ -12,10 +12,11 @@ import type {BenchmarkPart, MetricsSettings} from '../../metrics/metrics.js'
 import type {EquityKeeper} from '../equity-keeper.js'
 import {score, type RankKey} from '../rank-key.js'
 import type {ResultMessage} from '../messages.js'
-import {resultMessage} from '../packed-trades.js'
+import {packedResultMessage} from '../packed-trades.js'
 import {metricsPlan, runMetrics} from './run-metrics.js'
 import type {IterationSchedule} from './schedule.js'
-import {FillLog, simulateSmaCross} from './sma-cross-sim.js'
+import {FillLog, TradeLog} from './logs.js'
+import {simulateSmaCross} from './sma-cross-sim.js'
 import {smaLimbs, smaSeries} from './sma-series.js'
 
 export interface VectorInit {
@@ -84,6 +85,7 @@ export function vectorWorker(ctx: VectorContext): {
   const plan = metricsPlan(bars.time, settings, ctx.benchmark)
   let spare: Float64Array | undefined
   const fills = new FillLog()
+  const trades = new TradeLog()
 
   const limbs = smaLimbs(bars.close, n)
   const shared = (k: number): Float64Array => new Float64Array(vector.series!, k * n * 8, n)
@@ -116,14 +118,14 @@ export function vectorWorker(ctx: VectorContext): {
       const equity = spare ?? new Float64Array(n)
       spare = undefined
       const result = simulateSmaCross({
-        equity, fills,
+        equity, fills, trades,
         bars, symbol: spec.symbols[0], timeframeMs: spec.timeframeMs, schedule,
         fast: series(fastOf(params)), slow: series(slowOf(params)),
         params: params as {quantity?: number; percent?: number}, broker: spec.broker, scratch,
       })
       const metrics = runMetrics(plan, result)
       spare = ctx.keeper.offer(index, score(metrics.strategy, ctx.rankBy), equity)
-      return resultMessage(index, metrics, result, false)
+      return packedResultMessage(index, metrics, result.counts, {symbol: spec.symbols[0], values: trades.packed()})
     },
   }
 }

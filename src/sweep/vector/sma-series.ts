@@ -14,6 +14,7 @@ import {SMA} from '../../indicators/sma.js'
 
 const LIMB_BITS = 26
 const LIMB = 2 ** LIMB_BITS
+const INV_LIMB = 2 ** -LIMB_BITS // multiplying by a power of two is exact: no division needed
 
 /** The closes as two integer limbs on one scale: close × 2^scaleBits = hi × 2^26 + lo. */
 export interface SmaLimbs {
@@ -45,7 +46,7 @@ export function smaLimbs(close: Float64Array, length: number): SmaLimbs | undefi
   const lo = new Float64Array(length)
   for (let i = 0; i < length; i++) {
     const x = close[i] * scale // an integer: every close ≥ 2^eMin has no bits below 2^(eMin − 52)
-    const h = Math.floor(x / LIMB)
+    const h = Math.floor(x * INV_LIMB)
     hi[i] = h
     lo[i] = x - h * LIMB
   }

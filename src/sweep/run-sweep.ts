@@ -116,6 +116,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   let lastStep = -1
   const topScores = new TopScores(top)
   const t0 = performance.now()
+  let firstAt = t0
   if (valid.length) {
     const benchmarkMetrics = benchmarkPart(spec.broker.cash, index, benchmark, settings)
     await runPool(
@@ -124,6 +125,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
       workers,
       (r) => {
         results.set(r.index, r)
+        if (results.size === 1) firstAt = performance.now()
         topScores.add(score(r.metrics.strategy, rankBy))
         if (!best || score(r.metrics.strategy, rankBy) > score(best.metrics.strategy, rankBy)) best = r
         keepTopEquity(results, rankBy, top)
@@ -132,7 +134,8 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
         if (step === lastStep && results.size < valid.length) return
         lastStep = step
         const swept = Object.fromEntries(axes.map((a) => [a.name, valid[best!.index].params[a.name]]))
-        const eta = formatEta(performance.now() - t0, results.size, valid.length)
+        const now = performance.now()
+        const eta = formatEta(now - t0, results.size, valid.length, now - firstAt)
         req.onStage?.(`${results.size}/${valid.length} runs on ${workers} worker${workers > 1 ? 's' : ''} · ${eta} · best ${rankBy} ${fmt(best!.metrics.strategy, rankBy)} (${paramsText(swept)})`)
       },
       {

@@ -14,4 +14,11 @@ describe('sweep ETA', () => {
     assert.equal(formatEta(0, 0, 3), 'ETA …')
     assert.equal(formatEta(1234, 3, 3), 'done in 1.2 s')
   })
+
+  it('leaves out the wait for the first result once there are two', () => {
+    // 2 s before the first run finished (workers starting), then 0.1 s a run.
+    assert.equal(etaMs(2100, 2, 100, 100), 9800)
+    assert.equal(etaMs(2000, 1, 100, 0), 198_000) // one run: all there is to go by
+    assert.equal(formatEta(2900, 10, 100, 900), 'ETA 9.0 s')
+  })
 })

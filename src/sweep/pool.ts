@@ -7,7 +7,8 @@
 import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
 import {BotsError} from '../core/errors.js'
-import type {JobMessage, ResultMessage, WorkerInit} from './messages.js'
+import type {EquityRequest, JobMessage, ResultMessage, WorkerInit} from './messages.js'
+import {lazyTrades} from './packed-trades.js'
 
 export type JobResult = Extract<ResultMessage, {kind: 'result'}>
 
@@ -18,7 +19,16 @@ export function defaultWorkers(): number {
 // Run from the TypeScript sources (tests under tsx), the worker is the .ts file beside this one.
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url)
 
-export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], workers: number, onResult: (r: JobResult) => void, signal?: AbortSignal): Promise<void> {
+export interface PoolOptions {
+  signal?: AbortSignal
+  /** Read as each job is sent (see JobMessage.equityFloor). */
+  equityFloor?: () => number
+  /** Once the jobs are done (or stopped): the curves the workers kept of these runs (vector workers, EquityKeeper). */
+  collect?: {indexes: () => number[]; onEquity: (index: number, equity: Float64Array) => void}
+}
+
+export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], workers: number, onResult: (r: JobResult) => void, o: PoolOptions = {}): Promise<void> {
+  const {signal, equityFloor} = o
   if (signal?.aborted) return
   const count = Math.max(1, Math.min(workers, jobs.length))
   let next = 0
@@ -29,9 +39,11 @@ export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], wor
       signal?.addEventListener('abort', () => resolve(), {once: true})
       const take = () => {
         if (failure || signal?.aborted || next >= jobs.length) return resolve()
-        w.postMessage(jobs[next++])
+        const job = jobs[next++]
+        w.postMessage(equityFloor === undefined ? job : {index: job.index, params: job.params, equityFloor: equityFloor()})
       }
       w.on('message', (m: ResultMessage | {kind: 'ready'}) => {
+        if (m.kind === 'equity') return
         if (m.kind === 'ready') return take()
         if (m.kind === 'error') {
           failure ??= m.diagnostic ? BotsError.from(m.diagnostic) : new Error(`sweep run ${m.index + 1} failed: ${m.message}`)
@@ -39,6 +51,7 @@ export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], wor
         }
         if (signal?.aborted) return resolve()
         try {
+          lazyTrades(m)
           onResult(m)
         } catch (e) {
           failure ??= e as Error
@@ -56,8 +69,27 @@ export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], wor
       done.push(runOne(w))
     }
     await Promise.all(done)
+    if (o.collect !== undefined && failure === undefined) await collect(threads, o.collect)
   } finally {
     await Promise.all(threads.map((w) => w.terminate()))
   }
   if (failure) throw failure
+}
+
+/** Asks every worker for the curves it kept of the runs `collect.indexes()` names. */
+async function collect(threads: readonly Worker[], c: NonNullable<PoolOptions['collect']>): Promise<void> {
+  const indexes = c.indexes()
+  if (indexes.length === 0) return
+  await Promise.all(threads.map((w) => new Promise<void>((resolve, reject) => {
+    const onMessage = (m: ResultMessage | {kind: 'ready'}) => {
+      if (m.kind !== 'equity') return
+      w.off('message', onMessage)
+      for (const item of m.items) c.onEquity(item.index, item.equity)
+      resolve()
+    }
+    w.on('message', onMessage)
+    w.once('error', reject)
+    w.once('exit', () => resolve())
+    w.postMessage({kind: 'equity', indexes} satisfies EquityRequest)
+  })))
 }

@@ -3,6 +3,12 @@
  * with the strategy's own params validation (invalid ones, e.g. fast ≥ slow, are skipped and
  * listed), run the rest in parallel on worker threads, rank them, and record every run in one
  * transaction (equity curves only for the top N; the others keep metrics and trades).
+ *
+ * Where the strategy has a vector form and the spec fits its envelope (vector/envelope.ts), the
+ * combinations are evaluated from indicator series computed once per distinct parameter
+ * (vector/); otherwise each runs through the engine. Both give the same numbers; the outcome's
+ * `path` and the stage line say which ran. `BOTS_SWEEP_PATH=engine` (or `path: 'engine'`) forces
+ * the engine, to compare the two.
  */
 import {prepareBacktest, type BacktestRequest} from '../backtest/run-spec.js'
 import {BotsError} from '../core/errors.js'
@@ -21,6 +27,11 @@ import {combinations, parseSweeps, type SweepAxis} from './parse-sweep.js'
 import {defaultWorkers, runPool, type JobResult} from './pool.js'
 import {RANK_METRIC, rankRuns, score, type RankKey} from './rank.js'
 import {packBars, type BarsTransport} from './shared-bars.js'
+import {createCalendar} from '../calendar/index.js'
+import {scheduleProblem, sweepPath, type SweepPath} from './vector/envelope.js'
+import {iterationSchedule} from './vector/schedule.js'
+import {smaPeriods, vectorInit, type VectorInit} from './vector/vector-jobs.js'
+import {formatEta} from './eta.js'
 
 export interface SweepRequest extends Omit<BacktestRequest, 'onStage' | 'onProgress'> {
   sweeps: string[]
@@ -33,6 +44,8 @@ export interface SweepRequest extends Omit<BacktestRequest, 'onStage' | 'onProgr
   onStage?: (text: string) => void
   /** Abort (Ctrl-C) to stop: the combinations finished so far are ranked and recorded. */
   signal?: AbortSignal
+  /** `engine`: every combination through the engine even where the vector path applies. Default: `BOTS_SWEEP_PATH`, else `auto`. */
+  path?: 'auto' | 'engine'
 }
 
 export interface SweepRun {
@@ -63,6 +76,8 @@ export interface SweepOutcome {
   runMs: number
   /** Set when the sweep was stopped (`signal`): how many of the valid combinations finished. */
   interrupted?: {finished: number; of: number}
+  /** How the combinations ran: the vector evaluator, or the engine (and why). */
+  path: SweepPath
 }
 
 export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
@@ -70,7 +85,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const rankBy = req.rankBy ?? 'sharpe'
   const top = req.top ?? 10
   const transport = req.transport ?? 'shared'
-  const {spec, bars, registry, definition} = await prepareBacktest({...req, onStage: (stage) => req.onStage?.(stage)})
+  const {spec, bars, registry, definition, source} = await prepareBacktest({...req, onStage: (stage) => req.onStage?.(stage)})
 
   // A swept name the strategy does not have is one mistake, not N invalid combinations.
   const schema = definition.params as {properties?: Record<string, unknown>; additionalProperties?: unknown}
@@ -92,18 +107,26 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   // Buy-and-hold is the same for every run: its curve and figures are computed once, here.
   const benchmark = buyAndHoldEquity(bars, index, spec.broker.cash)
   const workers = Math.max(1, Math.min(req.workers ?? defaultWorkers(), valid.length || 1))
+  const {path, vector} = valid.length ? await choosePath(req, spec, {name: definition.name, source}, bars, valid) : {path: {kind: 'engine' as const, reason: 'no valid combination'}, vector: undefined}
+  req.onStage?.(path.kind === 'vector'
+    ? `vector path: ${valid.length} runs from ${vector!.periods.length} SMA series computed once${vector!.series ? ' (shared)' : ''}`
+    : `engine path (${path.reason}): ${valid.length} backtests`)
   const results = new Map<number, JobResult>()
   let best: JobResult | undefined
   let lastStep = -1
+  const topScores = new TopScores(top)
   const t0 = performance.now()
+  let firstAt = t0
   if (valid.length) {
     const benchmarkMetrics = benchmarkPart(spec.broker.cash, index, benchmark, settings)
     await runPool(
-      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings},
+      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings, vector, rankBy, top},
       valid,
       workers,
       (r) => {
         results.set(r.index, r)
+        if (results.size === 1) firstAt = performance.now()
+        topScores.add(score(r.metrics.strategy, rankBy))
         if (!best || score(r.metrics.strategy, rankBy) > score(best.metrics.strategy, rankBy)) best = r
         keepTopEquity(results, rankBy, top)
         // A line every 5% (plain output prints each one), and the last.
@@ -111,22 +134,35 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
         if (step === lastStep && results.size < valid.length) return
         lastStep = step
         const swept = Object.fromEntries(axes.map((a) => [a.name, valid[best!.index].params[a.name]]))
-        req.onStage?.(`${results.size}/${valid.length} runs on ${workers} worker${workers > 1 ? 's' : ''} · best ${rankBy} ${fmt(best!.metrics.strategy, rankBy)} (${paramsText(swept)})`)
+        const now = performance.now()
+        const eta = formatEta(now - t0, results.size, valid.length, now - firstAt)
+        req.onStage?.(`${results.size}/${valid.length} runs on ${workers} worker${workers > 1 ? 's' : ''} · ${eta} · best ${rankBy} ${fmt(best!.metrics.strategy, rankBy)} (${paramsText(swept)})`)
       },
-      req.signal,
+      {
+        signal: req.signal,
+        equityFloor: () => topScores.floor,
+        // Vector workers keep the curves of their best runs; the sweep's top N come back at the end.
+        collect: vector === undefined ? undefined : {
+          indexes: () => bestIndexes(results, rankBy, top),
+          onEquity: (i, equity) => (results.get(i)!.equity = equity),
+        },
+      },
     )
   }
   const runMs = performance.now() - t0
   const interrupted = req.signal?.aborted ? {finished: results.size, of: valid.length} : undefined
 
   const order = rankRuns([...results.values()].map((r) => ({index: r.index, metrics: r.metrics.strategy})), rankBy)
-  const runs: SweepRun[] = order.map((i, k) => ({index: i, params: valid[i].params, metrics: results.get(i)!.metrics, trades: results.get(i)!.trades, rank: k + 1}))
+  // `trades` read through: a vector run's trades are rebuilt only when something reads them.
+  const runs: SweepRun[] = order.map((i, k) => ({index: i, params: valid[i].params, metrics: results.get(i)!.metrics, get trades() {
+    return results.get(i)!.trades
+  }, rank: k + 1}))
   let sweepId: number | undefined
   if (req.record !== false && runs.length) {
     req.onStage?.(`recording ${runs.length} runs`)
     sweepId = await record({db: req.db ?? spec.data.db, spec, strategy: definition.name, bars, index, benchmark, runs, results, top})
   }
-  return {spec, axes, combinations: all.length, skipped, runs, rankBy, top, workers, transport, sweepId, bars: n, runMs, interrupted}
+  return {spec, axes, combinations: all.length, skipped, runs, rankBy, top, workers, transport, sweepId, bars: n, runMs, interrupted, path}
 }
 
 /**
@@ -137,6 +173,47 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
 export function runTimeIndex(spec: Pick<BotSpec, 'symbols' | 'timeframeMs'>, bars: readonly Bars[]): Float64Array {
   const view = alignBars(spec.symbols, bars, spec.timeframeMs)
   return view.time.subarray(0, view.length)
+}
+
+/**
+ * The vector path when the envelope admits the spec and the kernel's schedule (worked out once
+ * for the sweep, vector/schedule.ts) is one it follows; else the engine, with the reason.
+ */
+async function choosePath(req: SweepRequest, spec: BotSpec, strategy: {name: string; source: string}, bars: Bars[], valid: ReadonlyArray<{params: Record<string, unknown>}>): Promise<{path: SweepPath; vector?: VectorInit}> {
+  const force = req.path ?? (process.env.BOTS_SWEEP_PATH === 'engine' ? 'engine' : 'auto')
+  const path = sweepPath({spec, strategy, bars, force})
+  if (path.kind !== 'vector') return {path}
+  const schedule = await iterationSchedule(spec, bars[0], createCalendar(spec.market))
+  const problem = scheduleProblem(schedule)
+  if (problem !== undefined) return {path: {kind: 'engine', reason: problem}}
+  return {path, vector: vectorInit(smaPeriods(valid.map((v) => v.params)), bars[0].length, schedule)}
+}
+
+/** The N best runs by score, then sweep order (as rankRuns orders them; -Infinity scores tie). */
+function bestIndexes(results: Map<number, JobResult>, rankBy: RankKey, top: number): number[] {
+  const scored = [...results.values()].map((r) => ({index: r.index, score: score(r.metrics.strategy, rankBy)}))
+  scored.sort((a, b) => (a.score > b.score ? -1 : a.score < b.score ? 1 : a.index - b.index))
+  return scored.slice(0, top).map((r) => r.index)
+}
+
+/** The N best scores so far, best first: the N-th is the floor a run must reach to keep its curve. */
+class TopScores {
+  private readonly scores: number[] = []
+  constructor(private readonly top: number) {}
+
+  add(s: number): void {
+    const a = this.scores
+    if (a.length === this.top && !(s > a[a.length - 1])) return
+    let k = a.length
+    while (k > 0 && !(a[k - 1] >= s)) k--
+    a.splice(k, 0, s)
+    if (a.length > this.top) a.pop()
+  }
+
+  /** -Infinity while fewer than N runs have finished. */
+  get floor(): number {
+    return this.scores.length < this.top ? -Infinity : this.scores[this.top - 1]
+  }
 }
 
 /** Only the current top N keep their equity curves in memory (a million-bar curve is 8 MB). */

@@ -1,35 +1,70 @@
 /**
- * A sweep worker thread: loads the strategy once, reads the bars from shared memory (or its own
- * copy), then runs one backtest per job message and posts back the metrics, the trades and the
- * equity curve (its buffer transferred, not copied). It imports no DuckDB code: the main thread
- * owns the store.
+ * A sweep worker thread: reads the bars from shared memory (or its own copy), then runs one job
+ * per message and posts back the metrics, the trades and the equity curve (its buffer
+ * transferred, not copied). On the engine path it loads the strategy once and runs a backtest
+ * per job; on the vector path (init.vector) it first computes its share of the sweep's indicator
+ * series, then evaluates each job from them. It imports no DuckDB code: the main thread owns the
+ * store.
  */
 import {parentPort, workerData} from 'node:worker_threads'
 import type {Diagnostic} from '../core/errors.js'
-import {createCalendar} from '../calendar/index.js'
-import {runBacktest} from '../engine/run-backtest.js'
-import {computeMetrics} from '../metrics/metrics.js'
-import {discoverStrategies} from '../strategy/discover.js'
-import {resolveStrategy} from '../strategy/resolve.js'
 import {unpackBars} from './shared-bars.js'
-import type {JobMessage, ResultMessage, WorkerInit} from './messages.js'
+import {resultMessage} from './packed-trades.js'
+import {score} from './rank-key.js'
+import type {Metrics} from '../metrics/metrics.js'
+import type {EquityRequest, JobMessage, ResultMessage, WorkerInit} from './messages.js'
+import {EquityKeeper} from './equity-keeper.js'
 
 const init = workerData as WorkerInit
 const port = parentPort!
 const bars = unpackBars(init.bars)
-const calendar = createCalendar(init.spec.market)
-const definition = resolveStrategy(init.spec, await discoverStrategies({extra: init.strategies, cwd: init.cwd})).then((s) => s.definition)
 
-port.on('message', async (job: JobMessage) => {
-  try {
+/** Whether a run's curve can still be among the top N (see JobMessage.equityFloor). */
+function keepsEquity(metrics: Metrics, job: JobMessage): boolean {
+  return job.equityFloor === undefined || init.rankBy === undefined || !(score(metrics.strategy, init.rankBy) < job.equityFloor)
+}
+
+type Run = (job: JobMessage) => Promise<{message: ResultMessage; transfer: ArrayBuffer[]}>
+
+async function engineRun(): Promise<Run> {
+  const [{createCalendar}, {runBacktest}, {computeMetrics}, {discoverStrategies}, {resolveStrategy}] = await Promise.all([
+    import('../calendar/index.js'), import('../engine/run-backtest.js'), import('../metrics/metrics.js'), import('../strategy/discover.js'), import('../strategy/resolve.js'),
+  ])
+  const calendar = createCalendar(init.spec.market)
+  const definition = resolveStrategy(init.spec, await discoverStrategies({extra: init.strategies, cwd: init.cwd})).then((s) => s.definition)
+  return async (job) => {
     const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar})
     const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
-    const value = result.equity.value
-    const message: ResultMessage = {kind: 'result', index: job.index, metrics, trades: result.trades, equity: value, counts: result.counts}
-    port.postMessage(message, [value.buffer as ArrayBuffer])
+    return resultMessage(job.index, metrics, result, keepsEquity(metrics, job))
+  }
+}
+
+const keeper = new EquityKeeper(init.top ?? 10)
+
+async function vectorRun(vector: NonNullable<WorkerInit['vector']>): Promise<Run> {
+  const {vectorWorker} = await import('./vector/vector-jobs.js')
+  const w = vectorWorker({spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector, rankBy: init.rankBy ?? 'sharpe', keeper})
+  w.warm()
+  return async (job) => w.run(job.index, job.params)
+}
+
+const run = init.vector ? vectorRun(init.vector) : engineRun()
+port.on('message', async (job: JobMessage | EquityRequest) => {
+  if ('kind' in job) {
+    const items = keeper.take(job.indexes)
+    port.postMessage({kind: 'equity', items} satisfies ResultMessage, items.map((x) => x.equity.buffer as ArrayBuffer))
+    return
+  }
+  try {
+    const {message, transfer} = await (await run)(job)
+    port.postMessage(message, transfer)
   } catch (error) {
     const e = error as Error & {diagnostic?: Diagnostic}
     port.postMessage({kind: 'error', index: job.index, message: e.message, diagnostic: e.diagnostic} satisfies ResultMessage)
   }
 })
-port.postMessage({kind: 'ready'})
+// Ready once warmed up: the vector path's shared series are all claimed (computed or under way).
+run.then(
+  () => port.postMessage({kind: 'ready'}),
+  (e: Error & {diagnostic?: Diagnostic}) => port.postMessage({kind: 'error', index: -1, message: e.message, diagnostic: e.diagnostic} satisfies ResultMessage),
+)

@@ -1,0 +1,56 @@
+/**
+ * A vector worker's jobs: the same result whether the SMA series are shared (computed once into
+ * shared memory) or, past the memory budget, computed by the worker itself; and the same metrics
+ * as computeMetrics over the engine's run.
+ */
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+import {barsFromRows} from '../../src/core/bars.js'
+import {createCalendar} from '../../src/calendar/index.js'
+import {runBacktest} from '../../src/engine/run-backtest.js'
+import {benchmarkPart, buyAndHoldEquity, computeMetrics} from '../../src/metrics/metrics.js'
+import type {BotSpec} from '../../src/model/bot-spec.js'
+import type {StrategyDefinition} from '../../src/model/strategy.js'
+import {EquityKeeper} from '../../src/sweep/equity-keeper.js'
+import {alwaysOpenSchedule} from '../../src/sweep/vector/schedule.js'
+import {smaPeriods, vectorInit, vectorWorker} from '../../src/sweep/vector/vector-jobs.js'
+import smaCross from '../../strategies/sma-cross.js'
+
+const MIN = 60_000
+const rows = Array.from({length: 3000}, (_, i) => {
+  const c = 100 + 10 * Math.sin(i / 37) + 3 * Math.sin(i / 5.3)
+  return {time: Date.UTC(2024, 0, 1) + i * MIN, open: c - 0.1, high: c + 1, low: c - 1, close: c}
+})
+const bars = barsFromRows('X', MIN, rows)
+const spec = {
+  symbols: ['X'], timeframeMs: MIN, sleeptimeMs: MIN, market: '24/7',
+  broker: {cash: 10_000, commission: {perShare: 0, percent: 0.1, fixed: 0, minimum: 1}, slippageBps: 3, allowShort: false, fillPrice: 'next_open'},
+} as unknown as BotSpec
+const settings = {riskFreeRate: 0, periodsPerYear: 525_600, annualisation: 'test', timezone: 'UTC'}
+const benchmark = benchmarkPart(10_000, bars.time, buyAndHoldEquity([bars], bars.time, 10_000), settings)
+const params = [{fast: 3, slow: 20, quantity: 5}, {fast: 5, slow: 20, percent: 50}, {fast: 3, slow: 40, quantity: 5}, {fast: 8, slow: 40, quantity: 1}]
+
+function runAll(budget: number) {
+  const vector = vectorInit(smaPeriods(params), bars.length, alwaysOpenSchedule(bars, MIN, MIN), budget)
+  const w = vectorWorker({spec, bars: [bars], settings, benchmark, vector, rankBy: 'sharpe', keeper: new EquityKeeper(2)})
+  w.warm()
+  return {shared: vector.series !== null, results: params.map((p, i) => w.run(i, {...p}).message)}
+}
+
+describe('vectorWorker', () => {
+  it('gives the same results with shared series and, past the budget, its own', async () => {
+    const shared = runAll(512 * 2 ** 20)
+    const local = runAll(0)
+    assert.equal(shared.shared, true)
+    assert.equal(local.shared, false)
+    assert.deepStrictEqual(local.results, shared.results)
+    for (const [i, p] of params.entries()) {
+      const engine = await runBacktest({spec, bars, definition: smaCross as unknown as StrategyDefinition, params: p, calendar: createCalendar('24/7')})
+      const m = shared.results[i]
+      assert.ok(m.kind === 'result')
+      assert.deepStrictEqual(m.metrics, computeMetrics({result: engine, bars: [bars], settings, benchmarkMetrics: benchmark}))
+      assert.deepStrictEqual(m.counts, engine.counts)
+      assert.equal(m.equity.length, 0) // the keeper holds the curves
+    }
+  })
+})

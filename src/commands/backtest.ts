@@ -17,7 +17,7 @@ import {discoverStrategies} from '../strategy/discover.js'
 import {loadBotSpec} from '../spec/validate-spec.js'
 import {resolveStrategy} from '../strategy/resolve.js'
 import {parseRate} from '../sweep/parse-sweep.js'
-import {RANK_KEYS} from '../sweep/rank.js'
+import {RANK_KEYS} from '../sweep/rank-key.js'
 
 export default class Backtest extends BaseCommand {
   static override description = `Run a bot spec over historical bars and print the results.

@@ -23,7 +23,11 @@ async function bothPaths(args: string[]) {
   const [vector, engine] = await Promise.all([runCli([...args, '--json']), runCli([...args, '--json'], {env: ENGINE})])
   assert.equal(vector.code, 0, vector.stderr)
   assert.equal(engine.code, 0, engine.stderr)
-  return {vector: parseJson(vector), engine: parseJson(engine)}
+  const result = {vector: parseJson(vector), engine: parseJson(engine)}
+  // The JSON says which path ran.
+  assert.deepEqual(result.vector.path, {kind: 'vector', strategy: 'sma-cross'})
+  assert.equal(result.engine.path.kind, 'engine')
+  return result
 }
 
 /** Minute bars, 24/7, with gaps (a missing stretch every so often) and flat stretches. */

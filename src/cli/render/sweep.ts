@@ -15,7 +15,7 @@ export function renderSweep(s: SweepOutcome, color: boolean): string {
   const label = (k: keyof StrategyMetrics) => METRIC_ROWS.find((r) => r.key === k)!.label
   const fmt = (m: StrategyMetrics, k: keyof StrategyMetrics) => formatMetric(m[k] as number, METRIC_ROWS.find((r) => r.key === k)!.format, String)
   lines.push(`${s.spec.name}: ${s.combinations} combinations of ${s.axes.map((a) => `${a.name} (${a.values.length})`).join(' × ')}, ` +
-    `${s.runs.length} ran on ${s.workers} worker${s.workers > 1 ? 's' : ''} in ${(s.runMs / 1000).toFixed(1)} s, ${s.skipped.length} skipped as invalid`)
+    `${s.runs.length} ran on ${s.workers} worker${s.workers > 1 ? 's' : ''} in ${(s.runMs / 1000).toFixed(1)} s (${s.path.kind === 'vector' ? 'vector path' : `engine path: ${s.path.reason}`}), ${s.skipped.length} skipped as invalid`)
   if (s.skipped.length) {
     const first = s.skipped[0]
     lines.push(c('dim', `skipped e.g. ${paramsText(first.params)}: ${first.message}`))
@@ -40,6 +40,7 @@ export function sweepToJson(s: SweepOutcome): Record<string, unknown> {
     valid: s.runs.length,
     skipped: s.skipped,
     rankBy: s.rankBy,
+    path: s.path,
     workers: s.workers,
     bars: s.bars,
     runMs: s.runMs,

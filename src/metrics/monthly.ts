@@ -21,20 +21,25 @@ export interface YearRow {
   total: number
 }
 
-/** The last value of each calendar month the curve touches, in order. */
-export function monthEnds(time: ArrayLike<number>, value: ArrayLike<number>, tz: string): Array<{year: number; month: number; value: number}> {
-  const out: Array<{year: number; month: number; value: number}> = []
+/** Each calendar month (in `tz`) the times touch, in order, with the index of its last point. */
+export function monthLasts(time: ArrayLike<number>, tz: string): Array<{year: number; month: number; last: number}> {
+  const out: Array<{year: number; month: number; last: number}> = []
   let boundary = -Infinity // first instant of the month after the current one
   for (let i = 0; i < time.length; i++) {
     if (time[i] >= boundary) {
       const p = utcToLocalParts(time[i], tz)
       boundary = p.month === 12 ? localToUtc(p.year + 1, 1, 1, 0, 0, tz) : localToUtc(p.year, p.month + 1, 1, 0, 0, tz)
-      out.push({year: p.year, month: p.month, value: value[i]})
+      out.push({year: p.year, month: p.month, last: i})
     } else {
-      out[out.length - 1].value = value[i]
+      out[out.length - 1].last = i
     }
   }
   return out
+}
+
+/** The last value of each calendar month the curve touches, in order. */
+export function monthEnds(time: ArrayLike<number>, value: ArrayLike<number>, tz: string): Array<{year: number; month: number; value: number}> {
+  return monthLasts(time, tz).map((m) => ({year: m.year, month: m.month, value: value[m.last]}))
 }
 
 export function monthlyReturns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, tz: string): MonthlyReturn[] {

@@ -39,7 +39,29 @@ export function tradeReturn(t: Pick<Trade, 'netPnl' | 'entryPrice' | 'quantity'>
 }
 
 export function tradeStats(trades: readonly Trade[]): TradeStats {
-  const n = trades.length
+  return tradeStatsOf({
+    count: trades.length,
+    netPnl: (i) => trades[i].netPnl,
+    entryPrice: (i) => trades[i].entryPrice,
+    quantity: (i) => trades[i].quantity,
+    entryTime: (i) => trades[i].entryTime,
+    exitTime: (i) => trades[i].exitTime,
+  })
+}
+
+/** The fields the figures read, by trade index: Trade objects and packed columns (sweeps) alike. */
+export interface TradeFields {
+  count: number
+  netPnl(i: number): number
+  entryPrice(i: number): number
+  quantity(i: number): number
+  entryTime(i: number): number
+  exitTime(i: number): number
+}
+
+/** `tradeStats` over any trade layout: one loop, in trade order, so every layout gives the same doubles. */
+export function tradeStatsOf(t: TradeFields): TradeStats {
+  const n = t.count
   let wins = 0
   let losses = 0
   let grossProfit = 0
@@ -51,8 +73,10 @@ export function tradeStats(trades: readonly Trade[]): TradeStats {
   let worstPnl = n ? Infinity : NaN
   let bestRet = n ? -Infinity : NaN
   let worstRet = n ? Infinity : NaN
-  for (const t of trades) {
-    const pnl = t.netPnl
+  const pnls = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const pnl = t.netPnl(i)
+    pnls[i] = pnl
     if (pnl > 0) {
       wins++
       grossProfit += pnl
@@ -60,9 +84,9 @@ export function tradeStats(trades: readonly Trade[]): TradeStats {
       losses++
       grossLoss -= pnl
     }
-    const ret = tradeReturn(t)
+    const ret = tradeReturn({netPnl: pnl, entryPrice: t.entryPrice(i), quantity: t.quantity(i)})
     sumReturn += ret
-    const hold = t.exitTime - t.entryTime
+    const hold = t.exitTime(i) - t.entryTime(i)
     sumHold += hold
     if (hold > maxHold) maxHold = hold
     if (pnl > bestPnl) bestPnl = pnl
@@ -70,7 +94,6 @@ export function tradeStats(trades: readonly Trade[]): TradeStats {
     if (ret > bestRet) bestRet = ret
     if (ret < worstRet) worstRet = ret
   }
-  const pnls = trades.map((t) => t.netPnl)
   return {
     trades: n,
     wins,
@@ -109,11 +132,11 @@ function ratioOfSums(up: number, down: number): number {
   return up > 0 ? Infinity : NaN
 }
 
-function mean(xs: number[]): number {
+function mean(xs: Float64Array): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length
 }
 
-function sampleStdev(xs: number[]): number {
+function sampleStdev(xs: Float64Array): number {
   const m = mean(xs)
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1))
 }

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import fc from 'fast-check'
 import {returnStats} from '../../src/metrics/return-stats.js'
-import {monthEnds} from '../../src/metrics/monthly.js'
-import {monthLasts, returnMoments} from '../../src/sweep/vector/run-metrics.js'
+import {monthLasts} from '../../src/metrics/monthly.js'
+import {utcToLocalParts} from '../../src/calendar/index.js'
+import {returnMoments} from '../../src/sweep/vector/run-metrics.js'
 
 describe('returnMoments', () => {
   it('is returnStats (mean, stdev, downside) on any curve: flat stretches, zeros, negatives, infinities', () => {
@@ -21,8 +22,8 @@ describe('returnMoments', () => {
   })
 })
 
-describe('monthLasts', () => {
-  it('finds the months monthEnds finds, each with its last bar', () => {
+describe('monthLasts (shared by monthEnds and the vector metrics)', () => {
+  it('is each local calendar month of the times with its last index, whatever the zone', () => {
     fc.assert(
       fc.property(
         fc.array(fc.oneof(fc.integer({min: 1, max: 6 * 3_600_000}), fc.integer({min: 1, max: 40 * 86_400_000})), {maxLength: 120, size: 'max'}),
@@ -30,8 +31,15 @@ describe('monthLasts', () => {
         (steps, tz) => {
           let t = Date.UTC(2019, 11, 30, 22)
           const time = Float64Array.from(steps, (s) => (t += s))
-          const index = Float64Array.from(time, (_, i) => i)
-          assert.deepStrictEqual(monthLasts(time, tz), monthEnds(time, index, tz).map((m) => ({year: m.year, month: m.month, last: m.value})))
+          // The plain way: each point's local year and month; a month's entry is its last point.
+          const months: Array<{year: number; month: number; last: number}> = []
+          time.forEach((t, i) => {
+            const p = utcToLocalParts(t, tz)
+            const prev = months.at(-1)
+            if (prev && prev.year === p.year && prev.month === p.month) prev.last = i
+            else months.push({year: p.year, month: p.month, last: i})
+          })
+          assert.deepStrictEqual(monthLasts(time, tz), months)
         },
       ),
       {numRuns: 300},

@@ -8,7 +8,7 @@
  * key order included).
  */
 import type {BenchmarkPart, Metrics, MetricsSettings, StrategyMetrics} from '../../metrics/metrics.js'
-import type {MonthlyReturn} from '../../metrics/monthly.js'
+import {monthLasts, type MonthlyReturn} from '../../metrics/monthly.js'
 import {localToUtc, utcToLocalParts} from '../../calendar/index.js'
 import {annualisedRatio, cagr, perPeriodRate} from '../../metrics/return-stats.js'
 import type {FillLog} from './logs.js'
@@ -24,26 +24,6 @@ export interface MetricsPlan {
 
 export function metricsPlan(time: Float64Array, settings: MetricsSettings, benchmark: BenchmarkPart): MetricsPlan {
   return {settings, benchmark, months: monthLasts(time, settings.timezone)}
-}
-
-/**
- * monthEnds (src/metrics/monthly.ts) with each month's last bar instead of its value: the same
- * boundaries, computed the same way. Written out here because monthly.ts loads arquero, which
- * would cost each sweep worker a sixth of a second at start.
- */
-export function monthLasts(time: Float64Array, tz: string): Array<{year: number; month: number; last: number}> {
-  const out: Array<{year: number; month: number; last: number}> = []
-  let boundary = -Infinity // first instant of the month after the current one
-  for (let i = 0; i < time.length; i++) {
-    if (time[i] >= boundary) {
-      const p = utcToLocalParts(time[i], tz)
-      boundary = p.month === 12 ? localToUtc(p.year + 1, 1, 1, 0, 0, tz) : localToUtc(p.year, p.month + 1, 1, 0, 0, tz)
-      out.push({year: p.year, month: p.month, last: i})
-    } else {
-      out[out.length - 1].last = i
-    }
-  }
-  return out
 }
 
 const EPSILON = 1e-9 // activity.ts

@@ -30,7 +30,9 @@ export function returnStats(initial: number, value: ArrayLike<number>, target = 
   let down = 0
   for (let i = 0; i < n; i++) {
     const v = value[i]
-    const r = v / prev - 1
+    // v / v − 1 is exactly 0 for a finite non-zero v: one division fewer per flat bar (a curve is
+    // flat whenever nothing is held), the same double (0 / 0 and ∞ / ∞ are divided, giving NaN).
+    const r = v === prev && v !== 0 && v - v === 0 ? 0 : v / prev - 1
     prev = v
     const delta = r - mean
     mean += delta / (i + 1)

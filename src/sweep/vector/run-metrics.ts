@@ -9,8 +9,7 @@
  */
 import type {BenchmarkPart, Metrics, MetricsSettings, StrategyMetrics} from '../../metrics/metrics.js'
 import {monthLasts, type MonthlyReturn} from '../../metrics/monthly.js'
-import {localToUtc, utcToLocalParts} from '../../calendar/index.js'
-import {annualisedRatio, cagr, perPeriodRate} from '../../metrics/return-stats.js'
+import {annualisedRatio, cagr, perPeriodRate, returnStats} from '../../metrics/return-stats.js'
 import type {FillLog} from './logs.js'
 import type {SmaCrossResult} from './sma-cross-sim.js'
 import {tradeLogStats} from './trade-log-stats.js'
@@ -38,7 +37,7 @@ export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCa
 
   // returnStats' loop is bound by its divisions: other work in the same loop slows it rather
   // than hiding in its shadow, so the drawdowns, peak and sum take a second pass.
-  const rs = returnMoments(initial, value, rfp)
+  const rs = returnStats(initial, value, rfp)
   const c = curvePass(initial, time, value, r.fillLog)
   const maxDepth = c[0]
   const maxPeakAt = c[1]
@@ -87,31 +86,6 @@ export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCa
     benchmark: plan.benchmark.metrics,
     monthly: {strategy: monthly(plan, initial, value), benchmark: plan.benchmark.monthly},
   }
-}
-
-/**
- * returnStats (src/metrics/return-stats.ts), the same Welford steps in the same order, less one
- * division per flat bar: a value equal to the one before has a return of exactly 0 (v / v − 1),
- * and a sweep run is flat about half the time.
- */
-export function returnMoments(initial: number, value: Float64Array, target: number): {mean: number; stdev: number; downside: number} {
-  const n = value.length
-  let prev = initial
-  let mean = 0
-  let m2 = 0
-  let down = 0
-  for (let i = 0; i < n; i++) {
-    const v = value[i]
-    // x / x is exactly 1 for a finite non-zero x (0 / 0 and ∞ / ∞ are NaN: divided as before).
-    const r = v === prev && v !== 0 && v - v === 0 ? 0 : v / prev - 1
-    prev = v
-    const delta = r - mean
-    mean += delta / (i + 1)
-    m2 += delta * (r - mean)
-    const below = r - target
-    if (below < 0) down += below * below
-  }
-  return {mean: n > 0 ? mean : NaN, stdev: n > 1 ? Math.sqrt(m2 / (n - 1)) : NaN, downside: n > 0 ? Math.sqrt(down / n) : NaN}
 }
 
 // The curve pass's figures (no object per run): maxDepth, maxPeakAt, maxTroughAt, maxEnd,

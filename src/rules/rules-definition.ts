@@ -3,13 +3,27 @@
  * the params) and by strategy specs (rules in a file, params filling its `${placeholders}`).
  * `check` reports what `planRules` finds for the given params; `create` plans once per run.
  */
+import {createRequire} from 'node:module'
 import {BotsError} from '../core/errors.js'
 import type {ParamProblem, ParamsSchema, StrategyDefinition} from '../model/strategy.js'
-import {planRules, type RulesPlan} from './plan.js'
+import type {RulesPlan} from './plan.js'
 import type {RuleProblem} from './problems.js'
 import type {RulesSpec} from './rules-types.js'
-import {createRulesHooks} from './runtime/rules-hooks.js'
-import {rulesIndicatorSeries} from './indicator-series.js'
+import type * as Machinery from './rules-machinery.js'
+
+let loaded: typeof Machinery | undefined
+// From the TypeScript sources (the tests, under tsx) `require` would compile a second, CommonJS
+// copy of the rules modules (other class identities): there the machinery is imported up front.
+if (import.meta.url.endsWith('.ts')) loaded = await import('./rules-machinery.js')
+
+/**
+ * The planner and runtime, loaded on first use: `check` and `create` are synchronous, hence
+ * `require` (Node ≥ 20.19 loads ES modules through it, the same instances `import` gives).
+ */
+function machinery(): typeof Machinery {
+  loaded ??= createRequire(import.meta.url)('./rules-machinery.js') as typeof Machinery
+  return loaded
+}
 
 export interface RulesSource {
   name: string
@@ -24,7 +38,7 @@ export interface RulesSource {
 export function rulesDefinition(source: RulesSource): StrategyDefinition {
   const plan = (params: Record<string, unknown>): {plan?: RulesPlan; errors: ParamProblem[]} => {
     const {rules, values} = source.resolve(params ?? {})
-    const r = planRules(rules, values)
+    const r = machinery().planRules(rules, values)
     return {plan: r.plan, errors: r.problems.filter((p) => p.severity !== 'warning').map((p) => source.describe(p, rules))}
   }
   return {
@@ -35,7 +49,7 @@ export function rulesDefinition(source: RulesSource): StrategyDefinition {
     warmup: (params) => plan(params).plan?.warmup ?? 0,
     indicatorSeries(params, bars, timeZone) {
       const r = plan(params)
-      return r.plan ? rulesIndicatorSeries(r.plan, bars, timeZone) : []
+      return r.plan ? machinery().rulesIndicatorSeries(r.plan, bars, timeZone) : []
     },
     create(params) {
       const r = plan(params)
@@ -43,7 +57,7 @@ export function rulesDefinition(source: RulesSource): StrategyDefinition {
         const first = r.errors[0]
         throw new BotsError(`strategy "${source.name}": ${first?.message ?? 'invalid rules'}`, {code: 'rules.invalid', hint: first?.hint ?? 'run `bots validate` on the spec'})
       }
-      return createRulesHooks(r.plan)
+      return machinery().createRulesHooks(r.plan)
     },
   }
 }

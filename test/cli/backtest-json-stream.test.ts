@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
+import {Writable} from 'node:stream'
 import {closeSync, openSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
@@ -104,6 +105,8 @@ describe('bots backtest --json streams (real CLI)', () => {
   })
 
   it('through a pipe whose reader is slow the output is complete, and the same bytes as `--json > file`', async () => {
+    // The store holds the bars before either run, so both documents say the same about the import.
+    assert.equal((await runCli(['backtest', DAILY, '--db', db, '--no-record', '--no-report'])).code, 0)
     const dir = tempDir()
     const file = path.join(dir, 'out.json')
     const fd = openSync(file, 'w')
@@ -116,19 +119,37 @@ describe('bots backtest --json streams (real CLI)', () => {
     assert.equal(toFile, 0)
     const expected = readFileSync(file, 'utf8')
     assert.ok(expected.length > 256 * 1024, `${expected.length} bytes: several pipe buffers`)
-    // The reader does not read for a while (the pipe fills, the writer must wait for drain), then reads in small sips.
+    // A slow reader: it takes the output a kilobyte per event-loop turn, far slower than the writer
+    // produces it, so the pipe fills and the writer must wait for 'drain'. (A wall-clock pause and
+    // a polling loop of read(n) did this before; that reader itself lost data now and then.)
     const piped = await new Promise<{code: number | null; text: string}>((resolve, reject) => {
       const child = spawn(process.execPath, [BIN, 'backtest', DAILY, '--db', db, '--no-record', '--json'], {cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'ignore']})
       const parts: Buffer[] = []
-      child.stdout.pause()
-      const sip = () => {
-        const chunk = child.stdout.read(16 * 1024) ?? child.stdout.read()
-        if (chunk) parts.push(chunk)
-        if (!child.stdout.readableEnded) setTimeout(sip, 2)
+      const sink = new Writable({
+        highWaterMark: 1024,
+        write(chunk: Buffer, _encoding, done) {
+          const sip = (from: number): void => {
+            if (from >= chunk.length) return done()
+            parts.push(chunk.subarray(from, from + 1024))
+            setImmediate(sip, from + 1024)
+          }
+          sip(0)
+        },
+      })
+      let code: number | null | undefined
+      let drained = false
+      const settle = () => {
+        if (code !== undefined && drained) resolve({code, text: Buffer.concat(parts).toString('utf8')})
       }
-      setTimeout(sip, 1500)
+      child.stdout.pipe(sink).on('finish', () => {
+        drained = true
+        settle()
+      })
       child.on('error', reject)
-      child.on('close', (c) => resolve({code: c, text: Buffer.concat(parts).toString('utf8')}))
+      child.on('close', (c) => {
+        code = c
+        settle()
+      })
     })
     assert.equal(piped.code, 0)
     assert.equal(piped.text.length, expected.length)

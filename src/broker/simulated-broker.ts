@@ -528,13 +528,7 @@ export class SimulatedBroker implements BrokerPort {
     this.fills.push(fill)
     if (partial) {
       if (bar === this.usedBar) this.volumeUsed[k] += q
-      const filled = (order.filledQuantity ?? 0) + q
-      order.filledQuantity = filled
-      order.fillPrice = order.fillPrice === undefined ? price : (order.fillPrice * (filled - q) + price * q) / filled
-      order.commission = (order.commission ?? 0) + commission
-      order.filledAt = time
-      if (filled >= order.quantity * (1 - 1e-9)) order.status = 'filled'
-      else if (order.type === 'stop') order.triggered = true
+      if (!addPart(order, q, price, commission, time) && order.type === 'stop') order.triggered = true
     } else {
       order.status = 'filled'
       order.filledAt = time
@@ -574,13 +568,7 @@ export class SimulatedBroker implements BrokerPort {
     const fill: Fill = {orderId: order.id, symbol: order.symbol, side: order.side, quantity, price, commission, time, ...(trade === undefined ? {} : {tradeId: trade.id, tradeSeq: trade.seq})}
     this.ledger.record(k, fill, before, realized)
     this.fills.push(fill)
-    const filled = (order.filledQuantity ?? 0) + quantity
-    order.filledQuantity = filled
-    // Average fill price and total commission over the partial fills so far.
-    order.fillPrice = order.fillPrice === undefined ? price : (order.fillPrice * (filled - quantity) + price * quantity) / filled
-    order.commission = (order.commission ?? 0) + commission
-    order.filledAt = time
-    if (filled >= order.quantity * (1 - 1e-9)) order.status = 'filled'
+    addPart(order, quantity, price, commission, time)
     this.listener.filled(order, fill)
     this.afterFill(order, price, this.o.market.cursor)
     return fill
@@ -597,6 +585,21 @@ export class SimulatedBroker implements BrokerPort {
       for (const leg of order.children) if (leg.status === 'open') this.finish(leg, 'canceled', `its entry, order ${order.id}, was ${status}`)
     }
   }
+}
+
+/**
+ * One part of an order filled: its filled quantity, average fill price and total commission over
+ * the parts so far; `filled` once the whole quantity is. True when it is complete.
+ */
+function addPart(order: SimOrder, quantity: number, price: number, commission: number, time: number): boolean {
+  const filled = (order.filledQuantity ?? 0) + quantity
+  order.filledQuantity = filled
+  order.fillPrice = order.fillPrice === undefined ? price : (order.fillPrice * (filled - quantity) + price * quantity) / filled
+  order.commission = (order.commission ?? 0) + commission
+  order.filledAt = time
+  if (filled < order.quantity * (1 - 1e-9)) return false
+  order.status = 'filled'
+  return true
 }
 
 const price = (p: number | null | undefined): number | undefined => (p === undefined ? undefined : (p ?? NaN))

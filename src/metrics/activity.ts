@@ -47,8 +47,13 @@ export function activityStats(fills: readonly Fill[], time: ArrayLike<number>, v
   let sum = 0
   for (let i = 0; i < value.length; i++) sum += value[i]
   const meanValue = value.length ? sum / value.length : NaN
+  return activityFigures(n, inMarket, traded, commissions, meanValue)
+}
+
+/** The activity figures from their sums (the sweep's one-pass metrics share them). */
+export function activityFigures(bars: number, inMarket: number, traded: number, commissions: number, meanValue: number): ActivityStats {
   return {
-    exposure: n ? inMarket / n : NaN,
+    exposure: bars ? inMarket / bars : NaN,
     barsInMarket: inMarket,
     turnover: meanValue > 0 ? traded / meanValue : NaN,
     tradedValue: traded,

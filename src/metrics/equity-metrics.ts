@@ -35,6 +35,29 @@ export interface EquityMetrics {
   longestDrawdownBars: number
 }
 
+/** The figures that need only the curve's end points, peak, return statistics and deepest drawdown (the sweep's one-pass metrics share them). */
+export type ReturnFigures = Pick<EquityMetrics, 'initialValue' | 'finalValue' | 'peakValue' | 'totalReturn' | 'years' | 'cagr' | 'volatility' | 'sharpe' | 'sortino' | 'calmar' | 'maxDrawdown'>
+
+export function returnFigures(o: {initial: number; final: number; peak: number; bars: number; periodsPerYear: number; rfp: number; returns: {mean: number; stdev: number; downside: number}; maxDepth: number}): ReturnFigures {
+  const ppy = o.periodsPerYear
+  const {mean, stdev, downside} = o.returns
+  const years = o.bars / ppy
+  const growth = cagr(o.initial, o.final, years)
+  return {
+    initialValue: o.initial,
+    finalValue: o.final,
+    peakValue: o.peak,
+    totalReturn: o.final / o.initial - 1,
+    years,
+    cagr: growth,
+    volatility: stdev * Math.sqrt(ppy),
+    sharpe: annualisedRatio(mean - o.rfp, stdev, ppy),
+    sortino: annualisedRatio(mean - o.rfp, downside, ppy),
+    calmar: o.maxDepth > 0 ? growth / o.maxDepth : NaN,
+    maxDrawdown: o.maxDepth,
+  }
+}
+
 export function equityMetrics(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, periodsPerYear: number, riskFreeRate = 0): EquityMetrics {
   const n = value.length
   const rfp = perPeriodRate(riskFreeRate, periodsPerYear)
@@ -43,21 +66,9 @@ export function equityMetrics(initial: number, time: ArrayLike<number>, value: A
   const final = n ? value[n - 1] : initial
   let peak = initial
   for (let i = 0; i < n; i++) if (value[i] > peak) peak = value[i]
-  const years = n / periodsPerYear
-  const growth = cagr(initial, final, years)
   const finite = (t: number) => (Number.isFinite(t) ? t : null)
   return {
-    initialValue: initial,
-    finalValue: final,
-    peakValue: peak,
-    totalReturn: final / initial - 1,
-    years,
-    cagr: growth,
-    volatility: r.stdev * Math.sqrt(periodsPerYear),
-    sharpe: annualisedRatio(r.mean - rfp, r.stdev, periodsPerYear),
-    sortino: annualisedRatio(r.mean - rfp, r.downside, periodsPerYear),
-    calmar: dd.max.depth > 0 ? growth / dd.max.depth : NaN,
-    maxDrawdown: dd.max.depth,
+    ...returnFigures({initial, final, peak, bars: n, periodsPerYear, rfp, returns: r, maxDepth: dd.max.depth}),
     maxDrawdownPeak: finite(dd.max.peakTime),
     maxDrawdownTrough: finite(dd.max.troughTime),
     maxDrawdownRecovery: dd.max.recoveryTime,

@@ -9,7 +9,9 @@
  */
 import type {BenchmarkPart, Metrics, MetricsSettings, StrategyMetrics} from '../../metrics/metrics.js'
 import {monthLasts, type MonthlyReturn} from '../../metrics/monthly.js'
-import {annualisedRatio, cagr, perPeriodRate, returnStats} from '../../metrics/return-stats.js'
+import {perPeriodRate, returnStats} from '../../metrics/return-stats.js'
+import {returnFigures} from '../../metrics/equity-metrics.js'
+import {activityFigures} from '../../metrics/activity.js'
 import type {FillLog} from './logs.js'
 import type {SmaCrossResult} from './sma-cross-sim.js'
 import {tradeLogStats} from './trade-log-stats.js'
@@ -48,26 +50,11 @@ export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCa
   const longBars = c[6]
   const peak = c[7]
   const sum = c[8]
-  const stdev = rs.stdev
-  const downside = rs.downside
-  const meanReturn = rs.mean
   const final = n ? value[n - 1] : initial
-  const years = n / ppy
-  const growth = cagr(initial, final, years)
   const maxMs = maxPeakAt < 0 ? 0 : time[maxEnd] - time[maxPeakAt]
   const finite = (t: number) => (Number.isFinite(t) ? t : null)
   const strategy: StrategyMetrics = {
-    initialValue: initial,
-    finalValue: final,
-    peakValue: peak,
-    totalReturn: final / initial - 1,
-    years,
-    cagr: growth,
-    volatility: stdev * Math.sqrt(ppy),
-    sharpe: annualisedRatio(meanReturn - rfp, stdev, ppy),
-    sortino: annualisedRatio(meanReturn - rfp, downside, ppy),
-    calmar: maxDepth > 0 ? growth / maxDepth : NaN,
-    maxDrawdown: maxDepth,
+    ...returnFigures({initial, final, peak, bars: n, periodsPerYear: ppy, rfp, returns: rs, maxDepth}),
     maxDrawdownPeak: maxPeakAt < 0 ? null : finite(time[maxPeakAt]),
     maxDrawdownTrough: maxPeakAt < 0 ? null : finite(time[maxTroughAt]),
     maxDrawdownRecovery: maxPeakAt >= 0 && maxRecovered ? time[maxEnd] : null,
@@ -227,13 +214,7 @@ function activity(fills: FillLog, time: Float64Array, meanValue: number) {
     traded += Math.abs(fills.price[k] * fills.quantity[k])
     commissions += fills.commission[k]
   }
-  return {
-    exposure: n ? inMarket / n : NaN,
-    barsInMarket: inMarket,
-    turnover: meanValue > 0 ? traded / meanValue : NaN,
-    tradedValue: traded,
-    commissions,
-  }
+  return activityFigures(n, inMarket, traded, commissions, meanValue)
 }
 
 /** monthlyReturns: each month's last value over the previous month's (the initial cash first), less 1. */

@@ -6,14 +6,15 @@
  */
 import {closeSync, existsSync, mkdirSync, openSync, readSync, statSync} from 'node:fs'
 import path from 'node:path'
-import {DuckDBInstance} from '@duckdb/node-api'
+import type {DuckDBInstance} from '@duckdb/node-api'
+import {DuckDBInstance as Instance} from './duckdb-api.js'
 import {BotsError} from '../core/errors.js'
 import {migrate, pendingMigrations} from './migrations.js'
 import {storeOpenError} from './store-errors.js'
 import './schema.js'
 
 export async function createInstance(file: string, readOnly: boolean): Promise<DuckDBInstance> {
-  if (file === ':memory:') return migrated(await DuckDBInstance.create(file))
+  if (file === ':memory:') return migrated(await Instance.create(file))
   if (!readOnly) {
     mkdirSync(path.dirname(file), {recursive: true})
     return migrated(await create(file, false))
@@ -32,7 +33,7 @@ export async function createInstance(file: string, readOnly: boolean): Promise<D
 async function create(file: string, readOnly: boolean): Promise<DuckDBInstance> {
   assertDuckDbFile(file)
   try {
-    return await DuckDBInstance.create(file, readOnly ? {access_mode: 'READ_ONLY'} : {})
+    return await Instance.create(file, readOnly ? {access_mode: 'READ_ONLY'} : {})
   } catch (e) {
     throw storeOpenError(e, file, readOnly)
   }

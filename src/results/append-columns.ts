@@ -6,7 +6,8 @@
  * Column order must match the table's. Values must not be NULL (no validity mask is written).
  */
 import duckdb from '@duckdb/node-bindings'
-import {BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, TIMESTAMP, VARCHAR, type DuckDBConnection, type DuckDBType} from '@duckdb/node-api'
+import type {DuckDBConnection, DuckDBType} from '@duckdb/node-api'
+import {BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, TIMESTAMP, VARCHAR} from '../data/duckdb-api.js'
 
 export type Column =
   | {type: 'double'; values: Float64Array}

@@ -4,7 +4,8 @@
  * writes short and the store free for other processes. The appender joins the connection's open
  * transaction, so a batch still commits or rolls back as one.
  */
-import {DuckDBTimestampValue, type DuckDBConnection} from '@duckdb/node-api'
+import type {DuckDBConnection} from '@duckdb/node-api'
+import {DuckDBTimestampValue} from '../data/duckdb-api.js'
 
 /** Column kinds, in table order. `ts` takes epoch ms. */
 export type Kind = 'bigint' | 'int' | 'double' | 'varchar' | 'ts'

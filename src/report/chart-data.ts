@@ -55,34 +55,36 @@ export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: 
   const n = o.time.length
   const bucket = chartBucket(n)
   const local = (t: number) => Math.floor((t + utcOffset(t, o.timezone)) / 1000)
-  const curve = (values: Float64Array, pick: 'last' | 'max'): Point[] => {
+  // Every curve has a point at each bucket's first bar: their chart times, once for all of them.
+  const at = new Float64Array(Math.ceil(n / bucket))
+  for (let k = 0; k < at.length; k++) at[k] = local(o.time[k * bucket])
+  /** f(value at point k) at each point: each bucket's last value of `values` (one per bar), or `values[k]` (one per point). */
+  const series = (values: Float64Array, perBar: boolean, f: (v: number) => number = (v) => v, keep: (v: number) => boolean = () => true): Point[] => {
     const out: Point[] = []
-    for (let from = 0; from < n; from += bucket) {
-      const to = Math.min(n, from + bucket)
-      let v = values[to - 1]
-      if (pick === 'max') for (let i = from; i < to; i++) if (values[i] > v) v = values[i]
-      push(out, {time: local(o.time[from]), value: v})
+    // A time that does not increase is dropped before `keep` looks at the value, as it always was.
+    let last = -Infinity
+    for (let k = 0; k < at.length && k < (perBar ? at.length : values.length); k++) {
+      if (at[k] <= last) continue
+      last = at[k]
+      const v = perBar ? values[Math.min(n, (k + 1) * bucket) - 1] : values[k]
+      if (keep(v)) out.push({time: last, value: f(v)})
     }
     return out
   }
-  const perPoint = (values: Float64Array): Point[] => {
-    const out: Point[] = []
-    for (let k = 0; k < values.length; k++) push(out, {time: local(o.time[k * bucket]), value: values[k]})
-    return out
-  }
+  const finite = Number.isFinite
   return {
     bucket,
     prices: o.bars.slice(0, 4).map((b, k) => ({...priceSeries(b, bucket, local, o.trades), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayPoints(b, l.values, bucket, local)}))})),
-    equity: curve(o.value, 'last'),
-    benchmark: curve(o.benchmark, 'last'),
-    drawdown: perPoint(o.drawdown).map((p) => ({time: p.time, value: -p.value * 100})),
-    benchmarkDrawdown: o.benchmarkDrawdown ? perPoint(o.benchmarkDrawdown).map((p) => ({time: p.time, value: -p.value * 100})) : [],
-    rebased: o.initial ? curve(o.value, 'last').map((p) => ({time: p.time, value: (p.value / o.initial! - 1) * 100})) : [],
-    rebasedBenchmark: o.initial ? curve(o.benchmark, 'last').map((p) => ({time: p.time, value: (p.value / o.initial! - 1) * 100})) : [],
-    exposure: o.exposure ? perPoint(o.exposure).map((p) => ({time: p.time, value: Number.isFinite(p.value) ? p.value * 100 : 0})) : [],
+    equity: series(o.value, true),
+    benchmark: series(o.benchmark, true),
+    drawdown: series(o.drawdown, false, (v) => -v * 100),
+    benchmarkDrawdown: o.benchmarkDrawdown ? series(o.benchmarkDrawdown, false, (v) => -v * 100) : [],
+    rebased: o.initial ? series(o.value, true, (v) => (v / o.initial! - 1) * 100) : [],
+    rebasedBenchmark: o.initial ? series(o.benchmark, true, (v) => (v / o.initial! - 1) * 100) : [],
+    exposure: o.exposure ? series(o.exposure, false, (v) => (finite(v) ? v * 100 : 0)) : [],
     rollingWindow: o.rolling?.window ?? 0,
-    rollingSharpe: o.rolling ? perPoint(o.rolling.sharpe).filter((p) => Number.isFinite(p.value)) : [],
-    rollingVolatility: o.rolling ? perPoint(o.rolling.volatility).filter((p) => Number.isFinite(p.value)).map((p) => ({time: p.time, value: p.value * 100})) : [],
+    rollingSharpe: o.rolling ? series(o.rolling.sharpe, false, undefined, finite) : [],
+    rollingVolatility: o.rolling ? series(o.rolling.volatility, false, (v) => v * 100, finite) : [],
   }
 }
 

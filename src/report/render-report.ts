@@ -10,7 +10,8 @@
 import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
-import {localDateOf, utcToLocalParts} from '../calendar/index.js'
+import {localDateOf, utcOffset} from '../calendar/index.js'
+import {isoDate} from '../calendar/civil-date.js'
 import type {Bars} from '../model/bars.js'
 import {DAY_MS} from '../model/time.js'
 import type {BacktestResult} from '../engine/result.js'
@@ -129,9 +130,14 @@ ${positionsTable(o.result.positions)}</section>
 
 function timeFormatter(tz: string, timeframeMs: number): (t: number) => string {
   if (timeframeMs >= DAY_MS) return (t) => localDateOf(t, tz)
+  // One offset lookup per time (a long run's report formats tens of thousands of them).
   return (t) => {
-    const p = utcToLocalParts(t, tz)
-    return `${localDateOf(t, tz)} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`
+    const wall = t + utcOffset(t, tz)
+    const day = Math.floor(wall / DAY_MS)
+    const minutes = Math.floor((wall - day * DAY_MS) / 60_000)
+    const hour = Math.floor(minutes / 60)
+    const minute = minutes - hour * 60
+    return `${isoDate(day)} ${hour < 10 ? '0' : ''}${hour}:${minute < 10 ? '0' : ''}${minute}`
   }
 }
 

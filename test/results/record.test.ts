@@ -1,5 +1,6 @@
 /** Recording runs (real DuckDB files): one transaction per call, hashes that see what matters. */
 import assert from 'node:assert/strict'
+import {existsSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {barsFromRows} from '../../src/core/bars.js'
@@ -7,7 +8,7 @@ import {closeStore, openStore} from '../../src/data/store.js'
 import {computeMetrics} from '../../src/metrics/metrics.js'
 import {getEquity, getRun, getTrades, listRuns} from '../../src/results/read-runs.js'
 import {barsHash, canonicalJson, SPEC_HASH_IGNORES, specHash} from '../../src/results/hash.js'
-import {recordRuns, type RunToRecord} from '../../src/results/record-run.js'
+import {recordRuns, stageRuns, type RunToRecord} from '../../src/results/record-run.js'
 import {toBotSpec} from '../../src/spec/bot-spec.js'
 import type {Trade} from '../../src/model/trade.js'
 import {tempDir} from '../helpers/tmp.js'
@@ -48,6 +49,25 @@ describe('recordRuns', () => {
       assert.equal((await listRuns(store.conn)).length, 0)
       const n = (await store.conn.runAndReadAll('SELECT (SELECT count(*) FROM run_trades) + (SELECT count(*) FROM run_equity) AS n')).getRowObjectsJS()[0].n
       assert.equal(Number(n), 0)
+    } finally {
+      await closeStore(store)
+    }
+  })
+})
+
+describe('stageRuns', () => {
+  it('nothing is visible before commit(); commit() writes the run into the file itself, not into the WAL (the checkpoint is part of the commit)', async () => {
+    const file = path.join(tempDir(), 'c.duckdb')
+    const store = await openStore({path: file})
+    try {
+      const {ids, commit} = await stageRuns(store, [run()])
+      const other = await store.connect()
+      assert.equal((await listRuns(other)).length, 0)
+      await commit()
+      assert.deepEqual((await listRuns(other)).map((r) => r.id), ids)
+      other.closeSync()
+      const wal = `${file}.wal`
+      assert.ok(!existsSync(wal) || statSync(wal).size === 0, 'the committed run is still in the WAL')
     } finally {
       await closeStore(store)
     }

@@ -3,10 +3,11 @@
  * from the store (importing a file source first when needed) → the engine → result and summary.
  * Commands, sweeps and the live parity check all go through here.
  */
-import {loadBars} from '../data/load-bars.js'
+import type {DuckDBConnection} from '@duckdb/node-api'
+import {loadBars, loadStagedBars} from '../data/load-bars.js'
 import {storedSeries} from '../data/file-series.js'
 import {ensureFileData, type EnsureResult} from '../data/ensure-file-data.js'
-import {closeStore, openStore} from '../data/store.js'
+import {closeStore, openStore, type Store} from '../data/store.js'
 import {createCalendar, marketTimezone} from '../calendar/index.js'
 import type {Bars} from '../model/bars.js'
 import type {Diagnostic} from '../core/errors.js'
@@ -41,6 +42,8 @@ export interface BacktestRequest {
   onProgress?: (barsDone: number, barsTotal: number) => void
   /** Run users' plugin strategies in a worker (Ctrl-C and the iteration timeout can stop them); see runPrepared. */
   isolate?: IsolateRun
+  /** A file source imported now may be run while it is being stored: see PreparedBacktest.settle. */
+  overlapImport?: boolean
 }
 
 export interface IsolateRun {
@@ -64,8 +67,16 @@ export interface BacktestOutcome {
 }
 
 export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOutcome> {
-  const prepared = await prepareBacktest(req)
-  const result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage, isolate: req.isolate})
+  // A spec's data file imported now is run while DuckDB stores it, on the other core.
+  const prepared = await prepareBacktest({...req, overlapImport: true})
+  let result: BacktestResult
+  try {
+    result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage, isolate: req.isolate})
+  } catch (e) {
+    await prepared.settle?.().catch(() => {})
+    throw e
+  }
+  await prepared.settle?.()
   const {spec, warnings, imports, bars} = prepared
   const {periodsPerYear} = metricsSettings(spec, result.start, result.end)
   return {spec, warnings, imports, bars, result, summary: summarize(result, {barsPerYear: periodsPerYear}), definition: prepared.definition}
@@ -82,7 +93,16 @@ export interface PreparedBacktest {
   registry: StrategyRegistry
   /** Where the strategy came from: a plugin file, `built-in`, a strategy spec. */
   source: string
+  /**
+   * With `overlapImport`, when a file source's bars were read while DuckDB still stores them:
+   * waits for that, adds its warnings and closes the store. Call it once, after the run (and
+   * after a failed run too); the run is not to be recorded before it has settled.
+   */
+  settle?: () => Promise<void>
 }
+
+/** The most bars a run starts on while their file is still being stored (see prepareBacktest). */
+export const OVERLAP_MAX_ROWS = 2_000_000
 
 export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBacktest> {
   req.onStage?.('validate')
@@ -96,30 +116,65 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
   const fileSource = spec.data.source === 'file'
   const store = await openStore({path: req.db ?? spec.data.db, readOnly: !fileSource})
   const warnings = [...loaded.warnings, ...(await overlayWarnings(spec, strategy.definition, req.file))]
+  const prepared = (bars: Bars[], settle?: () => Promise<void>): PreparedBacktest =>
+    ({spec, warnings, imports, bars, definition: strategy.definition, registry: strategy.registry, source: strategy.registry.get(strategy.definition.name).source, settle})
   let imports: EnsureResult[] = []
-  let bars: Bars[]
+  let open = true
   try {
     if (fileSource) {
       req.onStage?.('import')
+      // One symbol whose file is imported now: its bars are read as soon as they are staged, and
+      // the run goes on while DuckDB stores them (`settle` waits for that). DuckDB then holds the
+      // staged rows while the run holds the bars, about twice the memory of one: only up to
+      // OVERLAP_MAX_ROWS bars.
+      let early: Bars | undefined
+      const symbol = spec.symbols[0]
+      const read = async (conn: DuckDBConnection, good: string) => {
+        req.onStage?.('load')
+        early = await loadStagedBars(conn, good, {symbol, timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, maxRows: OVERLAP_MAX_ROWS})
+      }
       // Its errors about the spec (rows spaced unlike `timeframe`) are located in the spec file.
-      imports = await ensureFileData(store, spec.data, spec.symbols, spec.timeframe, timezone).catch(async (e: unknown) => {
+      const located = async (e: unknown) => {
         throw await locatedInSpec(e, req.file)
-      })
+      }
+      const wantEarly = req.overlapImport === true && spec.symbols.length === 1
+      imports = await ensureFileData(store, spec.data, spec.symbols, spec.timeframe, timezone, wantEarly ? {symbol, read} : undefined).catch(located)
+      const written = imports.find((r) => r.written !== undefined)?.written
+      // No bars in the window: that error is the coverage check's, before any run.
+      if (written !== undefined && early !== undefined && early.length > 0) {
+        const bars = [early]
+        const settle = async () => {
+          try {
+            await written.catch(located)
+            warnings.push(...(await droppedRowWarnings(imports, req.file, spec.timeframe)))
+            warnings.push(...(await coverage(store, bars)))
+          } finally {
+            await closeStore(store)
+          }
+        }
+        open = false
+        return prepared(bars, settle)
+      }
+      await written?.catch(located)
       // Rows the import dropped (unsorted, off the grid, negative volume…): counted per rule, never silently.
       warnings.push(...(await droppedRowWarnings(imports, req.file, spec.timeframe)))
     }
     req.onStage?.('load')
-    bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, series: storedSeries(spec.data, symbol), timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs})))
-    // A window outside the data is an error (located at backtest.start/--start); one reaching past it, a warning.
+    const bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, series: storedSeries(spec.data, symbol), timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs})))
+    warnings.push(...(await coverage(store, bars)))
+    return prepared(bars)
+  } finally {
+    if (open) await closeStore(store)
+  }
+
+  /** A window outside the data is an error (located at backtest.start/--start); one reaching past it, a warning. */
+  async function coverage(store: Store, bars: Bars[]): Promise<Diagnostic[]> {
     const o = req.overrides ?? {}
-    warnings.push(...(await checkWindowCoverage({
+    return checkWindowCoverage({
       store, bars, window, series: (symbol) => storedSeries(spec.data, symbol), timeframeMs: spec.timeframeMs, timezone, calendar: createCalendar(spec.market),
       source: {file: req.file, start: spec.backtest.start, end: spec.backtest.end, overridden: {start: o.start !== undefined, end: o.end !== undefined}},
-    })))
-  } finally {
-    await closeStore(store)
+    })
   }
-  return {spec, warnings, imports, bars, definition: strategy.definition, registry: strategy.registry, source: strategy.registry.get(strategy.definition.name).source}
 }
 
 /** One run over prepared bars; `params` (already validated) replaces the spec's. */

@@ -31,18 +31,37 @@ export interface EnsureResult {
   series: string
   file: string
   action: 'imported' | 'unchanged'
-  /** Present when the file was imported. */
+  /** Present when the file was imported (after `written`, when there is one). */
   import?: ImportResult
+  /**
+   * With `early`, for its symbol's import: settles when the bars are stored and the import is
+   * logged (`import` is set then); ensureFileData has returned as soon as they were staged.
+   */
+  written?: Promise<ImportResult>
   /** When unchanged: rows the earlier import of this file rejected (the store logs the total only). */
   rejected?: number
 }
 
+/** See ensureFileData. */
+export interface EarlyBars {
+  /** The one symbol, the last to import. */
+  symbol: string
+  /** Reads its bars from the staged rows (`loadStagedBars`), on the import's connection. */
+  read: (conn: DuckDBConnection, good: string) => Promise<void>
+}
+
+/**
+ * `early`: when the last symbol's file must be imported, return once it is staged and checked
+ * and `early.read` has read it, and let DuckDB store it meanwhile (its result's `written`). The
+ * caller must await `written` before it uses the store again or closes it.
+ */
 export async function ensureFileData(
   store: Store,
   data: DataSpec,
   symbols: string[],
   timeframe: string | number,
   tz: string,
+  early?: EarlyBars,
 ): Promise<EnsureResult[]> {
   if (data.source !== 'file') return []
   const tf = toTimeframe(timeframe)
@@ -85,9 +104,29 @@ export async function ensureFileData(
       }
     }
     writable(store, abs)
+    if (early?.symbol === symbol && symbol === files[files.length - 1].symbol) {
+      out.push(await importEarly(store, abs, opts, early, {symbol, series, file: abs, action: 'imported'}))
+      continue
+    }
     out.push({symbol, series, file: abs, action: 'imported', import: await importFiles(store, [abs], opts)})
   }
   return out
+}
+
+async function importEarly(store: Store, file: string, opts: ImportOptions, early: EarlyBars, entry: EnsureResult): Promise<EnsureResult> {
+  let staged!: () => void
+  const read = new Promise<void>((resolve) => (staged = resolve))
+  entry.written = importFiles(store, [file], {
+    ...opts,
+    onStaged: async (conn, good) => {
+      await early.read(conn, good[0])
+      staged()
+    },
+  }).then((r) => (entry.import = r))
+  entry.written.catch(() => {}) // the caller awaits it; a failure must not go unhandled meanwhile
+  // A failure while staging or reading rejects `written` before `read` resolves.
+  await Promise.race([read, entry.written])
+  return entry
 }
 
 interface LastImport {

@@ -63,9 +63,14 @@ export async function stageFile(
   return {plan, table, rejected, hash, report}
 }
 
+/** The staged rows of a file that are stored (those breaking no rule), as a SQL relation. */
+export function goodRows(s: StagedFile): string {
+  return `(SELECT ts, o, h, l, c, v FROM ${s.table} WHERE reason IS NULL)`
+}
+
 export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: ImportContext): Promise<FileImportResult> {
   const {plan, rejected} = s
-  const good = `(SELECT ts, o, h, l, c, v FROM ${s.table} WHERE reason IS NULL)`
+  const good = goodRows(s)
   const span = (
     await conn.runAndReadAll(
       `SELECT count(*)::DOUBLE AS n, strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS last FROM ${good}`,

@@ -1,4 +1,5 @@
 /** Options and results of `importFiles`. */
+import type {DuckDBConnection} from '@duckdb/node-api'
 import type {ColumnMap} from './columns.js'
 import type {Rejection, RuleCounts} from './rejections.js'
 import type {FileFormat} from './source.js'
@@ -28,6 +29,13 @@ export interface ImportOptions {
   /** How many rejections to list in the result (all are counted). Default 1000. */
   maxReported?: number
   onProgress?: (p: ImportProgress) => void
+  /**
+   * Called once every file is staged and checked, before anything is written, on the import's
+   * own connection: `good[i]` is a relation of file i's rows that will be stored (ts, o, h, l, c,
+   * v, in file order). The write waits for it. A backtest reads its bars here, then runs them
+   * while DuckDB writes them (see run-spec.ts).
+   */
+  onStaged?: (conn: DuckDBConnection, good: string[]) => Promise<void>
 }
 
 export interface ImportProgress {

@@ -8,7 +8,7 @@ import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
 import {resolveColumns, type ColumnRoles} from './columns.js'
 import {detectTimeframe, SAMPLE_ROWS} from './detect-timeframe.js'
-import {stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
+import {goodRows, stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
 import {stageTable} from './stage.js'
 import type {FileImportResult, ImportOptions, ImportResult} from './import-types.js'
 import {checkFile, compactDateFormat, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
@@ -72,6 +72,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     // Stage and check every file first (temp tables only), then write them all in one transaction.
     const staged: StagedFile[] = []
     for (const [i, plan] of plans.entries()) staged.push(await stageFile(conn, plan, i, params(plan), ctx))
+    await opts.onStaged?.(conn, staged.map(goodRows))
     let removed = 0
     const results = await appendingInOrder(conn, store.path, () =>
       inTransaction(conn, async () => {

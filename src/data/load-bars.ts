@@ -60,6 +60,26 @@ export async function loadBars(store: Store, q: LoadBarsQuery): Promise<Bars> {
   return bars
 }
 
+/**
+ * loadBars over an import's staged rows (`good`: a relation of ts, o, h, l, c, v on `conn`, see
+ * ImportOptions.onStaged) instead of the stored series: the same bars, when the import replaces
+ * the whole series with them (a spec's data file, `replace: true`). One stream, on the import's
+ * connection (its temp tables are seen by no other). Undefined when there are more than `maxRows`.
+ */
+export async function loadStagedBars(conn: DuckDBConnection, good: string, q: Omit<LoadBarsQuery, 'series'> & {maxRows?: number}): Promise<Bars | undefined> {
+  const tf = toTimeframe(q.timeframe)
+  const {conditions, params} = timeFilter(q.start, q.end)
+  const where = conditions.length > 0 ? conditions.join(' AND ') : 'true'
+  const select = `SELECT epoch_ms(ts)::DOUBLE, o, h, l, c, v FROM ${good} WHERE ${where}`
+  const n = Number((await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${good} WHERE ${where}`, params)).getRowObjectsJS()[0].n)
+  if (q.maxRows !== undefined && n > q.maxRows) return undefined
+  const bars = emptyBars(q.symbol, tf.ms, n)
+  const cols = [bars.time, bars.open, bars.high, bars.low, bars.close, bars.volume]
+  await copyDoubleChunks(await conn.stream(select, params), cols)
+  if (!isAscending(bars.time)) await copyDoubleChunks(await conn.stream(`${select} ORDER BY ts`, params), cols)
+  return bars
+}
+
 /** Below this many bars one stream is as fast as two. */
 const SPLIT_ROWS = 200_000
 
@@ -86,17 +106,23 @@ function isAscending(t: Float64Array): boolean {
 }
 
 export function rangeFilter(symbol: string, timeframe: string, start?: number, end?: number): {where: string; params: Record<string, any>} {
-  const params: Record<string, any> = {symbol, timeframe}
-  let where = 'symbol = $symbol AND timeframe = $timeframe'
+  const t = timeFilter(start, end)
+  return {where: ['symbol = $symbol AND timeframe = $timeframe', ...t.conditions].join(' AND '), params: {symbol, timeframe, ...t.params}}
+}
+
+/** `ts` within [start, end) (either may be left out). */
+function timeFilter(start?: number, end?: number): {conditions: string[]; params: Record<string, any>} {
+  const conditions: string[] = []
+  const params: Record<string, any> = {}
   if (start !== undefined) {
-    where += ' AND ts >= make_timestamp_ms($start::BIGINT)'
+    conditions.push('ts >= make_timestamp_ms($start::BIGINT)')
     params.start = checkMs(start, 'start')
   }
   if (end !== undefined) {
-    where += ' AND ts < make_timestamp_ms($end::BIGINT)'
+    conditions.push('ts < make_timestamp_ms($end::BIGINT)')
     params.end = checkMs(end, 'end')
   }
-  return {where, params}
+  return {conditions, params}
 }
 
 function checkMs(v: number, name: string): number {

@@ -34,8 +34,8 @@ const sizingArb: fc.Arbitrary<Sizing> = fc.oneof(
 /** Rules of several shapes, each with random periods and thresholds. */
 const rulesArb: fc.Arbitrary<RulesSpec> = fc.oneof(
   // Golden cross, long only, or long + short (a cross the other way reverses the position).
-  fc.record({fast: fc.integer({min: 1, max: 8}), extra: fc.integer({min: 1, max: 12}), type: fc.constantFrom('sma', 'ema', 'wma'), short: fc.boolean(), exits: fc.boolean()}).map((p) => ({
-    indicators: {fast_ma: {type: p.type, period: p.fast}, slow_ma: {type: 'sma', period: p.fast + p.extra}},
+  fc.record({fast: fc.integer({min: 1, max: 8}), extra: fc.integer({min: 1, max: 12}), type: fc.constantFrom('sma', 'ema', 'wma'), source: fc.constantFrom('close', 'close', 'open', 'high', 'volume', 'hl2'), short: fc.boolean(), exits: fc.boolean()}).map((p) => ({
+    indicators: {fast_ma: {type: p.type, period: p.fast}, slow_ma: {type: 'sma', period: p.fast + p.extra, source: p.source}},
     entry: {long: 'crosses_above(fast_ma, slow_ma)', ...(p.short ? {short: 'crosses_below(fast_ma, slow_ma)'} : {})},
     ...(p.exits ? {exit: {long: 'crosses_below(fast_ma, slow_ma)', ...(p.short ? {short: 'crosses_above(fast_ma, slow_ma)'} : {})}} : {}),
   } as RulesSpec)),
@@ -88,11 +88,12 @@ describe('sweep vector path: rules', () => {
         const timeZone = plan.timezone ?? calendar.timezone
         const pad = planDepth(plan)
         const computed = new Map<string, Float64Array[]>()
+        const limbs = new Map() // as the sweep's workers compute the series: SMAs of closes by sma-series.ts
         const series = seriesByKey(plan, timeZone, (key) => barFieldSeries(bars, key, pad), (id, name) => {
           let out = computed.get(id)
           if (out === undefined) {
             out = outputKeys(plan, name).map(() => new Float64Array(pad + bars.length))
-            computeIndicatorSeries(plan, name, bars, timeZone, pad, out)
+            computeIndicatorSeries(plan, name, bars, timeZone, pad, out, limbs)
             computed.set(id, out)
           }
           return out

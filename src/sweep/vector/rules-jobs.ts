@@ -9,7 +9,7 @@
 import {planRules, type RulesPlan} from '../../rules/plan.js'
 import type {RulesSpec} from '../../rules/rules-types.js'
 import {simulateRules} from './rules-sim.js'
-import {barFieldSeries, computeIndicatorSeries, indicatorIds, outputKeys, planDepth, seriesByKey} from './rules-series.js'
+import {barFieldSeries, computeIndicatorSeries, indicatorIds, outputKeys, planDepth, seriesByKey, type LimbsCache} from './rules-series.js'
 import type {IterationSchedule} from './schedule.js'
 import {SHARED_SERIES_BUDGET, seriesStore, seriesTable, type SeriesTable} from './shared-series.js'
 import type {StrategyJobs, VectorContext} from './vector-jobs.js'
@@ -72,10 +72,11 @@ export function rulesJobs(ctx: VectorContext, init: RulesVectorInit): StrategyJo
   const {pad, marketTimeZone} = init
   const slot = new Map(init.indicators.map((x, k) => [x.id, k]))
   const planOf = (combo: number): RulesPlan => planRules(init.resolved[combo].rules, init.resolved[combo].values).plan!
+  const limbs: LimbsCache = new Map()
   const store = seriesStore(init, (k, out) => {
     const {combo, name} = init.indicators[k]
     const plan = planOf(combo)
-    computeIndicatorSeries(plan, name, bars, zoneOf(plan, marketTimeZone), pad, out)
+    computeIndicatorSeries(plan, name, bars, zoneOf(plan, marketTimeZone), pad, out, limbs)
   })
   const fields = new Map<string, Float64Array>()
   const field = (key: string): Float64Array => {

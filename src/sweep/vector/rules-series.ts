@@ -5,14 +5,21 @@
  * so a golden-cross sweep of 10 fast × 10 slow periods computes 20 SMAs, not 200. An indicator's
  * series comes from the rules' own runtime (a SymbolRuntime fed bar by bar, indicator-series.ts)
  * on a plan holding just that indicator and its sources: the very streaming code and doubles of
- * a backtest. Every series is stored after `pad` NaNs, which is what `[n]` reads before bar n.
+ * a backtest (an SMA of positive bar values by sma-series.ts, which gives the SMA class's very
+ * doubles faster). Every series is stored after `pad` NaNs, which is what `[n]` reads before bar n.
  */
 import type {Bars} from '../../model/bars.js'
 import {BAR_FIELDS} from '../../rules/expr/ir.js'
 import {rulesIndicatorSeries} from '../../rules/indicator-series.js'
 import type {RulesPlan} from '../../rules/plan.js'
+import {smaLimbs, smaSeries, type SmaLimbs} from './sma-series.js'
 
 const FIELDS = new Set<string>(BAR_FIELDS)
+type RawField = 'open' | 'high' | 'low' | 'close' | 'volume'
+const RAW_FIELDS = new Set<string>(['open', 'high', 'low', 'close', 'volume'])
+
+/** A worker's limbs of each bar field (undefined: a field the fast SMA cannot take), computed once. */
+export type LimbsCache = Map<string, SmaLimbs | undefined>
 
 /** Per indicator of the plan (by name), what its values depend on: `type{params}(source id)`. */
 export function indicatorIds(plan: RulesPlan, timeZone: string): Map<string, string> {
@@ -41,8 +48,21 @@ export function outputKeys(plan: RulesPlan, name: string): string[] {
  * Indicator `name`'s outputs over the bars, each written after `pad` NaNs into `out` (one array
  * of pad + bars doubles per output), as a backtest computes them.
  */
-export function computeIndicatorSeries(plan: RulesPlan, name: string, bars: Bars, timeZone: string, pad: number, out: Float64Array[]): void {
+export function computeIndicatorSeries(plan: RulesPlan, name: string, bars: Bars, timeZone: string, pad: number, out: Float64Array[], limbs?: LimbsCache): void {
   const byName = new Map(plan.indicators.map((i) => [i.name, i]))
+  const ind = byName.get(name)!
+  // An SMA of a bar field whose values are all positive and finite (never NaN: the runtime's SMA
+  // then sees every bar) is the SMA class's series, which sma-series.ts gives faster, exactly.
+  if (limbs !== undefined && ind.type === 'sma' && ind.source !== undefined && RAW_FIELDS.has(ind.source)) {
+    const field = ind.source as RawField
+    if (!limbs.has(field)) limbs.set(field, smaLimbs(bars[field], bars.length))
+    const l = limbs.get(field)
+    if (l !== undefined) {
+      out[0].fill(NaN, 0, pad)
+      smaSeries(bars[field], bars.length, ind.params.period, out[0].subarray(pad), l)
+      return
+    }
+  }
   const chain = new Set<string>()
   for (let at: string | undefined = name; at !== undefined && byName.has(at) && !chain.has(at); at = byName.get(at)!.source?.split('.')[0]) chain.add(at)
   const indicators = plan.indicators.filter((i) => chain.has(i.name))

@@ -79,6 +79,11 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
   const exitShort = condition(plan.exitShort)
   const crossA = plan.crosses.map((c) => compile(c.a, scope))
   const crossB = plan.crosses.map((c) => compile(c.b, scope))
+  // A crossover of two series as they stand (`crosses_above(fast_ma, slow_ma)`, the usual case)
+  // reads them straight from the arrays: what the compiled closures return, without the calls.
+  const direct = (ir: IR): Float64Array | undefined => (ir.op === 'series' && ir.ago === 0 ? (scope.ring(ir.key) as unknown as SeriesCursor).buf : undefined)
+  const arrayA = plan.crosses.map((c) => direct(c.a))
+  const arrayB = plan.crosses.map((c) => direct(c.b))
   const detectors = plan.crosses.map(() => new CrossDetector())
   const closes = scope.ring('close')
   // What sizing reads of the context: the portfolio value at the signal and the bot's symbols.
@@ -112,8 +117,10 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
     for (let k = 0; k < cursors.length; k++) cursors[k].head = head
     // SymbolRuntime.updateCrosses: every detector sees every bar; an iteration keeps the latest cross among its bars.
     for (let s = 0; s < slots; s++) {
-      const a = crossA[s]()
-      const b = crossB[s]()
+      const aa = arrayA[s]
+      const ab = arrayB[s]
+      const a = aa !== undefined ? aa[head] : crossA[s]()
+      const b = ab !== undefined ? ab[head] : crossB[s]()
       const r = a !== a || b !== b ? NaN : detectors[s].update(a, b)
       if (fresh || r === 1 || r === -1 || (r === 0 && crosses[s] !== 1 && crosses[s] !== -1)) crosses[s] = r
     }

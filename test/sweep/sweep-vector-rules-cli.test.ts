@@ -11,25 +11,9 @@ import path from 'node:path'
 import {describe, it} from 'node:test'
 import {parseJson, ROOT, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
+import {bothPaths} from './both-paths.js'
 
 const GOLDEN = 'examples/golden-cross.yaml'
-const ENGINE = {BOTS_SWEEP_PATH: 'engine'}
-
-function ranking(sweep: any) {
-  return sweep.runs.map((r: any) => ({rank: r.rank, index: r.index, params: r.params, metrics: r.metrics}))
-}
-
-async function bothPaths(args: string[]) {
-  const [vector, engine] = await Promise.all([runCli([...args, '--json']), runCli([...args, '--json'], {env: ENGINE})])
-  assert.equal(vector.code, 0, vector.stderr)
-  assert.equal(engine.code, 0, engine.stderr)
-  const result = {vector: parseJson(vector), engine: parseJson(engine)}
-  assert.deepEqual(result.vector.path, {kind: 'vector', strategy: 'rules'})
-  assert.equal(result.engine.path.kind, 'engine')
-  assert.deepEqual(ranking(result.vector), ranking(result.engine))
-  return result
-}
-
 /** A bot spec on ORCL's daily bars using strategy spec `rules` (YAML text), both in a temp folder. */
 function rsiBot(rules: string, broker = 'broker: {cash: 50000, allow_short: true, commission: {percent: 0.1, minimum: 1}}'): string {
   const dir = tempDir()
@@ -65,7 +49,7 @@ rules:
 describe('bots backtest --sweep: the rules vector path against the engine (real CLI)', () => {
   it('the shipped golden-cross strategy spec on ORCL daily bars: the same ranking and metrics both ways', async () => {
     const db = path.join(tempDir(), 'orcl.duckdb')
-    const {vector} = await bothPaths(['backtest', GOLDEN, '--db', db, '--no-record', '--sweep', 'fast=10..50:10', '--sweep', 'slow=60..200:35', '--rank-by', 'total_return'])
+    const {vector} = await bothPaths(['backtest', GOLDEN, '--db', db, '--no-record', '--sweep', 'fast=10..50:10', '--sweep', 'slow=60..200:35', '--rank-by', 'total_return'], 'rules')
     assert.equal(vector.valid, 25)
     assert.ok(vector.runs.some((r: any) => r.metrics.trades > 10), 'the sweep trades')
   })
@@ -73,7 +57,7 @@ describe('bots backtest --sweep: the rules vector path against the engine (real 
   it('long and short on RSI thresholds, with reversals: the same both ways; the stage line counts the series', async () => {
     const spec = rsiBot(RSI_RULES)
     const db = path.join(tempDir(), 'orcl.duckdb')
-    const {vector} = await bothPaths(['backtest', spec, '--db', db, '--no-record', '--sweep', 'period=7,14,21', '--sweep', 'oversold=25,35', '--sweep', 'overbought=65,75'])
+    const {vector} = await bothPaths(['backtest', spec, '--db', db, '--no-record', '--sweep', 'period=7,14,21', '--sweep', 'oversold=25,35', '--sweep', 'overbought=65,75'], 'rules')
     assert.equal(vector.valid, 12)
     assert.ok(vector.runs.some((r: any) => r.metrics.trades > 20), 'the sweep trades')
     const plain = await runCli(['backtest', spec, '--db', db, '--no-record', '--sweep', 'period=7,14', '--sweep', 'oversold=30'], {env: {CI: 'false'}})

@@ -3,6 +3,7 @@
  * (gaps, flat stretches, tick-rounded prices), sessions, sleeptimes, broker settings and rules —
  * crossovers (long only, and long + short with reversals), RSI thresholds, Bollinger and MACD
  * outputs, past values and arithmetic, an indicator computed on another, time of day in a zone,
+ * VWAP (which restarts each local day) and the stochastic (which reads the bars' fields),
  * every sizing type — the vector path's fills, trades, equity, counts, final figures and metrics
  * are the very doubles `runBacktest` and `computeMetrics` give (random-market.ts). The series are
  * computed as the sweep's workers compute them (rules-series.ts).
@@ -53,9 +54,9 @@ const rulesArb: fc.Arbitrary<RulesSpec> = fc.oneof(
   } as RulesSpec)),
   // An indicator of an indicator, a cross of a constant, the hour in a zone.
   fc.record({period: fc.integer({min: 2, max: 8}), smooth: fc.integer({min: 1, max: 5}), hour: fc.integer({min: 0, max: 23}), zone: fc.constantFrom(undefined, 'America/New_York')}).map((p) => ({
-    indicators: {r: {type: 'rsi', period: p.period}, rs: {type: 'sma', period: p.smooth, source: 'r'}, hh: {type: 'highest', period: p.period, source: 'high'}},
+    indicators: {r: {type: 'rsi', period: p.period}, rs: {type: 'sma', period: p.smooth, source: 'r'}, hh: {type: 'highest', period: p.period, source: 'high'}, vw: {type: 'vwap'}, st: {type: 'stoch', period: p.period}},
     entry: {long: `crosses_above(rs, 50) and hour >= ${p.hour}`, short: 'crosses_below(rs, 45) and volume > 0'},
-    exit: {long: 'close >= hh[1] or time_between("23:00", "01:00")', short: 'ohlc4 < hlc3 - 1'},
+    exit: {long: 'close >= hh[1] or time_between("23:00", "01:00")', short: 'ohlc4 < hlc3 - 1 or (close > vw and st.d > 70)'},
     ...(p.zone ? {timezone: p.zone} : {}),
   } as RulesSpec)),
 )

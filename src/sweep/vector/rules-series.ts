@@ -31,7 +31,8 @@ export function indicatorIds(plan: RulesPlan, timeZone: string): Map<string, str
   }
   // In dependency order, so a source's id is known before its users'.
   for (const ind of plan.indicators) {
-    const params = Object.keys(ind.params).sort().map((k) => `${k}=${ind.params[k]}`).join(',')
+    // String(-0) is '0': -0 is spelled out, so no two different values share an id.
+    const params = Object.keys(ind.params).sort().map((k) => `${k}=${Object.is(ind.params[k], -0) ? '-0' : ind.params[k]}`).join(',')
     // VWAP restarts each local day: its zone is part of it.
     const zone = ind.type === 'vwap' ? `@${timeZone}` : ''
     ids.set(ind.name, `${ind.type}{${params}}(${ind.source === undefined ? '' : sourceId(ind.source)})${zone}`)

@@ -51,6 +51,23 @@ class SeriesCursor {
   }
 }
 
+/**
+ * An entry or exit condition: absent (`fn` and no slot), one crossover (`crosses_above(a, b)`:
+ * true exactly when its slot holds `dir`, as the compiled closure says, judged without a call),
+ * or any other expression (its compiled closure).
+ */
+interface Condition {
+  fn?: Compiled
+  slot: number
+  dir: number
+}
+
+function condition(ir: IR | undefined, scope: EvalScope): Condition {
+  if (ir === undefined) return {slot: -1, dir: 0}
+  if (ir.op === 'cross') return {slot: ir.slot, dir: ir.dir}
+  return {fn: compile(ir, scope), slot: -1, dir: 0}
+}
+
 export function simulateRules(o: RulesSimInput): VectorRunResult {
   const {plan, bars, pad} = o
   const n = bars.length
@@ -72,11 +89,10 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
     crosses,
     clock,
   }
-  const condition = (ir: IR | undefined): Compiled | undefined => (ir === undefined ? undefined : compile(ir, scope))
-  const entryLong = condition(plan.entryLong)
-  const entryShort = condition(plan.entryShort)
-  const exitLong = condition(plan.exitLong)
-  const exitShort = condition(plan.exitShort)
+  const entryLong = condition(plan.entryLong, scope)
+  const entryShort = condition(plan.entryShort, scope)
+  const exitLong = condition(plan.exitLong, scope)
+  const exitShort = condition(plan.exitShort, scope)
   const crossA = plan.crosses.map((c) => compile(c.a, scope))
   const crossB = plan.crosses.map((c) => compile(c.b, scope))
   // A crossover of two series as they stand (`crosses_above(fast_ma, slow_ma)`, the usual case)
@@ -85,7 +101,11 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
   const arrayA = plan.crosses.map((c) => direct(c.a))
   const arrayB = plan.crosses.map((c) => direct(c.b))
   const detectors = plan.crosses.map(() => new CrossDetector())
-  const closes = scope.ring('close')
+  const closes = scope.ring('close') as unknown as SeriesCursor
+  // The cursors need moving every bar only when a compiled closure may read them (the golden
+  // cross's crossover conditions and series arguments do not); sizing moves the close's itself.
+  const moveEveryBar = [entryLong, entryShort, exitLong, exitShort].some((c) => c.fn !== undefined) || arrayA.includes(undefined) || arrayB.includes(undefined)
+  const truth = (c: Condition): boolean => (c.slot >= 0 ? crosses[c.slot] === c.dir : c.fn !== undefined && c.fn() === 1)
   // What sizing reads of the context: the portfolio value at the signal and the bot's symbols.
   const sizingCtx = {portfolioValue: 0, symbols: [o.symbol]}
   const ctx = sizingCtx as unknown as StrategyContext
@@ -99,7 +119,8 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
   /** SymbolTrader.enter's units: sized at the signal bar's close, rounded down; 0 for no entry. */
   const entryQuantity = (i: number): number => {
     sizingCtx.portfolioValue = account.value(i)
-    const quantity = Math.floor(entryUnits(plan.sizing, ctx, closes, closes.at(0)))
+    closes.head = pad + i
+    const quantity = Math.floor(entryUnits(plan.sizing, ctx, closes as unknown as Ring, closes.at(0)))
     return quantity >= 1 ? quantity : 0
   }
   /** ctx.submitOrder: its id, or 0 when the broker refuses the quantity at once (not finite). */
@@ -114,7 +135,7 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
   let fresh = true
   for (let i = 0; i < n; i++) {
     const head = pad + i
-    for (let k = 0; k < cursors.length; k++) cursors[k].head = head
+    if (moveEveryBar) for (let k = 0; k < cursors.length; k++) cursors[k].head = head
     // SymbolRuntime.updateCrosses: every detector sees every bar; an iteration keeps the latest cross among its bars.
     for (let s = 0; s < slots; s++) {
       const aa = arrayA[s]
@@ -135,8 +156,8 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
       const side = q > 0 ? 1 : -1
       const exit = side > 0 ? exitLong : exitShort
       const reverse = side > 0 ? entryShort : entryLong
-      const wantsExit = exit !== undefined && exit() === 1
-      const wantsReverse = reverse !== undefined && reverse() === 1
+      const wantsExit = truth(exit)
+      const wantsReverse = truth(reverse)
       if (!wantsExit && !wantsReverse) continue
       // closePosition, then on a reversal the other side's entry, sized while the position is open.
       const exitId = account.submit()
@@ -147,8 +168,8 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
       if (entryId !== 0) account.fill(f, entryId, side < 0, quantity)
       continue
     }
-    const long = entryLong !== undefined && entryLong() === 1
-    const short = entryShort !== undefined && entryShort() === 1
+    const long = truth(entryLong)
+    const short = truth(entryShort)
     if (long === short) continue
     const quantity = entryQuantity(i)
     if (quantity === 0) continue

@@ -6,7 +6,9 @@
 // every mode must find the same best run. Goal (issue 13): the runs of the 2-worker sweep in
 // < 2 s, ≥ 50M bar-runs/s (printed MISSED when not). Prints wall time, the speed-up, how many
 // cores were busy (process CPU time ÷ wall time, all threads) and the peak RSS. Runs are not
-// recorded (--no-record): this measures the sweep, not DuckDB's writes.
+// recorded (--no-record): this measures the sweep, not DuckDB's writes. Then the same 100
+// combinations of a golden cross written as rules (a `kind: strategy` spec: SMA fast/slow
+// crossovers, long only, 95% of equity), vector path against the engine path, on one worker per core.
 // Build first (npx tsc -p tsconfig.json && npx tsc -p strategies/tsconfig.json); `npm run bench` does.
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {availableParallelism, loadavg} from 'node:os'
@@ -33,6 +35,31 @@ market: 24/7
 data: {source: file, path: ${csv}}
 broker: {cash: 1000000, commission: {percent: 0.01}}
 `)
+// The golden cross as a strategy spec (the `rules` strategy), on the same bars.
+writeFileSync(`${out}golden-bench.yaml`, `kind: strategy
+name: golden-bench
+params:
+  fast: {type: integer, default: 10, minimum: 1}
+  slow: {type: integer, default: 60, minimum: 2}
+rules:
+  indicators:
+    fast_ma: {type: sma, period: "\${fast}"}
+    slow_ma: {type: sma, period: "\${slow}"}
+  entry:
+    long: crosses_above(fast_ma, slow_ma)
+  exit:
+    long: crosses_below(fast_ma, slow_ma)
+  sizing: {type: percent_equity, value: 95}
+`)
+const rulesSpec = `${out}sweep-rules-bench.yaml`
+writeFileSync(rulesSpec, `name: sweep-rules-bench
+strategy: {path: golden-bench.yaml}
+symbols: [BENCH]
+timeframe: 1M
+market: 24/7
+data: {source: file, path: ${csv}}
+broker: {cash: 1000000, commission: {percent: 0.01}}
+`)
 const db = `${out}sweep-bench.duckdb`
 const sweeps = ['fast=5..50:5', 'slow=60..150:10'] // 10 × 10 = 100 combinations, all valid
 const cores = availableParallelism()
@@ -40,13 +67,13 @@ const cores = availableParallelism()
 // Import the CSV into the store once, outside the measurements.
 await sweepSpecFile({file: spec, db, sweeps: ['fast=10', 'slow=60'], workers: 1, record: false})
 
-async function measure(label, workers, transport, path = 'auto', goal = false) {
+async function measure(label, workers, transport, path = 'auto', goal = false, file = spec) {
   globalThis.gc?.()
   let peak = process.memoryUsage().rss
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
   const c0 = process.cpuUsage()
   const t0 = performance.now()
-  const s = await sweepSpecFile({file: spec, db, sweeps, workers, transport, record: false, path})
+  const s = await sweepSpecFile({file, db, sweeps, workers, transport, record: false, path})
   const wall = performance.now() - t0
   clearInterval(sampler)
   const c = process.cpuUsage(c0)
@@ -76,4 +103,13 @@ console.log(`sweep vector vs engine path (${cores} workers, shared bars, runs): 
 const ok = cores < 2 || (speedup >= 1.5 && shared.busy >= 1.5)
 console.log(`sweep speed-up on ${cores} cores: ${speedup.toFixed(2)}× over one by one (target ≥ 1.5× with 2 cores; runs only), ` +
   `shared vs copied bars: ${(shared.runMs / 1000).toFixed(2)} s vs ${(copied.runMs / 1000).toFixed(2)} s; same best run in every mode (vector and engine): ${same}${ok && same ? '' : '  FAIL'}`)
-process.exit(ok && same && vector ? 0 : 1)
+
+// The rules strategy: the golden cross as a strategy spec, vector path against the engine path.
+await sweepSpecFile({file: rulesSpec, db, sweeps: ['fast=10', 'slow=60'], workers: 1, record: false})
+const rules = await measure(`rules golden-cross, ${cores} workers`, cores, 'shared', 'auto', false, rulesSpec)
+const rulesEngine = await measure(`rules golden-cross, ${cores} workers, engine path (forced)`, cores, 'shared', 'engine', false, rulesSpec)
+const rulesSame = JSON.stringify(rules.best) === JSON.stringify(rulesEngine.best)
+const rulesPaths = rules.path === 'vector' && rulesEngine.path === 'engine'
+console.log(`sweep rules vector vs engine path (${cores} workers, shared bars, runs): ${(rulesEngine.runMs / rules.runMs).toFixed(1)}× faster, ${(rules.runMs / 1000).toFixed(2)} s vs ${(rulesEngine.runMs / 1000).toFixed(2)} s; ` +
+  `same best run both ways: ${rulesSame}${rulesPaths ? '' : '  FAIL: a mode took the other path'}${rulesSame ? '' : '  FAIL'}`)
+process.exit(ok && same && vector && rulesSame && rulesPaths ? 0 : 1)

@@ -35,13 +35,25 @@ export interface RulesSource {
   describe(problem: RuleProblem, rules: RulesSpec): ParamProblem
 }
 
+/** The definitions made here, with the resolver of their rules (for the sweep's vector path). */
+const sources = new WeakMap<StrategyDefinition, RulesSource['resolve']>()
+
+/**
+ * For a definition made by `rulesDefinition` (the built-in `rules`, a strategy spec): how a bot's
+ * params become the rules and parameter values it plans; undefined for any other strategy. Kept
+ * out of the definition itself, so a plugin cannot claim to be made of rules.
+ */
+export function rulesResolver(definition: StrategyDefinition): RulesSource['resolve'] | undefined {
+  return sources.get(definition)
+}
+
 export function rulesDefinition(source: RulesSource): StrategyDefinition {
   const plan = (params: Record<string, unknown>): {plan?: RulesPlan; errors: ParamProblem[]} => {
     const {rules, values} = source.resolve(params ?? {})
     const r = machinery().planRules(rules, values)
     return {plan: r.plan, errors: r.problems.filter((p) => p.severity !== 'warning').map((p) => source.describe(p, rules))}
   }
-  return {
+  const definition: StrategyDefinition = {
     name: source.name,
     description: source.description,
     params: source.params,
@@ -60,6 +72,8 @@ export function rulesDefinition(source: RulesSource): StrategyDefinition {
       return machinery().createRulesHooks(r.plan)
     },
   }
+  sources.set(definition, source.resolve)
+  return definition
 }
 
 /** `indicators.fast_ma.period` / `entry.long (character 12)`: where a problem is, in words. */

@@ -30,7 +30,9 @@ import {packBars, type BarsTransport} from './shared-bars.js'
 import {createCalendar} from '../calendar/index.js'
 import {scheduleProblem, sweepPath, type SweepPath} from './vector/envelope.js'
 import {iterationSchedule} from './vector/schedule.js'
-import {smaPeriods, vectorInit, type VectorInit} from './vector/vector-jobs.js'
+import {seriesCount, smaPeriods, vectorInit, type VectorInit} from './vector/vector-jobs.js'
+import {rulesResolver} from '../rules/rules-definition.js'
+import type {StrategyDefinition} from '../model/strategy.js'
 import {formatEta} from './eta.js'
 
 export interface SweepRequest extends Omit<BacktestRequest, 'onStage' | 'onProgress'> {
@@ -107,9 +109,9 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   // Buy-and-hold is the same for every run: its curve and figures are computed once, here.
   const benchmark = buyAndHoldEquity(bars, index, spec.broker.cash)
   const workers = Math.max(1, Math.min(req.workers ?? defaultWorkers(), valid.length || 1))
-  const {path, vector} = valid.length ? await choosePath(req, spec, {name: definition.name, source}, bars, valid) : {path: {kind: 'engine' as const, reason: 'no valid combination'}, vector: undefined}
+  const {path, vector} = valid.length ? await choosePath(req, spec, definition, source, bars, valid) : {path: {kind: 'engine' as const, reason: 'no valid combination'}, vector: undefined}
   req.onStage?.(path.kind === 'vector'
-    ? `vector path: ${valid.length} runs from ${vector!.periods.length} SMA series computed once${vector!.series ? ' (shared)' : ''}`
+    ? `vector path: ${valid.length} runs from ${seriesCount(vector!)} ${vector!.strategy === 'rules' ? 'indicator' : 'SMA'} series computed once${vector!.series ? ' (shared)' : ''}`
     : `engine path (${path.reason}): ${valid.length} backtests`)
   const results = new Map<number, JobResult>()
   let best: JobResult | undefined
@@ -177,15 +179,24 @@ export function runTimeIndex(spec: Pick<BotSpec, 'symbols' | 'timeframeMs'>, bar
 
 /**
  * The vector path when the envelope admits the spec and the kernel's schedule (worked out once
- * for the sweep, vector/schedule.ts) is one it follows; else the engine, with the reason.
+ * for the sweep, vector/schedule.ts) is one it follows; else the engine, with the reason. A
+ * strategy made of rules has every combination planned first: the envelope reads the plans.
  */
-async function choosePath(req: SweepRequest, spec: BotSpec, strategy: {name: string; source: string}, bars: Bars[], valid: ReadonlyArray<{params: Record<string, unknown>}>): Promise<{path: SweepPath; vector?: VectorInit}> {
+async function choosePath(req: SweepRequest, spec: BotSpec, definition: StrategyDefinition, source: string, bars: Bars[], valid: ReadonlyArray<{params: Record<string, unknown>}>): Promise<{path: SweepPath; vector?: VectorInit}> {
   const force = req.path ?? (process.env.BOTS_SWEEP_PATH === 'engine' ? 'engine' : 'auto')
-  const path = sweepPath({spec, strategy, bars, force})
+  const resolve = force === 'engine' ? undefined : rulesResolver(definition)
+  const rules = resolve === undefined ? undefined : (await import('./vector/rules-jobs.js')).planCombinations(resolve, valid.map((v) => v.params))
+  if (resolve !== undefined && rules === undefined) return {path: {kind: 'engine', reason: 'a combination whose rules do not plan'}}
+  const path = sweepPath({spec, strategy: {name: definition.name, source}, rulesPlans: rules?.plans, bars, force})
   if (path.kind !== 'vector') return {path}
-  const schedule = await iterationSchedule(spec, bars[0], createCalendar(spec.market))
+  const calendar = createCalendar(spec.market)
+  const schedule = await iterationSchedule(spec, bars[0], calendar)
   const problem = scheduleProblem(schedule)
   if (problem !== undefined) return {path: {kind: 'engine', reason: problem}}
+  if (rules !== undefined) {
+    const {rulesVectorInit} = await import('./vector/rules-jobs.js')
+    return {path, vector: rulesVectorInit(rules.resolved, rules.plans, bars[0].length, calendar.timezone || 'UTC', schedule)}
+  }
   return {path, vector: vectorInit(smaPeriods(valid.map((v) => v.params)), bars[0].length, schedule)}
 }
 

@@ -43,7 +43,9 @@ const keeper = new EquityKeeper(init.top ?? 10)
 
 async function vectorRun(vector: NonNullable<WorkerInit['vector']>): Promise<Run> {
   const {vectorWorker} = await import('./vector/vector-jobs.js')
-  const w = vectorWorker({spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector, rankBy: init.rankBy ?? 'sharpe', keeper})
+  const ctx = {spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector, rankBy: init.rankBy ?? 'sharpe' as const, keeper}
+  const jobs = vector.strategy === 'rules' ? (await import('./vector/rules-jobs.js')).rulesJobs(ctx, vector) : undefined
+  const w = vectorWorker(ctx, jobs)
   w.warm()
   return async (job) => w.run(job.index, job.params)
 }

@@ -5,6 +5,8 @@ import {describe, it} from 'node:test'
 import {barsFromRows} from '../../src/core/bars.js'
 import type {BrokerSpec} from '../../src/model/bot-spec.js'
 import type {Bars} from '../../src/model/bars.js'
+import {planRules, type RulesPlan} from '../../src/rules/plan.js'
+import type {RulesSpec} from '../../src/rules/rules-types.js'
 import {scheduleProblem, sweepPath, type EnvelopeInput} from '../../src/sweep/vector/envelope.js'
 import {ROOT} from '../helpers/cli.js'
 
@@ -42,6 +44,33 @@ describe('sweepPath (the vector envelope)', () => {
     assert.match(reason({bars: [bars([10, 11, 1e300])]}), /bar 2 has a price/)
     const long = bars([10, 11, 12])
     assert.match(reason({bars: [{...long, length: 2}]}), /time array longer/)
+  })
+})
+
+describe('sweepPath for rules (the built-in `rules` or a strategy spec)', () => {
+  const plan = (rules: Partial<RulesSpec>): RulesPlan => planRules({indicators: {fast: {type: 'sma', period: 3}, slow: {type: 'sma', period: 5}}, entry: {long: 'crosses_above(fast, slow)'}, ...rules} as RulesSpec).plan!
+  const golden = plan({})
+  const rules = (...plans: RulesPlan[]) => reason({strategy: {name: 'golden-cross', source: '/home/me/strategies/golden-cross.yaml'}, rulesPlans: plans})
+
+  it('takes the vector path for one-symbol rules without stops, whatever the sizing, reversals and conditions', () => {
+    assert.deepEqual(sweepPath({...base, strategy: {name: 'rules', source: 'built-in'}, rulesPlans: [golden]}), {kind: 'vector', strategy: 'rules'})
+    assert.equal(rules(golden, plan({entry: {long: 'rsi < 30', short: 'rsi > 70'}, indicators: {rsi: {type: 'rsi', period: 14}}, sizing: {type: 'percent_equity', value: 95}})), 'vector')
+    assert.equal(rules(plan({exit: {long: 'hour >= 15 or close < fast[2]'}, sizing: {type: 'volatility_target', value: 0.15}})), 'vector')
+    assert.equal(rules(plan({indicators: {v: {type: 'vwap'}, fast: {type: 'sma', period: 3}, slow: {type: 'sma', period: 5}}, sizing: {type: 'cash', value: 1000}})), 'vector')
+  })
+
+  it('takes the engine for higher timeframes, other symbols, ranks and stops (each combination is checked), and the broker limits', () => {
+    assert.match(rules(golden, plan({entry: {long: 'close > close@1D'}})), /higher timeframe \(1D\)/)
+    assert.match(rules(plan({indicators: {d: {type: 'sma', period: 5, timeframe: '1H'}}, entry: {long: 'close > d'}})), /higher timeframe \(1H\)/)
+    assert.match(rules(plan({entry: {long: 'close > close_of("QQQ")'}})), /other symbols/)
+    assert.match(rules(plan({entry: {long: 'of("QQQ", close) > 1'}})), /other symbols/)
+    assert.match(rules(plan({entry: {long: 'rank(close) == 1'}})), /other symbols \(of, close_of, rank\)/)
+    assert.match(rules(plan({stop_loss: {percent: 5}})), /stop_loss \(stop and limit orders\)/)
+    assert.match(rules(plan({take_profit: {percent: 5}})), /take_profit/)
+    assert.match(rules(plan({trailing_stop: {atr: 3}})), /trailing_stop/)
+    assert.match(reason({strategy: {name: 'rules', source: 'built-in'}, rulesPlans: [golden], broker: {fillPrice: 'close'}}), /fill_price close/)
+    assert.match(reason({strategy: {name: 'rules', source: 'built-in'}, rulesPlans: [golden], broker: {instruments: {X: {lotSize: 10}}}}), /lot size/)
+    assert.match(reason({strategy: {name: 'rules', source: 'built-in'}, rulesPlans: [golden], force: 'engine'}), /forced/)
   })
 })
 

@@ -1,7 +1,7 @@
 /**
- * A vector worker's jobs: the same result whether the SMA series are shared (computed once into
- * shared memory) or, past the memory budget, computed by the worker itself; and the same metrics
- * as computeMetrics over the engine's run.
+ * A vector worker's jobs (sma-cross, rules): the same result whether the series are shared
+ * (computed once into shared memory) or, past the memory budget, computed by the worker itself;
+ * and the same metrics as computeMetrics over the engine's run.
  */
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
@@ -15,6 +15,9 @@ import {EquityKeeper} from '../../src/sweep/equity-keeper.js'
 import {alwaysOpenSchedule} from '../../src/sweep/vector/schedule.js'
 import {smaPeriods, vectorInit, vectorWorker} from '../../src/sweep/vector/vector-jobs.js'
 import smaCross from '../../strategies/sma-cross.js'
+import {rulesResolver} from '../../src/rules/rules-definition.js'
+import {rulesStrategy} from '../../src/rules/rules-strategy.js'
+import {planCombinations, rulesJobs, rulesVectorInit} from '../../src/sweep/vector/rules-jobs.js'
 
 const MIN = 60_000
 const rows = Array.from({length: 3000}, (_, i) => {
@@ -51,6 +54,41 @@ describe('vectorWorker', () => {
       assert.deepStrictEqual(m.metrics, computeMetrics({result: engine, bars: [bars], settings, benchmarkMetrics: benchmark}))
       assert.deepStrictEqual(m.counts, engine.counts)
       assert.equal(m.equity.length, 0) // the keeper holds the curves
+    }
+  })
+
+  it('runs rules combinations from indicators computed once (shared or its own), as the engine runs them', async () => {
+    const rules = (fast: number, slow: number, sizing: Record<string, unknown>) => ({
+      indicators: {f: {type: 'ema', period: fast}, s: {type: 'sma', period: slow}, r: {type: 'rsi', period: 9}},
+      entry: {long: 'crosses_above(f, s) and r > 20', short: 'crosses_below(f, s)'},
+      exit: {long: 'r > 75'},
+      sizing,
+    })
+    const combos = [rules(3, 20, {type: 'quantity', value: 5}), rules(5, 20, {type: 'percent_equity', value: 50}), rules(3, 40, {type: 'cash', value: 2000}), rules(8, 40, {type: 'quantity', value: 1})]
+    const definition = rulesStrategy()
+    const shorts = {...spec, broker: {...spec.broker, allowShort: true}}
+    const planned = planCombinations(rulesResolver(definition)!, combos)!
+    const runAllRules = (budget: number) => {
+      const vector = rulesVectorInit(planned.resolved, planned.plans, bars.length, 'UTC', alwaysOpenSchedule(bars, MIN, MIN), budget)
+      const ctx = {spec: shorts, bars: [bars], settings, benchmark, vector, rankBy: 'sharpe' as const, keeper: new EquityKeeper(2)}
+      const w = vectorWorker(ctx, rulesJobs(ctx, vector))
+      w.warm()
+      return {vector, results: combos.map((p, i) => w.run(i, p).message)}
+    }
+    const shared = runAllRules(512 * 2 ** 20)
+    const local = runAllRules(0)
+    assert.notEqual(shared.vector.series, null)
+    assert.equal(local.vector.series, null)
+    // f(3), f(5), f(8), s(20), s(40), r(9): the RSI and the SMAs shared across combinations.
+    assert.equal(shared.vector.indicators.length, 6)
+    assert.deepStrictEqual(local.results, shared.results)
+    for (const [i, p] of combos.entries()) {
+      const engine = await runBacktest({spec: shorts, bars, definition, params: p, calendar: createCalendar('24/7')})
+      const m = shared.results[i]
+      assert.ok(m.kind === 'result')
+      assert.deepStrictEqual(m.metrics, computeMetrics({result: engine, bars: [bars], settings, benchmarkMetrics: benchmark}))
+      assert.deepStrictEqual(m.counts, engine.counts)
+      assert.ok(engine.counts.trades > 3 && engine.counts.fills > engine.counts.trades, JSON.stringify(engine.counts))
     }
   })
 })

@@ -13,7 +13,7 @@ import {perPeriodRate, returnStats} from '../../metrics/return-stats.js'
 import {returnFigures} from '../../metrics/equity-metrics.js'
 import {activityFigures} from '../../metrics/activity.js'
 import type {FillLog} from './logs.js'
-import type {SmaCrossResult} from './sma-cross-sim.js'
+import type {VectorRunResult} from './account.js'
 import {tradeLogStats} from './trade-log-stats.js'
 
 export interface MetricsPlan {
@@ -29,7 +29,7 @@ export function metricsPlan(time: Float64Array, settings: MetricsSettings, bench
 
 const EPSILON = 1e-9 // activity.ts
 
-export function runMetrics(plan: MetricsPlan, r: Pick<SmaCrossResult, 'initialCash' | 'equity' | 'tradeLog' | 'fillLog' | 'positions' | 'start' | 'end'>): Metrics {
+export function runMetrics(plan: MetricsPlan, r: Pick<VectorRunResult, 'initialCash' | 'equity' | 'tradeLog' | 'fillLog' | 'positions' | 'start' | 'end'>): Metrics {
   const {settings} = plan
   const initial = r.initialCash
   const {time, value} = r.equity

@@ -2,6 +2,7 @@
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {after} from 'node:test'
+import {DuckDBInstance} from '@duckdb/node-api'
 import {closeStore, openStore, type Store} from '../../src/data/store.js'
 import {tempDir} from '../helpers/tmp.js'
 
@@ -23,3 +24,19 @@ after(() => closeStore())
 /** Epoch ms of an ISO string (test convenience; `Date.parse` is fine outside engine code). */
 export const ms = (iso: string) => Date.parse(iso)
 export const iso = (t: number) => new Date(t).toISOString()
+
+/** A valid minute-bar CSV of `rows` rows, written by DuckDB (a second, where a JS generator takes four). */
+export async function writeMinuteBars(file: string, rows: number): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:')
+  try {
+    const conn = await instance.connect()
+    await conn.run(`COPY (
+      SELECT strftime(TIMESTAMP '2020-01-01' + to_minutes(i), '%Y-%m-%d %H:%M:%S') AS datetime,
+        100 + (i % 997) / 100 AS open, 101 + (i % 997) / 100 AS high, 99 + (i % 997) / 100 AS low,
+        100.5 + (i % 997) / 100 AS close, 100 + i % 9000 AS volume
+      FROM range(${rows}) t(i)) TO '${file.replaceAll("'", "''")}' (HEADER)`)
+    conn.closeSync()
+  } finally {
+    instance.closeSync()
+  }
+}

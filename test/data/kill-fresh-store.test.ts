@@ -8,27 +8,12 @@ import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import path from 'node:path'
 import {describe, it} from 'node:test'
-import {DuckDBInstance} from '@duckdb/node-api'
 import {closeStore, openStore} from '../../src/data/store.js'
 import {registeredMigrations} from '../../src/data/migrations.js'
 import '../../src/results/schema.js'
 import {BIN, ROOT} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-
-async function writeMinuteBars(file: string, rows: number): Promise<void> {
-  const instance = await DuckDBInstance.create(':memory:')
-  try {
-    const conn = await instance.connect()
-    await conn.run(`COPY (
-      SELECT strftime(TIMESTAMP '2020-01-01' + to_minutes(i), '%Y-%m-%d %H:%M:%S') AS datetime,
-        100 + (i % 997) / 100 AS open, 101 + (i % 997) / 100 AS high, 99 + (i % 997) / 100 AS low,
-        100.5 + (i % 997) / 100 AS close, 100 + i % 9000 AS volume
-      FROM range(${rows}) t(i)) TO '${file.replaceAll("'", "''")}' (HEADER)`)
-    conn.closeSync()
-  } finally {
-    instance.closeSync()
-  }
-}
+import {writeMinuteBars} from './helpers.js'
 
 /** Runs the CLI and SIGKILLs it (no cleanup code runs) once its progress shows `when`. */
 function killWhen(args: string[], when: RegExp, cwd: string): Promise<{signal: NodeJS.Signals | null; stderr: string}> {

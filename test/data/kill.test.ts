@@ -7,32 +7,15 @@ import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import path from 'node:path'
 import {describe, it} from 'node:test'
-import {DuckDBInstance} from '@duckdb/node-api'
 import {listSeries, removeSeries} from '../../src/data/catalog.js'
 import {importFiles} from '../../src/data/import.js'
 import {loadBars} from '../../src/data/load-bars.js'
 import {closeStore, openStore, withStore} from '../../src/data/store.js'
 import {BIN, ROOT} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-import {ORCL} from './helpers.js'
+import {ORCL, writeMinuteBars} from './helpers.js'
 
 const ROWS = 600_000
-
-/** A valid minute-bar CSV of `rows` rows, written by DuckDB (a second, where a JS generator takes four). */
-async function writeMinuteBars(file: string, rows: number): Promise<void> {
-  const instance = await DuckDBInstance.create(':memory:')
-  try {
-    const conn = await instance.connect()
-    await conn.run(`COPY (
-      SELECT strftime(TIMESTAMP '2020-01-01' + to_minutes(i), '%Y-%m-%d %H:%M:%S') AS datetime,
-        100 + (i % 997) / 100 AS open, 101 + (i % 997) / 100 AS high, 99 + (i % 997) / 100 AS low,
-        100.5 + (i % 997) / 100 AS close, 100 + i % 9000 AS volume
-      FROM range(${rows}) t(i)) TO '${file.replaceAll("'", "''")}' (HEADER)`)
-    conn.closeSync()
-  } finally {
-    instance.closeSync()
-  }
-}
 
 /** Start `bots data import`, SIGKILL it as soon as stderr shows `phase`; resolves with what it printed. */
 function killDuring(phase: RegExp, args: string[]): Promise<{signal: NodeJS.Signals | null; stdout: string; stderr: string; seen: boolean}> {

@@ -104,8 +104,17 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
     const n = ctx.barCount()
     const symbol = ctx.symbols[0]
     const rt = runtimes[0]
-    const needs = rt.needs
     rt.beginIteration()
+    const count = feed(ctx, symbol, rt, n, -1, NaN)
+    seen = n
+    if (count === 0) return
+    observe?.(ctx, symbol, rt)
+    traders[0].evaluate(ctx)
+  }
+
+  /** Feeds `rt` the symbol's bars from `seen` to `n` (bar `last` with the clock `now`); how many it had. */
+  const feed = (ctx: StrategyContext, symbol: string, rt: SymbolRuntime, n: number, last: number, now: number): number => {
+    const needs = rt.needs
     let count = 0
     for (let i = seen; i < n; i++) {
       const ago = n - 1 - i
@@ -118,13 +127,11 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
         close,
         needs.volume ? ctx.volume(symbol, ago) : NaN,
         needs.time ? ctx.time(symbol, ago) : NaN,
+        i === last ? now : NaN,
       )
       count++
     }
-    seen = n
-    if (count === 0) return
-    observe?.(ctx, symbol, rt)
-    traders[0].evaluate(ctx)
+    return count
   }
 
   return {
@@ -140,28 +147,11 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
       for (let s = 0; s < symbols.length; s++) {
         const symbol = symbols[s]
         const rt = runtimes[s]
-        const needs = rt.needs
         rt.beginIteration()
-        let count = 0
         // The symbol's newest bar (it may have none at the last index) is fed with the clock.
         let last = n - 1
         while (higher && last >= seen && ctx.close(symbol, n - 1 - last) !== ctx.close(symbol, n - 1 - last)) last--
-        const now = ctx.now
-        for (let i = seen; i < n; i++) {
-          const ago = n - 1 - i
-          const close = ctx.close(symbol, ago)
-          if (close !== close) continue
-          rt.pushBar(
-            needs.open ? ctx.open(symbol, ago) : NaN,
-            needs.high ? ctx.high(symbol, ago) : NaN,
-            needs.low ? ctx.low(symbol, ago) : NaN,
-            close,
-            needs.volume ? ctx.volume(symbol, ago) : NaN,
-            needs.time ? ctx.time(symbol, ago) : NaN,
-            i === last ? now : NaN,
-          )
-          count++
-        }
+        const count = feed(ctx, symbol, rt, n, last, ctx.now)
         fed[s] = count > 0 ? 1 : 0
         if (count > 0) any = true
       }

@@ -21,6 +21,14 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     }
   })
   const orders = broker.book.all
+  // One pass, no arrays: a run may hold tens of thousands of orders.
+  let canceled = 0
+  let rejected = 0
+  for (let j = 0; j < orders.length; j++) {
+    const status = orders[j].status
+    if (status === 'canceled') canceled++
+    else if (status === 'rejected') rejected++
+  }
   return {
     strategy: o.definition.name,
     runner: kind,
@@ -40,8 +48,8 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
       iterations: runner.iterations,
       orders: orders.length,
       fills: broker.fills.length,
-      canceled: orders.filter((x) => x.status === 'canceled').length,
-      rejected: orders.filter((x) => x.status === 'rejected').length,
+      canceled,
+      rejected,
       trades: broker.ledger.trades.length,
       // Only when some OCO pair was decided by broker.same_bar: results without one keep their shape.
       ...(broker.sameBarDecisions > 0 ? {sameBar: broker.sameBarDecisions} : {}),

@@ -62,18 +62,13 @@ export function alignBars(symbols: readonly string[], bars: readonly Bars[], tim
 
 function checkOrder(b: Bars): void {
   const t = b.time
-  // One comparison per bar (this runs over every bar of every run): `!(x > prev)` is true for NaN
-  // and for a time not after the previous one; only +Infinity needs its own test.
-  let prev = -Infinity
   for (let i = 0; i < b.length; i++) {
-    const x = t[i]
-    if (!(x > prev) || x === Infinity) {
+    if (!Number.isFinite(t[i]) || (i > 0 && t[i] <= t[i - 1])) {
       throw new BotsError(`bars of ${b.symbol} are not in strictly increasing time order at row ${i}`, {
         code: 'engine.bars.order',
         hint: 'sort and de-duplicate the data (bots data import does both)',
       })
     }
-    prev = x
   }
 }
 

@@ -357,6 +357,14 @@ export class SimulatedBroker implements BrokerPort {
     return true
   }
 
+  /**
+   * Whether `processBar` has anything to do: false with no working order, and the kernel then skips
+   * the call (most bars of a run). A broker whose bars bring work of their own says true.
+   */
+  get hasBarWork(): boolean {
+    return !this.book.isEmpty
+  }
+
   /** Matches the working orders against bar `i` (all symbols). */
   processBar(i: number): void {
     if (this.book.isEmpty) return

@@ -223,7 +223,7 @@ export class SessionKernel {
       if (close > limit) break
       const broker = this.broker
       clock.advanceTo(time[i])
-      broker.processBar(i)
+      if (broker.hasBarWork) broker.processBar(i)
       view.cursor = i
       broker.markBar(i)
       clock.advanceTo(close)
@@ -279,7 +279,7 @@ export class SessionKernel {
         if (i + 1 < n && time[i + 1] < close) close = time[i + 1]
         if (close > due) break
         clock.advanceTo(open)
-        broker.processBar(i)
+        if (broker.hasBarWork) broker.processBar(i)
         view.cursor = i
         broker.markBar(i)
         clock.advanceTo(close)

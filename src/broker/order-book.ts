@@ -52,7 +52,9 @@ export class OrderBook {
       if (o.timeInForce === 'day') day++
       p[w++] = o
     }
-    p.length = w
+    // pop, not `length = w`: setting the length is a runtime call even when nothing changes (this
+    // runs after every bar with working orders), and it would drop the backing store.
+    while (p.length > w) p.pop()
     this.dayOrders = day
   }
 }

@@ -23,7 +23,8 @@ import {Instruments} from './instruments.js'
  * here is gross (commissions are in `commissions`).
  */
 export class Portfolio {
-  cash: number
+  /** Initialised with a double, not declared bare: a field first `undefined` boxes every value stored in it (see SimulatedClock.t). */
+  cash = NaN
   readonly quantity: Float64Array
   readonly averagePrice: Float64Array
   /** Last close seen per symbol (NaN before its first bar). */

@@ -357,6 +357,14 @@ export class SimulatedBroker implements BrokerPort {
     return true
   }
 
+  /**
+   * Whether `processBar` has anything to do: false with no working order, and the kernel then skips
+   * the call (most bars of a run). A broker whose bars bring work of their own says true.
+   */
+  get hasBarWork(): boolean {
+    return !this.book.isEmpty
+  }
+
   /** Matches the working orders against bar `i` (all symbols). */
   processBar(i: number): void {
     if (this.book.isEmpty) return
@@ -438,16 +446,24 @@ export class SimulatedBroker implements BrokerPort {
     const series = this.o.market.series
     const p = this.portfolio
     const last = p.lastPrice
-    const margined = this.instruments.anyMargin
-    for (let k = 0; k < series.length; k++) {
-      const c = series[k].close[i]
-      if (c === c) {
-        last[k] = c
-        if (margined) p.settle(k, c)
+    // Two loops rather than a test per symbol: this runs once per bar.
+    if (this.instruments.anyMargin) {
+      for (let k = 0; k < series.length; k++) {
+        const c = series[k].close[i]
+        if (c === c) {
+          last[k] = c
+          p.settle(k, c)
+        }
+      }
+    } else {
+      for (let k = 0; k < series.length; k++) {
+        const c = series[k].close[i]
+        if (c === c) last[k] = c
       }
     }
     // A live feed may run past the slots it was given; the paper broker then just stops recording.
-    if (i < this.o.equity.length) this.o.equity[i] = this.portfolio.value()
+    const equity = this.o.equity
+    if (i < equity.length) equity[i] = p.value()
   }
 
   /** Called by the runner after every hook: fills `close`-mode market orders of that hook. */

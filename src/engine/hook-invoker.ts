@@ -26,9 +26,12 @@ const MAX_EVENTS_PER_SETTLE = 100_000
  * another hook.
  */
 export class HookInvoker implements BrokerListener {
-  // Two parallel queues rather than an event object per fill: nothing allocated per event.
+  // Two parallel queues rather than an event object per fill: nothing allocated per event. Their
+  // slots are reused (`count` of them are queued): emptying an array by setting its length is a
+  // runtime call, and it drops the backing store that the next event would allocate again.
   private readonly events: Order[] = []
   private readonly eventFills: (Fill | undefined)[] = []
+  private count = 0
   private readonly iteration: ((ctx: StrategyContext) => void) | undefined
   /** The next queued event to deliver (kept across a `settle()` the gate held up). */
   private head = 0
@@ -75,17 +78,27 @@ export class HookInvoker implements BrokerListener {
   }
 
   get hasEvents(): boolean {
-    return this.events.length > 0
+    return this.count > 0
   }
 
   filled(order: Order, fill: Fill): void {
-    this.events.push(order)
-    this.eventFills.push(fill)
+    this.queue(order, fill)
   }
 
   canceled(order: Order): void {
-    this.events.push(order)
-    this.eventFills.push(undefined)
+    this.queue(order, undefined)
+  }
+
+  private queue(order: Order, fill: Fill | undefined): void {
+    const n = this.count
+    if (n < this.events.length) {
+      this.events[n] = order
+      this.eventFills[n] = fill
+    } else {
+      this.events.push(order)
+      this.eventFills.push(fill)
+    }
+    this.count = n + 1
   }
 
   /**
@@ -97,7 +110,7 @@ export class HookInvoker implements BrokerListener {
   settle(): boolean {
     this.broker.afterHook()
     const gate = this.gate
-    for (; this.head < this.events.length; this.head++) {
+    for (; this.head < this.count; this.head++) {
       const head = this.head
       const fill = this.eventFills[head]
       if (fill !== undefined && gate !== undefined && !gate(this.events[head], fill)) return false
@@ -129,12 +142,8 @@ export class HookInvoker implements BrokerListener {
   }
 
   private clearEvents(): void {
-    // Setting length is a slow path even on an empty array, hence the test (settle runs every bar).
-    if (this.events.length > 0) {
-      this.events.length = 0
-      this.eventFills.length = 0
-      this.head = 0
-    }
+    this.count = 0
+    this.head = 0
   }
 
   /**
@@ -150,6 +159,7 @@ export class HookInvoker implements BrokerListener {
     this.crashed = true
     this.events.length = 0
     this.eventFills.length = 0
+    this.count = 0
     this.head = 0
     try {
       this.hooks.onBotCrash?.(this.ctx, error)

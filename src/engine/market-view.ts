@@ -10,6 +10,12 @@ import type {PriceSource} from '../broker/broker-port.js'
  */
 export class MarketView implements PriceSource {
   cursor = -1
+  /**
+   * Whether `closeOf` is this class's rule (open + timeframe, capped by the next open): the session
+   * kernel's per-bar loop then computes it in place. A view whose closes come from elsewhere (a
+   * live feed) says false.
+   */
+  readonly cappedCloses: boolean = true
 
   constructor(
     readonly symbols: readonly string[],

@@ -134,6 +134,7 @@ export class SessionKernel {
     for (;;) {
       if (invoker.hasEvents && !invoker.settle()) return false
       if (this.iterated) this.endIteration()
+      if (!this.daily && !this.iterateOnly(t)) return false
       this.plan()
       const et = this.evTime
       if (!this.processBars(et < t ? et : t)) return false
@@ -222,7 +223,7 @@ export class SessionKernel {
       if (close > limit) break
       const broker = this.broker
       clock.advanceTo(time[i])
-      broker.processBar(i)
+      if (broker.hasBarWork) broker.processBar(i)
       view.cursor = i
       broker.markBar(i)
       clock.advanceTo(close)
@@ -231,6 +232,101 @@ export class SessionKernel {
       if (invoker.hasEvents && !invoker.settle()) return false
     }
     return true
+  }
+
+  /**
+   * The common stretch of an intraday run, without the general planner: while the next event is
+   * an iteration (a 24/7 market; on a calendar, inside a started session before its pre-close,
+   * or after it before the close), run bars and iterations straight on, with the very effects,
+   * in the very order, `run` gives an ITERATE event (see `plan` and `fire`). Returns true when
+   * something else is next (the general loop takes over), false when a gate held a fill back.
+   * The same guard keeps time moving: each iteration is after the close of a bar the previous
+   * one had not seen, so the loop ends after at most one pass per bar.
+   */
+  private iterateOnly(t: number): boolean {
+    const view = this.view
+    // The last time an iteration may be at: no iteration after the data's end, none after `t`.
+    let limit = this.end < t ? this.end : t
+    if (this.hooks) {
+      const s = this.session
+      if (s === undefined || this.phase < 2) return true
+      // Started: iterations due by the pre-close come first (phase 2), then those by the close.
+      const bound = this.phase === 2 ? Math.max(s.open, s.close - view.timeframeMs) : s.close
+      if (bound < limit) limit = bound
+    }
+    // A live run reports each bar, and its closes come from the feed: the general bar loop.
+    if (this.observer !== undefined || !view.cappedCloses) return this.iterateOnlyGeneral(limit)
+    const invoker = this.invoker
+    const clock = this.clock
+    // Read once: bars arrive (a live feed) between calls to `run`, never during one.
+    const time = view.time
+    const n = view.length
+    const tf = view.timeframeMs
+    for (;;) {
+      const mark = this.mark
+      if (mark >= n) return true
+      // closeOf(mark), spelled out here as below: this loop runs once per bar.
+      let bar = time[mark] + tf
+      if (mark + 1 < n && time[mark + 1] < bar) bar = time[mark + 1]
+      const wake = this.wake
+      const due = wake > bar ? wake : bar
+      if (!(due <= limit) || due === Infinity) return true
+      // Every bar closing by `due` (at least bar `mark`: the previous iteration saw up to it).
+      const broker = this.broker
+      for (let i = this.next; i < n; ) {
+        const open = time[i]
+        let close = open + tf
+        if (i + 1 < n && time[i + 1] < close) close = time[i + 1]
+        if (close > due) break
+        clock.advanceTo(open)
+        if (broker.hasBarWork) broker.processBar(i)
+        view.cursor = i
+        broker.markBar(i)
+        clock.advanceTo(close)
+        this.next = ++i
+        if (invoker.hasEvents && !invoker.settle()) return false
+      }
+      clock.advanceTo(due)
+      if (broker.book.hasDayOrders) {
+        broker.expireDue(due)
+        if (invoker.hasEvents) return true
+      }
+      this.fireIteration(due)
+      if (!invoker.settle()) return false
+      this.endIteration()
+    }
+  }
+
+  /** `iterateOnly`'s loop for a live run: bars through `processBars`, closes from the view. */
+  private iterateOnlyGeneral(limit: number): boolean {
+    const view = this.view
+    const invoker = this.invoker
+    for (;;) {
+      const mark = this.mark
+      if (mark >= view.length) return true
+      const bar = view.closeOf(mark)
+      const due = this.wake > bar ? this.wake : bar
+      if (!(due <= limit) || due === Infinity) return true
+      if (!this.processBars(due)) return false
+      this.clock.advanceTo(due)
+      const broker = this.broker
+      if (broker.book.hasDayOrders) {
+        broker.expireDue(due)
+        if (invoker.hasEvents) return true
+      }
+      this.fireIteration(due)
+      if (!invoker.settle()) return false
+      this.endIteration()
+    }
+  }
+
+  /** An iteration at `t` (the clock is there): what `fire` does for ITERATE. */
+  private fireIteration(t: number): void {
+    this.mark = this.next
+    this.iterations++
+    this.lastIterationTime = t
+    this.iterated = true
+    this.invoker.iterate()
   }
 
   /** Sets `evKind`/`evTime` to the next event of the schedule (NONE at Infinity: wait for bars). */
@@ -295,11 +391,7 @@ export class SessionKernel {
   private fire(t: number): void {
     const kind = this.evKind
     if (kind === ITERATE) {
-      this.mark = this.next
-      this.iterations++
-      this.lastIterationTime = t
-      this.iterated = true
-      this.invoker.iterate()
+      this.fireIteration(t)
     } else {
       this.invoker.run(HOOK[kind]!)
     }

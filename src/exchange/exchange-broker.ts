@@ -93,6 +93,11 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
     return true
   }
 
+  /** Every bar: the exchange's news is applied as bars are shown, working orders or not. */
+  override get hasBarWork(): boolean {
+    return true
+  }
+
   /** Fills come from the exchange, not from matching bars: what it said by this bar is applied here. */
   override processBar(_i: number): void {
     this.applyPending()

@@ -24,6 +24,7 @@ const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const
  * backtest caps it by looking at the next bar.
  */
 export class LiveMarketView extends MarketView {
+  override readonly cappedCloses = false
   private closes = new Float64Array(64)
 
   /** The same objects as `series`, seen as writable. */

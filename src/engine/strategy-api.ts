@@ -4,7 +4,7 @@ import {parseDuration} from '../core/duration.js'
 import {BotsError} from '../core/errors.js'
 import type {BrokerPort, PriceSource} from '../broker/broker-port.js'
 import type {BarHistory} from '../model/bars.js'
-import type {Logger, StrategyContext} from '../model/strategy.js'
+import {BAR_COLUMNS, type BarColumns, type Logger, type StrategyContext} from '../model/strategy.js'
 import type {Bracket, BracketExits, Order, OrderChanges, OrderRequest, Side} from '../model/orders.js'
 
 type Field = 'open' | 'high' | 'low' | 'close' | 'volume' | 'time'
@@ -72,6 +72,10 @@ export class StrategyApi implements StrategyContext {
   }
   volume(symbol?: string, ago = 0): number {
     return this.read('volume', symbol, ago)
+  }
+  /** For the built-in rules runtime only (see BAR_COLUMNS): the symbol's columns, read up to barCount(). */
+  [BAR_COLUMNS](symbol: string): BarColumns {
+    return this.market.series[this.k(symbol)]
   }
   time(symbol?: string, ago = 0): number {
     return this.read('time', symbol, ago)

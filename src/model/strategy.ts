@@ -23,7 +23,25 @@ export interface MarketSessions {
   nextSession(t: number): {readonly open: number; readonly close: number} | undefined
 }
 
+/**
+ * Internal to the built-in `rules` runtime: a context may offer, under this key, a symbol's whole
+ * bar columns on the run's time index, to read up to `barCount()` in place instead of calling an
+ * accessor per value. Not part of the plugin API: an index past the current bar would look ahead.
+ */
+export const BAR_COLUMNS: unique symbol = Symbol('bots.barColumns')
+
+export interface BarColumns {
+  readonly time: Float64Array
+  readonly open: Float64Array
+  readonly high: Float64Array
+  readonly low: Float64Array
+  readonly close: Float64Array
+  readonly volume: Float64Array
+}
+
 export interface StrategyContext {
+  /** See BAR_COLUMNS (internal). */
+  [BAR_COLUMNS]?(symbol: string): BarColumns
   /**
    * Current time of the run's clock (epoch ms, UTC). A context at time T sees exactly the bars
    * whose close (open + timeframe) is ≤ T; in an iteration, T is at or after the current bar's close.

@@ -6,6 +6,7 @@ import type {Bars} from '../../model/bars.js'
 import {LocalClock} from '../runtime/local-clock.js'
 import {Ring} from '../runtime/ring.js'
 import {indicatorKind} from './catalog.js'
+import {asStep} from './types.js'
 
 /** One Float64Array per output (in `outputs` order), NaN where there is no value. */
 export function computeIndicator(type: string, params: Record<string, number>, bars: Omit<Bars, 'symbol' | 'timeframeMs'>, source: 'open' | 'high' | 'low' | 'close' | 'volume' = 'close', timeZone = 'UTC'): Float64Array[] {
@@ -16,7 +17,7 @@ export function computeIndicator(type: string, params: Record<string, number>, b
   const fields = {open: new Ring(0), high: new Ring(0), low: new Ring(0), close: new Ring(0), volume: new Ring(0)}
   const out = kind.outputs.map(() => new Ring(0))
   const clock = new LocalClock(timeZone)
-  const update = kind.create(p, {source: fields[source], field: (f) => fields[f], out, clock})
+  const update = asStep(kind.create(p, {source: fields[source], field: (f) => fields[f], out, clock}))
   const n = bars.length
   const result = kind.outputs.map(() => new Float64Array(n))
   for (let i = 0; i < n; i++) {
@@ -26,7 +27,7 @@ export function computeIndicator(type: string, params: Record<string, number>, b
     fields.close.push(bars.close[i])
     fields.volume.push(bars.volume[i])
     clock.set(bars.time[i])
-    update()
+    update.step()
     for (let k = 0; k < out.length; k++) result[k][i] = out[k].at(0)
   }
   return result

@@ -1,5 +1,6 @@
 /** Shared pieces of indicator declarations (see catalog.ts). */
 import type {SMA} from '../../indicators/sma.js'
+import type {Ring} from '../runtime/ring.js'
 import type {IndicatorIO, IndicatorParam} from './types.js'
 
 /** A whole-number look-back parameter (at least `min`, 1 by default). */
@@ -21,17 +22,27 @@ export function single(io: IndicatorIO, ind: {add(x: number): number | null}): (
 }
 
 /**
- * `single` for an SMA, the most used indicator: its own call site stays monomorphic, so `push`
- * inlines and no double is boxed per bar (`single`'s `ind.add` sees every indicator class).
+ * `single` for an SMA, the most used indicator: an object whose `step` the runtime's updater loop
+ * can inline (see Updater), whose `push` call site stays monomorphic, so `push` inlines and no
+ * double is boxed per bar (`single`'s `ind.add` sees every indicator class).
  */
-export function singleSma(io: IndicatorIO, sma: SMA): () => void {
-  const src = io.source
-  const out = io.out[0]
-  return () => {
+export function singleSma(io: IndicatorIO, sma: SMA): SmaStep {
+  return new SmaStep(io.source, sma, io.out[0])
+}
+
+class SmaStep {
+  constructor(
+    private readonly src: Ring,
+    private readonly sma: SMA,
+    private readonly out: Ring,
+  ) {}
+
+  step(): void {
+    const src = this.src
     const x = src.buf[src.head]
-    if (x !== x) return out.push(NaN)
-    sma.push(x)
-    out.push(sma.value)
+    if (x !== x) return this.out.push(NaN)
+    this.sma.push(x)
+    this.out.push(this.sma.value)
   }
 }
 

@@ -39,5 +39,21 @@ export interface IndicatorKind {
   warmup(p: Readonly<Record<string, number>>): number
   /** Where its numbers come from, for the docs and `bots strategies show rules`. */
   reference: string
-  create(p: Readonly<Record<string, number>>, io: IndicatorIO): () => void
+  create(p: Readonly<Record<string, number>>, io: IndicatorIO): Updater
+}
+
+/**
+ * What `create` gives: a function called once per bar, or an object whose `step()` is. A class's
+ * `step` can be inlined where the runtime calls every symbol's updaters; a closure cannot (the
+ * call site sees many closures), which cost the most used indicator, SMA, a call per bar.
+ */
+export type Updater = (() => void) | {step(): void}
+
+/** An updater as an object with `step()`. */
+export function asStep(u: Updater): {step(): void} {
+  return typeof u === 'function' ? new ClosureStep(u) : u
+}
+
+class ClosureStep {
+  constructor(readonly step: () => void) {}
 }

@@ -18,7 +18,7 @@
 import {BotsError} from '../../core/errors.js'
 import {didYouMeanHint} from '../../core/suggest.js'
 import type {Fill, Order} from '../../model/orders.js'
-import type {StrategyContext, StrategyHooks} from '../../model/strategy.js'
+import {BAR_COLUMNS, type StrategyContext, type StrategyHooks} from '../../model/strategy.js'
 import type {RulesPlan} from '../plan.js'
 import type {SessionSource} from './higher-bars.js'
 import {SymbolRuntime} from './symbol-runtime.js'
@@ -116,6 +116,19 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
   const feed = (ctx: StrategyContext, symbol: string, rt: SymbolRuntime, n: number, last: number, now: number): number => {
     const needs = rt.needs
     let count = 0
+    // The run's own columns when the context offers them (bar i is the accessors' `n - 1 - i` ago).
+    const columns = ctx[BAR_COLUMNS]?.(symbol)
+    if (columns !== undefined) {
+      const {time, open, high, low, close} = columns
+      const volume = columns.volume
+      for (let i = seen; i < n; i++) {
+        const c = close[i]
+        if (c !== c) continue
+        rt.pushBar(needs.open ? open[i] : NaN, needs.high ? high[i] : NaN, needs.low ? low[i] : NaN, c, needs.volume ? volume[i] : NaN, needs.time ? time[i] : NaN, i === last ? now : NaN)
+        count++
+      }
+      return count
+    }
     for (let i = seen; i < n; i++) {
       const ago = n - 1 - i
       const close = ctx.close(symbol, ago)

@@ -10,7 +10,9 @@
  */
 import {CrossDetector} from '../../indicators/crossover.js'
 import {compile, type Compiled, type EvalScope} from '../expr/compile.js'
+import type {IR} from '../expr/ir.js'
 import {INDICATORS} from '../indicators/catalog.js'
+import {asStep} from '../indicators/types.js'
 import type {RulesPlan} from '../plan.js'
 import {higherKey, type HigherTimeframe} from '../timeframes.js'
 import {HigherBars, type SessionSource} from './higher-bars.js'
@@ -27,7 +29,7 @@ interface HigherGroup {
   fields: Ring[]
   derived: Ring[]
   clock: LocalClock
-  updaters: Array<() => void>
+  updaters: Array<{step(): void}>
 }
 
 export class SymbolRuntime implements EvalScope {
@@ -48,9 +50,16 @@ export class SymbolRuntime implements EvalScope {
   /** Bar fields the runner must read for this plan. */
   readonly needs: Record<Field | 'time', boolean>
   private readonly rings = new Map<string, Ring>()
-  private readonly updaters: Array<() => void> = []
+  private readonly updaters: Array<{step(): void}> = []
   private readonly detectors: CrossDetector[]
   private readonly crossArgs: Array<[Compiled, Compiled]>
+  /**
+   * Per crossover, the rings of its two arguments when each is a series as it stands
+   * (`crosses_above(fast_ma, slow_ma)`, the usual case): read in place, without calling the
+   * compiled closures (a call V8 cannot inline: every symbol's closures share one site).
+   */
+  private readonly crossRingA: Array<Ring | undefined>
+  private readonly crossRingB: Array<Ring | undefined>
   private readonly fieldRings: Record<Field, Ring | undefined>
   private readonly derived: Array<[Ring, (typeof DERIVED)[number]]> = []
   private readonly higher: HigherGroup[] = []
@@ -82,18 +91,21 @@ export class SymbolRuntime implements EvalScope {
       if (ind.timeframe && !group) throw new Error(`bug: timeframe ${ind.timeframe.text} of ${ind.name} is not planned`)
       const field = group ? (f: Field) => this.ring(higherKey(f, ind.timeframe!)) : (f: Field) => this.ring(f)
       const io = {source: this.ring(ind.source ?? (group ? higherKey('close', ind.timeframe!) : 'close')), field, out: ind.keys.map((k) => this.ring(k)), clock: group ? group.clock : this.clock}
-      ;(group ? group.updaters : this.updaters).push(ind.kind.create(ind.params, io))
+      ;(group ? group.updaters : this.updaters).push(asStep(ind.kind.create(ind.params, io)))
     }
     for (const period of new Set(atrPeriods)) {
       const out = new Ring(0)
       this.stopAtr.set(period, out)
-      this.updaters.push(INDICATORS.atr.create({period}, {source: this.ring('close'), field: (f: Field) => this.ring(f), out: [out], clock: this.clock}))
+      this.updaters.push(asStep(INDICATORS.atr.create({period}, {source: this.ring('close'), field: (f: Field) => this.ring(f), out: [out], clock: this.clock})))
     }
     this.crosses = new Float64Array(plan.crosses.length).fill(NaN)
     this.ranks = new Float64Array(plan.ranks?.length ?? 0).fill(NaN)
     this.rankArgs = (plan.ranks ?? []).map((r) => compile(r, this))
     this.detectors = plan.crosses.map(() => new CrossDetector())
     this.crossArgs = plan.crosses.map((c) => [compile(c.a, this), compile(c.b, this)])
+    const inPlace = (ir: IR) => (ir.op === 'series' && ir.ago === 0 ? this.ring(ir.key) : undefined)
+    this.crossRingA = plan.crosses.map((c) => inPlace(c.a))
+    this.crossRingB = plan.crosses.map((c) => inPlace(c.b))
     this.entryLong = plan.entryLong && compile(plan.entryLong, this)
     this.entryShort = plan.entryShort && compile(plan.entryShort, this)
     this.exitLong = plan.exitLong && compile(plan.exitLong, this)
@@ -115,7 +127,7 @@ export class SymbolRuntime implements EvalScope {
       derived[2].push((o + h + l + c) / 4)
       group.clock.set(t)
       const up = group.updaters
-      for (let i = 0; i < up.length; i++) up[i]()
+      for (let i = 0; i < up.length; i++) up[i].step()
     }, calendar)
     this.higher.push(group)
     return group
@@ -160,7 +172,7 @@ export class SymbolRuntime implements EvalScope {
     const hi = this.higher
     for (let i = 0; i < hi.length; i++) hi[i].bars.push(open, high, low, close, volume, time, now)
     const up = this.updaters
-    for (let i = 0; i < up.length; i++) up[i]()
+    for (let i = 0; i < up.length; i++) up[i].step()
     this.updateCrosses()
   }
 
@@ -173,9 +185,10 @@ export class SymbolRuntime implements EvalScope {
     this.fresh = false
     const slots = this.crosses
     for (let i = 0; i < slots.length; i++) {
-      const args = this.crossArgs[i]
-      const a = args[0]()
-      const b = args[1]()
+      const ra = this.crossRingA[i]
+      const rb = this.crossRingB[i]
+      const a = ra !== undefined ? ra.buf[ra.head] : this.crossArgs[i][0]()
+      const b = rb !== undefined ? rb.buf[rb.head] : this.crossArgs[i][1]()
       const r = a !== a || b !== b ? NaN : this.detectors[i].update(a, b)
       if (fresh || r === 1 || r === -1 || (r === 0 && slots[i] !== 1 && slots[i] !== -1)) slots[i] = r
     }

@@ -30,14 +30,7 @@ export interface MarketSessions {
  */
 export const BAR_COLUMNS: unique symbol = Symbol('bots.barColumns')
 
-export interface BarColumns {
-  readonly time: Float64Array
-  readonly open: Float64Array
-  readonly high: Float64Array
-  readonly low: Float64Array
-  readonly close: Float64Array
-  readonly volume: Float64Array
-}
+export type BarColumns = Omit<BarHistory, 'length'>
 
 export interface StrategyContext {
   /** See BAR_COLUMNS (internal). */

@@ -26,7 +26,7 @@ export async function copyDoubleChunks(
     const n = chunk.rowCount
     if (at + n > columns[0].length) throw new Error(`bug: result has more rows than the ${columns[0].length} counted`)
     for (let c = 0; c < columns.length; c++) {
-      columns[c].set(doubles(chunk, c, n), at)
+      columns[c].set(chunkDoubles(chunk, c, n), at)
     }
     onChunk?.(at, at + n)
     at += n
@@ -35,7 +35,8 @@ export async function copyDoubleChunks(
   return at - offset
 }
 
-function doubles(chunk: DuckDBDataChunk, column: number, n: number): Float64Array {
+/** A DOUBLE column of a chunk as a Float64Array over its bytes (no JS value per cell); no NULLs. */
+export function chunkDoubles(chunk: DuckDBDataChunk, column: number, n: number): Float64Array {
   const bytes = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, column), n * 8)
   if (bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, n)
   return new Float64Array(bytes.slice().buffer, 0, n) // unaligned: one extra copy

@@ -3,8 +3,8 @@
  * bar's open time in UTC (`ts`), OHLCV as DOUBLE, and the first per-row rule it breaks (`reason`).
  * Everything runs in one DuckDB query so a million rows take a fraction of a second.
  */
-import duckdb from '@duckdb/node-bindings'
-import type {DuckDBConnection, DuckDBDataChunk, DuckDBValue} from '@duckdb/node-api'
+import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
+import {chunkDoubles} from './chunk-copy.js'
 import type {ColumnRoles} from './columns.js'
 import type {Timeframe} from './timeframe.js'
 import {misalignedSql, rawTimeSql, type TimeSql} from './time-expr.js'
@@ -97,8 +97,8 @@ async function strictlyIncreasing(conn: DuckDBConnection, table: string): Promis
     const chunk = await result.fetchChunk()
     if (!chunk || chunk.rowCount === 0) return true
     const n = chunk.rowCount
-    const row = doubles(chunk, 0, n)
-    const us = doubles(chunk, 1, n)
+    const row = chunkDoubles(chunk, 0, n)
+    const us = chunkDoubles(chunk, 1, n)
     for (let i = 0; i < n; i++) {
       if (!(us[i] > lastUs && row[i] > lastRow)) return false
       lastUs = us[i]
@@ -106,11 +106,4 @@ async function strictlyIncreasing(conn: DuckDBConnection, table: string): Promis
     }
     if (chunks % CHUNKS_PER_RELEASE === 0) await releaseChunks()
   }
-}
-
-/** A DOUBLE column of a chunk without a JS value per cell (as chunk-copy.ts reads them); no NULLs. */
-function doubles(chunk: DuckDBDataChunk, column: number, n: number): Float64Array {
-  const bytes = duckdb.vector_get_data(duckdb.data_chunk_get_vector(chunk.chunk, column), n * 8)
-  if (bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, n)
-  return new Float64Array(bytes.slice().buffer, 0, n)
 }

@@ -297,7 +297,11 @@ export class SessionKernel {
     }
   }
 
-  /** `iterateOnly`'s loop for a live run: bars through `processBars`, closes from the view. */
+  /**
+   * `iterateOnly`'s loop for a live run: bars through `processBars`, closes from the view. The tail of
+   * each iteration is spelled out in both loops on purpose: calling processBars from the fast loop
+   * measured ~10 % slower (9.5M against 8.5M bars/s).
+   */
   private iterateOnlyGeneral(limit: number): boolean {
     const view = this.view
     const invoker = this.invoker

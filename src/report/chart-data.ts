@@ -63,7 +63,8 @@ export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: 
     const out: Point[] = []
     // A time that does not increase is dropped before `keep` looks at the value, as it always was.
     let last = -Infinity
-    for (let k = 0; k < at.length && k < (perBar ? at.length : values.length); k++) {
+    const count = perBar ? at.length : Math.min(at.length, values.length)
+    for (let k = 0; k < count; k++) {
       if (at[k] <= last) continue
       last = at[k]
       const v = perBar ? values[Math.min(n, (k + 1) * bucket) - 1] : values[k]

@@ -116,32 +116,14 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
   const feed = (ctx: StrategyContext, symbol: string, rt: SymbolRuntime, n: number, last: number, now: number): number => {
     const needs = rt.needs
     let count = 0
-    // The run's own columns when the context offers them (bar i is the accessors' `n - 1 - i` ago).
-    const columns = ctx[BAR_COLUMNS]?.(symbol)
-    if (columns !== undefined) {
-      const {time, open, high, low, close} = columns
-      const volume = columns.volume
-      for (let i = seen; i < n; i++) {
-        const c = close[i]
-        if (c !== c) continue
-        rt.pushBar(needs.open ? open[i] : NaN, needs.high ? high[i] : NaN, needs.low ? low[i] : NaN, c, needs.volume ? volume[i] : NaN, needs.time ? time[i] : NaN, i === last ? now : NaN)
-        count++
-      }
-      return count
-    }
+    // The run's own columns when the context offers them, else the public history (views made
+    // per call): bar i either way.
+    const columns = ctx[BAR_COLUMNS]?.(symbol) ?? ctx.history(symbol)
+    const {time, open, high, low, close, volume} = columns
     for (let i = seen; i < n; i++) {
-      const ago = n - 1 - i
-      const close = ctx.close(symbol, ago)
-      if (close !== close) continue
-      rt.pushBar(
-        needs.open ? ctx.open(symbol, ago) : NaN,
-        needs.high ? ctx.high(symbol, ago) : NaN,
-        needs.low ? ctx.low(symbol, ago) : NaN,
-        close,
-        needs.volume ? ctx.volume(symbol, ago) : NaN,
-        needs.time ? ctx.time(symbol, ago) : NaN,
-        i === last ? now : NaN,
-      )
+      const c = close[i]
+      if (c !== c) continue
+      rt.pushBar(needs.open ? open[i] : NaN, needs.high ? high[i] : NaN, needs.low ? low[i] : NaN, c, needs.volume ? volume[i] : NaN, needs.time ? time[i] : NaN, i === last ? now : NaN)
       count++
     }
     return count

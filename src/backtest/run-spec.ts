@@ -44,6 +44,11 @@ export interface BacktestRequest {
   isolate?: IsolateRun
   /** A file source imported now may be run while it is being stored: see PreparedBacktest.settle. */
   overlapImport?: boolean
+  /**
+   * backtestSpecFile: return as soon as the run is over, with the import still being stored
+   * (`BacktestOutcome.settle`), so the results can be computed meanwhile. Default: wait for it.
+   */
+  deferSettle?: boolean
 }
 
 export interface IsolateRun {
@@ -64,6 +69,13 @@ export interface BacktestOutcome {
   summary: Summary
   /** The strategy that ran (its `indicatorSeries`, for `--out`). */
   definition?: StrategyDefinition
+  /**
+   * With `deferSettle`, when the bars' file is still being stored: waits for that, adds the
+   * import's warnings to `warnings` and closes the store. Call it (once or more: it runs once)
+   * before the store is opened again and before the warnings are shown; a rejection is the
+   * import's failure, and then nothing may be recorded.
+   */
+  settle?: () => Promise<void>
 }
 
 export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOutcome> {
@@ -76,10 +88,11 @@ export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOu
     await prepared.settle?.().catch(() => {})
     throw e
   }
-  await prepared.settle?.()
+  const settle = prepared.settle
+  if (!req.deferSettle) await settle?.()
   const {spec, warnings, imports, bars} = prepared
   const {periodsPerYear} = metricsSettings(spec, result.start, result.end)
-  return {spec, warnings, imports, bars, result, summary: summarize(result, {barsPerYear: periodsPerYear}), definition: prepared.definition}
+  return {spec, warnings, imports, bars, result, summary: summarize(result, {barsPerYear: periodsPerYear}), definition: prepared.definition, settle: req.deferSettle ? settle : undefined}
 }
 
 /** Everything a run needs but the run itself: validated spec, strategy, bars. Sweeps load once and run many. */
@@ -95,8 +108,9 @@ export interface PreparedBacktest {
   source: string
   /**
    * With `overlapImport`, when a file source's bars were read while DuckDB still stores them:
-   * waits for that, adds its warnings and closes the store. Call it once, after the run (and
-   * after a failed run too); the run is not to be recorded before it has settled.
+   * waits for that, adds its warnings and closes the store. Call it after the run (and after a
+   * failed run too; later calls return the first call's promise); the run is not to be recorded
+   * before it has settled.
    */
   settle?: () => Promise<void>
 }
@@ -143,7 +157,8 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       // No bars in the window: that error is the coverage check's, before any run.
       if (written !== undefined && early !== undefined && early.length > 0) {
         const bars = [early]
-        const settle = async () => {
+        let settling: Promise<void> | undefined
+        const settle = () => (settling ??= (async () => {
           try {
             await written.catch(located)
             warnings.push(...(await droppedRowWarnings(imports, req.file, spec.timeframe)))
@@ -151,7 +166,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
           } finally {
             await closeStore(store)
           }
-        }
+        })())
         open = false
         return prepared(bars, settle)
       }

@@ -61,6 +61,15 @@ export function chartLibrary(): string {
 }
 
 export function renderReport(o: ReportInput): string {
+  return prepareReport(o)(o.runId)
+}
+
+/**
+ * The report's work done before its run id is known (a first run computes it while DuckDB is
+ * still storing the bars' file, before the run can be recorded); the returned function only
+ * assembles the page around the id.
+ */
+export function prepareReport(o: Omit<ReportInput, 'runId'>): (runId?: number) => string {
   const {time, value} = o.result.equity
   const fmtTime = timeFormatter(o.timezone, o.timeframeMs)
   // The series beside the equity are computed at the charts' resolution, one value per point.
@@ -82,7 +91,16 @@ export function renderReport(o: ReportInput): string {
   const params = Object.entries(o.params).map(([k, v]) => `${h(k)}=${h(JSON.stringify(v))}`).join(' · ')
   const prices = charts.prices.map((p, i) => `<h2>${h(p.symbol)}${charts.bucket > 1 ? ` <span class="sub">(${charts.bucket} bars per candle)</span>` : ''}</h2>` +
     `<div class="chart" id="price-${i}"></div>${p.markersDropped ? `<p class="note">Markers of the last ${p.markers.length / 2} trades shown.</p>` : ''}`).join('')
-  return `<!doctype html>
+  const worst = `${drawdownTable(worstDrawdowns(o.result.initialCash, time, value, 5), fmtTime, 'strategy, deepest first')}${drawdownTable(worstDrawdowns(o.result.initialCash, time, o.benchmark, 5), fmtTime, 'buy & hold, deepest first')}`
+  const returns = returnsSection({
+    strategyDaily: dailyReturns(o.result.initialCash, time, value, o.timezone),
+    benchmarkDaily: dailyReturns(o.result.initialCash, time, o.benchmark, o.timezone),
+    strategyMonthly: m.monthly.strategy,
+    benchmarkMonthly: m.monthly.benchmark,
+  })
+  const trades = tradeTable(o.result.trades, fmtTime, excursions(o.result.trades, o.bars))
+  const json = jsonForScript(data)
+  return (runId) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(o.title)} · backtest report</title>
 <style>${STYLES}</style>
@@ -92,7 +110,7 @@ export function renderReport(o: ReportInput): string {
 <header>
 <h1>${h(o.title)}</h1>
 <div class="sub">${o.description ? `${h(o.description)}<br>` : ''}strategy <b>${h(o.strategy)}</b>${params ? ` · ${params}` : ''}<br>
-${h(o.symbols.join(', '))} · ${h(o.timeframe)} bars · ${h(o.timezone)} · ${h(period)} · ${h(m.period.bars.toLocaleString('en-US'))} bars${o.runId !== undefined ? ` · run ${h(o.runId)}` : ''}</div>
+${h(o.symbols.join(', '))} · ${h(o.timeframe)} bars · ${h(o.timezone)} · ${h(period)} · ${h(m.period.bars.toLocaleString('en-US'))} bars${runId !== undefined ? ` · run ${h(runId)}` : ''}</div>
 </header>
 <nav class="range" aria-label="period shown">period shown: <button type="button" data-range="1y">1Y</button><button type="button" data-range="3y">3Y</button><button type="button" data-range="5y">5Y</button><button type="button" data-range="all" class="on">all</button></nav>
 <section id="prices">${prices}</section>
@@ -107,21 +125,16 @@ ${logScale ? '<p class="note">Logarithmic scale: equal heights are equal percent
 <div class="chart small" id="rolling"></div>
 <h2>Exposure <span class="sub">(open positions at their last close, % of the account value)</span></h2>
 <div class="chart small" id="exposure"></div>
-<h2>Worst drawdowns</h2>${drawdownTable(worstDrawdowns(o.result.initialCash, time, value, 5), fmtTime, 'strategy, deepest first')}${drawdownTable(worstDrawdowns(o.result.initialCash, time, o.benchmark, 5), fmtTime, 'buy & hold, deepest first')}</section>
+<h2>Worst drawdowns</h2>${worst}</section>
 <section><h2>Metrics</h2>${metricsTable(m, fmtTime)}
 <p class="note">Annualised with ${h(m.settings.annualisation)} (${h(m.settings.periodsPerYear.toLocaleString('en-US'))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>
-<section><h2>Returns</h2>${returnsSection({
-    strategyDaily: dailyReturns(o.result.initialCash, time, value, o.timezone),
-    benchmarkDaily: dailyReturns(o.result.initialCash, time, o.benchmark, o.timezone),
-    strategyMonthly: m.monthly.strategy,
-    benchmarkMonthly: m.monthly.benchmark,
-  })}</section>
+<section><h2>Returns</h2>${returns}</section>
 <section><h2>Monthly returns (%)</h2>${heatMap(m.monthly.strategy, 'strategy')}${heatMap(m.monthly.benchmark, 'buy & hold')}</section>
-<section><h2>Trades</h2><div class="trades-wrap">${tradeTable(o.result.trades, fmtTime, excursions(o.result.trades, o.bars))}</div>
+<section><h2>Trades</h2><div class="trades-wrap">${trades}</div>
 ${positionsTable(o.result.positions)}</section>
 <section><h2>Spec</h2>${o.specFile ? `<p class="sub">${h(o.specFile)}</p>` : ''}${o.overrides?.length ? `<p class="sub">overrides: ${h(o.overrides.join(' '))}</p>` : ''}<pre>${h(o.specText)}</pre></section>
 </main>
-<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script type="application/json" id="report-data">${json}</script>
 <script>${chartLibrary()}</script>
 <script>${scriptSource(RENDER)}</script>
 </body></html>

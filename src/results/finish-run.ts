@@ -9,7 +9,7 @@ import {BotsError, isBotsError} from '../core/errors.js'
 import {closeStore, openStore, withConnection, type Store} from '../data/store.js'
 import {buyAndHoldEquity, computeMetrics, type Metrics} from '../metrics/metrics.js'
 import {metricsSettings} from '../metrics/settings.js'
-import {renderReport} from '../report/render-report.js'
+import {prepareReport} from '../report/render-report.js'
 import {writeFileAtomic} from '../report/write-atomic.js'
 import {marketTimezone} from '../calendar/index.js'
 import {resolveStorePath} from '../data/store-path.js'
@@ -57,19 +57,28 @@ export interface Finished {
 export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptions = {}): Promise<Finished> {
   // A plain recorded run overlaps DuckDB's work with this thread's: the store opens while the
   // metrics are computed, and the commit runs while the report is rendered. (With --out the files
-  // are exported from the committed run, so that path stays sequential.)
-  const opening = opts.record !== false && !opts.out ? openForRecording(opts.db ?? outcome.spec.data.db) : undefined
-  opening?.catch(() => {}) // awaited in finish(); this only keeps an early failure from going unhandled
+  // are exported from the committed run, so that path stays sequential.) A run whose bars' file is
+  // still being stored (`outcome.settle`) opens the store only once that is done.
+  const recording: {opening?: Promise<Store>} = {}
+  const openRecording = () => {
+    recording.opening = openForRecording(opts.db ?? outcome.spec.data.db)
+    recording.opening.catch(() => {}) // awaited in finish(); this only keeps an early failure from going unhandled
+    return recording.opening
+  }
+  const plain = opts.record !== false && !opts.out
+  if (plain && !outcome.settle) openRecording()
   try {
-    return await finish(outcome, opts, opening)
+    return await finish(outcome, opts, () => (plain ? (recording.opening ?? openRecording()) : undefined))
   } catch (e) {
-    // A failure before the store was handed over: close it if it opened.
-    if (opening) await opening.then((store) => closeStore(store), () => {})
+    // A failure before the store was handed over: close it if it opened (after the import's own
+    // store has closed, which a failure before the settle has not waited for).
+    await outcome.settle?.().catch(() => {})
+    if (recording.opening) await recording.opening.then((store) => closeStore(store), () => {})
     throw e
   }
 }
 
-async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Promise<Store> | undefined): Promise<Finished> {
+async function finish(outcome: BacktestOutcome, opts: FinishOptions, recordingStore: () => Promise<Store> | undefined): Promise<Finished> {
   const {spec, result, bars} = outcome
   const benchmark = buyAndHoldEquity(bars, result.equity.time, result.initialCash)
   const settings = metricsSettings(spec, result.start, result.end, {riskFreeRate: opts.riskFreeRate})
@@ -93,6 +102,36 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
   const indicators = () => (computed ??= indicatorTables(outcome))
   const explicitReport = opts.report === undefined ? undefined : checkReportPath(opts.report)
   const storePath = opts.record === false ? undefined : resolveStorePath(opts.db ?? spec.data.db)
+  const reportOverlays = () => {
+    const overlay = spec.report?.overlay ?? []
+    return overlay.length > 0 ? indicators().map((s) => overlay.flatMap((name) => s.series.filter((c) => c.column === name).map((c) => ({name, values: c.values})))) : undefined
+  }
+  // The report's work but its run id, done once: while the commit runs, or, when the bars' file
+  // is still being stored, before that has finished (nothing of it needs the store).
+  let draft: ((runId?: number) => string) | undefined
+  const drafted = () => (draft ??= prepareReport({
+    title: spec.name,
+    description: spec.description,
+    strategy: result.strategy,
+    params: spec.strategy.params,
+    symbols: spec.symbols,
+    timeframe: spec.timeframe,
+    timeframeMs: spec.timeframeMs,
+    timezone: marketTimezone(spec.market),
+    specText: spec.file ? readFileSync(spec.file, 'utf8') : JSON.stringify(spec, null, 2),
+    specFile: spec.file,
+    overrides: opts.overrides,
+    result,
+    benchmark,
+    bars,
+    metrics,
+    overlays: reportOverlays(),
+  }))
+  if (outcome.settle) {
+    if (explicitReport !== undefined || (opts.defaultReport && opts.record !== false)) drafted()
+    await outcome.settle()
+  }
+  const opening = recordingStore()
   let commit: (() => Promise<void>) | undefined
   let staged: Store | undefined
   if (opening) {
@@ -122,37 +161,13 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
   }
   let report: string | undefined
   const reportFile = explicitReport ?? (opts.defaultReport && runId !== undefined && storePath ? defaultReportPath(storePath, spec.name, runId) : undefined)
-  const overlay = spec.report?.overlay ?? []
-  const overlays = reportFile && overlay.length > 0
-    ? indicators().map((s) => overlay.flatMap((name) => s.series.filter((c) => c.column === name).map((c) => ({name, values: c.values}))))
-    : undefined
   // The commit runs on DuckDB's threads while the report renders here; the report, which names
   // the run, is written only once the run is committed.
   const committed = commit?.()
   committed?.catch(() => {}) // awaited below
   let html: string | undefined
   try {
-    if (reportFile) {
-      html = renderReport({
-        title: spec.name,
-        description: spec.description,
-        strategy: result.strategy,
-        params: spec.strategy.params,
-        symbols: spec.symbols,
-        timeframe: spec.timeframe,
-        timeframeMs: spec.timeframeMs,
-        timezone: marketTimezone(spec.market),
-        specText: spec.file ? readFileSync(spec.file, 'utf8') : JSON.stringify(spec, null, 2),
-        specFile: spec.file,
-        overrides: opts.overrides,
-        result,
-        benchmark,
-        bars,
-        metrics,
-        runId,
-        overlays,
-      })
-    }
+    if (reportFile) html = drafted()(runId)
   } finally {
     if (staged) {
       try {

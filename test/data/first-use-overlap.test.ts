@@ -9,6 +9,7 @@ import path from 'node:path'
 import {describe, it} from 'node:test'
 import {backtestSpecFile, OVERLAP_MAX_ROWS, prepareBacktest, runPrepared} from '../../src/backtest/run-spec.js'
 import {closeStore, openStore} from '../../src/data/store.js'
+import {finishBacktest} from '../../src/results/finish-run.js'
 import {ROOT} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 
@@ -87,6 +88,30 @@ describe('first use of a data file: the run overlaps the import', () => {
     try {
       const r = (await store.conn.runAndReadAll(`SELECT (SELECT count(*) FROM bars)::DOUBLE AS bars, (SELECT count(*) FROM imports)::DOUBLE AS imports`)).getRowObjectsJS()[0]
       assert.deepEqual(r, {bars: 255, imports: 1})
+    } finally {
+      await closeStore(store)
+    }
+  })
+
+  it('with deferSettle, the results are computed before the import has settled and recorded after it: same report as a later run, warnings kept', async () => {
+    const dir = tempDir('bots-overlap-')
+    const lines = readFileSync(path.join(ROOT, 'examples/data/index-2006-daily.csv'), 'utf8').trim().split('\n')
+    lines[10] = lines[10].replace(/,0,0$/, ',-5,0')
+    writeFileSync(path.join(dir, 'idx.csv'), lines.join('\n') + '\n')
+    const file = specIn(dir)
+    const first = await backtestSpecFile({file, deferSettle: true})
+    assert.ok(first.settle, 'the import was still pending when the run returned')
+    const done = await finishBacktest(first, {defaultReport: true})
+    assert.ok(first.warnings.some((w) => w.code === 'data.rejected'), 'the import\'s warnings are in the outcome once finished')
+    const later = await finishBacktest(await backtestSpecFile({file, deferSettle: true}), {defaultReport: true})
+    assert.deepEqual([done.runId, later.runId], [1, 2])
+    const page = (f: string | undefined, id: number) => readFileSync(f!, 'utf8').replace(` · run ${id}</div>`, ' · run N</div>')
+    assert.equal(page(done.report, 1), page(later.report, 2))
+    assert.deepEqual(later.metrics, done.metrics)
+    const store = await openStore({path: path.join(dir, 's.duckdb'), readOnly: true})
+    try {
+      const r = (await store.conn.runAndReadAll(`SELECT (SELECT count(*) FROM bars)::DOUBLE AS bars, (SELECT count(*) FROM runs)::DOUBLE AS runs`)).getRowObjectsJS()[0]
+      assert.deepEqual(r, {bars: 254, runs: 2})
     } finally {
       await closeStore(store)
     }

@@ -20,9 +20,10 @@ import {drawdownSeries, worstDrawdowns} from '../metrics/drawdown.js'
 import {chartBucket, chartData, type Overlays} from './chart-data.js'
 import {GUARD, RENDER} from './client-script.js'
 import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
-import {drawdownTable, heatMap, metricsTable, positionsTable, tradeTable} from './sections.js'
+import {drawdownTable, heatMap, metricsTable, positionsTable, shownTrades, tradeTable} from './sections.js'
 import {dailyReturns, returnsSection} from './returns.js'
 import {rolling} from './rolling.js'
+import {dailyLastIndices} from '../results/equity-resolution.js'
 import {excursions} from './excursions.js'
 import {exposureSeries} from './exposure.js'
 import {STYLES} from './styles.js'
@@ -92,13 +93,14 @@ export function prepareReport(o: Omit<ReportInput, 'runId'>): (runId?: number) =
   const prices = charts.prices.map((p, i) => `<h2>${h(p.symbol)}${charts.bucket > 1 ? ` <span class="sub">(${charts.bucket} bars per candle)</span>` : ''}</h2>` +
     `<div class="chart" id="price-${i}"></div>${p.markersDropped ? `<p class="note">Markers of the last ${p.markers.length / 2} trades shown.</p>` : ''}`).join('')
   const worst = `${drawdownTable(worstDrawdowns(o.result.initialCash, time, value, 5), fmtTime, 'strategy, deepest first')}${drawdownTable(worstDrawdowns(o.result.initialCash, time, o.benchmark, 5), fmtTime, 'buy & hold, deepest first')}`
+  const days = dailyLastIndices(time, o.timezone)
   const returns = returnsSection({
-    strategyDaily: dailyReturns(o.result.initialCash, time, value, o.timezone),
-    benchmarkDaily: dailyReturns(o.result.initialCash, time, o.benchmark, o.timezone),
+    strategyDaily: dailyReturns(o.result.initialCash, time, value, o.timezone, days),
+    benchmarkDaily: dailyReturns(o.result.initialCash, time, o.benchmark, o.timezone, days),
     strategyMonthly: m.monthly.strategy,
     benchmarkMonthly: m.monthly.benchmark,
   })
-  const trades = tradeTable(o.result.trades, fmtTime, excursions(o.result.trades, o.bars))
+  const trades = tradeTable(o.result.trades, fmtTime, excursions(shownTrades(o.result.trades), o.bars))
   const json = jsonForScript(data)
   return (runId) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -7,12 +7,12 @@
  * day's (the initial cash before the first day), so intraday runs are measured by day too.
  */
 import {isoDate} from '../calendar/civil-date.js'
-import {localDayNumber, wallToUtc} from '../calendar/timezone.js'
-import {DAY_MS} from '../model/time.js'
+import {localDayNumber} from '../calendar/timezone.js'
 import type {MonthlyReturn} from '../metrics/monthly.js'
 import {yearGrid} from '../metrics/monthly.js'
 import {escapeHtml as h} from './escape.js'
 import {percent} from './sections.js'
+import {dailyLastIndices} from '../results/equity-resolution.js'
 
 export interface DailyReturn {
   /** Local date, YYYY-MM-DD. */
@@ -20,21 +20,21 @@ export interface DailyReturn {
   return: number
 }
 
-/** Each calendar day's return in `tz` (last value of the day over the previous day's last, the initial value before the first). */
-export function dailyReturns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, tz: string): DailyReturn[] {
-  const ends: Array<{date: string; value: number}> = []
-  // The zone is asked once a day, not once a bar: a bar before the next local midnight is in the same day.
-  let nextMidnight = -Infinity
-  for (let i = 0; i < time.length; i++) {
-    if (time[i] < nextMidnight) {
-      ends[ends.length - 1].value = value[i]
-      continue
-    }
-    const day = localDayNumber(time[i], tz)
-    ends.push({date: isoDate(day), value: value[i]})
-    nextMidnight = wallToUtc((day + 1) * DAY_MS, tz)
+/**
+ * Each calendar day's return in `tz` (last value of the day over the previous day's last, the
+ * initial value before the first). `lasts`: each day's last index (dailyLastIndices), when the
+ * caller has it already.
+ */
+export function dailyReturns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, tz: string, lasts: ArrayLike<number> = dailyLastIndices(time, tz)): DailyReturn[] {
+  const out: DailyReturn[] = []
+  let previous = initial
+  for (let k = 0; k < lasts.length; k++) {
+    const i = lasts[k]
+    const r = value[i] / previous - 1
+    if (Number.isFinite(r)) out.push({date: isoDate(localDayNumber(time[i], tz)), return: r})
+    previous = value[i]
   }
-  return ends.map((e, i) => ({date: e.date, return: e.value / (i === 0 ? initial : ends[i - 1].value) - 1})).filter((d) => Number.isFinite(d.return))
+  return out
 }
 
 export interface Distribution {

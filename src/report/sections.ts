@@ -46,9 +46,10 @@ function heat(v: number, scale: number): string {
   return `rgba(${r},${g},${b},${(0.12 + 0.78 * a).toFixed(3)})`
 }
 
+/** The last MAX_TRADE_ROWS trades; `excursion` has one entry per trade shown, in the same order (see `shownTrades`). */
 export function tradeTable(trades: readonly Trade[], fmtTime: (t: number) => string, excursion: readonly Excursion[] = []): string {
   if (trades.length === 0) return '<p class="note">No closed trades.</p>'
-  const shown = trades.slice(-MAX_TRADE_ROWS)
+  const shown = shownTrades(trades)
   const start = trades.length - shown.length
   // Formatted numbers, times and spans are digits, signs and separators: nothing to escape
   // (escaping 70,000 cells cost a long run's report ~10 ms).
@@ -58,7 +59,7 @@ export function tradeTable(trades: readonly Trade[], fmtTime: (t: number) => str
   const ratio = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? td(NaN, '') : td(v, `${percent(v, 2)}%`))
   const rows = shown.map((t, i) => {
     const cls = t.netPnl > 0 ? 'win' : t.netPnl < 0 ? 'loss' : ''
-    const x = excursion[start + i]
+    const x = excursion[i]
     const held = t.exitTime - t.entryTime
     return `<tr class="${cls}">${td(start + i + 1, String(start + i + 1))}<td>${h(t.symbol)}</td><td>${h(t.side)}</td>${td(t.quantity, num(t.quantity, 0))}` +
       `${td(t.entryTime, fmtTime(t.entryTime))}${td(t.entryPrice, num(t.entryPrice))}${td(t.exitTime, fmtTime(t.exitTime))}${td(t.exitPrice, num(t.exitPrice))}` +
@@ -69,6 +70,11 @@ export function tradeTable(trades: readonly Trade[], fmtTime: (t: number) => str
   const head = ['#', 'symbol', 'side', 'qty', 'entry', 'price', 'exit', 'price', 'held', 'MAE', 'MFE', 'commission', 'net P&L', 'return']
   return `${note}<p class="note">Click a column's header to sort by it. MAE and MFE: the worst and best price move while the trade was open, from the average entry.</p>` +
     `<table class="trades" data-count="${shown.length}" data-sortable="yes"><thead><tr>${head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`
+}
+
+/** The trades the trade list shows: the last MAX_TRADE_ROWS. */
+export function shownTrades(trades: readonly Trade[]): readonly Trade[] {
+  return trades.slice(-MAX_TRADE_ROWS)
 }
 
 /** Positions still open at the end: side, size, average entry, the mark they are valued at, and their unrealised P&L. */

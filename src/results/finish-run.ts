@@ -57,28 +57,24 @@ export interface Finished {
 export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptions = {}): Promise<Finished> {
   // A plain recorded run overlaps DuckDB's work with this thread's: the store opens while the
   // metrics are computed, and the commit runs while the report is rendered. (With --out the files
-  // are exported from the committed run, so that path stays sequential.) A run whose bars' file is
-  // still being stored (`outcome.settle`) opens the store only once that is done.
-  const recording: {opening?: Promise<Store>} = {}
-  const openRecording = () => {
-    recording.opening = openForRecording(opts.db ?? outcome.spec.data.db)
-    recording.opening.catch(() => {}) // awaited in finish(); this only keeps an early failure from going unhandled
-    return recording.opening
-  }
-  const plain = opts.record !== false && !opts.out
-  if (plain && !outcome.settle) openRecording()
+  // are exported from the committed run, so that path stays sequential.) When the bars' file is
+  // still being stored (`outcome.settle`), this handle shares the import's DuckDB instance, so the
+  // store is not closed and opened again in between; nothing is written through it before the
+  // import has settled.
+  const opening = opts.record !== false && !opts.out ? openForRecording(opts.db ?? outcome.spec.data.db) : undefined
+  opening?.catch(() => {}) // awaited in finish(); this only keeps an early failure from going unhandled
   try {
-    return await finish(outcome, opts, () => (plain ? (recording.opening ?? openRecording()) : undefined))
+    return await finish(outcome, opts, opening)
   } catch (e) {
-    // A failure before the store was handed over: close it if it opened (after the import's own
-    // store has closed, which a failure before the settle has not waited for).
+    // A failure before the store was handed over: close it if it opened, after the import's own
+    // handle (a failure before the settle has not waited for it).
     await outcome.settle?.().catch(() => {})
-    if (recording.opening) await recording.opening.then((store) => closeStore(store), () => {})
+    if (opening) await opening.then((store) => closeStore(store), () => {})
     throw e
   }
 }
 
-async function finish(outcome: BacktestOutcome, opts: FinishOptions, recordingStore: () => Promise<Store> | undefined): Promise<Finished> {
+async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Promise<Store> | undefined): Promise<Finished> {
   const {spec, result, bars} = outcome
   const benchmark = buyAndHoldEquity(bars, result.equity.time, result.initialCash)
   const settings = metricsSettings(spec, result.start, result.end, {riskFreeRate: opts.riskFreeRate})
@@ -131,7 +127,6 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, recordingSt
     if (explicitReport !== undefined || (opts.defaultReport && opts.record !== false)) drafted()
     await outcome.settle()
   }
-  const opening = recordingStore()
   let commit: (() => Promise<void>) | undefined
   let staged: Store | undefined
   if (opening) {

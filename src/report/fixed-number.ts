@@ -16,9 +16,17 @@ function intl(v: number, digits: number): string {
   return f.format(v)
 }
 
+/** Intl's +0 per number of decimals (a run without commissions formats thousands of them). */
+const zeros = new Map<number, string>()
+
 export function fixedNumber(v: number, digits: number): string {
   const a = Math.abs(v)
-  if (!(a >= 1e-6 && a < 1e21)) return v === 0 && 1 / v > 0 ? intl(0, digits) : intl(v, digits)
+  if (!(a >= 1e-6 && a < 1e21)) {
+    if (v !== 0 || 1 / v < 0) return intl(v, digits)
+    let zero = zeros.get(digits)
+    if (zero === undefined) zeros.set(digits, (zero = intl(0, digits)))
+    return zero
+  }
   const s = String(a)
   const dot = s.indexOf('.')
   let whole = dot < 0 ? s : s.slice(0, dot)

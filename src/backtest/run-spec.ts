@@ -91,8 +91,14 @@ export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOu
   const settle = prepared.settle
   if (!req.deferSettle) await settle?.()
   const {spec, warnings, imports, bars} = prepared
-  const {periodsPerYear} = metricsSettings(spec, result.start, result.end)
-  return {spec, warnings, imports, bars, result, summary: summarize(result, {barsPerYear: periodsPerYear}), definition: prepared.definition, settle: req.deferSettle ? settle : undefined}
+  let summary: Summary | undefined
+  return {
+    spec, warnings, imports, bars, result, definition: prepared.definition, settle: req.deferSettle ? settle : undefined,
+    // Computed when read (only --json prints it): two more passes over a long curve otherwise.
+    get summary() {
+      return (summary ??= summarize(result, {barsPerYear: metricsSettings(spec, result.start, result.end).periodsPerYear}))
+    },
+  }
 }
 
 /** Everything a run needs but the run itself: validated spec, strategy, bars. Sweeps load once and run many. */

@@ -3,6 +3,7 @@
  * the JSON element). `GUARD` runs first and records any error, so a test in headless Chromium can
  * read `data-errors` on <body> and `window.__report` from the dumped DOM.
  */
+import {CURVES} from './chart-json.js'
 export const GUARD = `
 window.__report = {ready: false, errors: [], counts: {}};
 function __reportError(message) {
@@ -21,6 +22,22 @@ export const RENDER = `
 (function () {
   var LC = window.LightweightCharts;
   var data = JSON.parse(document.getElementById('report-data').textContent);
+  // The charts come as columns (chart-json.ts): back to the chart library's points.
+  function points(p) {
+    var out = new Array(p.t.length);
+    for (var i = 0; i < out.length; i++) out[i] = {time: p.t[i], value: p.v[i]};
+    return out;
+  }
+  function candles(p) {
+    var out = new Array(p.t.length);
+    for (var i = 0; i < out.length; i++) out[i] = {time: p.t[i], open: p.o[i], high: p.h[i], low: p.l[i], close: p.c[i]};
+    return out;
+  }
+  ${JSON.stringify(CURVES)}.forEach(function (k) { data.charts[k] = points(data.charts[k]); });
+  data.charts.prices.forEach(function (p) {
+    p.candles = candles(p.candles);
+    p.overlays.forEach(function (o) { o.points = points(o.points); });
+  });
   var base = {
     autoSize: true,
     layout: {background: {color: '#ffffff'}, textColor: '#1f2933', attributionLogo: false},

@@ -18,6 +18,7 @@ import type {BacktestResult} from '../engine/result.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {drawdownSeries, worstDrawdowns} from '../metrics/drawdown.js'
 import {chartBucket, chartData, type Overlays} from './chart-data.js'
+import {packCharts} from './chart-json.js'
 import {GUARD, RENDER} from './client-script.js'
 import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
 import {drawdownTable, heatMap, metricsTable, positionsTable, shownTrades, tradeTable} from './sections.js'
@@ -86,7 +87,7 @@ export function prepareReport(o: Omit<ReportInput, 'runId'>): (runId?: number) =
   })
   // Equity on a log scale unless a value is not positive (a log axis cannot show it).
   const logScale = [...charts.equity, ...charts.benchmark].every((p) => p.value > 0)
-  const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts}
+  const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts: packCharts(charts)}
   const m = o.metrics
   const period = m.period.bars ? `${fmtTime(m.period.start)} → ${fmtTime(time[time.length - 1])}` : 'no bars'
   const params = Object.entries(o.params).map(([k, v]) => `${h(k)}=${h(JSON.stringify(v))}`).join(' · ')

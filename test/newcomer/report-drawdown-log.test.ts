@@ -13,6 +13,7 @@ import {chartData} from '../../src/report/chart-data.js'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 import {consoleErrors, findChromium, INSTALL_HINT, runHeadless} from '../report/chromium.js'
+import {reportData} from '../helpers/report-data.js'
 
 describe('report: equity on a log scale, drawdown against buy & hold', () => {
   const chromium = findChromium()
@@ -26,9 +27,7 @@ describe('report: equity on a log scale, drawdown against buy & hold', () => {
     const r = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', path.join(dir, 's.duckdb'), '--no-record', '--report', report, '--json'])
     assert.equal(r.code, 0, r.stderr)
     out = parseJson(r)
-    const json = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(readFileSync(report, 'utf8'))?.[1]
-    assert.ok(json, 'report data')
-    data = JSON.parse(json)
+    data = reportData(readFileSync(report, 'utf8'))
   })
 
   it('the embedded data: buy & hold drawdown over every bar, as deep as the metrics say; log scale on', () => {

@@ -12,6 +12,7 @@ import type {Fill} from '../../src/model/orders.js'
 import {exposureSeries} from '../../src/report/exposure.js'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
+import {reportData} from '../helpers/report-data.js'
 
 const f = (xs: number[]) => Float64Array.from(xs)
 const bars = (symbol: string, time: number[], close: number[]): Bars => ({symbol, timeframeMs: 1, length: time.length, time: f(time), open: f(close), high: f(close), low: f(close), close: f(close), volume: f(close.map(() => 0))})
@@ -34,7 +35,7 @@ describe('report: exposure over time', () => {
     assert.equal(r.code, 0, r.stderr)
     const out = parseJson(r)
     const html = readFileSync(report, 'utf8')
-    const data = JSON.parse(/<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html)![1])
+    const data = reportData(html)
     const ex = data.charts.exposure as Array<{value: number}>
     assert.equal(ex.length, out.counts.bars)
     assert.equal(ex.filter((p) => p.value > 0).length, out.metrics.strategy.barsInMarket)

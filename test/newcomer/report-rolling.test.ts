@@ -11,6 +11,7 @@ import {rolling, rollingWindow} from '../../src/report/rolling.js'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 import {consoleErrors, findChromium, INSTALL_HINT, runHeadless} from '../report/chromium.js'
+import {reportData} from '../helpers/report-data.js'
 
 /** Sample standard deviation and mean of xs. */
 function stats(xs: number[]): {mean: number; sd: number} {
@@ -55,7 +56,7 @@ describe('report: rolling Sharpe and volatility, cumulative return', () => {
       const r = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', path.join(dir, 's.duckdb'), '--no-record', '--report', report, '--json'])
       assert.equal(r.code, 0, r.stderr)
       out = parseJson(r)
-      data = JSON.parse(/<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(readFileSync(report, 'utf8'))![1])
+      data = reportData(readFileSync(report, 'utf8'))
     })
 
     it('cumulative return ends at the total returns; the rolling series start at the first full 126-bar window', () => {

@@ -14,6 +14,7 @@ import {before, describe, it} from 'node:test'
 import {ROOT, parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 import {consoleErrors, findChromium, INSTALL_HINT} from './chromium.js'
+import {reportData} from '../helpers/report-data.js'
 
 describe('report: indicator overlays', () => {
   const chromium = findChromium()
@@ -35,10 +36,7 @@ describe('report: indicator overlays', () => {
   })
 
   it('the embedded data holds each named line with the run\'s values; an unknown name is a located warning', () => {
-    const html = readFileSync(report, 'utf8')
-    const m = /"overlays":(\[[^\]]*?\{"name":"fast".*?\]\}\])/.exec(html)
-    assert.ok(m, 'overlays in the chart data')
-    const lines = JSON.parse(m![1]) as Array<{name: string; points: Array<{time: number; value: number}>}>
+    const lines = reportData(readFileSync(report, 'utf8')).charts.prices[0].overlays
     assert.deepEqual(lines.map((l) => l.name), ['fast', 'slow'])
     const csv = readFileSync(path.join(out, 'indicators.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','))
     const fast = csv.filter((r) => r[2] !== '').map((r) => Number(r[2]))

@@ -469,6 +469,15 @@ export class SimulatedBroker implements BrokerPort {
   /** Called by the runner after every hook: fills `close`-mode market orders of that hook. */
   afterHook(): void {
     if (this.flushing || this.closeQueue.length === 0) return
+    this.fillCloseQueue()
+  }
+
+  /**
+   * `afterHook`'s work, kept apart: afterHook runs after every hook (every iteration of a backtest),
+   * nearly always with nothing to fill, and is inlined into the session kernel's loop, where only
+   * its check belongs (measured: 3 ns a bar less with an empty strategy).
+   */
+  private fillCloseQueue(): void {
     const queue = this.closeQueue.splice(0)
     const cursor = this.o.market.cursor
     const now = this.o.clock.now()

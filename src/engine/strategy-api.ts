@@ -10,6 +10,13 @@ import type {Bracket, BracketExits, Order, OrderChanges, OrderRequest, Side} fro
 type Field = 'open' | 'high' | 'low' | 'close' | 'volume' | 'time'
 
 /**
+ * What a read with no bar returns. A constant, not the global `NaN` at the return: V8 compiles a
+ * `return NaN` that has never run as a generic global load, and then every read's double is boxed
+ * on the heap (one allocation per call in the strategy's hot loop).
+ */
+const NO_BAR = NaN
+
+/**
  * The strategy's view of a run: the same class serves the Backtest, Daily and Live runners, so it
  * only reads a clock, bars with a cursor and a broker port. Price reads are O(1) and allocate
  * nothing; `symbol` defaults to the run's first symbol; an unknown symbol is a strategy bug and
@@ -67,7 +74,7 @@ export class StrategyApi implements StrategyContext {
     // Spelled out (not via `read`): the one accessor nearly every strategy calls every bar.
     const m = this.market
     const i = m.cursor - ago
-    if (!(i >= 0 && i <= m.cursor) || (i | 0) !== i) return NaN
+    if (!(i >= 0 && i <= m.cursor) || (i | 0) !== i) return NO_BAR
     return m.series[this.k(symbol)].close[i]
   }
   volume(symbol?: string, ago = 0): number {
@@ -175,12 +182,20 @@ export class StrategyApi implements StrategyContext {
   private read(field: Field, symbol: string | undefined, ago: number): number {
     const i = this.market.cursor - ago
     // `ago` outside [0, cursor] (negative would peek at the future) or fractional reads NaN.
-    if (!(i >= 0 && i <= this.market.cursor) || (i | 0) !== i) return NaN
+    if (!(i >= 0 && i <= this.market.cursor) || (i | 0) !== i) return NO_BAR
     return this.market.series[this.k(symbol)][field][i]
   }
 
+  /**
+   * The symbol's index. The common case only: V8 inlines a bounded amount of code into one
+   * function, and every accessor inlined into a strategy's loop brings this along; what a small
+   * `k` leaves of that budget lets the strategy's indicators inline there too.
+   */
   private k(symbol: string | undefined): number {
-    if (symbol === undefined || symbol === this.first) return 0
+    return symbol === undefined || symbol === this.first ? 0 : this.lookUp(symbol)
+  }
+
+  private lookUp(symbol: string): number {
     const k = this.index.get(symbol)
     if (k === undefined) {
       throw new BotsError(`unknown symbol "${symbol}"`, {code: 'strategy.symbol', hint: `this run trades ${this.market.symbols.join(', ')}`})

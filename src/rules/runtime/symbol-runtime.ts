@@ -10,6 +10,7 @@
  */
 import {CrossDetector} from '../../indicators/crossover.js'
 import {compile, type Compiled, type EvalScope} from '../expr/compile.js'
+import {crossNeeds} from '../expr/cross-gate.js'
 import type {IR} from '../expr/ir.js'
 import {INDICATORS} from '../indicators/catalog.js'
 import {asStep} from '../indicators/types.js'
@@ -49,6 +50,8 @@ export class SymbolRuntime implements EvalScope {
   readonly stopAtr = new Map<number, Ring>()
   /** Bar fields the runner must read for this plan. */
   readonly needs: Record<Field | 'time', boolean>
+  /** Whether a bar is its close alone (no other field, derived field, clock or higher timeframe): then `feedCloses` is `pushBar`'s loop. */
+  readonly closeOnly: boolean
   private readonly rings = new Map<string, Ring>()
   private readonly updaters: Array<{step(): void}> = []
   private readonly detectors: CrossDetector[]
@@ -64,6 +67,12 @@ export class SymbolRuntime implements EvalScope {
   private readonly derived: Array<[Ring, (typeof DERIVED)[number]]> = []
   private readonly higher: HigherGroup[] = []
   private readonly usesClock: boolean
+  private readonly closeRing: Ring
+  /**
+   * Slot, direction pairs (flattened) such that no condition can be true unless one of them holds
+   * this iteration (see cross-gate.ts); undefined when some condition may be true without one.
+   */
+  private readonly conditionCrosses: Int32Array | undefined
   private fresh = true
 
   /** `calendar`: the market's sessions, so a daily bar is complete at the session's close (without: at local midnight or the next day's first bar). */
@@ -81,10 +90,12 @@ export class SymbolRuntime implements EvalScope {
     if (atrPeriods.length > 0) ['high', 'low', 'close'].forEach((f) => fieldsRead.add(f))
     for (const d of DERIVED) if (fieldsRead.has(d)) ['open', 'high', 'low', 'close'].forEach((f) => fieldsRead.add(f))
     const need = (f: Field) => fieldsRead.has(f)
-    this.fieldRings = {open: need('open') ? this.ring('open') : undefined, high: need('high') ? this.ring('high') : undefined, low: need('low') ? this.ring('low') : undefined, close: this.ring('close'), volume: need('volume') ? this.ring('volume') : undefined}
+    this.closeRing = this.ring('close')
+    this.fieldRings = {open: need('open') ? this.ring('open') : undefined, high: need('high') ? this.ring('high') : undefined, low: need('low') ? this.ring('low') : undefined, close: this.closeRing, volume: need('volume') ? this.ring('volume') : undefined}
     this.usesClock = plan.usesClock
     this.needs = {open: need('open'), high: need('high'), low: need('low'), close: true, volume: need('volume'), time: plan.usesClock || timeframes.length > 0}
     for (const d of DERIVED) if (fieldsRead.has(d)) this.derived.push([this.ring(d), d])
+    this.closeOnly = !this.needs.open && !this.needs.high && !this.needs.low && !this.needs.volume && !this.needs.time && this.derived.length === 0
     const groups = new Map(timeframes.map((tf) => [tf.text, this.higherGroup(tf, timeZone, calendar)]))
     for (const ind of plan.indicators) {
       const group = ind.timeframe && groups.get(ind.timeframe.text)
@@ -110,6 +121,8 @@ export class SymbolRuntime implements EvalScope {
     this.entryShort = plan.entryShort && compile(plan.entryShort, this)
     this.exitLong = plan.exitLong && compile(plan.exitLong, this)
     this.exitShort = plan.exitShort && compile(plan.exitShort, this)
+    const needs = [plan.entryLong, plan.entryShort, plan.exitLong, plan.exitShort].flatMap((c) => (c ? [crossNeeds(c)] : []))
+    this.conditionCrosses = needs.every((n) => n !== undefined) ? Int32Array.from(needs.flat().flatMap((n) => [n!.slot, n!.dir])) : undefined
   }
 
   private higherGroup(tf: HigherTimeframe, timeZone: string, calendar: SessionSource | undefined): HigherGroup {
@@ -174,6 +187,35 @@ export class SymbolRuntime implements EvalScope {
     const up = this.updaters
     for (let i = 0; i < up.length; i++) up[i].step()
     this.updateCrosses()
+  }
+
+  /**
+   * `pushBar` for a `closeOnly` plan, over the bars `from` to `n` of a close column (NaN: no bar
+   * there, skipped); how many it fed. The loop is here rather than a pushBar call per bar: that
+   * call is not inlined, so it boxed the close and kept the updaters and detectors out of one loop.
+   */
+  feedCloses(close: Float64Array, from: number, n: number): number {
+    const ring = this.closeRing
+    const up = this.updaters
+    let count = 0
+    for (let i = from; i < n; i++) {
+      const c = close[i]
+      if (c !== c) continue
+      ring.push(c)
+      for (let k = 0; k < up.length; k++) up[k].step()
+      this.updateCrosses()
+      count++
+    }
+    return count
+  }
+
+  /** False when no condition can be true at this iteration's bars: none of the crossovers they need fired. */
+  conditionsMayHold(): boolean {
+    const need = this.conditionCrosses
+    if (need === undefined) return true
+    const crosses = this.crosses
+    for (let i = 0; i < need.length; i += 2) if (crosses[need[i]] === need[i + 1]) return true
+    return false
   }
 
   /**

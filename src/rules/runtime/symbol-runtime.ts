@@ -74,6 +74,8 @@ export class SymbolRuntime implements EvalScope {
    */
   private readonly conditionCrosses: Int32Array | undefined
   private fresh = true
+  /** Whether a crossover fired at this iteration's bars (a slot is 1 or -1 only then): most iterations it did not. */
+  private crossed = false
 
   /** `calendar`: the market's sessions, so a daily bar is complete at the session's close (without: at local midnight or the next day's first bar). */
   constructor(plan: RulesPlan, timeZone: string, calendar?: SessionSource) {
@@ -162,6 +164,7 @@ export class SymbolRuntime implements EvalScope {
   /** Call before the bars of a new iteration: crossovers then report the latest among them. */
   beginIteration(): void {
     this.fresh = true
+    this.crossed = false
   }
 
   /**
@@ -213,6 +216,7 @@ export class SymbolRuntime implements EvalScope {
   conditionsMayHold(): boolean {
     const need = this.conditionCrosses
     if (need === undefined) return true
+    if (!this.crossed) return false
     const crosses = this.crosses
     for (let i = 0; i < need.length; i += 2) if (crosses[need[i]] === need[i + 1]) return true
     return false
@@ -232,7 +236,10 @@ export class SymbolRuntime implements EvalScope {
       const a = ra !== undefined ? ra.buf[ra.head] : this.crossArgs[i][0]()
       const b = rb !== undefined ? rb.buf[rb.head] : this.crossArgs[i][1]()
       const r = a !== a || b !== b ? NaN : this.detectors[i].update(a, b)
-      if (fresh || r === 1 || r === -1 || (r === 0 && slots[i] !== 1 && slots[i] !== -1)) slots[i] = r
+      if (r === 1 || r === -1) {
+        slots[i] = r
+        this.crossed = true
+      } else if (fresh || (r === 0 && slots[i] !== 1 && slots[i] !== -1)) slots[i] = r
     }
   }
 }

@@ -48,6 +48,12 @@ export class SymbolTrader {
     // Nothing to do on most bars of a crossover plan: no condition can hold, and without a
     // trailing stop to move, judging them would end in doing nothing (and asking the position).
     if (!this.trails && !rt.conditionsMayHold()) return
+    this.judge(ctx)
+  }
+
+  /** `evaluate`'s rare part, a method of its own so that V8 inlines the per-bar check above without it. */
+  private judge(ctx: StrategyContext): void {
+    const rt = this.rt
     if (isOpen(this.entryOrder) || isOpen(this.exitOrder)) return
     const position = ctx.position(this.symbol)
     if (position !== 0) {

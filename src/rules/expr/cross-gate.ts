@@ -2,7 +2,7 @@
  * Which crossovers a condition cannot be true without. A golden cross's conditions
  * (`crosses_above(fast, slow)`, `crosses_below(fast, slow) or close < stop`…) are false on every
  * bar where their crossovers did not fire, which is nearly every bar: the runtime then need not
- * judge them at all (see SymbolRuntime.mayTrade). The analysis only has to be sound, not complete:
+ * judge them at all (see SymbolRuntime.conditionsMayHold). The analysis only has to be sound, not complete:
  * undefined ("may be true without any crossover") is always a safe answer.
  */
 import type {IR} from './ir.js'

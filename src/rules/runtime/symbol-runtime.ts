@@ -74,7 +74,7 @@ export class SymbolRuntime implements EvalScope {
    */
   private readonly conditionCrosses: Int32Array | undefined
   private fresh = true
-  /** Whether a crossover fired at this iteration's bars (a slot is 1 or -1 only then): most iterations it did not. */
+  /** Whether some crossover slot is 1 or -1, i.e. a detector fired among this iteration's bars: most iterations none did. */
   private crossed = false
 
   /** `calendar`: the market's sessions, so a daily bar is complete at the session's close (without: at local midnight or the next day's first bar). */
@@ -164,7 +164,6 @@ export class SymbolRuntime implements EvalScope {
   /** Call before the bars of a new iteration: crossovers then report the latest among them. */
   beginIteration(): void {
     this.fresh = true
-    this.crossed = false
   }
 
   /**
@@ -194,8 +193,8 @@ export class SymbolRuntime implements EvalScope {
 
   /**
    * `pushBar` for a `closeOnly` plan, over the bars `from` to `n` of a close column (NaN: no bar
-   * there, skipped); how many it fed. The loop is here rather than a pushBar call per bar: that
-   * call is not inlined, so it boxed the close and kept the updaters and detectors out of one loop.
+   * there, skipped); how many it fed. The loop is here rather than a pushBar call per bar: V8
+   * does not inline pushBar, so each bar paid a call with seven arguments and its optional rings.
    */
   feedCloses(close: Float64Array, from: number, n: number): number {
     const ring = this.closeRing
@@ -229,6 +228,8 @@ export class SymbolRuntime implements EvalScope {
   private updateCrosses(): void {
     const fresh = this.fresh
     this.fresh = false
+    // The first bar of an iteration rewrites every slot.
+    if (fresh) this.crossed = false
     const slots = this.crosses
     for (let i = 0; i < slots.length; i++) {
       const ra = this.crossRingA[i]

@@ -119,6 +119,7 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
     // The run's own columns when the context offers them, else the public history (views made
     // per call): bar i either way.
     const columns = ctx[BAR_COLUMNS]?.(symbol) ?? ctx.history(symbol)
+    if (rt.closeOnly) return rt.feedCloses(columns.close, seen, n)
     const {time, open, high, low, close, volume} = columns
     for (let i = seen; i < n; i++) {
       const c = close[i]

@@ -10,6 +10,7 @@
  */
 import {CrossDetector} from '../../indicators/crossover.js'
 import {compile, type Compiled, type EvalScope} from '../expr/compile.js'
+import {crossNeeds} from '../expr/cross-gate.js'
 import type {IR} from '../expr/ir.js'
 import {INDICATORS} from '../indicators/catalog.js'
 import {asStep} from '../indicators/types.js'
@@ -49,6 +50,8 @@ export class SymbolRuntime implements EvalScope {
   readonly stopAtr = new Map<number, Ring>()
   /** Bar fields the runner must read for this plan. */
   readonly needs: Record<Field | 'time', boolean>
+  /** Whether a bar is its close alone (no other field, derived field, clock or higher timeframe): then `feedCloses` is `pushBar`'s loop. */
+  readonly closeOnly: boolean
   private readonly rings = new Map<string, Ring>()
   private readonly updaters: Array<{step(): void}> = []
   private readonly detectors: CrossDetector[]
@@ -64,7 +67,15 @@ export class SymbolRuntime implements EvalScope {
   private readonly derived: Array<[Ring, (typeof DERIVED)[number]]> = []
   private readonly higher: HigherGroup[] = []
   private readonly usesClock: boolean
+  private readonly closeRing: Ring
+  /**
+   * Slot, direction pairs (flattened) such that no condition can be true unless one of them holds
+   * this iteration (see cross-gate.ts); undefined when some condition may be true without one.
+   */
+  private readonly conditionCrosses: Int32Array | undefined
   private fresh = true
+  /** Whether some crossover slot is 1 or -1, i.e. a detector fired among this iteration's bars: most iterations none did. */
+  private crossed = false
 
   /** `calendar`: the market's sessions, so a daily bar is complete at the session's close (without: at local midnight or the next day's first bar). */
   constructor(plan: RulesPlan, timeZone: string, calendar?: SessionSource) {
@@ -81,10 +92,12 @@ export class SymbolRuntime implements EvalScope {
     if (atrPeriods.length > 0) ['high', 'low', 'close'].forEach((f) => fieldsRead.add(f))
     for (const d of DERIVED) if (fieldsRead.has(d)) ['open', 'high', 'low', 'close'].forEach((f) => fieldsRead.add(f))
     const need = (f: Field) => fieldsRead.has(f)
-    this.fieldRings = {open: need('open') ? this.ring('open') : undefined, high: need('high') ? this.ring('high') : undefined, low: need('low') ? this.ring('low') : undefined, close: this.ring('close'), volume: need('volume') ? this.ring('volume') : undefined}
+    this.closeRing = this.ring('close')
+    this.fieldRings = {open: need('open') ? this.ring('open') : undefined, high: need('high') ? this.ring('high') : undefined, low: need('low') ? this.ring('low') : undefined, close: this.closeRing, volume: need('volume') ? this.ring('volume') : undefined}
     this.usesClock = plan.usesClock
     this.needs = {open: need('open'), high: need('high'), low: need('low'), close: true, volume: need('volume'), time: plan.usesClock || timeframes.length > 0}
     for (const d of DERIVED) if (fieldsRead.has(d)) this.derived.push([this.ring(d), d])
+    this.closeOnly = !this.needs.open && !this.needs.high && !this.needs.low && !this.needs.volume && !this.needs.time && this.derived.length === 0
     const groups = new Map(timeframes.map((tf) => [tf.text, this.higherGroup(tf, timeZone, calendar)]))
     for (const ind of plan.indicators) {
       const group = ind.timeframe && groups.get(ind.timeframe.text)
@@ -110,6 +123,8 @@ export class SymbolRuntime implements EvalScope {
     this.entryShort = plan.entryShort && compile(plan.entryShort, this)
     this.exitLong = plan.exitLong && compile(plan.exitLong, this)
     this.exitShort = plan.exitShort && compile(plan.exitShort, this)
+    const needs = [plan.entryLong, plan.entryShort, plan.exitLong, plan.exitShort].flatMap((c) => (c ? [crossNeeds(c)] : []))
+    this.conditionCrosses = needs.every((n) => n !== undefined) ? Int32Array.from(needs.flat().flatMap((n) => [n!.slot, n!.dir])) : undefined
   }
 
   private higherGroup(tf: HigherTimeframe, timeZone: string, calendar: SessionSource | undefined): HigherGroup {
@@ -177,12 +192,44 @@ export class SymbolRuntime implements EvalScope {
   }
 
   /**
+   * `pushBar` for a `closeOnly` plan, over the bars `from` to `n` of a close column (NaN: no bar
+   * there, skipped); how many it fed. The loop is here rather than a pushBar call per bar: V8
+   * does not inline pushBar, so each bar paid a call with seven arguments and its optional rings.
+   */
+  feedCloses(close: Float64Array, from: number, n: number): number {
+    const ring = this.closeRing
+    const up = this.updaters
+    let count = 0
+    for (let i = from; i < n; i++) {
+      const c = close[i]
+      if (c !== c) continue
+      ring.push(c)
+      for (let k = 0; k < up.length; k++) up[k].step()
+      this.updateCrosses()
+      count++
+    }
+    return count
+  }
+
+  /** False when no condition can be true at this iteration's bars: none of the crossovers they need fired. */
+  conditionsMayHold(): boolean {
+    const need = this.conditionCrosses
+    if (need === undefined) return true
+    if (!this.crossed) return false
+    const crosses = this.crosses
+    for (let i = 0; i < need.length; i += 2) if (crosses[need[i]] === need[i + 1]) return true
+    return false
+  }
+
+  /**
    * Feeds every detector (they must see every bar). When an iteration covers several new bars,
    * a slot keeps the latest actual cross among them, as the hand-written sma-cross plugin does.
    */
   private updateCrosses(): void {
     const fresh = this.fresh
     this.fresh = false
+    // The first bar of an iteration rewrites every slot.
+    if (fresh) this.crossed = false
     const slots = this.crosses
     for (let i = 0; i < slots.length; i++) {
       const ra = this.crossRingA[i]
@@ -190,7 +237,10 @@ export class SymbolRuntime implements EvalScope {
       const a = ra !== undefined ? ra.buf[ra.head] : this.crossArgs[i][0]()
       const b = rb !== undefined ? rb.buf[rb.head] : this.crossArgs[i][1]()
       const r = a !== a || b !== b ? NaN : this.detectors[i].update(a, b)
-      if (fresh || r === 1 || r === -1 || (r === 0 && slots[i] !== 1 && slots[i] !== -1)) slots[i] = r
+      if (r === 1 || r === -1) {
+        slots[i] = r
+        this.crossed = true
+      } else if (fresh || (r === 0 && slots[i] !== 1 && slots[i] !== -1)) slots[i] = r
     }
   }
 }

@@ -33,16 +33,28 @@ export class SymbolTrader {
    * neither, and there the trader pairs the legs itself, as before.
    */
   private linked = true
+  private readonly trails: boolean
 
   constructor(
     readonly symbol: string,
     private readonly plan: RulesPlan,
     private readonly rt: SymbolRuntime,
-  ) {}
+  ) {
+    this.trails = plan.trailingStop !== undefined
+  }
 
   evaluate(ctx: StrategyContext): void {
-    if (isOpen(this.entryOrder) || isOpen(this.exitOrder)) return
     const rt = this.rt
+    // Nothing to do on most bars of a crossover plan: no condition can hold, and without a
+    // trailing stop to move, judging them would end in doing nothing (and asking the position).
+    if (!this.trails && !rt.conditionsMayHold()) return
+    this.judge(ctx)
+  }
+
+  /** `evaluate`'s rare part, a method of its own so that V8 inlines the per-bar check above without it. */
+  private judge(ctx: StrategyContext): void {
+    const rt = this.rt
+    if (isOpen(this.entryOrder) || isOpen(this.exitOrder)) return
     const position = ctx.position(this.symbol)
     if (position !== 0) {
       const side = position > 0 ? 1 : -1

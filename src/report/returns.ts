@@ -12,7 +12,7 @@ import type {MonthlyReturn} from '../metrics/monthly.js'
 import {yearGrid} from '../metrics/monthly.js'
 import {escapeHtml as h} from './escape.js'
 import {percent} from './sections.js'
-import {dailyLastIndices} from '../results/equity-resolution.js'
+import {dailyLastIndices} from '../metrics/daily-last.js'
 
 export interface DailyReturn {
   /** Local date, YYYY-MM-DD. */

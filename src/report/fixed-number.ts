@@ -41,14 +41,22 @@ export function fixedNumber(v: number, digits: number): string {
 
 /** whole.frac plus one unit in frac's last place (whole alone when frac is empty). */
 function increment(whole: string, frac: string): [string, string] {
-  const digits = (whole + frac).split('')
-  let i = digits.length - 1
-  while (i >= 0 && digits[i] === '9') digits[i--] = '0'
-  if (i >= 0) digits[i] = String.fromCharCode(digits[i].charCodeAt(0) + 1)
-  else digits.unshift('1')
-  const all = digits.join('')
-  const cut = all.length - frac.length
-  return [all.slice(0, cut), all.slice(cut)]
+  const all = whole + frac
+  // Up to 15 digits the integer is exact in a double: one addition, no array of digits.
+  let next: string
+  if (all.length <= 15) {
+    next = String(Number(all) + 1)
+    if (next.length < all.length) next = next.padStart(all.length, '0')
+  } else {
+    const digits = all.split('')
+    let i = digits.length - 1
+    while (i >= 0 && digits[i] === '9') digits[i--] = '0'
+    if (i >= 0) digits[i] = String.fromCharCode(digits[i].charCodeAt(0) + 1)
+    else digits.unshift('1')
+    next = digits.join('')
+  }
+  const cut = next.length - frac.length
+  return [next.slice(0, cut), next.slice(cut)]
 }
 
 function grouped(whole: string): string {

@@ -76,6 +76,8 @@ export interface BacktestOutcome {
    * import's failure, and then nothing may be recorded.
    */
   settle?: () => Promise<void>
+  /** With `settle`: whether DuckDB is still writing the bars' file (as last heard; false once it is done). */
+  storing?: () => boolean
 }
 
 export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOutcome> {
@@ -93,7 +95,8 @@ export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOu
   const {spec, warnings, imports, bars} = prepared
   let summary: Summary | undefined
   return {
-    spec, warnings, imports, bars, result, definition: prepared.definition, settle: req.deferSettle ? settle : undefined,
+    spec, warnings, imports, bars, result, definition: prepared.definition,
+    ...(req.deferSettle && settle ? {settle, storing: prepared.storing} : {}),
     // Computed when read (only --json prints it): two more passes over a long curve otherwise.
     get summary() {
       return (summary ??= summarize(result, {barsPerYear: metricsSettings(spec, result.start, result.end).periodsPerYear}))
@@ -119,6 +122,8 @@ export interface PreparedBacktest {
    * before it has settled.
    */
   settle?: () => Promise<void>
+  /** With `settle`: whether DuckDB is still writing the bars' file (as last heard). */
+  storing?: () => boolean
 }
 
 /** The most bars a run starts on while their file is still being stored (see prepareBacktest). */
@@ -136,8 +141,8 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
   const fileSource = spec.data.source === 'file'
   const store = await openStore({path: req.db ?? spec.data.db, readOnly: !fileSource})
   const warnings = [...loaded.warnings, ...(await overlayWarnings(spec, strategy.definition, req.file))]
-  const prepared = (bars: Bars[], settle?: () => Promise<void>): PreparedBacktest =>
-    ({spec, warnings, imports, bars, definition: strategy.definition, registry: strategy.registry, source: strategy.registry.get(strategy.definition.name).source, settle})
+  const prepared = (bars: Bars[], settle?: () => Promise<void>, storing?: () => boolean): PreparedBacktest =>
+    ({spec, warnings, imports, bars, definition: strategy.definition, registry: strategy.registry, source: strategy.registry.get(strategy.definition.name).source, settle, storing})
   let imports: EnsureResult[] = []
   let open = true
   try {
@@ -163,6 +168,8 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       // No bars in the window: that error is the coverage check's, before any run.
       if (written !== undefined && early !== undefined && early.length > 0) {
         const bars = [early]
+        let storing = true
+        written.then(() => (storing = false), () => (storing = false))
         let settling: Promise<void> | undefined
         const settle = () => (settling ??= (async () => {
           try {
@@ -174,7 +181,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
           }
         })())
         open = false
-        return prepared(bars, settle)
+        return prepared(bars, settle, () => storing)
       }
       await written?.catch(located)
       // Rows the import dropped (unsorted, off the grid, negative volume…): counted per rule, never silently.

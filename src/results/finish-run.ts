@@ -124,7 +124,9 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
     overlays: reportOverlays(),
   }))
   if (outcome.settle) {
-    if (explicitReport !== undefined || (opts.defaultReport && opts.record !== false)) drafted()
+    // While DuckDB still stores the bars, render the report here; once it is done, the report is
+    // better rendered during the commit, as for stored bars.
+    if (outcome.storing?.() && (explicitReport !== undefined || (opts.defaultReport && opts.record !== false))) drafted()
     await outcome.settle()
   }
   let commit: (() => Promise<void>) | undefined

@@ -19,6 +19,17 @@ function specIn(dir: string, extra = ''): string {
   return file
 }
 
+/** Rows in each of `tables` of the spec's store (opened read-only, closed again). */
+async function rowCounts(dir: string, tables: string[]): Promise<Record<string, number>> {
+  const store = await openStore({path: path.join(dir, 's.duckdb'), readOnly: true})
+  try {
+    const counts = tables.map((t) => `(SELECT count(*) FROM ${t})::DOUBLE AS ${t}`).join(', ')
+    return (await store.conn.runAndReadAll(`SELECT ${counts}`)).getRowObjectsJS()[0] as Record<string, number>
+  } finally {
+    await closeStore(store)
+  }
+}
+
 /** The outcome without what differs between a first and a later use by design. */
 const figures = (o: Awaited<ReturnType<typeof backtestSpecFile>>) => ({
   result: {...o.result, equity: {time: Array.from(o.result.equity.time), value: Array.from(o.result.equity.value)}},
@@ -84,13 +95,7 @@ describe('first use of a data file: the run overlaps the import', () => {
     writeFileSync(plugin, `export default {name: 'boom', description: 'fails on its 30th bar', params: {type: 'object'}, create() { return {onTradingIteration(ctx) { if (ctx.barCount() === 30) throw new Error('boom at bar 30') }} }}\n`)
     writeFileSync(file, readFileSync(file, 'utf8').replace('strategy: {name: sma-cross, params: {fast: 5, slow: 20}}', 'strategy: {name: boom}'))
     await assert.rejects(backtestSpecFile({file, strategies: [dir]}), /boom at bar 30/)
-    const store = await openStore({path: path.join(dir, 's.duckdb'), readOnly: true})
-    try {
-      const r = (await store.conn.runAndReadAll(`SELECT (SELECT count(*) FROM bars)::DOUBLE AS bars, (SELECT count(*) FROM imports)::DOUBLE AS imports`)).getRowObjectsJS()[0]
-      assert.deepEqual(r, {bars: 255, imports: 1})
-    } finally {
-      await closeStore(store)
-    }
+    assert.deepEqual(await rowCounts(dir, ['bars', 'imports']), {bars: 255, imports: 1})
   })
 
   it('with deferSettle, the results are computed before the import has settled and recorded after it: same report as a later run, warnings kept', async () => {
@@ -108,12 +113,6 @@ describe('first use of a data file: the run overlaps the import', () => {
     const page = (f: string | undefined, id: number) => readFileSync(f!, 'utf8').replace(` · run ${id}</div>`, ' · run N</div>')
     assert.equal(page(done.report, 1), page(later.report, 2))
     assert.deepEqual(later.metrics, done.metrics)
-    const store = await openStore({path: path.join(dir, 's.duckdb'), readOnly: true})
-    try {
-      const r = (await store.conn.runAndReadAll(`SELECT (SELECT count(*) FROM bars)::DOUBLE AS bars, (SELECT count(*) FROM runs)::DOUBLE AS runs`)).getRowObjectsJS()[0]
-      assert.deepEqual(r, {bars: 254, runs: 2})
-    } finally {
-      await closeStore(store)
-    }
+    assert.deepEqual(await rowCounts(dir, ['bars', 'runs']), {bars: 254, runs: 2})
   })
 })

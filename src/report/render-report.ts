@@ -46,7 +46,6 @@ export interface ReportInput {
   benchmark: Float64Array
   bars: readonly Bars[]
   metrics: Metrics
-  runId?: number
   /** Indicator lines over each symbol's price chart (`report.overlay`), index-aligned with `bars`. */
   overlays?: Overlays
 }
@@ -62,16 +61,12 @@ export function chartLibrary(): string {
   return library
 }
 
-export function renderReport(o: ReportInput): string {
-  return prepareReport(o)(o.runId)
-}
-
 /**
  * The report's work done before its run id is known (a first run computes it while DuckDB is
  * still storing the bars' file, before the run can be recorded); the returned function only
  * assembles the page around the id.
  */
-export function prepareReport(o: Omit<ReportInput, 'runId'>): (runId?: number) => string {
+export function prepareReport(o: ReportInput): (runId?: number) => string {
   const {time, value} = o.result.equity
   const fmtTime = timeFormatter(o.timezone, o.timeframeMs)
   // The series beside the equity are computed at the charts' resolution, one value per point.

@@ -117,6 +117,8 @@ describe('issue 16, item 4: the journal of a store held for 120 s', () => {
     const dir = tempDir('bots-item4-crash-')
     const db = path.join(dir, 'crash.duckdb')
     const journalFile = `${db}.user-1.journal`
+    const store = path.join(dir, 'after-death.duckdb')
+    const storeJournal = `${store}.user-1.journal`
     const {specs, bots} = await twoBots(dir, db)
     const [one, two] = bots
 
@@ -132,6 +134,12 @@ describe('issue 16, item 4: the journal of a store held for 120 s', () => {
       await first.svc.writesWaiting()
       journaled = await new Journal(journalFile).readAll()
       copyFileSync(journalFile, `${journalFile}.copy`)
+      // The files as the dead process left them, taken while the store is still held: the first
+      // service lives on in this process, and a store write of its under way when the store is
+      // freed could still land in the original. Everything after the death runs on these copies.
+      copyFileSync(db, store)
+      if (existsSync(`${db}.wal`)) copyFileSync(`${db}.wal`, `${store}.wal`)
+      copyFileSync(journalFile, storeJournal)
     } finally {
       await holder.release()
     }
@@ -141,49 +149,49 @@ describe('issue 16, item 4: the journal of a store held for 120 s', () => {
     assert.ok(journaledEvents.filter((e) => e.kind === 'feed-end').length === 2, 'both replays ended during the outage')
     // What the store holds after the death: not those fills, and bot one still "running".
     for (const t of journaledFills) {
-      const rows = await query(db, 'SELECT 1 FROM bot_trades WHERE bot_id = $b AND run = $r AND order_id = $o AND fill_seq = $s', {b: t.botId, r: t.run, o: t.orderId, s: t.fillSeq})
+      const rows = await query(store, 'SELECT 1 FROM bot_trades WHERE bot_id = $b AND run = $r AND order_id = $o AND fill_seq = $s', {b: t.botId, r: t.run, o: t.orderId, s: t.fillSeq})
       assert.equal(rows.length, 0, 'a journaled fill is not in the store yet')
     }
-    assert.equal((await query(db, 'SELECT status FROM bots WHERE id = $id', {id: one.id}))[0].status, 'running')
+    assert.equal((await query(store, 'SELECT status FROM bots WHERE id = $id', {id: one.id}))[0].status, 'running')
     // Bot one is disabled meanwhile: the next service does not run it, so its row shows what the replay wrote.
-    await withDb({path: db}, (conn) => conn.run('UPDATE bots SET enabled = false WHERE id = $id', {id: one.id}))
+    await withDb({path: store}, (conn) => conn.run('UPDATE bots SET enabled = false WHERE id = $id', {id: one.id}))
 
     // The next start, later: the journal is committed before any bot starts, then emptied.
-    const second = await service(db, Date.UTC(2025, 0, 6, 14))
+    const second = await service(store, Date.UTC(2025, 0, 6, 14))
     await second.svc.start()
     assert.ok(second.lines.some((l) => new RegExp(`journal .*user-1\\.journal: ${journaled.length} batches \\(${journaledFills.length} fills\\) of a previous run committed`).test(l)), second.lines.join('\n'))
-    assert.equal(statSync(journalFile).size, 0)
-    const [row] = await query(db, 'SELECT status, error FROM bots WHERE id = $id', {id: one.id})
+    assert.equal(statSync(storeJournal).size, 0)
+    const [row] = await query(store, 'SELECT status, error FROM bots WHERE id = $id', {id: one.id})
     assert.deepEqual({...row}, {status: 'stopped', error: null}, 'bot one\'s last status, from the journal')
     await second.run(60_000) // bot two resumes after its last bar: nothing more to play
     await second.svc.shutdown()
 
-    const expected = [await backtestFills(db, specs[0]), await backtestFills(db, specs[1])]
+    const expected = [await backtestFills(store, specs[0]), await backtestFills(store, specs[1])]
     const check = async () => {
       for (const [k, bot] of bots.entries()) {
-        const fills = await storeFills(db, bot.id)
+        const fills = await storeFills(store, bot.id)
         assert.equal(new Set(fills.map((f) => `${f.o}/${f.s}`)).size, fills.length, 'no fill twice')
         assert.deepEqual(fills.map(fillKey), expected[k])
-        const kinds = (await query(db, 'SELECT kind FROM bot_events WHERE bot_id = $id ORDER BY id', {id: bot.id})).map((r) => r.kind)
+        const kinds = (await query(store, 'SELECT kind FROM bot_events WHERE bot_id = $id ORDER BY id', {id: bot.id})).map((r) => r.kind)
         assert.ok(!kinds.includes('crash') && !kinds.includes('error'), `${bot.name}: ${kinds.join(', ')}`)
       }
       // Each journaled event is in the store once.
       for (const e of journaledEvents) {
-        const rows = await query(db, 'SELECT 1 FROM bot_events WHERE bot_id = $b AND kind = $k AND epoch_ms(ts) = $at AND message IS NOT DISTINCT FROM $m', {b: e.botId, k: e.kind, at: e.at, m: e.message ?? null})
+        const rows = await query(store, 'SELECT 1 FROM bot_events WHERE bot_id = $b AND kind = $k AND epoch_ms(ts) = $at AND message IS NOT DISTINCT FROM $m', {b: e.botId, k: e.kind, at: e.at, m: e.message ?? null})
         assert.equal(rows.length, 1, `${e.kind} of bot ${e.botId} at ${new Date(e.at).toISOString()} recorded once`)
       }
     }
     await check()
 
     // A crash after the commit and before the journal was emptied: the same journal again.
-    copyFileSync(`${journalFile}.copy`, journalFile)
-    await withDb({path: db}, (conn) => conn.run('UPDATE bots SET enabled = false WHERE id = $id', {id: two.id}))
-    const third = await service(db, Date.UTC(2025, 0, 6, 16))
+    copyFileSync(`${journalFile}.copy`, storeJournal)
+    await withDb({path: store}, (conn) => conn.run('UPDATE bots SET enabled = false WHERE id = $id', {id: two.id}))
+    const third = await service(store, Date.UTC(2025, 0, 6, 16))
     await third.svc.start()
     assert.ok(third.lines.some((l) => new RegExp(`of a previous run committed \\(${journaled.length} already in the store, skipped\\)`).test(l)), third.lines.join('\n'))
     await third.svc.shutdown()
-    assert.equal(statSync(journalFile).size, 0)
-    assert.ok(existsSync(journalFile))
+    assert.equal(statSync(storeJournal).size, 0)
+    assert.ok(existsSync(storeJournal))
     await check()
   })
 })

@@ -13,15 +13,18 @@ export async function drainOutput(streams: Writable[] = [process.stdout, process
 
 function drainStream(stream: Writable): Promise<void> {
   if (stream.writableLength === 0 || stream.destroyed || stream.writableFinished) return Promise.resolve()
+  // 'drain' alone is not enough: a stream emits it only after a write that returned false. When
+  // what is queued stays under the high-water mark, no 'drain' ever comes and the process would
+  // end with this promise pending (exit code 13, output complete). An empty write's callback runs
+  // once everything written before it has been written.
   return new Promise((resolve) => {
     const done = (): void => {
-      stream.off('drain', done)
       stream.off('error', done)
       stream.off('close', done)
       resolve()
     }
-    stream.once('drain', done)
     stream.once('error', done)
     stream.once('close', done)
+    stream.write('', () => done())
   })
 }

@@ -1,5 +1,6 @@
 /** What the store holds: `listSeries` for `bots data list`, `removeSeries` for `bots data remove`. */
 import {BotsError} from '../core/errors.js'
+import {seriesIds} from './bar-series.js'
 import {inTransaction, withConnection, type Store} from './store.js'
 import {toTimeframe} from './timeframe.js'
 
@@ -59,7 +60,8 @@ export async function removeSeries(store: Store, symbol: string, timeframe?: str
     inTransaction(conn, async () => {
       const where = `symbol = $symbol${tf ? ' AND timeframe = $timeframe' : ''}`
       const params: Record<string, string> = tf ? {symbol, timeframe: tf} : {symbol}
-      await conn.run(`DELETE FROM bars WHERE ${where}`, params)
+      await conn.run(`DELETE FROM bar_rows WHERE series IN (${seriesIds(tf !== undefined)})`, params)
+      await conn.run(`DELETE FROM bar_series WHERE ${where}`, params)
       await conn.run(`DELETE FROM imports WHERE ${where}`, params)
     }),
   )

@@ -6,6 +6,7 @@
 import path from 'node:path'
 import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
+import {seriesIds} from './bar-series.js'
 import {resolveColumns, type ColumnRoles} from './columns.js'
 import {detectTimeframe, SAMPLE_ROWS} from './detect-timeframe.js'
 import {goodRows, stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
@@ -99,10 +100,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
 /** `replace`: delete the stored bars of the series that none of the staged files has. */
 async function removeStale(conn: DuckDBConnection, symbol: string, timeframe: string, tables: string[]): Promise<number> {
   const keep = tables.map((t) => `SELECT ts FROM ${t} WHERE reason IS NULL`).join(' UNION ALL ')
-  const r = await conn.run(
-    `DELETE FROM bars WHERE symbol = $symbol AND timeframe = $timeframe AND ts NOT IN (${keep})`,
-    {symbol, timeframe},
-  )
+  const r = await conn.run(`DELETE FROM bar_rows WHERE series IN (${seriesIds(true)}) AND ts NOT IN (${keep})`, {symbol, timeframe})
   return r.rowsChanged
 }
 

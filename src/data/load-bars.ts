@@ -14,6 +14,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import {emptyBars} from '../core/bars.js'
 import type {Bars} from '../model/bars.js'
 import {BotsError} from '../core/errors.js'
+import {findSeries} from './bar-series.js'
 import {copyDoubleChunks} from './chunk-copy.js'
 import {withConnection, type Store} from './store.js'
 import {canResample, toTimeframe} from './timeframe.js'
@@ -33,13 +34,16 @@ export interface LoadBarsQuery {
 export async function loadBars(store: Store, q: LoadBarsQuery): Promise<Bars> {
   const tf = toTimeframe(q.timeframe)
   const series = q.series ?? q.symbol
-  const {where, params} = rangeFilter(series, tf.text, q.start, q.end)
-  const select = `SELECT epoch_ms(ts)::DOUBLE, open, high, low, close, volume FROM bars WHERE ${where}`
-  const plan = await withConnection(store, async (conn) => {
-    const p = await splitPlan(conn, where, params)
+  const {where, params, plan} = await withConnection(store, async (conn) => {
+    const id = await findSeries(conn, series, tf.text)
+    if (id === undefined) await assertSeriesExists(conn, series, tf.text)
+    const filter = seriesFilter(id ?? -1, q.start, q.end)
+    const p = await splitPlan(conn, filter.where, filter.params)
     if (p.n === 0) await assertSeriesExists(conn, series, tf.text)
-    return p
+    return {...filter, plan: p}
   })
+  // The series' rows by id, not through the `bars` view: its join would not keep storage order.
+  const select = `SELECT epoch_ms(ts)::DOUBLE, open, high, low, close, volume FROM bar_rows WHERE ${where}`
   const bars = emptyBars(q.symbol, tf.ms, plan.n)
   const cols = [bars.time, bars.open, bars.high, bars.low, bars.close, bars.volume]
   if (plan.mid === undefined) {
@@ -92,11 +96,11 @@ interface SplitPlan {
 }
 
 async function splitPlan(conn: DuckDBConnection, where: string, params: Record<string, any>): Promise<SplitPlan> {
-  const r = await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n, min(rowid)::DOUBLE AS lo, max(rowid)::DOUBLE AS hi FROM bars WHERE ${where}`, params)
+  const r = await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n, min(rowid)::DOUBLE AS lo, max(rowid)::DOUBLE AS hi FROM bar_rows WHERE ${where}`, params)
   const {n, lo, hi} = r.getRowObjectsJS()[0] as {n: number; lo: number | null; hi: number | null}
   if (n < SPLIT_ROWS || lo === null || hi === null) return {n, firstHalf: n}
   const mid = Math.floor((lo + hi) / 2)
-  const first = await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM bars WHERE ${where} AND rowid < ${mid}`, params)
+  const first = await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM bar_rows WHERE ${where} AND rowid < ${mid}`, params)
   return {n, mid, firstHalf: Number(first.getRowObjectsJS()[0].n)}
 }
 
@@ -105,6 +109,13 @@ function isAscending(t: Float64Array): boolean {
   return true
 }
 
+/** `bar_rows` of one series within [start, end). */
+function seriesFilter(series: number, start?: number, end?: number): {where: string; params: Record<string, any>} {
+  const t = timeFilter(start, end)
+  return {where: ['series = $series', ...t.conditions].join(' AND '), params: {series, ...t.params}}
+}
+
+/** The `bars` view's rows of one series within [start, end). */
 export function rangeFilter(symbol: string, timeframe: string, start?: number, end?: number): {where: string; params: Record<string, any>} {
   const t = timeFilter(start, end)
   return {where: ['symbol = $symbol AND timeframe = $timeframe', ...t.conditions].join(' AND '), params: {symbol, timeframe, ...t.params}}

@@ -165,10 +165,15 @@ async function feedPosition(b: BotRow, state: BotState | undefined, p: StatusPar
   return {type: spec.type, lastBarTime: iso(last), barsBehind: behind}
 }
 
-/** A registry that never held market data has no `bars` table. */
+/** A registry that never held market data has no `bars` (a view since data/003-bar-series, a table before). */
 export async function hasBars(conn: DuckDBConnection): Promise<boolean> {
-  const r = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name = 'bars' AND schema_name = 'main'`)).getRowObjectsJS()[0]
-  return (r.n as number) > 0
+  const r = (
+    await conn.runAndReadAll(
+      `SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'bars' AND schema_name = 'main')
+            + (SELECT count(*) FROM duckdb_views() WHERE view_name = 'bars' AND schema_name = 'main')::DOUBLE AS n`,
+    )
+  ).getRowObjectsJS()[0]
+  return Number(r.n) > 0
 }
 
 export interface TradeView {

@@ -62,7 +62,7 @@ describe('loadBars', async () => {
     await importFiles(store, [all], {symbol: 'D'})
     await importFiles(store, [middle], {symbol: 'D'})
     const stored = await store.conn.runAndReadAll(
-      `SELECT count(*)::INTEGER AS n FROM (SELECT ts, lag(ts) OVER (ORDER BY rowid) AS p FROM bars WHERE symbol = 'D') WHERE ts < p`,
+      `SELECT count(*)::INTEGER AS n FROM (SELECT ts, lag(ts) OVER (ORDER BY rowid) AS p FROM bar_rows WHERE series = (SELECT id FROM bar_series WHERE symbol = 'D')) WHERE ts < p`,
     )
     assert.ok(stored.getRowObjectsJS()[0].n > 0, 'the scenario must leave the bars stored out of time order')
     const b = await loadBars(store, {symbol: 'D', timeframe: '1D'})

@@ -24,8 +24,10 @@ describe('openStore', () => {
     const {store, db} = await freshStore()
     assert.ok(existsSync(db))
     const tables = (await store.conn.runAndReadAll(`SELECT table_name FROM duckdb_tables() ORDER BY 1`)).getRowObjectsJS()
-    assert.deepEqual(tables.map((t) => t.table_name), ['bars', 'imports', 'schema_migrations'])
-    assert.equal(await schemaVersion(store.conn), 2)
+    assert.deepEqual(tables.map((t) => t.table_name), ['bar_rows', 'bar_series', 'imports', 'schema_migrations'])
+    const views = (await store.conn.runAndReadAll(`SELECT view_name FROM duckdb_views() WHERE NOT internal`)).getRowObjectsJS()
+    assert.deepEqual(views.map((v) => v.view_name), ['bars'])
+    assert.equal(await schemaVersion(store.conn), 3)
     await closeStore(store)
   })
 
@@ -35,7 +37,7 @@ describe('openStore', () => {
     assert.equal(store.readOnly, true)
     const bars = await store.conn.runAndReadAll('SELECT count(*)::INTEGER AS n FROM bars')
     assert.equal(bars.getRowObjectsJS()[0].n, 0)
-    await assert.rejects(store.conn.run(`INSERT INTO bars VALUES ('X', '1D', TIMESTAMP '2020-01-01', 1, 1, 1, 1, 0)`), /read-only/)
+    await assert.rejects(store.conn.run(`INSERT INTO bar_rows VALUES (1, TIMESTAMP '2020-01-01', 1, 1, 1, 1, 0)`), /read-only/)
     await closeStore(store)
   })
 
@@ -48,8 +50,8 @@ describe('openStore', () => {
       await withStore({path: db}, async (s) => {
         await s.conn.run('SELECT * FROM test_notes')
         const names = (await s.conn.runAndReadAll('SELECT version, name FROM schema_migrations ORDER BY version')).getRowObjectsJS()
-        assert.deepEqual(names.map((n) => n.name), ['data/001-bars', 'data/002-imports', 'test/001-notes'])
-        assert.deepEqual(names.map((n) => n.version), [1, 2, 3])
+        assert.deepEqual(names.map((n) => n.name), ['data/001-bars', 'data/002-imports', 'data/003-bar-series', 'test/001-notes'])
+        assert.deepEqual(names.map((n) => n.version), [1, 2, 3, 4])
       })
     }
     assert.throws(() => registerMigrations({name: 'no-module-prefix', up: ''}), /module\/001-what/)
@@ -76,7 +78,7 @@ describe('openStore', () => {
     let wrote = false
     const writing = withStore({path: db}, async (s) => {
       assert.equal(s.readOnly, false)
-      await s.conn.run(`INSERT INTO bars VALUES ('W', '1D', TIMESTAMP '2020-01-02', 1, 1, 1, 1, 0)`)
+      await s.conn.run(`INSERT INTO bar_rows VALUES (1, TIMESTAMP '2020-01-02', 1, 1, 1, 1, 0)`)
       wrote = true
     })
     await new Promise((r) => setTimeout(r, 50))

@@ -17,12 +17,38 @@ import {asStep} from '../indicators/types.js'
 import type {RulesPlan} from '../plan.js'
 import {higherKey, type HigherTimeframe} from '../timeframes.js'
 import {HigherBars, type SessionSource} from './higher-bars.js'
+import {settleSlot} from './cross-slots.js'
 import {LocalClock} from './local-clock.js'
 import {Ring} from './ring.js'
 
 type Field = 'open' | 'high' | 'low' | 'close' | 'volume'
 const DERIVED = ['hl2', 'hlc3', 'ohlc4'] as const
 const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const
+
+type Step = {step(): void}
+
+/** Stands in for a missing first or second updater of a `CloseLoop`. */
+const NO_STEP: Step = {step() {}}
+
+/**
+ * What the loop of a one-symbol run feeds when the plan reads the close alone, has one crossover,
+ * comparing two series as they stand, and no condition can be true without it (a golden cross;
+ * rules-hooks.ts, `iterateCloses`): per bar, push the close, step the updaters, settle the
+ * crossover's slot from its two rings. The first two updaters are apart from the rest so that
+ * the loop can name them: two SMAs then inline side by side (see iterateCloses).
+ */
+export interface CloseLoop {
+  close: Ring
+  first: Step
+  second: Step
+  /** The updaters after the first two, in order. */
+  rest: Step[]
+  /** The crossover's two rings, its detector and its slots (slot 0). */
+  a: Ring
+  b: Ring
+  detector: CrossDetector
+  slots: Float64Array
+}
 
 /** One higher timeframe of one symbol: its resampler, field rings, clock and indicators. */
 interface HigherGroup {
@@ -53,7 +79,9 @@ export class SymbolRuntime implements EvalScope {
   /** Whether a bar is its close alone (no other field, derived field, clock or higher timeframe): then `feedCloses` is `pushBar`'s loop. */
   readonly closeOnly: boolean
   private readonly rings = new Map<string, Ring>()
-  private readonly updaters: Array<{step(): void}> = []
+  private readonly updaters: Step[] = []
+  /** Set for a plan of the CloseLoop shape (a golden cross); undefined otherwise. */
+  readonly closeLoop: CloseLoop | undefined
   private readonly detectors: CrossDetector[]
   private readonly crossArgs: Array<[Compiled, Compiled]>
   /**
@@ -74,8 +102,11 @@ export class SymbolRuntime implements EvalScope {
    */
   private readonly conditionCrosses: Int32Array | undefined
   private fresh = true
-  /** Whether some crossover slot is 1 or -1, i.e. a detector fired among this iteration's bars: most iterations none did. */
-  private crossed = false
+  /**
+   * Whether some crossover slot is 1 or -1, i.e. a detector fired among this iteration's bars: most
+   * iterations none did. Written here and by the close loop (see CloseLoop), which feeds without `beginIteration`.
+   */
+  crossed = false
 
   /** `calendar`: the market's sessions, so a daily bar is complete at the session's close (without: at local midnight or the next day's first bar). */
   constructor(plan: RulesPlan, timeZone: string, calendar?: SessionSource) {
@@ -125,6 +156,10 @@ export class SymbolRuntime implements EvalScope {
     this.exitShort = plan.exitShort && compile(plan.exitShort, this)
     const needs = [plan.entryLong, plan.entryShort, plan.exitLong, plan.exitShort].flatMap((c) => (c ? [crossNeeds(c)] : []))
     this.conditionCrosses = needs.every((n) => n !== undefined) ? Int32Array.from(needs.flat().flatMap((n) => [n!.slot, n!.dir])) : undefined
+    const [a, b] = [this.crossRingA[0], this.crossRingB[0]]
+    this.closeLoop = this.closeOnly && plan.crosses.length === 1 && a !== undefined && b !== undefined && this.conditionCrosses !== undefined
+      ? {close: this.closeRing, first: this.updaters[0] ?? NO_STEP, second: this.updaters[1] ?? NO_STEP, rest: this.updaters.slice(2), a, b, detector: this.detectors[0], slots: this.crosses}
+      : undefined
   }
 
   private higherGroup(tf: HigherTimeframe, timeZone: string, calendar: SessionSource | undefined): HigherGroup {
@@ -237,10 +272,7 @@ export class SymbolRuntime implements EvalScope {
       const a = ra !== undefined ? ra.buf[ra.head] : this.crossArgs[i][0]()
       const b = rb !== undefined ? rb.buf[rb.head] : this.crossArgs[i][1]()
       const r = a !== a || b !== b ? NaN : this.detectors[i].update(a, b)
-      if (r === 1 || r === -1) {
-        slots[i] = r
-        this.crossed = true
-      } else if (fresh || (r === 0 && slots[i] !== 1 && slots[i] !== -1)) slots[i] = r
+      if (settleSlot(slots, i, r, fresh)) this.crossed = true
     }
   }
 }

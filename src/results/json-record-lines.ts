@@ -1,8 +1,8 @@
 /**
  * The lines of a long array of records (fills, trades, orders: tens of thousands of small objects),
  * one compact element per line, from one JSON.stringify call per run of elements instead of one
- * per element: the call's fixed cost (entering the serializer, a result string per element, the
- * concatenation of those strings) was most of the writing's cost.
+ * per element, which cost about a fifth more (measured on a 1M-bar result's fills, trades and
+ * orders: a call's fixed cost, a result string per element, the concatenation of those strings).
  *
  * The text of a run of records, `[{…},{…},…]`, is cut at the elements' boundaries, `},{`. The cut
  * is exact when the text holds that sequence exactly once per boundary: no boundary can hide
@@ -16,7 +16,7 @@
  * `v` as JSON.stringify serialises it when it is an array's element: the result of its
  * `toJSON('')` if it has one, else `v` itself. `resolved` is false when that result has a toJSON
  * of its own (JSON.stringify does not call it, JSON.stringify of the result would): only
- * JSON.stringify(v) then gives the element's text.
+ * JSON.stringify(v) then gives the element's text (calling v.toJSON a second time).
  */
 export function elementValue(v: unknown): {value: unknown; resolved: boolean} {
   if (v === null || typeof v !== 'object') return {value: v, resolved: true}

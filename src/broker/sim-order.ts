@@ -52,15 +52,23 @@ export class SimOrder implements Order {
 
   toJSON(): Order {
     const {id, symbol, side, quantity, type, limitPrice, stopPrice, timeInForce, tag, createdAt, status} = this
-    return {id, symbol, side, quantity, type, limitPrice, stopPrice, timeInForce, tag, createdAt, status,
-      filledAt: this.filledAt, fillPrice: this.fillPrice, commission: this.commission, reason: this.reason,
-      ...(this.clientOrderId === undefined ? {} : {clientOrderId: this.clientOrderId, filledQuantity: this.filledQuantity ?? 0}),
+    // Built by assignment, not by spreading conditional objects: a result's --json writes tens of
+    // thousands of orders, and the spreads cost several objects each.
+    const json: {-readonly [K in keyof Order]: Order[K]} = {id, symbol, side, quantity, type, limitPrice, stopPrice, timeInForce, tag, createdAt, status,
+      filledAt: this.filledAt, fillPrice: this.fillPrice, commission: this.commission, reason: this.reason}
+    if (this.clientOrderId !== undefined) {
+      json.clientOrderId = this.clientOrderId
+      json.filledQuantity = this.filledQuantity ?? 0
+    } else if (this.filledQuantity !== undefined) {
       // Only for the orders that have them: results without these features keep their shape.
-      ...(this.clientOrderId === undefined && this.filledQuantity !== undefined ? {filledQuantity: this.filledQuantity} : {}),
-      ...(this.oco === undefined ? {} : {ocoWith: this.oco.id}),
-      ...(this.parentId === undefined ? {} : {parentId: this.parentId}),
-      ...(this.trailAmount === undefined ? {} : {trailAmount: this.trailAmount}),
-      ...(this.trailPercent === undefined ? {} : {trailPercent: this.trailPercent})}
+      json.filledQuantity = this.filledQuantity
+    }
+    if (this.oco !== undefined) json.ocoWith = this.oco.id
+    const parentId = this.parentId
+    if (parentId !== undefined) json.parentId = parentId
+    if (this.trailAmount !== undefined) json.trailAmount = this.trailAmount
+    if (this.trailPercent !== undefined) json.trailPercent = this.trailPercent
+    return json
   }
 
   get ocoWith(): number | undefined {

@@ -64,9 +64,10 @@ export function chartLibrary(): string {
 /**
  * The report's work done before its run id is known (a first run computes it while DuckDB is
  * still storing the bars' file, before the run can be recorded); the returned function only
- * assembles the page around the id.
+ * assembles the page around the id, in parts (their concatenation is the HTML; the big ones, the
+ * trade list and the chart data, stay apart so the page is never copied whole: writeFileAtomic).
  */
-export function prepareReport(o: ReportInput): (runId?: number) => string {
+export function prepareReport(o: ReportInput): (runId?: number) => string[] {
   const {time, value} = o.result.equity
   const fmtTime = timeFormatter(o.timezone, o.timeframeMs)
   // The series beside the equity are computed at the charts' resolution, one value per point.
@@ -98,7 +99,7 @@ export function prepareReport(o: ReportInput): (runId?: number) => string {
   })
   const trades = tradeTable(o.result.trades, fmtTime, excursions(shownTrades(o.result.trades), o.bars))
   const json = jsonForScript(data)
-  return (runId) => `<!doctype html>
+  return (runId) => [`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(o.title)} · backtest report</title>
 <style>${STYLES}</style>
@@ -128,15 +129,15 @@ ${logScale ? '<p class="note">Logarithmic scale: equal heights are equal percent
 <p class="note">Annualised with ${h(m.settings.annualisation)} (${h(m.settings.periodsPerYear.toLocaleString('en-US'))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>
 <section><h2>Returns</h2>${returns}</section>
 <section><h2>Monthly returns (%)</h2>${heatMap(m.monthly.strategy, 'strategy')}${heatMap(m.monthly.benchmark, 'buy & hold')}</section>
-<section><h2>Trades</h2><div class="trades-wrap">${trades}</div>
+<section><h2>Trades</h2><div class="trades-wrap">`, trades, `</div>
 ${positionsTable(o.result.positions)}</section>
 <section><h2>Spec</h2>${o.specFile ? `<p class="sub">${h(o.specFile)}</p>` : ''}${o.overrides?.length ? `<p class="sub">overrides: ${h(o.overrides.join(' '))}</p>` : ''}<pre>${h(o.specText)}</pre></section>
 </main>
-<script type="application/json" id="report-data">${json}</script>
-<script>${chartLibrary()}</script>
+<script type="application/json" id="report-data">`, json, `</script>
+<script>`, chartLibrary(), `</script>
 <script>${scriptSource(RENDER)}</script>
 </body></html>
-`
+`]
 }
 
 function timeFormatter(tz: string, timeframeMs: number): (t: number) => string {

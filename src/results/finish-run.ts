@@ -104,7 +104,7 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
   }
   // The report's work but its run id, done once: while the commit runs, or, when the bars' file
   // is still being stored, before that has finished (nothing of it needs the store).
-  let draft: ((runId?: number) => string) | undefined
+  let draft: ((runId?: number) => string[]) | undefined
   const drafted = () => (draft ??= prepareReport({
     title: spec.name,
     description: spec.description,
@@ -162,7 +162,7 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
   // the run, is written only once the run is committed.
   const committed = commit?.()
   committed?.catch(() => {}) // awaited below
-  let html: string | undefined
+  let html: string[] | undefined
   try {
     if (reportFile) html = drafted()(runId)
   } finally {

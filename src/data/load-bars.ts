@@ -35,9 +35,8 @@ export async function loadBars(store: Store, q: LoadBarsQuery): Promise<Bars> {
   const tf = toTimeframe(q.timeframe)
   const series = q.series ?? q.symbol
   const {where, params, plan} = await withConnection(store, async (conn) => {
-    const id = await findSeries(conn, series, tf.text)
-    if (id === undefined) await assertSeriesExists(conn, series, tf.text)
-    const filter = seriesFilter(id ?? -1, q.start, q.end)
+    // An unknown series (no id) selects no rows, and then assertSeriesExists says what there is.
+    const filter = seriesFilter((await findSeries(conn, series, tf.text)) ?? -1, q.start, q.end)
     const p = await splitPlan(conn, filter.where, filter.params)
     if (p.n === 0) await assertSeriesExists(conn, series, tf.text)
     return {...filter, plan: p}

@@ -162,9 +162,9 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
   // the run, is written only once the run is committed.
   const committed = commit?.()
   committed?.catch(() => {}) // awaited below
-  let html: string[] | undefined
+  let page: string[] | undefined
   try {
-    if (reportFile) html = drafted()(runId)
+    if (reportFile) page = drafted()(runId)
   } finally {
     if (staged) {
       try {
@@ -174,7 +174,7 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
       }
     }
   }
-  if (reportFile && html !== undefined) report = writeFileAtomic(reportFile, html)
+  if (reportFile && page !== undefined) report = writeFileAtomic(reportFile, page)
   return {metrics, equityResolution: resolution, runId, store: runId === undefined ? undefined : storePath, specHash: run.specHash, barsHash: run.barsHash, files, report}
 }
 

@@ -124,7 +124,7 @@ export class JsonStreamWriter {
     if (v !== null && typeof v === 'object' && typeof (v as {toJSON?: unknown}).toJSON === 'function') v = (v as {toJSON(k: string): unknown}).toJSON(key)
     if (isNumericArray(v)) return this.numbers(v, indent)
     if (Array.isArray(v)) return this.array(v, indent)
-    if (v !== null && typeof v === 'object' && isPlainObject(v)) return this.object(v as Record<string, unknown>, indent)
+    if (isRecord(v)) return this.object(v as Record<string, unknown>, indent)
     this.text(pretty(v, indent) ?? 'null')
     await this.maybeFlush()
   }
@@ -227,7 +227,3 @@ function isNumericArray(v: unknown): v is NumericArray {
   return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array)
 }
 
-function isPlainObject(v: object): boolean {
-  const proto = Object.getPrototypeOf(v)
-  return proto === Object.prototype || proto === null
-}

@@ -80,11 +80,25 @@ function eachSpell(initial: number, time: ArrayLike<number>, value: ArrayLike<nu
   close(n - 1, false)
 }
 
-/** The `count` deepest spells, deepest first. */
+/**
+ * The `count` deepest spells, deepest first (the earlier first at equal depth). Kept while walking:
+ * a long run has tens of thousands of spells, and keeping them all until a sort made the
+ * young-generation collector copy every one of them.
+ */
 export function worstDrawdowns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, count = 5): DrawdownSpell[] {
-  return drawdownSpells(initial, time, value)
-    .sort((a, b) => b.depth - a.depth || a.peakTime - b.peakTime)
-    .slice(0, count)
+  const worst: DrawdownSpell[] = []
+  if (count <= 0) return worst
+  eachSpell(initial, time, value, (s) => {
+    // Spells come in time order, so a later spell displaces only a strictly deeper one's place.
+    if (worst.length === count && !(s.depth > worst[count - 1].depth)) return
+    let i = Math.min(worst.length, count - 1)
+    while (i > 0 && s.depth > worst[i - 1].depth) {
+      worst[i] = worst[i - 1]
+      i--
+    }
+    worst[i] = s
+  })
+  return worst
 }
 
 /** The drawdown at every point, as a fraction of the running peak (for charts). */

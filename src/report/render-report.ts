@@ -48,6 +48,8 @@ export interface ReportInput {
   metrics: Metrics
   /** Indicator lines over each symbol's price chart (`report.overlay`), index-aligned with `bars`. */
   overlays?: Overlays
+  /** `dailyLastIndices(result.equity.time, timezone)`, when the caller has it already. */
+  dailyLast?: Uint32Array
 }
 
 let library: string | undefined
@@ -90,7 +92,7 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
   const prices = charts.prices.map((p, i) => `<h2>${h(p.symbol)}${charts.bucket > 1 ? ` <span class="sub">(${charts.bucket} bars per candle)</span>` : ''}</h2>` +
     `<div class="chart" id="price-${i}"></div>${p.markersDropped ? `<p class="note">Markers of the last ${p.markers.length / 2} trades shown.</p>` : ''}`).join('')
   const worst = `${drawdownTable(worstDrawdowns(o.result.initialCash, time, value, 5), fmtTime, 'strategy, deepest first')}${drawdownTable(worstDrawdowns(o.result.initialCash, time, o.benchmark, 5), fmtTime, 'buy & hold, deepest first')}`
-  const days = dailyLastIndices(time, o.timezone)
+  const days = o.dailyLast ?? dailyLastIndices(time, o.timezone)
   const returns = returnsSection({
     strategyDaily: dailyReturns(o.result.initialCash, time, value, o.timezone, days),
     benchmarkDaily: dailyReturns(o.result.initialCash, time, o.benchmark, o.timezone, days),

@@ -80,6 +80,10 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
   const settings = metricsSettings(spec, result.start, result.end, {riskFreeRate: opts.riskFreeRate})
   const metrics = computeMetrics({result, bars, settings, benchmark})
   const resolution = equityResolution(opts.equity, result.equity.time.length)
+  const tz = marketTimezone(spec.market)
+  // Each market day's last point, for the recorded daily curve and the report's daily returns: once.
+  let daily: Uint32Array | undefined
+  const dailyLast = () => (daily ??= dailyLastIndices(result.equity.time, tz))
   const run: RunToRecord = {
     createdMs: Date.now(), // bookkeeping: when the run was recorded, never read by the engine
     spec,
@@ -89,7 +93,7 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
     params: spec.strategy.params,
     metrics,
     trades: result.trades,
-    equity: recordedEquity(result.equity.time, result.equity.value, benchmark, resolution, marketTimezone(spec.market)),
+    equity: recordedEquity(result.equity.time, result.equity.value, benchmark, resolution, dailyLast),
   }
   let runId: number | undefined
   let files: ExportedFile[] = []
@@ -113,7 +117,7 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
     symbols: spec.symbols,
     timeframe: spec.timeframe,
     timeframeMs: spec.timeframeMs,
-    timezone: marketTimezone(spec.market),
+    timezone: tz,
     specText: spec.file ? readFileSync(spec.file, 'utf8') : JSON.stringify(spec, null, 2),
     specFile: spec.file,
     overrides: opts.overrides,
@@ -122,6 +126,7 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
     bars,
     metrics,
     overlays: reportOverlays(),
+    dailyLast: dailyLast(),
   }))
   if (outcome.settle) {
     // While DuckDB still stores the bars, render the report here; once it is done, the report is
@@ -191,10 +196,10 @@ export async function openForRecording(db: string | undefined): Promise<Store> {
 }
 
 /** The curve as recorded: every point, each market day's last one, or none. */
-function recordedEquity(time: Float64Array, value: Float64Array, benchmark: Float64Array, resolution: EquityResolution, tz: string): RunToRecord['equity'] {
+function recordedEquity(time: Float64Array, value: Float64Array, benchmark: Float64Array, resolution: EquityResolution, dailyLast: () => Uint32Array): RunToRecord['equity'] {
   if (resolution === 'full') return {time, value, benchmark, resolution}
   if (resolution === 'none') return undefined
-  const idx = dailyLastIndices(time, tz)
+  const idx = dailyLast()
   return {time: pickPoints(time, idx), value: pickPoints(value, idx), benchmark: pickPoints(benchmark, idx), resolution}
 }
 

@@ -15,12 +15,15 @@ export function buyAndHoldEquity(bars: readonly Bars[], time: ArrayLike<number>,
   if (k === 0) return out.fill(initialCash)
   const part = initialCash / k
   for (const b of bars) {
+    // The columns in locals: V8 does not hoist b's property loads out of this loop (measured 2×).
+    const {time: barTime, close, length} = b
     let j = 0 // next bar of b not yet at or before time[i]
     let units = NaN
     let last = NaN
     for (let i = 0; i < n; i++) {
-      while (j < b.length && b.time[j] <= time[i]) {
-        const c = b.close[j++]
+      const t = time[i]
+      while (j < length && barTime[j] <= t) {
+        const c = close[j++]
         if (c === c) {
           if (units !== units) units = part / c
           last = c

@@ -110,10 +110,18 @@ async function insertRun(conn: DuckDBConnection, run: RunToRecord): Promise<numb
 
 async function appendTrades(conn: DuckDBConnection, id: number, trades: readonly Trade[]): Promise<void> {
   const n = trades.length
-  const col = (f: (t: Trade) => number) => Float64Array.from(trades, f)
+  // A loop, not Float64Array.from(trades, f): `from` with a mapping function goes through the
+  // iterator protocol and cost ~30 ms for a run's 20,000 trades, ten columns.
+  const col = (f: (t: Trade) => number) => {
+    const out = new Float64Array(n)
+    for (let i = 0; i < n; i++) out[i] = f(trades[i])
+    return out
+  }
+  const index = new Int32Array(n)
+  for (let i = 0; i < n; i++) index[i] = i
   await appendColumns(conn, 'run_trades', [
     {type: 'bigint', values: new BigInt64Array(n).fill(BigInt(id))},
-    {type: 'integer', values: Int32Array.from(trades, (_, i) => i)},
+    {type: 'integer', values: index},
     {type: 'varchar', values: trades.map((t) => t.symbol)},
     {type: 'varchar', values: trades.map((t) => t.side)},
     {type: 'double', values: col((t) => t.quantity)},

@@ -6,6 +6,7 @@
 import {readFileSync} from 'node:fs'
 import type {BacktestOutcome} from '../backtest/run-spec.js'
 import {BotsError, isBotsError} from '../core/errors.js'
+import {nextTurn} from '../core/clock.js'
 import {closeStore, openStore, withConnection, type Store} from '../data/store.js'
 import {buyAndHoldEquity, computeMetrics, type Metrics} from '../metrics/metrics.js'
 import {metricsSettings} from '../metrics/settings.js'
@@ -76,9 +77,14 @@ export async function finishBacktest(outcome: BacktestOutcome, opts: FinishOptio
 
 async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Promise<Store> | undefined): Promise<Finished> {
   const {spec, result, bars} = outcome
+  // The store's opening is a chain of DuckDB calls, each continued on this thread: a turn of the
+  // event loop between the steps below lets it go on while they compute (~40 ms less waiting).
+  const letOpeningProceed = () => (opening ? nextTurn() : undefined)
   const benchmark = buyAndHoldEquity(bars, result.equity.time, result.initialCash)
+  await letOpeningProceed()
   const settings = metricsSettings(spec, result.start, result.end, {riskFreeRate: opts.riskFreeRate})
   const metrics = computeMetrics({result, bars, settings, benchmark})
+  await letOpeningProceed()
   const resolution = equityResolution(opts.equity, result.equity.time.length)
   const tz = marketTimezone(spec.market)
   // Each market day's last point, for the recorded daily curve and the report's daily returns: once.

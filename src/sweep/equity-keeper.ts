@@ -11,6 +11,7 @@ export class EquityKeeper {
 
   /** Keeps the curve if it is among the N best so far; returns a curve no longer kept (to reuse), if any. */
   offer(index: number, score: number, equity: Float64Array): Float64Array | undefined {
+    if (this.top <= 0) return equity
     const kept = this.kept
     const better = (a: {index: number; score: number}, b: {index: number; score: number}) => a.score > b.score || (a.score === b.score && a.index < b.index)
     const run = {index, score, equity}

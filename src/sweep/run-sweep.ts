@@ -117,12 +117,15 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   let best: JobResult | undefined
   let lastStep = -1
   const topScores = new TopScores(top)
+  // Curves are kept only to be recorded (the top N's): a sweep that is not recorded keeps none,
+  // which spares each worker N curves of fresh memory (8 MB each for a million bars).
+  const curves = req.record === false ? 0 : top
   const t0 = performance.now()
   let firstAt = t0
   if (valid.length) {
     const benchmarkMetrics = benchmarkPart(spec.broker.cash, index, benchmark, settings)
     await runPool(
-      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings, vector, rankBy, top},
+      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings, vector, rankBy, top: curves},
       valid,
       workers,
       (r) => {
@@ -130,7 +133,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
         if (results.size === 1) firstAt = performance.now()
         topScores.add(score(r.metrics.strategy, rankBy))
         if (!best || score(r.metrics.strategy, rankBy) > score(best.metrics.strategy, rankBy)) best = r
-        keepTopEquity(results, rankBy, top)
+        keepTopEquity(results, rankBy, curves)
         // A line every 5% (plain output prints each one), and the last.
         const step = Math.floor((results.size * 20) / valid.length)
         if (step === lastStep && results.size < valid.length) return
@@ -144,8 +147,8 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
         signal: req.signal,
         equityFloor: () => topScores.floor,
         // Vector workers keep the curves of their best runs; the sweep's top N come back at the end.
-        collect: vector === undefined ? undefined : {
-          indexes: () => bestIndexes(results, rankBy, top),
+        collect: vector === undefined || curves === 0 ? undefined : {
+          indexes: () => bestIndexes(results, rankBy, curves),
           onEquity: (i, equity) => (results.get(i)!.equity = equity),
         },
       },

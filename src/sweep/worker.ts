@@ -21,6 +21,7 @@ const bars = unpackBars(init.bars)
 
 /** Whether a run's curve can still be among the top N (see JobMessage.equityFloor). */
 function keepsEquity(metrics: Metrics, job: JobMessage): boolean {
+  if (init.top === 0) return false
   return job.equityFloor === undefined || init.rankBy === undefined || !(score(metrics.strategy, init.rankBy) < job.equityFloor)
 }
 

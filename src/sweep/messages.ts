@@ -24,6 +24,8 @@ export interface WorkerInit {
   rankBy?: RankKey
   /** How many runs keep their curves (a vector worker keeps its own best this many; see EquityKeeper). */
   top?: number
+  /** Whether results carry the runs' trades (default true); only a recorded sweep needs them. */
+  trades?: boolean
 }
 
 export interface JobMessage {

@@ -55,6 +55,7 @@ export interface SweepRun {
   index: number
   params: Record<string, unknown>
   metrics: Metrics
+  /** Its closed trades when the sweep is recorded; empty otherwise (they are kept only to be recorded). */
   trades: Trade[]
   runId?: number
   /** 1 = best. */
@@ -117,15 +118,17 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   let best: JobResult | undefined
   let lastStep = -1
   const topScores = new TopScores(top)
-  // Curves are kept only to be recorded (the top N's): a sweep that is not recorded keeps none,
-  // which spares each worker N curves of fresh memory (8 MB each for a million bars).
-  const curves = req.record === false ? 0 : top
+  // Curves (the top N's) and trades are kept only to be recorded: a sweep that is not recorded
+  // keeps neither, which spares each worker N curves of fresh memory (8 MB each for a million
+  // bars) and each run a copy of its trades.
+  const recorded = req.record !== false
+  const curves = recorded ? top : 0
   const t0 = performance.now()
   let firstAt = t0
   if (valid.length) {
     const benchmarkMetrics = benchmarkPart(spec.broker.cash, index, benchmark, settings)
     await runPool(
-      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings, vector, rankBy, top: curves},
+      {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings, vector, rankBy, top: curves, trades: recorded},
       valid,
       workers,
       (r) => {

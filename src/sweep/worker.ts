@@ -36,7 +36,7 @@ async function engineRun(): Promise<Run> {
   return async (job) => {
     const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar})
     const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
-    return resultMessage(job.index, metrics, result, keepsEquity(metrics, job))
+    return resultMessage(job.index, metrics, init.trades === false ? {...result, trades: []} : result, keepsEquity(metrics, job))
   }
 }
 
@@ -44,7 +44,7 @@ const keeper = new EquityKeeper(init.top ?? 10)
 
 async function vectorRun(vector: NonNullable<WorkerInit['vector']>): Promise<Run> {
   const {vectorWorker} = await import('./vector/vector-jobs.js')
-  const ctx = {spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector, rankBy: init.rankBy ?? 'sharpe' as const, keeper}
+  const ctx = {spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector, rankBy: init.rankBy ?? 'sharpe' as const, keeper, keepTrades: init.trades}
   const jobs = vector.strategy === 'rules' ? (await import('./vector/rules-jobs.js')).rulesJobs(ctx, vector) : undefined
   const w = vectorWorker(ctx, jobs)
   w.warm()

@@ -64,6 +64,8 @@ export interface VectorContext {
   settings: MetricsSettings
   benchmark: BenchmarkPart
   vector: VectorInit
+  /** Send each run's trades back (false: only their counts and figures, for a sweep not recorded). */
+  keepTrades?: boolean
 }
 
 /** Where a simulation writes (reused from job to job). */
@@ -126,7 +128,7 @@ export function vectorWorker(ctx: VectorContext, jobs?: StrategyJobs): {
       const result = strategy.simulate(index, params, {equity, fills, trades})
       const metrics = runMetrics(plan, result)
       spare = ctx.keeper.offer(index, score(metrics.strategy, ctx.rankBy), equity)
-      return packedResultMessage(index, metrics, result.counts, {symbol: spec.symbols[0], values: trades.packed()})
+      return packedResultMessage(index, metrics, result.counts, {symbol: spec.symbols[0], values: ctx.keepTrades === false ? new Float64Array(0) : trades.packed()})
     },
   }
 }

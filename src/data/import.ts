@@ -6,7 +6,7 @@
 import path from 'node:path'
 import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
-import {seriesIds} from './bar-series.js'
+import {findSeries} from './bar-series.js'
 import {resolveColumns, type ColumnRoles} from './columns.js'
 import {detectTimeframe, SAMPLE_ROWS} from './detect-timeframe.js'
 import {goodRows, stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
@@ -99,8 +99,12 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
 
 /** `replace`: delete the stored bars of the series that none of the staged files has. */
 async function removeStale(conn: DuckDBConnection, symbol: string, timeframe: string, tables: string[]): Promise<number> {
+  // A series not stored yet (a first import) has nothing to remove: the delete's anti-join would
+  // still hash every staged row (~0.2 s for a million, beside the first run on a 2-core machine).
+  const series = await findSeries(conn, symbol, timeframe)
+  if (series === undefined) return 0
   const keep = tables.map((t) => `SELECT ts FROM ${t} WHERE reason IS NULL`).join(' UNION ALL ')
-  const r = await conn.run(`DELETE FROM bar_rows WHERE series IN (${seriesIds(true)}) AND ts NOT IN (${keep})`, {symbol, timeframe})
+  const r = await conn.run(`DELETE FROM bar_rows WHERE series = $series AND ts NOT IN (${keep})`, {series})
   return r.rowsChanged
 }
 

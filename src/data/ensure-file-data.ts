@@ -86,7 +86,7 @@ export async function ensureFileData(
   for (const {symbol, abs, series, stat} of files) {
     const opts: ImportOptions = {
       symbol: series, timeframe: tf.text, timezone, format: data.format, columns: data.columns, timeLabel: data.timeLabel, onError: 'reject',
-      replace: true,
+      replace: true, spacingChecked: true,
     }
     const key = optionsKey(opts, tf.text, timezone)
     const last = await withConnection(store, (conn) => latestImport(conn, series, tf.text))

@@ -13,6 +13,8 @@ export interface ImportOptions {
   symbol: string
   /** `1M`, `1D`, ms…; default: the most common spacing of the first file's times. */
   timeframe?: string | number
+  /** The caller has checked the file's spacing against `timeframe` (ensureFileData): it is not sampled again. */
+  spacingChecked?: boolean
   /** Zone in which naive times and bare dates are read. Default UTC. */
   timezone?: string
   /** Default from the extension: `.parquet`/`.pq` → parquet, else csv. */

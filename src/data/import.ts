@@ -61,7 +61,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     else {
       tf = toTimeframe(opts.timeframe)
       // Bars much further apart than the timeframe all pass the checks; say so.
-      const seen = await detect().catch(() => undefined)
+      const seen = opts.spacingChecked ? undefined : await detect().catch(() => undefined)
       if (seen && seen.ms > tf.ms) warnings.push(`${path.basename(p0.file)}: its bars are mostly ${seen.text} apart, but are stored as ${tf.text} bars`)
     }
     const ctx: ImportContext = {

@@ -49,6 +49,12 @@ export interface BacktestRequest {
    * (`BacktestOutcome.settle`), so the results can be computed meanwhile. Default: wait for it.
    */
   deferSettle?: boolean
+  /**
+   * Keep every order in the result (default true). False: `result.orders` is empty and `counts`
+   * say how many there were; a long run is then ~20% quicker (see OrderBook). A run isolated in a
+   * worker keeps them regardless.
+   */
+  keepOrders?: boolean
 }
 
 export interface IsolateRun {
@@ -85,7 +91,7 @@ export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOu
   const prepared = await prepareBacktest({...req, overlapImport: true})
   let result: BacktestResult
   try {
-    result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage, isolate: req.isolate})
+    result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage, isolate: req.isolate, keepOrders: req.keepOrders})
   } catch (e) {
     await prepared.settle?.().catch(() => {})
     throw e
@@ -208,7 +214,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
 /** One run over prepared bars; `params` (already validated) replaces the spec's. */
 export async function runPrepared(
   p: Pick<PreparedBacktest, 'spec' | 'bars' | 'definition'> & {source?: string},
-  opts: {params?: Record<string, unknown>; onProgress?: BacktestRequest['onProgress']; onStage?: BacktestRequest['onStage']; isolate?: IsolateRun} = {},
+  opts: {params?: Record<string, unknown>; onProgress?: BacktestRequest['onProgress']; onStage?: BacktestRequest['onStage']; isolate?: IsolateRun; keepOrders?: boolean} = {},
 ): Promise<BacktestResult> {
   opts.onStage?.('run', `${p.bars.reduce((n, b) => n + b.length, 0)} bars`)
   // Users' plugin code runs in a worker, so nothing it does can keep Ctrl-C from stopping the run;
@@ -228,5 +234,6 @@ export async function runPrepared(
     params: opts.params ?? p.spec.strategy.params,
     calendar: createCalendar(p.spec.market),
     onProgress: opts.onProgress,
+    keepOrders: opts.keepOrders,
   })
 }

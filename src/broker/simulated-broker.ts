@@ -21,6 +21,8 @@ export interface SimulatedBrokerOptions {
   calendar: MarketCalendar
   /** One slot per bar of the run: the account value after each bar. */
   equity: Float64Array
+  /** Keep every order for the results (default true); false: only their counts (see OrderBook). */
+  keepOrders?: boolean
 }
 
 /**
@@ -47,7 +49,7 @@ export class SimulatedBroker implements BrokerPort {
   readonly instruments: Instruments
   readonly portfolio: Portfolio
   readonly ledger: TradeLedger
-  readonly book = new OrderBook()
+  readonly book: OrderBook
   readonly fills: Fill[] = []
   private readonly closeQueue: SimOrder[] = []
   private readonly fillAtClose: boolean
@@ -68,6 +70,7 @@ export class SimulatedBroker implements BrokerPort {
   private readonly signalTimes = new Map<SimOrder, number>()
 
   constructor(protected readonly o: SimulatedBrokerOptions) {
+    this.book = new OrderBook(o.keepOrders ?? true)
     this.costs = new CostModel(o.broker)
     this.instruments = new Instruments(o.market.symbols, o.broker.instruments)
     this.portfolio = new Portfolio(o.broker.cash, o.market.symbols.length, this.instruments)
@@ -270,7 +273,7 @@ export class SimulatedBroker implements BrokerPort {
    * throws before anything changes.
    */
   restore(snapshot: BrokerSnapshot): void {
-    if (this.book.all.length > 0 || this.fills.length > 0) throw new Error('bug: restore() needs a fresh broker; this one has taken orders already')
+    if (this.book.submitted > 0 || this.fills.length > 0) throw new Error('bug: restore() needs a fresh broker; this one has taken orders already')
     const market = this.o.market
     const index = new Map(market.symbols.map((s, k) => [s, k]))
     const k = (symbol: string): number => {

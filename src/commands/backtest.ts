@@ -158,6 +158,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
           backtestSpecFile({
             ...request,
             deferSettle: true, // finishBacktest settles a first use's import once the results are computed
+            keepOrders: this.jsonEnabled(), // only the JSON result lists the orders; the rest needs their counts
             // Users' plugins run in a worker so Ctrl-C (and the timeout) can always stop them.
             isolate: {clock: new WallClock(), iterationTimeoutMs: flags['iteration-timeout'], watch: (read) => (barsSeen = read)},
             onStage: (stage, detail) => progress.stage(detail ? `${stage}: ${detail}` : stage),

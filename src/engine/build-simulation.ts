@@ -25,6 +25,8 @@ export interface SimulationOptions {
   logger?: Logger
   /** Force a runner (tests compare both on daily bars); default `pickRunner(spec)`. */
   runner?: RunnerKind
+  /** Keep every order in the result (default true); false: `orders` is empty and only `counts` say how many there were. */
+  keepOrders?: boolean
 }
 
 export interface Simulation {
@@ -44,7 +46,7 @@ export function buildSimulation(o: SimulationOptions): Simulation {
   const view = alignBars(spec.symbols, Array.isArray(o.bars) ? o.bars : [o.bars as Bars], spec.timeframeMs)
   const clock = new SimulatedClock(view.length > 0 ? view.time[0] : 0)
   const equity = new Float64Array(view.length)
-  const broker = new SimulatedBroker({broker: spec.broker, market: view, clock, calendar: o.calendar, equity})
+  const broker = new SimulatedBroker({broker: spec.broker, market: view, clock, calendar: o.calendar, equity, keepOrders: o.keepOrders})
   const log = new RunLog(clock, o.logger)
   const api = new StrategyApi(clock, view, broker, log, spec.sleeptimeMs, {}, o.calendar.timezone)
   api.calendar = o.calendar

@@ -33,7 +33,10 @@ export interface BacktestResult {
   fills: Fill[]
   /** Closed round trips; a position still open at the end is in `positions`, not here. */
   trades: Trade[]
-  /** Every order with its final status (`open` if still working at the end; rejections carry `reason`). */
+  /**
+   * Every order with its final status (`open` if still working at the end; rejections carry `reason`);
+   * empty when the run was asked not to keep them (`keepOrders: false`), `counts` then say how many.
+   */
   orders: Order[]
   positions: OpenPosition[]
   /**

@@ -34,15 +34,7 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
       positions.push({symbol, quantity: p.quantity[k], averagePrice: p.averagePrice[k], lastPrice: p.lastPrice[k], unrealizedPnl: p.unrealized(k)})
     }
   })
-  const orders = broker.book.all
-  // One pass, no arrays: a run may hold tens of thousands of orders.
-  let canceled = 0
-  let rejected = 0
-  for (let j = 0; j < orders.length; j++) {
-    const status = orders[j].status
-    if (status === 'canceled') canceled++
-    else if (status === 'rejected') rejected++
-  }
+  const {orders, canceled, rejected} = broker.book.counts()
   return {
     strategy: o.definition.name,
     runner: kind,
@@ -54,13 +46,13 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     finalValue: p.value(),
     fills: broker.fills,
     trades: broker.ledger.trades,
-    orders,
+    orders: broker.book.all,
     positions,
     equity: {time: view.time, value: equity},
     counts: {
       bars: n,
       iterations: runner.iterations,
-      orders: orders.length,
+      orders,
       fills: broker.fills.length,
       canceled,
       rejected,

@@ -34,7 +34,7 @@ async function engineRun(): Promise<Run> {
   const calendar = createCalendar(init.spec.market)
   const definition = resolveStrategy(init.spec, await discoverStrategies({extra: init.strategies, cwd: init.cwd})).then((s) => s.definition)
   return async (job) => {
-    const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar})
+    const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar, keepOrders: false})
     const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
     return resultMessage(job.index, metrics, init.trades === false ? {...result, trades: []} : result, keepsEquity(metrics, job))
   }

@@ -26,26 +26,22 @@ const SAMPLE_MS = 7 * DAY_MS
 const WALL = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/
 
 export class Zone {
-  private readonly format: Intl.DateTimeFormat
+  /** Made on the first offset asked of Intl: building one costs ~20 ms (ICU's zone data), once per process. */
+  private format: Intl.DateTimeFormat | undefined
   private readonly years = new Map<number, YearOffsets>()
-
-  constructor(readonly name: string) {
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone: name,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-  }
 
   // The constant-offset interval of the last answer: runs of nearby queries skip the lookup.
   private hitFrom = 0
   private hitTo = 0
   private hitOffset = 0
+
+  constructor(readonly name: string) {
+    // UTC (every 24/7 market) has one offset for all time: Intl is never asked.
+    if (name === 'UTC') {
+      this.hitFrom = -Infinity
+      this.hitTo = Infinity
+    }
+  }
 
   /** Local minus UTC in ms at instant `t`. */
   offsetAt(t: number): number {
@@ -76,6 +72,16 @@ export class Zone {
   /** Asks Intl directly: one formatter call. Offsets are whole seconds (true since 1972). */
   private rawOffset(t: number): number {
     const second = Math.floor(t / 1000) * 1000
+    this.format ??= new Intl.DateTimeFormat('en-US', {
+      timeZone: this.name,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
     const m = WALL.exec(this.format.format(second))
     if (!m) throw new Error(`unexpected Intl output for ${this.name}`)
     const wall = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]))

@@ -89,6 +89,18 @@ describe('time zones', () => {
     )
   })
 
+  it('UTC is offset 0 at every instant, with local parts as Date reads them in UTC', () => {
+    fc.assert(
+      fc.property(fc.integer({min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1)}), (t) => {
+        assert.equal(utcOffset(t, 'UTC'), 0)
+        const p = utcToLocalParts(t, 'UTC')
+        const d = new Date(t)
+        assert.deepEqual([p.year, p.month, p.day, p.hour, p.minute], [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()])
+      }),
+      {numRuns: 2000},
+    )
+  })
+
   it('knows valid zone names', () => {
     assert.equal(isValidTimeZone('Europe/Berlin'), true)
     assert.equal(isValidTimeZone('Mars/Olympus'), false)

@@ -22,7 +22,7 @@ export interface WorkerInit {
   vector?: VectorInit
   /** The ranking metric: a run scoring below a job's `equityFloor` sends no equity curve back. */
   rankBy?: RankKey
-  /** How many runs keep their curves (a vector worker keeps its own best this many; see EquityKeeper). */
+  /** How many runs' curves the sweep keeps (0: none, a sweep not recorded: results then carry no curve). */
   top?: number
   /** Whether results carry the runs' trades (default true); only a recorded sweep needs them. */
   trades?: boolean

@@ -50,7 +50,7 @@ export function unpackTrades(p: PackedTrades): Trade[] {
   return out
 }
 
-/** A vector run's result message: no curve (its worker's keeper holds it), the trades already packed. */
+/** A vector run's result message: no curve (its worker makes it again if the sweep's top N needs it), the trades already packed. */
 export function packedResultMessage(index: number, metrics: Metrics, counts: BacktestResult['counts'], trades: PackedTrades): {message: ResultMessage; transfer: ArrayBuffer[]} {
   return {message: {kind: 'result', index, metrics, trades: [], equity: new Float64Array(0), counts, packedTrades: trades}, transfer: [trades.values.buffer as ArrayBuffer]}
 }

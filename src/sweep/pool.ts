@@ -23,7 +23,7 @@ export interface PoolOptions {
   signal?: AbortSignal
   /** Read as each job is sent (see JobMessage.equityFloor). */
   equityFloor?: () => number
-  /** Once the jobs are done (or stopped): the curves the workers kept of these runs (vector workers, EquityKeeper). */
+  /** Once the jobs are done (or stopped): the curves of these runs, from the workers that ran them (vector workers simulate them again). */
   collect?: {indexes: () => number[]; onEquity: (index: number, equity: Float64Array) => void}
 }
 
@@ -76,7 +76,7 @@ export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], wor
   if (failure) throw failure
 }
 
-/** Asks every worker for the curves it kept of the runs `collect.indexes()` names. */
+/** Asks every worker for the curves of the runs `collect.indexes()` names that it ran. */
 async function collect(threads: readonly Worker[], c: NonNullable<PoolOptions['collect']>): Promise<void> {
   const indexes = c.indexes()
   if (indexes.length === 0) return

@@ -119,8 +119,8 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   let lastStep = -1
   const topScores = new TopScores(top)
   // Curves (the top N's) and trades are kept only to be recorded: a sweep that is not recorded
-  // keeps neither, which spares each worker N curves of fresh memory (8 MB each for a million
-  // bars) and each run a copy of its trades.
+  // keeps neither, which spares each run a copy of its trades (and, on the engine path, the
+  // curves sent back while a run can still be among the top N).
   const recorded = req.record !== false
   const curves = recorded ? top : 0
   const t0 = performance.now()
@@ -149,7 +149,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
       {
         signal: req.signal,
         equityFloor: () => topScores.floor,
-        // Vector workers keep the curves of their best runs; the sweep's top N come back at the end.
+        // Vector workers send no curves; the sweep's top N are simulated again by the workers that ran them, at the end.
         collect: vector === undefined || curves === 0 ? undefined : {
           indexes: () => bestIndexes(results, rankBy, curves),
           onEquity: (i, equity) => (results.get(i)!.equity = equity),

@@ -13,7 +13,6 @@ import {resultMessage} from './packed-trades.js'
 import {score} from './rank-key.js'
 import type {Metrics} from '../metrics/metrics.js'
 import type {EquityRequest, JobMessage, ResultMessage, WorkerInit} from './messages.js'
-import {EquityKeeper} from './equity-keeper.js'
 
 const init = workerData as WorkerInit
 const port = parentPort!
@@ -40,21 +39,26 @@ async function engineRun(): Promise<Run> {
   }
 }
 
-const keeper = new EquityKeeper(init.top ?? 10)
+/** The curves of runs this worker made (vector path: simulated again; the engine path sends its curves with the results). */
+let curves: (indexes: readonly number[]) => Array<{index: number; equity: Float64Array}> = () => []
 
 async function vectorRun(vector: NonNullable<WorkerInit['vector']>): Promise<Run> {
   const {vectorWorker} = await import('./vector/vector-jobs.js')
-  const ctx = {spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector, rankBy: init.rankBy ?? 'sharpe' as const, keeper, keepTrades: init.trades}
+  const ctx = {spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector, keepTrades: init.trades}
   const jobs = vector.strategy === 'rules' ? (await import('./vector/rules-jobs.js')).rulesJobs(ctx, vector) : undefined
   const w = vectorWorker(ctx, jobs)
   w.warm()
+  curves = (indexes) => indexes.flatMap((index) => {
+    const equity = w.curve(index)
+    return equity === undefined ? [] : [{index, equity}]
+  })
   return async (job) => w.run(job.index, job.params)
 }
 
 const run = init.vector ? vectorRun(init.vector) : engineRun()
 port.on('message', async (job: JobMessage | EquityRequest) => {
   if ('kind' in job) {
-    const items = keeper.take(job.indexes)
+    const items = curves(job.indexes)
     port.postMessage({kind: 'equity', items} satisfies ResultMessage, items.map((x) => x.equity.buffer as ArrayBuffer))
     return
   }

@@ -11,7 +11,6 @@ import {runBacktest} from '../../src/engine/run-backtest.js'
 import {benchmarkPart, buyAndHoldEquity, computeMetrics} from '../../src/metrics/metrics.js'
 import type {BotSpec} from '../../src/model/bot-spec.js'
 import type {StrategyDefinition} from '../../src/model/strategy.js'
-import {EquityKeeper} from '../../src/sweep/equity-keeper.js'
 import {alwaysOpenSchedule} from '../../src/sweep/vector/schedule.js'
 import {smaPeriods, vectorInit, vectorWorker} from '../../src/sweep/vector/vector-jobs.js'
 import smaCross from '../../strategies/sma-cross.js'
@@ -35,13 +34,13 @@ const params = [{fast: 3, slow: 20, quantity: 5}, {fast: 5, slow: 20, percent: 5
 
 function runAll(budget: number) {
   const vector = vectorInit(smaPeriods(params), bars.length, alwaysOpenSchedule(bars, MIN, MIN), budget)
-  const w = vectorWorker({spec, bars: [bars], settings, benchmark, vector, rankBy: 'sharpe', keeper: new EquityKeeper(2)})
+  const w = vectorWorker({spec, bars: [bars], settings, benchmark, vector})
   w.warm()
-  return {shared: vector.series !== null, results: params.map((p, i) => w.run(i, {...p}).message)}
+  return {shared: vector.series !== null, results: params.map((p, i) => w.run(i, {...p}).message), worker: w}
 }
 
 describe('vectorWorker', () => {
-  it('gives the same results with shared series and, past the budget, its own', async () => {
+  it('gives the same results with shared series and, past the budget, its own; each run\'s curve made again after all of them', async () => {
     const shared = runAll(512 * 2 ** 20)
     const local = runAll(0)
     assert.equal(shared.shared, true)
@@ -53,8 +52,11 @@ describe('vectorWorker', () => {
       assert.ok(m.kind === 'result')
       assert.deepStrictEqual(m.metrics, computeMetrics({result: engine, bars: [bars], settings, benchmarkMetrics: benchmark}))
       assert.deepStrictEqual(m.counts, engine.counts)
-      assert.equal(m.equity.length, 0) // the keeper holds the curves
+      assert.equal(m.equity.length, 0) // curves are made again when the sweep's top N are known
+      // Simulated again after every other run (the worker's buffers reused in between): the engine's curve.
+      for (const w of [shared.worker, local.worker]) assert.deepStrictEqual(w.curve(i), engine.equity.value)
     }
+    assert.equal(shared.worker.curve(params.length), undefined) // a run it never made
   })
 
   it('runs rules combinations from indicators computed once (shared or its own), as the engine runs them', async () => {
@@ -70,10 +72,10 @@ describe('vectorWorker', () => {
     const planned = planCombinations(rulesResolver(definition)!, combos)!
     const runAllRules = (budget: number) => {
       const vector = rulesVectorInit(planned.resolved, planned.plans, bars.length, 'UTC', alwaysOpenSchedule(bars, MIN, MIN), budget)
-      const ctx = {spec: shorts, bars: [bars], settings, benchmark, vector, rankBy: 'sharpe' as const, keeper: new EquityKeeper(2)}
+      const ctx = {spec: shorts, bars: [bars], settings, benchmark, vector}
       const w = vectorWorker(ctx, rulesJobs(ctx, vector))
       w.warm()
-      return {vector, results: combos.map((p, i) => w.run(i, p).message)}
+      return {vector, results: combos.map((p, i) => w.run(i, p).message), worker: w}
     }
     const shared = runAllRules(512 * 2 ** 20)
     const local = runAllRules(0)
@@ -89,6 +91,7 @@ describe('vectorWorker', () => {
       assert.deepStrictEqual(m.metrics, computeMetrics({result: engine, bars: [bars], settings, benchmarkMetrics: benchmark}))
       assert.deepStrictEqual(m.counts, engine.counts)
       assert.ok(engine.counts.trades > 3 && engine.counts.fills > engine.counts.trades, JSON.stringify(engine.counts))
+      for (const w of [shared.worker, local.worker]) assert.deepStrictEqual(w.curve(i), engine.equity.value)
     }
   })
 })

@@ -8,8 +8,6 @@
 import type {BotSpec} from '../../model/bot-spec.js'
 import type {Bars} from '../../model/bars.js'
 import type {BenchmarkPart, MetricsSettings} from '../../metrics/metrics.js'
-import type {EquityKeeper} from '../equity-keeper.js'
-import {score, type RankKey} from '../rank-key.js'
 import type {ResultMessage} from '../messages.js'
 import {packedResultMessage} from '../packed-trades.js'
 import type {VectorRunResult} from './account.js'
@@ -56,9 +54,6 @@ export function seriesCount(vector: VectorInit): number {
 }
 
 export interface VectorContext {
-  /** Ranks the runs for the keeper, which holds the curves of this worker's best. */
-  rankBy: RankKey
-  keeper: EquityKeeper
   spec: BotSpec
   bars: Bars[]
   settings: MetricsSettings
@@ -107,8 +102,15 @@ function smaCrossJobs(ctx: VectorContext, vector: SmaVectorInit): StrategyJobs {
  */
 export function vectorWorker(ctx: VectorContext, jobs?: StrategyJobs): {
   warm(): void
-  /** One job: its result goes back without the curve, which the keeper holds if it is among this worker's best. */
+  /** One job: its result goes back without the curve (see `curve`). */
   run(index: number, params: Record<string, unknown>): {message: ResultMessage; transfer: ArrayBuffer[]}
+  /**
+   * The curve of run `index`, made again (a run is a pure function of its params and the shared
+   * series), or undefined when this worker did not run it. A sweep records the curves of its top N
+   * only, known at the end: simulating those again costs a few runs, where keeping each worker's
+   * N best as it went cost N fresh 8 MB curves (a million bars) per worker.
+   */
+  curve(index: number): Float64Array | undefined
 } {
   const {vector, spec, settings} = ctx
   if (jobs === undefined && vector.strategy !== 'sma-cross') throw new Error(`bug: no jobs given for a ${vector.strategy} sweep`)
@@ -116,18 +118,25 @@ export function vectorWorker(ctx: VectorContext, jobs?: StrategyJobs): {
   const bars = ctx.bars[0]
   const n = bars.length
   const plan = metricsPlan(bars.time, settings, ctx.benchmark)
-  let spare: Float64Array | undefined
+  // One curve for every run: its figures are computed from it, then the next run overwrites it.
+  const equity = new Float64Array(n)
   const fills = new FillLog()
   const trades = new TradeLog()
+  const ran = new Map<number, Record<string, unknown>>()
 
   return {
     warm: strategy.warm,
+    curve(index) {
+      const params = ran.get(index)
+      if (params === undefined) return undefined
+      const out = new Float64Array(n)
+      strategy.simulate(index, params, {equity: out, fills, trades})
+      return out
+    },
     run(index, params) {
-      const equity = spare ?? new Float64Array(n)
-      spare = undefined
+      ran.set(index, params)
       const result = strategy.simulate(index, params, {equity, fills, trades})
       const metrics = runMetrics(plan, result)
-      spare = ctx.keeper.offer(index, score(metrics.strategy, ctx.rankBy), equity)
       return packedResultMessage(index, metrics, result.counts, {symbol: spec.symbols[0], values: ctx.keepTrades === false ? new Float64Array(0) : trades.packed()})
     },
   }

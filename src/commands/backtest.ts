@@ -71,9 +71,8 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     workers: Flags.integer({description: 'Sweep: worker threads. Default: one per core.', min: 1}),
     'walk-forward': Flags.string({description: 'Walk-forward test with --sweep: optimise on each training window, run the best parameters on the test window after it, stitch the out-of-sample results. train=LEN,test=LEN[,step=LEN], lengths like 3y, 6m, 8w, 90d; step defaults to test.', helpValue: 'train=3y,test=1y'}),
     equity: Flags.string({
-      description: `The equity curve's resolution wherever it is written: the recorded run (run_equity), the --out files and --json. full: every bar; daily: the last point of each calendar day in the market's time zone; none: no curve. Default: full up to ${FULL_EQUITY_MAX_BARS.toLocaleString('en-US')} bars, else daily (the summary, \`bots runs show\` and the JSON's equity.resolution say which). The report always draws every bar.`,
+      description: `The equity curve's resolution wherever it is written: the recorded run (run_equity; with --sweep, the top runs' curves), the --out files and --json. full: every bar; daily: the last point of each calendar day in the market's time zone; none: no curve. Default: full up to ${FULL_EQUITY_MAX_BARS.toLocaleString('en-US')} bars, else daily (the summary, \`bots runs show\` and the JSON's equity.resolution say which). The report always draws every bar.`,
       options: [...EQUITY_RESOLUTIONS],
-      exclusive: ['sweep'],
     }),
   }
 
@@ -125,7 +124,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
       try {
         sweep = await withRunProgress(`Sweep ${args.spec}`, !this.jsonEnabled(), (progress) =>
           this.withParamNames(args.spec, flags.strategies, flags.param, () =>
-            sweepSpecFile({...request, sweeps: flags.sweep!, rankBy: flags['rank-by'] as (typeof RANK_KEYS)[number], top: flags.top, workers: flags.workers, record: flags.record, riskFreeRate, signal: stop.signal, onStage: (text) => progress.stage(text)}),
+            sweepSpecFile({...request, sweeps: flags.sweep!, rankBy: flags['rank-by'] as (typeof RANK_KEYS)[number], top: flags.top, workers: flags.workers, record: flags.record, equity: flags.equity as EquityResolution | undefined, riskFreeRate, signal: stop.signal, onStage: (text) => progress.stage(text)}),
           ),
         )
       } finally {

@@ -19,6 +19,7 @@ import type {Metrics} from '../metrics/metrics.js'
 import {openForRecording} from '../results/finish-run.js'
 import {barsHash, specHash} from '../results/hash.js'
 import {nextSweepId, recordRuns, type RunToRecord} from '../results/record-run.js'
+import {dailyLastIndices, equityResolution, pickPoints, type EquityResolution} from '../results/equity-resolution.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Trade} from '../model/trade.js'
 import type {Bars} from '../model/bars.js'
@@ -27,7 +28,7 @@ import {combinations, parseSweeps, type SweepAxis} from './parse-sweep.js'
 import {defaultWorkers, runPool, type JobResult} from './pool.js'
 import {RANK_METRIC, rankRuns, score, type RankKey} from './rank.js'
 import {packBars, type BarsTransport} from './shared-bars.js'
-import {createCalendar} from '../calendar/index.js'
+import {createCalendar, marketTimezone} from '../calendar/index.js'
 import {scheduleProblem, sweepPath, type SweepPath} from './vector/envelope.js'
 import {iterationSchedule} from './vector/schedule.js'
 import {seriesCount, smaPeriods, vectorInit, type VectorInit} from './vector/vector-jobs.js'
@@ -48,6 +49,8 @@ export interface SweepRequest extends Omit<BacktestRequest, 'onStage' | 'onProgr
   signal?: AbortSignal
   /** `engine`: every combination through the engine even where the vector path applies. Default: `BOTS_SWEEP_PATH`, else `auto`. */
   path?: 'auto' | 'engine'
+  /** The recorded curves' resolution (the top N's), as `bots backtest --equity`: default full up to 100,000 bars, else daily. */
+  equity?: EquityResolution
 }
 
 export interface SweepRun {
@@ -122,7 +125,8 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   // keeps neither, which spares each run a copy of its trades (and, on the engine path, the
   // curves sent back while a run can still be among the top N).
   const recorded = req.record !== false
-  const curves = recorded ? top : 0
+  const resolution = equityResolution(req.equity, n)
+  const curves = recorded && resolution !== 'none' ? top : 0
   const t0 = performance.now()
   let firstAt = t0
   if (valid.length) {
@@ -168,7 +172,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   let sweepId: number | undefined
   if (req.record !== false && runs.length) {
     req.onStage?.(`recording ${runs.length} runs`)
-    sweepId = await record({db: req.db ?? spec.data.db, spec, strategy: definition.name, bars, index, benchmark, runs, results, top})
+    sweepId = await record({db: req.db ?? spec.data.db, spec, strategy: definition.name, bars, index, benchmark, runs, results, top, resolution})
   }
   return {spec, axes, combinations: all.length, skipped, runs, rankBy, top, workers, transport, sweepId, bars: n, runMs, interrupted, path}
 }
@@ -251,6 +255,7 @@ interface RecordInput {
   runs: SweepRun[]
   results: Map<number, JobResult>
   top: number
+  resolution: EquityResolution
 }
 
 /** Every run of the sweep in one transaction, in sweep order (run ids follow the combinations). */
@@ -261,6 +266,13 @@ async function record(o: RecordInput): Promise<number> {
     const bh = barsHash(o.bars)
     const createdMs = Date.now() // bookkeeping only
     const inOrder = [...o.runs].sort((a, b) => a.index - b.index)
+    // Daily curves: each market day's last point, the same days for every run (one time index).
+    let days: Uint32Array | undefined
+    const curve = (value: Float64Array): NonNullable<RunToRecord['equity']> => {
+      if (o.resolution !== 'daily') return {time: o.index, value, benchmark: o.benchmark, resolution: 'full'}
+      days ??= dailyLastIndices(o.index, marketTimezone(o.spec.market))
+      return {time: pickPoints(o.index, days), value: pickPoints(value, days), benchmark: pickPoints(o.benchmark, days), resolution: 'daily'}
+    }
     const records: RunToRecord[] = inOrder.map((run) => {
       const equity = o.results.get(run.index)!.equity
       const runSpec = {...o.spec, strategy: {...o.spec.strategy, params: run.params}}
@@ -273,7 +285,7 @@ async function record(o: RecordInput): Promise<number> {
         params: run.params,
         metrics: run.metrics,
         trades: run.trades,
-        equity: run.rank <= o.top && equity.length > 0 ? {time: o.index, value: equity, benchmark: o.benchmark} : undefined,
+        equity: run.rank <= o.top && equity.length > 0 && o.resolution !== 'none' ? curve(equity) : undefined,
         sweepId,
       }
     })

@@ -5,6 +5,7 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {inTransaction, releaseConnection, withConnection, type Store} from '../data/store.js'
 import type {Trade} from '../model/trade.js'
+import {TRADE_FIELDS, type PackedTrades} from '../model/packed-trades.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {tradeReturn} from '../metrics/trade-stats.js'
 import type {BotSpec} from '../model/bot-spec.js'
@@ -21,7 +22,8 @@ export interface RunToRecord {
   strategy: string
   params: Record<string, unknown>
   metrics: Metrics
-  trades: readonly Trade[]
+  /** As objects, or packed (a sweep's: no object per trade). */
+  trades: readonly Trade[] | PackedTrades
   /** Omitted for sweep runs whose curve is not kept (and with `--equity none`). */
   equity?: {time: Float64Array; value: Float64Array; benchmark: Float64Array; resolution?: 'full' | 'daily'}
   sweepId?: number
@@ -108,30 +110,64 @@ async function insertRun(conn: DuckDBConnection, run: RunToRecord): Promise<numb
   return id
 }
 
-async function appendTrades(conn: DuckDBConnection, id: number, trades: readonly Trade[]): Promise<void> {
+async function appendTrades(conn: DuckDBConnection, id: number, trades: readonly Trade[] | PackedTrades): Promise<void> {
+  const c = Array.isArray(trades) ? objectColumns(trades as readonly Trade[]) : packedColumns(trades as PackedTrades)
+  const n = c.quantity.length
+  const index = new Int32Array(n)
+  for (let i = 0; i < n; i++) index[i] = i
+  await appendColumns(conn, 'run_trades', [
+    {type: 'bigint', values: new BigInt64Array(n).fill(BigInt(id))},
+    {type: 'integer', values: index},
+    {type: 'varchar', values: c.symbol},
+    {type: 'varchar', values: c.side},
+    {type: 'double', values: c.quantity},
+    {type: 'timestamp', values: c.entryTime},
+    {type: 'double', values: c.entryPrice},
+    {type: 'timestamp', values: c.exitTime},
+    {type: 'double', values: c.exitPrice},
+    {type: 'double', values: c.commission},
+    {type: 'double', values: c.grossPnl},
+    {type: 'double', values: c.netPnl},
+    {type: 'double', values: c.ret},
+  ], n)
+}
+
+const NUMERIC = ['quantity', 'entryTime', 'entryPrice', 'exitTime', 'exitPrice', 'commission', 'grossPnl', 'netPnl'] as const
+type TradeColumns = Record<(typeof NUMERIC)[number] | 'ret', Float64Array> & {symbol: string[]; side: string[]}
+
+function objectColumns(trades: readonly Trade[]): TradeColumns {
   const n = trades.length
-  // A loop, not Float64Array.from(trades, f): `from` with a mapping function goes through the
+  // Loops, not Float64Array.from(trades, f): `from` with a mapping function goes through the
   // iterator protocol and cost ~30 ms for a run's 20,000 trades, ten columns.
   const col = (f: (t: Trade) => number) => {
     const out = new Float64Array(n)
     for (let i = 0; i < n; i++) out[i] = f(trades[i])
     return out
   }
-  const index = new Int32Array(n)
-  for (let i = 0; i < n; i++) index[i] = i
-  await appendColumns(conn, 'run_trades', [
-    {type: 'bigint', values: new BigInt64Array(n).fill(BigInt(id))},
-    {type: 'integer', values: index},
-    {type: 'varchar', values: trades.map((t) => t.symbol)},
-    {type: 'varchar', values: trades.map((t) => t.side)},
-    {type: 'double', values: col((t) => t.quantity)},
-    {type: 'timestamp', values: col((t) => t.entryTime)},
-    {type: 'double', values: col((t) => t.entryPrice)},
-    {type: 'timestamp', values: col((t) => t.exitTime)},
-    {type: 'double', values: col((t) => t.exitPrice)},
-    {type: 'double', values: col((t) => t.commission)},
-    {type: 'double', values: col((t) => t.grossPnl)},
-    {type: 'double', values: col((t) => t.netPnl)},
-    {type: 'double', values: col(tradeReturn)},
-  ], n)
+  return {
+    symbol: trades.map((t) => t.symbol), side: trades.map((t) => t.side),
+    quantity: col((t) => t.quantity), entryTime: col((t) => t.entryTime), entryPrice: col((t) => t.entryPrice),
+    exitTime: col((t) => t.exitTime), exitPrice: col((t) => t.exitPrice), commission: col((t) => t.commission),
+    grossPnl: col((t) => t.grossPnl), netPnl: col((t) => t.netPnl), ret: col(tradeReturn),
+  }
+}
+
+/** The same columns from the packed layout (model/packed-trades.ts), field by field. */
+function packedColumns(p: PackedTrades): TradeColumns {
+  const v = p.values
+  const n = v.length / TRADE_FIELDS
+  const field = (k: number) => {
+    const out = new Float64Array(n)
+    for (let i = 0, o = k; i < n; i++, o += TRADE_FIELDS) out[i] = v[o]
+    return out
+  }
+  const side = new Array<string>(n)
+  for (let i = 0; i < n; i++) side[i] = v[i * TRADE_FIELDS] > 0 ? 'long' : 'short'
+  const c = {
+    symbol: new Array<string>(n).fill(p.symbol), side,
+    quantity: field(1), entryTime: field(2), entryPrice: field(3), exitTime: field(4), exitPrice: field(5),
+    commission: field(6), grossPnl: field(7), netPnl: field(8), ret: new Float64Array(n),
+  }
+  for (let i = 0; i < n; i++) c.ret[i] = tradeReturn({netPnl: c.netPnl[i], entryPrice: c.entryPrice[i], quantity: c.quantity[i]})
+  return c
 }

@@ -7,48 +7,10 @@
 import type {BacktestResult} from '../engine/result.js'
 import type {Metrics} from '../metrics/metrics.js'
 import type {Trade} from '../model/trade.js'
+import {packTrades, unpackTrades, type PackedTrades} from '../model/packed-trades.js'
 import type {ResultMessage} from './messages.js'
 
-/** Doubles per trade: side (1 long, -1 short), quantity, entryTime, entryPrice, exitTime, exitPrice, commission, grossPnl, netPnl. */
-export const TRADE_FIELDS = 9
-const FIELDS = TRADE_FIELDS
-
-export interface PackedTrades {
-  /** All trades here are of this one symbol. */
-  symbol: string
-  values: Float64Array
-}
-
-/** Undefined when the trades are not all of one symbol (then they travel as objects). */
-export function packTrades(trades: readonly Trade[]): PackedTrades | undefined {
-  if (trades.length === 0) return undefined
-  const symbol = trades[0].symbol
-  const values = new Float64Array(trades.length * FIELDS)
-  let o = 0
-  for (const t of trades) {
-    if (t.symbol !== symbol) return undefined
-    values[o] = t.side === 'long' ? 1 : -1
-    values[o + 1] = t.quantity
-    values[o + 2] = t.entryTime
-    values[o + 3] = t.entryPrice
-    values[o + 4] = t.exitTime
-    values[o + 5] = t.exitPrice
-    values[o + 6] = t.commission
-    values[o + 7] = t.grossPnl
-    values[o + 8] = t.netPnl
-    o += FIELDS
-  }
-  return {symbol, values}
-}
-
-export function unpackTrades(p: PackedTrades): Trade[] {
-  const v = p.values
-  const out: Trade[] = new Array(v.length / FIELDS)
-  for (let k = 0, o = 0; o < v.length; k++, o += FIELDS) {
-    out[k] = {symbol: p.symbol, side: v[o] > 0 ? 'long' : 'short', quantity: v[o + 1], entryTime: v[o + 2], entryPrice: v[o + 3], exitTime: v[o + 4], exitPrice: v[o + 5], commission: v[o + 6], grossPnl: v[o + 7], netPnl: v[o + 8]}
-  }
-  return out
-}
+export {TRADE_FIELDS, packTrades, unpackTrades, type PackedTrades} from '../model/packed-trades.js'
 
 /** A vector run's result message: no curve (its worker makes it again if the sweep's top N needs it), the trades already packed. */
 export function packedResultMessage(index: number, metrics: Metrics, counts: BacktestResult['counts'], trades: PackedTrades): {message: ResultMessage; transfer: ArrayBuffer[]} {
@@ -74,11 +36,19 @@ export function lazyTrades(m: ResultMessage & {kind: 'result'}): void {
   const packed = m.packedTrades
   if (packed === undefined) return
   delete m.packedTrades
+  // Still readable (not enumerable: the message reads as before) for the results store, which
+  // appends the packed form as it is: no object per trade (recording a sweep writes hundreds of
+  // thousands of them). Trades set anew replace it.
+  let kept: PackedTrades | undefined = packed
   let trades: Trade[] | undefined
+  Object.defineProperty(m, 'packedTrades', {enumerable: false, configurable: true, get: () => kept})
   Object.defineProperty(m, 'trades', {
     enumerable: true,
     configurable: true,
     get: () => (trades ??= unpackTrades(packed)),
-    set: (t: Trade[]) => (trades = t),
+    set: (t: Trade[]) => {
+      trades = t
+      kept = undefined
+    },
   })
 }

@@ -284,7 +284,7 @@ async function record(o: RecordInput): Promise<number> {
         strategy: o.strategy,
         params: run.params,
         metrics: run.metrics,
-        trades: run.trades,
+        trades: o.results.get(run.index)!.packedTrades ?? run.trades,
         equity: run.rank <= o.top && equity.length > 0 && o.resolution !== 'none' ? curve(equity) : undefined,
         sweepId,
       }

@@ -35,7 +35,12 @@ export interface TradeStats {
 }
 
 export function tradeReturn(t: Pick<Trade, 'netPnl' | 'entryPrice' | 'quantity'>): number {
-  return t.netPnl / (t.entryPrice * t.quantity)
+  return returnOnEntry(t.netPnl, t.entryPrice, t.quantity)
+}
+
+/** A trade's return from its figures alone (for trades held as columns, no object per trade). */
+export function returnOnEntry(netPnl: number, entryPrice: number, quantity: number): number {
+  return netPnl / (entryPrice * quantity)
 }
 
 export function tradeStats(trades: readonly Trade[]): TradeStats {

@@ -7,7 +7,7 @@ import {inTransaction, releaseConnection, withConnection, type Store} from '../d
 import type {Trade} from '../model/trade.js'
 import {TRADE_FIELDS, type PackedTrades} from '../model/packed-trades.js'
 import type {Metrics} from '../metrics/metrics.js'
-import {tradeReturn} from '../metrics/trade-stats.js'
+import {returnOnEntry, tradeReturn} from '../metrics/trade-stats.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {appendColumns} from './append-columns.js'
 import {canonicalJson, specForRecord} from './hash.js'
@@ -132,8 +132,7 @@ async function appendTrades(conn: DuckDBConnection, id: number, trades: readonly
   ], n)
 }
 
-const NUMERIC = ['quantity', 'entryTime', 'entryPrice', 'exitTime', 'exitPrice', 'commission', 'grossPnl', 'netPnl'] as const
-type TradeColumns = Record<(typeof NUMERIC)[number] | 'ret', Float64Array> & {symbol: string[]; side: string[]}
+type TradeColumns = Record<'quantity' | 'entryTime' | 'entryPrice' | 'exitTime' | 'exitPrice' | 'commission' | 'grossPnl' | 'netPnl' | 'ret', Float64Array> & {symbol: string[]; side: string[]}
 
 function objectColumns(trades: readonly Trade[]): TradeColumns {
   const n = trades.length
@@ -168,6 +167,6 @@ function packedColumns(p: PackedTrades): TradeColumns {
     quantity: field(1), entryTime: field(2), entryPrice: field(3), exitTime: field(4), exitPrice: field(5),
     commission: field(6), grossPnl: field(7), netPnl: field(8), ret: new Float64Array(n),
   }
-  for (let i = 0; i < n; i++) c.ret[i] = tradeReturn({netPnl: c.netPnl[i], entryPrice: c.entryPrice[i], quantity: c.quantity[i]})
+  for (let i = 0; i < n; i++) c.ret[i] = returnOnEntry(c.netPnl[i], c.entryPrice[i], c.quantity[i])
   return c
 }

@@ -24,46 +24,55 @@ function keepsEquity(metrics: Metrics, job: JobMessage): boolean {
   return job.equityFloor === undefined || init.rankBy === undefined || !(score(metrics.strategy, init.rankBy) < job.equityFloor)
 }
 
-type Run = (job: JobMessage) => Promise<{message: ResultMessage; transfer: ArrayBuffer[]}>
+/** A worker's side of its path: one job, and the curves of runs it made (asked for at the end). */
+interface Jobs {
+  run(job: JobMessage): Promise<{message: ResultMessage; transfer: ArrayBuffer[]}>
+  curves(indexes: readonly number[]): Array<{index: number; equity: Float64Array}>
+}
 
-async function engineRun(): Promise<Run> {
+async function engineJobs(): Promise<Jobs> {
   const [{createCalendar}, {runBacktest}, {computeMetrics}, {discoverStrategies}, {resolveStrategy}] = await Promise.all([
     import('../calendar/index.js'), import('../engine/run-backtest.js'), import('../metrics/metrics.js'), import('../strategy/discover.js'), import('../strategy/resolve.js'),
   ])
   const calendar = createCalendar(init.spec.market)
   const definition = resolveStrategy(init.spec, await discoverStrategies({extra: init.strategies, cwd: init.cwd})).then((s) => s.definition)
-  return async (job) => {
-    const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar, keepOrders: false})
-    const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
-    return resultMessage(job.index, metrics, init.trades === false ? {...result, trades: []} : result, keepsEquity(metrics, job))
+  return {
+    async run(job) {
+      const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar, keepOrders: false})
+      const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
+      return resultMessage(job.index, metrics, init.trades === false ? {...result, trades: []} : result, keepsEquity(metrics, job))
+    },
+    // The engine path sends the curves that can still be among the top N with its results.
+    curves: () => [],
   }
 }
 
-/** The curves of runs this worker made (vector path: simulated again; the engine path sends its curves with the results). */
-let curves: (indexes: readonly number[]) => Array<{index: number; equity: Float64Array}> = () => []
-
-async function vectorRun(vector: NonNullable<WorkerInit['vector']>): Promise<Run> {
+async function vectorJobs(vector: NonNullable<WorkerInit['vector']>): Promise<Jobs> {
   const {vectorWorker} = await import('./vector/vector-jobs.js')
   const ctx = {spec: init.spec, bars, settings: init.settings, benchmark: init.benchmark, vector, keepTrades: init.trades}
-  const jobs = vector.strategy === 'rules' ? (await import('./vector/rules-jobs.js')).rulesJobs(ctx, vector) : undefined
-  const w = vectorWorker(ctx, jobs)
+  const ruleJobs = vector.strategy === 'rules' ? (await import('./vector/rules-jobs.js')).rulesJobs(ctx, vector) : undefined
+  const w = vectorWorker(ctx, ruleJobs)
   w.warm()
-  curves = (indexes) => indexes.flatMap((index) => {
-    const equity = w.curve(index)
-    return equity === undefined ? [] : [{index, equity}]
-  })
-  return async (job) => w.run(job.index, job.params)
+  return {
+    run: async (job) => w.run(job.index, job.params),
+    // Simulated again: a vector run is a pure function of its params and the shared series.
+    curves: (indexes) => indexes.flatMap((index) => {
+      const equity = w.curve(index)
+      return equity === undefined ? [] : [{index, equity}]
+    }),
+  }
 }
 
-const run = init.vector ? vectorRun(init.vector) : engineRun()
+const jobs = init.vector ? vectorJobs(init.vector) : engineJobs()
 port.on('message', async (job: JobMessage | EquityRequest) => {
   if ('kind' in job) {
-    const items = curves(job.indexes)
+    // Sent only after the jobs, once this worker said it was ready.
+    const items = (await jobs).curves(job.indexes)
     port.postMessage({kind: 'equity', items} satisfies ResultMessage, items.map((x) => x.equity.buffer as ArrayBuffer))
     return
   }
   try {
-    const {message, transfer} = await (await run)(job)
+    const {message, transfer} = await (await jobs).run(job)
     port.postMessage(message, transfer)
   } catch (error) {
     const e = error as Error & {diagnostic?: Diagnostic}
@@ -71,7 +80,7 @@ port.on('message', async (job: JobMessage | EquityRequest) => {
   }
 })
 // Ready once warmed up: the vector path's shared series are all claimed (computed or under way).
-run.then(
+jobs.then(
   () => port.postMessage({kind: 'ready'}),
   (e: Error & {diagnostic?: Diagnostic}) => port.postMessage({kind: 'error', index: -1, message: e.message, diagnostic: e.diagnostic} satisfies ResultMessage),
 )

@@ -14,22 +14,11 @@ import {planRules} from '../../src/rules/plan.js'
 import {rulesStrategy} from '../../src/rules/rules-strategy.js'
 import {SymbolRuntime} from '../../src/rules/runtime/symbol-runtime.js'
 import type {RulesSpec} from '../../src/rules/rules-types.js'
+import {zigzagWalk} from './zigzag-walk.js'
 
 const DAY = 86_400_000
 
-/** A deterministic zigzag random walk, so the averages cross often. */
-function walk(n: number) {
-  let seed = 11
-  let price = 100
-  return Array.from({length: n}, (_, i) => {
-    seed = (seed * 1103515245 + 12345) % 2147483648
-    const open = price
-    price = Math.max(5, price + (seed / 2147483648 - 0.5) * 6 + Math.sin(i / 7) * 2)
-    return {time: Date.UTC(2020, 0, 1) + i * DAY, open, high: Math.max(open, price) + 1, low: Math.min(open, price) - 1, close: price, volume: 1000}
-  })
-}
-
-const bars = barsFromRows('X', DAY, walk(900))
+const bars = barsFromRows('X', DAY, zigzagWalk(900, 11, 7))
 
 async function run(params: RulesSpec, sleepDays: number) {
   const broker = {cash: 1_000_000, commission: {perShare: 0, percent: 0.1, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open' as const}

@@ -11,6 +11,7 @@ import {runBacktest} from '../../src/engine/run-backtest.js'
 import {crossNeeds} from '../../src/rules/expr/cross-gate.js'
 import {planRules} from '../../src/rules/plan.js'
 import type {RulesSpec} from '../../src/rules/rules-types.js'
+import {zigzagWalk} from './zigzag-walk.js'
 
 const DAY = 86_400_000
 const indicators = {fast: {type: 'sma', period: 5}, slow: {type: 'sma', period: 20}, mid: {type: 'ema', period: 10}}
@@ -31,22 +32,10 @@ test('a condition is gated by the crossovers it cannot be true without', () => {
   assert.equal(needsOf('close > slow'), undefined)
 })
 
-/** A deterministic zigzag random walk, so the averages cross often. */
-function walk(n: number) {
-  let seed = 7
-  let price = 100
-  return Array.from({length: n}, (_, i) => {
-    seed = (seed * 1103515245 + 12345) % 2147483648
-    const open = price
-    price = Math.max(5, price + ((seed / 2147483648) - 0.5) * 6 + Math.sin(i / 9) * 2)
-    return {time: Date.UTC(2020, 0, 1) + i * DAY, open, high: Math.max(open, price) + 1, low: Math.min(open, price) - 1, close: price, volume: 1000}
-  })
-}
-
 async function fills(params: Record<string, unknown>, sleepDays: number) {
   const broker = {cash: 1_000_000, commission: {perShare: 0, percent: 0.1, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open' as const}
   const spec = {symbols: ['X'], timeframeMs: DAY, sleeptimeMs: sleepDays * DAY, broker}
-  const result = await runBacktest({spec, bars: barsFromRows('X', DAY, walk(800)), definition: (await import('../../src/rules/rules-strategy.js')).rulesStrategy(), params, calendar: createCalendar('24/7')})
+  const result = await runBacktest({spec, bars: barsFromRows('X', DAY, zigzagWalk(800, 7, 9)), definition: (await import('../../src/rules/rules-strategy.js')).rulesStrategy(), params, calendar: createCalendar('24/7')})
   return {fills: result.fills.map((f) => [f.side, f.quantity, f.price, f.time]), equity: [...result.equity.value]}
 }
 

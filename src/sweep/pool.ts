@@ -1,6 +1,6 @@
 /**
- * Runs sweep jobs on a pool of worker threads, one job per worker at a time; a worker that
- * finishes takes the next job, so fast and slow combinations balance themselves. Results come
+ * Runs sweep jobs on a pool of worker threads, one job (or `batch` jobs) per worker at a time; a
+ * worker that finishes takes the next, so fast and slow combinations balance themselves. Results come
  * back in completion order through `onResult`. An aborted `signal` (Ctrl-C) stops the pool:
  * no new job starts, the jobs under way are dropped, and the results so far stand.
  */
@@ -21,6 +21,11 @@ const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './
 
 export interface PoolOptions {
   signal?: AbortSignal
+  /**
+   * Jobs sent to a worker at once (default 1); fewer near the end, so the last jobs still spread
+   * over every worker. A vector worker runs two together faster than one after the other.
+   */
+  batch?: number
   /** Read as each job is sent (see JobMessage.equityFloor). */
   equityFloor?: () => number
   /** Once the jobs are done (or stopped): the curves of these runs, from the workers that ran them (vector workers simulate them again). */
@@ -37,10 +42,15 @@ export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], wor
   const runOne = (w: Worker) =>
     new Promise<void>((resolve, reject) => {
       signal?.addEventListener('abort', () => resolve(), {once: true})
+      let pending = 0
       const take = () => {
         if (failure || signal?.aborted || next >= jobs.length) return resolve()
-        const job = jobs[next++]
-        w.postMessage(equityFloor === undefined ? job : {index: job.index, params: job.params, equityFloor: equityFloor()})
+        const size = Math.max(1, Math.min(o.batch ?? 1, Math.floor((jobs.length - next) / count)))
+        const batch = jobs.slice(next, next + size)
+        next += batch.length
+        pending = batch.length
+        const floor = equityFloor?.()
+        w.postMessage(batch.map((job) => (floor === undefined ? job : {index: job.index, params: job.params, equityFloor: floor})) satisfies JobMessage[])
       }
       w.on('message', (m: ResultMessage | {kind: 'ready'}) => {
         if (m.kind === 'equity') return
@@ -56,7 +66,7 @@ export async function runPool(init: WorkerInit, jobs: readonly JobMessage[], wor
         } catch (e) {
           failure ??= e as Error
         }
-        take()
+        if (--pending === 0) take()
       })
       w.on('error', (e) => reject(e))
       w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sweep worker exited with code ${code}`))))

@@ -152,6 +152,8 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
       },
       {
         signal: req.signal,
+        // A vector worker computes two runs' returns in one loop (returnStatsPair).
+        batch: vector === undefined ? 1 : 2,
         equityFloor: () => topScores.floor,
         // Vector workers send no curves; the sweep's top N are simulated again by the workers that ran them, at the end.
         collect: vector === undefined || curves === 0 ? undefined : {

@@ -1,6 +1,6 @@
 /**
- * A sweep worker thread: reads the bars from shared memory (or its own copy), then runs one job
- * per message and posts back the metrics, the trades and the equity curve (its buffer
+ * A sweep worker thread: reads the bars from shared memory (or its own copy), then runs the jobs
+ * of each message and posts back, one message per job, the metrics, the trades and the equity curve (its buffer
  * transferred, not copied). On the engine path it loads the strategy once and runs a backtest
  * per job; on the vector path (init.vector) it first computes its share of the sweep's indicator
  * series, then evaluates each job from them. It imports no DuckDB code: the main thread owns the
@@ -26,7 +26,7 @@ function keepsEquity(metrics: Metrics, job: JobMessage): boolean {
 
 /** A worker's side of its path: one job, and the curves of runs it made (asked for at the end). */
 interface Jobs {
-  run(job: JobMessage): Promise<{message: ResultMessage; transfer: ArrayBuffer[]}>
+  run(jobs: JobMessage[]): Promise<Array<{message: ResultMessage; transfer: ArrayBuffer[]}>>
   curves(indexes: readonly number[]): Array<{index: number; equity: Float64Array}>
 }
 
@@ -37,10 +37,14 @@ async function engineJobs(): Promise<Jobs> {
   const calendar = createCalendar(init.spec.market)
   const definition = resolveStrategy(init.spec, await discoverStrategies({extra: init.strategies, cwd: init.cwd})).then((s) => s.definition)
   return {
-    async run(job) {
-      const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar, keepOrders: false})
-      const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
-      return resultMessage(job.index, metrics, init.trades === false ? {...result, trades: []} : result, keepsEquity(metrics, job))
+    async run(batch) {
+      const out = []
+      for (const job of batch) {
+        const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar, keepOrders: false})
+        const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
+        out.push(resultMessage(job.index, metrics, init.trades === false ? {...result, trades: []} : result, keepsEquity(metrics, job)))
+      }
+      return out
     },
     // The engine path sends the curves that can still be among the top N with its results.
     curves: () => [],
@@ -54,7 +58,7 @@ async function vectorJobs(vector: NonNullable<WorkerInit['vector']>): Promise<Jo
   const w = vectorWorker(ctx, ruleJobs)
   w.warm()
   return {
-    run: async (job) => w.run(job.index, job.params),
+    run: async (batch) => w.run(batch),
     // Simulated again: a vector run is a pure function of its params and the shared series.
     curves: (indexes) => indexes.flatMap((index) => {
       const equity = w.curve(index)
@@ -64,19 +68,19 @@ async function vectorJobs(vector: NonNullable<WorkerInit['vector']>): Promise<Jo
 }
 
 const jobs = init.vector ? vectorJobs(init.vector) : engineJobs()
-port.on('message', async (job: JobMessage | EquityRequest) => {
-  if ('kind' in job) {
+port.on('message', async (batch: JobMessage[] | EquityRequest) => {
+  if (!Array.isArray(batch)) {
     // Sent only after the jobs, once this worker said it was ready.
-    const items = (await jobs).curves(job.indexes)
+    const items = (await jobs).curves(batch.indexes)
     port.postMessage({kind: 'equity', items} satisfies ResultMessage, items.map((x) => x.equity.buffer as ArrayBuffer))
     return
   }
   try {
-    const {message, transfer} = await (await jobs).run(job)
-    port.postMessage(message, transfer)
+    for (const {message, transfer} of await (await jobs).run(batch)) port.postMessage(message, transfer)
   } catch (error) {
+    // A batch of several is a vector pair, whose failure is a bug whichever job it was.
     const e = error as Error & {diagnostic?: Diagnostic}
-    port.postMessage({kind: 'error', index: job.index, message: e.message, diagnostic: e.diagnostic} satisfies ResultMessage)
+    port.postMessage({kind: 'error', index: batch[0].index, message: e.message, diagnostic: e.diagnostic} satisfies ResultMessage)
   }
 })
 // Ready once warmed up: the vector path's shared series are all claimed (computed or under way).

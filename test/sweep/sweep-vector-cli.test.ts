@@ -34,8 +34,10 @@ function minuteCsv(file: string, rows: number): void {
 describe('bots backtest --sweep: vector path against the engine (real CLI)', () => {
   it('ORCL daily bars on NYSE, percent sizing: the same ranking and metrics both ways', async () => {
     const db = path.join(tempDir(), 'orcl.duckdb')
-    const {vector} = await bothPaths(['backtest', ORCL, '--db', db, '--no-record', '--sweep', 'fast=5..30:5', '--sweep', 'slow=20..80:20', '--rank-by', 'total_return'], 'sma-cross')
+    // 21 runs on 2 workers: vector workers take them in pairs (one returns loop for two curves), singles at the end.
+    const {vector} = await bothPaths(['backtest', ORCL, '--db', db, '--no-record', '--workers', '2', '--sweep', 'fast=5..30:5', '--sweep', 'slow=20..80:20', '--rank-by', 'total_return'], 'sma-cross')
     assert.equal(vector.valid, 21) // 24 less fast ≥ slow
+    assert.equal(vector.workers, 2)
   })
 
   it('24/7 minute bars with gaps, costs, slippage, a multiplier and a 3-minute sleeptime: the same both ways', async () => {

@@ -1,7 +1,8 @@
 /**
  * A vector worker's jobs (sma-cross, rules): the same result whether the series are shared
  * (computed once into shared memory) or, past the memory budget, computed by the worker itself;
- * and the same metrics as computeMetrics over the engine's run.
+ * and the same metrics as computeMetrics over the engine's run. Jobs given together run in pairs
+ * (two curves, one returns loop): the results must be those of the jobs run one by one.
  */
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
@@ -32,17 +33,29 @@ const settings = {riskFreeRate: 0, periodsPerYear: 525_600, annualisation: 'test
 const benchmark = benchmarkPart(10_000, bars.time, buyAndHoldEquity([bars], bars.time, 10_000), settings)
 const params = [{fast: 3, slow: 20, quantity: 5}, {fast: 5, slow: 20, percent: 50}, {fast: 3, slow: 40, quantity: 5}, {fast: 8, slow: 40, quantity: 1}]
 
-function runAll(budget: number) {
+/** The jobs in these batches (each batch one `run` call: pairs, and a single when one is left). */
+function inBatches<P>(w: ReturnType<typeof vectorWorker>, all: P[], sizes: number[]) {
+  const out = []
+  let from = 0
+  for (const size of sizes) {
+    out.push(...w.run(all.slice(from, from + size).map((p, k) => ({index: from + k, params: {...p} as Record<string, unknown>}))).map((r) => r.message))
+    from += size
+  }
+  assert.equal(from, all.length)
+  return out
+}
+
+function runAll(budget: number, sizes: number[]) {
   const vector = vectorInit(smaPeriods(params), bars.length, alwaysOpenSchedule(bars, MIN, MIN), budget)
   const w = vectorWorker({spec, bars: [bars], settings, benchmark, vector})
   w.warm()
-  return {shared: vector.series !== null, results: params.map((p, i) => w.run(i, {...p}).message), worker: w}
+  return {shared: vector.series !== null, results: inBatches(w, params, sizes), worker: w}
 }
 
 describe('vectorWorker', () => {
   it('gives the same results with shared series and, past the budget, its own; each run\'s curve made again after all of them', async () => {
-    const shared = runAll(512 * 2 ** 20)
-    const local = runAll(0)
+    const shared = runAll(512 * 2 ** 20, [4]) // two pairs
+    const local = runAll(0, [1, 1, 1, 1])
     assert.equal(shared.shared, true)
     assert.equal(local.shared, false)
     assert.deepStrictEqual(local.results, shared.results)
@@ -70,15 +83,15 @@ describe('vectorWorker', () => {
     const definition = rulesStrategy()
     const shorts = {...spec, broker: {...spec.broker, allowShort: true}}
     const planned = planCombinations(rulesResolver(definition)!, combos)!
-    const runAllRules = (budget: number) => {
+    const runAllRules = (budget: number, sizes: number[]) => {
       const vector = rulesVectorInit(planned.resolved, planned.plans, bars.length, 'UTC', alwaysOpenSchedule(bars, MIN, MIN), budget)
       const ctx = {spec: shorts, bars: [bars], settings, benchmark, vector}
       const w = vectorWorker(ctx, rulesJobs(ctx, vector))
       w.warm()
-      return {vector, results: combos.map((p, i) => w.run(i, p).message), worker: w}
+      return {vector, results: inBatches(w, combos, sizes), worker: w}
     }
-    const shared = runAllRules(512 * 2 ** 20)
-    const local = runAllRules(0)
+    const shared = runAllRules(512 * 2 ** 20, [3, 1]) // a pair and a single, then a single
+    const local = runAllRules(0, [1, 1, 1, 1])
     assert.notEqual(shared.vector.series, null)
     assert.equal(local.vector.series, null)
     // f(3), f(5), f(8), s(20), s(40), r(9): the RSI and the SMAs shared across combinations.

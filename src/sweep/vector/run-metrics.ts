@@ -9,7 +9,7 @@
  */
 import type {BenchmarkPart, Metrics, MetricsSettings, StrategyMetrics} from '../../metrics/metrics.js'
 import {monthLasts, type MonthlyReturn} from '../../metrics/monthly.js'
-import {perPeriodRate, returnStats} from '../../metrics/return-stats.js'
+import {perPeriodRate, returnStats, type ReturnStats} from '../../metrics/return-stats.js'
 import {returnFigures} from '../../metrics/equity-metrics.js'
 import {activityFigures} from '../../metrics/activity.js'
 import type {FillLog} from './logs.js'
@@ -23,23 +23,29 @@ export interface MetricsPlan {
   months: Array<{year: number; month: number; last: number}>
 }
 
+/** The per-bar target of the downside deviation (the risk-free rate per bar): returnStats' `target` for this plan's runs. */
+export function returnTarget(plan: MetricsPlan): number {
+  return perPeriodRate(plan.settings.riskFreeRate, plan.settings.periodsPerYear)
+}
+
 export function metricsPlan(time: Float64Array, settings: MetricsSettings, benchmark: BenchmarkPart): MetricsPlan {
   return {settings, benchmark, months: monthLasts(time, settings.timezone)}
 }
 
 const EPSILON = 1e-9 // activity.ts
 
-export function runMetrics(plan: MetricsPlan, r: Pick<VectorRunResult, 'initialCash' | 'equity' | 'tradeLog' | 'fillLog' | 'positions' | 'start' | 'end'>): Metrics {
+/** `returns`: returnStats of the run's curve when already computed (a worker's runs go in pairs, returnStatsPair). */
+export function runMetrics(plan: MetricsPlan, r: Pick<VectorRunResult, 'initialCash' | 'equity' | 'tradeLog' | 'fillLog' | 'positions' | 'start' | 'end'>, returns?: ReturnStats): Metrics {
   const {settings} = plan
   const initial = r.initialCash
   const {time, value} = r.equity
   const n = value.length
   const ppy = settings.periodsPerYear
-  const rfp = perPeriodRate(settings.riskFreeRate, ppy)
+  const rfp = returnTarget(plan)
 
   // returnStats' loop is bound by its divisions: other work in the same loop slows it rather
   // than hiding in its shadow, so the drawdowns, peak and sum take a second pass.
-  const rs = returnStats(initial, value, rfp)
+  const rs = returns ?? returnStats(initial, value, rfp)
   const c = curvePass(initial, time, value, r.fillLog)
   const maxDepth = c[0]
   const maxPeakAt = c[1]

@@ -11,7 +11,8 @@ import type {BenchmarkPart, MetricsSettings} from '../../metrics/metrics.js'
 import type {ResultMessage} from '../messages.js'
 import {packedResultMessage} from '../packed-trades.js'
 import type {VectorRunResult} from './account.js'
-import {metricsPlan, runMetrics} from './run-metrics.js'
+import {metricsPlan, returnTarget, runMetrics} from './run-metrics.js'
+import {returnStatsPair, type ReturnStats} from '../../metrics/return-stats.js'
 import type {RulesVectorInit} from './rules-jobs.js'
 import type {IterationSchedule} from './schedule.js'
 import {FillLog, TradeLog} from './logs.js'
@@ -96,14 +97,24 @@ function smaCrossJobs(ctx: VectorContext, vector: SmaVectorInit): StrategyJobs {
   }
 }
 
+/** One job of a worker: a combination and its place in the sweep. */
+export interface VectorJob {
+  index: number
+  params: Record<string, unknown>
+}
+
 /**
- * A worker's side: `warm()` claims and computes shared series until none is left; `run` does one
- * job. `jobs`: the strategy's (rules-jobs.ts for a rules sweep); sma-cross's by default.
+ * A worker's side: `warm()` claims and computes shared series until none is left; `run` does
+ * jobs. `jobs`: the strategy's (rules-jobs.ts for a rules sweep); sma-cross's by default.
  */
 export function vectorWorker(ctx: VectorContext, jobs?: StrategyJobs): {
   warm(): void
-  /** One job: its result goes back without the curve (see `curve`). */
-  run(index: number, params: Record<string, unknown>): {message: ResultMessage; transfer: ArrayBuffer[]}
+  /**
+   * Jobs, two at a time where two are given: both are simulated, then returnStatsPair computes
+   * both curves' returns in one loop (bound by latency, so the second nearly free). Each result
+   * goes back without its curve (see `curve`).
+   */
+  run(jobs: readonly VectorJob[]): Array<{message: ResultMessage; transfer: ArrayBuffer[]}>
   /**
    * The curve of run `index`, made again (a run is a pure function of its params and the shared
    * series), or undefined when this worker did not run it. A sweep records the curves of its top N
@@ -118,11 +129,18 @@ export function vectorWorker(ctx: VectorContext, jobs?: StrategyJobs): {
   const bars = ctx.bars[0]
   const n = bars.length
   const plan = metricsPlan(bars.time, settings, ctx.benchmark)
-  // One curve for every run: its figures are computed from it, then the next run overwrites it.
-  const equity = new Float64Array(n)
-  const fills = new FillLog()
-  const trades = new TradeLog()
+  const target = returnTarget(plan)
+  // Where runs are simulated: the figures are computed from them, then the next jobs overwrite
+  // them. The second set is made when a pair first comes.
+  const first: RunBuffers = {equity: new Float64Array(n), fills: new FillLog(), trades: new TradeLog()}
+  let second: RunBuffers | undefined
   const ran = new Map<number, Record<string, unknown>>()
+  const simulate = (job: VectorJob, out: RunBuffers): VectorRunResult => {
+    ran.set(job.index, job.params)
+    return strategy.simulate(job.index, job.params, out)
+  }
+  const message = (job: VectorJob, result: VectorRunResult, returns?: ReturnStats) =>
+    packedResultMessage(job.index, runMetrics(plan, result, returns), result.counts, {symbol: spec.symbols[0], values: ctx.keepTrades === false ? new Float64Array(0) : result.tradeLog.packed()})
 
   return {
     warm: strategy.warm,
@@ -130,14 +148,21 @@ export function vectorWorker(ctx: VectorContext, jobs?: StrategyJobs): {
       const params = ran.get(index)
       if (params === undefined) return undefined
       const out = new Float64Array(n)
-      strategy.simulate(index, params, {equity: out, fills, trades})
+      strategy.simulate(index, params, {...first, equity: out})
       return out
     },
-    run(index, params) {
-      ran.set(index, params)
-      const result = strategy.simulate(index, params, {equity, fills, trades})
-      const metrics = runMetrics(plan, result)
-      return packedResultMessage(index, metrics, result.counts, {symbol: spec.symbols[0], values: ctx.keepTrades === false ? new Float64Array(0) : trades.packed()})
+    run(batch) {
+      const out: Array<{message: ResultMessage; transfer: ArrayBuffer[]}> = []
+      let k = 0
+      for (; k + 1 < batch.length; k += 2) {
+        const a = simulate(batch[k], first)
+        const b = simulate(batch[k + 1], (second ??= {equity: new Float64Array(n), fills: new FillLog(), trades: new TradeLog()}))
+        // Both start from the spec's cash: one initial for the pair.
+        const [ra, rb] = returnStatsPair(a.initialCash, a.equity.value, b.equity.value, target)
+        out.push(message(batch[k], a, ra), message(batch[k + 1], b, rb))
+      }
+      if (k < batch.length) out.push(message(batch[k], simulate(batch[k], first)))
+      return out
     },
   }
 }

@@ -4,7 +4,8 @@
  * files, invalid UTF-8, empty files, several documents, syntax errors, duplicate keys, alias bombs
  * (the library's default alias cap stays on), and a top level that is not a mapping.
  */
-import {Document, LineCounter, isMap, parseAllDocuments} from 'yaml'
+import type {Document, LineCounter} from 'yaml'
+import {YamlLineCounter, isMap, parseAllDocuments} from './yaml.js'
 import type {Diagnostic} from '../core/errors.js'
 import {readRegularFile} from '../core/regular-file.js'
 
@@ -60,7 +61,7 @@ export function parseYamlText(file: string, bytes: Uint8Array): LoadResult {
     return fail(file, 'yaml.empty', 'is empty', 'a bot spec starts with `name:`, `strategy:`, `symbols:` and `timeframe:`; see `bots schema bot`', 1, 1)
   }
 
-  const lineCounter = new LineCounter()
+  const lineCounter = new YamlLineCounter()
   const docs = parseAllDocuments(source, {lineCounter, uniqueKeys: true, prettyErrors: false})
   const list = Array.isArray(docs) ? docs : [docs]
   if (list.length > 1) {

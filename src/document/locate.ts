@@ -3,7 +3,8 @@
  * When the exact node is missing (e.g. a required key that is absent), the nearest existing
  * ancestor is used, pointing at its key so the user sees where to add it.
  */
-import {isMap, isPair, isScalar, type Document, type LineCounter, type Node} from 'yaml'
+import type {Document, LineCounter, Node} from 'yaml'
+import {isMap, isPair, isScalar} from './yaml.js'
 
 export type PathSegment = string | number
 

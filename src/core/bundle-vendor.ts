@@ -1,0 +1,27 @@
+/**
+ * Build step: bundles two CommonJS dependencies that every store or spec command loads into one
+ * file each, in dist/vendor/ (see vendor.ts). Start-up cost is per file more than per byte here:
+ * `@duckdb/node-api` is 186 files (~95 ms to require, ~65 ms bundled, its native binding's load
+ * included) and `yaml` 72. The native binding stays outside (it is one `.node` file, and
+ * chunk-copy.ts requires it too: one instance for both). Run by `npm run build` after tsc.
+ */
+import {mkdirSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {VENDORED, vendorFile} from './vendor.js'
+
+const esbuild = await import('esbuild')
+const require = createRequire(import.meta.url)
+mkdirSync(new URL('.', vendorFile('yaml')), {recursive: true})
+for (const name of VENDORED) {
+  await esbuild.build({
+    entryPoints: [require.resolve(name)],
+    outfile: vendorFile(name).pathname,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['@duckdb/node-bindings'],
+    logLevel: 'warning',
+    banner: {js: `// ${name} bundled by bundle-vendor.js (npm run build); do not edit.`},
+  })
+}

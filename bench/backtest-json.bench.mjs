@@ -23,7 +23,8 @@ function timed(args) {
   return new Promise((resolve, reject) => {
     const fd = openSync(out, 'w')
     const t0 = process.hrtime.bigint()
-    const child = spawn(process.execPath, [bin, ...args], {cwd: dir, env, stdio: ['ignore', fd, 'pipe']})
+    // bin/run.js run as a program, as `bots` is (its launcher line included: bin/run.js).
+    const child = spawn(bin, args, {cwd: dir, env, stdio: ['ignore', fd, 'pipe']})
     let err = ''
     let hwm = 0
     child.stderr.on('data', (d) => (err += d))

@@ -16,7 +16,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'bots-bench-backtest-'))
 function timed(args) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint()
-    const child = spawn(process.execPath, [bin, ...args], {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']})
+    // bin/run.js run as a program, as `bots` is (its launcher line included: bin/run.js).
+    const child = spawn(bin, args, {cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe']})
     let out = ''
     let hwm = 0
     child.stdout.on('data', (d) => (out += d))

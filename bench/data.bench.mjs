@@ -72,7 +72,7 @@ async function measureCli(csv, dir) {
   const runs = []
   for (let k = 0; k < 3; k++) {
     const db = path.join(dir, `cli${k}.duckdb`)
-    runs.push(await timedChild([bin, 'data', 'import', csv, '--symbol', 'BENCH', '--db', db]))
+    runs.push(await timedChild(bin, ['data', 'import', csv, '--symbol', 'BENCH', '--db', db]))
   }
   const wall = runs.map((r) => r.s).sort((a, b) => a - b)
   const peak = runs.map((r) => r.peakMb).sort((a, b) => a - b)
@@ -85,13 +85,14 @@ async function measureCli(csv, dir) {
 }
 
 /**
- * Runs node with `args` as the CLI runs (CI: plain progress lines), sampling the child's peak RSS
- * (VmHWM, which only grows) and CPU time from /proc until it exits.
+ * Runs `program args` as the CLI runs (CI: plain progress lines), sampling the child's peak RSS
+ * (VmHWM, which only grows) and CPU time from /proc until it exits. The CLI is bin/run.js run as a
+ * program, as `bots` is (its launcher line included).
  */
-function timedChild(args) {
+function timedChild(program, args) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint()
-    const child = spawn(process.execPath, args, {env: {...process.env, CI: 'true', NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(program, args, {env: {...process.env, CI: 'true', NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
     let out = ''
     let peakMb = 0
     let cpuMs = 0

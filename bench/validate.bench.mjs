@@ -12,7 +12,8 @@ const env = {...process.env, CI: 'true', NO_COLOR: '1'}
 
 function wall(args, cwd = root) {
   const t = process.hrtime.bigint()
-  const r = spawnSync(process.execPath, [bin, ...args], {cwd, env, encoding: 'utf8'})
+  // bin/run.js run as a program, as `bots` is (its launcher line included).
+  const r = spawnSync(bin, args, {cwd, env, encoding: 'utf8'})
   const s = Number(process.hrtime.bigint() - t) / 1e9
   if (r.status !== 0) throw new Error(`bots ${args.join(' ')} exited ${r.status}:\n${r.stdout}${r.stderr}`)
   return s

@@ -14,10 +14,11 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  opts: {cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number} = {},
+  opts: {cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number; asProgram?: boolean} = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    // asProgram: bin/run.js executed itself, as `bots` is (its first lines are a shell launcher).
+    const child = spawn(opts.asProgram ? BIN : process.execPath, opts.asProgram ? args : [BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
       env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...opts.env},
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -9,13 +9,23 @@
 // recorded (--no-record): this measures the sweep, not DuckDB's writes. Then the same 100
 // combinations of a golden cross written as rules (a `kind: strategy` spec: SMA fast/slow
 // crossovers, long only, 95% of equity), vector path against the engine path, on one worker per core.
+// The sweeps run in this process, under the malloc setting `bots backtest --sweep` runs with
+// (bin/run.js: glibc.malloc.hugetlb=1, transparent huge pages): the script starts itself again
+// with it when it is missing.
 // Build first (npx tsc -p tsconfig.json && npx tsc -p strategies/tsconfig.json); `npm run bench` does.
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {availableParallelism, loadavg} from 'node:os'
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
-import {sweepSpecFile} from '../dist/sweep/run-sweep.js'
-import {closeStore} from '../dist/data/store.js'
+
+const HUGE_PAGES = 'glibc.malloc.hugetlb=1'
+if (!(process.env.GLIBC_TUNABLES ?? '').split(':').includes(HUGE_PAGES)) {
+  const tunables = process.env.GLIBC_TUNABLES ? `${process.env.GLIBC_TUNABLES}:${HUGE_PAGES}` : HUGE_PAGES
+  const again = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {stdio: 'inherit', env: {...process.env, GLIBC_TUNABLES: tunables}})
+  process.exit(again.status ?? 1)
+}
+const {sweepSpecFile} = await import('../dist/sweep/run-sweep.js')
+const {closeStore} = await import('../dist/data/store.js')
 
 const ROWS = 1_000_000
 const here = fileURLToPath(new URL('.', import.meta.url))

@@ -4,7 +4,7 @@
  * Commands, sweeps and the live parity check all go through here.
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
-import {loadBars, loadStagedBars} from '../data/load-bars.js'
+import {loadBars, loadStagedBars, loadStagedChecked} from '../data/load-bars.js'
 import {storedSeries} from '../data/file-series.js'
 import {ensureFileData, type EnsureResult} from '../data/ensure-file-data.js'
 import {closeStore, openStore, type Store} from '../data/store.js'
@@ -160,16 +160,29 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       // OVERLAP_MAX_ROWS bars.
       let early: Bars | undefined
       const symbol = spec.symbols[0]
+      // Without a window every staged row is a bar: they are read at once, and that read checks
+      // their order in place of the import's own pass (loadStagedChecked); read again after the
+      // import's checks only when it could not.
+      let checked = false
+      const readFirst = async (conn: DuckDBConnection, good: string) => {
+        req.onStage?.('load')
+        const r = await loadStagedChecked(conn, good, {symbol, timeframe: spec.timeframeMs, maxRows: OVERLAP_MAX_ROWS})
+        checked = r?.ordered === true
+        early = checked ? r!.bars : undefined
+        return checked
+      }
       const read = async (conn: DuckDBConnection, good: string) => {
+        if (checked) return
         req.onStage?.('load')
         early = await loadStagedBars(conn, good, {symbol, timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, maxRows: OVERLAP_MAX_ROWS})
       }
+      const unwindowed = window.startMs === undefined && window.endMs === undefined
       // Its errors about the spec (rows spaced unlike `timeframe`) are located in the spec file.
       const located = async (e: unknown) => {
         throw await locatedInSpec(e, req.file)
       }
       const wantEarly = req.overlapImport === true && spec.symbols.length === 1
-      imports = await ensureFileData(store, spec.data, spec.symbols, spec.timeframe, timezone, wantEarly ? {symbol, read} : undefined).catch(located)
+      imports = await ensureFileData(store, spec.data, spec.symbols, spec.timeframe, timezone, wantEarly ? {symbol, read, readFirst: unwindowed ? readFirst : undefined} : undefined).catch(located)
       const written = imports.find((r) => r.written !== undefined)?.written
       // No bars in the window: that error is the coverage check's, before any run.
       if (written !== undefined && early !== undefined && early.length > 0) {

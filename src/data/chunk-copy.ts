@@ -15,7 +15,7 @@ export async function copyDoubleChunks(
   result: DuckDBResult,
   columns: Float64Array[],
   offset = 0,
-  onChunk?: (from: number, to: number) => void,
+  onChunk?: (from: number, to: number, chunk: DuckDBDataChunk) => void,
 ): Promise<number> {
   let at = offset
   let chunks = 0
@@ -28,7 +28,7 @@ export async function copyDoubleChunks(
     for (let c = 0; c < columns.length; c++) {
       columns[c].set(chunkDoubles(chunk, c, n), at)
     }
-    onChunk?.(at, at + n)
+    onChunk?.(at, at + n, chunk)
     at += n
     if (++chunks % CHUNKS_PER_RELEASE === 0) await releaseChunks()
   }

@@ -48,6 +48,8 @@ export interface EarlyBars {
   symbol: string
   /** Reads its bars from the staged rows (`loadStagedBars`), on the import's connection. */
   read: (conn: DuckDBConnection, good: string) => Promise<void>
+  /** Reads them before the duplicate and order check, which it may spare (ImportOptions.readStaged). */
+  readFirst?: (conn: DuckDBConnection, good: string) => Promise<boolean>
 }
 
 /**
@@ -118,6 +120,7 @@ async function importEarly(store: Store, file: string, opts: ImportOptions, earl
   const read = new Promise<void>((resolve) => (staged = resolve))
   entry.written = importFiles(store, [file], {
     ...opts,
+    readStaged: early.readFirst,
     onStaged: async (conn, good) => {
       await early.read(conn, good[0])
       staged()

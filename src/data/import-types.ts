@@ -38,6 +38,14 @@ export interface ImportOptions {
    * while DuckDB writes them (see run-spec.ts).
    */
   onStaged?: (conn: DuckDBConnection, good: string[]) => Promise<void>
+  /**
+   * One file only: called once it is staged, before the duplicate and order check, with a
+   * relation of its good rows as `onStaged` has them plus `row` (the row's place in the file). It
+   * returns whether it read every one of them, in file order, with strictly increasing times: that
+   * proves the check would mark nothing, so it is skipped (a backtest reads its bars here, see
+   * loadStagedChecked). `onStaged` is still called after the checks.
+   */
+  readStaged?: (conn: DuckDBConnection, good: string) => Promise<boolean>
 }
 
 export interface ImportProgress {

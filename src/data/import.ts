@@ -69,6 +69,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       optionsKey: optionsKey(opts, tf.text, timezone),
       maxReported: opts.maxReported ?? 1000,
       onProgress: opts.onProgress,
+      readStaged: plans.length === 1 ? opts.readStaged : undefined,
     }
     // Stage and check every file first (temp tables only), then write them all in one transaction.
     const staged: StagedFile[] = []

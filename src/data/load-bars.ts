@@ -15,7 +15,7 @@ import {emptyBars} from '../core/bars.js'
 import type {Bars} from '../model/bars.js'
 import {BotsError} from '../core/errors.js'
 import {findSeries} from './bar-series.js'
-import {copyDoubleChunks} from './chunk-copy.js'
+import {chunkDoubles, copyDoubleChunks} from './chunk-copy.js'
 import {withConnection, type Store} from './store.js'
 import {canResample, toTimeframe} from './timeframe.js'
 
@@ -81,6 +81,39 @@ export async function loadStagedBars(conn: DuckDBConnection, good: string, q: Om
   await copyDoubleChunks(await conn.stream(select, params), cols)
   if (!isAscending(bars.time)) await copyDoubleChunks(await conn.stream(`${select} ORDER BY ts`, params), cols)
   return bars
+}
+
+/**
+ * Every good row of a single-file import as bars (`good`: ImportOptions.readStaged's relation,
+ * with `row`), checked as they are copied: `ordered` when they came in file order (rows strictly
+ * increasing) with strictly increasing times. Then the import's duplicate and order check could
+ * mark nothing (equal or falling epoch_ms would be needed for equal or falling microseconds), so
+ * it is skipped: this read replaces that check's own pass over the rows. Not ordered: the bars
+ * are for nothing (that check runs, and they are read again from what it leaves). Undefined when
+ * there are more than `maxRows`.
+ */
+export async function loadStagedChecked(conn: DuckDBConnection, good: string, q: {symbol: string; timeframe: string | number; maxRows?: number}): Promise<{bars: Bars; ordered: boolean} | undefined> {
+  const n = Number((await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${good}`)).getRowObjectsJS()[0].n)
+  if (q.maxRows !== undefined && n > q.maxRows) return undefined
+  const bars = emptyBars(q.symbol, toTimeframe(q.timeframe).ms, n)
+  const time = bars.time
+  let ordered = true
+  let lastRow = -Infinity
+  let lastMs = -Infinity
+  const read = await copyDoubleChunks(await conn.stream(`SELECT epoch_ms(ts)::DOUBLE, o, h, l, c, v, row::DOUBLE FROM ${good}`), [time, bars.open, bars.high, bars.low, bars.close, bars.volume], 0, (from, to, chunk) => {
+    if (!ordered) return
+    const rows = chunkDoubles(chunk, 6, to - from)
+    for (let i = from; i < to; i++) {
+      const row = rows[i - from]
+      if (!(row > lastRow && time[i] > lastMs)) {
+        ordered = false
+        return
+      }
+      lastRow = row
+      lastMs = time[i]
+    }
+  })
+  return {bars, ordered: ordered && read === n}
 }
 
 /** Below this many bars one stream is as fast as two. */

@@ -1,10 +1,10 @@
 /**
  * A sweep worker thread: reads the bars from shared memory (or its own copy), then runs the jobs
- * of each message and posts back, one message per job, the metrics, the trades and the equity curve (its buffer
- * transferred, not copied). On the engine path it loads the strategy once and runs a backtest
- * per job; on the vector path (init.vector) it first computes its share of the sweep's indicator
- * series, then evaluates each job from them. It imports no DuckDB code: the main thread owns the
- * store.
+ * of each message and posts back, one message per job, the metrics, the trades and the equity
+ * curve (its buffer transferred, not copied). On the engine path it loads the strategy once and
+ * runs a backtest per job; on the vector path (init.vector) it first computes its share of the
+ * sweep's indicator series, then evaluates each job from them (two at a time where a message
+ * holds two). It imports no DuckDB code: the main thread owns the store.
  */
 import {parentPort, workerData} from 'node:worker_threads'
 import type {Diagnostic} from '../core/errors.js'
@@ -24,7 +24,7 @@ function keepsEquity(metrics: Metrics, job: JobMessage): boolean {
   return job.equityFloor === undefined || init.rankBy === undefined || !(score(metrics.strategy, init.rankBy) < job.equityFloor)
 }
 
-/** A worker's side of its path: one job, and the curves of runs it made (asked for at the end). */
+/** A worker's side of its path: the jobs of a message, and the curves of runs it made (asked for at the end). */
 interface Jobs {
   run(jobs: JobMessage[]): Promise<Array<{message: ResultMessage; transfer: ArrayBuffer[]}>>
   curves(indexes: readonly number[]): Array<{index: number; equity: Float64Array}>

@@ -3,7 +3,7 @@
  * Param values are read as YAML scalars, so `fast=20` is the number 20 and `mode=fast` text;
  * overridden params are validated again against the strategy's schema and rules.
  */
-import {parse} from '../document/yaml.js'
+import {parse} from '../core/yaml.js'
 import {BotsError} from '../core/errors.js'
 import {parseDateText} from '../core/dates.js'
 import type {BotSpec} from '../model/bot-spec.js'

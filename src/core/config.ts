@@ -9,7 +9,7 @@
  */
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
-import {parse} from '../document/yaml.js'
+import {parse} from './yaml.js'
 import {BotsError} from './errors.js'
 
 export const CONFIG_FILE = 'bots.config.yaml'

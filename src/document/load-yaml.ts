@@ -5,7 +5,7 @@
  * (the library's default alias cap stays on), and a top level that is not a mapping.
  */
 import type {Document, LineCounter} from 'yaml'
-import {YamlLineCounter, isMap, parseAllDocuments} from './yaml.js'
+import {YamlLineCounter, isMap, parseAllDocuments} from '../core/yaml.js'
 import type {Diagnostic} from '../core/errors.js'
 import {readRegularFile} from '../core/regular-file.js'
 

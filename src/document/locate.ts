@@ -4,7 +4,7 @@
  * ancestor is used, pointing at its key so the user sees where to add it.
  */
 import type {Document, LineCounter, Node} from 'yaml'
-import {isMap, isPair, isScalar} from './yaml.js'
+import {isMap, isPair, isScalar} from '../core/yaml.js'
 
 export type PathSegment = string | number
 

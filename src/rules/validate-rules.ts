@@ -9,7 +9,7 @@
  * symbols named by `of("SYM", …)` are checked against the bot's `symbols:` (inline rules only; a
  * strategy spec's are checked when a bot runs it).
  */
-import {isScalar} from '../document/yaml.js'
+import {isScalar} from '../core/yaml.js'
 import {parseDuration} from '../core/duration.js'
 import type {Diagnostic} from '../core/errors.js'
 import {locate, locateInScalar, pathToPointer, type PathSegment} from '../document/locate.js'

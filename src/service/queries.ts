@@ -4,7 +4,7 @@
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
 import path from 'node:path'
-import {parse as parseYaml} from '../document/yaml.js'
+import {parse as parseYaml} from '../core/yaml.js'
 import {fileSeries} from '../data/file-series.js'
 import {toTimeframe} from '../data/timeframe.js'
 import type {BotState} from '../live/runtime-types.js'

@@ -3,7 +3,7 @@
  * YAML scalars, so `5` is a number and `fast` text) or `NAME=VALUE`. Decimal ranges are rounded
  * to the decimals written, so 0.1..0.3:0.1 gives 0.1, 0.2, 0.3 and not 0.30000000000000004.
  */
-import {parse} from '../document/yaml.js'
+import {parse} from '../core/yaml.js'
 import {BotsError} from '../core/errors.js'
 
 export interface SweepAxis {

@@ -4,7 +4,7 @@
  * here; its types still come from 'yaml'.
  */
 import type * as Yaml from 'yaml'
-import {requireVendored} from '../core/vendor.js'
+import {requireVendored} from './vendor.js'
 
 const yaml = requireVendored<typeof Yaml>('yaml')
 

@@ -7,6 +7,7 @@
  */
 import {mkdirSync} from 'node:fs'
 import {createRequire} from 'node:module'
+import {fileURLToPath} from 'node:url'
 import {VENDORED, vendorFile} from './vendor.js'
 
 const esbuild = await import('esbuild')
@@ -15,7 +16,7 @@ mkdirSync(new URL('.', vendorFile('yaml')), {recursive: true})
 for (const name of VENDORED) {
   await esbuild.build({
     entryPoints: [require.resolve(name)],
-    outfile: vendorFile(name).pathname,
+    outfile: fileURLToPath(vendorFile(name)),
     bundle: true,
     platform: 'node',
     format: 'cjs',

@@ -16,6 +16,25 @@ export function equityResolution(asked: EquityResolution | undefined, bars: numb
   return asked ?? (bars <= FULL_EQUITY_MAX_BARS ? 'full' : 'daily')
 }
 
+/** A curve as the results store records it (run_equity), beside buy-and-hold's. */
+export interface RecordedCurve {
+  time: Float64Array
+  value: Float64Array
+  benchmark: Float64Array
+  resolution: 'full' | 'daily'
+}
+
+/**
+ * The curve as recorded at `resolution`: every point, each market day's last one (`dailyLast`,
+ * asked only then: callers compute it once for the runs that share a time index), or none.
+ */
+export function recordedEquity(time: Float64Array, value: Float64Array, benchmark: Float64Array, resolution: EquityResolution, dailyLast: () => Uint32Array): RecordedCurve | undefined {
+  if (resolution === 'full') return {time, value, benchmark, resolution}
+  if (resolution === 'none') return undefined
+  const idx = dailyLast()
+  return {time: pickPoints(time, idx), value: pickPoints(value, idx), benchmark: pickPoints(benchmark, idx), resolution}
+}
+
 /** The values at `indices` (a copy). */
 export function pickPoints(values: Float64Array, indices: Uint32Array): Float64Array {
   const out = new Float64Array(indices.length)

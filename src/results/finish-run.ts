@@ -19,7 +19,7 @@ import {exportRunFiles, type ExportedFile} from './export-files.js'
 import {checkReportPath, defaultReportPath} from './report-path.js'
 import {barsHash, specHash} from './hash.js'
 import {recordRuns, stageRuns, type RunToRecord} from './record-run.js'
-import {dailyLastIndices, equityResolution, pickPoints, type EquityResolution} from './equity-resolution.js'
+import {dailyLastIndices, equityResolution, recordedEquity, type EquityResolution} from './equity-resolution.js'
 
 export interface FinishOptions {
   /** Record the run in the store (default true). */
@@ -199,14 +199,6 @@ export async function openForRecording(db: string | undefined): Promise<Store> {
     }
     throw e
   }
-}
-
-/** The curve as recorded: every point, each market day's last one, or none. */
-function recordedEquity(time: Float64Array, value: Float64Array, benchmark: Float64Array, resolution: EquityResolution, dailyLast: () => Uint32Array): RunToRecord['equity'] {
-  if (resolution === 'full') return {time, value, benchmark, resolution}
-  if (resolution === 'none') return undefined
-  const idx = dailyLast()
-  return {time: pickPoints(time, idx), value: pickPoints(value, idx), benchmark: pickPoints(benchmark, idx), resolution}
 }
 
 /** The strategy's indicator values per symbol, when it can say them (`rules` does). */

@@ -6,7 +6,7 @@ import type {BenchmarkPart, Metrics, MetricsSettings} from '../metrics/metrics.j
 import type {BotSpec} from '../model/bot-spec.js'
 import type {PackedBars} from './shared-bars.js'
 import type {VectorInit} from './vector/vector-jobs.js'
-import type {PackedTrades} from './packed-trades.js'
+import type {PackedTrades} from '../model/packed-trades.js'
 import type {RankKey} from './rank-key.js'
 
 export interface WorkerInit {

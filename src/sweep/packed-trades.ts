@@ -10,8 +10,6 @@ import type {Trade} from '../model/trade.js'
 import {packTrades, unpackTrades, type PackedTrades} from '../model/packed-trades.js'
 import type {ResultMessage} from './messages.js'
 
-export {TRADE_FIELDS, packTrades, unpackTrades, type PackedTrades} from '../model/packed-trades.js'
-
 /** A vector run's result message: no curve (its worker makes it again if the sweep's top N needs it), the trades already packed. */
 export function packedResultMessage(index: number, metrics: Metrics, counts: BacktestResult['counts'], trades: PackedTrades): {message: ResultMessage; transfer: ArrayBuffer[]} {
   return {message: {kind: 'result', index, metrics, trades: [], equity: new Float64Array(0), counts, packedTrades: trades}, transfer: [trades.values.buffer as ArrayBuffer]}

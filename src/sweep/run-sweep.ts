@@ -19,7 +19,7 @@ import type {Metrics} from '../metrics/metrics.js'
 import {openForRecording} from '../results/finish-run.js'
 import {barsHash, specHash} from '../results/hash.js'
 import {nextSweepId, recordRuns, type RunToRecord} from '../results/record-run.js'
-import {dailyLastIndices, equityResolution, pickPoints, type EquityResolution} from '../results/equity-resolution.js'
+import {dailyLastIndices, equityResolution, recordedEquity, type EquityResolution} from '../results/equity-resolution.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Trade} from '../model/trade.js'
 import type {Bars} from '../model/bars.js'
@@ -268,13 +268,9 @@ async function record(o: RecordInput): Promise<number> {
     const bh = barsHash(o.bars)
     const createdMs = Date.now() // bookkeeping only
     const inOrder = [...o.runs].sort((a, b) => a.index - b.index)
-    // Daily curves: each market day's last point, the same days for every run (one time index).
+    // Each market day's last point: the same days for every run (one time index), found once.
     let days: Uint32Array | undefined
-    const curve = (value: Float64Array): NonNullable<RunToRecord['equity']> => {
-      if (o.resolution !== 'daily') return {time: o.index, value, benchmark: o.benchmark, resolution: 'full'}
-      days ??= dailyLastIndices(o.index, marketTimezone(o.spec.market))
-      return {time: pickPoints(o.index, days), value: pickPoints(value, days), benchmark: pickPoints(o.benchmark, days), resolution: 'daily'}
-    }
+    const dailyLast = () => (days ??= dailyLastIndices(o.index, marketTimezone(o.spec.market)))
     const records: RunToRecord[] = inOrder.map((run) => {
       const equity = o.results.get(run.index)!.equity
       const runSpec = {...o.spec, strategy: {...o.spec.strategy, params: run.params}}
@@ -287,7 +283,7 @@ async function record(o: RecordInput): Promise<number> {
         params: run.params,
         metrics: run.metrics,
         trades: o.results.get(run.index)!.packedTrades ?? run.trades,
-        equity: run.rank <= o.top && equity.length > 0 && o.resolution !== 'none' ? curve(equity) : undefined,
+        equity: run.rank <= o.top && equity.length > 0 ? recordedEquity(o.index, equity, o.benchmark, o.resolution, dailyLast) : undefined,
         sweepId,
       }
     })

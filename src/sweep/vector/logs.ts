@@ -6,7 +6,7 @@
  */
 import type {Fill} from '../../model/orders.js'
 import type {Trade} from '../../model/trade.js'
-import {TRADE_FIELDS, unpackTrades} from '../packed-trades.js'
+import {TRADE_FIELDS, unpackTrades} from '../../model/packed-trades.js'
 
 /** The fills of a run as columns (no object per fill); `fillObjects` gives the broker's Fill objects. */
 export class FillLog {

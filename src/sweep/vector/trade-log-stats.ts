@@ -4,7 +4,7 @@
  * compares the two through the whole metrics object.
  */
 import {tradeStatsOf, type TradeStats} from '../../metrics/trade-stats.js'
-import {TRADE_FIELDS} from '../packed-trades.js'
+import {TRADE_FIELDS} from '../../model/packed-trades.js'
 import type {TradeLog} from './logs.js'
 
 export function tradeLogStats(log: TradeLog): TradeStats {

@@ -9,13 +9,13 @@
 // long-running services (`live`, `twin`), whose memory is many small, long-lived allocations.
 // `node bin/run.js …` skips the line and runs the same CLI without it.
 
-// oclif's index checks the Node version against its own `engines` (Node 18+) with semver, whose
-// loading costs ~15 ms of every command's start-up; package.json already requires Node 20+, so the
-// check can never warn. The variable is set only around the import, so child processes see the
-// environment the user gave.
+// oclif's index checks the Node version against its own `engines` (Node 18+) with semver, which
+// costs start-up time on every command; package.json already requires Node 20+, so the check can
+// never warn. The variable is set only around the import, so child processes see the environment
+// the user gave. oclif comes from its one-file bundle (dist/cli/oclif.js), one instance for all.
 const skipEngineCheck = process.env.OCLIF_DISABLE_ENGINE_WARNING === undefined
 if (skipEngineCheck) process.env.OCLIF_DISABLE_ENGINE_WARNING = 'true'
-const {execute} = await import('@oclif/core')
+const {execute} = await import('../dist/cli/oclif.js')
 if (skipEngineCheck) delete process.env.OCLIF_DISABLE_ENGINE_WARNING
 
 await execute({dir: import.meta.url})

@@ -3,7 +3,8 @@
  * become output: a BotsError prints as a located message (or JSON with --json) and exits 1;
  * usage errors from flag parsing exit 2; anything else is a bug and shows its stack.
  */
-import {Command, Flags, Errors} from '@oclif/core'
+import type {Command as OclifCommand} from '@oclif/core'
+import {Command, Flags, Errors} from './oclif.js'
 import {BotsError, formatDiagnostic, isBotsError} from '../core/errors.js'
 import {drainOutput} from './drain.js'
 
@@ -18,7 +19,7 @@ export abstract class BaseCommand extends Command {
   }
 
   /** Anything that goes wrong while parsing flags and arguments is a usage error (exit 2). */
-  protected override async parse(...args: Parameters<Command['parse']>): Promise<any> {
+  protected override async parse(...args: Parameters<OclifCommand['parse']>): Promise<any> {
     try {
       return await super.parse(...args)
     } catch (error) {

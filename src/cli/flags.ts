@@ -1,5 +1,5 @@
 /** Flags and args shared by several commands: one definition each. */
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from './oclif.js'
 import {usageError} from './base-command.js'
 
 /** Extra strategy plugin folders; shared by every command that loads strategies. */

@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../cli/oclif.js'
 import {strategiesFlag, dbFlag, registryFlag, userIdFlag} from '../cli/flags.js'
 import {BotCommand} from '../cli/bot-command.js'
 import {withRegistry} from '../service/registry/open-registry.js'

@@ -1,5 +1,5 @@
 import {existsSync, statSync, writeSync} from 'node:fs'
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../cli/oclif.js'
 import {backtestSpecFile} from '../backtest/run-spec.js'
 import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
 import {BotsError, isBotsError, type Diagnostic} from '../core/errors.js'

@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../cli/oclif.js'
 import {prepareBacktest} from '../backtest/run-spec.js'
 import {BaseCommand, usageError} from '../cli/base-command.js'
 import {strategiesFlag} from '../cli/flags.js'

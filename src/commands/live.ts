@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/oclif.js'
 import {strategiesFlag, dbFlag, registryFlag, secondsFlag} from '../cli/flags.js'
 import {BotsError} from '../core/errors.js'
 import {openRegistry} from '../service/registry/open-registry.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/oclif.js'
 import {BotCommand} from '../cli/bot-command.js'
 import {botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {renderEvents} from '../cli/render/bots.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../cli/oclif.js'
 import {BotCommand} from '../cli/bot-command.js'
 import {dbFlag, registryFlag, userIdFlag} from '../cli/flags.js'
 import {renderStatus} from '../cli/render/bots.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../cli/oclif.js'
 import {BaseCommand, usageError} from '../cli/base-command.js'
 import {dbFlag, timeframeFlag} from '../cli/flags.js'
 import {WallClock} from '../core/clock.js'

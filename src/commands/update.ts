@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../cli/oclif.js'
 import {strategiesFlag, botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {BotCommand} from '../cli/bot-command.js'
 import {withRegistry} from '../service/registry/open-registry.js'

@@ -7,7 +7,7 @@ import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
 
-export const VENDORED = ['@duckdb/node-api', 'yaml'] as const
+export const VENDORED = ['@duckdb/node-api', '@oclif/core', 'yaml'] as const
 export type Vendored = (typeof VENDORED)[number]
 
 export function vendorFile(name: Vendored): URL {

@@ -6,7 +6,8 @@
  * (`backtset:x.yaml`), so the unknown word is the first one that is neither a topic nor a
  * command; the words before it are the topic it was typed under (`runs lst` → under `runs`).
  */
-import {Errors, type Config, type Hook} from '@oclif/core'
+import type {Config, Hook} from '@oclif/core'
+import {Errors} from '../cli/oclif.js'
 import {didYouMean} from '../core/suggest.js'
 
 const EXIT_USAGE = 2

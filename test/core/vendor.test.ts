@@ -1,5 +1,5 @@
 /**
- * The build bundles @duckdb/node-api and yaml into dist/vendor/ (one file each, for start-up);
+ * The build bundles @duckdb/node-api, @oclif/core and yaml into dist/vendor/ (one file each, for start-up);
  * commands load the bundle. It must be the package itself: the same exports, and working, here
  * on a real in-memory DuckDB and a YAML document with positions.
  */

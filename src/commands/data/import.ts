@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../cli/oclif.js'
 import {statSync} from 'node:fs'
 import path from 'node:path'
 import {BaseCommand} from '../../cli/base-command.js'

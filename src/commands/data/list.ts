@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {importZones, listSeries, type SeriesSummary} from '../../data/catalog.js'
 import {dbFlag} from '../../cli/flags.js'

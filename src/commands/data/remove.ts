@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {removeSeries, type RemoveResult} from '../../data/catalog.js'
 import {dbFlag, timeframeFlag} from '../../cli/flags.js'

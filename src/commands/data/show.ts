@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {dbFlag, timeframeFlag, tzFlag} from '../../cli/flags.js'
 import {renderShow} from '../../cli/render/data.js'

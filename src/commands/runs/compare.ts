@@ -1,4 +1,4 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand, usageError} from '../../cli/base-command.js'
 import {colorEnabled} from '../../cli/color.js'
 import {withStore} from '../../data/store.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {strategiesFlag} from '../../cli/flags.js'
 import {describeStrategy, type StrategyInfo} from '../../strategy/describe.js'

@@ -1,16 +1,20 @@
 /**
- * The build bundles @duckdb/node-api, @oclif/core and yaml into dist/vendor/ (one file each, for start-up);
- * commands load the bundle. It must be the package itself: the same exports, and working, here
- * on a real in-memory DuckDB and a YAML document with positions.
+ * The build bundles @duckdb/node-api, @oclif/core and yaml into dist/vendor/ (one file each, for
+ * start-up), each with a V8 code cache; commands load the bundle. It must be the package itself:
+ * the same exports, and working, here on a real in-memory DuckDB and a YAML document with
+ * positions. The cache must be taken by a fresh Node, and must never serve another file's code.
  */
 import assert from 'node:assert/strict'
-import {existsSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {existsSync, utimesSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
 import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
 import {describe, it} from 'node:test'
 import type * as Yaml from 'yaml'
 import type * as DuckDB from '@duckdb/node-api'
-import {VENDORED, vendorFile} from '../../src/core/vendor.js'
+import {codeCacheFile, loadBundle, VENDORED, vendorFile, writeCodeCache} from '../../src/core/vendor.js'
+import {tempDir} from '../helpers/tmp.js'
 
 const require = createRequire(import.meta.url)
 const bundle = <T>(name: (typeof VENDORED)[number]): T => require(fileURLToPath(vendorFile(name))) as T
@@ -47,5 +51,59 @@ describe('vendored bundles (npm run build)', () => {
       conn.closeSync()
       instance.closeSync()
     }
+  })
+
+  it('a fresh process compiles each bundle from its code cache (as bin/run.js does)', () => {
+    const script = `import {fileURLToPath} from 'node:url'
+const v = await import(${JSON.stringify(new URL('../../dist/core/vendor.js', import.meta.url).href)})
+console.log(JSON.stringify(v.VENDORED.map((n) => v.loadBundle(fileURLToPath(v.vendorFile(n))).cacheAccepted)))`
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8', env: {...process.env, OCLIF_DISABLE_ENGINE_WARNING: 'true'}})
+    assert.equal(r.status, 0, r.stderr)
+    assert.deepEqual(JSON.parse(r.stdout), VENDORED.map(() => true), 'npm run build writes a code cache V8 takes for every bundle')
+  })
+})
+
+describe('loadBundle: require with a code cache', () => {
+  const dir = tempDir('bots-vendor-')
+  const target = path.join(dir, 'target.mjs')
+  writeFileSync(target, 'export const answer = 42\n')
+  const file = path.join(dir, 'bundle.cjs')
+  // What bundle-vendor.ts makes of a package: dynamic imports through __vendorImport.
+  const source = (n: number) => `"use strict";
+var __vendorImport = __vendorImport || ((specifier) => import(specifier));
+exports.n = ${n};
+exports.strict = (function () { return this === undefined })();
+exports.dirname = __dirname;
+exports.importTarget = () => __vendorImport(${JSON.stringify(new URL(`file://${target}`).href)});
+`
+
+  it('exports, __dirname and strict mode as require gives them; dynamic imports work from the cache', async () => {
+    writeFileSync(file, source(1))
+    const cache = await writeCodeCache(file, (m) => (m as {importTarget(): Promise<unknown>}).importTarget())
+    assert.equal(cache, codeCacheFile(file))
+    assert.ok(existsSync(cache))
+    delete require.cache[file]
+    const loaded = loadBundle(file)
+    assert.equal(loaded.cacheAccepted, true)
+    const m = loaded.exports as {n: number; strict: boolean; dirname: string; importTarget(): Promise<{answer: number}>}
+    assert.deepEqual([m.n, m.strict, m.dirname], [1, true, dir])
+    // Node 20 loses a cached script's import callback; the bundle's own function must not need it.
+    assert.equal((await m.importTarget()).answer, 42)
+    assert.equal(loadBundle(file).exports, m, 'one module object, from require\'s cache')
+    assert.equal(require(file), m)
+  })
+
+  it('a changed file of the same length never runs the old code', () => {
+    writeFileSync(file, source(1))
+    utimesSync(file, new Date(1_000_000), new Date(1_000_000))
+    delete require.cache[file]
+    const first = loadBundle(file)
+    assert.equal((first.exports as {n: number}).n, 1)
+    writeFileSync(codeCacheFile(file), first.script!.createCachedData())
+    writeFileSync(file, source(2)) // same length, new modification time
+    delete require.cache[file]
+    const second = loadBundle(file)
+    assert.equal(second.cacheAccepted, undefined, 'no cache for the file as it is now')
+    assert.equal((second.exports as {n: number}).n, 2)
   })
 })

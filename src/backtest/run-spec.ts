@@ -28,6 +28,7 @@ import {checkWindowCoverage} from './window-coverage.js'
 import {locatedInSpec} from './locate-in-spec.js'
 import {droppedRowWarnings} from './dropped-rows.js'
 import {overlayWarnings} from './overlay-check.js'
+import {storeHeadStart} from './store-head-start.js'
 
 export interface BacktestRequest {
   file: string
@@ -137,15 +138,10 @@ export const OVERLAP_MAX_ROWS = 2_000_000
 
 export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBacktest> {
   req.onStage?.('validate')
-  const discovery = req.discovery ?? (await discoverStrategies({extra: req.strategies}))
-  const loaded = await loadBotSpec(req.file, {discovery})
-  const strategy = await resolveStrategy(loaded.spec, discovery)
-  const spec = applyOverrides(loaded.spec, req.overrides ?? {}, strategy.registry, strategy.definition.name)
-  const timezone = marketTimezone(spec.market)
-  const window = resolveWindow(spec.backtest.start, spec.backtest.end, timezone)
-
+  // The store starts opening on DuckDB's thread while the spec is validated on this one.
+  const headStart = storeHeadStart(req.file, req.db)
+  const {loaded, strategy, spec, timezone, window, store} = await validatedWithStore(req).finally(() => headStart.release())
   const fileSource = spec.data.source === 'file'
-  const store = await openStore({path: req.db ?? spec.data.db, readOnly: !fileSource})
   const warnings = [...loaded.warnings, ...(await overlayWarnings(spec, strategy.definition, req.file))]
   const prepared = (bars: Bars[], settle?: () => Promise<void>, storing?: () => boolean): PreparedBacktest =>
     ({spec, warnings, imports, bars, definition: strategy.definition, registry: strategy.registry, source: strategy.registry.get(strategy.definition.name).source, settle, storing})
@@ -222,6 +218,18 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       source: {file: req.file, start: spec.backtest.start, end: spec.backtest.end, overridden: {start: o.start !== undefined, end: o.end !== undefined}},
     })
   }
+}
+
+/** The spec validated, with overrides, its window, and its store open (for writing when a file is imported). */
+async function validatedWithStore(req: BacktestRequest) {
+  const discovery = req.discovery ?? (await discoverStrategies({extra: req.strategies}))
+  const loaded = await loadBotSpec(req.file, {discovery})
+  const strategy = await resolveStrategy(loaded.spec, discovery)
+  const spec = applyOverrides(loaded.spec, req.overrides ?? {}, strategy.registry, strategy.definition.name)
+  const timezone = marketTimezone(spec.market)
+  const window = resolveWindow(spec.backtest.start, spec.backtest.end, timezone)
+  const store = await openStore({path: req.db ?? spec.data.db, readOnly: spec.data.source !== 'file'})
+  return {loaded, strategy, spec, timezone, window, store}
 }
 
 /** One run over prepared bars; `params` (already validated) replaces the spec's. */

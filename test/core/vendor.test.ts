@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {existsSync, utimesSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, utimesSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
@@ -51,6 +51,13 @@ describe('vendored bundles (npm run build)', () => {
       conn.closeSync()
       instance.closeSync()
     }
+  })
+
+  it('@oclif/core: its commands sorted by code unit (no collator to set up), which orders ours as localeCompare does', () => {
+    assert.ok(!readFileSync(vendorFile('@oclif/core'), 'utf8').includes('localeCompare'), 'the build replaces oclif\'s command sort (bundle-vendor.ts)')
+    const ids = Object.keys((JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {commands: object}).commands)
+    assert.ok(ids.length > 20)
+    assert.deepEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), [...ids].sort((a, b) => a.localeCompare(b)), 'a command id that sorts otherwise by code unit changes the order `bots --help` lists them in')
   })
 
   it('a fresh process compiles each bundle from its code cache (as bin/run.js does)', () => {

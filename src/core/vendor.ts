@@ -62,7 +62,6 @@ export function loadBundle(file: string): LoadedBundle {
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, ${VENDOR_IMPORT}) {${readFileSync(file, 'utf8')}\n})`, {filename: file, cachedData})
   const mod = new Module(file)
   mod.filename = file
-  mod.paths = (Module as unknown as {_nodeModulePaths(dir: string): string[]})._nodeModulePaths(path.dirname(file))
   require.cache[file] = mod
   try {
     ;(script.runInThisContext() as (...args: unknown[]) => void).call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file), vendorImport)

@@ -167,6 +167,9 @@ export class BotSupervisor {
     this.phase = 'running'
     this.startedAt = this.deps.clock.now()
     recorder.status(this.id, {status: 'running', error: null})
+    // Written with its running status: a bot taken over from another process, or restarted, would
+    // otherwise show its previous run's last beat (up to an interval and a hand-over old) as current.
+    recorder.heartbeat([this.id])
     const from = this.lastState?.lastBarTime ? Object.values(this.lastState.lastBarTime).filter((t): t is number => t !== null) : []
     const detail = kind === 'start' ? 'started' : `${kind === 'resume' ? 'resumed' : 'restarted'} from its saved state${from.length ? ` (last bar ${new Date(Math.max(...from)).toISOString()})` : ''}`
     recorder.event({botId: this.id, userId: this.prepared.row.userId, kind: kind === 'start' ? 'start' : kind, message: detail})

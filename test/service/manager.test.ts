@@ -78,10 +78,10 @@ describe('live service (fake runtime)', () => {
     const cRow = await botRow(db, c.id)
     assert.equal(cRow.status, 'error')
     assert.match(cRow.error, /fast \(50\)/)
-    // A heartbeat every 50 ms of clock time, for the running bot only.
-    assert.equal((await botRow(db, a.id)).heartbeat, null)
+    // A heartbeat with its running status, then every 50 ms of clock time, for the running bot only.
+    assert.equal((await botRow(db, a.id)).heartbeat, T0)
     await pass(49)
-    assert.equal((await botRow(db, a.id)).heartbeat, null)
+    assert.equal((await botRow(db, a.id)).heartbeat, T0)
     await pass(1)
     assert.equal((await botRow(db, a.id)).heartbeat, T0 + 50)
     await pass(50)

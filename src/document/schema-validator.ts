@@ -5,12 +5,12 @@
  */
 import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
 import {existsSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
 import addFormatsModule from 'ajv-formats'
 import type {Document, LineCounter} from 'yaml'
 import type {Diagnostic} from '../core/errors.js'
 import {didYouMeanHint} from '../core/suggest.js'
+import {loadBundle} from '../core/vendor.js'
 import {locate, pathToPointer, pointerToPath, type PathSegment} from './locate.js'
 import {loadSchema, type SchemaName} from './schema-files.js'
 
@@ -31,18 +31,16 @@ export function ajv(): Ajv2020 {
 
 // Validators precompiled by the build (src/spec/compile-schemas.ts, into dist/spec/validators/);
 // absent when running from src/ (tests under tsx), where they are compiled on first use instead.
-const precompiled = new Map<SchemaName, ValidateFunction>()
-const requireCjs = createRequire(import.meta.url)
-for (const name of ['bot', 'strategy'] as SchemaName[]) {
-  const file = fileURLToPath(new URL(`../spec/validators/${name}.cjs`, import.meta.url))
-  if (existsSync(file)) precompiled.set(name, (requireCjs(file) as {default: ValidateFunction}).default)
-}
+// Loaded on first use (the build imports this module before it writes them) and by loadBundle,
+// as spec/precompiled-schemas.ts loads them: one module, compiled with the build's code cache.
+const validators = new Map<SchemaName, ValidateFunction>()
 
 function validatorFor(name: SchemaName): ValidateFunction {
-  let fn = precompiled.get(name)
+  let fn = validators.get(name)
   if (!fn) {
-    fn = ajv().compile(loadSchema(name))
-    precompiled.set(name, fn)
+    const file = fileURLToPath(new URL(`../spec/validators/${name}.cjs`, import.meta.url))
+    fn = existsSync(file) ? (loadBundle(file).exports as {default: ValidateFunction}).default : ajv().compile(loadSchema(name))
+    validators.set(name, fn)
   }
   return fn
 }

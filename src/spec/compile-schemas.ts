@@ -6,9 +6,12 @@
  * strategies shipped with bots (found again by hash, see strategy/params-validator.ts).
  * Run by `npm run build` after tsc (both projects).
  */
-import {mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import standaloneCode from 'ajv/dist/standalone/index.js'
+import {parse} from 'yaml'
+import {writeCodeCache} from '../core/vendor.js'
+import {precompiledFile} from './precompiled-schemas.js'
 import {rulesStrategy} from '../rules/rules-strategy.js'
 import {isStrategyDefinition} from '../strategy/definition.js'
 import {paramsAjv, paramsValidatorFile} from '../strategy/params-validator.js'
@@ -20,10 +23,27 @@ const generate = ((standaloneCode as unknown as {default?: unknown}).default ?? 
 
 const outDir = fileURLToPath(new URL('./validators/', import.meta.url))
 mkdirSync(outDir, {recursive: true})
+// Each build writes new validators, so earlier builds' code caches can never match again.
+for (const f of readdirSync(outDir)) if (f.endsWith('.v8cache')) rmSync(`${outDir}${f}`)
+// The shipped examples, valid and invalid: the paths through a validator that specs take.
+const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url))
+const examples = (sub: string) =>
+  readdirSync(`${examplesDir}${sub}`).filter((f) => f.endsWith('.yaml')).map((f) => {
+    try {
+      return parse(readFileSync(`${examplesDir}${sub}${f}`, 'utf8')) as unknown
+    } catch {
+      return undefined // the invalid examples include YAML that does not parse
+    }
+  })
+const warmUps: Record<SchemaName, unknown[]> = {bot: [...examples(''), ...examples('invalid/')], strategy: examples('strategies/')}
 for (const name of ['bot', 'strategy'] as SchemaName[]) {
   const ajv = createAjv({code: {source: true}})
   const validate = ajv.compile(loadSchema(name))
-  writeFileSync(`${outDir}${name}.cjs`, `// Generated from schemas/${name}.schema.json by compile-schemas.js; do not edit.\n${generate(ajv, validate)}`)
+  const file = precompiledFile(name)
+  writeFileSync(file, `// Generated from schemas/${name}.schema.json by compile-schemas.js; do not edit.\n${generate(ajv, validate)}`)
+  await writeCodeCache(file, (exports) => {
+    for (const value of warmUps[name]) (exports as {default: (v: unknown) => boolean}).default(value)
+  })
 }
 
 const shippedDir = fileURLToPath(new URL('../strategies/', import.meta.url))

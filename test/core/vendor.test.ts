@@ -68,6 +68,21 @@ console.log(JSON.stringify(v.VENDORED.map((n) => v.loadBundle(fileURLToPath(v.ve
     assert.equal(r.status, 0, r.stderr)
     assert.deepEqual(JSON.parse(r.stdout), VENDORED.map(() => true), 'npm run build writes a code cache V8 takes for every bundle')
   })
+
+  it('a fresh process compiles the precompiled schema validators from their code caches, and they still validate', () => {
+    const dist = (f: string) => JSON.stringify(new URL(`../../dist/${f}`, import.meta.url).href)
+    const example = JSON.stringify(fileURLToPath(new URL('../../examples/orcl-sma-cross.yaml', import.meta.url)))
+    const script = `import {readFileSync} from 'node:fs'
+import {parse} from 'yaml'
+const v = await import(${dist('core/vendor.js')})
+const p = await import(${dist('spec/precompiled-schemas.js')})
+const accepted = ['bot', 'strategy'].map((n) => v.loadBundle(p.precompiledFile(n)).cacheAccepted)
+const bot = v.loadBundle(p.precompiledFile('bot')).exports.default
+console.log(JSON.stringify({accepted, example: bot(parse(readFileSync(${example}, 'utf8'))), nameOnly: bot({name: 'x'})}))`
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url))})
+    assert.equal(r.status, 0, r.stderr)
+    assert.deepEqual(JSON.parse(r.stdout), {accepted: [true, true], example: true, nameOnly: false}, 'npm run build writes a code cache V8 takes for the bot and strategy validators')
+  })
 })
 
 describe('loadBundle: require with a code cache', () => {

@@ -124,15 +124,21 @@ export async function share(db: PgDb, scope: Scope, now: number): Promise<{proce
 
 /**
  * How many bots a process should give back (> 0) or may claim (< 0, when some are free), holding
- * `held`: at most ⌈E / P⌉ each, and one above ⌊E / P⌋ is given back while another process holds
- * fewer than ⌊E / P⌋ (1000 bots over 3 processes: 334/333/333, never 334/334/332). Bots do not move
- * otherwise: a process that merely comes back is not handed bots another process runs well.
+ * `held`: at most ⌈E / P⌉ each (1000 bots over 3 processes: 334/333/333, never 334/334/332).
+ * While some process holds fewer than ⌊E / P⌋, free bots are claimed only up to ⌊E / P⌋, and one
+ * above it gives the extra back only when no bot is free: so no process takes a bot that another
+ * then has to give back. (Claiming up to ⌈E / P⌉ meanwhile made a bot just given back come
+ * straight back to the process that gave it, stopping and starting it, for as long as that process
+ * polled first.) Bots do not move otherwise: a process that merely comes back is not handed bots
+ * another process runs well.
  */
 export function rebalance(held: number, s: {processes: number; enabled: number; free: number; fewest: number}): number {
   const floor = Math.floor(s.enabled / s.processes)
   const ceil = Math.ceil(s.enabled / s.processes)
+  const someoneShort = s.fewest < floor
   if (held > ceil) return held - ceil
-  if (held > floor && s.fewest < floor) return held - floor
-  if (held < ceil && s.free > 0) return -(ceil - held)
+  if (held > floor && someoneShort && s.free === 0) return held - floor
+  const target = someoneShort ? floor : ceil
+  if (held < target && s.free > 0) return -(target - held)
   return 0
 }

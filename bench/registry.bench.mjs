@@ -159,7 +159,9 @@ try {
     if (heldMs === undefined && sum(held) === BOTS) heldMs = now
     if (heldMs !== undefined && fairMs === undefined && procs.every((p) => Math.abs((held.get(p.pid) ?? 0) - fair) <= 1)) fairMs = now
     if (runningMs === undefined && running.n === BOTS) runningMs = now
-    if (heldMs !== undefined && runningMs !== undefined && (fairMs !== undefined || now - heldMs > (POLL_S + 5) * 1000)) break
+    // The steady window starts with every bot running at this sample: bots handed from one process
+    // to another stop and start again, so an earlier "all running" may no longer hold.
+    if (heldMs !== undefined && running.n === BOTS && (fairMs !== undefined || now - heldMs > (POLL_S + 5) * 1000)) break
     if (now > CLAIM_TIMEOUT_S * 1000) throw new Error(`after ${CLAIM_TIMEOUT_S} s: ${sum(held)} of ${BOTS} held, split ${split(held)} (PIDs ${procs.map((p) => p.pid).join('/')}), other holders: ${[...held.keys()].filter((pid) => !procs.some((p) => p.pid === pid)).join(', ') || 'none'}; ${running.n} running with a heartbeat, ${running.bad} in error or crashed\n${tails()}`)
   }
   const claimSplit = split(held)

@@ -64,6 +64,9 @@ export class LiveService {
   private stopping: Promise<void> | undefined
   private syncing: Promise<unknown> | undefined
   private syncAgain = false
+  private timersOff = false
+  /** The first sync is done (its report is the start-up line; later ones print `poll: …`). */
+  private loaded = false
   private renewRetry: TimerHandle | undefined
   private leaseWrittenAt = -Infinity
   private readonly clock: TimerClock
@@ -110,7 +113,21 @@ export class LiveService {
       isolation: this.opts.isolation ?? DEFAULT_ISOLATION,
     })
     log.info(`${this.who}: loading enabled bots from ${this.registry.where}`)
-    const report = await this.sync()
+    // The timers run from here: starting many bots takes a while (1000: several seconds), and
+    // meanwhile the bots started first need their heartbeats and their leases renewed.
+    this.every('poll', this.opts.pollMs ?? 30_000, () => this.poll())
+    this.every('heartbeat', heartbeatMs, () => this.heartbeat())
+    this.every('metrics', this.opts.metricsMs ?? 15_000, () => this.snapshotMetrics())
+    this.every('flush', this.opts.flushMs ?? 1_000, () => (this.recorder!.hasPending ? this.recorder!.flush() : undefined))
+    if (ownership.renewEveryMs !== undefined) this.every('lease', ownership.renewEveryMs, () => this.renewLeases())
+    let report: SyncReport
+    try {
+      report = await this.sync()
+    } catch (e) {
+      this.cancelTimers() // a service that failed to start leaves no timer running
+      throw e
+    }
+    this.loaded = true
     await this.recorder.flush()
     const failed = report.failed.length
     const where = ownership.fence ? ` (${report.claimed.length} claimed by this process)` : ''
@@ -124,11 +141,6 @@ export class LiveService {
       log.info(`${this.who}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found${where}${loaded}, ${report.started.length} started${failed ? `, ${failed} failed` : ''}`)
     }
     for (const f of report.failed) log.info(`  not started: bot ${f.id} "${f.name}": ${f.message}`)
-    this.every('poll', this.opts.pollMs ?? 30_000, () => this.poll())
-    this.every('heartbeat', heartbeatMs, () => this.heartbeat())
-    this.every('metrics', this.opts.metricsMs ?? 15_000, () => this.snapshotMetrics())
-    this.every('flush', this.opts.flushMs ?? 1_000, () => (this.recorder!.hasPending ? this.recorder!.flush() : undefined))
-    if (ownership.renewEveryMs !== undefined) this.every('lease', ownership.renewEveryMs, () => this.renewLeases())
     // Changes made elsewhere (PostgreSQL NOTIFY) are applied at once; the poll stays as the fallback.
     await ownership.watch?.(() => void this.poll().catch((e: Error) => log.error(`sync: ${e.message.split('\n')[0]}`)))
     return report
@@ -173,10 +185,15 @@ export class LiveService {
     return this.manager?.supervisors ?? []
   }
 
-  private async stopAll(why: string): Promise<void> {
+  private cancelTimers(): void {
+    this.timersOff = true // a tick in flight does not set itself again
     for (const t of this.timers.values()) this.clock.cancel(t)
     this.timers.clear()
     this.clock.cancel(this.renewRetry)
+  }
+
+  private async stopAll(why: string): Promise<void> {
+    this.cancelTimers()
     await this.syncing?.catch(() => {})
     if (!this.manager || !this.recorder) return
     await this.manager.stopAll('shutdown', why)
@@ -205,19 +222,22 @@ export class LiveService {
       return this.syncing as Promise<SyncReport>
     }
     const run = (async () => {
+      let all: SyncReport | undefined
       let report: SyncReport
       do {
         this.syncAgain = false
         report = await this.manager!.sync()
+        all = all ? merged(all, report) : report
         if (report.started.length || report.stopped.length || report.reloaded.length || report.failed.length || report.claimed.length || report.released.length) {
           await this.recorder!.flush()
-          if (this.timers.size) {
+          if (this.loaded) {
             const lease = this.ownership?.fence ? `, ${report.claimed.length} claimed, ${report.released.length} handed back` : ''
             this.opts.log.info(`poll: ${report.started.length} started, ${report.stopped.length} stopped, ${report.reloaded.length} reloaded, ${report.failed.length} failed, ${report.unchanged} unchanged${lease}`)
           }
         }
-      } while (this.syncAgain && !this.stopping)
-      return report
+        // A batch of claims (PostgreSQL) is followed by the next at once.
+      } while ((this.syncAgain || report.more) && !this.stopping)
+      return all
     })()
     this.syncing = run
     void run.finally(() => {
@@ -290,8 +310,22 @@ export class LiveService {
       } catch (e) {
         this.opts.log.error(`${name}: ${(e as Error).message.split('\n')[0]}`)
       }
-      if (!this.stopping) this.timers.set(name, this.clock.setTimer(Math.max(0, ms - (this.clock.now() - started)), tick))
+      if (!this.stopping && !this.timersOff) this.timers.set(name, this.clock.setTimer(Math.max(0, ms - (this.clock.now() - started)), tick))
     }
     this.timers.set(name, this.clock.setTimer(ms, tick))
+  }
+}
+
+/** What a run of syncs did, for the one line that says it: `later` counts as the latest. */
+function merged(earlier: SyncReport, later: SyncReport): SyncReport {
+  return {
+    found: later.found,
+    started: [...earlier.started, ...later.started],
+    stopped: [...earlier.stopped, ...later.stopped],
+    reloaded: [...earlier.reloaded, ...later.reloaded],
+    failed: [...earlier.failed.filter((f) => !later.failed.some((g) => g.id === f.id)), ...later.failed],
+    unchanged: later.unchanged,
+    claimed: [...earlier.claimed, ...later.claimed],
+    released: [...earlier.released, ...later.released],
   }
 }

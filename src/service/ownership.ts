@@ -23,6 +23,8 @@ export interface Balance {
   claimed: Claimed[]
   /** Bots this process holds beyond its fair share: stop them, then `release`. */
   surplus: number[]
+  /** Balance again once the claimed bots are started: there may be more to claim. */
+  more?: boolean
 }
 
 export interface Ownership {
@@ -64,6 +66,8 @@ export interface OwnershipOptions {
   ttlMs: number
   heartbeatMs: number
   log: {info(m: string): void; warn(m: string): void}
+  /** PostgreSQL: bots claimed per sync by a process that sees no other (default CLAIM_BATCH, 100). */
+  claimBatch?: number
 }
 
 export class DuckOwnership implements Ownership {

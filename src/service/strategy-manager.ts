@@ -45,6 +45,8 @@ export interface SyncReport {
   claimed: number[]
   /** Handed back to other processes (fair share). */
   released: number[]
+  /** There may be more to claim (see PgOwnership.balance): sync again at once. */
+  more?: boolean
 }
 
 /** Bots validated or started at once: enough to overlap store reads, few enough to keep order. */
@@ -74,7 +76,8 @@ export class StrategyManager {
     const byId = new Map(rows.filter((r) => inScope(scope, r.userId)).map((r) => [r.id, r]))
     const enabled = [...byId.values()].filter((r) => r.enabled)
     report.found = enabled.length
-    const {claimed, surplus} = await ownership.balance(enabled)
+    const {claimed, surplus, more} = await ownership.balance(enabled)
+    if (more) report.more = true
     for (const c of claimed) {
       report.claimed.push(c.id)
       const row = byId.get(c.id)!

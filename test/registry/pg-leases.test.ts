@@ -104,6 +104,29 @@ describe('PostgreSQL leases (simulated clock)', {skip: pgSkip()}, () => {
     await a.close()
   })
 
+  it('a process that sees no other claims in batches: one that joins meanwhile gets its share, and no bot is handed back', async () => {
+    const mine = []
+    for (let i = 1; i <= 6; i++) mine.push(await registry.addBot({userId: 3, name: `c${i}`, spec: 'name: c', specFile: '/c.yaml', specHash: `c${i}`, enabled: true, now: clock.now()}))
+    const of3 = () => registry.listBots({userId: 3}).then((r) => r.filter((b) => b.enabled))
+    const joiner = () => new PgOwnership(db, {scope: {userId: 3}, clock, ttlMs: TTL, heartbeatMs: 5_000, log: quiet, claimBatch: 2})
+    const a = joiner()
+    await a.open()
+    const first = await a.balance(await of3())
+    assert.equal(first.claimed.length, 2, 'alone, a batch of 2')
+    assert.equal(first.more, true)
+    const b = joiner()
+    await b.open()
+    // A sees B now: it claims up to its share (3 of 6) and B the rest; nobody holds a surplus.
+    const rounds = []
+    for (let k = 0; k < 3; k++) for (const p of [a, b]) rounds.push(await p.balance(await of3()))
+    assert.deepEqual(rounds.flatMap((r) => r.surplus), [])
+    assert.equal(mine.filter((x) => a.holds(x.id)).length, 3)
+    assert.equal(mine.filter((x) => b.holds(x.id)).length, 3)
+    assert.equal(rounds.at(-1)!.more, false)
+    await a.close()
+    await b.close()
+  })
+
   it('two processes claiming at once never hold the same bot', async () => {
     const t = clock.now() + TTL * 10 // every earlier lease has expired
     await clock.advanceTo(t)

@@ -44,7 +44,11 @@ export class FakeBot implements LiveBot {
   /** Never finishes stopping (a strategy stuck in onStop). */
   hangOnStop = false
 
-  constructor(readonly options: LiveBotOptions, private readonly startError?: Error) {
+  constructor(
+    readonly options: LiveBotOptions,
+    private readonly startError?: Error,
+    private readonly gate: {wait?: Promise<void>; started?: () => void} = {},
+  ) {
     this.botId = String(options.botId)
     this.feed = options.feed as FakeFeed
     const spec = options.spec
@@ -53,8 +57,10 @@ export class FakeBot implements LiveBot {
   }
 
   async start(): Promise<void> {
+    await this.gate.wait
     if (this.startError) throw this.startError
     this.status = 'running'
+    this.gate.started?.()
   }
 
   async stop(reason: StopReason = 'stop'): Promise<BotState> {
@@ -121,10 +127,23 @@ export class FakeRuntime implements RuntimeApi {
 
   createReplayFeed = (o: ReplayFeedOptions, wall: TimerClock) => new FakeFeed(o, wall)
   replayFeedOptions = (spec: {symbols: string[]; timeframeMs: number; live: {feed: {speed: number}}}, o: {db?: string}): ReplayFeedOptions => ({db: o.db, symbols: spec.symbols, timeframe: spec.timeframeMs, speed: spec.live.feed.speed})
+  /** Make the next start of a bot id wait for this promise (a bot slow to start). */
+  readonly startGates = new Map<number, Promise<void>>()
+  private readonly startWaiters = new Map<number, () => void>()
+
+  /** Resolves when the next bot created for a registry id has started. */
+  whenStarted(id: number): Promise<void> {
+    return new Promise((resolve) => this.startWaiters.set(id, resolve))
+  }
+
   createLiveBot = (o: LiveBotOptions) => {
-    const err = this.startErrors.get(Number(o.botId))
-    this.startErrors.delete(Number(o.botId))
-    const bot = new FakeBot(o, err)
+    const id = Number(o.botId)
+    const err = this.startErrors.get(id)
+    this.startErrors.delete(id)
+    const gate = {wait: this.startGates.get(id), started: this.startWaiters.get(id)}
+    this.startGates.delete(id)
+    this.startWaiters.delete(id)
+    const bot = new FakeBot(o, err, gate)
     this.bots.push(bot)
     return bot
   }

@@ -96,6 +96,36 @@ describe('live service (fake runtime)', () => {
     assert.equal(runtime.latest(a.id).stoppedWith, 'shutdown')
   })
 
+  it('runs its timers while its bots start: one started early has its heartbeat before the last has started', async () => {
+    const db = path.join(dir, 'slow-start.duckdb')
+    const early = await addBot(writeSpec(dir, {name: 'early'}), 1, {path: db, discovery})
+    const late = await addBot(writeSpec(dir, {name: 'late'}), 1, {path: db, discovery})
+    const runtime = new FakeRuntime()
+    let release!: () => void
+    runtime.startGates.set(late.id, new Promise<void>((r) => (release = r)))
+    const earlyStarted = runtime.whenStarted(early.id)
+    const clock = new SimulatedClock(T0)
+    const held = await openStore({path: db})
+    const svc = new LiveService({userId: 1, db: {path: db}, log: capture(), runtime, discovery, clock, pollMs: 3_600_000, heartbeatMs: 50, metricsMs: 60_000, flushMs: 20})
+    after(async () => {
+      release()
+      await svc.shutdown()
+      await closeStore(held)
+    })
+    let done = false
+    const starting = svc.start().finally(() => (done = true))
+    await earlyStarted
+    await new Promise((r) => setImmediate(r)) // its supervisor marks it running
+    await clock.runUntil(T0 + 50)
+    assert.equal(done, false, 'the late bot is still starting')
+    assert.equal((await botRow(db, early.id)).status, 'running')
+    assert.equal((await botRow(db, early.id)).heartbeat, T0 + 50)
+    assert.equal((await botRow(db, late.id)).heartbeat, null)
+    release()
+    const report = await starting
+    assert.deepEqual([...report.started].sort((x, y) => x - y), [early.id, late.id].sort((x, y) => x - y))
+  })
+
   it('records a fill (with the state after it) before the runtime goes on; never twice', async () => {
     const db = path.join(dir, 'fill.duckdb')
     const a = await addBot(writeSpec(dir, {name: 'filler'}), 1, {path: db, discovery})

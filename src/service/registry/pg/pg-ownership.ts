@@ -2,7 +2,8 @@
  * A `bots live` process's share of the bots on a PostgreSQL registry (see `service/ownership.ts`).
  *
  * Fair share: with E enabled bots in scope and P live processes, each holds at most ⌈E / P⌉, and
- * one holding more than ⌊E / P⌋ gives the extra back while another holds fewer (`rebalance`). A new
+ * one holding more than ⌊E / P⌋ gives the extra back while another holds fewer and no bot is free
+ * (`rebalance`). A process alone claims in batches of CLAIM_BATCH, the share looked at again before each. A new
  * process announces itself (NOTIFY), the others hand back their surplus (stopped first, final state
  * recorded, then released with a NOTIFY) and the newcomer claims it. A graceful stop releases
  * everything at once; a dead process's bots are claimed by the others once its leases expire.
@@ -19,6 +20,9 @@ import type {Fence, Held} from '../registry.js'
 import {claimBots, joinProcess, leaveProcess, rebalance, releaseBots, renewLeases, share, type Holder} from './pg-leases.js'
 import type {PgDb} from './pg-db.js'
 import {RegistryListener} from './pg-listen.js'
+
+/** Bots claimed per sync by a process that sees no other (see `balance`). */
+export const CLAIM_BATCH = 100
 
 export class PgOwnership implements Ownership {
   readonly fence: Fence
@@ -51,14 +55,27 @@ export class PgOwnership implements Ownership {
     const now = this.o.clock.now()
     const want = new Set(enabled.map((b) => b.id))
     const mine = [...this.held.keys()].filter((id) => want.has(id)).sort((a, b) => a - b)
-    const move = rebalance(mine.length, await share(this.db, this.o.scope, now))
+    const s = await share(this.db, this.o.scope, now)
+    const move = rebalance(mine.length, s)
     if (move > 0) return {claimed: [], surplus: mine.slice(mine.length - move)}
-    const claims = move < 0 ? await claimBots(this.db, this.me, this.o.scope, -move, now, this.o.ttlMs) : []
+    // Alone as far as the registry shows, a process claims in batches, each started before the next
+    // claim looks at the share again: processes started together then see each other after the
+    // first batch, and none takes every bot only to stop and hand most of them back (1000 bots, 3
+    // processes: 666 bots started, stopped and started again). With others known, at once: a
+    // takeover after a process died must not wait for bots to start.
+    const batch = move >= 0 ? 0 : s.processes === 1 ? Math.min(-move, this.o.claimBatch ?? CLAIM_BATCH) : -move
+    const claims = batch > 0 ? await claimBots(this.db, this.me, this.o.scope, batch, now, this.o.ttlMs) : []
     for (const c of claims) {
       this.held.set(c.id, c.epoch)
       this.deadline.set(c.id, now + this.o.ttlMs)
     }
-    return {claimed: claims.map((c) => ({id: c.id, epoch: c.epoch, ...(c.from ? {from: `${c.from.host ?? '?'} PID ${c.from.pid ?? '?'}`} : {})})), surplus: []}
+    return {
+      claimed: claims.map((c) => ({id: c.id, epoch: c.epoch, ...(c.from ? {from: `${c.from.host ?? '?'} PID ${c.from.pid ?? '?'}`} : {})})),
+      surplus: [],
+      // Again after any claim: the batch limit, or a share that has grown meanwhile (a short process
+      // caught up: the last bots up to ⌈E / P⌉), may leave bots to claim now rather than at the next check.
+      more: claims.length > 0,
+    }
   }
 
   /** Free bots while below the fair share, or more than the fair share held: time for a sync. */

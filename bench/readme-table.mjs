@@ -26,6 +26,7 @@ const NAMES = {
   'import 1M rows': 'import 1,000,000 minute bars from CSV',
   'load 1M bars': 'load 1,000,000 bars into typed arrays',
   'load memory': 'load 1,000,000 bars into typed arrays, memory',
+  'load 1M bars, plain node (no GLIBC_TUNABLES)': 'load 1,000,000 bars into typed arrays, plain node (no GLIBC_TUNABLES)',
   'sma-cross plugin': 'sma-cross plugin, SMA 50/200 (the `rules` comparison)',
   'rules golden cross': '`rules` golden cross, SMA 50/200',
   'service CPU': 'live service CPU',

@@ -102,11 +102,16 @@ export async function releaseBots(db: PgDb, p: Holder, ids: number[], scope: Sco
 }
 
 /**
- * How the work is shared now: live processes that can take this scope's bots, its enabled bots,
- * how many nobody holds, and the fewest bots any live process holds (a starved newcomer).
+ * How the work is shared now: live processes that can take every bot of this scope, its enabled
+ * bots, how many nobody holds, and the fewest bots any of those processes holds (a starved
+ * newcomer). For all users that is the other all-users processes only: counting a process of one
+ * user, which can take only that user's bots, would cap this one's share below what the other
+ * users' bots need, and those would be run by nobody. (Processes of both kinds on one registry: every bot
+ * runs, but a user's process may be left with fewer than its share when an all-users one started first.)
  */
 export async function share(db: PgDb, scope: Scope, now: number): Promise<{processes: number; enabled: number; free: number; fewest: number}> {
-  const live = `expires_at > to_timestamp($2::float8 / 1000) AND ($1::bigint IS NULL OR user_id IS NULL OR user_id = $1)`
+  const capable = (p: string) => `(($1::bigint IS NULL AND ${p}user_id IS NULL) OR ($1::bigint IS NOT NULL AND (${p}user_id IS NULL OR ${p}user_id = $1)))`
+  const live = `expires_at > to_timestamp($2::float8 / 1000) AND ${capable('')}`
   const r = await db.pool.query(
     `SELECT
        (SELECT count(*) FROM service_processes WHERE ${live}) AS processes,
@@ -116,7 +121,7 @@ export async function share(db: PgDb, scope: Scope, now: number): Promise<{proce
        (SELECT min(n) FROM (SELECT p.holder, count(x.bot_id) AS n FROM service_processes p
           LEFT JOIN (SELECT l.bot_id, l.holder FROM bot_leases l JOIN bots b ON b.id = l.bot_id
                      WHERE b.enabled AND ($1::bigint IS NULL OR b.user_id = $1) AND l.expires_at > to_timestamp($2::float8 / 1000)) x ON x.holder = p.holder
-          WHERE p.expires_at > to_timestamp($2::float8 / 1000) AND ($1::bigint IS NULL OR p.user_id IS NULL OR p.user_id = $1) GROUP BY p.holder) h) AS fewest`,
+          WHERE p.expires_at > to_timestamp($2::float8 / 1000) AND ${capable('p.')} GROUP BY p.holder) h) AS fewest`,
     [scope.userId ?? null, now])
   const x = r.rows[0]
   return {processes: Math.max(1, Number(x.processes)), enabled: Number(x.enabled), free: Number(x.free), fewest: Number(x.fewest ?? 0)}

@@ -28,7 +28,7 @@ export function replayFeedOptions(spec: BotSpec, over: FeedOverrides = {}): Repl
   }
 }
 
-/** The feed a spec asks for. Only `replay` exists so far; exchange feeds will plug in here. */
+/** The replay feed a spec asks for (an exchange feed comes with its broker: exchange/live-parts.ts). */
 export function createFeedForSpec(spec: BotSpec, over: FeedOverrides = {}): ReplayFeed {
   return createReplayFeed(replayFeedOptions(spec, over))
 }

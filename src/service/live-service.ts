@@ -65,7 +65,7 @@ export class LiveService {
   private syncing: Promise<unknown> | undefined
   private syncAgain = false
   private timersOff = false
-  /** The first sync is done (its report is the start-up line; later ones print `poll: …`). */
+  /** The first sync is done (it printed the start-up line; later ones print `poll: …`). */
   private loaded = false
   private renewRetry: TimerHandle | undefined
   private leaseWrittenAt = -Infinity
@@ -127,23 +127,26 @@ export class LiveService {
       this.cancelTimers() // a service that failed to start leaves no timer running
       throw e
     }
-    this.loaded = true
-    await this.recorder.flush()
+    // Changes made elsewhere (PostgreSQL NOTIFY) are applied at once; the poll stays as the fallback.
+    await ownership.watch?.(() => void this.poll().catch((e: Error) => log.error(`sync: ${e.message.split('\n')[0]}`)))
+    return report
+  }
+
+  /** The line that says what the first sync did (what later syncs do is printed as `poll: …`). */
+  private logStartup(report: SyncReport): void {
+    const {log} = this.opts
     const failed = report.failed.length
-    const where = ownership.fence ? ` (${report.claimed.length} claimed by this process)` : ''
+    const where = this.ownership?.fence ? ` (${report.claimed.length} claimed by this process)` : ''
     if (report.found === 0) {
       // Nothing to run yet: say what to do; the poll picks up bots added or enabled from now on.
       const every = (this.opts.pollMs ?? 30_000) / 1000
       const add = this.opts.allUsers ? '`bots add SPEC --user-id N`' : `\`bots add SPEC --user-id ${this.opts.userId}\``
       log.info(`no enabled bots for ${this.who}: add one with ${add} (or \`bots enable ID\`); it is picked up at the next poll (every ${every} s); waiting`)
     } else {
-      const loaded = ownership.fence ? '' : `, ${report.found - failed} loaded`
+      const loaded = this.ownership?.fence ? '' : `, ${report.found - failed} loaded`
       log.info(`${this.who}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found${where}${loaded}, ${report.started.length} started${failed ? `, ${failed} failed` : ''}`)
     }
     for (const f of report.failed) log.info(`  not started: bot ${f.id} "${f.name}": ${f.message}`)
-    // Changes made elsewhere (PostgreSQL NOTIFY) are applied at once; the poll stays as the fallback.
-    await ownership.watch?.(() => void this.poll().catch((e: Error) => log.error(`sync: ${e.message.split('\n')[0]}`)))
-    return report
   }
 
   /**
@@ -228,12 +231,16 @@ export class LiveService {
         this.syncAgain = false
         report = await this.manager!.sync()
         all = all ? merged(all, report) : report
-        if (report.started.length || report.stopped.length || report.reloaded.length || report.failed.length || report.claimed.length || report.released.length) {
+        if (!this.loaded) {
+          // The service's first sync: once its statuses and events are written, the start-up line.
+          // A sync that follows at once (a batch of claims, a change made meanwhile) is a poll.
           await this.recorder!.flush()
-          if (this.loaded) {
-            const lease = this.ownership?.fence ? `, ${report.claimed.length} claimed, ${report.released.length} handed back` : ''
-            this.opts.log.info(`poll: ${report.started.length} started, ${report.stopped.length} stopped, ${report.reloaded.length} reloaded, ${report.failed.length} failed, ${report.unchanged} unchanged${lease}`)
-          }
+          this.loaded = true
+          this.logStartup(report)
+        } else if (report.started.length || report.stopped.length || report.reloaded.length || report.failed.length || report.claimed.length || report.released.length) {
+          await this.recorder!.flush()
+          const lease = this.ownership?.fence ? `, ${report.claimed.length} claimed, ${report.released.length} handed back` : ''
+          this.opts.log.info(`poll: ${report.started.length} started, ${report.stopped.length} stopped, ${report.reloaded.length} reloaded, ${report.failed.length} failed, ${report.unchanged} unchanged${lease}`)
         }
         // A batch of claims (PostgreSQL) is followed by the next at once.
       } while ((this.syncAgain || report.more) && !this.stopping)

@@ -126,6 +126,38 @@ describe('live service (fake runtime)', () => {
     assert.deepEqual([...report.started].sort((x, y) => x - y), [early.id, late.id].sort((x, y) => x - y))
   })
 
+  it('a change made while its bots start is applied at once and printed as a poll, after the start-up line', async () => {
+    const db = path.join(dir, 'change-while-starting.duckdb')
+    const early = await addBot(writeSpec(dir, {name: 'early'}), 1, {path: db, discovery})
+    const late = await addBot(writeSpec(dir, {name: 'late'}), 1, {path: db, discovery})
+    const runtime = new FakeRuntime()
+    let release!: () => void
+    runtime.startGates.set(late.id, new Promise<void>((r) => (release = r)))
+    const earlyStarted = runtime.whenStarted(early.id)
+    const clock = new SimulatedClock(T0)
+    const held = await openStore({path: db})
+    const log = capture()
+    const svc = new LiveService({userId: 1, db: {path: db}, log, runtime, discovery, clock, pollMs: 50, heartbeatMs: 3_600_000, metricsMs: 3_600_000, flushMs: 3_600_000})
+    after(async () => {
+      release()
+      await svc.shutdown()
+      await closeStore(held)
+    })
+    const starting = svc.start()
+    await earlyStarted
+    await enableBot(early.id, false, {path: db})
+    // The poll due now finds the first sync still running: it asks for another right after it.
+    clock.advanceTo(T0 + 50)
+    release()
+    const report = await starting
+    assert.deepEqual([...report.started].sort((x, y) => x - y), [early.id, late.id].sort((x, y) => x - y))
+    const lines = log.lines.filter((l) => /enabled bots found|poll:/.test(l))
+    assert.match(lines[0] ?? '', /2 enabled bots found, 2 loaded, 2 started/)
+    assert.match(lines[1] ?? '', /poll: 0 started, 1 stopped/)
+    assert.equal((await botRow(db, early.id)).status, 'stopped')
+    assert.equal(runtime.latest(early.id).stoppedWith, 'stop')
+  })
+
   it('records a fill (with the state after it) before the runtime goes on; never twice', async () => {
     const db = path.join(dir, 'fill.duckdb')
     const a = await addBot(writeSpec(dir, {name: 'filler'}), 1, {path: db, discovery})

@@ -96,8 +96,12 @@ describe('live service (fake runtime)', () => {
     assert.equal(runtime.latest(a.id).stoppedWith, 'shutdown')
   })
 
-  it('runs its timers while its bots start: one started early has its heartbeat before the last has started', async () => {
-    const db = path.join(dir, 'slow-start.duckdb')
+  /**
+   * Two bots, `early` and `late`, whose start waits until `release()`: a service still in its first
+   * sync once `earlyStarted` has resolved.
+   */
+  async function slowStart(name: string, over: Partial<ConstructorParameters<typeof LiveService>[0]>) {
+    const db = path.join(dir, `${name}.duckdb`)
     const early = await addBot(writeSpec(dir, {name: 'early'}), 1, {path: db, discovery})
     const late = await addBot(writeSpec(dir, {name: 'late'}), 1, {path: db, discovery})
     const runtime = new FakeRuntime()
@@ -106,12 +110,19 @@ describe('live service (fake runtime)', () => {
     const earlyStarted = runtime.whenStarted(early.id)
     const clock = new SimulatedClock(T0)
     const held = await openStore({path: db})
-    const svc = new LiveService({userId: 1, db: {path: db}, log: capture(), runtime, discovery, clock, pollMs: 3_600_000, heartbeatMs: 50, metricsMs: 60_000, flushMs: 20})
+    const log = capture()
+    const svc = new LiveService({userId: 1, db: {path: db}, log, runtime, discovery, clock, pollMs: 3_600_000, heartbeatMs: 3_600_000, metricsMs: 3_600_000, flushMs: 3_600_000, ...over})
     after(async () => {
       release()
       await svc.shutdown()
       await closeStore(held)
     })
+    const both = [early.id, late.id].sort((x, y) => x - y)
+    return {db, early, late, runtime, clock, log, svc, earlyStarted, release: () => release(), both}
+  }
+
+  it('runs its timers while its bots start: one started early has its heartbeat before the last has started', async () => {
+    const {db, early, late, clock, svc, earlyStarted, release, both} = await slowStart('slow-start', {heartbeatMs: 50, flushMs: 20})
     let done = false
     const starting = svc.start().finally(() => (done = true))
     await earlyStarted
@@ -123,26 +134,11 @@ describe('live service (fake runtime)', () => {
     assert.equal((await botRow(db, late.id)).heartbeat, null)
     release()
     const report = await starting
-    assert.deepEqual([...report.started].sort((x, y) => x - y), [early.id, late.id].sort((x, y) => x - y))
+    assert.deepEqual([...report.started].sort((x, y) => x - y), both)
   })
 
   it('a change made while its bots start is applied at once and printed as a poll, after the start-up line', async () => {
-    const db = path.join(dir, 'change-while-starting.duckdb')
-    const early = await addBot(writeSpec(dir, {name: 'early'}), 1, {path: db, discovery})
-    const late = await addBot(writeSpec(dir, {name: 'late'}), 1, {path: db, discovery})
-    const runtime = new FakeRuntime()
-    let release!: () => void
-    runtime.startGates.set(late.id, new Promise<void>((r) => (release = r)))
-    const earlyStarted = runtime.whenStarted(early.id)
-    const clock = new SimulatedClock(T0)
-    const held = await openStore({path: db})
-    const log = capture()
-    const svc = new LiveService({userId: 1, db: {path: db}, log, runtime, discovery, clock, pollMs: 50, heartbeatMs: 3_600_000, metricsMs: 3_600_000, flushMs: 3_600_000})
-    after(async () => {
-      release()
-      await svc.shutdown()
-      await closeStore(held)
-    })
+    const {db, early, runtime, clock, log, svc, earlyStarted, release, both} = await slowStart('change-while-starting', {pollMs: 50})
     const starting = svc.start()
     await earlyStarted
     await enableBot(early.id, false, {path: db})
@@ -150,7 +146,7 @@ describe('live service (fake runtime)', () => {
     clock.advanceTo(T0 + 50)
     release()
     const report = await starting
-    assert.deepEqual([...report.started].sort((x, y) => x - y), [early.id, late.id].sort((x, y) => x - y))
+    assert.deepEqual([...report.started].sort((x, y) => x - y), both)
     const lines = log.lines.filter((l) => /enabled bots found|poll:/.test(l))
     assert.match(lines[0] ?? '', /2 enabled bots found, 2 loaded, 2 started/)
     assert.match(lines[1] ?? '', /poll: 0 started, 1 stopped/)

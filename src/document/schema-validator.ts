@@ -4,15 +4,12 @@
  * did-you-mean), the parent key for missing ones, the value for wrong types and enums.
  */
 import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
-import {existsSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
 import addFormatsModule from 'ajv-formats'
 import type {Document, LineCounter} from 'yaml'
 import type {Diagnostic} from '../core/errors.js'
 import {didYouMeanHint} from '../core/suggest.js'
-import {loadBundle} from '../core/vendor.js'
 import {locate, pathToPointer, pointerToPath, type PathSegment} from './locate.js'
-import {loadSchema, type SchemaName} from './schema-files.js'
+import {loadSchema, precompiledValidator, type SchemaName} from './schema-files.js'
 
 // ajv-formats is CommonJS with a default export; under Node16 ESM it arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as {default?: unknown}).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void
@@ -29,18 +26,15 @@ export function ajv(): Ajv2020 {
   return ajvInstance
 }
 
-// Validators precompiled by the build (src/spec/compile-schemas.ts, into dist/spec/validators/);
-// absent when running from src/ (tests under tsx), where they are compiled on first use instead.
-// Loaded on first use (the build imports this module before it writes them) and by loadBundle,
-// as spec/precompiled-schemas.ts loads them: one module, compiled with the build's code cache.
-const validators = new Map<SchemaName, ValidateFunction>()
+// The build's validators (spec/compile-schemas.ts); running from src/ (tests under tsx), where
+// there are none, the schemas are compiled on first use instead.
+const compiled = new Map<SchemaName, ValidateFunction>()
 
 function validatorFor(name: SchemaName): ValidateFunction {
-  let fn = validators.get(name)
+  let fn = precompiledValidator(name) ?? compiled.get(name)
   if (!fn) {
-    const file = fileURLToPath(new URL(`../spec/validators/${name}.cjs`, import.meta.url))
-    fn = existsSync(file) ? (loadBundle(file).exports as {default: ValidateFunction}).default : ajv().compile(loadSchema(name))
-    validators.set(name, fn)
+    fn = ajv().compile(loadSchema(name))
+    compiled.set(name, fn)
   }
   return fn
 }

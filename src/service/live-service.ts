@@ -64,6 +64,7 @@ export class LiveService {
   private stopping: Promise<void> | undefined
   private syncing: Promise<unknown> | undefined
   private syncAgain = false
+  /** Set by cancelTimers (a failed start, or shutdown): a tick in flight does not set itself again. */
   private timersOff = false
   /** The first sync is done (it printed the start-up line; later ones print `poll: …`). */
   private loaded = false
@@ -189,7 +190,7 @@ export class LiveService {
   }
 
   private cancelTimers(): void {
-    this.timersOff = true // a tick in flight does not set itself again
+    this.timersOff = true
     for (const t of this.timers.values()) this.clock.cancel(t)
     this.timers.clear()
     this.clock.cancel(this.renewRetry)
@@ -317,13 +318,13 @@ export class LiveService {
       } catch (e) {
         this.opts.log.error(`${name}: ${(e as Error).message.split('\n')[0]}`)
       }
-      if (!this.stopping && !this.timersOff) this.timers.set(name, this.clock.setTimer(Math.max(0, ms - (this.clock.now() - started)), tick))
+      if (!this.timersOff) this.timers.set(name, this.clock.setTimer(Math.max(0, ms - (this.clock.now() - started)), tick))
     }
     this.timers.set(name, this.clock.setTimer(ms, tick))
   }
 }
 
-/** What a run of syncs did, for the one line that says it: `later` counts as the latest. */
+/** What a run of syncs did (start() returns it: every bot started during the start-up); `later` counts as the latest. */
 function merged(earlier: SyncReport, later: SyncReport): SyncReport {
   return {
     found: later.found,

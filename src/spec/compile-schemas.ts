@@ -11,12 +11,11 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import standaloneCode from 'ajv/dist/standalone/index.js'
 import {parse} from 'yaml'
 import {writeCodeCache} from '../core/vendor.js'
-import {precompiledFile} from './precompiled-schemas.js'
 import {rulesStrategy} from '../rules/rules-strategy.js'
 import {isStrategyDefinition} from '../strategy/definition.js'
 import {paramsAjv, paramsValidatorFile} from '../strategy/params-validator.js'
 import {createAjv} from '../document/schema-validator.js'
-import {loadSchema, type SchemaName} from '../document/schema-files.js'
+import {loadSchema, precompiledValidatorFile, type SchemaName} from '../document/schema-files.js'
 
 // CommonJS default export: under Node16 ESM typing it arrives as the module namespace.
 const generate = ((standaloneCode as unknown as {default?: unknown}).default ?? standaloneCode) as (ajv: unknown, fn: unknown) => string
@@ -39,7 +38,7 @@ const warmUps: Record<SchemaName, unknown[]> = {bot: [...examples(''), ...exampl
 for (const name of ['bot', 'strategy'] as SchemaName[]) {
   const ajv = createAjv({code: {source: true}})
   const validate = ajv.compile(loadSchema(name))
-  const file = precompiledFile(name)
+  const file = precompiledValidatorFile(name)
   writeFileSync(file, `// Generated from schemas/${name}.schema.json by compile-schemas.js; do not edit.\n${generate(ajv, validate)}`)
   await writeCodeCache(file, (exports) => {
     for (const value of warmUps[name]) (exports as {default: (v: unknown) => boolean}).default(value)

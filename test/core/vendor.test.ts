@@ -75,9 +75,9 @@ console.log(JSON.stringify(v.VENDORED.map((n) => v.loadBundle(fileURLToPath(v.ve
     const script = `import {readFileSync} from 'node:fs'
 import {parse} from 'yaml'
 const v = await import(${dist('core/vendor.js')})
-const p = await import(${dist('spec/precompiled-schemas.js')})
-const accepted = ['bot', 'strategy'].map((n) => v.loadBundle(p.precompiledFile(n)).cacheAccepted)
-const bot = v.loadBundle(p.precompiledFile('bot')).exports.default
+const s = await import(${dist('document/schema-files.js')})
+const accepted = ['bot', 'strategy'].map((n) => v.loadBundle(s.precompiledValidatorFile(n)).cacheAccepted)
+const bot = s.precompiledValidator('bot')
 console.log(JSON.stringify({accepted, example: bot(parse(readFileSync(${example}, 'utf8'))), nameOnly: bot({name: 'x'})}))`
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url))})
     assert.equal(r.status, 0, r.stderr)

@@ -122,7 +122,11 @@ export const RENDER = `
       c.el.setAttribute('data-box', [b.left + window.scrollX, b.top + window.scrollY, b.width, b.height].map(Math.round).join(','));
     });
   }
+  // Each request takes a ticket; only the latest one marks data-shown, so the mark means the range
+  // last asked for is drawn (the first 'all' must not pass for a #range=1y asked a frame later).
+  var latest = 0;
   function showRange(key) {
+    var ticket = ++latest;
     var years = key === 'all' ? 0 : parseFloat(key);
     if (!(years > 0) || points.length < 2) {
       key = 'all';
@@ -135,7 +139,13 @@ export const RENDER = `
     buttons.forEach(function (b) { b.className = b.getAttribute('data-range') === key ? 'on' : ''; });
     document.documentElement.setAttribute('data-range', key);
     // The charts apply a new range when they next draw: read it back after that.
-    requestAnimationFrame(function () { requestAnimationFrame(function () { record(); document.documentElement.setAttribute('data-shown', key); }); });
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        if (ticket !== latest) return;
+        record();
+        document.documentElement.setAttribute('data-shown', key);
+      });
+    });
   }
   buttons.forEach(function (b) { b.addEventListener('click', function () { showRange(b.getAttribute('data-range')); }); });
   var asked = /(?:^#|&)range=([^&]*)/.exec(location.hash);

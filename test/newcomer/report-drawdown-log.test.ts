@@ -12,7 +12,7 @@ import {before, describe, it} from 'node:test'
 import {chartData} from '../../src/report/chart-data.js'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-import {consoleErrors, findChromium, INSTALL_HINT, runHeadless} from '../report/chromium.js'
+import {findChromium, INSTALL_HINT, openReport} from '../report/chromium.js'
 import {reportData} from '../helpers/report-data.js'
 
 describe('report: equity on a log scale, drawdown against buy & hold', () => {
@@ -45,12 +45,11 @@ describe('report: equity on a log scale, drawdown against buy & hold', () => {
     assert.deepEqual(c.benchmarkDrawdown.map((p) => p.value), [-0, -10, -20])
   })
 
-  it('in Chromium: the equity axis is logarithmic and the drawdown chart has two series', {skip: chromium ? false : `no Chromium (${INSTALL_HINT})`}, () => {
-    const page = runHeadless(chromium!, report, {dumpDom: true})
-    assert.equal(page.status, 0, page.stderr)
-    assert.deepEqual(consoleErrors(page.stderr), [])
-    assert.match(page.stdout, /<div class="chart" id="equity"[^>]* data-scale="log"/)
-    assert.match(page.stdout, /<div class="chart small" id="drawdown"[^>]* data-series="2"/)
+  it('in Chromium: the equity axis is logarithmic and the drawdown chart has two series', {skip: chromium ? false : `no Chromium (${INSTALL_HINT})`}, async () => {
+    const page = await openReport(chromium!, report)
+    assert.deepEqual(page.errors, [])
+    assert.match(page.html, /<div class="chart" id="equity"[^>]* data-scale="log"/)
+    assert.match(page.html, /<div class="chart small" id="drawdown"[^>]* data-series="2"/)
   })
   if (!chromium && ci) it('needs Chromium', () => assert.fail(`no Chromium found: ${INSTALL_HINT}`))
 })

@@ -4,15 +4,12 @@
  * buttons run the same code). Opened in headless Chromium (skipped without it, except in CI).
  */
 import assert from 'node:assert/strict'
-import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
-import {pathToFileURL} from 'node:url'
 import {before, describe, it} from 'node:test'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-import {consoleErrors, findChromium, INSTALL_HINT} from '../report/chromium.js'
+import {findChromium, INSTALL_HINT, openReport} from '../report/chromium.js'
 
 describe('report: the range selector', () => {
   const chromium = findChromium()
@@ -29,32 +26,28 @@ describe('report: the range selector', () => {
     out = parseJson(r)
   })
 
-  /** The dumped DOM of the report opened at `hash`, and each chart's [data-count, visible-from, visible-to]. */
-  function open(hash: string): {html: string; charts: Record<string, number[]>} {
-    const profile = mkdtempSync(path.join(tmpdir(), 'bots-chromium-'))
-    try {
-      const r = spawnSync(chromium!, ['--headless', '--disable-gpu', '--no-sandbox', '--no-first-run', '--disable-dev-shm-usage', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', '--virtual-time-budget=10000', '--window-size=1280,2400', '--dump-dom', `${pathToFileURL(report).href}${hash}`], {encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20})
-      assert.equal(r.status, 0, r.stderr)
-      assert.deepEqual(consoleErrors(r.stderr), [])
-      const charts: Record<string, number[]> = {}
-      for (const m of r.stdout.matchAll(/<div class="chart[^"]*" id="([^"]+)"([^>]*)>/g)) {
-        const a = (name: string) => Number(new RegExp(`${name}="(-?\\d+)"`).exec(m[2])?.[1])
-        charts[m[1]] = [a('data-count'), a('data-visible-from'), a('data-visible-to')]
-      }
-      return {html: r.stdout, charts}
-    } finally {
-      rmSync(profile, {recursive: true, force: true})
+  /** The report's DOM opened at `hash` (which shows `key`), and each chart's [data-count, visible-from, visible-to]. */
+  async function open(hash: string, key: string): Promise<{html: string; charts: Record<string, number[]>}> {
+    const page = await openReport(chromium!, report, {hash})
+    assert.deepEqual(page.errors, [])
+    // The page first shows all, then the range asked for; only that one may be marked as shown.
+    assert.deepEqual(page.shown, [key], hash)
+    const charts: Record<string, number[]> = {}
+    for (const m of page.html.matchAll(/<div class="chart[^"]*" id="([^"]+)"([^>]*)>/g)) {
+      const a = (name: string) => Number(new RegExp(`${name}="(-?\\d+)"`).exec(m[2])?.[1])
+      charts[m[1]] = [a('data-count'), a('data-visible-from'), a('data-visible-to')]
     }
+    return {html: page.html, charts}
   }
 
   it('the buttons are in the file, "all" chosen', () => {
     assert.match(readFileSync(report, 'utf8'), /<nav class="range"[^>]*>period shown: <button type="button" data-range="1y">1Y<\/button><button type="button" data-range="3y">3Y<\/button><button type="button" data-range="5y">5Y<\/button><button type="button" data-range="all" class="on">all<\/button><\/nav>/)
   })
 
-  it('#range=1y and #range=5y: every chart shows the last 1 or 5 years, to the last bar; nothing or nonsense: all', {skip}, () => {
+  it('#range=1y and #range=5y: every chart shows the last 1 or 5 years, to the last bar; nothing or nonsense: all', {skip}, async () => {
     const n = out.counts.bars
     for (const [hash, key, bars] of [['#range=1y', '1y', 252], ['#range=5y', '5y', 1260], ['', 'all', n], ['#range=bogus', 'all', n]] as const) {
-      const {html, charts} = open(hash)
+      const {html, charts} = await open(hash, key)
       assert.match(html, new RegExp(`<html[^>]* data-range="${key}"[^>]* data-shown="${key}"`))
       assert.match(html, new RegExp(`<button type="button" data-range="${key}" class="on">`))
       for (const id of ['price-0', 'equity', 'rebased', 'drawdown']) {

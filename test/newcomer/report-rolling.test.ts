@@ -10,7 +10,7 @@ import {before, describe, it} from 'node:test'
 import {rolling, rollingWindow} from '../../src/report/rolling.js'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-import {consoleErrors, findChromium, INSTALL_HINT, runHeadless} from '../report/chromium.js'
+import {findChromium, INSTALL_HINT, openReport} from '../report/chromium.js'
 import {reportData} from '../helpers/report-data.js'
 
 /** Sample standard deviation and mean of xs. */
@@ -74,11 +74,10 @@ describe('report: rolling Sharpe and volatility, cumulative return', () => {
     const chromium = findChromium()
     const ci = Boolean(process.env.CI) && process.env.CI !== 'false'
     if (!chromium && ci) it('needs Chromium', () => assert.fail(`no Chromium found: ${INSTALL_HINT}`))
-    it('in Chromium: both charts drawn over their whole range, no console error', {skip: chromium ? false : `no Chromium (${INSTALL_HINT})`}, () => {
-      const page = runHeadless(chromium!, report, {dumpDom: true})
-      assert.equal(page.status, 0, page.stderr)
-      assert.deepEqual(consoleErrors(page.stderr), [])
-      const tag = (id: string) => new RegExp(`<div class="chart small" id="${id}"[^>]*>`).exec(page.stdout)?.[0] ?? ''
+    it('in Chromium: both charts drawn over their whole range, no console error', {skip: chromium ? false : `no Chromium (${INSTALL_HINT})`}, async () => {
+      const page = await openReport(chromium!, report)
+      assert.deepEqual(page.errors, [])
+      const tag = (id: string) => new RegExp(`<div class="chart small" id="${id}"[^>]*>`).exec(page.html)?.[0] ?? ''
       assert.match(tag('rebased'), new RegExp(`data-count="${out.counts.bars}"`))
       assert.match(tag('rolling'), new RegExp(`data-count="${out.counts.bars - 125}" data-volatility="${out.counts.bars - 125}" data-visible-from="0" data-visible-to="${out.counts.bars - 126}"`))
     })

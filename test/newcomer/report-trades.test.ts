@@ -5,18 +5,15 @@
  * header runs). Chromium tests are skipped without it, except in CI.
  */
 import assert from 'node:assert/strict'
-import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
-import {pathToFileURL} from 'node:url'
 import {before, describe, it} from 'node:test'
 import type {Bars} from '../../src/model/bars.js'
 import type {Trade} from '../../src/model/trade.js'
 import {excursions} from '../../src/report/excursions.js'
 import {parseJson, ROOT, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-import {consoleErrors, findChromium, INSTALL_HINT} from '../report/chromium.js'
+import {findChromium, INSTALL_HINT, openReport} from '../report/chromium.js'
 
 const D = 86_400_000
 function bars(symbol: string, rows: Array<[number, number]>): Bars {
@@ -79,29 +76,23 @@ describe('report: trades with holding time, MAE and MFE, sortable', () => {
     const chromium = findChromium()
     const ci = Boolean(process.env.CI) && process.env.CI !== 'false'
     if (!chromium && ci) it('needs Chromium', () => assert.fail(`no Chromium found: ${INSTALL_HINT}`))
-    const open = (hash: string) => {
-      const profile = mkdtempSync(path.join(tmpdir(), 'bots-chromium-'))
-      try {
-        const r = spawnSync(chromium!, ['--headless', '--disable-gpu', '--no-sandbox', '--no-first-run', '--disable-dev-shm-usage', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', '--virtual-time-budget=10000', '--dump-dom', `${pathToFileURL(report).href}${hash}`], {encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20})
-        assert.equal(r.status, 0, r.stderr)
-        assert.deepEqual(consoleErrors(r.stderr), [])
-        return r.stdout
-      } finally {
-        rmSync(profile, {recursive: true, force: true})
-      }
+    const open = async (hash: string) => {
+      const page = await openReport(chromium!, report, {hash})
+      assert.deepEqual(page.errors, [])
+      return page.html
     }
     const skip = chromium ? false : `no Chromium (${INSTALL_HINT})`
 
-    it('#sort=MAE: worst excursion first; #sort=-return: best trade first (Chromium)', {skip}, () => {
-      const byMae = rowsOf(open('#sort=MAE'))
+    it('#sort=MAE: worst excursion first; #sort=-return: best trade first (Chromium)', {skip}, async () => {
+      const byMae = rowsOf(await open('#sort=MAE'))
       const maes = byMae.map((r) => Number(r[9].v))
       assert.deepEqual(maes, [...maes].sort((a, b) => a - b))
       assert.equal(maes[0], Math.min(...rowsOf(html).map((r) => Number(r[9].v))))
-      const byReturn = rowsOf(open('#sort=-return')).map((r) => Number(r[13].v))
+      const byReturn = rowsOf(await open('#sort=-return')).map((r) => Number(r[13].v))
       assert.deepEqual(byReturn, [...byReturn].sort((a, b) => b - a))
       assert.equal(byReturn.length, out.trades.length)
       // Unsorted, the rows are in trade order.
-      assert.deepEqual(rowsOf(open('')).map((r) => Number(r[0].v)), out.trades.map((_: unknown, i: number) => i + 1))
+      assert.deepEqual(rowsOf(await open('')).map((r) => Number(r[0].v)), out.trades.map((_: unknown, i: number) => i + 1))
     })
   })
 })

@@ -10,7 +10,7 @@ import path from 'node:path'
 import {describe, it} from 'node:test'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-import {consoleErrors, findChromium, INSTALL_HINT, runHeadless} from '../report/chromium.js'
+import {findChromium, INSTALL_HINT, openReport} from '../report/chromium.js'
 
 describe('report: the whole period is visible when it opens (headless Chromium)', () => {
   const chromium = findChromium()
@@ -27,12 +27,11 @@ describe('report: the whole period is visible when it opens (headless Chromium)'
     assert.equal(bars, 5036)
     assert.match(readFileSync(report, 'utf8'), /minBarSpacing/)
 
-    const page = runHeadless(chromium!, report, {dumpDom: true})
-    assert.equal(page.status, 0, page.stderr)
-    assert.deepEqual(consoleErrors(page.stderr), [])
-    assert.match(page.stdout, /<html[^>]* data-fitted="yes"/)
+    const page = await openReport(chromium!, report)
+    assert.deepEqual(page.errors, [])
+    assert.match(page.html, /<html[^>]* data-fitted="yes"/)
     for (const id of ['price-0', 'equity', 'drawdown']) {
-      const tag = new RegExp(`<div class="chart[^"]*" id="${id}"[^>]*>`).exec(page.stdout)?.[0] ?? ''
+      const tag = new RegExp(`<div class="chart[^"]*" id="${id}"[^>]*>`).exec(page.html)?.[0] ?? ''
       const attr = (name: string) => Number(new RegExp(`${name}="(-?\\d+)"`).exec(tag)?.[1])
       assert.equal(attr('data-count'), bars, tag)
       assert.ok(attr('data-visible-from') <= 0, `${id} opens at bar ${attr('data-visible-from')}: ${tag}`)

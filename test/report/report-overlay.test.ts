@@ -5,15 +5,12 @@
  * CI). A name the strategy does not report is a located warning; the overlay changes no spec_hash.
  */
 import assert from 'node:assert/strict'
-import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {pathToFileURL} from 'node:url'
 import {before, describe, it} from 'node:test'
 import {ROOT, parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-import {consoleErrors, findChromium, INSTALL_HINT} from './chromium.js'
+import {findChromium, INSTALL_HINT, openReport} from './chromium.js'
 import {reportData} from '../helpers/report-data.js'
 
 describe('report: indicator overlays', () => {
@@ -55,15 +52,9 @@ describe('report: indicator overlays', () => {
     assert.equal(json.specHash, plain.specHash)
   })
 
-  it('in headless Chromium both lines are drawn on the price chart', {skip}, () => {
-    const profile = mkdtempSync(path.join(tmpdir(), 'bots-chromium-'))
-    try {
-      const r = spawnSync(chromium!, ['--headless', '--disable-gpu', '--no-sandbox', '--no-first-run', '--disable-dev-shm-usage', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', '--virtual-time-budget=10000', '--window-size=1280,2400', '--dump-dom', pathToFileURL(report).href], {encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20})
-      assert.equal(r.status, 0, r.stderr)
-      assert.deepEqual(consoleErrors(r.stderr), [])
-      assert.match(r.stdout, /id="price-0"[^>]*data-overlays="fast:\d+,slow:\d+"/)
-    } finally {
-      rmSync(profile, {recursive: true, force: true})
-    }
+  it('in headless Chromium both lines are drawn on the price chart', {skip}, async () => {
+    const page = await openReport(chromium!, report)
+    assert.deepEqual(page.errors, [])
+    assert.match(page.html, /id="price-0"[^>]*data-overlays="fast:\d+,slow:\d+"/)
   })
 })

@@ -10,7 +10,7 @@ import {before, describe, it} from 'node:test'
 import {escapeHtml, jsonForScript} from '../../src/report/escape.js'
 import {parseJson, ROOT, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
-import {consoleErrors, findChromium, INSTALL_HINT, runHeadless} from './chromium.js'
+import {findChromium, INSTALL_HINT, openReport} from './chromium.js'
 
 const PAYLOAD = `<script>document.documentElement.setAttribute('data-pwned','1')</script>`
 const SYMBOL = `</script><script>document.body.dataset.x=1</script>`
@@ -78,11 +78,10 @@ describe('HTML report in headless Chromium', () => {
     assert.equal(JSON.parse(data).charts.prices[0].symbol, SYMBOL)
   })
 
-  it('renders without console errors, and every chart has its data', {skip}, () => {
-    const page = runHeadless(chromium!, report, {dumpDom: true})
-    assert.equal(page.status, 0, page.stderr.slice(-2000))
-    assert.deepEqual(consoleErrors(page.stderr), [])
-    const dom = page.stdout
+  it('renders without console errors, and every chart has its data', {skip}, async () => {
+    const page = await openReport(chromium!, report)
+    assert.deepEqual(page.errors, [])
+    const dom = page.html
     // The page marks its state on <html>: data-report when rendered, data-errors on any error; an
     // executed payload would add data-pwned there, or data-x on <body>.
     const htmlTag = /<html[^>]*>/.exec(dom)![0]
@@ -103,10 +102,10 @@ describe('HTML report in headless Chromium', () => {
     assert.match(dom, new RegExp(`<table class="trades" data-count="${out.trades.length}"`))
   })
 
-  it('takes a screenshot', {skip}, () => {
+  it('takes a screenshot', {skip}, async () => {
     const png = path.join(process.env.BOTS_REPORT_SCREENSHOT_DIR ?? dir, 'report.png')
-    const page = runHeadless(chromium!, report, {screenshot: png})
-    assert.equal(page.status, 0, page.stderr.slice(-2000))
+    const page = await openReport(chromium!, report, {screenshot: png})
+    assert.deepEqual(page.errors, [])
     assert.ok(statSync(png).size > 20_000, 'a real picture, not a blank page')
     assert.deepEqual([...readFileSync(png).subarray(1, 4)].map((b) => String.fromCharCode(b)).join(''), 'PNG')
   })

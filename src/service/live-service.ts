@@ -121,6 +121,7 @@ export class LiveService {
     this.every('metrics', this.opts.metricsMs ?? 15_000, () => this.snapshotMetrics())
     this.every('flush', this.opts.flushMs ?? 1_000, () => (this.recorder!.hasPending ? this.recorder!.flush() : undefined))
     if (ownership.renewEveryMs !== undefined) this.every('lease', ownership.renewEveryMs, () => this.renewLeases())
+    if (ownership.balanceEveryMs !== undefined) this.every('balance', ownership.balanceEveryMs, () => this.balance())
     let report: SyncReport
     try {
       report = await this.sync()
@@ -282,8 +283,16 @@ export class LiveService {
     }
     const expired = o.expired()
     if (expired.length) await this.manager!.abandon(expired, `its lease ran out (not renewed for ${(this.opts.leaseTtlMs ?? 15_000) / 1000} s)`)
-    // Bots whose holder died become free when its lease expires: look for them (a full sync only when there is something to do).
-    if (await (this.ownership?.needsBalance?.() ?? Promise.resolve(false))) await this.sync()
+  }
+
+  /**
+   * Bots whose holder died become free when their leases run out, and nothing announces it: look
+   * (a full sync only when there is something to claim or give back). A sync under way balances
+   * as it goes, so a check then would only repeat it.
+   */
+  private async balance(): Promise<void> {
+    if (this.stopping || this.syncing) return
+    if (await this.ownership!.needsBalance!()) await this.sync()
   }
 
   private async heartbeat(): Promise<void> {

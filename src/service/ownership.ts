@@ -53,6 +53,11 @@ export interface Ownership {
   drop(ids: number[]): void
   /** Whether a sync would claim or hand back anything now (a cheap check; undefined: never). */
   needsBalance?(): Promise<boolean>
+  /**
+   * How often to ask `needsBalance` (undefined: never). A holder that dies sends no notification:
+   * its bots turn free only as their leases run out, and a check this often finds them then.
+   */
+  readonly balanceEveryMs?: number
   /** Changes to the registry made elsewhere (PostgreSQL NOTIFY). `resync`: notifications may have been missed. */
   watch?(onChange: () => void): Promise<void>
   /** Leave: hand everything back. */

@@ -27,6 +27,8 @@ export const CLAIM_BATCH = 100
 export class PgOwnership implements Ownership {
   readonly fence: Fence
   readonly renewEveryMs: number
+  /** A dead holder's bots are taken over within this of their leases running out (the share query is cheap). */
+  readonly balanceEveryMs: number
   private readonly me: Holder
   private readonly held: Held = new Map()
   private readonly deadline = new Map<number, number>()
@@ -36,6 +38,7 @@ export class PgOwnership implements Ownership {
     this.me = {holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, host: hostname(), pid: process.pid}
     this.fence = {holder: this.me.holder, held: this.held}
     this.renewEveryMs = Math.max(1, Math.floor(o.ttlMs / 3))
+    this.balanceEveryMs = Math.min(1_000, this.renewEveryMs)
   }
 
   get holder(): string {

@@ -11,6 +11,8 @@ export interface BrokerPort {
   portfolioValue(): number
   position(symbolIndex: number): number
   averagePrice(symbolIndex: number): number
+  /** Currency per point of price per unit (the spec's `instruments`; 1 without one). */
+  multiplier(symbolIndex: number): number
   /** Open orders of one symbol, or of all with -1. A fresh array (or a shared empty one). */
   openOrders(symbolIndex: number): readonly Order[]
   submit(request: OrderRequest, symbolIndex: number): Order

@@ -93,6 +93,9 @@ export class SimulatedBroker implements BrokerPort {
   averagePrice(k: number): number {
     return this.portfolio.averagePrice[k]
   }
+  multiplier(k: number): number {
+    return this.instruments.multiplier[k]
+  }
   openOrders(k: number): readonly Order[] {
     return this.book.open(k)
   }

@@ -10,6 +10,8 @@ export interface OpenPosition {
   /** The last close seen, at which the position is valued. */
   lastPrice: number
   unrealizedPnl: number
+  /** The symbol's multiplier (`instruments`), only when it is not 1: a unit's notional is lastPrice × multiplier. */
+  multiplier?: number
 }
 
 export interface LogEntry {

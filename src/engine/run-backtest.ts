@@ -31,7 +31,8 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
   const positions: OpenPosition[] = []
   view.symbols.forEach((symbol, k) => {
     if (p.quantity[k] !== 0) {
-      positions.push({symbol, quantity: p.quantity[k], averagePrice: p.averagePrice[k], lastPrice: p.lastPrice[k], unrealizedPnl: p.unrealized(k)})
+      const m = broker.instruments.multiplier[k]
+      positions.push({symbol, quantity: p.quantity[k], averagePrice: p.averagePrice[k], lastPrice: p.lastPrice[k], unrealizedPnl: p.unrealized(k), ...(m === 1 ? {} : {multiplier: m})})
     }
   })
   const {orders, canceled, rejected} = broker.book.counts()

@@ -112,6 +112,9 @@ export class StrategyApi implements StrategyContext {
   averagePrice(symbol?: string): number {
     return this.broker.averagePrice(this.k(symbol))
   }
+  multiplier(symbol?: string): number {
+    return this.broker.multiplier(this.k(symbol))
+  }
   get cash(): number {
     return this.broker.cash
   }

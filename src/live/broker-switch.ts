@@ -22,6 +22,9 @@ export class BrokerSwitch implements BrokerPort {
   averagePrice(k: number): number {
     return this.current.averagePrice(k)
   }
+  multiplier(k: number): number {
+    return this.current.multiplier(k)
+  }
   openOrders(k: number): readonly Order[] {
     return this.current.openOrders(k)
   }

@@ -65,6 +65,11 @@ export interface StrategyContext {
   position(symbol?: string): number
   /** Average entry price of the open position (NaN when flat). */
   averagePrice(symbol?: string): number
+  /**
+   * Currency per point of price per unit: the spec's `instruments.<symbol>.multiplier` (a futures
+   * contract's size), 1 for a plain unit. A unit's notional is price × multiplier.
+   */
+  multiplier(symbol?: string): number
   readonly cash: number
   readonly portfolioValue: number
   openOrders(symbol?: string): readonly Order[]

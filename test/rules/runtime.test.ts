@@ -23,9 +23,9 @@ function bars(rows: Array<number | [number, number, number, number]>, symbol = '
   }))
 }
 
-async function run(params: Record<string, unknown>, data: Bars | Bars[], o: {allowShort?: boolean; cash?: number; step?: number} = {}) {
+async function run(params: Record<string, unknown>, data: Bars | Bars[], o: {allowShort?: boolean; cash?: number; step?: number; instruments?: BotSpec['broker']['instruments']} = {}) {
   const list = Array.isArray(data) ? data : [data]
-  const broker: BotSpec['broker'] = {cash: o.cash ?? 1_000_000, commission: {perShare: 0, percent: 0, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: o.allowShort ?? false, fillPrice: 'next_open'}
+  const broker: BotSpec['broker'] = {cash: o.cash ?? 1_000_000, commission: {perShare: 0, percent: 0, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: o.allowShort ?? false, fillPrice: 'next_open', ...(o.instruments ? {instruments: o.instruments} : {})}
   const step = o.step ?? DAY
   const spec = {symbols: list.map((b) => b.symbol), timeframeMs: step, sleeptimeMs: step, broker}
   const result = await runBacktest({spec, bars: list, definition: rulesStrategy(), params, calendar: createCalendar('24/7')})
@@ -65,6 +65,21 @@ test('sizing: percent of equity and cash give whole units at the signal close', 
   assert.equal(cash.fills[0][2], 3)
   const none = await run({entry: {long: 'close > 0'}, sizing: {type: 'cash', value: 10}}, bars([30, 30, 30]))
   assert.equal(none.fills.length, 0)
+})
+
+test('sizing: a unit counts at close × the symbol\'s multiplier (a futures contract at its full notional), margin or not', async () => {
+  const flat = bars([5000, 5000, 5000])
+  const entry = {long: 'close > 0'}
+  // 95% of 1,000,000 in contracts of 50 × 5,000 = 250,000: 3 (3.8), not 190.
+  for (const es of [{multiplier: 50}, {multiplier: 50, margin: 12_000}]) {
+    const pct = await run({entry, sizing: {type: 'percent_equity', value: 95}}, flat, {instruments: {X: es}})
+    assert.equal(pct.fills[0][2], 3, JSON.stringify(es))
+    assert.equal((await run({entry, sizing: {type: 'cash', value: 600_000}}, flat, {instruments: {X: es}})).fills[0][2], 2)
+    assert.equal((await run({entry, sizing: {type: 'equal_weight', value: 100, positions: 2}}, flat, {instruments: {X: es}})).fills[0][2], 2)
+  }
+  assert.equal((await run({entry, sizing: {type: 'percent_equity', value: 95}}, flat)).fills[0][2], 190, 'a plain unit: multiplier 1')
+  // A fixed quantity is a number of contracts, whatever their size.
+  assert.equal((await run({entry, sizing: {type: 'quantity', value: 4}}, flat, {instruments: {X: {multiplier: 50}}})).fills[0][2], 4)
 })
 
 test('percent stop-loss and take-profit are broker orders; the one that fills cancels the other', async () => {

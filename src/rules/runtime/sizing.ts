@@ -1,39 +1,48 @@
 /**
  * How many units an entry buys or sells, before rounding down (the trader floors it and skips an
- * entry under 1 unit). Valued at the signal bar's close `close`, with the portfolio value at the
- * signal:
+ * entry under 1 unit). Every type but `quantity` sizes a notional in currency and divides it by a
+ * unit's notional at the signal bar's close, close × multiplier (the symbol's `instruments`
+ * multiplier, 1 for a plain unit: an E-mini S&P contract at 5,000 is 250,000 of exposure), with
+ * the portfolio value at the signal:
  *   quantity           `value` units
- *   cash               `value` / close
- *   percent_equity     value% of the portfolio value / close
- *   equal_weight       value% of the portfolio value / positions / close
- *   volatility_target  portfolio value × min(value / σ, max_percent / 100) / positions / close, σ the
+ *   cash               `value`
+ *   percent_equity     value% of the portfolio value
+ *   equal_weight       value% of the portfolio value / positions
+ *   volatility_target  portfolio value × min(value / σ, max_percent / 100) / positions, σ the
  *                      sample standard deviation of the last `lookback` close-to-close log returns
  *                      × √periods_per_year (NaN — no entry — until lookback + 1 closes exist, or when
  *                      σ is 0)
  * `positions` defaults to the bot's number of symbols. Sized at entry only: nothing rebalances an
- * open position.
+ * open position. A margin (futures-like) symbol is sized by notional too, not by its margin.
  */
 import type {StrategyContext} from '../../model/strategy.js'
 import type {SizingPlan} from '../plan.js'
 import type {Ring} from './ring.js'
 
-export function entryUnits(sizing: SizingPlan, ctx: StrategyContext, closes: Ring, close: number): number {
+export function entryUnits(sizing: SizingPlan, ctx: StrategyContext, closes: Ring, close: number, symbol: string): number {
+  const {type, value} = sizing
+  if (type === 'quantity') return value
+  return notional(sizing, ctx, closes) / (close * ctx.multiplier(symbol))
+}
+
+/** The currency an entry of a notional-sized type (every type but `quantity`) puts on. */
+function notional(sizing: SizingPlan, ctx: StrategyContext, closes: Ring): number {
   const {type, value} = sizing
   switch (type) {
-    case 'quantity':
-      return value
     case 'cash':
-      return value / close
+      return value
     case 'percent_equity':
-      return (ctx.portfolioValue * value) / 100 / close
+      return (ctx.portfolioValue * value) / 100
     case 'equal_weight':
-      return (ctx.portfolioValue * value) / 100 / (sizing.positions ?? ctx.symbols.length) / close
+      return (ctx.portfolioValue * value) / 100 / (sizing.positions ?? ctx.symbols.length)
     case 'volatility_target': {
       const vol = annualisedVolatility(closes, sizing.lookback ?? 20, sizing.periodsPerYear ?? 252)
       if (!(vol > 0)) return NaN
       const weight = Math.min(value / vol, (sizing.maxPercent ?? 100) / 100)
-      return (ctx.portfolioValue * weight) / (sizing.positions ?? ctx.symbols.length) / close
+      return (ctx.portfolioValue * weight) / (sizing.positions ?? ctx.symbols.length)
     }
+    case 'quantity':
+      return NaN
   }
 }
 

@@ -108,7 +108,7 @@ export class SymbolTrader {
 
   private enter(ctx: StrategyContext, side: number): void {
     const close = this.rt.ring('close').at(0)
-    const units = entryUnits(this.plan.sizing, ctx, this.rt.ring('close'), close)
+    const units = entryUnits(this.plan.sizing, ctx, this.rt.ring('close'), close, this.symbol)
     const quantity = Math.floor(units)
     if (!(quantity >= 1)) return
     // An ATR stop needs its ATR at entry: no entry before it has a value.

@@ -170,7 +170,7 @@ function serve(ctx: StrategyContext, method: string, args: unknown[]): ToWorker 
 }
 
 const METHODS = new Set([
-  'barCount', 'open', 'high', 'low', 'close', 'volume', 'time', 'position', 'averagePrice', 'openOrders',
+  'barCount', 'open', 'high', 'low', 'close', 'volume', 'time', 'position', 'averagePrice', 'multiplier', 'openOrders',
   'submitOrder', 'buy', 'sell', 'closePosition', 'cancelOrder', 'setSleeptime', 'submitOco', 'submitBracket', 'replaceOrder',
 ])
 

@@ -67,6 +67,9 @@ export class RemoteContext implements StrategyContext {
   averagePrice(symbol?: string): number {
     return this.call('averagePrice', [symbol]) as number
   }
+  multiplier(symbol?: string): number {
+    return this.call('multiplier', [symbol]) as number
+  }
   get cash(): number {
     return this.call('cash', []) as number
   }

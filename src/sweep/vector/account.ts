@@ -37,7 +37,8 @@ export class VectorAccount {
   readonly fills: FillLog
   readonly trades: TradeLog
   private readonly costs: CostModel
-  private readonly mult: number
+  /** The symbol's multiplier (currency per point per unit; 1 for a plain unit). */
+  readonly mult: number
   private readonly allowShort: boolean
   private readonly time: Float64Array
   private readonly open: Float64Array
@@ -145,7 +146,7 @@ export class VectorAccount {
     const {q, avg, cash, mult} = this
     this.mark(n)
     const last = this.close[n - 1]
-    const positions: OpenPosition[] = q === 0 ? [] : [{symbol, quantity: q, averagePrice: avg, lastPrice: last, unrealizedPnl: (last - avg) * q * mult}]
+    const positions: OpenPosition[] = q === 0 ? [] : [{symbol, quantity: q, averagePrice: avg, lastPrice: last, unrealizedPnl: (last - avg) * q * mult, ...(mult === 1 ? {} : {multiplier: mult})}]
     // MarketView.closeOf(n - 1), which looks past the run's length in the time array as it does.
     const lastClose = time[n - 1] + timeframeMs
     return {

@@ -106,10 +106,10 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
   // cross's crossover conditions and series arguments do not); sizing moves the close's itself.
   const moveEveryBar = [entryLong, entryShort, exitLong, exitShort].some((c) => c.fn !== undefined) || arrayA.includes(undefined) || arrayB.includes(undefined)
   const truth = (c: Condition): boolean => (c.slot >= 0 ? crosses[c.slot] === c.dir : c.fn !== undefined && c.fn() === 1)
-  // What sizing reads of the context: the portfolio value at the signal and the bot's symbols.
-  const sizingCtx = {portfolioValue: 0, symbols: [o.symbol]}
-  const ctx = sizingCtx as unknown as StrategyContext
   const account = new VectorAccount(o)
+  // What sizing reads of the context: the portfolio value at the signal, the bot's symbols and the symbol's multiplier.
+  const sizingCtx = {portfolioValue: 0, symbols: [o.symbol], multiplier: () => account.mult}
+  const ctx = sizingCtx as unknown as StrategyContext
   const time = bars.time
   const {fillAt} = o.schedule
   const dense = o.schedule.dense === true
@@ -120,7 +120,7 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
   const entryQuantity = (i: number): number => {
     sizingCtx.portfolioValue = account.value(i)
     closes.head = pad + i
-    const quantity = Math.floor(entryUnits(plan.sizing, ctx, closes as unknown as Ring, closes.at(0)))
+    const quantity = Math.floor(entryUnits(plan.sizing, ctx, closes as unknown as Ring, closes.at(0), o.symbol))
     return quantity >= 1 ? quantity : 0
   }
   /** ctx.submitOrder: its id, or 0 when the broker refuses the quantity at once (not finite). */

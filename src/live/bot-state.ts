@@ -23,6 +23,7 @@ export function takeSnapshot(botId: string, strategy: string, s: LiveSession, la
     firstBarTime: orNull(s.firstBarTime),
     lastBarTime: Object.fromEntries(symbols.map((sym, k) => [sym, orNull(s.lastBarTime[k])])),
     ...s.broker.snapshot(),
+    equity: orNull(s.broker.portfolioValue()),
     fillCount: s.fillCount,
     strategyState: JSON.parse(JSON.stringify(s.api.state)) as Record<string, unknown>,
     iterations: s.kernel.iterations,

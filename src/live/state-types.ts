@@ -31,6 +31,13 @@ export interface BotState extends BrokerSnapshot {
   /** Open time of the last bar processed, per symbol (null: none yet). */
   lastBarTime: Record<string, number | null>
   // The account and working orders (BrokerSnapshot): cash, P&L, positions, openOrders, openTrades, nextOrderId.
+  /**
+   * The account value at `time` as the broker computes it (cash + each position at its mark ×
+   * multiplier; margin plus unsettled P&L for a futures-like symbol): what metrics and `bots status`
+   * show. Output only: a resume recomputes it. Absent in states saved before it existed; null when
+   * not finite.
+   */
+  equity?: number | null
   /** Fills so far (all time). */
   fillCount: number
   /** The strategy's `ctx.state`. */

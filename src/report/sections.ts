@@ -99,7 +99,7 @@ export function positionsTable(positions: readonly OpenPosition[]): string {
     const cls = p.unrealizedPnl > 0 ? 'win' : p.unrealizedPnl < 0 ? 'loss' : ''
     const change = p.averagePrice !== 0 ? (Math.sign(p.quantity) * (p.lastPrice - p.averagePrice)) / p.averagePrice : NaN
     return `<tr class="${cls}"><td>${h(p.symbol)}</td><td>${p.quantity >= 0 ? 'long' : 'short'}</td><td>${num(Math.abs(p.quantity), 0)}</td>` +
-      `<td>${num(p.averagePrice)}</td><td>${num(p.lastPrice)}</td><td>${num(p.lastPrice * Math.abs(p.quantity))}</td><td>${num(p.unrealizedPnl)}</td>` +
+      `<td>${num(p.averagePrice)}</td><td>${num(p.lastPrice)}</td><td>${num(p.lastPrice * Math.abs(p.quantity) * (p.multiplier ?? 1))}</td><td>${num(p.unrealizedPnl)}</td>` +
       `<td>${Number.isFinite(change) ? `${h(percent(change, 2))}%` : ''}</td></tr>`
   })
   return `<h3>Open at the end</h3><p class="note">Valued at their last close; not counted as trades.</p>` +

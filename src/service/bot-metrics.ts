@@ -16,9 +16,11 @@ export function accountFigures(state: BotState): AccountFigures {
   for (const p of state.positions) {
     if (p.quantity === 0) continue
     positions[p.symbol] = p.quantity
-    // Marked at the last price seen; before any price, at cost.
+    // A state saved before it carried its equity: marked at the last price seen (before any, at
+    // cost), as plain units; such a state does not say the symbol's multiplier or margin.
     value += p.quantity * (p.lastPrice ?? p.averagePrice ?? 0)
   }
-  const equity = state.cash + value
+  // The broker's own valuation, multipliers and margins included, when the state has it.
+  const equity = typeof state.equity === 'number' ? state.equity : state.cash + value
   return {equity, cash: state.cash, positions, pnl: equity - state.initialCash}
 }

@@ -39,4 +39,9 @@ describe('report: open positions listed with entry and mark', () => {
     assert.ok(html.includes('<tr class=""><td>B</td><td>long</td><td>1,500</td><td>10.00</td><td>10.00</td><td>15,000.00</td><td>0.00</td><td>0.00%</td></tr>'), html)
     assert.equal(positionsTable([]), '')
   })
+
+  it('a contract with a multiplier is valued at its notional: mark × multiplier × quantity (library)', () => {
+    const html = positionsTable([{symbol: 'ES', quantity: 2, averagePrice: 5000, lastPrice: 5010, unrealizedPnl: 1000, multiplier: 50}])
+    assert.ok(html.includes('<tr class="win"><td>ES</td><td>long</td><td>2</td><td>5,000.00</td><td>5,010.00</td><td>501,000.00</td><td>1,000.00</td><td>0.20%</td></tr>'), html)
+  })
 })

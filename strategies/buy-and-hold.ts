@@ -33,7 +33,7 @@ export default defineStrategy<Params>({
         }
         const price = ctx.close()
         if (!(price > 0)) return
-        const quantity = p.quantity ?? Math.floor(ctx.cash / (price * (1 + headroom)))
+        const quantity = p.quantity ?? Math.floor(ctx.cash / (price * ctx.multiplier() * (1 + headroom)))
         if (quantity > 0) ctx.buy(quantity, {tag: 'buy-and-hold'})
         else done = true
       },

@@ -47,7 +47,7 @@ export default defineStrategy<Params>({
         for (const symbol of ctx.symbols) {
           const price = ctx.close(symbol)
           if (!(price > 0)) continue
-          const target = Math.floor(((p.weights[symbol] ?? 0) * value) / price)
+          const target = Math.floor(((p.weights[symbol] ?? 0) * value) / (price * ctx.multiplier(symbol)))
           const delta = target - ctx.position(symbol)
           if (delta !== 0) orders.push({symbol, delta})
         }

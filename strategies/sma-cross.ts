@@ -12,7 +12,8 @@ interface Params {
 /**
  * Long-only moving-average crossover, the classic Backtrader example: buy when flat and the fast
  * SMA crosses above the slow one (`quantity` units, or `percent` of the portfolio value in whole
- * units at the signal bar's close: floor(percent% × value / close)), close the position when long and it crosses below.
+ * units at the signal bar's close: floor(percent% × value / (close × multiplier)), the multiplier of the symbol's
+ * `instruments`, 1 without one), close the position when long and it crosses below.
  * SMAs are fsum-exact and crossovers use the last non-zero difference, as in Backtrader, so the
  * trades match it bar for bar. Every bar feeds the indicators, even when iterations are sparser
  * than bars (the latest crossover among the new bars decides). Each symbol is traded on its own.
@@ -30,7 +31,7 @@ export default defineStrategy<Params>({
         type: 'number',
         exclusiveMinimum: 0,
         maximum: 100,
-        description: 'Percent of the portfolio value bought on each entry, in whole units: floor(percent% × value / close). Not with quantity.',
+        description: 'Percent of the portfolio value bought on each entry, in whole units: floor(percent% × value / (close × multiplier)), the multiplier of the symbol\'s instruments (1 without one). Not with quantity.',
       },
     },
     // quantity and percent are mutually exclusive. The descriptions say so; check() enforces it,
@@ -89,7 +90,7 @@ export default defineStrategy<Params>({
           if (signal === 0) continue
           const position = ctx.position(symbol)
           if (signal > 0 && position === 0) {
-            const units = percent === undefined ? quantity : Math.floor((percent / 100) * ctx.portfolioValue / ctx.close(symbol))
+            const units = percent === undefined ? quantity : Math.floor((percent / 100) * ctx.portfolioValue / (ctx.close(symbol) * ctx.multiplier(symbol)))
             if (units > 0) ctx.buy(units, {symbol})
           } else if (signal < 0 && position > 0) ctx.closePosition(symbol)
         }

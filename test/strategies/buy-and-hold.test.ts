@@ -32,6 +32,13 @@ test('fill at the next open: a buy the gap makes unaffordable is retried with mo
   assert.equal(r.positions[0].quantity, r.fills[0].quantity)
 })
 
+test('a contract with a multiplier: as many as cash buys at close × multiplier', async () => {
+  const b = bars()
+  const r = await run({}, {...brokerSpec({fillPrice: 'close'}), instruments: {ORCL: {multiplier: 100}}})
+  assert.deepEqual(r.fills.map((f) => f.quantity), [Math.floor(100_000 / (b.close[0] * 100))])
+  assert.ok(r.finalCash >= 0 && r.finalCash < b.close[0] * 100)
+})
+
 test('a fixed quantity buys exactly that, once', async () => {
   const r = await run({quantity: 100})
   assert.deepEqual(r.fills.map((f) => f.quantity), [100])

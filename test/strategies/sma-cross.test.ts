@@ -71,3 +71,15 @@ test('several symbols are traded independently', async () => {
   const {result} = await run([series('A', up), series('B', flat)], {fast: 2, slow: 3, quantity: 1}, ['A', 'B'])
   assert.deepEqual(result.fills.map((f) => f.symbol), ['A'])
 })
+
+test('percent sizes by notional: a contract counts at close × its multiplier', async () => {
+  const closes = [10, 9, 8, 7, 9, 12, 13, 12, 9, 6, 5, 5]
+  const at = async (instruments?: Record<string, {multiplier: number}>) => {
+    const {definition, seen} = observe(smaCross)
+    await runBacktest({spec: {symbols: ['X'], timeframeMs: MIN, sleeptimeMs: MIN, broker: {...brokerSpec(), ...(instruments ? {instruments} : {})}}, bars: series('X', closes), definition, params: {fast: 2, slow: 3, percent: 50}, calendar: createCalendar('24/7')})
+    return seen.orders[0].order.quantity
+  }
+  // 50% of 100,000 at the signal close 12: 4,166 units; in contracts of 10 × 12: 416.
+  assert.equal(await at(), 4166)
+  assert.equal(await at({X: {multiplier: 10}}), 416)
+})

@@ -88,7 +88,7 @@ export function simulateSmaCross(o: SmaCrossInput): SmaCrossResult {
     let qty: number
     if (x > 0 && q === 0) {
       // Flat: the portfolio value is the cash.
-      qty = percent === undefined ? quantity : Math.floor(((percent / 100) * account.cash) / close[it])
+      qty = percent === undefined ? quantity : Math.floor(((percent / 100) * account.cash) / (close[it] * account.mult))
       if (!(qty > 0)) continue
     } else if (x < 0 && q > 0) qty = q
     else continue

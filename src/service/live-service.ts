@@ -288,11 +288,18 @@ export class LiveService {
   /**
    * Bots whose holder died become free when their leases run out, and nothing announces it: look
    * (a full sync only when there is something to claim or give back). A sync under way balances
-   * as it goes, so a check then would only repeat it.
+   * as it goes, so a check then would only repeat it. A check that cannot reach the registry says
+   * nothing: the lease renewal reports an outage, once every third of the TTL, not every second.
    */
   private async balance(): Promise<void> {
     if (this.stopping || this.syncing) return
-    if (await this.ownership!.needsBalance!()) await this.sync()
+    let needed: boolean
+    try {
+      needed = await this.ownership!.needsBalance!()
+    } catch {
+      return
+    }
+    if (needed) await this.sync()
   }
 
   private async heartbeat(): Promise<void> {

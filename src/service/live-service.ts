@@ -7,6 +7,7 @@
 import type {TimerClock, TimerHandle} from '../core/clock.js'
 import {discoverStrategies, type Discovery} from '../strategy/discover.js'
 import type {DbOptions} from './db.js'
+import {isConnectionError} from './registry/connection-error.js'
 import {DuckRegistry} from './registry/duck-registry.js'
 import type {Registry, Scope} from './registry/registry.js'
 import type {Ownership} from './ownership.js'
@@ -290,14 +291,16 @@ export class LiveService {
    * (a full sync only when there is something to claim or give back). A sync under way balances
    * as it goes, so a check then would only repeat it. A check that cannot reach the registry says
    * nothing: the lease renewal reports an outage, once every third of the TTL, not every second.
+   * Any other error is reported (by `every`).
    */
   private async balance(): Promise<void> {
     if (this.stopping || this.syncing) return
     let needed: boolean
     try {
       needed = await this.ownership!.needsBalance!()
-    } catch {
-      return
+    } catch (e) {
+      if (isConnectionError(e)) return
+      throw e
     }
     if (needed) await this.sync()
   }

@@ -4,9 +4,49 @@
  * something (no polling on a timer, no sleeping: the timeout is a safety net only).
  */
 import {after, before} from 'node:test'
+import {PgDb} from '../../src/service/registry/pg/pg-db.js'
+import {PgRegistry} from '../../src/service/registry/pg/pg-registry.js'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {startPgCluster, type PgCluster} from '../helpers/pg-cluster.mjs'
 import {SAFETY_MS, type LiveProcess} from '../service/helpers.js'
+
+/** In-process tests on a simulated clock: when their clock starts, the lease TTL, a log that prints nothing. */
+export const SIM_T0 = Date.UTC(2025, 0, 6, 12)
+export const LEASE_TTL = 15_000
+export const quietLog = {info: () => {}, warn: () => {}, error: () => {}}
+
+/**
+ * For in-process tests: a throwaway server, a PgDb on it and the registry over it. Call at the top
+ * level of a describe, before its own hooks (they run after these, and may use the registry).
+ */
+export function pgInProcess(): {readonly cluster: PgCluster; readonly db: PgDb; readonly registry: PgRegistry} {
+  let cluster: PgCluster | undefined
+  let parts: {db: PgDb; registry: PgRegistry} | undefined
+  before(async () => {
+    cluster = await startPgCluster()
+    const db = await PgDb.open(cluster.url)
+    parts = {db, registry: new PgRegistry(db)}
+  })
+  after(async () => {
+    await parts?.db.close()
+    await cluster?.destroy()
+  })
+  const ready = () => {
+    if (!cluster || !parts) throw new Error('the PostgreSQL cluster is not started yet')
+    return {cluster, ...parts}
+  }
+  return {
+    get cluster() {
+      return ready().cluster
+    },
+    get db() {
+      return ready().db
+    },
+    get registry() {
+      return ready().registry
+    },
+  }
+}
 
 /**
  * A throwaway PostgreSQL server for this test file. Call at the top level of a describe (not in a

@@ -4,43 +4,29 @@
  * `bots live` processes.
  */
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 import {SimulatedClock} from '../../src/core/clock.js'
-import {PgDb} from '../../src/service/registry/pg/pg-db.js'
 import {PgOwnership} from '../../src/service/registry/pg/pg-ownership.js'
-import {PgRegistry} from '../../src/service/registry/pg/pg-registry.js'
 import type {BotRow} from '../../src/service/registry/registry.js'
 import {emptyBatch} from '../../src/service/write-batch.js'
-import {startPgCluster, type PgCluster, pgSkip} from '../helpers/pg-cluster.mjs'
-
-const T0 = Date.UTC(2025, 0, 6, 12)
-const TTL = 15_000
-const quiet = {info: () => {}, warn: () => {}}
+import {pgSkip} from '../helpers/pg-cluster.mjs'
+import {LEASE_TTL as TTL, pgInProcess, quietLog as quiet, SIM_T0 as T0} from './pg-helpers.js'
 
 describe('PostgreSQL leases (simulated clock)', {skip: pgSkip()}, () => {
-  let cluster: PgCluster
-  let db: PgDb
-  let registry: PgRegistry
+  const pg = pgInProcess()
   const clock = new SimulatedClock(T0)
   const bots: BotRow[] = []
 
   before(async () => {
-    cluster = await startPgCluster()
-    db = await PgDb.open(cluster.url)
-    registry = new PgRegistry(db)
     for (let i = 1; i <= 6; i++) {
-      bots.push(await registry.addBot({userId: 1, name: `b${i}`, spec: 'name: b', specFile: '/x.yaml', specHash: `h${i}`, enabled: true, now: T0}))
+      bots.push(await pg.registry.addBot({userId: 1, name: `b${i}`, spec: 'name: b', specFile: '/x.yaml', specHash: `h${i}`, enabled: true, now: T0}))
     }
-    await registry.addBot({userId: 2, name: 'other', spec: 'name: other', specFile: '/y.yaml', specHash: 'h', enabled: true, now: T0})
-  })
-  after(async () => {
-    await db?.close()
-    await cluster?.destroy()
+    await pg.registry.addBot({userId: 2, name: 'other', spec: 'name: other', specFile: '/y.yaml', specHash: 'h', enabled: true, now: T0})
   })
 
-  const process = () => new PgOwnership(db, {scope: {userId: 1}, clock, ttlMs: TTL, heartbeatMs: 5_000, log: quiet})
-  const enabled = () => registry.listBots({userId: 1}).then((r) => r.filter((b) => b.enabled))
-  const leases = async () => new Map((await cluster.sql<{bot_id: string; holder: string | null; epoch: string}>('SELECT bot_id, holder, epoch FROM bot_leases')).map((r) => [Number(r.bot_id), r]))
+  const process = () => new PgOwnership(pg.db, {scope: {userId: 1}, clock, ttlMs: TTL, heartbeatMs: 5_000, log: quiet})
+  const enabled = () => pg.registry.listBots({userId: 1}).then((r) => r.filter((b) => b.enabled))
+  const leases = async () => new Map((await pg.cluster.sql<{bot_id: string; holder: string | null; epoch: string}>('SELECT bot_id, holder, epoch FROM bot_leases')).map((r) => [Number(r.bot_id), r]))
 
   it('shares fairly, fences writes by holder and epoch, and hands over after the TTL', async () => {
     const a = process()
@@ -69,9 +55,9 @@ describe('PostgreSQL leases (simulated clock)', {skip: pgSkip()}, () => {
     // The fence: A may write its own bots, not B's.
     const batch = emptyBatch()
     for (const id of [mineA[0], mineB[0]]) batch.events.push({botId: id, userId: 1, at: clock.now(), kind: 'start', message: 'fence'})
-    const res = await registry.writeBatch({userId: 1}, batch, clock.now(), a.fence)
+    const res = await pg.registry.writeBatch({userId: 1}, batch, clock.now(), a.fence)
     assert.deepEqual(res.fenced, [mineB[0]])
-    const written = await cluster.sql<{bot_id: string}>(`SELECT bot_id FROM bot_events WHERE message = 'fence'`)
+    const written = await pg.cluster.sql<{bot_id: string}>(`SELECT bot_id FROM bot_events WHERE message = 'fence'`)
     assert.deepEqual(written.map((r) => Number(r.bot_id)), [mineA[0]])
 
     // B keeps renewing; A stops (a dead or frozen process). Past the TTL, A's own clock says it no longer holds its bots…
@@ -93,9 +79,9 @@ describe('PostgreSQL leases (simulated clock)', {skip: pgSkip()}, () => {
     const late = emptyBatch()
     late.trades.push({botId: mineA[0], userId: 1, run: 1, orderId: 1, fillSeq: 1, symbol: 'X', side: 'buy', quantity: 1, price: 1, commission: 0, time: clock.now()})
     late.states.set(mineA[0], {botId: mineA[0], userId: 1, run: 1, specHash: 'h', state: {stale: true}, at: clock.now()})
-    assert.deepEqual((await registry.writeBatch({userId: 1}, late, clock.now(), a.fence)).fenced, [mineA[0]])
-    assert.equal((await cluster.sql('SELECT * FROM bot_trades')).length, 0)
-    assert.equal((await cluster.sql('SELECT * FROM bot_state')).length, 0)
+    assert.deepEqual((await pg.registry.writeBatch({userId: 1}, late, clock.now(), a.fence)).fenced, [mineA[0]])
+    assert.equal((await pg.cluster.sql('SELECT * FROM bot_trades')).length, 0)
+    assert.equal((await pg.cluster.sql('SELECT * FROM bot_state')).length, 0)
 
     // A graceful leave hands everything back at once.
     await b.close()
@@ -106,9 +92,9 @@ describe('PostgreSQL leases (simulated clock)', {skip: pgSkip()}, () => {
 
   it('a process that sees no other claims in batches: one that joins meanwhile gets its share, and no bot is handed back', async () => {
     const mine = []
-    for (let i = 1; i <= 6; i++) mine.push(await registry.addBot({userId: 3, name: `c${i}`, spec: 'name: c', specFile: '/c.yaml', specHash: `c${i}`, enabled: true, now: clock.now()}))
-    const of3 = () => registry.listBots({userId: 3}).then((r) => r.filter((b) => b.enabled))
-    const joiner = () => new PgOwnership(db, {scope: {userId: 3}, clock, ttlMs: TTL, heartbeatMs: 5_000, log: quiet, claimBatch: 2})
+    for (let i = 1; i <= 6; i++) mine.push(await pg.registry.addBot({userId: 3, name: `c${i}`, spec: 'name: c', specFile: '/c.yaml', specHash: `c${i}`, enabled: true, now: clock.now()}))
+    const of3 = () => pg.registry.listBots({userId: 3}).then((r) => r.filter((b) => b.enabled))
+    const joiner = () => new PgOwnership(pg.db, {scope: {userId: 3}, clock, ttlMs: TTL, heartbeatMs: 5_000, log: quiet, claimBatch: 2})
     const a = joiner()
     await a.open()
     const first = await a.balance(await of3())

@@ -6,39 +6,25 @@
  * half of all bots and the other user's bots were never run by anyone.)
  */
 import assert from 'node:assert/strict'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 import {SimulatedClock} from '../../src/core/clock.js'
-import {PgDb} from '../../src/service/registry/pg/pg-db.js'
 import {PgOwnership} from '../../src/service/registry/pg/pg-ownership.js'
-import {PgRegistry} from '../../src/service/registry/pg/pg-registry.js'
 import type {Scope} from '../../src/service/registry/registry.js'
-import {startPgCluster, type PgCluster, pgSkip} from '../helpers/pg-cluster.mjs'
-
-const T0 = Date.UTC(2025, 0, 6, 12)
-const TTL = 15_000
-const quiet = {info: () => {}, warn: () => {}}
+import {pgSkip} from '../helpers/pg-cluster.mjs'
+import {LEASE_TTL as TTL, pgInProcess, quietLog as quiet, SIM_T0 as T0} from './pg-helpers.js'
 
 describe('PostgreSQL leases across scopes (simulated clock)', {skip: pgSkip()}, () => {
-  let cluster: PgCluster
-  let db: PgDb
-  let registry: PgRegistry
+  const pg = pgInProcess()
   const clock = new SimulatedClock(T0)
 
   before(async () => {
-    cluster = await startPgCluster()
-    db = await PgDb.open(cluster.url)
-    registry = new PgRegistry(db)
     for (const user of [1, 2]) {
-      for (let i = 1; i <= 6; i++) await registry.addBot({userId: user, name: `u${user}-${i}`, spec: 'name: b', specFile: '/x.yaml', specHash: `h${user}${i}`, enabled: true, now: T0})
+      for (let i = 1; i <= 6; i++) await pg.registry.addBot({userId: user, name: `u${user}-${i}`, spec: 'name: b', specFile: '/x.yaml', specHash: `h${user}${i}`, enabled: true, now: T0})
     }
   })
-  after(async () => {
-    await db?.close()
-    await cluster?.destroy()
-  })
 
-  const processFor = (scope: Scope) => new PgOwnership(db, {scope, clock, ttlMs: TTL, heartbeatMs: 5_000, log: quiet})
-  const enabledIn = (scope: Scope) => registry.listBots({userId: scope.userId}).then((r) => r.filter((b) => b.enabled))
+  const processFor = (scope: Scope) => new PgOwnership(pg.db, {scope, clock, ttlMs: TTL, heartbeatMs: 5_000, log: quiet})
+  const enabledIn = (scope: Scope) => pg.registry.listBots({userId: scope.userId}).then((r) => r.filter((b) => b.enabled))
 
   for (const order of [['all users', 'user 1'], ['user 1', 'all users']]) {
     it(`every bot is held when ${order[0]} starts first`, async () => {

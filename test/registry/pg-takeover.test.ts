@@ -9,42 +9,29 @@
  */
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 import {SimulatedClock} from '../../src/core/clock.js'
 import {LiveService} from '../../src/service/live-service.js'
 import {addBot} from '../../src/service/manage.js'
-import {PgDb} from '../../src/service/registry/pg/pg-db.js'
 import {PgOwnership} from '../../src/service/registry/pg/pg-ownership.js'
-import {PgRegistry} from '../../src/service/registry/pg/pg-registry.js'
 import {discoverStrategies, type Discovery} from '../../src/strategy/discover.js'
-import {startPgCluster, type PgCluster, pgSkip} from '../helpers/pg-cluster.mjs'
+import {pgSkip} from '../helpers/pg-cluster.mjs'
 import {tempDir} from '../helpers/tmp.js'
 import {FakeRuntime} from '../service/fake-runtime.js'
 import {writeSpec} from '../service/helpers.js'
-
-const T0 = Date.UTC(2025, 0, 6, 12)
-const TTL = 15_000
-const quiet = {info: () => {}, warn: () => {}, error: () => {}}
+import {LEASE_TTL as TTL, pgInProcess, quietLog as quiet, SIM_T0 as T0} from './pg-helpers.js'
 
 describe('PostgreSQL registry: a service takes over a dead holder\'s bots (simulated clock)', {skip: pgSkip()}, () => {
-  let cluster: PgCluster
-  let db: PgDb
-  let registry: PgRegistry
+  const pg = pgInProcess()
   let discovery: Discovery
   const dir = tempDir('bots-pg-takeover-')
 
   before(async () => {
-    cluster = await startPgCluster()
-    db = await PgDb.open(cluster.url)
-    registry = new PgRegistry(db)
     discovery = await discoverStrategies()
-  })
-  after(async () => {
-    await db?.close()
-    await cluster?.destroy()
   })
 
   it('within a second of the leases running out, not at the next renewal', async () => {
+    const {cluster, db, registry} = pg
     const clock = new SimulatedClock(T0)
     const ids: number[] = []
     for (const name of ['t1', 't2']) ids.push((await addBot(writeSpec(dir, {name, userId: 4}), 4, {path: path.join(dir, 'unused.duckdb'), registry, discovery})).id)

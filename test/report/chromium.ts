@@ -16,8 +16,8 @@ export function findChromium(): string | undefined {
   const candidates = [process.env.CHROMIUM, 'chromium', 'chromium-browser', 'google-chrome'].filter((c): c is string => Boolean(c))
   const found = candidates.find((c) => spawnSync(c, ['--version'], {encoding: 'utf8'}).status === 0)
   if (!found) return undefined
-  // Playwright wants a path; `which` resolves a bare name the way the shell would.
-  return found.includes('/') ? found : spawnSync('sh', ['-c', `command -v ${found}`], {encoding: 'utf8'}).stdout.trim()
+  // Playwright wants a path; `command -v` resolves a bare name the way the shell would (passed as an argument, not spliced into the script).
+  return found.includes('/') ? found : spawnSync('sh', ['-c', 'command -v "$1"', 'sh', found], {encoding: 'utf8'}).stdout.trim()
 }
 
 export interface OpenOptions {

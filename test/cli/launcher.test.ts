@@ -1,7 +1,8 @@
 /**
  * bin/run.js run as a program (as `bots` is, through its `#!/bin/sh` line) asks glibc's malloc
- * for transparent huge pages, keeps the user's own GLIBC_TUNABLES, leaves the long-running
- * services alone, and runs the same CLI as `node bin/run.js`.
+ * for transparent huge pages and V8 for a small young generation, keeps the user's own
+ * GLIBC_TUNABLES and semi-space size, leaves the long-running services alone, and runs the same
+ * CLI as `node bin/run.js`.
  */
 import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -10,15 +11,19 @@ import {describe, it} from 'node:test'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 
-/** What GLIBC_TUNABLES the Node process of `bots args` saw (a preload writes it down). */
-async function tunablesOf(args: string[], env: Record<string, string | undefined> = {}): Promise<string> {
+/** What the Node process of `bots args` saw: GLIBC_TUNABLES and its V8 flags (a preload writes them down). */
+async function launched(args: string[], env: Record<string, string | undefined> = {}, nodeOptions = ''): Promise<{tunables: string; execArgv: string[]}> {
   const dir = tempDir()
   const preload = path.join(dir, 'dump-env.cjs')
-  const out = path.join(dir, 'tunables.txt')
-  writeFileSync(preload, `require('node:fs').writeFileSync(${JSON.stringify(out)}, String(process.env.GLIBC_TUNABLES))\n`)
-  const r = await runCli(args, {asProgram: true, env: {...env, NODE_OPTIONS: `--require ${preload}`}})
+  const out = path.join(dir, 'launched.json')
+  writeFileSync(preload, `require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({tunables: String(process.env.GLIBC_TUNABLES), execArgv: process.execArgv}))\n`)
+  const r = await runCli(args, {asProgram: true, env: {...env, NODE_OPTIONS: `${nodeOptions} --require ${preload}`.trim()}})
   assert.equal(r.code, 0, r.stderr)
-  return readFileSync(out, 'utf8')
+  return JSON.parse(readFileSync(out, 'utf8'))
+}
+
+async function tunablesOf(args: string[], env: Record<string, string | undefined> = {}): Promise<string> {
+  return (await launched(args, env)).tunables
 }
 
 describe('bin/run.js as a program', () => {
@@ -27,9 +32,17 @@ describe('bin/run.js as a program', () => {
     assert.equal(await tunablesOf(['--version'], {GLIBC_TUNABLES: 'glibc.malloc.arena_max=2'}), 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1')
   })
 
+  it('caps the young generation, unless NODE_OPTIONS sets its size', async () => {
+    assert.deepEqual((await launched(['--version'])).execArgv, ['--max-semi-space-size=4'])
+    assert.deepEqual((await launched(['backtest', '--help'])).execArgv, ['--max-semi-space-size=4'])
+    assert.deepEqual((await launched(['--version'], {}, '--max-semi-space-size=32')).execArgv, [])
+  })
+
   it('leaves the long-running services as the user started them', async () => {
     assert.equal(await tunablesOf(['live', '--help'], {GLIBC_TUNABLES: undefined}), 'undefined')
     assert.equal(await tunablesOf(['twin', '--help'], {GLIBC_TUNABLES: 'glibc.malloc.arena_max=2'}), 'glibc.malloc.arena_max=2')
+    assert.deepEqual((await launched(['live', '--help'])).execArgv, [])
+    assert.deepEqual((await launched(['twin', '--help'])).execArgv, [])
   })
 
   it('runs the same backtest as `node bin/run.js`, arguments and exit code passed through', async () => {

@@ -1,7 +1,8 @@
 /**
  * Versioned schema. Every module that owns tables appends its migrations to one ordered list,
  * each keyed by a unique name (`data/001-bars`, `live/001-bots`, …). `migrate` applies the ones a
- * store has not seen, in list order, each in its own transaction, and records them in
+ * store has not seen, in list order, all in one transaction (a store gets every pending migration
+ * or none, and a fresh store's nine take one commit, not nine), and records them in
  * `schema_migrations`; `version` there is the count of migrations applied so far.
  *
  * Register before the first `openStore` of the process (at module load is simplest); a store
@@ -58,9 +59,8 @@ export async function migrate(conn: DuckDBConnection): Promise<string[]> {
   const pending = await pendingMigrations(conn)
   if (pending.length === 0) return []
   await conn.run(BOOKKEEPING)
-  const done: string[] = []
+  await conn.run('BEGIN TRANSACTION')
   for (const m of pending) {
-    await conn.run('BEGIN TRANSACTION')
     try {
       if (typeof m.up === 'string') await conn.run(m.up)
       else await m.up(conn)
@@ -69,14 +69,18 @@ export async function migrate(conn: DuckDBConnection): Promise<string[]> {
          SELECT coalesce(max(version), 0) + 1, $1 FROM schema_migrations`,
         [m.name],
       )
-      await conn.run('COMMIT')
     } catch (e) {
       await conn.run('ROLLBACK')
       throw new Error(`migration ${m.name} failed: ${(e as Error).message}`, {cause: e})
     }
-    done.push(m.name)
   }
-  return done
+  try {
+    await conn.run('COMMIT')
+  } catch (e) {
+    await conn.run('ROLLBACK').catch(() => {})
+    throw new Error(`migrations ${pending.map((m) => m.name).join(', ')} failed to commit: ${(e as Error).message}`, {cause: e})
+  }
+  return pending.map((m) => m.name)
 }
 
 /** Current schema version: how many migrations the store has applied. */

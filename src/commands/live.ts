@@ -6,6 +6,7 @@ import {resolveStorePath} from '../data/store-path.js'
 import {BotCommand} from '../cli/bot-command.js'
 import {LiveService} from '../service/live-service.js'
 import {lineLog} from '../service/service-log.js'
+import {StoreTurns} from '../service/store-turns.js'
 import {WallClock} from '../core/clock.js'
 
 export default class Live extends BotCommand {
@@ -40,7 +41,9 @@ Loads that user's enabled bots (only that user's), validates each (schema, then 
     // Log lines go to stderr under --json, so stdout stays one JSON document.
     // (oclif silences this.logToStderr under --json, hence the direct write.)
     const log = lineLog(clock, (line) => (this.jsonEnabled() ? process.stderr.write(line + '\n') : this.log(line)))
-    const db = {path: resolveStorePath(flags.db)}
+    const path = resolveStorePath(flags.db)
+    // Turns on the store file: a command run meanwhile gets in between the service's writes.
+    const db = {path, clock, turns: new StoreTurns(path, clock)}
     const registry = await openRegistry({registry: flags.registry, db})
     if (flags['all-users'] && registry.kind !== 'postgres') {
       await registry.close()

@@ -2,7 +2,7 @@
  * Versioned schema. Every module that owns tables appends its migrations to one ordered list,
  * each keyed by a unique name (`data/001-bars`, `live/001-bots`, …). `migrate` applies the ones a
  * store has not seen, in list order, all in one transaction (a store gets every pending migration
- * or none, and a fresh store's nine take one commit, not nine), and records them in
+ * or none, and a fresh store's take one commit, not one each), and records them in
  * `schema_migrations`; `version` there is the count of migrations applied so far.
  *
  * Register before the first `openStore` of the process (at module load is simplest); a store

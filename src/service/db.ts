@@ -12,6 +12,7 @@ import {BotsError, isBotsError} from '../core/errors.js'
 import {retry} from '../core/retry.js'
 import {inTransaction, withStore, type Store} from '../data/store.js'
 import {resolveStorePath} from '../data/store-path.js'
+import type {StoreTurns} from './store-turns.js'
 import './schema.js'
 
 export interface DbOptions {
@@ -25,27 +26,49 @@ export interface DbOptions {
   random?: () => number
   /** Told `true` when a wait for a locked store begins (on the clock), `false` when it is over (tried again): paired. */
   onLockWait?: (waiting: boolean) => void
+  /** A service's turns on its store file (`store-turns.ts`): every access to that file waits for its turn. */
+  turns?: StoreTurns
 }
 
 const wall = new WallClock()
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000
 
+/** The file a `DbOptions.path` names (':memory:' as it is). */
+export function storeFile(path: string | undefined): string {
+  return path === ':memory:' ? ':memory:' : resolveStorePath(path)
+}
+
 /** Run `fn` in one transaction on the store, retrying while another process holds the file. */
 export function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
-  const file = opts.path === ':memory:' ? ':memory:' : resolveStorePath(opts.path)
-  return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, (store) => inTransaction(store.conn, () => fn(store.conn))))
+  const file = storeFile(opts.path)
+  return retryLocked(file, opts, (clock) => inTurn(opts, file, () => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, (store) => inTransaction(store.conn, () => fn(store.conn)))))
 }
 
 /** Like `withDb` but hands over the store itself (for library calls that take a Store), no transaction. */
 export function withDbStore<T>(opts: DbOptions, fn: (store: Store) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
-  const file = opts.path === ':memory:' ? ':memory:' : resolveStorePath(opts.path)
-  return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, fn))
+  const file = storeFile(opts.path)
+  return retryLocked(file, opts, (clock) => inTurn(opts, file, () => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, fn)))
+}
+
+async function inTurn<T>(opts: DbOptions, file: string, fn: () => Promise<T>): Promise<T> {
+  if (!opts.turns || opts.turns.file !== file) return fn()
+  await opts.turns.enter()
+  try {
+    return await fn()
+  } finally {
+    opts.turns.leave()
+  }
 }
 
 export const readDb = <T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> => withDb(opts, fn, 'read')
 
-/** Start short (the usual holder is a write of a few ms): 5 ms, doubling up to 250 ms, ±50 % jitter, for `lockTimeoutMs` in all. */
+/**
+ * Start short (the usual holder is a write of a few ms): 5 ms, doubling up to 50 ms, ±50 % jitter,
+ * for `lockTimeoutMs` in all. A busy service leaves the file free only for short gaps (its turns,
+ * `store-turns.ts`), so tries stay frequent (a failed open costs ~7 ms of CPU: ~15% of a core
+ * while waiting).
+ */
 async function retryLocked<T>(file: string, opts: DbOptions, attempt: (clock: TimerClock) => Promise<T>): Promise<T> {
   const clock = opts.clock ?? wall
   const timeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
@@ -57,7 +80,7 @@ async function retryLocked<T>(file: string, opts: DbOptions, attempt: (clock: Ti
       asleep = false
     }
     return await retry(() => (wake(), attempt(clock)), {
-      clock, deadlineMs: timeoutMs, initialDelayMs: 5, maxDelayMs: 250, jitter: 0.5, random: opts.random, retryable: isLocked,
+      clock, deadlineMs: timeoutMs, initialDelayMs: 5, maxDelayMs: 50, jitter: 0.5, random: opts.random, retryable: isLocked,
       onRetry: () => {
         asleep = true
         opts.onLockWait?.(true)

@@ -1,17 +1,20 @@
 #!/bin/sh
-":" //; young=; case "$1" in live|twin) ;; *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1"; case "$NODE_OPTIONS" in *semi-space*) ;; *) young=--max-semi-space-size=4 ;; esac ;; esac; exec node $young "$0" "$@"
+":" //; young=; case "$1" in live|twin) ;; *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;; esac; case "$1:$NODE_OPTIONS" in backtest:*semi-space*) ;; backtest:*) young=--max-semi-space-size=4 ;; esac; exec node $young "$0" "$@"
 // Run as a program, the line above is shell (for JavaScript it is a string and a comment): it
 // starts Node on this file with glibc's malloc asking for transparent huge pages (madvise), where
 // the kernel offers them only on request (Debian's and Ubuntu's default). A backtest touches
 // hundreds of megabytes of fresh typed arrays, and a first touch costs a page fault per 4 KB
 // page: in 2 MB pages a 1M-bar backtest takes ~10% less time (README, Speed). Your own
 // GLIBC_TUNABLES are kept; elsewhere (musl, macOS) the variable means nothing.
-// It also caps V8's young generation at 4 MB semi-spaces (V8's default grows them to 16 MB): a
-// short command's garbage is then collected in the same few pages instead of ever fresh ones
-// (a 1M-bar backtest: ~20 MB less peak memory, ~5,000 fewer page faults, no slower; README,
-// Speed). A --max-semi-space-size of yours in NODE_OPTIONS is kept instead.
-// Neither is for the long-running services (`live`, `twin`), whose memory is many small,
-// long-lived allocations. `node bin/run.js …` skips the line and runs the same CLI without them.
+// Not for the long-running services (`live`, `twin`), whose memory is many small, long-lived
+// allocations.
+// `backtest` also gets V8's young generation capped at 4 MB semi-spaces (V8's default grows them
+// to 16 MB): its garbage is then collected in the same few pages instead of ever fresh ones (1M
+// bars: ~25 MB less peak memory, ~6,000 fewer page faults, less CPU; README, Speed). Only there:
+// any V8 flag makes V8 refuse Node's own built-in code cache (~20 ms more start-up), which a short
+// command such as `validate` would feel; the build writes our bundles' caches for the flag too
+// (vendor.ts). A --max-semi-space-size of yours in NODE_OPTIONS is kept instead.
+// `node bin/run.js …` skips the line and runs the same CLI without either.
 
 // oclif's index checks the Node version against its own `engines` (Node 18+) with semver, which
 // costs start-up time on every command; package.json already requires Node 20+, so the check can

@@ -21,12 +21,15 @@ import {VENDOR_IMPORT, VENDORED, vendorFile, writeCodeCache, type Vendored} from
 const OCLIF_COMMAND_SORT = '.sort((a, b) => a.id.localeCompare(b.id))'
 const OCLIF_COMMAND_SORT_BY_CODE_UNIT = '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))'
 
+// `--code-cache-only`: the bundles are built; write their code caches for this process's V8 flags
+// (the build runs it again under bin/run.js's flags: codeCacheFile in vendor.ts).
+const cacheOnly = process.argv.includes('--code-cache-only')
 const esbuild = await import('esbuild')
 const require = createRequire(import.meta.url)
 const dir = fileURLToPath(new URL('.', vendorFile('yaml')))
 mkdirSync(dir, {recursive: true})
-for (const old of readdirSync(dir).filter((f) => f.endsWith('.v8cache'))) rmSync(path.join(dir, old))
-for (const name of VENDORED) {
+if (!cacheOnly) for (const old of readdirSync(dir).filter((f) => f.endsWith('.v8cache'))) rmSync(path.join(dir, old))
+for (const name of cacheOnly ? [] : VENDORED) {
   await esbuild.build({
     entryPoints: [require.resolve(name)],
     outfile: fileURLToPath(vendorFile(name)),

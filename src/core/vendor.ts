@@ -28,10 +28,21 @@ export function requireVendored<T>(name: Vendored): T {
   return (existsSync(file) ? loadBundle(file).exports : require(name)) as T
 }
 
-/** Where `file`'s code cache is, for the file as it is now. */
+/**
+ * Where `file`'s code cache is, for the file as it is now and for this process's V8 flags: V8
+ * rejects a cache made under other flags, and bin/run.js starts `bots` with one
+ * (`--max-semi-space-size=4`), so the build writes a cache for each (`--code-cache-only`, run
+ * again under that flag) and each process reads its own.
+ */
 export function codeCacheFile(file: string): string {
   const {size, mtimeMs} = statSync(file)
-  return `${file}.${size}-${Math.trunc(mtimeMs)}.v8cache`
+  return `${file}.${size}-${Math.trunc(mtimeMs)}${flagsTag()}.v8cache`
+}
+
+/** `.max-semi-space-size-4` when the process was started with that flag, else ''. */
+function flagsTag(): string {
+  const young = process.execArgv.find((a) => a.startsWith('--max-semi-space-size'))
+  return young === undefined ? '' : `.${young.slice(2).replace(/[^a-z0-9-]+/gi, '-')}`
 }
 
 export interface LoadedBundle {

@@ -22,8 +22,11 @@ const generate = ((standaloneCode as unknown as {default?: unknown}).default ?? 
 
 const outDir = fileURLToPath(new URL('./validators/', import.meta.url))
 mkdirSync(outDir, {recursive: true})
+// `--code-cache-only`: the validators are written; make their code caches for this process's V8
+// flags (the build runs it again under bin/run.js's flags: codeCacheFile in vendor.ts).
+const cacheOnly = process.argv.includes('--code-cache-only')
 // Each build writes new validators, so earlier builds' code caches can never match again.
-for (const f of readdirSync(outDir)) if (f.endsWith('.v8cache')) rmSync(`${outDir}${f}`)
+if (!cacheOnly) for (const f of readdirSync(outDir)) if (f.endsWith('.v8cache')) rmSync(`${outDir}${f}`)
 // The shipped examples, valid and invalid: the paths through a validator that specs take.
 const examplesDir = fileURLToPath(new URL('../../examples/', import.meta.url))
 const examples = (sub: string) =>
@@ -39,7 +42,7 @@ for (const name of ['bot', 'strategy'] as SchemaName[]) {
   const ajv = createAjv({code: {source: true}})
   const validate = ajv.compile(loadSchema(name))
   const file = precompiledValidatorFile(name)
-  writeFileSync(file, `// Generated from schemas/${name}.schema.json by compile-schemas.js; do not edit.\n${generate(ajv, validate)}`)
+  if (!cacheOnly) writeFileSync(file, `// Generated from schemas/${name}.schema.json by compile-schemas.js; do not edit.\n${generate(ajv, validate)}`)
   await writeCodeCache(file, (exports) => {
     for (const value of warmUps[name]) (exports as {default: (v: unknown) => boolean}).default(value)
   })
@@ -51,7 +54,7 @@ for (const file of readdirSync(shippedDir).filter((f) => f.endsWith('.js'))) {
   const mod = (await import(pathToFileURL(`${shippedDir}${file}`).href)) as {default?: unknown}
   if (isStrategyDefinition(mod.default)) shipped.push(mod.default)
 }
-for (const definition of shipped) {
+for (const definition of cacheOnly ? [] : shipped) {
   const ajv = paramsAjv({code: {source: true}})
   const validate = ajv.compile(definition.params)
   writeFileSync(`${outDir}${paramsValidatorFile(definition.params)}`, `// Params of the shipped strategy "${definition.name}", by compile-schemas.js; do not edit.\n${generate(ajv, validate)}`)

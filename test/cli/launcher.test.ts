@@ -1,8 +1,8 @@
 /**
  * bin/run.js run as a program (as `bots` is, through its `#!/bin/sh` line) asks glibc's malloc
- * for transparent huge pages and V8 for a small young generation, keeps the user's own
- * GLIBC_TUNABLES and semi-space size, leaves the long-running services alone, and runs the same
- * CLI as `node bin/run.js`.
+ * for transparent huge pages and, for a backtest, V8 for a small young generation, keeps the
+ * user's own GLIBC_TUNABLES and semi-space size, leaves the long-running services alone, and runs
+ * the same CLI as `node bin/run.js`.
  */
 import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -32,10 +32,11 @@ describe('bin/run.js as a program', () => {
     assert.equal(await tunablesOf(['--version'], {GLIBC_TUNABLES: 'glibc.malloc.arena_max=2'}), 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1')
   })
 
-  it('caps the young generation, unless NODE_OPTIONS sets its size', async () => {
-    assert.deepEqual((await launched(['--version'])).execArgv, ['--max-semi-space-size=4'])
+  it('caps the young generation for backtest only, unless NODE_OPTIONS sets its size', async () => {
     assert.deepEqual((await launched(['backtest', '--help'])).execArgv, ['--max-semi-space-size=4'])
-    assert.deepEqual((await launched(['--version'], {}, '--max-semi-space-size=32')).execArgv, [])
+    assert.deepEqual((await launched(['backtest', '--help'], {}, '--max-semi-space-size=32')).execArgv, [])
+    assert.deepEqual((await launched(['--version'])).execArgv, [])
+    assert.deepEqual((await launched(['validate', '--help'])).execArgv, [])
   })
 
   it('leaves the long-running services as the user started them', async () => {

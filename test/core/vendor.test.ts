@@ -60,16 +60,22 @@ describe('vendored bundles (npm run build)', () => {
     assert.deepEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), [...ids].sort((a, b) => a.localeCompare(b)), 'a command id that sorts otherwise by code unit changes the order `bots --help` lists them in')
   })
 
-  it('a fresh process compiles each bundle from its code cache (as bin/run.js does)', () => {
+  // The V8 flag bin/run.js starts `bots` with (launcher.test.ts): V8 takes a cache only under the
+  // flags it was made with, so the build writes one for plain `node` and one for it.
+  const FLAG_SETS = [[], ['--max-semi-space-size=4']]
+
+  it('a fresh process compiles each bundle from its code cache (as bin/run.js does), with or without its flag', () => {
     const script = `import {fileURLToPath} from 'node:url'
 const v = await import(${JSON.stringify(new URL('../../dist/core/vendor.js', import.meta.url).href)})
 console.log(JSON.stringify(v.VENDORED.map((n) => v.loadBundle(fileURLToPath(v.vendorFile(n))).cacheAccepted)))`
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8', env: {...process.env, OCLIF_DISABLE_ENGINE_WARNING: 'true'}})
-    assert.equal(r.status, 0, r.stderr)
-    assert.deepEqual(JSON.parse(r.stdout), VENDORED.map(() => true), 'npm run build writes a code cache V8 takes for every bundle')
+    for (const flags of FLAG_SETS) {
+      const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], {encoding: 'utf8', env: {...process.env, OCLIF_DISABLE_ENGINE_WARNING: 'true'}})
+      assert.equal(r.status, 0, r.stderr)
+      assert.deepEqual(JSON.parse(r.stdout), VENDORED.map(() => true), `npm run build writes a code cache V8 takes for every bundle (flags: ${flags.join(' ') || 'none'})`)
+    }
   })
 
-  it('a fresh process compiles the precompiled schema validators from their code caches, and they still validate', () => {
+  it('a fresh process compiles the precompiled schema validators from their code caches, and they still validate, with or without its flag', () => {
     const dist = (f: string) => JSON.stringify(new URL(`../../dist/${f}`, import.meta.url).href)
     const example = JSON.stringify(fileURLToPath(new URL('../../examples/orcl-sma-cross.yaml', import.meta.url)))
     const script = `import {readFileSync} from 'node:fs'
@@ -79,9 +85,11 @@ const s = await import(${dist('document/schema-files.js')})
 const accepted = ['bot', 'strategy'].map((n) => v.loadBundle(s.precompiledValidatorFile(n)).cacheAccepted)
 const bot = s.precompiledValidator('bot')
 console.log(JSON.stringify({accepted, example: bot(parse(readFileSync(${example}, 'utf8'))), nameOnly: bot({name: 'x'})}))`
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url))})
-    assert.equal(r.status, 0, r.stderr)
-    assert.deepEqual(JSON.parse(r.stdout), {accepted: [true, true], example: true, nameOnly: false}, 'npm run build writes a code cache V8 takes for the bot and strategy validators')
+    for (const flags of FLAG_SETS) {
+      const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', script], {encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url))})
+      assert.equal(r.status, 0, r.stderr)
+      assert.deepEqual(JSON.parse(r.stdout), {accepted: [true, true], example: true, nameOnly: false}, `npm run build writes a code cache V8 takes for the bot and strategy validators (flags: ${flags.join(' ') || 'none'})`)
+    }
   })
 })
 

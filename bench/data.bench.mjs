@@ -4,7 +4,7 @@
 //     progress, closing the store), wall time and the process's peak RSS  targets < 1.2 s, < 300 MB
 //   - load those 1,000,000 bars into typed arrays (loadBars)        target < 150 ms
 //   - memory for that load, above the baseline (RSS, gc'd)          target < 150 MB
-//   Loads run in a process of their own, under the settings `bots` runs with (bin/run.js:
+//   Loads run in a process of their own, under the settings `bots backtest` runs with (bin/run.js:
 //   glibc.malloc.hugetlb=1 and 4 MB semi-spaces, see README Speed), and once more without, reported.
 // Imports from dist/. The CSV comes from bench/gen-ohlcv.mjs (deterministic), cached in bench/out/.
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync} from 'node:fs'
@@ -18,7 +18,7 @@ import {procCpuMs} from './proc-stats.mjs'
 const ROWS = 1_000_000
 /** What bin/run.js adds to GLIBC_TUNABLES for every command but the services. */
 const HUGE_PAGES = 'glibc.malloc.hugetlb=1'
-/** The V8 flag it adds too. */
+/** The V8 flag it adds for backtest, which loads bars. */
 const YOUNG = '--max-semi-space-size=4'
 const here = fileURLToPath(new URL('.', import.meta.url))
 const [mode, dbArg] = process.argv.slice(2)

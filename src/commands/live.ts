@@ -1,7 +1,7 @@
 import {Flags} from '../cli/oclif.js'
 import {strategiesFlag, dbFlag, registryFlag, secondsFlag} from '../cli/flags.js'
 import {BotsError} from '../core/errors.js'
-import {openRegistry} from '../service/registry/open-registry.js'
+import {openRegistry, registryUrl} from '../service/registry/open-registry.js'
 import {resolveStorePath} from '../data/store-path.js'
 import {BotCommand} from '../cli/bot-command.js'
 import {LiveService} from '../service/live-service.js'
@@ -42,8 +42,9 @@ Loads that user's enabled bots (only that user's), validates each (schema, then 
     // (oclif silences this.logToStderr under --json, hence the direct write.)
     const log = lineLog(clock, (line) => (this.jsonEnabled() ? process.stderr.write(line + '\n') : this.log(line)))
     const path = resolveStorePath(flags.db)
-    // Turns on the store file: a command run meanwhile gets in between the service's writes.
-    const db = {path, clock, turns: new StoreTurns(path, clock)}
+    // On the DuckDB registry, turns on the store file: a command run meanwhile gets in between the
+    // service's writes. (On PostgreSQL the commands do not need the file; it holds only bars.)
+    const db = registryUrl({registry: flags.registry}) === undefined ? {path, clock, turns: new StoreTurns(path, clock)} : {path}
     const registry = await openRegistry({registry: flags.registry, db})
     if (flags['all-users'] && registry.kind !== 'postgres') {
       await registry.close()

@@ -64,10 +64,10 @@ async function inTurn<T>(opts: DbOptions, file: string, fn: () => Promise<T>): P
 export const readDb = <T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> => withDb(opts, fn, 'read')
 
 /**
- * Start short (the usual holder is a write of a few ms): 5 ms, doubling up to 50 ms, ±50 % jitter,
- * for `lockTimeoutMs` in all. A busy service leaves the file free only for short gaps (its turns,
- * `store-turns.ts`), so tries stay frequent (a failed open costs ~7 ms of CPU: ~15% of a core
- * while waiting).
+ * Start short (the usual holder is a write of a few ms): 5 ms, doubling up to 250 ms, ±50 % jitter,
+ * for `lockTimeoutMs` in all. Not more often: a failed open costs ~7 ms of CPU, and processes that
+ * share a store (several services on one machine) would burn it on each other. A busy service
+ * leaves gaps for these tries (its turns, `store-turns.ts`).
  */
 async function retryLocked<T>(file: string, opts: DbOptions, attempt: (clock: TimerClock) => Promise<T>): Promise<T> {
   const clock = opts.clock ?? wall
@@ -80,7 +80,7 @@ async function retryLocked<T>(file: string, opts: DbOptions, attempt: (clock: Ti
       asleep = false
     }
     return await retry(() => (wake(), attempt(clock)), {
-      clock, deadlineMs: timeoutMs, initialDelayMs: 5, maxDelayMs: 50, jitter: 0.5, random: opts.random, retryable: isLocked,
+      clock, deadlineMs: timeoutMs, initialDelayMs: 5, maxDelayMs: 250, jitter: 0.5, random: opts.random, retryable: isLocked,
       onRetry: () => {
         asleep = true
         opts.onLockWait?.(true)

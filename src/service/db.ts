@@ -26,7 +26,7 @@ export interface DbOptions {
   random?: () => number
   /** Told `true` when a wait for a locked store begins (on the clock), `false` when it is over (tried again): paired. */
   onLockWait?: (waiting: boolean) => void
-  /** A service's turns on its store file (`store-turns.ts`): every access to that file waits for its turn. */
+  /** A service's turns on its store file (`store-turns.ts`): every `withDb` on that file waits for its turn. */
   turns?: StoreTurns
 }
 
@@ -45,10 +45,15 @@ export function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promi
   return retryLocked(file, opts, (clock) => inTurn(opts, file, () => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, (store) => inTransaction(store.conn, () => fn(store.conn)))))
 }
 
-/** Like `withDb` but hands over the store itself (for library calls that take a Store), no transaction. */
+/**
+ * Like `withDb` but hands over the store itself (for library calls that take a Store), no
+ * transaction. It takes no turn (`opts.turns`): it is a bot's data import, which may hold the file
+ * for seconds, and the service's short transactions share the open file meanwhile instead of
+ * waiting behind it for the end of a long hold.
+ */
 export function withDbStore<T>(opts: DbOptions, fn: (store: Store) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
   const file = storeFile(opts.path)
-  return retryLocked(file, opts, (clock) => inTurn(opts, file, () => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, fn)))
+  return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, fn))
 }
 
 async function inTurn<T>(opts: DbOptions, file: string, fn: () => Promise<T>): Promise<T> {

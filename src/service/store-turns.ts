@@ -65,7 +65,7 @@ export class StoreTurns {
     for (const resolve of woken) resolve()
   }
 
-  /** Whether the process holds the file now (for tests and the log). */
+  /** Whether the process holds the file now, by its turns (for tests). */
   get holding(): boolean {
     return this.holders > 0
   }

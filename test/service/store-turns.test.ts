@@ -9,7 +9,7 @@ import path from 'node:path'
 import {describe, it} from 'node:test'
 import {SimulatedClock} from '../../src/core/clock.js'
 import {closeStore} from '../../src/data/store.js'
-import {storeFile, withDb} from '../../src/service/db.js'
+import {storeFile, withDb, withDbStore} from '../../src/service/db.js'
 import {StoreTurns} from '../../src/service/store-turns.js'
 import {runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
@@ -89,6 +89,32 @@ describe('a service writing back to back', () => {
     assert.equal(writes, 3)
     const events = await withDb({path: db}, async (conn) => (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM bot_events WHERE kind = 'test'`)).getRowObjectsJS()[0].n)
     assert.equal(events, 3)
+    await closeStore()
+  })
+
+  it('a long data import (withDbStore) takes no turn: a write goes on beside it, past maxHoldMs', async () => {
+    const db = path.join(tempDir('bots-turns-'), 'import.duckdb')
+    await withDb({path: db}, async () => {})
+    await closeStore()
+    const clock = new SimulatedClock(T0)
+    const turns = new StoreTurns(storeFile(db), clock, TURNS)
+    let finishImport!: () => void
+    const importing = new Promise<void>((resolve) => (finishImport = resolve))
+    let opened!: () => void
+    const importOpen = new Promise<void>((resolve) => (opened = resolve))
+    const longImport = withDbStore({path: db, clock, turns}, async () => {
+      opened()
+      await importing
+    })
+    await importOpen
+    clock.advanceBy(TURNS.maxHoldMs + 50)
+    const write = withDb({path: db, clock, turns}, async (conn) => {
+      await conn.run(`INSERT INTO bot_events (bot_id, user_id, ts, kind, message) VALUES (1, 1, TIMESTAMP '2025-01-06 12:00:00', 'test', 'beside the import')`)
+    })
+    await write // must not wait for the import to end
+    assert.equal(turns.holding, false)
+    finishImport()
+    await longImport
     await closeStore()
   })
 })

@@ -9,6 +9,7 @@ import type {Diagnostic} from '../core/errors.js'
 import type {EnsureResult} from '../data/ensure-file-data.js'
 import {RULES, type Rule} from '../data/stage.js'
 import {locateInSpec} from './locate-in-spec.js'
+import {localeNumber} from '../core/fixed-number.js'
 
 /** What each rule asks of a row, in the words of `bots data import --help`. */
 export const RULE_TEXT: Record<Rule, string> = {
@@ -21,7 +22,7 @@ export const RULE_TEXT: Record<Rule, string> = {
   unsorted: 'no backward timestamps',
 }
 
-const n = (x: number) => x.toLocaleString('en-US')
+const n = localeNumber
 
 export async function droppedRowWarnings(imports: EnsureResult[], specFile: string, timeframe: string): Promise<Diagnostic[]> {
   const out: Diagnostic[] = []

@@ -4,6 +4,7 @@
  * phase and one a second while reading.
  */
 import type {ImportProgress} from '../data/import-types.js'
+import {localeNumber} from '../core/fixed-number.js'
 
 /** Files smaller than this finish in well under a second: no progress display. */
 export const PROGRESS_MIN_BYTES = 8 * 1024 * 1024
@@ -33,10 +34,10 @@ export async function withImportProgress<T>(
 
 function describe(p: ImportProgress): string {
   const rate = p.elapsedMs > 0 ? ` · ${fmtRate((p.rows * 1000) / p.elapsedMs)} rows/s` : ''
-  const rows = p.rows.toLocaleString('en-US')
+  const rows = localeNumber(p.rows)
   switch (p.phase) {
     case 'read':
-      if (!p.fraction) return `reading${p.total ? ` ~${p.total.toLocaleString('en-US')} rows` : ''}`
+      if (!p.fraction) return `reading${p.total ? ` ~${localeNumber(p.total)} rows` : ''}`
       return `reading ${Math.round(p.fraction * 100)}% · ~${rows} rows${rate}`
     case 'check':
       return `checking ${rows} rows`

@@ -3,6 +3,7 @@
  * A terminal gets the live renderer; a pipe gets plain lines; CI (`CI` set) gets nothing.
  */
 import {runStderrTask} from './stderr-task.js'
+import {localeNumber} from '../core/fixed-number.js'
 
 export interface ProgressReporter {
   stage(text: string): void
@@ -22,7 +23,7 @@ export async function withRunProgress<T>(title: string, enabled: boolean, work: 
         // Plain output gets a line per 10%, a terminal every percent.
         if (percent === lastPercent || (plain && percent % 10 !== 0)) return
         lastPercent = percent
-        setOutput(`running ${percent}% · ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} bars`)
+        setOutput(`running ${percent}% · ${localeNumber(done)} / ${localeNumber(total)} bars`)
       },
     })
   })

@@ -18,6 +18,7 @@ import {loadBotSpec} from '../spec/validate-spec.js'
 import {resolveStrategy} from '../strategy/resolve.js'
 import {parseRate} from '../sweep/parse-sweep.js'
 import {RANK_KEYS} from '../sweep/rank-key.js'
+import {localeNumber} from '../core/fixed-number.js'
 
 export default class Backtest extends BaseCommand {
   static override description = `Run a bot spec over historical bars and print the results.
@@ -71,7 +72,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     workers: Flags.integer({description: 'Sweep: worker threads. Default: one per core.', min: 1}),
     'walk-forward': Flags.string({description: 'Walk-forward test with --sweep: optimise on each training window, run the best parameters on the test window after it, stitch the out-of-sample results. train=LEN,test=LEN[,step=LEN], lengths like 3y, 6m, 8w, 90d; step defaults to test.', helpValue: 'train=3y,test=1y'}),
     equity: Flags.string({
-      description: `The equity curve's resolution wherever it is written: the recorded run (run_equity; with --sweep, the top runs' curves), the --out files and --json. full: every bar; daily: the last point of each calendar day in the market's time zone; none: no curve. Default: full up to ${FULL_EQUITY_MAX_BARS.toLocaleString('en-US')} bars, else daily (the summary, \`bots runs show\` and the JSON's equity.resolution say which). The report always draws every bar.`,
+      description: `The equity curve's resolution wherever it is written: the recorded run (run_equity; with --sweep, the top runs' curves), the --out files and --json. full: every bar; daily: the last point of each calendar day in the market's time zone; none: no curve. Default: full up to ${localeNumber(FULL_EQUITY_MAX_BARS)} bars, else daily (the summary, \`bots runs show\` and the JSON's equity.resolution say which). The report always draws every bar.`,
       options: [...EQUITY_RESOLUTIONS],
     }),
   }
@@ -147,7 +148,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     let barsSeen: (() => number) | undefined // a strategy in a worker: where it is right now
     const onSigint = () => {
       const done = Math.max(at.done, barsSeen?.() ?? 0)
-      interruptExit(at.total > 0 ? `interrupted at ${done.toLocaleString('en-US')} of ${at.total.toLocaleString('en-US')} bars` : 'interrupted before the run started')
+      interruptExit(at.total > 0 ? `interrupted at ${localeNumber(done)} of ${localeNumber(at.total)} bars` : 'interrupted before the run started')
     }
     process.on('SIGINT', onSigint)
     let outcome

@@ -14,6 +14,7 @@
 import type {MarketCalendar} from '../calendar/index.js'
 import {DAY_MS} from '../model/time.js'
 import type {MarketSpec} from '../model/bot-spec.js'
+import {localeNumber} from '../core/fixed-number.js'
 
 export const TRADING_DAYS_PER_YEAR = 252
 export const CALENDAR_DAYS_PER_YEAR = 365
@@ -62,4 +63,4 @@ export function barsPerSession(calendar: MarketCalendar, timeframeMs: number, fr
   return best > 0 ? best : Math.max(1, Math.round((6.5 * 3_600_000) / timeframeMs))
 }
 
-const fmt = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2))
+const fmt = (v: number) => (Number.isInteger(v) ? localeNumber(v) : v.toFixed(2))

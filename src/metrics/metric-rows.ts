@@ -3,6 +3,7 @@
  * and `bots runs compare`, so every view names and formats a figure the same way.
  */
 import type {BenchmarkMetrics, Metrics, StrategyMetrics} from './metrics.js'
+import {fixedNumber, localeNumber} from '../core/fixed-number.js'
 
 export type MetricFormat = 'pct' | 'ratio' | 'money' | 'count' | 'duration' | 'time'
 
@@ -60,13 +61,13 @@ export function formatMetric(v: number | null | undefined, format: MetricFormat,
   switch (format) {
     case 'pct':
       // Thousands separated, as money and counts are (buy & hold's 2,023.95%).
-      return `${(v * 100).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})}%`
+      return `${fixedNumber(v * 100, 2)}%`
     case 'ratio':
       return v.toFixed(2)
     case 'money':
-      return v.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})
+      return fixedNumber(v, 2)
     case 'count':
-      return v.toLocaleString('en-US')
+      return localeNumber(v)
     case 'duration':
       return formatSpan(v)
     case 'time':
@@ -78,7 +79,7 @@ export function formatMetric(v: number | null | undefined, format: MetricFormat,
 export function formatSpan(ms: number): string {
   if (ms <= 0) return '0'
   // Beyond a week, whole days: hours there are DST noise between bar times.
-  if (ms >= 7 * 86_400_000) return `${Math.round(ms / 86_400_000).toLocaleString('en-US')}d`
+  if (ms >= 7 * 86_400_000) return `${localeNumber(Math.round(ms / 86_400_000))}d`
   const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]]
   const first = units.findIndex(([, size]) => ms >= size)
   if (first < 0) return `${Math.round(ms)} ms`

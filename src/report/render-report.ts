@@ -28,6 +28,7 @@ import {dailyLastIndices} from '../metrics/daily-last.js'
 import {excursions} from './excursions.js'
 import {exposureSeries} from './exposure.js'
 import {STYLES} from './styles.js'
+import {localeNumber} from '../core/fixed-number.js'
 
 export interface ReportInput {
   title: string
@@ -111,7 +112,7 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
 <header>
 <h1>${h(o.title)}</h1>
 <div class="sub">${o.description ? `${h(o.description)}<br>` : ''}strategy <b>${h(o.strategy)}</b>${params ? ` · ${params}` : ''}<br>
-${h(o.symbols.join(', '))} · ${h(o.timeframe)} bars · ${h(o.timezone)} · ${h(period)} · ${h(m.period.bars.toLocaleString('en-US'))} bars${runId !== undefined ? ` · run ${h(runId)}` : ''}</div>
+${h(o.symbols.join(', '))} · ${h(o.timeframe)} bars · ${h(o.timezone)} · ${h(period)} · ${h(localeNumber(m.period.bars))} bars${runId !== undefined ? ` · run ${h(runId)}` : ''}</div>
 </header>
 <nav class="range" aria-label="period shown">period shown: <button type="button" data-range="1y">1Y</button><button type="button" data-range="3y">3Y</button><button type="button" data-range="5y">5Y</button><button type="button" data-range="all" class="on">all</button></nav>
 <section id="prices">${prices}</section>
@@ -122,13 +123,13 @@ ${logScale ? '<p class="note">Logarithmic scale: equal heights are equal percent
 <div class="chart small" id="rebased"></div>
 <h2>Drawdown</h2><div class="legend"><span><i style="background:#c62828"></i>strategy</span><span><i style="background:#9e9e9e"></i>buy &amp; hold</span></div>
 <div class="chart small" id="drawdown"></div>
-<h2>Rolling Sharpe and volatility <span class="sub">(${h(charts.rollingWindow.toLocaleString('en-US'))} bars)</span></h2><div class="legend"><span><i style="background:#6a1b9a"></i>Sharpe (right axis)</span><span><i style="background:#ef6c00"></i>volatility, annualised % (left axis)</span></div>
+<h2>Rolling Sharpe and volatility <span class="sub">(${h(localeNumber(charts.rollingWindow))} bars)</span></h2><div class="legend"><span><i style="background:#6a1b9a"></i>Sharpe (right axis)</span><span><i style="background:#ef6c00"></i>volatility, annualised % (left axis)</span></div>
 <div class="chart small" id="rolling"></div>
 <h2>Exposure <span class="sub">(open positions at their last close, % of the account value)</span></h2>
 <div class="chart small" id="exposure"></div>
 <h2>Worst drawdowns</h2>${worst}</section>
 <section><h2>Metrics</h2>${metricsTable(m, fmtTime)}
-<p class="note">Annualised with ${h(m.settings.annualisation)} (${h(m.settings.periodsPerYear.toLocaleString('en-US'))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>
+<p class="note">Annualised with ${h(m.settings.annualisation)} (${h(localeNumber(m.settings.periodsPerYear))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>
 <section><h2>Returns</h2>${returns}</section>
 <section><h2>Monthly returns (%)</h2>${heatMap(m.monthly.strategy, 'strategy')}${heatMap(m.monthly.benchmark, 'buy & hold')}</section>
 <section><h2>Trades</h2><div class="trades-wrap">`, trades, `</div>

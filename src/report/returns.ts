@@ -13,6 +13,7 @@ import {yearGrid} from '../metrics/monthly.js'
 import {escapeHtml as h} from './escape.js'
 import {percent} from './sections.js'
 import {dailyLastIndices} from '../metrics/daily-last.js'
+import {localeNumber} from '../core/fixed-number.js'
 
 export interface DailyReturn {
   /** Local date, YYYY-MM-DD. */
@@ -145,7 +146,7 @@ export function distributionTable(o: ReturnsInput): string {
   }
   const cell = (d: {date: string; return: number} | undefined) => (d ? `${pct(d.return)} <span class="sub">${h(d.date)}</span>` : 'n/a')
   const rows: Array<[string, string, string]> = [
-    ['days', h(ds.count.toLocaleString('en-US')), h(db.count.toLocaleString('en-US'))],
+    ['days', h(localeNumber(ds.count)), h(localeNumber(db.count))],
     ['mean daily return', pct(ds.mean, 3), pct(db.mean, 3)],
     ['daily volatility', pct(ds.stdev), pct(db.stdev)],
     ['skew', num(ds.skew), num(db.skew)],

@@ -8,7 +8,7 @@ import type {Metrics} from '../metrics/metrics.js'
 import {yearGrid, type MonthlyReturn} from '../metrics/monthly.js'
 import {tradeReturn} from '../metrics/trade-stats.js'
 import {escapeHtml as h} from './escape.js'
-import {fixedNumber as fixed} from './fixed-number.js'
+import {fixedNumber as fixed, localeNumber} from '../core/fixed-number.js'
 
 export const MAX_TRADE_ROWS = 5000
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
@@ -80,7 +80,7 @@ export function tradeTable(trades: readonly Trade[], fmtTime: (t: number) => str
     rowTexts[i] = row
   }
   const rows = rowTexts.join('')
-  const note = start > 0 ? `<p class="note">The last ${shown.length.toLocaleString('en-US')} of ${trades.length.toLocaleString('en-US')} trades.</p>` : ''
+  const note = start > 0 ? `<p class="note">The last ${localeNumber(shown.length)} of ${localeNumber(trades.length)} trades.</p>` : ''
   const head = ['#', 'symbol', 'side', 'qty', 'entry', 'price', 'exit', 'price', 'held', 'MAE', 'MFE', 'commission', 'net P&L', 'return']
   return `${note}<p class="note">Click a column's header to sort by it. MAE and MFE: the worst and best price move while the trade was open, from the average entry.</p>` +
     `<table class="trades" data-count="${shown.length}" data-sortable="yes"><thead><tr>${head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`
@@ -112,6 +112,6 @@ export function drawdownTable(spells: readonly DrawdownSpell[], fmtTime: (t: num
   if (spells.length === 0) return `<p class="note">${h(caption)}: no drawdown.</p>`
   const rows = spells.map((d, i) =>
     `<tr><td>${i + 1}</td><td>${h(fmtTime(d.peakTime))}</td><td>${h(fmtTime(d.troughTime))}</td><td>${d.recoveryTime === null ? '—' : h(fmtTime(d.recoveryTime))}</td>` +
-    `<td>-${h(percent(d.depth, 2))}%</td><td>${h(formatSpan(d.durationMs))}${d.recoveryTime === null ? ' (open)' : ''}</td><td>${h(d.durationBars.toLocaleString('en-US'))}</td></tr>`)
+    `<td>-${h(percent(d.depth, 2))}%</td><td>${h(formatSpan(d.durationMs))}${d.recoveryTime === null ? ' (open)' : ''}</td><td>${h(localeNumber(d.durationBars))}</td></tr>`)
   return `<table class="drawdowns" data-count="${spells.length}"><caption>${h(caption)}</caption><thead><tr><th>#</th><th>start</th><th>trough</th><th>recovery</th><th>depth</th><th>length</th><th>bars</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
 }

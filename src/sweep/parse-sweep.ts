@@ -5,6 +5,7 @@
  */
 import {parse} from '../core/yaml.js'
 import {BotsError} from '../core/errors.js'
+import {localeNumber} from '../core/fixed-number.js'
 
 export interface SweepAxis {
   name: string
@@ -38,7 +39,7 @@ export function parseSweeps(texts: readonly string[]): SweepAxis[] {
   }
   const total = axes.reduce((n, a) => n * a.values.length, 1)
   if (total > MAX_COMBINATIONS) {
-    throw new BotsError(`the sweep has ${total.toLocaleString('en-US')} combinations (at most ${MAX_COMBINATIONS.toLocaleString('en-US')})`, {code: 'flag.sweep', hint: 'use larger steps or fewer values'})
+    throw new BotsError(`the sweep has ${localeNumber(total)} combinations (at most ${localeNumber(MAX_COMBINATIONS)})`, {code: 'flag.sweep', hint: 'use larger steps or fewer values'})
   }
   return axes
 }

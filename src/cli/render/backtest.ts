@@ -8,6 +8,7 @@ import {displayPath} from '../../results/report-path.js'
 import {resolveStorePath} from '../../data/store-path.js'
 import {marketTimezone} from '../../calendar/index.js'
 import {paint} from '../color.js'
+import {fixedNumber, localeNumber} from '../../core/fixed-number.js'
 
 type Paint = ReturnType<typeof paint>
 
@@ -23,7 +24,7 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
     ['strategy', `${r.strategy} (${r.runner} runner)${paramsText(spec.strategy.params)}`],
     ['symbols', `${r.symbols.join(', ')} · ${spec.timeframe} bars · ${zone}`],
     ['period', r.counts.bars > 0 ? `${fmtTime(r.start)} → ${fmtTime(lastBar)}${spec.timeframeMs < 86_400_000 ? ` ${tz}` : ''}` : 'no bars in the window'],
-    ['bars', `${r.counts.bars.toLocaleString('en-US')} (${r.counts.iterations.toLocaleString('en-US')} iterations)`],
+    ['bars', `${localeNumber(r.counts.bars)} (${localeNumber(r.counts.iterations)} iterations)`],
     ['orders', `${r.counts.orders} (${r.counts.fills} filled, ${r.counts.rejected} rejected, ${r.counts.canceled} canceled)${
       r.counts.sameBar ? `; ${r.counts.sameBar} OCO exit${r.counts.sameBar > 1 ? 's' : ''} decided by broker.same_bar (${spec.broker.sameBar ?? 'stop_first'})` : ''}`],
     ['trades', `${r.trades.length} closed${r.positions.length ? `, ${r.positions.length} position${r.positions.length > 1 ? 's' : ''} open at the end` : ''}`],
@@ -41,7 +42,7 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
   } else tail.push('not recorded (--no-record)')
   if ((finished.runId !== undefined || finished.files.length > 0) && finished.equityResolution !== 'full') {
     tail.push(finished.equityResolution === 'daily'
-      ? `equity curve stored at one point per market day of the ${r.counts.bars.toLocaleString('en-US')} bars (--equity full keeps every bar)`
+      ? `equity curve stored at one point per market day of the ${localeNumber(r.counts.bars)} bars (--equity full keeps every bar)`
       : 'equity curve not stored (--equity none)')
   }
   for (const f of finished.files) tail.push(`wrote ${displayPath(f.path)}`)
@@ -72,7 +73,7 @@ export function metricsTable(m: Metrics, width: number, fmtTime: (t: number) => 
   return out
 }
 
-const money = (v: number) => v.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2})
+const money = (v: number) => fixedNumber(v, 2)
 
 function paramsText(params: Record<string, unknown>): string {
   const entries = Object.entries(params)

@@ -3,10 +3,11 @@ import {formatDiagnostic, type Diagnostic} from '../../core/errors.js'
 import type {BotRow} from '../../service/bot-rows.js'
 import type {BotStatusView, EventView, TradeView} from '../../service/queries.js'
 import {table} from './table.js'
+import {fixedNumber, localeNumber} from '../../core/fixed-number.js'
 
 const ago = (iso: string | null, now: number) => (iso === null ? '-' : `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s ago`)
 /** Thousands separators, two decimals, whatever the locale: `1,234,567.89`. */
-const money = (v: number | null) => (v === null ? '-' : v.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2}))
+const money = (v: number | null) => (v === null ? '-' : fixedNumber(v, 2))
 
 export function botJson(b: BotRow): Record<string, unknown> {
   const {spec: _spec, ...rest} = b
@@ -42,7 +43,7 @@ export function renderStatus(views: BotStatusView[], now: number): string {
 function feedLine(v: BotStatusView): string {
   const f = v.feed
   if (f.lastBarTime === null) return `${f.type}, no bar processed yet`
-  const behind = f.barsBehind === null ? '' : f.barsBehind === 0 ? ', at the end of the stored data' : `, ${f.barsBehind.toLocaleString('en-US')} bar${f.barsBehind === 1 ? '' : 's'} behind the end of the stored data`
+  const behind = f.barsBehind === null ? '' : f.barsBehind === 0 ? ', at the end of the stored data' : `, ${localeNumber(f.barsBehind)} bar${f.barsBehind === 1 ? '' : 's'} behind the end of the stored data`
   return `${f.type}, last bar ${f.lastBarTime}${behind}`
 }
 

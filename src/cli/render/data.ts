@@ -8,8 +8,9 @@ import {localDate} from '../../data/gaps.js'
 import {toTimeframe} from '../../data/timeframe.js'
 import {DAY_MS} from '../../model/time.js'
 import {table} from './table.js'
+import {localeNumber} from '../../core/fixed-number.js'
 
-const n = (x: number) => x.toLocaleString('en-US')
+const n = localeNumber
 
 export function renderImport(r: ImportResult, shown = 20): string {
   const lines: string[] = []

@@ -1,9 +1,10 @@
 /** `bots check` in the terminal: a one-line pass, or the first decision that changed and where. */
 import type {Decision, LookaheadReport} from '../../check/lookahead.js'
 import {formatUtc} from '../../engine/format-time.js'
+import {localeNumber} from '../../core/fixed-number.js'
 
 export function renderLookahead(r: LookaheadReport): string {
-  const what = `strategy "${r.strategy}" on ${r.symbols.join(', ')} (${r.bars.toLocaleString('en-US')} bars, ${r.decisions.toLocaleString('en-US')} order${r.decisions === 1 ? '' : 's'})`
+  const what = `strategy "${r.strategy}" on ${r.symbols.join(', ')} (${localeNumber(r.bars)} bars, ${localeNumber(r.decisions)} order${r.decisions === 1 ? '' : 's'})`
   if (r.passed) {
     return `look-ahead check of ${what}: no decision changed in ${r.cuts.length} runs cut after earlier bars`
   }

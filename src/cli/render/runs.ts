@@ -6,6 +6,7 @@ import {DAY_MS} from '../../model/time.js'
 import type {Trade} from '../../model/trade.js'
 import {timeFormatter} from '../../report/render-report.js'
 import type {RunRow} from '../../results/read-runs.js'
+import {localeNumber} from '../../core/fixed-number.js'
 
 const params = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
 const pct = (v: number | null) => formatMetric(v, 'pct', String)
@@ -72,7 +73,7 @@ export function renderRun(r: RunRow, trades: Trade[], color: boolean): string {
     ['run', `${r.id}${r.sweepId !== null ? ` (sweep ${r.sweepId})` : ''} · recorded ${r.created.slice(0, 19).replace('T', ' ')} UTC`],
     ['spec', `${r.specName}${r.specFile ? ` (${r.specFile})` : ''}`],
     ['strategy', `${r.strategy}${Object.keys(r.params).length ? ` · ${params(r.params)}` : ''}`],
-    ['symbols', `${r.symbols.join(', ')} · ${r.timeframe} bars · ${r.bars.toLocaleString('en-US')} bars`],
+    ['symbols', `${r.symbols.join(', ')} · ${r.timeframe} bars · ${localeNumber(r.bars)} bars`],
     ['period', periodText(r)],
     ['spec hash', r.specHash],
     ['bars hash', r.barsHash],

@@ -1,5 +1,6 @@
 /** Plain-text tables: columns padded to their widest cell, numbers right-aligned with separators. */
-const n = (x: number) => x.toLocaleString('en-US')
+import {localeNumber} from '../../core/fixed-number.js'
+const n = localeNumber
 
 /** A column whose every cell is a number (or empty, or an ellipsis) is right-aligned. */
 export function table(header: string[], rows: (string | number)[][]): string {

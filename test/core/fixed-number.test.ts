@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import fc from 'fast-check'
-import {fixedNumber} from '../../src/report/fixed-number.js'
+import {fixedNumber, localeNumber} from '../../src/core/fixed-number.js'
 
 const intl = (v: number, d: number) => new Intl.NumberFormat('en-US', {minimumFractionDigits: d, maximumFractionDigits: d}).format(v)
 
@@ -19,5 +19,14 @@ describe('fixedNumber: the text Intl.NumberFormat en-US gives, without Intl', ()
     // Prices and P&L with a 5 just past the shown decimals: the cases that round differently from toFixed.
     const boundary = fc.tuple(fc.integer({min: -10_000_000, max: 10_000_000}), fc.integer({min: 0, max: 4})).map(([n, k]) => (n * 10 + 5) / 10 ** (k + 1))
     fc.assert(fc.property(fc.oneof(anyDouble, boundary, fc.double({min: -1e7, max: 1e7, noNaN: true})), digits, (v, d) => fixedNumber(v, d) === intl(v, d)), {numRuns: 20_000})
+  })
+})
+
+describe('localeNumber: toLocaleString(\'en-US\') without Intl for integers', () => {
+  it('equals toLocaleString on integers of any size and sign, and hands anything else to it', () => {
+    for (const v of [0, -0, 7, -7, 999, 1000, -1000, 1234567, 2 ** 53, -(2 ** 53), 1e20, 1e21, 1e22, 1.5, -1234.5678, NaN, Infinity, -Infinity]) {
+      assert.equal(localeNumber(v), v.toLocaleString('en-US'), String(v))
+    }
+    fc.assert(fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double()), (v) => localeNumber(v) === v.toLocaleString('en-US')), {numRuns: 20_000})
   })
 })

@@ -1,7 +1,9 @@
 /**
  * en-US numbers with a fixed number of decimals and thousands separators, as
  * `Intl.NumberFormat('en-US', {minimumFractionDigits: d, maximumFractionDigits: d})` writes them,
- * at a fraction of its cost (the report formats ~30,000 of them for a long run's trade list).
+ * at a fraction of its cost (the report formats ~30,000 of them for a long run's trade list), and
+ * integers as `toLocaleString('en-US')` writes them (`localeNumber`). Neither starts ICU's number
+ * formatting for the values commands print, which costs ~20 ms at its first use in a process.
  *
  * Intl rounds the shortest decimal that reads back as the double (what `String(v)` prints), half
  * away from zero: 1.005 → "1.01", where `toFixed` rounds the double's exact value (1.00499…) to
@@ -16,16 +18,11 @@ function intl(v: number, digits: number): string {
   return f.format(v)
 }
 
-/** Intl's +0 per number of decimals (a run without commissions formats thousands of them). */
-const zeros = new Map<number, string>()
-
 export function fixedNumber(v: number, digits: number): string {
   const a = Math.abs(v)
   if (!(a >= 1e-6 && a < 1e21)) {
     if (v !== 0 || 1 / v < 0) return intl(v, digits)
-    let zero = zeros.get(digits)
-    if (zero === undefined) zeros.set(digits, (zero = intl(0, digits)))
-    return zero
+    return ZEROS[digits] ?? (0).toFixed(digits) // +0: Intl's text too ("0.00")
   }
   const s = String(a)
   const dot = s.indexOf('.')
@@ -57,6 +54,14 @@ function increment(whole: string, frac: string): [string, string] {
   }
   const cut = next.length - frac.length
   return [next.slice(0, cut), next.slice(cut)]
+}
+
+const ZEROS = ['0', '0.0', '0.00', '0.000', '0.0000']
+
+/** `v.toLocaleString('en-US')`: integers grouped here (counts, bars), anything else by Intl. */
+export function localeNumber(v: number): string {
+  if (!Number.isInteger(v) || Math.abs(v) >= 1e21 || Object.is(v, -0)) return v.toLocaleString('en-US')
+  return (v < 0 ? '-' : '') + grouped(String(Math.abs(v)))
 }
 
 function grouped(whole: string): string {

@@ -4,10 +4,15 @@
  * curves keep each bucket's last value, the drawdown its deepest. Times become market-local
  * seconds, because the chart library shows timestamps as UTC; a time that does not increase
  * (a DST fall-back hour) is dropped so the series stays strictly ascending.
+ *
+ * They are made as columns (`chartColumns`), the form the report embeds (chart-json.ts): a long
+ * run's ten curves and candles as objects were ~130,000 of them, which lived until the page was
+ * written and were copied by each young-generation collection on the way (~50 ms of a report).
  */
 import {utcOffset} from '../calendar/index.js'
 import type {Bars} from '../model/bars.js'
 import type {Trade} from '../model/trade.js'
+import {unpackCharts, type PackedCandles, type PackedCharts, type PackedPoints} from './chart-json.js'
 import type {Rolling} from './rolling.js'
 
 export const MAX_POINTS = 10_000
@@ -46,12 +51,32 @@ export function chartBucket(n: number): number {
 /** Indicator lines per symbol (index-aligned with `bars`), each over that symbol's bars. */
 export type Overlays = ReadonlyArray<ReadonlyArray<{name: string; values: Float64Array}>>
 
+export interface ChartInput {
+  bars: readonly Bars[]
+  time: Float64Array
+  value: Float64Array
+  benchmark: Float64Array
+  drawdown: Float64Array
+  benchmarkDrawdown?: Float64Array
+  initial?: number
+  rolling?: Rolling
+  exposure?: Float64Array
+  trades: readonly Trade[]
+  timezone: string
+  overlays?: Overlays
+}
+
+/** The charts as points (`chartColumns` read back: what the page's script gives the chart library). */
+export function chartData(o: ChartInput): ChartData {
+  return unpackCharts(chartColumns(o))
+}
+
 /**
  * `drawdown`, `benchmarkDrawdown`, `rolling` and `exposure` come one value per chart point
  * already (computed with `chartBucket(time.length)`: a bucket's deepest drawdown, the others its
  * last value), so no million-point copy of them is ever made.
  */
-export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: Float64Array; benchmark: Float64Array; drawdown: Float64Array; benchmarkDrawdown?: Float64Array; initial?: number; rolling?: Rolling; exposure?: Float64Array; trades: readonly Trade[]; timezone: string; overlays?: Overlays}): ChartData {
+export function chartColumns(o: ChartInput): PackedCharts {
   const n = o.time.length
   const bucket = chartBucket(n)
   const local = (t: number) => Math.floor((t + utcOffset(t, o.timezone)) / 1000)
@@ -59,8 +84,9 @@ export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: 
   const at = new Float64Array(Math.ceil(n / bucket))
   for (let k = 0; k < at.length; k++) at[k] = local(o.time[k * bucket])
   /** f(value at point k) at each point: each bucket's last value of `values` (one per bar), or `values[k]` (one per point). */
-  const series = (values: Float64Array, perBar: boolean, f: (v: number) => number = (v) => v, keep: (v: number) => boolean = () => true): Point[] => {
-    const out: Point[] = []
+  const series = (values: Float64Array, perBar: boolean, f: (v: number) => number = (v) => v, keep: (v: number) => boolean = () => true): PackedPoints => {
+    const t: number[] = []
+    const out: number[] = []
     // A time that does not increase is dropped before `keep` looks at the value, as it always was.
     let last = -Infinity
     const count = perBar ? at.length : Math.min(at.length, values.length)
@@ -68,39 +94,49 @@ export function chartData(o: {bars: readonly Bars[]; time: Float64Array; value: 
       if (at[k] <= last) continue
       last = at[k]
       const v = perBar ? values[Math.min(n, (k + 1) * bucket) - 1] : values[k]
-      if (keep(v)) out.push({time: last, value: f(v)})
+      if (keep(v)) {
+        t.push(last)
+        out.push(f(v))
+      }
     }
-    return out
+    return {t, v: out}
   }
+  const none = (): PackedPoints => ({t: [], v: []})
   const finite = Number.isFinite
   return {
     bucket,
-    prices: o.bars.slice(0, 4).map((b, k) => ({...priceSeries(b, bucket, local, o.trades), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayPoints(b, l.values, bucket, local)}))})),
+    prices: o.bars.slice(0, 4).map((b, k) => ({...priceColumns(b, bucket, local, o.trades), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayColumns(b, l.values, bucket, local)}))})),
     equity: series(o.value, true),
     benchmark: series(o.benchmark, true),
     drawdown: series(o.drawdown, false, (v) => -v * 100),
-    benchmarkDrawdown: o.benchmarkDrawdown ? series(o.benchmarkDrawdown, false, (v) => -v * 100) : [],
-    rebased: o.initial ? series(o.value, true, (v) => (v / o.initial! - 1) * 100) : [],
-    rebasedBenchmark: o.initial ? series(o.benchmark, true, (v) => (v / o.initial! - 1) * 100) : [],
-    exposure: o.exposure ? series(o.exposure, false, (v) => (finite(v) ? v * 100 : 0)) : [],
+    benchmarkDrawdown: o.benchmarkDrawdown ? series(o.benchmarkDrawdown, false, (v) => -v * 100) : none(),
+    rebased: o.initial ? series(o.value, true, (v) => (v / o.initial! - 1) * 100) : none(),
+    rebasedBenchmark: o.initial ? series(o.benchmark, true, (v) => (v / o.initial! - 1) * 100) : none(),
+    exposure: o.exposure ? series(o.exposure, false, (v) => (finite(v) ? v * 100 : 0)) : none(),
     rollingWindow: o.rolling?.window ?? 0,
-    rollingSharpe: o.rolling ? series(o.rolling.sharpe, false, undefined, finite) : [],
-    rollingVolatility: o.rolling ? series(o.rolling.volatility, false, (v) => v * 100, finite) : [],
+    rollingSharpe: o.rolling ? series(o.rolling.sharpe, false, undefined, finite) : none(),
+    rollingVolatility: o.rolling ? series(o.rolling.volatility, false, (v) => v * 100, finite) : none(),
   }
 }
 
 /** An indicator line on a price chart: each bucket's last value, at the bucket's open time (no point before the indicator has a value). */
-function overlayPoints(b: Bars, values: Float64Array, bucket: number, local: (t: number) => number): Point[] {
-  const out: Point[] = []
+function overlayColumns(b: Bars, values: Float64Array, bucket: number, local: (t: number) => number): PackedPoints {
+  const t: number[] = []
+  const out: number[] = []
   for (let from = 0; from < b.length; from += bucket) {
     const v = values[Math.min(b.length, from + bucket) - 1]
-    if (Number.isFinite(v)) push(out, {time: local(b.time[from]), value: v})
+    const time = local(b.time[from])
+    // Times strictly increasing (a DST fall-back hour repeats local times).
+    if (Number.isFinite(v) && !(t.length > 0 && time <= t[t.length - 1])) {
+      t.push(time)
+      out.push(v)
+    }
   }
-  return out
+  return {t, v: out}
 }
 
-function priceSeries(b: Bars, bucket: number, local: (t: number) => number, trades: readonly Trade[]): Omit<ChartData['prices'][number], 'overlays'> {
-  const candles: Candle[] = []
+function priceColumns(b: Bars, bucket: number, local: (t: number) => number, trades: readonly Trade[]): Omit<PackedCharts['prices'][number], 'overlays'> {
+  const candles: PackedCandles = {t: [], o: [], h: [], l: [], c: []}
   const starts: number[] = [] // UTC open time of each candle, to place markers
   // The columns in locals: this loop over every bar runs once, mostly before V8 optimises it,
   // where each `b.close[i]` would be a property load too.
@@ -120,7 +156,14 @@ function priceSeries(b: Bars, bucket: number, local: (t: number) => number, trad
       if (lows[i] < low) low = lows[i]
     }
     if (open !== open) continue
-    if (push(candles, {time: local(times[from]), open, high, low, close})) starts.push(times[from])
+    const time = local(times[from])
+    if (candles.t.length > 0 && time <= candles.t[candles.t.length - 1]) continue
+    candles.t.push(time)
+    candles.o.push(open)
+    candles.h.push(high)
+    candles.l.push(low)
+    candles.c.push(close)
+    starts.push(times[from])
   }
   const own = trades.filter((t) => t.symbol === b.symbol)
   const shown = own.slice(-MAX_MARKERS / 2)
@@ -129,15 +172,15 @@ function priceSeries(b: Bars, bucket: number, local: (t: number) => number, trad
   const labelled = shown.length <= 40
   for (const t of shown) {
     const long = t.side === 'long'
-    markers.push({time: candleAt(candles, starts, t.entryTime), position: long ? 'belowBar' : 'aboveBar', color: long ? '#2e7d32' : '#c62828', shape: long ? 'arrowUp' : 'arrowDown', text: labelled ? (long ? 'buy' : 'short') : ''})
-    markers.push({time: candleAt(candles, starts, t.exitTime), position: long ? 'aboveBar' : 'belowBar', color: '#546e7a', shape: long ? 'arrowDown' : 'arrowUp', text: labelled ? `exit ${t.netPnl >= 0 ? '+' : ''}${t.netPnl.toFixed(2)}` : ''})
+    markers.push({time: candleAt(candles.t, starts, t.entryTime), position: long ? 'belowBar' : 'aboveBar', color: long ? '#2e7d32' : '#c62828', shape: long ? 'arrowUp' : 'arrowDown', text: labelled ? (long ? 'buy' : 'short') : ''})
+    markers.push({time: candleAt(candles.t, starts, t.exitTime), position: long ? 'aboveBar' : 'belowBar', color: '#546e7a', shape: long ? 'arrowDown' : 'arrowUp', text: labelled ? `exit ${t.netPnl >= 0 ? '+' : ''}${t.netPnl.toFixed(2)}` : ''})
   }
   markers.sort((a, c) => a.time - c.time)
   return {symbol: b.symbol, candles, markers, markersDropped: 2 * (own.length - shown.length)}
 }
 
 /** The chart time of the candle containing instant t (the last candle starting at or before it). */
-function candleAt(candles: Candle[], starts: number[], t: number): number {
+function candleAt(candleTimes: readonly number[], starts: number[], t: number): number {
   let lo = 0
   let hi = starts.length - 1
   while (lo < hi) {
@@ -145,11 +188,5 @@ function candleAt(candles: Candle[], starts: number[], t: number): number {
     if (starts[mid] <= t) lo = mid
     else hi = mid - 1
   }
-  return candles[Math.max(0, lo)]?.time ?? 0
-}
-
-function push<T extends {time: number}>(out: T[], p: T): boolean {
-  if (out.length && p.time <= out[out.length - 1].time) return false
-  out.push(p)
-  return true
+  return candleTimes[Math.max(0, lo)] ?? 0
 }

@@ -3,6 +3,7 @@
  * curves of 10,000 points were ~5 MB of `{"time":…,"value":…}` text, two fifths of it keys and
  * braces; as columns they are half that, and quicker to write. The page's script turns them back
  * into the chart library's points (`unpack` in client-script.ts does what `unpackCharts` does).
+ * chart-data.ts makes them in this form.
  */
 import type {Candle, ChartData, Marker, Point} from './chart-data.js'
 
@@ -18,15 +19,6 @@ export type PackedCharts = Omit<ChartData, Curve | 'prices'> & Record<Curve, Pac
   prices: Array<{symbol: string; candles: PackedCandles; markers: Marker[]; markersDropped: number; overlays: Array<{name: string; points: PackedPoints}>}>
 }
 
-export function packCharts(c: ChartData): PackedCharts {
-  const curves = Object.fromEntries(CURVES.map((k) => [k, packPoints(c[k])])) as Record<Curve, PackedPoints>
-  return {
-    ...c,
-    ...curves,
-    prices: c.prices.map((p) => ({...p, candles: packCandles(p.candles), overlays: p.overlays.map((o) => ({name: o.name, points: packPoints(o.points)}))})),
-  }
-}
-
 export function unpackCharts(c: PackedCharts): ChartData {
   const curves = Object.fromEntries(CURVES.map((k) => [k, unpackPoints(c[k])])) as Record<Curve, Point[]>
   return {
@@ -36,22 +28,8 @@ export function unpackCharts(c: PackedCharts): ChartData {
   }
 }
 
-function packPoints(points: readonly Point[]): PackedPoints {
-  const t = new Array<number>(points.length)
-  const v = new Array<number>(points.length)
-  for (let i = 0; i < points.length; i++) {
-    t[i] = points[i].time
-    v[i] = points[i].value
-  }
-  return {t, v}
-}
-
 function unpackPoints(p: PackedPoints): Point[] {
   return p.t.map((time, i) => ({time, value: p.v[i]}))
-}
-
-function packCandles(candles: readonly Candle[]): PackedCandles {
-  return {t: candles.map((x) => x.time), o: candles.map((x) => x.open), h: candles.map((x) => x.high), l: candles.map((x) => x.low), c: candles.map((x) => x.close)}
 }
 
 function unpackCandles(p: PackedCandles): Candle[] {

@@ -17,8 +17,7 @@ import {DAY_MS} from '../model/time.js'
 import type {BacktestResult} from '../engine/result.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {drawdownSeries, worstDrawdowns} from '../metrics/drawdown.js'
-import {chartBucket, chartData, type Overlays} from './chart-data.js'
-import {packCharts} from './chart-json.js'
+import {chartBucket, chartColumns, type Overlays} from './chart-data.js'
 import {GUARD, RENDER} from './client-script.js'
 import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
 import {drawdownTable, heatMap, metricsTable, positionsTable, shownTrades, tradeTable} from './sections.js'
@@ -77,7 +76,7 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
   const bucket = chartBucket(time.length)
   const cash = o.result.initialCash
   const settings = o.metrics.settings
-  const charts = chartData({
+  const charts = chartColumns({
     bars: o.bars, time, value, benchmark: o.benchmark, initial: cash, trades: o.result.trades, timezone: o.timezone, overlays: o.overlays,
     drawdown: drawdownSeries(cash, value, bucket),
     benchmarkDrawdown: drawdownSeries(cash, o.benchmark, bucket),
@@ -85,8 +84,8 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
     exposure: exposureSeries(o.result.fills, o.bars, time, value, bucket),
   })
   // Equity on a log scale unless a value is not positive (a log axis cannot show it).
-  const logScale = [...charts.equity, ...charts.benchmark].every((p) => p.value > 0)
-  const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts: packCharts(charts)}
+  const logScale = charts.equity.v.every((v) => v > 0) && charts.benchmark.v.every((v) => v > 0)
+  const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts}
   const m = o.metrics
   const period = m.period.bars ? `${fmtTime(m.period.start)} → ${fmtTime(time[time.length - 1])}` : 'no bars'
   const params = Object.entries(o.params).map(([k, v]) => `${h(k)}=${h(JSON.stringify(v))}`).join(' · ')

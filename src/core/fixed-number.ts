@@ -18,6 +18,9 @@ function intl(v: number, digits: number): string {
   return f.format(v)
 }
 
+/** Intl's +0 for 0 to 4 decimals. */
+const ZEROS = ['0', '0.0', '0.00', '0.000', '0.0000']
+
 export function fixedNumber(v: number, digits: number): string {
   const a = Math.abs(v)
   if (!(a >= 1e-6 && a < 1e21)) {
@@ -55,8 +58,6 @@ function increment(whole: string, frac: string): [string, string] {
   const cut = next.length - frac.length
   return [next.slice(0, cut), next.slice(cut)]
 }
-
-const ZEROS = ['0', '0.0', '0.00', '0.000', '0.0000']
 
 /** `v.toLocaleString('en-US')`: integers grouped here (counts, bars), anything else by Intl. */
 export function localeNumber(v: number): string {

@@ -6,7 +6,7 @@
  * (a DST fall-back hour) is dropped so the series stays strictly ascending.
  *
  * They are made as columns (`chartColumns`), the form the report embeds (chart-json.ts): a long
- * run's ten curves and candles as objects were ~130,000 of them, which lived until the page was
+ * run's curves and candles as objects were ~110,000 of them, which lived until the page was
  * written and were copied by each young-generation collection on the way (~50 ms of a report).
  */
 import {utcOffset} from '../calendar/index.js'
@@ -125,12 +125,12 @@ function overlayColumns(b: Bars, values: Float64Array, bucket: number, local: (t
   const out: number[] = []
   for (let from = 0; from < b.length; from += bucket) {
     const v = values[Math.min(b.length, from + bucket) - 1]
+    if (!Number.isFinite(v)) continue
     const time = local(b.time[from])
     // Times strictly increasing (a DST fall-back hour repeats local times).
-    if (Number.isFinite(v) && !(t.length > 0 && time <= t[t.length - 1])) {
-      t.push(time)
-      out.push(v)
-    }
+    if (t.length > 0 && time <= t[t.length - 1]) continue
+    t.push(time)
+    out.push(v)
   }
   return {t, v: out}
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-":" //; young=; case "$1" in live|twin) ;; *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;; esac; case "$1:$NODE_OPTIONS" in backtest:*semi-space*) ;; backtest:*) young=--max-semi-space-size=4 ;; esac; exec node $young "$0" "$@"
+":" //; young=; case "$1" in live|twin) ;; *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;; esac; case "$1:$NODE_OPTIONS" in backtest:*semi-space*) ;; backtest:*) young=--max-semi-space-size=4 ;; esac; case "$1" in validate|backtest|data|strategies|schema|check|runs|help|--help|-h|--version|-v|"") if [ -n "${NODE_EXTRA_CA_CERTS+set}" ]; then export BOTS_LAUNCHER_CA_CERTS="$NODE_EXTRA_CA_CERTS"; unset NODE_EXTRA_CA_CERTS; fi ;; esac; exec node $young "$0" "$@"
 // Run as a program, the line above is shell (for JavaScript it is a string and a comment): it
 // starts Node on this file with glibc's malloc asking for transparent huge pages (madvise), where
 // the kernel offers them only on request (Debian's and Ubuntu's default). A backtest touches
@@ -14,12 +14,25 @@
 // any V8 flag makes V8 refuse Node's own built-in code cache (~20 ms more start-up), which a short
 // command such as `validate` would feel; the build writes our bundles' caches for the flag too
 // (vendor.ts). A --max-semi-space-size of yours in NODE_OPTIONS is kept instead.
-// `node bin/run.js …` skips the line and runs the same CLI without either.
+// Commands that open no network connection (validate, backtest, data, strategies, schema, check,
+// runs, help) start without NODE_EXTRA_CA_CERTS: Node 20 reads and parses every certificate of
+// that file while it starts, whether or not the process ever speaks TLS (a 144-certificate
+// bundle: 30-70 ms of every start here). The variable is put back below, before any of our code
+// runs, so child processes see the environment the user gave; only this process's own TLS would
+// miss those certificates, and these commands have none. `live`, `twin` and the registry commands
+// (which may reach PostgreSQL over TLS) keep it.
+// `node bin/run.js …` skips the line and runs the same CLI without any of this.
 
 // oclif's index checks the Node version against its own `engines` (Node 18+) with semver, which
 // costs start-up time on every command; package.json already requires Node 20+, so the check can
 // never warn. The variable is set only around the import, so child processes see the environment
 // the user gave. oclif comes from its one-file bundle (dist/cli/oclif.js), one instance for all.
+const launcherCaCerts = process.env.BOTS_LAUNCHER_CA_CERTS
+if (launcherCaCerts !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = launcherCaCerts
+  delete process.env.BOTS_LAUNCHER_CA_CERTS
+}
+
 const skipEngineCheck = process.env.OCLIF_DISABLE_ENGINE_WARNING === undefined
 if (skipEngineCheck) process.env.OCLIF_DISABLE_ENGINE_WARNING = 'true'
 const {execute} = await import('../dist/cli/oclif.js')

@@ -1,8 +1,9 @@
 /**
  * bin/run.js run as a program (as `bots` is, through its `#!/bin/sh` line) asks glibc's malloc
  * for transparent huge pages and, for a backtest, V8 for a small young generation, keeps the
- * user's own GLIBC_TUNABLES and semi-space size, leaves the long-running services alone, and runs
- * the same CLI as `node bin/run.js`.
+ * user's own GLIBC_TUNABLES and semi-space size, starts the commands that open no connection
+ * without NODE_EXTRA_CA_CERTS (and puts it back for their children), leaves the long-running
+ * services alone, and runs the same CLI as `node bin/run.js`.
  */
 import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -11,12 +12,25 @@ import {describe, it} from 'node:test'
 import {parseJson, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 
-/** What the Node process of `bots args` saw: GLIBC_TUNABLES and its V8 flags (a preload writes them down). */
-async function launched(args: string[], env: Record<string, string | undefined> = {}, nodeOptions = ''): Promise<{tunables: string; execArgv: string[]}> {
+interface Launched {
+  tunables: string
+  execArgv: string[]
+  /** NODE_EXTRA_CA_CERTS as Node started (when it reads the file), and as the process's children would see it. */
+  caAtStart: string
+  caAtExit: string
+  launcherVars: string[]
+}
+
+/** What the Node process of `bots args` saw: its environment and V8 flags (a preload writes them down, at start and exit). */
+async function launched(args: string[], env: Record<string, string | undefined> = {}, nodeOptions = ''): Promise<Launched> {
   const dir = tempDir()
   const preload = path.join(dir, 'dump-env.cjs')
   const out = path.join(dir, 'launched.json')
-  writeFileSync(preload, `require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({tunables: String(process.env.GLIBC_TUNABLES), execArgv: process.execArgv}))\n`)
+  writeFileSync(
+    preload,
+    `const seen = {tunables: String(process.env.GLIBC_TUNABLES), execArgv: process.execArgv, caAtStart: String(process.env.NODE_EXTRA_CA_CERTS)}
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({...seen, caAtExit: String(process.env.NODE_EXTRA_CA_CERTS), launcherVars: Object.keys(process.env).filter((k) => k.startsWith('BOTS_LAUNCHER'))})))\n`,
+  )
   const r = await runCli(args, {asProgram: true, env: {...env, NODE_OPTIONS: `${nodeOptions} --require ${preload}`.trim()}})
   assert.equal(r.code, 0, r.stderr)
   return JSON.parse(readFileSync(out, 'utf8'))
@@ -37,6 +51,25 @@ describe('bin/run.js as a program', () => {
     assert.deepEqual((await launched(['backtest', '--help'], {}, '--max-semi-space-size=32')).execArgv, [])
     assert.deepEqual((await launched(['--version'])).execArgv, [])
     assert.deepEqual((await launched(['validate', '--help'])).execArgv, [])
+  })
+
+  it('starts the commands that open no connection without NODE_EXTRA_CA_CERTS, and puts it back for their children', async () => {
+    const ca = path.join(tempDir(), 'extra ca "certs".pem') // a space and quotes survive the shell line
+    writeFileSync(ca, '')
+    for (const args of [['validate', '--help'], ['backtest', '--help'], ['data', 'list', '--help'], ['--version']]) {
+      const seen = await launched(args, {NODE_EXTRA_CA_CERTS: ca})
+      assert.equal(seen.caAtStart, 'undefined', args.join(' '))
+      assert.equal(seen.caAtExit, ca, args.join(' '))
+      assert.deepEqual(seen.launcherVars, [], args.join(' '))
+    }
+    for (const args of [['live', '--help'], ['twin', '--help'], ['status', '--help'], ['add', '--help']]) {
+      const seen = await launched(args, {NODE_EXTRA_CA_CERTS: ca})
+      assert.equal(seen.caAtStart, ca, args.join(' '))
+      assert.equal(seen.caAtExit, ca, args.join(' '))
+    }
+    const unset = await launched(['validate', '--help'], {NODE_EXTRA_CA_CERTS: undefined})
+    assert.equal(unset.caAtStart, 'undefined')
+    assert.equal(unset.caAtExit, 'undefined')
   })
 
   it('leaves the long-running services as the user started them', async () => {

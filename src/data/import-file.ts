@@ -1,8 +1,8 @@
 /**
- * One file of an import, in two steps. `stageFile` (before the transaction, touching only temp
- * tables): stage and check the file in DuckDB and apply the `--on-error` policy. `writeStaged`
- * (inside the caller's transaction): upsert the good rows and log the import. Progress is polled
- * from DuckDB while the file is read, which is most of the time.
+ * One file of an import, in two steps. `stageFile` (before the transaction, touching only the
+ * stage tables): stage and check the file in DuckDB and apply the `--on-error` policy.
+ * `writeStaged` (inside the caller's transaction): upsert the good rows and log the import.
+ * Progress is polled from DuckDB while the file is read, which is most of the time.
  */
 import path from 'node:path'
 import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
@@ -12,7 +12,8 @@ import type {FilePlan} from './import.js'
 import type {FileImportResult, ImportOptions, OnError} from './import-types.js'
 import {collectRejections, type Rejection, type RejectionReport} from './rejections.js'
 import {clearCsvRejects, sourceSql} from './source.js'
-import {createStage, markOrderProblems, stageTable} from './stage.js'
+import {createStage, markOrderProblems} from './stage.js'
+import type {OrderChecks} from './order-checks.js'
 import {timeSql, type TimeParseOptions} from './time-expr.js'
 import type {Timeframe} from './timeframe.js'
 import {upsertBars} from './upsert.js'
@@ -35,35 +36,61 @@ export interface StagedFile {
   rejected: RejectionReport
   hash: Promise<string>
   report: Reporter
+  /**
+   * Set while the duplicate and order check still runs (`stageFile`'s `checks`): true when the
+   * rows came in order, so nothing is marked and `rejected` is complete. False: the caller must not
+   * commit what it wrote, and settles the file with `settleOrder` before writing it again.
+   */
+  ordering?: Promise<boolean>
 }
 
 type Reporter = (phase: 'read' | 'check' | 'write' | 'done', rows: number, fraction?: number, total?: number) => void
 
+/**
+ * `checks`: where the duplicate and order check may run while the caller writes (the returned
+ * file's `ordering`). Not for `--on-error fail`, whose error names the first bad row whatever
+ * rule it breaks, nor when `ctx.readStaged` reads the rows (that read is the check).
+ */
 export async function stageFile(
   conn: DuckDBConnection,
   plan: FilePlan,
-  index: number,
+  table: string,
   params: Record<string, DuckDBValue>,
   ctx: ImportContext,
+  checks?: OrderChecks,
 ): Promise<StagedFile> {
   const started = performance.now()
   const hash = hashFile(plan.file)
   hash.catch(() => {}) // awaited when writing; an early failure must not become an unhandled rejection
   const report: Reporter = (phase, rows, fraction, total) =>
     ctx.onProgress?.({file: plan.file, phase, rows, fraction, total, elapsedMs: performance.now() - started})
-  const table = stageTable(index)
   await clearCsvRejects(conn)
   const time = timeSql(plan.roles, ctx.tf, {...ctx.timeOpts, format: plan.timeFormat}, ctx.timezone)
   const stage = () => createStage(conn, table, sourceSql(plan.format, plan.info, plan.roles), plan.roles, ctx.tf, time, params)
   await (ctx.onProgress ? withReadProgress(conn, plan.info.estimatedRows, report, stage) : stage())
   report('check', await rowCount(conn, table))
+  if (checks !== undefined && ctx.readStaged === undefined && ctx.onError !== 'fail') {
+    const ordering = checks.check(table)
+    ordering.catch(() => {}) // awaited by the caller before it commits
+    return {plan, table, rejected: await rejections(conn, table, plan, ctx), hash, report, ordering}
+  }
   // The staged rows read in file order with increasing times: no duplicate, nothing unsorted.
   const ordered = ctx.readStaged !== undefined && (await ctx.readStaged(conn, goodRowsInFileOrder(table)))
   if (!ordered) await markOrderProblems(conn, table)
-  const limit = ctx.onError === 'skip' ? 0 : ctx.maxReported
-  const rejected = await collectRejections(conn, table, plan.file, plan.format, ctx.tf, ctx.timezone, limit)
+  const rejected = await rejections(conn, table, plan, ctx)
   if (ctx.onError === 'fail' && rejected.total > 0) throw failure(plan.file, rejected.total, rejected.list[0])
   return {plan, table, rejected, hash, report}
+}
+
+/** A file whose `ordering` said no: its duplicates and unsorted rows marked, its rejections counted again. */
+export async function settleOrder(conn: DuckDBConnection, s: StagedFile, ctx: ImportContext): Promise<StagedFile> {
+  await markOrderProblems(conn, s.table, true)
+  return {plan: s.plan, table: s.table, rejected: await rejections(conn, s.table, s.plan, ctx), hash: s.hash, report: s.report}
+}
+
+function rejections(conn: DuckDBConnection, table: string, plan: FilePlan, ctx: ImportContext): Promise<RejectionReport> {
+  const limit = ctx.onError === 'skip' ? 0 : ctx.maxReported
+  return collectRejections(conn, table, plan.file, plan.format, ctx.tf, ctx.timezone, limit)
 }
 
 /** The staged rows of a file that are stored (those breaking no rule), as a SQL relation. */
@@ -86,6 +113,8 @@ export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: Im
   ).getRowObjectsJS()[0]
   s.report('write', Number(span.n))
   const counts = await upsertBars(conn, ctx.symbol, ctx.tf.text, good)
+  // The write went ahead of the order check (stageFile's `checks`): nothing is logged or committed that it has not passed.
+  if (s.ordering !== undefined && !(await s.ordering)) throw new OutOfOrder(plan.file)
   const dropped = rejected.total
   await conn.run(
     `INSERT INTO imports (symbol, timeframe, path, size, mtime_ms, sha256, options, timezone, rows_new, rows_replaced, rows_rejected)
@@ -108,6 +137,13 @@ export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: Im
     first: (span.first as string | null) ?? null,
     last: (span.last as string | null) ?? null,
     rejections: rejected.list,
+  }
+}
+
+/** Thrown inside the write transaction to roll it back: `file`'s rows were not in order after all (settleOrder, then write again). */
+export class OutOfOrder extends Error {
+  constructor(file: string) {
+    super(`bug: ${file} was written before its rows were found out of order, and the write escaped its rollback`)
   }
 }
 

@@ -9,11 +9,12 @@ import {BotsError} from '../core/errors.js'
 import {findSeries} from './bar-series.js'
 import {resolveColumns, type ColumnRoles} from './columns.js'
 import {detectTimeframe, SAMPLE_ROWS} from './detect-timeframe.js'
-import {goodRows, stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
-import {stageTable} from './stage.js'
+import {goodRows, OutOfOrder, settleOrder, stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
+import {OrderChecks} from './order-checks.js'
+import {attachStage, stageTables} from './stage.js'
 import type {FileImportResult, ImportOptions, ImportResult} from './import-types.js'
 import {checkFile, compactDateFormat, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
-import {inTransaction, type Store} from './store.js'
+import {inTransaction, releaseConnection, type Store} from './store.js'
 import {timeSql} from './time-expr.js'
 import {appendingInOrder} from './upsert.js'
 import {toTimeframe, type Timeframe} from './timeframe.js'
@@ -40,7 +41,11 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
   const onError = opts.onError ?? 'reject'
   const timeLabel = opts.timeLabel ?? 'open'
   const conn = await store.connect()
+  const tables = stageTables(files.length)
+  let checks: OrderChecks | undefined
+  let checkConn: DuckDBConnection | undefined
   try {
+    await attachStage(conn)
     const timezone = await checkTimezone(conn, opts.timezone ?? 'UTC')
     // Session zone = import zone: DuckDB then reads naive times as local wall-clock time.
     // The name was checked against DuckDB's own list, so it holds no quote.
@@ -71,19 +76,34 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       onProgress: opts.onProgress,
       readStaged: plans.length === 1 ? opts.readStaged : undefined,
     }
-    // Stage and check every file first (temp tables only), then write them all in one transaction.
+    // One file's duplicate and order check runs on a connection of its own while this one writes
+    // (order-checks.ts); not when `readStaged` reads the rows, which is that check. Not for several
+    // files either: each file's staging clears the CSV rejects of the last, which a file found out
+    // of order would need to be counted again (settleOrder).
+    if (plans.length === 1 && ctx.readStaged === undefined && onError !== 'fail') checks = new OrderChecks((checkConn = await store.connect()))
+    // Stage and check every file first (stage tables only), then write them all in one transaction.
     const staged: StagedFile[] = []
-    for (const [i, plan] of plans.entries()) staged.push(await stageFile(conn, plan, i, params(plan), ctx))
+    for (const [i, plan] of plans.entries()) staged.push(await stageFile(conn, plan, tables[i], params(plan), ctx, checks))
     await opts.onStaged?.(conn, staged.map(goodRows))
     let removed = 0
-    const results = await appendingInOrder(conn, store.path, () =>
-      inTransaction(conn, async () => {
-        if (opts.replace) removed = await removeStale(conn, symbol, tf.text, staged.map((s) => s.table))
-        const out: FileImportResult[] = []
-        for (const s of staged) out.push(await writeStaged(conn, s, ctx))
-        return out
-      }),
-    )
+    const write = () =>
+      appendingInOrder(conn, store.path, () =>
+        inTransaction(conn, async () => {
+          if (opts.replace) removed = await removeStale(conn, symbol, tf.text, staged.map((s) => s.table))
+          const out: FileImportResult[] = []
+          for (const s of staged) out.push(await writeStaged(conn, s, ctx))
+          return out
+        }),
+      )
+    let results: FileImportResult[]
+    try {
+      results = await write()
+    } catch (e) {
+      // Rolled back: a file the write went ahead of was not in order. Mark its rows, write again.
+      if (!(e instanceof OutOfOrder)) throw e
+      for (const [i, s] of staged.entries()) if (s.ordering !== undefined) staged[i] = await settleOrder(conn, s, ctx)
+      results = await write()
+    }
     const sum = (k: 'rows' | 'new' | 'replaced' | 'rejected' | 'skipped') => results.reduce((s, r) => s + r[k], 0)
     return {
       store: store.path, symbol, timeframe: tf.text, timeframeDetected: opts.timeframe === undefined, timezone, timeLabel, onError,
@@ -93,7 +113,9 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       files: results,
     }
   } finally {
-    for (let i = 0; i < files.length; i++) await conn.run(`DROP TABLE IF EXISTS temp.${stageTable(i)}`).catch(() => {})
+    await checks?.idle() // a check may still stream (a failed write does not wait for it)
+    if (checkConn) releaseConnection(store, checkConn)
+    for (const table of tables) await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => {})
     conn.closeSync()
   }
 }

@@ -67,7 +67,7 @@ export async function loadBars(store: Store, q: LoadBarsQuery): Promise<Bars> {
  * loadBars over an import's staged rows (`good`: a relation of ts, o, h, l, c, v on `conn`, see
  * ImportOptions.onStaged) instead of the stored series: the same bars, when the import replaces
  * the whole series with them (a spec's data file, `replace: true`). One stream, on the import's
- * connection (its temp tables are seen by no other). Undefined when there are more than `maxRows`.
+ * connection. Undefined when there are more than `maxRows`.
  */
 export async function loadStagedBars(conn: DuckDBConnection, good: string, q: Omit<LoadBarsQuery, 'series'> & {maxRows?: number}): Promise<Bars | undefined> {
   const tf = toTimeframe(q.timeframe)

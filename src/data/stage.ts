@@ -1,7 +1,7 @@
 /**
- * Stage one file into a temp table (`stageTable(i)`): one row per data row (in file order), the
- * bar's open time in UTC (`ts`), OHLCV as DOUBLE, and the first per-row rule it breaks (`reason`).
- * Everything runs in one DuckDB query so a million rows take a fraction of a second.
+ * Stage one file into a table of its own (`stageTables`): one row per data row (in file order),
+ * the bar's open time in UTC (`ts`), OHLCV as DOUBLE, and the first per-row rule it breaks
+ * (`reason`). Everything runs in one DuckDB query so a million rows take a fraction of a second.
  */
 import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
 import {chunkDoubles} from './chunk-copy.js'
@@ -11,9 +11,25 @@ import {misalignedSql, rawTimeSql, type TimeSql} from './time-expr.js'
 import {quoteIdent} from './source.js'
 import {CHUNKS_PER_RELEASE, releaseChunks} from './release-chunks.js'
 
-/** Stage table of the i-th file of an import (temp, on the import's own connection). */
-export function stageTable(i: number): string {
-  return `bots_stage_${i}`
+/**
+ * The stage tables live in an in-memory database attached to the store's instance, not in temp
+ * tables: every connection of the instance sees them (a temp table is its own connection's alone),
+ * so a second connection can check a file's order while the first one writes it (import.ts), and
+ * nothing of them is ever written to the store's file.
+ */
+export const STAGE_DB = 'bots_stage'
+
+/** Attaches STAGE_DB to the instance of `conn` (once per instance; later calls do nothing). */
+export async function attachStage(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS ${STAGE_DB}`)
+}
+
+let imports = 0
+
+/** The stage tables of one import's `count` files: unique in the process, as imports into one store may run at once. */
+export function stageTables(count: number): string[] {
+  const id = ++imports
+  return Array.from({length: count}, (_, i) => `${STAGE_DB}.import_${id}_${i}`)
 }
 
 /** Rule codes in the order they are checked: a row is reported for the first one it breaks. */
@@ -33,7 +49,7 @@ export async function createStage(
   // Row numbers are the stage's rowid + 1: CREATE TABLE AS keeps the file's order, and this is
   // cheaper than row_number() over a million rows. (Outside a transaction only: inside one, new
   // rows get provisional rowids.)
-  const sql = `CREATE OR REPLACE TEMP TABLE ${table} AS
+  const sql = `CREATE OR REPLACE TABLE ${table} AS
     SELECT ts, o, h, l, c, v,
       CASE WHEN t0 IS NULL THEN t_raw END AS t_raw,
       CASE
@@ -58,12 +74,13 @@ export async function createStage(
 
 /**
  * Duplicate and out-of-order timestamps among the rows that passed the per-row rules. A quick
- * pass proves the common case (strictly increasing); only otherwise are the rows classified: a
- * repeat of an earlier row's time is a duplicate (the first one is kept), a time earlier than the
- * previous row's is unsorted. Returns how many rows were marked.
+ * pass proves the common case (strictly increasing; skipped when `inFileOrder` already said no);
+ * only otherwise are the rows classified: a repeat of an earlier row's time is a duplicate (the
+ * first one is kept), a time earlier than the previous row's is unsorted. Returns how many rows
+ * were marked.
  */
-export async function markOrderProblems(conn: DuckDBConnection, table: string): Promise<number> {
-  if (await strictlyIncreasing(conn, table)) return 0
+export async function markOrderProblems(conn: DuckDBConnection, table: string, knownUnordered = false): Promise<number> {
+  if (!knownUnordered && (await inFileOrder(conn, table))) return 0
   const dup = await conn.run(
     `UPDATE ${table} AS s SET reason = 'duplicate', other_row = d.first_row
      FROM (SELECT ts, min(rowid) AS first_row FROM ${table} WHERE reason IS NULL GROUP BY ts HAVING count(*) > 1) AS d
@@ -89,7 +106,7 @@ export async function markOrderProblems(conn: DuckDBConnection, table: string): 
  * the exact classification, which then marks nothing. As doubles, microseconds far from 1970 may
  * round, but rounding keeps order: a repeat or a step back never reads as a step forward.
  */
-async function strictlyIncreasing(conn: DuckDBConnection, table: string): Promise<boolean> {
+export async function inFileOrder(conn: DuckDBConnection, table: string): Promise<boolean> {
   const result = await conn.stream(`SELECT rowid::DOUBLE, epoch_us(ts)::DOUBLE FROM ${table} WHERE reason IS NULL`)
   let lastRow = -Infinity
   let lastUs = -Infinity

@@ -19,10 +19,20 @@ import {CHUNKS_PER_RELEASE, releaseChunks} from './release-chunks.js'
  */
 export const STAGE_DB = 'bots_stage'
 
-/** Attaches STAGE_DB to the instance of `conn` (once per instance; later calls do nothing). */
-export async function attachStage(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS ${STAGE_DB}`)
+/**
+ * Attaches STAGE_DB to the instance of `conn` (once per instance; later calls do nothing). The
+ * attaches of this process take turns: two at once on one instance race inside DuckDB, and the
+ * loser fails with "already exists" despite IF NOT EXISTS (seen with three imports at once).
+ */
+export function attachStage(conn: DuckDBConnection): Promise<void> {
+  const mine = attaching.catch(() => {}).then(async () => {
+    await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS ${STAGE_DB}`)
+  })
+  attaching = mine
+  return mine
 }
+
+let attaching: Promise<void> = Promise.resolve()
 
 let imports = 0
 

@@ -46,11 +46,7 @@ export interface StagedFile {
 
 type Reporter = (phase: 'read' | 'check' | 'write' | 'done', rows: number, fraction?: number, total?: number) => void
 
-/**
- * `checks`: where the duplicate and order check may run while the caller writes (the returned
- * file's `ordering`). Not for `--on-error fail`, whose error names the first bad row whatever
- * rule it breaks, nor when `ctx.readStaged` reads the rows (that read is the check).
- */
+/** `checks`: where the duplicate and order check runs while the caller writes (the returned file's `ordering`); the caller decides when (import.ts). */
 export async function stageFile(
   conn: DuckDBConnection,
   plan: FilePlan,
@@ -69,7 +65,7 @@ export async function stageFile(
   const stage = () => createStage(conn, table, sourceSql(plan.format, plan.info, plan.roles), plan.roles, ctx.tf, time, params)
   await (ctx.onProgress ? withReadProgress(conn, plan.info.estimatedRows, report, stage) : stage())
   report('check', await rowCount(conn, table))
-  if (checks !== undefined && ctx.readStaged === undefined && ctx.onError !== 'fail') {
+  if (checks !== undefined) {
     const ordering = checks.check(table)
     ordering.catch(() => {}) // awaited by the caller before it commits
     return {plan, table, rejected: await rejections(conn, table, plan, ctx), hash, report, ordering}

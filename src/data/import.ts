@@ -77,9 +77,10 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       readStaged: plans.length === 1 ? opts.readStaged : undefined,
     }
     // One file's duplicate and order check runs on a connection of its own while this one writes
-    // (order-checks.ts); not when `readStaged` reads the rows, which is that check. Not for several
-    // files either: each file's staging clears the CSV rejects of the last, which a file found out
-    // of order would need to be counted again (settleOrder).
+    // (order-checks.ts). Not when `readStaged` reads the rows, which is that check; not for
+    // `--on-error fail`, whose error names the first bad row whatever rule it breaks; not for
+    // several files, as each file's staging clears the CSV rejects of the last, which a file found
+    // out of order would need to be counted again (settleOrder).
     if (plans.length === 1 && ctx.readStaged === undefined && onError !== 'fail') checks = new OrderChecks((checkConn = await store.connect()))
     // Stage and check every file first (stage tables only), then write them all in one transaction.
     const staged: StagedFile[] = []

@@ -11,6 +11,7 @@ import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
 import {WallClock, type TimerClock} from '../core/clock.js'
 import {createInstance} from './store-open.js'
 import {resolveStorePath} from './store-path.js'
+import {markWaiting, unmarkWaiting} from './wait-mark.js'
 
 export interface Store {
   /** Absolute path of the DuckDB file (or `:memory:`). */
@@ -132,16 +133,21 @@ async function createWhenFree(file: string, readOnly: boolean, opts: OpenStoreOp
   const deadlineMs = opts.lockWaitMs ?? lockWaitFromEnv()
   if (deadlineMs <= 0 || file === ':memory:') return createInstance(file, readOnly)
   let said = false
-  return retry(() => createInstance(file, readOnly), {
-    clock: opts.clock ?? wall, deadlineMs, initialDelayMs: 20, maxDelayMs: 500, jitter: 0.5,
-    retryable: (e) => isBotsError(e) && e.diagnostic.code === 'store.locked',
-    // Said once, on stderr (stdout stays the command's output): a command that seems to hang says why.
-    onRetry: (e) => {
-      if (said) return
-      said = true
-      ;(opts.onLockWait ?? ((m: string) => process.stderr.write(`${m}\n`)))(`${(e as Error).message}; waiting up to ${Math.round(deadlineMs / 100) / 10} s for it`)
-    },
-  })
+  try {
+    return await retry(() => createInstance(file, readOnly), {
+      clock: opts.clock ?? wall, deadlineMs, initialDelayMs: 20, maxDelayMs: 500, jitter: 0.5,
+      retryable: (e) => isBotsError(e) && e.diagnostic.code === 'store.locked',
+      onRetry: (e) => {
+        markWaiting(file) // at every try: a holder taking turns leaves the file free for it (wait-mark.ts)
+        if (said) return
+        said = true
+        // Said once, on stderr (stdout stays the command's output): a command that seems to hang says why.
+        ;(opts.onLockWait ?? ((m: string) => process.stderr.write(`${m}\n`)))(`${(e as Error).message}; waiting up to ${Math.round(deadlineMs / 100) / 10} s for it`)
+      },
+    })
+  } finally {
+    if (said) unmarkWaiting(file)
+  }
 }
 
 function lockWaitFromEnv(): number {

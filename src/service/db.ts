@@ -12,6 +12,7 @@ import {BotsError, isBotsError} from '../core/errors.js'
 import {retry} from '../core/retry.js'
 import {inTransaction, withStore, type Store} from '../data/store.js'
 import {resolveStorePath} from '../data/store-path.js'
+import {markWaiting, unmarkWaiting} from '../data/wait-mark.js'
 import type {StoreTurns} from './store-turns.js'
 import './schema.js'
 
@@ -72,11 +73,13 @@ export const readDb = <T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promi
  * Start short (the usual holder is a write of a few ms): 5 ms, doubling up to 250 ms, ±50 % jitter,
  * for `lockTimeoutMs` in all. Not more often: a failed open costs ~7 ms of CPU, and processes that
  * share a store (several services on one machine) would burn it on each other. A busy service
- * leaves gaps for these tries (its turns, `store-turns.ts`).
+ * leaves gaps for these tries (its turns, `store-turns.ts`), and longer ones while the waiter's
+ * mark says it waits (`data/wait-mark.ts`; the mark stays until the waiter's work in the file is done).
  */
 async function retryLocked<T>(file: string, opts: DbOptions, attempt: (clock: TimerClock) => Promise<T>): Promise<T> {
   const clock = opts.clock ?? wall
   const timeoutMs = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
+  let marked = false
   try {
     // Each wait is reported once as begun and once as over (the next try), so a watcher can count sleepers.
     let asleep = false
@@ -87,6 +90,11 @@ async function retryLocked<T>(file: string, opts: DbOptions, attempt: (clock: Ti
     return await retry(() => (wake(), attempt(clock)), {
       clock, deadlineMs: timeoutMs, initialDelayMs: 5, maxDelayMs: 250, jitter: 0.5, random: opts.random, retryable: isLocked,
       onRetry: () => {
+        // At every try: a busy service leaves the file free to a process that marks it waits (wait-mark.ts).
+        if (file !== ':memory:') {
+          markWaiting(file)
+          marked = true
+        }
         asleep = true
         opts.onLockWait?.(true)
       },
@@ -99,6 +107,8 @@ async function retryLocked<T>(file: string, opts: DbOptions, attempt: (clock: Ti
       file,
       hint: 'another process holds it for a long write (an import or a backtest?); retry when it is done, or use another store with --db',
     })
+  } finally {
+    if (marked) unmarkWaiting(file)
   }
 }
 

@@ -5,17 +5,19 @@
  * test decides when each gap ends, and shows a real `bots list` getting in while one is open.
  */
 import assert from 'node:assert/strict'
+import {existsSync, watch} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {SimulatedClock} from '../../src/core/clock.js'
 import {closeStore} from '../../src/data/store.js'
 import {storeFile, withDb, withDbStore} from '../../src/service/db.js'
 import {StoreTurns} from '../../src/service/store-turns.js'
+import {waitMarkPath} from '../../src/data/wait-mark.js'
 import {runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 
 const T0 = Date.UTC(2025, 0, 6, 12)
-const TURNS = {gapMs: 25, maxHoldMs: 250}
+const TURNS = {gapMs: 25, maxHoldMs: 250, maxYieldMs: 1_000, yieldStepMs: 20}
 
 /** Whether `p` has settled after the microtasks queued so far (and one macrotask turn). */
 async function settled(p: Promise<unknown>): Promise<boolean> {
@@ -23,6 +25,20 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
   void p.then(() => (done = true), () => (done = true))
   await new Promise((r) => setImmediate(r))
   return done
+}
+
+/** Resolves when `file` exists (a watch on its folder, no polling); `close` stops watching. */
+function appears(file: string): {done: Promise<void>; close: () => void} {
+  let close = () => {}
+  const done = new Promise<void>((resolve) => {
+    const watcher = watch(path.dirname(file), () => {
+      if (existsSync(file)) resolve()
+    })
+    close = () => watcher.close()
+    if (existsSync(file)) resolve()
+  })
+  void done.then(close)
+  return {done, close}
 }
 
 describe('StoreTurns', () => {
@@ -62,6 +78,60 @@ describe('StoreTurns', () => {
   })
 })
 
+describe('StoreTurns while another process waits (its wait mark)', () => {
+  it('takes no new hold until the waiter is gone', async () => {
+    const clock = new SimulatedClock(T0)
+    let waiter = false
+    const turns = new StoreTurns('/x.duckdb', clock, TURNS, () => waiter)
+    await turns.enter()
+    turns.leave()
+    waiter = true
+    const next = turns.enter()
+    clock.advanceBy(TURNS.gapMs + 10 * TURNS.yieldStepMs)
+    assert.equal(await settled(next), false)
+    waiter = false
+    assert.equal(await settled(next), false, 'it looks again only at its next step')
+    await clock.untilTimers()
+    clock.advanceBy(TURNS.yieldStepMs)
+    assert.equal(await settled(next), true)
+  })
+
+  it('does not extend a hold while a waiter is there', async () => {
+    const clock = new SimulatedClock(T0)
+    let waiter = false
+    const turns = new StoreTurns('/x.duckdb', clock, TURNS, () => waiter)
+    await turns.enter()
+    await turns.enter() // joins: nobody waits
+    waiter = true
+    const join = turns.enter()
+    assert.equal(await settled(join), false)
+    turns.leave()
+    turns.leave()
+    waiter = false
+    await clock.untilTimers(() => clock.nextTimerTime() === T0 + TURNS.gapMs)
+    clock.advanceBy(TURNS.gapMs)
+    assert.equal(await settled(join), true)
+  })
+
+  it('leaves the file to a waiter for at most maxYieldMs, then a whole hold, then yields again', async () => {
+    const clock = new SimulatedClock(T0)
+    const turns = new StoreTurns('/x.duckdb', clock, TURNS, () => true) // a mark that never goes
+    let entered = -1
+    const first = turns.enter().then(() => (entered = clock.now()))
+    await clock.runUntil(T0 + TURNS.maxYieldMs - 1, () => clock.untilTimers())
+    assert.equal(entered, -1)
+    await clock.runUntil(T0 + TURNS.maxYieldMs, () => Promise.race([clock.untilTimers(), first]))
+    await first
+    assert.equal(entered, T0 + TURNS.maxYieldMs)
+    await turns.enter() // the hold taken after a whole yield runs its course: accesses join it
+    turns.leave()
+    turns.leave()
+    const after = turns.enter()
+    clock.advanceBy(TURNS.gapMs)
+    assert.equal(await settled(after), false, 'the next hold waits for a whole yield again')
+  })
+})
+
 describe('a service writing back to back', () => {
   it('leaves the file free between its writes: a real bots list gets in', async () => {
     const db = path.join(tempDir('bots-turns-'), 'turns.duckdb')
@@ -89,6 +159,47 @@ describe('a service writing back to back', () => {
     assert.equal(writes, 3)
     const events = await withDb({path: db}, async (conn) => (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM bot_events WHERE kind = 'test'`)).getRowObjectsJS()[0].n)
     assert.equal(events, 3)
+    await closeStore()
+  })
+
+  it('a real bots list that finds the file held marks that it waits: the service joins no hold meanwhile, and the mark goes with the list', async () => {
+    const db = path.join(tempDir('bots-turns-'), 'waiter.duckdb')
+    await withDb({path: db}, async () => {})
+    await closeStore()
+    const clock = new SimulatedClock(T0)
+    const turns = new StoreTurns(storeFile(db), clock, TURNS) // the real marks
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let opened!: () => void
+    const isOpen = new Promise<void>((resolve) => (opened = resolve))
+    const hold = withDb({path: db, clock, turns}, async () => {
+      opened()
+      await released
+    })
+    await isOpen
+    const mark = appears(waitMarkPath(storeFile(db)))
+    const list = runCli(['list', '--db', db, '--json'])
+    try {
+      await Promise.race([mark.done, list.then((r) => Promise.reject(new Error(`bots list ended without marking that it waits (exit ${r.code}): ${r.stderr}`)))])
+    } finally {
+      mark.close()
+    }
+    // The hold is young, so without a waiter this write would join it at once.
+    let wrote = false
+    const write = withDb({path: db, clock, turns}, async (conn) => {
+      await conn.run(`INSERT INTO bot_events (bot_id, user_id, ts, kind, message) VALUES (1, 1, TIMESTAMP '2025-01-06 12:00:00', 'test', 'after the list')`)
+      wrote = true
+    })
+    assert.equal(await settled(write), false)
+    release()
+    await hold
+    const r = await list // gets in while the service waits for its turn (on the clock the test holds)
+    assert.equal(r.code, 0, r.stderr)
+    assert.deepEqual(JSON.parse(r.stdout), [])
+    assert.equal(existsSync(waitMarkPath(storeFile(db))), false, 'the list removed its mark')
+    await clock.runUntil(T0 + 1_000, () => Promise.race([clock.untilTimers(), write]))
+    await write
+    assert.equal(wrote, true)
     await closeStore()
   })
 

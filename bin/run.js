@@ -1,5 +1,5 @@
 #!/bin/sh
-":" //; young=; case "$1" in live|twin) ;; *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;; esac; case "$1:$NODE_OPTIONS" in backtest:*semi-space*) ;; backtest:*) young=--max-semi-space-size=4 ;; esac; case "$1" in validate|backtest|data|strategies|schema|check|runs|help|--help|-h|--version|-v|"") if [ -n "${NODE_EXTRA_CA_CERTS+set}" ]; then export BOTS_LAUNCHER_CA_CERTS="$NODE_EXTRA_CA_CERTS"; unset NODE_EXTRA_CA_CERTS; fi ;; esac; exec node $young "$0" "$@"
+":" //; young=; case "$1" in live|twin) ;; *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;; esac; case "$1:$NODE_OPTIONS" in backtest:*semi-space*) ;; backtest:*) young=--max-semi-space-size=4 ;; esac; tls=; case "$1" in validate|backtest|data|strategies|schema|check|runs|help|--help|-h|--version|-v|"") ;; add|disable|enable|list|logs|remove|status|trades|update) if [ -n "$BOTS_REGISTRY" ]; then tls=1; else case " $* " in *" --registry"*) tls=1 ;; esac; fi ;; *) tls=1 ;; esac; if [ -z "$tls" ] && [ -n "${NODE_EXTRA_CA_CERTS+set}" ]; then export BOTS_LAUNCHER_CA_CERTS="$NODE_EXTRA_CA_CERTS"; unset NODE_EXTRA_CA_CERTS; fi; exec node $young "$0" "$@"
 // Run as a program, the line above is shell (for JavaScript it is a string and a comment): it
 // starts Node on this file with glibc's malloc asking for transparent huge pages (madvise), where
 // the kernel offers them only on request (Debian's and Ubuntu's default). A backtest touches
@@ -19,8 +19,9 @@
 // that file while it starts, whether or not the process ever speaks TLS (a 144-certificate
 // bundle: 30-70 ms of every start here). The variable is put back below, before any of our code
 // runs, so child processes see the environment the user gave; only this process's own TLS would
-// miss those certificates, and these commands have none. `live`, `twin` and the registry commands
-// (which may reach PostgreSQL over TLS) keep it.
+// miss those certificates, and these commands have none. The management commands (add, list,
+// status, …) too, unless they go to a PostgreSQL registry (--registry or $BOTS_REGISTRY), which
+// may be over TLS. `live`, `twin`, `parity` (it may reach an exchange) and anything else keep it.
 // `node bin/run.js …` skips the line and runs the same CLI without any of this.
 
 // oclif's index checks the Node version against its own `engines` (Node 18+) with semver, which

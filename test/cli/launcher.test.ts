@@ -2,7 +2,8 @@
  * bin/run.js run as a program (as `bots` is, through its `#!/bin/sh` line) asks glibc's malloc
  * for transparent huge pages and, for a backtest, V8 for a small young generation, keeps the
  * user's own GLIBC_TUNABLES and semi-space size, starts the commands that open no connection
- * without NODE_EXTRA_CA_CERTS (and puts it back for their children), leaves the long-running
+ * without NODE_EXTRA_CA_CERTS (and puts it back for their children; the management commands too,
+ * unless they go to a PostgreSQL registry), leaves the long-running
  * services alone, and runs the same CLI as `node bin/run.js`.
  */
 import assert from 'node:assert/strict'
@@ -62,9 +63,21 @@ describe('bin/run.js as a program', () => {
       assert.equal(seen.caAtExit, ca, args.join(' '))
       assert.deepEqual(seen.launcherVars, [], args.join(' '))
     }
-    for (const args of [['live', '--help'], ['twin', '--help'], ['status', '--help'], ['add', '--help']]) {
+    for (const args of [['live', '--help'], ['twin', '--help'], ['parity', '--help']]) {
       const seen = await launched(args, {NODE_EXTRA_CA_CERTS: ca})
       assert.equal(seen.caAtStart, ca, args.join(' '))
+      assert.equal(seen.caAtExit, ca, args.join(' '))
+    }
+    // The management commands speak TLS only to a PostgreSQL registry.
+    for (const [args, env, keeps] of [
+      [['status', '--help'], {}, false],
+      [['list', '--db', 'a:b.duckdb', '--help'], {BOTS_REGISTRY: ''}, false],
+      [['add', '--help', '--registry', 'postgres://u@h/db'], {}, true],
+      [['status', '--registry=postgres://u@h/db', '--help'], {}, true],
+      [['list', '--help'], {BOTS_REGISTRY: 'postgres://u@h/db'}, true],
+    ] as const) {
+      const seen = await launched([...args], {...env, NODE_EXTRA_CA_CERTS: ca})
+      assert.equal(seen.caAtStart, keeps ? ca : 'undefined', args.join(' '))
       assert.equal(seen.caAtExit, ca, args.join(' '))
     }
     const unset = await launched(['validate', '--help'], {NODE_EXTRA_CA_CERTS: undefined})

@@ -18,12 +18,11 @@ export async function findSeries(conn: DuckDBConnection, symbol: string, timefra
 }
 
 /**
- * The series' id, created when new. Call inside the writing transaction: the store's write lock
- * makes this process the only writer, so the max + 1 it takes cannot be taken twice.
+ * A new series' id, for a caller that knows it is not stored. Call inside the writing transaction:
+ * the store's write lock makes this process the only writer, so the max + 1 it takes cannot be
+ * taken twice.
  */
-export async function ensureSeries(conn: DuckDBConnection, symbol: string, timeframe: string): Promise<number> {
-  const found = await findSeries(conn, symbol, timeframe)
-  if (found !== undefined) return found
+export async function createSeries(conn: DuckDBConnection, symbol: string, timeframe: string): Promise<number> {
   const r = await conn.runAndReadAll(
     `INSERT INTO bar_series (id, symbol, timeframe) SELECT coalesce(max(id), 0) + 1, $symbol, $timeframe FROM bar_series RETURNING id::DOUBLE AS id`,
     {symbol, timeframe},

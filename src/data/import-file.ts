@@ -16,7 +16,7 @@ import {createStage, markOrderProblems} from './stage.js'
 import type {OrderChecks} from './order-checks.js'
 import {timeSql, type TimeParseOptions} from './time-expr.js'
 import type {Timeframe} from './timeframe.js'
-import {upsertBars} from './upsert.js'
+import {upsertBars, type SeriesSlot} from './upsert.js'
 
 export interface ImportContext {
   symbol: string
@@ -99,16 +99,20 @@ function goodRowsInFileOrder(table: string): string {
   return `(SELECT ts, o, h, l, c, v, rowid AS row FROM ${table} WHERE reason IS NULL)`
 }
 
-export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: ImportContext): Promise<FileImportResult> {
+/** `series`: the series as the writing transaction has it (upsert.ts, SeriesSlot). */
+export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: ImportContext, series: SeriesSlot): Promise<FileImportResult> {
   const {plan, rejected} = s
   const good = goodRows(s)
   const span = (
     await conn.runAndReadAll(
-      `SELECT count(*)::DOUBLE AS n, strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS last FROM ${good}`,
+      `SELECT count(*)::DOUBLE AS n, strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS last,
+         epoch_us(min(ts))::DOUBLE AS first_us, epoch_us(max(ts))::DOUBLE AS last_us FROM ${good}`,
     )
   ).getRowObjectsJS()[0]
   s.report('write', Number(span.n))
-  const counts = await upsertBars(conn, ctx.symbol, ctx.tf.text, good)
+  // Its span, read once here: upsertBars would scan the staged rows twice more for it.
+  const known = span.first_us === null ? undefined : {firstUs: Number(span.first_us), lastUs: Number(span.last_us)}
+  const counts = await upsertBars(conn, ctx.symbol, ctx.tf.text, good, {span: known, series})
   // The write went ahead of the order check (stageFile's `checks`): nothing is logged or committed that it has not passed.
   if (s.ordering !== undefined && !(await s.ordering)) throw new OutOfOrder(plan.file)
   const dropped = rejected.total

@@ -16,7 +16,7 @@ import type {FileImportResult, ImportOptions, ImportResult} from './import-types
 import {checkFile, compactDateFormat, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
 import {inTransaction, releaseConnection, type Store} from './store.js'
 import {timeSql} from './time-expr.js'
-import {appendingInOrder} from './upsert.js'
+import {appendingInOrder, type SeriesSlot} from './upsert.js'
 import {toTimeframe, type Timeframe} from './timeframe.js'
 import {checkTimezone} from './timezone.js'
 
@@ -90,9 +90,10 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     const write = () =>
       appendingInOrder(conn, store.path, () =>
         inTransaction(conn, async () => {
-          if (opts.replace) removed = await removeStale(conn, symbol, tf.text, staged.map((s) => s.table))
+          const series: SeriesSlot = {id: await findSeries(conn, symbol, tf.text)}
+          if (opts.replace) removed = await removeStale(conn, series.id, staged.map((s) => s.table))
           const out: FileImportResult[] = []
-          for (const s of staged) out.push(await writeStaged(conn, s, ctx))
+          for (const s of staged) out.push(await writeStaged(conn, s, ctx, series))
           return out
         }),
       )
@@ -122,10 +123,9 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
 }
 
 /** `replace`: delete the stored bars of the series that none of the staged files has. */
-async function removeStale(conn: DuckDBConnection, symbol: string, timeframe: string, tables: string[]): Promise<number> {
+async function removeStale(conn: DuckDBConnection, series: number | undefined, tables: string[]): Promise<number> {
   // A series not stored yet (a first import) has nothing to remove: the delete's anti-join would
   // still hash every staged row (~0.2 s for a million, beside the first run on a 2-core machine).
-  const series = await findSeries(conn, symbol, timeframe)
   if (series === undefined) return 0
   const keep = tables.map((t) => `SELECT ts FROM ${t} WHERE reason IS NULL`).join(' UNION ALL ')
   const r = await conn.run(`DELETE FROM bar_rows WHERE series = $series AND ts NOT IN (${keep})`, {series})

@@ -6,6 +6,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
 
 export async function checkTimezone(conn: DuckDBConnection, tz: string): Promise<string> {
+  if (tz === 'UTC') return tz // the default, in every list: no need to scan ICU's ~600 names for it
   const rows = (
     await conn.runAndReadAll(
       `SELECT name FROM pg_timezone_names()

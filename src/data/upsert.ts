@@ -5,25 +5,56 @@
  * the caller's transaction. The source must not repeat a ts.
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
-import {ensureSeries} from './bar-series.js'
+import {createSeries, findSeries} from './bar-series.js'
 
 export interface UpsertCounts {
   new: number
   replaced: number
 }
 
-/** `source` is a trusted SQL relation with columns ts, o, h, l, c, v (e.g. a filtered temp table). */
-export async function upsertBars(conn: DuckDBConnection, symbol: string, timeframe: string, source: string): Promise<UpsertCounts> {
-  const params = {series: await ensureSeries(conn, symbol, timeframe)}
+/** Epoch microseconds of the first and last ts of an upsert's source. */
+export interface SourceSpan {
+  firstUs: number
+  lastUs: number
+}
+
+/**
+ * The series' id as the caller's transaction has it: looked up once and shared by the upserts of
+ * that transaction (`id` undefined: not stored yet; the first upsert creates it and sets `id`).
+ */
+export interface SeriesSlot {
+  id: number | undefined
+}
+
+export interface UpsertHints {
+  /** The source's first and last ts (else they are read from it). */
+  span?: SourceSpan
+  /** The series as this transaction has it (else it is looked up). */
+  series?: SeriesSlot
+}
+
+/**
+ * `source` is a trusted SQL relation with columns ts, o, h, l, c, v (e.g. a filtered temp table).
+ * What the caller already knows (`hints`) is not asked of DuckDB again: while a backtest's first
+ * run goes on beside an import's write (run-spec.ts), each statement waits for a free moment of
+ * the busy main thread, so every round trip before the insert delays the whole command.
+ */
+export async function upsertBars(conn: DuckDBConnection, symbol: string, timeframe: string, source: string, hints: UpsertHints = {}): Promise<UpsertCounts> {
+  const slot = hints.series ?? {id: await findSeries(conn, symbol, timeframe)}
+  // A series made just now has no rows: every writer that deletes a series deletes its rows in
+  // the same transaction (catalog.ts), so there is nothing to look for.
+  const created = slot.id === undefined
+  const params = {series: (slot.id ??= await createSeries(conn, symbol, timeframe))}
   // The common first import overlaps nothing: a cheap range count (zone maps) skips the delete's
   // hash join over every incoming row.
-  const overlap = await conn.runAndReadAll(
-    `SELECT count(*)::DOUBLE AS n FROM bar_rows WHERE series = $series
-       AND ts BETWEEN (SELECT min(ts) FROM ${source}) AND (SELECT max(ts) FROM ${source})`,
-    params,
-  )
+  const range = hints.span
+    ? `make_timestamp(${Math.trunc(hints.span.firstUs)}::BIGINT) AND make_timestamp(${Math.trunc(hints.span.lastUs)}::BIGINT)`
+    : `(SELECT min(ts) FROM ${source}) AND (SELECT max(ts) FROM ${source})`
+  const overlap = created
+    ? 0
+    : Number((await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM bar_rows WHERE series = $series AND ts BETWEEN ${range}`, params)).getRowObjectsJS()[0].n)
   const deleted =
-    Number(overlap.getRowObjectsJS()[0].n) === 0
+    overlap === 0
       ? {rowsChanged: 0}
       : await conn.run(`DELETE FROM bar_rows WHERE series = $series AND ts IN (SELECT ts FROM ${source})`, params)
   const inserted = await conn.run(
@@ -45,9 +76,9 @@ export async function upsertBars(conn: DuckDBConnection, symbol: string, timefra
  *
  * Both are settings of the whole DuckDB instance (`instance`: the store's path, one instance per
  * file per process), so they are put back as they were, and two such writes to one instance take
- * turns: overlapping, the second would save the first one's settings and put those back. Around
- * the transaction, not inside it: after a failed statement DuckDB refuses every statement, SET
- * included, until the rollback.
+ * turns: overlapping, the second would save the first one's settings and put those back.
+ * Around the transaction, not inside it: after a failed statement DuckDB refuses every statement,
+ * SET included, until the rollback.
  */
 export async function appendingInOrder<T>(conn: DuckDBConnection, instance: string, work: () => Promise<T>): Promise<T> {
   const before = appending.get(instance) ?? Promise.resolve()
@@ -63,15 +94,14 @@ export async function appendingInOrder<T>(conn: DuckDBConnection, instance: stri
 const appending = new Map<string, Promise<unknown>>()
 
 async function withAppendSettings<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
-  const before = (
-    await conn.runAndReadAll(
-      `SELECT current_setting('threads')::BIGINT::DOUBLE AS threads, current_setting('write_buffer_row_group_count')::BIGINT::DOUBLE AS buffered`,
-    )
-  ).getRowObjectsJS()[0] as {threads: number; buffered: number}
-  await conn.run('SET threads = 1; SET write_buffer_row_group_count = 1')
+  // Saved and changed in one statement: under a busy main thread each round trip costs (upsertBars).
+  await conn.run(
+    `SET VARIABLE bots_append_settings = [current_setting('threads')::BIGINT, current_setting('write_buffer_row_group_count')::BIGINT];
+     SET threads = 1; SET write_buffer_row_group_count = 1`,
+  )
   try {
     return await work()
   } finally {
-    await conn.run(`SET threads = ${before.threads}; SET write_buffer_row_group_count = ${before.buffered}`)
+    await conn.run(`SET threads = getvariable('bots_append_settings')[1]; SET write_buffer_row_group_count = getvariable('bots_append_settings')[2]`)
   }
 }

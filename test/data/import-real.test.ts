@@ -77,4 +77,23 @@ describe('importing the real files', async () => {
     assert.deepEqual([r.new, r.replaced], [50, 50])
     assert.equal((await loadBars(s2, {symbol: 'X', timeframe: '1D'})).length, 150)
   })
+
+  it('two overlapping files in one import: the second replaces the overlap the first (new series) wrote', async () => {
+    const {store: s3} = await freshStore()
+    const lines = readFileSync(DAY, 'utf8').trimEnd().split('\n')
+    const dir = tempDir()
+    const first = path.join(dir, 'first.csv')
+    const second = path.join(dir, 'second.csv')
+    writeFileSync(first, [lines[0], ...lines.slice(1, 101)].join('\n') + '\n') // rows 1..100
+    // rows 51..150 with every price doubled, so the stored overlap shows which file it came from
+    const doubled = lines.slice(51, 151).map((l) => l.split(',').map((v, i) => (i >= 1 && i <= 4 ? String(Number(v) * 2) : v)).join(','))
+    writeFileSync(second, [lines[0], ...doubled].join('\n') + '\n')
+    const r = await importFiles(s3, [first, second], {symbol: 'Y'})
+    assert.deepEqual([r.new, r.replaced, r.files[0].new, r.files[1].new, r.files[1].replaced], [150, 50, 100, 50, 50])
+    const bars = await loadBars(s3, {symbol: 'Y', timeframe: '1D'})
+    assert.equal(bars.length, 150)
+    const plain = Number(lines[60].split(',')[4])
+    assert.equal(bars.close[59], plain * 2, 'row 60 is from the second file')
+    assert.equal(bars.close[10], Number(lines[11].split(',')[4]), 'row 11 is from the first file')
+  })
 })

@@ -111,7 +111,7 @@ export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: Im
   ).getRowObjectsJS()[0]
   s.report('write', Number(span.n))
   // Its span, read once here: upsertBars would scan the staged rows twice more for it.
-  const known = span.first_us === null ? undefined : {firstUs: Number(span.first_us), lastUs: Number(span.last_us)}
+  const known = span.first_us === null || span.last_us === null ? undefined : {firstUs: Number(span.first_us), lastUs: Number(span.last_us)}
   const counts = await upsertBars(conn, ctx.symbol, ctx.tf.text, good, {span: known, series})
   // The write went ahead of the order check (stageFile's `checks`): nothing is logged or committed that it has not passed.
   if (s.ordering !== undefined && !(await s.ordering)) throw new OutOfOrder(plan.file)

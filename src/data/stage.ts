@@ -56,14 +56,15 @@ export async function createStage(
   params: Record<string, DuckDBValue>,
 ): Promise<number> {
   const num = (c: {name: string}) => `TRY_CAST(${quoteIdent(c.name)} AS DOUBLE)`
+  // 'infinity' and '-infinity' read as timestamps but are no bar's time: unparsable.
   // Row numbers are the stage's rowid + 1: CREATE TABLE AS keeps the file's order, and this is
   // cheaper than row_number() over a million rows. (Outside a transaction only: inside one, new
   // rows get provisional rowids.)
   const sql = `CREATE OR REPLACE TABLE ${table} AS
     SELECT ts, o, h, l, c, v,
-      CASE WHEN t0 IS NULL THEN t_raw END AS t_raw,
+      CASE WHEN t0 IS NULL OR NOT isfinite(t0) THEN t_raw END AS t_raw,
       CASE
-        WHEN t0 IS NULL OR o IS NULL OR h IS NULL OR l IS NULL OR c IS NULL OR v IS NULL THEN 'unparsable'
+        WHEN t0 IS NULL OR NOT isfinite(t0) OR o IS NULL OR h IS NULL OR l IS NULL OR c IS NULL OR v IS NULL THEN 'unparsable'
         WHEN NOT (isfinite(o) AND isfinite(h) AND isfinite(l) AND isfinite(c)) OR o <= 0 OR h <= 0 OR l <= 0 OR c <= 0 THEN 'price'
         WHEN h < greatest(o, c) OR l > least(o, c) THEN 'ohlc'
         WHEN NOT isfinite(v) OR v < 0 THEN 'volume'

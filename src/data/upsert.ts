@@ -95,13 +95,18 @@ const appending = new Map<string, Promise<unknown>>()
 
 async function withAppendSettings<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
   // Saved and changed in one statement: under a busy main thread each round trip costs (upsertBars).
-  await conn.run(
-    `SET VARIABLE bots_append_settings = [current_setting('threads')::BIGINT, current_setting('write_buffer_row_group_count')::BIGINT];
-     SET threads = 1; SET write_buffer_row_group_count = 1`,
-  )
+  // The saved values come back to JS and are put back as numbers: a SET from getvariable() that
+  // found no variable would invalidate the whole DuckDB instance.
+  const before = (
+    await conn.runAndReadAll(
+      `SET VARIABLE bots_append_settings = [current_setting('threads')::BIGINT, current_setting('write_buffer_row_group_count')::BIGINT];
+       SET threads = 1; SET write_buffer_row_group_count = 1;
+       SELECT getvariable('bots_append_settings')[1]::DOUBLE AS threads, getvariable('bots_append_settings')[2]::DOUBLE AS buffered`,
+    )
+  ).getRowObjectsJS()[0] as {threads: number; buffered: number}
   try {
     return await work()
   } finally {
-    await conn.run(`SET threads = getvariable('bots_append_settings')[1]; SET write_buffer_row_group_count = getvariable('bots_append_settings')[2]`)
+    await conn.run(`SET threads = ${before.threads}; SET write_buffer_row_group_count = ${before.buffered}`)
   }
 }

@@ -3,16 +3,18 @@
  * it (`<file>.wait`, holding the waiter's PID). DuckDB's file lock has no queue, and a failed open
  * takes 10–50 ms: a holder that lets the file go for a moment and takes it again (the live
  * service's turns, `service/store-turns.ts`) could keep a waiter out for seconds (measured: a
- * `bots list` waited 3.5 s beside 100 bots). A holder that takes turns looks for a mark before each
- * new hold and leaves the file free a while longer when it finds one.
+ * `bots list` waited 3.5 s beside 100 bots). A holder that takes turns watches for a mark before
+ * each hold and leaves the file free a while longer when it finds one (`WaitMarkWatch`); it does
+ * not mark its own waits, which would hide the others' (one mark serves all waiters).
  *
- * Best effort: where the mark cannot be written (a read-only folder), the waiter waits unmarked.
- * One mark serves all waiters: each failed try writes it again, so a waiter whose mark another
- * replaced or removed is back in it at its next try.
+ * Best effort, and racy on purpose: where the mark cannot be written (a read-only folder), the
+ * waiter waits unmarked; a waiter removing its mark, or a watcher removing a dead one, may remove
+ * a mark another waiter wrote a moment before. Each failed try writes the mark again, so such a
+ * waiter is back in it at its next try.
  */
 import {readFileSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 
-/** A waiter writes its mark again at every failed try (at most ~0.8 s apart): older, it is left over from a process that is gone. */
+/** A waiter writes its mark again at every failed try (at most ~0.8 s apart): unchanged for longer, it is left over. */
 export const STALE_MARK_MS = 5_000
 
 export function waitMarkPath(file: string): string {
@@ -38,16 +40,30 @@ export function unmarkWaiting(file: string): void {
 }
 
 /**
- * Whether another process marks that it waits for `file` now. `nowMs` (the caller's clock) dates
- * the mark: one not written again for STALE_MARK_MS, or whose process is gone, is removed.
+ * Whether another process marks that it waits for `file`, as a holder sees it over time. A mark
+ * whose process is gone is removed, and so is one not written again for STALE_MARK_MS (its PID
+ * may have been reused). The age is measured on the watcher's own clock, from when it first saw
+ * that very mark: the file's time comes from another clock (and a simulated one in tests).
  */
-export function otherProcessWaiting(file: string, nowMs: number): boolean {
-  const mark = waitMarkPath(file)
-  const found = readMark(mark)
-  if (found === undefined || found.pid === process.pid) return false
-  if (nowMs - found.writtenMs <= STALE_MARK_MS && alive(found.pid)) return true
-  removeQuietly(mark)
-  return false
+export class WaitMarkWatch {
+  private seen: {pid: number; writtenMs: number; since: number} | undefined
+
+  constructor(readonly file: string) {}
+
+  othersWaiting(now: number): boolean {
+    const mark = waitMarkPath(this.file)
+    const found = readMark(mark)
+    if (found === undefined || found.pid === process.pid) {
+      this.seen = undefined
+      return false
+    }
+    const same = this.seen !== undefined && this.seen.pid === found.pid && this.seen.writtenMs === found.writtenMs
+    if (!same) this.seen = {...found, since: now}
+    if (now - this.seen!.since <= STALE_MARK_MS && alive(found.pid)) return true
+    removeQuietly(mark)
+    this.seen = undefined
+    return false
+  }
 }
 
 function readMark(mark: string): {pid: number; writtenMs: number} | undefined {

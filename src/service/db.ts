@@ -90,8 +90,9 @@ async function retryLocked<T>(file: string, opts: DbOptions, attempt: (clock: Ti
     return await retry(() => (wake(), attempt(clock)), {
       clock, deadlineMs: timeoutMs, initialDelayMs: 5, maxDelayMs: 250, jitter: 0.5, random: opts.random, retryable: isLocked,
       onRetry: () => {
-        // At every try: a busy service leaves the file free to a process that marks it waits (wait-mark.ts).
-        if (file !== ':memory:') {
+        // At every try: a busy service leaves the file free to a process that marks it waits
+        // (wait-mark.ts). Not the service itself (it takes turns on the file): its mark would hide the others'.
+        if (file !== ':memory:' && opts.turns?.file !== file) {
           markWaiting(file)
           marked = true
         }

@@ -17,7 +17,7 @@
  * import say, must not stop the service's writes for long), looking again every `yieldStepMs`.
  */
 import type {TimerClock} from '../core/clock.js'
-import {otherProcessWaiting} from '../data/wait-mark.js'
+import {WaitMarkWatch} from '../data/wait-mark.js'
 
 export interface StoreTurnsOptions {
   /** How long the file stays free after the service lets it go (ms). */
@@ -47,8 +47,8 @@ export class StoreTurns {
     readonly file: string,
     private readonly clock: TimerClock,
     private readonly o: StoreTurnsOptions = SERVICE_TURNS,
-    /** Whether another process waits for the file (default: its wait mark). */
-    private readonly othersWaiting: (now: number) => boolean = (now) => otherProcessWaiting(file, now),
+    /** Whether another process waits for the file (default: its wait mark, data/wait-mark.ts). */
+    private readonly othersWaiting: (now: number) => boolean = markWatcher(file),
   ) {}
 
   /** Resolves when this process may hold the file: pair with `leave()`. */
@@ -105,4 +105,9 @@ export class StoreTurns {
     this.yieldingSince ??= now
     return now - this.yieldingSince < this.o.maxYieldMs
   }
+}
+
+function markWatcher(file: string): (now: number) => boolean {
+  const watch = new WaitMarkWatch(file)
+  return (now) => watch.othersWaiting(now)
 }

@@ -70,10 +70,10 @@ describe('bin/run.js as a program', () => {
     }
     // The management commands speak TLS only to a PostgreSQL registry.
     for (const [args, env, keeps] of [
-      [['status', '--help'], {}, false],
+      [['status', '--help'], {BOTS_REGISTRY: undefined}, false],
       [['list', '--db', 'a:b.duckdb', '--help'], {BOTS_REGISTRY: ''}, false],
-      [['add', '--help', '--registry', 'postgres://u@h/db'], {}, true],
-      [['status', '--registry=postgres://u@h/db', '--help'], {}, true],
+      [['add', '--help', '--registry', 'postgres://u@h/db'], {BOTS_REGISTRY: undefined}, true],
+      [['status', '--registry=postgres://u@h/db', '--help'], {BOTS_REGISTRY: undefined}, true],
       [['list', '--help'], {BOTS_REGISTRY: 'postgres://u@h/db'}, true],
     ] as const) {
       const seen = await launched([...args], {...env, NODE_EXTRA_CA_CERTS: ca})

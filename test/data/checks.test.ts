@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
+import path from 'node:path'
 import {describe, it} from 'node:test'
 import {tempDir} from '../helpers/tmp.js'
 import {BotsError} from '../../src/core/errors.js'
@@ -114,6 +115,20 @@ describe('files and columns that cannot be used', async () => {
     const r = await importFiles(store, [f], {symbol: 'MANY', timeframe: '1D'})
     assert.deepEqual([r.rejected, r.new, r.files[0].rejections.length], [20_000, 0, 1000])
     assert.deepEqual(r.files[0].rejections.at(-1), {file: f, line: 1001, row: 1000, rule: 'unparsable', message: 'open "x" is not a number'})
+  })
+
+  it("'infinity' is no bar's time: unparsable, and the rows beside it replace the overlap as usual", async () => {
+    const dir = tempDir()
+    const [a, b] = [path.join(dir, 'a.csv'), path.join(dir, 'b.csv')]
+    writeFileSync(a, 'Date,Open,High,Low,Close,Volume\n2024-01-01,1,1,1,1,1\n2024-01-02,2,2,2,2,1\n')
+    writeFileSync(b, 'Date,Open,High,Low,Close,Volume\n2024-01-02,5,5,5,5,1\n2024-01-03,6,6,6,6,1\ninfinity,7,7,7,7,1\n-infinity,8,8,8,8,1\n')
+    const {store: s} = await freshStore()
+    await importFiles(s, [a], {symbol: 'INF', timeframe: '1D'})
+    const r = await importFiles(s, [b], {symbol: 'INF', timeframe: '1D'})
+    assert.deepEqual(r.files[0].rejections.map((x) => [x.line, x.rule]), [[4, 'unparsable'], [5, 'unparsable']])
+    assert.match(r.files[0].rejections[0].message, /time "infinity" cannot be read/)
+    assert.deepEqual([r.new, r.replaced], [1, 1])
+    assert.deepEqual([...(await loadBars(s, {symbol: 'INF', timeframe: '1D'})).close], [1, 5, 6])
   })
 
   it('an empty symbol and an unknown time zone', async () => {

@@ -34,7 +34,7 @@ describe('appendingInOrder', () => {
     const {store} = await freshStore()
     const conn = store.conn
     await conn.run('SET threads = 2; SET write_buffer_row_group_count = 5')
-    // A NULL time passes the overlap count but breaks bars' NOT NULL in the insert itself.
+    // A NULL time breaks bars' NOT NULL in the insert itself.
     const source = `(SELECT NULL::TIMESTAMP AS ts, 1.0 AS o, 2.0 AS h, 0.5 AS l, 1.5 AS c, 0.0 AS v)`
     await assert.rejects(write(conn, source), /NOT NULL/)
     assert.deepEqual(await settings(conn), {threads: 2, buffered: 5})

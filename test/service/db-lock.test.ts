@@ -7,12 +7,15 @@
  */
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {SimulatedClock} from '../../src/core/clock.js'
 import {isBotsError} from '../../src/core/errors.js'
 import {closeStore} from '../../src/data/store.js'
-import {withDb} from '../../src/service/db.js'
+import {waitMarkPath} from '../../src/data/wait-mark.js'
+import {storeFile, withDb} from '../../src/service/db.js'
+import {StoreTurns} from '../../src/service/store-turns.js'
 import {ROOT, runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 
@@ -56,10 +59,26 @@ describe('store access across processes', () => {
     clock.advanceBy(5)
     await clock.untilTimers(() => clock.nextTimerTime() === T0 + 15)
     assert.equal(done, false)
+    assert.equal(readFileSync(waitMarkPath(db), 'utf8'), String(process.pid), 'it marks that it waits (wait-mark.ts)')
     await release()
     clock.advanceBy(10)
     assert.equal(await read, 0)
     assert.equal(clock.pendingTimers, 0)
+    assert.equal(existsSync(waitMarkPath(db)), false, 'and removes the mark when done')
+  })
+
+  it('the service, which takes turns on the file, does not mark its own waits (they would hide the others\')', async () => {
+    const {release} = await holdLock(db)
+    const clock = new SimulatedClock(T0)
+    const turns = new StoreTurns(storeFile(db), clock)
+    const write = withDb({path: db, clock, turns, random: () => 0.5}, async () => {})
+    await clock.untilTimers(() => clock.nextTimerTime() === T0 + 5) // its first try failed
+    const marked = existsSync(waitMarkPath(db))
+    await release()
+    assert.equal(marked, false)
+    await clock.runUntil(T0 + 1_000, () => Promise.race([clock.untilTimers(), write]))
+    await write
+    await closeStore()
   })
 
   it('gives up after its timeout with an error that says what to do', async () => {

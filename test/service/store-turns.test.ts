@@ -12,7 +12,7 @@ import {SimulatedClock} from '../../src/core/clock.js'
 import {closeStore} from '../../src/data/store.js'
 import {storeFile, withDb, withDbStore} from '../../src/service/db.js'
 import {StoreTurns} from '../../src/service/store-turns.js'
-import {waitMarkPath} from '../../src/data/wait-mark.js'
+import {waitMarkPath, WaitMarkWatch} from '../../src/data/wait-mark.js'
 import {runCli} from '../helpers/cli.js'
 import {tempDir} from '../helpers/tmp.js'
 
@@ -167,7 +167,12 @@ describe('a service writing back to back', () => {
     await withDb({path: db}, async () => {})
     await closeStore()
     const clock = new SimulatedClock(T0)
-    const turns = new StoreTurns(storeFile(db), clock, TURNS) // the real marks
+    const watch = new WaitMarkWatch(storeFile(db)) // the real marks
+    const seen: boolean[] = []
+    const turns = new StoreTurns(storeFile(db), clock, TURNS, (now) => {
+      seen.push(watch.othersWaiting(now))
+      return seen[seen.length - 1]
+    })
     let release!: () => void
     const released = new Promise<void>((resolve) => (release = resolve))
     let opened!: () => void
@@ -184,22 +189,19 @@ describe('a service writing back to back', () => {
     } finally {
       mark.close()
     }
-    // The hold is young, so without a waiter this write would join it at once.
-    let wrote = false
-    const write = withDb({path: db, clock, turns}, async (conn) => {
-      await conn.run(`INSERT INTO bot_events (bot_id, user_id, ts, kind, message) VALUES (1, 1, TIMESTAMP '2025-01-06 12:00:00', 'test', 'after the list')`)
-      wrote = true
-    })
-    assert.equal(await settled(write), false)
+    // The hold is young: with nobody waiting, an access joins it at once (no I/O, no timer).
+    const join = turns.enter()
+    assert.equal(await settled(join), false)
+    assert.equal(seen.at(-1), true, "the service saw the list's mark")
     release()
     await hold
     const r = await list // gets in while the service waits for its turn (on the clock the test holds)
     assert.equal(r.code, 0, r.stderr)
     assert.deepEqual(JSON.parse(r.stdout), [])
     assert.equal(existsSync(waitMarkPath(storeFile(db))), false, 'the list removed its mark')
-    await clock.runUntil(T0 + 1_000, () => Promise.race([clock.untilTimers(), write]))
-    await write
-    assert.equal(wrote, true)
+    await clock.runUntil(T0 + 1_000, () => Promise.race([clock.untilTimers(), join]))
+    await join
+    turns.leave()
     await closeStore()
   })
 

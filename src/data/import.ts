@@ -77,11 +77,14 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       readStaged: plans.length === 1 ? opts.readStaged : undefined,
     }
     // One file's duplicate and order check runs on a connection of its own while this one writes
-    // (order-checks.ts). Not when `readStaged` reads the rows, which is that check; not for
-    // `--on-error fail`, whose error names the first bad row whatever rule it breaks; not for
-    // several files, as each file's staging clears the CSV rejects of the last, which a file found
-    // out of order would need to be counted again (settleOrder).
-    if (plans.length === 1 && ctx.readStaged === undefined && onError !== 'fail') checks = new OrderChecks((checkConn = await store.connect()))
+    // (order-checks.ts). Not when `readStaged` reads the rows, which is that check; not when
+    // `onStaged` reads the rows to be stored before the write (they must be checked and marked by
+    // then: a first use with a window read a file's repeated rows as bars); not for `--on-error
+    // fail`, whose error names the first bad row whatever rule it breaks; not for several files,
+    // as each file's staging clears the CSV rejects of the last, which a file found out of order
+    // would need to be counted again (settleOrder).
+    const checkBeside = plans.length === 1 && ctx.readStaged === undefined && opts.onStaged === undefined && onError !== 'fail'
+    if (checkBeside) checks = new OrderChecks((checkConn = await store.connect()))
     // Stage and check every file first (stage tables only), then write them all in one transaction.
     const staged: StagedFile[] = []
     for (const [i, plan] of plans.entries()) staged.push(await stageFile(conn, plan, tables[i], params(plan), ctx, checks))

@@ -87,21 +87,23 @@ describe('first use of a data file: the run overlaps the import', () => {
     assert.ok(first.warnings.some((w) => w.code === 'data.rejected' && /1 of 255 rows rejected by rule volume/.test(w.message)), JSON.stringify(first.warnings))
   })
 
-  it('a repeated and an out-of-order row: found and dropped though the bars are read before the order check, as the stored run has them', async () => {
-    const dir = tempDir('bots-overlap-')
-    const lines = readFileSync(path.join(ROOT, 'examples/data/index-2006-daily.csv'), 'utf8').trim().split('\n')
-    lines.splice(21, 0, lines[20]) // row 20 twice: the second is a duplicate
-    ;[lines[40], lines[41]] = [lines[41], lines[40]] // the later day first: the earlier one is unsorted
-    writeFileSync(path.join(dir, 'idx.csv'), lines.join('\n') + '\n')
-    const file = specIn(dir)
-    const first = await backtestSpecFile({file})
-    assert.deepEqual(first.imports[0].import?.files[0].rejectedByRule, {unparsable: 0, price: 0, ohlc: 0, volume: 0, alignment: 0, duplicate: 1, unsorted: 1})
-    assert.equal(first.bars[0].length, 254)
-    assert.ok(first.bars[0].time.every((t, i, all) => i === 0 || t > all[i - 1]), 'the bars run has strictly increasing times')
-    const later = await backtestSpecFile({file})
-    assert.equal(later.imports[0].action, 'unchanged')
-    assert.deepEqual(figures(first), figures(later))
-  })
+  for (const [name, window, bars] of [['', '', 254], [', window included', 'backtest: {start: 2006-01-20, end: 2006-10-31}\n', 199]] as const) {
+    it(`a repeated and an out-of-order row: found and dropped though the bars are read before the order check, as the stored run has them${name}`, async () => {
+      const dir = tempDir('bots-overlap-')
+      const lines = readFileSync(path.join(ROOT, 'examples/data/index-2006-daily.csv'), 'utf8').trim().split('\n')
+      lines.splice(21, 0, lines[20]) // row 20 twice: the second is a duplicate
+      ;[lines[40], lines[41]] = [lines[41], lines[40]] // the later day first: the earlier one is unsorted
+      writeFileSync(path.join(dir, 'idx.csv'), lines.join('\n') + '\n')
+      const file = specIn(dir, window)
+      const first = await backtestSpecFile({file})
+      assert.deepEqual(first.imports[0].import?.files[0].rejectedByRule, {unparsable: 0, price: 0, ohlc: 0, volume: 0, alignment: 0, duplicate: 1, unsorted: 1})
+      assert.equal(first.bars[0].length, bars)
+      assert.ok(first.bars[0].time.every((t, i, all) => i === 0 || t > all[i - 1]), 'the bars run has strictly increasing times')
+      const later = await backtestSpecFile({file})
+      assert.equal(later.imports[0].action, 'unchanged')
+      assert.deepEqual(figures(first), figures(later))
+    })
+  }
 
   it('a run that fails still leaves the file stored and logged', async () => {
     const dir = tempDir('bots-overlap-')

@@ -99,8 +99,8 @@ function goodRowsInFileOrder(table: string): string {
   return `(SELECT ts, o, h, l, c, v, rowid AS row FROM ${table} WHERE reason IS NULL)`
 }
 
-/** `series`: the series as the writing transaction has it (upsert.ts, SeriesSlot). */
-export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: ImportContext, series: SeriesSlot): Promise<FileImportResult> {
+/** `series`: the series as the writing transaction has it (upsert.ts, SeriesSlot); `onInsert`: see UpsertHints. */
+export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: ImportContext, series: SeriesSlot, onInsert?: () => void): Promise<FileImportResult> {
   const {plan, rejected} = s
   const good = goodRows(s)
   const span = (
@@ -112,7 +112,7 @@ export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: Im
   s.report('write', Number(span.n))
   // Its span, read once here: upsertBars would scan the staged rows twice more for it.
   const known = span.first_us === null || span.last_us === null ? undefined : {firstUs: Number(span.first_us), lastUs: Number(span.last_us)}
-  const counts = await upsertBars(conn, ctx.symbol, ctx.tf.text, good, {span: known, series})
+  const counts = await upsertBars(conn, ctx.symbol, ctx.tf.text, good, {span: known, series, onInsert})
   // The write went ahead of the order check (stageFile's `checks`): nothing is logged or committed that it has not passed.
   if (s.ordering !== undefined && !(await s.ordering)) throw new OutOfOrder(plan.file)
   const dropped = rejected.total

@@ -32,10 +32,10 @@ export interface ImportOptions {
   maxReported?: number
   onProgress?: (p: ImportProgress) => void
   /**
-   * Called once every file is staged and checked, before anything is written, on the import's
-   * own connection: `good[i]` is a relation of file i's rows that will be stored (ts, o, h, l, c,
-   * v, in file order). The write waits for it. A backtest reads its bars here, then runs them
-   * while DuckDB writes them (see run-spec.ts).
+   * Called once every file is staged and checked and the write's insert is under way, on a
+   * connection of its own: `good[i]` is a relation of file i's rows that will be stored (ts, o, h,
+   * l, c, v, in file order). The write goes on meanwhile; the import's result waits for both. A
+   * backtest reads its bars here, then runs them while DuckDB writes them (see run-spec.ts).
    */
   onStaged?: (conn: DuckDBConnection, good: string[]) => Promise<void>
   /**

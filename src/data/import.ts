@@ -12,6 +12,7 @@ import {detectTimeframe, SAMPLE_ROWS} from './detect-timeframe.js'
 import {goodRows, OutOfOrder, settleOrder, stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
 import {OrderChecks} from './order-checks.js'
 import {attachStage, stageTables} from './stage.js'
+import {StagedReader} from './staged-reader.js'
 import type {FileImportResult, ImportOptions, ImportResult} from './import-types.js'
 import {checkFile, compactDateFormat, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
 import {inTransaction, releaseConnection, type Store} from './store.js'
@@ -44,6 +45,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
   const tables = stageTables(files.length)
   let checks: OrderChecks | undefined
   let checkConn: DuckDBConnection | undefined
+  let reader: StagedReader | undefined
   try {
     await attachStage(conn)
     const timezone = await checkTimezone(conn, opts.timezone ?? 'UTC')
@@ -88,7 +90,8 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     // Stage and check every file first (stage tables only), then write them all in one transaction.
     const staged: StagedFile[] = []
     for (const [i, plan] of plans.entries()) staged.push(await stageFile(conn, plan, tables[i], params(plan), ctx, checks))
-    await opts.onStaged?.(conn, staged.map(goodRows))
+    reader = new StagedReader(store, opts.onStaged, () => staged.map(goodRows))
+    const startReading = () => reader?.start() // once the write's insert is under way (staged-reader.ts)
     let removed = 0
     const write = () =>
       appendingInOrder(conn, store.path, () =>
@@ -96,7 +99,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
           const series: SeriesSlot = {id: await findSeries(conn, symbol, tf.text)}
           if (opts.replace) removed = await removeStale(conn, series.id, staged.map((s) => s.table))
           const out: FileImportResult[] = []
-          for (const s of staged) out.push(await writeStaged(conn, s, ctx, series))
+          for (const s of staged) out.push(await writeStaged(conn, s, ctx, series, startReading))
           return out
         }),
       )
@@ -109,6 +112,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       for (const [i, s] of staged.entries()) if (s.ordering !== undefined) staged[i] = await settleOrder(conn, s, ctx)
       results = await write()
     }
+    await reader.done()
     const sum = (k: 'rows' | 'new' | 'replaced' | 'rejected' | 'skipped') => results.reduce((s, r) => s + r[k], 0)
     return {
       store: store.path, symbol, timeframe: tf.text, timeframeDetected: opts.timeframe === undefined, timezone, timeLabel, onError,
@@ -118,6 +122,7 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       files: results,
     }
   } finally {
+    await reader?.close()
     await checks?.idle() // a check may still stream (a failed write does not wait for it)
     if (checkConn) releaseConnection(store, checkConn)
     for (const table of tables) await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => {})

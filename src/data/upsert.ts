@@ -31,6 +31,8 @@ export interface UpsertHints {
   span?: SourceSpan
   /** The series as this transaction has it (else it is looked up). */
   series?: SeriesSlot
+  /** Told once the insert has been sent to DuckDB, before it is awaited (staged-reader.ts). */
+  onInsert?: () => void
 }
 
 /**
@@ -57,11 +59,13 @@ export async function upsertBars(conn: DuckDBConnection, symbol: string, timefra
     overlap === 0
       ? {rowsChanged: 0}
       : await conn.run(`DELETE FROM bar_rows WHERE series = $series AND ts IN (SELECT ts FROM ${source})`, params)
-  const inserted = await conn.run(
+  const insert = conn.run(
     `INSERT INTO bar_rows (series, ts, open, high, low, close, volume)
      SELECT $series, ts, o, h, l, c, v FROM ${source}`,
     params,
   )
+  hints.onInsert?.()
+  const inserted = await insert
   return {new: inserted.rowsChanged - deleted.rowsChanged, replaced: deleted.rowsChanged}
 }
 

@@ -133,12 +133,14 @@ async function createWhenFree(file: string, readOnly: boolean, opts: OpenStoreOp
   const deadlineMs = opts.lockWaitMs ?? lockWaitFromEnv()
   if (deadlineMs <= 0 || file === ':memory:') return createInstance(file, readOnly)
   let said = false
+  let marked = false
   try {
     return await retry(() => createInstance(file, readOnly), {
       clock: opts.clock ?? wall, deadlineMs, initialDelayMs: 20, maxDelayMs: 500, jitter: 0.5,
       retryable: (e) => isBotsError(e) && e.diagnostic.code === 'store.locked',
       onRetry: (e) => {
         markWaiting(file) // at every try: a holder taking turns leaves the file free for it (wait-mark.ts)
+        marked = true
         if (said) return
         said = true
         // Said once, on stderr (stdout stays the command's output): a command that seems to hang says why.
@@ -146,7 +148,7 @@ async function createWhenFree(file: string, readOnly: boolean, opts: OpenStoreOp
       },
     })
   } finally {
-    if (said) unmarkWaiting(file)
+    if (marked) unmarkWaiting(file)
   }
 }
 

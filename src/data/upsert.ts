@@ -47,14 +47,7 @@ export async function upsertBars(conn: DuckDBConnection, symbol: string, timefra
   // the same transaction (catalog.ts), so there is nothing to look for.
   const created = slot.id === undefined
   const params = {series: (slot.id ??= await createSeries(conn, symbol, timeframe))}
-  // The common first import overlaps nothing: a cheap range count (zone maps) skips the delete's
-  // hash join over every incoming row.
-  const range = hints.span
-    ? `make_timestamp(${Math.trunc(hints.span.firstUs)}::BIGINT) AND make_timestamp(${Math.trunc(hints.span.lastUs)}::BIGINT)`
-    : `(SELECT min(ts) FROM ${source}) AND (SELECT max(ts) FROM ${source})`
-  const overlap = created
-    ? 0
-    : Number((await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM bar_rows WHERE series = $series AND ts BETWEEN ${range}`, params)).getRowObjectsJS()[0].n)
+  const overlap = created ? 0 : await overlapCount(conn, params.series, source, hints.span)
   const deleted =
     overlap === 0
       ? {rowsChanged: 0}
@@ -67,6 +60,18 @@ export async function upsertBars(conn: DuckDBConnection, symbol: string, timefra
   hints.onInsert?.()
   const inserted = await insert
   return {new: inserted.rowsChanged - deleted.rowsChanged, replaced: deleted.rowsChanged}
+}
+
+/**
+ * Stored rows of the series within the source's time range. The common first import overlaps
+ * nothing: this cheap range count (zone maps) spares the delete's hash join over every incoming row.
+ */
+async function overlapCount(conn: DuckDBConnection, series: number, source: string, span: SourceSpan | undefined): Promise<number> {
+  const range = span
+    ? `make_timestamp(${Math.trunc(span.firstUs)}::BIGINT) AND make_timestamp(${Math.trunc(span.lastUs)}::BIGINT)`
+    : `(SELECT min(ts) FROM ${source}) AND (SELECT max(ts) FROM ${source})`
+  const r = await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM bar_rows WHERE series = $series AND ts BETWEEN ${range}`, {series})
+  return Number(r.getRowObjectsJS()[0].n)
 }
 
 /**

@@ -9,6 +9,18 @@ import {listSeries} from '../../src/data/catalog.js'
 import {loadBars} from '../../src/data/load-bars.js'
 import {DAY, MIN5, ORCL, freshStore, iso, ms} from './helpers.js'
 
+/** DAY's rows 1..100 in `first`, rows 51..150 in `second` with every price times `prices`. */
+function overlappingFiles(prices = 1): {lines: string[]; first: string; second: string} {
+  const lines = readFileSync(DAY, 'utf8').trimEnd().split('\n')
+  const dir = tempDir()
+  const first = path.join(dir, 'first.csv')
+  const second = path.join(dir, 'second.csv')
+  const scaled = lines.slice(51, 151).map((l) => l.split(',').map((v, i) => (i >= 1 && i <= 4 && prices !== 1 ? String(Number(v) * prices) : v)).join(','))
+  writeFileSync(first, [lines[0], ...lines.slice(1, 101)].join('\n') + '\n')
+  writeFileSync(second, [lines[0], ...scaled].join('\n') + '\n')
+  return {lines, first, second}
+}
+
 describe('importing the real files', async () => {
   const {store} = await freshStore()
 
@@ -66,12 +78,7 @@ describe('importing the real files', async () => {
 
   it('an overlapping import adds only what is new and replaces the overlap', async () => {
     const {store: s2} = await freshStore()
-    const lines = readFileSync(DAY, 'utf8').trimEnd().split('\n')
-    const dir = tempDir()
-    const first = path.join(dir, 'first.csv')
-    const second = path.join(dir, 'second.csv')
-    writeFileSync(first, [lines[0], ...lines.slice(1, 101)].join('\n') + '\n') // rows 1..100
-    writeFileSync(second, [lines[0], ...lines.slice(51, 151)].join('\n') + '\n') // rows 51..150
+    const {first, second} = overlappingFiles()
     assert.equal((await importFiles(s2, [first], {symbol: 'X'})).new, 100)
     const r = await importFiles(s2, [second], {symbol: 'X'})
     assert.deepEqual([r.new, r.replaced], [50, 50])
@@ -80,14 +87,7 @@ describe('importing the real files', async () => {
 
   it('two overlapping files in one import: the second replaces the overlap the first (new series) wrote', async () => {
     const {store: s3} = await freshStore()
-    const lines = readFileSync(DAY, 'utf8').trimEnd().split('\n')
-    const dir = tempDir()
-    const first = path.join(dir, 'first.csv')
-    const second = path.join(dir, 'second.csv')
-    writeFileSync(first, [lines[0], ...lines.slice(1, 101)].join('\n') + '\n') // rows 1..100
-    // rows 51..150 with every price doubled, so the stored overlap shows which file it came from
-    const doubled = lines.slice(51, 151).map((l) => l.split(',').map((v, i) => (i >= 1 && i <= 4 ? String(Number(v) * 2) : v)).join(','))
-    writeFileSync(second, [lines[0], ...doubled].join('\n') + '\n')
+    const {lines, first, second} = overlappingFiles(2) // the second's prices doubled: the stored overlap shows which file it came from
     const r = await importFiles(s3, [first, second], {symbol: 'Y'})
     assert.deepEqual([r.new, r.replaced, r.files[0].new, r.files[1].new, r.files[1].replaced], [150, 50, 100, 50, 50])
     const bars = await loadBars(s3, {symbol: 'Y', timeframe: '1D'})

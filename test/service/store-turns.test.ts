@@ -27,6 +27,13 @@ async function settled(p: Promise<unknown>): Promise<boolean> {
   return done
 }
 
+/** A promise the test resolves when it chooses. */
+function gate(): {wait: Promise<void>; open: () => void} {
+  let open!: () => void
+  const wait = new Promise<void>((resolve) => (open = resolve))
+  return {wait, open}
+}
+
 /** Resolves when `file` exists (a watch on its folder, no polling); `close` stops watching. */
 function appears(file: string): {done: Promise<void>; close: () => void} {
   let close = () => {}
@@ -173,15 +180,12 @@ describe('a service writing back to back', () => {
       seen.push(watch.othersWaiting(now))
       return seen[seen.length - 1]
     })
-    let release!: () => void
-    const released = new Promise<void>((resolve) => (release = resolve))
-    let opened!: () => void
-    const isOpen = new Promise<void>((resolve) => (opened = resolve))
+    const [opened, released] = [gate(), gate()]
     const hold = withDb({path: db, clock, turns}, async () => {
-      opened()
-      await released
+      opened.open()
+      await released.wait
     })
-    await isOpen
+    await opened.wait
     const mark = appears(waitMarkPath(storeFile(db)))
     const list = runCli(['list', '--db', db, '--json'])
     try {
@@ -193,7 +197,7 @@ describe('a service writing back to back', () => {
     const join = turns.enter()
     assert.equal(await settled(join), false)
     assert.equal(seen.at(-1), true, "the service saw the list's mark")
-    release()
+    released.open()
     await hold
     const r = await list // gets in while the service waits for its turn (on the clock the test holds)
     assert.equal(r.code, 0, r.stderr)
@@ -211,22 +215,19 @@ describe('a service writing back to back', () => {
     await closeStore()
     const clock = new SimulatedClock(T0)
     const turns = new StoreTurns(storeFile(db), clock, TURNS)
-    let finishImport!: () => void
-    const importing = new Promise<void>((resolve) => (finishImport = resolve))
-    let opened!: () => void
-    const importOpen = new Promise<void>((resolve) => (opened = resolve))
+    const [opened, finished] = [gate(), gate()]
     const longImport = withDbStore({path: db, clock, turns}, async () => {
-      opened()
-      await importing
+      opened.open()
+      await finished.wait
     })
-    await importOpen
+    await opened.wait
     clock.advanceBy(TURNS.maxHoldMs + 50)
     const write = withDb({path: db, clock, turns}, async (conn) => {
       await conn.run(`INSERT INTO bot_events (bot_id, user_id, ts, kind, message) VALUES (1, 1, TIMESTAMP '2025-01-06 12:00:00', 'test', 'beside the import')`)
     })
     await write // must not wait for the import to end
     assert.equal(turns.holding, false)
-    finishImport()
+    finished.open()
     await longImport
     await closeStore()
   })

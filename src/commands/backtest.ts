@@ -9,9 +9,9 @@ import {WallClock} from '../core/clock.js'
 import {renderBacktestSummary} from '../cli/render/backtest.js'
 import {withRunProgress} from '../cli/run-progress.js'
 import {marketTimezone} from '../calendar/index.js'
-import {backtestJsonHead, EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, writeBacktestJson, type EquityResolution} from '../results/backtest-json.js'
-import {OutputClosedError} from '../results/json-stream.js'
-import {finishBacktest} from '../results/finish-run.js'
+import {backtestJsonHead, EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, writeBacktestJsonHeld, type EquityResolution} from '../results/backtest-json.js'
+import {OutputClosedError, type HeldJson} from '../results/json-stream.js'
+import {finishBacktest, type Finished} from '../results/finish-run.js'
 import {checkReportPath, displayPath} from '../results/report-path.js'
 import {discoverStrategies} from '../strategy/discover.js'
 import {loadBotSpec} from '../spec/validate-spec.js'
@@ -175,20 +175,26 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     }
     const liveStart = outcome.spec.live?.feed?.start
     if (liveStart !== undefined) outcome.warnings.push(liveStartWarning(outcome.spec.file, liveStart, outcome.spec.backtest.start))
-    const finished = await finishBacktest(outcome, {record: flags.record, db: flags.db, out: flags.out, report: flags.report, defaultReport: !flags['no-report'], riskFreeRate, overrides: overridesText(flags), equity: flags.equity as EquityResolution | undefined})
+    // --json: the document (with fills, trades and the equity curve) is streamed to stdout, never
+    // built as one string, while DuckDB commits the run; its last block is written only once the
+    // run is recorded and its report written, so a failure leaves a document that does not parse
+    // (and exit 1). Returning nothing keeps oclif from printing it again.
+    let json: HeldJson | undefined
+    const whileRecording = async (f: Finished): Promise<void> => {
+      json = await closedOutputIgnored(writeBacktestJsonHeld(backtestJsonHead(outcome, f), outcome.result, {equity: flags.equity as EquityResolution | undefined, timeZone: marketTimezone(outcome.spec.market)}))
+    }
+    let finished: Finished
+    try {
+      finished = await finishBacktest(outcome, {record: flags.record, db: flags.db, out: flags.out, report: flags.report, defaultReport: !flags['no-report'], riskFreeRate, overrides: overridesText(flags), equity: flags.equity as EquityResolution | undefined, whileRecording: this.jsonEnabled() ? whileRecording : undefined})
+    } catch (error) {
+      json?.abandon()
+      throw error
+    }
     if (!this.jsonEnabled()) {
       this.log(renderBacktestSummary(outcome, finished, colorEnabled()))
       return undefined
     }
-    const head = backtestJsonHead(outcome, finished)
-    // The document (with fills, trades and the equity curve) is streamed to stdout, never built
-    // as one string; returning nothing keeps oclif from printing it again.
-    try {
-      await writeBacktestJson(head, outcome.result, {equity: flags.equity as EquityResolution | undefined, timeZone: marketTimezone(outcome.spec.market)})
-    } catch (error) {
-      if (!(error instanceof OutputClosedError)) throw error
-      // The reader went away (`| head`): nothing more to say, and nowhere to say it.
-    }
+    await closedOutputIgnored(json?.end())
     return undefined
   }
 
@@ -212,6 +218,16 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
         hint: `its parameters: ${known.join(', ')} (bots strategies show ${definition.name})`,
       })
     }
+  }
+}
+
+/** `work`'s value, or undefined when stdout's reader went away (`| head`): nothing more to say, and nowhere to say it. */
+async function closedOutputIgnored<T>(work: Promise<T> | undefined): Promise<T | undefined> {
+  try {
+    return await work
+  } catch (error) {
+    if (!(error instanceof OutputClosedError)) throw error
+    return undefined
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The `bots backtest --json` document: the run's header (spec, run id, summary, metrics…) followed
  * by the result (fills, trades, orders, positions, counts, logs) and the equity curve at the
- * resolution asked for (`--equity none|daily|full`). `writeBacktestJson` streams it (see
+ * resolution asked for (`--equity none|daily|full`). `writeBacktestJsonHeld` streams it (see
  * json-stream.ts); `backtestJsonDocument` builds the same document as one plain object, the way it
  * was built before streaming (small runs, tests). The shape is documented in README.md here.
  */
@@ -9,7 +9,7 @@ import type {Writable} from 'node:stream'
 import type {BacktestOutcome} from '../backtest/run-spec.js'
 import {resultToJson, type BacktestResult} from '../engine/result.js'
 import type {Finished} from './finish-run.js'
-import {writeJson} from './json-stream.js'
+import {writeJsonHeld, type HeldJson} from './json-stream.js'
 import {dailyLastIndices, equityResolution, pickPoints, type EquityResolution} from './equity-resolution.js'
 
 export {EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, dailyLastIndices, equityResolution, type EquityResolution} from './equity-resolution.js'
@@ -75,7 +75,10 @@ export function backtestJsonDocument(head: Record<string, unknown>, result: Back
   return {...head, ...resultToJson(result), equity: {...equity, time: Array.from(time), value: Array.from(value)}}
 }
 
-/** Stream the document to `stream` (stdout by default), honouring backpressure. */
-export async function writeBacktestJson(head: Record<string, unknown>, result: BacktestResult, opts: BacktestJsonOptions, stream: Writable = process.stdout): Promise<void> {
-  await writeJson(stream, backtestStreamDocument(head, result, opts))
+/**
+ * Stream the document to `stream` (stdout by default), honouring backpressure, but for its last
+ * block, which `end()` writes (see writeJsonHeld): the command ends it once the run is recorded.
+ */
+export async function writeBacktestJsonHeld(head: Record<string, unknown>, result: BacktestResult, opts: BacktestJsonOptions, stream: Writable = process.stdout): Promise<HeldJson> {
+  return writeJsonHeld(stream, backtestStreamDocument(head, result, opts))
 }

@@ -4,6 +4,7 @@
  * rather than each doing the steps in their own order.
  */
 import {readFileSync} from 'node:fs'
+import path from 'node:path'
 import type {BacktestOutcome} from '../backtest/run-spec.js'
 import {BotsError, isBotsError} from '../core/errors.js'
 import {nextTurn} from '../core/clock.js'
@@ -40,6 +41,13 @@ export interface FinishOptions {
   overrides?: string[]
   /** `--equity`: the recorded curve's resolution (default: full up to 100,000 bars, else daily). */
   equity?: EquityResolution
+  /**
+   * The caller's own work on the results (`--json`'s document), given them as they will be
+   * returned: it runs while DuckDB commits the run, before the report is written. Its failure is
+   * thrown once the run is recorded (or after the recording's own failure, which wins); either
+   * way it has settled before finishBacktest does.
+   */
+  whileRecording?: (finished: Finished) => Promise<void>
 }
 
 export interface Finished {
@@ -167,26 +175,35 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
     }
     if (opts.record === false) runId = undefined
   }
-  let report: string | undefined
   const reportFile = explicitReport ?? (opts.defaultReport && runId !== undefined && storePath ? defaultReportPath(storePath, spec.name, runId) : undefined)
-  // The commit runs on DuckDB's threads while the report renders here; the report, which names
-  // the run, is written only once the run is committed.
+  const finished = (report: string | undefined): Finished =>
+    ({metrics, equityResolution: resolution, runId, store: runId === undefined ? undefined : storePath, specHash: run.specHash, barsHash: run.barsHash, files, report})
+  // The commit runs on DuckDB's threads while the report renders here, and then the caller's
+  // work; the report, which names the run, is written only once the run is committed.
   const committed = commit?.()
   committed?.catch(() => {}) // awaited below
   let page: string[] | undefined
+  let caller: Promise<{error: unknown} | undefined> | undefined // never rejects
   try {
     if (reportFile) page = drafted()(runId)
+    caller = opts.whileRecording?.(finished(reportFile && path.resolve(reportFile))).then(() => undefined, (error: unknown) => ({error}))
   } finally {
-    if (staged) {
-      try {
-        await committed
-      } finally {
-        await closeStore(staged)
+    try {
+      if (staged) {
+        try {
+          await committed
+        } finally {
+          await closeStore(staged)
+        }
       }
+    } finally {
+      await caller
     }
   }
-  if (reportFile && page !== undefined) report = writeFileAtomic(reportFile, page)
-  return {metrics, equityResolution: resolution, runId, store: runId === undefined ? undefined : storePath, specHash: run.specHash, barsHash: run.barsHash, files, report}
+  const report = reportFile && page !== undefined ? writeFileAtomic(reportFile, page) : undefined
+  const failed = await caller
+  if (failed) throw failed.error
+  return finished(report)
 }
 
 /** Open the store for writing, saying how to run without it when that fails. */

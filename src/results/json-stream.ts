@@ -43,13 +43,38 @@ type NumericArray = Float64Array | Float32Array | Int8Array | Uint8Array | Uint8
 
 /** Writes one JSON document to `stream`, resolving once the stream has accepted all of it. */
 export async function writeJson(stream: Writable, value: unknown): Promise<void> {
+  await (await writeJsonHeld(stream, value)).end()
+}
+
+/** A document written but for its last block: `end()` writes that, `abandon()` never does. */
+export interface HeldJson {
+  end(): Promise<void>
+  abandon(): void
+}
+
+/**
+ * Writes `value` as writeJson does, except its last block (at most BLOCK_CHARS, the closing brace
+ * included), which only `end()` writes: what was written until then does not parse, so a reader
+ * can tell a document its writer later gave up on (abandon) from a whole one.
+ */
+export async function writeJsonHeld(stream: Writable, value: unknown): Promise<HeldJson> {
   const w = new JsonStreamWriter(stream)
   try {
     await w.value(value, '', '')
     w.text('\n')
-    await w.flush()
-  } finally {
+  } catch (e) {
     w.close()
+    throw e
+  }
+  return {
+    end: async () => {
+      try {
+        await w.flush()
+      } finally {
+        w.close()
+      }
+    },
+    abandon: () => w.close(),
   }
 }
 

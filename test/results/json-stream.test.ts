@@ -3,7 +3,7 @@ import {Writable} from 'node:stream'
 import {describe, it} from 'node:test'
 import {localToUtc, localDateOf} from '../../src/calendar/index.js'
 import {dailyLastIndices, equityJson, equityResolution, FULL_EQUITY_MAX_BARS} from '../../src/results/backtest-json.js'
-import {OutputClosedError, writeJson} from '../../src/results/json-stream.js'
+import {OutputClosedError, writeJson, writeJsonHeld} from '../../src/results/json-stream.js'
 
 /** A Writable that keeps what it is given; `delayMs` makes it slow (a reader behind a pipe). */
 function collector(opts: {highWaterMark?: number; delayMs?: number} = {}) {
@@ -120,6 +120,24 @@ describe('json-stream: writeJson', () => {
       },
     })
     await assert.rejects(writeJson(closing, {value: new Float64Array(500_000)}), OutputClosedError)
+  })
+
+  it('writeJsonHeld: what is written before end() does not parse; end() completes exactly what writeJson writes', async () => {
+    for (const value of [{a: 1, curve: new Float64Array(300_000).map((_, i) => i / 7)}, {small: [1, 2, 3]}]) {
+      const c = collector()
+      const held = await writeJsonHeld(c.stream, value)
+      const before = c.text()
+      assert.throws(() => JSON.parse(before), SyntaxError, 'an unfinished document')
+      assert.ok(!before.trimEnd().endsWith('}'))
+      await held.end()
+      assert.equal(c.text(), await streamed(value))
+      assert.equal(c.stream.listenerCount('error'), 0, 'the writer stopped listening')
+    }
+    const abandoned = collector()
+    const held = await writeJsonHeld(abandoned.stream, {curve: new Float64Array(300_000)})
+    held.abandon()
+    assert.equal(abandoned.stream.listenerCount('close'), 0)
+    assert.throws(() => JSON.parse(abandoned.text()), SyntaxError)
   })
 })
 

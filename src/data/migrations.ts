@@ -58,6 +58,7 @@ export async function pendingMigrations(conn: DuckDBConnection): Promise<Migrati
 export async function migrate(conn: DuckDBConnection): Promise<string[]> {
   const pending = await pendingMigrations(conn)
   if (pending.length === 0) return []
+  if (await migratedAtOnce(conn, pending)) return pending.map((m) => m.name)
   await conn.run(BOOKKEEPING)
   await conn.run('BEGIN TRANSACTION')
   for (const m of pending) {
@@ -81,6 +82,27 @@ export async function migrate(conn: DuckDBConnection): Promise<string[]> {
     throw new Error(`migrations ${pending.map((m) => m.name).join(', ')} failed to commit: ${(e as Error).message}`, {cause: e})
   }
   return pending.map((m) => m.name)
+}
+
+/**
+ * All of `pending` in one call (a fresh store has a dozen statements, each a round trip of its
+ * own otherwise: ~40 ms of every first import). False when one is not plain SQL, or when the call
+ * fails: then everything is rolled back and `migrate` goes step by step, which says which failed.
+ * The names are safe to write inline: registerMigrations allows letters, digits, `_`, `-`, `/`.
+ */
+async function migratedAtOnce(conn: DuckDBConnection, pending: readonly Migration[]): Promise<boolean> {
+  const steps: string[] = []
+  for (const m of pending) {
+    if (typeof m.up !== 'string') return false
+    steps.push(m.up, `INSERT INTO schema_migrations (version, name) SELECT coalesce(max(version), 0) + 1, '${m.name}' FROM schema_migrations`)
+  }
+  try {
+    await conn.run([BOOKKEEPING, 'BEGIN TRANSACTION', ...steps, 'COMMIT'].join(';\n'))
+    return true
+  } catch {
+    await conn.run('ROLLBACK').catch(() => {}) // none open when the COMMIT itself failed
+    return false
+  }
 }
 
 /** Current schema version: how many migrations the store has applied. */

@@ -136,19 +136,29 @@ type TradeColumns = Record<'quantity' | 'entryTime' | 'entryPrice' | 'exitTime' 
 
 function objectColumns(trades: readonly Trade[]): TradeColumns {
   const n = trades.length
-  // Loops, not Float64Array.from(trades, f): `from` with a mapping function goes through the
-  // iterator protocol and cost ~30 ms for a run's 20,000 trades, ten columns.
-  const col = (f: (t: Trade) => number) => {
-    const out = new Float64Array(n)
-    for (let i = 0; i < n; i++) out[i] = f(trades[i])
-    return out
+  const col = () => new Float64Array(n)
+  const c: TradeColumns = {
+    symbol: new Array<string>(n), side: new Array<string>(n), quantity: col(), entryTime: col(), entryPrice: col(),
+    exitTime: col(), exitPrice: col(), commission: col(), grossPnl: col(), netPnl: col(), ret: col(),
   }
-  return {
-    symbol: trades.map((t) => t.symbol), side: trades.map((t) => t.side),
-    quantity: col((t) => t.quantity), entryTime: col((t) => t.entryTime), entryPrice: col((t) => t.entryPrice),
-    exitTime: col((t) => t.exitTime), exitPrice: col((t) => t.exitPrice), commission: col((t) => t.commission),
-    grossPnl: col((t) => t.grossPnl), netPnl: col((t) => t.netPnl), ret: col(tradeReturn),
+  // One loop for every column: a run records once, so this runs cold, and ten loops (one per
+  // column, each through its own accessor) took twice as long before the JIT caught up (~25 ms
+  // for 20,000 trades). Float64Array.from(trades, f) is slower still (the iterator protocol).
+  for (let i = 0; i < n; i++) {
+    const t = trades[i]
+    c.symbol[i] = t.symbol
+    c.side[i] = t.side
+    c.quantity[i] = t.quantity
+    c.entryTime[i] = t.entryTime
+    c.entryPrice[i] = t.entryPrice
+    c.exitTime[i] = t.exitTime
+    c.exitPrice[i] = t.exitPrice
+    c.commission[i] = t.commission
+    c.grossPnl[i] = t.grossPnl
+    c.netPnl[i] = t.netPnl
+    c.ret[i] = tradeReturn(t)
   }
+  return c
 }
 
 /** The same columns from the packed layout (model/packed-trades.ts), field by field. */

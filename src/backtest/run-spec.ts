@@ -56,6 +56,8 @@ export interface BacktestRequest {
    * worker keeps them regardless.
    */
   keepOrders?: boolean
+  /** Load the bars into SharedArrayBuffers (`emptyBars`' `shared`): a sweep hands them to its workers so, without a copy. */
+  sharedBars?: boolean
 }
 
 export interface IsolateRun {
@@ -162,7 +164,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       let checked = false
       const readFirst = async (conn: DuckDBConnection, good: string) => {
         req.onStage?.('load')
-        const r = await loadStagedChecked(conn, good, {symbol, timeframe: spec.timeframeMs, maxRows: OVERLAP_MAX_ROWS})
+        const r = await loadStagedChecked(conn, good, {symbol, timeframe: spec.timeframeMs, maxRows: OVERLAP_MAX_ROWS, shared: req.sharedBars})
         checked = r?.ordered === true
         early = checked ? r!.bars : undefined
         return checked
@@ -170,7 +172,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       const read = async (conn: DuckDBConnection, good: string) => {
         if (checked) return
         req.onStage?.('load')
-        early = await loadStagedBars(conn, good, {symbol, timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, maxRows: OVERLAP_MAX_ROWS})
+        early = await loadStagedBars(conn, good, {symbol, timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, maxRows: OVERLAP_MAX_ROWS, shared: req.sharedBars})
       }
       const unwindowed = window.startMs === undefined && window.endMs === undefined
       // Its errors about the spec (rows spaced unlike `timeframe`) are located in the spec file.
@@ -203,7 +205,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       warnings.push(...(await droppedRowWarnings(imports, req.file, spec.timeframe)))
     }
     req.onStage?.('load')
-    const bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, series: storedSeries(spec.data, symbol), timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs})))
+    const bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, series: storedSeries(spec.data, symbol), timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, shared: req.sharedBars})))
     warnings.push(...(await coverage(store, bars)))
     return prepared(bars)
   } finally {

@@ -4,18 +4,15 @@ import type {Bars} from '../model/bars.js'
 export const BAR_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const
 export type BarField = (typeof BAR_FIELDS)[number]
 
-export function emptyBars(symbol: string, timeframeMs: number, length = 0): Bars {
-  return {
-    symbol,
-    timeframeMs,
-    length,
-    time: new Float64Array(length),
-    open: new Float64Array(length),
-    high: new Float64Array(length),
-    low: new Float64Array(length),
-    close: new Float64Array(length),
-    volume: new Float64Array(length),
-  }
+/**
+ * Bars of `length` zeros. `shared`: the six columns are views, in the order time, open, high,
+ * low, close, volume, of one SharedArrayBuffer, which sweep workers can read in place
+ * (sweep/shared-bars.ts: a sweep loads its bars so, and hands them over without a copy).
+ */
+export function emptyBars(symbol: string, timeframeMs: number, length = 0, shared = false): Bars {
+  const buffer = shared ? new SharedArrayBuffer(6 * length * 8) : undefined
+  const col = (k: number) => (buffer ? new Float64Array(buffer, k * length * 8, length) : new Float64Array(length))
+  return {symbol, timeframeMs, length, time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5)}
 }
 
 /** Build columnar bars from rows; for tests and small inputs, never the hot path. */

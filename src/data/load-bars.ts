@@ -29,6 +29,8 @@ export interface LoadBarsQuery {
   start?: number
   /** Epoch ms, exclusive. */
   end?: number
+  /** Columns in one SharedArrayBuffer (`emptyBars`' `shared`), for a sweep's workers. */
+  shared?: boolean
 }
 
 export async function loadBars(store: Store, q: LoadBarsQuery): Promise<Bars> {
@@ -43,7 +45,7 @@ export async function loadBars(store: Store, q: LoadBarsQuery): Promise<Bars> {
   })
   // The series' rows by id, not through the `bars` view: its join would not keep storage order.
   const select = `SELECT epoch_ms(ts)::DOUBLE, open, high, low, close, volume FROM bar_rows WHERE ${where}`
-  const bars = emptyBars(q.symbol, tf.ms, plan.n)
+  const bars = emptyBars(q.symbol, tf.ms, plan.n, q.shared)
   const cols = [bars.time, bars.open, bars.high, bars.low, bars.close, bars.volume]
   if (plan.mid === undefined) {
     await withConnection(store, async (conn) => copyDoubleChunks(await conn.stream(select, params), cols))
@@ -76,7 +78,7 @@ export async function loadStagedBars(conn: DuckDBConnection, good: string, q: Om
   const select = `SELECT epoch_ms(ts)::DOUBLE, o, h, l, c, v FROM ${good} WHERE ${where}`
   const n = Number((await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${good} WHERE ${where}`, params)).getRowObjectsJS()[0].n)
   if (q.maxRows !== undefined && n > q.maxRows) return undefined
-  const bars = emptyBars(q.symbol, tf.ms, n)
+  const bars = emptyBars(q.symbol, tf.ms, n, q.shared)
   const cols = [bars.time, bars.open, bars.high, bars.low, bars.close, bars.volume]
   await copyDoubleChunks(await conn.stream(select, params), cols)
   if (!isAscending(bars.time)) await copyDoubleChunks(await conn.stream(`${select} ORDER BY ts`, params), cols)
@@ -92,10 +94,10 @@ export async function loadStagedBars(conn: DuckDBConnection, good: string, q: Om
  * are for nothing (that check runs, and they are read again from what it leaves). Undefined when
  * there are more than `maxRows`.
  */
-export async function loadStagedChecked(conn: DuckDBConnection, good: string, q: {symbol: string; timeframe: string | number; maxRows?: number}): Promise<{bars: Bars; ordered: boolean} | undefined> {
+export async function loadStagedChecked(conn: DuckDBConnection, good: string, q: {symbol: string; timeframe: string | number; maxRows?: number; shared?: boolean}): Promise<{bars: Bars; ordered: boolean} | undefined> {
   const n = Number((await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${good}`)).getRowObjectsJS()[0].n)
   if (q.maxRows !== undefined && n > q.maxRows) return undefined
-  const bars = emptyBars(q.symbol, toTimeframe(q.timeframe).ms, n)
+  const bars = emptyBars(q.symbol, toTimeframe(q.timeframe).ms, n, q.shared)
   const time = bars.time
   let ordered = true
   let lastRow = -Infinity

@@ -91,7 +91,8 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const rankBy = req.rankBy ?? 'sharpe'
   const top = req.top ?? 10
   const transport = req.transport ?? 'shared'
-  const {spec, bars, registry, definition, source} = await prepareBacktest({...req, onStage: (stage) => req.onStage?.(stage)})
+  // Shared bars are loaded into SharedArrayBuffers, which the workers then read with no copy made.
+  const {spec, bars, registry, definition, source} = await prepareBacktest({...req, sharedBars: transport === 'shared', onStage: (stage) => req.onStage?.(stage)})
 
   // A swept name the strategy does not have is one mistake, not N invalid combinations.
   const schema = definition.params as {properties?: Record<string, unknown>; additionalProperties?: unknown}

@@ -56,7 +56,10 @@ export interface BacktestRequest {
    * worker keeps them regardless.
    */
   keepOrders?: boolean
-  /** Load the bars into SharedArrayBuffers (`emptyBars`' `shared`): a sweep hands them to its workers so, without a copy. */
+  /**
+   * Load the stored bars into SharedArrayBuffers (`emptyBars`' `shared`): a sweep hands them to its
+   * workers so, without a copy. (A first use's early read, which sweeps do not ask for, ignores it.)
+   */
   sharedBars?: boolean
 }
 
@@ -164,7 +167,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       let checked = false
       const readFirst = async (conn: DuckDBConnection, good: string) => {
         req.onStage?.('load')
-        const r = await loadStagedChecked(conn, good, {symbol, timeframe: spec.timeframeMs, maxRows: OVERLAP_MAX_ROWS, shared: req.sharedBars})
+        const r = await loadStagedChecked(conn, good, {symbol, timeframe: spec.timeframeMs, maxRows: OVERLAP_MAX_ROWS})
         checked = r?.ordered === true
         early = checked ? r!.bars : undefined
         return checked
@@ -172,7 +175,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       const read = async (conn: DuckDBConnection, good: string) => {
         if (checked) return
         req.onStage?.('load')
-        early = await loadStagedBars(conn, good, {symbol, timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, maxRows: OVERLAP_MAX_ROWS, shared: req.sharedBars})
+        early = await loadStagedBars(conn, good, {symbol, timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, maxRows: OVERLAP_MAX_ROWS})
       }
       const unwindowed = window.startMs === undefined && window.endMs === undefined
       // Its errors about the spec (rows spaced unlike `timeframe`) are located in the spec file.

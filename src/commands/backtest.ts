@@ -177,8 +177,8 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     if (liveStart !== undefined) outcome.warnings.push(liveStartWarning(outcome.spec.file, liveStart, outcome.spec.backtest.start))
     // --json: the document (with fills, trades and the equity curve) is streamed to stdout, never
     // built as one string, while DuckDB commits the run; its last block is written only once the
-    // run is recorded and its report written, so a failure leaves a document that does not parse
-    // (and exit 1). Returning nothing keeps oclif from printing it again.
+    // run is recorded and its report written, so a failure leaves a document that does not parse,
+    // then the error object, and exit 1. Returning nothing keeps oclif from printing it again.
     let json: HeldJson | undefined
     const whileRecording = async (f: Finished): Promise<void> => {
       json = await closedOutputIgnored(writeBacktestJsonHeld(backtestJsonHead(outcome, f), outcome.result, {equity: flags.equity as EquityResolution | undefined, timeZone: marketTimezone(outcome.spec.market)}))
@@ -187,7 +187,11 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     try {
       finished = await finishBacktest(outcome, {record: flags.record, db: flags.db, out: flags.out, report: flags.report, defaultReport: !flags['no-report'], riskFreeRate, overrides: overridesText(flags), equity: flags.equity as EquityResolution | undefined, whileRecording: this.jsonEnabled() ? whileRecording : undefined})
     } catch (error) {
-      json?.abandon()
+      if (json) {
+        json.abandon()
+        // The error object (printed next, to stdout with --json) then starts on a line of its own.
+        process.stdout.write('\n')
+      }
       throw error
     }
     if (!this.jsonEnabled()) {

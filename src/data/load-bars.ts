@@ -94,10 +94,10 @@ export async function loadStagedBars(conn: DuckDBConnection, good: string, q: Om
  * are for nothing (that check runs, and they are read again from what it leaves). Undefined when
  * there are more than `maxRows`.
  */
-export async function loadStagedChecked(conn: DuckDBConnection, good: string, q: {symbol: string; timeframe: string | number; maxRows?: number; shared?: boolean}): Promise<{bars: Bars; ordered: boolean} | undefined> {
+export async function loadStagedChecked(conn: DuckDBConnection, good: string, q: {symbol: string; timeframe: string | number; maxRows?: number}): Promise<{bars: Bars; ordered: boolean} | undefined> {
   const n = Number((await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${good}`)).getRowObjectsJS()[0].n)
   if (q.maxRows !== undefined && n > q.maxRows) return undefined
-  const bars = emptyBars(q.symbol, toTimeframe(q.timeframe).ms, n, q.shared)
+  const bars = emptyBars(q.symbol, toTimeframe(q.timeframe).ms, n)
   const time = bars.time
   let ordered = true
   let lastRow = -Infinity

@@ -97,7 +97,8 @@ async function migratedAtOnce(conn: DuckDBConnection, pending: readonly Migratio
     steps.push(m.up, `INSERT INTO schema_migrations (version, name) SELECT coalesce(max(version), 0) + 1, '${m.name}' FROM schema_migrations`)
   }
   try {
-    await conn.run([BOOKKEEPING, 'BEGIN TRANSACTION', ...steps, 'COMMIT'].join(';\n'))
+    // Each statement ends on a line of its own: a migration's closing `-- comment` cannot swallow it.
+    await conn.run([BOOKKEEPING, 'BEGIN TRANSACTION', ...steps, 'COMMIT'].join('\n;\n'))
     return true
   } catch {
     await conn.run('ROLLBACK').catch(() => {}) // none open when the COMMIT itself failed

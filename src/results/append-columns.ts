@@ -21,6 +21,8 @@ const CHUNK = 2048
 
 export async function appendColumns(conn: DuckDBConnection, table: string, columns: Column[], rows: number): Promise<void> {
   if (rows === 0) return
+  // DuckDB's copy takes an ArrayBuffer only: a column over shared memory (a sweep's bars) is copied.
+  columns = columns.map((c) => (c.type !== 'varchar' && c.values.buffer instanceof SharedArrayBuffer ? ({...c, values: c.values.slice()} as Column) : c))
   const raw = columns.map(toRaw)
   const types: DuckDBType[] = columns.map((c) => TYPE[c.type])
   const appender = await conn.createAppender(table)

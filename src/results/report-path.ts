@@ -14,23 +14,35 @@ export function defaultReportPath(storePath: string, name: string, runId: number
   return path.join(path.dirname(path.resolve(storePath)), 'reports', `${slug}-run${runId}.html`)
 }
 
-/** Refuse a `--report` path whose folder does not exist (or is not a folder); returns the absolute path. */
+/**
+ * Refuse a `--report` path whose folder does not exist (or is not a folder), or that is a folder
+ * itself (found only after the run otherwise, when the finished page cannot replace it); returns
+ * the absolute path.
+ */
 export function checkReportPath(file: string): string {
   const target = path.resolve(file)
   const folder = path.dirname(target)
-  let isFolder = false
-  try {
-    isFolder = statSync(folder).isDirectory()
-  } catch {
-    isFolder = false
+  if (isDirectory(target)) {
+    throw new BotsError(`--report ${file}: that is a folder; the report is one HTML file`, {
+      code: 'report.folder',
+      hint: `give a file path, such as ${JSON.stringify(path.join(file, 'report.html'))}`,
+    })
   }
-  if (!isFolder) {
+  if (!isDirectory(folder)) {
     throw new BotsError(`--report ${file}: the folder ${folder} does not exist`, {
       code: 'report.folder',
       hint: `create it first (mkdir -p ${JSON.stringify(folder)}) or give a path in an existing folder; without --report the report goes beside the store`,
     })
   }
   return target
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 /** A path as the user would type it: relative to the working folder when inside it. */

@@ -128,6 +128,9 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const recorded = req.record !== false
   const resolution = equityResolution(req.equity, n)
   const curves = recorded && resolution !== 'none' ? top : 0
+  // The workers read these very bars (shared memory): their fingerprint is taken before any
+  // strategy code runs, so what is recorded is what was loaded.
+  const hashOfBars = recorded ? barsHash(bars) : ''
   const t0 = performance.now()
   let firstAt = t0
   if (valid.length) {
@@ -175,7 +178,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   let sweepId: number | undefined
   if (req.record !== false && runs.length) {
     req.onStage?.(`recording ${runs.length} runs`)
-    sweepId = await record({db: req.db ?? spec.data.db, spec, strategy: definition.name, bars, index, benchmark, runs, results, top, resolution})
+    sweepId = await record({db: req.db ?? spec.data.db, spec, strategy: definition.name, barsHash: hashOfBars, index, benchmark, runs, results, top, resolution})
   }
   return {spec, axes, combinations: all.length, skipped, runs, rankBy, top, workers, transport, sweepId, bars: n, runMs, interrupted, path}
 }
@@ -252,7 +255,8 @@ interface RecordInput {
   db: string | undefined
   spec: BotSpec
   strategy: string
-  bars: Bars[]
+  /** barsHash of the sweep's bars, taken before the runs. */
+  barsHash: string
   index: Float64Array
   benchmark: Float64Array
   runs: SweepRun[]
@@ -266,7 +270,6 @@ async function record(o: RecordInput): Promise<number> {
   const store = await openForRecording(o.db)
   try {
     const sweepId = await nextSweepId(store)
-    const bh = barsHash(o.bars)
     const createdMs = Date.now() // bookkeeping only
     const inOrder = [...o.runs].sort((a, b) => a.index - b.index)
     // Each market day's last point: the same days for every run (one time index), found once.
@@ -279,7 +282,7 @@ async function record(o: RecordInput): Promise<number> {
         createdMs,
         spec: runSpec,
         specHash: specHash(runSpec),
-        barsHash: bh,
+        barsHash: o.barsHash,
         strategy: o.strategy,
         params: run.params,
         metrics: run.metrics,

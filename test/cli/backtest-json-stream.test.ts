@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {Writable} from 'node:stream'
-import {closeSync, openSync, readFileSync, writeFileSync} from 'node:fs'
+import {closeSync, mkdirSync, openSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {backtestSpecFile} from '../../src/backtest/run-spec.js'
@@ -181,5 +181,23 @@ describe('bots backtest --json streams (real CLI)', () => {
     assert.deepEqual(plainShown.equity.time, full.equity.time)
     const bad = await runCli(['backtest', DAILY, '--db', db, '--no-record', '--json', '--equity', 'hourly'])
     assert.equal(bad.code, 2)
+  })
+
+  it('a failure after the run is recorded (its report cannot be written) leaves a document that does not parse, then the error, and exit 1', async () => {
+    const dir = tempDir()
+    const store = path.join(dir, 's.duckdb')
+    // The default report of the store's first run: a folder that is not empty cannot be replaced by it.
+    mkdirSync(path.join(dir, 'reports', 'orcl-sma-cross-run1.html', 'in-the-way'), {recursive: true})
+    const r = await runCli(['backtest', DAILY, '--db', store, '--json'])
+    assert.equal(r.code, 1, r.stderr)
+    assert.throws(() => JSON.parse(r.stdout), SyntaxError)
+    assert.match(r.stdout, /^\{\n {2}"spec": /, 'most of the document was written while the run was committed')
+    assert.match(r.stdout, /"runId": 1,/)
+    const error = r.stdout.slice(r.stdout.lastIndexOf('\n{') + 1)
+    assert.ok(JSON.parse(error).error, 'the error object, on a line of its own')
+    assert.ok(!error.includes('"trades"'))
+    // The run itself was recorded before the report failed.
+    const runs = await runCli(['runs', 'list', '--db', store, '--json'])
+    assert.deepEqual(parseJson(runs).runs.map((x: any) => x.id), [1])
   })
 })

@@ -118,12 +118,16 @@ describe('item 8: where the results went', () => {
     assert.equal(both.code, 2)
   })
 
-  it('--report into a missing folder is an error naming it, before any work; an existing folder works', async () => {
+  it('--report into a missing folder, or naming a folder, is an error saying so, before any work; a file in an existing folder works', async () => {
     const r = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--report', '/nonexistent/dir/r.html'])
     assert.equal(r.code, 1)
     assert.match(r.stderr, /--report \/nonexistent\/dir\/r\.html: the folder \/nonexistent\/dir does not exist/)
     assert.doesNotMatch(r.stderr, /Backtest/) // refused before the run
     assert.equal(existsSync('/nonexistent'), false)
+    const folder = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--report', dir])
+    assert.equal(folder.code, 1)
+    assert.match(folder.stderr, /--report .*: that is a folder; the report is one HTML file/)
+    assert.doesNotMatch(folder.stderr, /Backtest/) // refused before the run
     const ok = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--no-record', '--report', path.join(dir, 'mine.html'), '--json'])
     assert.equal(parseJson(ok).report, path.join(dir, 'mine.html'))
     assert.ok(existsSync(path.join(dir, 'mine.html')))

@@ -7,6 +7,7 @@ import {copyFileSync, existsSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {backtestSpecFile} from '../../src/backtest/run-spec.js'
+import {nextTurn} from '../../src/core/clock.js'
 import {closeStore, openStore} from '../../src/data/store.js'
 import {finishBacktest, type Finished} from '../../src/results/finish-run.js'
 import {ROOT} from '../helpers/cli.js'
@@ -67,6 +68,19 @@ describe('finishBacktest: whileRecording', () => {
     )
     assert.deepEqual(await runsRecorded(dir), [1], 'the run is recorded all the same')
     assert.ok(report && existsSync(report), 'and its report written')
+  })
+
+  it('is waited for: finishBacktest settles only after it has', async () => {
+    const dir = tempDir()
+    const file = await storedSpec(dir)
+    let finished = false
+    await finishBacktest(await backtestSpecFile({file}), {
+      whileRecording: async () => {
+        for (let i = 0; i < 50; i++) await nextTurn() // well past the commit's own turns
+        finished = true
+      },
+    })
+    assert.equal(finished, true)
   })
 
   it('runs without a recording too (--no-record): no run id, nothing recorded', async () => {

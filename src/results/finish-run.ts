@@ -17,7 +17,7 @@ import {marketTimezone} from '../calendar/index.js'
 import {resolveStorePath} from '../data/store-path.js'
 import {exportIndicatorFiles, type SymbolIndicators} from './export-indicators.js'
 import {exportRunFiles, type ExportedFile} from './export-files.js'
-import {checkReportPath, defaultReportPath} from './report-path.js'
+import {checkReportPath, defaultReportPath, displayPath} from './report-path.js'
 import {barsHash, specHash} from './hash.js'
 import {recordRuns, stageRuns, type RunToRecord} from './record-run.js'
 import {dailyLastIndices, equityResolution, recordedEquity, type EquityResolution} from './equity-resolution.js'
@@ -200,10 +200,26 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
       await caller
     }
   }
-  const report = reportFile && page !== undefined ? writeFileAtomic(reportFile, page) : undefined
+  const report = reportFile && page !== undefined ? writeReport(reportFile, page, runId, storePath) : undefined
   const failed = await caller
   if (failed) throw failed.error
   return finished(report)
+}
+
+/** The report written (temp file + rename), or an error that says why not and that the run itself is recorded. */
+function writeReport(file: string, page: readonly string[], runId: number | undefined, store: string | undefined): string {
+  try {
+    return writeFileAtomic(file, page)
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    const why = err.code === 'EISDIR' || err.code === 'ENOTEMPTY' || err.code === 'EEXIST' ? 'a folder is in its place' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOSPC' ? 'the disk is full' : err.message
+    const recorded = runId !== undefined && store ? `; the run itself is recorded as run ${runId} in ${displayPath(store)} (bots runs show ${runId})` : ''
+    throw new BotsError(`cannot write the report ${displayPath(path.resolve(file))}: ${why}${recorded}`, {
+      code: 'report.write',
+      file: path.resolve(file),
+      hint: 'free that path, or give --report FILE elsewhere, or --no-report',
+    })
+  }
 }
 
 /** Open the store for writing, saying how to run without it when that fails. */

@@ -183,7 +183,7 @@ describe('bots backtest --json streams (real CLI)', () => {
     assert.equal(bad.code, 2)
   })
 
-  it('a failure after the run is recorded (its report cannot be written) leaves a document that does not parse, then the error, and exit 1', async () => {
+  it('a failure after the run is recorded (its report cannot be written) leaves a document that does not parse, then the error saying the run is recorded, and exit 1', async () => {
     const dir = tempDir()
     const store = path.join(dir, 's.duckdb')
     // The default report of the store's first run: a folder that is not empty cannot be replaced by it.
@@ -194,10 +194,15 @@ describe('bots backtest --json streams (real CLI)', () => {
     assert.match(r.stdout, /^\{\n {2}"spec": /, 'most of the document was written while the run was committed')
     assert.match(r.stdout, /"runId": 1,/)
     const error = r.stdout.slice(r.stdout.lastIndexOf('\n{') + 1)
-    assert.ok(JSON.parse(error).error, 'the error object, on a line of its own')
-    assert.ok(!error.includes('"trades"'))
-    // The run itself was recorded before the report failed.
+    assert.equal(JSON.parse(error).error.code, 'report.write', 'the error object, on a line of its own')
+    assert.match(JSON.parse(error).error.message, /cannot write the report .*orcl-sma-cross-run1\.html: a folder is in its place; the run itself is recorded as run 1 in /)
+    // The run itself was recorded before the report failed; without --json the error says so in words.
     const runs = await runCli(['runs', 'list', '--db', store, '--json'])
     assert.deepEqual(parseJson(runs).runs.map((x: any) => x.id), [1])
+    mkdirSync(path.join(dir, 'reports', 'orcl-sma-cross-run2.html', 'in-the-way'), {recursive: true})
+    const plain = await runCli(['backtest', DAILY, '--db', store])
+    assert.equal(plain.code, 1)
+    assert.match(plain.stderr, /error cannot write the report .*run2\.html: a folder is in its place; the run itself is recorded as run 2 .*\n {2}hint: /)
+    assert.doesNotMatch(plain.stderr, /EISDIR|at .*\.js:\d+/)
   })
 })

@@ -4,14 +4,22 @@ import type {Bars} from '../model/bars.js'
 export const BAR_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const
 export type BarField = (typeof BAR_FIELDS)[number]
 
+/** Every column of Bars, in the order of the one-buffer layout (`barsInBuffer`). */
+export const BAR_COLUMNS = ['time', ...BAR_FIELDS] as const
+
 /**
- * Bars of `length` zeros. `shared`: the six columns are views, in the order time, open, high,
- * low, close, volume, of one SharedArrayBuffer, which sweep workers can read in place
- * (sweep/shared-bars.ts: a sweep loads its bars so, and hands them over without a copy).
+ * Bars of `length` zeros. `shared`: in one SharedArrayBuffer (`barsInBuffer`), which sweep workers
+ * read in place (sweep/shared-bars.ts: a sweep loads its bars so, and hands them over without a copy).
  */
 export function emptyBars(symbol: string, timeframeMs: number, length = 0, shared = false): Bars {
-  const buffer = shared ? new SharedArrayBuffer(6 * length * 8) : undefined
-  const col = (k: number) => (buffer ? new Float64Array(buffer, k * length * 8, length) : new Float64Array(length))
+  if (shared) return barsInBuffer(symbol, timeframeMs, length, new SharedArrayBuffer(BAR_COLUMNS.length * length * 8))
+  const col = () => new Float64Array(length)
+  return {symbol, timeframeMs, length, time: col(), open: col(), high: col(), low: col(), close: col(), volume: col()}
+}
+
+/** Bars over one buffer: column k of BAR_COLUMNS is `length` doubles from byte k × length × 8. */
+export function barsInBuffer(symbol: string, timeframeMs: number, length: number, buffer: ArrayBufferLike): Bars {
+  const col = (k: number) => new Float64Array(buffer, k * length * 8, length)
   return {symbol, timeframeMs, length, time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5)}
 }
 

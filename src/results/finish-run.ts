@@ -180,30 +180,28 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
     ({metrics, equityResolution: resolution, runId, store: runId === undefined ? undefined : storePath, specHash: run.specHash, barsHash: run.barsHash, files, report})
   // The commit runs on DuckDB's threads while the report renders here, and then the caller's
   // work; the report, which names the run, is written only once the run is committed.
-  const committed = commit?.()
-  committed?.catch(() => {}) // awaited below
+  // Committed, then the store closed whatever the commit gave (`commit` exists when `staged` does).
+  const recorded = staged && commit!().finally(() => closeStore(staged))
+  recorded?.catch(() => {}) // awaited below
   let page: string[] | undefined
   let caller: Promise<{error: unknown} | undefined> | undefined // never rejects
   try {
     if (reportFile) page = drafted()(runId)
     caller = opts.whileRecording?.(finished(reportFile && path.resolve(reportFile))).then(() => undefined, (error: unknown) => ({error}))
   } finally {
-    try {
-      if (staged) {
-        try {
-          await committed
-        } finally {
-          await closeStore(staged)
-        }
-      }
-    } finally {
-      await caller
-    }
+    await caller
+    await recorded
   }
   const report = reportFile && page !== undefined ? writeReport(reportFile, page, runId, storePath) : undefined
   const failed = await caller
   if (failed) throw failed.error
   return finished(report)
+}
+
+/** Why a report could not be written, in words, by Node's error code. */
+const REPORT_WRITE_ERRORS: Record<string, string> = {
+  EISDIR: 'a folder is in its place', ENOTEMPTY: 'a folder is in its place', EEXIST: 'a folder is in its place',
+  EACCES: 'permission denied', EPERM: 'permission denied', ENOSPC: 'the disk is full',
 }
 
 /** The report written (temp file + rename), or an error that says why not and that the run itself is recorded. */
@@ -212,7 +210,7 @@ function writeReport(file: string, page: readonly string[], runId: number | unde
     return writeFileAtomic(file, page)
   } catch (e) {
     const err = e as NodeJS.ErrnoException
-    const why = err.code === 'EISDIR' || err.code === 'ENOTEMPTY' || err.code === 'EEXIST' ? 'a folder is in its place' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOSPC' ? 'the disk is full' : err.message
+    const why = REPORT_WRITE_ERRORS[err.code ?? ''] ?? err.message
     const recorded = runId !== undefined && store ? `; the run itself is recorded as run ${runId} in ${displayPath(store)} (bots runs show ${runId})` : ''
     throw new BotsError(`cannot write the report ${displayPath(path.resolve(file))}: ${why}${recorded}`, {
       code: 'report.write',

@@ -18,7 +18,7 @@
  */
 import {createHash} from 'node:crypto'
 import type {Bars} from '../model/bars.js'
-import {BAR_FIELDS} from '../core/bars.js'
+import {BAR_COLUMNS} from '../core/bars.js'
 import type {BotSpec} from '../model/bot-spec.js'
 
 export function canonicalJson(value: unknown): string {
@@ -62,7 +62,7 @@ export function barsHash(bars: readonly Bars[]): string {
   const h = createHash('sha256')
   for (const b of bars) {
     h.update(`${b.symbol}\0${b.timeframeMs}\0${b.length}\0`)
-    for (const field of ['time', ...BAR_FIELDS] as const) {
+    for (const field of BAR_COLUMNS) {
       const a = b[field].subarray(0, b.length)
       h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
     }

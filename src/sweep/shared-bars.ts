@@ -5,6 +5,7 @@
  * own copy through postMessage's structured clone. bench/sweep.bench.mjs measures both.
  */
 import type {Bars} from '../model/bars.js'
+import {BAR_COLUMNS, barsInBuffer} from '../core/bars.js'
 
 export type BarsTransport = 'shared' | 'copy'
 
@@ -16,32 +17,27 @@ export interface PackedBars {
   buffer: SharedArrayBuffer | ArrayBuffer
 }
 
-const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const
-
 export function packBars(bars: readonly Bars[], transport: BarsTransport): PackedBars[] {
   return bars.map((b) => {
     const n = b.length
     const own = transport === 'shared' ? sharedLayout(b) : undefined
     if (own) return {symbol: b.symbol, timeframeMs: b.timeframeMs, length: n, buffer: own}
     // Fresh memory, 48 MB for a million bars: ~80 ms of page faults here, which sharedLayout spares.
-    const buffer = transport === 'shared' ? new SharedArrayBuffer(6 * n * 8) : new ArrayBuffer(6 * n * 8)
-    FIELDS.forEach((f, k) => new Float64Array(buffer, k * n * 8, n).set(b[f].subarray(0, n)))
+    const bytes = BAR_COLUMNS.length * n * 8
+    const buffer = transport === 'shared' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)
+    BAR_COLUMNS.forEach((f, k) => new Float64Array(buffer, k * n * 8, n).set(b[f].subarray(0, n)))
     return {symbol: b.symbol, timeframeMs: b.timeframeMs, length: n, buffer}
   })
 }
 
-/** The SharedArrayBuffer the bars' columns are, when they are exactly unpackBars' layout of one. */
+/** The SharedArrayBuffer the bars' columns are, when they are exactly barsInBuffer's layout of one. */
 function sharedLayout(b: Bars): SharedArrayBuffer | undefined {
   const buffer = b.time.buffer
-  if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength !== 6 * b.length * 8) return undefined
-  const inPlace = FIELDS.every((f, k) => b[f].buffer === buffer && b[f].byteOffset === k * b.length * 8 && b[f].length === b.length)
+  if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength !== BAR_COLUMNS.length * b.length * 8) return undefined
+  const inPlace = BAR_COLUMNS.every((f, k) => b[f].buffer === buffer && b[f].byteOffset === k * b.length * 8 && b[f].length === b.length)
   return inPlace ? buffer : undefined
 }
 
 export function unpackBars(packed: readonly PackedBars[]): Bars[] {
-  return packed.map((p) => {
-    const n = p.length
-    const col = (k: number) => new Float64Array(p.buffer, k * n * 8, n)
-    return {symbol: p.symbol, timeframeMs: p.timeframeMs, length: n, time: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5)}
-  })
+  return packed.map((p) => barsInBuffer(p.symbol, p.timeframeMs, p.length, p.buffer))
 }

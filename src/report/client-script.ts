@@ -18,6 +18,62 @@ window.addEventListener('unhandledrejection', function (e) { __reportError(e.rea
 })();
 `
 
+/**
+ * Writes the trade list's rows from `data.trades` (trade-rows.ts), as the report rendered them on
+ * the server before: the same cells, texts and data-v sort values. Numbers as
+ * Intl.NumberFormat('en-US') writes them (what fixedNumber copies on the server), percentages as
+ * the server's percent(), spans as formatSpan, times from wall-clock ms read as UTC fields.
+ */
+export const TRADE_ROWS = `
+  (function () {
+    var rows = data.trades;
+    var table = document.getElementById('trade-list');
+    if (!rows || !table) return;
+    var formats = {};
+    function fixed(v, d) {
+      var f = formats[d] || (formats[d] = new Intl.NumberFormat('en-US', {minimumFractionDigits: d, maximumFractionDigits: d}));
+      return f.format(v);
+    }
+    function percent(v) { var t = (v * 100).toFixed(2); return Number(t) === 0 ? '0.00' : t; }
+    function span(ms) {
+      if (ms <= 0) return '0';
+      if (ms >= 7 * 86400000) return fixed(Math.round(ms / 86400000), 0) + 'd';
+      var units = [['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000]];
+      for (var k = 0; k < units.length; k++) {
+        if (!(ms >= units[k][1])) continue;
+        var whole = Math.floor(ms / units[k][1]);
+        var next = units[k + 1];
+        var part = next ? Math.floor((ms - whole * units[k][1]) / next[1]) : 0;
+        return part > 0 ? whole + units[k][0] + ' ' + part + next[0] : whole + units[k][0];
+      }
+      return Math.round(ms) + ' ms';
+    }
+    function time(wall) {
+      if (!(wall - wall === 0)) return '';
+      var iso = new Date(wall).toISOString();
+      return rows.intraday ? iso.slice(0, 10) + ' ' + iso.slice(11, 16) : iso.slice(0, 10);
+    }
+    var ESC = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'};
+    function esc(t) { return String(t).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
+    // JSON writes NaN and the infinities as null: back to NaN, shown as the server showed them.
+    function num(v) { return v === null ? NaN : v; }
+    function td(v, text) { return '<td data-v="' + (v - v === 0 ? String(v) : '') + '">' + text + '</td>'; }
+    function ratio(v) { return v - v === 0 ? '<td data-v="' + String(v) + '">' + percent(v) + '%</td>' : '<td data-v=""></td>'; }
+    var symbols = rows.symbols.map(esc);
+    var sides = rows.sides.map(esc);
+    var out = new Array(rows.symbol.length);
+    for (var i = 0; i < out.length; i++) {
+      var n = rows.first + i;
+      var q = num(rows.quantity[i]), et = num(rows.entryTime[i]), ep = num(rows.entryPrice[i]), xt = num(rows.exitTime[i]), xp = num(rows.exitPrice[i]);
+      var c = num(rows.commission[i]), pnl = num(rows.netPnl[i]), held = xt - et;
+      out[i] = '<tr class="' + (pnl > 0 ? 'win' : pnl < 0 ? 'loss' : '') + '"><td data-v="' + n + '">' + n + '</td><td>' + symbols[rows.symbol[i]] + '</td><td>' + sides[rows.side[i]] + '</td>' +
+        td(q, fixed(q, 0)) + td(et, time(num(rows.entryWall[i]))) + td(ep, fixed(ep, 2)) + td(xt, time(num(rows.exitWall[i]))) + td(xp, fixed(xp, 2)) +
+        td(held, span(held)) + ratio(num(rows.mae[i])) + ratio(num(rows.mfe[i])) + td(c, fixed(c, 2)) + td(pnl, fixed(pnl, 2)) + ratio(num(rows.return[i])) + '</tr>';
+    }
+    table.tBodies[0].innerHTML = out.join('');
+  })();
+`
+
 export const RENDER = `
 (function () {
   var LC = window.LightweightCharts;
@@ -154,6 +210,7 @@ export const RENDER = `
     showRange(asked ? decodeURIComponent(asked[1]) : 'all');
     document.documentElement.setAttribute('data-fitted', 'yes');
   });
+  ${TRADE_ROWS}
   // Sortable tables: a click on a header sorts by that column (again: the other way). Cells carry
   // their sort value in data-v (numbers; empty = none, always last); others sort by their text.
   // A link can ask for an order: #sort=MAE (ascending) or #sort=-MAE (descending).

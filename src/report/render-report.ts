@@ -21,6 +21,7 @@ import {chartBucket, chartColumns, type Overlays} from './chart-data.js'
 import {GUARD, RENDER} from './client-script.js'
 import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
 import {drawdownTable, heatMap, metricsTable, positionsTable, shownTrades, tradeTable} from './sections.js'
+import {tradeRows} from './trade-rows.js'
 import {dailyReturns, returnsSection} from './returns.js'
 import {rolling} from './rolling.js'
 import {dailyLastIndices} from '../metrics/daily-last.js'
@@ -85,7 +86,10 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
   })
   // Equity on a log scale unless a value is not positive (a log axis cannot show it).
   const logScale = charts.equity.v.every((v) => v > 0) && charts.benchmark.v.every((v) => v > 0)
-  const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts}
+  const intraday = o.timeframeMs < DAY_MS
+  const shown = shownTrades(o.result.trades)
+  const rows = tradeRows(shown, o.result.trades.length - shown.length + 1, excursions(shown, o.bars), o.timezone, intraday)
+  const data = {intraday, logScale, charts, trades: rows}
   const m = o.metrics
   const period = m.period.bars ? `${fmtTime(m.period.start)} → ${fmtTime(time[time.length - 1])}` : 'no bars'
   const params = Object.entries(o.params).map(([k, v]) => `${h(k)}=${h(JSON.stringify(v))}`).join(' · ')
@@ -99,7 +103,7 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
     strategyMonthly: m.monthly.strategy,
     benchmarkMonthly: m.monthly.benchmark,
   })
-  const trades = tradeTable(o.result.trades, fmtTime, excursions(shownTrades(o.result.trades), o.bars))
+  const trades = tradeTable(o.result.trades)
   const json = jsonForScript(data)
   return (runId) => [`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

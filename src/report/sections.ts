@@ -1,12 +1,10 @@
 /** The report's server-rendered parts: metrics, monthly heat map, trade list. All text escaped. */
 import type {OpenPosition} from '../engine/result.js'
 import type {DrawdownSpell} from '../metrics/drawdown.js'
-import type {Excursion} from './excursions.js'
 import type {Trade} from '../model/trade.js'
 import {METRIC_ROWS, formatMetric, formatSpan, metricValue} from '../metrics/metric-rows.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {yearGrid, type MonthlyReturn} from '../metrics/monthly.js'
-import {tradeReturn} from '../metrics/trade-stats.js'
 import {escapeHtml as h} from './escape.js'
 import {fixedNumber as fixed, localeNumber} from '../core/fixed-number.js'
 
@@ -46,44 +44,17 @@ function heat(v: number, scale: number): string {
   return `rgba(${r},${g},${b},${(0.12 + 0.78 * a).toFixed(3)})`
 }
 
-/** The last MAX_TRADE_ROWS trades; `excursion` has one entry per trade shown, in the same order (see `shownTrades`). */
-export function tradeTable(trades: readonly Trade[], fmtTime: (t: number) => string, excursion: readonly Excursion[] = []): string {
+/**
+ * The trade list around its rows: the last MAX_TRADE_ROWS trades, which the page's script writes
+ * into the table's body from the report's data (trade-rows.ts, client-script.ts TRADE_ROWS).
+ */
+export function tradeTable(trades: readonly Trade[]): string {
   if (trades.length === 0) return '<p class="note">No closed trades.</p>'
-  const shown = shownTrades(trades)
-  const start = trades.length - shown.length
-  // Formatted numbers, times and spans are digits, signs and separators: nothing to escape
-  // (escaping 70,000 cells cost a long run's report ~10 ms). Symbols and sides are escaped once each.
-  const escaped = new Map<string, string>()
-  const esc = (text: string) => {
-    let e = escaped.get(text)
-    if (e === undefined) escaped.set(text, (e = h(text)))
-    return e
-  }
-  // data-v: the value a column sorts by (the client script sorts on a click on its header).
-  const td = (v: number, text: string) => (v - v === 0 ? `<td data-v="${v}">${text}</td>` : `<td data-v="">${text}</td>`)
-  const ratio = (v: number | undefined) => (v === undefined || v - v !== 0 ? '<td data-v=""></td>' : `<td data-v="${v}">${percent(v, 2)}%</td>`)
-  // A long run's report has 5,000 rows, each ~30 pieces. Grown into one string, every piece
-  // stayed alive (a tree of concatenations) until the page was written, and the young-generation
-  // collections copied all ~150,000 of them: half the table's time. Each row is flattened as it
-  // is made (charCodeAt makes V8 flatten a concatenation), so only its text survives.
-  const rowTexts = new Array<string>(shown.length)
-  for (let i = 0; i < shown.length; i++) {
-    const t = shown[i]
-    const x = excursion[i]
-    const held = t.exitTime - t.entryTime
-    const n = start + i + 1
-    const row = `<tr class="${t.netPnl > 0 ? 'win' : t.netPnl < 0 ? 'loss' : ''}"><td data-v="${n}">${n}</td><td>${esc(t.symbol)}</td><td>${esc(t.side)}</td>${td(t.quantity, fixed(t.quantity, 0))}` +
-      `${td(t.entryTime, fmtTime(t.entryTime))}${td(t.entryPrice, fixed(t.entryPrice, 2))}${td(t.exitTime, fmtTime(t.exitTime))}${td(t.exitPrice, fixed(t.exitPrice, 2))}` +
-      `${td(held, formatSpan(held))}${ratio(x?.mae)}${ratio(x?.mfe)}` +
-      `${td(t.commission, fixed(t.commission, 2))}${td(t.netPnl, fixed(t.netPnl, 2))}${ratio(tradeReturn(t))}</tr>`
-    row.charCodeAt(0)
-    rowTexts[i] = row
-  }
-  const rows = rowTexts.join('')
-  const note = start > 0 ? `<p class="note">The last ${localeNumber(shown.length)} of ${localeNumber(trades.length)} trades.</p>` : ''
+  const shown = Math.min(trades.length, MAX_TRADE_ROWS)
+  const note = shown < trades.length ? `<p class="note">The last ${localeNumber(shown)} of ${localeNumber(trades.length)} trades.</p>` : ''
   const head = ['#', 'symbol', 'side', 'qty', 'entry', 'price', 'exit', 'price', 'held', 'MAE', 'MFE', 'commission', 'net P&L', 'return']
   return `${note}<p class="note">Click a column's header to sort by it. MAE and MFE: the worst and best price move while the trade was open, from the average entry.</p>` +
-    `<table class="trades" data-count="${shown.length}" data-sortable="yes"><thead><tr>${head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`
+    `<table class="trades" data-count="${shown}" data-sortable="yes" id="trade-list"><thead><tr>${head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody></tbody></table>`
 }
 
 /** The trades the trade list shows: the last MAX_TRADE_ROWS. */

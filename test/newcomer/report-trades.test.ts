@@ -12,6 +12,7 @@ import type {Bars} from '../../src/model/bars.js'
 import type {Trade} from '../../src/model/trade.js'
 import {excursions} from '../../src/report/excursions.js'
 import {parseJson, ROOT, runCli} from '../helpers/cli.js'
+import {reportData} from '../helpers/report-data.js'
 import {tempDir} from '../helpers/tmp.js'
 import {findChromium, INSTALL_HINT, openReport} from '../report/chromium.js'
 
@@ -51,14 +52,13 @@ describe('report: trades with holding time, MAE and MFE, sortable', () => {
         [...m[1].matchAll(/<td(?: data-v="([^"]*)")?>([^<]*)<\/td>/g)].map((c) => ({v: c[1], text: c[2]})),
       )
 
-    it('every trade: held, MAE ≤ 0 ≤ MFE; the first trade\'s from the CSV\'s highs and lows', () => {
+    it('every trade in the page\'s data: MAE ≤ 0 ≤ MFE; the first trade\'s from the CSV\'s highs and lows', () => {
       assert.match(html, /<thead><tr><th>#<\/th><th>symbol<\/th><th>side<\/th><th>qty<\/th><th>entry<\/th><th>price<\/th><th>exit<\/th><th>price<\/th><th>held<\/th><th>MAE<\/th><th>MFE<\/th><th>commission<\/th><th>net P&amp;L<\/th><th>return<\/th><\/tr><\/thead>/)
-      const rows = rowsOf(html)
-      assert.equal(rows.length, out.trades.length)
-      for (const r of rows) {
-        assert.ok(Number(r[9].v) <= 0 && Number(r[10].v) >= 0, JSON.stringify(r))
-        assert.match(r[8].text, /^\d[\d,]*d$/) // daily bars: whole days
-      }
+      const rows = reportData(html).trades
+      assert.equal(rows.first, 1)
+      assert.equal(rows.symbol.length, out.trades.length)
+      assert.deepEqual(rows.entryTime, out.trades.map((t: Trade) => t.entryTime))
+      for (let i = 0; i < rows.mae.length; i++) assert.ok(rows.mae[i] <= 0 && rows.mfe[i] >= 0, `trade ${i + 1}: MAE ${rows.mae[i]}, MFE ${rows.mfe[i]}`)
       // The first trade, from the file: bars dated from its entry date to its exit date (New York).
       const t = out.trades[0]
       const ny = (ms: number) => new Date(ms).toLocaleDateString('en-CA', {timeZone: 'America/New_York'})
@@ -68,9 +68,8 @@ describe('report: trades with holding time, MAE and MFE, sortable', () => {
         .filter(([date]) => date >= from && date <= to)
       const high = Math.max(...inTrade.map((c) => Number(c[2])))
       const low = Math.min(...inTrade.map((c) => Number(c[3])))
-      assert.ok(Math.abs(Number(rows[0][9].v) - Math.min(0, low / t.entryPrice - 1)) < 1e-12, `MAE ${rows[0][9].v}`)
-      assert.ok(Math.abs(Number(rows[0][10].v) - Math.max(0, high / t.entryPrice - 1)) < 1e-12, `MFE ${rows[0][10].v}`)
-      assert.equal(rows[0][8].text, `${Math.round((t.exitTime - t.entryTime) / 86_400_000)}d`)
+      assert.ok(Math.abs(rows.mae[0] - Math.min(0, low / t.entryPrice - 1)) < 1e-12, `MAE ${rows.mae[0]}`)
+      assert.ok(Math.abs(rows.mfe[0] - Math.max(0, high / t.entryPrice - 1)) < 1e-12, `MFE ${rows.mfe[0]}`)
     })
 
     const chromium = findChromium()
@@ -83,16 +82,27 @@ describe('report: trades with holding time, MAE and MFE, sortable', () => {
     }
     const skip = chromium ? false : `no Chromium (${INSTALL_HINT})`
 
+    it('the page writes a row per trade, held in whole days (Chromium)', {skip}, async () => {
+      const rows = rowsOf(await open(''))
+      assert.equal(rows.length, out.trades.length)
+      // Unsorted, the rows are in trade order.
+      assert.deepEqual(rows.map((r) => Number(r[0].v)), out.trades.map((_: unknown, i: number) => i + 1))
+      for (const r of rows) {
+        assert.ok(Number(r[9].v) <= 0 && Number(r[10].v) >= 0, JSON.stringify(r))
+        assert.match(r[8].text, /^\d[\d,]*d$/) // daily bars: whole days
+      }
+      const t = out.trades[0]
+      assert.equal(rows[0][8].text, `${Math.round((t.exitTime - t.entryTime) / 86_400_000)}d`)
+    })
+
     it('#sort=MAE: worst excursion first; #sort=-return: best trade first (Chromium)', {skip}, async () => {
       const byMae = rowsOf(await open('#sort=MAE'))
       const maes = byMae.map((r) => Number(r[9].v))
       assert.deepEqual(maes, [...maes].sort((a, b) => a - b))
-      assert.equal(maes[0], Math.min(...rowsOf(html).map((r) => Number(r[9].v))))
+      assert.equal(maes[0], Math.min(...reportData(html).trades.mae))
       const byReturn = rowsOf(await open('#sort=-return')).map((r) => Number(r[13].v))
       assert.deepEqual(byReturn, [...byReturn].sort((a, b) => b - a))
       assert.equal(byReturn.length, out.trades.length)
-      // Unsorted, the rows are in trade order.
-      assert.deepEqual(rowsOf(await open('')).map((r) => Number(r[0].v)), out.trades.map((_: unknown, i: number) => i + 1))
     })
   })
 })

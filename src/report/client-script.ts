@@ -22,7 +22,8 @@ window.addEventListener('unhandledrejection', function (e) { __reportError(e.rea
  * Writes the trade list's rows from `data.trades` (trade-rows.ts), as the report rendered them on
  * the server before: the same cells, texts and data-v sort values. Numbers as
  * Intl.NumberFormat('en-US') writes them (what fixedNumber copies on the server), percentages as
- * the server's percent(), spans as formatSpan, times from wall-clock ms read as UTC fields.
+ * the server's percent(), spans as formatSpan, times from wall-clock ms read as UTC fields. It
+ * runs first in RENDER, so a chart that fails to draw cannot leave the list empty.
  */
 export const TRADE_ROWS = `
   (function () {
@@ -51,12 +52,12 @@ export const TRADE_ROWS = `
     function time(wall) {
       if (!(wall - wall === 0)) return '';
       var iso = new Date(wall).toISOString();
-      return rows.intraday ? iso.slice(0, 10) + ' ' + iso.slice(11, 16) : iso.slice(0, 10);
+      return data.intraday ? iso.slice(0, 10) + ' ' + iso.slice(11, 16) : iso.slice(0, 10);
     }
     var ESC = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'};
     function esc(t) { return String(t).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
-    // JSON writes NaN and the infinities as null: back to NaN, shown as the server showed them.
-    function num(v) { return v === null ? NaN : v; }
+    // NaN, the infinities and -0 come as text (JSON has none of them): Number() reads them back.
+    function num(v) { return typeof v === 'string' ? Number(v) : v; }
     function td(v, text) { return '<td data-v="' + (v - v === 0 ? String(v) : '') + '">' + text + '</td>'; }
     function ratio(v) { return v - v === 0 ? '<td data-v="' + String(v) + '">' + percent(v) + '%</td>' : '<td data-v=""></td>'; }
     var symbols = rows.symbols.map(esc);
@@ -66,9 +67,11 @@ export const TRADE_ROWS = `
       var n = rows.first + i;
       var q = num(rows.quantity[i]), et = num(rows.entryTime[i]), ep = num(rows.entryPrice[i]), xt = num(rows.exitTime[i]), xp = num(rows.exitPrice[i]);
       var c = num(rows.commission[i]), pnl = num(rows.netPnl[i]), held = xt - et;
-      out[i] = '<tr class="' + (pnl > 0 ? 'win' : pnl < 0 ? 'loss' : '') + '"><td data-v="' + n + '">' + n + '</td><td>' + symbols[rows.symbol[i]] + '</td><td>' + sides[rows.side[i]] + '</td>' +
-        td(q, fixed(q, 0)) + td(et, time(num(rows.entryWall[i]))) + td(ep, fixed(ep, 2)) + td(xt, time(num(rows.exitWall[i]))) + td(xp, fixed(xp, 2)) +
-        td(held, span(held)) + ratio(num(rows.mae[i])) + ratio(num(rows.mfe[i])) + td(c, fixed(c, 2)) + td(pnl, fixed(pnl, 2)) + ratio(num(rows.return[i])) + '</tr>';
+      out[i] = '<tr class="' + (pnl > 0 ? 'win' : pnl < 0 ? 'loss' : '') + '"><td data-v="' + n + '">' + n + '</td>' +
+        '<td>' + symbols[rows.symbol[i]] + '</td><td>' + sides[rows.side[i]] + '</td>' + td(q, fixed(q, 0)) +
+        td(et, time(num(rows.entryWall[i]))) + td(ep, fixed(ep, 2)) + td(xt, time(num(rows.exitWall[i]))) + td(xp, fixed(xp, 2)) +
+        td(held, span(held)) + ratio(num(rows.mae[i])) + ratio(num(rows.mfe[i])) +
+        td(c, fixed(c, 2)) + td(pnl, fixed(pnl, 2)) + ratio(num(rows.return[i])) + '</tr>';
     }
     table.tBodies[0].innerHTML = out.join('');
   })();
@@ -78,6 +81,7 @@ export const RENDER = `
 (function () {
   var LC = window.LightweightCharts;
   var data = JSON.parse(document.getElementById('report-data').textContent);
+  ${TRADE_ROWS}
   // The charts come as columns (chart-json.ts): back to the chart library's points.
   function points(p) {
     var out = new Array(p.t.length);
@@ -210,7 +214,6 @@ export const RENDER = `
     showRange(asked ? decodeURIComponent(asked[1]) : 'all');
     document.documentElement.setAttribute('data-fitted', 'yes');
   });
-  ${TRADE_ROWS}
   // Sortable tables: a click on a header sorts by that column (again: the other way). Cells carry
   // their sort value in data-v (numbers; empty = none, always last); others sort by their text.
   // A link can ask for an order: #sort=MAE (ascending) or #sort=-MAE (descending).

@@ -67,8 +67,8 @@ export function chartLibrary(): string {
 /**
  * The report's work done before its run id is known (a first run computes it while DuckDB is
  * still storing the bars' file, before the run can be recorded); the returned function only
- * assembles the page around the id, in parts (their concatenation is the HTML; the big ones, the
- * trade list and the chart data, stay apart so the page is never copied whole: writeFileAtomic).
+ * assembles the page around the id, in parts (their concatenation is the HTML; the big one, the
+ * chart and trade data, stays apart so the page is never copied whole: writeFileAtomic).
  */
 export function prepareReport(o: ReportInput): (runId?: number) => string[] {
   const {time, value} = o.result.equity
@@ -86,10 +86,9 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
   })
   // Equity on a log scale unless a value is not positive (a log axis cannot show it).
   const logScale = charts.equity.v.every((v) => v > 0) && charts.benchmark.v.every((v) => v > 0)
-  const intraday = o.timeframeMs < DAY_MS
   const shown = shownTrades(o.result.trades)
-  const rows = tradeRows(shown, o.result.trades.length - shown.length + 1, excursions(shown, o.bars), o.timezone, intraday)
-  const data = {intraday, logScale, charts, trades: rows}
+  const rows = tradeRows(shown, o.result.trades.length - shown.length + 1, excursions(shown, o.bars), o.timezone)
+  const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts, trades: rows}
   const m = o.metrics
   const period = m.period.bars ? `${fmtTime(m.period.start)} → ${fmtTime(time[time.length - 1])}` : 'no bars'
   const params = Object.entries(o.params).map(([k, v]) => `${h(k)}=${h(JSON.stringify(v))}`).join(' · ')
@@ -103,7 +102,7 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
     strategyMonthly: m.monthly.strategy,
     benchmarkMonthly: m.monthly.benchmark,
   })
-  const trades = tradeTable(o.result.trades)
+  const trades = tradeTable(o.result.trades.length, shown.length)
   const json = jsonForScript(data)
   return (runId) => [`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -1,4 +1,4 @@
-/** The report's server-rendered parts: metrics, monthly heat map, trade list. All text escaped. */
+/** The report's server-rendered parts: metrics, monthly heat map, the trade list's frame. All text escaped. */
 import type {OpenPosition} from '../engine/result.js'
 import type {DrawdownSpell} from '../metrics/drawdown.js'
 import type {Trade} from '../model/trade.js'
@@ -45,16 +45,16 @@ function heat(v: number, scale: number): string {
 }
 
 /**
- * The trade list around its rows: the last MAX_TRADE_ROWS trades, which the page's script writes
- * into the table's body from the report's data (trade-rows.ts, client-script.ts TRADE_ROWS).
+ * The trade list around its rows (the last `shown` of `total` trades), which the page's script
+ * writes into the table's body from the report's data (trade-rows.ts, client-script.ts TRADE_ROWS).
  */
-export function tradeTable(trades: readonly Trade[]): string {
-  if (trades.length === 0) return '<p class="note">No closed trades.</p>'
-  const shown = Math.min(trades.length, MAX_TRADE_ROWS)
-  const note = shown < trades.length ? `<p class="note">The last ${localeNumber(shown)} of ${localeNumber(trades.length)} trades.</p>` : ''
+export function tradeTable(total: number, shown: number): string {
+  if (total === 0) return '<p class="note">No closed trades.</p>'
+  const note = shown < total ? `<p class="note">The last ${localeNumber(shown)} of ${localeNumber(total)} trades.</p>` : ''
   const head = ['#', 'symbol', 'side', 'qty', 'entry', 'price', 'exit', 'price', 'held', 'MAE', 'MFE', 'commission', 'net P&L', 'return']
   return `${note}<p class="note">Click a column's header to sort by it. MAE and MFE: the worst and best price move while the trade was open, from the average entry.</p>` +
-    `<table class="trades" data-count="${shown}" data-sortable="yes" id="trade-list"><thead><tr>${head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody></tbody></table>`
+    `<table class="trades" data-count="${shown}" data-sortable="yes" id="trade-list"><thead><tr>${head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody></tbody></table>` +
+    '<noscript><p class="note">The trades are listed by the page\'s script: open the report with JavaScript on.</p></noscript>'
 }
 
 /** The trades the trade list shows: the last MAX_TRADE_ROWS. */

@@ -5,70 +5,79 @@
  * fresh process (these columns: 10–20 ms); the page writes it as it opens.
  *
  * Times come as the wall-clock ms of the report's time zone (UTC ms + that zone's offset at the
- * time), so the page needs no time-zone rules of its own: it reads them as UTC fields. JSON writes
- * a non-finite number as null; the page shows those cells as the report always did.
+ * time), so the page needs no time-zone rules of its own: it reads them as UTC fields. JSON has no
+ * NaN, infinities or -0: those few values come as the strings "NaN", "Infinity", "-Infinity" and
+ * "-0" (Number() reads each back), so every cell is what the server used to write.
  */
 import type {Trade} from '../model/trade.js'
 import {tradeReturn} from '../metrics/trade-stats.js'
 import {utcOffset} from '../calendar/timezone.js'
 import type {Excursion} from './excursions.js'
 
+/** A number as JSON can carry it: the number itself, or the text of one JSON cannot write. */
+export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity' | '-0'
+
 export interface TradeRows {
   /** Number (from 1) of the first trade shown: the list shows the last ones. */
   first: number
-  /** Whether the list's times show hours and minutes (intraday bars) or dates. */
-  intraday: boolean
   /** Distinct symbols and sides; `symbol` and `side` index them. */
   symbols: string[]
   sides: string[]
   symbol: number[]
   side: number[]
-  quantity: number[]
+  quantity: JsonNumber[]
   /** UTC ms (sorting) and wall-clock ms in the report's zone (shown) of each entry and exit. */
-  entryTime: number[]
-  entryWall: number[]
-  entryPrice: number[]
-  exitTime: number[]
-  exitWall: number[]
-  exitPrice: number[]
-  mae: number[]
-  mfe: number[]
-  commission: number[]
-  netPnl: number[]
-  return: number[]
+  entryTime: JsonNumber[]
+  entryWall: JsonNumber[]
+  entryPrice: JsonNumber[]
+  exitTime: JsonNumber[]
+  exitWall: JsonNumber[]
+  exitPrice: JsonNumber[]
+  mae: JsonNumber[]
+  mfe: JsonNumber[]
+  commission: JsonNumber[]
+  netPnl: JsonNumber[]
+  return: JsonNumber[]
 }
 
-/** `shown`: the trades the list shows, numbered from `first`; `excursion`: one per trade shown. */
-export function tradeRows(shown: readonly Trade[], first: number, excursion: readonly Excursion[], timezone: string, intraday: boolean): TradeRows {
+/** `shown`: the trades the list shows, numbered from `first`; `excursion`: one per trade shown (fewer: none for the rest). */
+export function tradeRows(shown: readonly Trade[], first: number, excursion: readonly Excursion[], timezone: string): TradeRows {
   const n = shown.length
+  const column = () => new Array<JsonNumber>(n)
   const rows: TradeRows = {
-    first, intraday, symbols: [], sides: [],
-    symbol: new Array<number>(n), side: new Array<number>(n), quantity: new Array<number>(n),
-    entryTime: new Array<number>(n), entryWall: new Array<number>(n), entryPrice: new Array<number>(n),
-    exitTime: new Array<number>(n), exitWall: new Array<number>(n), exitPrice: new Array<number>(n),
-    mae: new Array<number>(n), mfe: new Array<number>(n), commission: new Array<number>(n), netPnl: new Array<number>(n), return: new Array<number>(n),
+    first, symbols: [], sides: [], symbol: new Array<number>(n), side: new Array<number>(n),
+    quantity: column(), entryTime: column(), entryWall: column(), entryPrice: column(), exitTime: column(), exitWall: column(), exitPrice: column(),
+    mae: column(), mfe: column(), commission: column(), netPnl: column(), return: column(),
   }
-  const index = (list: string[], text: string) => {
-    const k = list.indexOf(text) // a handful of symbols and two sides
-    return k >= 0 ? k : list.push(text) - 1
+  const symbols = new Map<string, number>()
+  const sides = new Map<string, number>()
+  const index = (seen: Map<string, number>, list: string[], text: string) => {
+    let k = seen.get(text)
+    if (k === undefined) seen.set(text, (k = list.push(text) - 1))
+    return k
   }
   for (let i = 0; i < n; i++) {
     const t = shown[i]
     const x = excursion[i]
-    rows.symbol[i] = index(rows.symbols, t.symbol)
-    rows.side[i] = index(rows.sides, t.side)
-    rows.quantity[i] = t.quantity
-    rows.entryTime[i] = t.entryTime
-    rows.entryWall[i] = t.entryTime + utcOffset(t.entryTime, timezone)
-    rows.entryPrice[i] = t.entryPrice
-    rows.exitTime[i] = t.exitTime
-    rows.exitWall[i] = t.exitTime + utcOffset(t.exitTime, timezone)
-    rows.exitPrice[i] = t.exitPrice
-    rows.mae[i] = x === undefined ? NaN : x.mae
-    rows.mfe[i] = x === undefined ? NaN : x.mfe
-    rows.commission[i] = t.commission
-    rows.netPnl[i] = t.netPnl
-    rows.return[i] = tradeReturn(t)
+    rows.symbol[i] = index(symbols, rows.symbols, t.symbol)
+    rows.side[i] = index(sides, rows.sides, t.side)
+    rows.quantity[i] = json(t.quantity)
+    rows.entryTime[i] = json(t.entryTime)
+    rows.entryWall[i] = json(t.entryTime + utcOffset(t.entryTime, timezone))
+    rows.entryPrice[i] = json(t.entryPrice)
+    rows.exitTime[i] = json(t.exitTime)
+    rows.exitWall[i] = json(t.exitTime + utcOffset(t.exitTime, timezone))
+    rows.exitPrice[i] = json(t.exitPrice)
+    rows.mae[i] = json(x === undefined ? NaN : x.mae)
+    rows.mfe[i] = json(x === undefined ? NaN : x.mfe)
+    rows.commission[i] = json(t.commission)
+    rows.netPnl[i] = json(t.netPnl)
+    rows.return[i] = json(tradeReturn(t))
   }
   return rows
+}
+
+function json(v: number): JsonNumber {
+  if (v - v === 0) return v === 0 && 1 / v < 0 ? '-0' : v
+  return v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'
 }

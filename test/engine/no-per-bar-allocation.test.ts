@@ -119,3 +119,22 @@ for (const market of ['24/7', 'NYSE'] as const) {
     })
   }
 }
+
+// The control: the measure must see garbage that is collected before it ends, or every test above
+// would pass whatever the engine did.
+test('the measure counts what a run allocates and drops: an array kept for one bar each bar is far over the bound', async () => {
+  const bars = minuteBars(false)
+  let last: number[] = []
+  const definition = strategyOf('garbage', () => ({
+    onTradingIteration(ctx) {
+      last = [ctx.close()]
+    },
+  }))
+  const spec = {symbols: ['X'], timeframeMs: MIN, sleeptimeMs: MIN, broker: brokerSpec({cash: 1e9})}
+  const run = () => runBacktest({spec, bars, definition, params: {}, calendar: createCalendar('24/7'), keepOrders: false})
+  for (let k = 0; k < 3; k++) await run()
+  const perBar = (await allocatedBy(run)) / BARS
+  assert.ok(perBar > 4 * BOUND, `${perBar.toFixed(1)} bytes a bar`)
+  assert.equal(last.length, 1)
+})
+

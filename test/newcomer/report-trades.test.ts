@@ -13,6 +13,7 @@ import type {Trade} from '../../src/model/trade.js'
 import {excursions} from '../../src/report/excursions.js'
 import {parseJson, ROOT, runCli} from '../helpers/cli.js'
 import {reportData} from '../helpers/report-data.js'
+import {serverRows} from '../helpers/trade-rows-reference.js'
 import {tempDir} from '../helpers/tmp.js'
 import {findChromium, INSTALL_HINT, openReport} from '../report/chromium.js'
 
@@ -58,7 +59,10 @@ describe('report: trades with holding time, MAE and MFE, sortable', () => {
       assert.equal(rows.first, 1)
       assert.equal(rows.symbol.length, out.trades.length)
       assert.deepEqual(rows.entryTime, out.trades.map((t: Trade) => t.entryTime))
-      for (let i = 0; i < rows.mae.length; i++) assert.ok(rows.mae[i] <= 0 && rows.mfe[i] >= 0, `trade ${i + 1}: MAE ${rows.mae[i]}, MFE ${rows.mfe[i]}`)
+      for (let i = 0; i < rows.mae.length; i++) {
+        const [mae, mfe] = [rows.mae[i], rows.mfe[i]]
+        assert.ok(typeof mae === 'number' && typeof mfe === 'number' && mae <= 0 && mfe >= 0, `trade ${i + 1}: MAE ${mae}, MFE ${mfe}`)
+      }
       // The first trade, from the file: bars dated from its entry date to its exit date (New York).
       const t = out.trades[0]
       const ny = (ms: number) => new Date(ms).toLocaleDateString('en-CA', {timeZone: 'America/New_York'})
@@ -68,8 +72,8 @@ describe('report: trades with holding time, MAE and MFE, sortable', () => {
         .filter(([date]) => date >= from && date <= to)
       const high = Math.max(...inTrade.map((c) => Number(c[2])))
       const low = Math.min(...inTrade.map((c) => Number(c[3])))
-      assert.ok(Math.abs(rows.mae[0] - Math.min(0, low / t.entryPrice - 1)) < 1e-12, `MAE ${rows.mae[0]}`)
-      assert.ok(Math.abs(rows.mfe[0] - Math.max(0, high / t.entryPrice - 1)) < 1e-12, `MFE ${rows.mfe[0]}`)
+      assert.ok(Math.abs(Number(rows.mae[0]) - Math.min(0, low / t.entryPrice - 1)) < 1e-12, `MAE ${rows.mae[0]}`)
+      assert.ok(Math.abs(Number(rows.mfe[0]) - Math.max(0, high / t.entryPrice - 1)) < 1e-12, `MFE ${rows.mfe[0]}`)
     })
 
     const chromium = findChromium()
@@ -82,17 +86,25 @@ describe('report: trades with holding time, MAE and MFE, sortable', () => {
     }
     const skip = chromium ? false : `no Chromium (${INSTALL_HINT})`
 
-    it('the page writes a row per trade, held in whole days (Chromium)', {skip}, async () => {
-      const rows = rowsOf(await open(''))
+    it('the page writes a row per trade, as the server\'s formatters write it (Chromium)', {skip}, async () => {
+      const dom = await open('')
+      const rows = rowsOf(dom)
       assert.equal(rows.length, out.trades.length)
       // Unsorted, the rows are in trade order.
       assert.deepEqual(rows.map((r) => Number(r[0].v)), out.trades.map((_: unknown, i: number) => i + 1))
       for (const r of rows) {
-        assert.ok(Number(r[9].v) <= 0 && Number(r[10].v) >= 0, JSON.stringify(r))
+        assert.ok(r[9].v !== '' && r[10].v !== '' && Number(r[9].v) <= 0 && Number(r[10].v) >= 0, JSON.stringify(r))
         assert.match(r[8].text, /^\d[\d,]*d$/) // daily bars: whole days
       }
       const t = out.trades[0]
       assert.equal(rows[0][8].text, `${Math.round((t.exitTime - t.entryTime) / 86_400_000)}d`)
+      // Cell for cell what the server wrote before the page did (the browser's own Intl and dates).
+      const data = reportData(html).trades
+      const excursion = data.mae.map((mae, i) => ({mae: Number(mae), mfe: Number(data.mfe[i])}))
+      const expected = `<table class="trades" data-count="0"><tbody>${serverRows(out.trades, 1, excursion, 'America/New_York', 86_400_000)}</tbody></table>`
+      assert.deepEqual(rows, rowsOf(expected))
+      const classes = (text: string) => [...text.matchAll(/<tr class="([^"]*)">/g)].map((m) => m[1])
+      assert.deepEqual(classes(/<table class="trades" data-count[^]*?<\/table>/.exec(dom)![0]), classes(expected))
     })
 
     it('#sort=MAE: worst excursion first; #sort=-return: best trade first (Chromium)', {skip}, async () => {

@@ -13,7 +13,9 @@ import {tempDir} from '../helpers/tmp.js'
 import {findChromium, INSTALL_HINT, openReport} from './chromium.js'
 
 const PAYLOAD = `<script>document.documentElement.setAttribute('data-pwned','1')</script>`
-const SYMBOL = `</script><script>document.body.dataset.x=1</script>`
+// Closes the JSON's <script> if unescaped there; runs its onerror if unescaped in the HTML or in
+// the trade list's rows, which the page writes with innerHTML (where a <script> would never run).
+const SYMBOL = `</script><img/src=x/onerror=document.body.dataset.x=1>`
 
 describe('escaping', () => {
   it('HTML text and attributes', () => {

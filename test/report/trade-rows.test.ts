@@ -8,39 +8,18 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import fc from 'fast-check'
-import {fixedNumber as fixed} from '../../src/core/fixed-number.js'
-import {formatSpan} from '../../src/metrics/metric-rows.js'
-import {tradeReturn} from '../../src/metrics/trade-stats.js'
 import type {Trade} from '../../src/model/trade.js'
 import {TRADE_ROWS} from '../../src/report/client-script.js'
-import {escapeHtml as h} from '../../src/report/escape.js'
 import type {Excursion} from '../../src/report/excursions.js'
-import {timeFormatter} from '../../src/report/render-report.js'
-import {percent} from '../../src/report/sections.js'
 import {tradeRows} from '../../src/report/trade-rows.js'
+import {serverRows} from '../helpers/trade-rows-reference.js'
 
 const MIN = 60_000
 const DAY = 86_400_000
 
-/** The rows as the server rendered them (sections.ts before the rows moved to the page). */
-function serverRows(trades: readonly Trade[], first: number, excursion: readonly Excursion[], tz: string, timeframeMs: number): string {
-  const fmtTime = timeFormatter(tz, timeframeMs)
-  const td = (v: number, text: string) => (v - v === 0 ? `<td data-v="${v}">${text}</td>` : `<td data-v="">${text}</td>`)
-  const ratio = (v: number | undefined) => (v === undefined || v - v !== 0 ? '<td data-v=""></td>' : `<td data-v="${v}">${percent(v, 2)}%</td>`)
-  return trades.map((t, i) => {
-    const x = excursion[i]
-    const held = t.exitTime - t.entryTime
-    const n = first + i
-    return `<tr class="${t.netPnl > 0 ? 'win' : t.netPnl < 0 ? 'loss' : ''}"><td data-v="${n}">${n}</td><td>${h(t.symbol)}</td><td>${h(t.side)}</td>${td(t.quantity, fixed(t.quantity, 0))}` +
-      `${td(t.entryTime, fmtTime(t.entryTime))}${td(t.entryPrice, fixed(t.entryPrice, 2))}${td(t.exitTime, fmtTime(t.exitTime))}${td(t.exitPrice, fixed(t.exitPrice, 2))}` +
-      `${td(held, formatSpan(held))}${ratio(x?.mae)}${ratio(x?.mfe)}` +
-      `${td(t.commission, fixed(t.commission, 2))}${td(t.netPnl, fixed(t.netPnl, 2))}${ratio(tradeReturn(t))}</tr>`
-  }).join('')
-}
-
 /** What the page's script writes into the trade list's body, given the report's data as JSON. */
 function pageRows(trades: readonly Trade[], first: number, excursion: readonly Excursion[], tz: string, timeframeMs: number): string {
-  const data = JSON.parse(JSON.stringify({trades: tradeRows(trades, first, excursion, tz, timeframeMs < DAY)})) as unknown
+  const data = JSON.parse(JSON.stringify({intraday: timeframeMs < DAY, trades: tradeRows(trades, first, excursion, tz)})) as unknown
   let written: string | undefined
   const body = {set innerHTML(html: string) {
     written = html
@@ -67,8 +46,11 @@ test('the page writes the rows the server wrote: hand-picked cases', () => {
     // Text to escape, a trade with no bars (no MAE or MFE), a long hold, tiny and huge numbers.
     trade({symbol: '<b>&"\'', entryTime: at('2020-01-01T00:00:00Z'), exitTime: at('2023-05-17T21:05:00Z'), commission: 1e-7, netPnl: 1234567.891}),
     trade({quantity: 3e21, entryPrice: 2.5e-7, exitPrice: 1e22, entryTime: at('2024-06-01T12:00:00Z'), exitTime: at('2024-06-08T12:00:00Z')}),
+    // What JSON cannot write: NaN, the infinities, -0 (the server wrote NaN, ∞, -∞, -0.00).
+    trade({side: 'short', quantity: -0, entryPrice: NaN, exitPrice: Infinity, commission: -0, netPnl: -Infinity, entryTime: at('2024-06-03T14:00:00Z'), exitTime: at('2024-06-03T15:00:00Z')}),
+    trade({entryPrice: 0, netPnl: Infinity, entryTime: at('2024-06-04T14:00:00Z'), exitTime: at('2024-06-04T15:00:00Z')}),
   ]
-  const excursion = trades.map((_, i) => (i === 4 ? {mae: NaN, mfe: NaN} : {mae: -0.0123456, mfe: 0.045}))
+  const excursion = trades.map((_, i) => (i === 4 ? {mae: NaN, mfe: NaN} : i === 6 ? {mae: -0, mfe: Infinity} : {mae: -0.0123456, mfe: 0.045}))
   for (const [tz, tf] of [[NY, 30 * MIN], ['UTC', MIN], [NY, DAY], ['Asia/Kolkata', 5 * MIN]] as const) {
     assert.equal(pageRows(trades, 7, excursion, tz, tf), serverRows(trades, 7, excursion, tz, tf), `${tz}, ${tf} ms bars`)
   }
@@ -77,9 +59,9 @@ test('the page writes the rows the server wrote: hand-picked cases', () => {
 })
 
 test('the page writes the rows the server wrote: any trades', () => {
-  // JSON has no -0: the page shows a negative zero as 0 (the server wrote -0.00), so none is drawn.
   const time = fc.integer({min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1)})
-  const num = fc.oneof(fc.double({min: -1e7, max: 1e7, noNaN: true}), fc.double({noDefaultInfinity: true, noNaN: true}), fc.integer({min: -1e6, max: 1e6}), fc.constantFrom(0, 0.005, 1.005, 2.675, 1e-7)).map((v) => (v === 0 ? 0 : v))
+  // Any double, NaN, the infinities and -0 included.
+  const num = fc.oneof(fc.double({min: -1e7, max: 1e7}), fc.double(), fc.integer({min: -1e6, max: 1e6}), fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 0.005, 1.005, 2.675, 1e-7))
   const oneTrade = fc.record({
     symbol: fc.constantFrom('ORCL', 'BTC/USDT', 'a&b', '<x>'),
     side: fc.constantFrom('long' as const, 'short' as const),
@@ -102,7 +84,7 @@ test('tradeRows: wall-clock times in the report\'s zone, symbols and sides once 
     trade({symbol: 'B', side: 'short', entryTime: at('2024-07-01T13:30:00Z'), exitTime: at('2024-07-01T14:00:00Z')}),
     trade({symbol: 'A', entryTime: at('2024-07-02T13:30:00Z'), exitTime: at('2024-07-02T14:00:00Z')}),
   ]
-  const rows = tradeRows(trades, 41, [], NY, true)
+  const rows = tradeRows(trades, 41, [], NY)
   assert.equal(rows.first, 41)
   assert.deepEqual(rows.symbols, ['A', 'B'])
   assert.deepEqual(rows.symbol, [0, 1, 0])
@@ -111,5 +93,5 @@ test('tradeRows: wall-clock times in the report\'s zone, symbols and sides once 
   // New York is UTC−5 before the change and UTC−4 after it.
   assert.deepEqual(rows.entryWall, [at('2024-03-08T15:30:00Z'), at('2024-07-01T09:30:00Z'), at('2024-07-02T09:30:00Z')])
   assert.deepEqual(rows.exitWall, [at('2024-03-11T10:00:00Z'), at('2024-07-01T10:00:00Z'), at('2024-07-02T10:00:00Z')])
-  assert.ok(rows.mae.every(Number.isNaN) && rows.mfe.every(Number.isNaN), 'no excursions given: none shown')
+  assert.deepEqual([...rows.mae, ...rows.mfe], Array(6).fill('NaN'), 'no excursions given: none shown')
 })

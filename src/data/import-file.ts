@@ -95,7 +95,7 @@ export function goodRows(s: StagedFile): string {
 }
 
 /** The rows breaking no per-row rule, with `row`: the place in the file (ImportOptions.readStaged). */
-function goodRowsInFileOrder(table: string): string {
+export function goodRowsInFileOrder(table: string): string {
   return `(SELECT ts, o, h, l, c, v, rowid AS row FROM ${table} WHERE reason IS NULL)`
 }
 

@@ -39,11 +39,13 @@ export interface ImportOptions {
    */
   onStaged?: (conn: DuckDBConnection, good: string[]) => Promise<void>
   /**
-   * One file only: called once it is staged, before the duplicate and order check, with a
-   * relation of its good rows as `onStaged` has them plus `row` (the row's place in the file). It
-   * returns whether it read every one of them, in file order, with strictly increasing times: that
-   * proves the check would mark nothing, so it is skipped (a backtest reads its bars here, see
-   * loadStagedChecked). `onStaged` is still called after the checks.
+   * One file only: called once it is staged, with a relation of its good rows as `onStaged` has
+   * them plus `row` (the row's place in the file). It returns whether it read every one of them,
+   * in file order, with strictly increasing times: that proves the duplicate and order check would
+   * mark nothing, so this read is the check (a backtest reads its bars here, see
+   * loadStagedChecked). It runs on a connection of its own while the write goes ahead, which
+   * commits only once it said yes (else the file is marked and written again); `onStaged` starts
+   * after that. With `onError: 'fail'` it runs before the write.
    */
   readStaged?: (conn: DuckDBConnection, good: string) => Promise<boolean>
 }

@@ -9,7 +9,7 @@ import {BotsError} from '../core/errors.js'
 import {findSeries} from './bar-series.js'
 import {resolveColumns, type ColumnRoles} from './columns.js'
 import {detectTimeframe, SAMPLE_ROWS} from './detect-timeframe.js'
-import {goodRows, OutOfOrder, settleOrder, stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
+import {goodRows, goodRowsInFileOrder, OutOfOrder, settleOrder, stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
 import {OrderChecks} from './order-checks.js'
 import {attachStage, stageTables} from './stage.js'
 import {StagedReader} from './staged-reader.js'
@@ -79,19 +79,31 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       readStaged: plans.length === 1 ? opts.readStaged : undefined,
     }
     // One file's duplicate and order check runs on a connection of its own while this one writes
-    // (order-checks.ts). Not when `readStaged` reads the rows, which is that check; not when
-    // `onStaged` reads the rows to be stored before the write (they must be checked and marked by
-    // then: a first use with a window read a file's repeated rows as bars); not for `--on-error
-    // fail`, whose error names the first bad row whatever rule it breaks; not for several files,
-    // as each file's staging clears the CSV rejects of the last, which a file found out of order
-    // would need to be counted again (settleOrder).
-    const checkBeside = plans.length === 1 && ctx.readStaged === undefined && opts.onStaged === undefined && onError !== 'fail'
-    if (checkBeside) checks = new OrderChecks((checkConn = await store.connect()))
+    // (order-checks.ts). When `readStaged` reads the rows, that read is the check: it runs there
+    // too, so DuckDB writes the rows while a first use reads its bars. Not for `--on-error fail`,
+    // whose error names the first bad row whatever rule it breaks; not when only `onStaged` reads
+    // the rows to be stored before the write (they must be checked and marked by then: a first use
+    // with a window read a file's repeated rows as bars); not for several files, as each file's
+    // staging clears the CSV rejects of the last, which a file found out of order would need to be
+    // counted again (settleOrder).
+    const single = plans.length === 1 && onError !== 'fail'
+    const readStaged = ctx.readStaged
+    const checkBeside = single && (readStaged !== undefined || opts.onStaged === undefined)
+    if (checkBeside) {
+      checkConn = await store.connect()
+      checks = readStaged === undefined ? new OrderChecks(checkConn) : new OrderChecks(checkConn, (c, table) => readStaged(c, goodRowsInFileOrder(table)))
+    }
     // Stage and check every file first (stage tables only), then write them all in one transaction.
     const staged: StagedFile[] = []
     for (const [i, plan] of plans.entries()) staged.push(await stageFile(conn, plan, tables[i], params(plan), ctx, checks))
     reader = new StagedReader(store, opts.onStaged, () => staged.map(goodRows))
-    const startReading = () => reader?.start() // once the write's insert is under way (staged-reader.ts)
+    // Once the write's insert is under way (staged-reader.ts), and only once the rows it reads are
+    // known to be the stored ones: a file found out of order is marked and written again first.
+    const startReading = () => {
+      const ordering = staged.find((s) => s.ordering !== undefined)?.ordering
+      if (ordering === undefined) reader?.start()
+      else ordering.then((inOrder) => inOrder && reader?.start(), () => {})
+    }
     let removed = 0
     const write = () =>
       appendingInOrder(conn, store.path, () =>

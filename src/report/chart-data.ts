@@ -12,7 +12,7 @@
 import {utcOffset} from '../calendar/index.js'
 import type {Bars} from '../model/bars.js'
 import type {Trade} from '../model/trade.js'
-import {unpackCharts, type PackedCandles, type PackedCharts, type PackedPoints} from './chart-json.js'
+import {sharedTimes, unpackCharts, type PackedCandles, type PackedCharts, type PackedPoints} from './chart-json.js'
 import type {Rolling} from './rolling.js'
 
 export const MAX_POINTS = 10_000
@@ -103,9 +103,7 @@ export function chartColumns(o: ChartInput): PackedCharts {
   }
   const none = (): PackedPoints => ({t: [], v: []})
   const finite = Number.isFinite
-  return {
-    bucket,
-    prices: o.bars.slice(0, 4).map((b, k) => ({...priceColumns(b, bucket, local, o.trades), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayColumns(b, l.values, bucket, local)}))})),
+  const curves = {
     equity: series(o.value, true),
     benchmark: series(o.benchmark, true),
     drawdown: series(o.drawdown, false, (v) => -v * 100),
@@ -113,9 +111,18 @@ export function chartColumns(o: ChartInput): PackedCharts {
     rebased: o.initial ? series(o.value, true, (v) => (v / o.initial! - 1) * 100) : none(),
     rebasedBenchmark: o.initial ? series(o.benchmark, true, (v) => (v / o.initial! - 1) * 100) : none(),
     exposure: o.exposure ? series(o.exposure, false, (v) => (finite(v) ? v * 100 : 0)) : none(),
-    rollingWindow: o.rolling?.window ?? 0,
     rollingSharpe: o.rolling ? series(o.rolling.sharpe, false, undefined, finite) : none(),
     rollingVolatility: o.rolling ? series(o.rolling.volatility, false, (v) => v * 100, finite) : none(),
+  }
+  // Most curves have a point at every chart point: their times once (the equity's), not once each.
+  const times = curves.equity.t ?? []
+  sharedTimes(Object.values(curves), times)
+  return {
+    bucket,
+    times,
+    prices: o.bars.slice(0, 4).map((b, k) => ({...priceColumns(b, bucket, local, o.trades), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayColumns(b, l.values, bucket, local)}))})),
+    ...curves,
+    rollingWindow: o.rolling?.window ?? 0,
   }
 }
 

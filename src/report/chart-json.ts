@@ -7,8 +7,11 @@
  */
 import type {Candle, ChartData, Marker, Point} from './chart-data.js'
 
-/** A curve: times and values, index for index. */
-export interface PackedPoints {t: number[]; v: number[]}
+/**
+ * A curve: times and values, index for index. A curve with a point at every chart point has no
+ * `t` of its own: its times are the charts' `times` (most curves; written once, not once each).
+ */
+export interface PackedPoints {t?: number[]; v: number[]}
 export interface PackedCandles {t: number[]; o: number[]; h: number[]; l: number[]; c: number[]}
 
 /** The curve keys of ChartData (each a Point[]). */
@@ -16,20 +19,34 @@ export const CURVES = ['equity', 'benchmark', 'drawdown', 'benchmarkDrawdown', '
 type Curve = (typeof CURVES)[number]
 
 export type PackedCharts = Omit<ChartData, Curve | 'prices'> & Record<Curve, PackedPoints> & {
+  /** The chart points' times, for the curves that have a point at each. */
+  times: number[]
   prices: Array<{symbol: string; candles: PackedCandles; markers: Marker[]; markersDropped: number; overlays: Array<{name: string; points: PackedPoints}>}>
 }
 
 export function unpackCharts(c: PackedCharts): ChartData {
-  const curves = Object.fromEntries(CURVES.map((k) => [k, unpackPoints(c[k])])) as Record<Curve, Point[]>
+  const curves = Object.fromEntries(CURVES.map((k) => [k, unpackPoints(c[k], c.times)])) as Record<Curve, Point[]>
+  const {times: _times, ...rest} = c
   return {
-    ...c,
+    ...rest,
     ...curves,
-    prices: c.prices.map((p) => ({...p, candles: unpackCandles(p.candles), overlays: p.overlays.map((o) => ({name: o.name, points: unpackPoints(o.points)}))})),
+    prices: c.prices.map((p) => ({...p, candles: unpackCandles(p.candles), overlays: p.overlays.map((o) => ({name: o.name, points: unpackPoints(o.points, c.times)}))})),
   }
 }
 
-function unpackPoints(p: PackedPoints): Point[] {
-  return p.t.map((time, i) => ({time, value: p.v[i]}))
+function unpackPoints(p: PackedPoints, times: number[]): Point[] {
+  return (p.t ?? times).map((time, i) => ({time, value: p.v[i]}))
+}
+
+/** `times` taken out of the curves whose times they are (equal values, index for index). */
+export function sharedTimes(curves: PackedPoints[], times: number[]): void {
+  for (const p of curves) {
+    const t = p.t
+    if (t === undefined || t.length !== times.length) continue
+    let same = true
+    for (let i = 0; i < t.length && same; i++) same = t[i] === times[i]
+    if (same) delete p.t
+  }
 }
 
 function unpackCandles(p: PackedCandles): Candle[] {

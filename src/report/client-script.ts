@@ -84,8 +84,9 @@ export const RENDER = `
   ${TRADE_ROWS}
   // The charts come as columns (chart-json.ts): back to the chart library's points.
   function points(p) {
-    var out = new Array(p.t.length);
-    for (var i = 0; i < out.length; i++) out[i] = {time: p.t[i], value: p.v[i]};
+    var t = p.t || data.charts.times; // a curve with a point at every chart point shares their times
+    var out = new Array(t.length);
+    for (var i = 0; i < out.length; i++) out[i] = {time: t[i], value: p.v[i]};
     return out;
   }
   function candles(p) {

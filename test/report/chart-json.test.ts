@@ -42,7 +42,11 @@ test('every curve of ChartData is packed as columns (a new one must be added to 
   const pointLists = Object.keys(c).filter((k) => k !== 'prices' && Array.isArray(c[k as keyof ChartData]))
   assert.deepEqual([...pointLists].sort(), [...CURVES].sort())
   const packed = chartColumns(o)
-  for (const k of CURVES) assert.deepEqual(Object.keys(packed[k]), ['t', 'v'])
+  for (const k of CURVES) assert.ok(['t,v', 'v'].includes(Object.keys(packed[k]).join()), k)
+  // A curve with a point at every chart point shares the charts' times; the others keep their own.
+  assert.deepEqual(packed.times, c.equity.map((p) => p.time))
+  for (const k of CURVES) assert.equal(packed[k].t === undefined, c[k].length === c.equity.length && c[k].every((p, i) => p.time === c.equity[i].time), k)
+  assert.ok(packed.rollingSharpe.t !== undefined, 'the rolling curves start after their window')
   assert.deepEqual(Object.keys(packed.prices[0].candles), ['t', 'o', 'h', 'l', 'c'])
   assert.deepEqual(Object.keys(packed.prices[0].overlays[0].points), ['t', 'v'])
   assert.ok(JSON.stringify(packed).length < 0.7 * JSON.stringify(c).length)

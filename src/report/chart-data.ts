@@ -114,13 +114,15 @@ export function chartColumns(o: ChartInput): PackedCharts {
     rollingSharpe: o.rolling ? series(o.rolling.sharpe, false, undefined, finite) : none(),
     rollingVolatility: o.rolling ? series(o.rolling.volatility, false, (v) => v * 100, finite) : none(),
   }
-  // Most curves have a point at every chart point: their times once (the equity's), not once each.
+  const prices = o.bars.slice(0, 4).map((b, k) => ({...priceColumns(b, bucket, local, o.trades), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayColumns(b, l.values, bucket, local)}))}))
+  // Most curves, and the candles of a symbol with a bar at every point, have a point at every chart
+  // point: their times once (the equity's), not once each.
   const times = curves.equity.t ?? []
-  sharedTimes(Object.values(curves), times)
+  sharedTimes([...Object.values(curves), ...prices.map((p) => p.candles)], times)
   return {
     bucket,
     times,
-    prices: o.bars.slice(0, 4).map((b, k) => ({...priceColumns(b, bucket, local, o.trades), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayColumns(b, l.values, bucket, local)}))})),
+    prices,
     ...curves,
     rollingWindow: o.rolling?.window ?? 0,
   }
@@ -143,7 +145,8 @@ function overlayColumns(b: Bars, values: Float64Array, bucket: number, local: (t
 }
 
 function priceColumns(b: Bars, bucket: number, local: (t: number) => number, trades: readonly Trade[]): Omit<PackedCharts['prices'][number], 'overlays'> {
-  const candles: PackedCandles = {t: [], o: [], h: [], l: [], c: []}
+  const candleTimes: number[] = []
+  const candles: PackedCandles = {t: candleTimes, o: [], h: [], l: [], c: []}
   const starts: number[] = [] // UTC open time of each candle, to place markers
   // The columns in locals: this loop over every bar runs once, mostly before V8 optimises it,
   // where each `b.close[i]` would be a property load too.
@@ -164,8 +167,8 @@ function priceColumns(b: Bars, bucket: number, local: (t: number) => number, tra
     }
     if (open !== open) continue
     const time = local(times[from])
-    if (candles.t.length > 0 && time <= candles.t[candles.t.length - 1]) continue
-    candles.t.push(time)
+    if (candleTimes.length > 0 && time <= candleTimes[candleTimes.length - 1]) continue
+    candleTimes.push(time)
     candles.o.push(open)
     candles.h.push(high)
     candles.l.push(low)
@@ -179,8 +182,8 @@ function priceColumns(b: Bars, bucket: number, local: (t: number) => number, tra
   const labelled = shown.length <= 40
   for (const t of shown) {
     const long = t.side === 'long'
-    markers.push({time: candleAt(candles.t, starts, t.entryTime), position: long ? 'belowBar' : 'aboveBar', color: long ? '#2e7d32' : '#c62828', shape: long ? 'arrowUp' : 'arrowDown', text: labelled ? (long ? 'buy' : 'short') : ''})
-    markers.push({time: candleAt(candles.t, starts, t.exitTime), position: long ? 'aboveBar' : 'belowBar', color: '#546e7a', shape: long ? 'arrowDown' : 'arrowUp', text: labelled ? `exit ${t.netPnl >= 0 ? '+' : ''}${t.netPnl.toFixed(2)}` : ''})
+    markers.push({time: candleAt(candleTimes, starts, t.entryTime), position: long ? 'belowBar' : 'aboveBar', color: long ? '#2e7d32' : '#c62828', shape: long ? 'arrowUp' : 'arrowDown', text: labelled ? (long ? 'buy' : 'short') : ''})
+    markers.push({time: candleAt(candleTimes, starts, t.exitTime), position: long ? 'aboveBar' : 'belowBar', color: '#546e7a', shape: long ? 'arrowDown' : 'arrowUp', text: labelled ? `exit ${t.netPnl >= 0 ? '+' : ''}${t.netPnl.toFixed(2)}` : ''})
   }
   markers.sort((a, c) => a.time - c.time)
   return {symbol: b.symbol, candles, markers, markersDropped: 2 * (own.length - shown.length)}

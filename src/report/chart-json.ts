@@ -12,7 +12,8 @@ import type {Candle, ChartData, Marker, Point} from './chart-data.js'
  * `t` of its own: its times are the charts' `times` (most curves; written once, not once each).
  */
 export interface PackedPoints {t?: number[]; v: number[]}
-export interface PackedCandles {t: number[]; o: number[]; h: number[]; l: number[]; c: number[]}
+/** A price chart's candles; like a curve, without `t` when their times are the charts' `times`. */
+export interface PackedCandles {t?: number[]; o: number[]; h: number[]; l: number[]; c: number[]}
 
 /** The curve keys of ChartData (each a Point[]). */
 export const CURVES = ['equity', 'benchmark', 'drawdown', 'benchmarkDrawdown', 'rebased', 'rebasedBenchmark', 'rollingSharpe', 'rollingVolatility', 'exposure'] as const
@@ -30,7 +31,7 @@ export function unpackCharts(c: PackedCharts): ChartData {
   return {
     ...rest,
     ...curves,
-    prices: c.prices.map((p) => ({...p, candles: unpackCandles(p.candles), overlays: p.overlays.map((o) => ({name: o.name, points: unpackPoints(o.points, c.times)}))})),
+    prices: c.prices.map((p) => ({...p, candles: unpackCandles(p.candles, c.times), overlays: p.overlays.map((o) => ({name: o.name, points: unpackPoints(o.points, c.times)}))})),
   }
 }
 
@@ -38,8 +39,8 @@ function unpackPoints(p: PackedPoints, times: number[]): Point[] {
   return (p.t ?? times).map((time, i) => ({time, value: p.v[i]}))
 }
 
-/** `times` taken out of the curves whose times they are (equal values, index for index). */
-export function sharedTimes(curves: PackedPoints[], times: number[]): void {
+/** `times` taken out of the curves and candles whose times they are (equal values, index for index). */
+export function sharedTimes(curves: Array<{t?: number[]}>, times: number[]): void {
   for (const p of curves) {
     const t = p.t
     if (t === undefined || t.length !== times.length) continue
@@ -49,6 +50,6 @@ export function sharedTimes(curves: PackedPoints[], times: number[]): void {
   }
 }
 
-function unpackCandles(p: PackedCandles): Candle[] {
-  return p.t.map((time, i) => ({time, open: p.o[i], high: p.h[i], low: p.l[i], close: p.c[i]}))
+function unpackCandles(p: PackedCandles, times: number[]): Candle[] {
+  return (p.t ?? times).map((time, i) => ({time, open: p.o[i], high: p.h[i], low: p.l[i], close: p.c[i]}))
 }

@@ -90,8 +90,9 @@ export const RENDER = `
     return out;
   }
   function candles(p) {
-    var out = new Array(p.t.length);
-    for (var i = 0; i < out.length; i++) out[i] = {time: p.t[i], open: p.o[i], high: p.h[i], low: p.l[i], close: p.c[i]};
+    var t = p.t || data.charts.times;
+    var out = new Array(t.length);
+    for (var i = 0; i < out.length; i++) out[i] = {time: t[i], open: p.o[i], high: p.h[i], low: p.l[i], close: p.c[i]};
     return out;
   }
   ${JSON.stringify(CURVES)}.forEach(function (k) { data.charts[k] = points(data.charts[k]); });

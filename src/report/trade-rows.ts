@@ -7,7 +7,8 @@
  * Times come as the wall-clock ms of the report's time zone (UTC ms + that zone's offset at the
  * time), so the page needs no time-zone rules of its own: it reads them as UTC fields. JSON has no
  * NaN, infinities or -0: those few values come as the strings "NaN", "Infinity", "-Infinity" and
- * "-0" (Number() reads each back), so every cell is what the server used to write.
+ * "-0" (Number() reads each back), so every cell is what the server used to write (a time that is
+ * not finite, which no trade has, shows empty).
  */
 import type {Trade} from '../model/trade.js'
 import {tradeReturn} from '../metrics/trade-stats.js'

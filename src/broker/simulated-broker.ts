@@ -3,6 +3,7 @@ import type {MarketCalendar} from '../calendar/calendar.js'
 import type {BrokerSpec} from '../model/bot-spec.js'
 import type {Fill, Order, OrderRequest} from '../model/orders.js'
 import type {BrokerListener, BrokerPort, PriceSource} from './broker-port.js'
+import {FillLog, fillObjects} from '../model/fill-log.js'
 import {BEFORE_ALL, finite, lastIndexAtOrBefore, orNull, type BrokerSnapshot, type OrderState} from './broker-snapshot.js'
 import {CostModel} from './costs.js'
 import {fillPrice} from './fill-rules.js'
@@ -50,7 +51,8 @@ export class SimulatedBroker implements BrokerPort {
   readonly portfolio: Portfolio
   readonly ledger: TradeLedger
   readonly book: OrderBook
-  readonly fills: Fill[] = []
+  /** Every fill, in order, as columns (no object kept per fill; `fills` makes the objects). */
+  readonly fillLog = new FillLog()
   private readonly closeQueue: SimOrder[] = []
   private readonly fillAtClose: boolean
   /** `broker.same_bar`: which leg of an OCO pair fills when one bar reaches both. */
@@ -69,12 +71,17 @@ export class SimulatedBroker implements BrokerPort {
    */
   private readonly signalTimes = new Map<SimOrder, number>()
 
+  /** The fills so far as Fill objects: made anew at each call, from `fillLog`. */
+  get fills(): Fill[] {
+    return fillObjects(this.fillLog, this.o.market.symbols)
+  }
+
   constructor(protected readonly o: SimulatedBrokerOptions) {
     this.book = new OrderBook(o.keepOrders ?? true)
     this.costs = new CostModel(o.broker)
     this.instruments = new Instruments(o.market.symbols, o.broker.instruments)
     this.portfolio = new Portfolio(o.broker.cash, o.market.symbols.length, this.instruments)
-    this.ledger = new TradeLedger(o.market.symbols.length)
+    this.ledger = new TradeLedger(o.market.symbols)
     this.fillAtClose = o.broker.fillPrice === 'close'
     this.sameBar = o.broker.sameBar ?? 'stop_first'
     this.maxShare = o.broker.maxVolumeShare ?? 0
@@ -276,7 +283,7 @@ export class SimulatedBroker implements BrokerPort {
    * throws before anything changes.
    */
   restore(snapshot: BrokerSnapshot): void {
-    if (this.book.submitted > 0 || this.fills.length > 0) throw new Error('bug: restore() needs a fresh broker; this one has taken orders already')
+    if (this.book.submitted > 0 || this.fillLog.count > 0) throw new Error('bug: restore() needs a fresh broker; this one has taken orders already')
     const market = this.o.market
     const index = new Map(market.symbols.map((s, k) => [s, k]))
     const k = (symbol: string): number => {
@@ -556,7 +563,7 @@ export class SimulatedBroker implements BrokerPort {
     const realized = this.portfolio.apply(k, signed, price, commission)
     const fill: Fill = {orderId: order.id, symbol: order.symbol, side: order.side, quantity: q, price, commission, time}
     this.ledger.record(k, fill, before, realized)
-    this.fills.push(fill)
+    this.fillLog.push(order.id, signed > 0 ? 1 : -1, q, price, commission, time, bar, k)
     if (partial) {
       if (bar === this.usedBar) this.volumeUsed[k] += q
       if (!addPart(order, q, price, commission, time) && order.type === 'stop') order.triggered = true
@@ -598,7 +605,8 @@ export class SimulatedBroker implements BrokerPort {
     const realized = this.portfolio.apply(k, signed, price, commission)
     const fill: Fill = {orderId: order.id, symbol: order.symbol, side: order.side, quantity, price, commission, time, ...(trade === undefined ? {} : {tradeId: trade.id, tradeSeq: trade.seq})}
     this.ledger.record(k, fill, before, realized)
-    this.fills.push(fill)
+    this.fillLog.push(order.id, signed > 0 ? 1 : -1, quantity, price, commission, time, this.o.market.cursor, k)
+    if (trade !== undefined) this.fillLog.exchange.set(this.fillLog.count - 1, {tradeId: trade.id, tradeSeq: trade.seq})
     addPart(order, quantity, price, commission, time)
     this.listener.filled(order, fill)
     this.afterFill(order, price, this.o.market.cursor)

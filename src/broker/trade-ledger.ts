@@ -1,6 +1,6 @@
 import type {Fill} from '../model/orders.js'
 import type {Trade} from '../model/trade.js'
-
+import {TradeLog, tradeObjects} from '../model/trade-log.js'
 
 /** The running figures of a trade still open (for a live bot's saved state). */
 export interface OpenTradeSlots {
@@ -18,10 +18,13 @@ export interface OpenTradeSlots {
  * Turns fills into round-trip trades, the way Backtrader's Trade objects count them: a trade opens
  * when a position leaves zero and closes when it returns to zero; a fill that reverses the
  * position closes one trade and opens the next with the remainder. The open trade of each symbol
- * lives in typed-array slots, so only a closed trade allocates anything.
+ * lives in typed-array slots and the closed ones in a TradeLog's columns: no object per trade (a
+ * run trading every bar or two closes hundreds of thousands, and kept as objects each took ~1 µs
+ * to make and to hold through the collections; `trades` makes them when they are asked for).
  */
 export class TradeLedger {
-  readonly trades: Trade[] = []
+  /** The closed trades, in the order they closed (symbol indices as in the constructor's list). */
+  readonly log = new TradeLog()
   /** Per symbol: units opened so far (0 = no open trade), +1 long / -1 short, and running figures. */
   private readonly quantity: Float64Array
   private readonly direction: Float64Array
@@ -32,7 +35,8 @@ export class TradeLedger {
   private readonly commission: Float64Array
   private readonly grossPnl: Float64Array
 
-  constructor(symbolCount: number) {
+  constructor(private readonly symbols: readonly string[]) {
+    const symbolCount = symbols.length
     this.quantity = new Float64Array(symbolCount)
     this.direction = new Float64Array(symbolCount)
     this.entryTime = new Float64Array(symbolCount)
@@ -41,6 +45,11 @@ export class TradeLedger {
     this.exitPrice = new Float64Array(symbolCount)
     this.commission = new Float64Array(symbolCount)
     this.grossPnl = new Float64Array(symbolCount)
+  }
+
+  /** The closed trades as objects: made anew at each call, from `log`. */
+  get trades(): Trade[] {
+    return tradeObjects(this.log, this.symbols)
   }
 
   /** `before` is the signed position before the fill, `realized` the gross P&L it realised. */
@@ -56,7 +65,7 @@ export class TradeLedger {
       this.exitQuantity[k] = done + closing
       this.commission[k] += closeCommission
       this.grossPnl[k] += realized
-      if (closing === Math.abs(before)) this.close(k, fill)
+      if (closing === Math.abs(before)) this.close(k, fill.time)
     }
     if (opening > 0) {
       const had = this.quantity[k]
@@ -99,19 +108,10 @@ export class TradeLedger {
     this.grossPnl[k] = t.grossPnl
   }
 
-  private close(k: number, fill: Fill): void {
-    this.trades.push({
-      symbol: fill.symbol,
-      side: this.direction[k] > 0 ? 'long' : 'short',
-      quantity: this.quantity[k],
-      entryTime: this.entryTime[k],
-      entryPrice: this.entryPrice[k],
-      exitTime: fill.time,
-      exitPrice: this.exitPrice[k],
-      commission: this.commission[k],
-      grossPnl: this.grossPnl[k],
-      netPnl: this.grossPnl[k] - this.commission[k],
-    })
+  private close(k: number, time: number): void {
+    const commission = this.commission[k]
+    const gross = this.grossPnl[k]
+    this.log.push(this.direction[k] > 0 ? 1 : -1, this.quantity[k], this.entryTime[k], this.entryPrice[k], time, this.exitPrice[k], commission, gross, gross - commission, k)
     this.quantity[k] = 0
     this.exitQuantity[k] = 0
     this.commission[k] = 0

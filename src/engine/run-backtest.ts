@@ -1,5 +1,10 @@
 import {buildSimulation, type Simulation, type SimulationOptions} from './build-simulation.js'
 import type {BacktestResult, OpenPosition} from './result.js'
+import {fillObjects} from '../model/fill-log.js'
+import type {Fill} from '../model/orders.js'
+import {attachRunColumns, type RunColumns} from '../model/run-columns.js'
+import type {Trade} from '../model/trade.js'
+import {tradeObjects} from '../model/trade-log.js'
 
 export type RunBacktestOptions = SimulationOptions
 
@@ -36,17 +41,35 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     }
   })
   const {orders, canceled, rejected} = broker.book.counts()
-  return {
+  const symbols = [...view.symbols]
+  // `fills` and `trades` are made from the broker's columns on first read (run-columns.ts); set
+  // to something else, they are that from then on, and the columns no longer stand for them.
+  const columns: RunColumns = {symbols, fills: broker.fillLog, trades: broker.ledger.log}
+  let fills: Fill[] | undefined
+  let trades: Trade[] | undefined
+  const result: BacktestResult = {
     strategy: o.definition.name,
     runner: kind,
-    symbols: [...view.symbols],
+    symbols,
     start: n > 0 ? view.time[0] : NaN,
     end: n > 0 ? view.closeOf(n - 1) : NaN,
     initialCash: o.spec.broker.cash,
     finalCash: p.cash,
     finalValue: p.value(),
-    fills: broker.fills,
-    trades: broker.ledger.trades,
+    get fills() {
+      return (fills ??= fillObjects(broker.fillLog, symbols))
+    },
+    set fills(value) {
+      fills = value
+      columns.fills = undefined
+    },
+    get trades() {
+      return (trades ??= tradeObjects(broker.ledger.log, symbols))
+    },
+    set trades(value) {
+      trades = value
+      columns.trades = undefined
+    },
     orders: broker.book.all,
     positions,
     equity: {time: view.time, value: equity},
@@ -54,14 +77,16 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
       bars: n,
       iterations: runner.iterations,
       orders,
-      fills: broker.fills.length,
+      fills: broker.fillLog.count,
       canceled,
       rejected,
-      trades: broker.ledger.trades.length,
+      trades: broker.ledger.log.count,
       // Only when some OCO pair was decided by broker.same_bar: results without one keep their shape.
       ...(broker.sameBarDecisions > 0 ? {sameBar: broker.sameBarDecisions} : {}),
     },
     logs: log.entries,
     logsDropped: log.dropped,
   }
+  attachRunColumns(result, columns)
+  return result
 }

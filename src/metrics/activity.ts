@@ -9,6 +9,7 @@
  *   sells both count, so a round trip of the whole account is a turnover of about 2.
  * - Commissions: Σ commission over all fills.
  */
+import type {FillLog} from '../model/fill-log.js'
 import type {Fill} from '../model/orders.js'
 
 export interface ActivityStats {
@@ -22,27 +23,75 @@ export interface ActivityStats {
 const EPSILON = 1e-9
 
 export function activityStats(fills: readonly Fill[], time: ArrayLike<number>, value: ArrayLike<number>): ActivityStats {
+  return activityStatsOf(
+    {
+      count: fills.length,
+      time: (j) => fills[j].time,
+      symbol: (j) => fills[j].symbol,
+      signedQuantity: (j) => (fills[j].side === 'buy' ? fills[j].quantity : -fills[j].quantity),
+      price: (j) => fills[j].price,
+      quantity: (j) => fills[j].quantity,
+      commission: (j) => fills[j].commission,
+    },
+    time,
+    value,
+  )
+}
+
+/** `activityStats` over a FillLog's columns (a run's fills as the broker kept them). */
+export function fillLogActivityStats(log: FillLog, time: ArrayLike<number>, value: ArrayLike<number>): ActivityStats {
+  return activityStatsOf(
+    {
+      count: log.count,
+      time: (j) => log.time[j],
+      symbol: (j) => log.symbol[j],
+      signedQuantity: (j) => (log.side[j] > 0 ? log.quantity[j] : -log.quantity[j]),
+      price: (j) => log.price[j],
+      quantity: (j) => log.quantity[j],
+      commission: (j) => log.commission[j],
+    },
+    time,
+    value,
+  )
+}
+
+/** The fields the figures read, by fill index: Fill objects and columns alike. */
+interface FillFields {
+  count: number
+  time(j: number): number
+  /** Any key that tells the symbols apart. */
+  symbol(j: number): string | number
+  /** + for a buy, − for a sell. */
+  signedQuantity(j: number): number
+  price(j: number): number
+  quantity(j: number): number
+  commission(j: number): number
+}
+
+/** One loop for every layout, in fill order, so every layout gives the same doubles. */
+function activityStatsOf(fills: FillFields, time: ArrayLike<number>, value: ArrayLike<number>): ActivityStats {
   const n = time.length
-  const position = new Map<string, number>()
+  const count = fills.count
+  const position = new Map<string | number, number>()
   let open = 0 // symbols with a non-zero position
   let j = 0
   let inMarket = 0
   for (let i = 0; i < n; i++) {
     const t = time[i]
-    while (j < fills.length && fills[j].time <= t) {
-      const f = fills[j++]
-      const before = position.get(f.symbol) ?? 0
-      const after = before + (f.side === 'buy' ? f.quantity : -f.quantity)
-      position.set(f.symbol, Math.abs(after) < EPSILON ? 0 : after)
+    while (j < count && fills.time(j) <= t) {
+      const symbol = fills.symbol(j)
+      const before = position.get(symbol) ?? 0
+      const after = before + fills.signedQuantity(j++)
+      position.set(symbol, Math.abs(after) < EPSILON ? 0 : after)
       open += (Math.abs(after) < EPSILON ? 0 : 1) - (before === 0 ? 0 : 1)
     }
     if (open > 0) inMarket++
   }
   let traded = 0
   let commissions = 0
-  for (const f of fills) {
-    traded += Math.abs(f.price * f.quantity)
-    commissions += f.commission
+  for (let k = 0; k < count; k++) {
+    traded += Math.abs(fills.price(k) * fills.quantity(k))
+    commissions += fills.commission(k)
   }
   let sum = 0
   for (let i = 0; i < value.length; i++) sum += value[i]

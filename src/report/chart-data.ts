@@ -62,6 +62,8 @@ export interface ChartInput {
   rolling?: Rolling
   exposure?: Float64Array
   trades: readonly Trade[]
+  /** A symbol's number of trades in all, when `trades` holds only its last MAX_MARKERS / 2 (report-trades.ts). */
+  tradeTotals?: (symbol: string) => number
   timezone: string
   overlays?: Overlays
 }
@@ -114,7 +116,7 @@ export function chartColumns(o: ChartInput): PackedCharts {
     rollingSharpe: o.rolling ? series(o.rolling.sharpe, false, undefined, finite) : none(),
     rollingVolatility: o.rolling ? series(o.rolling.volatility, false, (v) => v * 100, finite) : none(),
   }
-  const prices = o.bars.slice(0, 4).map((b, k) => ({...priceColumns(b, bucket, local, o.trades), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayColumns(b, l.values, bucket, local)}))}))
+  const prices = o.bars.slice(0, 4).map((b, k) => ({...priceColumns(b, bucket, local, o.trades, o.tradeTotals), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayColumns(b, l.values, bucket, local)}))}))
   // Most curves, and the candles of a symbol with a bar at every point, have a point at every chart
   // point: their times once (the equity's), not once each.
   const times = curves.equity.t ?? []
@@ -144,7 +146,7 @@ function overlayColumns(b: Bars, values: Float64Array, bucket: number, local: (t
   return {t, v: out}
 }
 
-function priceColumns(b: Bars, bucket: number, local: (t: number) => number, trades: readonly Trade[]): Omit<PackedCharts['prices'][number], 'overlays'> {
+function priceColumns(b: Bars, bucket: number, local: (t: number) => number, trades: readonly Trade[], totals?: (symbol: string) => number): Omit<PackedCharts['prices'][number], 'overlays'> {
   const candleTimes: number[] = []
   const candles: PackedCandles = {t: candleTimes, o: [], h: [], l: [], c: []}
   const starts: number[] = [] // UTC open time of each candle, to place markers
@@ -186,7 +188,7 @@ function priceColumns(b: Bars, bucket: number, local: (t: number) => number, tra
     markers.push({time: candleAt(candleTimes, starts, t.exitTime), position: long ? 'aboveBar' : 'belowBar', color: '#546e7a', shape: long ? 'arrowDown' : 'arrowUp', text: labelled ? `exit ${t.netPnl >= 0 ? '+' : ''}${t.netPnl.toFixed(2)}` : ''})
   }
   markers.sort((a, c) => a.time - c.time)
-  return {symbol: b.symbol, candles, markers, markersDropped: 2 * (own.length - shown.length)}
+  return {symbol: b.symbol, candles, markers, markersDropped: 2 * ((totals?.(b.symbol) ?? own.length) - shown.length)}
 }
 
 /** The chart time of the candle containing instant t (the last candle starting at or before it). */

@@ -20,13 +20,15 @@ import {drawdownSeries, worstDrawdowns} from '../metrics/drawdown.js'
 import {chartBucket, chartColumns, type Overlays} from './chart-data.js'
 import {GUARD, RENDER} from './client-script.js'
 import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
-import {drawdownTable, heatMap, metricsTable, positionsTable, shownTrades, tradeTable} from './sections.js'
+import {drawdownTable, heatMap, metricsTable, positionsTable, tradeTable} from './sections.js'
 import {tradeRows} from './trade-rows.js'
 import {dailyReturns, returnsSection} from './returns.js'
 import {rolling} from './rolling.js'
 import {dailyLastIndices} from '../metrics/daily-last.js'
 import {excursions} from './excursions.js'
-import {exposureSeries} from './exposure.js'
+import {exposureSeries, fillLogExposureSeries} from './exposure.js'
+import {reportTrades} from './report-trades.js'
+import {fillColumns} from '../model/run-columns.js'
 import {STYLES} from './styles.js'
 import {localeNumber} from '../core/fixed-number.js'
 
@@ -77,17 +79,19 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
   const bucket = chartBucket(time.length)
   const cash = o.result.initialCash
   const settings = o.metrics.settings
+  const trades = reportTrades(o.result, o.bars.slice(0, 4).map((b) => b.symbol))
+  const fills = fillColumns(o.result)
   const charts = chartColumns({
-    bars: o.bars, time, value, benchmark: o.benchmark, initial: cash, trades: o.result.trades, timezone: o.timezone, overlays: o.overlays,
+    bars: o.bars, time, value, benchmark: o.benchmark, initial: cash, trades: trades.charted, tradeTotals: trades.totals, timezone: o.timezone, overlays: o.overlays,
     drawdown: drawdownSeries(cash, value, bucket),
     benchmarkDrawdown: drawdownSeries(cash, o.benchmark, bucket),
     rolling: rolling(cash, value, settings.periodsPerYear, settings.riskFreeRate, undefined, bucket),
-    exposure: exposureSeries(o.result.fills, o.bars, time, value, bucket),
+    exposure: fills ? fillLogExposureSeries(fills.log, fills.symbols, o.bars, time, value, bucket) : exposureSeries(o.result.fills, o.bars, time, value, bucket),
   })
   // Equity on a log scale unless a value is not positive (a log axis cannot show it).
   const logScale = charts.equity.v.every((v) => v > 0) && charts.benchmark.v.every((v) => v > 0)
-  const shown = shownTrades(o.result.trades)
-  const rows = tradeRows(shown, o.result.trades.length - shown.length + 1, excursions(shown, o.bars), o.timezone)
+  const shown = trades.listed
+  const rows = tradeRows(shown, trades.total - shown.length + 1, excursions(shown, o.bars), o.timezone)
   const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts, trades: rows}
   const m = o.metrics
   const period = m.period.bars ? `${fmtTime(m.period.start)} → ${fmtTime(time[time.length - 1])}` : 'no bars'
@@ -102,7 +106,7 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
     strategyMonthly: m.monthly.strategy,
     benchmarkMonthly: m.monthly.benchmark,
   })
-  const trades = tradeTable(o.result.trades.length, shown.length)
+  const tradeList = tradeTable(trades.total, shown.length)
   const json = jsonForScript(data)
   return (runId) => [`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -134,7 +138,7 @@ ${logScale ? '<p class="note">Logarithmic scale: equal heights are equal percent
 <p class="note">Annualised with ${h(m.settings.annualisation)} (${h(localeNumber(m.settings.periodsPerYear))} bars a year); risk-free rate ${h((m.settings.riskFreeRate * 100).toFixed(2))}% a year. Buy &amp; hold: equal parts of the initial cash in each symbol at its first close, no costs.</p></section>
 <section><h2>Returns</h2>${returns}</section>
 <section><h2>Monthly returns (%)</h2>${heatMap(m.monthly.strategy, 'strategy')}${heatMap(m.monthly.benchmark, 'buy & hold')}</section>
-<section><h2>Trades</h2><div class="trades-wrap">`, trades, `</div>
+<section><h2>Trades</h2><div class="trades-wrap">`, tradeList, `</div>
 ${positionsTable(o.result.positions)}</section>
 <section><h2>Spec</h2>${o.specFile ? `<p class="sub">${h(o.specFile)}</p>` : ''}${o.overrides?.length ? `<p class="sub">overrides: ${h(o.overrides.join(' '))}</p>` : ''}<pre>${h(o.specText)}</pre></section>
 </main>

@@ -19,7 +19,7 @@ import {exportIndicatorFiles, type SymbolIndicators} from './export-indicators.j
 import {exportRunFiles, type ExportedFile} from './export-files.js'
 import {checkReportPath, defaultReportPath, displayPath} from './report-path.js'
 import {barsHash, specHash} from './hash.js'
-import {recordRuns, stageRuns, type RunToRecord} from './record-run.js'
+import {recordedTrades, recordRuns, stageRuns, type RunToRecord} from './record-run.js'
 import {dailyLastIndices, equityResolution, recordedEquity, type EquityResolution} from './equity-resolution.js'
 
 export interface FinishOptions {
@@ -106,7 +106,7 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
     strategy: result.strategy,
     params: spec.strategy.params,
     metrics,
-    trades: result.trades,
+    trades: recordedTrades(result),
     equity: recordedEquity(result.equity.time, result.equity.value, benchmark, resolution, dailyLast),
   }
   let runId: number | undefined

@@ -6,6 +6,8 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import {inTransaction, releaseConnection, withConnection, type Store} from '../data/store.js'
 import type {Trade} from '../model/trade.js'
 import {TRADE_FIELDS, type PackedTrades} from '../model/packed-trades.js'
+import type {TradeLog} from '../model/trade-log.js'
+import {tradeColumns} from '../model/run-columns.js'
 import type {Metrics} from '../metrics/metrics.js'
 import {returnOnEntry, tradeReturn} from '../metrics/trade-stats.js'
 import type {BotSpec} from '../model/bot-spec.js'
@@ -22,11 +24,22 @@ export interface RunToRecord {
   strategy: string
   params: Record<string, unknown>
   metrics: Metrics
-  /** As objects, or packed (a sweep's: no object per trade). */
-  trades: readonly Trade[] | PackedTrades
+  /** As objects, packed (a sweep's) or as the engine's broker logged them (model/run-columns.ts): the last two make no object per trade. */
+  trades: readonly Trade[] | PackedTrades | LoggedTrades
   /** Omitted for sweep runs whose curve is not kept (and with `--equity none`). */
   equity?: {time: Float64Array; value: Float64Array; benchmark: Float64Array; resolution?: 'full' | 'daily'}
   sweepId?: number
+}
+
+/** A run's trades in its broker's log; `symbols` names the log's symbol indices. */
+export interface LoggedTrades {
+  log: TradeLog
+  symbols: readonly string[]
+}
+
+/** A result's trades for recording: its broker's log when it has one (run-columns.ts), else its objects. */
+export function recordedTrades(result: {trades: readonly Trade[]}): RunToRecord['trades'] {
+  return tradeColumns(result) ?? result.trades
 }
 
 export async function recordRuns(store: Store, runs: readonly RunToRecord[]): Promise<number[]> {
@@ -110,8 +123,8 @@ async function insertRun(conn: DuckDBConnection, run: RunToRecord): Promise<numb
   return id
 }
 
-async function appendTrades(conn: DuckDBConnection, id: number, trades: readonly Trade[] | PackedTrades): Promise<void> {
-  const c = Array.isArray(trades) ? objectColumns(trades as readonly Trade[]) : packedColumns(trades as PackedTrades)
+async function appendTrades(conn: DuckDBConnection, id: number, trades: RunToRecord['trades']): Promise<void> {
+  const c = tradeColumnsOf(trades)
   const n = c.quantity.length
   const index = new Int32Array(n)
   for (let i = 0; i < n; i++) index[i] = i
@@ -161,10 +174,19 @@ function objectColumns(trades: readonly Trade[]): TradeColumns {
   return c
 }
 
-/** The same columns from the packed layout (model/packed-trades.ts), field by field. */
-function packedColumns(p: PackedTrades): TradeColumns {
-  const v = p.values
-  const n = v.length / TRADE_FIELDS
+function tradeColumnsOf(trades: RunToRecord['trades']): TradeColumns {
+  if (Array.isArray(trades)) return objectColumns(trades as readonly Trade[])
+  if ('log' in trades) return loggedColumns(trades as LoggedTrades)
+  const {symbol, values} = trades as PackedTrades
+  return packedColumns(values, values.length / TRADE_FIELDS, () => symbol)
+}
+
+function loggedColumns({log, symbols}: LoggedTrades): TradeColumns {
+  return packedColumns(log.values, log.count, (i) => symbols[log.symbol[i]])
+}
+
+/** The same columns from the first `n` trades of the packed layout (model/packed-trades.ts), field by field. */
+function packedColumns(v: Float64Array, n: number, symbolOf: (i: number) => string): TradeColumns {
   const field = (k: number) => {
     const out = new Float64Array(n)
     for (let i = 0, o = k; i < n; i++, o += TRADE_FIELDS) out[i] = v[o]
@@ -172,8 +194,10 @@ function packedColumns(p: PackedTrades): TradeColumns {
   }
   const side = new Array<string>(n)
   for (let i = 0; i < n; i++) side[i] = v[i * TRADE_FIELDS] > 0 ? 'long' : 'short'
+  const symbol = new Array<string>(n)
+  for (let i = 0; i < n; i++) symbol[i] = symbolOf(i)
   const c = {
-    symbol: new Array<string>(n).fill(p.symbol), side,
+    symbol, side,
     quantity: field(1), entryTime: field(2), entryPrice: field(3), exitTime: field(4), exitPrice: field(5),
     commission: field(6), grossPnl: field(7), netPnl: field(8), ret: new Float64Array(n),
   }

@@ -8,6 +8,7 @@ import type {BacktestResult} from '../engine/result.js'
 import type {Metrics} from '../metrics/metrics.js'
 import type {Trade} from '../model/trade.js'
 import {packTrades, unpackTrades, type PackedTrades} from '../model/packed-trades.js'
+import {tradeColumns} from '../model/run-columns.js'
 import type {ResultMessage} from './messages.js'
 
 /** A vector run's result message: no curve (its worker makes it again if the sweep's top N needs it), the trades already packed. */
@@ -15,14 +16,24 @@ export function packedResultMessage(index: number, metrics: Metrics, counts: Bac
   return {message: {kind: 'result', index, metrics, trades: [], equity: new Float64Array(0), counts, packedTrades: trades}, transfer: [trades.values.buffer as ArrayBuffer]}
 }
 
-/** A run's result message and the buffers it transfers (the equity curve unless left out, the packed trades). */
-export function resultMessage(index: number, metrics: Metrics, r: Pick<BacktestResult, 'trades' | 'equity' | 'counts'>, withEquity = true): {message: ResultMessage; transfer: ArrayBuffer[]} {
+/**
+ * A run's result message and the buffers it transfers (the equity curve unless left out, the
+ * packed trades unless left out: `withTrades` false sends none).
+ */
+export function resultMessage(index: number, metrics: Metrics, r: Pick<BacktestResult, 'trades' | 'equity' | 'counts'>, withEquity = true, withTrades = true): {message: ResultMessage; transfer: ArrayBuffer[]} {
   const value = withEquity ? r.equity.value : new Float64Array(0)
-  const packed = packTrades(r.trades)
+  const packed = withTrades ? packedTrades(r) : undefined
   const transfer = withEquity ? [value.buffer as ArrayBuffer] : []
-  if (packed === undefined) return {message: {kind: 'result', index, metrics, trades: r.trades, equity: value, counts: r.counts}, transfer}
+  if (packed === undefined) return {message: {kind: 'result', index, metrics, trades: withTrades ? r.trades : [], equity: value, counts: r.counts}, transfer}
   transfer.push(packed.values.buffer as ArrayBuffer)
   return {message: {kind: 'result', index, metrics, trades: [], equity: value, counts: r.counts, packedTrades: packed}, transfer}
+}
+
+/** One symbol's trades packed: straight from the run's columns when it has them (model/run-columns.ts), no object made. */
+function packedTrades(r: Pick<BacktestResult, 'trades'>): PackedTrades | undefined {
+  const columns = tradeColumns(r)
+  if (columns === undefined || columns.symbols.length !== 1) return packTrades(r.trades)
+  return columns.log.count === 0 ? undefined : {symbol: columns.symbols[0], values: columns.log.packed()}
 }
 
 /**

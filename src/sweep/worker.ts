@@ -42,7 +42,7 @@ async function engineJobs(): Promise<Jobs> {
       for (const job of batch) {
         const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar, keepOrders: false})
         const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
-        out.push(resultMessage(job.index, metrics, init.trades === false ? {...result, trades: []} : result, keepsEquity(metrics, job)))
+        out.push(resultMessage(job.index, metrics, result, keepsEquity(metrics, job), init.trades !== false))
       }
       return out
     },

@@ -13,7 +13,8 @@ import type {Bars} from '../../src/model/bars.js'
 import type {BacktestResult} from '../../src/engine/result.js'
 import {benchmarkPart, buyAndHoldEquity, computeMetrics} from '../../src/metrics/metrics.js'
 import type {VectorRunResult} from '../../src/sweep/vector/account.js'
-import {fillObjects, tradeObjects} from '../../src/sweep/vector/logs.js'
+import {fillObjects} from '../../src/model/fill-log.js'
+import {tradeObjects} from '../../src/model/trade-log.js'
 import {metricsPlan, runMetrics} from '../../src/sweep/vector/run-metrics.js'
 import {ListCalendar} from '../engine/list-calendar.js'
 
@@ -92,9 +93,9 @@ export function calendarOf(c: Market): MarketCalendar {
  * objects and as JSON (key order included), from the one-pass metrics and from computeMetrics.
  */
 export function assertSameAsEngine(v: VectorRunResult, engine: BacktestResult, bars: Bars, cash: number, tf: number): void {
-  const fills = fillObjects(v.fillLog, 'X')
+  const fills = fillObjects(v.fillLog, ['X'])
   assert.deepStrictEqual(fills, engine.fills)
-  const trades = tradeObjects(v.tradeLog, 'X')
+  const trades = tradeObjects(v.tradeLog, ['X'])
   assert.deepStrictEqual(trades, engine.trades)
   assert.deepStrictEqual(v.equity.value, engine.equity.value)
   assert.equal(v.equity.time, engine.equity.time)

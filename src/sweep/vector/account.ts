@@ -12,7 +12,8 @@ import {Instruments} from '../../broker/instruments.js'
 import type {BacktestResult, OpenPosition} from '../../engine/result.js'
 import type {BrokerSpec} from '../../model/bot-spec.js'
 import type {Bars} from '../../model/bars.js'
-import {FillLog, TradeLog} from './logs.js'
+import {FillLog} from '../../model/fill-log.js'
+import {TradeLog} from '../../model/trade-log.js'
 import type {IterationSchedule} from './schedule.js'
 
 /** The engine result's figures, fills and trades as columns (`fillObjects`, `tradeObjects` for the objects). */
@@ -68,7 +69,7 @@ export class VectorAccount {
     this.close = bars.close
     this.equity = o.equity ?? new Float64Array(bars.length)
     this.fills = o.fills ?? new FillLog()
-    this.fills.count = 0
+    this.fills.clear()
     this.trades = o.trades ?? new TradeLog()
     this.trades.count = 0
   }

@@ -12,9 +12,9 @@ import {monthLasts, type MonthlyReturn} from '../../metrics/monthly.js'
 import {perPeriodRate, returnStats, type ReturnStats} from '../../metrics/return-stats.js'
 import {returnFigures} from '../../metrics/equity-metrics.js'
 import {activityFigures} from '../../metrics/activity.js'
-import type {FillLog} from './logs.js'
+import type {FillLog} from '../../model/fill-log.js'
 import type {VectorRunResult} from './account.js'
-import {tradeLogStats} from './trade-log-stats.js'
+import {tradeLogStats} from '../../metrics/trade-log-stats.js'
 
 export interface MetricsPlan {
   settings: MetricsSettings

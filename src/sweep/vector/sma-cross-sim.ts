@@ -11,7 +11,8 @@
 import type {BrokerSpec} from '../../model/bot-spec.js'
 import type {Bars} from '../../model/bars.js'
 import {VectorAccount, type VectorRunResult} from './account.js'
-import type {FillLog, TradeLog} from './logs.js'
+import type {FillLog} from '../../model/fill-log.js'
+import type {TradeLog} from '../../model/trade-log.js'
 import type {IterationSchedule} from './schedule.js'
 
 export interface SmaCrossInput {

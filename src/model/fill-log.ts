@@ -1,0 +1,70 @@
+/**
+ * Fills as columns in typed arrays, no object per fill: the engine's broker keeps a run's fills
+ * here (a 1M-bar run may make hundreds of thousands), and a sweep's vector runs reuse one log from
+ * run to run. `fillObjects` gives the Fill objects, key order included, for whoever needs them.
+ */
+import type {Fill} from './orders.js'
+
+export class FillLog {
+  count = 0
+  orderId = new Float64Array(64)
+  /** +1 buy, -1 sell. */
+  side = new Int8Array(64)
+  quantity = new Float64Array(64)
+  price = new Float64Array(64)
+  commission = new Float64Array(64)
+  time = new Float64Array(64)
+  /** The bar each fill happened on (its time is that bar's open, or the clock's for a fill at a close). */
+  bar = new Int32Array(64)
+  /** Index of the fill's symbol in the run's symbol list. */
+  symbol = new Int32Array(64)
+  /** An exchange's trade id and sequence number, by fill index, for the fills that have them (Fill.tradeId). */
+  readonly exchange = new Map<number, {tradeId: string; tradeSeq: number}>()
+
+  push(orderId: number, side: number, quantity: number, price: number, commission: number, time: number, bar: number, symbol = 0): void {
+    if (this.count === this.time.length) this.grow()
+    const k = this.count++
+    this.orderId[k] = orderId
+    this.side[k] = side
+    this.quantity[k] = quantity
+    this.price[k] = price
+    this.commission[k] = commission
+    this.time[k] = time
+    this.bar[k] = bar
+    this.symbol[k] = symbol
+  }
+
+  /** Forget every fill (a reused log starts again). */
+  clear(): void {
+    this.count = 0
+    this.exchange.clear()
+  }
+
+  private grow(): void {
+    const size = this.time.length * 2
+    const more = <T extends Float64Array | Int8Array | Int32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(size)
+      b.set(a)
+      return b
+    }
+    this.orderId = more(this.orderId)
+    this.side = more(this.side)
+    this.quantity = more(this.quantity)
+    this.price = more(this.price)
+    this.commission = more(this.commission)
+    this.time = more(this.time)
+    this.bar = more(this.bar)
+    this.symbol = more(this.symbol)
+  }
+}
+
+/** The log's fills as the broker's Fill objects; `symbols` names the symbol indices. */
+export function fillObjects(log: FillLog, symbols: readonly string[]): Fill[] {
+  const out: Fill[] = new Array(log.count)
+  for (let k = 0; k < log.count; k++) {
+    const fill: Fill = {orderId: log.orderId[k], symbol: symbols[log.symbol[k]], side: log.side[k] > 0 ? 'buy' : 'sell', quantity: log.quantity[k], price: log.price[k], commission: log.commission[k], time: log.time[k]}
+    const exchange = log.exchange.get(k)
+    out[k] = exchange === undefined ? fill : {...fill, tradeId: exchange.tradeId, tradeSeq: exchange.tradeSeq}
+  }
+  return out
+}

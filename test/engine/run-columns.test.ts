@@ -1,0 +1,179 @@
+/**
+ * A run's fills and trades are kept as columns (model/run-columns.ts), and its `fills` and
+ * `trades` are made from them on first read. What reads the columns (the metrics, the results
+ * store, the report) must give exactly what the objects give, on any run: several symbols,
+ * reversals, partial closes, commissions. And a finished run holds no object per fill or trade.
+ */
+import assert from 'node:assert/strict'
+import {Session} from 'node:inspector/promises'
+import path from 'node:path'
+import {after, describe, it} from 'node:test'
+import {getHeapStatistics} from 'node:v8'
+import fc from 'fast-check'
+import {barsFromRows} from '../../src/core/bars.js'
+import {createCalendar} from '../../src/calendar/index.js'
+import {closeStore, openStore, withConnection} from '../../src/data/store.js'
+import {runBacktest} from '../../src/engine/run-backtest.js'
+import type {BacktestResult} from '../../src/engine/result.js'
+import {buyAndHoldEquity, computeMetrics} from '../../src/metrics/metrics.js'
+import type {Bars} from '../../src/model/bars.js'
+import {fillColumns, tradeColumns} from '../../src/model/run-columns.js'
+import {MAX_MARKERS} from '../../src/report/chart-data.js'
+import {prepareReport} from '../../src/report/render-report.js'
+import {MAX_TRADE_ROWS} from '../../src/report/sections.js'
+import {getTrades} from '../../src/results/read-runs.js'
+import {recordedTrades, recordRuns} from '../../src/results/record-run.js'
+import {barsHash, specHash} from '../../src/results/hash.js'
+import {toBotSpec} from '../../src/spec/bot-spec.js'
+import {tempDir} from '../helpers/tmp.js'
+import {brokerSpec, strategyOf} from './engine-fixtures.js'
+
+const MIN = 60_000
+const T0 = Date.UTC(2024, 0, 1)
+const SYMBOLS = ['A', 'B']
+const settings = {riskFreeRate: 0, periodsPerYear: 525_600, annualisation: 'test', timezone: 'UTC'}
+
+/** An order per bar and symbol, or none: side and size drawn, so positions open, add, shrink, close and reverse. */
+const actionArb = fc.option(fc.record({symbol: fc.constantFrom(...SYMBOLS), side: fc.constantFrom('buy' as const, 'sell' as const), quantity: fc.constantFrom(1, 2, 3, 0.5)}), {freq: 2})
+
+const runArb = fc.record({
+  moves: fc.array(fc.double({min: -0.02, max: 0.02, noNaN: true}), {minLength: 20, maxLength: 120}),
+  actions: fc.array(actionArb, {minLength: 120, maxLength: 120}),
+  percent: fc.constantFrom(0, 0.1),
+  fixed: fc.constantFrom(0, 1.25),
+})
+
+function barsOf(moves: number[]): Bars[] {
+  return SYMBOLS.map((symbol, s) => {
+    let p = 100 + 10 * s
+    return barsFromRows(symbol, MIN, moves.map((m, i) => {
+      const open = p
+      p = Math.max(1, p * (1 + (s ? -m : m)))
+      return {time: T0 + i * MIN, open, high: Math.max(open, p) + 0.1, low: Math.min(open, p) - 0.1, close: p}
+    }))
+  })
+}
+
+async function trade(r: fc.RecordValue<{moves: number[]; actions: Array<{symbol: string; side: 'buy' | 'sell'; quantity: number} | null>; percent: number; fixed: number}>): Promise<{result: BacktestResult; bars: Bars[]}> {
+  const bars = barsOf(r.moves)
+  let bar = 0
+  const definition = strategyOf('random-trader', () => ({
+    onTradingIteration(ctx) {
+      const a = r.actions[bar++]
+      if (a) ctx.submitOrder(a)
+    },
+  }))
+  const spec = {symbols: SYMBOLS, timeframeMs: MIN, sleeptimeMs: MIN, broker: brokerSpec({cash: 1e6, commission: {percent: r.percent, fixed: r.fixed}})}
+  const result = await runBacktest({spec, bars, definition, calendar: createCalendar('24/7'), keepOrders: false})
+  return {result, bars}
+}
+
+function reportPage(result: BacktestResult, bars: Bars[]): string {
+  const benchmark = buyAndHoldEquity(bars, result.equity.time, result.initialCash)
+  const metrics = computeMetrics({result, bars, settings, benchmark})
+  return prepareReport({
+    title: 't', strategy: 'random-trader', params: {}, symbols: SYMBOLS, timeframe: '1m', timeframeMs: MIN, timezone: 'UTC',
+    specText: '', result, benchmark, bars, metrics,
+  })(7).join('')
+}
+
+/** The result as it reads without its columns: what a copy, or a result from another thread, is. */
+function withoutColumns(result: BacktestResult): BacktestResult {
+  const copy = structuredClone(result)
+  assert.equal(tradeColumns(copy), undefined)
+  return copy
+}
+
+describe('a run keeps its fills and trades as columns', () => {
+  it('the metrics from the columns equal those from the objects, figure for figure', async () => {
+    await fc.assert(
+      fc.asyncProperty(runArb, async (r) => {
+        const {result, bars} = await trade(r)
+        assert.ok(tradeColumns(result) && fillColumns(result))
+        const fromColumns = computeMetrics({result, bars, settings})
+        const fromObjects = computeMetrics({result: withoutColumns(result), bars, settings})
+        assert.deepStrictEqual(fromColumns, fromObjects)
+        assert.equal(fromColumns.strategy.trades, result.trades.length)
+        assert.equal(result.counts.fills, result.fills.length)
+      }),
+      {numRuns: 150},
+    )
+  })
+
+  it('the report from the columns is the report from the objects, to the byte', async () => {
+    await fc.assert(
+      fc.asyncProperty(runArb, async (r) => {
+        const {result, bars} = await trade(r)
+        assert.equal(reportPage(result, bars), reportPage(withoutColumns(result), bars))
+      }),
+      {numRuns: 40},
+    )
+  })
+
+  it('so is the report of a long run: more trades than the list shows, more per symbol than the charts mark', async () => {
+    // Both symbols reverse in turn: ~4,000 trades each, over MAX_TRADE_ROWS in all and over MAX_MARKERS / 2 per chart.
+    const n = 8000
+    const moves = Array.from({length: n}, (_, i) => (i % 5 < 2 ? 0.002 : -0.002))
+    const actions = Array.from({length: n}, (_, i) => ({symbol: SYMBOLS[i % 2], side: (i >> 1) % 2 ? 'sell' as const : 'buy' as const, quantity: i < 2 ? 1 : 2}))
+    const {result, bars} = await trade({moves, actions, percent: 0.1, fixed: 0})
+    assert.ok(result.counts.trades > MAX_TRADE_ROWS && result.trades.filter((t) => t.symbol === 'B').length > MAX_MARKERS / 2)
+    assert.equal(reportPage(result, bars), reportPage(withoutColumns(result), bars))
+  })
+
+  it('records the same trade rows from the columns as from the objects (a real DuckDB file)', async () => {
+    const store = await openStore({path: path.join(tempDir(), 'runs.duckdb')})
+    after(() => closeStore(store))
+    const spec = toBotSpec({name: 'c', strategy: {name: 'random-trader', params: {}}, symbols: SYMBOLS, timeframe: '1m'}, '/x/c.yaml')
+    await fc.assert(
+      fc.asyncProperty(runArb, async (r) => {
+        const {result, bars} = await trade(r)
+        const metrics = computeMetrics({result, bars, settings})
+        const base = {createdMs: 1, spec, specHash: specHash(spec), barsHash: barsHash(bars), strategy: 'random-trader', params: {}, metrics}
+        const logged = recordedTrades(result)
+        assert.ok(!Array.isArray(logged), 'a run with columns records them')
+        const [a, b] = await recordRuns(store, [{...base, trades: logged}, {...base, trades: withoutColumns(result).trades}])
+        const [fromColumns, fromObjects] = await withConnection(store, async (conn) => [await getTrades(conn, a), await getTrades(conn, b)])
+        assert.deepStrictEqual(fromColumns, fromObjects)
+        assert.equal(fromColumns.length, result.counts.trades)
+      }),
+      {numRuns: 25},
+    )
+  })
+
+  it('trades or fills set anew replace the columns for every reader', async () => {
+    const {result, bars} = await trade({moves: Array(60).fill(0.01), actions: Array.from({length: 120}, (_, i) => ({symbol: 'A', side: i % 2 ? 'sell' as const : 'buy' as const, quantity: 1})), percent: 0, fixed: 0})
+    assert.ok(computeMetrics({result, bars, settings}).strategy.trades > 0)
+    result.trades = []
+    result.fills = []
+    assert.equal(tradeColumns(result), undefined)
+    assert.equal(fillColumns(result), undefined)
+    const m = computeMetrics({result, bars, settings})
+    assert.equal(m.strategy.trades, 0)
+    assert.equal(m.strategy.tradedValue, 0)
+    assert.deepStrictEqual(recordedTrades(result), [])
+  })
+
+  it('a finished run holds no object per fill or trade', async () => {
+    // A trader that reverses every bar: a trade and two fills' worth of objects per bar, were they kept.
+    const n = 20_000
+    const moves = Array.from({length: n}, (_, i) => (i % 7 < 3 ? 0.001 : -0.001))
+    const flip = {moves, actions: Array.from({length: n}, (_, i) => ({symbol: 'A', side: i % 2 ? 'sell' as const : 'buy' as const, quantity: i === 0 ? 1 : 2})), percent: 0.1, fixed: 0}
+    const session = new Session()
+    session.connect()
+    after(() => session.disconnect())
+    const heap = async () => {
+      await session.post('HeapProfiler.collectGarbage')
+      return getHeapStatistics().used_heap_size
+    }
+    await trade(flip) // compiles the code and shapes once; the engine keeps its last run (run-backtest.ts)
+    const before = await heap()
+    const {result} = await trade(flip)
+    const held = (await heap()) - before
+    const perTrade = held / result.counts.trades
+    assert.ok(result.counts.trades > n / 2 && result.counts.fills >= n - 1)
+    // Kept as objects, a trade and its two fills took some 300 bytes of V8's heap; as columns they
+    // are off the heap (typed arrays' memory), and the result itself is a few objects.
+    assert.ok(perTrade < 24, `${perTrade.toFixed(1)} bytes of heap held per trade`)
+    assert.equal(result.trades.length, result.counts.trades) // made now, on first read
+  })
+})

@@ -1,4 +1,6 @@
 import type {BacktestResult} from '../engine/result.js'
+import {TRADE_FIELDS} from '../model/packed-trades.js'
+import {tradeColumns} from '../model/run-columns.js'
 import {drawdowns} from './drawdown.js'
 import {annualisedRatio, returnStats} from './return-stats.js'
 
@@ -33,13 +35,23 @@ export function summarize(r: Input, opts: {barsPerYear?: number} = {}): Summary 
   const years = (r.end - r.start) / YEAR_MS
   const barsPerYear = opts.barsPerYear ?? (years > 0 ? n / years : NaN)
   const s = returnStats(r.initialCash, r.equity.value)
-  const wins = r.trades.filter((t) => t.netPnl > 0).length
+  const {trades, wins} = winners(r)
   return {
     totalReturn: r.finalValue / r.initialCash - 1,
     maxDrawdown: drawdowns(r.initialCash, r.equity.time, r.equity.value).max.depth,
     sharpe: n > 1 ? annualisedRatio(s.mean, s.stdev, barsPerYear) : NaN,
     barsPerYear,
-    trades: r.trades.length,
-    winRate: r.trades.length ? wins / r.trades.length : NaN,
+    trades,
+    winRate: trades ? wins / trades : NaN,
   }
+}
+
+/** Closed trades and those with a positive net P&L: from the run's columns when it has them (no Trade object made). */
+function winners(r: Pick<Input, 'trades'>): {trades: number; wins: number} {
+  const columns = tradeColumns(r)
+  if (columns === undefined) return {trades: r.trades.length, wins: r.trades.filter((t) => t.netPnl > 0).length}
+  const {count, values} = columns.log
+  let wins = 0
+  for (let i = 0; i < count; i++) if (values[i * TRADE_FIELDS + 8] > 0) wins++
+  return {trades: count, wins}
 }

@@ -58,13 +58,16 @@ export class FillLog {
   }
 }
 
-/** The log's fills as the broker's Fill objects; `symbols` names the symbol indices. */
+/** Fill `k` of the log as the broker's Fill object; `symbols` names the symbol indices. */
+export function fillAt(log: FillLog, symbols: readonly string[], k: number): Fill {
+  const fill: Fill = {orderId: log.orderId[k], symbol: symbols[log.symbol[k]], side: log.side[k] > 0 ? 'buy' : 'sell', quantity: log.quantity[k], price: log.price[k], commission: log.commission[k], time: log.time[k]}
+  const exchange = log.exchange.size === 0 ? undefined : log.exchange.get(k)
+  return exchange === undefined ? fill : {...fill, tradeId: exchange.tradeId, tradeSeq: exchange.tradeSeq}
+}
+
+/** The log's fills as the broker's Fill objects. */
 export function fillObjects(log: FillLog, symbols: readonly string[]): Fill[] {
   const out: Fill[] = new Array(log.count)
-  for (let k = 0; k < log.count; k++) {
-    const fill: Fill = {orderId: log.orderId[k], symbol: symbols[log.symbol[k]], side: log.side[k] > 0 ? 'buy' : 'sell', quantity: log.quantity[k], price: log.price[k], commission: log.commission[k], time: log.time[k]}
-    const exchange = log.exchange.get(k)
-    out[k] = exchange === undefined ? fill : {...fill, tradeId: exchange.tradeId, tradeSeq: exchange.tradeSeq}
-  }
+  for (let k = 0; k < log.count; k++) out[k] = fillAt(log, symbols, k)
   return out
 }

@@ -9,7 +9,10 @@ import type {Writable} from 'node:stream'
 import type {BacktestOutcome} from '../backtest/run-spec.js'
 import {resultToJson, type BacktestResult} from '../engine/result.js'
 import type {Finished} from './finish-run.js'
-import {writeJsonHeld, type HeldJson} from './json-stream.js'
+import {ElementsOnDemand, writeJsonHeld, type HeldJson} from './json-stream.js'
+import {fillAt} from '../model/fill-log.js'
+import {fillColumns, tradeColumns} from '../model/run-columns.js'
+import {tradeAt} from '../model/trade-log.js'
 import {dailyLastIndices, equityResolution, pickPoints, type EquityResolution} from './equity-resolution.js'
 
 export {EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, dailyLastIndices, equityResolution, type EquityResolution} from './equity-resolution.js'
@@ -65,7 +68,24 @@ export interface BacktestJsonOptions {
  */
 export function backtestStreamDocument(head: Record<string, unknown>, result: BacktestResult, opts: BacktestJsonOptions): Record<string, unknown> {
   const resolution = equityResolution(opts.equity, result.equity.time.length)
-  return {...head, ...result, equity: equityJson(result.equity, resolution, opts.timeZone)}
+  return {...head, ...streamedResult(result), equity: equityJson(result.equity, resolution, opts.timeZone)}
+}
+
+/**
+ * The result's fields in their order, its fills and trades made one at a time as they are written
+ * when the run has them as columns (model/run-columns.ts): a run that traded every few bars would
+ * otherwise make and hold hundreds of thousands of objects only to print them.
+ */
+function streamedResult(result: BacktestResult): Record<string, unknown> {
+  const fills = fillColumns(result)
+  const trades = tradeColumns(result)
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(result) as Array<keyof BacktestResult>) {
+    if (key === 'fills' && fills) out.fills = new ElementsOnDemand(fills.log.count, (i) => fillAt(fills.log, fills.symbols, i))
+    else if (key === 'trades' && trades) out.trades = new ElementsOnDemand(trades.log.count, (i) => tradeAt(trades.log, trades.symbols, i))
+    else out[key] = result[key]
+  }
+  return out
 }
 
 /** The same document built in one piece, the way `--json` was before it streamed: plain arrays. */

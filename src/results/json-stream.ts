@@ -31,6 +31,22 @@ const MAX_RUN = 1024
 const SMALL_ARRAY = 64
 const NUMBERS_PER_LINE = 1024
 
+/**
+ * An array whose elements are made one at a time as they are written (`at(i)`), none kept: a
+ * run's fills and trades from its columns (model/run-columns.ts). Written exactly as the array of
+ * those elements would be; JSON.stringify (and `toJSON`) gives that array.
+ */
+export class ElementsOnDemand {
+  constructor(
+    readonly length: number,
+    readonly at: (i: number) => unknown,
+  ) {}
+
+  toJSON(): unknown[] {
+    return Array.from({length: this.length}, (_, i) => this.at(i))
+  }
+}
+
 /** The stream closed or failed (e.g. EPIPE: the reader of a pipe went away) before the document was written. */
 export class OutputClosedError extends Error {
   constructor(override readonly cause?: unknown) {
@@ -145,6 +161,7 @@ export class JsonStreamWriter {
    * line's indentation; `key` is what toJSON receives, as in JSON.stringify.
    */
   async value(value: unknown, indent: string, key: string): Promise<void> {
+    if (value instanceof ElementsOnDemand) return this.array(value, indent)
     let v = value
     if (v !== null && typeof v === 'object' && typeof (v as {toJSON?: unknown}).toJSON === 'function') v = (v as {toJSON(k: string): unknown}).toJSON(key)
     if (isNumericArray(v)) return this.numbers(v, indent)
@@ -167,11 +184,12 @@ export class JsonStreamWriter {
     this.text(first ? '{}' : `\n${indent}}`)
   }
 
-  private async array(a: readonly unknown[], indent: string): Promise<void> {
-    if (a.length <= SMALL_ARRAY) {
-      this.text(pretty(a, indent)!)
+  private async array(elements: readonly unknown[] | ElementsOnDemand, indent: string): Promise<void> {
+    if (elements.length <= SMALL_ARRAY) {
+      this.text(pretty(elements instanceof ElementsOnDemand ? elements.toJSON() : elements, indent)!)
       return this.maybeFlush()
     }
+    const element = elements instanceof ElementsOnDemand ? (i: number) => elements.at(i) : (i: number) => elements[i]
     // Long arrays: one compact element per line, each exactly as JSON.stringify writes it alone
     // (toJSON called with the key ''). Runs of records are stringified in one call each
     // (json-record-lines.ts); other elements one by one.
@@ -198,14 +216,15 @@ export class JsonStreamWriter {
       put(lines)
     }
     this.text('[')
-    for (let i = 0; i < a.length; i++) {
-      const {value, resolved} = elementValue(a[i])
+    for (let i = 0; i < elements.length; i++) {
+      const e = element(i)
+      const {value, resolved} = elementValue(e)
       if (cutRuns && resolved && isRecord(value)) {
         run.push(value)
         if (run.length >= runLength) putRun()
       } else {
         if (run.length > 0) putRun()
-        put((JSON.stringify(resolved ? value : a[i]) as string | undefined) ?? 'null')
+        put((JSON.stringify(resolved ? value : e) as string | undefined) ?? 'null')
       }
       if (this.buffer.length >= BLOCK_CHARS) await this.flush()
     }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import {Session} from 'node:inspector/promises'
 import path from 'node:path'
 import {after, describe, it} from 'node:test'
+import {Writable} from 'node:stream'
 import {getHeapStatistics} from 'node:v8'
 import fc from 'fast-check'
 import {barsFromRows} from '../../src/core/bars.js'
@@ -21,6 +22,9 @@ import {fillColumns, tradeColumns} from '../../src/model/run-columns.js'
 import {MAX_MARKERS} from '../../src/report/chart-data.js'
 import {prepareReport} from '../../src/report/render-report.js'
 import {MAX_TRADE_ROWS} from '../../src/report/sections.js'
+import {summarize} from '../../src/metrics/summary.js'
+import {backtestStreamDocument} from '../../src/results/backtest-json.js'
+import {writeJson} from '../../src/results/json-stream.js'
 import {getTrades} from '../../src/results/read-runs.js'
 import {recordedTrades, recordRuns} from '../../src/results/record-run.js'
 import {barsHash, specHash} from '../../src/results/hash.js'
@@ -105,6 +109,22 @@ describe('a run keeps its fills and trades as columns', () => {
       fc.asyncProperty(runArb, async (r) => {
         const {result, bars} = await trade(r)
         assert.equal(reportPage(result, bars), reportPage(withoutColumns(result), bars))
+      }),
+      {numRuns: 40},
+    )
+  })
+
+  it('the --json document and the summary from the columns are those from the objects, to the byte', async () => {
+    await fc.assert(
+      fc.asyncProperty(runArb, fc.constantFrom('full' as const, 'daily' as const), async (r, equity) => {
+        const {result} = await trade(r)
+        const text = async (res: BacktestResult) => {
+          let out = ''
+          const sink = new Writable({write: (chunk, _enc, cb) => ((out += chunk), cb())})
+          await writeJson(sink, backtestStreamDocument({summary: summarize(res)}, res, {equity, timeZone: 'UTC'}))
+          return out
+        }
+        assert.equal(await text(result), await text(withoutColumns(result)))
       }),
       {numRuns: 40},
     )

@@ -3,7 +3,7 @@ import {Writable} from 'node:stream'
 import {describe, it} from 'node:test'
 import {localToUtc, localDateOf} from '../../src/calendar/index.js'
 import {dailyLastIndices, equityJson, equityResolution, FULL_EQUITY_MAX_BARS} from '../../src/results/backtest-json.js'
-import {OutputClosedError, writeJson, writeJsonHeld} from '../../src/results/json-stream.js'
+import {ElementsOnDemand, OutputClosedError, writeJson, writeJsonHeld} from '../../src/results/json-stream.js'
 
 /** A Writable that keeps what it is given; `delayMs` makes it slow (a reader behind a pipe). */
 function collector(opts: {highWaterMark?: number; delayMs?: number} = {}) {
@@ -71,6 +71,34 @@ describe('json-stream: writeJson', () => {
   it('writes top-level scalars, arrays and null as JSON.stringify does', async () => {
     for (const v of [null, 0, -1.5, 'x', true, [], {}, [1, [2, [3]]], NaN]) {
       assert.deepEqual(JSON.parse(await streamed(v)), JSON.parse(JSON.stringify(v)), String(v))
+    }
+  })
+
+  it('writes elements made on demand exactly as the array of those elements, text for text, making each once', async () => {
+    // Records (runs of them stringified at once), a record whose value holds `},{`, toJSON, values JSON leaves out, nested arrays.
+    const element = (i: number): unknown =>
+      i % 97 === 5 ? {odd: 'a},{b'} : i % 89 === 3 ? new Money(i) : i % 83 === 1 ? undefined : i % 79 === 2 ? [i, {x: i}] : {i, v: i / 7, s: `r${i}`, n: i % 5 ? -0 : NaN}
+    // Whole arrays are made (toJSON) only where JSON.stringify writes them: not for the list itself.
+    let whole = 0
+    class Counted extends ElementsOnDemand {
+      override toJSON(): unknown[] {
+        whole++
+        return super.toJSON()
+      }
+    }
+    for (const length of [0, 1, 64, 65, 3000]) {
+      let made = 0
+      const onDemand = new Counted(length, (i) => (made++, element(i)))
+      const array = Array.from({length}, (_, i) => element(i))
+      const doc = (list: unknown) => ({before: 1, list, after: [list]})
+      const expected = await streamed(doc(array))
+      made = 0
+      whole = 0
+      assert.equal(await streamed(doc(onDemand)), expected, `${length} elements`)
+      assert.equal(whole, length <= 64 ? 2 : 1, 'the list is written element by element')
+      // Once for the list, and once more where it sits inside an array (written by JSON.stringify through toJSON).
+      assert.equal(made, 2 * length)
+      assert.equal(JSON.stringify(doc(onDemand)), JSON.stringify(doc(array)))
     }
   })
 

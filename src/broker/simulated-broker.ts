@@ -563,7 +563,7 @@ export class SimulatedBroker implements BrokerPort {
     const realized = this.portfolio.apply(k, signed, price, commission)
     const fill: Fill = {orderId: order.id, symbol: order.symbol, side: order.side, quantity: q, price, commission, time}
     this.ledger.record(k, fill, before, realized)
-    this.fillLog.push(order.id, signed > 0 ? 1 : -1, q, price, commission, time, bar, k)
+    this.fillLog.push(order.id, order.side === 'buy' ? 1 : -1, q, price, commission, time, bar, k)
     if (partial) {
       if (bar === this.usedBar) this.volumeUsed[k] += q
       if (!addPart(order, q, price, commission, time) && order.type === 'stop') order.triggered = true
@@ -605,7 +605,7 @@ export class SimulatedBroker implements BrokerPort {
     const realized = this.portfolio.apply(k, signed, price, commission)
     const fill: Fill = {orderId: order.id, symbol: order.symbol, side: order.side, quantity, price, commission, time, ...(trade === undefined ? {} : {tradeId: trade.id, tradeSeq: trade.seq})}
     this.ledger.record(k, fill, before, realized)
-    this.fillLog.push(order.id, signed > 0 ? 1 : -1, quantity, price, commission, time, this.o.market.cursor, k)
+    this.fillLog.push(order.id, order.side === 'buy' ? 1 : -1, quantity, price, commission, time, this.o.market.cursor, k)
     if (trade !== undefined) this.fillLog.exchange.set(this.fillLog.count - 1, {tradeId: trade.id, tradeSeq: trade.seq})
     addPart(order, quantity, price, commission, time)
     this.listener.filled(order, fill)

@@ -1,10 +1,6 @@
 import {buildSimulation, type Simulation, type SimulationOptions} from './build-simulation.js'
 import type {BacktestResult, OpenPosition} from './result.js'
-import {fillObjects} from '../model/fill-log.js'
-import type {Fill} from '../model/orders.js'
-import {attachRunColumns, type RunColumns} from '../model/run-columns.js'
-import type {Trade} from '../model/trade.js'
-import {tradeObjects} from '../model/trade-log.js'
+import {attachRunColumns} from '../model/run-columns.js'
 
 export type RunBacktestOptions = SimulationOptions
 
@@ -42,11 +38,6 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
   })
   const {orders, canceled, rejected} = broker.book.counts()
   const symbols = [...view.symbols]
-  // `fills` and `trades` are made from the broker's columns on first read (run-columns.ts); set
-  // to something else, they are that from then on, and the columns no longer stand for them.
-  const columns: RunColumns = {symbols, fills: broker.fillLog, trades: broker.ledger.log}
-  let fills: Fill[] | undefined
-  let trades: Trade[] | undefined
   const result: BacktestResult = {
     strategy: o.definition.name,
     runner: kind,
@@ -56,20 +47,9 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     initialCash: o.spec.broker.cash,
     finalCash: p.cash,
     finalValue: p.value(),
-    get fills() {
-      return (fills ??= fillObjects(broker.fillLog, symbols))
-    },
-    set fills(value) {
-      fills = value
-      columns.fills = undefined
-    },
-    get trades() {
-      return (trades ??= tradeObjects(broker.ledger.log, symbols))
-    },
-    set trades(value) {
-      trades = value
-      columns.trades = undefined
-    },
+    // Made from the broker's columns when first read (run-columns.ts).
+    fills: [],
+    trades: [],
     orders: broker.book.all,
     positions,
     equity: {time: view.time, value: equity},
@@ -87,6 +67,6 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     logs: log.entries,
     logsDropped: log.dropped,
   }
-  attachRunColumns(result, columns)
+  attachRunColumns(result, [...symbols], broker.fillLog, broker.ledger.log)
   return result
 }

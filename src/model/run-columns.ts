@@ -1,13 +1,17 @@
 /**
  * A finished run's fills and trades as the broker kept them, in columns (fill-log.ts,
  * trade-log.ts), beside the result whose `fills` and `trades` are made from them only when read.
- * The metrics, the results store and the report read the columns, so a run that trades every few
- * bars holds no object per fill or trade on the way to its figures. Kept apart from the result
- * (not a property of it): the result reads, clones and serialises as it always has, and a result
- * that crossed a thread, or was copied, simply has no columns, and its readers use the objects.
+ * The metrics, the results store, the report and --json read the columns, so a run that trades
+ * every few bars holds no object per fill or trade on the way to its figures. Kept apart from the
+ * result (not a property of it): the result reads, clones and serialises as it always has, and a
+ * result that crossed a thread, or was copied, simply has no columns, and its readers use the
+ * objects. Once the objects are made (read, or set anew) they are the truth: the columns no
+ * longer stand for them, so a change made to those arrays in place is seen by every reader.
  */
-import type {FillLog} from './fill-log.js'
-import type {TradeLog} from './trade-log.js'
+import {fillObjects, type FillLog} from './fill-log.js'
+import type {Fill} from './orders.js'
+import type {Trade} from './trade.js'
+import {tradeObjects, type TradeLog} from './trade-log.js'
 
 export interface RunColumns {
   /** The run's symbols: the logs' symbol indices index this list. */
@@ -19,7 +23,40 @@ export interface RunColumns {
 
 const attached = new WeakMap<object, RunColumns>()
 
-export function attachRunColumns(result: object, columns: RunColumns): void {
+/**
+ * Makes `result`'s `fills` and `trades` (own properties already, which keeps their place in the
+ * key order) accessors over the logs, and attaches the logs as its columns. Here, not inside the
+ * engine: the accessors' closures then hold the logs and nothing else of the run (the broker, the
+ * market view, the strategy), so a result kept does not keep its simulation alive.
+ */
+export function attachRunColumns(result: {fills: Fill[]; trades: Trade[]}, symbols: readonly string[], fills: FillLog, trades: TradeLog): void {
+  const columns: RunColumns = {symbols, fills, trades}
+  let fillList: Fill[] | undefined
+  let tradeList: Trade[] | undefined
+  Object.defineProperty(result, 'fills', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      columns.fills = undefined
+      return (fillList ??= fillObjects(fills, symbols))
+    },
+    set: (value: Fill[]) => {
+      columns.fills = undefined
+      fillList = value
+    },
+  })
+  Object.defineProperty(result, 'trades', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      columns.trades = undefined
+      return (tradeList ??= tradeObjects(trades, symbols))
+    },
+    set: (value: Trade[]) => {
+      columns.trades = undefined
+      tradeList = value
+    },
+  })
   attached.set(result, columns)
 }
 

@@ -175,7 +175,7 @@ export async function walkForward(req: WalkForwardRequest): Promise<WalkForwardO
       stitchedValue.push(value[i] * scale)
     }
     if (value.length > 0) carry = value[value.length - 1] * scale
-    trades += oos.result.trades.length
+    trades += oos.result.counts.trades
     out.push({
       train: {start: win.trainStart, end: win.trainEnd, bars: Math.max(...train.map((b) => b.length)), ...span(train)},
       test: {start: win.trainEnd, end: win.testEnd, bars: testBars, ...span(test)},

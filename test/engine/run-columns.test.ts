@@ -1,8 +1,10 @@
 /**
  * A run's fills and trades are kept as columns (model/run-columns.ts), and its `fills` and
  * `trades` are made from them on first read. What reads the columns (the metrics, the results
- * store, the report) must give exactly what the objects give, on any run: several symbols,
- * reversals, partial closes, commissions. And a finished run holds no object per fill or trade.
+ * store, the report, --json) must give exactly what the objects give, on any run: several
+ * symbols, reversals, partial closes, commissions. Each comparison reads the columns first: once
+ * the objects are made, they are what every reader uses. A finished run holds no object per fill
+ * or trade, and a result kept does not keep its run's simulation alive.
  */
 import assert from 'node:assert/strict'
 import {Session} from 'node:inspector/promises'
@@ -18,6 +20,8 @@ import {runBacktest} from '../../src/engine/run-backtest.js'
 import type {BacktestResult} from '../../src/engine/result.js'
 import {buyAndHoldEquity, computeMetrics} from '../../src/metrics/metrics.js'
 import type {Bars} from '../../src/model/bars.js'
+import type {Fill} from '../../src/model/orders.js'
+import type {StrategyHooks} from '../../src/model/strategy.js'
 import {fillColumns, tradeColumns} from '../../src/model/run-columns.js'
 import {MAX_MARKERS} from '../../src/report/chart-data.js'
 import {prepareReport} from '../../src/report/render-report.js'
@@ -58,18 +62,34 @@ function barsOf(moves: number[]): Bars[] {
   })
 }
 
-async function trade(r: fc.RecordValue<{moves: number[]; actions: Array<{symbol: string; side: 'buy' | 'sell'; quantity: number} | null>; percent: number; fixed: number}>): Promise<{result: BacktestResult; bars: Bars[]}> {
+interface Traded {
+  result: BacktestResult
+  bars: Bars[]
+  /** The fills as the strategy was told of them (onFilledOrder): objects made apart from the columns. */
+  told: Fill[]
+  /** The run's strategy object, to see whether anything still holds it. */
+  hooks: WeakRef<object>
+}
+
+async function trade(r: fc.RecordValue<{moves: number[]; actions: Array<{symbol: string; side: 'buy' | 'sell'; quantity: number} | null>; percent: number; fixed: number}>, keepTold = true): Promise<Traded> {
   const bars = barsOf(r.moves)
   let bar = 0
-  const definition = strategyOf('random-trader', () => ({
-    onTradingIteration(ctx) {
-      const a = r.actions[bar++]
-      if (a) ctx.submitOrder(a)
-    },
-  }))
+  const told: Fill[] = []
+  let hooks: WeakRef<object> | undefined
+  const definition = strategyOf('random-trader', () => {
+    const h: StrategyHooks = {
+      onTradingIteration(ctx) {
+        const a = r.actions[bar++]
+        if (a) ctx.submitOrder(a)
+      },
+      onFilledOrder: (_ctx, _order, fill) => void (keepTold && told.push(fill)),
+    }
+    hooks = new WeakRef(h)
+    return h
+  })
   const spec = {symbols: SYMBOLS, timeframeMs: MIN, sleeptimeMs: MIN, broker: brokerSpec({cash: 1e6, commission: {percent: r.percent, fixed: r.fixed}})}
   const result = await runBacktest({spec, bars, definition, calendar: createCalendar('24/7'), keepOrders: false})
-  return {result, bars}
+  return {result, bars, told, hooks: hooks!}
 }
 
 function reportPage(result: BacktestResult, bars: Bars[]): string {
@@ -81,24 +101,26 @@ function reportPage(result: BacktestResult, bars: Bars[]): string {
   })(7).join('')
 }
 
-/** The result as it reads without its columns: what a copy, or a result from another thread, is. */
+/** The result as it reads without its columns: what a copy, or a result from another thread, is. Read it after the columns. */
 function withoutColumns(result: BacktestResult): BacktestResult {
-  const copy = structuredClone(result)
-  assert.equal(tradeColumns(copy), undefined)
-  return copy
+  return structuredClone(result)
 }
 
 describe('a run keeps its fills and trades as columns', () => {
   it('the metrics from the columns equal those from the objects, figure for figure', async () => {
     await fc.assert(
       fc.asyncProperty(runArb, async (r) => {
-        const {result, bars} = await trade(r)
+        const {result, bars, told} = await trade(r)
         assert.ok(tradeColumns(result) && fillColumns(result))
         const fromColumns = computeMetrics({result, bars, settings})
         const fromObjects = computeMetrics({result: withoutColumns(result), bars, settings})
         assert.deepStrictEqual(fromColumns, fromObjects)
-        assert.equal(fromColumns.strategy.trades, result.trades.length)
-        assert.equal(result.counts.fills, result.fills.length)
+        // The objects made from the columns against the fills the strategy was handed as they happened.
+        assert.deepStrictEqual(result.fills, told)
+        for (const t of result.trades) {
+          assert.ok(told.some((f) => f.symbol === t.symbol && f.time === t.entryTime), `${t.symbol}'s entry at ${t.entryTime} is one of its fills`)
+          assert.ok(told.some((f) => f.symbol === t.symbol && f.time === t.exitTime), `${t.symbol}'s exit at ${t.exitTime} is one of its fills`)
+        }
       }),
       {numRuns: 150},
     )
@@ -136,8 +158,9 @@ describe('a run keeps its fills and trades as columns', () => {
     const moves = Array.from({length: n}, (_, i) => (i % 5 < 2 ? 0.002 : -0.002))
     const actions = Array.from({length: n}, (_, i) => ({symbol: SYMBOLS[i % 2], side: (i >> 1) % 2 ? 'sell' as const : 'buy' as const, quantity: i < 2 ? 1 : 2}))
     const {result, bars} = await trade({moves, actions, percent: 0.1, fixed: 0})
+    const fromColumns = reportPage(result, bars)
+    assert.equal(fromColumns, reportPage(withoutColumns(result), bars))
     assert.ok(result.counts.trades > MAX_TRADE_ROWS && result.trades.filter((t) => t.symbol === 'B').length > MAX_MARKERS / 2)
-    assert.equal(reportPage(result, bars), reportPage(withoutColumns(result), bars))
   })
 
   it('records the same trade rows from the columns as from the objects (a real DuckDB file)', async () => {
@@ -158,6 +181,20 @@ describe('a run keeps its fills and trades as columns', () => {
       }),
       {numRuns: 25},
     )
+  })
+
+  it('the objects, once made, are what every reader uses: changed in place, or set anew', async () => {
+    const flips = {moves: Array(60).fill(0.01), actions: Array.from({length: 120}, (_, i) => ({symbol: 'A', side: i % 2 ? 'sell' as const : 'buy' as const, quantity: 1})), percent: 0, fixed: 0}
+    const {result, bars} = await trade(flips)
+    assert.ok(result.counts.trades > 3)
+    result.trades.splice(3)
+    result.fills.length = 0
+    assert.equal(tradeColumns(result), undefined)
+    const m = computeMetrics({result, bars, settings})
+    assert.equal(m.strategy.trades, 3)
+    assert.equal(m.strategy.tradedValue, 0)
+    assert.equal(summarize(result).trades, 3)
+    assert.equal(recordedTrades(result), result.trades)
   })
 
   it('trades or fills set anew replace the columns for every reader', async () => {
@@ -185,10 +222,13 @@ describe('a run keeps its fills and trades as columns', () => {
       await session.post('HeapProfiler.collectGarbage')
       return getHeapStatistics().used_heap_size
     }
-    await trade(flip) // compiles the code and shapes once; the engine keeps its last run (run-backtest.ts)
+    const first = await trade(flip, false) // compiles the code and shapes once; the engine keeps its last run (run-backtest.ts)
     const before = await heap()
-    const {result} = await trade(flip)
+    const {result} = await trade(flip, false)
     const held = (await heap()) - before
+    // The first result is still held here, its run is not: only the engine's last run is (run-backtest.ts).
+    assert.equal(first.hooks.deref(), undefined, 'a result kept holds its run\'s strategy')
+    assert.ok(first.result.counts.trades > 0)
     const perTrade = held / result.counts.trades
     assert.ok(result.counts.trades > n / 2 && result.counts.fills >= n - 1)
     // Kept as objects, a trade and its two fills took some 300 bytes of V8's heap; as columns they

@@ -31,33 +31,32 @@ const attached = new WeakMap<object, RunColumns>()
  */
 export function attachRunColumns(result: {fills: Fill[]; trades: Trade[]}, symbols: readonly string[], fills: FillLog, trades: TradeLog): void {
   const columns: RunColumns = {symbols, fills, trades}
-  let fillList: Fill[] | undefined
-  let tradeList: Trade[] | undefined
-  Object.defineProperty(result, 'fills', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      columns.fills = undefined
-      return (fillList ??= fillObjects(fills, symbols))
-    },
-    set: (value: Fill[]) => {
-      columns.fills = undefined
-      fillList = value
-    },
-  })
-  Object.defineProperty(result, 'trades', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      columns.trades = undefined
-      return (tradeList ??= tradeObjects(trades, symbols))
-    },
-    set: (value: Trade[]) => {
-      columns.trades = undefined
-      tradeList = value
-    },
-  })
+  madeOnRead(result, 'fills', () => fillObjects(fills, symbols), () => (columns.fills = undefined))
+  madeOnRead(result, 'trades', () => tradeObjects(trades, symbols), () => (columns.trades = undefined))
   attached.set(result, columns)
+}
+
+/** `key` of `o` becomes `make()` when first read; read or set, `detach` is told (the objects are the truth from then on). */
+function madeOnRead<K extends string, T>(o: Record<K, T>, key: K, make: () => T, detach: () => void): void {
+  let value: T | undefined
+  let made = false
+  Object.defineProperty(o, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      detach()
+      if (!made) {
+        value = make()
+        made = true
+      }
+      return value
+    },
+    set: (v: T) => {
+      detach()
+      value = v
+      made = true
+    },
+  })
 }
 
 /** The fills of `result` as columns, when it has them and its `fills` still are those. */

@@ -62,7 +62,10 @@ try {
     `(targets < 0.6 s, < 250 MB; issue 13)${missed(rec.s < 0.6 && rec.hwm < 250)}`)
   // A strategy that trades every few bars: hundreds of thousands of fills and trades, which the
   // broker keeps as columns (engine README, "The result"). No target; reported to watch the cost.
-  writeFileSync(path.join(dir, 'busy.yaml'), readFileSync(path.join(dir, 'bench.yaml'), 'utf8').replace('fast: 10, slow: 30', 'fast: 1, slow: 2'))
+  const benchSpec = readFileSync(path.join(dir, 'bench.yaml'), 'utf8')
+  const busySpec = benchSpec.replace('fast: 10, slow: 30', 'fast: 1, slow: 2')
+  if (busySpec === benchSpec) throw new Error('bench.yaml no longer reads "fast: 10, slow: 30": the busy spec would be the same strategy')
+  writeFileSync(path.join(dir, 'busy.yaml'), busySpec)
   const busy = await best(['backtest', 'busy.yaml'])
   const trades = /^trades\s+(\d+) closed/m.exec(busy.out)?.[1]
   if (trades === undefined) throw new Error(`no trade count in the output of bots backtest busy.yaml:\n${busy.out}`)

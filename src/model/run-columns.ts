@@ -39,22 +39,23 @@ export function attachRunColumns(result: {fills: Fill[]; trades: Trade[]}, symbo
 /** `key` of `o` becomes `make()` when first read; read or set, `detach` is told (the objects are the truth from then on). */
 function madeOnRead<K extends string, T>(o: Record<K, T>, key: K, make: () => T, detach: () => void): void {
   let value: T | undefined
-  let made = false
+  // Dropped once made or set: the objects alone are kept from then on, not the log as well.
+  let maker: (() => T) | undefined = make
   Object.defineProperty(o, key, {
     enumerable: true,
     configurable: true,
     get: () => {
       detach()
-      if (!made) {
-        value = make()
-        made = true
+      if (maker !== undefined) {
+        value = maker()
+        maker = undefined
       }
       return value
     },
     set: (v: T) => {
       detach()
       value = v
-      made = true
+      maker = undefined
     },
   })
 }

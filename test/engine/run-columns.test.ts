@@ -146,7 +146,9 @@ describe('a run keeps its fills and trades as columns', () => {
           await writeJson(sink, backtestStreamDocument({summary: summarize(res)}, res, {equity, timeZone: 'UTC'}))
           return out
         }
-        assert.equal(await text(result), await text(withoutColumns(result)))
+        const fromColumns = await text(result)
+        assert.ok(tradeColumns(result) && fillColumns(result), 'the document and the summary read the columns, not the objects')
+        assert.equal(fromColumns, await text(withoutColumns(result)))
       }),
       {numRuns: 40},
     )

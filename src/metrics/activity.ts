@@ -9,7 +9,7 @@
  *   sells both count, so a round trip of the whole account is a turnover of about 2.
  * - Commissions: Σ commission over all fills.
  */
-import type {FillLog} from '../model/fill-log.js'
+import {objectFillFields, type FillFields} from '../model/fill-log.js'
 import type {Fill} from '../model/orders.js'
 
 export interface ActivityStats {
@@ -23,56 +23,14 @@ export interface ActivityStats {
 const EPSILON = 1e-9
 
 export function activityStats(fills: readonly Fill[], time: ArrayLike<number>, value: ArrayLike<number>): ActivityStats {
-  return activityStatsOf(
-    {
-      count: fills.length,
-      time: (j) => fills[j].time,
-      symbol: (j) => fills[j].symbol,
-      signedQuantity: (j) => (fills[j].side === 'buy' ? fills[j].quantity : -fills[j].quantity),
-      price: (j) => fills[j].price,
-      quantity: (j) => fills[j].quantity,
-      commission: (j) => fills[j].commission,
-    },
-    time,
-    value,
-  )
+  return activityStatsOf(objectFillFields(fills), time, value)
 }
 
-/** `activityStats` over a FillLog's columns (a run's fills as the broker kept them). */
-export function fillLogActivityStats(log: FillLog, time: ArrayLike<number>, value: ArrayLike<number>): ActivityStats {
-  return activityStatsOf(
-    {
-      count: log.count,
-      time: (j) => log.time[j],
-      symbol: (j) => log.symbol[j],
-      signedQuantity: (j) => (log.side[j] > 0 ? log.quantity[j] : -log.quantity[j]),
-      price: (j) => log.price[j],
-      quantity: (j) => log.quantity[j],
-      commission: (j) => log.commission[j],
-    },
-    time,
-    value,
-  )
-}
-
-/** The fields the figures read, by fill index: Fill objects and columns alike. */
-interface FillFields {
-  count: number
-  time(j: number): number
-  /** Any key that tells the symbols apart. */
-  symbol(j: number): string | number
-  /** + for a buy, − for a sell. */
-  signedQuantity(j: number): number
-  price(j: number): number
-  quantity(j: number): number
-  commission(j: number): number
-}
-
-/** One loop for every layout, in fill order, so every layout gives the same doubles. */
-function activityStatsOf(fills: FillFields, time: ArrayLike<number>, value: ArrayLike<number>): ActivityStats {
+/** The same over any layout of the fills (model/fill-log.ts FillFields): one loop, so the same doubles. */
+export function activityStatsOf(fills: FillFields, time: ArrayLike<number>, value: ArrayLike<number>): ActivityStats {
   const n = time.length
   const count = fills.count
-  const position = new Map<string | number, number>()
+  const position = new Map<string, number>()
   let open = 0 // symbols with a non-zero position
   let j = 0
   let inMarket = 0

@@ -4,13 +4,13 @@
  */
 import type {Bars} from '../model/bars.js'
 import type {BacktestResult} from '../engine/result.js'
-import {activityStats, fillLogActivityStats, type ActivityStats} from './activity.js'
+import {activityStatsOf, type ActivityStats} from './activity.js'
 import {buyAndHoldEquity} from './buy-and-hold.js'
 import {equityMetrics, type EquityMetrics} from './equity-metrics.js'
 import {monthlyReturns, type MonthlyReturn} from './monthly.js'
-import {tradeStats, type TradeStats} from './trade-stats.js'
-import {tradeLogStats} from './trade-log-stats.js'
-import {fillColumns, tradeColumns} from '../model/run-columns.js'
+import type {TradeStats} from './trade-stats.js'
+import {resultTradeStats} from './trade-log-stats.js'
+import {fillFieldsOf} from '../model/run-columns.js'
 
 export interface MetricsSettings {
   /** Annual risk-free rate (0.02 = 2%), compounded down to a per-bar rate. */
@@ -57,24 +57,13 @@ export function computeMetrics({result: r, bars, settings, benchmark, benchmarkM
     period: {start: r.start, end: r.end, bars: time.length},
     strategy: {
       ...equityMetrics(r.initialCash, time, value, settings.periodsPerYear, settings.riskFreeRate),
-      ...runTradeStats(r),
-      ...runActivityStats(r, time, value),
+      ...resultTradeStats(r),
+      ...activityStatsOf(fillFieldsOf(r), time, value),
       openPositions: r.positions.length,
     },
     benchmark: b.metrics,
     monthly: {strategy: monthlyReturns(r.initialCash, time, value, settings.timezone), benchmark: b.monthly},
   }
-}
-
-/** The trade figures from the run's columns when it has them (no Trade object made), else from its objects. */
-function runTradeStats(r: MetricsInput['result']): TradeStats {
-  const columns = tradeColumns(r)
-  return columns ? tradeLogStats(columns.log) : tradeStats(r.trades)
-}
-
-function runActivityStats(r: MetricsInput['result'], time: Float64Array, value: Float64Array): ActivityStats {
-  const columns = fillColumns(r)
-  return columns ? fillLogActivityStats(columns.log, time, value) : activityStats(r.fills, time, value)
 }
 
 /** Buy-and-hold's figures from its curve. */

@@ -1,8 +1,7 @@
 import type {BacktestResult} from '../engine/result.js'
-import {TRADE_FIELDS} from '../model/packed-trades.js'
-import {tradeColumns} from '../model/run-columns.js'
 import {drawdowns} from './drawdown.js'
 import {annualisedRatio, returnStats} from './return-stats.js'
+import {resultTradeStats} from './trade-log-stats.js'
 
 const YEAR_MS = 365.25 * 86_400_000
 
@@ -35,7 +34,7 @@ export function summarize(r: Input, opts: {barsPerYear?: number} = {}): Summary 
   const years = (r.end - r.start) / YEAR_MS
   const barsPerYear = opts.barsPerYear ?? (years > 0 ? n / years : NaN)
   const s = returnStats(r.initialCash, r.equity.value)
-  const {trades, wins} = winners(r)
+  const {trades, wins} = resultTradeStats(r)
   return {
     totalReturn: r.finalValue / r.initialCash - 1,
     maxDrawdown: drawdowns(r.initialCash, r.equity.time, r.equity.value).max.depth,
@@ -44,14 +43,4 @@ export function summarize(r: Input, opts: {barsPerYear?: number} = {}): Summary 
     trades,
     winRate: trades ? wins / trades : NaN,
   }
-}
-
-/** Closed trades and those with a positive net P&L: from the run's columns when it has them (no Trade object made). */
-function winners(r: Pick<Input, 'trades'>): {trades: number; wins: number} {
-  const columns = tradeColumns(r)
-  if (columns === undefined) return {trades: r.trades.length, wins: r.trades.filter((t) => t.netPnl > 0).length}
-  const {count, values} = columns.log
-  let wins = 0
-  for (let i = 0; i < count; i++) if (values[i * TRADE_FIELDS + 8] > 0) wins++
-  return {trades: count, wins}
 }

@@ -4,8 +4,10 @@
  * same doubles; test/sweep/vector-sma-cross.test.ts and test/engine/run-columns.test.ts compare
  * the two through the whole metrics object.
  */
-import {tradeStatsOf, type TradeStats} from './trade-stats.js'
+import {tradeStats, tradeStatsOf, type TradeStats} from './trade-stats.js'
 import {TRADE_FIELDS} from '../model/packed-trades.js'
+import {tradeColumns} from '../model/run-columns.js'
+import type {Trade} from '../model/trade.js'
 import type {TradeLog} from '../model/trade-log.js'
 
 export function tradeLogStats(log: TradeLog): TradeStats {
@@ -18,4 +20,10 @@ export function tradeLogStats(log: TradeLog): TradeStats {
     exitTime: (i) => v[i * TRADE_FIELDS + 4],
     netPnl: (i) => v[i * TRADE_FIELDS + 8],
   })
+}
+
+/** A result's trade figures: from its columns when it has them (model/run-columns.ts; no Trade object made), else from its objects. */
+export function resultTradeStats(result: {trades: readonly Trade[]}): TradeStats {
+  const columns = tradeColumns(result)
+  return columns ? tradeLogStats(columns.log) : tradeStats(result.trades)
 }

@@ -65,6 +65,47 @@ export function fillAt(log: FillLog, symbols: readonly string[], k: number): Fil
   return exchange === undefined ? fill : {...fill, tradeId: exchange.tradeId, tradeSeq: exchange.tradeSeq}
 }
 
+/**
+ * A run's fills read by index, from Fill objects or from a log alike: the figures over fills
+ * (metrics/activity.ts, report/exposure.ts) are one loop over these, so every layout gives the
+ * same doubles.
+ */
+export interface FillFields {
+  count: number
+  time(j: number): number
+  symbol(j: number): string
+  /** + for a buy, − for a sell. */
+  signedQuantity(j: number): number
+  price(j: number): number
+  quantity(j: number): number
+  commission(j: number): number
+}
+
+export function objectFillFields(fills: readonly Fill[]): FillFields {
+  return {
+    count: fills.length,
+    time: (j) => fills[j].time,
+    symbol: (j) => fills[j].symbol,
+    signedQuantity: (j) => (fills[j].side === 'buy' ? fills[j].quantity : -fills[j].quantity),
+    price: (j) => fills[j].price,
+    quantity: (j) => fills[j].quantity,
+    commission: (j) => fills[j].commission,
+  }
+}
+
+/** `symbols` names the log's symbol indices. */
+export function logFillFields(log: FillLog, symbols: readonly string[]): FillFields {
+  return {
+    count: log.count,
+    time: (j) => log.time[j],
+    symbol: (j) => symbols[log.symbol[j]],
+    signedQuantity: (j) => (log.side[j] > 0 ? log.quantity[j] : -log.quantity[j]),
+    price: (j) => log.price[j],
+    quantity: (j) => log.quantity[j],
+    commission: (j) => log.commission[j],
+  }
+}
+
 /** The log's fills as the broker's Fill objects. */
 export function fillObjects(log: FillLog, symbols: readonly string[]): Fill[] {
   const out: Fill[] = new Array(log.count)

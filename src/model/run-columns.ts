@@ -8,12 +8,12 @@
  * objects. Once the objects are made (read, or set anew) they are the truth: the columns no
  * longer stand for them, so a change made to those arrays in place is seen by every reader.
  */
-import {fillObjects, type FillLog} from './fill-log.js'
+import {fillObjects, logFillFields, objectFillFields, type FillFields, type FillLog} from './fill-log.js'
 import type {Fill} from './orders.js'
 import type {Trade} from './trade.js'
 import {tradeObjects, type TradeLog} from './trade-log.js'
 
-export interface RunColumns {
+interface RunColumns {
   /** The run's symbols: the logs' symbol indices index this list. */
   readonly symbols: readonly string[]
   /** Undefined once the result's `fills` (or `trades`) was set to something else. */
@@ -64,6 +64,12 @@ function madeOnRead<K extends string, T>(o: Record<K, T>, key: K, make: () => T,
 export function fillColumns(result: object): {log: FillLog; symbols: readonly string[]} | undefined {
   const c = attached.get(result)
   return c?.fills ? {log: c.fills, symbols: c.symbols} : undefined
+}
+
+/** The fills of `result` by index: from its columns when it has them (no Fill object made), else from its objects. */
+export function fillFieldsOf(result: {fills: readonly Fill[]}): FillFields {
+  const c = fillColumns(result)
+  return c ? logFillFields(c.log, c.symbols) : objectFillFields(result.fills)
 }
 
 /** The trades of `result` as columns, when it has them and its `trades` still are those. */

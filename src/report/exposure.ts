@@ -5,42 +5,18 @@
  * bar's time holds from that bar on), so the points above zero are the metric's bars in market.
  */
 import type {Bars} from '../model/bars.js'
-import type {FillLog} from '../model/fill-log.js'
+import {objectFillFields, type FillFields} from '../model/fill-log.js'
 import type {Fill} from '../model/orders.js'
 
 const EPSILON = 1e-9
 
 /** With bucket > 1, only the last point of each run of `bucket` points (a chart of that resolution). */
 export function exposureSeries(fills: readonly Fill[], bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket = 1): Float64Array {
-  const fields: FillFields = {
-    count: fills.length,
-    time: (j) => fills[j].time,
-    symbol: (j) => fills[j].symbol,
-    signedQuantity: (j) => (fills[j].side === 'buy' ? fills[j].quantity : -fills[j].quantity),
-  }
-  return exposureOf(fields, bars, time, value, bucket)
+  return exposureOf(objectFillFields(fills), bars, time, value, bucket)
 }
 
-/** `exposureSeries` over a run's fills as its broker logged them; `symbols` names the log's symbol indices. */
-export function fillLogExposureSeries(log: FillLog, symbols: readonly string[], bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket = 1): Float64Array {
-  const fields: FillFields = {
-    count: log.count,
-    time: (j) => log.time[j],
-    symbol: (j) => symbols[log.symbol[j]],
-    signedQuantity: (j) => (log.side[j] > 0 ? log.quantity[j] : -log.quantity[j]),
-  }
-  return exposureOf(fields, bars, time, value, bucket)
-}
-
-interface FillFields {
-  count: number
-  time(j: number): number
-  symbol(j: number): string
-  /** + for a buy, − for a sell. */
-  signedQuantity(j: number): number
-}
-
-function exposureOf(fills: FillFields, bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket: number): Float64Array {
+/** The same over any layout of the fills (model/fill-log.ts FillFields). */
+export function exposureOf(fills: FillFields, bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket = 1): Float64Array {
   const n = time.length
   const out = new Float64Array(Math.ceil(n / bucket))
   const position = new Map<string, number>()

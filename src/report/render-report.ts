@@ -26,9 +26,9 @@ import {dailyReturns, returnsSection} from './returns.js'
 import {rolling} from './rolling.js'
 import {dailyLastIndices} from '../metrics/daily-last.js'
 import {excursions} from './excursions.js'
-import {exposureSeries, fillLogExposureSeries} from './exposure.js'
+import {exposureOf} from './exposure.js'
 import {reportTrades} from './report-trades.js'
-import {fillColumns} from '../model/run-columns.js'
+import {fillFieldsOf} from '../model/run-columns.js'
 import {STYLES} from './styles.js'
 import {localeNumber} from '../core/fixed-number.js'
 
@@ -80,13 +80,12 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
   const cash = o.result.initialCash
   const settings = o.metrics.settings
   const trades = reportTrades(o.result, o.bars.slice(0, 4).map((b) => b.symbol))
-  const fills = fillColumns(o.result)
   const charts = chartColumns({
     bars: o.bars, time, value, benchmark: o.benchmark, initial: cash, trades: trades.charted, tradeTotals: trades.totals, timezone: o.timezone, overlays: o.overlays,
     drawdown: drawdownSeries(cash, value, bucket),
     benchmarkDrawdown: drawdownSeries(cash, o.benchmark, bucket),
     rolling: rolling(cash, value, settings.periodsPerYear, settings.riskFreeRate, undefined, bucket),
-    exposure: fills ? fillLogExposureSeries(fills.log, fills.symbols, o.bars, time, value, bucket) : exposureSeries(o.result.fills, o.bars, time, value, bucket),
+    exposure: exposureOf(fillFieldsOf(o.result), o.bars, time, value, bucket),
   })
   // Equity on a log scale unless a value is not positive (a log axis cannot show it).
   const logScale = charts.equity.v.every((v) => v > 0) && charts.benchmark.v.every((v) => v > 0)

@@ -24,18 +24,52 @@ export interface DrawdownSpell {
 export interface DrawdownStats {
   max: DrawdownSpell
   longest: DrawdownSpell
+  /** The curve's highest value, the initial cash included (the last running peak). */
+  peak: number
 }
 
 const NONE: DrawdownSpell = {depth: 0, peakTime: NaN, troughTime: NaN, recoveryTime: null, durationMs: 0, durationBars: 0}
 
+/**
+ * A spell as `eachSpell` reports it: its depth and the indices of its peak, trough and end (its
+ * recovery, or the last point when `recovered` is false). No object per spell: a long run has tens
+ * of thousands of them, and the metrics keep two.
+ */
+type OnSpell = (depth: number, peakAt: number, troughAt: number, end: number, recovered: boolean) => void
+
+function spellOf(time: ArrayLike<number>, depth: number, peakAt: number, troughAt: number, end: number, recovered: boolean): DrawdownSpell {
+  return {depth, peakTime: time[peakAt], troughTime: time[troughAt], recoveryTime: recovered ? time[end] : null, durationMs: time[end] - time[peakAt], durationBars: end - peakAt}
+}
+
 export function drawdowns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>): DrawdownStats {
-  let max = NONE
-  let longest = NONE
-  eachSpell(initial, time, value, (s) => {
-    if (s.depth > max.depth) max = s
-    if (s.durationMs > longest.durationMs || (s.durationMs === longest.durationMs && s.depth > longest.depth)) longest = s
+  // The deepest spell (the first at equal depth) and the longest (the deeper at equal length), as
+  // indices until the walk is over.
+  let maxDepth = 0
+  let maxAt = [0, 0, 0]
+  let maxRecovered = false
+  let longMs = 0
+  let longDepth = 0
+  let longAt = [0, 0, 0]
+  let longRecovered = false
+  const peak = eachSpell(initial, time, value, (depth, peakAt, troughAt, end, recovered) => {
+    if (depth > maxDepth) {
+      maxDepth = depth
+      maxAt = [peakAt, troughAt, end]
+      maxRecovered = recovered
+    }
+    const ms = time[end] - time[peakAt]
+    if (ms > longMs || (ms === longMs && depth > longDepth)) {
+      longMs = ms
+      longDepth = depth
+      longAt = [peakAt, troughAt, end]
+      longRecovered = recovered
+    }
   })
-  return {max, longest}
+  return {
+    max: maxDepth > 0 ? spellOf(time, maxDepth, maxAt[0], maxAt[1], maxAt[2], maxRecovered) : NONE,
+    longest: longDepth > 0 ? spellOf(time, longDepth, longAt[0], longAt[1], longAt[2], longRecovered) : NONE,
+    peak,
+  }
 }
 
 /**
@@ -44,26 +78,25 @@ export function drawdowns(initial: number, time: ArrayLike<number>, value: Array
  */
 export function drawdownSpells(initial: number, time: ArrayLike<number>, value: ArrayLike<number>): DrawdownSpell[] {
   const out: DrawdownSpell[] = []
-  eachSpell(initial, time, value, (s) => out.push(s))
+  eachSpell(initial, time, value, (...s) => out.push(spellOf(time, ...s)))
   return out
 }
 
-/** The one walk over the curve: each spell with a depth, in time order (one object per spell, none per point). */
-function eachSpell(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, on: (s: DrawdownSpell) => void): void {
+/**
+ * The one walk over the curve: each spell with a depth, in time order; returns the last running
+ * peak. The walk's state stays in locals (a closure over them made every point read and write
+ * them in memory: ~2× slower).
+ */
+function eachSpell(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, on: OnSpell): number {
   const n = value.length
-  if (n === 0) return
   let peak = initial
   let peakAt = 0 // index of the current peak's point (the initial cash is dated at point 0)
   let troughAt = 0
   let depth = 0 // depth of the current spell
-  const close = (end: number, recovered: boolean) => {
-    if (depth <= 0) return
-    on({depth, peakTime: time[peakAt], troughTime: time[troughAt], recoveryTime: recovered ? time[end] : null, durationMs: time[end] - time[peakAt], durationBars: end - peakAt})
-  }
   for (let i = 0; i < n; i++) {
     const v = value[i]
     if (v >= peak) {
-      close(i, true)
+      if (depth > 0) on(depth, peakAt, troughAt, i, true)
       // The last point at the peak starts the next spell (as a zero-drawdown run ends there).
       peakAt = i
       peak = v
@@ -77,7 +110,8 @@ function eachSpell(initial: number, time: ArrayLike<number>, value: ArrayLike<nu
       }
     }
   }
-  close(n - 1, false)
+  if (depth > 0) on(depth, peakAt, troughAt, n - 1, false)
+  return peak
 }
 
 /**
@@ -88,9 +122,10 @@ function eachSpell(initial: number, time: ArrayLike<number>, value: ArrayLike<nu
 export function worstDrawdowns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, count = 5): DrawdownSpell[] {
   const worst: DrawdownSpell[] = []
   if (count <= 0) return worst
-  eachSpell(initial, time, value, (s) => {
+  eachSpell(initial, time, value, (depth, peakAt, troughAt, end, recovered) => {
     // Spells come in time order, so a later spell displaces only a strictly deeper one's place.
-    if (worst.length === count && !(s.depth > worst[count - 1].depth)) return
+    if (worst.length === count && !(depth > worst[count - 1].depth)) return
+    const s = spellOf(time, depth, peakAt, troughAt, end, recovered)
     let i = Math.min(worst.length, count - 1)
     while (i > 0 && s.depth > worst[i - 1].depth) {
       worst[i] = worst[i - 1]

@@ -12,7 +12,7 @@
  * - calmar = cagr / max drawdown
  */
 import {drawdowns} from './drawdown.js'
-import {annualisedRatio, cagr, perPeriodRate, returnStats} from './return-stats.js'
+import {annualisedRatio, cagr, perPeriodRate, returnStats, returnStatsPair, type ReturnStats} from './return-stats.js'
 
 export interface EquityMetrics {
   initialValue: number
@@ -58,14 +58,17 @@ export function returnFigures(o: {initial: number; final: number; peak: number; 
   }
 }
 
-export function equityMetrics(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, periodsPerYear: number, riskFreeRate = 0): EquityMetrics {
+/**
+ * `returns`: returnStats(initial, value, perPeriodRate(riskFreeRate, periodsPerYear)) when the
+ * caller has it already (equityMetricsPair).
+ */
+export function equityMetrics(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, periodsPerYear: number, riskFreeRate = 0, returns?: ReturnStats): EquityMetrics {
   const n = value.length
   const rfp = perPeriodRate(riskFreeRate, periodsPerYear)
-  const r = returnStats(initial, value, rfp)
+  const r = returns ?? returnStats(initial, value, rfp)
   const dd = drawdowns(initial, time, value)
   const final = n ? value[n - 1] : initial
-  let peak = initial
-  for (let i = 0; i < n; i++) if (value[i] > peak) peak = value[i]
+  const peak = dd.peak
   const finite = (t: number) => (Number.isFinite(t) ? t : null)
   return {
     ...returnFigures({initial, final, peak, bars: n, periodsPerYear, rfp, returns: r, maxDepth: dd.max.depth}),
@@ -77,4 +80,13 @@ export function equityMetrics(initial: number, time: ArrayLike<number>, value: A
     longestDrawdownMs: dd.longest.durationMs,
     longestDrawdownBars: dd.longest.durationBars,
   }
+}
+
+/**
+ * equityMetrics of two curves over the same times (a run and its buy-and-hold), the same figures:
+ * their returns in one loop (returnStatsPair), where the second runs in the first one's shadow.
+ */
+export function equityMetricsPair(initial: number, time: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>, periodsPerYear: number, riskFreeRate = 0): [EquityMetrics, EquityMetrics] {
+  const [ra, rb] = returnStatsPair(initial, a, b, perPeriodRate(riskFreeRate, periodsPerYear))
+  return [equityMetrics(initial, time, a, periodsPerYear, riskFreeRate, ra), equityMetrics(initial, time, b, periodsPerYear, riskFreeRate, rb)]
 }

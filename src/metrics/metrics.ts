@@ -6,7 +6,7 @@ import type {Bars} from '../model/bars.js'
 import type {BacktestResult} from '../engine/result.js'
 import {activityStatsOf, type ActivityStats} from './activity.js'
 import {buyAndHoldEquity} from './buy-and-hold.js'
-import {equityMetrics, type EquityMetrics} from './equity-metrics.js'
+import {equityMetrics, equityMetricsPair, type EquityMetrics} from './equity-metrics.js'
 import {monthlyReturns, type MonthlyReturn} from './monthly.js'
 import type {TradeStats} from './trade-stats.js'
 import {resultTradeStats} from './trade-log-stats.js'
@@ -51,12 +51,23 @@ export interface BenchmarkPart {
 
 export function computeMetrics({result: r, bars, settings, benchmark, benchmarkMetrics}: MetricsInput): Metrics {
   const {time, value} = r.equity
-  const b = benchmarkMetrics ?? benchmarkPart(r.initialCash, time, benchmark ?? buyAndHoldEquity(bars, time, r.initialCash), settings)
+  const {periodsPerYear, riskFreeRate} = settings
+  let own: EquityMetrics
+  let b: BenchmarkPart
+  if (benchmarkMetrics) {
+    own = equityMetrics(r.initialCash, time, value, periodsPerYear, riskFreeRate)
+    b = benchmarkMetrics
+  } else {
+    const curve = benchmark ?? buyAndHoldEquity(bars, time, r.initialCash)
+    const [strategy, buyAndHold] = equityMetricsPair(r.initialCash, time, value, curve, periodsPerYear, riskFreeRate)
+    own = strategy
+    b = benchmarkPart(r.initialCash, time, curve, settings, buyAndHold)
+  }
   return {
     settings,
     period: {start: r.start, end: r.end, bars: time.length},
     strategy: {
-      ...equityMetrics(r.initialCash, time, value, settings.periodsPerYear, settings.riskFreeRate),
+      ...own,
       ...resultTradeStats(r),
       ...activityStatsOf(fillFieldsOf(r), time, value),
       openPositions: r.positions.length,
@@ -66,10 +77,10 @@ export function computeMetrics({result: r, bars, settings, benchmark, benchmarkM
   }
 }
 
-/** Buy-and-hold's figures from its curve. */
-export function benchmarkPart(initialCash: number, time: Float64Array, benchmark: Float64Array, settings: MetricsSettings): BenchmarkPart {
+/** Buy-and-hold's figures from its curve (`figures`: its equityMetrics, when already computed). */
+export function benchmarkPart(initialCash: number, time: Float64Array, benchmark: Float64Array, settings: MetricsSettings, figures?: EquityMetrics): BenchmarkPart {
   return {
-    metrics: {...equityMetrics(initialCash, time, benchmark, settings.periodsPerYear, settings.riskFreeRate), exposure: time.length ? 1 : NaN},
+    metrics: {...(figures ?? equityMetrics(initialCash, time, benchmark, settings.periodsPerYear, settings.riskFreeRate)), exposure: time.length ? 1 : NaN},
     monthly: monthlyReturns(initialCash, time, benchmark, settings.timezone),
   }
 }

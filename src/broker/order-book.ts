@@ -1,4 +1,5 @@
 import type {Order} from '../model/orders.js'
+import {OrderLog, orderObjects} from '../model/order-log.js'
 import type {SimOrder} from './sim-order.js'
 
 const NONE: readonly Order[] = Object.freeze([])
@@ -10,25 +11,42 @@ const NONE: readonly Order[] = Object.freeze([])
  */
 export class OrderBook {
   pending: SimOrder[] = []
-  /** Every order ever submitted, for results; empty when the book does not keep them (see the constructor). */
-  readonly all: SimOrder[] = []
+  /**
+   * Every order ever submitted, for results, in submission order: written when placed and again
+   * when it leaves the book finished (those still here at the end: `logPending`). Undefined when
+   * the book does not keep them (see the constructor).
+   */
+  readonly log: OrderLog | undefined
   /** Orders ever submitted. */
   submitted = 0
-  /** Without `all`: orders that left the book canceled or rejected (see `counts`). */
+  /** With `trackNew`: the orders submitted since the last `takeNew`. */
+  private fresh: SimOrder[] | undefined
+  /**
+   * Orders that left the book since its last call, not yet written to the log: written at the next
+   * one, so that what the caller of that call still did to them is kept (a bracket refused as a
+   * whole is given its reason once its entry has been submitted and rejected).
+   */
+  private unlogged: SimOrder[] = []
+  /** Orders that left the book canceled or rejected (see `counts`). */
   private canceledOut = 0
   private rejectedOut = 0
   private dayOrders = 0
 
   /**
-   * `keepAll` false: finished orders are not kept for the results, only counted. A long run places
-   * tens of thousands of orders; kept, every one outlives the young generation and is copied into
-   * the old one (a quarter of a million-bar run's time), though most callers want only the counts.
+   * `keepAll` false: finished orders are not kept for the results, only counted (most callers want
+   * only the counts). Kept, they are kept as columns (OrderLog), not as the objects: a long run
+   * places tens of thousands of orders, and every object kept outlives the young generation and is
+   * copied into the old one.
    */
-  constructor(private readonly keepAll = true) {}
+  constructor(keepAll = true) {
+    this.log = keepAll ? new OrderLog() : undefined
+  }
 
   add(order: SimOrder): void {
+    this.logLeft()
     this.submitted++
-    if (this.keepAll) this.all.push(order)
+    if (this.log) order.logRow = this.log.add(order, order.symbolIndex)
+    this.fresh?.push(order)
     if (order.status !== 'open') {
       this.left(order)
       return
@@ -37,12 +55,25 @@ export class OrderBook {
     if (order.timeInForce === 'day') this.dayOrders++
   }
 
+  /** From now on, keep the orders submitted for `takeNew` (a live session reports each new order once). */
+  trackNew(): void {
+    this.fresh ??= []
+  }
+
+  /** The orders submitted since the last call (with `trackNew`), in submission order. */
+  takeNew(): SimOrder[] {
+    const fresh = this.fresh
+    if (fresh === undefined || fresh.length === 0) return []
+    this.fresh = []
+    return fresh
+  }
+
   /** The orders submitted, and how many of them ended canceled or rejected. */
   counts(): {orders: number; canceled: number; rejected: number} {
     let canceled = this.canceledOut
     let rejected = this.rejectedOut
-    // Kept: every order, once. Not kept: those still in the book (finished ones not yet compacted away).
-    const rest = this.keepAll ? this.all : this.pending
+    // Those still in the book (finished ones not yet compacted away).
+    const rest = this.pending
     for (let j = 0; j < rest.length; j++) {
       const status = rest[j].status
       if (status === 'canceled') canceled++
@@ -51,9 +82,29 @@ export class OrderBook {
     return {orders: this.submitted, canceled, rejected}
   }
 
-  /** An order leaving the book (or never entering it) finished: counted when orders are not kept. */
+  /** Every order written to the log as it is now, those still in the book too (a run's end: its result lists them so). */
+  logPending(): void {
+    this.logLeft()
+    const log = this.log
+    if (log) for (const o of this.pending) log.write(o.logRow, o, o.symbolIndex)
+  }
+
+  /** Every order submitted, as its JSON has it, in submission order; none when the book does not keep them. `symbols` names the symbol indices. */
+  submittedOrders(symbols: readonly string[]): Order[] {
+    this.logPending()
+    return this.log ? orderObjects(this.log, symbols) : []
+  }
+
+  private logLeft(): void {
+    const left = this.unlogged
+    if (left.length === 0) return
+    for (const o of left) this.log!.write(o.logRow, o, o.symbolIndex)
+    left.length = 0
+  }
+
+  /** An order leaving the book (or never entering it) finished: counted, and (at the book's next call) its final state logged. */
   private left(order: SimOrder): void {
-    if (this.keepAll) return
+    if (this.log) this.unlogged.push(order)
     if (order.status === 'canceled') this.canceledOut++
     else if (order.status === 'rejected') this.rejectedOut++
   }
@@ -80,6 +131,7 @@ export class OrderBook {
   }
 
   compact(): void {
+    this.logLeft()
     let w = 0
     let day = 0
     const p = this.pending

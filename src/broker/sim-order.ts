@@ -1,4 +1,5 @@
 import type {Order, OrderRequest, OrderStatus, OrderType, Side, TimeInForce} from '../model/orders.js'
+import {orderRecord} from '../model/order-log.js'
 
 /**
  * An order as the brokers keep it: the public `Order` fields plus the bookkeeping fill rules need.
@@ -30,6 +31,8 @@ export class SimOrder implements Order {
   trails = false
   /** Index of the bar this order was last matched on (an OCO pair is matched once per bar, as a pair). */
   matchedBar = -1
+  /** Its row in the book's OrderLog, when the book keeps one. */
+  logRow = -1
 
   constructor(
     readonly id: number,
@@ -51,24 +54,7 @@ export class SimOrder implements Order {
   ) {}
 
   toJSON(): Order {
-    const {id, symbol, side, quantity, type, limitPrice, stopPrice, timeInForce, tag, createdAt, status} = this
-    // Built by assignment, not by spreading conditional objects: a result's --json writes tens of
-    // thousands of orders, and the spreads cost several objects each.
-    const json: {-readonly [K in keyof Order]: Order[K]} = {id, symbol, side, quantity, type, limitPrice, stopPrice, timeInForce, tag, createdAt, status,
-      filledAt: this.filledAt, fillPrice: this.fillPrice, commission: this.commission, reason: this.reason}
-    if (this.clientOrderId !== undefined) {
-      json.clientOrderId = this.clientOrderId
-      json.filledQuantity = this.filledQuantity ?? 0
-    } else if (this.filledQuantity !== undefined) {
-      // Only for the orders that have them: results without these features keep their shape.
-      json.filledQuantity = this.filledQuantity
-    }
-    if (this.oco !== undefined) json.ocoWith = this.oco.id
-    const parentId = this.parentId
-    if (parentId !== undefined) json.parentId = parentId
-    if (this.trailAmount !== undefined) json.trailAmount = this.trailAmount
-    if (this.trailPercent !== undefined) json.trailPercent = this.trailPercent
-    return json
+    return orderRecord(this)
   }
 
   get ocoWith(): number | undefined {

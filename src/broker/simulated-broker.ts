@@ -103,6 +103,11 @@ export class SimulatedBroker implements BrokerPort {
   multiplier(k: number): number {
     return this.instruments.multiplier[k]
   }
+  /** Every order submitted so far, as its JSON has it, in submission order (none with `keepOrders: false`). */
+  submittedOrders(): Order[] {
+    return this.book.submittedOrders(this.o.market.symbols)
+  }
+
   openOrders(k: number): readonly Order[] {
     return this.book.open(k)
   }
@@ -124,19 +129,34 @@ export class SimulatedBroker implements BrokerPort {
     if (req.trailAmount !== undefined) order.trailAmount = req.trailAmount
     if (req.trailPercent !== undefined) order.trailPercent = req.trailPercent
     order.trails = order.trailing
-    if (problem === undefined && (req.ocoWith !== undefined || req.parentId !== undefined || req.replaces !== undefined)) problem = this.link(order, req)
+    let commitLinks: (() => void) | undefined
+    if (problem === undefined && (req.ocoWith !== undefined || req.parentId !== undefined || req.replaces !== undefined)) {
+      const linked = this.link(order, req)
+      if (typeof linked === 'string') problem = linked
+      else commitLinks = linked
+    }
     if (problem === undefined && order.trailing && (order.parent === undefined || order.parent.status === 'filled')) problem = this.startTrail(order, this.o.market.series[k]?.close[signalBar] ?? NaN)
     if (problem !== undefined) {
       order.status = 'rejected'
       order.reason = problem
+    } else {
+      commitLinks?.()
     }
     this.book.add(order)
     if (order.status === 'open' && this.fillAtClose && order.type === 'market' && !this.flushing && order.parent === undefined) this.closeQueue.push(order)
     return order
   }
 
-  /** Links a new order to the orders its request names (OCO partner, bracket entry, the order it replaces); a problem when it cannot. */
-  private link(order: SimOrder, req: OrderRequest): string | undefined {
+  /**
+   * Links a new order to the orders its request names (OCO partner, bracket entry, the order it
+   * replaces). The new order's own side of the links is set at once; the other orders' side comes
+   * in the returned commit, which the caller runs only once the new order is known to work (a
+   * trailing stop that cannot start is refused after this): a refused order then leaves every
+   * other order as it was (before, a refused replacement had already canceled the order it was to
+   * replace and taken its legs, and a refused OCO leg stayed its partner's partner). A string is
+   * the problem.
+   */
+  private link(order: SimOrder, req: OrderRequest): string | (() => void) {
     const working = (id: number | undefined, what: string): SimOrder | string => {
       const o = id === undefined ? undefined : this.book.find(id)
       return o ?? `${what} ${String(id)} is not a working order`
@@ -147,43 +167,48 @@ export class SimulatedBroker implements BrokerPort {
       if (old.symbolIndex !== order.symbolIndex || old.side !== order.side) return `a replacement keeps the symbol and side of order ${old.id}`
       // Take over its links without ending them: the partner and the legs stay.
       const partner = old.oco
-      if (partner !== undefined) {
-        partner.oco = order
-        order.oco = partner
-        old.oco = undefined
-      }
+      if (partner !== undefined) order.oco = partner
       const parent = old.parent
-      if (parent !== undefined) {
-        // Legs in submission order (as a restore rebuilds them): the replacement goes last.
-        parent.children!.splice(parent.children!.indexOf(old), 1)
-        parent.children!.push(order)
-        order.parent = parent // the old order keeps its parentId, for the record
-      }
+      if (parent !== undefined) order.parent = parent // the old order keeps its parentId, for the record
       order.filledParentId = old.filledParentId
       if (order.trails && old.trails) order.best = old.best
-      if (old.children !== undefined) {
-        order.children = old.children
-        for (const c of order.children) c.parent = order
+      // Its working legs follow it; a leg that has ended keeps the entry it ended under (its
+      // record does not change once it is over).
+      const legs = old.children?.filter((c) => c.status === 'open') ?? []
+      if (legs.length > 0) order.children = legs
+      return () => {
+        if (partner !== undefined) {
+          partner.oco = order
+          old.oco = undefined
+        }
+        if (parent !== undefined) {
+          // Legs in submission order (as a restore rebuilds them): the replacement goes last.
+          parent.children!.splice(parent.children!.indexOf(old), 1)
+          parent.children!.push(order)
+        }
+        for (const c of legs) c.parent = order
         old.children = undefined
+        this.finish(old, 'canceled', `replaced by order ${order.id}`)
       }
-      this.finish(old, 'canceled', `replaced by order ${order.id}`)
-      return undefined
     }
+    let parent: SimOrder | undefined
     if (req.parentId !== undefined) {
-      const parent = working(req.parentId, 'the entry order')
-      if (typeof parent === 'string') return parent
-      if (parent.symbolIndex !== order.symbolIndex) return `a bracket leg trades the symbol of its entry (${parent.symbol})`
-      order.parent = parent
-      ;(parent.children ??= []).push(order)
+      const p = working(req.parentId, 'the entry order')
+      if (typeof p === 'string') return p
+      if (p.symbolIndex !== order.symbolIndex) return `a bracket leg trades the symbol of its entry (${p.symbol})`
+      order.parent = parent = p
     }
+    let partner: SimOrder | undefined
     if (req.ocoWith !== undefined) {
-      const partner = working(req.ocoWith, 'the OCO partner, order')
-      if (typeof partner === 'string') return partner
-      if (partner.oco !== undefined) return `order ${partner.id} is already in an OCO pair (with order ${partner.oco.id})`
-      partner.oco = order
-      order.oco = partner
+      const p = working(req.ocoWith, 'the OCO partner, order')
+      if (typeof p === 'string') return p
+      if (p.oco !== undefined) return `order ${p.id} is already in an OCO pair (with order ${p.oco.id})`
+      order.oco = partner = p
     }
-    return undefined
+    return () => {
+      if (parent !== undefined) (parent.children ??= []).push(order)
+      if (partner !== undefined) partner.oco = order
+    }
   }
 
   /** A trailing stop starts working from `from` (the last close, or its entry's fill price). */

@@ -37,6 +37,7 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     }
   })
   const {orders, canceled, rejected} = broker.book.counts()
+  broker.book.logPending()
   const symbols = [...view.symbols]
   const result: BacktestResult = {
     strategy: o.definition.name,
@@ -50,7 +51,7 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     // Made from the broker's columns when first read (run-columns.ts).
     fills: [],
     trades: [],
-    orders: broker.book.all,
+    orders: [],
     positions,
     equity: {time: view.time, value: equity},
     counts: {
@@ -67,6 +68,6 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     logs: log.entries,
     logsDropped: log.dropped,
   }
-  attachRunColumns(result, [...symbols], broker.fillLog, broker.ledger.log)
+  attachRunColumns(result, [...symbols], broker.fillLog, broker.ledger.log, broker.book.log)
   return result
 }

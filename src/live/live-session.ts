@@ -50,7 +50,6 @@ export class LiveSession implements KernelObserver {
   /** Open time of the last bar processed per symbol (NaN: none yet); survives restarts via BotState. */
   readonly lastBarTime: Float64Array
   firstBarTime = NaN
-  private reportedOrders = 0
   private held: HeldFill | undefined
   private readonly brokers: BrokerSwitch
   private readonly events: LiveBotEvents
@@ -70,6 +69,7 @@ export class LiveSession implements KernelObserver {
       mode: p.mode, sessionsFromNow: p.clock.kind === 'wall', observer: this,
     })
     p.invoker.gate = this.gate
+    p.brokers.current.book.trackNew()
   }
 
   get broker(): SimulatedBroker {
@@ -95,7 +95,8 @@ export class LiveSession implements KernelObserver {
   swapBroker(broker: SimulatedBroker): void {
     this.brokers.current = broker
     this.kernel.broker = broker
-    this.reportedOrders = broker.book.all.length
+    broker.book.trackNew()
+    broker.book.takeNew()
   }
 
   /** KernelObserver: a bar the bot acted on. */
@@ -192,10 +193,6 @@ export class LiveSession implements KernelObserver {
   }
 
   private reportOrders(): void {
-    const all = this.broker.book.all
-    while (this.reportedOrders < all.length) {
-      const order = all[this.reportedOrders++]
-      if (!this.quiet) void this.events.onOrder?.(order)
-    }
+    for (const order of this.broker.book.takeNew()) if (!this.quiet) void this.events.onOrder?.(order)
   }
 }

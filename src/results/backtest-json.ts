@@ -11,7 +11,8 @@ import {resultToJson, type BacktestResult} from '../engine/result.js'
 import type {Finished} from './finish-run.js'
 import {ElementsOnDemand, writeJsonHeld, type HeldJson} from './json-stream.js'
 import {fillAt} from '../model/fill-log.js'
-import {fillColumns, tradeColumns} from '../model/run-columns.js'
+import {fillColumns, orderColumns, tradeColumns} from '../model/run-columns.js'
+import {orderAt} from '../model/order-log.js'
 import {tradeAt} from '../model/trade-log.js'
 import {dailyLastIndices, equityResolution, pickPoints, type EquityResolution} from './equity-resolution.js'
 
@@ -72,17 +73,19 @@ export function backtestStreamDocument(head: Record<string, unknown>, result: Ba
 }
 
 /**
- * The result's fields in their order, its fills and trades made one at a time as they are written
- * when the run has them as columns (model/run-columns.ts): a run that traded every few bars would
- * otherwise make and hold hundreds of thousands of objects only to print them.
+ * The result's fields in their order, its fills, trades and orders made one at a time as they are
+ * written when the run has them as columns (model/run-columns.ts): a run that traded every few bars
+ * would otherwise make and hold hundreds of thousands of objects only to print them.
  */
 function streamedResult(result: BacktestResult): Record<string, unknown> {
   const fills = fillColumns(result)
   const trades = tradeColumns(result)
+  const orders = orderColumns(result)
   const out: Record<string, unknown> = {}
   for (const key of Object.keys(result) as Array<keyof BacktestResult>) {
     if (key === 'fills' && fills) out.fills = new ElementsOnDemand(fills.log.count, (i) => fillAt(fills.log, fills.symbols, i))
     else if (key === 'trades' && trades) out.trades = new ElementsOnDemand(trades.log.count, (i) => tradeAt(trades.log, trades.symbols, i))
+    else if (key === 'orders' && orders) out.orders = new ElementsOnDemand(orders.log.count, (i) => orderAt(orders.log, orders.symbols, i))
     else out[key] = result[key]
   }
   return out

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import type {BrokerSpec} from '../../src/model/bot-spec.js'
-import type {Order} from '../../src/model/orders.js'
 import type {StrategyContext} from '../../src/model/strategy.js'
 import {MINUTE, T0, type Row} from './candles.js'
 import {run} from './linked-harness.js'
@@ -28,7 +27,8 @@ test('bracket, stop-loss fills: entry 100, stop 95, take-profit canceled', async
   assert.deepEqual(r.trades.map((t) => [t.entryPrice, t.exitPrice, t.grossPnl, t.commission, t.netPnl]), [[100, 95, -50, 2, -52]])
   assert.deepEqual(r.events, ['filled #1 buy 10 @ 100', 'filled #2 sell 10 @ 95', 'canceled #3: OCO: order 2 filled'])
   assert.deepEqual(r.orders.map((o) => [o.id, o.type, o.status, o.tag]), [[1, 'market', 'filled', undefined], [2, 'stop', 'filled', 'stop_loss'], [3, 'limit', 'canceled', 'take_profit']])
-  const json = r.orders.map((o) => (o as unknown as {toJSON(): Order}).toJSON())
+  // The result's orders are as their JSON has them (model/order-log.ts).
+  const json = r.orders
   assert.deepEqual([json[1].parentId, json[1].ocoWith, json[2].parentId, json[2].ocoWith], [1, 3, 1, 2])
   assert.equal(r.counts.sameBar, undefined)
 })
@@ -202,4 +202,22 @@ test('replacing a trailing stop keeps its best price; a tighter stopPrice is kep
   })
   assert.equal(r.got.level, 104)
   assert.deepEqual(r.fills.map((f) => [f.side, f.price, f.time]), [['buy', 100, T0 + MINUTE], ['sell', 101, T0 + 3 * MINUTE]])
+})
+
+test('regression: replacing a bracket entry moves only its working legs; a leg already ended keeps the entry it ended under', async () => {
+  const r = await run({
+    rows: [[100, 100, 100, 100], [100, 101, 99, 100], [100, 101, 99, 100], [84, 84, 84, 84], [84, 84, 84, 84]],
+    script: {
+      0: (ctx, got) => {
+        got.b = ctx.submitBracket({side: 'buy', quantity: 10, type: 'limit', limitPrice: 80}, {stopLoss: 75, takeProfit: 90})
+      },
+      1: (ctx, got) => ctx.cancelOrder(got.b.stopLoss.id), // and, its OCO partner, the take-profit
+      2: (ctx, got) => {
+        got.entry = ctx.replaceOrder(got.b.entry.id, {limitPrice: 85})
+      },
+    },
+  })
+  // Before, the replacement took the ended legs too: their parentId read 4, an entry placed after they had ended.
+  assert.deepEqual(r.orders.map((o) => [o.id, o.status, o.parentId]), [[1, 'canceled', undefined], [2, 'canceled', 1], [3, 'canceled', 1], [4, 'filled', undefined]])
+  assert.deepEqual(r.events, ['canceled #2: canceled by the strategy', 'canceled #3: OCO: order 2 was canceled', 'canceled #1: replaced by order 4', 'filled #4 buy 10 @ 84'])
 })

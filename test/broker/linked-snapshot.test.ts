@@ -136,7 +136,7 @@ describe('linked orders through snapshot / restore', () => {
         const saved = first.broker.snapshot()
         if (saved.openOrders.some((o) => o.ocoWith !== undefined || o.parentId !== undefined || o.trailAmount !== undefined || o.trailPercent !== undefined)) linked++
         if (saved.openOrders.some((o) => (o.filledQuantity ?? 0) > 0)) partial++
-        const finishedBefore = first.broker.book.all.filter((o) => o.status !== 'open').map((o) => JSON.parse(JSON.stringify(o)) as Order)
+        const finishedBefore = first.broker.submittedOrders().filter((o) => o.status !== 'open').map((o) => JSON.parse(JSON.stringify(o)) as Order)
         const v2 = view()
         v2.cursor = k
         const second = world(spec, v2, first.clock.now(), [...first.events])
@@ -148,7 +148,7 @@ describe('linked orders through snapshot / restore', () => {
         const orderJson = (orders: readonly Order[]) => orders.map((o) => JSON.parse(JSON.stringify(o)) as Order).sort((x, y) => x.id - y.id)
         assert.deepStrictEqual(second.events, straight.events, 'callbacks')
         assert.deepStrictEqual([...first.broker.fills, ...second.broker.fills], straight.broker.fills, 'fills')
-        assert.deepStrictEqual(orderJson([...finishedBefore, ...second.broker.book.all]), orderJson(straight.broker.book.all), 'orders')
+        assert.deepStrictEqual(orderJson([...finishedBefore, ...second.broker.submittedOrders()]), orderJson(straight.broker.submittedOrders()), 'orders')
         assert.equal(second.broker.cash, straight.broker.cash)
         assert.deepStrictEqual(Array.from(second.equity), Array.from(straight.equity), 'equity')
         assert.equal(second.broker.sameBarDecisions + first.broker.sameBarDecisions, straight.broker.sameBarDecisions)

@@ -205,7 +205,7 @@ function check(c: Case): {snapshot: BrokerSnapshot} {
   }
   const saved = first.broker.snapshot()
   assertPlainJson(saved)
-  const finishedBefore = first.broker.book.all.filter((o) => o.status !== 'open').map((o) => JSON.parse(JSON.stringify(o)) as Order)
+  const finishedBefore = first.broker.submittedOrders().filter((o) => o.status !== 'open').map((o) => JSON.parse(JSON.stringify(o)) as Order)
   const eventsBefore = [...first.events]
 
   // Restored on a view that lacks the first `d` bars (d ≤ k): signal bars are found by time.
@@ -228,7 +228,7 @@ function check(c: Case): {snapshot: BrokerSnapshot} {
   assert.deepStrictEqual(second.events, straight.events, 'callbacks')
   assert.deepStrictEqual([...first.broker.fills, ...b.fills], a.fills, 'fills')
   assert.deepStrictEqual([...first.broker.ledger.trades, ...b.ledger.trades], a.ledger.trades, 'trades')
-  assert.deepStrictEqual(orderJson([...finishedBefore, ...b.book.all]), orderJson(a.book.all), 'orders')
+  assert.deepStrictEqual(orderJson([...finishedBefore, ...b.submittedOrders()]), orderJson(a.submittedOrders()), 'orders')
   assert.equal(b.cash, a.cash)
   assert.equal(b.portfolioValue(), a.portfolioValue())
   const equity = Array.from({length: n}, (_, i) => (i < k ? first.equity[i] : second.equity[i - d]))

@@ -7,13 +7,10 @@
  * or trade, and a result kept does not keep its run's simulation alive.
  */
 import assert from 'node:assert/strict'
-import {Session} from 'node:inspector/promises'
 import path from 'node:path'
 import {after, describe, it} from 'node:test'
 import {Writable} from 'node:stream'
-import {getHeapStatistics} from 'node:v8'
 import fc from 'fast-check'
-import {barsFromRows} from '../../src/core/bars.js'
 import {createCalendar} from '../../src/calendar/index.js'
 import {closeStore, openStore, withConnection} from '../../src/data/store.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
@@ -34,7 +31,8 @@ import {recordedTrades, recordRuns} from '../../src/results/record-run.js'
 import {barsHash, specHash} from '../../src/results/hash.js'
 import {toBotSpec} from '../../src/spec/bot-spec.js'
 import {tempDir} from '../helpers/tmp.js'
-import {brokerSpec, strategyOf} from './engine-fixtures.js'
+import {brokerSpec, movingBars, strategyOf} from './engine-fixtures.js'
+import {heapAfterCollection} from '../helpers/heap.js'
 
 const MIN = 60_000
 const T0 = Date.UTC(2024, 0, 1)
@@ -51,16 +49,7 @@ const runArb = fc.record({
   fixed: fc.constantFrom(0, 1.25),
 })
 
-function barsOf(moves: number[]): Bars[] {
-  return SYMBOLS.map((symbol, s) => {
-    let p = 100 + 10 * s
-    return barsFromRows(symbol, MIN, moves.map((m, i) => {
-      const open = p
-      p = Math.max(1, p * (1 + (s ? -m : m)))
-      return {time: T0 + i * MIN, open, high: Math.max(open, p) + 0.1, low: Math.min(open, p) - 0.1, close: p}
-    }))
-  })
-}
+const barsOf = (moves: number[]): Bars[] => movingBars(SYMBOLS, moves, T0)
 
 interface Traded {
   result: BacktestResult
@@ -217,13 +206,7 @@ describe('a run keeps its fills and trades as columns', () => {
     const n = 20_000
     const moves = Array.from({length: n}, (_, i) => (i % 7 < 3 ? 0.001 : -0.001))
     const flip = {moves, actions: Array.from({length: n}, (_, i) => ({symbol: 'A', side: i % 2 ? 'sell' as const : 'buy' as const, quantity: i === 0 ? 1 : 2})), percent: 0.1, fixed: 0}
-    const session = new Session()
-    session.connect()
-    after(() => session.disconnect())
-    const heap = async () => {
-      await session.post('HeapProfiler.collectGarbage')
-      return getHeapStatistics().used_heap_size
-    }
+    const heap = heapAfterCollection()
     const first = await trade(flip, false) // compiles the code and shapes once; the engine keeps its last run (run-backtest.ts)
     const before = await heap()
     const {result} = await trade(flip, false)

@@ -66,13 +66,39 @@ export function chartLibrary(): string {
   return library
 }
 
+/** Assembles the page around the run id, in parts (see prepareReport). */
+export type ReportDraft = (runId?: number) => string[]
+
 /**
  * The report's work done before its run id is known (a first run computes it while DuckDB is
  * still storing the bars' file, before the run can be recorded); the returned function only
  * assembles the page around the id, in parts (their concatenation is the HTML; the big one, the
  * chart and trade data, stays apart so the page is never copied whole: writeFileAtomic).
  */
-export function prepareReport(o: ReportInput): (runId?: number) => string[] {
+export function prepareReport(o: ReportInput): ReportDraft {
+  const steps = draftSteps(o)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/**
+ * prepareReport with a turn of the event loop between its steps (each some 10 to 40 ms on a
+ * million bars): what DuckDB does meanwhile on its own threads, a statement at a time, goes on
+ * (a first use's import finishes storing the bars while the report is drafted, not after).
+ */
+export async function prepareReportInTurns(o: ReportInput, turn: () => Promise<void>): Promise<ReportDraft> {
+  const steps = draftSteps(o)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+    await turn()
+  }
+}
+
+/** The report's work as steps: each `yield` is a place where the caller may let other work run. */
+function* draftSteps(o: ReportInput): Generator<void, ReportDraft, void> {
   const {time, value} = o.result.equity
   const fmtTime = timeFormatter(o.timezone, o.timeframeMs)
   // The series beside the equity are computed at the charts' resolution, one value per point.
@@ -80,24 +106,31 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
   const cash = o.result.initialCash
   const settings = o.metrics.settings
   const trades = reportTrades(o.result, o.bars.slice(0, 4).map((b) => b.symbol))
+  const drawdown = drawdownSeries(cash, value, bucket)
+  const benchmarkDrawdown = drawdownSeries(cash, o.benchmark, bucket)
+  yield
+  const rollingFigures = rolling(cash, value, settings.periodsPerYear, settings.riskFreeRate, undefined, bucket)
+  yield
+  const exposure = exposureOf(fillFieldsOf(o.result), o.bars, time, value, bucket)
+  yield
   const charts = chartColumns({
     bars: o.bars, time, value, benchmark: o.benchmark, initial: cash, trades: trades.charted, tradeTotals: trades.totals, timezone: o.timezone, overlays: o.overlays,
-    drawdown: drawdownSeries(cash, value, bucket),
-    benchmarkDrawdown: drawdownSeries(cash, o.benchmark, bucket),
-    rolling: rolling(cash, value, settings.periodsPerYear, settings.riskFreeRate, undefined, bucket),
-    exposure: exposureOf(fillFieldsOf(o.result), o.bars, time, value, bucket),
+    drawdown, benchmarkDrawdown, rolling: rollingFigures, exposure,
   })
+  yield
   // Equity on a log scale unless a value is not positive (a log axis cannot show it).
   const logScale = charts.equity.v.every((v) => v > 0) && charts.benchmark.v.every((v) => v > 0)
   const shown = trades.listed
   const rows = tradeRows(shown, trades.total - shown.length + 1, excursions(shown, o.bars), o.timezone)
   const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts, trades: rows}
+  yield
   const m = o.metrics
   const period = m.period.bars ? `${fmtTime(m.period.start)} → ${fmtTime(time[time.length - 1])}` : 'no bars'
   const params = Object.entries(o.params).map(([k, v]) => `${h(k)}=${h(JSON.stringify(v))}`).join(' · ')
   const prices = charts.prices.map((p, i) => `<h2>${h(p.symbol)}${charts.bucket > 1 ? ` <span class="sub">(${charts.bucket} bars per candle)</span>` : ''}</h2>` +
     `<div class="chart" id="price-${i}"></div>${p.markersDropped ? `<p class="note">Markers of the last ${p.markers.length / 2} trades shown.</p>` : ''}`).join('')
   const worst = `${drawdownTable(worstDrawdowns(o.result.initialCash, time, value, 5), fmtTime, 'strategy, deepest first')}${drawdownTable(worstDrawdowns(o.result.initialCash, time, o.benchmark, 5), fmtTime, 'buy & hold, deepest first')}`
+  yield
   const days = o.dailyLast ?? dailyLastIndices(time, o.timezone)
   const returns = returnsSection({
     strategyDaily: dailyReturns(o.result.initialCash, time, value, o.timezone, days),
@@ -106,6 +139,7 @@ export function prepareReport(o: ReportInput): (runId?: number) => string[] {
     benchmarkMonthly: m.monthly.benchmark,
   })
   const tradeList = tradeTable(trades.total, shown.length)
+  yield
   const json = jsonForScript(data)
   return (runId) => [`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

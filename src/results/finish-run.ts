@@ -11,7 +11,7 @@ import {nextTurn} from '../core/clock.js'
 import {closeStore, openStore, withConnection, type Store} from '../data/store.js'
 import {buyAndHoldEquity, computeMetrics, type Metrics} from '../metrics/metrics.js'
 import {metricsSettings} from '../metrics/settings.js'
-import {prepareReport} from '../report/render-report.js'
+import {prepareReport, prepareReportInTurns, type ReportDraft, type ReportInput} from '../report/render-report.js'
 import {writeFileAtomic} from '../report/write-atomic.js'
 import {marketTimezone} from '../calendar/index.js'
 import {resolveStorePath} from '../data/store-path.js'
@@ -122,8 +122,8 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
   }
   // The report's work but its run id, done once: while the commit runs, or, when the bars' file
   // is still being stored, before that has finished (nothing of it needs the store).
-  let draft: ((runId?: number) => string[]) | undefined
-  const drafted = () => (draft ??= prepareReport({
+  let draft: ReportDraft | undefined
+  const reportInput = (): ReportInput => ({
     title: spec.name,
     description: spec.description,
     strategy: result.strategy,
@@ -141,11 +141,14 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
     metrics,
     overlays: reportOverlays(),
     dailyLast: dailyLast(),
-  }))
+  })
+  const drafted = () => (draft ??= prepareReport(reportInput()))
   if (outcome.settle) {
-    // While DuckDB still stores the bars, render the report here; once it is done, the report is
-    // better rendered during the commit, as for stored bars.
-    if (outcome.storing?.() && (explicitReport !== undefined || (opts.defaultReport && opts.record !== false))) drafted()
+    // While DuckDB still stores the bars, render the report here, a step at a time, so that each
+    // of the import's last statements is sent as soon as the one before is done (they wait for
+    // this thread), not all after the report; once it is done, the report is better rendered
+    // during the commit, as for stored bars.
+    if (outcome.storing?.() && (explicitReport !== undefined || (opts.defaultReport && opts.record !== false))) draft = await prepareReportInTurns(reportInput(), nextTurn)
     await outcome.settle()
   }
   let commit: (() => Promise<void>) | undefined

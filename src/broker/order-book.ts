@@ -12,9 +12,9 @@ const NONE: readonly Order[] = Object.freeze([])
 export class OrderBook {
   pending: SimOrder[] = []
   /**
-   * Every order ever submitted, for results, in submission order: written when placed and again
-   * when it leaves the book finished (those still here at the end: `logPending`). Undefined when
-   * the book does not keep them (see the constructor).
+   * Every order ever submitted, for results, in submission order: a row reserved when it is
+   * placed, written once it has left the book finished (those still here at the end:
+   * `logPending`). Undefined when the book does not keep them (see the constructor).
    */
   readonly log: OrderLog | undefined
   /** Orders ever submitted. */
@@ -45,7 +45,7 @@ export class OrderBook {
   add(order: SimOrder): void {
     this.logLeft()
     this.submitted++
-    if (this.log) order.logRow = this.log.add(order, order.symbolIndex)
+    if (this.log) order.logRow = this.log.reserve()
     this.fresh?.push(order)
     if (order.status !== 'open') {
       this.left(order)

@@ -2,8 +2,8 @@
  * A run's orders as columns in typed arrays, no object kept per order: a backtest that lists its
  * orders (`--json`) would otherwise hold every one of tens of thousands of order objects to the end,
  * each copied into the old generation on the way (~60 ms and ~12 MB of a 1M-bar run that trades
- * every few dozen bars). The broker writes an order's row when it is placed and again when it
- * leaves the book finished; `orderAt` gives the order as its JSON has it (`orderRecord`, which is
+ * every few dozen bars). The broker reserves an order's row when it is placed and writes it once
+ * the order has left the book finished (or at the end of the run); `orderAt` gives the order as its JSON has it (`orderRecord`, which is
  * SimOrder.toJSON).
  */
 import type {Order, OrderStatus, OrderType, Side, TimeInForce} from './orders.js'
@@ -18,6 +18,10 @@ const STOP = 2
 const FILLED_AT = 4
 const FILL_PRICE = 8
 const COMMISSION = 16
+// …and which of the rare fields it has in the maps (so a row written again clears only what it had).
+const REASON = 32
+const EXTRAS = 64
+const ODD = 128
 
 /** The fields an order's JSON has only when they are set, after the others, in this order. */
 export interface OrderExtras {
@@ -64,10 +68,13 @@ export class OrderLog {
   type = new Uint8Array(64)
   timeInForce = new Uint8Array(64)
   status = new Uint8Array(64)
-  /** Which optional numbers the row has (LIMIT, STOP, …). */
+  /** Which optional numbers and rare fields the row has (LIMIT, STOP, …, REASON, EXTRAS, ODD). */
   present = new Uint8Array(64)
-  /** The strings and the rare fields, by row, for the orders that have them. */
-  readonly tag = new Map<number, string>()
+  /** The order's tag as an index into `tags` (-1: none): a run has few distinct tags, and many orders carry one. */
+  tag = new Int32Array(64)
+  readonly tags: string[] = []
+  private readonly tagIds = new Map<string, number>()
+  /** The rare fields, by row, for the orders that have them. */
   readonly reason = new Map<number, string>()
   readonly extras = new Map<number, OrderExtras>()
   /**
@@ -77,50 +84,79 @@ export class OrderLog {
    */
   readonly odd = new Map<number, Order>()
 
-  /** A row for a new order (its place in submission order), written with the order as it is now. */
-  add(order: Order, symbolIndex: number): number {
+  /**
+   * A row for a new order (its place in submission order), to be written (`write`) before it is
+   * read: the broker writes each order once, when it has ended or at the end of the run.
+   */
+  reserve(): number {
     if (this.count === this.id.length) this.grow()
-    const row = this.count++
-    this.write(row, order, symbolIndex)
-    return row
+    return this.count++
   }
 
-  /** Row `row` rewritten with the order as it is now (once it is finished, and at the end of a run). */
+  /** Row `row` (re)written with the order as it is now. */
   write(row: number, o: Order, symbolIndex: number): void {
-    setOrDelete(this.odd, row, fitsColumns(o) ? undefined : orderRecord(o))
+    const {side, type, timeInForce, status, quantity, limitPrice, stopPrice, filledAt, fillPrice, commission, tag, reason} = o
+    const typeIndex = TYPES.indexOf(type)
+    const forceIndex = FORCES.indexOf(timeInForce)
+    const statusIndex = STATUSES.indexOf(status)
     this.id[row] = o.id
     this.symbol[row] = symbolIndex
-    this.side[row] = o.side === 'buy' ? 1 : -1
-    this.quantity[row] = o.quantity
-    this.type[row] = TYPES.indexOf(o.type)
-    this.timeInForce[row] = FORCES.indexOf(o.timeInForce)
-    this.status[row] = STATUSES.indexOf(o.status)
+    this.side[row] = side === 'buy' ? 1 : -1
+    this.quantity[row] = quantity
+    this.type[row] = typeIndex
+    this.timeInForce[row] = forceIndex
+    this.status[row] = statusIndex
     this.createdAt[row] = o.createdAt
     let present = 0
-    if (o.limitPrice !== undefined) {
+    if (limitPrice !== undefined) {
       present |= LIMIT
-      this.limitPrice[row] = o.limitPrice
+      this.limitPrice[row] = limitPrice
     }
-    if (o.stopPrice !== undefined) {
+    if (stopPrice !== undefined) {
       present |= STOP
-      this.stopPrice[row] = o.stopPrice
+      this.stopPrice[row] = stopPrice
     }
-    if (o.filledAt !== undefined) {
+    if (filledAt !== undefined) {
       present |= FILLED_AT
-      this.filledAt[row] = o.filledAt
+      this.filledAt[row] = filledAt
     }
-    if (o.fillPrice !== undefined) {
+    if (fillPrice !== undefined) {
       present |= FILL_PRICE
-      this.fillPrice[row] = o.fillPrice
+      this.fillPrice[row] = fillPrice
     }
-    if (o.commission !== undefined) {
+    if (commission !== undefined) {
       present |= COMMISSION
-      this.commission[row] = o.commission
+      this.commission[row] = commission
     }
+    const had = this.present[row]
+    if (tag === undefined) this.tag[row] = -1
+    else {
+      let id = this.tagIds.get(tag)
+      if (id === undefined) {
+        id = this.tags.push(tag) - 1
+        this.tagIds.set(tag, id)
+      }
+      this.tag[row] = id
+    }
+    if (reason !== undefined) {
+      present |= REASON
+      this.reason.set(row, reason)
+    } else if (had & REASON) this.reason.delete(row)
+    const extras = orderExtras(o)
+    if (extras !== undefined) {
+      present |= EXTRAS
+      this.extras.set(row, extras)
+    } else if (had & EXTRAS) this.extras.delete(row)
+    // What the simulated broker places always fits the columns; a malformed request it refused at once may not.
+    const fits = (side === 'buy' || side === 'sell') && typeIndex >= 0 && forceIndex >= 0 && statusIndex >= 0 &&
+      typeof quantity === 'number' && typeof o.id === 'number' && typeof o.createdAt === 'number' &&
+      optionalNumber(limitPrice) && optionalNumber(stopPrice) && optionalNumber(filledAt) && optionalNumber(fillPrice) && optionalNumber(commission) &&
+      optionalString(tag) && optionalString(reason)
+    if (!fits) {
+      present |= ODD
+      this.odd.set(row, orderRecord(o))
+    } else if (had & ODD) this.odd.delete(row)
     this.present[row] = present
-    setOrDelete(this.tag, row, o.tag)
-    setOrDelete(this.reason, row, o.reason)
-    setOrDelete(this.extras, row, orderExtras(o))
   }
 
   private grow(): void {
@@ -144,20 +180,12 @@ export class OrderLog {
     this.timeInForce = more(this.timeInForce)
     this.status = more(this.status)
     this.present = more(this.present)
+    this.tag = more(this.tag)
   }
 }
 
-const isNumber = (v: unknown): boolean => typeof v === 'number'
 const optionalNumber = (v: unknown): boolean => v === undefined || typeof v === 'number'
 const optionalString = (v: unknown): boolean => v === undefined || typeof v === 'string'
-
-/** Whether the columns hold `o` exactly (what the simulated broker places always fits; a malformed request it refused may not). */
-function fitsColumns(o: Order): boolean {
-  return isNumber(o.id) && isNumber(o.quantity) && isNumber(o.createdAt) && (o.side === 'buy' || o.side === 'sell') &&
-    TYPES.includes(o.type) && FORCES.includes(o.timeInForce) && STATUSES.includes(o.status) &&
-    optionalNumber(o.limitPrice) && optionalNumber(o.stopPrice) && optionalNumber(o.filledAt) && optionalNumber(o.fillPrice) && optionalNumber(o.commission) &&
-    optionalString(o.tag) && optionalString(o.reason)
-}
 
 /**
  * `o` as its JSON has it, a plain object: the public fields in this order (undefined ones too,
@@ -172,16 +200,11 @@ export function orderRecord(o: Order): Order {
   return extras === undefined ? record : Object.assign(record, extras)
 }
 
-function setOrDelete<T>(map: Map<number, T>, row: number, value: T | undefined): void {
-  if (value !== undefined) map.set(row, value)
-  else if (map.size > 0) map.delete(row)
-}
 
 /** Order `k` of the log as its JSON has it (SimOrder.toJSON's keys and values); `symbols` names the symbol indices. */
 export function orderAt(log: OrderLog, symbols: readonly string[], k: number): Order {
-  const odd = log.odd.size === 0 ? undefined : log.odd.get(k)
-  if (odd !== undefined) return {...odd}
   const present = log.present[k]
+  if (present & ODD) return {...log.odd.get(k)!}
   const has = (bit: number, column: Float64Array) => ((present & bit) !== 0 ? column[k] : undefined)
   const order: {-readonly [K in keyof Order]: Order[K]} = {
     id: log.id[k],
@@ -192,16 +215,15 @@ export function orderAt(log: OrderLog, symbols: readonly string[], k: number): O
     limitPrice: has(LIMIT, log.limitPrice),
     stopPrice: has(STOP, log.stopPrice),
     timeInForce: FORCES[log.timeInForce[k]],
-    tag: log.tag.size === 0 ? undefined : log.tag.get(k),
+    tag: log.tag[k] < 0 ? undefined : log.tags[log.tag[k]],
     createdAt: log.createdAt[k],
     status: STATUSES[log.status[k]],
     filledAt: has(FILLED_AT, log.filledAt),
     fillPrice: has(FILL_PRICE, log.fillPrice),
     commission: has(COMMISSION, log.commission),
-    reason: log.reason.size === 0 ? undefined : log.reason.get(k),
+    reason: present & REASON ? log.reason.get(k) : undefined,
   }
-  const extras = log.extras.size === 0 ? undefined : log.extras.get(k)
-  return extras === undefined ? order : Object.assign(order, extras)
+  return present & EXTRAS ? Object.assign(order, log.extras.get(k)) : order
 }
 
 /** The log's orders as their JSON objects. */

@@ -1,6 +1,6 @@
 /**
- * A run that keeps its orders keeps them as columns (model/order-log.ts), written when an order is
- * placed and again once it is finished, and its `orders` are made from them on first read. They
+ * A run that keeps its orders keeps them as columns (model/order-log.ts), each order's row written
+ * once it has ended (or at the end of the run), and its `orders` are made from them on first read. They
  * must be exactly the orders the strategy was handed, as their own toJSON says at the end of the
  * run: random runs of every order kind (market, limit, stop, stop-limit, trailing stops, day
  * orders, OCO pairs, brackets, replacements, cancels, refusals at once and at fill time, partial

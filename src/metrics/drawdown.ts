@@ -42,34 +42,20 @@ function spellOf(time: ArrayLike<number>, depth: number, peakAt: number, troughA
 }
 
 export function drawdowns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>): DrawdownStats {
-  // The deepest spell (the first at equal depth) and the longest (the deeper at equal length), as
-  // indices until the walk is over.
-  let maxDepth = 0
-  let maxAt = [0, 0, 0]
-  let maxRecovered = false
-  let longMs = 0
-  let longDepth = 0
-  let longAt = [0, 0, 0]
-  let longRecovered = false
+  // The deepest spell (the first at equal depth) and the longest (the deeper at equal length): an
+  // object only for a spell that displaces one of them.
+  let max = NONE
+  let longest = NONE
   const peak = eachSpell(initial, time, value, (depth, peakAt, troughAt, end, recovered) => {
-    if (depth > maxDepth) {
-      maxDepth = depth
-      maxAt = [peakAt, troughAt, end]
-      maxRecovered = recovered
-    }
     const ms = time[end] - time[peakAt]
-    if (ms > longMs || (ms === longMs && depth > longDepth)) {
-      longMs = ms
-      longDepth = depth
-      longAt = [peakAt, troughAt, end]
-      longRecovered = recovered
-    }
+    const deeper = depth > max.depth
+    const longer = ms > longest.durationMs || (ms === longest.durationMs && depth > longest.depth)
+    if (!deeper && !longer) return
+    const s = spellOf(time, depth, peakAt, troughAt, end, recovered)
+    if (deeper) max = s
+    if (longer) longest = s
   })
-  return {
-    max: maxDepth > 0 ? spellOf(time, maxDepth, maxAt[0], maxAt[1], maxAt[2], maxRecovered) : NONE,
-    longest: longDepth > 0 ? spellOf(time, longDepth, longAt[0], longAt[1], longAt[2], longRecovered) : NONE,
-    peak,
-  }
+  return {max, longest, peak}
 }
 
 /**

@@ -4,6 +4,7 @@
  * run to run. `fillObjects` gives the Fill objects, key order included, for whoever needs them.
  */
 import type {Fill} from './orders.js'
+import {doubled} from './doubled.js'
 
 export class FillLog {
   count = 0
@@ -41,20 +42,14 @@ export class FillLog {
   }
 
   private grow(): void {
-    const size = this.time.length * 2
-    const more = <T extends Float64Array | Int8Array | Int32Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size)
-      b.set(a)
-      return b
-    }
-    this.orderId = more(this.orderId)
-    this.side = more(this.side)
-    this.quantity = more(this.quantity)
-    this.price = more(this.price)
-    this.commission = more(this.commission)
-    this.time = more(this.time)
-    this.bar = more(this.bar)
-    this.symbol = more(this.symbol)
+    this.orderId = doubled(this.orderId)
+    this.side = doubled(this.side)
+    this.quantity = doubled(this.quantity)
+    this.price = doubled(this.price)
+    this.commission = doubled(this.commission)
+    this.time = doubled(this.time)
+    this.bar = doubled(this.bar)
+    this.symbol = doubled(this.symbol)
   }
 }
 

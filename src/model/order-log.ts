@@ -7,6 +7,7 @@
  * SimOrder.toJSON).
  */
 import type {Order, OrderStatus, OrderType, Side, TimeInForce} from './orders.js'
+import {doubled} from './doubled.js'
 
 const TYPES: readonly OrderType[] = ['market', 'limit', 'stop', 'stop_limit']
 const FORCES: readonly TimeInForce[] = ['gtc', 'day']
@@ -160,27 +161,21 @@ export class OrderLog {
   }
 
   private grow(): void {
-    const size = this.id.length * 2
-    const more = <T extends Float64Array | Int32Array | Int8Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size)
-      b.set(a)
-      return b
-    }
-    this.id = more(this.id)
-    this.symbol = more(this.symbol)
-    this.side = more(this.side)
-    this.quantity = more(this.quantity)
-    this.limitPrice = more(this.limitPrice)
-    this.stopPrice = more(this.stopPrice)
-    this.createdAt = more(this.createdAt)
-    this.filledAt = more(this.filledAt)
-    this.fillPrice = more(this.fillPrice)
-    this.commission = more(this.commission)
-    this.type = more(this.type)
-    this.timeInForce = more(this.timeInForce)
-    this.status = more(this.status)
-    this.present = more(this.present)
-    this.tag = more(this.tag)
+    this.id = doubled(this.id)
+    this.symbol = doubled(this.symbol)
+    this.side = doubled(this.side)
+    this.quantity = doubled(this.quantity)
+    this.limitPrice = doubled(this.limitPrice)
+    this.stopPrice = doubled(this.stopPrice)
+    this.createdAt = doubled(this.createdAt)
+    this.filledAt = doubled(this.filledAt)
+    this.fillPrice = doubled(this.fillPrice)
+    this.commission = doubled(this.commission)
+    this.type = doubled(this.type)
+    this.timeInForce = doubled(this.timeInForce)
+    this.status = doubled(this.status)
+    this.present = doubled(this.present)
+    this.tag = doubled(this.tag)
   }
 }
 

@@ -3,10 +3,9 @@
  * trade-log.ts, order-log.ts), beside the result whose `fills`, `trades` and `orders` are made from
  * them only when read. The metrics, the results store, the report and --json read the columns, so
  * a run that trades every few bars holds no object per fill, trade or order on the way to its
- * figures. Kept apart from the
- * result (not a property of it): the result reads, clones and serialises as it always has, and a
- * result that crossed a thread, or was copied, simply has no columns, and its readers use the
- * objects. Once the objects are made (read, or set anew) they are the truth: the columns no
+ * figures. Kept apart from the result (not a property of it): the result reads, clones and
+ * serialises as it always has, and a result that crossed a thread, or was copied, simply has no
+ * columns, and its readers use the objects. Once the objects are made (read, or set anew) they are the truth: the columns no
  * longer stand for them, so a change made to those arrays in place is seen by every reader.
  */
 import {fillObjects, logFillFields, objectFillFields, type FillFields, type FillLog} from './fill-log.js'

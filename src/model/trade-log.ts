@@ -7,6 +7,7 @@
  */
 import {TRADE_FIELDS} from './packed-trades.js'
 import type {Trade} from './trade.js'
+import {doubled} from './doubled.js'
 
 export class TradeLog {
   count = 0
@@ -20,12 +21,8 @@ export class TradeLog {
     const k = this.count
     const o = k * TRADE_FIELDS
     if (o + TRADE_FIELDS > v.length) {
-      const more = new Float64Array(v.length * 2)
-      more.set(v)
-      this.values = v = more
-      const symbols = new Int32Array(this.symbol.length * 2)
-      symbols.set(this.symbol)
-      this.symbol = symbols
+      this.values = v = doubled(v)
+      this.symbol = doubled(this.symbol)
     }
     v[o] = side
     v[o + 1] = quantity

@@ -5,7 +5,7 @@
 //   - load those 1,000,000 bars into typed arrays (loadBars)        target < 150 ms
 //   - memory for that load, above the baseline (RSS, gc'd)          target < 150 MB
 //   Loads run in a process of their own, under the settings `bots backtest` runs with (bin/run.js:
-//   glibc.malloc.hugetlb=1 and 4 MB semi-spaces, see README Speed), and once more without, reported.
+//   its GLIBC_TUNABLES and 4 MB semi-spaces, see README Speed), and once more without, reported.
 // Imports from dist/. The CSV comes from bench/gen-ohlcv.mjs (deterministic), cached in bench/out/.
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync} from 'node:fs'
 import {spawn, spawnSync} from 'node:child_process'
@@ -14,10 +14,9 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {closeStore, importFiles, loadBars, openStore} from '../dist/data/index.js'
 import {procCpuMs} from './proc-stats.mjs'
+import {withLauncherTunables} from './launcher-tunables.mjs'
 
 const ROWS = 1_000_000
-/** What bin/run.js adds to GLIBC_TUNABLES for every command but the services. */
-const HUGE_PAGES = 'glibc.malloc.hugetlb=1'
 /** The V8 flag it adds for backtest, which loads bars. */
 const YOUNG = '--max-semi-space-size=4'
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -54,8 +53,7 @@ try {
   ok = (await measureCli(csv, dir)) && ok
   // Loading in a fresh process, so its memory figure is the load's alone: as `bots` runs it, then plain.
   const load = (m, env, flags = []) => spawnSync(process.execPath, ['--expose-gc', ...flags, fileURLToPath(import.meta.url), m, db], {stdio: 'inherit', env})
-  const tunables = process.env.GLIBC_TUNABLES ? `${process.env.GLIBC_TUNABLES}:${HUGE_PAGES}` : HUGE_PAGES
-  ok = load('load', {...process.env, GLIBC_TUNABLES: tunables}, [YOUNG]).status === 0 && ok
+  ok = load('load', {...process.env, GLIBC_TUNABLES: withLauncherTunables()}, [YOUNG]).status === 0 && ok
   const plain = {...process.env}
   delete plain.GLIBC_TUNABLES
   ok = load('load-plain', plain).status === 0 && ok
@@ -159,7 +157,7 @@ async function measureLoad(db, plain) {
     await closeStore(store)
     return true
   }
-  const speed = report(`load 1M bars: ${figure}`, times[3] < 150, `target < 150 ms; as bots runs it, ${HUGE_PAGES} and ${YOUNG}`)
+  const speed = report(`load 1M bars: ${figure}`, times[3] < 150, `target < 150 ms; as bots runs it, its GLIBC_TUNABLES and ${YOUNG}`)
   const rss = after.rss - base.rss
   const memory = report(
     `load memory: +${mb(rss)} MB RSS, +${mb(after.arrayBuffers - base.arrayBuffers)} MB arrayBuffers (6 columns = ${mb(ROWS * 48)} MB)`,

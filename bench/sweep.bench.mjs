@@ -10,20 +10,20 @@
 // combinations of a golden cross written as rules (a `kind: strategy` spec: SMA fast/slow
 // crossovers, long only, 95% of equity), vector path against the engine path, on one worker per core.
 // The sweeps run in this process, under the settings `bots backtest --sweep` runs with (bin/run.js:
-// glibc.malloc.hugetlb=1, transparent huge pages; V8's semi-spaces capped at 4 MB): the script
+// its GLIBC_TUNABLES, transparent huge pages among them; V8's semi-spaces capped at 4 MB): the script
 // starts itself again with them when they are missing.
 // Build first (npx tsc -p tsconfig.json && npx tsc -p strategies/tsconfig.json); `npm run bench` does.
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {availableParallelism, loadavg} from 'node:os'
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
+import {LAUNCHER_TUNABLES, withLauncherTunables} from './launcher-tunables.mjs'
 
-const HUGE_PAGES = 'glibc.malloc.hugetlb=1'
 const YOUNG = '--max-semi-space-size=4'
-const hasHugePages = (process.env.GLIBC_TUNABLES ?? '').split(':').includes(HUGE_PAGES)
+const hasTunables = (process.env.GLIBC_TUNABLES ?? '').startsWith(LAUNCHER_TUNABLES)
 const hasYoung = process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))
-if (!hasHugePages || !hasYoung) {
-  const tunables = hasHugePages ? process.env.GLIBC_TUNABLES : process.env.GLIBC_TUNABLES ? `${process.env.GLIBC_TUNABLES}:${HUGE_PAGES}` : HUGE_PAGES
+if (!hasTunables || !hasYoung) {
+  const tunables = hasTunables ? process.env.GLIBC_TUNABLES : withLauncherTunables()
   const again = spawnSync(process.execPath, [...process.execArgv, ...(hasYoung ? [] : [YOUNG]), fileURLToPath(import.meta.url), ...process.argv.slice(2)], {stdio: 'inherit', env: {...process.env, GLIBC_TUNABLES: tunables}})
   process.exit(again.status ?? 1)
 }

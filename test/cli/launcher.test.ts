@@ -1,9 +1,9 @@
 /**
  * bin/run.js run as a program (as `bots` is, through its `#!/bin/sh` line) asks glibc's malloc
- * for transparent huge pages and, for a backtest, V8 for a small young generation, keeps the
- * user's own GLIBC_TUNABLES and semi-space size, starts the commands that open no connection
- * without NODE_EXTRA_CA_CERTS (and puts it back for their children; the management commands too,
- * unless they go to a PostgreSQL registry), leaves the long-running
+ * for transparent huge pages and to keep what is freed and, for a backtest, V8 for a small young
+ * generation, keeps the user's own GLIBC_TUNABLES and semi-space size, starts the commands that
+ * open no connection without NODE_EXTRA_CA_CERTS (and puts it back for their children; the
+ * management commands too, unless they go to a PostgreSQL registry), leaves the long-running
  * services alone, and runs the same CLI as `node bin/run.js`.
  */
 import assert from 'node:assert/strict'
@@ -42,9 +42,10 @@ async function tunablesOf(args: string[], env: Record<string, string | undefined
 }
 
 describe('bin/run.js as a program', () => {
-  it('asks for huge pages, after the tunables the user set', async () => {
-    assert.equal(await tunablesOf(['--version'], {GLIBC_TUNABLES: undefined}), 'glibc.malloc.hugetlb=1')
-    assert.equal(await tunablesOf(['--version'], {GLIBC_TUNABLES: 'glibc.malloc.arena_max=2'}), 'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1')
+  it('asks for huge pages and keeps freed memory, before the tunables the user set (glibc takes the last)', async () => {
+    const ours = 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456'
+    assert.equal(await tunablesOf(['--version'], {GLIBC_TUNABLES: undefined}), ours)
+    assert.equal(await tunablesOf(['--version'], {GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=0'}), `${ours}:glibc.malloc.trim_threshold=0`)
   })
 
   it('caps the young generation for backtest only, unless NODE_OPTIONS sets its size', async () => {

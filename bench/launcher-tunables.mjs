@@ -1,0 +1,15 @@
+// The GLIBC_TUNABLES that bin/run.js starts `bots` with (every command but the services), read
+// from its shell line so the benchmarks that run our code in processes of their own cannot
+// drift from it.
+import {readFileSync} from 'node:fs'
+
+const line = readFileSync(new URL('../bin/run.js', import.meta.url), 'utf8').split('\n')[1]
+const found = /export GLIBC_TUNABLES="([^$"]+)/.exec(line)
+if (!found) throw new Error('bin/run.js: no GLIBC_TUNABLES on its shell line')
+
+export const LAUNCHER_TUNABLES = found[1].replace(/:$/, '')
+
+/** GLIBC_TUNABLES as bin/run.js would set it in `env`: ours first, the user's after (the last wins). */
+export function withLauncherTunables(env = process.env) {
+  return env.GLIBC_TUNABLES ? `${LAUNCHER_TUNABLES}:${env.GLIBC_TUNABLES}` : LAUNCHER_TUNABLES
+}

@@ -1,6 +1,7 @@
 /**
  * Creating a DuckDB instance for a store file. Read-write opens run the migrations and create the
- * folder and file on first use. Read-only opens let several processes read at once; when the file
+ * folder and file on first use (a copy of the build's empty store where there is one:
+ * store-template.ts). Read-only opens let several processes read at once; when the file
  * does not exist yet or lacks migrations, it is opened read-write for a moment to create or
  * migrate it, then reopened read-only.
  */
@@ -10,6 +11,7 @@ import type {DuckDBInstance} from '@duckdb/node-api'
 import {DuckDBInstance as Instance} from './duckdb-api.js'
 import {BotsError} from '../core/errors.js'
 import {migrate, pendingMigrations} from './migrations.js'
+import {seedFromTemplate} from './store-template.js'
 import {storeOpenError} from './store-errors.js'
 import './schema.js'
 
@@ -17,7 +19,12 @@ export async function createInstance(file: string, readOnly: boolean): Promise<D
   if (file === ':memory:') return migrated(await Instance.create(file))
   if (!readOnly) {
     mkdirSync(path.dirname(file), {recursive: true})
+    seedFromTemplate(file)
     return migrated(await create(file, false))
+  }
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), {recursive: true})
+    seedFromTemplate(file)
   }
   if (existsSync(file)) {
     const ro = await create(file, true)

@@ -2,29 +2,41 @@
  * Build step: the empty store that new store files are copied from (store-template.ts), with
  * every module's migrations applied. Run by `npm run build` after tsc.
  */
-import {copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import duckdb from '@duckdb/node-bindings'
-import {registeredMigrations} from './migrations.js'
-import {closeStore, openStore} from './store.js'
+import {DuckDBInstance} from './duckdb-api.js'
+import {migrate, registeredMigrations} from './migrations.js'
 import {STORE_TEMPLATE, templateInfoFile, type TemplateInfo} from './store-template.js'
+import './schema.js'
 import '../results/schema.js'
 import '../service/schema.js'
 
 export async function makeStoreTemplate(target: string): Promise<void> {
-  // The old template goes first: the store below must be made by the migrations, not copied.
-  rmSync(templateInfoFile(target), {force: true})
-  rmSync(target, {force: true})
-  const dir = mkdtempSync(path.join(tmpdir(), 'bots-template-'))
+  // Made by the migrations on a file of its own (never copied from an earlier template), in a
+  // folder beside the target, then renamed into place: a process copying the template meanwhile
+  // reads the old file or the new one, whole, and checks its size against the description, which
+  // is written last.
+  const dir = mkdtempSync(path.join(path.dirname(target), '.template-'))
   try {
     const file = path.join(dir, 'empty.duckdb')
-    await closeStore(await openStore({path: file}))
+    const instance = await DuckDBInstance.create(file)
+    const conn = await instance.connect()
+    try {
+      await migrate(conn)
+      await conn.run('CHECKPOINT')
+    } finally {
+      conn.closeSync()
+      instance.closeSync()
+    }
     if (existsSync(`${file}.wal`)) throw new Error('bug: the empty store was left with a WAL')
-    copyFileSync(file, target)
-    const info: TemplateInfo = {duckdb: duckdb.library_version(), migrations: registeredMigrations().map((m) => m.name)}
-    writeFileSync(templateInfoFile(target), `${JSON.stringify(info, null, 2)}\n`)
+    const info: TemplateInfo = {duckdb: duckdb.library_version(), bytes: statSync(file).size, migrations: registeredMigrations().map((m) => m.name)}
+    if (readFileSync(file).length !== info.bytes) throw new Error('bug: the empty store changed after it was closed')
+    renameSync(file, target)
+    const infoTemp = path.join(dir, 'info.json')
+    writeFileSync(infoTemp, `${JSON.stringify(info, null, 2)}\n`)
+    renameSync(infoTemp, templateInfoFile(target))
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }

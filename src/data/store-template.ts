@@ -6,13 +6,21 @@
  * migrations still run on the copy as on any store, so a template that lacks one (a module that
  * registered it later) only means that one is applied there.
  *
- * The copy appears whole or not at all: it is written beside the target and hard-linked into place,
- * which fails when the file exists (another process created it first; that store is used). Where
- * there is no template, it was made by another DuckDB version, or the folder takes no hard links,
- * nothing is copied and the store is created and migrated as before. In a store made this way
- * `schema_migrations.applied_at` is when the build made the template.
+ * - The copy appears whole or not at all: it is written and synced beside the target, then
+ *   hard-linked into place, which fails when the file exists (another process created it first;
+ *   that store is used). A copy left by a process killed meanwhile is removed by the next seeding.
+ * - It is created with the user's umask, like a file DuckDB creates (a copy of the template would
+ *   take the template's mode: read-only in a read-only install).
+ * - Not when a WAL is there without its store (left by a deleted store): DuckDB deletes such a WAL
+ *   when it creates the file itself, but would replay it into a copy, whose tables it fits.
+ * - Not without a template (running from the sources), from another DuckDB version, when the
+ *   template is not the size its description says (being rebuilt), or where the folder takes no
+ *   hard links: the store is then created and migrated as before.
+ *
+ * In a store made this way `schema_migrations.applied_at` is when the build made the template.
  */
-import {copyFileSync, existsSync, linkSync, readFileSync, rmSync} from 'node:fs'
+import {closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs'
+import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import duckdb from '@duckdb/node-bindings'
 
@@ -23,6 +31,8 @@ export const STORE_TEMPLATE = fileURLToPath(new URL('./empty-store.duckdb', impo
 export interface TemplateInfo {
   /** DuckDB's library version (`v1.5.6`): a file is copied only into the DuckDB that wrote it. */
   duckdb: string
+  /** The template's size in bytes. */
+  bytes: number
   /** The migrations it holds, in order. */
   migrations: string[]
 }
@@ -32,14 +42,25 @@ export function templateInfoFile(template: string): string {
 }
 
 /**
- * Create `file` as a copy of `template` when `file` does not exist and the template fits this
- * DuckDB; true when this call created it.
+ * Create `file` as a copy of `template` when neither `file` nor its WAL exists and the template
+ * fits this DuckDB; true when this call created it.
  */
 export function seedFromTemplate(file: string, template = STORE_TEMPLATE): boolean {
-  if (existsSync(file) || !fits(template)) return false
-  const temp = `${file}.seed-${process.pid}-${Math.random().toString(36).slice(2)}`
+  if (existsSync(file) || existsSync(`${file}.wal`)) return false
+  const bytes = fitting(template)
+  if (bytes === undefined) return false
+  removeAbandonedCopies(file)
+  const temp = `${file}${SEED}${process.pid}-${Math.random().toString(36).slice(2)}`
   try {
-    copyFileSync(template, temp)
+    const content = readFileSync(template)
+    if (content.length !== bytes) return false
+    const fd = openSync(temp, 'wx', 0o666)
+    try {
+      writeSync(fd, content)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
     linkSync(temp, file)
     return true
   } catch {
@@ -49,11 +70,41 @@ export function seedFromTemplate(file: string, template = STORE_TEMPLATE): boole
   }
 }
 
-function fits(template: string): boolean {
+const SEED = '.seed-'
+
+/** The template's size when it fits this DuckDB. */
+function fitting(template: string): number | undefined {
   try {
     const info = JSON.parse(readFileSync(templateInfoFile(template), 'utf8')) as Partial<TemplateInfo>
-    return info.duckdb === duckdb.library_version() && existsSync(template)
+    if (info.duckdb !== duckdb.library_version() || typeof info.bytes !== 'number') return undefined
+    return statSync(template).size === info.bytes ? info.bytes : undefined
   } catch {
-    return false
+    return undefined
+  }
+}
+
+/** Copies of `file` by processes no longer running (killed between the copy and its removal). */
+function removeAbandonedCopies(file: string): void {
+  const dir = path.dirname(file)
+  const prefix = `${path.basename(file)}${SEED}`
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue
+    const pid = Number(name.slice(prefix.length).split('-')[0])
+    if (Number.isInteger(pid) && pid > 0 && !running(pid)) rmSync(path.join(dir, name), {force: true})
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

@@ -43,7 +43,7 @@ async function tunablesOf(args: string[], env: Record<string, string | undefined
 
 describe('bin/run.js as a program', () => {
   it('asks for huge pages and keeps freed memory, before the tunables the user set (glibc takes the last)', async () => {
-    const ours = 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=67108864:glibc.malloc.trim_threshold=268435456'
+    const ours = 'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456'
     assert.equal(await tunablesOf(['--version'], {GLIBC_TUNABLES: undefined}), ours)
     assert.equal(await tunablesOf(['--version'], {GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=0'}), `${ours}:glibc.malloc.trim_threshold=0`)
   })

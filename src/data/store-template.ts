@@ -1,6 +1,6 @@
 /**
  * A new store file starts as a copy of an empty store that the build makes (`npm run build`:
- * make-store-template.ts writes dist/data/empty-store.duckdb, every migration applied and
+ * service/make-store-template.ts writes dist/data/empty-store.duckdb, every migration applied and
  * checkpointed) instead of running the migrations itself: creating the tables and checkpointing
  * them costs ~50 ms of every first import or first backtest, copying a 1 MB file ~1 ms. The
  * migrations still run on the copy as on any store, so a template that lacks one (a module that

@@ -1,17 +1,18 @@
 /**
- * Build step: the empty store that new store files are copied from (store-template.ts), with
- * every module's migrations applied. Run by `npm run build` after tsc.
+ * Build step: the empty store that new store files are copied from (data/store-template.ts),
+ * with every module's migrations applied. Here, not in data/, because it needs every module that
+ * owns tables, and service is the highest of them. Run by `npm run build` after tsc.
  */
 import {existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import duckdb from '@duckdb/node-bindings'
-import {DuckDBInstance} from './duckdb-api.js'
-import {migrate, registeredMigrations} from './migrations.js'
-import {STORE_TEMPLATE, templateInfoFile, type TemplateInfo} from './store-template.js'
-import './schema.js'
+import {DuckDBInstance} from '../data/duckdb-api.js'
+import {migrate, registeredMigrations} from '../data/migrations.js'
+import {STORE_TEMPLATE, templateInfoFile, type TemplateInfo} from '../data/store-template.js'
+import '../data/schema.js'
 import '../results/schema.js'
-import '../service/schema.js'
+import './schema.js'
 
 export async function makeStoreTemplate(target: string): Promise<void> {
   // Made by the migrations on a file of its own (never copied from an earlier template), in a

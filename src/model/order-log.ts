@@ -3,8 +3,8 @@
  * orders (`--json`) would otherwise hold every one of tens of thousands of order objects to the end,
  * each copied into the old generation on the way (~60 ms and ~12 MB of a 1M-bar run that trades
  * every few dozen bars). The broker reserves an order's row when it is placed and writes it once
- * the order has left the book finished (or at the end of the run); `orderAt` gives the order as its JSON has it (`orderRecord`, which is
- * SimOrder.toJSON).
+ * the order has left the book finished (or at the end of the run); `orderAt` gives the order as
+ * its JSON has it (`orderRecord`, which is SimOrder.toJSON).
  */
 import type {Order, OrderStatus, OrderType, Side, TimeInForce} from './orders.js'
 import {doubled} from './doubled.js'
@@ -194,7 +194,6 @@ export function orderRecord(o: Order): Order {
   const extras = orderExtras(o)
   return extras === undefined ? record : Object.assign(record, extras)
 }
-
 
 /** Order `k` of the log as its JSON has it (SimOrder.toJSON's keys and values); `symbols` names the symbol indices. */
 export function orderAt(log: OrderLog, symbols: readonly string[], k: number): Order {

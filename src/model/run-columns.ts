@@ -5,8 +5,9 @@
  * a run that trades every few bars holds no object per fill, trade or order on the way to its
  * figures. Kept apart from the result (not a property of it): the result reads, clones and
  * serialises as it always has, and a result that crossed a thread, or was copied, simply has no
- * columns, and its readers use the objects. Once the objects are made (read, or set anew) they are the truth: the columns no
- * longer stand for them, so a change made to those arrays in place is seen by every reader.
+ * columns, and its readers use the objects. Once the objects are made (read, or set anew) they
+ * are the truth: the columns no longer stand for them, so a change made to those arrays in place
+ * is seen by every reader.
  */
 import {fillObjects, logFillFields, objectFillFields, type FillFields, type FillLog} from './fill-log.js'
 import type {Fill, Order} from './orders.js'

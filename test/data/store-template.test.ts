@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import {execFileSync, spawn} from 'node:child_process'
-import {copyFileSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync, closeSync} from 'node:fs'
+import {chmodSync, closeSync, copyFileSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import type {DuckDBConnection} from '@duckdb/node-api'
@@ -91,7 +91,7 @@ process.kill(process.pid, 'SIGKILL')`
       execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', killed], {cwd: ROOT, stdio: 'ignore'})
     } catch {} // killed, as meant
     assert.ok(existsSync(`${file}.wal`), 'the killed process left its WAL')
-    execFileSync('rm', [file])
+    rmSync(file)
     assert.equal(seedFromTemplate(file, template), false)
     const rows = await withStore({path: file}, async (s) => Number((await s.conn.runAndReadAll(`SELECT count(*) AS n FROM bar_series WHERE symbol = 'GONE'`)).getRowObjectsJS()[0].n))
     assert.equal(rows, 0)
@@ -99,7 +99,7 @@ process.kill(process.pid, 'SIGKILL')`
 
   it("is created with the user's umask, not the template's mode", async () => {
     const template = await madeTemplate()
-    execFileSync('chmod', ['0444', template])
+    chmodSync(template, 0o444)
     const file = path.join(tempDir(), 'shared.duckdb')
     const before = process.umask(0o002)
     try {

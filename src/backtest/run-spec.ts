@@ -6,15 +6,14 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {loadBars, loadStagedBars, loadStagedChecked} from '../data/load-bars.js'
 import {storedSeries} from '../data/file-series.js'
-import {ensureFileData, type EnsureResult} from '../data/ensure-file-data.js'
+import type {EnsureResult} from '../data/ensure-file-data.js'
 import {closeStore, openStore, type Store} from '../data/store.js'
 import {createCalendar, marketTimezone} from '../calendar/index.js'
 import type {Bars} from '../model/bars.js'
 import type {Diagnostic} from '../core/errors.js'
-import {runBacktest} from '../engine/run-backtest.js'
 import type {BacktestResult} from '../engine/result.js'
 import {metricsSettings} from '../metrics/settings.js'
-import {summarize, type Summary} from '../metrics/summary.js'
+import type {Summary} from '../metrics/summary.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {loadBotSpec} from '../spec/validate-spec.js'
 import type {StrategyDefinition} from '../model/strategy.js'
@@ -24,11 +23,18 @@ import type {StrategyRegistry} from '../strategy/registry.js'
 import {resolveStrategy} from '../strategy/resolve.js'
 import {applyOverrides, type Overrides} from './overrides.js'
 import {resolveWindow} from './window.js'
-import {checkWindowCoverage} from './window-coverage.js'
 import {locatedInSpec} from './locate-in-spec.js'
-import {droppedRowWarnings} from './dropped-rows.js'
-import {overlayWarnings} from './overlay-check.js'
 import {storeHeadStart} from './store-head-start.js'
+import {overlayWarnings} from './overlay-check.js'
+import {lazyModule} from '../core/lazy-module.js'
+
+// Needed only once the bars are read: they load while DuckDB streams them, in the main thread's
+// waits for its chunks (lazy-module.ts). A file source's import modules start with its store.
+const engine = lazyModule(() => import('../engine/run-backtest.js'))
+const windowCoverage = lazyModule(() => import('./window-coverage.js'))
+const summaryModule = lazyModule(() => import('../metrics/summary.js'))
+const fileData = lazyModule(() => import('../data/ensure-file-data.js'))
+const droppedRows = lazyModule(() => import('./dropped-rows.js'))
 
 export interface BacktestRequest {
   file: string
@@ -105,6 +111,7 @@ export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOu
   const settle = prepared.settle
   if (!req.deferSettle) await settle?.()
   const {spec, warnings, imports, bars} = prepared
+  const {summarize} = await summaryModule()
   let summary: Summary | undefined
   return {
     spec, warnings, imports, bars, result, definition: prepared.definition,
@@ -142,9 +149,9 @@ export interface PreparedBacktest {
 export const OVERLAP_MAX_ROWS = 2_000_000
 
 export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBacktest> {
-  req.onStage?.('validate')
   // The store starts opening on DuckDB's thread while the spec is validated on this one.
   const headStart = storeHeadStart(req.file, req.db)
+  req.onStage?.('validate')
   const {loaded, strategy, spec, timezone, window, store} = await validatedWithStore(req).finally(() => headStart.release())
   const fileSource = spec.data.source === 'file'
   const warnings = [...loaded.warnings, ...(await overlayWarnings(spec, strategy.definition, req.file))]
@@ -152,6 +159,10 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
     ({spec, warnings, imports, bars, definition: strategy.definition, registry: strategy.registry, source: strategy.registry.get(strategy.definition.name).source, settle, storing})
   let imports: EnsureResult[] = []
   let open = true
+  const loading = () => {
+    for (const m of [engine, windowCoverage, summaryModule]) m.start()
+    req.onStage?.('load')
+  }
   try {
     if (fileSource) {
       req.onStage?.('import')
@@ -166,7 +177,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       // import's checks only when it could not.
       let checked = false
       const readFirst = async (conn: DuckDBConnection, good: string) => {
-        req.onStage?.('load')
+        loading()
         const r = await loadStagedChecked(conn, good, {symbol, timeframe: spec.timeframeMs, maxRows: OVERLAP_MAX_ROWS})
         checked = r?.ordered === true
         early = checked ? r!.bars : undefined
@@ -174,7 +185,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       }
       const read = async (conn: DuckDBConnection, good: string) => {
         if (checked) return
-        req.onStage?.('load')
+        loading()
         early = await loadStagedBars(conn, good, {symbol, timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, maxRows: OVERLAP_MAX_ROWS})
       }
       const unwindowed = window.startMs === undefined && window.endMs === undefined
@@ -183,6 +194,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
         throw await locatedInSpec(e, req.file)
       }
       const wantEarly = req.overlapImport === true && spec.symbols.length === 1
+      const {ensureFileData} = await fileData()
       imports = await ensureFileData(store, spec.data, spec.symbols, spec.timeframe, timezone, wantEarly ? {symbol, read, readFirst: unwindowed ? readFirst : undefined} : undefined).catch(located)
       const written = imports.find((r) => r.written !== undefined)?.written
       // No bars in the window: that error is the coverage check's, before any run.
@@ -194,6 +206,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
         const settle = () => (settling ??= (async () => {
           try {
             await written.catch(located)
+            const {droppedRowWarnings} = await droppedRows()
             warnings.push(...(await droppedRowWarnings(imports, req.file, spec.timeframe)))
             warnings.push(...(await coverage(store, bars)))
           } finally {
@@ -205,9 +218,10 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       }
       await written?.catch(located)
       // Rows the import dropped (unsorted, off the grid, negative volume…): counted per rule, never silently.
+      const {droppedRowWarnings} = await droppedRows()
       warnings.push(...(await droppedRowWarnings(imports, req.file, spec.timeframe)))
     }
-    req.onStage?.('load')
+    loading()
     const bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, series: storedSeries(spec.data, symbol), timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, shared: req.sharedBars})))
     warnings.push(...(await coverage(store, bars)))
     return prepared(bars)
@@ -218,6 +232,7 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
   /** A window outside the data is an error (located at backtest.start/--start); one reaching past it, a warning. */
   async function coverage(store: Store, bars: Bars[]): Promise<Diagnostic[]> {
     const o = req.overrides ?? {}
+    const {checkWindowCoverage} = await windowCoverage()
     return checkWindowCoverage({
       store, bars, window, series: (symbol) => storedSeries(spec.data, symbol), timeframeMs: spec.timeframeMs, timezone, calendar: createCalendar(spec.market),
       source: {file: req.file, start: spec.backtest.start, end: spec.backtest.end, overridden: {start: o.start !== undefined, end: o.end !== undefined}},
@@ -233,6 +248,7 @@ async function validatedWithStore(req: BacktestRequest) {
   const spec = applyOverrides(loaded.spec, req.overrides ?? {}, strategy.registry, strategy.definition.name)
   const timezone = marketTimezone(spec.market)
   const window = resolveWindow(spec.backtest.start, spec.backtest.end, timezone)
+  if (spec.data.source === 'file') for (const m of [fileData, droppedRows]) m.start()
   const store = await openStore({path: req.db ?? spec.data.db, readOnly: spec.data.source !== 'file'})
   return {loaded, strategy, spec, timezone, window, store}
 }
@@ -253,6 +269,7 @@ export async function runPrepared(
       onProgress: opts.onProgress, iterationTimeoutMs: opts.isolate.iterationTimeoutMs, clock: opts.isolate.clock, watch: opts.isolate.watch,
     })
   }
+  const {runBacktest} = await engine()
   return runBacktest({
     spec: p.spec,
     bars: p.bars,

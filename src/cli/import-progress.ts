@@ -5,6 +5,15 @@
  */
 import type {ImportProgress} from '../data/import-types.js'
 import {localeNumber} from '../core/fixed-number.js'
+import {lazyModule} from '../core/lazy-module.js'
+
+// listr2 loads only when there is progress to show: small files and --json never need it.
+const stderrTask = lazyModule(() => import('./stderr-task.js'))
+
+/** Start loading the progress display early, while the store opens (~30 ms of module loading otherwise after it). */
+export function preloadImportProgress(show: boolean): void {
+  if (show) stderrTask.start()
+}
 
 /** Files smaller than this finish in well under a second: no progress display. */
 export const PROGRESS_MIN_BYTES = 8 * 1024 * 1024
@@ -15,8 +24,7 @@ export async function withImportProgress<T>(
   work: (onProgress?: (p: ImportProgress) => void) => Promise<T>,
 ): Promise<T> {
   if (!show) return work()
-  // listr2 loads only when there is progress to show: small files and --json never need it.
-  const {runStderrTask} = await import('./stderr-task.js')
+  const {runStderrTask} = await stderrTask()
   const plain = !process.stderr.isTTY || Boolean(process.env.CI)
   return runStderrTask(title, {plain, persistentOutput: true}, (setOutput) => {
     let lastPhase = ''

@@ -2,7 +2,6 @@
  * Progress of one long run with listr2, on stderr so stdout stays clean for results and --json.
  * A terminal gets the live renderer; a pipe gets plain lines; CI (`CI` set) gets nothing.
  */
-import {runStderrTask} from './stderr-task.js'
 import {localeNumber} from '../core/fixed-number.js'
 
 export interface ProgressReporter {
@@ -14,6 +13,8 @@ export async function withRunProgress<T>(title: string, enabled: boolean, work: 
   const ci = Boolean(process.env.CI) && process.env.CI !== 'false'
   if (!enabled || ci) return work({stage() {}, bars() {}})
   const plain = !process.stderr.isTTY
+  // listr2 loads only when there is progress to show: CI and --json never need it.
+  const {runStderrTask} = await import('./stderr-task.js')
   return runStderrTask(title, {plain, persistentOutput: false}, (setOutput) => {
     let lastPercent = -1
     return work({

@@ -6,12 +6,11 @@ import {BotsError, isBotsError, type Diagnostic} from '../core/errors.js'
 import {colorEnabled} from '../cli/color.js'
 import {secondsFlag, strategiesFlag} from '../cli/flags.js'
 import {WallClock} from '../core/clock.js'
-import {renderBacktestSummary} from '../cli/render/backtest.js'
 import {withRunProgress} from '../cli/run-progress.js'
 import {marketTimezone} from '../calendar/index.js'
-import {backtestJsonHead, EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, writeBacktestJsonHeld, type EquityResolution} from '../results/backtest-json.js'
+import {EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, type EquityResolution} from '../results/equity-resolution.js'
 import {OutputClosedError, type HeldJson} from '../results/json-stream.js'
-import {finishBacktest, type Finished} from '../results/finish-run.js'
+import type {Finished} from '../results/finish-run.js'
 import {checkReportPath, displayPath} from '../results/report-path.js'
 import {discoverStrategies} from '../strategy/discover.js'
 import {loadBotSpec} from '../spec/validate-spec.js'
@@ -19,6 +18,12 @@ import {resolveStrategy} from '../strategy/resolve.js'
 import {parseRate} from '../sweep/parse-sweep.js'
 import {RANK_KEYS} from '../sweep/rank-key.js'
 import {localeNumber} from '../core/fixed-number.js'
+import {lazyModule} from '../core/lazy-module.js'
+
+// What a run needs once it is over: loaded while the bars load (run-spec.ts).
+const finishRun = lazyModule(() => import('../results/finish-run.js'))
+const summaryRender = lazyModule(() => import('../cli/render/backtest.js'))
+const jsonResult = lazyModule(() => import('../results/backtest-json.js'))
 
 export default class Backtest extends BaseCommand {
   static override description = `Run a bot spec over historical bars and print the results.
@@ -161,7 +166,11 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
             keepOrders: this.jsonEnabled(), // only the JSON result lists the orders; the rest needs their counts
             // Users' plugins run in a worker so Ctrl-C (and the timeout) can always stop them.
             isolate: {clock: new WallClock(), iterationTimeoutMs: flags['iteration-timeout'], watch: (read) => (barsSeen = read)},
-            onStage: (stage, detail) => progress.stage(detail ? `${stage}: ${detail}` : stage),
+            onStage: (stage, detail) => {
+              // The bars are being read: the modules for after the run load in the waits for them.
+              if (stage === 'load') for (const m of [finishRun, this.jsonEnabled() ? jsonResult : summaryRender]) m.start()
+              progress.stage(detail ? `${stage}: ${detail}` : stage)
+            },
             onProgress: (done, total) => {
               at.done = done
               at.total = total
@@ -180,7 +189,9 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     // run is recorded and its report written, so a failure leaves a document that does not parse,
     // then the error object, and exit 1. Returning nothing keeps oclif from printing it again.
     let json: HeldJson | undefined
+    const {finishBacktest} = await finishRun()
     const whileRecording = async (f: Finished): Promise<void> => {
+      const {backtestJsonHead, writeBacktestJsonHeld} = await jsonResult()
       json = await closedOutputIgnored(writeBacktestJsonHeld(backtestJsonHead(outcome, f), outcome.result, {equity: flags.equity as EquityResolution | undefined, timeZone: marketTimezone(outcome.spec.market)}))
     }
     let finished: Finished
@@ -195,6 +206,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
       throw error
     }
     if (!this.jsonEnabled()) {
+      const {renderBacktestSummary} = await summaryRender()
       this.log(renderBacktestSummary(outcome, finished, colorEnabled()))
       return undefined
     }

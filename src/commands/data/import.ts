@@ -4,11 +4,15 @@ import path from 'node:path'
 import {BaseCommand} from '../../cli/base-command.js'
 import {parseColumnFlags} from '../../data/columns.js'
 import {dbFlag, timeframeFlag, tzFlag} from '../../cli/flags.js'
-import {PROGRESS_MIN_BYTES, withImportProgress} from '../../cli/import-progress.js'
-import {renderImport} from '../../cli/render/data.js'
-import {importFiles, ON_ERROR_MODES, type ImportResult, type OnError} from '../../data/import.js'
+import {preloadImportProgress, PROGRESS_MIN_BYTES, withImportProgress} from '../../cli/import-progress.js'
+import {ON_ERROR_MODES, type ImportResult, type OnError} from '../../data/import-types.js'
 import {withStore} from '../../data/store.js'
 import type {EpochUnit} from '../../data/time-expr.js'
+import {lazyModule} from '../../core/lazy-module.js'
+
+// Loaded while DuckDB opens the store, not before it starts to (core/lazy-module.ts).
+const importer = lazyModule(() => import('../../data/import.js'))
+const importRender = lazyModule(() => import('../../cli/render/data.js'))
 
 export default class DataImport extends BaseCommand {
   static override description = `Import bars from CSV or Parquet files into the store, checked and de-duplicated.
@@ -51,8 +55,12 @@ Times: a bar's time is its OPEN time. Naive times and bare dates are read in --t
     if (files.length === 0) this.error('give at least one FILE to import', {exit: 2})
     const size = files.reduce((s, f) => s + (safeSize(f) ?? 0), 0)
     const title = `Import ${files.map((f) => path.basename(f)).join(', ')} as ${flags.symbol}`
-    const result = await withStore({path: flags.db}, (store) =>
-      withImportProgress(title, !this.jsonEnabled() && size >= PROGRESS_MIN_BYTES, (onProgress) =>
+    const progress = !this.jsonEnabled() && size >= PROGRESS_MIN_BYTES
+    preloadImportProgress(progress)
+    for (const m of [importer, importRender]) m.start()
+    const result = await withStore({path: flags.db}, async (store) => {
+      const {importFiles} = await importer()
+      return withImportProgress(title, progress, (onProgress) =>
         importFiles(store, files, {
           symbol: flags.symbol,
           timeframe: flags.timeframe,
@@ -67,8 +75,9 @@ Times: a bar's time is its OPEN time. Naive times and bare dates are read in --t
           maxReported: flags['max-report'],
           onProgress,
         }),
-      ),
-    )
+      )
+    })
+    const {renderImport} = await importRender()
     this.log(renderImport(result))
     return result
   }

@@ -102,8 +102,10 @@ export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOu
   // A spec's data file imported now is run while DuckDB stores it, on the other core.
   const prepared = await prepareBacktest({...req, overlapImport: true})
   let result: BacktestResult
+  let summarize: typeof import('../metrics/summary.js').summarize
   try {
     result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage, isolate: req.isolate, keepOrders: req.keepOrders})
+    ;({summarize} = await summaryModule())
   } catch (e) {
     await prepared.settle?.().catch(() => {})
     throw e
@@ -111,7 +113,6 @@ export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOu
   const settle = prepared.settle
   if (!req.deferSettle) await settle?.()
   const {spec, warnings, imports, bars} = prepared
-  const {summarize} = await summaryModule()
   let summary: Summary | undefined
   return {
     spec, warnings, imports, bars, result, definition: prepared.definition,
@@ -149,9 +150,9 @@ export interface PreparedBacktest {
 export const OVERLAP_MAX_ROWS = 2_000_000
 
 export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBacktest> {
+  req.onStage?.('validate')
   // The store starts opening on DuckDB's thread while the spec is validated on this one.
   const headStart = storeHeadStart(req.file, req.db)
-  req.onStage?.('validate')
   const {loaded, strategy, spec, timezone, window, store} = await validatedWithStore(req).finally(() => headStart.release())
   const fileSource = spec.data.source === 'file'
   const warnings = [...loaded.warnings, ...(await overlayWarnings(spec, strategy.definition, req.file))]

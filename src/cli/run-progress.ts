@@ -13,19 +13,27 @@ export async function withRunProgress<T>(title: string, enabled: boolean, work: 
   const ci = Boolean(process.env.CI) && process.env.CI !== 'false'
   if (!enabled || ci) return work({stage() {}, bars() {}})
   const plain = !process.stderr.isTTY
-  // listr2 loads only when there is progress to show: CI and --json never need it.
+  // The work starts now, while listr2 loads (~30 ms; only when there is progress to show): what
+  // it reports meanwhile is kept, in order, and shown once the display is up.
+  let show: ((text: string) => void) | undefined
+  const early: string[] = []
+  const output = (text: string) => (show ? show(text) : early.push(text))
+  let lastPercent = -1
+  const working = work({
+    stage: output,
+    bars: (done, total) => {
+      const percent = total > 0 ? Math.floor((100 * done) / total) : 100
+      // Plain output gets a line per 10%, a terminal every percent.
+      if (percent === lastPercent || (plain && percent % 10 !== 0)) return
+      lastPercent = percent
+      output(`running ${percent}% · ${localeNumber(done)} / ${localeNumber(total)} bars`)
+    },
+  })
+  working.catch(() => {}) // handed to the task below, which reports a failure; it must not count as unhandled before that
   const {runStderrTask} = await import('./stderr-task.js')
   return runStderrTask(title, {plain, persistentOutput: false}, (setOutput) => {
-    let lastPercent = -1
-    return work({
-      stage: setOutput,
-      bars: (done, total) => {
-        const percent = total > 0 ? Math.floor((100 * done) / total) : 100
-        // Plain output gets a line per 10%, a terminal every percent.
-        if (percent === lastPercent || (plain && percent % 10 !== 0)) return
-        lastPercent = percent
-        setOutput(`running ${percent}% · ${localeNumber(done)} / ${localeNumber(total)} bars`)
-      },
-    })
+    for (const text of early) setOutput(text)
+    show = setOutput
+    return working
   })
 }

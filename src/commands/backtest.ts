@@ -23,6 +23,8 @@ import {lazyModule} from '../core/lazy-module.js'
 // What a run needs once it is over: loaded while the bars load (run-spec.ts).
 const finishRun = lazyModule(() => import('../results/finish-run.js'))
 const summaryRender = lazyModule(() => import('../cli/render/backtest.js'))
+type FinishModule = typeof import('../results/finish-run.js')
+type SummaryRenderModule = typeof import('../cli/render/backtest.js')
 const jsonResult = lazyModule(() => import('../results/backtest-json.js'))
 
 export default class Backtest extends BaseCommand {
@@ -189,7 +191,16 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     // run is recorded and its report written, so a failure leaves a document that does not parse,
     // then the error object, and exit 1. Returning nothing keeps oclif from printing it again.
     let json: HeldJson | undefined
-    const {finishBacktest} = await finishRun()
+    let finishBacktest: FinishModule['finishBacktest']
+    let renderBacktestSummary: SummaryRenderModule['renderBacktestSummary'] | undefined
+    try {
+      ;({finishBacktest} = await finishRun())
+      if (this.jsonEnabled()) await jsonResult()
+      else ({renderBacktestSummary} = await summaryRender())
+    } catch (error) {
+      await outcome.settle?.().catch(() => {}) // a first use's import still being stored: let it finish and close
+      throw error
+    }
     const whileRecording = async (f: Finished): Promise<void> => {
       const {backtestJsonHead, writeBacktestJsonHeld} = await jsonResult()
       json = await closedOutputIgnored(writeBacktestJsonHeld(backtestJsonHead(outcome, f), outcome.result, {equity: flags.equity as EquityResolution | undefined, timeZone: marketTimezone(outcome.spec.market)}))
@@ -205,8 +216,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
       }
       throw error
     }
-    if (!this.jsonEnabled()) {
-      const {renderBacktestSummary} = await summaryRender()
+    if (renderBacktestSummary) {
       this.log(renderBacktestSummary(outcome, finished, colorEnabled()))
       return undefined
     }

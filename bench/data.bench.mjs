@@ -14,11 +14,11 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {closeStore, importFiles, loadBars, openStore} from '../dist/data/index.js'
 import {procCpuMs} from './proc-stats.mjs'
-import {withLauncherTunables} from './launcher-tunables.mjs'
+import {LAUNCHER_YOUNG, withLauncherTunables} from './launcher-tunables.mjs'
 
 const ROWS = 1_000_000
 /** The V8 flag it adds for backtest, which loads bars. */
-const YOUNG = '--max-semi-space-size=4'
+const YOUNG = LAUNCHER_YOUNG
 const here = fileURLToPath(new URL('.', import.meta.url))
 const [mode, dbArg] = process.argv.slice(2)
 

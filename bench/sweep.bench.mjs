@@ -17,9 +17,9 @@ import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {availableParallelism, loadavg} from 'node:os'
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
-import {LAUNCHER_TUNABLES, withLauncherTunables} from './launcher-tunables.mjs'
+import {LAUNCHER_TUNABLES, LAUNCHER_YOUNG, withLauncherTunables} from './launcher-tunables.mjs'
 
-const YOUNG = '--max-semi-space-size=4'
+const YOUNG = LAUNCHER_YOUNG
 const hasTunables = (process.env.GLIBC_TUNABLES ?? '').startsWith(LAUNCHER_TUNABLES)
 const hasYoung = process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))
 if (!hasTunables || !hasYoung) {

@@ -10,6 +10,8 @@
  * shows in every run (a double boxed per bar is 16 bytes a bar, 4 times the bound; a NYSE run allocates ~1 byte a bar for its sessions).
  */
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
 import {Session} from 'node:inspector/promises'
 import {test} from 'node:test'
 import {emptyBars} from '../../src/core/bars.js'
@@ -118,6 +120,22 @@ for (const market of ['24/7', 'NYSE'] as const) {
       assert.ok(Math.min(...perBar) < BOUND, `${perBar.map((b) => b.toFixed(1)).join(', ')} bytes a bar (bound ${BOUND})`)
     })
   }
+}
+
+// The shipped strategies' own per-bar work, measured on the built package in a process of its
+// own (helpers/shipped-allocation.mjs says why). sma-cross feeds two SMAs and a crossover every
+// bar: V8 inlines a bounded amount of code into one loop, and it once boxed a double per bar
+// (16 bytes) in whichever call it left out (see WindowSum.push).
+for (const [name, params] of [['sma-cross', {fast: 10, slow: 30, quantity: 10}], ['buy-and-hold', {}], ['opening-range', {}]] as const) {
+  test(`the shipped strategy ${name}, as built, allocates nothing per bar`, () => {
+    const helper = fileURLToPath(new URL('../helpers/shipped-allocation.mjs', import.meta.url))
+    const r = spawnSync(process.execPath, [helper, name, JSON.stringify(params), String(BARS)], {encoding: 'utf8'})
+    assert.equal(r.status, 0, r.stderr)
+    const {fills, perBar} = JSON.parse(r.stdout) as {fills: number; perBar: number[]}
+    assert.ok(fills < 100, `${fills} fills: trades must stay rare for the measure to be of bars`)
+    if (name === 'sma-cross') assert.ok(fills >= 4, `${fills} fills: the strategy must trade`)
+    assert.ok(Math.min(...perBar) < BOUND, `${perBar.map((b) => b.toFixed(1)).join(', ')} bytes a bar (bound ${BOUND})`)
+  })
 }
 
 // The control: the measure must see garbage that is collected before it ends, or every test above

@@ -52,9 +52,10 @@ export class WindowSum {
     // A full window whose sum is exact (`clean`): x replaces old, and the sum changes by
     // d = x - old. When d is exact (both finite, no rounding: the rule for prices, whose few
     // significant bits the two share) and the double-double sum takes it without a new rounding
-    // error, this path does it all, written out and calling nothing. It is kept small (bytecode)
-    // so that V8 inlines two windows into one loop (sma-cross's): a call left out there boxes
-    // its double argument, 16 bytes a bar. Everything else goes to pushApart.
+    // error, this path does it all: `step(d)` written out (the same TwoSum steps), calling
+    // nothing. It is kept small (bytecode) so that V8 inlines two windows into one loop
+    // (sma-cross's): a call left out there boxes its double argument, 16 bytes a bar.
+    // Everything else goes to pushApart.
     const pos = this.pos
     const old = this.window[pos]
     const d = x - old

@@ -32,7 +32,6 @@ export class HookInvoker implements BrokerListener {
   private readonly events: Order[] = []
   private readonly eventFills: (Fill | undefined)[] = []
   private count = 0
-  private readonly iteration: ((ctx: StrategyContext) => void) | undefined
   /** The next queued event to deliver (kept across a `settle()` the gate held up). */
   private head = 0
   private crashed = false
@@ -51,9 +50,7 @@ export class HookInvoker implements BrokerListener {
     private readonly market: PriceSource,
     /** Its `afterHook()` runs after every hook, before events are delivered (close fills). */
     private readonly broker: {afterHook(): void},
-  ) {
-    this.iteration = hooks.onTradingIteration
-  }
+  ) {}
 
   /** Runs hook `name`, guarded. Its order events wait in the queue for `settle()`. */
   run(name: LifecycleHook): void {
@@ -68,7 +65,9 @@ export class HookInvoker implements BrokerListener {
 
   /** `run('onTradingIteration')`, kept apart as the one hook that runs every bar. */
   iterate(): void {
-    const fn = this.iteration
+    // Read on every call: a strategy may set its own after `initialize` (the rules strategy
+    // installs the loop its plan needs, see rules-hooks.ts).
+    const fn = this.hooks.onTradingIteration
     if (fn === undefined) return
     try {
       fn.call(this.hooks, this.ctx)

@@ -56,8 +56,9 @@ export class WindowSum {
     // nothing. It is kept small (bytecode) so that V8 inlines two windows into one loop
     // (sma-cross's): a call left out there boxes its double argument, 16 bytes a bar.
     // Everything else goes to pushApart.
+    const w = this.window
     const pos = this.pos
-    const old = this.window[pos]
+    const old = w[pos]
     const d = x - old
     const bd = d - x
     const hi = this.hi
@@ -67,9 +68,11 @@ export class WindowSum {
     const lo = this.lo
     const t = lo + e
     const bt = t - lo
-    if (this.clean && x - (d - bd) + (-old - bd) === 0 && lo - (t - bt) + (e - bt) === 0) {
-      this.window[pos] = x
-      this.pos = pos + 1 === this.period ? 0 : pos + 1
+    // The two rounding errors, of x - old and of lo + e (TwoSum's), are zero.
+    if (this.clean && x - (d - bd) - (old + bd) === 0 && lo - (t - bt) + (e - bt) === 0) {
+      w[pos] = x
+      const next = pos + 1
+      this.pos = next === this.period ? 0 : next
       const h = s + t
       const bh = h - s
       this.lo = s - (h - bh) + (t - bh)

@@ -52,6 +52,15 @@ const plans: Array<[string, string, Record<string, unknown>]> = [
     },
   ],
   [
+    'an SMA of an SMA against an SMA (the steps not written out)',
+    'fast',
+    {
+      indicators: {base: {type: 'sma', period: 3}, fast: {type: 'sma', period: 4, source: 'base'}, slow: {type: 'sma', period: 18}},
+      entry: {long: 'crosses_above(fast, slow)'},
+      exit: {long: 'crosses_below(fast, slow)'},
+    },
+  ],
+  [
     'the close against one average (no second updater)',
     'close',
     {indicators: {slow: {type: 'ema', period: 12}}, entry: {long: 'crosses_above(close, slow)'}, exit: {long: 'crosses_below(close, slow)'}, sizing: {type: 'cash', value: 5000}},
@@ -81,6 +90,18 @@ for (const [name, first, written] of plans) {
     }
   })
 }
+
+test('the close loop writes the steps out for two SMAs of the close, and only for them', () => {
+  const smas = (indicators: Record<string, unknown>) => {
+    const loop = closeLoopOf({indicators, entry: {long: 'crosses_above(fast, slow)'}} as unknown as RulesSpec)
+    assert.ok(loop, 'the plan takes the close loop')
+    return loop.smas
+  }
+  assert.notEqual(smas({fast: {type: 'sma', period: 5}, slow: {type: 'sma', period: 20}}), undefined)
+  // An EMA, or an SMA of another series (the first two updaters: base, then fast on base), keeps the updaters' own steps.
+  assert.equal(smas({fast: {type: 'sma', period: 5}, slow: {type: 'ema', period: 20}}), undefined)
+  assert.equal(smas({base: {type: 'sma', period: 3}, fast: {type: 'sma', period: 5, source: 'base'}, slow: {type: 'sma', period: 20}}), undefined)
+})
 
 test('plans outside the close loop shape keep the general path', () => {
   const indicators = {fast: {type: 'sma', period: 5}, slow: {type: 'sma', period: 20}, mid: {type: 'ema', period: 9}}

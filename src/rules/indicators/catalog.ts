@@ -4,7 +4,6 @@
  * our own because the library's definition differs (EMA/MACD seeding, ATR's first true range) or
  * is missing (rolling highest/lowest), and the SMA is the exact one shared with `sma-cross`.
  */
-import {SMA} from '../../indicators/sma.js'
 import {RollingExtreme} from './extremes.js'
 import {tradingSignals} from './library.js'
 import {createAtr} from './atr.js'
@@ -25,7 +24,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorKind>> = Object.freeze
     params: {period: period('Bars averaged.')},
     warmup: (p) => p.period,
     reference: 'Backtrader SMA: math.fsum of the window / period, exactly rounded (shared with sma-cross)',
-    create: (p, io) => singleSma(io, new SMA(p.period)),
+    create: (p, io) => singleSma(io, p.period),
   },
   ema: {
     ...ON_SOURCE,

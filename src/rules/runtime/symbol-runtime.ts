@@ -13,6 +13,7 @@ import {compile, type Compiled, type EvalScope} from '../expr/compile.js'
 import {crossNeeds} from '../expr/cross-gate.js'
 import type {IR} from '../expr/ir.js'
 import {INDICATORS} from '../indicators/catalog.js'
+import {SmaStep} from '../indicators/kind-helpers.js'
 import {asStep} from '../indicators/types.js'
 import type {RulesPlan} from '../plan.js'
 import {higherKey, type HigherTimeframe} from '../timeframes.js'
@@ -48,6 +49,8 @@ export interface CloseLoop {
   b: Ring
   detector: CrossDetector
   slots: Float64Array
+  /** `first` and `second` when both are SMAs of the close (the golden cross): the loop writes their steps out. */
+  smas: {first: SmaStep; second: SmaStep} | undefined
 }
 
 /** One higher timeframe of one symbol: its resampler, field rings, clock and indicators. */
@@ -158,8 +161,15 @@ export class SymbolRuntime implements EvalScope {
     this.conditionCrosses = needs.every((n) => n !== undefined) ? Int32Array.from(needs.flat().flatMap((n) => [n!.slot, n!.dir])) : undefined
     const [a, b] = [this.crossRingA[0], this.crossRingB[0]]
     this.closeLoop = this.closeOnly && plan.crosses.length === 1 && a !== undefined && b !== undefined && this.conditionCrosses !== undefined
-      ? {close: this.closeRing, first: this.updaters[0] ?? NO_STEP, second: this.updaters[1] ?? NO_STEP, rest: this.updaters.slice(2), a, b, detector: this.detectors[0], slots: this.crosses}
+      ? {close: this.closeRing, first: this.updaters[0] ?? NO_STEP, second: this.updaters[1] ?? NO_STEP, rest: this.updaters.slice(2), a, b, detector: this.detectors[0], slots: this.crosses, smas: this.smasOfClose()}
       : undefined
+  }
+
+  /** The first two updaters when both are SMAs of the close (see CloseLoop.smas). */
+  private smasOfClose(): CloseLoop['smas'] {
+    const [first, second] = this.updaters
+    const ofClose = (u: Step | undefined): u is SmaStep => u instanceof SmaStep && u.src === this.closeRing
+    return ofClose(first) && ofClose(second) ? {first, second} : undefined
   }
 
   private higherGroup(tf: HigherTimeframe, timeZone: string, calendar: SessionSource | undefined): HigherGroup {

@@ -15,22 +15,51 @@ export function buyAndHoldEquity(bars: readonly Bars[], time: ArrayLike<number>,
   if (k === 0) return out.fill(initialCash)
   const part = initialCash / k
   for (const b of bars) {
-    // The columns in locals: V8 does not hoist b's property loads out of this loop (measured 2×).
-    const {time: barTime, close, length} = b
-    let j = 0 // next bar of b not yet at or before time[i]
-    let units = NaN
-    let last = NaN
-    for (let i = 0; i < n; i++) {
-      const t = time[i]
-      while (j < length && barTime[j] <= t) {
-        const c = close[j++]
-        if (c === c) {
-          if (units !== units) units = part / c
-          last = c
-        }
-      }
-      out[i] += units === units ? units * last : part
-    }
+    if (sameTimes(b.time, time, b.length)) addOnOwnTimes(out, b.close, part)
+    else addMerged(out, b, time, part)
   }
   return out
+}
+
+/** Whether bar i of a symbol is at point i of the run (the usual one-symbol run: ~3× less time than the merge). */
+function sameTimes(barTime: ArrayLike<number>, time: ArrayLike<number>, length: number): boolean {
+  if (barTime === time) return true
+  if (length !== time.length) return false
+  for (let i = 0; i < length; i++) if (barTime[i] !== time[i]) return false
+  return true
+}
+
+/** addMerged for a symbol whose bar i is at point i: the same values, without the merge. */
+function addOnOwnTimes(out: Float64Array, close: ArrayLike<number>, part: number): void {
+  let units = NaN
+  let last = NaN
+  for (let i = 0; i < out.length; i++) {
+    const c = close[i]
+    if (c === c) {
+      if (units !== units) units = part / c
+      last = c
+    }
+    out[i] += units === units ? units * last : part
+  }
+}
+
+/** Adds a symbol's part at each point of `time`: its value as of the last bar at or before it. */
+function addMerged(out: Float64Array, b: Bars, time: ArrayLike<number>, part: number): void {
+  // The columns in locals: V8 does not hoist b's property loads out of this loop (measured 2×).
+  const {time: barTime, close, length} = b
+  const n = time.length
+  let j = 0 // next bar of b not yet at or before time[i]
+  let units = NaN
+  let last = NaN
+  for (let i = 0; i < n; i++) {
+    const t = time[i]
+    while (j < length && barTime[j] <= t) {
+      const c = close[j++]
+      if (c === c) {
+        if (units !== units) units = part / c
+        last = c
+      }
+    }
+    out[i] += units === units ? units * last : part
+  }
 }

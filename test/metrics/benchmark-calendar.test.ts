@@ -1,6 +1,7 @@
 /** Buy-and-hold, annualisation by market and timeframe, monthly returns in the market's time zone. */
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
+import fc from 'fast-check'
 import {createCalendar} from '../../src/calendar/index.js'
 import {barsFromRows} from '../../src/core/bars.js'
 import {annualisation} from '../../src/metrics/annualisation.js'
@@ -26,6 +27,19 @@ describe('buy and hold', () => {
     const time = Float64Array.of(0, H, 2 * H, 3 * H)
     // A: 500 / 10 = 50 units; B: 500 / 100 = 5 units from its first close at H
     assert.deepEqual(Array.from(buyAndHoldEquity([a, b], time, 1000)), [500 + 500, 50 * 20 + 500, 50 * 20 + 5 * 150, 50 * 5 + 5 * 50])
+  })
+
+  it('a symbol on the run\'s own times gives, bit for bit, what the merge over a longer index gives', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({min: 0.01, max: 1e6, noNaN: true}), fc.constant(NaN)), {minLength: 1, maxLength: 60}), fc.double({min: 1, max: 1e9, noNaN: true}), (closes, cash) => {
+        const b = barsFromRows('A', H, closes.map((c, i) => bar(i * H, c)))
+        const own = buyAndHoldEquity([b], Float64Array.from(b.time), cash)
+        // One more point after the last bar: not the symbol's own times, so the merge runs.
+        const longer = buyAndHoldEquity([b], Float64Array.from([...b.time, closes.length * H]), cash)
+        assert.deepEqual(Array.from(own), Array.from(longer.subarray(0, closes.length)))
+      }),
+      {numRuns: 300},
+    )
   })
 })
 

@@ -50,7 +50,9 @@ try {
   const median = times[1] / 1000
   const cpu = `CPU ${(cpus[1] / 1000).toFixed(2)} s over DuckDB's threads`
   ok = report(`import 1M rows: ${median.toFixed(2)} s (median of 3, best ${(times[0] / 1000).toFixed(2)} s; ${cpu})`, median < 2, 'target < 2 s')
-  ok = (await measureCli(csv, dir)) && ok
+  // An issue 13 goal: a miss prints MISSED (and the README table marks it) but fails nothing, as in
+  // the backtest benchmark; the exit status is for the targets this benchmark was written against.
+  await measureCli(csv, dir)
   // Loading in a fresh process, so its memory figure is the load's alone: as `bots` runs it, then plain.
   const load = (m, env, flags = []) => spawnSync(process.execPath, ['--expose-gc', ...flags, fileURLToPath(import.meta.url), m, db], {stdio: 'inherit', env})
   ok = load('load', {...process.env, GLIBC_TUNABLES: withLauncherTunables()}, [YOUNG]).status === 0 && ok

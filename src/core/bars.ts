@@ -55,3 +55,11 @@ export function sliceBars(bars: Bars, from: number, to: number): Bars {
     volume: bars.volume.subarray(from, to),
   }
 }
+
+/** Whether two time columns are the same index (the same array, or equal values): then bar i of one is at point i of the other. */
+export function sameTimes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

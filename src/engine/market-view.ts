@@ -1,5 +1,5 @@
 import type {Bars} from '../model/bars.js'
-import {emptyBars} from '../core/bars.js'
+import {emptyBars, sameTimes} from '../core/bars.js'
 import {BotsError} from '../core/errors.js'
 import type {PriceSource} from '../broker/broker-port.js'
 
@@ -70,13 +70,6 @@ function checkOrder(b: Bars): void {
       })
     }
   }
-}
-
-function sameTimes(a: Float64Array, b: Float64Array): boolean {
-  if (a === b) return true
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 function unionTimes(times: Float64Array[]): Float64Array {

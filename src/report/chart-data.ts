@@ -85,21 +85,28 @@ export function chartColumns(o: ChartInput): PackedCharts {
   // Every curve has a point at each bucket's first bar: their chart times, once for all of them.
   const at = new Float64Array(Math.ceil(n / bucket))
   for (let k = 0; k < at.length; k++) at[k] = local(o.time[k * bucket])
+  // The points whose time rises (a DST fall-back hour repeats local times; those are dropped
+  // before a curve's `keep` looks at the value), and each one's bucket's last bar: once for every curve.
+  const points: number[] = []
+  const lastBar: number[] = []
+  for (let k = 0, last = -Infinity; k < at.length; k++) {
+    if (at[k] <= last) continue
+    last = at[k]
+    points.push(k)
+    lastBar.push(Math.min(n, (k + 1) * bucket) - 1)
+  }
   /** f(value at point k) at each point: each bucket's last value of `values` (one per bar), or `values[k]` (one per point). */
-  const series = (values: Float64Array, perBar: boolean, f: (v: number) => number = (v) => v, keep: (v: number) => boolean = () => true): PackedPoints => {
+  const series = (values: Float64Array, perBar: boolean, f?: (v: number) => number, keep?: (v: number) => boolean): PackedPoints => {
     const t: number[] = []
     const out: number[] = []
-    // A time that does not increase is dropped before `keep` looks at the value, as it always was.
-    let last = -Infinity
     const count = perBar ? at.length : Math.min(at.length, values.length)
-    for (let k = 0; k < count; k++) {
-      if (at[k] <= last) continue
-      last = at[k]
-      const v = perBar ? values[Math.min(n, (k + 1) * bucket) - 1] : values[k]
-      if (keep(v)) {
-        t.push(last)
-        out.push(f(v))
-      }
+    for (let j = 0; j < points.length; j++) {
+      const k = points[j]
+      if (k >= count) break
+      const v = values[perBar ? lastBar[j] : k]
+      if (keep !== undefined && !keep(v)) continue
+      t.push(at[k])
+      out.push(f === undefined ? v : f(v))
     }
     return {t, v: out}
   }

@@ -4,6 +4,7 @@
  * Positions follow the fills as the exposure metric counts them (a fill stamped at or before a
  * bar's time holds from that bar on), so the points above zero are the metric's bars in market.
  */
+import {sameTimes} from '../core/bars.js'
 import type {Bars} from '../model/bars.js'
 import {objectFillFields, type FillFields} from '../model/fill-log.js'
 import type {Fill} from '../model/orders.js'
@@ -23,6 +24,9 @@ export function exposureOf(fills: FillFields, bars: readonly Bars[], time: Array
   const position = new Map<string, number>()
   const cursor = new Map<string, number>() // per symbol: index of its last bar at or before the point
   const bySymbol = new Map(bars.map((b) => [b.symbol, b]))
+  // Symbols whose bar i is at point i (a one-symbol run's): their last bar at or before point i is
+  // bar i, with no walk over the bars in between.
+  const onTimes = new Set(bars.filter((b) => b.length === b.time.length && sameTimes(b.time, time)).map((b) => b.symbol))
   let j = 0
   // Only the points drawn: the positions at each follow from the fills up to its time (times
   // ascend), so a run's million bars cost ten thousand steps here, not a million.
@@ -39,9 +43,12 @@ export function exposureOf(fills: FillFields, bars: readonly Bars[], time: Array
       if (qty === 0) continue
       const b = bySymbol.get(symbol)
       if (!b) continue
-      let k = cursor.get(symbol) ?? -1
-      while (k + 1 < b.length && b.time[k + 1] <= t) k++
-      cursor.set(symbol, k)
+      let k = i
+      if (!onTimes.has(symbol)) {
+        k = cursor.get(symbol) ?? -1
+        while (k + 1 < b.length && b.time[k + 1] <= t) k++
+        cursor.set(symbol, k)
+      }
       // The last known close (a symbol without a bar at this time keeps its previous one).
       let c = NaN
       for (let m = k; m >= 0 && !(c === c); m--) c = b.close[m]

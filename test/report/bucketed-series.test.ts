@@ -47,3 +47,21 @@ test('exposureSeries by bucket is the last value of each bucket of the full seri
     assert.deepEqual(Array.from(exposureSeries(fills, [bars], time, value, b)), last(exposureSeries(fills, [bars], time, value), b))
   }), {numRuns: 300})
 })
+
+test('exposureSeries of a symbol on the run\'s own times (read by index) equals the walk over its bars', () => {
+  fc.assert(fc.property(fc.array(fc.tuple(fc.integer({min: 0, max: 59}), fc.boolean(), fc.integer({min: 1, max: 5})), {maxLength: 20}), fc.array(fc.boolean(), {minLength: 60, maxLength: 60}), bucket, (raw, gaps, b) => {
+    const n = 60
+    const time = Float64Array.from({length: n}, (_, i) => i * 60_000)
+    // Some bars without a close: the last known one counts.
+    const close = Float64Array.from({length: n}, (_, i) => (gaps[i] && i > 0 ? NaN : 100 + (i % 7)))
+    const bars = {symbol: 'A', timeframeMs: 60_000, length: n, time, open: close, high: close, low: close, close, volume: close} as unknown as Bars
+    const fills = raw.map(([i, buy, q]) => ({symbol: 'A', side: buy ? 'buy' : 'sell', quantity: q, time: time[i]}) as unknown as Fill).sort((x, y) => x.time - y.time)
+    const value = Float64Array.from({length: n}, (_, i) => 10_000 + i)
+    // One more point after the last bar: not the symbol's own times, so its bars are walked.
+    const longer = Float64Array.from([...time, n * 60_000])
+    const walked = exposureSeries(fills, [bars], longer, Float64Array.from([...value, 10_000]))
+    const byIndex = exposureSeries(fills, [bars], time, value)
+    assert.deepEqual(Array.from(byIndex), Array.from(walked.subarray(0, n)))
+    assert.deepEqual(Array.from(exposureSeries(fills, [bars], time, value, b)), last(byIndex, b))
+  }), {numRuns: 300})
+})

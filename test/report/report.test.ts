@@ -27,6 +27,14 @@ describe('escaping', () => {
     assert.doesNotMatch(text, /<|>|&|\u2028/)
     assert.deepEqual(JSON.parse(text), value)
   })
+  it('JSON inside <script>: each unsafe character is escaped when it is the only one', () => {
+    for (const c of ['<', '>', '&', '\u2028', '\u2029']) {
+      const text = jsonForScript({s: `a${c}b`})
+      assert.ok(!text.includes(c), JSON.stringify(c))
+      assert.deepEqual(JSON.parse(text), {s: `a${c}b`})
+    }
+    assert.equal(jsonForScript({n: [1.5, 2], s: 'plain'}), '{"n":[1.5,2],"s":"plain"}')
+  })
 })
 
 describe('HTML report in headless Chromium', () => {

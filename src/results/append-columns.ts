@@ -40,7 +40,14 @@ export async function appendColumns(conn: DuckDBConnection, table: string, colum
         } else if (c.type === 'integer') {
           duckdb.copy_data_to_vector(vector, 0, c.values.buffer as ArrayBuffer, c.values.byteOffset + from * 4, m * 4)
         } else if (c.type === 'varchar') {
-          for (let i = 0; i < m; i++) duckdb.vector_assign_string_element(vector, i, c.values[from + i])
+          const v = c.values
+          const first = v[from]
+          let same = true
+          for (let i = from + 1; i < from + m && same; i++) same = v[i] === first
+          // A chunk of one string (a one-symbol run's symbols, a long-only run's sides): one value
+          // the vector refers to, instead of a call into DuckDB per row.
+          if (same) duckdb.vector_reference_value(vector, duckdb.create_varchar(first))
+          else for (let i = 0; i < m; i++) duckdb.vector_assign_string_element(vector, i, v[from + i])
         }
       })
       appender.appendDataChunk(chunk)

@@ -63,3 +63,8 @@ export function sameTimes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
 }
+
+/** Whether bar i of `b` is at point i of `time` (a one-symbol run's index is its own time column). */
+export function barsOnTimes(b: Bars, time: ArrayLike<number>): boolean {
+  return b.length === b.time.length && sameTimes(b.time, time)
+}

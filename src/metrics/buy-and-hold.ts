@@ -5,7 +5,7 @@
  * bar its part stays in cash; a bar where a symbol has no data values it at its last close.
  * So for one symbol the benchmark's total return is last close / first close − 1.
  */
-import {sameTimes} from '../core/bars.js'
+import {barsOnTimes} from '../core/bars.js'
 import type {Bars} from '../model/bars.js'
 
 /** The benchmark's account value at each point of `time` (the run's shared, ascending index). */
@@ -16,8 +16,8 @@ export function buyAndHoldEquity(bars: readonly Bars[], time: ArrayLike<number>,
   if (k === 0) return out.fill(initialCash)
   const part = initialCash / k
   for (const b of bars) {
-    // Bar i at point i (a one-symbol run: the run's index is its time column): ~3× less time than the merge.
-    if (b.length === b.time.length && sameTimes(b.time, time)) addOnOwnTimes(out, b.close, part)
+    // Bar i at point i: ~3× less time than the merge.
+    if (barsOnTimes(b, time)) addOnOwnTimes(out, b.close, part)
     else addMerged(out, b, time, part)
   }
   return out

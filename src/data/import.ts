@@ -99,7 +99,9 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     reader = new StagedReader(store, opts.onStaged, () => staged.map(goodRows))
     // Once the write's insert is under way (staged-reader.ts), and only once the rows it reads are
     // known to be the stored ones: a file found out of order is marked and written again first.
+    // The plain order checks start then too (import-file.ts, stageFile).
     const startReading = () => {
+      for (const s of staged) s.startCheck?.()
       const ordering = staged.find((s) => s.ordering !== undefined)?.ordering
       if (ordering === undefined) reader?.start()
       else ordering.then((inOrder) => inOrder && reader?.start(), () => {})

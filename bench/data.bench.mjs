@@ -77,20 +77,26 @@ function ensureCsv() {
   return file
 }
 
-/** `bots data import` of the CSV into a fresh store, three times: wall time and peak RSS of the CLI process. */
+/**
+ * `bots data import` of the CSV into a fresh store, five times: wall time and peak RSS of the CLI
+ * process. Five, not three: one run here moves by ±15% with the VM's neighbours, and the median of
+ * three followed them across the 1.2 s goal from one bench to the next.
+ */
 async function measureCli(csv, dir) {
   const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url))
+  const CLI_RUNS = 5
   const runs = []
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < CLI_RUNS; k++) {
     const db = path.join(dir, `cli${k}.duckdb`)
     runs.push(await timedChild(bin, ['data', 'import', csv, '--symbol', 'BENCH', '--db', db]))
   }
   const wall = runs.map((r) => r.s).sort((a, b) => a - b)
   const peak = runs.map((r) => r.peakMb).sort((a, b) => a - b)
   const cpu = runs.map((r) => r.cpuS).sort((a, b) => a - b)
+  const mid = CLI_RUNS >> 1
   return report(
-    `import 1M-row CSV via the CLI: ${wall[1].toFixed(2)} s, ${peak[1].toFixed(0)} MB peak (median of 3, best ${wall[0].toFixed(2)} s, highest peak ${peak[2].toFixed(0)} MB; CPU ${cpu[1].toFixed(2)} s)`,
-    wall[1] < 1.2 && peak[1] < 300,
+    `import 1M-row CSV via the CLI: ${wall[mid].toFixed(2)} s, ${peak[mid].toFixed(0)} MB peak (median of ${CLI_RUNS}, best ${wall[0].toFixed(2)} s, highest peak ${peak[CLI_RUNS - 1].toFixed(0)} MB; CPU ${cpu[mid].toFixed(2)} s)`,
+    wall[mid] < 1.2 && peak[mid] < 300,
     'targets < 1.2 s, < 300 MB',
   )
 }

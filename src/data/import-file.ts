@@ -42,7 +42,7 @@ export interface StagedFile {
    * commit what it wrote, and settles the file with `settleOrder` before writing it again.
    */
   ordering?: Promise<boolean>
-  /** Starts the check behind `ordering` when it waits for the write (stageFile); later calls do nothing. */
+  /** Starts the check behind `ordering`, and the file's hash, when they wait for the write (stageFile); later calls do nothing. */
   startCheck?: () => void
 }
 

@@ -5,6 +5,8 @@
 # holder) take longest, so they start first, those starting the most first: the two workers then
 # finish together instead of one long file running alone at the end. No test asserts a
 # duration; --test-timeout is only a safety net so a hung test fails the run, not stalls it.
+# The spec reporter ends with the failing tests and their errors: CI keeps only the log's tail,
+# and TAP would leave a failure somewhere in the middle of it.
 set -euo pipefail
 shopt -s globstar nullglob
 cd "$(dirname "$0")/.."
@@ -16,4 +18,4 @@ ordered=("${slow[@]}")
 for f in "${files[@]}"; do
   case " ${slow[*]} " in *" $f "*) ;; *) ordered+=("$f") ;; esac
 done
-exec node --import tsx --test --test-concurrency=2 --test-timeout=600000 "$@" "${ordered[@]}"
+exec node --import tsx --test --test-reporter=spec --test-concurrency=2 --test-timeout=600000 "$@" "${ordered[@]}"

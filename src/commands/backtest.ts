@@ -19,6 +19,9 @@ import {parseRate} from '../sweep/parse-sweep.js'
 import {RANK_KEYS} from '../sweep/rank-key.js'
 import {localeNumber} from '../core/fixed-number.js'
 import {lazyModule} from '../core/lazy-module.js'
+import {BacktestInterrupt, interruptExit, processInterruptOutput} from '../cli/backtest-interrupt.js'
+import type {Interfaces} from '@oclif/core'
+import type {BacktestRequest} from '../backtest/run-spec.js'
 
 // What a run needs once it is over: loaded while the bars load (run-spec.ts).
 const finishRun = lazyModule(() => import('../results/finish-run.js'))
@@ -43,8 +46,9 @@ ends with the run id, the store and the report's path.
 With --sweep, every combination of the swept parameters runs in parallel (one worker per core)
 and the best ones are printed.
 
-Ctrl-C stops a run: it prints how far it got and exits 130. An interrupted sweep keeps (and
-records) the combinations that finished.
+Ctrl-C stops a run: it prints how far it got and exits 130. Once the run is over, Ctrl-C lets
+its results be recorded and written, then exits 130 (a second Ctrl-C quits at once). An
+interrupted sweep keeps (and records) the combinations that finished.
 
 Exit codes: 0 the run finished; 1 an invalid spec, override or data, or a sweep where nothing
 ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 interrupted.`
@@ -150,24 +154,44 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
       if (sweep.runs.length === 0) process.exitCode = EXIT_INVALID
       return sweepToJson(sweep)
     }
-    // Ctrl-C: restore the terminal, say how far the run got, exit 130.
+    // Ctrl-C: during the run, say how far it got and exit 130; after it, finish the results first.
     const at = {done: 0, total: 0}
     let barsSeen: (() => number) | undefined // a strategy in a worker: where it is right now
-    const onSigint = () => {
-      const done = Math.max(at.done, barsSeen?.() ?? 0)
-      interruptExit(at.total > 0 ? `interrupted at ${localeNumber(done)} of ${localeNumber(at.total)} bars` : 'interrupted before the run started')
+    const interrupt = new BacktestInterrupt(() => ({done: Math.max(at.done, barsSeen?.() ?? 0), total: at.total}), processInterruptOutput)
+    process.on('SIGINT', interrupt.onSigint)
+    try {
+      const finished = await this.runAndFinish(args.spec, flags, request, riskFreeRate, interrupt, at, (read) => (barsSeen = read))
+      if (interrupt.interrupted) {
+        const kept = finished.runId === undefined ? 'its results are written, not recorded (--no-record)' : `its results are recorded as run ${finished.runId} (bots runs show ${finished.runId})`
+        writeSync(2, `interrupted after the run: ${kept}\n`)
+        process.exitCode = 130
+      }
+      return undefined
+    } finally {
+      process.off('SIGINT', interrupt.onSigint)
     }
-    process.on('SIGINT', onSigint)
+  }
+
+  /** One run (not a sweep): run it, then record, report and print or stream its results. */
+  private async runAndFinish(
+    specFile: string,
+    flags: Interfaces.InferredFlags<typeof Backtest.flags>,
+    request: Pick<BacktestRequest, 'file' | 'overrides' | 'db' | 'strategies'>,
+    riskFreeRate: number | undefined,
+    interrupt: BacktestInterrupt,
+    at: {done: number; total: number},
+    watch: (read: () => number) => void,
+  ): Promise<Finished> {
     let outcome
     try {
-      outcome = await withRunProgress(`Backtest ${args.spec}`, !this.jsonEnabled(), (progress) =>
-        this.withParamNames(args.spec, flags.strategies, flags.param, () =>
+      outcome = await withRunProgress(`Backtest ${specFile}`, !this.jsonEnabled(), (progress) =>
+        this.withParamNames(specFile, flags.strategies, flags.param, () =>
           backtestSpecFile({
             ...request,
             deferSettle: true, // finishBacktest settles a first use's import once the results are computed
             keepOrders: this.jsonEnabled(), // only the JSON result lists the orders; the rest needs their counts
             // Users' plugins run in a worker so Ctrl-C (and the timeout) can always stop them.
-            isolate: {clock: new WallClock(), iterationTimeoutMs: flags['iteration-timeout'], watch: (read) => (barsSeen = read)},
+            isolate: {clock: new WallClock(), iterationTimeoutMs: flags['iteration-timeout'], watch},
             onStage: (stage, detail) => {
               // The bars are being read: the modules for after the run load in the waits for them.
               if (stage === 'load') for (const m of [finishRun, this.jsonEnabled() ? jsonResult : summaryRender]) m.start()
@@ -182,7 +206,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
         ),
       )
     } finally {
-      process.off('SIGINT', onSigint)
+      interrupt.ended()
     }
     const liveStart = outcome.spec.live?.feed?.start
     if (liveStart !== undefined) outcome.warnings.push(liveStartWarning(outcome.spec.file, liveStart, outcome.spec.backtest.start))
@@ -216,12 +240,9 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
       }
       throw error
     }
-    if (renderBacktestSummary) {
-      this.log(renderBacktestSummary(outcome, finished, colorEnabled()))
-      return undefined
-    }
-    await closedOutputIgnored(json?.end())
-    return undefined
+    if (renderBacktestSummary) this.log(renderBacktestSummary(outcome, finished, colorEnabled()))
+    else await closedOutputIgnored(json?.end())
+    return finished
   }
 
   /**
@@ -255,13 +276,6 @@ async function closedOutputIgnored<T>(work: Promise<T> | undefined): Promise<T |
     if (!(error instanceof OutputClosedError)) throw error
     return undefined
   }
-}
-
-/** Leave the terminal as it was (listr2's renderer hides the cursor), say why, exit 130. */
-function interruptExit(message: string): never {
-  // Straight to fd 2: listr2's renderer holds process.stderr.write while it draws.
-  writeSync(2, `${process.stderr.isTTY ? '\u001B[?25h\n' : ''}${message}\n`) // in a terminal: show the cursor, leave the progress line
-  process.exit(130)
 }
 
 function liveStartWarning(file: string | undefined, liveStart: string, start: string | undefined): Diagnostic {

@@ -176,3 +176,21 @@ test('onProgress reports rising bar counts and ends with (total, total)', async 
   })
   assert.deepEqual(calls, [[10_000, n], [20_000, n], [n, n]])
 })
+
+test('between progress reports the run gives the event loop a turn: a Ctrl-C handler can stop an in-process run', async () => {
+  const n = 45_000
+  const calls: number[] = []
+  let turnAt: number | undefined
+  await runBacktest({
+    spec: {symbols: ['X'], timeframeMs: MIN, sleeptimeMs: MIN, broker: brokerSpec()},
+    bars: barsAt(Array.from({length: n}, (_, i) => i), 1),
+    definition: strategyOf('idle', () => ({})),
+    calendar: createCalendar('24/7'),
+    onProgress: (done) => {
+      calls.push(done)
+      // As a signal's callback would: queued now, it must run before the run goes on.
+      if (calls.length === 1) setImmediate(() => (turnAt = calls.at(-1)))
+    },
+  })
+  assert.equal(turnAt, 10_000)
+})

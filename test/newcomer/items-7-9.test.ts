@@ -8,7 +8,10 @@
  *   is an error naming it.
  * - 9: Ctrl-C (SIGINT) during a backtest prints how far it got and exits 130; an interrupted
  *   sweep records the combinations that finished and says how many. No sleeps: the signal is
- *   sent when the first progress line appears.
+ *   sent when the first progress line appears. The backtest's strategy spins (in its worker)
+ *   from a bar past that line, so the signal always finds the run going: a shipped strategy
+ *   runs 500,000 bars in ~50 ms, and a signal sent on its 10% line could arrive after the run.
+ *   (That an in-process run gives Ctrl-C's handler a turn is tested in test/engine/lifecycle.)
  * - 10: a missing spec exits 2; `--param nope=1` names the parameter and lists the valid ones;
  *   a spec's `live.feed.start` is reported as not applying to a backtest.
  */
@@ -134,17 +137,37 @@ describe('item 8: where the results went', () => {
   })
 })
 
+/** A plugin that spins in onTradingIteration from its spin_at-th bar, forever (it runs in a worker). */
+const SPINNER = `
+import {defineStrategy} from 'bots'
+
+export default defineStrategy({
+  name: 'spinner',
+  description: 'Spins forever from its spin_at-th bar.',
+  params: {type: 'object', properties: {spin_at: {type: 'integer', minimum: 1, description: 'The bar it spins at.'}}, required: ['spin_at'], additionalProperties: false},
+  create: (p: {spin_at: number}) => ({
+    onTradingIteration(ctx) {
+      if (ctx.barCount() >= p.spin_at) for (;;) {}
+    },
+  }),
+})
+`
+
 describe('item 9: Ctrl-C', () => {
   const dir = tempDir()
   const spec = path.join(dir, 'big.yaml')
+  const plugins = path.join(dir, 'plugins')
   before(async () => {
     const gen = await new Promise<number | null>((resolve) => spawn(process.execPath, [path.join(ROOT, 'bench/gen-ohlcv.mjs'), '--rows', '500000', '--out', path.join(dir, 'bars.csv')], {stdio: 'ignore'}).on('close', resolve))
     assert.equal(gen, 0)
-    writeFileSync(spec, 'name: big\nstrategy: {name: sma-cross, params: {percent: 90}}\nsymbols: [GEN]\ntimeframe: 1M\nmarket: 24/7\ndata: {source: file, path: bars.csv}\n')
+    mkdirSync(plugins)
+    writeFileSync(path.join(plugins, 'spinner.ts'), SPINNER)
+    // Spins past the 10% line (the first the test waits for), so the run is going when the signal comes.
+    writeFileSync(spec, 'name: big\nstrategy: {name: spinner, params: {spin_at: 300000}}\nsymbols: [GEN]\ntimeframe: 1M\nmarket: 24/7\ndata: {source: file, path: bars.csv}\n')
   })
 
   it('during a backtest: "interrupted at N of M bars", exit 130', async () => {
-    const r = await interruptCli(['backtest', spec, '--db', path.join(dir, 's.duckdb'), '--no-record'], /running \d+% · /)
+    const r = await interruptCli(['backtest', spec, '--db', path.join(dir, 's.duckdb'), '--no-record', '--strategies', plugins], /running \d+% · /)
     assert.ok(r.sent, r.stderr)
     assert.equal(r.code, 130, r.stdout + r.stderr)
     assert.match(r.stderr, /\ninterrupted at [\d,]+ of 500,000 bars\n$/)
@@ -153,7 +176,7 @@ describe('item 9: Ctrl-C', () => {
 
   const hasScript = spawnSync('script', ['--version']).status === 0
   it('in a terminal (a pty from script(1)), Ctrl-C shows the cursor again and says how far it got', {skip: !hasScript && 'no script(1)'}, async () => {
-    const command = `stty cols 120 rows 40; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} backtest ${JSON.stringify(spec)} --db ${JSON.stringify(path.join(dir, 's.duckdb'))} --no-record`
+    const command = `stty cols 120 rows 40; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} backtest ${JSON.stringify(spec)} --db ${JSON.stringify(path.join(dir, 's.duckdb'))} --no-record --strategies ${JSON.stringify(plugins)}`
     const r = await new Promise<{code: number | null; out: string; sent: boolean}>((resolve, reject) => {
       const child = spawn('script', ['-qefc', command, '/dev/null'], {cwd: dir, env: {...process.env, CI: ''}, stdio: ['pipe', 'pipe', 'pipe']})
       let out = ''

@@ -25,22 +25,35 @@ const types = {
     oid === INT8 || oid === NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 }
 
+/**
+ * How long the server lets a session sit idle inside a transaction before it ends the session
+ * (and so rolls back and releases its row locks). Every transaction here is a few statements sent
+ * back to back, so only a frozen or stalled process gets there (SIGSTOP, a VM paused, swap): left
+ * alone, its locks would hold the bots it leased forever, and no other process could take them
+ * over after the lease's TTL (the claim skips locked rows, the renewal's upsert waits on them).
+ */
+export const IDLE_IN_TRANSACTION_MS = 5_000
+
 export class PgDb {
   readonly pool: pg.Pool
   readonly shown: string
   readonly url: string
 
-  private constructor(url: string, shown: string, max: number) {
+  private constructor(url: string, shown: string, max: number, idleInTransactionMs: number) {
     this.url = url
     this.shown = shown
-    this.pool = new pg.Pool({connectionString: url, max, types, connectionTimeoutMillis: 10_000, application_name: 'bots'})
+    this.pool = new pg.Pool({
+      connectionString: url, max, types, connectionTimeoutMillis: 10_000, application_name: 'bots',
+      idle_in_transaction_session_timeout: idleInTransactionMs,
+    })
     // An idle connection that breaks (server restart) must not take the process down; the next query reconnects.
     this.pool.on('error', () => {})
   }
 
-  static async open(text: string, opts: {max?: number} = {}): Promise<PgDb> {
+  /** `idleInTransactionMs`: see IDLE_IN_TRANSACTION_MS (tests shorten it). */
+  static async open(text: string, opts: {max?: number; idleInTransactionMs?: number} = {}): Promise<PgDb> {
     const {url, shown} = parseRegistryUrl(text)
-    const db = new PgDb(url, shown, opts.max ?? 10)
+    const db = new PgDb(url, shown, opts.max ?? 10, opts.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS)
     try {
       const client = await db.pool.connect()
       const onError = () => {}

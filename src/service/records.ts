@@ -4,7 +4,7 @@
  * orders are keyed, so writing the same one twice (re-delivered after a resume) is a no-op.
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
-import {appendRows} from './append-rows.js'
+import {appendRows} from '../data/append-rows.js'
 import {insertRows, ts} from './insert-rows.js'
 
 /** NaN or Infinity (no price seen yet) would poison sums and JSON output; store null. */

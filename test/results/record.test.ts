@@ -41,6 +41,37 @@ describe('recordRuns', () => {
     }
   })
 
+  it('many runs in one call (a sweep): ids rise in their order, each keeps its own row, trades and curve', async () => {
+    const store = await openStore({path: path.join(tempDir(), 'm.duckdb')})
+    try {
+      const second: Trade = {...trade, side: 'short', quantity: 3, netPnl: -2}
+      const noCurve = {...run([]), equity: undefined, sweepId: 7, spec: {...spec, file: undefined}}
+      // No bar in its period: start and end are NaN in its metrics, NULL in the table.
+      noCurve.metrics = {...noCurve.metrics, period: {start: NaN, end: NaN, bars: 0}}
+      const daily = {...run([trade, second]), sweepId: 7}
+      daily.equity = {...daily.equity!, resolution: 'daily'}
+      const [a, b, c] = await recordRuns(store, [run(), noCurve, daily])
+      assert.ok(a < b && b < c, `${a} < ${b} < ${c}`)
+      const rows = []
+      for (const id of [a, b, c]) rows.push(await getRun(store.conn, id)) // one connection: one query at a time
+      assert.deepEqual(rows.map((r) => [r.specFile, r.sweepId, r.equityStored, r.equityResolution, r.start, r.end, r.bars]), [
+        ['/somewhere/r.yaml', null, true, 'full', 0, 2 * D, 2],
+        [null, 7, false, 'none', null, null, 0],
+        ['/somewhere/r.yaml', 7, true, 'daily', 0, 2 * D, 2],
+      ])
+      assert.deepEqual(await getTrades(store.conn, a), [trade])
+      assert.deepEqual(await getTrades(store.conn, b), [])
+      assert.deepEqual(await getTrades(store.conn, c), [trade, second])
+      const curves = []
+      for (const id of [a, c]) curves.push(Array.from((await getEquity(store.conn, id)).value))
+      assert.deepEqual(curves, [[100, 101.5], [100, 101.5]])
+      const stored = (await store.conn.runAndReadAll('SELECT count(*)::INTEGER AS n FROM run_equity WHERE run_id = $1', [b])).getRowObjectsJS()[0].n
+      assert.equal(stored, 0)
+    } finally {
+      await closeStore(store)
+    }
+  })
+
   it('is all or nothing: a run that fails to write takes the whole call back', async () => {
     const store = await openStore({path: path.join(tempDir(), 'b.duckdb')})
     try {

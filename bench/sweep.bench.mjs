@@ -14,7 +14,7 @@
 // its GLIBC_TUNABLES, transparent huge pages among them; V8's semi-spaces capped at 4 MB): the script
 // starts itself again with them when they are missing.
 // Build first (npx tsc -p tsconfig.json && npx tsc -p strategies/tsconfig.json); `npm run bench` does.
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {availableParallelism, loadavg} from 'node:os'
 import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
@@ -148,4 +148,17 @@ const rulesSame = JSON.stringify(rules.best) === JSON.stringify(rulesEngine.best
 const rulesPaths = rules.path.kind === 'vector' && rulesEngine.path.kind === 'engine'
 console.log(`sweep rules vector vs engine path (${cores} workers, shared bars, runs): ${(rulesEngine.runMs / rules.runMs).toFixed(1)}× faster, ${(rules.runMs / 1000).toFixed(2)} s vs ${(rulesEngine.runMs / 1000).toFixed(2)} s; ` +
   `same best run both ways: ${rulesSame}${rulesPaths ? '' : '  FAIL: a mode took the other path'}${rulesSame ? '' : '  FAIL'}`)
-process.exit(ok && same && vector && rulesSame && rulesPaths ? 0 : 1)
+// Recording a large sweep: every one of 4,988 sma-cross combinations over the shipped ORCL daily
+// bars written to a fresh store (its row and its trades; the equity curves of the top 10), as
+// `bots backtest --sweep` does by default. Timed from the recording stage to the end.
+const recordDb = `${out}sweep-record.duckdb`
+for (const f of [recordDb, `${recordDb}.wal`]) rmSync(f, {force: true})
+let recordingAt = 0
+const recorded = await sweepSpecFile({
+  file: fileURLToPath(new URL('../examples/orcl-sma-cross.yaml', import.meta.url)), db: recordDb, sweeps: ['fast=2..60:1', 'slow=10..200:2'], workers: cores, record: true,
+  onStage: (text) => text.startsWith('recording') && (recordingAt = performance.now()),
+})
+const recordMs = performance.now() - recordingAt
+const recordedAll = recorded.sweepId !== undefined && recorded.runs.length === 4988 && recorded.runs.every((r) => r.runId !== undefined)
+console.log(`sweep recording, ${recorded.runs.length.toLocaleString('en-US')} runs: ${(recordMs / 1000).toFixed(2)} s (${Math.round(recordMs * 1000 / recorded.runs.length)} µs a run; load average ${loadavg()[0].toFixed(2)} after)${recordedAll ? '' : '  FAIL: not every run recorded'}`)
+process.exit(ok && same && vector && rulesSame && rulesPaths && recordedAll ? 0 : 1)

@@ -1,8 +1,8 @@
 /**
  * Bulk appends through DuckDB's appender: twenty times cheaper than a parameterised INSERT for
  * the rows that arrive with every bar (bars, states, metrics), which is what keeps the service's
- * writes short and the store free for other processes, and for a sweep's thousands of runs. The appender joins the connection's open
- * transaction, so a batch still commits or rolls back as one.
+ * writes short and the store free for other processes, and for a sweep's thousands of runs. The
+ * appender joins the connection's open transaction, so a batch still commits or rolls back as one.
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {DuckDBTimestampValue} from './duckdb-api.js'

@@ -44,10 +44,7 @@ export function recordedTrades(result: {trades: readonly Trade[]}): RunToRecord[
 }
 
 export async function recordRuns(store: Store, runs: readonly RunToRecord[]): Promise<number[]> {
-  return withConnection(store, (conn) => inTransaction(conn, async () => {
-    const ids: number[] = []
-    return insertRuns(conn, runs)
-  }))
+  return withConnection(store, (conn) => inTransaction(conn, () => insertRuns(conn, runs)))
 }
 
 /**

@@ -105,8 +105,8 @@ async function insertRuns(conn: DuckDBConnection, runs: readonly RunToRecord[]):
   const reserved = await conn.runAndReadAll(`SELECT nextval('runs_id')::DOUBLE AS id FROM range(${runs.length})`)
   const ids = (reserved.getColumnsJS()[0] as number[]).sort((a, b) => a - b)
   await appendRows(conn, 'runs', RUN_KINDS, runs.map((run, k) => runRow(ids[k], run)))
-  await appendRuns(conn, 'run_trades', TRADE_TYPES, runs.length, (k) => tradeRows(ids[k], runs[k].trades))
-  await appendRuns(conn, 'run_equity', EQUITY_TYPES, runs.length, (k) => {
+  await appendRuns(conn, 'run_trades', runs.length, (k) => tradeRows(ids[k], runs[k].trades))
+  await appendRuns(conn, 'run_equity', runs.length, (k) => {
     const e = runs[k].equity
     return e && equityRows(ids[k], e)
   })
@@ -129,14 +129,14 @@ interface Rows {
   rows: number
 }
 
-/** Each run's rows (`rowsOf(k)`, built as they are appended), through one appender opened when there are any. */
-async function appendRuns(conn: DuckDBConnection, table: string, types: readonly Column['type'][], runs: number, rowsOf: (k: number) => Rows | undefined): Promise<void> {
+/** Each run's rows (`rowsOf(k)`, built as they are appended), through one appender opened at the first. */
+async function appendRuns(conn: DuckDBConnection, table: string, runs: number, rowsOf: (k: number) => Rows | undefined): Promise<void> {
   let appender: ColumnsAppender | undefined
   try {
     for (let k = 0; k < runs; k++) {
       const r = rowsOf(k)
       if (r === undefined || r.rows === 0) continue
-      appender ??= await ColumnsAppender.open(conn, table, types)
+      appender ??= await ColumnsAppender.open(conn, table, r.columns.map((c) => c.type))
       appender.append(r.columns, r.rows)
     }
     appender?.flush()
@@ -144,8 +144,6 @@ async function appendRuns(conn: DuckDBConnection, table: string, types: readonly
     appender?.close()
   }
 }
-
-const EQUITY_TYPES: Column['type'][] = ['bigint', 'timestamp', 'double', 'double']
 
 function equityRows(id: number, {time, value, benchmark}: NonNullable<RunToRecord['equity']>): Rows {
   const n = time.length
@@ -156,8 +154,6 @@ function equityRows(id: number, {time, value, benchmark}: NonNullable<RunToRecor
     {type: 'double', values: benchmark},
   ], rows: n}
 }
-
-const TRADE_TYPES: Column['type'][] = ['bigint', 'integer', 'varchar', 'varchar', 'double', 'timestamp', 'double', 'timestamp', 'double', 'double', 'double', 'double', 'double']
 
 function tradeRows(id: number, trades: RunToRecord['trades']): Rows {
   const c = tradeColumnsOf(trades)

@@ -81,7 +81,7 @@ export class SimulatedBroker implements BrokerPort {
     this.costs = new CostModel(o.broker)
     this.instruments = new Instruments(o.market.symbols, o.broker.instruments)
     this.portfolio = new Portfolio(o.broker.cash, o.market.symbols.length, this.instruments)
-    this.ledger = new TradeLedger(o.market.symbols)
+    this.ledger = new TradeLedger(o.market.symbols, this.instruments.multiplier)
     this.fillAtClose = o.broker.fillPrice === 'close'
     this.sameBar = o.broker.sameBar ?? 'stop_first'
     this.maxShare = o.broker.maxVolumeShare ?? 0

@@ -1,6 +1,6 @@
 import type {Fill} from '../model/orders.js'
 import type {Trade} from '../model/trade.js'
-import {TradeLog, tradeObjects} from '../model/trade-log.js'
+import {logMultipliers, TradeLog, tradeObjects} from '../model/trade-log.js'
 
 /** The running figures of a trade still open (for a live bot's saved state). */
 export interface OpenTradeSlots {
@@ -35,8 +35,10 @@ export class TradeLedger {
   private readonly commission: Float64Array
   private readonly grossPnl: Float64Array
 
-  constructor(private readonly symbols: readonly string[]) {
+  /** `multipliers`: each symbol's contract multiplier, by index (the trades' returns need them); all 1 when left out. */
+  constructor(private readonly symbols: readonly string[], multipliers?: Float64Array) {
     const symbolCount = symbols.length
+    if (multipliers !== undefined) this.log.multipliers = logMultipliers(multipliers)
     this.quantity = new Float64Array(symbolCount)
     this.direction = new Float64Array(symbolCount)
     this.entryTime = new Float64Array(symbolCount)

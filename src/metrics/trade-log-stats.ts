@@ -15,6 +15,7 @@ export function tradeLogStats(log: TradeLog): TradeStats {
   return tradeStatsOf({
     count: log.count,
     quantity: (i) => v[i * TRADE_FIELDS + 1],
+    multiplier: (i) => log.multiplierOf(i),
     entryTime: (i) => v[i * TRADE_FIELDS + 2],
     entryPrice: (i) => v[i * TRADE_FIELDS + 3],
     exitTime: (i) => v[i * TRADE_FIELDS + 4],

@@ -1,7 +1,8 @@
 /**
  * Figures over closed round-trip trades (net of commissions). Positions still open at the end are
  * not trades and do not count here. A trade's return is its net P&L over the capital it committed:
- * netPnl / (entryPrice × quantity) — for a long trade without costs, exit / entry − 1.
+ * netPnl / (entryPrice × quantity × multiplier) — for a long trade without costs, exit / entry − 1
+ * (the multiplier, a futures contract's size, is in the P&L and so in the capital too).
  */
 import type {Trade} from '../model/trade.js'
 
@@ -34,13 +35,13 @@ export interface TradeStats {
   sqn: number
 }
 
-export function tradeReturn(t: Pick<Trade, 'netPnl' | 'entryPrice' | 'quantity'>): number {
-  return returnOnEntry(t.netPnl, t.entryPrice, t.quantity)
+export function tradeReturn(t: Pick<Trade, 'netPnl' | 'entryPrice' | 'quantity' | 'multiplier'>): number {
+  return returnOnEntry(t.netPnl, t.entryPrice, t.quantity, t.multiplier)
 }
 
 /** A trade's return from its figures alone (for trades held as columns, no object per trade). */
-export function returnOnEntry(netPnl: number, entryPrice: number, quantity: number): number {
-  return netPnl / (entryPrice * quantity)
+export function returnOnEntry(netPnl: number, entryPrice: number, quantity: number, multiplier = 1): number {
+  return netPnl / (entryPrice * quantity * multiplier)
 }
 
 export function tradeStats(trades: readonly Trade[]): TradeStats {
@@ -49,6 +50,7 @@ export function tradeStats(trades: readonly Trade[]): TradeStats {
     netPnl: (i) => trades[i].netPnl,
     entryPrice: (i) => trades[i].entryPrice,
     quantity: (i) => trades[i].quantity,
+    multiplier: (i) => trades[i].multiplier ?? 1,
     entryTime: (i) => trades[i].entryTime,
     exitTime: (i) => trades[i].exitTime,
   })
@@ -60,6 +62,8 @@ export interface TradeFields {
   netPnl(i: number): number
   entryPrice(i: number): number
   quantity(i: number): number
+  /** The trade's contract multiplier (1 for a plain unit). */
+  multiplier(i: number): number
   entryTime(i: number): number
   exitTime(i: number): number
 }
@@ -89,7 +93,7 @@ export function tradeStatsOf(t: TradeFields): TradeStats {
       losses++
       grossLoss -= pnl
     }
-    const ret = tradeReturn({netPnl: pnl, entryPrice: t.entryPrice(i), quantity: t.quantity(i)})
+    const ret = returnOnEntry(pnl, t.entryPrice(i), t.quantity(i), t.multiplier(i))
     sumReturn += ret
     const hold = t.exitTime(i) - t.entryTime(i)
     sumHold += hold

@@ -13,12 +13,15 @@ export interface PackedTrades {
   /** All trades here are of this one symbol. */
   symbol: string
   values: Float64Array
+  /** The symbol's contract multiplier, only when it is not 1 (Trade.multiplier). */
+  multiplier?: number
 }
 
 /** Undefined when the trades are not all of one symbol (then they travel as objects). */
 export function packTrades(trades: readonly Trade[]): PackedTrades | undefined {
   if (trades.length === 0) return undefined
   const symbol = trades[0].symbol
+  const multiplier = trades[0].multiplier
   const values = new Float64Array(trades.length * FIELDS)
   let o = 0
   for (const t of trades) {
@@ -34,7 +37,7 @@ export function packTrades(trades: readonly Trade[]): PackedTrades | undefined {
     values[o + 8] = t.netPnl
     o += FIELDS
   }
-  return {symbol, values}
+  return multiplier === undefined ? {symbol, values} : {symbol, values, multiplier}
 }
 
 export function unpackTrades(p: PackedTrades): Trade[] {
@@ -42,6 +45,7 @@ export function unpackTrades(p: PackedTrades): Trade[] {
   const out: Trade[] = new Array(v.length / FIELDS)
   for (let k = 0, o = 0; o < v.length; k++, o += FIELDS) {
     out[k] = {symbol: p.symbol, side: v[o] > 0 ? 'long' : 'short', quantity: v[o + 1], entryTime: v[o + 2], entryPrice: v[o + 3], exitTime: v[o + 4], exitPrice: v[o + 5], commission: v[o + 6], grossPnl: v[o + 7], netPnl: v[o + 8]}
+    if (p.multiplier !== undefined) out[k].multiplier = p.multiplier
   }
   return out
 }

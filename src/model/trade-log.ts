@@ -14,6 +14,13 @@ export class TradeLog {
   values = new Float64Array(64 * TRADE_FIELDS)
   /** Index of each trade's symbol in the run's symbol list. */
   symbol = new Int32Array(64)
+  /** Each symbol's contract multiplier, by symbol index; undefined when every one is 1. */
+  multipliers: Float64Array | undefined
+
+  /** The multiplier of trade `k`'s symbol (1 for a plain unit). */
+  multiplierOf(k: number): number {
+    return this.multipliers === undefined ? 1 : this.multipliers[this.symbol[k]]
+  }
 
   /** `side`: 1 long, -1 short. */
   push(side: number, quantity: number, entryTime: number, entryPrice: number, exitTime: number, exitPrice: number, commission: number, grossPnl: number, netPnl: number, symbol = 0): void {
@@ -47,10 +54,18 @@ export class TradeLog {
 export function tradeAt(log: TradeLog, symbols: readonly string[], k: number): Trade {
   const v = log.values
   const o = k * TRADE_FIELDS
-  return {
+  const trade: Trade = {
     symbol: symbols[log.symbol[k]], side: v[o] > 0 ? 'long' : 'short', quantity: v[o + 1], entryTime: v[o + 2], entryPrice: v[o + 3],
     exitTime: v[o + 4], exitPrice: v[o + 5], commission: v[o + 6], grossPnl: v[o + 7], netPnl: v[o + 8],
   }
+  const multiplier = log.multiplierOf(k)
+  if (multiplier !== 1) trade.multiplier = multiplier
+  return trade
+}
+
+/** `multipliers` (by symbol index) as a TradeLog keeps them: undefined when every one is 1. */
+export function logMultipliers(multipliers: Float64Array): Float64Array | undefined {
+  return multipliers.every((m) => m === 1) ? undefined : multipliers
 }
 
 /** Trades `from` (default 0) to the end as Trade objects. */

@@ -15,4 +15,9 @@ export interface Trade {
   /** Realised P&L against the average entry price, before commissions. */
   grossPnl: number
   netPnl: number
+  /**
+   * The symbol's contract multiplier (`instruments`), only when it is not 1: the capital a trade
+   * committed is entryPrice × quantity × multiplier (its return's denominator).
+   */
+  multiplier?: number
 }

@@ -209,16 +209,16 @@ function objectColumns(trades: readonly Trade[]): TradeColumns {
 function tradeColumnsOf(trades: RunToRecord['trades']): TradeColumns {
   if (Array.isArray(trades)) return objectColumns(trades as readonly Trade[])
   if ('log' in trades) return loggedColumns(trades as LoggedTrades)
-  const {symbol, values} = trades as PackedTrades
-  return packedColumns(values, values.length / TRADE_FIELDS, () => symbol)
+  const {symbol, values, multiplier = 1} = trades as PackedTrades
+  return packedColumns(values, values.length / TRADE_FIELDS, () => symbol, () => multiplier)
 }
 
 function loggedColumns({log, symbols}: LoggedTrades): TradeColumns {
-  return packedColumns(log.values, log.count, (i) => symbols[log.symbol[i]])
+  return packedColumns(log.values, log.count, (i) => symbols[log.symbol[i]], (i) => log.multiplierOf(i))
 }
 
 /** The same columns from the first `n` trades of the packed layout (model/packed-trades.ts), field by field. */
-function packedColumns(v: Float64Array, n: number, symbolOf: (i: number) => string): TradeColumns {
+function packedColumns(v: Float64Array, n: number, symbolOf: (i: number) => string, multiplierOf: (i: number) => number): TradeColumns {
   const field = (k: number) => {
     const out = new Float64Array(n)
     for (let i = 0, o = k; i < n; i++, o += TRADE_FIELDS) out[i] = v[o]
@@ -233,6 +233,6 @@ function packedColumns(v: Float64Array, n: number, symbolOf: (i: number) => stri
     quantity: field(1), entryTime: field(2), entryPrice: field(3), exitTime: field(4), exitPrice: field(5),
     commission: field(6), grossPnl: field(7), netPnl: field(8), ret: new Float64Array(n),
   }
-  for (let i = 0; i < n; i++) c.ret[i] = returnOnEntry(c.netPnl[i], c.entryPrice[i], c.quantity[i])
+  for (let i = 0; i < n; i++) c.ret[i] = returnOnEntry(c.netPnl[i], c.entryPrice[i], c.quantity[i], multiplierOf(i))
   return c
 }

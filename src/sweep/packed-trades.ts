@@ -33,7 +33,9 @@ export function resultMessage(index: number, metrics: Metrics, r: Pick<BacktestR
 function packedTrades(r: Pick<BacktestResult, 'trades'>): PackedTrades | undefined {
   const columns = tradeColumns(r)
   if (columns === undefined || columns.symbols.length !== 1) return packTrades(r.trades)
-  return columns.log.count === 0 ? undefined : {symbol: columns.symbols[0], values: columns.log.packed()}
+  if (columns.log.count === 0) return undefined
+  const multiplier = columns.log.multiplierOf(0)
+  return multiplier === 1 ? {symbol: columns.symbols[0], values: columns.log.packed()} : {symbol: columns.symbols[0], values: columns.log.packed(), multiplier}
 }
 
 /**

@@ -13,7 +13,7 @@ import type {BacktestResult, OpenPosition} from '../../engine/result.js'
 import type {BrokerSpec} from '../../model/bot-spec.js'
 import type {Bars} from '../../model/bars.js'
 import {FillLog} from '../../model/fill-log.js'
-import {TradeLog} from '../../model/trade-log.js'
+import {logMultipliers, TradeLog} from '../../model/trade-log.js'
 import type {IterationSchedule} from './schedule.js'
 
 /** The engine result's figures, fills and trades as columns (`fillObjects`, `tradeObjects` for the objects). */
@@ -72,6 +72,7 @@ export class VectorAccount {
     this.fills.clear()
     this.trades = o.trades ?? new TradeLog()
     this.trades.count = 0
+    this.trades.multipliers = logMultipliers(Float64Array.of(this.mult))
   }
 
   /** An order submitted: its id (the broker numbers every order, one it refuses at once too). */

@@ -1,4 +1,5 @@
 import {Instruments} from './instruments.js'
+import {closingUnits, netPosition} from './position-dust.js'
 
 /**
  * Cash and positions, one slot per symbol of the run (index = position in the run's symbols).
@@ -67,8 +68,9 @@ export class Portfolio {
     const margin = this.margin[k]
     if (margin === 0) return -(signed * price * this.multiplier[k] + commission)
     const before = this.quantity[k]
-    const closing = before !== 0 && (before > 0) !== (signed > 0) ? Math.min(Math.abs(before), Math.abs(signed)) : 0
-    const opening = Math.abs(signed) - closing
+    const after = netPosition(before, signed)
+    const closing = closingUnits(before, signed, after)
+    const opening = after === 0 ? 0 : Math.abs(signed) - closing
     const m = this.multiplier[k]
     let change = -commission
     if (closing > 0) change += closing * margin + (before > 0 ? closing : -closing) * (price - this.settlePrice[k]) * m
@@ -83,7 +85,7 @@ export class Portfolio {
   /** Books a fill of `signed` units (positive buys) and returns the gross P&L it realised. */
   apply(k: number, signed: number, price: number, commission: number): number {
     const before = this.quantity[k]
-    const after = before + signed
+    const after = netPosition(before, signed)
     if (this.margin[k] === 0) {
       this.cash -= signed * price * this.multiplier[k] + commission
     } else {
@@ -97,7 +99,7 @@ export class Portfolio {
     if (before === 0 || (before > 0) === (signed > 0)) {
       this.averagePrice[k] = before === 0 ? price : (this.averagePrice[k] * Math.abs(before) + price * Math.abs(signed)) / Math.abs(after)
     } else {
-      const closed = Math.min(Math.abs(before), Math.abs(signed))
+      const closed = closingUnits(before, signed, after)
       realized = (price - this.averagePrice[k]) * closed * (before > 0 ? 1 : -1) * this.multiplier[k]
       if (after === 0) this.averagePrice[k] = NaN
       else if ((after > 0) !== (before > 0)) this.averagePrice[k] = price

@@ -10,6 +10,7 @@ import {fillPrice} from './fill-rules.js'
 import {Instruments} from './instruments.js'
 import {OrderBook} from './order-book.js'
 import {Portfolio} from './portfolio.js'
+import {netPosition} from './position-dust.js'
 import {SimOrder, requestProblem} from './sim-order.js'
 import {TradeLedger} from './trade-ledger.js'
 
@@ -569,7 +570,7 @@ export class SimulatedBroker implements BrokerPort {
     const commission = this.costs.commission(q, price, mult)
     const before = p.quantity[k]
     const signed = order.side === 'buy' ? q : -q
-    const after = before + signed
+    const after = netPosition(before, signed)
     if (p.isMargined(k)) {
       const opens = before === 0 || (before > 0) === (signed > 0) || Math.abs(signed) > Math.abs(before)
       if (opens && p.cash + p.cashChange(k, signed, price, commission) < 0) {

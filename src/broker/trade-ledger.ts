@@ -1,6 +1,7 @@
 import type {Fill} from '../model/orders.js'
 import type {Trade} from '../model/trade.js'
 import {logMultipliers, TradeLog, tradeObjects} from '../model/trade-log.js'
+import {closingUnits, netPosition} from './position-dust.js'
 
 /** The running figures of a trade still open (for a live bot's saved state). */
 export interface OpenTradeSlots {
@@ -58,9 +59,10 @@ export class TradeLedger {
   record(k: number, fill: Fill, before: number, realized: number): void {
     const q = fill.quantity
     const signed = fill.side === 'buy' ? q : -q
-    const closing = before !== 0 && before > 0 !== signed > 0 ? Math.min(Math.abs(before), q) : 0
-    const opening = q - closing
-    const closeCommission = closing === q ? fill.commission : (fill.commission * closing) / q
+    const after = netPosition(before, signed)
+    const closing = closingUnits(before, signed, after)
+    const opening = after === 0 ? 0 : q - closing
+    const closeCommission = opening === 0 ? fill.commission : (fill.commission * closing) / q
     if (closing > 0) {
       const done = this.exitQuantity[k]
       this.exitPrice[k] = done === 0 ? fill.price : (this.exitPrice[k] * done + fill.price * closing) / (done + closing)

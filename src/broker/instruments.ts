@@ -64,7 +64,10 @@ export class Instruments {
   roundPrice(k: number, price: number): number {
     const tick = this.tick[k]
     if (tick === 0 || typeof price !== 'number' || !Number.isFinite(price)) return price
-    return clean(Math.round(price / tick) * tick, this.tickScale[k])
+    // A half as written is a hair off half in binary (1.005 / 0.01 = 100.49999999999999): within
+    // a billionth of a tick counts as the half, which goes away from zero, as 12.345 → 12.35 does.
+    const ticks = Math.floor(Math.abs(price) / tick + 0.5 + 1e-9)
+    return clean(Math.sign(price) * ticks * tick, this.tickScale[k])
   }
 
   /** `quantity` down to symbol k's lot (0 when below one lot); unchanged without a lot. */

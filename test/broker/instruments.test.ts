@@ -174,6 +174,10 @@ describe('tick and lot size', () => {
     assert.equal(ins.roundQuantity(1, 1.23456), 1.234)
     assert.equal(ins.roundPrice(2, 0.000012345678), 0.00001235)
     assert.equal(ins.roundPrice(0, NaN), NaN)
+    // Halves as written go away from zero, whichever side of half their double lies on (1.005 is 1.00499… in binary).
+    assert.deepEqual([1.005, 0.285, 12.345, 2.675, -1.005, 1.0049].map((p) => ins.roundPrice(0, p)), [1.01, 0.29, 12.35, 2.68, -1.01, 1])
+    const nickel = new Instruments(['N'], {N: {tickSize: 0.05}})
+    assert.deepEqual([1.025, 1.075, 1.074].map((p) => nickel.roundPrice(0, p)), [1.05, 1.1, 1.05])
     assert.deepEqual([0.25, 1e-8, 5, 0.1, 2.5e-7].map(decimals), [2, 8, 0, 1, 8])
   })
 })

@@ -20,6 +20,9 @@ export interface LogEntry {
   message: string
 }
 
+/** Each symbol's contract multiplier (`instruments`) that is not 1; absent when every one is 1. */
+export type Multipliers = Readonly<Record<string, number>>
+
 export interface BacktestResult {
   strategy: string
   runner: 'daily' | 'backtest'
@@ -41,6 +44,11 @@ export interface BacktestResult {
    */
   orders: Order[]
   positions: OpenPosition[]
+  /**
+   * Each symbol's contract multiplier that is not 1 (`instruments`), only when there is one: the
+   * traded value and the exposure count a fill's and a position's notional, price × qty × multiplier.
+   */
+  multipliers?: Multipliers
   /**
    * One point per bar of the run's time index: `time` is the bar's open time (the bars' own time
    * array, not a copy), `value` the account value after that bar closed.

@@ -36,6 +36,7 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
       positions.push({symbol, quantity: p.quantity[k], averagePrice: p.averagePrice[k], lastPrice: p.lastPrice[k], unrealizedPnl: p.unrealized(k), ...(m === 1 ? {} : {multiplier: m})})
     }
   })
+  const multipliers = Object.fromEntries(view.symbols.map((symbol, k) => [symbol, broker.instruments.multiplier[k]]).filter(([, m]) => m !== 1))
   const {orders, canceled, rejected} = broker.book.counts()
   broker.book.logPending()
   const symbols = [...view.symbols]
@@ -53,6 +54,8 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     trades: [],
     orders: [],
     positions,
+    // Only with a multiplier: results without one keep their shape.
+    ...(Object.keys(multipliers).length > 0 ? {multipliers} : {}),
     equity: {time: view.time, value: equity},
     counts: {
       bars: n,

@@ -5,12 +5,14 @@
  * - Exposure: the share of bars during which some position was open. A fill stamped at a bar's
  *   open (the usual next-open fill) counts from that bar on, so the bar of an entry counts and the
  *   bar of an exit does not; a fill at a close (`fill_price: close`) counts from the next bar.
- * - Turnover: Σ |price × quantity| over all fills ÷ the mean account value over the bars. Buys and
- *   sells both count, so a round trip of the whole account is a turnover of about 2.
+ * - Turnover: Σ |price × quantity × multiplier| (each fill's notional; the multiplier is the
+ *   symbol's `instruments` one, 1 for a plain unit) over all fills ÷ the mean account value over
+ *   the bars. Buys and sells both count, so a round trip of the whole account is about 2.
  * - Commissions: Σ commission over all fills.
  */
 import {objectFillFields, type FillFields} from '../model/fill-log.js'
 import type {Fill} from '../model/orders.js'
+import type {Multipliers} from '../engine/result.js'
 
 export interface ActivityStats {
   exposure: number
@@ -22,12 +24,12 @@ export interface ActivityStats {
 
 const EPSILON = 1e-9
 
-export function activityStats(fills: readonly Fill[], time: ArrayLike<number>, value: ArrayLike<number>): ActivityStats {
-  return activityStatsOf(objectFillFields(fills), time, value)
+export function activityStats(fills: readonly Fill[], time: ArrayLike<number>, value: ArrayLike<number>, multipliers?: Multipliers): ActivityStats {
+  return activityStatsOf(objectFillFields(fills), time, value, multipliers)
 }
 
 /** The same over any layout of the fills (model/fill-log.ts FillFields): one loop, so the same doubles. */
-export function activityStatsOf(fills: FillFields, time: ArrayLike<number>, value: ArrayLike<number>): ActivityStats {
+export function activityStatsOf(fills: FillFields, time: ArrayLike<number>, value: ArrayLike<number>, multipliers?: Multipliers): ActivityStats {
   const n = time.length
   const count = fills.count
   const position = new Map<string, number>()
@@ -48,7 +50,8 @@ export function activityStatsOf(fills: FillFields, time: ArrayLike<number>, valu
   let traded = 0
   let commissions = 0
   for (let k = 0; k < count; k++) {
-    traded += Math.abs(fills.price(k) * fills.quantity(k))
+    const notional = fills.price(k) * fills.quantity(k)
+    traded += Math.abs(multipliers === undefined ? notional : notional * (multipliers[fills.symbol(k)] ?? 1))
     commissions += fills.commission(k)
   }
   let sum = 0

@@ -34,7 +34,7 @@ export interface Metrics {
 }
 
 export interface MetricsInput {
-  result: Pick<BacktestResult, 'initialCash' | 'equity' | 'trades' | 'fills' | 'positions' | 'start' | 'end'>
+  result: Pick<BacktestResult, 'initialCash' | 'equity' | 'trades' | 'fills' | 'positions' | 'start' | 'end' | 'multipliers'>
   /** The bars the run used (for buy-and-hold). */
   bars: readonly Bars[]
   settings: MetricsSettings
@@ -69,7 +69,7 @@ export function computeMetrics({result: r, bars, settings, benchmark, benchmarkM
     strategy: {
       ...own,
       ...resultTradeStats(r),
-      ...activityStatsOf(fillFieldsOf(r), time, value),
+      ...activityStatsOf(fillFieldsOf(r), time, value, r.multipliers),
       openPositions: r.positions.length,
     },
     benchmark: b.metrics,

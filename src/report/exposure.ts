@@ -1,6 +1,7 @@
 /**
  * Exposure over time for the report: at each point of the equity curve, the gross value of the
- * open positions (Σ |quantity × last close| over the symbols) as a fraction of the account value.
+ * open positions (Σ |quantity × last close × multiplier| over the symbols) as a fraction of the
+ * account value.
  * Positions follow the fills as the exposure metric counts them (a fill stamped at or before a
  * bar's time holds from that bar on), so the points above zero are the metric's bars in market.
  */
@@ -8,16 +9,17 @@ import {barsOnTimes} from '../core/bars.js'
 import type {Bars} from '../model/bars.js'
 import {objectFillFields, type FillFields} from '../model/fill-log.js'
 import type {Fill} from '../model/orders.js'
+import type {Multipliers} from '../engine/result.js'
 
 const EPSILON = 1e-9
 
 /** With bucket > 1, only the last point of each run of `bucket` points (a chart of that resolution). */
-export function exposureSeries(fills: readonly Fill[], bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket = 1): Float64Array {
-  return exposureOf(objectFillFields(fills), bars, time, value, bucket)
+export function exposureSeries(fills: readonly Fill[], bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket = 1, multipliers?: Multipliers): Float64Array {
+  return exposureOf(objectFillFields(fills), bars, time, value, bucket, multipliers)
 }
 
 /** The same over any layout of the fills (model/fill-log.ts FillFields). */
-export function exposureOf(fills: FillFields, bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket = 1): Float64Array {
+export function exposureOf(fills: FillFields, bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket = 1, multipliers?: Multipliers): Float64Array {
   const n = time.length
   const points = Math.ceil(n / bucket)
   const out = new Float64Array(points)
@@ -52,7 +54,7 @@ export function exposureOf(fills: FillFields, bars: readonly Bars[], time: Array
       // The last known close (a symbol without a bar at this time keeps its previous one).
       let c = NaN
       for (let m = k; m >= 0 && !(c === c); m--) c = b.close[m]
-      if (c === c) gross += Math.abs(qty * c)
+      if (c === c) gross += Math.abs(qty * c * (multipliers?.[symbol] ?? 1))
     }
     out[p] = value[i] > 0 ? gross / value[i] : NaN
   }

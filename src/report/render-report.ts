@@ -45,7 +45,7 @@ export interface ReportInput {
   specText: string
   specFile?: string
   overrides?: string[]
-  result: Pick<BacktestResult, 'equity' | 'trades' | 'initialCash' | 'counts' | 'positions' | 'fills'>
+  result: Pick<BacktestResult, 'equity' | 'trades' | 'initialCash' | 'counts' | 'positions' | 'fills' | 'multipliers'>
   benchmark: Float64Array
   bars: readonly Bars[]
   metrics: Metrics
@@ -111,7 +111,7 @@ function* draftSteps(o: ReportInput): Generator<void, ReportDraft, void> {
   yield
   const rollingFigures = rolling(cash, value, settings.periodsPerYear, settings.riskFreeRate, undefined, bucket)
   yield
-  const exposure = exposureOf(fillFieldsOf(o.result), o.bars, time, value, bucket)
+  const exposure = exposureOf(fillFieldsOf(o.result), o.bars, time, value, bucket, o.result.multipliers)
   yield
   const charts = chartColumns({
     bars: o.bars, time, value, benchmark: o.benchmark, initial: cash, trades: trades.charted, tradeTotals: trades.totals, timezone: o.timezone, overlays: o.overlays,

@@ -1,9 +1,11 @@
 /**
- * A trade's return is its net P&L over the capital it committed, entry price × quantity ×
- * multiplier: for a contract of 50 bought at 100 and sold at 110 without costs, 10%, not 500%.
- * The same figure from the run's columns and from its objects, through packing (sweeps), in the
- * metrics, the recorded `run_trades.return` and the report's trade rows; a plain symbol beside it
- * keeps its trades as they were (no `multiplier` key).
+ * A contract multiplier in the figures (found by an audit): a trade's return is its net P&L over
+ * the capital it committed, entry price × quantity × multiplier (a contract of 50 bought at 100
+ * and sold at 110 without costs: 10%, not 500%); the traded value (turnover) and the report's
+ * exposure count notionals, price × quantity × multiplier. The same figures from the run's
+ * columns and from its objects, through packing (sweeps), in the metrics, the recorded
+ * `run_trades.return` and the report; a plain symbol beside it keeps its trades as they were
+ * (no `multiplier` key).
  */
 import assert from 'node:assert/strict'
 import path from 'node:path'
@@ -11,6 +13,7 @@ import {describe, it} from 'node:test'
 import {createCalendar} from '../../src/calendar/index.js'
 import {closeStore, openStore} from '../../src/data/store.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
+import {activityStats} from '../../src/metrics/activity.js'
 import {computeMetrics} from '../../src/metrics/metrics.js'
 import {resultTradeStats} from '../../src/metrics/trade-log-stats.js'
 import {tradeStats, tradeReturn} from '../../src/metrics/trade-stats.js'
@@ -19,6 +22,7 @@ import type {StrategyContext} from '../../src/model/strategy.js'
 import {barsHash, specHash} from '../../src/results/hash.js'
 import {recordedTrades, recordRuns} from '../../src/results/record-run.js'
 import {excursions} from '../../src/report/excursions.js'
+import {exposureSeries} from '../../src/report/exposure.js'
 import {tradeRows} from '../../src/report/trade-rows.js'
 import {toBotSpec} from '../../src/spec/bot-spec.js'
 import {brokerSpec, strategyOf} from '../engine/engine-fixtures.js'
@@ -89,5 +93,21 @@ describe('trade return with a contract multiplier', () => {
     } finally {
       await closeStore(store)
     }
+  })
+
+  it('turnover counts each fill\'s notional (× 50 for ES), from columns and objects alike; the report\'s exposure too', async () => {
+    const {result, bars} = await esAndPlain()
+    assert.deepEqual(result.multipliers, {ES: 50})
+    const settings = {riskFreeRate: 0, periodsPerYear: 525_600, annualisation: 'test', timezone: 'UTC'}
+    const m = computeMetrics({result, bars, settings}).strategy
+    near(m.tradedValue, 50 * (100 + 110) + (100 + 110), 'traded value')
+    const {time, value} = result.equity
+    const mean = value.reduce((a, b) => a + b, 0) / value.length
+    near(m.turnover, m.tradedValue / mean, 'turnover')
+    const fromObjects = activityStats(result.fills.map((f) => ({...f})), time, value, result.multipliers)
+    assert.deepEqual(fromObjects, {exposure: m.exposure, barsInMarket: m.barsInMarket, turnover: m.turnover, tradedValue: m.tradedValue, commissions: m.commissions})
+    // Bar 1: both bought at its open, marked at its close 104: 1 × 104 × 50 + 1 × 104.
+    const exposure = exposureSeries(result.fills, bars, time, value, 1, result.multipliers)
+    near(exposure[1], (104 * 50 + 104) / value[1], 'exposure at bar 1')
   })
 })

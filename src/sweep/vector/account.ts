@@ -17,7 +17,7 @@ import {logMultipliers, TradeLog} from '../../model/trade-log.js'
 import type {IterationSchedule} from './schedule.js'
 
 /** The engine result's figures, fills and trades as columns (`fillObjects`, `tradeObjects` for the objects). */
-export type VectorRunResult = Pick<BacktestResult, 'symbols' | 'start' | 'end' | 'initialCash' | 'finalCash' | 'finalValue' | 'positions' | 'equity' | 'counts'> & {fillLog: FillLog; tradeLog: TradeLog}
+export type VectorRunResult = Pick<BacktestResult, 'symbols' | 'start' | 'end' | 'initialCash' | 'finalCash' | 'finalValue' | 'positions' | 'multipliers' | 'equity' | 'counts'> & {fillLog: FillLog; tradeLog: TradeLog}
 
 export interface AccountInput {
   bars: Bars
@@ -161,6 +161,7 @@ export class VectorAccount {
       fillLog: this.fills,
       tradeLog: this.trades,
       positions,
+      ...(mult === 1 ? {} : {multipliers: {[symbol]: mult}}),
       equity: {time, value: this.equity},
       counts: {bars: n, iterations: schedule.iterations, orders: this.orders, fills: this.fills.count, canceled: 0, rejected: this.rejected, trades: this.trades.count},
     }

@@ -35,7 +35,7 @@ export function metricsPlan(time: Float64Array, settings: MetricsSettings, bench
 const EPSILON = 1e-9 // activity.ts
 
 /** `returns`: returnStats of the run's curve when already computed (a worker's runs go in pairs, returnStatsPair). */
-export function runMetrics(plan: MetricsPlan, r: Pick<VectorRunResult, 'initialCash' | 'equity' | 'tradeLog' | 'fillLog' | 'positions' | 'start' | 'end'>, returns?: ReturnStats): Metrics {
+export function runMetrics(plan: MetricsPlan, r: Pick<VectorRunResult, 'initialCash' | 'equity' | 'tradeLog' | 'fillLog' | 'positions' | 'start' | 'end' | 'symbols' | 'multipliers'>, returns?: ReturnStats): Metrics {
   const {settings} = plan
   const initial = r.initialCash
   const {time, value} = r.equity
@@ -69,7 +69,7 @@ export function runMetrics(plan: MetricsPlan, r: Pick<VectorRunResult, 'initialC
     longestDrawdownMs: longMs,
     longestDrawdownBars: longBars,
     ...tradeLogStats(r.tradeLog),
-    ...activity(r.fillLog, time, n > 0 ? sum / n : NaN),
+    ...activity(r.fillLog, time, n > 0 ? sum / n : NaN, r.multipliers?.[r.symbols[0]] ?? 1),
     openPositions: r.positions.length,
   }
   return {
@@ -197,7 +197,8 @@ function curvePass(initial: number, time: Float64Array, value: Float64Array, fil
 }
 
 /** activityStats for one symbol's fills: bars in the market counted between fills, not bar by bar. */
-function activity(fills: FillLog, time: Float64Array, meanValue: number) {
+/** `multiplier`: the run's one symbol's (a fill's notional is price × quantity × multiplier). */
+function activity(fills: FillLog, time: Float64Array, meanValue: number, multiplier: number) {
   const n = time.length
   let position = 0
   let inMarket = 0
@@ -217,7 +218,7 @@ function activity(fills: FillLog, time: Float64Array, meanValue: number) {
   let traded = 0
   let commissions = 0
   for (let k = 0; k < fills.count; k++) {
-    traded += Math.abs(fills.price[k] * fills.quantity[k])
+    traded += Math.abs(fills.price[k] * fills.quantity[k] * multiplier)
     commissions += fills.commission[k]
   }
   return activityFigures(n, inMarket, traded, commissions, meanValue)

@@ -107,6 +107,8 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       else ordering.then((inOrder) => inOrder && reader?.start(), () => {})
     }
     let removed = 0
+    // The zones the series was imported in before: a merge in another zone is said out loud below.
+    const zonesBefore = opts.replace ? [] : await importZones(conn, symbol, tf.text)
     const write = () =>
       appendingInOrder(conn, store.path, () =>
         inTransaction(conn, async () => {
@@ -128,6 +130,8 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     }
     await reader.done()
     const sum = (k: 'rows' | 'new' | 'replaced' | 'rejected' | 'skipped') => results.reduce((s, r) => s + r[k], 0)
+    const otherZones = zonesBefore.filter((z) => z !== timezone)
+    if (otherZones.length > 0 && sum('new') > 0) warnings.push(zoneChangeWarning(symbol, tf.text, otherZones, timezone, sum('new')))
     return {
       store: store.path, symbol, timeframe: tf.text, timeframeDetected: opts.timeframe === undefined, timezone, timeLabel, onError,
       rows: sum('rows'), new: sum('new'), replaced: sum('replaced'), removed, rejected: sum('rejected'), skipped: sum('skipped'),
@@ -179,4 +183,22 @@ export function optionsKey(opts: ImportOptions, timeframe: string, timezone: str
     epochUnit: opts.epochUnit ?? null,
     timeLabel: opts.timeLabel ?? 'open',
   })
+}
+
+/** The zones earlier imports of the series (symbol, timeframe) read their times in, per the imports log. */
+async function importZones(conn: DuckDBConnection, symbol: string, timeframe: string): Promise<string[]> {
+  const r = await conn.runAndReadAll('SELECT DISTINCT timezone FROM imports WHERE symbol = $symbol AND timeframe = $timeframe ORDER BY timezone', {symbol, timeframe})
+  return r.getRowObjectsJS().map((row) => String(row.timezone))
+}
+
+/**
+ * A merge whose times were read in another zone than the series' earlier imports: for a file
+ * whose times carry no offset, its bars sit hours away from the stored ones, and both stay (the
+ * same data imported in UTC and then in New York gives two bars a day, five hours apart).
+ */
+function zoneChangeWarning(symbol: string, timeframe: string, before: string[], now: string, added: number): string {
+  return `${symbol} ${timeframe} was imported in ${before.join(', ')} before and this import read its times in ${now}: ` +
+    `${added.toLocaleString('en-US')} bars were added beside the stored ones. If the file's times have no offset, ` +
+    `they may be the same bars shifted by the zones' difference (bots data show ${symbol} lists them); ` +
+    `import with the series' --tz, or with --replace to replace the series`
 }

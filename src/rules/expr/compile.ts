@@ -1,8 +1,9 @@
 /**
  * IR → closures, once per symbol, over that symbol's rings, crossover slots and clock. A compiled
  * expression is a `() => number` that reads typed arrays and allocates nothing. Booleans are
- * 1/0, and NaN means "not known yet": every operator propagates NaN (`and`/`or` included, with no
- * short-circuit), so a condition is never true while any value it reads is still warming up.
+ * 1/0, and NaN means "not known yet": every operator propagates NaN (`and`, `or` and `? :`
+ * included, with no short-circuit), so a condition is never true while any value it reads is
+ * still warming up.
  */
 import type {LocalClock} from '../runtime/local-clock.js'
 import type {Ring} from '../runtime/ring.js'
@@ -49,9 +50,13 @@ export function compile(ir: IR, scope: EvalScope): Compiled {
       const test = compile(ir.test, scope)
       const then = compile(ir.then, scope)
       const otherwise = compile(ir.otherwise, scope)
+      // Both branches are evaluated, as `and`/`or` evaluate both sides: the result is unknown while
+      // the test or either branch is, so `close > 10 ? true : close[5] > 0` is not true before close[5] exists.
       return () => {
         const t = test()
-        return t !== t ? NaN : t === 1 ? then() : otherwise()
+        const a = then()
+        const b = otherwise()
+        return t !== t || a !== a || b !== b ? NaN : t === 1 ? a : b
       }
     }
     case 'cross': {

@@ -1,9 +1,9 @@
 /**
- * How many units an entry buys or sells, before rounding down (the trader floors it and skips an
- * entry under 1 unit). Every type but `quantity` sizes a notional in currency and divides it by a
- * unit's notional at the signal bar's close, close × multiplier (the symbol's `instruments`
- * multiplier, 1 for a plain unit: an E-mini S&P contract at 5,000 is 250,000 of exposure), with
- * the portfolio value at the signal:
+ * How many units an entry buys or sells: `entryQuantity` in whole units (the trader skips an entry
+ * under 1), `entryUnits` before rounding. Every type but `quantity` sizes a notional in currency
+ * and divides it by a unit's notional at the signal bar's close, close × multiplier (the symbol's
+ * `instruments` multiplier, 1 for a plain unit: an E-mini S&P contract at 5,000 is 250,000 of
+ * exposure), with the portfolio value at the signal:
  *   quantity           `value` units
  *   cash               `value`
  *   percent_equity     value% of the portfolio value
@@ -18,6 +18,33 @@
 import type {StrategyContext} from '../../model/strategy.js'
 import type {SizingPlan} from '../plan.js'
 import type {Ring} from './ring.js'
+
+/**
+ * A float within this fraction of a whole number is that number: the sizing's few operations on
+ * decimal inputs err by a few units in the last place (about 1e-16 each: 100000 × 33 / 100 / 1.1
+ * is 29999.999999999996, not 30000), far below it. Not looser: 1e-9 would round 436871.9996 (a
+ * 63.77% of 812772.37 at 1.1864, exactly below the integer) up, buying a fraction of a unit more.
+ */
+const WHOLE = 1e-12
+
+/** `units` rounded down to a whole number, except that float noise just below one is that one. */
+export function wholeUnits(units: number): number {
+  const r = Math.round(units)
+  return Math.abs(units - r) <= WHOLE * Math.max(1, Math.abs(units)) ? r : Math.floor(units)
+}
+
+/**
+ * `entryUnits` in whole units (see wholeUnits); NaN, or under 1, is no entry. Noise rounded up is
+ * kept only while the cash covers a unit more at the signal close: a notional of about all the
+ * cash (100% of an all-cash portfolio) stays floored, so rounding up cannot turn a buy the broker
+ * filled into one it refuses for cash (the broker rejects a buy it cannot pay, commission included).
+ */
+export function entryQuantity(sizing: SizingPlan, ctx: StrategyContext, closes: Ring, close: number, symbol: string): number {
+  const units = entryUnits(sizing, ctx, closes, close, symbol)
+  const q = wholeUnits(units)
+  if (!(q > units)) return q
+  return (q + 1) * close * ctx.multiplier(symbol) <= ctx.cash ? q : Math.floor(units)
+}
 
 export function entryUnits(sizing: SizingPlan, ctx: StrategyContext, closes: Ring, close: number, symbol: string): number {
   const {type, value} = sizing

@@ -14,9 +14,22 @@ import type {Fill, Order} from '../../model/orders.js'
 import type {StrategyContext} from '../../model/strategy.js'
 import type {RulesPlan, StopPlan} from '../plan.js'
 import type {SymbolRuntime} from './symbol-runtime.js'
-import {entryUnits} from './sizing.js'
+import {entryQuantity} from './sizing.js'
 
 const isOpen = (o: Order | undefined) => o !== undefined && o.status === 'open'
+
+/**
+ * The first bar whose prices can come after a fill at `time`: the newest bars opened at or after
+ * it — the fill's own bar for a fill at a bar's open (the bar is over when the fill is reported) —
+ * else the next bar (a fill at a bar's close, or inside a bar that has not closed yet). A bar
+ * before the fill never moves the trailing stop.
+ */
+function firstBarFrom(ctx: StrategyContext, symbol: string, time: number): number {
+  const n = ctx.barCount(symbol)
+  let ago = 0
+  while (ago < n && ctx.time(symbol, ago) >= time) ago++
+  return n - ago
+}
 
 export class SymbolTrader {
   private entryOrder: Order | undefined
@@ -26,6 +39,8 @@ export class SymbolTrader {
   private side = 0
   private stopLevel = NaN
   private best = NaN
+  /** The first bar (on the run's index) the trailing stop's best price has not seen yet. */
+  private trailFrom = 0
   private trailAtr = NaN
   /**
    * Whether the broker pairs the stop and take-profit itself (OCO) and replaces orders: the
@@ -81,6 +96,7 @@ export class SymbolTrader {
     if (order.id === this.entryOrder?.id) {
       this.entryOrder = undefined
       this.linked = order.clientOrderId === undefined
+      if (this.trails) this.trailFrom = firstBarFrom(ctx, this.symbol, fill.time)
       // From the average price of the entry's fills (one fill: its price).
       this.protect(ctx, order.clientOrderId === undefined ? (order.fillPrice ?? fill.price) : fill.price)
     } else if (order.id === this.exitOrder?.id) {
@@ -108,8 +124,7 @@ export class SymbolTrader {
 
   private enter(ctx: StrategyContext, side: number): void {
     const close = this.rt.ring('close').at(0)
-    const units = entryUnits(this.plan.sizing, ctx, this.rt.ring('close'), close, this.symbol)
-    const quantity = Math.floor(units)
+    const quantity = entryQuantity(this.plan.sizing, ctx, this.rt.ring('close'), close, this.symbol)
     if (!(quantity >= 1)) return
     // An ATR stop needs its ATR at entry: no entry before it has a value.
     for (const stop of [this.plan.stopLoss, this.plan.takeProfit, this.plan.trailingStop]) {
@@ -152,11 +167,23 @@ export class SymbolTrader {
     return t.kind === 'atr' ? this.trailAtr : (best * t.distance) / 100
   }
 
-  /** Follows the best price since entry; the stop only ever tightens. */
+  /**
+   * Follows the best price since entry — the highest high (long) or lowest low (short) of every bar
+   * from the entry's fill on, each bar of an iteration that covers several (sleeptime longer than
+   * the timeframe), not only its newest one; the stop only ever tightens.
+   */
   private trail(ctx: StrategyContext): void {
     const side = this.side
-    const extreme = side > 0 ? this.rt.ring('high').at(0) : this.rt.ring('low').at(0)
-    if (extreme === extreme && (side > 0 ? extreme > this.best : extreme < this.best)) this.best = extreme
+    const symbol = this.symbol
+    const n = ctx.barCount(symbol)
+    let best = this.best
+    // A bar with no price of this symbol reads NaN, which neither comparison takes.
+    for (let ago = n - 1 - this.trailFrom; ago >= 0; ago--) {
+      const extreme = side > 0 ? ctx.high(symbol, ago) : ctx.low(symbol, ago)
+      if (side > 0 ? extreme > best : extreme < best) best = extreme
+    }
+    if (n > this.trailFrom) this.trailFrom = n
+    this.best = best
     const level = this.best - side * this.trailDistance(this.best)
     if (!(level === level) || !(side > 0 ? level > this.stopLevel || this.stopLevel !== this.stopLevel : level < this.stopLevel || this.stopLevel !== this.stopLevel)) return
     if (isOpen(this.stopOrder) && this.linked) {

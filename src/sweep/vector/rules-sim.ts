@@ -16,7 +16,7 @@ import type {IR} from '../../rules/expr/ir.js'
 import type {RulesPlan} from '../../rules/plan.js'
 import {LocalClock} from '../../rules/runtime/local-clock.js'
 import type {Ring} from '../../rules/runtime/ring.js'
-import {entryUnits} from '../../rules/runtime/sizing.js'
+import {entryQuantity} from '../../rules/runtime/sizing.js'
 import {VectorAccount, type AccountInput, type VectorRunResult} from './account.js'
 import type {IterationSchedule} from './schedule.js'
 
@@ -107,8 +107,8 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
   const moveEveryBar = [entryLong, entryShort, exitLong, exitShort].some((c) => c.fn !== undefined) || arrayA.includes(undefined) || arrayB.includes(undefined)
   const truth = (c: Condition): boolean => (c.slot >= 0 ? crosses[c.slot] === c.dir : c.fn !== undefined && c.fn() === 1)
   const account = new VectorAccount(o)
-  // What sizing reads of the context: the portfolio value at the signal, the bot's symbols and the symbol's multiplier.
-  const sizingCtx = {portfolioValue: 0, symbols: [o.symbol], multiplier: () => account.mult}
+  // What sizing reads of the context: the portfolio value and cash at the signal, the bot's symbols and the symbol's multiplier.
+  const sizingCtx = {portfolioValue: 0, cash: 0, symbols: [o.symbol], multiplier: () => account.mult}
   const ctx = sizingCtx as unknown as StrategyContext
   const time = bars.time
   const {fillAt} = o.schedule
@@ -116,11 +116,12 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
   const usesClock = plan.usesClock
   const slots = crosses.length
 
-  /** SymbolTrader.enter's units: sized at the signal bar's close, rounded down; 0 for no entry. */
-  const entryQuantity = (i: number): number => {
+  /** SymbolTrader.enter's units: sized at the signal bar's close, in whole units as it rounds them; 0 for no entry. */
+  const sizeEntry = (i: number): number => {
     sizingCtx.portfolioValue = account.value(i)
+    sizingCtx.cash = account.cash
     closes.head = pad + i
-    const quantity = Math.floor(entryUnits(plan.sizing, ctx, closes as unknown as Ring, closes.at(0), o.symbol))
+    const quantity = entryQuantity(plan.sizing, ctx, closes as unknown as Ring, closes.at(0), o.symbol)
     return quantity >= 1 ? quantity : 0
   }
   /** ctx.submitOrder: its id, or 0 when the broker refuses the quantity at once (not finite). */
@@ -161,7 +162,7 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
       if (!wantsExit && !wantsReverse) continue
       // closePosition, then on a reversal the other side's entry, sized while the position is open.
       const exitId = account.submit()
-      const quantity = wantsReverse ? entryQuantity(i) : 0
+      const quantity = wantsReverse ? sizeEntry(i) : 0
       const entryId = quantity > 0 ? submit(quantity) : 0
       if (f >= n) break // still working when the data ends
       account.fill(f, exitId, side < 0, side * q)
@@ -171,7 +172,7 @@ export function simulateRules(o: RulesSimInput): VectorRunResult {
     const long = truth(entryLong)
     const short = truth(entryShort)
     if (long === short) continue
-    const quantity = entryQuantity(i)
+    const quantity = sizeEntry(i)
     if (quantity === 0) continue
     const id = submit(quantity)
     if (id === 0) continue

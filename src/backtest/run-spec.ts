@@ -233,11 +233,12 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
   /** A window outside the data is an error (located at backtest.start/--start); one reaching past it, a warning. */
   async function coverage(store: Store, bars: Bars[]): Promise<Diagnostic[]> {
     const o = req.overrides ?? {}
-    const {checkWindowCoverage} = await windowCoverage()
-    return checkWindowCoverage({
+    const {checkWindowCoverage, dailyAlignmentWarnings} = await windowCoverage()
+    const offMidnight = await dailyAlignmentWarnings(bars, spec.timeframeMs, timezone, req.file)
+    return [...offMidnight, ...await checkWindowCoverage({
       store, bars, window, series: (symbol) => storedSeries(spec.data, symbol), timeframeMs: spec.timeframeMs, timezone, calendar: createCalendar(spec.market),
       source: {file: req.file, start: spec.backtest.start, end: spec.backtest.end, overridden: {start: o.start !== undefined, end: o.end !== undefined}},
-    })
+    })]
   }
 }
 

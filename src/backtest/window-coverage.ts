@@ -14,6 +14,8 @@ import {toTimeframe} from '../data/timeframe.js'
 import {withConnection, type Store} from '../data/store.js'
 import type {Bars} from '../model/bars.js'
 import {locateInSpec} from './locate-in-spec.js'
+
+export {dailyAlignmentWarnings} from './daily-alignment.js'
 import type {Window} from './window.js'
 
 export interface DataRange {

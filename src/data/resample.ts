@@ -3,8 +3,12 @@
  * (upsert, one transaction). OHLCV: first open, max high, min low, last close, sum of volume.
  *
  * Buckets follow the market's wall clock in `timezone`:
- * - shorter than a day: cut where the local clock is a multiple of the timeframe (1H bars start
- *   at local :00, also in zones with a :30 offset); a DST change never merges two real hours.
+ * - shorter than a day: cut at each instant where the local clock shows a multiple of the
+ *   timeframe (1H bars start at local :00, also in zones with a :30 offset), and stamped with that
+ *   instant. A DST change never merges two real hours, and makes the bucket around it longer or
+ *   shorter: in New York the 00:00–04:00 bucket of a 4H series lasts 3 hours on the spring-forward
+ *   day and 5 on the fall-back day. A bucket whose local start the clock skips starts when the
+ *   clock jumps past it. `HigherBars` (src/rules/runtime/higher-bars.ts) cuts the same buckets.
  * - a day or longer: cut at local midnight, so a daily bar is the session day in the market's
  *   zone, not the UTC day; its time is 00:00 local of that date. Weeks start on Monday.
  * Buckets are made only from bars that exist: no bar is invented for a gap.
@@ -54,18 +58,9 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
     const timezone = await checkTimezone(conn, opts.timezone ?? (await importTimezone(conn, opts.symbol)) ?? 'UTC')
     await assertSeriesExists(conn, opts.symbol, from.text)
     const {where, params} = rangeFilter(opts.symbol, from.text, opts.start, opts.end)
-    const local = `timezone($tz, timezone('UTC', ts))` // naive UTC → naive local wall clock
-    const bucket =
-      to.ms < DAY_MS
-        ? `make_timestamp_ms((epoch_ms(ts) - (((epoch_ms(${local}) % ${to.ms}) + ${to.ms}) % ${to.ms}))::BIGINT)`
-        : // days since Monday 1970-01-05, floored to the timeframe; then that date's local midnight in UTC
-          `make_timestamp(epoch_us(timezone($tz, (DATE '1970-01-05' + (floor((CAST(${local} AS DATE) - DATE '1970-01-05') / ${to.ms / DAY_MS}) * ${to.ms / DAY_MS})::INTEGER)::TIMESTAMP)))`
     try {
       await conn.run(
-        `CREATE OR REPLACE TEMP TABLE ${OUT} AS
-         SELECT bucket AS ts, arg_min(open, ts) AS o, max(high) AS h, min(low) AS l, arg_max(close, ts) AS c, sum(volume) AS v,
-           count(*) AS n
-         FROM (SELECT ${bucket} AS bucket, * FROM bars WHERE ${where}) GROUP BY bucket`,
+        `CREATE OR REPLACE TEMP TABLE ${OUT} AS ${to.ms < DAY_MS ? intradayBuckets(where, to.ms) : dailyBuckets(where, to.ms / DAY_MS)}`,
         {...params, tz: timezone},
       )
       const counts = await inTransaction(conn, () => upsertBars(conn, opts.symbol, to.text, OUT))
@@ -85,6 +80,62 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
       await conn.run(`DROP TABLE IF EXISTS temp.${OUT}`)
     }
   })
+}
+
+/** Naive UTC → naive local wall clock in `$tz`. */
+const local = (ts: string) => `timezone($tz, timezone('UTC', ${ts}))`
+/** Local minus UTC (ms) in `$tz` at the instant of epoch ms `ms`. */
+const offsetAt = (ms: string) => `(epoch_ms(${local(`make_timestamp_ms(${ms})`)}) - (${ms}))`
+const AGGREGATES = 'arg_min(open, ts) AS o, max(high) AS h, min(low) AS l, arg_max(close, ts) AS c, sum(volume) AS v, count(*) AS n'
+
+/**
+ * Sub-day buckets. A bucket starts at the last instant at or before a bar at which the local
+ * clock showed a multiple of the timeframe, or jumped past one (spring-forward gap); the same steps
+ * as `HigherBars` (src/rules/runtime/higher-bars.ts). With `w0` = a bar's wall time floored to
+ * the timeframe, subtracting the bar's own offset from w0 gives that instant unless the offset
+ * changed in between, so the bars are grouped by (w0, offset) first, one group per bucket or two
+ * for a bucket across a change, and only each group's start is checked against the offset there:
+ * - `a` = w0 − the group's offset, when the clock showed w0 then: always on days without a change;
+ * - else, the offset before the change being `off_a`, the last multiple `m` ≥ w0 that the clock
+ *   showed before the change, at m − off_a (w0 itself, except where it fell back over a multiple);
+ * - else the clock jumped past w0: the change, the first second in (a, w0 − off_a] with the
+ *   group's offset (offsets change on whole seconds).
+ * Then the groups of one bucket are merged.
+ */
+function intradayBuckets(where: string, ms: number): string {
+  return `WITH runs AS (
+      SELECT w - (((w % ${ms}) + ${ms}) % ${ms}) AS w0, w - t AS off, min(ts) AS first, max(ts) AS last, ${AGGREGATES}
+      FROM (SELECT epoch_ms(ts) AS t, epoch_ms(${local('ts')}) AS w, * FROM bars WHERE ${where}) GROUP BY w0, off
+    ), checked AS (SELECT *, ${offsetAt('w0 - off')} AS off_a FROM runs),
+    stamped AS (
+      SELECT CASE WHEN off_a = off THEN w0 - off ELSE coalesce(
+          list_max(list_filter(list_transform(range(w0, w0 + ${ms} + abs(off_a - off), ${ms}), lambda x: x - off_a), lambda x: ${offsetAt('x')} = off_a)),
+          list_min(list_filter(range(w0 - off + 1000, w0 - off_a + 1000, 1000), lambda x: ${offsetAt('x')} = off)),
+          w0 - off_a)
+        END AS bucket, *
+      FROM checked
+    )
+    SELECT make_timestamp_ms(bucket::BIGINT) AS ts, arg_min(o, first) AS o, max(h) AS h, min(l) AS l, arg_max(c, last) AS c, sum(v) AS v, sum(n) AS n
+    FROM stamped GROUP BY bucket`
+}
+
+/**
+ * Days and longer: the bars are grouped by their local date's days since Monday 1970-01-05 (day
+ * 4), floored to the timeframe; each group is stamped with its first date's local midnight in
+ * UTC, as `wallToUtc` (src/calendar/timezone.ts) converts it, so that `HigherBars` agrees: a
+ * midnight that comes twice (a fall-back at midnight, e.g. Havana) takes the earlier instant,
+ * one the clock skips moves forward by the gap. (DuckDB's own conversion takes the later one.)
+ */
+function dailyBuckets(where: string, days: number): string {
+  return `WITH runs AS (
+      SELECT floor((CAST(${local('ts')} AS DATE) - DATE '1970-01-05') / ${days})::BIGINT AS k, ${AGGREGATES}
+      FROM bars WHERE ${where} GROUP BY k
+    ), walls AS (SELECT (4 + k * ${days}) * ${DAY_MS} AS m, * FROM runs),
+    offsets AS (SELECT m - ${offsetAt(`m - ${DAY_MS}`)} AS early, m - ${offsetAt(`m + ${DAY_MS}`)} AS late, * FROM walls),
+    fits AS (SELECT ${offsetAt('early')} = m - early AS early_fits, ${offsetAt('late')} = m - late AS late_fits, * FROM offsets)
+    SELECT make_timestamp_ms((CASE WHEN early = late THEN early WHEN early_fits AND late_fits THEN least(early, late)
+        WHEN early_fits THEN early WHEN late_fits THEN late ELSE early END)::BIGINT) AS ts, o, h, l, c, v, n
+    FROM fits`
 }
 
 function checkRatio(from: Timeframe, to: Timeframe): void {

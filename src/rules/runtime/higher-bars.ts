@@ -1,7 +1,10 @@
 /**
  * A streaming resampler: one symbol's bars → the bars of one higher timeframe, published only
  * once they have closed. The buckets are those of `bots data resample` (src/data/resample.ts):
- * - shorter than a day: cut where the market's local wall clock is a multiple of the timeframe;
+ * - shorter than a day: cut at each instant where the market's local wall clock shows a multiple
+ *   of the timeframe, so a bucket across a DST change is longer or shorter than the timeframe
+ *   (New York, 4H: 00:00–04:00 local lasts 5 hours on the fall-back day, 3 on the spring-forward
+ *   day), and one whose start the clock skips starts at the change;
  * - a day or longer: cut at local midnight (weeks and n-day buckets counted from Monday 1970-01-05).
  * OHLCV: first open, max high, min low, last close, sum of volume; a bucket exists only if a bar
  * fell in it. A bar belongs to the bucket of its open time.
@@ -37,7 +40,14 @@ export class HigherBars {
   start = NaN
   /** When the forming bucket closes (epoch ms). */
   end = NaN
+  /** The forming bucket: its day number (daily) or `start` (shorter); NaN: none. */
   private key = NaN
+  /**
+   * The last sub-day bucket begun (forming or published) lasts from `start` to `gridEnd`, where
+   * the next one starts (`end` unless a session close came first): a bar in that span is in it.
+   */
+  private gridKey = NaN
+  private gridEnd = NaN
   /** Key of the last published bucket. */
   private lastKey = -Infinity
   private readonly daily: boolean
@@ -57,8 +67,8 @@ export class HigherBars {
    * strategy sees (NaN for earlier bars of the same iteration: the next bar settles them).
    */
   push(open: number, high: number, low: number, close: number, volume: number, time: number, now: number): void {
-    const wall = this.timeZone === 'UTC' ? time : time + utcOffset(time, this.timeZone)
-    const key = this.daily ? Math.floor((Math.floor(wall / DAY_MS) - MONDAY) / (this.ms / DAY_MS)) : Math.floor(wall / this.ms)
+    // A bar inside the forming bucket's grid is in it: only a bar past it needs its bucket worked out.
+    const key = time >= this.start && time < this.gridEnd ? this.gridKey : this.keyOf(time)
     if (key === this.key && time >= this.end) {
       // The session closed before this bar opened: the bucket is complete without it.
       this.emit()
@@ -73,7 +83,7 @@ export class HigherBars {
       this.low = low
       this.close = close
       this.volume = volume
-      this.bounds(time, wall, key)
+      this.bounds(time, key)
     } else {
       if (high > this.high) this.high = high
       if (low < this.low) this.low = low
@@ -94,14 +104,21 @@ export class HigherBars {
     this.publish(this.open, this.high, this.low, this.close, this.volume, this.start)
   }
 
-  private bounds(time: number, wall: number, key: number): void {
+  /** The bucket of a bar opening at `time`: its number of days (daily), else its start. */
+  private keyOf(time: number): number {
+    if (!this.daily) return intradayStart(time, this.ms, this.timeZone)
+    const wall = this.timeZone === 'UTC' ? time : time + utcOffset(time, this.timeZone)
+    return Math.floor((Math.floor(wall / DAY_MS) - MONDAY) / (this.ms / DAY_MS))
+  }
+
+  private bounds(time: number, key: number): void {
     if (this.daily) {
       const firstDay = MONDAY + key * (this.ms / DAY_MS)
       this.start = wallToUtc(firstDay * DAY_MS, this.timeZone)
       this.end = wallToUtc((firstDay + this.ms / DAY_MS) * DAY_MS, this.timeZone)
     } else {
-      this.start = time - (wall - key * this.ms)
-      this.end = this.start + this.ms
+      this.start = this.gridKey = key
+      this.end = this.gridEnd = intradayEnd(key, this.ms, this.timeZone)
     }
     if (!this.calendar) return
     try {
@@ -119,4 +136,58 @@ export class HigherBars {
       // Outside the calendar's years: the grid end (later, never look-ahead).
     }
   }
+}
+
+/**
+ * Start of the sub-day bucket of instant `t`: the last instant at or before `t` at which the
+ * local clock showed a multiple of `ms`, or jumped past one (spring-forward gap). The same steps
+ * as the SQL of src/data/resample.ts, so that both cut the same buckets. With `w0` = `t`'s wall
+ * time floored to `ms`:
+ * - `a` = w0 − `t`'s offset, when the clock showed w0 then: always on days without a change;
+ * - else the offset changed after `a`. If the clock jumped past w0, the change; else the last
+ *   multiple it showed before the change (w0 itself, except where it fell back over a multiple).
+ */
+function intradayStart(t: number, ms: number, tz: string): number {
+  const offset = utcOffset(t, tz)
+  const w0 = floorTo(t + offset, ms)
+  const a = w0 - offset
+  const before = utcOffset(a, tz)
+  if (before === offset) return a
+  const change = offsetChange(a, t, tz)
+  const wallBefore = change + before // what the clock would have shown at the change
+  return w0 >= wallBefore ? change : floorTo(wallBefore - 1, ms) - before
+}
+
+/**
+ * End of the sub-day bucket starting at `start`: where the next one starts. Without an offset
+ * change before it, the next multiple of `ms` on the clock (`ms` after a start on the grid);
+ * across a change, the change itself when the clock jumps past a multiple or back onto one
+ * (1H at fall-back: 01:00 comes twice), else the next multiple in the new offset.
+ */
+function intradayEnd(start: number, ms: number, tz: string): number {
+  const offset = utcOffset(start, tz)
+  const grid = floorTo(start + offset, ms) + ms - offset
+  if (utcOffset(grid, tz) === offset) return grid
+  const change = offsetChange(start, grid, tz)
+  if (intradayStart(change, ms, tz) === change) return change
+  const after = utcOffset(change, tz)
+  return floorTo(change + after, ms) + ms - after
+}
+
+/** `wall` rounded down to a multiple of `ms` (also before 1970). */
+function floorTo(wall: number, ms: number): number {
+  return wall - (((wall % ms) + ms) % ms)
+}
+
+/** The first instant in (from, to] whose offset differs from `from`'s; `to`'s must differ. */
+function offsetChange(from: number, to: number, tz: string): number {
+  const before = utcOffset(from, tz)
+  let lo = from
+  let hi = to
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2)
+    if (utcOffset(mid, tz) === before) lo = mid
+    else hi = mid
+  }
+  return hi
 }

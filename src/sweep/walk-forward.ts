@@ -8,6 +8,12 @@
  *
  * Windows are half-open in time: training [start, start + train), test [start + train, start +
  * train + test). A test window never contains a training bar of its own window, by construction.
+ * Every boundary is counted from the first bar (window k starts k steps after it), so calendar
+ * months do not drift apart from window to window: with step = test, each test window ends
+ * exactly where the next one starts. With step < test the test windows overlap, and the stitched
+ * curve takes each window's run only until the next window's test starts (the parameters in use
+ * until the next optimisation), so no bar counts twice. A test window without a bar (a weekend)
+ * is skipped; the walk goes on.
  * Each run starts flat and cold (indicators warm up inside its window), as a bot deployed on that
  * date without history would: make windows long against the strategy's warm-up. In process, one
  * combination at a time.
@@ -49,7 +55,7 @@ export interface WalkForwardRequest extends Omit<BacktestRequest, 'onStage' | 'o
 export interface WalkWindow {
   /** Half-open [start, end); `first`/`last`: open times of the window's first and last bars. */
   train: {start: number; end: number; bars: number; first: number; last: number}
-  test: {start: number; end: number; bars: number; first: number; last: number}
+  test: {start: number; end: number; bars: number; first: number; last: number; stitchedEnd: number}
   /** The swept parameters chosen on the training window. */
   best: Record<string, unknown>
   inSample: StrategyMetrics
@@ -104,21 +110,48 @@ function usage(text: string, why: string): BotsError {
   return new BotsError(`--walk-forward ${text}: ${why}`, {code: 'flag.walk-forward', hint: 'for example --walk-forward train=3y,test=1y (step defaults to the test length)'})
 }
 
-/** `t` moved on by `span` in calendar terms (UTC fields: bar times keep their time of day). */
+/**
+ * `t` moved on by `span` in calendar terms (UTC fields: bar times keep their time of day): months
+ * first, a day past the target month's end clamped to its last day (Jan 31 + 1m = Feb 29, not
+ * Mar 2), then days.
+ */
 export function addSpan(t: number, span: Span): number {
   const d = new Date(t)
-  if (span.months) d.setUTCMonth(d.getUTCMonth() + span.months)
+  if (span.months) {
+    const day = d.getUTCDate()
+    d.setUTCDate(1)
+    d.setUTCMonth(d.getUTCMonth() + span.months)
+    const monthDays = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()
+    d.setUTCDate(Math.min(day, monthDays))
+  }
   if (span.days) d.setUTCDate(d.getUTCDate() + span.days)
   return d.getTime()
 }
 
-/** The windows over [first, last] bar times: training then test, stepping by `step`. */
-export function walkWindows(first: number, last: number, plan: WalkForwardPlan): Array<{trainStart: number; trainEnd: number; testEnd: number}> {
-  const out: Array<{trainStart: number; trainEnd: number; testEnd: number}> = []
-  for (let start = first; ; start = addSpan(start, plan.step)) {
-    const trainEnd = addSpan(start, plan.train)
+/** `first` moved on by the sum of `n` × span over the pairs, in one step (see addSpan). */
+function after(first: number, ...parts: Array<[number, Span]>): number {
+  let months = 0
+  let days = 0
+  for (const [n, s] of parts) {
+    months += n * s.months
+    days += n * s.days
+  }
+  return addSpan(first, {months, days, text: ''})
+}
+
+/**
+ * The windows over [first, last] bar times: training then test, window k starting k steps after
+ * `first`. `stitchedEnd`: where its part of the stitched curve ends, the next window's test start
+ * when that comes before its own end (step < test).
+ */
+export function walkWindows(first: number, last: number, plan: WalkForwardPlan): Array<{trainStart: number; trainEnd: number; testEnd: number; stitchedEnd: number}> {
+  const {train, test, step} = plan
+  const out: Array<{trainStart: number; trainEnd: number; testEnd: number; stitchedEnd: number}> = []
+  for (let k = 0; ; k++) {
+    const trainEnd = after(first, [k, step], [1, train])
     if (trainEnd > last) break
-    out.push({trainStart: start, trainEnd, testEnd: Math.min(addSpan(trainEnd, plan.test), last + 1)})
+    const testEnd = Math.min(after(first, [k, step], [1, train], [1, test]), last + 1)
+    out.push({trainStart: after(first, [k, step]), trainEnd, testEnd, stitchedEnd: Math.min(testEnd, after(first, [k + 1, step], [1, train]))})
   }
   return out
 }
@@ -158,7 +191,7 @@ export async function walkForward(req: WalkForwardRequest): Promise<WalkForwardO
     const train = bars.map((b) => cut(b, win.trainStart, win.trainEnd))
     const test = bars.map((b) => cut(b, win.trainEnd, win.testEnd))
     const testBars = Math.max(...test.map((b) => b.length))
-    if (testBars === 0) break
+    if (testBars === 0) continue // a weekend or holiday: nothing to test, the walk goes on
     let best: {params: Record<string, unknown>; metrics: StrategyMetrics} | undefined
     for (const [k, params] of valid.entries()) {
       if (req.signal?.aborted) break
@@ -170,15 +203,18 @@ export async function walkForward(req: WalkForwardRequest): Promise<WalkForwardO
     const oos = await run(test, best.params)
     const {time, value} = oos.result.equity
     const scale = carry / spec.broker.cash
-    for (let i = 0; i < value.length; i++) {
-      stitchedTime.push(time[i])
-      stitchedValue.push(value[i] * scale)
+    // Up to the next window's test start: overlapping test windows (step < test) count each bar once.
+    let used = 0
+    while (used < value.length && time[used] < win.stitchedEnd) {
+      stitchedTime.push(time[used])
+      stitchedValue.push(value[used] * scale)
+      used++
     }
-    if (value.length > 0) carry = value[value.length - 1] * scale
-    trades += oos.result.counts.trades
+    if (used > 0) carry = value[used - 1] * scale
+    trades += used === value.length ? oos.result.counts.trades : oos.result.trades.filter((t) => t.exitTime < win.stitchedEnd).length
     out.push({
       train: {start: win.trainStart, end: win.trainEnd, bars: Math.max(...train.map((b) => b.length)), ...span(train)},
-      test: {start: win.trainEnd, end: win.testEnd, bars: testBars, ...span(test)},
+      test: {start: win.trainEnd, end: win.testEnd, bars: testBars, ...span(test), stitchedEnd: win.stitchedEnd},
       best: Object.fromEntries(axes.map((a) => [a.name, best!.params[a.name]])),
       inSample: best.metrics,
       outOfSample: oos.metrics.strategy,

@@ -33,6 +33,8 @@ describe('walk-forward', () => {
       assert.equal(w.trainEnd, addSpan(w.trainStart, plan.train))
       assert.ok(w.testEnd > w.trainEnd)
       if (i > 0) assert.equal(w.trainStart, addSpan(ws[i - 1].trainStart, plan.step))
+      // step < test: the windows' tests overlap; each stitches only up to the next one's test start.
+      if (i + 1 < ws.length) assert.equal(w.stitchedEnd, ws[i + 1].trainEnd)
     }
   })
 

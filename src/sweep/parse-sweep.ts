@@ -58,9 +58,21 @@ function rangeValues(text: string, fromText: string, toText: string, stepText: s
   if (!(step > 0)) throw sweepError(text, 'the step must be positive')
   if (to < from) throw sweepError(text, `the range ends (${toText}) before it starts (${fromText})`)
   const decimals = Math.max(...[fromText, stepText].map((t) => (t.split('.')[1] ?? '').length))
-  const count = Math.floor((to - from) / step + 1e-9) + 1
+  const count = stepCount(from, to, step, Math.max(decimals, (toText.split('.')[1] ?? '').length))
   if (count > MAX_COMBINATIONS) throw sweepError(text, `${count} values is too many`)
   return Array.from({length: count}, (_, k) => Number((from + k * step).toFixed(decimals)))
+}
+
+/**
+ * How many steps fit from `from` to `to`, the end included when it is on the grid. In integers of
+ * the values' last decimal when they fit exactly in a double, as written: a tolerance on the
+ * doubles' quotient is absolute, and lost `to` from 10000000.1..10000000.7:0.2.
+ */
+function stepCount(from: number, to: number, step: number, decimals: number): number {
+  const scale = 10 ** decimals
+  const [a, b, s] = [from, to, step].map((x) => Math.round(x * scale))
+  if ([a, b, s].every((x) => Number.isSafeInteger(x)) && s > 0) return Math.floor((b - a) / s) + 1
+  return Math.floor((to - from) / step + 1e-9) + 1
 }
 
 function scalar(text: string): unknown {

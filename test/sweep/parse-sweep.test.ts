@@ -10,6 +10,10 @@ describe('--sweep syntax', () => {
     assert.deepEqual(parseSweep('slow=20..45:10').values, [20, 30, 40])
     assert.deepEqual(parseSweep('n=3..5').values, [3, 4, 5])
     assert.deepEqual(parseSweep('x = 0.1..0.3:0.1').values, [0.1, 0.2, 0.3])
+    // The end on the grid is kept at any magnitude (a tolerance on the doubles' quotient lost it).
+    assert.deepEqual(parseSweep('x=10000000.1..10000000.7:0.2').values, [10000000.1, 10000000.3, 10000000.5, 10000000.7])
+    assert.deepEqual(parseSweep('x=0.05..0.26:0.07').values, [0.05, 0.12, 0.19, 0.26])
+    assert.deepEqual(parseSweep('x=1..2.05:0.5').values, [1, 1.5, 2])
     assert.deepEqual(parseSweep('k=-2..2:2').values, [-2, 0, 2])
   })
 

@@ -4,7 +4,8 @@
  * - 24/7 markets: 365 days a year × bars per day (1D bars: 365; 1-minute bars: 525,600).
  * - Exchange calendars (NYSE, custom hours): 252 sessions a year (a custom market trading other
  *   than five days a week scales it: 252 × days ÷ 5) × bars per regular session, where the
- *   session length is the most common one among the run's sessions (early closes do not count).
+ *   session length is the most common one among the run's sessions and the month after its start
+ *   (so early closes never decide it, even for a run of one half day).
  *   NYSE 5-minute bars: 252 × 78 = 19,656.
  * - Bars of one day: the sessions (or days) a year. Longer bars: 365.25 days ÷ the bar length
  *   (weekly bars: ≈ 52.18).
@@ -45,13 +46,16 @@ function longBars(timeframeMs: number): Annualisation {
   return {periodsPerYear: n, basis: `365.25 days ÷ ${fmt(timeframeMs / DAY_MS)} days per bar`}
 }
 
-/** Bars in the most common session length of [from, to) (or of the following weeks when the range has none). */
+/**
+ * Bars in the most common session length of [from, to) and the month after `from`: a run of a
+ * day or two would otherwise take its own length for the market's (a run of one half day, 42 bars
+ * of 5 minutes for NYSE's 78, read every figure as if the year had 10,584 bars), and no month has
+ * more early closes than full sessions.
+ */
 export function barsPerSession(calendar: MarketCalendar, timeframeMs: number, from: number, to: number): number {
-  let sessions = Number.isFinite(from) && Number.isFinite(to) && to > from ? calendar.sessions(from, to) : []
-  if (sessions.length === 0) {
-    const start = Number.isFinite(from) ? from : Date.UTC(2020, 0, 1)
-    sessions = calendar.sessions(start, start + 30 * DAY_MS)
-  }
+  const start = Number.isFinite(from) ? from : Date.UTC(2020, 0, 1)
+  const end = Number.isFinite(to) && to > start ? Math.max(to, start + 30 * DAY_MS) : start + 30 * DAY_MS
+  const sessions = calendar.sessions(start, end)
   const counts = new Map<number, number>()
   for (const s of sessions) {
     const bars = Math.ceil((s.close - s.open) / timeframeMs)

@@ -65,6 +65,12 @@ describe('annualisation', () => {
     const from = Date.UTC(2021, 10, 22)
     assert.equal(annualisation('NYSE', 5 * 60_000, createCalendar('NYSE'), from, from + 12 * D).periodsPerYear, 252 * 78)
   })
+
+  it('a run of nothing but early closes still takes the full session (found by an audit: 252 × 42 for the half day after Thanksgiving)', () => {
+    const halfDay = Date.UTC(2021, 10, 26, 14, 30) // 09:30 New York, closes 13:00
+    assert.equal(annualisation('NYSE', 5 * 60_000, createCalendar('NYSE'), halfDay, halfDay + 3.5 * 3_600_000).periodsPerYear, 252 * 78)
+    assert.equal(annualisation('NYSE', 3_600_000, createCalendar('NYSE'), halfDay, halfDay + 3.5 * 3_600_000).periodsPerYear, 252 * 7)
+  })
 })
 
 describe('monthly returns', () => {

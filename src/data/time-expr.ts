@@ -67,7 +67,7 @@ function isText(col: SourceColumn): boolean {
 function utcTextSql(text: string): string {
   const offsetAware = (x: string) => `make_timestamp(epoch_us(TRY_CAST(${x} AS TIMESTAMPTZ)))`
   const fast = `CASE WHEN length(${text}) > 19 OR substr(${text}, 17, 1) IN ('+', '-') THEN ${offsetAware(text)} ELSE TRY_CAST(${text} AS TIMESTAMP) END`
-  return `coalesce(${fast}, ${offsetAware(`trim(${text})`)})`
+  return `coalesce(${fast}, ${offsetAware(offsetForm(`trim(${text})`))})`
 }
 
 /** `x` minus one timeframe when times mark the bar's close; calendar days for daily bars (DST). */
@@ -85,10 +85,23 @@ function singleSql(col: SourceColumn, opts: TimeParseOptions): string {
   return textSql(`CAST(${c} AS VARCHAR)`, opts)
 }
 
-/** Text → TIMESTAMPTZ; the trimmed retry (only for rows that failed) accepts padded values. */
+/** Text → TIMESTAMPTZ; the trimmed retry (only for rows that failed) accepts padded values and the offsets of offsetForm. */
 function textSql(text: string, opts: TimeParseOptions): string {
-  const parse = (x: string) => (opts.format !== undefined ? `CAST(TRY_STRPTIME(${x}, $fmt) AS TIMESTAMPTZ)` : `TRY_CAST(${x} AS TIMESTAMPTZ)`)
-  return `coalesce(${parse(text)}, ${parse(`trim(${text})`)})`
+  if (opts.format !== undefined) {
+    const parse = (x: string) => `CAST(TRY_STRPTIME(${x}, $fmt) AS TIMESTAMPTZ)`
+    return `coalesce(${parse(text)}, ${parse(`trim(${text})`)})`
+  }
+  return `coalesce(TRY_CAST(${text} AS TIMESTAMPTZ), TRY_CAST(${offsetForm(`trim(${text})`)} AS TIMESTAMPTZ))`
+}
+
+/**
+ * ISO times with an offset in the forms DuckDB does not read: no seconds before it
+ * (`2024-11-03T01:30-04:00`, `09:34Z`) or a space before it (`09:40:00 +01:00`). Rewritten to
+ * `…:SS±hh:mm`, only in the retry of rows that failed, so the usual forms never pay for it.
+ */
+function offsetForm(x: string): string {
+  const spaced = `regexp_replace(${x}, '\\s+(Z|[+-]\\d{2}(:?\\d{2})?)$', '\\1')`
+  return `regexp_replace(${spaced}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})(Z|[+-]\\d{2}(:?\\d{2})?)$', '\\1:00\\2')`
 }
 
 function epochSql(v: string, unit?: EpochUnit): string {

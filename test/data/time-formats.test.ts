@@ -47,6 +47,14 @@ describe('time formats', async () => {
     ])
   })
 
+  it('offsets after minutes without seconds, or after a space, are read too (found by an audit: all were rejected)', async () => {
+    const lines = ['2024-11-03T01:30-04:00', '2024-11-03T01:31-0400', '2024-11-03 05:32Z', '2024-11-03 01:33:00 -04:00', '2024-11-03T06:34+01']
+    const csv = `datetime,open,high,low,close,volume\n${lines.map((l) => `${l}${row}`).join('\n')}\n`
+    const want = ['2024-11-03T05:30:00.000Z', '2024-11-03T05:31:00.000Z', '2024-11-03T05:32:00.000Z', '2024-11-03T05:33:00.000Z', '2024-11-03T05:34:00.000Z']
+    assert.deepEqual(await times(csv, {timeframe: '1M'}), want)
+    assert.deepEqual(await times(csv, {timeframe: '1M', timezone: 'America/New_York'}), want)
+  })
+
   it('epoch seconds and milliseconds, told apart by size', async () => {
     const csv = `time,open,high,low,close,volume\n1577836800${row}\n1577836860000${row}\n`
     assert.deepEqual(await times(csv, {timeframe: '1M'}), ['2020-01-01T00:00:00.000Z', '2020-01-01T00:01:00.000Z'])

@@ -58,6 +58,11 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       p.timeFormat === undefined ? {file: p.file} : {file: p.file, fmt: p.timeFormat}
     const timeOpts = {epochUnit: opts.epochUnit, timeLabel}
     const warnings: string[] = []
+    for (const p of plans) {
+      const volumeLike = p.roles.volume ? [] : p.info.columns.filter((c) => /vol/i.test(c.name)).map((c) => c.name)
+      // A missing volume is stored as 0, which a volume-weighted indicator reads as no trading: say it when the file has a likely one.
+      if (volumeLike.length > 0) warnings.push(`${path.basename(p.file)}: no column is named volume (the file has ${volumeLike.join(', ')}), so every bar's volume is stored as 0; name one with --column volume=NAME`)
+    }
     const p0 = plans[0]
     const detect = () => {
       const time = timeSql(p0.roles, toTimeframe('1M'), {...timeOpts, format: p0.timeFormat, timeLabel: 'open'}, timezone)

@@ -104,9 +104,21 @@ describe('time formats', async () => {
     const symbol = `S${++n}`
     const file = path.join(dir, `${symbol}.csv`)
     writeFileSync(file, `DATETIME,OPEN,HIGH,LOW,CLOSE\n2020-01-02 10:00:00,10,11,9,10.5\n`)
-    await importFiles(store, [file], {symbol, timeframe: '1M'})
+    const r = await importFiles(store, [file], {symbol, timeframe: '1M'})
     const bars = await loadBars(store, {symbol, timeframe: '1M'})
     assert.deepEqual([bars.open[0], bars.close[0], bars.volume[0]], [10, 10.5, 0])
+    assert.deepEqual(r.warnings, [], 'no column looks like a volume: nothing to say')
+  })
+
+  it('volume 0 with a column that looks like one (Volume BTC, Volume USD) is a warning naming them (found by an audit)', async () => {
+    const symbol = `S${++n}`
+    const file = path.join(dir, `${symbol}.csv`)
+    writeFileSync(file, `date,open,high,low,close,Volume BTC,Volume USD\n2020-01-02 10:00:00,10,11,9,10.5,2,21\n`)
+    const r = await importFiles(store, [file], {symbol, timeframe: '1M'})
+    assert.deepEqual(r.warnings, [`${symbol}.csv: no column is named volume (the file has Volume BTC, Volume USD), so every bar's volume is stored as 0; name one with --column volume=NAME`])
+    const named = await importFiles(store, [file], {symbol, timeframe: '1M', columns: {volume: 'Volume BTC'}})
+    assert.deepEqual(named.warnings, [])
+    assert.equal((await loadBars(store, {symbol, timeframe: '1M'})).volume[0], 2)
   })
 
   it('Parquet files, with typed timestamps and their own row numbers', async () => {

@@ -55,8 +55,10 @@ try {
     return {s: runs[0].s, median: runs[n >> 1].s, hwm: Math.max(...runs.map((r) => r.hwm)), out: runs[0].out}
   }
   const missed = (ok) => (ok ? '' : '  MISSED')
+  // Without recording there is no report either (its default place names the run): start-up,
+  // loading, the run, the metrics and the summary. The floor under the default's 0.6 s goal.
   const plain = await best(['backtest', 'bench.yaml', '--no-record'])
-  console.log(`bots backtest 1M bars (CLI, no recording): ${plain.s.toFixed(2)} s best, ${plain.median.toFixed(2)} s median, peak RSS ${plain.hwm.toFixed(0)} MB (targets < 3 s, < 300 MB)`)
+  console.log(`bots backtest 1M bars (CLI, no recording and so no report): ${plain.s.toFixed(2)} s best, ${plain.median.toFixed(2)} s median, peak RSS ${plain.hwm.toFixed(0)} MB (targets < 3 s, < 300 MB)`)
   const rec = await best(['backtest', 'bench.yaml'])
   console.log(`bots backtest 1M bars (CLI, recording the run in DuckDB and writing the report, the default): ${rec.s.toFixed(2)} s best, ${rec.median.toFixed(2)} s median, peak RSS ${rec.hwm.toFixed(0)} MB ` +
     `(targets < 0.6 s, < 250 MB; issue 13)${missed(rec.s < 0.6 && rec.hwm < 250)}`)

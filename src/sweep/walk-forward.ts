@@ -199,7 +199,8 @@ export async function walkForward(req: WalkForwardRequest): Promise<WalkForwardO
       if (!best || score(metrics.strategy, rankBy) > score(best.metrics, rankBy)) best = {params, metrics: metrics.strategy}
       req.onStage?.(`window ${w + 1}/${windows.length}: training ${k + 1}/${valid.length}`)
     }
-    if (!best) break
+    // Interrupted while training: its best is of some combinations only, so the window is not tested.
+    if (!best || req.signal?.aborted) break
     const oos = await run(test, best.params)
     const {time, value} = oos.result.equity
     const scale = carry / spec.broker.cash

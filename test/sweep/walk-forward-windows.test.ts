@@ -61,3 +61,18 @@ describe('walk-forward windows', () => {
     assert.ok(wf.windows.at(-1)!.test.first >= Date.UTC(2001, 5, 20), `the last test window starts ${iso(wf.windows.at(-1)!.test.first)}`)
   })
 })
+
+describe('walk-forward interrupted while training', () => {
+  it('the window whose training was cut short is not tested: every window reported had all its combinations run', async () => {
+    const db = path.join(tempDir('bots-walk-abort-'), 'store.duckdb')
+    const stop = new AbortController()
+    const wf = await walkForward({
+      file: path.join(ROOT, 'examples', 'orcl-sma-cross.yaml'), db, walkForward: 'train=4y,test=2y', sweeps: ['fast=5,10', 'slow=30,50'], signal: stop.signal,
+      // Ctrl-C after the second window's first combination (found by an audit: that window was tested on it alone).
+      onStage: (text) => text === 'window 2/8: training 1/4' && stop.abort(),
+    })
+    assert.equal(wf.interrupted, true)
+    assert.equal(wf.windows.length, 1, 'only the first window, trained on all four combinations')
+    assert.equal(wf.windows[0].runs, 4)
+  })
+})

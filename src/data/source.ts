@@ -62,6 +62,9 @@ export function compactDateFormat(value: string | undefined): string | undefined
 }
 
 /** The file's columns. CSV: from our own header reading; a column whose first value is a number is typed DOUBLE. */
+/** A number written with a decimal comma (`10,5`), as spreadsheets in many locales write them. */
+export const DECIMAL_COMMA = /^[+-]?\d+,\d+$/
+
 export async function describeSource(conn: DuckDBConnection, file: string, format: FileFormat, size: number): Promise<SourceInfo> {
   if (format === 'csv') {
     const head = readCsvHead(file, size)
@@ -77,7 +80,8 @@ export async function describeSource(conn: DuckDBConnection, file: string, forma
       const first = head.first?.[i]
       return {name, type: NUMBER_RE.test(first ?? '') && !COMPACT_DATE_RE.test(first!) ? 'DOUBLE' : 'VARCHAR', first}
     })
-    const decimalComma = head.delimiter !== ',' && columns.some((c) => /^[+-]?\d+,\d+$/.test(c.first ?? ''))
+    // A candidate only: the import narrows it to the columns it reads as numbers (import.ts, planFile).
+    const decimalComma = head.delimiter !== ',' && columns.some((c) => DECIMAL_COMMA.test(c.first ?? ''))
     return {columns, delimiter: head.delimiter, decimalComma, estimatedRows: head.estimatedRows}
   }
   try {

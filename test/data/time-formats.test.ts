@@ -100,6 +100,16 @@ describe('time formats', async () => {
     assert.deepEqual([bars.open[0], bars.high[0], bars.low[0]], [10.5, 11.25, 9.75])
   })
 
+  it('a decimal comma in a column the import ignores does not switch the numbers to decimal commas (found by an audit)', async () => {
+    const symbol = `S${++n}`
+    const file = path.join(dir, `${symbol}.csv`)
+    writeFileSync(file, `Date;Open;High;Low;Close;Volume;Note\n2020-01-02;10.5;11.25;9.75;10.5;100;1,5\n2020-01-03;10.5;11.5;10;11;100;x\n`)
+    const r = await importFiles(store, [file], {symbol, timeframe: '1D'})
+    assert.equal(r.rejected, 0, JSON.stringify(r.files[0].rejections))
+    const bars = await loadBars(store, {symbol, timeframe: '1D'})
+    assert.deepEqual([...bars.high], [11.25, 11.5])
+  })
+
   it('header names match case-insensitively; no volume column means volume 0', async () => {
     const symbol = `S${++n}`
     const file = path.join(dir, `${symbol}.csv`)

@@ -20,6 +20,7 @@
  */
 import {prepareBacktest, type BacktestRequest} from '../backtest/run-spec.js'
 import {createCalendar} from '../calendar/index.js'
+import {daysInMonth} from '../core/dates.js'
 import {BotsError} from '../core/errors.js'
 import {runBacktest} from '../engine/run-backtest.js'
 import {equityMetrics, type EquityMetrics} from '../metrics/equity-metrics.js'
@@ -121,8 +122,7 @@ export function addSpan(t: number, span: Span): number {
     const day = d.getUTCDate()
     d.setUTCDate(1)
     d.setUTCMonth(d.getUTCMonth() + span.months)
-    const monthDays = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate()
-    d.setUTCDate(Math.min(day, monthDays))
+    d.setUTCDate(Math.min(day, daysInMonth(d.getUTCFullYear(), d.getUTCMonth() + 1)))
   }
   if (span.days) d.setUTCDate(d.getUTCDate() + span.days)
   return d.getTime()

@@ -23,7 +23,7 @@ export async function detectTimeframe(
   const reader = await conn.runAndReadAll(`SELECT epoch_ms(${time.utc})::DOUBLE AS ms FROM (SELECT ${time.value} AS t0 FROM ${source})`, params)
   const best = mostCommonStep((reader.getColumnsJS()[0] ?? []) as (number | null)[])
   if (best === undefined) {
-    throw new BotsError('cannot tell the timeframe from this file (fewer than two readable, increasing times)', {
+    throw new BotsError('cannot tell the timeframe from this file (fewer than two readable, distinct times)', {
       code: 'data.timeframe',
       file,
       hint: 'pass --timeframe, e.g. --timeframe 1D or --timeframe 1M',
@@ -33,8 +33,9 @@ export async function detectTimeframe(
 }
 
 /**
- * The most common positive step between consecutive times (whole seconds only), the smaller one on
- * a tie; undefined when there is none. A time that could not be read (null) makes no step.
+ * The most common step between consecutive times (whole seconds only, as a distance: a file may run
+ * newest first), the smaller one on a tie; undefined when there is none. A time that could not be
+ * read (null) makes no step, nor does a repeat.
  */
 export function mostCommonStep(times: readonly (number | null)[]): number | undefined {
   const counts = new Map<number, number>()
@@ -42,7 +43,7 @@ export function mostCommonStep(times: readonly (number | null)[]): number | unde
     const a = times[i - 1]
     const b = times[i]
     if (a === null || b === null) continue
-    const step = b - a
+    const step = Math.abs(b - a)
     if (step > 0 && step % 1000 === 0) counts.set(step, (counts.get(step) ?? 0) + 1)
   }
   let best: number | undefined

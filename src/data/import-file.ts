@@ -36,6 +36,8 @@ export interface StagedFile {
   rejected: RejectionReport
   hash: Promise<string>
   report: Reporter
+  /** Its rows run newest first (stage.ts, OrderProblems): they are stored, and read, in time order. */
+  newestFirst?: boolean
   /**
    * Set while the duplicate and order check still runs (`stageFile`'s `checks`): true when the
    * rows came in order, so nothing is marked and `rejected` is complete. False: the caller must not
@@ -95,16 +97,16 @@ export async function stageFile(
   startHash()
   // The staged rows read in file order with increasing times: no duplicate, nothing unsorted.
   const ordered = ctx.readStaged !== undefined && (await ctx.readStaged(conn, goodRowsInFileOrder(table)))
-  if (!ordered) await markOrderProblems(conn, table)
+  const newestFirst = !ordered && (await markOrderProblems(conn, table)).newestFirst
   const rejected = await rejections(conn, table, plan, ctx)
   if (ctx.onError === 'fail' && rejected.total > 0) throw failure(plan.file, rejected.total, rejected.list[0])
-  return {plan, table, rejected, hash, report}
+  return {plan, table, rejected, hash, report, newestFirst}
 }
 
 /** A file whose `ordering` said no: its duplicates and unsorted rows marked, its rejections counted again. */
 export async function settleOrder(conn: DuckDBConnection, s: StagedFile, ctx: ImportContext): Promise<StagedFile> {
-  await markOrderProblems(conn, s.table, true)
-  return {plan: s.plan, table: s.table, rejected: await rejections(conn, s.table, s.plan, ctx), hash: s.hash, report: s.report}
+  const {newestFirst} = await markOrderProblems(conn, s.table, true)
+  return {plan: s.plan, table: s.table, rejected: await rejections(conn, s.table, s.plan, ctx), hash: s.hash, report: s.report, newestFirst}
 }
 
 function rejections(conn: DuckDBConnection, table: string, plan: FilePlan, ctx: ImportContext): Promise<RejectionReport> {
@@ -112,9 +114,10 @@ function rejections(conn: DuckDBConnection, table: string, plan: FilePlan, ctx: 
   return collectRejections(conn, table, plan.file, plan.format, ctx.tf, ctx.timezone, limit)
 }
 
-/** The staged rows of a file that are stored (those breaking no rule), as a SQL relation. */
+/** The staged rows of a file that are stored (those breaking no rule), as a SQL relation in time order (the store keeps them so). */
 export function goodRows(s: StagedFile): string {
-  return `(SELECT ts, o, h, l, c, v FROM ${s.table} WHERE reason IS NULL)`
+  // A file in order needs no sort: its rows are read in file order, which is time order then.
+  return `(SELECT ts, o, h, l, c, v FROM ${s.table} WHERE reason IS NULL${s.newestFirst ? ' ORDER BY ts' : ''})`
 }
 
 /** The rows breaking no per-row rule, with `row`: the place in the file (ImportOptions.readStaged). */
@@ -158,6 +161,7 @@ export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: Im
     rejected: ctx.onError === 'skip' ? 0 : dropped,
     skipped: ctx.onError === 'skip' ? dropped : 0,
     rejectedByRule: rejected.counts,
+    newestFirst: s.newestFirst === true,
     first: (span.first as string | null) ?? null,
     last: (span.last as string | null) ?? null,
     rejections: rejected.list,

@@ -74,6 +74,8 @@ export interface FileImportResult {
   /** Rows dropped silently (`skip`). */
   skipped: number
   rejectedByRule: RuleCounts
+  /** The file's rows ran newest first; they were stored in time order. */
+  newestFirst: boolean
   /** First and last bar imported, ISO 8601 UTC; null when none. */
   first: string | null
   last: string | null

@@ -104,7 +104,10 @@ function describe(ctx: Ctx, r: Record<string, unknown>): string {
     case 'duplicate':
       return `time ${time} repeats ${ref(ctx, Number(r.other_row))}`
     case 'unsorted':
-      return `time ${time} is earlier than ${ref(ctx, Number(r.other_row))} (${iso(Number(r.other_ms))}): the file is not sorted`
+      // In a newest-first file (stage.ts) the row it breaks order with comes after it.
+      return Number(r.other_row) > Number(r.row)
+        ? `time ${time} is earlier than ${ref(ctx, Number(r.other_row))} (${iso(Number(r.other_ms))}), which comes after it in this newest-first file: the file is not sorted`
+        : `time ${time} is earlier than ${ref(ctx, Number(r.other_row))} (${iso(Number(r.other_ms))}): the file is not sorted`
   }
 }
 

@@ -83,29 +83,50 @@ export async function createStage(
   return result.rowsChanged
 }
 
+/** What `markOrderProblems` found. */
+export interface OrderProblems {
+  /** Rows marked `duplicate` or `unsorted`. */
+  marked: number
+  /**
+   * The file runs newest first (more of its steps fall than rise): its rows are stored in time
+   * order, and a row that breaks the file's own order is the unsorted one.
+   */
+  newestFirst: boolean
+}
+
 /**
  * Duplicate and out-of-order timestamps among the rows that passed the per-row rules. A quick
  * pass proves the common case (strictly increasing; skipped when `inFileOrder` already said no);
  * only otherwise are the rows classified: a repeat of an earlier row's time is a duplicate (the
- * first one is kept), a time earlier than the previous row's is unsorted. Returns how many rows
- * were marked.
+ * first one is kept), and a row is unsorted when it steps against the file's direction: earlier
+ * than the row before it, or, in a file that runs newest first (many exports do: more of its
+ * steps fall than rise), earlier than the row after it.
  */
-export async function markOrderProblems(conn: DuckDBConnection, table: string, knownUnordered = false): Promise<number> {
-  if (!knownUnordered && (await inFileOrder(conn, table))) return 0
+export async function markOrderProblems(conn: DuckDBConnection, table: string, knownUnordered = false): Promise<OrderProblems> {
+  if (!knownUnordered && (await inFileOrder(conn, table))) return {marked: 0, newestFirst: false}
   const dup = await conn.run(
     `UPDATE ${table} AS s SET reason = 'duplicate', other_row = d.first_row
      FROM (SELECT ts, min(rowid) AS first_row FROM ${table} WHERE reason IS NULL GROUP BY ts HAVING count(*) > 1) AS d
      WHERE s.ts = d.ts AND s.reason IS NULL AND s.rowid > d.first_row`,
   )
+  const steps = (
+    await conn.runAndReadAll(
+      `SELECT count_if(ts > prev)::DOUBLE AS up, count_if(ts < prev)::DOUBLE AS down
+       FROM (SELECT ts, lag(ts) OVER (ORDER BY rowid) AS prev FROM ${table} WHERE reason IS NULL)`,
+    )
+  ).getRowObjectsJS()[0] as {up: number; down: number}
+  const newestFirst = Number(steps.down) > Number(steps.up)
+  // Read in the file's direction: bottom up for a newest-first file.
+  const order = newestFirst ? 'rowid DESC' : 'rowid'
   const unsorted = await conn.run(
     `UPDATE ${table} AS s SET reason = 'unsorted', other_row = b.prev_row
      FROM (
-       SELECT rowid AS r, ts, lag(ts) OVER (ORDER BY rowid) AS prev_ts, lag(rowid) OVER (ORDER BY rowid) AS prev_row
+       SELECT rowid AS r, ts, lag(ts) OVER (ORDER BY ${order}) AS prev_ts, lag(rowid) OVER (ORDER BY ${order}) AS prev_row
        FROM ${table} WHERE reason IS NULL
      ) AS b
      WHERE s.rowid = b.r AND b.ts < b.prev_ts`,
   )
-  return dup.rowsChanged + unsorted.rowsChanged
+  return {marked: dup.rowsChanged + unsorted.rowsChanged, newestFirst}
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The timeframe guess counts the spacings of a file's first times in JS (mostCommonStep). It must
- * pick what DuckDB's window query it replaced picks: the most common positive whole-second step
- * between consecutive rows in file order, the smaller step on a tie, unreadable times skipped.
+ * pick what a DuckDB window query picks: the most common whole-second distance (a file may run
+ * newest first) between consecutive rows in file order, the smaller one on a tie, unreadable
+ * times and repeats skipped.
  */
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
@@ -9,13 +10,13 @@ import fc from 'fast-check'
 import {DuckDBInstance} from '@duckdb/node-api'
 import {mostCommonStep} from '../../src/data/detect-timeframe.js'
 
-/** The query detectTimeframe ran before, over the times given in file order. */
+/** The window query, over the times given in file order. */
 async function windowQueryStep(conn: Awaited<ReturnType<DuckDBInstance['connect']>>, times: (number | null)[]): Promise<number | undefined> {
   if (times.length === 0) return undefined
   const rows = times.map((t, i) => `(${i}, ${t === null ? 'NULL' : `${t}::DOUBLE`})`).join(', ')
   const r = await conn.runAndReadAll(
     `WITH t AS (SELECT * FROM (VALUES ${rows}) v(row, ms)),
-     d AS (SELECT ms - lag(ms) OVER (ORDER BY row) AS step FROM t)
+     d AS (SELECT abs(ms - lag(ms) OVER (ORDER BY row)) AS step FROM t)
      SELECT step FROM d WHERE step > 0 AND step % 1000 = 0 GROUP BY step ORDER BY count(*) DESC, step LIMIT 1`,
   )
   const best = r.getRowObjectsJS()[0]
@@ -34,14 +35,18 @@ describe('mostCommonStep', () => {
     assert.equal(mostCommonStep(weekdays), d)
   })
 
-  it('no step (one time, falling times, sub-second steps): none', () => {
+  it('a newest-first file: its spacing, as oldest first', () => {
+    assert.equal(mostCommonStep([5000, 4000, 3000, 1000]), 1000)
+  })
+
+  it('no step (one time, repeats, sub-second steps): none', () => {
     assert.equal(mostCommonStep([1000]), undefined)
-    assert.equal(mostCommonStep([5000, 4000, 3000]), undefined)
+    assert.equal(mostCommonStep([5000, 5000, 5000]), undefined)
     assert.equal(mostCommonStep([0, 500, 1000.5]), undefined)
     assert.equal(mostCommonStep([]), undefined)
   })
 
-  it('agrees with the window query it replaced (random times, nulls, ties, falls)', async () => {
+  it('agrees with the window query (random times, nulls, ties, falls)', async () => {
     const instance = await DuckDBInstance.create(':memory:')
     const conn = await instance.connect()
     try {

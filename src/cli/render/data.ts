@@ -19,7 +19,8 @@ export function renderImport(r: ImportResult, shown = 20): string {
   for (const f of r.files) {
     const span = f.first ? `, bars ${f.first} … ${f.last}` : ''
     const dropped = f.skipped ? `${n(f.skipped)} skipped` : `${n(f.rejected)} rejected`
-    lines.push(`  ${path.basename(f.file)}: ${n(f.rows)} rows: ${n(f.new)} new, ${n(f.replaced)} replaced, ${dropped}${span}`)
+    const order = f.newestFirst ? ' (the file runs newest first; stored oldest first)' : ''
+    lines.push(`  ${path.basename(f.file)}: ${n(f.rows)} rows: ${n(f.new)} new, ${n(f.replaced)} replaced, ${dropped}${span}${order}`)
   }
   for (const w of r.warnings) lines.push(`warning: ${w}`)
   if (r.removed) lines.push(`  ${n(r.removed)} stored bars not in the files were removed (--replace)`)

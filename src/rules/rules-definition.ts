@@ -31,8 +31,25 @@ export interface RulesSource {
   params: ParamsSchema
   /** The rules and parameter values for a bot's params. */
   resolve(params: Record<string, unknown>): {rules: RulesSpec; values: ReadonlyMap<string, unknown>}
+  /** Problems of the parameter values together (a strategy spec's `checks:`), before the rules are planned. */
+  checkParams?(values: ReadonlyMap<string, unknown>): ParamProblem[]
+  /** Those checks as written, for `bots strategies show`. */
+  checks?: readonly ParamCheckText[]
   /** Turns a problem into the param it is about and a message (e.g. with the strategy file's line). */
   describe(problem: RuleProblem, rules: RulesSpec): ParamProblem
+}
+
+/** A check on the params together, as a strategy spec writes it (param-checks.ts). */
+export interface ParamCheckText {
+  condition: string
+  message?: string
+}
+
+const checkTexts = new WeakMap<StrategyDefinition, readonly ParamCheckText[]>()
+
+/** The checks on its params together of a definition made by `rulesDefinition` (none for any other). */
+export function paramChecksOf(definition: StrategyDefinition): readonly ParamCheckText[] {
+  return checkTexts.get(definition) ?? []
 }
 
 /** The definitions made here, with the resolver of their rules (for the sweep's vector path). */
@@ -53,11 +70,15 @@ export function rulesDefinition(source: RulesSource): StrategyDefinition {
     const r = machinery().planRules(rules, values)
     return {plan: r.plan, errors: r.problems.filter((p) => p.severity !== 'warning').map((p) => source.describe(p, rules))}
   }
+  const failedChecks = (params: Record<string, unknown>): ParamProblem[] => source.checkParams?.(source.resolve(params ?? {}).values) ?? []
   const definition: StrategyDefinition = {
     name: source.name,
     description: source.description,
     params: source.params,
-    check: (params) => plan(params).errors,
+    check: (params) => {
+      const failed = failedChecks(params)
+      return failed.length > 0 ? failed : plan(params).errors
+    },
     warmup: (params) => plan(params).plan?.warmup ?? 0,
     indicatorSeries(params, bars, timeZone) {
       const r = plan(params)
@@ -65,14 +86,16 @@ export function rulesDefinition(source: RulesSource): StrategyDefinition {
     },
     create(params) {
       const r = plan(params)
-      if (!r.plan) {
-        const first = r.errors[0]
+      const failed = failedChecks(params)
+      if (!r.plan || failed.length > 0) {
+        const first = failed[0] ?? r.errors[0]
         throw new BotsError(`strategy "${source.name}": ${first?.message ?? 'invalid rules'}`, {code: 'rules.invalid', hint: first?.hint ?? 'run `bots validate` on the spec'})
       }
       return machinery().createRulesHooks(r.plan)
     },
   }
   sources.set(definition, source.resolve)
+  if (source.checks !== undefined) checkTexts.set(definition, source.checks)
   return definition
 }
 

@@ -13,6 +13,7 @@ import type {ParamsSchema, StrategyDefinition} from '../model/strategy.js'
 import {rulesDefinition} from './rules-definition.js'
 import type {RulesSpec} from './rules-types.js'
 import {checkParamDeclarations, standInValues, type ParamDeclaration} from './param-declarations.js'
+import {compileParamChecks, describeFailure, type ParamCheck} from './param-checks.js'
 import {locateProblem, validateRules} from './validate-rules.js'
 
 export interface StrategySpec {
@@ -20,6 +21,8 @@ export interface StrategySpec {
   name: string
   description?: string
   params?: Record<string, ParamDeclaration>
+  /** Conditions on the params together (param-checks.ts). */
+  checks?: ParamCheck[]
   rules: RulesSpec
 }
 
@@ -53,7 +56,21 @@ export function checkStrategySpec(value: Record<string, unknown>, where: Located
   const spec = value as unknown as StrategySpec
   const declared = checkParamDeclarations(spec.params ?? {}, where)
   if (declared.some((d) => d.severity === 'error')) return declared
-  return [...declared, ...validateRules(spec.rules, where, ['rules'], standInValues(spec.params ?? {}))]
+  return [...declared, ...checkChecks(spec, where), ...validateRules(spec.rules, where, ['rules'], standInValues(spec.params ?? {}))]
+}
+
+/** Each check compiles, and the defaults meet it (when every parameter it reads has one). */
+function checkChecks(spec: StrategySpec, where: Located): Diagnostic[] {
+  const declarations = spec.params ?? {}
+  const {compiled, problems} = compileParamChecks(spec.checks ?? [], declarations)
+  const out = problems.map((p) => locateProblem({path: ['checks', p.index, 'condition'], offset: p.offset, code: 'checks.expression', message: p.message, hint: p.hint}, where, []))
+  const defaults = new Map(Object.entries(declarations).map(([k, d]) => [k, d.default]))
+  compiled.forEach((c) => {
+    if (c.names.some((n) => declarations[n].default === undefined) || c.holds(defaults)) return
+    const index = (spec.checks ?? []).indexOf(c.check)
+    out.push(locateProblem({path: ['checks', index, 'condition'], code: 'checks.defaults', message: `the parameters' defaults break this check: ${describeFailure(c, defaults)}`, hint: 'change a default or the check'}, where, []))
+  })
+  return out
 }
 
 export function strategySpecFromValue(value: Record<string, unknown>, where: Located): LoadedStrategySpec {
@@ -64,11 +81,14 @@ export function strategySpecFromValue(value: Record<string, unknown>, where: Loc
 
 export function definitionFromSpec(spec: StrategySpec, where: Located): StrategyDefinition {
   const declarations = spec.params ?? {}
+  const checks = compileParamChecks(spec.checks ?? [], declarations).compiled
   return rulesDefinition({
     name: spec.name,
     description: spec.description ?? `Rules from ${path.basename(where.file)}.`,
     params: paramsSchema(declarations),
     resolve: (params) => ({rules: spec.rules, values: new Map(Object.keys(declarations).map((k) => [k, params[k] ?? declarations[k].default]))}),
+    checks: (spec.checks ?? []).map((c) => (c.message === undefined ? {condition: c.condition} : {condition: c.condition, message: c.message})),
+    checkParams: (values) => checks.filter((c) => !c.holds(values)).map((c) => ({param: c.names[0], message: describeFailure(c, values), hint: c.check.hint})),
     describe: (p, rules) => {
       const d = locateProblem(p, where, ['rules'])
       return {param: placeholderAt(rules, p.path), message: `${p.message} (${formatLocation(d)})`, hint: p.hint}

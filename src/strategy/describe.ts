@@ -1,3 +1,4 @@
+import {paramChecksOf, type ParamCheckText} from '../rules/rules-definition.js'
 import type {RegisteredStrategy} from './registry.js'
 
 export interface ParamInfo {
@@ -15,6 +16,8 @@ export interface StrategyInfo {
   description: string
   source: string
   params: ParamInfo[]
+  /** Conditions on the params together (a strategy spec's `checks:`). */
+  checks: ParamCheckText[]
 }
 
 export function describeStrategy({definition, source}: RegisteredStrategy): StrategyInfo {
@@ -32,6 +35,7 @@ export function describeStrategy({definition, source}: RegisteredStrategy): Stra
       description: typeof schema.description === 'string' ? schema.description : undefined,
       constraints: bounds(schema),
     })),
+    checks: [...paramChecksOf(definition)],
   }
 }
 

@@ -23,6 +23,8 @@ export default class StrategiesShow extends BaseCommand {
         const extras = [p.required ? 'required' : undefined, p.default === undefined ? undefined : `default ${JSON.stringify(p.default)}`, p.constraints].filter(Boolean).join(', ')
         this.log(`  ${p.name} (${p.type}${extras ? `; ${extras}` : ''})${p.description ? `  ${p.description}` : ''}`)
       }
+      if (info.checks.length > 0) this.log('checks:')
+      for (const c of info.checks) this.log(`  ${c.condition}${c.message ? `  ${c.message}` : ''}`)
     }
     return info
   }

@@ -12,7 +12,8 @@ import type {FilePlan} from './import.js'
 import type {FileImportResult, ImportOptions, OnError} from './import-types.js'
 import {collectRejections, type Rejection, type RejectionReport} from './rejections.js'
 import {clearCsvRejects, sourceSql} from './source.js'
-import {createStage, markOrderProblems} from './stage.js'
+import {createStage, markOrderProblems, type OrderProblems} from './stage.js'
+import {repeatedHourRule} from './repeated-hour.js'
 import type {OrderChecks} from './order-checks.js'
 import {timeSql, type TimeParseOptions} from './time-expr.js'
 import type {Timeframe} from './timeframe.js'
@@ -38,6 +39,8 @@ export interface StagedFile {
   report: Reporter
   /** Its rows run newest first (stage.ts, OrderProblems): they are stored, and read, in time order. */
   newestFirst?: boolean
+  /** Rows of a fall-back's repeated hour read as daylight time (repeated-hour.ts). */
+  repeatedHour?: number
   /**
    * Set while the duplicate and order check still runs (`stageFile`'s `checks`): true when the
    * rows came in order, so nothing is marked and `rejected` is complete. False: the caller must not
@@ -97,16 +100,21 @@ export async function stageFile(
   startHash()
   // The staged rows read in file order with increasing times: no duplicate, nothing unsorted.
   const ordered = ctx.readStaged !== undefined && (await ctx.readStaged(conn, goodRowsInFileOrder(table)))
-  const newestFirst = !ordered && (await markOrderProblems(conn, table)).newestFirst
+  const order = ordered ? undefined : await markOrder(conn, table, plan, ctx, false)
   const rejected = await rejections(conn, table, plan, ctx)
   if (ctx.onError === 'fail' && rejected.total > 0) throw failure(plan.file, rejected.total, rejected.list[0])
-  return {plan, table, rejected, hash, report, newestFirst}
+  return {plan, table, rejected, hash, report, newestFirst: order?.newestFirst, repeatedHour: order?.repeatedHour}
 }
 
 /** A file whose `ordering` said no: its duplicates and unsorted rows marked, its rejections counted again. */
 export async function settleOrder(conn: DuckDBConnection, s: StagedFile, ctx: ImportContext): Promise<StagedFile> {
-  const {newestFirst} = await markOrderProblems(conn, s.table, true)
-  return {plan: s.plan, table: s.table, rejected: await rejections(conn, s.table, s.plan, ctx), hash: s.hash, report: s.report, newestFirst}
+  const {newestFirst, repeatedHour} = await markOrder(conn, s.table, s.plan, ctx, true)
+  return {plan: s.plan, table: s.table, rejected: await rejections(conn, s.table, s.plan, ctx), hash: s.hash, report: s.report, newestFirst, repeatedHour}
+}
+
+function markOrder(conn: DuckDBConnection, table: string, plan: FilePlan, ctx: ImportContext, knownUnordered: boolean): Promise<OrderProblems> {
+  const labelShift = ctx.timeOpts.timeLabel === 'close' ? ctx.tf.ms : 0
+  return markOrderProblems(conn, table, knownUnordered, repeatedHourRule(plan.format, plan.roles, ctx.timezone, labelShift))
 }
 
 function rejections(conn: DuckDBConnection, table: string, plan: FilePlan, ctx: ImportContext): Promise<RejectionReport> {
@@ -162,6 +170,7 @@ export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: Im
     skipped: ctx.onError === 'skip' ? dropped : 0,
     rejectedByRule: rejected.counts,
     newestFirst: s.newestFirst === true,
+    repeatedHour: s.repeatedHour ?? 0,
     first: (span.first as string | null) ?? null,
     last: (span.last as string | null) ?? null,
     rejections: rejected.list,

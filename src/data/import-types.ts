@@ -76,6 +76,11 @@ export interface FileImportResult {
   rejectedByRule: RuleCounts
   /** The file's rows ran newest first; they were stored in time order. */
   newestFirst: boolean
+  /**
+   * Rows of a fall-back's repeated hour (naive local times given twice) read as daylight time:
+   * the file's first pass of that hour (its last, newest first). See src/data/repeated-hour.ts.
+   */
+  repeatedHour: number
   /** First and last bar imported, ISO 8601 UTC; null when none. */
   first: string | null
   last: string | null

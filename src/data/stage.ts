@@ -10,6 +10,7 @@ import type {Timeframe} from './timeframe.js'
 import {misalignedSql, rawTimeSql, type TimeSql} from './time-expr.js'
 import {quoteIdent} from './source.js'
 import {CHUNKS_PER_RELEASE, releaseChunks} from './release-chunks.js'
+import {resolveRepeatedHours, type RepeatedHourRule} from './repeated-hour.js'
 
 /**
  * The stage tables live in an in-memory database attached to the store's instance, not in temp
@@ -92,23 +93,21 @@ export interface OrderProblems {
    * order, and a row that breaks the file's own order is the unsorted one.
    */
   newestFirst: boolean
+  /** Rows of a fall-back's repeated hour moved to daylight time (repeated-hour.ts). */
+  repeatedHour: number
 }
 
 /**
  * Duplicate and out-of-order timestamps among the rows that passed the per-row rules. A quick
  * pass proves the common case (strictly increasing; skipped when `inFileOrder` already said no);
- * only otherwise are the rows classified: a repeat of an earlier row's time is a duplicate (the
- * first one is kept), and a row is unsorted when it steps against the file's direction: earlier
- * than the row before it, or, in a file that runs newest first (many exports do: more of its
- * steps fall than rise), earlier than the row after it.
+ * only otherwise are the rows classified. First a file of naive local times (`repeatedHour`) gets
+ * a fall-back's repeated hour read in the file's order (repeated-hour.ts). Then a repeat of an
+ * earlier row's time is a duplicate (the first one is kept), and a row is unsorted when it steps
+ * against the file's direction: earlier than the row before it, or, in a file that runs newest
+ * first (many exports do: more of its steps fall than rise), earlier than the row after it.
  */
-export async function markOrderProblems(conn: DuckDBConnection, table: string, knownUnordered = false): Promise<OrderProblems> {
-  if (!knownUnordered && (await inFileOrder(conn, table))) return {marked: 0, newestFirst: false}
-  const dup = await conn.run(
-    `UPDATE ${table} AS s SET reason = 'duplicate', other_row = d.first_row
-     FROM (SELECT ts, min(rowid) AS first_row FROM ${table} WHERE reason IS NULL GROUP BY ts HAVING count(*) > 1) AS d
-     WHERE s.ts = d.ts AND s.reason IS NULL AND s.rowid > d.first_row`,
-  )
+export async function markOrderProblems(conn: DuckDBConnection, table: string, knownUnordered = false, repeatedHour?: RepeatedHourRule): Promise<OrderProblems> {
+  if (!knownUnordered && (await inFileOrder(conn, table))) return {marked: 0, newestFirst: false, repeatedHour: 0}
   const steps = (
     await conn.runAndReadAll(
       `SELECT count_if(ts > prev)::DOUBLE AS up, count_if(ts < prev)::DOUBLE AS down
@@ -116,6 +115,12 @@ export async function markOrderProblems(conn: DuckDBConnection, table: string, k
     )
   ).getRowObjectsJS()[0] as {up: number; down: number}
   const newestFirst = Number(steps.down) > Number(steps.up)
+  const moved = repeatedHour === undefined ? 0 : await resolveRepeatedHours(conn, table, repeatedHour, newestFirst)
+  const dup = await conn.run(
+    `UPDATE ${table} AS s SET reason = 'duplicate', other_row = d.first_row
+     FROM (SELECT ts, min(rowid) AS first_row FROM ${table} WHERE reason IS NULL GROUP BY ts HAVING count(*) > 1) AS d
+     WHERE s.ts = d.ts AND s.reason IS NULL AND s.rowid > d.first_row`,
+  )
   // Read in the file's direction: bottom up for a newest-first file.
   const order = newestFirst ? 'rowid DESC' : 'rowid'
   const unsorted = await conn.run(
@@ -126,7 +131,7 @@ export async function markOrderProblems(conn: DuckDBConnection, table: string, k
      ) AS b
      WHERE s.rowid = b.r AND b.ts < b.prev_ts`,
   )
-  return {marked: dup.rowsChanged + unsorted.rowsChanged, newestFirst}
+  return {marked: dup.rowsChanged + unsorted.rowsChanged, newestFirst, repeatedHour: moved}
 }
 
 /**

@@ -15,8 +15,10 @@ export interface SourceColumn {
   name: string
   /** DuckDB type as sniffed (CSV) or declared (Parquet), e.g. `VARCHAR`, `DOUBLE`, `TIMESTAMP`. */
   type: string
-  /** CSV: the first data row's value. */
+  /** CSV: the first non-empty value among the first data rows (csv-head.ts). */
   first?: string
+  /** CSV: some of those rows write this column's number with a decimal comma (`10,5`). */
+  decimalComma?: boolean
 }
 
 export type TimeColumns = {kind: 'single'; column: SourceColumn} | {kind: 'split'; date: SourceColumn; time: SourceColumn}

@@ -1,5 +1,5 @@
 /**
- * The header and first data row of a CSV, read by us rather than DuckDB's sniffer: the sniffer
+ * The header and first data rows of a CSV, read by us rather than DuckDB's sniffer: the sniffer
  * guesses from a sample and gives up on exactly the files we must report on (rows with missing
  * columns, blank lines). Knowing the header, we declare every column's type to DuckDB ourselves.
  */
@@ -8,13 +8,15 @@ import {closeSync, openSync, readFileSync, readSync} from 'node:fs'
 export interface CsvHead {
   delimiter: string
   names: string[]
-  /** The first data row's fields, if any. */
-  first?: string[]
+  /** The fields of the first data rows (up to SAMPLE_LINES, within the first 64 KB). */
+  rows: string[][]
   /** Estimated data rows, from the size of the first lines. */
   estimatedRows: number
 }
 
 const HEAD_BYTES = 1 << 16
+/** Enough rows that a value written differently from the first row's (a decimal comma, an empty first time) is seen. */
+const SAMPLE_LINES = 100
 const DELIMITERS = [',', ';', '\t', '|']
 
 export function readCsvHead(file: string, size: number): CsvHead {
@@ -30,11 +32,11 @@ export function readCsvHead(file: string, size: number): CsvHead {
   if (buf.length < size) lines.pop() // the last one may be cut
   const header = (lines[0] ?? '').replace(/\r$/, '')
   const delimiter = DELIMITERS.map((d) => [d, header.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0]
-  const dataLine = lines.slice(1).find((l) => l.trim() !== '')
+  const dataLines = lines.slice(1, 1 + 2 * SAMPLE_LINES).filter((l) => l.trim() !== '').slice(0, SAMPLE_LINES)
   const names = uniqueNames(splitLine(header, delimiter))
   const newlines = lines.length - 1
   const estimatedRows = newlines <= 0 ? 0 : Math.round((size / buf.length) * newlines)
-  return {delimiter, names, first: dataLine === undefined ? undefined : splitLine(dataLine.replace(/\r$/, ''), delimiter), estimatedRows}
+  return {delimiter, names, rows: dataLines.map((l) => splitLine(l.replace(/\r$/, ''), delimiter)), estimatedRows}
 }
 
 /** Split one line on the delimiter, honouring double quotes ("" inside quotes is a quote). */

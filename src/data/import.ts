@@ -14,7 +14,7 @@ import {OrderChecks} from './order-checks.js'
 import {attachStage, stageTables} from './stage.js'
 import {StagedReader} from './staged-reader.js'
 import type {FileImportResult, ImportOptions, ImportResult} from './import-types.js'
-import {checkFile, compactDateFormat, DECIMAL_COMMA, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
+import {checkFile, compactDateFormat, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
 import {inTransaction, releaseConnection, type Store} from './store.js'
 import {timeSql} from './time-expr.js'
 import {appendingInOrder, type SeriesSlot} from './upsert.js'
@@ -171,7 +171,7 @@ async function planFile(conn: DuckDBConnection, file: string, opts: ImportOption
   // Decimal commas are read in every number column, so only the columns read as numbers decide
   // them: a "1,5" in a column the import ignores (a note) rejected every row of a dot-decimal file.
   const numbers = [roles.open, roles.high, roles.low, roles.close, roles.volume]
-  const info = described.decimalComma ? {...described, decimalComma: numbers.some((c) => c !== undefined && DECIMAL_COMMA.test(c.first ?? ''))} : described
+  const info = described.decimalComma ? {...described, decimalComma: numbers.some((c) => c?.decimalComma === true)} : described
   const timeFormat = opts.datetimeFormat ?? (roles.time.kind === 'single' ? compactDateFormat(roles.time.column.first) : undefined)
   return {file, format, info, roles, timeFormat, size, mtimeMs}
 }

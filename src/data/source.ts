@@ -64,6 +64,7 @@ export function compactDateFormat(value: string | undefined): string | undefined
 /** The file's columns. CSV: from our own header reading; a column whose first value is a number is typed DOUBLE. */
 /** A number written with a decimal comma (`10,5`), as spreadsheets in many locales write them. */
 export const DECIMAL_COMMA = /^[+-]?\d+,\d+$/
+const DECIMAL_POINT = /^[+-]?\d*\.\d+$/
 
 export async function describeSource(conn: DuckDBConnection, file: string, format: FileFormat, size: number): Promise<SourceInfo> {
   if (format === 'csv') {
@@ -76,12 +77,18 @@ export async function describeSource(conn: DuckDBConnection, file: string, forma
         hint: 'the first line must be a header such as Date,Open,High,Low,Close,Volume (separated by , ; tab or |); for Parquet pass --format parquet',
       })
     }
+    // Each column's first non-empty value decides its type: an empty first time left an epoch
+    // column text, so every row was unreadable. The sampled rows decide a decimal comma: one first
+    // seen after the first row rejected every row that had one.
     const columns = head.names.map((name, i) => {
-      const first = head.first?.[i]
-      return {name, type: NUMBER_RE.test(first ?? '') && !COMPACT_DATE_RE.test(first!) ? 'DOUBLE' : 'VARCHAR', first}
+      const values = head.rows.map((r) => r[i] ?? '')
+      const first = head.rows.length === 0 ? undefined : (values.find((v) => v !== '') ?? '')
+      // Written so by more of the sampled values than write a decimal point (integers say neither).
+      const decimalComma = head.delimiter !== ',' && values.filter((v) => DECIMAL_COMMA.test(v)).length > values.filter((v) => DECIMAL_POINT.test(v)).length
+      return {name, type: NUMBER_RE.test(first ?? '') && !COMPACT_DATE_RE.test(first!) ? 'DOUBLE' : 'VARCHAR', first, decimalComma}
     })
     // A candidate only: the import narrows it to the columns it reads as numbers (import.ts, planFile).
-    const decimalComma = head.delimiter !== ',' && columns.some((c) => DECIMAL_COMMA.test(c.first ?? ''))
+    const decimalComma = columns.some((c) => c.decimalComma)
     return {columns, delimiter: head.delimiter, decimalComma, estimatedRows: head.estimatedRows}
   }
   try {

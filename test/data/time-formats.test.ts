@@ -110,6 +110,30 @@ describe('time formats', async () => {
     assert.deepEqual([...bars.high], [11.25, 11.5])
   })
 
+  it('a decimal comma first written after the first row is seen (the first rows whole numbers); a stray one in a dot-decimal file is not', async () => {
+    const symbol = `S${++n}`
+    const file = path.join(dir, `${symbol}.csv`)
+    writeFileSync(file, `Date;Open;High;Low;Close;Volume\n2020-01-02;10;11;9;10;100\n2020-01-03;10;11,5;9,75;11;100\n2020-01-06;11,25;12;11;11,5;100\n`)
+    const r = await importFiles(store, [file], {symbol, timeframe: '1D'})
+    assert.equal(r.rejected, 0, JSON.stringify(r.files[0].rejections))
+    const bars = await loadBars(store, {symbol, timeframe: '1D'})
+    assert.deepEqual([...bars.high], [11, 11.5, 12])
+    const dots = path.join(dir, `${symbol}-dots.csv`)
+    writeFileSync(dots, `Date;Open;High;Low;Close;Volume\n2020-01-02;10.5;11.5;9.5;10.5;100\n2020-01-03;10.5;11,5;9.5;11.5;100\n2020-01-06;11.5;12.5;11.5;12.5;100\n`)
+    const d = await importFiles(store, [dots], {symbol: `${symbol}D`, timeframe: '1D'})
+    assert.deepEqual([d.new, d.rejected], [2, 1])
+  })
+
+  it('an epoch column whose first time is empty is still read as epoch numbers (that row alone is unparsable)', async () => {
+    const symbol = `S${++n}`
+    const file = path.join(dir, `${symbol}.csv`)
+    writeFileSync(file, `time,open,high,low,close,volume\n${row}\n1577836800${row}\n1577836860${row}\n`)
+    const r = await importFiles(store, [file], {symbol, timeframe: '1M'})
+    assert.deepEqual([r.new, r.rejected, r.files[0].rejections[0]?.rule], [2, 1, 'unparsable'])
+    const bars = await loadBars(store, {symbol, timeframe: '1M'})
+    assert.deepEqual([...bars.time].map(iso), ['2020-01-01T00:00:00.000Z', '2020-01-01T00:01:00.000Z'])
+  })
+
   it('header names match case-insensitively; no volume column means volume 0', async () => {
     const symbol = `S${++n}`
     const file = path.join(dir, `${symbol}.csv`)

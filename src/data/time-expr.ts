@@ -5,7 +5,9 @@
  * It runs on a connection whose TimeZone setting is the import's `--tz`, so DuckDB itself reads
  * naive text, DATE and TIMESTAMP values as wall-clock time in that zone, keeps explicit offsets
  * (`Z`, `+05:30`), and turns a date alone into 00:00 local. Numbers are epoch time; the unit is
- * taken from each value's size unless given (s < 1e11 <= ms < 1e14 <= µs < 1e17 <= ns).
+ * taken from each value's size unless given (s < 1e10 <= ms < 1e13 <= µs < 1e16 <= ns): each unit
+ * then covers 1970-04-26 to 2286 alone (with bounds a power of ten higher, milliseconds of 1970 to
+ * 1973 read as seconds, in the year 5126, for seconds past 2286 that no market has).
  */
 import type {ColumnRoles, SourceColumn} from './columns.js'
 import {quoteIdent} from './source.js'
@@ -107,7 +109,7 @@ function offsetForm(x: string): string {
 function epochSql(v: string, unit?: EpochUnit): string {
   const divisor = unit
     ? UNIT_DIVISOR[unit]
-    : `(CASE WHEN abs(${v}) >= 1e17 THEN 1e9 WHEN abs(${v}) >= 1e14 THEN 1e6 WHEN abs(${v}) >= 1e11 THEN 1e3 ELSE 1 END)`
+    : `(CASE WHEN abs(${v}) >= 1e16 THEN 1e9 WHEN abs(${v}) >= 1e13 THEN 1e6 WHEN abs(${v}) >= 1e10 THEN 1e3 ELSE 1 END)`
   return `(CASE WHEN isfinite(${v}) THEN to_timestamp(${v} / ${divisor}) END)`
 }
 

@@ -62,6 +62,17 @@ describe('time formats', async () => {
     assert.deepEqual(await times(ms, {timeframe: '1D', epochUnit: 'ms'}), ['1970-01-02T00:00:00.000Z'])
   })
 
+  it('each unit covers 1970-04-26 to 2286 by size alone: milliseconds of 1972, microseconds and nanoseconds of 1971 (found by an audit: read as the year 5126)', async () => {
+    const d = Date.parse('1972-06-01T00:00:00Z')
+    const csv = `time,open,high,low,close,volume\n${d}${row}\n${d + 60_000}${row}\n`
+    assert.deepEqual(await times(csv, {timeframe: '1M'}), ['1972-06-01T00:00:00.000Z', '1972-06-01T00:01:00.000Z'])
+    const early = Date.parse('1971-01-01T00:00:00Z')
+    const fine = `time,open,high,low,close,volume\n${early * 1000}${row}\n${(early + 60_000) * 1_000_000}${row}\n`
+    assert.deepEqual(await times(fine, {timeframe: '1M'}), ['1971-01-01T00:00:00.000Z', '1971-01-01T00:01:00.000Z'])
+    const late = Date.parse('2280-01-01T00:00:00Z') / 1000
+    assert.deepEqual(await times(`time,open,high,low,close,volume\n${late}${row}\n`, {timeframe: '1D'}), ['2280-01-01T00:00:00.000Z'])
+  })
+
   it('date and time in two columns, times marking bar ends (--time-label close)', async () => {
     const csv = `Date,Time,Open,High,Low,Close,Volume\n2006-01-02,09:05:00${row}\n2006-01-02,09:10:00${row}\n`
     assert.deepEqual(await times(csv, {timeLabel: 'close', timezone: 'Europe/Berlin'}), ['2006-01-02T08:00:00.000Z', '2006-01-02T08:05:00.000Z'])

@@ -645,7 +645,9 @@ export class SimulatedBroker implements BrokerPort {
     order.reason = reason
     this.listener.canceled(order)
     const partner = order.oco
-    if (partner !== undefined && partner.status === 'open') this.finish(partner, 'canceled', `OCO: order ${order.id} was ${status}`)
+    // A partner that has filled a part is what ended this order (afterFill): it goes on filling
+    // its rest (with a volume cap, over later bars), as its own order, not canceled with this one.
+    if (partner !== undefined && partner.status === 'open' && partner.filledQuantity === undefined) this.finish(partner, 'canceled', `OCO: order ${order.id} was ${status}`)
     if (order.children !== undefined) {
       for (const leg of order.children) if (leg.status === 'open') this.finish(leg, 'canceled', `its entry, order ${order.id}, was ${status}`)
     }

@@ -28,6 +28,8 @@ export function createCustomCalendar(market: CustomMarket): MarketCalendar {
     throw new BotsError(`close ${market.close} is not after open ${market.open}`, {code: 'calendar.hours', path: '/market/close', hint: 'sessions that cross midnight are not supported; use 24/7'})
   }
   const days = market.days ?? ['mon', 'tue', 'wed', 'thu', 'fri']
+  // No trading day: no session ever, so nothing would iterate and a year would hold 0 sessions.
+  if (days.length === 0) throw new BotsError('the market has no trading day (`days: []`)', {code: 'calendar.days', path: '/market/days', hint: 'list at least one weekday, e.g. [mon, tue, wed, thu, fri]'})
   const weekdays = new Set(days.map((name) => weekdayIndex(name)))
   const holidays = new Set((market.holidays ?? []).map((text) => holidayDay(text)))
   const hours: DayHours = {open, close}

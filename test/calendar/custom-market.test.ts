@@ -63,6 +63,7 @@ describe('custom markets', () => {
       [{close: '24:01'}, 'calendar.hours'],
       [{open: '17:30', close: '09:00'}, 'calendar.hours'],
       [{days: ['monday']}, 'calendar.days'],
+      [{days: []}, 'calendar.days'], // no session ever: nothing would iterate (found by an audit)
       [{holidays: ['2024-02-30']}, 'calendar.holidays'],
     ]
     for (const [change, code] of bad) {

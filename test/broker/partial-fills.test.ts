@@ -65,3 +65,30 @@ test('without max_volume_share the whole order fills at once, whatever the volum
   assert.deepEqual(r.fills.map((f) => f.quantity), [1000])
   assert.equal(r.orders[0].filledQuantity, undefined)
 })
+
+test('an OCO leg that fills in parts ends its partner, and goes on filling its rest (found by an audit: it was canceled with its partner after its first part)', async () => {
+  // Volume 40, share 0.1: 4 units a bar. The buy stop 101.5 triggers on bar 1 (high 102).
+  const r = await run({
+    rows: [[100, 100, 100, 100], [101, 102, 100, 101], [102, 103, 101, 102], [103, 104, 102, 103], [103, 104, 102, 103]],
+    volume: [40, 40, 40, 40, 40],
+    broker: {maxVolumeShare: 0.1},
+    script: {0: (ctx) => ctx.submitOco({side: 'buy', quantity: 10, type: 'stop', stopPrice: 101.5}, {side: 'sell', quantity: 10, type: 'stop', stopPrice: 95})},
+  })
+  // bar 1: 4 @ 101.5; bar 2: 4 @ 102 (open, triggered); bar 3: 2 @ 103
+  assert.deepEqual(r.fills.map((f) => [f.orderId, f.quantity, f.price]), [[1, 4, 101.5], [1, 4, 102], [1, 2, 103]])
+  assert.deepEqual(r.orders.map((o) => o.status), ['filled', 'canceled'])
+  assert.deepEqual(r.positions.map((p) => p.quantity), [10])
+})
+
+test('a bracket stop that fills in parts closes the whole position over the next bars', async () => {
+  const r = await run({
+    rows: [[100, 100, 100, 100], [100, 101, 99, 100], [99, 100, 80, 85], [85, 86, 84, 85], [80, 81, 75, 76], [70, 71, 69, 70]],
+    volume: [80, 80, 40, 40, 40, 40],
+    broker: {maxVolumeShare: 0.1},
+    script: {0: (ctx) => ctx.submitBracket({side: 'buy', quantity: 8}, {stopLoss: 90, takeProfit: 150})},
+  })
+  // entry: 8 @ 100 on bar 1 (room 8); bar 2: stop hit, 4 @ 90; bar 3: the rest, 4 @ 85 (open)
+  assert.deepEqual(r.fills.map((f) => [f.side, f.quantity, f.price]), [['buy', 8, 100], ['sell', 4, 90], ['sell', 4, 85]])
+  assert.deepEqual(r.positions, [])
+  assert.equal(r.trades.length, 1)
+})

@@ -39,7 +39,8 @@ export class SimOrder implements Order {
     readonly symbol: string,
     readonly symbolIndex: number,
     readonly side: Side,
-    readonly quantity: number,
+    /** Mutable for a bracket's legs: they follow their entry's quantity when it is replaced. */
+    public quantity: number,
     readonly type: OrderType,
     readonly limitPrice: number | undefined,
     /** Mutable for trailing stops (the current level). */

@@ -187,7 +187,12 @@ export class SimulatedBroker implements BrokerPort {
           parent.children!.splice(parent.children!.indexOf(old), 1)
           parent.children!.push(order)
         }
-        for (const c of legs) c.parent = order
+        // Legs are "for the entry's quantity": a new size for the entry is theirs too (an exit
+        // for the old size would have opened a position the other way, found by an audit).
+        for (const c of legs) {
+          c.parent = order
+          c.quantity = order.quantity
+        }
         old.children = undefined
         this.finish(old, 'canceled', `replaced by order ${order.id}`)
       }

@@ -221,3 +221,23 @@ test('regression: replacing a bracket entry moves only its working legs; a leg a
   assert.deepEqual(r.orders.map((o) => [o.id, o.status, o.parentId]), [[1, 'canceled', undefined], [2, 'canceled', 1], [3, 'canceled', 1], [4, 'filled', undefined]])
   assert.deepEqual(r.events, ['canceled #2: canceled by the strategy', 'canceled #3: OCO: order 2 was canceled', 'canceled #1: replaced by order 4', 'filled #4 buy 10 @ 84'])
 })
+
+test('replacing a bracket entry with a new quantity resizes its legs (found by an audit: the stop sold the old 10 of 5 held, opening a short)', async () => {
+  const r = await run({
+    rows: [[100, 100, 100, 100], [100, 101, 99.5, 100], [100, 100, 98, 99], [99, 99, 94, 95], [95, 95, 95, 95]],
+    script: {
+      0: (ctx, got) => {
+        got.b = ctx.submitBracket({side: 'buy', quantity: 10, type: 'limit', limitPrice: 99}, {stopLoss: 96, takeProfit: 110})
+      },
+      1: (ctx, got) => {
+        got.entry = ctx.replaceOrder(got.b.entry.id, {quantity: 5})
+        got.legs = ctx.openOrders().filter((o) => o.id !== got.entry.id).map((o) => o.quantity)
+      },
+    },
+  })
+  assert.deepEqual(r.got.legs, [5, 5])
+  // bar 2: the new entry buys 5 @ 99 (low 98); bar 3: the stop sells those 5 @ 96; the take-profit goes
+  assert.deepEqual(r.fills.map((f) => [f.side, f.quantity, f.price]), [['buy', 5, 99], ['sell', 5, 96]])
+  assert.deepEqual(r.positions, [])
+  assert.equal(r.finalCash, 100_000 - 495 + 480 - 2)
+})

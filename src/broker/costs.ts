@@ -5,8 +5,10 @@ import type {Side} from '../model/orders.js'
  * The one place where trading costs are computed, for the simulated and the paper broker alike.
  *
  * - Slippage: `slippageBps` basis points against the trader, buys fill at price × (1 + bps/10⁴),
- *   sells at price × (1 − bps/10⁴). Applied to market and stop fills only: a limit price (and a
- *   triggered stop-limit) is a promise never to fill worse than the limit.
+ *   sells at price × (1 − bps/10⁴), but never past the filling bar's high (buys) or low (sells):
+ *   no fill at a price the bar never traded (Backtrader's `slip_match`). Applied to market and
+ *   stop fills only: a limit price (and a triggered stop-limit) is a promise never to fill worse
+ *   than the limit.
  * - Commission per fill: perShare × |qty| + |qty| × (percent / 100) × price × multiplier + fixed,
  *   and at least `minimum`. Computed on the price after slippage. `percent` 0.1 means 0.1%
  *   (Backtrader's `commission=0.001`; the rate is taken as percent / 100 once, so the product
@@ -34,10 +36,16 @@ export class CostModel {
     this.slipDown = 1 - spec.slippageBps / 10_000
   }
 
-  /** The price a market or stop order actually gets. */
-  slip(side: Side, price: number): number {
+  /** The price a market or stop order actually gets on a bar from `low` to `high` (NaN: no cap). */
+  slip(side: Side, price: number, low: number, high: number): number {
     if (!this.slips) return price
-    return side === 'buy' ? price * this.slipUp : price * this.slipDown
+    // Capped at the range, never moved in the trader's favour by it (a price already past it stays).
+    if (side === 'buy') {
+      const p = price * this.slipUp
+      return p > high ? Math.max(high, price) : p
+    }
+    const p = price * this.slipDown
+    return p < low ? Math.min(low, price) : p
   }
 
   /** `multiplier`: the symbol's contract multiplier (1 for a plain share or unit). */

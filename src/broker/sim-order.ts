@@ -21,6 +21,8 @@ export class SimOrder implements Order {
   parent: SimOrder | undefined = undefined
   /** Restored bracket leg whose entry had filled before the save: the entry's id (for `parentId`). */
   filledParentId: number | undefined = undefined
+  /** An OCO leg filling its rest after its first part ended the pair (afterFill): the partner's id, for `ocoWith`. */
+  endedOcoWith: number | undefined = undefined
   /** Bracket entry: its legs, activated when it fills, canceled when it ends unfilled. */
   children: SimOrder[] | undefined = undefined
   /** Trailing stop: distance in price or in percent (one of them), and the best price so far. */
@@ -59,7 +61,7 @@ export class SimOrder implements Order {
   }
 
   get ocoWith(): number | undefined {
-    return this.oco?.id
+    return this.oco?.id ?? this.endedOcoWith
   }
   get parentId(): number | undefined {
     return this.parent?.id ?? this.filledParentId

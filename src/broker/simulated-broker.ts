@@ -377,6 +377,7 @@ export class SimulatedBroker implements BrokerPort {
       const order = orders[j]
       const partner = o.ocoWith === undefined ? undefined : byId.get(o.ocoWith)
       if (partner !== undefined) order.oco = partner
+      else if (o.ocoWith !== undefined) order.endedOcoWith = o.ocoWith // a leg filling its rest after the pair ended (afterFill)
       const parent = o.parentId === undefined ? undefined : byId.get(o.parentId)
       if (parent !== undefined) {
         order.parent = parent
@@ -550,13 +551,14 @@ export class SimulatedBroker implements BrokerPort {
 
   /** Fills order (all of it, or what the bar's volume allows) at rawPrice (before slippage) on bar `bar`. */
   private execute(order: SimOrder, rawPrice: number, time: number, bar: number): void {
-    const price = order.type === 'market' || order.type === 'stop' ? this.costs.slip(order.side, rawPrice) : rawPrice
     const k = order.symbolIndex
+    const series = this.o.market.series[k]
+    const price = order.type === 'market' || order.type === 'stop' ? this.costs.slip(order.side, rawPrice, series.low[bar], series.high[bar]) : rawPrice
     const partial = this.maxShare > 0
     let q = order.quantity
     if (partial) {
       q -= order.filledQuantity ?? 0
-      const volume = this.o.market.series[k].volume[bar]
+      const volume = series.volume[bar]
       if (volume === volume) {
         if (bar !== this.usedBar) {
           this.volumeUsed.fill(0)
@@ -611,7 +613,15 @@ export class SimulatedBroker implements BrokerPort {
   /** A fill ends the OCO partner (on the first part) and, once complete, starts a bracket's legs. */
   private afterFill(order: SimOrder, price: number, bar: number): void {
     const partner = order.oco
-    if (partner !== undefined && partner.status === 'open') this.finish(partner, 'canceled', `OCO: order ${order.id} filled`)
+    if (partner !== undefined && partner.status === 'open') {
+      if (order.status === 'open') {
+        // A first part: the pair is over, and the rest fills as an order of its own (a replacement
+        // of it is paired with nothing). Its record still names the partner.
+        order.oco = undefined
+        order.endedOcoWith = partner.id
+      }
+      this.finish(partner, 'canceled', `OCO: order ${order.id} filled`)
+    }
     if (order.status !== 'filled' || order.children === undefined) return
     for (const leg of order.children) {
       if (leg.status !== 'open') continue
@@ -706,7 +716,8 @@ function orderState(o: SimOrder, signalBarTime: number | null): OrderState {
     triggered: o.triggered,
     // Only for the orders that have them: snapshots without these features keep their shape.
     ...(o.clientOrderId === undefined && o.filledQuantity !== undefined ? {filledQuantity: o.filledQuantity, fillPrice: o.fillPrice, commission: o.commission, filledAt: o.filledAt} : {}),
-    ...(o.oco !== undefined && o.oco.status === 'open' ? {ocoWith: o.oco.id} : {}),
+    // An open order's partner is open too, unless its first part ended the pair (afterFill: endedOcoWith).
+    ...(o.ocoWith === undefined ? {} : {ocoWith: o.ocoWith}),
     ...(o.parentId === undefined ? {} : {parentId: o.parentId}),
     ...(o.trailAmount === undefined ? {} : {trailAmount: o.trailAmount}),
     ...(o.trailPercent === undefined ? {} : {trailPercent: o.trailPercent}),

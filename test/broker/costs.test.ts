@@ -44,6 +44,21 @@ test('slippage: buys pay more, sells get less, in basis points of the price; com
   assert.ok(Math.abs(r.trades[0].grossPnl - 49.55) < 1e-9) // (24.975 - 20.02) × 10
 })
 
+test('slippage stops at the bar\'s range: no fill at a price the bar never traded (found by an audit; Backtrader\'s slip_match)', async () => {
+  // buy at bar 1's open 100, whose high is 100: 100.5 is capped to 100; the sell stop 90 on bar 2 (low 90): 89.55 → 90
+  const r = await runCandles({
+    rows: [[100, 100, 100, 100], [100, 100, 95, 96], [96, 97, 90, 92], [92, 92, 92, 92]],
+    broker: {slippageBps: 50},
+    script: {0: (ctx: any) => ctx.buy(1), 1: (ctx: any) => ctx.sell(1, {type: 'stop', stopPrice: 90})},
+  })
+  assert.deepEqual(r.fills.map((f) => f.price), [100, 90])
+  // Within the range it slips in full: the sell at 96 × 0.995 = 95.52 (low 90) on a wider bar.
+  const m = new CostModel({commission: {perShare: 0, percent: 0, fixed: 0, minimum: 0}, slippageBps: 50})
+  assert.equal(m.slip('sell', 96, 90, 97), 96 * (1 - 50 / 10_000))
+  assert.equal(m.slip('buy', 100, 95, NaN), 100 * (1 + 50 / 10_000)) // no range known: no cap
+  assert.equal(m.slip('buy', 101, 95, 100), 101) // a price already past the range is not moved back
+})
+
 test('slippage never makes a limit fill worse than its limit', async () => {
   const r = await runCandles({
     rows: [[10, 10, 10, 10], [10, 10.2, 9.4, 9.9]],
@@ -56,5 +71,5 @@ test('slippage never makes a limit fill worse than its limit', async () => {
 test('CostModel: percent is a percentage (0.1 means 0.1%), applied to |quantity|', () => {
   const m = new CostModel({commission: {perShare: 0, percent: 0.1, fixed: 0, minimum: 0}, slippageBps: 0})
   assert.equal(m.commission(-10, 3599.02), 10 * 0.001 * 3599.02)
-  assert.equal(m.slip('buy', 10), 10)
+  assert.equal(m.slip('buy', 10, 9, 11), 10)
 })

@@ -43,6 +43,8 @@ export class VectorAccount {
   private readonly allowShort: boolean
   private readonly time: Float64Array
   private readonly open: Float64Array
+  private readonly low: Float64Array
+  private readonly high: Float64Array
   private readonly close: Float64Array
   /** The position's average price. */
   private avg = NaN
@@ -66,6 +68,8 @@ export class VectorAccount {
     this.allowShort = broker.allowShort
     this.time = bars.time
     this.open = bars.open
+    this.low = bars.low
+    this.high = bars.high
     this.close = bars.close
     this.equity = o.equity ?? new Float64Array(bars.length)
     this.fills = o.fills ?? new FillLog()
@@ -98,7 +102,7 @@ export class VectorAccount {
   fill(f: number, id: number, buy: boolean, qty: number): boolean {
     const mult = this.mult
     this.mark(f)
-    const price = this.costs.slip(buy ? 'buy' : 'sell', this.open[f])
+    const price = this.costs.slip(buy ? 'buy' : 'sell', this.open[f], this.low[f], this.high[f])
     const commission = this.costs.commission(qty, price, mult)
     const signed = buy ? qty : -qty
     const before = this.q

@@ -233,10 +233,12 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
   /** A window outside the data is an error (located at backtest.start/--start); one reaching past it, a warning. */
   async function coverage(store: Store, bars: Bars[]): Promise<Diagnostic[]> {
     const o = req.overrides ?? {}
-    const {checkWindowCoverage, dailyAlignmentWarnings} = await windowCoverage()
+    const {checkWindowCoverage, dailyAlignmentWarnings, sessionFitWarnings} = await windowCoverage()
+    const calendar = createCalendar(spec.market)
     const offMidnight = await dailyAlignmentWarnings(bars, spec.timeframeMs, timezone, req.file)
-    return [...offMidnight, ...await checkWindowCoverage({
-      store, bars, window, series: (symbol) => storedSeries(spec.data, symbol), timeframeMs: spec.timeframeMs, timezone, calendar: createCalendar(spec.market),
+    const unfit = await sessionFitWarnings(bars, spec.timeframeMs, calendar, req.file)
+    return [...offMidnight, ...unfit, ...await checkWindowCoverage({
+      store, bars, window, series: (symbol) => storedSeries(spec.data, symbol), timeframeMs: spec.timeframeMs, timezone, calendar,
       source: {file: req.file, start: spec.backtest.start, end: spec.backtest.end, overridden: {start: o.start !== undefined, end: o.end !== undefined}},
     })]
   }

@@ -16,6 +16,7 @@ import type {Bars} from '../model/bars.js'
 import {locateInSpec} from './locate-in-spec.js'
 
 export {dailyAlignmentWarnings} from './daily-alignment.js'
+export {sessionFitWarnings} from './session-fit.js'
 import type {Window} from './window.js'
 
 export interface DataRange {

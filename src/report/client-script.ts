@@ -21,9 +21,10 @@ window.addEventListener('unhandledrejection', function (e) { __reportError(e.rea
 /**
  * Writes the trade list's rows from `data.trades` (trade-rows.ts), as the report rendered them on
  * the server before: the same cells, texts and data-v sort values. Numbers as
- * Intl.NumberFormat('en-US') writes them (what fixedNumber copies on the server), percentages as
- * the server's percent(), spans as formatSpan, times from wall-clock ms read as UTC fields. It
- * runs first in RENDER, so a chart that fails to draw cannot leave the list empty.
+ * Intl.NumberFormat('en-US') writes them (what fixedNumber copies on the server), quantities and
+ * prices as sections.ts quantityText and priceText, percentages as the server's percent(), spans
+ * as formatSpan, times from wall-clock ms read as UTC fields. It runs first in RENDER, so a chart
+ * that fails to draw cannot leave the list empty.
  */
 export const TRADE_ROWS = `
   (function () {
@@ -31,9 +32,19 @@ export const TRADE_ROWS = `
     var table = document.getElementById('trade-list');
     if (!rows || !table) return;
     var formats = {};
-    function fixed(v, d) {
-      var f = formats[d] || (formats[d] = new Intl.NumberFormat('en-US', {minimumFractionDigits: d, maximumFractionDigits: d}));
+    // Between least and most decimals, trailing zeros dropped (one formatter each, kept by a number key).
+    function decimals(v, least, most) {
+      var key = least * 64 + most;
+      var f = formats[key] || (formats[key] = new Intl.NumberFormat('en-US', {minimumFractionDigits: least, maximumFractionDigits: most}));
       return f.format(v);
+    }
+    function fixed(v, d) { return decimals(v, d, d); }
+    // sections.ts quantityText and priceText: a fractional quantity keeps its decimals (up to 8),
+    // a price below 1 its first 6 significant digits (up to 12 decimals), never fewer than 2.
+    function quantity(v) { return decimals(v, 0, 8); }
+    function price(v) {
+      var a = Math.abs(v);
+      return decimals(v, 2, a > 0 && a < 1 ? Math.min(12, 5 - Math.floor(Math.log10(a))) : 2);
     }
     function percent(v) { var t = (v * 100).toFixed(2); return Number(t) === 0 ? '0.00' : t; }
     function span(ms) {
@@ -68,8 +79,8 @@ export const TRADE_ROWS = `
       var q = num(rows.quantity[i]), et = num(rows.entryTime[i]), ep = num(rows.entryPrice[i]), xt = num(rows.exitTime[i]), xp = num(rows.exitPrice[i]);
       var c = num(rows.commission[i]), pnl = num(rows.netPnl[i]), held = xt - et;
       out[i] = '<tr class="' + (pnl > 0 ? 'win' : pnl < 0 ? 'loss' : '') + '"><td data-v="' + n + '">' + n + '</td>' +
-        '<td>' + symbols[rows.symbol[i]] + '</td><td>' + sides[rows.side[i]] + '</td>' + td(q, fixed(q, 0)) +
-        td(et, time(num(rows.entryWall[i]))) + td(ep, fixed(ep, 2)) + td(xt, time(num(rows.exitWall[i]))) + td(xp, fixed(xp, 2)) +
+        '<td>' + symbols[rows.symbol[i]] + '</td><td>' + sides[rows.side[i]] + '</td>' + td(q, quantity(q)) +
+        td(et, time(num(rows.entryWall[i]))) + td(ep, price(ep)) + td(xt, time(num(rows.exitWall[i]))) + td(xp, price(xp)) +
         td(held, span(held)) + ratio(num(rows.mae[i])) + ratio(num(rows.mfe[i])) +
         td(c, fixed(c, 2)) + td(pnl, fixed(pnl, 2)) + ratio(num(rows.return[i])) + '</tr>';
     }

@@ -1,9 +1,15 @@
 /**
  * Maximum adverse and favourable excursion (MAE, MFE) of each trade for the report: how far the
- * price went against and for the trade while it was open, as a fraction of the average entry price,
- * from the highs and lows of the trade's symbol's bars from the entry bar to the exit bar, both
- * included. A long's MAE is its lowest low, its MFE its highest high; a short's the reverse. MAE is
- * zero or negative, MFE zero or positive; NaN when no bar of the symbol falls in the trade.
+ * price went against and for the trade while it was open, as a fraction of the average entry price.
+ * What counts is what traded while the position was held: the entry and exit prices, and the whole
+ * range (high and low) of every bar of the trade's symbol that opened at or after the entry and
+ * closed by the exit. Fills are stamped at the open of the bar they fill on (a next-open market
+ * order, a stop or limit inside the bar) or, with `fill_price: close`, at the close of the bar whose
+ * close they take (MarketView.closeOf): so the bar a trade exits on, whose range came after the
+ * exit's open fill (or, for a stop, partly after it), counts only by the exit price, and the bar
+ * whose close a trade entered at counts only by the entry price. A long's MAE is its lowest price,
+ * its MFE its highest; a short's the reverse. MAE is zero or negative, MFE zero or positive; NaN
+ * when the symbol has no bars.
  */
 import type {Bars} from '../model/bars.js'
 import type {Trade} from '../model/trade.js'
@@ -18,16 +24,21 @@ export function excursions(trades: readonly Trade[], bars: readonly Bars[]): Exc
   return trades.map((t) => {
     const b = bySymbol.get(t.symbol)
     if (!b || !(t.entryPrice > 0)) return {mae: NaN, mfe: NaN}
-    let i = firstAtOrAfter(b.time, t.entryTime)
-    // The bar containing the entry: the last one opening at or before it.
-    if (i === b.length || b.time[i] > t.entryTime) i = Math.max(0, i - 1)
-    let high = -Infinity
-    let low = Infinity
-    for (; i < b.length && b.time[i] <= t.exitTime; i++) {
+    let high = Math.max(t.entryPrice, t.exitPrice)
+    let low = Math.min(t.entryPrice, t.exitPrice)
+    // A NaN exit price (none in a closed trade) leaves the entry price alone.
+    if (high !== high) high = low = t.entryPrice
+    const time = b.time
+    const n = b.length
+    // A bar closes at its open + the timeframe, or earlier at the next bar's open (the engine's
+    // closeOf); without a timeframe, at the next bar's open.
+    const tf = b.timeframeMs > 0 ? b.timeframeMs : Infinity
+    for (let i = firstAtOrAfter(time, t.entryTime); i < n; i++) {
+      const close = i + 1 < n && time[i + 1] < time[i] + tf ? time[i + 1] : time[i] + tf
+      if (close > t.exitTime) break
       if (b.high[i] > high) high = b.high[i]
       if (b.low[i] < low) low = b.low[i]
     }
-    if (high === -Infinity) return {mae: NaN, mfe: NaN}
     const e = t.entryPrice
     return t.side === 'long' ? {mae: Math.min(0, low / e - 1), mfe: Math.max(0, high / e - 1)} : {mae: Math.min(0, 1 - high / e), mfe: Math.max(0, 1 - low / e)}
   })

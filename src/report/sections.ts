@@ -37,6 +37,45 @@ export function percent(v: number, digits: number): string {
   return Number(text) === 0 ? (0).toFixed(digits) : text
 }
 
+const QUANTITY_DECIMALS = 8
+const PRICE_DIGITS = 6
+/** 6 significant digits down to prices of 1e-7, fewer below. */
+const MAX_PRICE_DECIMALS = 12
+
+/**
+ * A quantity with the decimals it has, up to 8 (a satoshi's), grouped: `1,500`, `0.37`. Fractional
+ * quantities (24/7 markets) read as whole units were `0`. The page's script writes the same
+ * (client-script.ts, TRADE_ROWS).
+ */
+export function quantityText(v: number): string {
+  return withoutTrailingZeros(fixed(v, QUANTITY_DECIMALS), 0)
+}
+
+/**
+ * A price with 2 decimals, as ever at or above 1; below 1, with up to `PRICE_DIGITS` significant
+ * digits (trailing zeros dropped, never below 2 decimals): `0.37`, `0.0000996635`, where 2 decimals
+ * wrote `0.00`. The page's script writes the same (client-script.ts, TRADE_ROWS).
+ */
+export function priceText(v: number): string {
+  return withoutTrailingZeros(fixed(v, priceDecimals(v)), 2)
+}
+
+/** Decimals that give a price below 1 `PRICE_DIGITS` significant digits; 2 for the rest (and 0, NaN, ±∞). */
+function priceDecimals(v: number): number {
+  const a = Math.abs(v)
+  if (!(a > 0 && a < 1)) return 2
+  return Math.min(MAX_PRICE_DECIMALS, PRICE_DIGITS - 1 - Math.floor(Math.log10(a)))
+}
+
+/** `text` (a formatted number) without the zeros that end its decimals, down to `keep` decimals, and without a bare point: Intl's output with minimumFractionDigits `keep`. */
+function withoutTrailingZeros(text: string, keep: number): string {
+  const dot = text.indexOf('.')
+  if (dot < 0) return text
+  let end = text.length
+  while (end > dot + 1 + keep && text.charCodeAt(end - 1) === 48) end--
+  return text.slice(0, end === dot + 1 ? dot : end)
+}
+
 /** Green for gains, red for losses, stronger with the size of the move. */
 function heat(v: number, scale: number): string {
   const a = Math.min(1, Math.abs(v) / scale)
@@ -65,12 +104,12 @@ export function shownTrades(trades: readonly Trade[]): readonly Trade[] {
 /** Positions still open at the end: side, size, average entry, the mark they are valued at, and their unrealised P&L. */
 export function positionsTable(positions: readonly OpenPosition[]): string {
   if (positions.length === 0) return ''
-  const num = (v: number, d = 2) => h(fixed(v, d))
+  const money = (v: number) => h(fixed(v, 2))
   const rows = positions.map((p) => {
     const cls = p.unrealizedPnl > 0 ? 'win' : p.unrealizedPnl < 0 ? 'loss' : ''
     const change = p.averagePrice !== 0 ? (Math.sign(p.quantity) * (p.lastPrice - p.averagePrice)) / p.averagePrice : NaN
-    return `<tr class="${cls}"><td>${h(p.symbol)}</td><td>${p.quantity >= 0 ? 'long' : 'short'}</td><td>${num(Math.abs(p.quantity), 0)}</td>` +
-      `<td>${num(p.averagePrice)}</td><td>${num(p.lastPrice)}</td><td>${num(p.lastPrice * Math.abs(p.quantity) * (p.multiplier ?? 1))}</td><td>${num(p.unrealizedPnl)}</td>` +
+    return `<tr class="${cls}"><td>${h(p.symbol)}</td><td>${p.quantity >= 0 ? 'long' : 'short'}</td><td>${h(quantityText(Math.abs(p.quantity)))}</td>` +
+      `<td>${h(priceText(p.averagePrice))}</td><td>${h(priceText(p.lastPrice))}</td><td>${money(p.lastPrice * Math.abs(p.quantity) * (p.multiplier ?? 1))}</td><td>${money(p.unrealizedPnl)}</td>` +
       `<td>${Number.isFinite(change) ? `${h(percent(change, 2))}%` : ''}</td></tr>`
   })
   return `<h3>Open at the end</h3><p class="note">Valued at their last close; not counted as trades.</p>` +

@@ -10,7 +10,7 @@ import type {Trade} from '../../src/model/trade.js'
 import {escapeHtml as h} from '../../src/report/escape.js'
 import type {Excursion} from '../../src/report/excursions.js'
 import {timeFormatter} from '../../src/report/render-report.js'
-import {percent} from '../../src/report/sections.js'
+import {percent, priceText, quantityText} from '../../src/report/sections.js'
 
 export function serverRows(trades: readonly Trade[], first: number, excursion: readonly Excursion[], tz: string, timeframeMs: number): string {
   const fmtTime = timeFormatter(tz, timeframeMs)
@@ -20,8 +20,8 @@ export function serverRows(trades: readonly Trade[], first: number, excursion: r
     const x = excursion[i]
     const held = t.exitTime - t.entryTime
     const n = first + i
-    return `<tr class="${t.netPnl > 0 ? 'win' : t.netPnl < 0 ? 'loss' : ''}"><td data-v="${n}">${n}</td><td>${h(t.symbol)}</td><td>${h(t.side)}</td>${td(t.quantity, fixed(t.quantity, 0))}` +
-      `${td(t.entryTime, fmtTime(t.entryTime))}${td(t.entryPrice, fixed(t.entryPrice, 2))}${td(t.exitTime, fmtTime(t.exitTime))}${td(t.exitPrice, fixed(t.exitPrice, 2))}` +
+    return `<tr class="${t.netPnl > 0 ? 'win' : t.netPnl < 0 ? 'loss' : ''}"><td data-v="${n}">${n}</td><td>${h(t.symbol)}</td><td>${h(t.side)}</td>${td(t.quantity, quantityText(t.quantity))}` +
+      `${td(t.entryTime, fmtTime(t.entryTime))}${td(t.entryPrice, priceText(t.entryPrice))}${td(t.exitTime, fmtTime(t.exitTime))}${td(t.exitPrice, priceText(t.exitPrice))}` +
       `${td(held, formatSpan(held))}${ratio(x?.mae)}${ratio(x?.mfe)}` +
       `${td(t.commission, fixed(t.commission, 2))}${td(t.netPnl, fixed(t.netPnl, 2))}${ratio(tradeReturn(t))}</tr>`
   }).join('')

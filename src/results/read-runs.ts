@@ -5,6 +5,7 @@ import {BotsError} from '../core/errors.js'
 import {isDuration, parseDuration} from '../core/duration.js'
 import type {Trade} from '../model/trade.js'
 import type {Metrics} from '../metrics/metrics.js'
+import {withInfinities} from './metric-infinities.js'
 import './schema.js'
 
 export interface RunRow {
@@ -32,9 +33,18 @@ export interface RunRow {
   equityStored: boolean
   /** The stored curve's points: every bar, each market day's last bar, or none. */
   equityResolution: 'full' | 'daily' | 'none'
-  /** Text as stored (byte-stable); `metrics` is it parsed. */
+  /**
+   * Text as stored (byte-stable: what the backtest's `--json` wrote, so what `runs show --json`
+   * writes); `metrics` is it parsed, NaN and ±Infinity alike as null.
+   */
   metricsJson: string
   metrics: Metrics
+  /**
+   * `metrics` with the infinities their nulls stood for (metric-infinities.ts): the figures the
+   * run printed (a run of winners only has profit factor ∞), for the tables of `runs show`,
+   * `runs compare` and `runs list`.
+   */
+  figures: Metrics
   spec: Record<string, unknown>
 }
 
@@ -66,24 +76,31 @@ export async function getRun(conn: DuckDBConnection, id: number): Promise<RunRow
   return toRun(row)
 }
 
+/** A run's trades as the backtest's --json gave them: `multiplier` only when it is not 1, last (model/trade-log.ts tradeAt). */
 export async function getTrades(conn: DuckDBConnection, id: number): Promise<Trade[]> {
   const r = await conn.runAndReadAll(
     `SELECT symbol, side, quantity, epoch_ms(entry_ts)::DOUBLE AS entry, entry_price, epoch_ms(exit_ts)::DOUBLE AS exit, exit_price,
-       commission, gross_pnl, net_pnl FROM run_trades WHERE run_id = $1 ORDER BY seq`,
+       commission, gross_pnl, net_pnl, multiplier FROM run_trades WHERE run_id = $1 ORDER BY seq`,
     [id],
   )
-  return r.getRowObjectsJS().map((t) => ({
-    symbol: String(t.symbol),
-    side: t.side as Trade['side'],
-    quantity: Number(t.quantity),
-    entryTime: Number(t.entry),
-    entryPrice: Number(t.entry_price),
-    exitTime: Number(t.exit),
-    exitPrice: Number(t.exit_price),
-    commission: Number(t.commission),
-    grossPnl: Number(t.gross_pnl),
-    netPnl: Number(t.net_pnl),
-  }))
+  return r.getRowObjectsJS().map((t) => {
+    const trade: Trade = {
+      symbol: String(t.symbol),
+      side: t.side as Trade['side'],
+      quantity: Number(t.quantity),
+      entryTime: Number(t.entry),
+      entryPrice: Number(t.entry_price),
+      exitTime: Number(t.exit),
+      exitPrice: Number(t.exit_price),
+      commission: Number(t.commission),
+      grossPnl: Number(t.gross_pnl),
+      netPnl: Number(t.net_pnl),
+    }
+    // DuckDB adds a column without NOT NULL; a NULL (never written by bots) means the default, a plain unit.
+    const multiplier = t.multiplier === null ? 1 : Number(t.multiplier)
+    if (multiplier !== 1) trade.multiplier = multiplier
+    return trade
+  })
 }
 
 export async function getEquity(conn: DuckDBConnection, id: number): Promise<{time: Float64Array; value: Float64Array; benchmark: Float64Array}> {
@@ -96,6 +113,7 @@ export async function getEquity(conn: DuckDBConnection, id: number): Promise<{ti
 
 function toRun(r: Record<string, unknown>): RunRow {
   const num = (v: unknown) => (v === null ? null : Number(v))
+  const metrics = JSON.parse(String(r.metrics)) as Metrics
   return {
     id: Number(r.id),
     created: String(r.created),
@@ -116,7 +134,8 @@ function toRun(r: Record<string, unknown>): RunRow {
     // Runs recorded before the column existed stored every bar.
     equityResolution: !r.equity_stored ? 'none' : r.equity_resolution === 'daily' ? 'daily' : 'full',
     metricsJson: String(r.metrics),
-    metrics: JSON.parse(String(r.metrics)),
+    metrics,
+    figures: withInfinities(metrics),
     spec: JSON.parse(String(r.spec)),
   }
 }

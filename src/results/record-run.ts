@@ -4,6 +4,7 @@
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {appendRows, type Cell, type Kind} from '../data/append-rows.js'
+import {migrate} from '../data/migrations.js'
 import {inTransaction, releaseConnection, withConnection, type Store} from '../data/store.js'
 import type {Trade} from '../model/trade.js'
 import {TRADE_FIELDS, type PackedTrades} from '../model/packed-trades.js'
@@ -44,7 +45,22 @@ export function recordedTrades(result: {trades: readonly Trade[]}): RunToRecord[
 }
 
 export async function recordRuns(store: Store, runs: readonly RunToRecord[]): Promise<number[]> {
-  return withConnection(store, (conn) => inTransaction(conn, () => insertRuns(conn, runs)))
+  return withConnection(store, async (conn) => {
+    await migrateFirst(conn)
+    return inTransaction(conn, () => insertRuns(conn, runs))
+  })
+}
+
+/**
+ * The results tables brought up to date before a run is written into them. Every open migrates a
+ * store, but only with the migrations registered by then, and `bots backtest` opens its store to
+ * load the bars before it imports this module (lazily, with schema.ts): a recording that shares
+ * that DuckDB instance would write rows of the new width into an older bots' tables. Two small
+ * queries when nothing is pending. DuckDB replays these migrations from the WAL, so the commit's
+ * or the close's checkpoint is enough.
+ */
+async function migrateFirst(conn: DuckDBConnection): Promise<void> {
+  await migrate(conn)
 }
 
 /**
@@ -58,6 +74,7 @@ export async function stageRuns(store: Store, runs: readonly RunToRecord[]): Pro
   const release = () => releaseConnection(store, conn)
   let ids: number[]
   try {
+    await migrateFirst(conn)
     // The commit then checkpoints on DuckDB's thread as part of the same call. A CHECKPOINT
     // statement of its own could only be sent once this thread is free again, which is after
     // the report has rendered (~0.1 s more on the critical path). The setting is the
@@ -155,6 +172,7 @@ function equityRows(id: number, {time, value, benchmark}: NonNullable<RunToRecor
   ], rows: n}
 }
 
+/** A run's rows of run_trades, in the table's column order (schema.ts: `multiplier`, added later, comes last). */
 function tradeRows(id: number, trades: RunToRecord['trades']): Rows {
   const c = tradeColumnsOf(trades)
   const n = c.quantity.length
@@ -174,17 +192,18 @@ function tradeRows(id: number, trades: RunToRecord['trades']): Rows {
     {type: 'double', values: c.grossPnl},
     {type: 'double', values: c.netPnl},
     {type: 'double', values: c.ret},
+    {type: 'double', values: c.multiplier},
   ], rows: n}
 }
 
-type TradeColumns = Record<'quantity' | 'entryTime' | 'entryPrice' | 'exitTime' | 'exitPrice' | 'commission' | 'grossPnl' | 'netPnl' | 'ret', Float64Array> & {symbol: string[]; side: string[]}
+type TradeColumns = Record<'quantity' | 'entryTime' | 'entryPrice' | 'exitTime' | 'exitPrice' | 'commission' | 'grossPnl' | 'netPnl' | 'ret' | 'multiplier', Float64Array> & {symbol: string[]; side: string[]}
 
 function objectColumns(trades: readonly Trade[]): TradeColumns {
   const n = trades.length
   const col = () => new Float64Array(n)
   const c: TradeColumns = {
     symbol: new Array<string>(n), side: new Array<string>(n), quantity: col(), entryTime: col(), entryPrice: col(),
-    exitTime: col(), exitPrice: col(), commission: col(), grossPnl: col(), netPnl: col(), ret: col(),
+    exitTime: col(), exitPrice: col(), commission: col(), grossPnl: col(), netPnl: col(), ret: col(), multiplier: col(),
   }
   // One loop for every column: a run records once, so this runs cold, and ten loops (one per
   // column, each through its own accessor) took twice as long before the JIT caught up (~25 ms
@@ -202,6 +221,7 @@ function objectColumns(trades: readonly Trade[]): TradeColumns {
     c.grossPnl[i] = t.grossPnl
     c.netPnl[i] = t.netPnl
     c.ret[i] = tradeReturn(t)
+    c.multiplier[i] = t.multiplier ?? 1
   }
   return c
 }
@@ -228,11 +248,13 @@ function packedColumns(v: Float64Array, n: number, symbolOf: (i: number) => stri
   for (let i = 0; i < n; i++) side[i] = v[i * TRADE_FIELDS] > 0 ? 'long' : 'short'
   const symbol = new Array<string>(n)
   for (let i = 0; i < n; i++) symbol[i] = symbolOf(i)
+  const multiplier = new Float64Array(n)
+  for (let i = 0; i < n; i++) multiplier[i] = multiplierOf(i)
   const c = {
     symbol, side,
     quantity: field(1), entryTime: field(2), entryPrice: field(3), exitTime: field(4), exitPrice: field(5),
-    commission: field(6), grossPnl: field(7), netPnl: field(8), ret: new Float64Array(n),
+    commission: field(6), grossPnl: field(7), netPnl: field(8), ret: new Float64Array(n), multiplier,
   }
-  for (let i = 0; i < n; i++) c.ret[i] = returnOnEntry(c.netPnl[i], c.entryPrice[i], c.quantity[i], multiplierOf(i))
+  for (let i = 0; i < n; i++) c.ret[i] = returnOnEntry(c.netPnl[i], c.entryPrice[i], c.quantity[i], multiplier[i])
   return c
 }

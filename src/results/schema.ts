@@ -6,7 +6,8 @@
  *   the same meaning. `params` and `metrics` are JSON text, byte-stable for a
  *   given run. `sweep_id` groups the runs of one parameter sweep. `equity_stored` is false for the
  *   sweep runs whose curve was not kept (only the top ones are).
- * - `run_trades`: the closed round trips of a run, in order (`seq` from 0).
+ * - `run_trades`: the closed round trips of a run, in order (`seq` from 0), each with its symbol's
+ *   contract `multiplier` (1 for a plain unit; the column comes last, added by migration 003).
  * - `run_equity`: the account value after each bar (`ts` = bar open, UTC), with the buy-and-hold
  *   benchmark's value beside it; with `equity_resolution` = `daily` only each market day's last
  *   bar (runs of more than 100,000 bars, unless `--equity full`).
@@ -64,4 +65,19 @@ registerMigrations({
 registerMigrations({
   name: 'results/002-equity-resolution',
   up: `ALTER TABLE runs ADD COLUMN equity_resolution VARCHAR`,
+})
+
+// Each trade's contract multiplier (`instruments`, Trade.multiplier): without it a futures trade's
+// gross P&L is not (exit − entry) × quantity and nothing says why. Trades recorded before get
+// their symbol's multiplier from the spec the run recorded (`broker.instruments`, keyed by symbol:
+// a JSON pointer, `~` and `/` escaped), which is the one the run traded with; 1 where it has none.
+registerMigrations({
+  name: 'results/003-trade-multiplier',
+  up: `ALTER TABLE run_trades ADD COLUMN multiplier DOUBLE DEFAULT 1;
+  UPDATE run_trades SET multiplier = m.multiplier FROM (
+    SELECT t.run_id, t.symbol, CAST(json_extract(r.spec, '/broker/instruments/' || replace(replace(t.symbol, '~', '~0'), '/', '~1') || '/multiplier') AS DOUBLE) AS multiplier
+    FROM (SELECT DISTINCT run_id, symbol FROM run_trades) AS t JOIN runs AS r ON r.id = t.run_id
+    WHERE json_exists(r.spec, '/broker/instruments')
+  ) AS m
+  WHERE run_trades.run_id = m.run_id AND run_trades.symbol = m.symbol AND m.multiplier IS NOT NULL;`,
 })

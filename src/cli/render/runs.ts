@@ -37,7 +37,7 @@ export function renderRunList(runs: RunRow[], color: boolean, width = DEFAULT_WI
   if (runs.length === 0) return 'no runs recorded yet (`bots backtest SPEC` records one)'
   const header = ['id', 'created (UTC)', 'spec', 'strategy', 'params', 'return', 'sharpe', 'max dd', 'trades']
   const rows = runs.map((r) => {
-    const m = r.metrics.strategy
+    const m = r.figures.strategy
     return [String(r.id), r.created.slice(0, 19).replace('T', ' '), r.specName, r.strategy, ellipsis(params(r.params), PARAMS_MAX), pct(m.totalReturn), ratio(m.sharpe), pct(m.maxDrawdown), String(m.trades)]
   })
   return table(header, fitColumns(header, rows, width), new Set([2, 3, 4]), c)
@@ -81,7 +81,7 @@ export function renderRun(r: RunRow, trades: Trade[], color: boolean): string {
   const width = Math.max(...head.map(([k]) => k.length), ...METRIC_ROWS.map((x) => x.label.length))
   const lines = head.map(([k, v]) => `${c('dim', k.padEnd(width))}  ${v}`)
   lines.push('')
-  const rows = METRIC_ROWS.map((row) => [row.label, formatMetric(metricValue(r.metrics.strategy, row.key), row.format, fmtTime), row.benchmark ? formatMetric(metricValue(r.metrics.benchmark, row.key), row.format, fmtTime) : ''])
+  const rows = METRIC_ROWS.map((row) => [row.label, formatMetric(metricValue(r.figures.strategy, row.key), row.format, fmtTime), row.benchmark ? formatMetric(metricValue(r.figures.benchmark, row.key), row.format, fmtTime) : ''])
   lines.push(table(['', 'strategy', 'buy & hold'], rows, new Set([0]), c))
   const curve = r.equityResolution === 'daily' ? ' · equity curve stored at one point per market day' : r.equityStored ? '' : r.sweepId !== null ? ' · equity curve not stored (a sweep run outside the top)' : ' · equity curve not stored (--equity none)'
   lines.push('', c('dim', `${trades.length} trades${curve}; --json for all of them`))
@@ -94,7 +94,7 @@ export function renderCompare(runs: RunRow[], color: boolean): string {
   const rows: string[][] = [
     ['spec', ...runs.map((r) => r.specName)],
     ['params', ...runs.map((r) => ellipsis(params(r.params), PARAMS_MAX) || '-')],
-    ...METRIC_ROWS.map((row) => [row.label, ...runs.map((r) => formatMetric(metricValue(r.metrics.strategy, row.key), row.format, formatMetricTime(r)))]),
+    ...METRIC_ROWS.map((row) => [row.label, ...runs.map((r) => formatMetric(metricValue(r.figures.strategy, row.key), row.format, formatMetricTime(r)))]),
   ]
   const same = runs.every((r) => r.barsHash === runs[0].barsHash)
   return `${table(header, rows, new Set([0]), c)}\n\n${c('dim', same ? 'all runs used the same bars' : 'the runs used different bars (bars hashes differ)')}`

@@ -1,7 +1,9 @@
 /**
  * Where a backtest's HTML report goes. By default, beside the results store: `<store folder>/reports/
  * <spec name>-run<id>.html` (`.bots/reports/orcl-sma-cross-run3.html` for the default store), a
- * folder created on first use. A path given with `--report` must be in a folder that exists: a
+ * folder created on first use. A store not named `bots.duckdb` puts its name in too
+ * (`reports/orcl-sma-cross-a-run1.html` for `a.duckdb`): run ids are a store's own, so two stores
+ * in one folder wrote each other's reports over (found by an audit). A path given with `--report` must be in a folder that exists: a
  * typo must not quietly create a tree of folders.
  */
 import {statSync} from 'node:fs'
@@ -10,8 +12,10 @@ import {BotsError} from '../core/errors.js'
 
 /** The default report file of recorded run `runId` of spec `name`, in the folder of `storePath`. */
 export function defaultReportPath(storePath: string, name: string, runId: number): string {
-  const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'backtest'
-  return path.join(path.dirname(path.resolve(storePath)), 'reports', `${slug}-run${runId}.html`)
+  const slug = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '')
+  const store = path.basename(storePath).replace(/\.duckdb$/i, '')
+  const which = store === 'bots' || slug(store) === '' ? '' : `-${slug(store)}`
+  return path.join(path.dirname(path.resolve(storePath)), 'reports', `${slug(name) || 'backtest'}${which}-run${runId}.html`)
 }
 
 /**

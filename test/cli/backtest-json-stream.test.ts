@@ -187,7 +187,7 @@ describe('bots backtest --json streams (real CLI)', () => {
     const dir = tempDir()
     const store = path.join(dir, 's.duckdb')
     // The default report of the store's first run: a folder that is not empty cannot be replaced by it.
-    mkdirSync(path.join(dir, 'reports', 'orcl-sma-cross-run1.html', 'in-the-way'), {recursive: true})
+    mkdirSync(path.join(dir, 'reports', 'orcl-sma-cross-s-run1.html', 'in-the-way'), {recursive: true})
     const r = await runCli(['backtest', DAILY, '--db', store, '--json'])
     assert.equal(r.code, 1, r.stderr)
     assert.throws(() => JSON.parse(r.stdout), SyntaxError)
@@ -195,11 +195,11 @@ describe('bots backtest --json streams (real CLI)', () => {
     assert.match(r.stdout, /"runId": 1,/)
     const error = r.stdout.slice(r.stdout.lastIndexOf('\n{') + 1)
     assert.equal(JSON.parse(error).error.code, 'report.write', 'the error object, on a line of its own')
-    assert.match(JSON.parse(error).error.message, /cannot write the report .*orcl-sma-cross-run1\.html: a folder is in its place; the run itself is recorded as run 1 in /)
+    assert.match(JSON.parse(error).error.message, /cannot write the report .*orcl-sma-cross-s-run1\.html: a folder is in its place; the run itself is recorded as run 1 in /)
     // The run itself was recorded before the report failed; without --json the error says so in words.
     const runs = await runCli(['runs', 'list', '--db', store, '--json'])
     assert.deepEqual(parseJson(runs).runs.map((x: any) => x.id), [1])
-    mkdirSync(path.join(dir, 'reports', 'orcl-sma-cross-run2.html', 'in-the-way'), {recursive: true})
+    mkdirSync(path.join(dir, 'reports', 'orcl-sma-cross-s-run2.html', 'in-the-way'), {recursive: true})
     const plain = await runCli(['backtest', DAILY, '--db', store])
     assert.equal(plain.code, 1)
     assert.match(plain.stderr, /error cannot write the report .*run2\.html: a folder is in its place; the run itself is recorded as run 2 .*\n {2}hint: /)

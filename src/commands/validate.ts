@@ -1,3 +1,5 @@
+import {readdirSync, statSync} from 'node:fs'
+import path from 'node:path'
 import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
 import {colorEnabled} from '../cli/color.js'
@@ -52,10 +54,12 @@ Exit codes: 0 all valid (warnings allowed unless --strict), 1 invalid specs, 2 u
     if (missing.length > 0) usageError(`no such file or folder: ${missing.join(', ')}`)
     if (files.length === 0) usageError(`no *.yaml or *.yml files found in ${(argv as string[]).join(', ') || 'the current folder'}`)
 
+    for (const folder of flags.strategies ?? []) checkStrategiesFolder(folder)
     const plugins = flags.plugins ?? loadProjectConfig().validatePlugins ?? true
     const discovery = await discoverStrategies({extra: flags.strategies, plugins: plugins ? (files) => loadPluginsIsolated(files) : 'none'})
     // Plugin files that failed, on stderr as `bots strategies list` prints them: stdout stays the
-    // report (JSON, JUnit…). An unreadable folder is for `bots strategies list` to tell.
+    // report (JSON, JUnit…). An unreadable folder from elsewhere (BOTS_STRATEGIES, bots.config.yaml)
+    // is for `bots strategies list` to tell; one given with --strategies was checked above.
     for (const p of discovery.problems.filter((q) => q.kind !== 'folder')) this.logToStderr(`${p.kind === 'duplicate' ? 'DUPLICATE' : 'LOAD FAILED'}  ${p.file}: ${p.message}`)
     const reports = []
     try {
@@ -75,4 +79,23 @@ Exit codes: 0 all valid (warnings allowed unless --strict), 1 invalid specs, 2 u
 
     if (reports.some((r) => !r.valid)) this.exit(EXIT_INVALID)
   }
+}
+
+/**
+ * A --strategies folder that is missing or unreadable would be skipped, and its strategies then
+ * reported as unknown in every spec that names them: name the flag and the path instead (exit 2,
+ * as for a spec path that does not exist).
+ */
+function checkStrategiesFolder(folder: string): void {
+  const abs = path.resolve(folder)
+  const fix = 'give --strategies a folder of strategy plugins (*.js, *.ts) or strategy specs, e.g. --strategies ./strategies'
+  let problem: string | undefined
+  try {
+    if (!statSync(abs).isDirectory()) problem = 'is not a folder'
+    else readdirSync(abs)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`
+  }
+  if (problem !== undefined) usageError(`--strategies ${folder}: ${abs} ${problem}`, fix)
 }

@@ -14,6 +14,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import {emptyBars} from '../core/bars.js'
 import type {Bars} from '../model/bars.js'
 import {BotsError} from '../core/errors.js'
+import {didYouMean} from '../core/suggest.js'
 import {findSeries} from './bar-series.js'
 import {chunkDoubles, copyDoubleChunks} from './chunk-copy.js'
 import {withConnection, type Store} from './store.js'
@@ -191,9 +192,29 @@ export async function assertSeriesExists(conn: DuckDBConnection, symbol: string,
     .sort((a, b) => b.ms - a.ms)[0]
   const stored = `the store has ${symbol} at ${have.map((h) => h.timeframe).join(', ')}`
   const hint = !have.length
-    ? `import it first: bots data import FILE --symbol ${symbol} --timeframe ${timeframe}`
+    ? ((await storedLookalike(conn, symbol)) ?? `import it first: bots data import FILE --symbol ${symbol} --timeframe ${timeframe}`)
     : from
       ? `${stored}: use that timeframe, or make ${timeframe} bars with \`bots data resample ${symbol} --from ${from.text} --to ${timeframe}\``
       : `${stored}: use that timeframe, or import ${timeframe} bars (bots data import FILE --symbol ${symbol} --timeframe ${timeframe}); resampling only makes longer bars`
   throw new BotsError(`no ${timeframe} bars for ${symbol} in the store`, {code: 'data.missing', hint})
+}
+
+/**
+ * For a symbol the store does not hold: a stored one it is likely a typo of, as a hint. Symbols
+ * match exactly, so `orcl` in a spec finds nothing of an imported `ORCL`, and "import it first"
+ * would send the user to import data the store already has. A spec data file's own series
+ * (`ORCL@file.csv#hash`, file-series.ts) is no symbol a user types, so it is never suggested.
+ */
+const FILE_SERIES = /@[^@]+#[0-9a-f]{8}$/
+
+async function storedLookalike(conn: DuckDBConnection, symbol: string): Promise<string | undefined> {
+  const r = await conn.runAndReadAll(
+    `SELECT symbol, string_agg(timeframe, ', ' ORDER BY timeframe) AS timeframes FROM bar_series s
+     WHERE EXISTS (SELECT 1 FROM bar_rows WHERE series = s.id) GROUP BY symbol`,
+  )
+  const rows = r.getRowObjectsJS().filter((row) => !FILE_SERIES.test(String(row.symbol)))
+  const stored = new Map(rows.map((row) => [String(row.symbol), String(row.timeframes)]))
+  const guess = didYouMean(symbol, stored.keys())
+  if (guess === undefined) return undefined
+  return `did you mean ${guess}? The store has ${guess} at ${stored.get(guess)} (symbols must match exactly, case included)`
 }

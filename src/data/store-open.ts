@@ -51,7 +51,17 @@ async function create(file: string, readOnly: boolean): Promise<DuckDBInstance> 
  * some (a CSV, for one) as a read-only view, and a wrong --db must never be written to.
  */
 function assertDuckDbFile(file: string): void {
-  if (!existsSync(file) || statSync(file).size === 0) return
+  if (!existsSync(file)) return
+  const stat = statSync(file)
+  // Reading a folder fails with a bare EISDIR that names neither the path nor the flag.
+  if (stat.isDirectory()) {
+    throw new BotsError('the store path is a folder, not a DuckDB file', {
+      code: 'store.open',
+      file,
+      hint: `point --db or BOTS_DB at a .duckdb file, e.g. --db ${path.join(file, 'bots.duckdb')} (it is created if it does not exist)`,
+    })
+  }
+  if (stat.size === 0) return
   const head = Buffer.alloc(12)
   const fd = openSync(file, 'r')
   try {

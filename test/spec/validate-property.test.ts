@@ -20,8 +20,12 @@ const file = `${ROOT}examples/mutated.yaml` // relative data paths resolve like 
 let discovery: Discovery
 /** A plugin folder with `bad-schema`, a strategy whose params schema ajv cannot compile (checking a spec that names it throws). */
 let plugins: string
+// Made at the top level: a tempDir made inside `before` registered its removal there, and the
+// folder was gone by the time the CLI test below named it (a missing --strategies folder was
+// silently ignored then; it is a usage error now).
+const pluginsRoot = tempDir('bots-property-')
 before(async () => {
-  plugins = path.join(tempDir('bots-property-'), 'plugins')
+  plugins = path.join(pluginsRoot, 'plugins')
   mkdirSync(plugins)
   writeFileSync(path.join(plugins, 'bad-schema.js'), "export default {name: 'bad-schema', description: 'x', params: {type: 'object', properties: {x: {type: 'nonsense'}}}, create: () => ({})}\n")
   discovery = await discoverStrategies({cwd: ROOT, extra: [plugins]})

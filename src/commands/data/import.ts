@@ -1,7 +1,7 @@
 import {Flags} from '../../cli/oclif.js'
 import {statSync} from 'node:fs'
 import path from 'node:path'
-import {BaseCommand} from '../../cli/base-command.js'
+import {BaseCommand, FailedWithResult} from '../../cli/base-command.js'
 import {parseColumnFlags} from '../../data/columns.js'
 import {dbFlag, timeframeFlag, tzFlag} from '../../cli/flags.js'
 import {preloadImportProgress, PROGRESS_MIN_BYTES, withImportProgress} from '../../cli/import-progress.js'
@@ -17,7 +17,7 @@ const importRender = lazyModule(() => import('../../cli/render/data.js'))
 export default class DataImport extends BaseCommand {
   static override description = `Import bars from CSV or Parquet files into the store, checked and de-duplicated.
 
-Each row is checked in DuckDB: readable values, positive prices, high/low consistent with open and close, volume not negative, no repeated or backward timestamps, times on the timeframe's grid. Bad rows are reported with their line number (CSV: the header is line 1) and dropped (--on-error reject), dropped silently (skip), or make the whole import fail (fail). Re-importing overlapping data replaces the stored bars. All files go in one transaction.
+Each row is checked in DuckDB: readable values, positive prices, high/low consistent with open and close, volume not negative, no repeated or backward timestamps, times on the timeframe's grid. Bad rows are reported with their line number (CSV: the header is line 1) and dropped (--on-error reject), dropped silently (skip), or make the whole import fail (fail). When the files hold rows and none of them is stored, the import exits 1. Re-importing overlapping data replaces the stored bars. All files go in one transaction.
 
 Times: a bar's time is its OPEN time. Naive times and bare dates are read in --tz (a date alone is 00:00 there); explicit offsets (Z, +05:30) and epoch numbers (s or ms) are absolute. Use --time-label close when the file's times mark each bar's end.`
 
@@ -79,8 +79,28 @@ Times: a bar's time is its OPEN time. Naive times and bare dates are read in --t
     })
     const {renderImport} = await importRender()
     this.log(renderImport(result))
+    if (storedNothing(result)) throw nothingStored(result, this.jsonEnabled())
     return result
   }
+}
+
+/** The files held rows and every one was dropped: a replaced row counts as stored (it is in the store). */
+function storedNothing(r: ImportResult): boolean {
+  return r.rows > 0 && r.new + r.replaced === 0
+}
+
+/** Exit 1, the rejection listing kept (above the error in text, in the JSON object with --json). */
+function nothingStored(r: ImportResult, json: boolean): FailedWithResult {
+  const names = r.files.map((f) => path.basename(f.file)).join(', ')
+  const skipped = r.skipped > 0 && r.rejected === 0
+  const where = json ? 'in `rejections`' : 'above'
+  return new FailedWithResult(r, `nothing was stored for ${r.symbol}: all ${r.rows} rows of ${names} were ${skipped ? 'skipped' : 'rejected'}`, {
+    code: 'data.nothing_stored',
+    file: r.files.length === 1 ? r.files[0].file : undefined,
+    hint: skipped
+      ? '--on-error skip drops rows without saying why: run again with --on-error reject to list each row and its reason'
+      : `each rejected row is listed ${where} with its reason: fix the file, or the flags that read it (--column, --datetime-format, --epoch-unit, --tz, --timeframe)`,
+  })
 }
 
 function safeSize(f: string): number | undefined {

@@ -8,7 +8,7 @@ import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
 import {findSeries} from './bar-series.js'
 import {resolveColumns, type ColumnRoles} from './columns.js'
-import {detectTimeframe, SAMPLE_ROWS} from './detect-timeframe.js'
+import {detectSpacing, SAMPLE_ROWS} from './detect-timeframe.js'
 import {goodRows, goodRowsInFileOrder, OutOfOrder, settleOrder, stageFile, writeStaged, type ImportContext, type StagedFile} from './import-file.js'
 import {OrderChecks} from './order-checks.js'
 import {attachStage, stageTables} from './stage.js'
@@ -22,6 +22,9 @@ import {toTimeframe, type Timeframe} from './timeframe.js'
 import {checkTimezone} from './timezone.js'
 
 export * from './import-types.js'
+
+/** A spacing shown by at least this share of the sampled steps is the file's (import.ts, the overlap check). */
+const CLEAR_SPACING = 0.5
 
 export interface FilePlan {
   file: string
@@ -64,17 +67,28 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
       if (volumeLike.length > 0) warnings.push(`${path.basename(p.file)}: no column is named volume (the file has ${volumeLike.join(', ')}), so every bar's volume is stored as 0; name one with --column volume=NAME`)
     }
     const p0 = plans[0]
-    const detect = () => {
+    const detectSpacingOf = () => {
       const time = timeSql(p0.roles, toTimeframe('1M'), {...timeOpts, format: p0.timeFormat, timeLabel: 'open'}, timezone)
-      return detectTimeframe(conn, sourceSql(p0.format, p0.info, p0.roles, SAMPLE_ROWS), time, params(p0), p0.file)
+      return detectSpacing(conn, sourceSql(p0.format, p0.info, p0.roles, SAMPLE_ROWS), time, params(p0), p0.file)
     }
     let tf: Timeframe
-    if (opts.timeframe === undefined) tf = await detect()
+    if (opts.timeframe === undefined) tf = (await detectSpacingOf()).timeframe
     else {
       tf = toTimeframe(opts.timeframe)
       // Bars much further apart than the timeframe all pass the checks; say so.
-      const seen = opts.spacingChecked ? undefined : await detect().catch(() => undefined)
+      const spacing = opts.spacingChecked ? undefined : await detectSpacingOf().catch(() => undefined)
+      const seen = spacing?.timeframe
       if (seen && seen.ms > tf.ms) warnings.push(`${path.basename(p0.file)}: its bars are mostly ${seen.text} apart, but are stored as ${tf.text} bars`)
+      // Bars closer than their length overlap: daily rows stored as 1W bars ran a backtest on
+      // five "weeks" a week (CAGR 17 times too low, found by an audit). Only when most of the
+      // sample's steps say so: a few odd rows (each a step of its own) prove nothing.
+      if (seen && seen.ms < tf.ms && spacing.share >= CLEAR_SPACING) {
+        throw new BotsError(`${path.basename(p0.file)}: its bars are mostly ${seen.text} apart, closer than the ${tf.text} timeframe: stored as ${tf.text} bars they would overlap`, {
+          code: 'data.timeframe_mismatch',
+          file: p0.file,
+          hint: `import them as ${seen.text} bars (--timeframe ${seen.text}, or leave it out), then make ${tf.text} bars: bots data resample ${symbol} --from ${seen.text} --to ${tf.text}`,
+        })
+      }
     }
     const ctx: ImportContext = {
       symbol, tf, timezone, onError, timeOpts,

@@ -110,7 +110,7 @@ describe('files and columns that cannot be used', async () => {
 
   it('a file where every row is unreadable: all counted, only the first 1000 listed', async () => {
     const f = `${tempDir()}/many.csv`
-    const rows = Array.from({length: 20_000}, (_, i) => `${20_000 + i},x,2,0.5,1.5,10`)
+    const rows = Array.from({length: 20_000}, (_, i) => `${(20_000 + i) * 86_400},x,2,0.5,1.5,10`) // days apart, as a 1D file's
     writeFileSync(f, ['time,open,high,low,close,volume', ...rows].join('\n') + '\n')
     const r = await importFiles(store, [f], {symbol: 'MANY', timeframe: '1D'})
     assert.deepEqual([r.rejected, r.new, r.files[0].rejections.length], [20_000, 0, 1000])

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
+import {BotsError} from '../../src/core/errors.js'
 import {importFiles, type ImportOptions} from '../../src/data/import.js'
 import {loadBars} from '../../src/data/load-bars.js'
 import {tempDir} from '../helpers/tmp.js'
@@ -178,5 +179,23 @@ describe('time formats', async () => {
     assert.deepEqual([r.timeframe, r.new, r.rejected], ['1M', 3, 1])
     assert.deepEqual([r.files[0].rejections[0].row, r.files[0].rejections[0].line, r.files[0].rejections[0].rule], [3, undefined, 'ohlc'])
     assert.equal(r.files[0].first, '2020-01-02T15:00:00Z')
+  })
+})
+
+describe('a timeframe longer than the file\'s spacing', async () => {
+  const {store} = await freshStore()
+  it('is refused: daily rows stored as 1W bars would overlap (found by an audit: the backtest ran five "weeks" a week)', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'daily.csv')
+    const days = Array.from({length: 40}, (_, k) => new Date(Date.UTC(2024, 0, 1) + k * 86_400_000).toISOString().slice(0, 10))
+    writeFileSync(file, `Date,Open,High,Low,Close,Volume\n${days.map((d) => `${d},10,11,9,10.5,100`).join('\n')}\n`)
+    await assert.rejects(importFiles(store, [file], {symbol: 'W', timeframe: '1W'}), (e: unknown) => {
+      assert.ok(e instanceof BotsError)
+      assert.equal(e.diagnostic.code, 'data.timeframe_mismatch')
+      assert.match(e.message, /daily\.csv: its bars are mostly 1D apart, closer than the 1W timeframe/)
+      assert.match(e.hint!, /bots data resample W --from 1D --to 1W/)
+      return true
+    })
+    assert.equal((await importFiles(store, [file], {symbol: 'D', timeframe: '1D'})).new, 40)
   })
 })

@@ -5,7 +5,7 @@
  * ran on half its rows with `warnings: []`.
  */
 import path from 'node:path'
-import type {Diagnostic} from '../core/errors.js'
+import {BotsError, isBotsError, type Diagnostic} from '../core/errors.js'
 import type {EnsureResult} from '../data/ensure-file-data.js'
 import {RULES, type Rule} from '../data/stage.js'
 import {locateInSpec} from './locate-in-spec.js'
@@ -57,4 +57,28 @@ export async function droppedRowWarnings(imports: EnsureResult[], specFile: stri
     }
   }
   return out
+}
+
+/**
+ * A spec's data file that gave no bar because the import rejected every row: the store then has
+ * no bars for the symbol, and loading them said so under the file's internal series name
+ * (`ORCL@us-dates.csv#561d0845`) with a hint to import it, which had just been done. Returns the
+ * error to throw instead of `e` (a `data.missing` for such a symbol), or undefined.
+ */
+export async function allRowsRejected(e: unknown, imports: EnsureResult[], specFile: string, timeframe: string): Promise<BotsError | undefined> {
+  if (!isBotsError(e) || e.diagnostic.code !== 'data.missing') return undefined
+  for (const i of imports) {
+    const rejected = i.import ? i.import.rejected + i.import.skipped : (i.rejected ?? 0)
+    const stored = i.import ? i.import.new + i.import.replaced : undefined
+    if (rejected === 0 || (stored !== undefined && stored > 0) || !e.message.includes(i.series)) continue
+    const first = i.import?.files.flatMap((f) => f.rejections)[0]
+    const name = path.basename(i.file)
+    const at = first && (first.line === undefined ? `${name} row ${first.row}` : `${name}:${first.line}`)
+    return new BotsError(`every row of ${i.symbol}'s data file ${name} (${n(rejected)}) was rejected by the data rules, so there is no bar to run on${first ? `; first: ${at} ${first.rule}: ${first.message.replace(/\s+/g, ' ')}` : ''}`, {
+      code: 'data.rejected',
+      ...(await locateInSpec(specFile, '/data')),
+      hint: `bots data import ${i.file} --symbol ${i.symbol} --timeframe ${timeframe} lists every rejected row with its line; fix the file, or the spec's data columns, format or timezone`,
+    })
+  }
+  return undefined
 }

@@ -223,7 +223,10 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
       warnings.push(...(await droppedRowWarnings(imports, req.file, spec.timeframe)))
     }
     loading()
-    const bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, series: storedSeries(spec.data, symbol), timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, shared: req.sharedBars})))
+    const bars = await Promise.all(spec.symbols.map((symbol) => loadBars(store, {symbol, series: storedSeries(spec.data, symbol), timeframe: spec.timeframeMs, start: window.startMs, end: window.endMs, shared: req.sharedBars}))).catch(async (e: unknown) => {
+      // A file whose every row was rejected: say so, not "no bars, import it" under its series name.
+      throw (imports.length > 0 ? await (await droppedRows()).allRowsRejected(e, imports, req.file, spec.timeframe) : undefined) ?? e
+    })
     warnings.push(...(await coverage(store, bars)))
     return prepared(bars)
   } finally {

@@ -16,7 +16,7 @@ import {StagedReader} from './staged-reader.js'
 import type {FileImportResult, ImportOptions, ImportResult} from './import-types.js'
 import {checkFile, compactDateFormat, describeSource, detectFormat, sourceSql, type FileFormat, type SourceInfo} from './source.js'
 import {inTransaction, releaseConnection, type Store} from './store.js'
-import {timeSql} from './time-expr.js'
+import {gridPhase, phasedGrid, timeSql, type TimeParseOptions} from './time-expr.js'
 import {appendingInOrder, type SeriesSlot} from './upsert.js'
 import {toTimeframe, type Timeframe} from './timeframe.js'
 import {checkTimezone} from './timezone.js'
@@ -90,8 +90,9 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
         })
       }
     }
+    const gridPhaseMs = phasedGrid(tf) ? await gridPhaseOf(conn, p0, tf, timezone, timeOpts, params(p0)) : 0
     const ctx: ImportContext = {
-      symbol, tf, timezone, onError, timeOpts,
+      symbol, tf, timezone, onError, timeOpts: gridPhaseMs === 0 ? timeOpts : {...timeOpts, gridPhaseMs},
       optionsKey: optionsKey(opts, tf.text, timezone),
       maxReported: opts.maxReported ?? 1000,
       onProgress: opts.onProgress,
@@ -165,6 +166,17 @@ export async function importFiles(store: Store, files: string[], opts: ImportOpt
     for (const table of tables) await conn.run(`DROP TABLE IF EXISTS ${table}`).catch(() => {})
     conn.closeSync()
   }
+}
+
+/**
+ * The phase of the timeframe's grid most of the first file's sampled bars are on (time-expr.ts
+ * gridPhase): hourly stock bars at 09:30, 10:30, … are on a grid from :30, and every one was
+ * rejected against a grid from :00. The other files are checked against the same grid.
+ */
+async function gridPhaseOf(conn: DuckDBConnection, p: FilePlan, tf: Timeframe, timezone: string, opts: TimeParseOptions, params: Record<string, DuckDBValue>): Promise<number> {
+  const time = timeSql(p.roles, tf, {...opts, format: p.timeFormat}, timezone)
+  const r = await conn.runAndReadAll(`SELECT epoch_ms(${time.local})::DOUBLE AS ms FROM (SELECT ${time.value} AS t0 FROM ${sourceSql(p.format, p.info, p.roles, SAMPLE_ROWS)})`, params)
+  return gridPhase((r.getColumnsJS()[0] ?? []) as (number | null)[], tf.ms)
 }
 
 /** `replace`: delete the stored bars of the series that none of the staged files has. */

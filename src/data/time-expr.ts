@@ -22,6 +22,12 @@ export interface TimeParseOptions {
   epochUnit?: EpochUnit
   /** Timestamps mark the bar's end: shift back by one timeframe. */
   timeLabel?: 'open' | 'close'
+  /**
+   * Where the timeframe's grid starts, past each multiple of it on the local clock (bars over 15
+   * minutes and under a day): hourly stock bars open at :30 (09:30, 10:30, …), which a grid from
+   * :00 rejected every one of (found by an audit). 0 by default; see gridPhase.
+   */
+  gridPhaseMs?: number
 }
 
 /**
@@ -32,6 +38,8 @@ export interface TimeSql {
   value: string
   utc: string
   local: string
+  /** TimeParseOptions.gridPhaseMs. */
+  phaseMs?: number
 }
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/
@@ -48,12 +56,12 @@ export function timeSql(roles: ColumnRoles, tf: Timeframe, opts: TimeParseOption
   const t = roles.time
   if (timezone === 'UTC' && opts.format === undefined && (t.kind === 'split' || isText(t.column))) {
     const text = t.kind === 'split' ? rawTimeSql(roles) : `CAST(${quoteIdent(t.column.name)} AS VARCHAR)`
-    return {value: shift(utcTextSql(text), tf, opts), utc: 't0', local: 't0'}
+    return {value: shift(utcTextSql(text), tf, opts), utc: 't0', local: 't0', phaseMs: opts.gridPhaseMs}
   }
   const value = shift(t.kind === 'split' ? textSql(rawTimeSql(roles), opts) : singleSql(t.column, opts), tf, opts)
   const utc = 'make_timestamp(epoch_us(t0))'
   // In UTC the wall clock is the UTC clock: skip the (ICU) conversion.
-  return {value, utc, local: timezone === 'UTC' ? utc : 'CAST(t0 AS TIMESTAMP)'}
+  return {value, utc, local: timezone === 'UTC' ? utc : 'CAST(t0 AS TIMESTAMP)', phaseMs: opts.gridPhaseMs}
 }
 
 function isText(col: SourceColumn): boolean {
@@ -120,5 +128,29 @@ function epochSql(v: string, unit?: EpochUnit): string {
  */
 export function misalignedSql(time: TimeSql, tf: Timeframe): string {
   if (900_000 % tf.ms === 0) return `(epoch_ms(${time.utc}) % ${tf.ms} <> 0)`
-  return `(epoch_ms(${time.local}) % ${tf.ms % 86_400_000 === 0 ? 86_400_000 : tf.ms} <> 0)`
+  if (tf.ms % 86_400_000 === 0) return `(epoch_ms(${time.local}) % 86400000 <> 0)`
+  const phase = Math.trunc(time.phaseMs ?? 0)
+  return `((epoch_ms(${time.local})${phase === 0 ? '' : ` - ${phase}`}) % ${tf.ms} <> 0)`
+}
+
+/** Bars for which the grid's phase matters: over 15 minutes (every zone's offset is a multiple of those) and under a day. */
+export function phasedGrid(tf: Timeframe): boolean {
+  return 900_000 % tf.ms !== 0 && tf.ms % 86_400_000 !== 0 && tf.ms < 86_400_000
+}
+
+/**
+ * The grid phase most of `localMs` (wall-clock times as epoch ms) are on: the most common
+ * remainder modulo the timeframe, the smaller on a tie; 0 when there is none.
+ */
+export function gridPhase(localMs: readonly (number | null)[], tfMs: number): number {
+  const counts = new Map<number, number>()
+  for (const t of localMs) {
+    if (t === null) continue
+    const phase = ((t % tfMs) + tfMs) % tfMs
+    counts.set(phase, (counts.get(phase) ?? 0) + 1)
+  }
+  let best = 0
+  let most = 0
+  for (const [phase, n] of counts) if (n > most || (n === most && phase < best)) [best, most] = [phase, n]
+  return best
 }

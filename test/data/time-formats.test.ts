@@ -199,3 +199,26 @@ describe('a timeframe longer than the file\'s spacing', async () => {
     assert.equal((await importFiles(store, [file], {symbol: 'D', timeframe: '1D'})).new, 40)
   })
 })
+
+describe('the grid of bars over 15 minutes', async () => {
+  const {store} = await freshStore()
+  const hours = (day: string, minute: string) => ['09', '10', '11', '12', '13', '14', '15'].map((h) => `${day} ${h}:${minute}:00`)
+  async function load(name: string, times: string[], tf: string) {
+    const file = path.join(tempDir(), `${name}.csv`)
+    writeFileSync(file, `Datetime,Open,High,Low,Close,Volume\n${times.map((t) => `${t},10,11,9,10.5,100`).join('\n')}\n`)
+    return importFiles(store, [file], {symbol: name, timeframe: tf, timezone: 'America/New_York'})
+  }
+
+  it('hourly stock bars at :30 (09:30, 10:30, …) are on their grid (found by an audit: every one was rejected)', async () => {
+    const r = await load('H30', [...hours('2024-03-04', '30'), ...hours('2024-03-05', '30')], '1H')
+    assert.deepEqual([r.new, r.rejected], [14, 0])
+  })
+
+  it('a bar off the grid the others are on is still rejected; bars at :00 keep the plain grid', async () => {
+    const times = [...hours('2024-03-04', '30'), '2024-03-05 09:45:00', ...hours('2024-03-05', '30').slice(1)]
+    const r = await load('H45', times, '1H')
+    assert.deepEqual([r.new, r.rejected, r.files[0].rejections[0]?.rule], [13, 1, 'alignment'])
+    const plain = await load('H00', [...hours('2024-03-04', '00'), '2024-03-05 09:30:00'], '1H')
+    assert.deepEqual([plain.new, plain.rejected], [7, 1])
+  })
+})

@@ -11,7 +11,8 @@ import {marketTimezone} from '../calendar/index.js'
 import {EQUITY_RESOLUTIONS, FULL_EQUITY_MAX_BARS, type EquityResolution} from '../results/equity-resolution.js'
 import {OutputClosedError, type HeldJson} from '../results/json-stream.js'
 import type {Finished} from '../results/finish-run.js'
-import {checkReportPath, displayPath} from '../results/report-path.js'
+import {checkOutPath, checkReportPath, displayPath, runsShowCommand} from '../results/report-path.js'
+import {resolveStorePath} from '../data/store-path.js'
 import {discoverStrategies} from '../strategy/discover.js'
 import {loadBotSpec} from '../spec/validate-spec.js'
 import {resolveStrategy} from '../strategy/resolve.js'
@@ -94,6 +95,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     if (!existsSync(args.spec)) usageError(`no such file: ${args.spec}`)
     if (statSync(args.spec).isDirectory()) usageError(`${args.spec} is a folder; give one spec file (\`bots validate ${args.spec}\` checks a folder)`)
     if (flags.report !== undefined) checkReportPath(flags.report) // before any work, not after the run
+    if (flags.out !== undefined) checkOutPath(flags.out)
     const cash = flags.cash === undefined ? undefined : Number(flags.cash)
     if (cash !== undefined && !(Number.isFinite(cash) && cash > 0)) usageError(`--cash ${flags.cash}: expected a positive number`)
     const riskFreeRate = parseRate(flags['risk-free'])
@@ -162,7 +164,7 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     try {
       const finished = await this.runAndFinish(args.spec, flags, request, riskFreeRate, interrupt, at, (read) => (barsSeen = read))
       if (interrupt.interrupted) {
-        const kept = finished.runId === undefined ? 'its results are written, not recorded (--no-record)' : `its results are recorded as run ${finished.runId} (bots runs show ${finished.runId})`
+        const kept = finished.runId === undefined ? 'its results are written, not recorded (--no-record)' : `its results are recorded as run ${finished.runId} (${runsShowCommand(finished.runId, finished.store, resolveStorePath())})`
         writeSync(2, `interrupted after the run: ${kept}\n`)
         process.exitCode = 130
       }

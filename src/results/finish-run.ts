@@ -17,7 +17,7 @@ import {marketTimezone} from '../calendar/index.js'
 import {resolveStorePath} from '../data/store-path.js'
 import {exportIndicatorFiles, type SymbolIndicators} from './export-indicators.js'
 import {exportRunFiles, type ExportedFile} from './export-files.js'
-import {checkReportPath, defaultReportPath, displayPath} from './report-path.js'
+import {checkReportPath, defaultReportPath, displayPath, runsShowCommand} from './report-path.js'
 import {barsHash, specHash} from './hash.js'
 import {recordedTrades, recordRuns, stageRuns, type RunToRecord} from './record-run.js'
 import {dailyLastIndices, equityResolution, recordedEquity, type EquityResolution} from './equity-resolution.js'
@@ -214,7 +214,7 @@ function writeReport(file: string, page: readonly string[], runId: number | unde
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     const why = REPORT_WRITE_ERRORS[err.code ?? ''] ?? err.message
-    const recorded = runId !== undefined && store ? `; the run itself is recorded as run ${runId} in ${displayPath(store)} (bots runs show ${runId})` : ''
+    const recorded = runId !== undefined && store ? `; the run itself is recorded as run ${runId} in ${displayPath(store)} (${runsShowCommand(runId, store, resolveStorePath())})` : ''
     throw new BotsError(`cannot write the report ${displayPath(path.resolve(file))}: ${why}${recorded}`, {
       code: 'report.write',
       file: path.resolve(file),

@@ -54,3 +54,40 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   const rel = path.relative(cwd, file)
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file
 }
+
+/**
+ * `bots runs show N`, with `--db` when the store is not the one the command would find by itself
+ * (a hint without it answered "no run with id N"), the path quoted for a shell when it needs it
+ * (a path with a space pasted as printed split into two arguments). Found by an audit.
+ */
+export function runsShowCommand(runId: number, store: string | undefined, defaultStore: string): string {
+  const db = store !== undefined && path.resolve(store) !== path.resolve(defaultStore) ? ` --db ${shellWord(displayPath(store))}` : ''
+  return `bots runs show ${runId}${db}`
+}
+
+/** `word` as one shell word: as it is when it holds only safe characters, else in single quotes. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
+}
+
+/**
+ * Refuse an `--out` folder path that is a file (found only after the run was recorded otherwise,
+ * as a raw EEXIST); returns the absolute path. The folder itself is created when it is written.
+ */
+export function checkOutPath(dir: string): string {
+  const target = path.resolve(dir)
+  let isFile = false
+  try {
+    isFile = !statSync(target).isDirectory()
+  } catch {
+    return target // not there yet: created with the files
+  }
+  if (isFile) {
+    throw new BotsError(`--out ${dir}: that is a file; --out names a folder for the trades and equity files`, {
+      code: 'results.out',
+      file: target,
+      hint: 'give --out a folder (it is created if it does not exist), e.g. --out results/',
+    })
+  }
+  return target
+}

@@ -16,3 +16,25 @@ it('the default store keeps the plain name; another store adds its own', () => {
   assert.notEqual(a, b)
   assert.equal(defaultReportPath(path.join(dir, 'my store.duckdb'), 'My Bot!', 2), path.join(dir, 'reports', 'My-Bot-my-store-run2.html'))
 })
+
+it('the runs show hint names --db when the store is not the default, quoted for a shell when it must be (found by an audit)', async () => {
+  const {runsShowCommand, shellWord} = await import('../../src/results/report-path.js')
+  const home = path.resolve('.bots/bots.duckdb')
+  assert.equal(runsShowCommand(2, home, home), 'bots runs show 2')
+  assert.equal(runsShowCommand(2, '/tmp/rp/s.duckdb', home), 'bots runs show 2 --db /tmp/rp/s.duckdb')
+  assert.equal(runsShowCommand(1, '/tmp/sp ace/st ore.duckdb', home), "bots runs show 1 --db '/tmp/sp ace/st ore.duckdb'")
+  assert.equal(shellWord("it's"), `'it'\\''s'`)
+})
+
+it('--out naming a file is refused before the run (it failed with EEXIST after the run was recorded)', async () => {
+  const {checkOutPath} = await import('../../src/results/report-path.js')
+  const {BotsError} = await import('../../src/core/errors.js')
+  const {writeFileSync, mkdtempSync} = await import('node:fs')
+  const {tmpdir} = await import('node:os')
+  const dir = mkdtempSync(path.join(tmpdir(), 'bots-out-'))
+  const file = path.join(dir, 'spec.yaml')
+  writeFileSync(file, 'x')
+  assert.throws(() => checkOutPath(file), (e: unknown) => e instanceof BotsError && e.diagnostic.code === 'results.out')
+  assert.equal(checkOutPath(dir), dir)
+  assert.equal(checkOutPath(path.join(dir, 'new')), path.join(dir, 'new'))
+})

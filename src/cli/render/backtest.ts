@@ -4,7 +4,7 @@ import {METRIC_ROWS, formatMetric, metricValue} from '../../metrics/metric-rows.
 import type {Metrics} from '../../metrics/metrics.js'
 import {timeFormatter} from '../../report/render-report.js'
 import type {Finished} from '../../results/finish-run.js'
-import {displayPath} from '../../results/report-path.js'
+import {displayPath, runsShowCommand} from '../../results/report-path.js'
 import {resolveStorePath} from '../../data/store-path.js'
 import {marketTimezone} from '../../calendar/index.js'
 import {paint} from '../color.js'
@@ -37,8 +37,7 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
   const tail: string[] = []
   if (finished.runId !== undefined) {
     const db = finished.store ? ` in ${displayPath(finished.store)}` : ''
-    const dbFlag = finished.store && finished.store !== resolveStorePath() ? ` --db ${displayPath(finished.store)}` : ''
-    tail.push(`recorded as run ${finished.runId}${db} (bots runs show ${finished.runId}${dbFlag})`)
+    tail.push(`recorded as run ${finished.runId}${db} (${runsShowCommand(finished.runId, finished.store, resolveStorePath())})`)
   } else tail.push('not recorded (--no-record)')
   if ((finished.runId !== undefined || finished.files.length > 0) && finished.equityResolution !== 'full') {
     tail.push(finished.equityResolution === 'daily'

@@ -90,17 +90,38 @@ export async function checkWindowCoverage(opts: {
       ].filter(Boolean).join(' and ')
       const which: 'start' | 'end' = missedAfter ? 'end' : 'start'
       const where = await locateBound(source, which)
+      // With several symbols the run spans all of their bars: name this symbol's own span in it
+      // (the run's span was quoted as this symbol's, found by an audit).
+      const own = ownSpan(b)
+      const span = bars.length === 1 || own === undefined
+        ? `the backtest runs over ${fmt(b.time[0])} – ${fmt(b.time[b.length - 1])} only`
+        : `${b.symbol} has bars over ${fmt(own.first)} – ${fmt(own.last)} only, of the run's ${fmt(runFirst(bars))} – ${fmt(runLast(bars))}`
       warnings.push({
         severity: 'warning',
         code: 'backtest.window_past_data',
         ...where.location,
-        message: `${where.prefix}the ${b.symbol} data ${cut}: the backtest runs over ${fmt(b.time[0])} – ${fmt(b.time[b.length - 1])} only (${has})`,
+        message: `${where.prefix}the ${b.symbol} data ${cut}: ${span} (${has})`,
         hint: `narrow the window to the data, or import the missing bars`,
       })
     }
   }
   return warnings
 }
+
+/** The first and last time at which `b` has a bar (aligned bars of several symbols hold NaN where one has none). */
+function ownSpan(b: Bars): {first: number; last: number} | undefined {
+  let first = -1
+  let last = -1
+  for (let i = 0; i < b.length; i++) {
+    if (b.close[i] !== b.close[i]) continue
+    if (first < 0) first = i
+    last = i
+  }
+  return first < 0 ? undefined : {first: b.time[first], last: b.time[last]}
+}
+
+const runFirst = (bars: readonly Bars[]) => Math.min(...bars.filter((b) => b.length > 0).map((b) => b.time[0]))
+const runLast = (bars: readonly Bars[]) => Math.max(...bars.filter((b) => b.length > 0).map((b) => b.time[b.length - 1]))
 
 /** Whether a whole market session lies in [from, to): bars the window asks for that the data lacks. */
 function wholeSessionBetween(calendar: MarketCalendar, from: number, to: number): boolean {

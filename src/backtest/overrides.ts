@@ -4,6 +4,7 @@
  * overridden params are validated again against the strategy's schema and rules.
  */
 import {parse} from '../core/yaml.js'
+import {strategyShowCommand} from '../strategy/show-hint.js'
 import {BotsError} from '../core/errors.js'
 import {parseDateText} from '../core/dates.js'
 import type {BotSpec} from '../model/bot-spec.js'
@@ -46,7 +47,7 @@ export function applyOverrides(spec: BotSpec, o: Overrides, registry: StrategyRe
     if (problems.length > 0) {
       const p = problems[0]
       const name = p.param ?? Object.keys(overridden)[0]
-      throw new BotsError(`--param ${name}: ${p.message}`, {code: 'flag.param', hint: p.hint ?? `see \`bots strategies show ${strategyName}\``})
+      throw new BotsError(`--param ${name}: ${p.message}`, {code: 'flag.param', hint: p.hint ?? `see \`${strategyShowCommand(strategyName, spec.strategy.path)}\``})
     }
     params = checked
   }

@@ -13,6 +13,7 @@ import {toBotSpec} from './bot-spec.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {loadYamlFile, type LoadedYaml} from '../document/load-yaml.js'
 import {locate, pathToPointer, pointerToPath} from '../document/locate.js'
+import {strategyShowCommand} from '../strategy/show-hint.js'
 import type {Located} from '../document/schema-validator.js'
 import {schemaProblems} from './precompiled-schemas.js'
 
@@ -172,7 +173,8 @@ async function checkStrategy(raw: Record<string, any>, where: Located, {name, re
   if (fromAjv.length > 0) {
     // Loaded only for params that fail: it brings ajv, which a valid spec never needs.
     const {ajvErrorsToDiagnostics} = await import('../document/schema-validator.js')
-    out.push(...ajvErrorsToDiagnostics(fromAjv, where, ['strategy', 'params'], params).map((d) => ({...d, hint: d.hint ?? `see \`bots strategies show ${name}\``})))
+    const show = strategyShowCommand(name, raw.strategy.path === undefined ? undefined : path.resolve(path.dirname(where.file), raw.strategy.path))
+    out.push(...ajvErrorsToDiagnostics(fromAjv, where, ['strategy', 'params'], params).map((d) => ({...d, hint: d.hint ?? `see \`${show}\``})))
   }
   if (fromAjv.length === 0 && name === 'rules') {
     // The inline rules strategy: locate each problem inside its expression string. Run even when

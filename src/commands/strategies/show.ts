@@ -1,19 +1,21 @@
+import path from 'node:path'
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {strategiesFlag} from '../../cli/flags.js'
+import {BotsError} from '../../core/errors.js'
+import type {RegisteredStrategy} from '../../strategy/registry.js'
 import {describeStrategy, type StrategyInfo} from '../../strategy/describe.js'
 import {discoverStrategies} from '../../strategy/discover.js'
 
 export default class StrategiesShow extends BaseCommand {
-  static override description = "Show one strategy: its description, where it was found, and its parameters with types, defaults and descriptions."
-  static override examples = ['<%= config.bin %> strategies show sma-cross', '<%= config.bin %> strategies show sma-cross --json']
-  static override args = {name: Args.string({description: 'Strategy name.', required: true})}
+  static override description = "Show one strategy: its description, where it was found, and its parameters with types, defaults and descriptions. Give its name, or the path of a strategy spec (.yaml), as a bot's strategy.path names it."
+  static override examples = ['<%= config.bin %> strategies show sma-cross', '<%= config.bin %> strategies show sma-cross --json', '<%= config.bin %> strategies show examples/strategies/golden-cross.yaml']
+  static override args = {name: Args.string({description: 'Strategy name, or the path of a strategy spec (.yaml).', required: true})}
   static override flags = {strategies: strategiesFlag}
 
   async run(): Promise<StrategyInfo> {
     const {args, flags} = await this.parse(StrategiesShow)
-    const {registry} = await discoverStrategies({extra: flags.strategies})
-    const info = describeStrategy(registry.get(args.name))
+    const info = describeStrategy(/\.ya?ml$/i.test(args.name) ? await specAt(args.name) : (await discoverStrategies({extra: flags.strategies})).registry.get(args.name))
     if (!this.jsonEnabled()) {
       this.log(`${info.name}: ${info.description}`)
       this.log(`source: ${info.source}`)
@@ -28,4 +30,16 @@ export default class StrategiesShow extends BaseCommand {
     }
     return info
   }
+}
+
+/** A strategy spec by its path, as a bot's `strategy.path` names it (the hints of a bad --param point here). */
+async function specAt(file: string): Promise<RegisteredStrategy> {
+  const {loadStrategySpec} = await import('../../rules/strategy-spec.js')
+  const abs = path.resolve(file)
+  const loaded = await loadStrategySpec(abs)
+  if (loaded.definition === undefined) {
+    const d = loaded.diagnostics.find((x) => x.severity === 'error') ?? loaded.diagnostics[0]
+    throw new BotsError(d?.message ?? `${file} is not a strategy spec`, {...d, code: d?.code ?? 'spec.kind', file: abs, hint: d?.hint ?? 'run `bots validate` on it'})
+  }
+  return {definition: loaded.definition, source: abs}
 }

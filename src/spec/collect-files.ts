@@ -1,6 +1,6 @@
 /**
  * Turns the paths given to `bots validate` into spec files: files as given, folders searched
- * recursively for *.yaml / *.yml (skipping hidden folders and node_modules), globs expanded.
+ * recursively for *.yaml / *.yml in any case (skipping hidden folders and node_modules), globs expanded.
  * A path that matches nothing is a usage error the caller reports.
  */
 import {existsSync, statSync} from 'node:fs'
@@ -27,7 +27,9 @@ export async function collectSpecFiles(inputs: string[], cwd = process.cwd()): P
     // Loaded only for folders and patterns: the usual `bots validate a.yaml` names files.
     const {glob, isDynamicPattern} = await import('tinyglobby')
     if (existsSync(absolute)) {
-      const found = await glob('**/*.{yaml,yml}', {cwd: absolute, ignore: IGNORE, absolute: false})
+      // Extensions in any case: `A.YAML` was skipped from a folder (though checked when named), so
+      // a CI run could pass without validating it (found by an audit).
+      const found = await glob('**/*.{yaml,yml}', {cwd: absolute, ignore: IGNORE, absolute: false, caseSensitiveMatch: false})
       files.push(...found.filter((f) => path.basename(f) !== CONFIG_FILE).sort().map((f) => path.join(input, f)))
     } else if (isDynamicPattern(input)) {
       const found = await glob(input, {cwd, ignore: IGNORE})

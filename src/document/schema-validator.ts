@@ -129,6 +129,15 @@ function toDiagnostic(e: ErrorObject, where: Located, prefix: PathSegment[], roo
       return {...base, ...at(path, 'value'), code: 'schema.pattern', message: `${field} has the wrong form`, hint: patternHint(e)}
     case 'format':
       return {...base, ...at(path, 'value'), code: 'schema.format', message: `${field} must be a ${e.params.format}`, hint: e.params.format === 'date' ? 'write dates as YYYY-MM-DD' : undefined}
+    case 'uniqueItems': {
+      // ajv's "(items ## 1 and 0 are identical)": say which value repeats, and point at the repeat.
+      const {i, j} = e.params as {i: number; j: number}
+      const list = valueAt(root, pointerToPath(e.instancePath))
+      // ajv names the two items i and j: the later one is the repeat.
+      const [first, repeat] = [Math.min(i, j), Math.max(i, j)]
+      const repeated = Array.isArray(list) ? list[repeat] : undefined
+      return {...base, ...at([...path, repeat], 'value'), code: 'schema.uniqueItems', message: `${field} lists ${JSON.stringify(repeated)} twice (items ${first + 1} and ${repeat + 1})`, hint: 'remove the repeat'}
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -137,7 +146,6 @@ function toDiagnostic(e: ErrorObject, where: Located, prefix: PathSegment[], roo
     case 'maxLength':
     case 'minItems':
     case 'maxItems':
-    case 'uniqueItems':
     case 'minProperties':
       return {...base, ...at(path, 'value'), code: `schema.${e.keyword}`, message: `${field} ${e.message ?? 'is out of range'}`}
     default:

@@ -15,6 +15,11 @@ export function fileSeries(symbol: string, file: string): string {
   return `${symbol}@${path.basename(abs)}#${createHash('sha256').update(abs).digest('hex').slice(0, 8)}`
 }
 
+/** Whether a stored series name is one fileSeries made (no symbol a user types). */
+export function isFileSeries(name: string): boolean {
+  return /@[^@]+#[0-9a-f]{8}$/.test(name)
+}
+
 /** The stored series a spec reads for `symbol`: its file's series, or the symbol itself (`source: store`). */
 export function storedSeries(data: DataSpec, symbol: string): string {
   if (data.source !== 'file') return symbol

@@ -16,6 +16,7 @@ import type {Bars} from '../model/bars.js'
 import {BotsError} from '../core/errors.js'
 import {didYouMean} from '../core/suggest.js'
 import {findSeries} from './bar-series.js'
+import {isFileSeries} from './file-series.js'
 import {chunkDoubles, copyDoubleChunks} from './chunk-copy.js'
 import {withConnection, type Store} from './store.js'
 import {canResample, toTimeframe} from './timeframe.js'
@@ -205,14 +206,12 @@ export async function assertSeriesExists(conn: DuckDBConnection, symbol: string,
  * would send the user to import data the store already has. A spec data file's own series
  * (`ORCL@file.csv#hash`, file-series.ts) is no symbol a user types, so it is never suggested.
  */
-const FILE_SERIES = /@[^@]+#[0-9a-f]{8}$/
-
 async function storedLookalike(conn: DuckDBConnection, symbol: string): Promise<string | undefined> {
   const r = await conn.runAndReadAll(
     `SELECT symbol, string_agg(timeframe, ', ' ORDER BY timeframe) AS timeframes FROM bar_series s
      WHERE EXISTS (SELECT 1 FROM bar_rows WHERE series = s.id) GROUP BY symbol`,
   )
-  const rows = r.getRowObjectsJS().filter((row) => !FILE_SERIES.test(String(row.symbol)))
+  const rows = r.getRowObjectsJS().filter((row) => !isFileSeries(String(row.symbol)))
   const stored = new Map(rows.map((row) => [String(row.symbol), String(row.timeframes)]))
   const guess = didYouMean(symbol, stored.keys())
   if (guess === undefined) return undefined

@@ -9,6 +9,9 @@
 import {statSync} from 'node:fs'
 import path from 'node:path'
 import {BotsError} from '../core/errors.js'
+import {displayPath, shellWord} from '../core/shown-path.js'
+
+export {displayPath, shellWord}
 
 /** The default report file of recorded run `runId` of spec `name`, in the folder of `storePath`. */
 export function defaultReportPath(storePath: string, name: string, runId: number): string {
@@ -49,11 +52,6 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/** A path as the user would type it: relative to the working folder when inside it. */
-export function displayPath(file: string, cwd = process.cwd()): string {
-  const rel = path.relative(cwd, file)
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file
-}
 
 /**
  * `bots runs show N`, with `--db` when the store is not the one the command would find by itself
@@ -65,10 +63,6 @@ export function runsShowCommand(runId: number, store: string | undefined, defaul
   return `bots runs show ${runId}${db}`
 }
 
-/** `word` as one shell word: as it is when it holds only safe characters, else in single quotes. */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
-}
 
 /**
  * Refuse an `--out` folder path that is a file (found only after the run was recorded otherwise,

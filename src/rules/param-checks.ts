@@ -39,7 +39,7 @@ type Type = 'number' | 'text' | 'boolean'
 type Value = number | string | boolean
 interface Node {
   type: Type
-  eval: (values: ReadonlyMap<string, unknown>) => Value
+  read: (values: ReadonlyMap<string, unknown>) => Value
 }
 
 class Refuse extends Error {
@@ -65,7 +65,7 @@ export function compileParamChecks(checks: readonly ParamCheck[], declared: Read
     try {
       const node = compile(parsed.expr, declared, names)
       if (node.type !== 'boolean') throw new Refuse(parsed.expr.start, `a check must be true or false, and this is ${WORDS[node.type]}`, 'compare it, e.g. `fast < slow`')
-      compiled.push({check, names, holds: (values) => node.eval(values) === true})
+      compiled.push({check, names, holds: (values) => node.read(values) === true})
     } catch (error) {
       if (!(error instanceof Refuse)) throw error
       problems.push({index, offset: error.offset, message: error.message, hint: error.hint})
@@ -83,11 +83,11 @@ export function describeFailure(c: CompiledCheck, values: ReadonlyMap<string, un
 function compile(e: Expr, declared: Readonly<Record<string, ParamDeclaration>>, names: string[]): Node {
   switch (e.kind) {
     case 'number':
-      return {type: 'number', eval: () => e.value}
+      return {type: 'number', read: () => e.value}
     case 'string':
-      return {type: 'text', eval: () => e.value}
+      return {type: 'text', read: () => e.value}
     case 'boolean':
-      return {type: 'boolean', eval: () => e.value}
+      return {type: 'boolean', read: () => e.value}
     case 'name': {
       const name = e.name.startsWith('$') ? e.name.slice(1) : e.name
       const d = Object.hasOwn(declared, name) ? declared[name] : undefined
@@ -96,16 +96,16 @@ function compile(e: Expr, declared: Readonly<Record<string, ParamDeclaration>>, 
         throw new Refuse(e.start, `\`${name}\` is not a parameter of this strategy`, didYouMeanHint(name, known) ?? (known.length > 0 ? `checks read the parameters: ${known.join(', ')}` : 'declare it under `params:`'))
       }
       if (!names.includes(name)) names.push(name)
-      return {type: TYPE_OF[d.type], eval: (values) => values.get(name) as Value}
+      return {type: TYPE_OF[d.type], read: (values) => values.get(name) as Value}
     }
     case 'unary': {
       const arg = compile(e.arg, declared, names)
       if (e.op === '-' || e.op === '+') {
         expect(arg, 'number', e.arg.start, `\`${e.op}\``)
-        return e.op === '-' ? {type: 'number', eval: (v) => -(arg.eval(v) as number)} : arg
+        return e.op === '-' ? {type: 'number', read: (v) => -(arg.read(v) as number)} : arg
       }
       expect(arg, 'boolean', e.arg.start, `\`${e.op}\``)
-      return {type: 'boolean', eval: (v) => !arg.eval(v)}
+      return {type: 'boolean', read: (v) => !arg.read(v)}
     }
     case 'binary':
       return binary(e, compile(e.left, declared, names), compile(e.right, declared, names))
@@ -115,7 +115,7 @@ function compile(e: Expr, declared: Readonly<Record<string, ParamDeclaration>>, 
       const then = compile(e.then, declared, names)
       const otherwise = compile(e.otherwise, declared, names)
       if (then.type !== otherwise.type) throw new Refuse(e.otherwise.start, `both branches of \`? :\` must be of one type (here ${WORDS[then.type]} and ${WORDS[otherwise.type]})`)
-      return {type: then.type, eval: (v) => (test.eval(v) ? then.eval(v) : otherwise.eval(v))}
+      return {type: then.type, read: (v) => (test.read(v) ? then.read(v) : otherwise.read(v))}
     }
     default:
       throw new Refuse(e.start, 'a check reads the parameters only: no functions, bar fields or indicators', 'e.g. `fast < slow` or `stop_percent < take_percent`')
@@ -125,25 +125,25 @@ function compile(e: Expr, declared: Readonly<Record<string, ParamDeclaration>>, 
 function binary(e: Extract<Expr, {kind: 'binary'}>, left: Node, right: Node): Node {
   const op = BINARY[e.op]
   if (op === undefined) throw new Refuse(e.opStart, `\`${e.op}\` is not an operator of rule expressions`)
-  const l = left.eval
-  const r = right.eval
+  const l = left.read
+  const r = right.read
   switch (op.kind) {
     case 'logic':
       expect(left, 'boolean', e.left.start, `\`${e.op}\``)
       expect(right, 'boolean', e.right.start, `\`${e.op}\``)
-      return {type: 'boolean', eval: op.fn === 'and' ? (v) => l(v) === true && r(v) === true : (v) => l(v) === true || r(v) === true}
+      return {type: 'boolean', read: op.fn === 'and' ? (v) => l(v) === true && r(v) === true : (v) => l(v) === true || r(v) === true}
     case 'arith': {
       expect(left, 'number', e.left.start, `\`${e.op}\``)
       expect(right, 'number', e.right.start, `\`${e.op}\``)
       const f = ARITH[op.fn]
-      return {type: 'number', eval: (v) => f(l(v) as number, r(v) as number)}
+      return {type: 'number', read: (v) => f(l(v) as number, r(v) as number)}
     }
     case 'compare':
     case 'equal': {
       if (op.kind === 'compare' && left.type === 'boolean') throw new Refuse(e.left.start, `\`${e.op}\` compares numbers or text, not true/false`)
       if (left.type !== right.type) throw new Refuse(e.right.start, `\`${e.op}\` compares ${WORDS[left.type]} with ${WORDS[right.type]}`)
       const f = COMPARE[op.fn]
-      return {type: 'boolean', eval: (v) => f(l(v), r(v))}
+      return {type: 'boolean', read: (v) => f(l(v), r(v))}
     }
   }
 }

@@ -5,7 +5,9 @@ import {BotsError} from '../core/errors.js'
 import {isDuration, parseDuration} from '../core/duration.js'
 import type {Trade} from '../model/trade.js'
 import type {Metrics} from '../metrics/metrics.js'
+import type {MonthlyReturn} from '../metrics/monthly.js'
 import {withInfinities} from './metric-infinities.js'
+import {restoreSharedBenchmark} from './shared-benchmark.js'
 import './schema.js'
 
 export interface RunRow {
@@ -50,7 +52,10 @@ export interface RunRow {
 
 const COLUMNS = `id::DOUBLE AS id, strftime(created, '%Y-%m-%dT%H:%M:%S.%g') AS created, spec_file, spec_name, spec_hash, bars_hash,
   strategy, params, symbols, timeframe, epoch_ms(start_ts)::DOUBLE AS start, epoch_ms(end_ts)::DOUBLE AS "end", bars::DOUBLE AS bars,
-  sweep_id::DOUBLE AS sweep_id, equity_stored, equity_resolution, metrics, spec`
+  sweep_id::DOUBLE AS sweep_id, equity_stored, equity_resolution, metrics, spec, sweep_benchmarks.monthly AS sweep_monthly`
+
+/** The runs with their sweep's shared buy-and-hold table beside them (shared-benchmark.ts). */
+const RUNS = 'runs LEFT JOIN sweep_benchmarks USING (sweep_id)'
 
 export interface ListOptions {
   limit?: number
@@ -62,12 +67,12 @@ export async function listRuns(conn: DuckDBConnection, opts: ListOptions = {}): 
   const where = opts.sweepId === undefined ? '' : 'WHERE sweep_id = $2'
   const params: Array<number> = [opts.limit ?? 20]
   if (opts.sweepId !== undefined) params.push(opts.sweepId)
-  const r = await conn.runAndReadAll(`SELECT ${COLUMNS} FROM runs ${where} ORDER BY id DESC LIMIT $1`, params)
+  const r = await conn.runAndReadAll(`SELECT ${COLUMNS} FROM ${RUNS} ${where} ORDER BY id DESC LIMIT $1`, params)
   return r.getRowObjectsJS().map(toRun)
 }
 
 export async function getRun(conn: DuckDBConnection, id: number): Promise<RunRow> {
-  const r = await conn.runAndReadAll(`SELECT ${COLUMNS} FROM runs WHERE id = $1`, [id])
+  const r = await conn.runAndReadAll(`SELECT ${COLUMNS} FROM ${RUNS} WHERE id = $1`, [id])
   const row = r.getRowObjectsJS()[0]
   if (!row) {
     const last = (await conn.runAndReadAll('SELECT max(id)::DOUBLE AS id FROM runs')).getRowObjectsJS()[0].id
@@ -113,7 +118,7 @@ export async function getEquity(conn: DuckDBConnection, id: number): Promise<{ti
 
 function toRun(r: Record<string, unknown>): RunRow {
   const num = (v: unknown) => (v === null ? null : Number(v))
-  const metrics = JSON.parse(String(r.metrics)) as Metrics
+  const {metrics, metricsJson} = recordedMetrics(String(r.metrics), r.sweep_monthly === null ? undefined : String(r.sweep_monthly))
   return {
     id: Number(r.id),
     created: String(r.created),
@@ -133,11 +138,19 @@ function toRun(r: Record<string, unknown>): RunRow {
     equityStored: Boolean(r.equity_stored),
     // Runs recorded before the column existed stored every bar.
     equityResolution: !r.equity_stored ? 'none' : r.equity_resolution === 'daily' ? 'daily' : 'full',
-    metricsJson: String(r.metrics),
+    metricsJson,
     metrics,
     figures: withInfinities(metrics),
     spec: JSON.parse(String(r.spec)),
   }
+}
+
+/** A run's metrics, with its sweep's buy-and-hold monthly table put back where it was left out. */
+function recordedMetrics(text: string, sweepMonthly: string | undefined): {metrics: Metrics; metricsJson: string} {
+  const metrics = JSON.parse(text) as Metrics
+  if (sweepMonthly === undefined || metrics.monthly.benchmark !== undefined) return {metrics, metricsJson: text}
+  metrics.monthly.benchmark = JSON.parse(sweepMonthly) as MonthlyReturn[]
+  return {metrics, metricsJson: restoreSharedBenchmark(text, sweepMonthly)}
 }
 
 /**

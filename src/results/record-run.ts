@@ -11,10 +11,12 @@ import {TRADE_FIELDS, type PackedTrades} from '../model/packed-trades.js'
 import type {TradeLog} from '../model/trade-log.js'
 import {tradeColumns} from '../model/run-columns.js'
 import type {Metrics} from '../metrics/metrics.js'
+import type {MonthlyReturn} from '../metrics/monthly.js'
 import {returnOnEntry, tradeReturn} from '../metrics/trade-stats.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {ColumnsAppender, type Column} from './append-columns.js'
 import {canonicalJson, specForRecord} from './hash.js'
+import {sameMonthly, withoutSharedBenchmark} from './shared-benchmark.js'
 import './schema.js'
 
 export interface RunToRecord {
@@ -121,7 +123,9 @@ async function insertRuns(conn: DuckDBConnection, runs: readonly RunToRecord[]):
   if (runs.length === 0) return []
   const reserved = await conn.runAndReadAll(`SELECT nextval('runs_id')::DOUBLE AS id FROM range(${runs.length})`)
   const ids = (reserved.getColumnsJS()[0] as number[]).sort((a, b) => a - b)
-  await appendRows(conn, 'runs', RUN_KINDS, runs.map((run, k) => runRow(ids[k], run)))
+  const shared = sharedBenchmarks(runs)
+  if (shared.size > 0) await appendRows(conn, 'sweep_benchmarks', ['bigint', 'varchar'], [...shared].map(([sweep, monthly]) => [sweep, JSON.stringify(monthly)]))
+  await appendRows(conn, 'runs', RUN_KINDS, runs.map((run, k) => runRow(ids[k], run, shared)))
   await appendRuns(conn, 'run_trades', runs.length, (k) => tradeRows(ids[k], runs[k].trades))
   await appendRuns(conn, 'run_equity', runs.length, (k) => {
     const e = runs[k].equity
@@ -130,13 +134,36 @@ async function insertRuns(conn: DuckDBConnection, runs: readonly RunToRecord[]):
   return ids
 }
 
+/**
+ * Each sweep's buy-and-hold monthly table, by sweep id, for sweeps of more than one run here (its
+ * first run's; shared-benchmark.ts). A sweep recorded in several calls would need its row once:
+ * every sweep records in one call (run-sweep.ts).
+ */
+function sharedBenchmarks(runs: readonly RunToRecord[]): Map<number, MonthlyReturn[]> {
+  const first = new Map<number, RunToRecord>()
+  const many = new Set<number>()
+  for (const run of runs) {
+    if (run.sweepId === undefined) continue
+    if (first.has(run.sweepId)) many.add(run.sweepId)
+    else first.set(run.sweepId, run)
+  }
+  return new Map([...many].map((sweep) => [sweep, first.get(sweep)!.metrics.monthly.benchmark]))
+}
+
+/** The metrics text of a run: without `monthly.benchmark` when its sweep's row holds the same table. */
+function metricsText(run: RunToRecord, shared: ReadonlyMap<number, MonthlyReturn[]>): string {
+  const table = run.sweepId === undefined ? undefined : shared.get(run.sweepId)
+  const m = run.metrics
+  return (table !== undefined && sameMonthly(m.monthly.benchmark, table) && withoutSharedBenchmark(m)) || JSON.stringify(m)
+}
+
 /** A run's row of the runs table; a period start or end that is not a number (no bar) is NULL. */
-function runRow(id: number, run: RunToRecord): Cell[] {
+function runRow(id: number, run: RunToRecord, shared: ReadonlyMap<number, MonthlyReturn[]>): Cell[] {
   const m = run.metrics
   return [
     id, Math.round(run.createdMs), run.spec.file ?? null, run.spec.name, run.specHash, run.barsHash, run.strategy,
     canonicalJson(run.params), JSON.stringify(run.spec.symbols), run.spec.timeframe,
-    m.period.start, m.period.end, m.period.bars, JSON.stringify(m), canonicalJson(specForRecord(run.spec)),
+    m.period.start, m.period.end, m.period.bars, metricsText(run, shared), canonicalJson(specForRecord(run.spec)),
     run.sweepId ?? null, run.equity !== undefined, run.equity ? (run.equity.resolution ?? 'full') : null,
   ]
 }

@@ -81,3 +81,15 @@ registerMigrations({
   ) AS m
   WHERE run_trades.run_id = m.run_id AND run_trades.symbol = m.symbol AND m.multiplier IS NOT NULL;`,
 })
+
+// A sweep's buy-and-hold monthly returns (JSON text of `MonthlyReturn[]`), once for all its runs
+// (shared-benchmark.ts): a run of the sweep whose `monthly.benchmark` is this table has it left
+// out of its `metrics`, and read-runs.ts puts it back. Queries of `runs.metrics` that want it take
+// it from here for rows whose `sweep_id` has a row here and whose metrics lack it.
+registerMigrations({
+  name: 'results/004-sweep-benchmarks',
+  up: `CREATE TABLE sweep_benchmarks (
+    sweep_id BIGINT PRIMARY KEY,
+    monthly VARCHAR NOT NULL
+  );`,
+})

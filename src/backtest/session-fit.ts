@@ -11,8 +11,11 @@
  *   backtesting.py tells the two apart the same way.
  * - Daily bars two to a date (a series imported twice in two zones): each date's return is
  *   counted twice.
+ * - Daily bars on dates the market is closed (another exchange's holidays: a European index run
+ *   on NYSE has bars on Martin Luther King Day and the Fourth of July): the run iterates on those
+ *   dates too, can fill orders at their prices, and counts each as a return day.
  */
-import {utcOffset} from '../calendar/index.js'
+import {localDateOf, utcOffset} from '../calendar/index.js'
 import type {MarketCalendar} from '../calendar/calendar.js'
 import type {Diagnostic} from '../core/errors.js'
 import type {Bars} from '../model/bars.js'
@@ -47,6 +50,18 @@ export async function sessionFitWarnings(bars: readonly Bars[], timeframeMs: num
         hint: 'name the market the data is from, e.g. market: NYSE, or a custom market with its days',
       })
     }
+    if (timeframeMs === DAY_MS && !calendar.alwaysOpen) {
+      const closed = barsOnClosedDays(b, calendar)
+      if (closed.count > 0) {
+        out.push({
+          severity: 'warning',
+          code: 'backtest.bars_on_closed_days',
+          ...(await at('/market')),
+          message: `${b.symbol}: ${count(closed.count)} of ${count(b.length)} daily bars fall on dates ${calendar.name} is closed (${closed.dates.join(', ')}${closed.count > closed.dates.length ? ', …' : ''}): the run iterates on them too, orders can fill at their prices, and each counts as a return day`,
+          hint: `bars of another market's trading days (its holidays differ) are the usual cause: name the market the data is from, or leave those rows out of the data`,
+        })
+      }
+    }
     if (timeframeMs >= DAY_MS) {
       const repeats = repeatedDates(b, calendar.timezone)
       if (repeats.count === 0) continue
@@ -78,6 +93,25 @@ function barsOutsideSessions(b: Bars, calendar: MarketCalendar): {count: number;
     count++
   }
   return {count, first}
+}
+
+/** Daily bars whose local date is no trading day of the calendar; the first few dates named. */
+function barsOnClosedDays(b: Bars, calendar: MarketCalendar): {count: number; dates: string[]} {
+  const tz = calendar.timezone
+  const open = new Set(calendar.tradingDays(b.time[0], b.time[b.length - 1] + DAY_MS))
+  let count = 0
+  const dates: string[] = []
+  for (let i = 0; i < b.length; i++) {
+    if (b.close[i] !== b.close[i]) continue // no bar of this symbol at that time (several symbols)
+    const t = b.time[i]
+    // A bar off local midnight is said by the daily-alignment warning: its date here would be a day early.
+    if ((t + utcOffset(t, tz)) % DAY_MS !== 0) continue
+    const date = localDateOf(t, tz)
+    if (open.has(date)) continue
+    if (dates.length < 3) dates.push(date)
+    count++
+  }
+  return {count, dates}
 }
 
 /** Whether a bar falls on a Saturday or Sunday (UTC days: a 24/7 market's sessions). */

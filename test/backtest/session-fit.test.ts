@@ -1,8 +1,9 @@
 /**
  * Bars that do not fit the spec's market are said before the run (found by an audit; each ran
  * silently with wrong figures): intraday bars outside every session (New York times imported as
- * UTC), daily stock bars on the default 24/7 market (annualised over 365 days), and daily bars two
- * to a date (a series imported in two zones). Data that fits stays quiet.
+ * UTC), daily stock bars on the default 24/7 market (annualised over 365 days), daily bars two
+ * to a date (a series imported in two zones), and daily bars on the market's holidays (another
+ * exchange's index run on NYSE). Data that fits stays quiet.
  */
 import assert from 'node:assert/strict'
 import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
@@ -51,8 +52,25 @@ describe('sessionFitWarnings', () => {
     const everyDay = Array.from({length: 40}, (_, k) => Date.UTC(2024, 0, 1) + k * D)
     assert.deepEqual(await sessionFitWarnings([bars(D, everyDay)], D, always, undefined), [])
     assert.deepEqual(await sessionFitWarnings([bars(D, weekdays.slice(0, 20))], D, always, undefined), [])
-    const local = weekdays.map((t) => t + 5 * 3_600_000) // New York midnights in winter
+    const open = new Set(nyse.tradingDays(weekdays[0], weekdays[weekdays.length - 1] + D))
+    const local = weekdays.filter((t) => open.has(new Date(t).toISOString().slice(0, 10))).map((t) => t + 5 * 3_600_000) // New York midnights in winter
+    assert.equal(local.length, 37, 'Jan 1, Jan 15 and Feb 19 2024 are NYSE holidays')
     assert.deepEqual(await sessionFitWarnings([bars(D, local)], D, nyse, undefined), [])
+  })
+
+  it('daily bars on dates the market is closed: counted, the first dates named; not on a 24/7 market, not for weekly bars', async () => {
+    const ny = (m: number, d: number) => Date.UTC(2024, m - 1, d, 5)
+    // Jan 12 (Fri), Jan 15 (Martin Luther King Day), Jan 16, Sat Jan 20, Feb 19 (Presidents' Day), Feb 20
+    const times = [ny(1, 12), ny(1, 15), ny(1, 16), ny(1, 20), ny(2, 19), ny(2, 20)]
+    const [w, ...more] = await sessionFitWarnings([bars(D, times)], D, nyse, undefined)
+    assert.deepEqual(more, [])
+    assert.equal(w.code, 'backtest.bars_on_closed_days')
+    assert.match(w.message, /^X: 3 of 6 daily bars fall on dates NYSE is closed \(2024-01-15, 2024-01-20, 2024-02-19\): the run iterates on them too/)
+    const four = [ny(1, 12), ny(1, 15), ny(1, 20), ny(2, 19), Date.UTC(2024, 4, 27, 4)] // and Memorial Day (EDT midnight)
+    assert.match((await sessionFitWarnings([bars(D, four)], D, nyse, undefined))[0].message, /^X: 4 of 5 daily bars .* \(2024-01-15, 2024-01-20, 2024-02-19, …\)/)
+    const utc = times.map((t) => t - 5 * 3_600_000)
+    assert.deepEqual(await sessionFitWarnings([bars(D, utc)], D, always, undefined), [])
+    assert.deepEqual(await sessionFitWarnings([bars(7 * D, [ny(1, 15), ny(1, 22)])], 7 * D, nyse, undefined), [], 'a week starting on a holiday Monday is a trading week')
   })
 
   it('daily bars two to a date in the market\'s zone', async () => {

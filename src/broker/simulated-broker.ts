@@ -33,7 +33,8 @@ export interface SimulatedBrokerOptions {
  * - An order never fills on the bar that was current when it was placed (`signalBar`) nor on a bar
  *   that opened before it was placed; see fill-rules.ts for the price on an eligible bar.
  * - fillPrice `close`: a market order placed in a hook fills right after that hook, at the close of
- *   the latest bar the strategy has seen (cheat-on-close), or at the next open if there is none.
+ *   the latest bar the strategy has seen (cheat-on-close), or at the next open if there is none, or
+ *   if that bar is of an earlier session than the hook's (`sessionFirstBar`).
  * - Checked at fill time, else rejected with a reason: a buy that leaves a long position needs
  *   cash ≥ price × multiplier × qty + commission; a sell that leaves a short position needs
  *   `allowShort`. A futures-like symbol (an instrument with a margin) needs, for a fill that opens
@@ -55,6 +56,14 @@ export class SimulatedBroker implements BrokerPort {
   /** Every fill, in order, as columns (no object kept per fill; `fills` makes the objects). */
   readonly fillLog = new FillLog()
   private readonly closeQueue: SimOrder[] = []
+  /**
+   * The first bar of the session in progress, set by the kernel at a session's opening hooks
+   * (`beforeMarketOpens`, `beforeStartingTrading`). Until that bar has been seen, the latest close
+   * is the last session's, a night old: a close-mode market order placed then (in those hooks or
+   * their order events) fills at the session's first open instead, as an order placed before any
+   * bar does.
+   */
+  sessionFirstBar = 0
   private readonly fillAtClose: boolean
   /** `broker.same_bar`: which leg of an OCO pair fills when one bar reaches both. */
   private readonly sameBar: 'stop_first' | 'target_first' | 'open_distance'
@@ -525,6 +534,7 @@ export class SimulatedBroker implements BrokerPort {
   private fillCloseQueue(): void {
     const queue = this.closeQueue.splice(0)
     const cursor = this.o.market.cursor
+    if (cursor < this.sessionFirstBar) return // they stay in the book, for the next bar's open
     const now = this.o.clock.now()
     this.flushing = true
     try {

@@ -153,6 +153,7 @@ export class SessionKernel {
 
   /** One lifecycle hook now (`initialize`, `onStop`…), then its order events. False: held by the gate. */
   hook(name: LifecycleHook): boolean {
+    this.broker.sessionFirstBar = 0
     this.invoker.run(name)
     return this.deliver()
   }
@@ -395,6 +396,7 @@ export class SessionKernel {
   /** Runs the planned event at `t` (the clock is there) and moves the schedule past it. */
   private fire(t: number): void {
     const kind = this.evKind
+    if (kind === OPEN) this.broker.sessionFirstBar = this.next
     if (kind === ITERATE) {
       this.fireIteration(t)
     } else {

@@ -1,9 +1,13 @@
 /**
  * The series the report's charts draw, sized for a browser: at most MAX_POINTS points per series.
  * Longer runs are bucketed (k consecutive bars per point): candles merge into one OHLC candle,
- * curves keep each bucket's last value, the drawdown its deepest. Times become market-local
- * seconds, because the chart library shows timestamps as UTC; a time that does not increase
- * (a DST fall-back hour) is dropped so the series stays strictly ascending.
+ * curves keep each bucket's last value, the drawdown its deepest. A curve's point is dated at the
+ * bar whose value it shows (the bucket's last bar; the drawdown's deepest bar): dated at the
+ * bucket's first bar, each value was drawn up to k − 1 bars before it happened. Candles, and the
+ * indicator lines over them, keep the bucket's first bar: a candle stands for its whole bucket,
+ * its close and the line's value for that bucket's end. Times become market-local seconds,
+ * because the chart library shows timestamps as UTC; a time that does not increase (a DST
+ * fall-back hour) is dropped so the series stays strictly ascending.
  *
  * They are made as columns (`chartColumns`), the form the report embeds (chart-json.ts): a long
  * run's curves and candles as objects were ~110,000 of them, which lived until the page was
@@ -56,6 +60,11 @@ export interface ChartInput {
   time: Float64Array
   value: Float64Array
   benchmark: Float64Array
+  /**
+   * `drawdownSeries(initial, value, chartBucket(n))` and the same of `benchmark`: each point is
+   * dated at its bucket's deepest bar, found again from `value`/`benchmark` and `initial` (without
+   * `initial`, the first value is the first peak).
+   */
   drawdown: Float64Array
   benchmarkDrawdown?: Float64Array
   initial?: number
@@ -82,31 +91,45 @@ export function chartColumns(o: ChartInput): PackedCharts {
   const n = o.time.length
   const bucket = chartBucket(n)
   const local = (t: number) => Math.floor((t + utcOffset(t, o.timezone)) / 1000)
-  // Every curve has a point at each bucket's first bar: their chart times, once for all of them.
-  const at = new Float64Array(Math.ceil(n / bucket))
-  for (let k = 0; k < at.length; k++) at[k] = local(o.time[k * bucket])
+  const count = Math.ceil(n / bucket)
+  // Most curves show each bucket's last bar: their chart times, once for all of them.
+  const at = new Float64Array(count)
+  for (let k = 0; k < count; k++) at[k] = local(o.time[Math.min(n, (k + 1) * bucket) - 1])
   // The points whose time rises (a DST fall-back hour repeats local times; those are dropped
-  // before a curve's `keep` looks at the value), and each one's bucket's last bar: once for every curve.
+  // before a curve's `keep` looks at the value): once for every curve.
   const points: number[] = []
-  const lastBar: number[] = []
-  for (let k = 0, last = -Infinity; k < at.length; k++) {
+  for (let k = 0, last = -Infinity; k < count; k++) {
     if (at[k] <= last) continue
     last = at[k]
     points.push(k)
-    lastBar.push(Math.min(n, (k + 1) * bucket) - 1)
   }
   /** f(value at point k) at each point: each bucket's last value of `values` (one per bar), or `values[k]` (one per point). */
   const series = (values: Float64Array, perBar: boolean, f?: (v: number) => number, keep?: (v: number) => boolean): PackedPoints => {
     const t: number[] = []
     const out: number[] = []
-    const count = perBar ? at.length : Math.min(at.length, values.length)
+    const most = perBar ? count : Math.min(count, values.length)
     for (let j = 0; j < points.length; j++) {
       const k = points[j]
-      if (k >= count) break
-      const v = values[perBar ? lastBar[j] : k]
+      if (k >= most) break
+      const v = values[perBar ? Math.min(n, (k + 1) * bucket) - 1 : k]
       if (keep !== undefined && !keep(v)) continue
       t.push(at[k])
       out.push(f === undefined ? v : f(v))
+    }
+    return {t, v: out}
+  }
+  /** A drawdown (one value per point, each its bucket's deepest) in percent below zero, each at its deepest bar. */
+  const drawdown = (values: Float64Array, curve: Float64Array): PackedPoints => {
+    const bars = bucket === 1 ? undefined : deepestBars(o.initial ?? -Infinity, curve, bucket)
+    const t: number[] = []
+    const out: number[] = []
+    const most = Math.min(count, values.length)
+    for (let k = 0, last = -Infinity; k < most; k++) {
+      const time = bars === undefined ? at[k] : local(o.time[bars[k]])
+      if (time <= last) continue
+      last = time
+      t.push(time)
+      out.push(-values[k] * 100)
     }
     return {t, v: out}
   }
@@ -115,8 +138,8 @@ export function chartColumns(o: ChartInput): PackedCharts {
   const curves = {
     equity: series(o.value, true),
     benchmark: series(o.benchmark, true),
-    drawdown: series(o.drawdown, false, (v) => -v * 100),
-    benchmarkDrawdown: o.benchmarkDrawdown ? series(o.benchmarkDrawdown, false, (v) => -v * 100) : none(),
+    drawdown: drawdown(o.drawdown, o.value),
+    benchmarkDrawdown: o.benchmarkDrawdown ? drawdown(o.benchmarkDrawdown, o.benchmark) : none(),
     rebased: o.initial ? series(o.value, true, (v) => (v / o.initial! - 1) * 100) : none(),
     rebasedBenchmark: o.initial ? series(o.benchmark, true, (v) => (v / o.initial! - 1) * 100) : none(),
     exposure: o.exposure ? series(o.exposure, false, (v) => (finite(v) ? v * 100 : 0)) : none(),
@@ -137,7 +160,11 @@ export function chartColumns(o: ChartInput): PackedCharts {
   }
 }
 
-/** An indicator line on a price chart: each bucket's last value, at the bucket's open time (no point before the indicator has a value). */
+/**
+ * An indicator line on a price chart: each bucket's last value, at the bucket's open time, the time
+ * of its candle (no point before the indicator has a value). At a time of its own it would give
+ * the chart's time scale a slot with no candle in it, between every two candles.
+ */
 function overlayColumns(b: Bars, values: Float64Array, bucket: number, local: (t: number) => number): PackedPoints {
   const t: number[] = []
   const out: number[] = []
@@ -208,4 +235,32 @@ function candleAt(candleTimes: readonly number[], starts: number[], t: number): 
     else hi = mid - 1
   }
   return candleTimes[Math.max(0, lo)] ?? 0
+}
+
+/**
+ * For each bucket of `bucket` values, the index of its deepest drawdown: the walk of
+ * `drawdownSeries`, keeping where each deepest is. The last of equal depths, so that a bucket
+ * not under water (all 0) is drawn at its last bar, where the other curves' points are. A bucket
+ * whose last value is NaN (drawn as NaN) gives its last index.
+ */
+function deepestBars(initial: number, value: ArrayLike<number>, bucket: number): Int32Array {
+  const n = value.length
+  const out = new Int32Array(Math.ceil(n / bucket))
+  let peak = initial
+  for (let k = 0, from = 0; from < n; k++, from += bucket) {
+    const to = Math.min(n, from + bucket)
+    let deepest = -Infinity
+    let at = to - 1
+    let d = 0
+    for (let i = from; i < to; i++) {
+      if (value[i] > peak) peak = value[i]
+      d = peak > 0 ? (peak - value[i]) / peak : 0
+      if (d >= deepest) {
+        deepest = d
+        at = i
+      }
+    }
+    out[k] = d === d ? at : to - 1
+  }
+  return out
 }

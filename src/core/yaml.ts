@@ -8,5 +8,5 @@ import {requireVendored} from './vendor.js'
 
 const yaml = requireVendored<typeof Yaml>('yaml')
 
-export const {parse, parseAllDocuments, isMap, isPair, isScalar} = yaml
+export const {parse, parseAllDocuments, isMap, isPair, isScalar, visit} = yaml
 export const YamlLineCounter = yaml.LineCounter

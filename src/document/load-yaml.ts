@@ -4,8 +4,8 @@
  * files, invalid UTF-8, empty files, several documents, syntax errors, duplicate keys, alias bombs
  * (the library's default alias cap stays on), and a top level that is not a mapping.
  */
-import type {Document, LineCounter} from 'yaml'
-import {YamlLineCounter, isMap, parseAllDocuments} from '../core/yaml.js'
+import type {Document, LineCounter, YAMLError} from 'yaml'
+import {YamlLineCounter, isMap, parseAllDocuments, visit} from '../core/yaml.js'
 import type {Diagnostic} from '../core/errors.js'
 import {readRegularFile} from '../core/regular-file.js'
 
@@ -62,7 +62,8 @@ export function parseYamlText(file: string, bytes: Uint8Array): LoadResult {
   }
 
   const lineCounter = new YamlLineCounter()
-  const docs = parseAllDocuments(source, {lineCounter, uniqueKeys: true, prettyErrors: false})
+  // Source tokens let an error inside a scalar's value be traced to its line and column (scalar-offsets.ts).
+  const docs = parseAllDocuments(source, {lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: true})
   const list = Array.isArray(docs) ? docs : [docs]
   if (list.length > 1) {
     const second = list[1]
@@ -71,11 +72,13 @@ export function parseYamlText(file: string, bytes: Uint8Array): LoadResult {
   }
   const doc = list[0] as Document.Parsed
   const problems = [...doc.errors]
+  const tab = tabIndentation(source, lineCounter, problems)
+  if (tab) return fail(file, 'yaml.syntax', 'tabs are not allowed for indentation in YAML', tab.hint, tab.line, tab.column)
   if (problems.length > 0) {
     return {
       ok: false,
       diagnostics: problems.map((e) => {
-        const pos = lineCounter.linePos(opener(source, e.code, e.message, e.pos[0]) ?? e.pos[0])
+        const pos = lineCounter.linePos(opener(doc, source, e) ?? e.pos[0])
         const duplicate = e.code === 'DUPLICATE_KEY'
         return {
           severity: 'error' as const,
@@ -86,7 +89,7 @@ export function parseYamlText(file: string, bytes: Uint8Array): LoadResult {
           message: duplicate ? 'duplicate key: a key may appear only once in a mapping' : firstLine(e.message),
           hint: duplicate ? 'remove or rename one of the two keys' : 'check indentation, quotes and brackets on this line or the one before',
         }
-      }),
+      }).filter((d, i, all) => all.findIndex((o) => o.line === d.line && o.column === d.column && o.message === d.message) === i), // nested unclosed brackets: one error each, both at the innermost opener
     }
   }
 
@@ -110,12 +113,78 @@ export function parseYamlText(file: string, bytes: Uint8Array): LoadResult {
 }
 
 /**
- * The yaml library reports an unclosed bracket or quote where it gave up (often the next line);
- * the mistake is at the opener, so point there.
+ * YAML indents with spaces only. A tab in a line's indentation makes the library read another
+ * structure, and besides "Tabs are not allowed as indentation" (or instead of it) it reports what
+ * that misreading leads to: a duplicate key that is none, a nested mapping in a compact one, a
+ * block scalar line "less indented", a flow collection "not sufficiently indented". Those would
+ * send the user after the wrong problem, so a tab is the one error reported, at the first line it
+ * indents. Only lines the library complains about count: a tab after `key:`, inside brackets,
+ * before a comment or inside a block scalar's text is valid YAML and never reaches here.
  */
-function opener(source: string, code: string, message: string, pos: number): number | undefined {
-  const open = /Flow sequence/.test(message) ? '[' : /Flow map/.test(message) ? '{' : code === 'MISSING_CHAR' ? /"/.test(message) ? '"' : "'" : undefined
+function tabIndentation(source: string, lineCounter: LineCounter, errors: readonly YAMLError[]): {line: number; column: number; hint: string} | undefined {
+  const tabbed = new Map<number, number>() // line → column of the tab in its indentation
+  for (const e of errors) {
+    const pos = lineCounter.linePos(e.pos[0])
+    const column = indentingTab(lineText(source, lineCounter, pos.line)) ?? (e.code === 'TAB_AS_INDENT' ? pos.col : undefined)
+    if (column !== undefined && !tabbed.has(pos.line)) tabbed.set(pos.line, column)
+  }
+  if (tabbed.size === 0) return undefined
+  const [first, ...others] = [...tabbed.keys()].sort((a, b) => a - b)
+  const also = others.length === 0 ? '' : `; ${others.length === 1 ? 'line' : 'lines'} ${listed(others)} ${others.length === 1 ? 'is' : 'are'} indented with a tab too`
+  return {line: first, column: tabbed.get(first)!, hint: `indent with spaces instead${also}`}
+}
+
+/** Column of the first tab in the line's leading white space, when content (not a comment) follows. */
+function indentingTab(line: string): number | undefined {
+  const indent = /^[ \t]*/.exec(line)![0]
+  const rest = line.slice(indent.length).replace(/\r$/, '')
+  const tab = indent.indexOf('\t')
+  return tab < 0 || rest === '' || rest.startsWith('#') ? undefined : tab + 1
+}
+
+function lineText(source: string, lineCounter: LineCounter, line: number): string {
+  const start = lineCounter.lineStarts[line - 1] ?? source.length
+  const next = lineCounter.lineStarts[line]
+  return source.slice(start, next === undefined ? source.length : next - 1)
+}
+
+/** 6, 9 and 12; the first five, then how many more. */
+function listed(lines: number[]): string {
+  const shown = lines.slice(0, 5).map(String)
+  if (lines.length > 5) return `${shown.join(', ')} and ${lines.length - 5} more`
+  return shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`
+}
+
+/**
+ * The yaml library reports an unclosed bracket or quote where it gave up (often the next line);
+ * the mistake is at the opener, so point there: the start of the innermost flow collection or
+ * quoted scalar of that kind around the error, not the last such character before it in the text,
+ * which may sit in a string, a nested collection or an escape (`\"`, `''`). Other MISSING_CHAR
+ * errors (a key without its `:`) have no opener.
+ */
+function opener(doc: Document.Parsed, source: string, e: YAMLError): number | undefined {
+  const message = e.message
+  const open = /Flow sequence/.test(message) ? '[' : /Flow map/.test(message) ? '{' : e.code !== 'MISSING_CHAR' ? undefined : /Missing closing "quote/.test(message) ? '"' : /Missing closing 'quote/.test(message) ? "'" : undefined
   if (open === undefined) return undefined
+  const pos = e.pos[0]
+  let start: number | undefined
+  const consider = (range: readonly number[] | null | undefined) => {
+    if (range && range[0] <= pos && pos <= range[2] && (start === undefined || range[0] > start)) start = range[0]
+  }
+  const quote = open === '"' ? 'QUOTE_DOUBLE' : open === "'" ? 'QUOTE_SINGLE' : undefined
+  visit(doc, {
+    Seq(_, node) {
+      if (open === '[' && node.flow) consider(node.range)
+    },
+    Map(_, node) {
+      if (open === '{' && node.flow) consider(node.range)
+    },
+    Scalar(_, node) {
+      if (quote !== undefined && node.type === quote) consider(node.range)
+    },
+  })
+  if (start !== undefined && source[start] === open) return start
+  // No such node (the library gave up before making one): the nearest opener before the error.
   const at = source.lastIndexOf(open, Math.min(pos, source.length - 1))
   return at >= 0 ? at : undefined
 }

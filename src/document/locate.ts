@@ -5,6 +5,7 @@
  */
 import type {Document, LineCounter, Node} from 'yaml'
 import {isMap, isPair, isScalar} from '../core/yaml.js'
+import {scalarOffsets} from './scalar-offsets.js'
 
 export type PathSegment = string | number
 
@@ -55,11 +56,17 @@ export function locate(doc: Document, lineCounter: LineCounter, path: readonly P
   return {line: pos.line, column: pos.col}
 }
 
-/** Position of a character offset inside a scalar string (for expression errors inside YAML strings). */
+/**
+ * Position of a character offset inside a scalar's value (for expression errors inside YAML
+ * strings). The value's characters are traced back to the text (scalar-offsets.ts): escapes and
+ * lines folded together make the value shorter than its source, so the offset added to the
+ * scalar's start would point columns, or lines, too early. When they cannot be traced, the scalar.
+ */
 export function locateInScalar(doc: Document, lineCounter: LineCounter, path: readonly PathSegment[], charOffset: number): Position {
   const node = doc.getIn(path as PathSegment[], true) as Node | undefined
   if (!node || !isScalar(node) || !node.range) return locate(doc, lineCounter, path)
-  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0
-  const pos = lineCounter.linePos(node.range[0] + quoted + charOffset)
+  const offsets = scalarOffsets(node)
+  const offset = offsets ? offsets[Math.min(Math.max(0, Math.trunc(charOffset) || 0), offsets.length - 1)] : node.range[0]
+  const pos = lineCounter.linePos(offset)
   return {line: pos.line, column: pos.col}
 }

@@ -1,4 +1,6 @@
 /** Flags and args shared by several commands: one definition each. */
+import {readdirSync, statSync} from 'node:fs'
+import path from 'node:path'
 import {Args, Flags} from './oclif.js'
 import {usageError} from './base-command.js'
 
@@ -8,6 +10,25 @@ export const strategiesFlag = Flags.string({
   multiple: true,
   helpValue: 'DIR',
 })
+
+/**
+ * A --strategies folder that is missing or unreadable would be skipped, and its strategies then
+ * reported as unknown in every spec that names them: name the flag and the path instead (exit 2,
+ * as for a spec path that does not exist).
+ */
+export function checkStrategiesFolder(folder: string): void {
+  const abs = path.resolve(folder)
+  const fix = 'give --strategies a folder of strategy plugins (*.js, *.ts) or strategy specs, e.g. --strategies ./strategies'
+  let problem: string | undefined
+  try {
+    if (!statSync(abs).isDirectory()) problem = 'is not a folder'
+    else readdirSync(abs)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`
+  }
+  if (problem !== undefined) usageError(`--strategies ${folder}: ${abs} ${problem}`, fix)
+}
 
 /** The DuckDB store, for the data, bot and live commands. */
 export const dbFlag = Flags.string({

@@ -4,7 +4,7 @@ import {backtestSpecFile} from '../backtest/run-spec.js'
 import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
 import {BotsError, isBotsError, type Diagnostic} from '../core/errors.js'
 import {colorEnabled} from '../cli/color.js'
-import {secondsFlag, strategiesFlag} from '../cli/flags.js'
+import {checkStrategiesFolder, secondsFlag, strategiesFlag} from '../cli/flags.js'
 import {WallClock} from '../core/clock.js'
 import {withRunProgress} from '../cli/run-progress.js'
 import {marketTimezone} from '../calendar/index.js'
@@ -94,6 +94,8 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     // A spec path that does not exist is a usage error (exit 2), as in `bots validate`.
     if (!existsSync(args.spec)) usageError(`no such file: ${args.spec}`)
     if (statSync(args.spec).isDirectory()) usageError(`${args.spec} is a folder; give one spec file (\`bots validate ${args.spec}\` checks a folder)`)
+    // A --strategies folder that does not exist would be skipped without a word: refused as `bots validate` refuses it.
+    for (const folder of flags.strategies ?? []) checkStrategiesFolder(folder)
     if (flags.report !== undefined) checkReportPath(flags.report) // before any work, not after the run
     if (flags.out !== undefined) checkOutPath(flags.out)
     const cash = flags.cash === undefined ? undefined : Number(flags.cash)

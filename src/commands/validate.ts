@@ -1,9 +1,7 @@
-import {readdirSync, statSync} from 'node:fs'
-import path from 'node:path'
 import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
 import {colorEnabled} from '../cli/color.js'
-import {strategiesFlag} from '../cli/flags.js'
+import {checkStrategiesFolder, strategiesFlag} from '../cli/flags.js'
 import {renderGithub, renderJunit, renderText, toJson, type ValidateFormat} from '../cli/render/validate.js'
 import {collectSpecFiles} from '../spec/collect-files.js'
 import {loadProjectConfig} from '../core/config.js'
@@ -79,23 +77,4 @@ Exit codes: 0 all valid (warnings allowed unless --strict), 1 invalid specs, 2 u
 
     if (reports.some((r) => !r.valid)) this.exit(EXIT_INVALID)
   }
-}
-
-/**
- * A --strategies folder that is missing or unreadable would be skipped, and its strategies then
- * reported as unknown in every spec that names them: name the flag and the path instead (exit 2,
- * as for a spec path that does not exist).
- */
-function checkStrategiesFolder(folder: string): void {
-  const abs = path.resolve(folder)
-  const fix = 'give --strategies a folder of strategy plugins (*.js, *.ts) or strategy specs, e.g. --strategies ./strategies'
-  let problem: string | undefined
-  try {
-    if (!statSync(abs).isDirectory()) problem = 'is not a folder'
-    else readdirSync(abs)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`
-  }
-  if (problem !== undefined) usageError(`--strategies ${folder}: ${abs} ${problem}`, fix)
 }

@@ -200,7 +200,7 @@ process.stdout.write(JSON.stringify(made))`
     const built = path.join(ROOT, 'dist/data/empty-store.duckdb')
     assert.ok(existsSync(built) && existsSync(templateInfoFile(built)), 'npm run build makes dist/data/empty-store.duckdb')
     const db = path.join(tempDir(), 'new', 'cli.duckdb')
-    const r = await runCli(['runs', 'list', '--db', db])
+    const r = await runCli(['data', 'import', path.join(ROOT, 'test/fixtures/data/orcl-1995-2014.txt'), '--symbol', 'ORCL', '--db', db])
     assert.equal(r.code, 0, r.stderr)
     assert.equal(await appliedAt(db), await appliedAt(built))
   })

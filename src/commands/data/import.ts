@@ -1,14 +1,19 @@
 import {Flags} from '../../cli/oclif.js'
-import {statSync} from 'node:fs'
+import {existsSync, statSync, writeSync} from 'node:fs'
 import path from 'node:path'
 import {BaseCommand, FailedWithResult} from '../../cli/base-command.js'
 import {parseColumnFlags} from '../../data/columns.js'
 import {dbFlag, timeframeFlag, tzFlag} from '../../cli/flags.js'
 import {preloadImportProgress, PROGRESS_MIN_BYTES, withImportProgress} from '../../cli/import-progress.js'
+import {ImportInterrupt} from '../../cli/import-interrupt.js'
 import {ON_ERROR_MODES, type ImportResult, type OnError} from '../../data/import-types.js'
 import {withStore} from '../../data/store.js'
+import {resolveStorePath} from '../../data/store-path.js'
+import {displayPath} from '../../core/shown-path.js'
 import type {EpochUnit} from '../../data/time-expr.js'
 import {lazyModule} from '../../core/lazy-module.js'
+import {localeNumber} from '../../core/fixed-number.js'
+import type {Interfaces} from '@oclif/core'
 
 // Loaded while DuckDB opens the store, not before it starts to (core/lazy-module.ts).
 const importer = lazyModule(() => import('../../data/import.js'))
@@ -19,7 +24,9 @@ export default class DataImport extends BaseCommand {
 
 Each row is checked in DuckDB: readable values, positive prices, high/low consistent with open and close, volume not negative, no repeated or backward timestamps, times on the timeframe's grid. Bad rows are reported with their line number (CSV: the header is line 1) and dropped (--on-error reject), dropped silently (skip), or make the whole import fail (fail). When the files hold rows and none of them is stored, the import exits 1. Re-importing overlapping data replaces the stored bars. All files go in one transaction.
 
-Times: a bar's time is its OPEN time. Naive times and bare dates are read in --tz (a date alone is 00:00 there); explicit offsets (Z, +05:30) and epoch numbers (s or ms) are absolute. Use --time-label close when the file's times mark each bar's end.`
+Times: a bar's time is its OPEN time. Naive times and bare dates are read in --tz (a date alone is 00:00 there); explicit offsets (Z, +05:30) and epoch numbers (s or ms) are absolute. Use --time-label close when the file's times mark each bar's end.
+
+Ctrl-C stops the import and exits 130: until the files are written nothing is stored (the store is as it was); once they are, it lets the commit finish and says so (a second Ctrl-C quits at once).`
 
   static override examples = [
     '<%= config.bin %> data import orcl-1995-2014.txt --symbol ORCL --tz America/New_York',
@@ -58,9 +65,37 @@ Times: a bar's time is its OPEN time. Naive times and bare dates are read in --t
     const progress = !this.jsonEnabled() && size >= PROGRESS_MIN_BYTES
     preloadImportProgress(progress)
     for (const m of [importer, importRender]) m.start()
-    const result = await withStore({path: flags.db}, async (store) => {
+    // Ctrl-C from here on, the wait for a store another process holds included (import-interrupt.ts).
+    const store = resolveStorePath(flags.db)
+    const kept = existsSync(store) ? `the store ${displayPath(store)} is as it was` : `the new store ${displayPath(store)} is empty`
+    const interrupt = new ImportInterrupt(files.length, kept)
+    process.on('SIGINT', interrupt.onSigint)
+    try {
+      const result = await this.importInto(flags, files, title, progress, interrupt)
+      const {renderImport} = await importRender()
+      this.log(renderImport(result))
+      if (storedNothing(result)) throw nothingStored(result, this.jsonEnabled())
+      if (interrupt.interrupted) {
+        writeSync(2, `interrupted after the import: it is stored (${localeNumber(result.new)} new, ${localeNumber(result.replaced)} replaced)\n`)
+        process.exitCode = 130
+      }
+      return result
+    } finally {
+      process.off('SIGINT', interrupt.onSigint)
+    }
+  }
+
+  /** The import itself; `interrupt` follows its progress, which the display shows when `progress`. */
+  private importInto(
+    flags: Interfaces.InferredFlags<typeof DataImport.flags>,
+    files: string[],
+    title: string,
+    progress: boolean,
+    interrupt: ImportInterrupt,
+  ): Promise<ImportResult> {
+    return withStore({path: flags.db}, async (store) => {
       const {importFiles} = await importer()
-      return withImportProgress(title, progress, (onProgress) =>
+      return withImportProgress(title, progress, (shown) =>
         importFiles(store, files, {
           symbol: flags.symbol,
           timeframe: flags.timeframe,
@@ -73,14 +108,14 @@ Times: a bar's time is its OPEN time. Naive times and bare dates are read in --t
           onError: flags['on-error'] as OnError,
           replace: flags.replace,
           maxReported: flags['max-report'],
-          onProgress,
+          // Always, shown or not: Ctrl-C's handler learns from it when the commit begins.
+          onProgress: (p) => {
+            interrupt.onProgress(p)
+            shown?.(p)
+          },
         }),
       )
     })
-    const {renderImport} = await importRender()
-    this.log(renderImport(result))
-    if (storedNothing(result)) throw nothingStored(result, this.jsonEnabled())
-    return result
   }
 }
 

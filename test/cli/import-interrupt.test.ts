@@ -11,39 +11,16 @@
  * lands, the test checks that other, equally truthful, outcome against the store instead.
  */
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
 import path from 'node:path'
 import {before, describe, it} from 'node:test'
 import {ImportInterrupt, type ImportInterruptOutput} from '../../src/cli/import-interrupt.js'
 import type {ImportProgress} from '../../src/data/import-types.js'
-import {BIN, parseJson, ROOT, runCli} from '../helpers/cli.js'
+import {parseJson, ROOT, runCli} from '../helpers/cli.js'
+import {interruptCli} from '../helpers/interrupt-cli.js'
 import {holdStore} from '../helpers/lock-holder.js'
 import {tempDir} from '../helpers/tmp.js'
 import {ORCL, writeMinuteBars} from '../data/helpers.js'
 
-/** `bots ARGS` with stderr a pipe (plain progress lines); SIGINT once stderr matches `when`. */
-function interruptCli(args: string[], when: RegExp, env: Record<string, string> = {}): Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; sent: boolean}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...env}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    let sent = false
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000) // a safety net for a hung child only
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d
-      if (!sent && when.test(stderr)) {
-        sent = true
-        child.kill('SIGINT')
-      }
-    })
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({code, signal, stdout, stderr, sent})
-    })
-  })
-}
 
 /** The store's series as `bots data list --json` has them. */
 async function series(db: string): Promise<unknown[]> {
@@ -66,7 +43,7 @@ describe('bots data import: Ctrl-C', () => {
   })
 
   it('during the import: "interrupted while reading…: nothing was imported", exit 130, the store as it was', async () => {
-    const r = await interruptCli(['data', 'import', big, '--symbol', 'BIG', '--timeframe', '1M', '--db', db], /reading/)
+    const r = await interruptCli(['data', 'import', big, '--symbol', 'BIG', '--timeframe', '1M', '--db', db], /reading/, {env: {CI: 'true'}})
     assert.ok(r.sent, r.stderr)
     assert.equal(r.code, 130, `exit ${r.code} (signal ${r.signal}):\n${r.stdout}${r.stderr}`)
     if (/interrupted after the import/.test(r.stderr)) {
@@ -86,7 +63,7 @@ describe('bots data import: Ctrl-C', () => {
     const holder = await holdStore(db)
     let r
     try {
-      r = await interruptCli(['data', 'import', ORCL, '--symbol', 'AGAIN', '--db', db], /holds the store [^\n]*; waiting up to 60 s/, {BOTS_LOCK_WAIT_MS: '60000'})
+      r = await interruptCli(['data', 'import', ORCL, '--symbol', 'AGAIN', '--db', db], /holds the store [^\n]*; waiting up to 60 s/, {env: {CI: 'true', BOTS_LOCK_WAIT_MS: '60000'}})
     } finally {
       await holder.release()
     }

@@ -22,31 +22,9 @@ import path from 'node:path'
 import {before, describe, it} from 'node:test'
 import smaCross from '../../strategies/sma-cross.js'
 import {BIN, parseJson, ROOT, runCli} from '../helpers/cli.js'
+import {interruptCli} from '../helpers/interrupt-cli.js'
 import {tempDir} from '../helpers/tmp.js'
 
-/** The CLI with progress on (no CI), stderr a pipe (plain lines); SIGINT once stderr matches `when`. */
-function interruptCli(args: string[], when: RegExp, cwd = ROOT): Promise<{code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; sent: boolean}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {cwd, env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: ''}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    let sent = false
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000) // a safety net for a hung child only
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d
-      if (!sent && when.test(stderr)) {
-        sent = true
-        child.kill('SIGINT')
-      }
-    })
-    child.on('error', reject)
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({code, signal, stdout, stderr, sent})
-    })
-  })
-}
 
 describe('item 7: percent-of-equity sizing in sma-cross and the shipped examples', () => {
   it('quantity and percent are mutually exclusive, with a message naming both on percent', () => {
@@ -167,7 +145,7 @@ describe('item 9: Ctrl-C', () => {
   })
 
   it('during a backtest: "interrupted at N of M bars", exit 130', async () => {
-    const r = await interruptCli(['backtest', spec, '--db', path.join(dir, 's.duckdb'), '--no-record', '--strategies', plugins], /running \d+% · /)
+    const r = await interruptCli(['backtest', spec, '--db', path.join(dir, 's.duckdb'), '--no-record', '--strategies', plugins], /running \d+% · /, {env: {CI: ''}})
     assert.ok(r.sent, r.stderr)
     assert.equal(r.code, 130, r.stdout + r.stderr)
     assert.match(r.stderr, /\ninterrupted at [\d,]+ of 500,000 bars\n$/)
@@ -208,7 +186,7 @@ describe('item 9: Ctrl-C', () => {
   it('during a sweep: the finished combinations are kept and recorded, and counted; exit 130', async () => {
     const db = path.join(tempDir(), 's.duckdb')
     const args = ['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--sweep', 'fast=2..60:1', '--sweep', 'slow=10..200:2', '--workers', '2']
-    const r = await interruptCli(args, /\d+\/4988 runs on/)
+    const r = await interruptCli(args, /\d+\/4988 runs on/, {env: {CI: ''}})
     assert.ok(r.sent, r.stderr)
     assert.equal(r.code, 130, r.stdout + r.stderr)
     const m = /interrupted: kept the (\d+) of 4988 combinations that finished; recorded as sweep 1\n/.exec(r.stderr)

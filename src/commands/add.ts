@@ -1,5 +1,5 @@
 import {Args, Flags} from '../cli/oclif.js'
-import {strategiesFlag, dbFlag, registryFlag, userIdFlag} from '../cli/flags.js'
+import {checkStrategiesFolder, strategiesFlag, dbFlag, registryFlag, userIdFlag} from '../cli/flags.js'
 import {BotCommand} from '../cli/bot-command.js'
 import {withRegistry} from '../service/registry/open-registry.js'
 import {botJson} from '../cli/render/bots.js'
@@ -23,6 +23,9 @@ The spec must have a \`live:\` section saying which feed the bot runs on: for a 
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(Add)
+    // A missing --strategies folder would be skipped without a word, and the spec rejected for an
+    // unknown strategy: refused as `bots validate` refuses it, before the store is opened.
+    for (const folder of flags.strategies ?? []) checkStrategiesFolder(folder)
     const bot = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => addBot(args.spec, flags['user-id'], {registry, strategies: flags.strategies, enabled: !flags.disabled}))
     this.log(`added bot ${bot.id} "${bot.name}" for user ${bot.userId}${bot.enabled ? '' : ' (disabled)'}`)
     return botJson(bot)

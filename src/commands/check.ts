@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {Args, Flags} from '../cli/oclif.js'
 import {prepareBacktest} from '../backtest/run-spec.js'
 import {BaseCommand, usageError} from '../cli/base-command.js'
-import {strategiesFlag} from '../cli/flags.js'
+import {checkStrategiesFolder, strategiesFlag} from '../cli/flags.js'
 import {renderLookahead} from '../cli/render/lookahead.js'
 import {lookaheadCheck, type LookaheadReport} from '../check/lookahead.js'
 import {WallClock} from '../core/clock.js'
@@ -28,6 +28,8 @@ Exit codes: 0 no decision changed, 1 a decision changed (or the spec is invalid)
   async run(): Promise<LookaheadReport> {
     const {args, flags} = await this.parse(Check)
     if (!existsSync(args.spec)) usageError(`no such file: ${args.spec}`)
+    // A missing --strategies folder would be skipped without a word: refused as `bots validate` refuses it.
+    for (const folder of flags.strategies ?? []) checkStrategiesFolder(folder)
     const p = await prepareBacktest({file: args.spec, db: flags.db, strategies: flags.strategies})
     const plugin = pluginLoadTarget(p.source)
     const clock = new WallClock()

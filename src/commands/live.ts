@@ -1,5 +1,5 @@
 import {Flags} from '../cli/oclif.js'
-import {strategiesFlag, dbFlag, registryFlag, secondsFlag} from '../cli/flags.js'
+import {checkStrategiesFolder, strategiesFlag, dbFlag, registryFlag, secondsFlag} from '../cli/flags.js'
 import {BotsError} from '../core/errors.js'
 import {openRegistry, registryUrl} from '../service/registry/open-registry.js'
 import {resolveStorePath} from '../data/store-path.js'
@@ -35,6 +35,9 @@ Loads that user's enabled bots (only that user's), validates each (schema, then 
 
   async run(): Promise<Record<string, unknown>> {
     const {flags} = await this.parse(Live)
+    // A missing --strategies folder would be skipped without a word and its bots marked `error` as
+    // unknown strategies: refused as `bots validate` refuses it, before the store is opened.
+    for (const folder of flags.strategies ?? []) checkStrategiesFolder(folder)
     // The service's one clock: its timers, restart backoff, feed pacing and staleness, store-lock
     // waits and notification retries all run on it (tests run the service on a SimulatedClock).
     const clock = new WallClock()

@@ -1,6 +1,6 @@
 import {BotCommand} from '../cli/bot-command.js'
 import {withRegistry} from '../service/registry/open-registry.js'
-import {strategiesFlag, botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
+import {checkStrategiesFolder, strategiesFlag, botIdArg, dbFlag, registryFlag} from '../cli/flags.js'
 import {renderParity} from '../cli/render/parity.js'
 import {parityForBot, type ParityOutcome} from '../service/parity.js'
 
@@ -15,6 +15,9 @@ Replays the bars the bot acted on (as recorded by \`bots live\`) through a backt
 
   async run(): Promise<ParityOutcome> {
     const {args, flags} = await this.parse(Parity)
+    // A missing --strategies folder would be skipped without a word, and the bot's strategy then
+    // unknown: refused as `bots validate` refuses it, before the store is opened.
+    for (const folder of flags.strategies ?? []) checkStrategiesFolder(folder)
     const outcome = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => parityForBot(args.id, {registry, strategies: flags.strategies}))
     this.log(renderParity(outcome))
     if (!outcome.same) process.exitCode = 1

@@ -9,7 +9,6 @@
  * symbols named by `of("SYM", …)` are checked against the bot's `symbols:` (inline rules only; a
  * strategy spec's are checked when a bot runs it).
  */
-import {isScalar} from '../core/yaml.js'
 import {parseDuration} from '../core/duration.js'
 import type {Diagnostic} from '../core/errors.js'
 import {locate, locateInScalar, pathToPointer, type PathSegment} from '../document/locate.js'
@@ -48,12 +47,6 @@ export function botSymbols(where: Located): string[] | undefined {
 
 export function locateProblem(p: RuleProblem, where: Located, pathPrefix: readonly PathSegment[]): Diagnostic {
   const path = [...pathPrefix, ...p.path]
-  const pos = p.offset !== undefined && !isBlockScalar(where, path) ? locateInScalar(where.doc, where.lineCounter, path, p.offset) : locate(where.doc, where.lineCounter, path, p.at ?? 'value')
+  const pos = p.offset !== undefined ? locateInScalar(where.doc, where.lineCounter, path, p.offset) : locate(where.doc, where.lineCounter, path, p.at ?? 'value')
   return {severity: p.severity ?? 'error', file: where.file, line: pos.line, column: pos.column, path: pathToPointer(path), code: p.code, message: p.message, hint: p.hint}
-}
-
-/** `|` / `>` scalars: their text does not map character for character onto the source, so point at the scalar. */
-function isBlockScalar(where: Located, path: readonly PathSegment[]): boolean {
-  const node = where.doc.getIn(path as PathSegment[], true)
-  return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')
 }

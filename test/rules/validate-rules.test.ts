@@ -130,7 +130,7 @@ test('stops, sizing and time zone problems', () => {
   ])
 })
 
-test('an error inside a block scalar points at the scalar (its text does not map onto the source)', () => {
+test('an error inside a folded block scalar points at its own token on its own line (document/scalar-offsets.ts maps the folded text onto the source)', () => {
   const text = `rules:
   entry:
     long: >-
@@ -140,5 +140,5 @@ test('an error inside a block scalar points at the scalar (its text does not map
   const {where, value} = load(text)
   const [d] = validateRules(value.rules, where, ['rules'])
   assert.equal(d.code, 'rules.unknown_name')
-  assert.deepEqual([d.line, d.column], [3, 11])
+  assert.deepEqual([d.line, d.column], [5, 11]) // `clsoe`
 })

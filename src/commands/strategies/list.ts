@@ -1,5 +1,5 @@
 import {BaseCommand, EXIT_INVALID} from '../../cli/base-command.js'
-import {strategiesFlag} from '../../cli/flags.js'
+import {checkStrategiesFolder, strategiesFlag} from '../../cli/flags.js'
 import {describeStrategy, type StrategyInfo} from '../../strategy/describe.js'
 import {discoverStrategies, type DiscoveryProblem} from '../../strategy/discover.js'
 
@@ -10,6 +10,9 @@ export default class StrategiesList extends BaseCommand {
 
   async run(): Promise<{strategies: StrategyInfo[]; folders: string[]; problems: DiscoveryProblem[]}> {
     const {flags} = await this.parse(StrategiesList)
+    // A --strategies folder given here that is missing is a usage error, as in `bots validate`; one from
+    // BOTS_STRATEGIES or bots.config.yaml stays a problem listed below (exit 1), as validate leaves it.
+    for (const folder of flags.strategies ?? []) checkStrategiesFolder(folder)
     const {registry, folders, problems} = await discoverStrategies({extra: flags.strategies})
     const strategies = registry.list().map(describeStrategy)
     if (!this.jsonEnabled()) {

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {strategiesFlag} from '../../cli/flags.js'
+import {checkStrategiesFolder, strategiesFlag} from '../../cli/flags.js'
 import {BotsError} from '../../core/errors.js'
 import type {RegisteredStrategy} from '../../strategy/registry.js'
 import {describeStrategy, type StrategyInfo} from '../../strategy/describe.js'
@@ -15,6 +15,9 @@ export default class StrategiesShow extends BaseCommand {
 
   async run(): Promise<StrategyInfo> {
     const {args, flags} = await this.parse(StrategiesShow)
+    // A missing --strategies folder would be skipped without a word, and the strategy then reported
+    // unknown: refused as `bots validate` refuses it.
+    for (const folder of flags.strategies ?? []) checkStrategiesFolder(folder)
     const info = describeStrategy(/\.ya?ml$/i.test(args.name) ? await specAt(args.name) : (await discoverStrategies({extra: flags.strategies})).registry.get(args.name))
     if (!this.jsonEnabled()) {
       this.log(`${info.name}: ${info.description}`)

@@ -18,7 +18,8 @@ const SILENT: BrokerListener = {filled() {}, canceled() {}}
 
 export interface SimulatedBrokerOptions {
   broker: BrokerSpec
-  market: PriceSource
+  /** `closeOf(i)`: bar i's close time (MarketView's), which dates a fill at that close. */
+  market: PriceSource & {closeOf(i: number): number}
   clock: Clock
   calendar: MarketCalendar
   /** One slot per bar of the run: the account value after each bar. */
@@ -34,7 +35,8 @@ export interface SimulatedBrokerOptions {
  *   that opened before it was placed; see fill-rules.ts for the price on an eligible bar.
  * - fillPrice `close`: a market order placed in a hook fills right after that hook, at the close of
  *   the latest bar the strategy has seen (cheat-on-close), or at the next open if there is none, or
- *   if that bar is of an earlier session than the hook's (`sessionFirstBar`).
+ *   if that bar is of an earlier session than the hook's (`sessionFirstBar`). Such a fill is stamped
+ *   with that bar's last millisecond (`fillCloseQueue`); a bar fill with the filling bar's open.
  * - Checked at fill time, else rejected with a reason: a buy that leaves a long position needs
  *   cash ≥ price × multiplier × qty + commission; a sell that leaves a short position needs
  *   `allowShort`. A futures-like symbol (an instrument with a margin) needs, for a fill that opens
@@ -533,21 +535,28 @@ export class SimulatedBroker implements BrokerPort {
    */
   private fillCloseQueue(): void {
     const queue = this.closeQueue.splice(0)
-    const cursor = this.o.market.cursor
-    if (cursor < this.sessionFirstBar) return // they stay in the book, for the next bar's open
-    const now = this.o.clock.now()
+    const market = this.o.market
+    const cursor = market.cursor
+    // They stay in the book, for the next bar's open.
+    if (cursor < this.sessionFirstBar || cursor < 0) return
+    // Dated inside the bar whose close it takes, at its last millisecond, not at the clock: the
+    // clock (that close or later) is the next bar's open, where a daily bar's Friday-close fill
+    // showed as Saturday, shared its time with a fill at the next open, and drew its chart marker
+    // a candle late. Backtrader dates a cheat-on-close fill at the signal bar too. The fill is then
+    // 1 ms (or more) before its order's createdAt: its bar is the order's signal bar.
+    const time = market.closeOf(cursor) - 1
     this.flushing = true
     try {
       for (const order of queue) {
-        if (order.status !== 'open' || cursor < 0) continue
-        const close = this.o.market.series[order.symbolIndex].close[cursor]
-        if (close === close) this.execute(order, close, now, cursor)
+        if (order.status !== 'open') continue
+        const close = market.series[order.symbolIndex].close[cursor]
+        if (close === close) this.execute(order, close, time, cursor)
       }
     } finally {
       this.flushing = false
     }
     this.book.compact()
-    if (cursor >= 0) this.markBar(cursor)
+    this.markBar(cursor)
   }
 
   /** Cancels the day orders whose session has closed by `t`. */

@@ -54,8 +54,13 @@ function decisions(orders: readonly Order[], fills: readonly Fill[]): ParityEven
   for (const x of orders) {
     out.push({kind: 'order', orderId: x.id, symbol: x.symbol, side: x.side, quantity: x.quantity, type: x.type, price: x.limitPrice ?? x.stopPrice, time: x.createdAt})
   }
-  for (const f of fills) out.push({kind: 'fill', orderId: f.orderId, symbol: f.symbol, side: f.side, quantity: f.quantity, type: undefined, price: f.price, time: f.time})
-  // A fill at the close of the bar its order was placed on shares the order's time: order first.
+  // A fill at the close of the bar its order was placed on is dated inside that bar, a moment
+  // before the order (simulated-broker.ts, fillCloseQueue): listed at the order's time, after it.
+  const created = new Map(orders.map((x) => [x.id, x.createdAt]))
+  for (const f of fills) {
+    const time = Math.max(f.time, created.get(f.orderId) ?? -Infinity)
+    out.push({kind: 'fill', orderId: f.orderId, symbol: f.symbol, side: f.side, quantity: f.quantity, type: undefined, price: f.price, time})
+  }
   return out.sort((a, b) => a.time - b.time || (a.kind === b.kind ? a.orderId - b.orderId : a.kind === 'order' ? -1 : 1))
 }
 

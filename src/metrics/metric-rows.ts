@@ -78,6 +78,9 @@ export function formatMetric(v: number | null | undefined, format: MetricFormat,
 /** 3d 4h, 5h 30m, 45m: the largest unit and the next one (when not zero). */
 export function formatSpan(ms: number): string {
   if (ms <= 0) return '0'
+  // To the second: a close fill is dated at its bar's last millisecond (simulated-broker.ts), so
+  // a stop filled at a bar's open and closed at that bar's close held 1 ms short of a whole bar.
+  if (ms >= 1000) ms = Math.round(ms / 1000) * 1000
   // Beyond a week, whole days: hours there are DST noise between bar times.
   if (ms >= 7 * 86_400_000) return `${localeNumber(Math.round(ms / 86_400_000))}d`
   const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]]

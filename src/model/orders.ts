@@ -101,7 +101,7 @@ export interface Fill {
   readonly quantity: number
   readonly price: number
   readonly commission: number
-  /** The filling bar's open time; for a fill at the signal bar's close (fillPrice `close`), the clock time. */
+  /** The filling bar's open time; for a fill at the signal bar's close (fillPrice `close`), that bar's last millisecond. */
   readonly time: number
   /** Exchange fills: the exchange's trade id (one order may fill in several trades). */
   readonly tradeId?: string

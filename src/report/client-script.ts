@@ -49,6 +49,7 @@ export const TRADE_ROWS = `
     function percent(v) { var t = (v * 100).toFixed(2); return Number(t) === 0 ? '0.00' : t; }
     function span(ms) {
       if (ms <= 0) return '0';
+      if (ms >= 1000) ms = Math.round(ms / 1000) * 1000;
       if (ms >= 7 * 86400000) return fixed(Math.round(ms / 86400000), 0) + 'd';
       var units = [['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000]];
       for (var k = 0; k < units.length; k++) {

@@ -3,13 +3,14 @@
  * price went against and for the trade while it was open, as a fraction of the average entry price.
  * What counts is what traded while the position was held: the entry and exit prices, and the whole
  * range (high and low) of every bar of the trade's symbol that opened at or after the entry and
- * closed by the exit. Fills are stamped at the open of the bar they fill on (a next-open market
- * order, a stop or limit inside the bar) or, with `fill_price: close`, at the close of the bar whose
- * close they take (MarketView.closeOf): so the bar a trade exits on, whose range came after the
- * exit's open fill (or, for a stop, partly after it), counts only by the exit price, and the bar
- * whose close a trade entered at counts only by the entry price. A long's MAE is its lowest price,
- * its MFE its highest; a short's the reverse. MAE is zero or negative, MFE zero or positive; NaN
- * when the symbol has no bars.
+ * before the exit. Fills are stamped at the open of the bar they fill on (a next-open market order,
+ * a stop or limit inside the bar) or, with `fill_price: close`, inside the bar whose close they
+ * take, at its last millisecond (SimulatedBroker.fillCloseQueue). So the bar a trade exits on counts
+ * by its whole range only when the exit was at its close (the range came before it); at its open,
+ * or at a stop inside it, only by the exit price. The bar whose close a trade entered at counts only
+ * by the entry price. Runs recorded when close fills were stamped at the close instant (the next
+ * bar's open) give the same bars. A long's MAE is its lowest price, its MFE its highest; a short's
+ * the reverse. MAE is zero or negative, MFE zero or positive; NaN when the symbol has no bars.
  */
 import type {Bars} from '../model/bars.js'
 import type {Trade} from '../model/trade.js'
@@ -30,12 +31,8 @@ export function excursions(trades: readonly Trade[], bars: readonly Bars[]): Exc
     if (high !== high) high = low = t.entryPrice
     const time = b.time
     const n = b.length
-    // A bar closes at its open + the timeframe, or earlier at the next bar's open (the engine's
-    // closeOf); without a timeframe, at the next bar's open.
-    const tf = b.timeframeMs > 0 ? b.timeframeMs : Infinity
-    for (let i = firstAtOrAfter(time, t.entryTime); i < n; i++) {
-      const close = i + 1 < n && time[i + 1] < time[i] + tf ? time[i + 1] : time[i] + tf
-      if (close > t.exitTime) break
+    const exit = t.exitTime
+    for (let i = firstAtOrAfter(time, t.entryTime); i < n && time[i] < exit; i++) {
       if (b.high[i] > high) high = b.high[i]
       if (b.low[i] < low) low = b.low[i]
     }

@@ -16,13 +16,13 @@ test('market: fills at the next bar open, never on the signal bar', async () => 
   assert.equal(r.finalValue, 100_000 - 108 + 10 * 11.5)
 })
 
-test('market with fillPrice close: fills at the signal bar close, at the iteration time', async () => {
+test('market with fillPrice close: fills at the signal bar close, stamped with that bar\'s last millisecond', async () => {
   const r = await runCandles({
     rows: [[10, 11, 9, 10.5], [10.8, 11, 10.1, 10.9]],
     broker: {fillPrice: 'close', commission: {fixed: 1}},
     script: {0: (ctx) => ctx.buy(10)},
   })
-  assert.deepEqual(r.fills.map((f) => [f.price, f.time]), [[10.5, T0 + MINUTE]])
+  assert.deepEqual(r.fills.map((f) => [f.price, f.time]), [[10.5, T0 + MINUTE - 1]])
   assert.equal(r.finalCash, 100_000 - 105 - 1)
   // the equity point of bar 0 already has the position (at its close) and the commission
   assert.equal(r.equity.value[0], 100_000 - 1)

@@ -41,6 +41,8 @@ export interface StagedFile {
   newestFirst?: boolean
   /** Rows of a fall-back's repeated hour read as daylight time (repeated-hour.ts). */
   repeatedHour?: number
+  /** Rows kept though out of place, in blocks (stage.ts, OrderProblems): stored, and read, in time order. */
+  misplaced?: number
   /**
    * Set while the duplicate and order check still runs (`stageFile`'s `checks`): true when the
    * rows came in order, so nothing is marked and `rejected` is complete. False: the caller must not
@@ -103,13 +105,13 @@ export async function stageFile(
   const order = ordered ? undefined : await markOrder(conn, table, plan, ctx, false)
   const rejected = await rejections(conn, table, plan, ctx)
   if (ctx.onError === 'fail' && rejected.total > 0) throw failure(plan.file, rejected.total, rejected.list[0])
-  return {plan, table, rejected, hash, report, newestFirst: order?.newestFirst, repeatedHour: order?.repeatedHour}
+  return {plan, table, rejected, hash, report, newestFirst: order?.newestFirst, repeatedHour: order?.repeatedHour, misplaced: order?.misplaced}
 }
 
 /** A file whose `ordering` said no: its duplicates and unsorted rows marked, its rejections counted again. */
 export async function settleOrder(conn: DuckDBConnection, s: StagedFile, ctx: ImportContext): Promise<StagedFile> {
-  const {newestFirst, repeatedHour} = await markOrder(conn, s.table, s.plan, ctx, true)
-  return {plan: s.plan, table: s.table, rejected: await rejections(conn, s.table, s.plan, ctx), hash: s.hash, report: s.report, newestFirst, repeatedHour}
+  const {newestFirst, repeatedHour, misplaced} = await markOrder(conn, s.table, s.plan, ctx, true)
+  return {plan: s.plan, table: s.table, rejected: await rejections(conn, s.table, s.plan, ctx), hash: s.hash, report: s.report, newestFirst, repeatedHour, misplaced}
 }
 
 function markOrder(conn: DuckDBConnection, table: string, plan: FilePlan, ctx: ImportContext, knownUnordered: boolean): Promise<OrderProblems> {
@@ -125,7 +127,7 @@ function rejections(conn: DuckDBConnection, table: string, plan: FilePlan, ctx: 
 /** The staged rows of a file that are stored (those breaking no rule), as a SQL relation in time order (the store keeps them so). */
 export function goodRows(s: StagedFile): string {
   // A file in order needs no sort: its rows are read in file order, which is time order then.
-  return `(SELECT ts, o, h, l, c, v FROM ${s.table} WHERE reason IS NULL${s.newestFirst ? ' ORDER BY ts' : ''})`
+  return `(SELECT ts, o, h, l, c, v FROM ${s.table} WHERE reason IS NULL${s.newestFirst || (s.misplaced ?? 0) > 0 ? ' ORDER BY ts' : ''})`
 }
 
 /** The rows breaking no per-row rule, with `row`: the place in the file (ImportOptions.readStaged). */
@@ -170,6 +172,7 @@ export async function writeStaged(conn: DuckDBConnection, s: StagedFile, ctx: Im
     skipped: ctx.onError === 'skip' ? dropped : 0,
     rejectedByRule: rejected.counts,
     newestFirst: s.newestFirst === true,
+    misplaced: s.misplaced ?? 0,
     repeatedHour: s.repeatedHour ?? 0,
     first: (span.first as string | null) ?? null,
     last: (span.last as string | null) ?? null,

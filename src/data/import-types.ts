@@ -77,6 +77,12 @@ export interface FileImportResult {
   /** The file's rows ran newest first; they were stored in time order. */
   newestFirst: boolean
   /**
+   * Rows kept though out of the file's order: blocks of consecutive rows in order among
+   * themselves, placed elsewhere (two exports joined in the wrong order); stored in time order.
+   * A row out of place on its own is dropped as `unsorted`.
+   */
+  misplaced: number
+  /**
    * Rows of a fall-back's repeated hour (naive local times given twice) read as daylight time:
    * the file's first pass of that hour (its last, newest first). See src/data/repeated-hour.ts.
    */

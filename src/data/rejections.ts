@@ -59,7 +59,7 @@ export async function collectRejections(
 
   const rows = await conn.runAndReadAll(
     `SELECT (s.rowid + 1)::DOUBLE AS row, s.reason, s.t_raw, epoch_ms(s.ts)::DOUBLE AS ms, s.o, s.h, s.l, s.c, s.v,
-       (s.other_row + 1)::DOUBLE AS other_row, epoch_ms(p.ts)::DOUBLE AS other_ms
+       (s.other_row + 1)::DOUBLE AS other_row, epoch_ms(p.ts)::DOUBLE AS other_ms, p.ts > s.ts AS other_later
      FROM ${table} AS s LEFT JOIN ${table} AS p ON p.rowid = s.other_row
      WHERE s.reason IS NOT NULL ORDER BY s.rowid LIMIT $limit`,
     {limit},
@@ -103,11 +103,14 @@ function describe(ctx: Ctx, r: Record<string, unknown>): string {
         : `${time} is not on the ${ctx.tf.text} grid`
     case 'duplicate':
       return `time ${time} repeats ${ref(ctx, Number(r.other_row))}`
-    case 'unsorted':
-      // In a newest-first file (stage.ts) the row it breaks order with comes after it.
-      return Number(r.other_row) > Number(r.row)
-        ? `time ${time} is earlier than ${ref(ctx, Number(r.other_row))} (${iso(Number(r.other_ms))}), which comes after it in this newest-first file: the file is not sorted`
-        : `time ${time} is earlier than ${ref(ctx, Number(r.other_row))} (${iso(Number(r.other_ms))}): the file is not sorted`
+    case 'unsorted': {
+      // The other row is a kept one it breaks order with (stage.ts, markUnsorted): before it with a
+      // later time or after it with an earlier one; in a newest-first file the other way round.
+      const after = Number(r.other_row) > Number(r.row)
+      const newestFirst = after === r.other_later
+      const where = newestFirst ? `, which comes ${after ? 'after' : 'before'} it in this newest-first file` : after ? ', which comes after it' : ''
+      return `time ${time} is ${r.other_later ? 'earlier' : 'later'} than ${ref(ctx, Number(r.other_row))} (${iso(Number(r.other_ms))})${where}: the file is not sorted`
+    }
   }
 }
 

@@ -21,6 +21,7 @@ export function renderImport(r: ImportResult, shown = 20): string {
     const dropped = f.skipped ? `${n(f.skipped)} skipped` : `${n(f.rejected)} rejected`
     const order = f.newestFirst ? ' (the file runs newest first; stored oldest first)' : ''
     lines.push(`  ${path.basename(f.file)}: ${n(f.rows)} rows: ${n(f.new)} new, ${n(f.replaced)} replaced, ${dropped}${span}${order}`)
+    if (f.misplaced > 0) lines.push(`  ${n(f.misplaced)} row${f.misplaced === 1 ? '' : 's'} came in blocks out of the file's time order: kept, and stored in time order`)
     if (f.repeatedHour > 0) lines.push(`  ${n(f.repeatedHour)} row${f.repeatedHour === 1 ? '' : 's'} of the hour repeated when the clock fell back in ${r.timezone}: the file's ${f.newestFirst ? 'second' : 'first'} pass of that hour was read as daylight time`)
   }
   for (const w of r.warnings) lines.push(`warning: ${w}`)

@@ -122,8 +122,12 @@ export function worstDrawdowns(initial: number, time: ArrayLike<number>, value: 
   return worst
 }
 
-/** The drawdown at every point, as a fraction of the running peak (for charts). */
-export function drawdownSeries(initial: number, value: ArrayLike<number>, bucket = 1): Float64Array {
+/**
+ * The drawdown at every point, as a fraction of the running peak (for charts). `deepestAt`, when
+ * given (one slot per bucket): where each bucket's deepest is, the last of equal depths (a bucket
+ * never under water: its last point); its last point when that is NaN.
+ */
+export function drawdownSeries(initial: number, value: ArrayLike<number>, bucket = 1, deepestAt?: Int32Array): Float64Array {
   // With bucket > 1: the deepest drawdown of each run of `bucket` points (what a chart of that
   // resolution draws), without the full-length series.
   const n = value.length
@@ -132,14 +136,19 @@ export function drawdownSeries(initial: number, value: ArrayLike<number>, bucket
   for (let k = 0, from = 0; from < n; k++, from += bucket) {
     const to = Math.min(n, from + bucket)
     let deepest = -Infinity
+    let at = to - 1
     let d = 0
     for (let i = from; i < to; i++) {
       if (value[i] > peak) peak = value[i]
       d = peak > 0 ? (peak - value[i]) / peak : 0
-      if (d > deepest) deepest = d
+      if (d >= deepest) {
+        deepest = d
+        at = i
+      }
     }
     // As the chart took it: NaN when the bucket's last point is (a NaN never compares greater).
     out[k] = d === d ? deepest : NaN
+    if (deepestAt !== undefined) deepestAt[k] = d === d ? at : to - 1
   }
   return out
 }

@@ -14,6 +14,7 @@
  * written and were copied by each young-generation collection on the way (~50 ms of a report).
  */
 import {utcOffset} from '../calendar/index.js'
+import {drawdownSeries} from '../metrics/drawdown.js'
 import type {Bars} from '../model/bars.js'
 import type {Trade} from '../model/trade.js'
 import {sharedTimes, unpackCharts, type PackedCandles, type PackedCharts, type PackedPoints} from './chart-json.js'
@@ -237,30 +238,9 @@ function candleAt(candleTimes: readonly number[], starts: number[], t: number): 
   return candleTimes[Math.max(0, lo)] ?? 0
 }
 
-/**
- * For each bucket of `bucket` values, the index of its deepest drawdown: the walk of
- * `drawdownSeries`, keeping where each deepest is. The last of equal depths, so that a bucket
- * not under water (all 0) is drawn at its last bar, where the other curves' points are. A bucket
- * whose last value is NaN (drawn as NaN) gives its last index.
- */
+/** For each bucket of `bucket` values, the index of its deepest drawdown (drawdownSeries' `deepestAt`). */
 function deepestBars(initial: number, value: ArrayLike<number>, bucket: number): Int32Array {
-  const n = value.length
-  const out = new Int32Array(Math.ceil(n / bucket))
-  let peak = initial
-  for (let k = 0, from = 0; from < n; k++, from += bucket) {
-    const to = Math.min(n, from + bucket)
-    let deepest = -Infinity
-    let at = to - 1
-    let d = 0
-    for (let i = from; i < to; i++) {
-      if (value[i] > peak) peak = value[i]
-      d = peak > 0 ? (peak - value[i]) / peak : 0
-      if (d >= deepest) {
-        deepest = d
-        at = i
-      }
-    }
-    out[k] = d === d ? at : to - 1
-  }
-  return out
+  const at = new Int32Array(Math.ceil(value.length / bucket))
+  drawdownSeries(initial, value, bucket, at)
+  return at
 }

@@ -6,8 +6,8 @@
  *
  * Of equally long subsequences, the one that keeps rows nearer the top of the file (the
  * lexicographically smallest row numbers), as the duplicate rule keeps a time's first row: two
- * swapped rows drop the second, a block pasted out of place drops the smaller side, and of two
- * equal sides the lower one.
+ * swapped rows drop the second, and of two equal sides the lower one. (The import then keeps a
+ * block of rows out of place rather than drop it: stage.ts, singleRowsOnly.)
  */
 
 /** What `outsideLongestIncreasing` found, as indices into its `values`, in file order. */

@@ -4,9 +4,8 @@
  * (`reason`). Everything runs in one DuckDB query so a million rows take a fraction of a second.
  */
 import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
-import duckdb from '@duckdb/node-bindings'
+import {appendColumns} from './append-columns.js'
 import {chunkDoubles, copyDoubleChunks} from './chunk-copy.js'
-import {DOUBLE, DuckDBDataChunk} from './duckdb-api.js'
 import {outsideLongestIncreasing} from './longest-increasing.js'
 import type {ColumnRoles} from './columns.js'
 import type {Timeframe} from './timeframe.js'
@@ -171,9 +170,9 @@ function fallingSteps(times: Float64Array): boolean {
  * typo that jumps forward drops that row, not the good one after it. Of equally few, those lower
  * in the file go, in either direction. Each one's `other_row` is a kept row it conflicts with: the
  * nearest before it in the file with a later time (newest first: an earlier one), else the
- * nearest after it with an earlier (later) time. The marks go back in one UPDATE from a temp
- * table, appended a chunk's bytes at a time (a VALUES list would be SQL text to parse per row).
- * Returns the rows marked.
+ * nearest after it with an earlier (later) time. Blocks out of place are kept (`singleRowsOnly`).
+ * The marks go back in one UPDATE from a temp table, appended a chunk's bytes at a time (a VALUES
+ * list would be SQL text to parse per row).
  */
 async function markUnsorted(conn: DuckDBConnection, table: string, {rowids, times}: StagedTimes, newestFirst: boolean): Promise<{marked: number; misplaced: number}> {
   // In place: nothing reads the times after this. Classifying takes 13 MB more (a million rows).
@@ -192,7 +191,7 @@ async function markUnsorted(conn: DuckDBConnection, table: string, {rowids, time
   }
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${marks} (r DOUBLE, o DOUBLE)`)
   try {
-    await appendDoubles(conn, marks, [r, o])
+    await appendColumns(conn, marks, [{type: 'double', values: r}, {type: 'double', values: o}], m, true)
     const marked = await conn.run(
       `UPDATE ${table} AS s SET reason = 'unsorted', other_row = u.o::BIGINT FROM temp.main.${marks} AS u WHERE s.rowid = u.r::BIGINT`,
     )
@@ -239,28 +238,6 @@ function increasing(v: Float64Array): boolean {
   return true
 }
 
-/** Appends DOUBLE columns to a temp table, a chunk's bytes at a time (no JS value per cell). */
-async function appendDoubles(conn: DuckDBConnection, table: string, columns: Float64Array[]): Promise<void> {
-  const appender = await conn.createAppender(table, 'main', 'temp')
-  try {
-    const chunk = DuckDBDataChunk.create(columns.map(() => DOUBLE), CHUNK_ROWS)
-    const rows = columns[0].length
-    for (let from = 0; from < rows; from += CHUNK_ROWS) {
-      const m = Math.min(CHUNK_ROWS, rows - from)
-      duckdb.data_chunk_reset(chunk.chunk)
-      duckdb.data_chunk_set_size(chunk.chunk, m)
-      columns.forEach((c, k) => {
-        duckdb.copy_data_to_vector(duckdb.data_chunk_get_vector(chunk.chunk, k), 0, c.buffer as ArrayBuffer, c.byteOffset + from * 8, m * 8)
-      })
-      appender.appendDataChunk(chunk)
-    }
-    appender.flushSync()
-  } finally {
-    appender.closeSync()
-  }
-}
-
-const CHUNK_ROWS = 2048
 
 /**
  * The quick pass: are the times of the rows that passed the per-row rules strictly increasing in

@@ -9,7 +9,7 @@ import path from 'node:path'
 import type {DuckDBConnection} from '@duckdb/node-api'
 import type {Bars} from '../model/bars.js'
 import type {IndicatorSeries} from '../model/strategy.js'
-import {appendColumns, type Column} from './append-columns.js'
+import {appendColumns, type Column} from '../data/append-columns.js'
 import type {ExportedFile} from './export-files.js'
 
 export interface SymbolIndicators {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import path from 'node:path'
 import {test} from 'node:test'
 import {closeStore, openStore} from '../../src/data/store.js'
-import {appendColumns} from '../../src/results/append-columns.js'
+import {appendColumns} from '../../src/data/append-columns.js'
 import {tempDir} from '../helpers/tmp.js'
 
 test('string columns: chunks of one string and chunks of many, in any order, read back as written', async () => {

@@ -7,7 +7,7 @@
  */
 import duckdb from '@duckdb/node-bindings'
 import type {DuckDBAppender, DuckDBConnection, DuckDBDataChunk as DataChunk, DuckDBType} from '@duckdb/node-api'
-import {BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, TIMESTAMP, VARCHAR} from '../data/duckdb-api.js'
+import {BIGINT, DOUBLE, DuckDBDataChunk, INTEGER, TIMESTAMP, VARCHAR} from './duckdb-api.js'
 
 export type Column =
   | {type: 'double'; values: Float64Array}
@@ -19,9 +19,10 @@ export type Column =
 
 const CHUNK = 2048
 
-export async function appendColumns(conn: DuckDBConnection, table: string, columns: Column[], rows: number): Promise<void> {
+/** `temp`: a temporary table of the connection (`CREATE TEMP TABLE`). */
+export async function appendColumns(conn: DuckDBConnection, table: string, columns: Column[], rows: number, temp = false): Promise<void> {
   if (rows === 0) return
-  const appender = await ColumnsAppender.open(conn, table, columns.map((c) => c.type))
+  const appender = await ColumnsAppender.open(conn, table, columns.map((c) => c.type), temp)
   try {
     appender.append(columns, rows)
     appender.flush()
@@ -44,8 +45,8 @@ export class ColumnsAppender {
     this.chunk = DuckDBDataChunk.create(types.map((t) => TYPE[t]), CHUNK)
   }
 
-  static async open(conn: DuckDBConnection, table: string, types: readonly Column['type'][]): Promise<ColumnsAppender> {
-    return new ColumnsAppender(await conn.createAppender(table), types)
+  static async open(conn: DuckDBConnection, table: string, types: readonly Column['type'][], temp = false): Promise<ColumnsAppender> {
+    return new ColumnsAppender(await (temp ? conn.createAppender(table, 'main', 'temp') : conn.createAppender(table)), types)
   }
 
   /** The first `rows` values of each column, in the table's column order, as `open` was told their types. */

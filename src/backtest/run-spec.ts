@@ -67,8 +67,6 @@ export interface BacktestRequest {
    * workers so, without a copy. (A first use's early read, which sweeps do not ask for, ignores it.)
    */
   sharedBars?: boolean
-  /** The bars are loaded and the run starts (not for a run isolated in a worker). */
-  onBars?: (bars: readonly Bars[]) => void
 }
 
 export interface IsolateRun {
@@ -106,8 +104,7 @@ export async function backtestSpecFile(req: BacktestRequest): Promise<BacktestOu
   let result: BacktestResult
   let summarize: typeof import('../metrics/summary.js').summarize
   try {
-    // Shared bars, a shared curve: what the run gives can be read in place by a worker.
-    result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage, onBars: req.onBars, isolate: req.isolate, keepOrders: req.keepOrders, sharedEquity: req.sharedBars})
+    result = await runPrepared(prepared, {onProgress: req.onProgress, onStage: req.onStage, isolate: req.isolate, keepOrders: req.keepOrders})
     ;({summarize} = await summaryModule())
   } catch (e) {
     await prepared.settle?.().catch(() => {})
@@ -266,10 +263,7 @@ async function validatedWithStore(req: BacktestRequest) {
 /** One run over prepared bars; `params` (already validated) replaces the spec's. */
 export async function runPrepared(
   p: Pick<PreparedBacktest, 'spec' | 'bars' | 'definition'> & {source?: string},
-  opts: {
-    params?: Record<string, unknown>; onProgress?: BacktestRequest['onProgress']; onStage?: BacktestRequest['onStage']; onBars?: BacktestRequest['onBars']
-    isolate?: IsolateRun; keepOrders?: boolean; sharedEquity?: boolean
-  } = {},
+  opts: {params?: Record<string, unknown>; onProgress?: BacktestRequest['onProgress']; onStage?: BacktestRequest['onStage']; isolate?: IsolateRun; keepOrders?: boolean} = {},
 ): Promise<BacktestResult> {
   opts.onStage?.('run', `${p.bars.reduce((n, b) => n + b.length, 0)} bars`)
   // Users' plugin code runs in a worker, so nothing it does can keep Ctrl-C from stopping the run;
@@ -283,7 +277,6 @@ export async function runPrepared(
     })
   }
   const {runBacktest} = await engine()
-  opts.onBars?.(p.bars)
   return runBacktest({
     spec: p.spec,
     bars: p.bars,
@@ -292,6 +285,5 @@ export async function runPrepared(
     calendar: createCalendar(p.spec.market),
     onProgress: opts.onProgress,
     keepOrders: opts.keepOrders,
-    sharedEquity: opts.sharedEquity,
   })
 }

@@ -30,7 +30,6 @@ const summaryRender = lazyModule(() => import('../cli/render/backtest.js'))
 type FinishModule = typeof import('../results/finish-run.js')
 type SummaryRenderModule = typeof import('../cli/render/backtest.js')
 const jsonResult = lazyModule(() => import('../results/backtest-json.js'))
-const chartWorkThread = lazyModule(() => import('../report/chart-work-thread.js'))
 
 export default class Backtest extends BaseCommand {
   static override description = `Run a bot spec over historical bars and print the results.
@@ -187,9 +186,6 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     at: {done: number; total: number},
     watch: (read: () => number) => void,
   ): Promise<Finished> {
-    // A recorded run's report draws its charts in a worker while the run is recorded (finish-run.ts):
-    // the bars and the curve go to it in shared memory, and it starts while the backtest runs.
-    const chartsAside = flags.record && flags.out === undefined && !flags['no-report']
     let outcome
     try {
       outcome = await withRunProgress(`Backtest ${specFile}`, !this.jsonEnabled(), (progress) =>
@@ -198,8 +194,6 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
             ...request,
             deferSettle: true, // finishBacktest settles a first use's import once the results are computed
             keepOrders: this.jsonEnabled(), // only the JSON result lists the orders; the rest needs their counts
-            sharedBars: chartsAside,
-            onBars: chartsAside ? (bars) => void chartWorkThread().then((m) => m.prestartChartWorkerFor(bars)) : undefined,
             // Users' plugins run in a worker so Ctrl-C (and the timeout) can always stop them.
             isolate: {clock: new WallClock(), iterationTimeoutMs: flags['iteration-timeout'], watch},
             onStage: (stage, detail) => {

@@ -27,8 +27,6 @@ export interface SimulationOptions {
   runner?: RunnerKind
   /** Keep every order in the result (default true); false: `orders` is empty and only `counts` say how many there were. */
   keepOrders?: boolean
-  /** The equity curve in a SharedArrayBuffer, which a report's chart worker reads in place (report/chart-work-thread.ts). */
-  sharedEquity?: boolean
 }
 
 export interface Simulation {
@@ -47,7 +45,7 @@ export function buildSimulation(o: SimulationOptions): Simulation {
   const spec = o.spec
   const view = alignBars(spec.symbols, Array.isArray(o.bars) ? o.bars : [o.bars as Bars], spec.timeframeMs)
   const clock = new SimulatedClock(view.length > 0 ? view.time[0] : 0)
-  const equity = o.sharedEquity ? new Float64Array(new SharedArrayBuffer(view.length * 8)) : new Float64Array(view.length)
+  const equity = new Float64Array(view.length)
   const broker = new SimulatedBroker({broker: spec.broker, market: view, clock, calendar: o.calendar, equity, keepOrders: o.keepOrders})
   const log = new RunLog(clock, o.logger)
   const api = new StrategyApi(clock, view, broker, log, spec.sleeptimeMs, {}, o.calendar.timezone)

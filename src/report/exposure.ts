@@ -18,11 +18,8 @@ export function exposureSeries(fills: readonly Fill[], bars: readonly Bars[], ti
   return exposureOf(objectFillFields(fills), bars, time, value, bucket, multipliers)
 }
 
-/** What the exposure reads of the fills. */
-export type ExposureFills = Pick<FillFields, 'count' | 'time' | 'symbol' | 'signedQuantity'>
-
 /** The same over any layout of the fills (model/fill-log.ts FillFields). */
-export function exposureOf(fills: ExposureFills, bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket = 1, multipliers?: Multipliers): Float64Array {
+export function exposureOf(fills: FillFields, bars: readonly Bars[], time: ArrayLike<number>, value: ArrayLike<number>, bucket = 1, multipliers?: Multipliers): Float64Array {
   const n = time.length
   const points = Math.ceil(n / bucket)
   const out = new Float64Array(points)

@@ -16,12 +16,17 @@ import type {Bars} from '../model/bars.js'
 import {DAY_MS} from '../model/time.js'
 import type {BacktestResult} from '../engine/result.js'
 import type {Metrics} from '../metrics/metrics.js'
-import type {Overlays} from './chart-data.js'
-import {chartWorkSteps, type ChartWork, type ChartWorkInput} from './chart-work.js'
+import {drawdownSeries, worstDrawdowns} from '../metrics/drawdown.js'
+import {chartBucket, chartColumns, type Overlays} from './chart-data.js'
 import {GUARD, RENDER} from './client-script.js'
-import {escapeHtml as h, scriptSource} from './escape.js'
+import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
 import {drawdownTable, heatMap, metricsTable, positionsTable, tradeTable} from './sections.js'
-import {returnsSection} from './returns.js'
+import {tradeRows} from './trade-rows.js'
+import {dailyReturns, returnsSection} from './returns.js'
+import {rolling} from './rolling.js'
+import {dailyLastIndices} from '../metrics/daily-last.js'
+import {excursions} from './excursions.js'
+import {exposureOf} from './exposure.js'
 import {reportTrades} from './report-trades.js'
 import {fillFieldsOf} from '../model/run-columns.js'
 import {STYLES} from './styles.js'
@@ -49,9 +54,6 @@ export interface ReportInput {
   /** `dailyLastIndices(result.equity.time, timezone)`, when the caller has it already. */
   dailyLast?: Uint32Array
 }
-
-/** What the page needs beside the chart work (assembleReport). */
-export type ReportPageInput = Omit<ReportInput, 'benchmark' | 'bars' | 'overlays' | 'dailyLast'>
 
 let library: string | undefined
 
@@ -97,55 +99,48 @@ export async function prepareReportInTurns(o: ReportInput, turn: () => Promise<v
 
 /** The report's work as steps: each `yield` is a place where the caller may let other work run. */
 function* draftSteps(o: ReportInput): Generator<void, ReportDraft, void> {
-  const work = yield* chartWorkSteps(chartWorkInput({...o, settings: o.metrics.settings}))
-  return assembleReport(o, work)
-}
-
-/** What chart-work.ts needs of a report's input: no metrics, only their settings. */
-export type ChartWorkSource = Pick<ReportInput, 'result' | 'benchmark' | 'bars' | 'timezone' | 'timeframeMs' | 'overlays' | 'dailyLast'> & {
-  settings: Pick<Metrics['settings'], 'periodsPerYear' | 'riskFreeRate'>
-}
-
-export function chartWorkInput(o: ChartWorkSource): ChartWorkInput {
-  return {
-    time: o.result.equity.time,
-    value: o.result.equity.value,
-    benchmark: o.benchmark,
-    initialCash: o.result.initialCash,
-    bars: o.bars,
-    fills: fillFieldsOf(o.result),
-    multipliers: o.result.multipliers,
-    periodsPerYear: o.settings.periodsPerYear,
-    riskFreeRate: o.settings.riskFreeRate,
-    timezone: o.timezone,
-    timeframeMs: o.timeframeMs,
-    trades: reportTrades(o.result, o.bars.slice(0, 4).map((b) => b.symbol)),
-    overlays: o.overlays,
-    dailyLast: o.dailyLast,
-  }
-}
-
-/**
- * The page around the chart work (made here or in a worker: chart-work-thread.ts), in parts (see
- * prepareReport). `work` must be the chart work of this input's run.
- */
-export function assembleReport(o: ReportPageInput, work: ChartWork): ReportDraft {
-  const time = o.result.equity.time
+  const {time, value} = o.result.equity
   const fmtTime = timeFormatter(o.timezone, o.timeframeMs)
-  const {json, logScale} = work
+  // The series beside the equity are computed at the charts' resolution, one value per point.
+  const bucket = chartBucket(time.length)
+  const cash = o.result.initialCash
+  const settings = o.metrics.settings
+  const trades = reportTrades(o.result, o.bars.slice(0, 4).map((b) => b.symbol))
+  const drawdown = drawdownSeries(cash, value, bucket)
+  const benchmarkDrawdown = drawdownSeries(cash, o.benchmark, bucket)
+  yield
+  const rollingFigures = rolling(cash, value, settings.periodsPerYear, settings.riskFreeRate, undefined, bucket)
+  yield
+  const exposure = exposureOf(fillFieldsOf(o.result), o.bars, time, value, bucket, o.result.multipliers)
+  yield
+  const charts = chartColumns({
+    bars: o.bars, time, value, benchmark: o.benchmark, initial: cash, trades: trades.charted, tradeTotals: trades.totals, timezone: o.timezone, overlays: o.overlays,
+    drawdown, benchmarkDrawdown, rolling: rollingFigures, exposure,
+  })
+  yield
+  // Equity on a log scale unless a value is not positive (a log axis cannot show it).
+  const logScale = charts.equity.v.every((v) => v > 0) && charts.benchmark.v.every((v) => v > 0)
+  const shown = trades.listed
+  const rows = tradeRows(shown, trades.total - shown.length + 1, excursions(shown, o.bars), o.timezone)
+  const data = {intraday: o.timeframeMs < DAY_MS, logScale, charts, trades: rows}
+  yield
   const m = o.metrics
   const period = m.period.bars ? `${fmtTime(m.period.start)} → ${fmtTime(time[time.length - 1])}` : 'no bars'
   const params = Object.entries(o.params).map(([k, v]) => `${h(k)}=${h(JSON.stringify(v))}`).join(' · ')
-  const prices = work.prices.map((p, i) => `<h2>${h(p.symbol)}${work.bucket > 1 ? ` <span class="sub">(${work.bucket} bars per candle)</span>` : ''}</h2>` +
-    `<div class="chart" id="price-${i}"></div>${p.markersDropped ? `<p class="note">Markers of the last ${p.trades} trades shown.</p>` : ''}`).join('')
-  const worst = `${drawdownTable(work.worst.strategy, fmtTime, 'strategy, deepest first')}${drawdownTable(work.worst.benchmark, fmtTime, 'buy & hold, deepest first')}`
+  const prices = charts.prices.map((p, i) => `<h2>${h(p.symbol)}${charts.bucket > 1 ? ` <span class="sub">(${charts.bucket} bars per candle)</span>` : ''}</h2>` +
+    `<div class="chart" id="price-${i}"></div>${p.markersDropped ? `<p class="note">Markers of the last ${p.markers.length / 2} trades shown.</p>` : ''}`).join('')
+  const worst = `${drawdownTable(worstDrawdowns(o.result.initialCash, time, value, 5), fmtTime, 'strategy, deepest first')}${drawdownTable(worstDrawdowns(o.result.initialCash, time, o.benchmark, 5), fmtTime, 'buy & hold, deepest first')}`
+  yield
+  const days = o.dailyLast ?? dailyLastIndices(time, o.timezone)
   const returns = returnsSection({
-    strategyDaily: work.daily.strategy,
-    benchmarkDaily: work.daily.benchmark,
+    strategyDaily: dailyReturns(o.result.initialCash, time, value, o.timezone, days),
+    benchmarkDaily: dailyReturns(o.result.initialCash, time, o.benchmark, o.timezone, days),
     strategyMonthly: m.monthly.strategy,
     benchmarkMonthly: m.monthly.benchmark,
   })
-  const tradeList = tradeTable(work.totalTrades, work.shownTrades)
+  const tradeList = tradeTable(trades.total, shown.length)
+  yield
+  const json = jsonForScript(data)
   return (runId) => [`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(o.title)} · backtest report</title>
@@ -167,7 +162,7 @@ ${logScale ? '<p class="note">Logarithmic scale: equal heights are equal percent
 <div class="chart small" id="rebased"></div>
 <h2>Drawdown</h2><div class="legend"><span><i style="background:#c62828"></i>strategy</span><span><i style="background:#9e9e9e"></i>buy &amp; hold</span></div>
 <div class="chart small" id="drawdown"></div>
-<h2>Rolling Sharpe and volatility <span class="sub">(${h(localeNumber(work.rollingWindow))} bars)</span></h2><div class="legend"><span><i style="background:#6a1b9a"></i>Sharpe (right axis)</span><span><i style="background:#ef6c00"></i>volatility, annualised % (left axis)</span></div>
+<h2>Rolling Sharpe and volatility <span class="sub">(${h(localeNumber(charts.rollingWindow))} bars)</span></h2><div class="legend"><span><i style="background:#6a1b9a"></i>Sharpe (right axis)</span><span><i style="background:#ef6c00"></i>volatility, annualised % (left axis)</span></div>
 <div class="chart small" id="rolling"></div>
 <h2>Exposure <span class="sub">(open positions at their last close, % of the account value)</span></h2>
 <div class="chart small" id="exposure"></div>

@@ -9,12 +9,9 @@ import type {BacktestOutcome} from '../backtest/run-spec.js'
 import {BotsError, isBotsError} from '../core/errors.js'
 import {nextTurn} from '../core/clock.js'
 import {closeStore, openStore, withConnection, type Store} from '../data/store.js'
-import {buyAndHoldEquity, computeMetrics, type Metrics, type MetricsSettings} from '../metrics/metrics.js'
+import {buyAndHoldEquity, computeMetrics, type Metrics} from '../metrics/metrics.js'
 import {metricsSettings} from '../metrics/settings.js'
-import {assembleReport, chartWorkInput, prepareReport, prepareReportInTurns, type ReportDraft, type ReportInput} from '../report/render-report.js'
-import {chartWorkInWorker, worthAWorker} from '../report/chart-work-thread.js'
-import type {ChartWork} from '../report/chart-work.js'
-import type {Overlays} from '../report/chart-data.js'
+import {prepareReport, prepareReportInTurns, type ReportDraft, type ReportInput} from '../report/render-report.js'
 import {writeFileAtomic} from '../report/write-atomic.js'
 import {marketTimezone} from '../calendar/index.js'
 import {resolveStorePath} from '../data/store-path.js'
@@ -91,21 +88,13 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
   // The store's opening is a chain of DuckDB calls, each continued on this thread: a turn of the
   // event loop between the steps below lets it go on while they compute (~40 ms less waiting).
   const letOpeningProceed = () => (opening ? nextTurn() : undefined)
-  const settings = metricsSettings(spec, result.start, result.end, {riskFreeRate: opts.riskFreeRate})
-  const tz = marketTimezone(spec.market)
   const benchmark = buyAndHoldEquity(bars, result.equity.time, result.initialCash)
-  // The strategy's indicator values, computed once for --out and the report's overlays.
-  let computed: SymbolIndicators[] | undefined
-  const indicators = () => (computed ??= indicatorTables(outcome))
-  const reportOverlays = () => overlaysOf(spec, indicators)
-  const explicitReport = opts.report === undefined ? undefined : checkReportPath(opts.report)
-  // A recorded run's report (not a first use's, whose other core stores the bars meanwhile): its
-  // charts are drawn in a worker beside what this thread does next (chart-work-thread.ts).
-  const charting = opening && !outcome.settle && (explicitReport !== undefined || opts.defaultReport) ? chartWorkAside(outcome, benchmark, settings, tz, reportOverlays) : undefined
   await letOpeningProceed()
+  const settings = metricsSettings(spec, result.start, result.end, {riskFreeRate: opts.riskFreeRate})
   const metrics = computeMetrics({result, bars, settings, benchmark})
   await letOpeningProceed()
   const resolution = equityResolution(opts.equity, result.equity.time.length)
+  const tz = marketTimezone(spec.market)
   // Each market day's last point, for the recorded daily curve and the report's daily returns: once.
   let daily: Uint32Array | undefined
   const dailyLast = () => (daily ??= dailyLastIndices(result.equity.time, tz))
@@ -122,7 +111,15 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
   }
   let runId: number | undefined
   let files: ExportedFile[] = []
+  // The strategy's indicator values, computed once for --out and the report's overlays.
+  let computed: SymbolIndicators[] | undefined
+  const indicators = () => (computed ??= indicatorTables(outcome))
+  const explicitReport = opts.report === undefined ? undefined : checkReportPath(opts.report)
   const storePath = opts.record === false ? undefined : resolveStorePath(opts.db ?? spec.data.db)
+  const reportOverlays = () => {
+    const overlay = spec.report?.overlay ?? []
+    return overlay.length > 0 ? indicators().map((s) => overlay.flatMap((name) => s.series.filter((c) => c.column === name).map((c) => ({name, values: c.values})))) : undefined
+  }
   // The report's work but its run id, done once: while the commit runs, or, when the bars' file
   // is still being stored, before that has finished (nothing of it needs the store).
   let draft: ReportDraft | undefined
@@ -192,7 +189,7 @@ async function finish(outcome: BacktestOutcome, opts: FinishOptions, opening: Pr
   let page: string[] | undefined
   let caller: Promise<{error: unknown} | undefined> | undefined // never rejects
   try {
-    if (reportFile) page = charting ? assembleReport(reportInput(), await charting)(runId) : drafted()(runId)
+    if (reportFile) page = drafted()(runId)
     caller = opts.whileRecording?.(finished(reportFile && path.resolve(reportFile))).then(() => undefined, (error: unknown) => ({error}))
   } finally {
     await caller
@@ -236,24 +233,6 @@ export async function openForRecording(db: string | undefined): Promise<Store> {
     }
     throw e
   }
-}
-
-/** The indicator lines the spec's `report.overlay` asks for, per symbol. */
-function overlaysOf(spec: BacktestOutcome['spec'], indicators: () => SymbolIndicators[]): Overlays | undefined {
-  const overlay = spec.report?.overlay ?? []
-  return overlay.length > 0 ? indicators().map((s) => overlay.flatMap((name) => s.series.filter((c) => c.column === name).map((c) => ({name, values: c.values})))) : undefined
-}
-
-/**
- * The report's chart work started in a worker, when that pays (a long curve over shared bars:
- * chart-work-thread.ts `worthAWorker`); else undefined, and the report is drafted in this thread.
- */
-function chartWorkAside(outcome: BacktestOutcome, benchmark: Float64Array, settings: MetricsSettings, timezone: string, overlays: () => Overlays | undefined): Promise<ChartWork> | undefined {
-  const {spec, result, bars} = outcome
-  if (!worthAWorker({time: result.equity.time, value: result.equity.value, bars})) return undefined
-  const work = chartWorkInWorker(chartWorkInput({result, benchmark, bars, timezone, timeframeMs: spec.timeframeMs, overlays: overlays(), settings}))
-  work.catch(() => {}) // awaited when the page is assembled; this only keeps an early failure from going unhandled
-  return work
 }
 
 /** The strategy's indicator values per symbol, when it can say them (`rules` does). */

@@ -16,7 +16,7 @@ import {returnOnEntry, tradeReturn} from '../metrics/trade-stats.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {ColumnsAppender, type Column} from '../data/append-columns.js'
 import {canonicalJson, specForRecord} from './hash.js'
-import {sameMonthly, withoutSharedBenchmark} from './shared-benchmark.js'
+import {restoreSharedBenchmark, sameMonthly, withoutSharedBenchmark} from './shared-benchmark.js'
 import './schema.js'
 
 export interface RunToRecord {
@@ -27,12 +27,23 @@ export interface RunToRecord {
   barsHash: string
   strategy: string
   params: Record<string, unknown>
-  metrics: Metrics
+  /** As an object, or already as text (a sweep's runs: its workers make the text). */
+  metrics: Metrics | MetricsText
   /** As objects, packed (a sweep's) or as the engine's broker logged them (model/run-columns.ts): the last two make no object per trade. */
   trades: readonly Trade[] | PackedTrades | LoggedTrades
   /** Omitted for sweep runs whose curve is not kept (and with `--equity none`). */
   equity?: {time: Float64Array; value: Float64Array; benchmark: Float64Array; resolution?: 'full' | 'daily'}
   sweepId?: number
+}
+
+/**
+ * A run's metrics as the text JSON.stringify gives them (sweep/sent-metrics.ts), without
+ * `monthly.benchmark` when `monthlyBenchmark` is set: the table left out (withoutSharedBenchmark).
+ */
+export interface MetricsText {
+  period: Metrics['period']
+  text: string
+  monthlyBenchmark?: MonthlyReturn[]
 }
 
 /** A run's trades in its broker's log; `symbols` names the log's symbol indices. */
@@ -140,21 +151,32 @@ async function insertRuns(conn: DuckDBConnection, runs: readonly RunToRecord[]):
  * every sweep records in one call (run-sweep.ts).
  */
 function sharedBenchmarks(runs: readonly RunToRecord[]): Map<number, MonthlyReturn[]> {
-  const first = new Map<number, RunToRecord>()
+  const first = new Map<number, MonthlyReturn[] | undefined>()
   const many = new Set<number>()
   for (const run of runs) {
     if (run.sweepId === undefined) continue
     if (first.has(run.sweepId)) many.add(run.sweepId)
-    else first.set(run.sweepId, run)
+    else first.set(run.sweepId, monthlyBenchmark(run.metrics))
   }
-  return new Map([...many].map((sweep) => [sweep, first.get(sweep)!.metrics.monthly.benchmark]))
+  // A first run whose text has its table (none of a sweep's today) leaves every run's whole.
+  return new Map([...many].flatMap((sweep) => {
+    const table = first.get(sweep)
+    return table === undefined ? [] : [[sweep, table] as const]
+  }))
+}
+
+/** Its buy-and-hold monthly table, or undefined for a text that keeps it (known only as text). */
+function monthlyBenchmark(m: Metrics | MetricsText): MonthlyReturn[] | undefined {
+  return 'text' in m ? m.monthlyBenchmark : m.monthly.benchmark
 }
 
 /** The metrics text of a run: without `monthly.benchmark` when its sweep's row holds the same table. */
 function metricsText(run: RunToRecord, shared: ReadonlyMap<number, MonthlyReturn[]>): string {
   const table = run.sweepId === undefined ? undefined : shared.get(run.sweepId)
   const m = run.metrics
-  return (table !== undefined && sameMonthly(m.monthly.benchmark, table) && withoutSharedBenchmark(m)) || JSON.stringify(m)
+  if (!('text' in m)) return (table !== undefined && sameMonthly(m.monthly.benchmark, table) && withoutSharedBenchmark(m)) || JSON.stringify(m)
+  if (m.monthlyBenchmark === undefined || (table !== undefined && sameMonthly(m.monthlyBenchmark, table))) return m.text
+  return restoreSharedBenchmark(m.text, JSON.stringify(m.monthlyBenchmark))
 }
 
 /** A run's row of the runs table; a period start or end that is not a number (no bar) is NULL. */

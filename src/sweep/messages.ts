@@ -2,12 +2,13 @@
 import type {Diagnostic} from '../core/errors.js'
 import type {BacktestResult} from '../engine/result.js'
 import type {Trade} from '../model/trade.js'
-import type {BenchmarkPart, Metrics, MetricsSettings} from '../metrics/metrics.js'
+import type {BenchmarkPart, MetricsSettings} from '../metrics/metrics.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {PackedBars} from './shared-bars.js'
 import type {VectorInit} from './vector/vector-jobs.js'
 import type {PackedTrades} from '../model/packed-trades.js'
 import type {RankKey} from './rank-key.js'
+import type {SentMetrics} from './sent-metrics.js'
 
 export interface WorkerInit {
   spec: BotSpec
@@ -45,6 +46,6 @@ export interface EquityRequest {
 }
 
 export type ResultMessage =
-  | {kind: 'result'; index: number; metrics: Metrics; trades: Trade[]; equity: Float64Array; counts: BacktestResult['counts']; packedTrades?: PackedTrades}
+  | {kind: 'result'; index: number; metrics: SentMetrics; trades: Trade[]; equity: Float64Array; counts: BacktestResult['counts']; packedTrades?: PackedTrades}
   | {kind: 'error'; index: number; message: string; diagnostic?: Diagnostic}
   | {kind: 'equity'; items: Array<{index: number; equity: Float64Array}>}

@@ -5,14 +5,14 @@
  * ledger's key order, so a run's trades print and compare the same either way.
  */
 import type {BacktestResult} from '../engine/result.js'
-import type {Metrics} from '../metrics/metrics.js'
 import type {Trade} from '../model/trade.js'
 import {packTrades, unpackTrades, type PackedTrades} from '../model/packed-trades.js'
 import {tradeColumns} from '../model/run-columns.js'
 import type {ResultMessage} from './messages.js'
+import type {SentMetrics} from './sent-metrics.js'
 
 /** A vector run's result message: no curve (its worker makes it again if the sweep's top N needs it), the trades already packed. */
-export function packedResultMessage(index: number, metrics: Metrics, counts: BacktestResult['counts'], trades: PackedTrades): {message: ResultMessage; transfer: ArrayBuffer[]} {
+export function packedResultMessage(index: number, metrics: SentMetrics, counts: BacktestResult['counts'], trades: PackedTrades): {message: ResultMessage; transfer: ArrayBuffer[]} {
   return {message: {kind: 'result', index, metrics, trades: [], equity: new Float64Array(0), counts, packedTrades: trades}, transfer: [trades.values.buffer as ArrayBuffer]}
 }
 
@@ -20,7 +20,7 @@ export function packedResultMessage(index: number, metrics: Metrics, counts: Bac
  * A run's result message and the buffers it transfers (the equity curve unless left out, the
  * packed trades unless left out: `withTrades` false sends none).
  */
-export function resultMessage(index: number, metrics: Metrics, r: Pick<BacktestResult, 'trades' | 'equity' | 'counts'>, withEquity = true, withTrades = true): {message: ResultMessage; transfer: ArrayBuffer[]} {
+export function resultMessage(index: number, metrics: SentMetrics, r: Pick<BacktestResult, 'trades' | 'equity' | 'counts'>, withEquity = true, withTrades = true): {message: ResultMessage; transfer: ArrayBuffer[]} {
   const value = withEquity ? r.equity.value : new Float64Array(0)
   const packed = withTrades ? packedTrades(r) : undefined
   const transfer = withEquity ? [value.buffer as ArrayBuffer] : []

@@ -13,9 +13,10 @@
 import {prepareBacktest, type BacktestRequest} from '../backtest/run-spec.js'
 import {BotsError} from '../core/errors.js'
 import {closeStore} from '../data/store.js'
-import {benchmarkPart, buyAndHoldEquity} from '../metrics/metrics.js'
+import {benchmarkPart, buyAndHoldEquity, type BenchmarkPart} from '../metrics/metrics.js'
 import {metricsSettings} from '../metrics/settings.js'
 import type {Metrics} from '../metrics/metrics.js'
+import type {MonthlyReturn} from '../metrics/monthly.js'
 import {openForRecording} from '../results/finish-run.js'
 import {barsHash, specHash} from '../results/hash.js'
 import {nextSweepId, recordRuns, type RunToRecord} from '../results/record-run.js'
@@ -57,7 +58,8 @@ export interface SweepRun {
   /** Position in the list of combinations (0-based). */
   index: number
   params: Record<string, unknown>
-  metrics: Metrics
+  /** Its figures; its monthly tables are only in the text recorded of it (sent-metrics.ts). */
+  metrics: Omit<Metrics, 'monthly'>
   /** Its closed trades when the sweep is recorded; empty otherwise (they are kept only to be recorded). */
   trades: Trade[]
   runId?: number
@@ -133,8 +135,9 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const hashOfBars = recorded ? barsHash(bars) : ''
   const t0 = performance.now()
   let firstAt = t0
+  let benchmarkMetrics: BenchmarkPart | undefined
   if (valid.length) {
-    const benchmarkMetrics = benchmarkPart(spec.broker.cash, index, benchmark, settings)
+    benchmarkMetrics = benchmarkPart(spec.broker.cash, index, benchmark, settings)
     await runPool(
       {spec, strategies: req.strategies, cwd: process.cwd(), bars: packBars(bars, transport), benchmark: benchmarkMetrics, settings, vector, rankBy, top: curves, trades: recorded},
       valid,
@@ -172,13 +175,15 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
 
   const order = rankRuns([...results.values()].map((r) => ({index: r.index, metrics: r.metrics.strategy})), rankBy)
   // `trades` read through: a vector run's trades are rebuilt only when something reads them.
-  const runs: SweepRun[] = order.map((i, k) => ({index: i, params: valid[i].params, metrics: results.get(i)!.metrics, get trades() {
+  // The settings and buy-and-hold's figures are the sweep's: the workers send only the rest (sent-metrics.ts).
+  const metricsOf = ({period, strategy}: JobResult['metrics']) => ({settings, period, strategy, benchmark: benchmarkMetrics!.metrics})
+  const runs: SweepRun[] = order.map((i, k) => ({index: i, params: valid[i].params, metrics: metricsOf(results.get(i)!.metrics), get trades() {
     return results.get(i)!.trades
   }, rank: k + 1}))
   let sweepId: number | undefined
   if (req.record !== false && runs.length) {
     req.onStage?.(`recording ${runs.length} runs`)
-    sweepId = await record({db: req.db ?? spec.data.db, spec, strategy: definition.name, barsHash: hashOfBars, index, benchmark, runs, results, top, resolution})
+    sweepId = await record({db: req.db ?? spec.data.db, spec, strategy: definition.name, barsHash: hashOfBars, index, benchmark, monthlyBenchmark: benchmarkMetrics!.monthly, runs, results, top, resolution})
   }
   return {spec, axes, combinations: all.length, skipped, runs, rankBy, top, workers, transport, sweepId, bars: n, runMs, interrupted, path}
 }
@@ -259,6 +264,8 @@ interface RecordInput {
   barsHash: string
   index: Float64Array
   benchmark: Float64Array
+  /** Buy-and-hold's monthly table, which the text a worker made of a run's metrics may leave out (sent-metrics.ts). */
+  monthlyBenchmark: MonthlyReturn[]
   runs: SweepRun[]
   results: Map<number, JobResult>
   top: number
@@ -276,7 +283,7 @@ async function record(o: RecordInput): Promise<number> {
     let days: Uint32Array | undefined
     const dailyLast = () => (days ??= dailyLastIndices(o.index, marketTimezone(o.spec.market)))
     const records: RunToRecord[] = inOrder.map((run) => {
-      const equity = o.results.get(run.index)!.equity
+      const {equity, metrics} = o.results.get(run.index)!
       const runSpec = {...o.spec, strategy: {...o.spec.strategy, params: run.params}}
       return {
         createdMs,
@@ -285,7 +292,7 @@ async function record(o: RecordInput): Promise<number> {
         barsHash: o.barsHash,
         strategy: o.strategy,
         params: run.params,
-        metrics: run.metrics,
+        metrics: {period: metrics.period, text: metrics.text, monthlyBenchmark: metrics.sharedBenchmark ? o.monthlyBenchmark : undefined},
         trades: o.results.get(run.index)!.packedTrades ?? run.trades,
         equity: run.rank <= o.top && equity.length > 0 ? recordedEquity(o.index, equity, o.benchmark, o.resolution, dailyLast) : undefined,
         sweepId,

@@ -1,16 +1,18 @@
 /**
  * A sweep worker thread: reads the bars from shared memory (or its own copy), then runs the jobs
- * of each message and posts back, one message per job, the metrics, the trades and the equity
- * curve (its buffer transferred, not copied). On the engine path it loads the strategy once and
- * runs a backtest per job; on the vector path (init.vector) it first computes its share of the
- * sweep's indicator series, then evaluates each job from them (two at a time where a message
- * holds two). It imports no DuckDB code: the main thread owns the store.
+ * of each message and posts back, one message per job, the metrics (their text to record made
+ * here: sent-metrics.ts), the trades and the equity curve (its buffer transferred, not copied).
+ * On the engine path it loads the strategy once and runs a backtest per job; on the vector path
+ * (init.vector) it first computes its share of the sweep's indicator series, then evaluates each
+ * job from them (two at a time where a message holds two). It imports no DuckDB code: the main
+ * thread owns the store.
  */
 import {parentPort, workerData} from 'node:worker_threads'
 import type {Diagnostic} from '../core/errors.js'
 import {unpackBars} from './shared-bars.js'
 import {resultMessage} from './packed-trades.js'
 import {score} from './rank-key.js'
+import {sentMetrics} from './sent-metrics.js'
 import type {Metrics} from '../metrics/metrics.js'
 import type {EquityRequest, JobMessage, ResultMessage, WorkerInit} from './messages.js'
 
@@ -42,7 +44,7 @@ async function engineJobs(): Promise<Jobs> {
       for (const job of batch) {
         const result = await runBacktest({spec: init.spec, bars, definition: await definition, params: job.params, calendar, keepOrders: false})
         const metrics = computeMetrics({result, bars, settings: init.settings, benchmarkMetrics: init.benchmark})
-        out.push(resultMessage(job.index, metrics, result, keepsEquity(metrics, job), init.trades !== false))
+        out.push(resultMessage(job.index, sentMetrics(metrics, init.settings, init.benchmark), result, keepsEquity(metrics, job), init.trades !== false))
       }
       return out
     },

@@ -14,6 +14,7 @@ import type {BotSpec} from '../../src/model/bot-spec.js'
 import type {StrategyDefinition} from '../../src/model/strategy.js'
 import {alwaysOpenSchedule} from '../../src/sweep/vector/schedule.js'
 import {smaPeriods, vectorInit, vectorWorker} from '../../src/sweep/vector/vector-jobs.js'
+import {sentMetrics} from '../../src/sweep/sent-metrics.js'
 import smaCross from '../../strategies/sma-cross.js'
 import {rulesResolver} from '../../src/rules/rules-definition.js'
 import {rulesStrategy} from '../../src/rules/rules-strategy.js'
@@ -63,7 +64,7 @@ describe('vectorWorker', () => {
       const engine = await runBacktest({spec, bars, definition: smaCross as unknown as StrategyDefinition, params: p, calendar: createCalendar('24/7')})
       const m = shared.results[i]
       assert.ok(m.kind === 'result')
-      assert.deepStrictEqual(m.metrics, computeMetrics({result: engine, bars: [bars], settings, benchmarkMetrics: benchmark}))
+      assert.deepStrictEqual(m.metrics, sentMetrics(computeMetrics({result: engine, bars: [bars], settings, benchmarkMetrics: benchmark}), settings, benchmark))
       assert.deepStrictEqual(m.counts, engine.counts)
       assert.equal(m.equity.length, 0) // curves are made again when the sweep's top N are known
       // Simulated again after every other run (the worker's buffers reused in between): the engine's curve.
@@ -101,7 +102,7 @@ describe('vectorWorker', () => {
       const engine = await runBacktest({spec: shorts, bars, definition, params: p, calendar: createCalendar('24/7')})
       const m = shared.results[i]
       assert.ok(m.kind === 'result')
-      assert.deepStrictEqual(m.metrics, computeMetrics({result: engine, bars: [bars], settings, benchmarkMetrics: benchmark}))
+      assert.deepStrictEqual(m.metrics, sentMetrics(computeMetrics({result: engine, bars: [bars], settings, benchmarkMetrics: benchmark}), settings, benchmark))
       assert.deepStrictEqual(m.counts, engine.counts)
       assert.ok(engine.counts.trades > 3 && engine.counts.fills > engine.counts.trades, JSON.stringify(engine.counts))
       for (const w of [shared.worker, local.worker]) assert.deepStrictEqual(w.curve(i), engine.equity.value)

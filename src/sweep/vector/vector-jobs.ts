@@ -10,6 +10,7 @@ import type {Bars} from '../../model/bars.js'
 import type {BenchmarkPart, MetricsSettings} from '../../metrics/metrics.js'
 import type {ResultMessage} from '../messages.js'
 import {packedResultMessage} from '../packed-trades.js'
+import {sentMetrics} from '../sent-metrics.js'
 import type {VectorRunResult} from './account.js'
 import {metricsPlan, returnTarget, runMetrics} from './run-metrics.js'
 import {returnStatsPair, type ReturnStats} from '../../metrics/return-stats.js'
@@ -141,7 +142,7 @@ export function vectorWorker(ctx: VectorContext, jobs?: StrategyJobs): {
     return strategy.simulate(job.index, job.params, out)
   }
   const message = (job: VectorJob, result: VectorRunResult, returns?: ReturnStats) =>
-    packedResultMessage(job.index, runMetrics(plan, result, returns), result.counts, {symbol: spec.symbols[0], values: ctx.keepTrades === false ? new Float64Array(0) : result.tradeLog.packed()})
+    packedResultMessage(job.index, sentMetrics(runMetrics(plan, result, returns), settings, ctx.benchmark), result.counts, {symbol: spec.symbols[0], values: ctx.keepTrades === false ? new Float64Array(0) : result.tradeLog.packed()})
 
   return {
     warm: strategy.warm,

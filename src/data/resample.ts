@@ -11,16 +11,19 @@
  *   clock jumps past it. `HigherBars` (src/rules/runtime/higher-bars.ts) cuts the same buckets.
  * - a day or longer: cut at local midnight, so a daily bar is the session day in the market's
  *   zone, not the UTC day; its time is 00:00 local of that date. Weeks start on Monday.
- * Buckets are made only from bars that exist: no bar is invented for a gap.
+ * Buckets are made only from bars that exist: no bar is invented for a gap. `partial` counts those
+ * with fewer source bars than their span holds in the market's sessions (partial-buckets.ts).
  */
-import type {DuckDBConnection} from '@duckdb/node-api'
 import {DAY_MS} from '../model/time.js'
 import {BotsError} from '../core/errors.js'
 import {assertSeriesExists, rangeFilter} from './load-bars.js'
 import {inTransaction, withConnection, type Store} from './store.js'
+import {countPartial, guessMarket} from './partial-buckets.js'
+import {resolveMarket, type MarketInfo} from './show.js'
 import {canResample, toTimeframe, type Timeframe} from './timeframe.js'
 import {checkTimezone} from './timezone.js'
 import {upsertBars} from './upsert.js'
+import {importTimezone} from './import-timezone.js'
 
 export interface ResampleOptions {
   symbol: string
@@ -28,6 +31,13 @@ export interface ResampleOptions {
   to: string | number
   /** Default: the zone of the symbol's latest import, else UTC. */
   timezone?: string
+  /**
+   * The market whose sessions `partial` is measured against, as `bots data show --market` takes
+   * it: `24/7`, `NYSE`, `ZONE HH:MM-HH:MM` (Monday to Friday), or a custom market as JSON.
+   * Default as there: NYSE when the latest import read its times in America/New_York, else
+   * guessed from the source bars.
+   */
+  market?: string
   start?: number
   end?: number
 }
@@ -41,8 +51,14 @@ export interface ResampleResult {
   rows: number
   new: number
   replaced: number
-  /** Buckets (shorter than a day) that got fewer source bars than they span. */
+  /**
+   * Buckets made of fewer source bars than they can hold: their real span on the clock of
+   * `timezone` (a New York day of 23 or 25 hours when DST starts or ends), and of that only the
+   * market's session time (an NYSE day 390 minutes, an early close 210). See bucket-span.ts.
+   */
   partial: number
+  /** The market `partial` was measured against, and where it came from (as `bots data show` says). */
+  market: MarketInfo
   first: string | null
   last: string | null
 }
@@ -55,8 +71,10 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
   const to = toTimeframe(opts.to)
   checkRatio(from, to)
   return withConnection(store, async (conn) => {
-    const timezone = await checkTimezone(conn, opts.timezone ?? (await importTimezone(conn, opts.symbol)) ?? 'UTC')
+    const importZone = await importTimezone(conn, opts.symbol)
+    const timezone = await checkTimezone(conn, opts.timezone ?? importZone ?? 'UTC')
     await assertSeriesExists(conn, opts.symbol, from.text)
+    const given = resolveMarket(opts.market, importZone) // a bad --market fails before anything is written
     const {where, params} = rangeFilter(opts.symbol, from.text, opts.start, opts.end)
     try {
       await conn.run(
@@ -66,14 +84,17 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
       const counts = await inTransaction(conn, () => upsertBars(conn, opts.symbol, to.text, OUT))
       const s = (
         await conn.runAndReadAll(
-          `SELECT sum(n)::DOUBLE AS source, count(*)::DOUBLE AS rows, count(*) FILTER (WHERE n < $per)::DOUBLE AS partial,
+          `SELECT sum(n)::DOUBLE AS source, count(*)::DOUBLE AS rows, epoch_ms(min(ts))::DOUBLE AS lo, epoch_ms(max(ts))::DOUBLE AS hi,
              strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS last FROM ${OUT}`,
-          {per: to.ms < DAY_MS ? to.ms / from.ms : 0},
         )
       ).getRowObjectsJS()[0]
+      const [first, last, any] = [Number(s.lo), Number(s.hi), Number(s.rows) > 0]
+      // The source bars lie between the first bucket's start and the last one's end (within a day of DST of `to`).
+      const market = any ? await guessMarket(conn, given, {where, params, from, first, last: last + to.ms + DAY_MS, timezone}) : given
+      const partial = any ? await countPartial(conn, {table: OUT, from, to, timezone, market, first, last}) : 0
       return {
         symbol: opts.symbol, from: from.text, to: to.text, timezone,
-        sourceRows: Number(s.source ?? 0), rows: Number(s.rows), new: counts.new, replaced: counts.replaced, partial: Number(s.partial),
+        sourceRows: Number(s.source ?? 0), rows: Number(s.rows), new: counts.new, replaced: counts.replaced, partial, market,
         first: (s.first as string | null) ?? null, last: (s.last as string | null) ?? null,
       }
     } finally {
@@ -145,10 +166,4 @@ function checkRatio(from: Timeframe, to: Timeframe): void {
       hint: 'the target must be longer, and a whole multiple of the source (e.g. 1M → 5M, 1H, 1D; 5M → 15M)',
     })
   }
-}
-
-/** The zone the symbol's most recent import read its times in: the market's zone, most likely. */
-export async function importTimezone(conn: DuckDBConnection, symbol: string): Promise<string | undefined> {
-  const r = await conn.runAndReadAll(`SELECT timezone FROM imports WHERE symbol = $symbol ORDER BY id DESC LIMIT 1`, {symbol})
-  return r.getRowObjectsJS()[0]?.timezone as string | undefined
 }

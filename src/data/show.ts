@@ -8,7 +8,7 @@ import type {CustomMarket, MarketSpec} from '../model/bot-spec.js'
 import {DAY_MS} from '../model/time.js'
 import {listSeries, type SeriesSummary} from './catalog.js'
 import {findGaps, findMissing, loadTimes, localDate, localTime, type GapReport, type MissingOptions, type MissingReport} from './gaps.js'
-import {importTimezone} from './resample.js'
+import {importTimezone} from './import-timezone.js'
 import {withConnection, type Store} from './store.js'
 import {toTimeframe} from './timeframe.js'
 

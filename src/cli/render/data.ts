@@ -3,7 +3,7 @@ import path from 'node:path'
 import type {RemoveResult, SeriesSummary} from '../../data/catalog.js'
 import type {ImportResult} from '../../data/import-types.js'
 import type {ResampleResult} from '../../data/resample.js'
-import type {SeriesDetail} from '../../data/show.js'
+import type {MarketInfo, SeriesDetail} from '../../data/show.js'
 import {localDate} from '../../data/gaps.js'
 import {toTimeframe} from '../../data/timeframe.js'
 import {DAY_MS} from '../../model/time.js'
@@ -49,13 +49,17 @@ export function renderList(series: SeriesSummary[], zones: ReadonlyMap<string, s
   return table(['SYMBOL', 'TIMEFRAME', 'FIRST', 'LAST', 'ROWS'], series.map((s) => [s.symbol, s.timeframe, when(s, s.first), when(s, s.last), s.rows]))
 }
 
+/** A market as `data show` names it: 24/7, NYSE, or a custom market's zone, hours, days and holidays. */
+function marketText(spec: MarketInfo['spec']): string {
+  return typeof spec === 'string' ? spec : `${spec.timezone} ${spec.open}-${spec.close}${spec.days.join(',') === 'mon,tue,wed,thu,fri' ? '' : ` ${spec.days.join(',')}`}${spec.holidays.length ? `, ${n(spec.holidays.length)} holidays` : ''}`
+}
+
 export function renderShow(details: SeriesDetail[]): string {
   return details
     .map((d) => {
       const m = d.missing
       const daily = m.unit === 'session'
-      const spec = d.market.spec
-      const marketName = typeof spec === 'string' ? spec : `${spec.timezone} ${spec.open}-${spec.close}${spec.days.join(',') === 'mon,tue,wed,thu,fri' ? '' : ` ${spec.days.join(',')}`}${spec.holidays.length ? `, ${n(spec.holidays.length)} holidays` : ''}`
+      const marketName = marketText(d.market.spec)
       const source =
         d.market.source === 'flag'
           ? '--market'
@@ -86,6 +90,6 @@ export function renderRemove(r: RemoveResult): string {
 }
 
 export function renderResample(r: ResampleResult): string {
-  const partial = r.partial ? `; ${n(r.partial)} bars from incomplete periods` : ''
+  const partial = r.partial ? `; ${n(r.partial)} bars from incomplete periods (market ${marketText(r.market.spec)})` : ''
   return `${r.symbol} ${r.from} → ${r.to} (${r.timezone}): ${n(r.sourceRows)} bars → ${n(r.rows)} (${n(r.new)} new, ${n(r.replaced)} replaced${partial})${r.first ? `, ${r.first} … ${r.last}` : ''}`
 }

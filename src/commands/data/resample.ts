@@ -8,23 +8,31 @@ import {withStore} from '../../data/store.js'
 export default class DataResample extends BaseCommand {
   static override description = `Make longer bars from shorter ones inside DuckDB and store them under the new timeframe.
 
-First open, highest high, lowest low, last close, summed volume. Bars of a day or longer are cut at local midnight in --tz (the session day of the market, not the UTC day) and stamped 00:00 local; shorter bars are cut on the local clock. Only bars that exist are aggregated: gaps stay gaps.`
+First open, highest high, lowest low, last close, summed volume. Bars of a day or longer are cut at local midnight in --tz (the session day of the market, not the UTC day) and stamped 00:00 local; shorter bars are cut on the local clock. Only bars that exist are aggregated: gaps stay gaps.
+
+Bars "from incomplete periods" (\`partial\` in --json) are made of fewer bars than their period holds: its real length on the local clock (a New York day lasts 23 or 25 hours when DST starts or ends), and of that only the market's session time (an NYSE day 390 minutes, 210 on an early close, none on a holiday). \`market\` in --json says which calendar that was.`
   static override examples = [
     '<%= config.bin %> data resample BTC --from 1M --to 5M',
     '<%= config.bin %> data resample SPY --from 1M --to 1D --tz America/New_York',
+    '<%= config.bin %> data resample BTC --from 1M --to 1D --tz America/New_York --market 24/7',
   ]
   static override args = {symbol: Args.string({description: 'Symbol.', required: true})}
   static override flags = {
     from: Flags.string({description: 'Timeframe of the stored bars.', required: true, helpValue: '1M'}),
     to: Flags.string({description: 'Timeframe to make.', required: true, helpValue: '5M|1H|1D'}),
     tz: tzFlag("Market time zone for cutting bars. Default: the symbol's latest import's zone, else UTC."),
+    market: Flags.string({
+      description:
+        'Market calendar whose sessions say how many bars a period holds: 24/7, NYSE, "ZONE HH:MM-HH:MM" (Monday to Friday), or a custom market as JSON, as `data show --market` takes it. Default as there: NYSE when the latest import read its times in America/New_York, else guessed from the bars.',
+      helpValue: 'MARKET',
+    }),
     db: dbFlag,
   }
 
   async run(): Promise<ResampleResult> {
     const {args, flags} = await this.parse(DataResample)
     const result = await withStore({path: flags.db}, (store) =>
-      resampleBars(store, {symbol: args.symbol, from: flags.from, to: flags.to, timezone: flags.tz}),
+      resampleBars(store, {symbol: args.symbol, from: flags.from, to: flags.to, timezone: flags.tz, market: flags.market}),
     )
     this.log(renderResample(result))
     return result

@@ -136,6 +136,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const t0 = performance.now()
   let firstAt = t0
   let benchmarkMetrics: BenchmarkPart | undefined
+  const holding: JobResult[] = [] // the runs that hold their curve: at most `curves` between results
   if (valid.length) {
     benchmarkMetrics = benchmarkPart(spec.broker.cash, index, benchmark, settings)
     await runPool(
@@ -147,7 +148,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
         if (results.size === 1) firstAt = performance.now()
         topScores.add(score(r.metrics.strategy, rankBy))
         if (!best || score(r.metrics.strategy, rankBy) > score(best.metrics.strategy, rankBy)) best = r
-        keepTopEquity(results, rankBy, curves)
+        if (r.equity.length > 0) keepTopEquity(holding, r, rankBy, curves)
         // A line every 5% (plain output prints each one), and the last.
         const step = Math.floor((results.size * 20) / valid.length)
         if (step === lastStep && results.size < valid.length) return
@@ -248,12 +249,17 @@ class TopScores {
   }
 }
 
-/** Only the current top N keep their equity curves in memory (a million-bar curve is 8 MB). */
-function keepTopEquity(results: Map<number, JobResult>, rankBy: RankKey, top: number): void {
-  const withEquity = [...results.values()].filter((r) => r.equity.length > 0)
-  if (withEquity.length <= top) return
-  withEquity.sort((a, b) => score(b.metrics.strategy, rankBy) - score(a.metrics.strategy, rankBy) || a.index - b.index)
-  for (const r of withEquity.slice(top)) r.equity = new Float64Array(0)
+/**
+ * Only the current top N keep their equity curves in memory (a million-bar curve is 8 MB): `r`,
+ * just come with its curve, joins those holding one, and the runs beyond the top N let theirs go.
+ * Only those runs are looked at, not every result so far (a sweep of thousands of runs: that was
+ * quadratic).
+ */
+function keepTopEquity(holding: JobResult[], r: JobResult, rankBy: RankKey, top: number): void {
+  holding.push(r)
+  if (holding.length <= top) return
+  holding.sort((a, b) => score(b.metrics.strategy, rankBy) - score(a.metrics.strategy, rankBy) || a.index - b.index)
+  for (const dropped of holding.splice(top)) dropped.equity = new Float64Array(0)
 }
 
 interface RecordInput {

@@ -8,6 +8,7 @@
 import type {MarketCalendar} from '../calendar/calendar.js'
 import {parseIsoDate} from '../calendar/civil-date.js'
 import {localDayNumber, utcOffset, wallToUtc} from '../calendar/timezone.js'
+import {intradayEnd, offsetChange} from '../calendar/local-buckets.js'
 import {BotsError} from '../core/errors.js'
 import {DAY_MS} from '../model/time.js'
 
@@ -18,21 +19,12 @@ const MONDAY = 4
  * Where the bucket of `ms` starting at `start` ends (the next one's start), in zone `tz`.
  * - A day or longer: the local midnight `ms` after the bucket's first date, converted as the
  *   bucket starts are (`wallToUtc`: a repeated midnight the earlier instant, a skipped one later).
- * - Shorter: the next instant at which the local clock shows a multiple of `ms` or jumps past one.
- *   Without an offset change that is the next multiple; across one, the change itself when the
- *   clock jumps onto or past a multiple, or falls back onto one (1H at fall-back: 01:00 comes
- *   twice, two buckets), else the next multiple in the new offset. The same cuts as HigherBars'
- *   (src/rules/runtime/higher-bars.ts) and the SQL of resample.ts.
+ * - Shorter: `intradayEnd` (calendar/local-buckets.ts), where HigherBars and the SQL of
+ *   resample.ts cut too.
  */
 export function bucketEnd(start: number, ms: number, tz: string): number {
   if (ms >= DAY_MS) return wallToUtc((localDayNumber(start, tz) + ms / DAY_MS) * DAY_MS, tz)
-  const before = utcOffset(start, tz)
-  const grid = floorTo(start + before, ms) + ms - before
-  if (utcOffset(grid, tz) === before) return grid
-  const change = offsetChange(start, grid, tz)
-  const after = utcOffset(change, tz)
-  const wall = floorTo(change + after, ms)
-  return wall >= change + Math.min(before, after) ? change : wall + ms - after
+  return intradayEnd(start, ms, tz)
 }
 
 /** A bucket's real span, [start, end) in epoch ms. */
@@ -110,22 +102,4 @@ function covered<T>(f: () => T): T | undefined {
     if (e instanceof BotsError && e.diagnostic.code === 'calendar.range') return undefined
     throw e
   }
-}
-
-/** `wall` rounded down to a multiple of `ms` (also before 1970). */
-function floorTo(wall: number, ms: number): number {
-  return wall - (((wall % ms) + ms) % ms)
-}
-
-/** The first instant in (from, to] whose offset differs from `from`'s; `to`'s must differ. */
-function offsetChange(from: number, to: number, tz: string): number {
-  const before = utcOffset(from, tz)
-  let lo = from
-  let hi = to
-  while (hi - lo > 1) {
-    const mid = lo + Math.floor((hi - lo) / 2)
-    if (utcOffset(mid, tz) === before) lo = mid
-    else hi = mid
-  }
-  return hi
 }

@@ -8,6 +8,7 @@ import {displayPath, runsShowCommand} from '../../results/report-path.js'
 import {resolveStorePath} from '../../data/store-path.js'
 import {marketTimezone} from '../../calendar/index.js'
 import {paint} from '../color.js'
+import {importNotes} from './import-notes.js'
 import {fixedNumber, localeNumber} from '../../core/fixed-number.js'
 
 type Paint = ReturnType<typeof paint>
@@ -48,7 +49,12 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
   if (finished.report) tail.push(`report ${displayPath(finished.report)}`)
   lines.push('', ...tail.map((t) => c('dim', t)))
   for (const w of o.warnings) lines.unshift(`${c('yellow', 'warning')} ${w.path ?? ''} ${w.message}`.replace(/  +/g, ' '))
-  for (const i of o.imports) if (i.action === 'imported' && i.import) lines.unshift(c('dim', `imported ${i.file} into the store`))
+  for (const i of o.imports) {
+    if (i.action !== 'imported' || !i.import) continue
+    // What the import did with rows out of the usual order: said, as `bots data import` says it.
+    const notes = i.import.files.flatMap((f) => importNotes(f, i.import!.timezone))
+    lines.unshift(c('dim', `imported ${i.file} into the store${notes.length ? `: ${notes.join('; ')}` : ''}`))
+  }
   return lines.join('\n')
 }
 

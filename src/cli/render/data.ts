@@ -9,6 +9,7 @@ import {toTimeframe} from '../../data/timeframe.js'
 import {DAY_MS} from '../../model/time.js'
 import {table} from './table.js'
 import {localeNumber} from '../../core/fixed-number.js'
+import {NEWEST_FIRST, orderNotes} from './import-notes.js'
 
 const n = localeNumber
 
@@ -19,10 +20,9 @@ export function renderImport(r: ImportResult, shown = 20): string {
   for (const f of r.files) {
     const span = f.first ? `, bars ${f.first} … ${f.last}` : ''
     const dropped = f.skipped ? `${n(f.skipped)} skipped` : `${n(f.rejected)} rejected`
-    const order = f.newestFirst ? ' (the file runs newest first; stored oldest first)' : ''
+    const order = f.newestFirst ? ` (${NEWEST_FIRST})` : ''
     lines.push(`  ${path.basename(f.file)}: ${n(f.rows)} rows: ${n(f.new)} new, ${n(f.replaced)} replaced, ${dropped}${span}${order}`)
-    if (f.misplaced > 0) lines.push(`  ${n(f.misplaced)} row${f.misplaced === 1 ? '' : 's'} came in blocks out of the file's time order: kept, and stored in time order`)
-    if (f.repeatedHour > 0) lines.push(`  ${n(f.repeatedHour)} row${f.repeatedHour === 1 ? '' : 's'} of the hour repeated when the clock fell back in ${r.timezone}: the file's ${f.newestFirst ? 'second' : 'first'} pass of that hour was read as daylight time`)
+    for (const note of orderNotes(f, r.timezone)) lines.push(`  ${note}`)
   }
   for (const w of r.warnings) lines.push(`warning: ${w}`)
   if (r.removed) lines.push(`  ${n(r.removed)} stored bars not in the files were removed (--replace)`)

@@ -1,11 +1,11 @@
-import {Args, Flags} from '../../cli/oclif.js'
+import {Args} from '../../cli/oclif.js'
 import {BaseCommand, usageError} from '../../cli/base-command.js'
 import {colorEnabled} from '../../cli/color.js'
 import {withStore} from '../../data/store.js'
 import {existingStore} from '../../cli/read-store.js'
 import {getRun} from '../../results/read-runs.js'
 import {renderCompare} from '../../cli/render/runs.js'
-import {runIdArg} from '../../cli/flags.js'
+import {dbFlag, runIdArg} from '../../cli/flags.js'
 import {runSummaryJson} from '../../cli/render/run-json.js'
 
 export default class RunsCompare extends BaseCommand {
@@ -14,7 +14,7 @@ export default class RunsCompare extends BaseCommand {
   static override strict = false
   static override args = {ids: Args.string({description: 'Two or more run ids.', required: true})}
   static override flags = {
-    db: Flags.string({description: 'DuckDB store file. Default: BOTS_DB, or .bots/bots.duckdb.', helpValue: 'PATH'}),
+    db: dbFlag,
   }
 
   async run(): Promise<Record<string, unknown>> {

@@ -1,4 +1,5 @@
 import {Flags} from '../../cli/oclif.js'
+import {dbFlag} from '../../cli/flags.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {colorEnabled} from '../../cli/color.js'
 import {withStore} from '../../data/store.js'
@@ -11,7 +12,7 @@ export default class RunsList extends BaseCommand {
   static override description = 'List recorded backtest runs, newest first.'
   static override examples = ['<%= config.bin %> runs list', '<%= config.bin %> runs list --sweep 3 --limit 100 --json']
   static override flags = {
-    db: Flags.string({description: 'DuckDB store file. Default: BOTS_DB, or .bots/bots.duckdb.', helpValue: 'PATH'}),
+    db: dbFlag,
     limit: Flags.integer({description: 'How many runs.', default: 20, min: 1}),
     sweep: Flags.integer({description: 'Only the runs of this sweep.', helpValue: 'ID'}),
   }

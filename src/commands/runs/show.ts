@@ -5,7 +5,7 @@ import {withStore} from '../../data/store.js'
 import {existingStore} from '../../cli/read-store.js'
 import {getEquity, getRun, getTrades} from '../../results/read-runs.js'
 import {renderRun} from '../../cli/render/runs.js'
-import {runIdArg} from '../../cli/flags.js'
+import {dbFlag, runIdArg} from '../../cli/flags.js'
 import {runJson} from '../../cli/render/run-json.js'
 
 export default class RunsShow extends BaseCommand {
@@ -13,7 +13,7 @@ export default class RunsShow extends BaseCommand {
   static override examples = ['<%= config.bin %> runs show 12', '<%= config.bin %> runs show 12 --json --equity']
   static override args = {id: Args.string({description: 'Run id (see `bots runs list`).', required: true})}
   static override flags = {
-    db: Flags.string({description: 'DuckDB store file. Default: BOTS_DB, or .bots/bots.duckdb.', helpValue: 'PATH'}),
+    db: dbFlag,
     equity: Flags.boolean({description: 'With --json: include the equity curve (time, value, benchmark).', default: false}),
   }
 

@@ -106,20 +106,42 @@ function eachSpell(initial: number, time: ArrayLike<number>, value: ArrayLike<nu
  * young-generation collector copy every one of them.
  */
 export function worstDrawdowns(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, count = 5): DrawdownSpell[] {
-  const worst: DrawdownSpell[] = []
-  if (count <= 0) return worst
-  eachSpell(initial, time, value, (depth, peakAt, troughAt, end, recovered) => {
+  const worst = new DeepestSpells(time, count)
+  if (count > 0) eachSpell(initial, time, value, worst.add.bind(worst))
+  return worst.spells()
+}
+
+/** Keeps the `count` deepest of the spells added in time order, deepest first. */
+class DeepestSpells {
+  /**
+   * A slot not filled yet holds NONE, which every spell is deeper than. Fixed slots, not a growing
+   * list: the first spells come before V8 records how `add` runs, and a path it has not seen
+   * (growing the list) threw the optimised walk away on the next curve.
+   */
+  private readonly slots: DrawdownSpell[]
+
+  constructor(private readonly time: ArrayLike<number>, count: number) {
+    this.slots = Array.from({length: Math.max(0, count)}, () => NONE)
+  }
+
+  spells(): DrawdownSpell[] {
+    return this.slots.filter((s) => s !== NONE)
+  }
+
+  /** The next spell, as `eachSpell` reports it (its depth above zero). */
+  add(depth: number, peakAt: number, troughAt: number, end: number, recovered: boolean): void {
+    const slots = this.slots
+    const count = slots.length
     // Spells come in time order, so a later spell displaces only a strictly deeper one's place.
-    if (worst.length === count && !(depth > worst[count - 1].depth)) return
-    const s = spellOf(time, depth, peakAt, troughAt, end, recovered)
-    let i = Math.min(worst.length, count - 1)
-    while (i > 0 && s.depth > worst[i - 1].depth) {
-      worst[i] = worst[i - 1]
+    if (count === 0 || !(depth > slots[count - 1].depth)) return
+    const s = spellOf(this.time, depth, peakAt, troughAt, end, recovered)
+    let i = count - 1
+    while (i > 0 && depth > slots[i - 1].depth) {
+      slots[i] = slots[i - 1]
       i--
     }
-    worst[i] = s
-  })
-  return worst
+    slots[i] = s
+  }
 }
 
 /**
@@ -128,19 +150,63 @@ export function worstDrawdowns(initial: number, time: ArrayLike<number>, value: 
  * never under water: its last point); its last point when that is NaN.
  */
 export function drawdownSeries(initial: number, value: ArrayLike<number>, bucket = 1, deepestAt?: Int32Array): Float64Array {
+  return seriesWalk(initial, value, bucket, deepestAt)
+}
+
+/** What the report draws and lists of a curve's drawdowns, from one walk over it. */
+export interface DrawdownChart {
+  /** `drawdownSeries(initial, value, bucket, deepestAt)`. */
+  series: Float64Array
+  deepestAt: Int32Array
+  /** `worstDrawdowns(initial, time, value, count)`. */
+  worst: DrawdownSpell[]
+}
+
+/**
+ * drawdownSeries and worstDrawdowns in one walk: on a long run each is a pass over a million
+ * points, mostly made before V8 has optimised it (the report is drafted once per process).
+ */
+export function drawdownChart(initial: number, time: ArrayLike<number>, value: ArrayLike<number>, bucket: number, count: number): DrawdownChart {
+  const deepestAt = new Int32Array(Math.ceil(value.length / bucket))
+  const worst = new DeepestSpells(time, count)
+  const series = seriesWalk(initial, value, bucket, deepestAt, worst)
+  return {series, deepestAt, worst: worst.spells()}
+}
+
+/**
+ * drawdownSeries, adding each spell to `spells` as eachSpell finds them: one running peak serves
+ * both (a point equal to it is the next spell's peak point and changes nothing in the series);
+ * only the series takes a peak at or below zero as no drawdown.
+ */
+function seriesWalk(initial: number, value: ArrayLike<number>, bucket: number, deepestAt?: Int32Array, spells?: DeepestSpells): Float64Array {
   // With bucket > 1: the deepest drawdown of each run of `bucket` points (what a chart of that
   // resolution draws), without the full-length series.
   const n = value.length
   const out = new Float64Array(Math.ceil(n / bucket))
   let peak = initial
+  let peakAt = 0
+  let troughAt = 0
+  let depth = 0 // the current spell's
   for (let k = 0, from = 0; from < n; k++, from += bucket) {
     const to = Math.min(n, from + bucket)
     let deepest = -Infinity
     let at = to - 1
     let d = 0
     for (let i = from; i < to; i++) {
-      if (value[i] > peak) peak = value[i]
-      d = peak > 0 ? (peak - value[i]) / peak : 0
+      const v = value[i]
+      if (v >= peak) {
+        if (depth > 0 && spells !== undefined) spells.add(depth, peakAt, troughAt, i, true)
+        peak = v
+        peakAt = i
+        troughAt = i
+        depth = 0
+      }
+      const fall = (peak - v) / peak
+      if (fall > depth) {
+        depth = fall
+        troughAt = i
+      }
+      d = peak > 0 ? fall : 0
       if (d >= deepest) {
         deepest = d
         at = i
@@ -150,5 +216,6 @@ export function drawdownSeries(initial: number, value: ArrayLike<number>, bucket
     out[k] = d === d ? deepest : NaN
     if (deepestAt !== undefined) deepestAt[k] = d === d ? at : to - 1
   }
+  if (depth > 0 && spells !== undefined) spells.add(depth, peakAt, troughAt, n - 1, false)
   return out
 }

@@ -17,7 +17,7 @@ import {utcOffset} from '../calendar/index.js'
 import {drawdownSeries} from '../metrics/drawdown.js'
 import type {Bars} from '../model/bars.js'
 import type {Trade} from '../model/trade.js'
-import {sharedTimes, unpackCharts, type PackedCandles, type PackedCharts, type PackedPoints} from './chart-json.js'
+import {CURVES, sharedTimes, unpackCharts, type PackedCandles, type PackedCharts, type PackedPoints} from './chart-json.js'
 import type {Rolling} from './rolling.js'
 
 export const MAX_POINTS = 10_000
@@ -62,12 +62,15 @@ export interface ChartInput {
   value: Float64Array
   benchmark: Float64Array
   /**
-   * `drawdownSeries(initial, value, chartBucket(n))` and the same of `benchmark`: each point is
-   * dated at its bucket's deepest bar, found again from `value`/`benchmark` and `initial` (without
-   * `initial`, the first value is the first peak).
+   * `drawdownSeries(initial, value, chartBucket(n))` and the same of `benchmark`. Each point is
+   * dated at its bucket's deepest bar: `drawdownAt`/`benchmarkDrawdownAt` (drawdownSeries'
+   * `deepestAt`, from the same walk), or found again from `value`/`benchmark` and `initial`
+   * (without `initial`, the first value is the first peak).
    */
   drawdown: Float64Array
   benchmarkDrawdown?: Float64Array
+  drawdownAt?: Int32Array
+  benchmarkDrawdownAt?: Int32Array
   initial?: number
   rolling?: Rolling
   exposure?: Float64Array
@@ -97,31 +100,38 @@ export function chartColumns(o: ChartInput): PackedCharts {
   const at = new Float64Array(count)
   for (let k = 0; k < count; k++) at[k] = local(o.time[Math.min(n, (k + 1) * bucket) - 1])
   // The points whose time rises (a DST fall-back hour repeats local times; those are dropped
-  // before a curve's `keep` looks at the value): once for every curve.
+  // before a curve looks at its value): once for every curve.
   const points: number[] = []
   for (let k = 0, last = -Infinity; k < count; k++) {
     if (at[k] <= last) continue
     last = at[k]
     points.push(k)
   }
-  /** f(value at point k) at each point: each bucket's last value of `values` (one per bar), or `values[k]` (one per point). */
-  const series = (values: Float64Array, perBar: boolean, f?: (v: number) => number, keep?: (v: number) => boolean): PackedPoints => {
+  // The curves of a value per bar (equity, buy & hold, both rebased) have a point at every chart
+  // point, each its bucket's last bar's; the charts' `times` are theirs.
+  const times = points.map((k) => at[k])
+  const lastValues = (values: Float64Array): number[] => points.map((k) => values[Math.min(n, (k + 1) * bucket) - 1])
+  /**
+   * A series of one value per chart point (`values[k]`) × `scale`, at the points where it is
+   * finite (with `zero`: at every point, 0 where it is not). No callback per point: one that
+   * differed from curve to curve made V8 throw this loop's optimised code away at each curve.
+   */
+  const perPoint = (values: Float64Array, scale: number, zero: boolean): PackedPoints => {
     const t: number[] = []
     const out: number[] = []
-    const most = perBar ? count : Math.min(count, values.length)
-    for (let j = 0; j < points.length; j++) {
-      const k = points[j]
-      if (k >= most) break
-      const v = values[perBar ? Math.min(n, (k + 1) * bucket) - 1 : k]
-      if (keep !== undefined && !keep(v)) continue
-      t.push(at[k])
-      out.push(f === undefined ? v : f(v))
+    const most = Math.min(count, values.length)
+    for (let j = 0; j < points.length && points[j] < most; j++) {
+      const v = values[points[j]]
+      const ok = Number.isFinite(v)
+      if (!ok && !zero) continue
+      t.push(at[points[j]])
+      out.push(ok ? v * scale : 0)
     }
     return {t, v: out}
   }
   /** A drawdown (one value per point, each its bucket's deepest) in percent below zero, each at its deepest bar. */
-  const drawdown = (values: Float64Array, curve: Float64Array): PackedPoints => {
-    const bars = bucket === 1 ? undefined : deepestBars(o.initial ?? -Infinity, curve, bucket)
+  const drawdown = (values: Float64Array, curve: Float64Array, deepestAt?: Int32Array): PackedPoints => {
+    const bars = bucket === 1 ? undefined : deepestAt ?? deepestBars(o.initial ?? -Infinity, curve, bucket)
     const t: number[] = []
     const out: number[] = []
     const most = Math.min(count, values.length)
@@ -135,22 +145,24 @@ export function chartColumns(o: ChartInput): PackedCharts {
     return {t, v: out}
   }
   const none = (): PackedPoints => ({t: [], v: []})
-  const finite = Number.isFinite
-  const curves = {
-    equity: series(o.value, true),
-    benchmark: series(o.benchmark, true),
-    drawdown: drawdown(o.drawdown, o.value),
-    benchmarkDrawdown: o.benchmarkDrawdown ? drawdown(o.benchmarkDrawdown, o.benchmark) : none(),
-    rebased: o.initial ? series(o.value, true, (v) => (v / o.initial! - 1) * 100) : none(),
-    rebasedBenchmark: o.initial ? series(o.benchmark, true, (v) => (v / o.initial! - 1) * 100) : none(),
-    exposure: o.exposure ? series(o.exposure, false, (v) => (finite(v) ? v * 100 : 0)) : none(),
-    rollingSharpe: o.rolling ? series(o.rolling.sharpe, false, undefined, finite) : none(),
-    rollingVolatility: o.rolling ? series(o.rolling.volatility, false, (v) => v * 100, finite) : none(),
+  const equity = lastValues(o.value)
+  const benchmark = lastValues(o.benchmark)
+  /** Cumulative return in percent from the initial cash. */
+  const rebased = (values: number[]): PackedPoints => ({v: values.map((v) => (v / o.initial! - 1) * 100)})
+  const curves: Record<(typeof CURVES)[number], PackedPoints> = {
+    equity: {v: equity},
+    benchmark: {v: benchmark},
+    drawdown: drawdown(o.drawdown, o.value, o.drawdownAt),
+    benchmarkDrawdown: o.benchmarkDrawdown ? drawdown(o.benchmarkDrawdown, o.benchmark, o.benchmarkDrawdownAt) : none(),
+    rebased: o.initial ? rebased(equity) : none(),
+    rebasedBenchmark: o.initial ? rebased(benchmark) : none(),
+    exposure: o.exposure ? perPoint(o.exposure, 100, true) : none(),
+    rollingSharpe: o.rolling ? perPoint(o.rolling.sharpe, 1, false) : none(),
+    rollingVolatility: o.rolling ? perPoint(o.rolling.volatility, 100, false) : none(),
   }
   const prices = o.bars.slice(0, 4).map((b, k) => ({...priceColumns(b, bucket, local, o.trades, o.tradeTotals), overlays: (o.overlays?.[k] ?? []).map((l) => ({name: l.name, points: overlayColumns(b, l.values, bucket, local)}))}))
-  // Most curves, and the candles of a symbol with a bar at every point, have a point at every chart
-  // point: their times once (the equity's), not once each.
-  const times = curves.equity.t ?? []
+  // The other curves, and the candles of a symbol with a bar at every point, with a point at every
+  // chart point: their times once, not once each.
   sharedTimes([...Object.values(curves), ...prices.map((p) => p.candles)], times)
   return {
     bucket,

@@ -16,7 +16,7 @@ import type {Bars} from '../model/bars.js'
 import {DAY_MS} from '../model/time.js'
 import type {BacktestResult} from '../engine/result.js'
 import type {Metrics} from '../metrics/metrics.js'
-import {drawdownSeries, worstDrawdowns} from '../metrics/drawdown.js'
+import {drawdownChart} from '../metrics/drawdown.js'
 import {chartBucket, chartColumns, type Overlays} from './chart-data.js'
 import {GUARD, RENDER} from './client-script.js'
 import {escapeHtml as h, jsonForScript, scriptSource} from './escape.js'
@@ -106,8 +106,9 @@ function* draftSteps(o: ReportInput): Generator<void, ReportDraft, void> {
   const cash = o.result.initialCash
   const settings = o.metrics.settings
   const trades = reportTrades(o.result, o.bars.slice(0, 4).map((b) => b.symbol))
-  const drawdown = drawdownSeries(cash, value, bucket)
-  const benchmarkDrawdown = drawdownSeries(cash, o.benchmark, bucket)
+  // The drawdown charts (each point at its deepest bar) and the worst-drawdown tables.
+  const drawdown = drawdownChart(cash, time, value, bucket, 5)
+  const benchmarkDrawdown = drawdownChart(cash, time, o.benchmark, bucket, 5)
   yield
   const rollingFigures = rolling(cash, value, settings.periodsPerYear, settings.riskFreeRate, undefined, bucket)
   yield
@@ -115,7 +116,8 @@ function* draftSteps(o: ReportInput): Generator<void, ReportDraft, void> {
   yield
   const charts = chartColumns({
     bars: o.bars, time, value, benchmark: o.benchmark, initial: cash, trades: trades.charted, tradeTotals: trades.totals, timezone: o.timezone, overlays: o.overlays,
-    drawdown, benchmarkDrawdown, rolling: rollingFigures, exposure,
+    drawdown: drawdown.series, drawdownAt: drawdown.deepestAt, benchmarkDrawdown: benchmarkDrawdown.series, benchmarkDrawdownAt: benchmarkDrawdown.deepestAt,
+    rolling: rollingFigures, exposure,
   })
   yield
   // Equity on a log scale unless a value is not positive (a log axis cannot show it).
@@ -129,7 +131,7 @@ function* draftSteps(o: ReportInput): Generator<void, ReportDraft, void> {
   const params = Object.entries(o.params).map(([k, v]) => `${h(k)}=${h(JSON.stringify(v))}`).join(' · ')
   const prices = charts.prices.map((p, i) => `<h2>${h(p.symbol)}${charts.bucket > 1 ? ` <span class="sub">(${charts.bucket} bars per candle)</span>` : ''}</h2>` +
     `<div class="chart" id="price-${i}"></div>${p.markersDropped ? `<p class="note">Markers of the last ${p.markers.length / 2} trades shown.</p>` : ''}`).join('')
-  const worst = `${drawdownTable(worstDrawdowns(o.result.initialCash, time, value, 5), fmtTime, 'strategy, deepest first')}${drawdownTable(worstDrawdowns(o.result.initialCash, time, o.benchmark, 5), fmtTime, 'buy & hold, deepest first')}`
+  const worst = `${drawdownTable(drawdown.worst, fmtTime, 'strategy, deepest first')}${drawdownTable(benchmarkDrawdown.worst, fmtTime, 'buy & hold, deepest first')}`
   yield
   const days = o.dailyLast ?? dailyLastIndices(time, o.timezone)
   const returns = returnsSection({

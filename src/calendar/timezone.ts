@@ -26,6 +26,11 @@ export function utcOffset(t: number, tz: string): number {
   return zone(tz).offsetAt(t)
 }
 
+/** Each change of `tz`'s offset in (from, to]: its first instant and the new offset. */
+export function offsetChanges(tz: string, from: number, to: number): Array<{at: number; offset: number}> {
+  return zone(tz).changesBetween(from, to)
+}
+
 /**
  * The instant of a local wall time (month 1–12; hour 24 means the next midnight). A time that
  * does not exist (spring-forward gap) moves forward by the gap; a time that occurs twice

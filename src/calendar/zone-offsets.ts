@@ -46,12 +46,7 @@ export class Zone {
   /** Local minus UTC in ms at instant `t`. */
   offsetAt(t: number): number {
     if (t >= this.hitFrom && t < this.hitTo) return this.hitOffset
-    const year = civilFromDayNumber(Math.floor(t / DAY_MS)).year
-    let table = this.years.get(year)
-    if (!table) {
-      table = this.scanYear(year)
-      this.years.set(year, table)
-    }
+    const table = this.yearOf(civilFromDayNumber(Math.floor(t / DAY_MS)).year)
     let from = table.start
     let offset = table.offsetAtStart
     let to = table.end
@@ -67,6 +62,33 @@ export class Zone {
     this.hitTo = to
     this.hitOffset = offset
     return offset
+  }
+
+  /** The changes of offset in (from, to], each with its first instant and new offset, from the year tables. */
+  changesBetween(from: number, to: number): OffsetChange[] {
+    if (this.name === 'UTC' || !(to > from)) return []
+    const out: OffsetChange[] = []
+    let offset = this.offsetAt(from)
+    const last = civilFromDayNumber(Math.floor(to / DAY_MS)).year
+    for (let year = civilFromDayNumber(Math.floor(from / DAY_MS)).year; year <= last; year++) {
+      const table = this.yearOf(year)
+      // A change at the very start of a year is its table's starting offset, not one of its changes.
+      for (const c of [{at: table.start, offset: table.offsetAtStart}, ...table.changes]) {
+        if (c.offset === offset || c.at <= from || c.at > to) continue
+        out.push(c)
+        offset = c.offset
+      }
+    }
+    return out
+  }
+
+  private yearOf(year: number): YearOffsets {
+    let table = this.years.get(year)
+    if (!table) {
+      table = this.scanYear(year)
+      this.years.set(year, table)
+    }
+    return table
   }
 
   /** Asks Intl directly: one formatter call. Offsets are whole seconds (true since 1972). */

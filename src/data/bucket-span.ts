@@ -7,8 +7,8 @@
  */
 import type {MarketCalendar} from '../calendar/calendar.js'
 import {parseIsoDate} from '../calendar/civil-date.js'
-import {localDayNumber, utcOffset, wallToUtc} from '../calendar/timezone.js'
-import {intradayEnd, offsetChange} from '../calendar/local-buckets.js'
+import {localDayNumber, offsetChanges, utcOffset, wallToUtc} from '../calendar/timezone.js'
+import {intradayEnd} from '../calendar/local-buckets.js'
 import {BotsError} from '../core/errors.js'
 import {DAY_MS} from '../model/time.js'
 
@@ -77,25 +77,13 @@ export interface OffsetFrom {
   offset: number
 }
 
-/**
- * The offsets of `tz` over [from, to]: the one at `from` (`at` = -Infinity), then each change up
- * to `to`. Weekly steps, as the zone's own table is found (no zone changes twice in a week).
- */
+/** The offsets of `tz` over [from, to]: the one at `from` (`at` = -Infinity), then each change up to `to`. */
 export function offsetsOver(tz: string, from: number, to: number): OffsetFrom[] {
-  const out: OffsetFrom[] = [{at: -Infinity, offset: utcOffset(from, tz)}]
-  for (let t = from; t < to; ) {
-    const next = Math.min(t + 7 * DAY_MS, to)
-    if (utcOffset(next, tz) !== utcOffset(t, tz)) {
-      const at = offsetChange(t, next, tz)
-      out.push({at, offset: utcOffset(at, tz)})
-      t = at
-    } else t = next
-  }
-  return out
+  return [{at: -Infinity, offset: utcOffset(from, tz)}, ...offsetChanges(tz, from, to)]
 }
 
 /** `f()`, or undefined when it reaches outside the calendar's years. */
-function covered<T>(f: () => T): T | undefined {
+export function covered<T>(f: () => T): T | undefined {
   try {
     return f()
   } catch (e) {

@@ -10,10 +10,9 @@
  */
 import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
 import {createCalendar, type MarketCalendar} from '../calendar/index.js'
-import {BotsError} from '../core/errors.js'
 import type {MarketSpec} from '../model/bot-spec.js'
 import {DAY_MS} from '../model/time.js'
-import {bucketCapacity, bucketEnd, offsetsOver} from './bucket-span.js'
+import {bucketCapacity, bucketEnd, covered, offsetsOver} from './bucket-span.js'
 import {copyDoubleChunks} from './chunk-copy.js'
 import {findMissing} from './gaps.js'
 import {fitNyse, inferMarket, type MarketInfo} from './show.js'
@@ -89,12 +88,7 @@ export async function guessMarket(conn: DuckDBConnection, given: MarketInfo, q: 
   await copyDoubleChunks(await conn.stream(`SELECT epoch_ms(ts)::DOUBLE FROM bars WHERE ${q.where} ORDER BY ts`, q.params), [times])
   const guessed = inferMarket(times, given.timezone, q.from.ms)
   const opts = {timeframeMs: q.from.ms, timezone: q.timezone, limit: 0}
-  try {
-    return fitNyse(times, opts, guessed, findMissing(times, {...opts, calendar: createCalendar(guessed.spec)}))?.market ?? guessed
-  } catch (e) {
-    if (e instanceof BotsError && e.diagnostic.code === 'calendar.range') return guessed
-    throw e
-  }
+  return covered(() => fitNyse(times, opts, guessed, findMissing(times, {...opts, calendar: createCalendar(guessed.spec)})))?.market ?? guessed
 }
 
 /**

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {createCalendar} from '../../src/calendar/index.js'
+import {utcOffset} from '../../src/calendar/timezone.js'
 import {bucketCapacity, bucketEnd, offsetsOver} from '../../src/data/bucket-span.js'
 import {HigherBars} from '../../src/rules/runtime/higher-bars.js'
 import {ms} from './helpers.js'
@@ -50,6 +51,23 @@ describe('offsetsOver', () => {
     const y = offsetsOver('America/New_York', ms('2024-01-01T00:00:00Z'), ms('2025-01-01T00:00:00Z'))
     assert.deepEqual(y, [{at: -Infinity, offset: -5 * H1}, {at: ms('2024-03-10T07:00:00Z'), offset: -4 * H1}, {at: ms('2024-11-03T06:00:00Z'), offset: -5 * H1}])
     assert.deepEqual(offsetsOver('UTC', 0, 10 * 365 * DAY), [{at: -Infinity, offset: 0}])
+  })
+
+  it('finds every change across years, as an hourly scan of the offsets does', () => {
+    for (const tz of ['America/New_York', 'Australia/Lord_Howe', 'America/Havana', 'Europe/London']) {
+      const from = ms('2019-07-01T00:00:00Z')
+      const to = ms('2024-07-01T00:00:00Z')
+      const scanned: number[] = []
+      for (let t = from + H1; t <= to; t += H1) if (utcOffset(t, tz) !== utcOffset(t - H1, tz)) scanned.push(t)
+      const [first, ...changes] = offsetsOver(tz, from, to)
+      assert.equal(first.offset, utcOffset(from, tz))
+      assert.equal(changes.length, scanned.length, tz)
+      changes.forEach((c, k) => {
+        assert.ok(c.at > scanned[k] - H1 && c.at <= scanned[k], `${tz} change ${k}`)
+        assert.equal(c.offset, utcOffset(c.at, tz))
+        assert.notEqual(utcOffset(c.at - 1, tz), c.offset)
+      })
+    }
   })
 })
 

@@ -4,7 +4,7 @@ import {SimulatedBroker, type SimulatedBrokerOptions} from '../broker/simulated-
 import type {BrokerSnapshot, VenueState} from '../broker/broker-snapshot.js'
 import type {VenueBroker, VenueHooks} from '../broker/venue-broker.js'
 import {SimOrder, requestProblem} from '../broker/sim-order.js'
-import type {Order, OrderRequest} from '../model/orders.js'
+import {unsupportedOrderType, type Order, type OrderRequest} from '../model/orders.js'
 import {classifyExchangeError as venueErrorKind} from './error-kind.js'
 import {clientOrderId, type OrderVenue, type VenueOrder, type VenueTrade} from './order-venue.js'
 
@@ -105,14 +105,23 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
   override afterHook(): void {}
   override expireDue(_t: number): void {}
 
-  /** Sends the queued orders (intent recorded first) and the requested cancels. Runs on the bot's chain. */
+  /** Sends the requested cancels, then the queued orders (intent recorded first). Runs on the bot's chain. */
   async flush(): Promise<void> {
+    // Cancels go first: what a canceled order held (a take-profit's units, a buy's cash) is then
+    // free for the orders decided with it (an exit at market, sent after; the exchange refused it
+    // while the take-profit still held the units).
+    await this.sendCancels()
     while (this.outbox.length > 0) {
       const order = this.outbox[0]
       await this.x.recordIntent(order)
       await this.send(order)
       this.outbox.shift()
     }
+    // What the sends found out (an order an earlier life sent, and its fills) is in the past: now.
+    this.applyPending()
+  }
+
+  private async sendCancels(): Promise<void> {
     for (const order of [...this.cancels]) {
       this.cancels.delete(order)
       if (order.status !== 'open') continue
@@ -126,8 +135,6 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
       }
       await this.sync(order)
     }
-    // What the sends found out (an order an earlier life sent, and its fills) is in the past: now.
-    this.applyPending()
   }
 
   /** Loads the markets (precision, limits), retrying network trouble; a refused key is `exchange.auth`. */
@@ -338,7 +345,7 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
 
   /** Precision and limits from loadMarkets: why the exchange would refuse this order, before it is sent. */
   private venueProblem(order: SimOrder, k: number): string | undefined {
-    if (order.type !== 'market' && order.type !== 'limit') return `${order.type} orders are not supported on the exchange broker (market and limit are)`
+    if (order.type !== 'market' && order.type !== 'limit') return `${unsupportedOrderType(order.type)}: the exchange broker places market and limit orders`
     if (order.timeInForce === 'day') return 'day orders are not supported on the exchange broker (crypto markets have no session close): use gtc'
     const m = this.x.venue.market(order.symbol)
     const minQty = m.limits.amount?.min

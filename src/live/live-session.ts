@@ -92,6 +92,22 @@ export class LiveSession implements KernelObserver {
   }
 
   /** After a warm-up: the restored broker takes over; orders it already holds are not new. */
+  /**
+   * Ends what a fresh bot's warm-up left working on its scratch broker (those orders never reach
+   * the venue), the strategy told through `onCanceledOrder`: an order it holds must not look
+   * working forever (the rules trader waited on such an entry and never traded).
+   */
+  endScratchOrders(): void {
+    const scratch = this.brokers.current
+    // A callback may place orders in turn (stops for a part filled): a few rounds end those too.
+    for (let round = 0; round < 3; round++) {
+      const open = scratch.openOrders(-1)
+      if (open.length === 0) break
+      for (const order of open) scratch.cancel(order.id)
+      this.invoker.settle()
+    }
+  }
+
   swapBroker(broker: SimulatedBroker): void {
     this.brokers.current = broker
     this.kernel.broker = broker

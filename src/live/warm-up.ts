@@ -29,6 +29,7 @@ export async function warmFresh(s: LiveSession, feed: Feed, sub: FeedSubscriptio
     s.view.append(batch)
     await s.advance(batch.close)
   }
+  s.endScratchOrders()
   s.quiet = false
   // The bars themselves are what the strategy saw: recorded, so `bots parity` replays them too.
   s.reportBars()

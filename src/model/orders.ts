@@ -108,3 +108,12 @@ export interface Fill {
   /** Exchange fills: 1 for the order's first trade, 2 for its second… (the same after any restart). */
   readonly tradeSeq?: number
 }
+
+/**
+ * How a broker that lacks an order type (an exchange broker has market and limit orders only)
+ * begins its refusal's reason: a strategy that reads it can fall back (the `rules` trader then
+ * watches its stop itself).
+ */
+export function unsupportedOrderType(type: OrderType): string {
+  return `this broker does not support ${type} orders`
+}

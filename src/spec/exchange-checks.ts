@@ -159,6 +159,7 @@ export function checkExchange(raw: Raw, report: Report): void {
   }
 
   if (brokerType === 'exchange') {
+    watchedStops(raw, report)
     const creds = x.credentials_env as Raw | undefined
     if (creds === undefined) {
       report('error', ['live', 'exchange'], 'exchange.credentials_missing', 'an exchange broker places orders, which need API credentials: `credentials_env` is missing',
@@ -195,4 +196,20 @@ export function hasTestnet(urls: {test?: unknown} | undefined): boolean {
   const test = urls?.test
   if (typeof test === 'string') return test.length > 0
   return test !== null && typeof test === 'object' && Object.keys(test).length > 0
+}
+
+/**
+ * The exchange broker places market and limit orders: a `rules` stop (stop_loss, trailing_stop) is
+ * watched by the bot instead (rules/runtime/trader.ts), which a backtest of the same spec does not
+ * do. Said where the stop is written (inline params; a strategy spec file is checked on its own).
+ */
+function watchedStops(raw: Raw, report: Report): void {
+  const strategy = raw.strategy as Raw | undefined
+  if (strategy?.name !== 'rules' || strategy.params === null || typeof strategy.params !== 'object') return
+  for (const key of ['stop_loss', 'trailing_stop']) {
+    if (strategy.params[key] === undefined) continue
+    report('warning', ['strategy', 'params', key], 'exchange.watched_stop',
+      `the exchange broker places market and limit orders only: this ${key} is watched by the bot on each closed bar and exits at market, at the next price rather than at the level, and only while the bot runs`,
+      'a backtest (and `bots parity`) fills it at its level inside the bar; keep the distance wide enough for that difference', 'key')
+  }
 }

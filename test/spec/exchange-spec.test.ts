@@ -109,6 +109,19 @@ describe('live.exchange validation', () => {
     assert.deepEqual(errors(await check(noCreds.replace('broker: {type: exchange}', 'broker: {type: paper}'))), [])
   })
 
+  it('rules stops on an exchange broker: a warning where each is written (the bot watches them); none on paper', async () => {
+    const rules = BASE.replace('strategy:\n  name: sma-cross\n', "strategy:\n  name: rules\n  params:\n    entry: {long: 'close > 0'}\n    stop_loss: {percent: 2}\n    take_profit: {percent: 4}\n    trailing_stop: {percent: 3}\n")
+    const r = await check(rules)
+    assert.deepEqual(errors(r), [])
+    const watched = r.diagnostics.filter((d) => d.code === 'exchange.watched_stop')
+    assert.deepEqual(watched.map(where), [
+      {line: 6, column: 5, path: '/strategy/params/stop_loss', code: 'exchange.watched_stop'},
+      {line: 8, column: 5, path: '/strategy/params/trailing_stop', code: 'exchange.watched_stop'},
+    ])
+    assert.match(watched[0].message, /watched by the bot on each closed bar and exits at market/)
+    assert.deepEqual((await check(rules.replace('broker: {type: exchange}', 'broker: {type: paper}'))).diagnostics.filter((d) => d.code === 'exchange.watched_stop'), [])
+  })
+
   it('an exchange that signs with a passphrase needs credentials_env.password', async () => {
     const r = await check(BASE.replace('id: binance', 'id: okx'))
     assert.deepEqual(errors(r).map(where), [{line: 11, column: 5, path: '/live/exchange/credentials_env', code: 'exchange.credential_missing'}])

@@ -239,8 +239,8 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
     onFilledOrder(ctx: StrategyContext, order: Order, fill: Fill) {
       bySymbol.get(order.symbol)?.onFilled(ctx, order, fill)
     },
-    onCanceledOrder(_ctx: StrategyContext, order: Order) {
-      bySymbol.get(order.symbol)?.onCanceled(order)
+    onCanceledOrder(ctx: StrategyContext, order: Order) {
+      bySymbol.get(order.symbol)?.onCanceled(ctx, order)
     },
   }
   return hooks

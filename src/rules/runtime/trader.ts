@@ -9,14 +9,19 @@
  * order (the tighter of stop-loss and trailing stop) and one take-profit limit, an OCO pair in the
  * broker: when one fills the other is canceled at once, and a bar that reaches both fills one, as
  * `broker.same_bar` says. A trailing stop that moves replaces the stop leg (keeping the pair).
+ * A broker without stop orders (an exchange broker places market and limit orders only) refuses
+ * the stop: the trader then watches the level itself, bar by bar, and closes at market when a bar
+ * reaches it (`watchStop`); the take-profit stays a limit order there.
  */
-import type {Fill, Order} from '../../model/orders.js'
+import {unsupportedOrderType, type Fill, type Order} from '../../model/orders.js'
 import type {StrategyContext} from '../../model/strategy.js'
 import type {RulesPlan, StopPlan} from '../plan.js'
 import type {SymbolRuntime} from './symbol-runtime.js'
 import {entryQuantity} from './sizing.js'
 
 const isOpen = (o: Order | undefined) => o !== undefined && o.status === 'open'
+
+const NO_STOP_ORDERS = unsupportedOrderType('stop')
 
 /**
  * The first bar whose prices can come after a fill at `time`: the newest bars opened at or after
@@ -28,6 +33,14 @@ function firstBarFrom(ctx: StrategyContext, symbol: string, time: number): numbe
   const n = ctx.barCount(symbol)
   let ago = 0
   while (ago < n && ctx.time(symbol, ago) >= time) ago++
+  return n - ago
+}
+
+/** The first bar opened after `time`: a fill at a bar's open is inside that bar, and the stops work from the next. */
+function firstBarAfter(ctx: StrategyContext, symbol: string, time: number): number {
+  const n = ctx.barCount(symbol)
+  let ago = 0
+  while (ago < n && ctx.time(symbol, ago) > time) ago++
   return n - ago
 }
 
@@ -48,6 +61,14 @@ export class SymbolTrader {
    * neither, and there the trader pairs the legs itself, as before.
    */
   private linked = true
+  /**
+   * The broker refused the stop for its type (an exchange broker has no stop orders): the stop at
+   * `stopLevel` is watched here, on each bar from `watchFrom` (the first one after the entry's fill).
+   */
+  private watched = false
+  private watchFrom = 0
+  /** The first bar the watched stop can close on: the one after the entry's fill (as the broker's legs work). */
+  private stopFrom = 0
   private readonly trails: boolean
 
   constructor(
@@ -62,7 +83,7 @@ export class SymbolTrader {
     const rt = this.rt
     // Nothing to do on most bars of a crossover plan: no condition can hold, and without a
     // trailing stop to move, judging them would end in doing nothing (and asking the position).
-    if (!this.trails && !rt.conditionsMayHold()) return
+    if (!this.trails && !this.watched && !rt.conditionsMayHold()) return
     this.judge(ctx)
   }
 
@@ -73,7 +94,9 @@ export class SymbolTrader {
     const position = ctx.position(this.symbol)
     if (position !== 0) {
       const side = position > 0 ? 1 : -1
-      if (this.plan.trailingStop && this.side === side) this.trail(ctx)
+      if (this.watched && this.side === side) {
+        if (this.watchStop(ctx)) return
+      } else if (this.plan.trailingStop && this.side === side) this.trail(ctx)
       const exit = side > 0 ? rt.exitLong : rt.exitShort
       const reverse = side > 0 ? rt.entryShort : rt.entryLong
       const wantsExit = exit !== undefined && exit() === 1
@@ -90,15 +113,15 @@ export class SymbolTrader {
   }
 
   onFilled(ctx: StrategyContext, order: Order, fill: Fill): void {
-    // A paper order filling in parts (broker.max_volume_share) is done when it is filled: until
-    // then the entry or exit is still working, and a stop leg goes on filling its rest.
-    if (order.status !== 'filled' && order.clientOrderId === undefined) return
+    // An order filling in parts (broker.max_volume_share; an exchange's several trades for one
+    // order) is done when it is filled: until then the entry or exit is still working, and a stop
+    // leg goes on filling its rest. (Stops placed at an exchange order's first trade covered that
+    // trade's quantity only.)
+    if (order.status !== 'filled') return
     if (order.id === this.entryOrder?.id) {
       this.entryOrder = undefined
-      this.linked = order.clientOrderId === undefined
-      if (this.trails) this.trailFrom = firstBarFrom(ctx, this.symbol, fill.time)
       // From the average price of the entry's fills (one fill: its price).
-      this.protect(ctx, order.clientOrderId === undefined ? (order.fillPrice ?? fill.price) : fill.price)
+      this.entered(ctx, order, order.fillPrice ?? fill.price, fill.time)
     } else if (order.id === this.exitOrder?.id) {
       this.exitOrder = undefined
       if (!isOpen(this.entryOrder) && ctx.position(this.symbol) === 0) this.side = 0
@@ -115,9 +138,13 @@ export class SymbolTrader {
     }
   }
 
-  onCanceled(order: Order): void {
-    if (order.id === this.entryOrder?.id) this.entryOrder = undefined
-    else if (order.id === this.exitOrder?.id) this.exitOrder = undefined
+  onCanceled(ctx: StrategyContext, order: Order): void {
+    if (order.id === this.entryOrder?.id) {
+      this.entryOrder = undefined
+      // Ended after a part filled (the rest refused for cash, canceled or expired at the
+      // exchange): that part is the position, and it gets its stops as a filled entry would.
+      if ((order.filledQuantity ?? 0) > 0 && order.fillPrice !== undefined) this.entered(ctx, order, order.fillPrice, order.filledAt ?? ctx.now)
+    } else if (order.id === this.exitOrder?.id) this.exitOrder = undefined
     else if (order.id === this.stopOrder?.id) this.stopOrder = undefined
     else if (order.id === this.targetOrder?.id) this.targetOrder = undefined
   }
@@ -136,6 +163,16 @@ export class SymbolTrader {
 
   private distance(stop: StopPlan, from: number): number {
     return stop.kind === 'percent' ? (from * stop.distance) / 100 : this.rt.stopAtr.get(stop.atrPeriod!)!.at(0) * stop.distance
+  }
+
+  /** The entry is done (filled, or ended with a part filled) at average `price`, its last fill at `time`. */
+  private entered(ctx: StrategyContext, order: Order, price: number, time: number): void {
+    this.linked = order.clientOrderId === undefined
+    if (this.trails || this.plan.stopLoss) {
+      this.trailFrom = this.watchFrom = firstBarFrom(ctx, this.symbol, time)
+      this.stopFrom = firstBarAfter(ctx, this.symbol, time)
+    }
+    this.protect(ctx, price)
   }
 
   /** Places the stop and take-profit orders for the position the entry just opened. */
@@ -210,14 +247,55 @@ export class SymbolTrader {
   private placeStop(ctx: StrategyContext, level: number): void {
     const quantity = Math.abs(ctx.position(this.symbol))
     this.stopLevel = level
+    if (this.watched) return
     const ocoWith = this.linked && isOpen(this.targetOrder) ? this.targetOrder!.id : undefined
     this.stopOrder = ctx.submitOrder({symbol: this.symbol, side: this.side > 0 ? 'sell' : 'buy', quantity, type: 'stop', stopPrice: level, tag: 'stop', ocoWith})
     if (this.unsupported(this.stopOrder)) this.stopOrder = ctx.submitOrder({symbol: this.symbol, side: this.side > 0 ? 'sell' : 'buy', quantity, type: 'stop', stopPrice: level, tag: 'stop'})
+    if (this.stopOrder?.status === 'rejected' && this.stopOrder.reason?.startsWith(NO_STOP_ORDERS)) {
+      this.stopOrder = undefined
+      this.watched = true
+      ctx.log.info(`${this.symbol}: the broker has no stop orders; the stop at ${level} is watched on each bar and closes at market`)
+    }
+  }
+
+  /**
+   * The watched stop (`watched`): each bar since the last look from the one after the entry's fill,
+   * in order, is checked against the level as it stood before that bar (a trailing stop then moves by the bar's best price, for the
+   * bars after it, as the broker's trailing stops do). A bar that reaches it closes the position at
+   * market, so the exit fills at the next price, not at the level. True when it closed.
+   */
+  private watchStop(ctx: StrategyContext): boolean {
+    const side = this.side
+    const symbol = this.symbol
+    const n = ctx.barCount(symbol)
+    const t = this.plan.trailingStop
+    for (let ago = n - 1 - this.watchFrom; ago >= 0; ago--) {
+      const level = this.stopLevel
+      const worst = side > 0 ? ctx.low(symbol, ago) : ctx.high(symbol, ago)
+      if (n - 1 - ago >= this.stopFrom && (side > 0 ? worst <= level : worst >= level)) {
+        this.watchFrom = n
+        ctx.log.info(`${symbol}: stop ${level} reached (bar ${side > 0 ? 'low' : 'high'} ${worst}); closing at market`)
+        this.cancelProtection(ctx)
+        // Tagged as the stop order it stands for (a plain close would read as the exit condition's).
+        const quantity = Math.abs(ctx.position(symbol))
+        this.exitOrder = ctx.submitOrder({symbol, side: side > 0 ? 'sell' : 'buy', quantity, tag: 'stop'})
+        return true
+      }
+      if (t === undefined) continue
+      const extreme = side > 0 ? ctx.high(symbol, ago) : ctx.low(symbol, ago)
+      if (side > 0 ? extreme > this.best : extreme < this.best) {
+        this.best = extreme
+        const moved = extreme - side * this.trailDistance(extreme)
+        if (side > 0 ? moved > level : moved < level) this.stopLevel = moved
+      }
+    }
+    if (n > this.watchFrom) this.watchFrom = n
+    return false
   }
 
   /** A broker that takes no OCO pairs or replacements refused `order` for that (a bot warmed up on paper, now on an exchange): pair the legs here from now on. */
   private unsupported(order: Order | undefined): boolean {
-    if (order?.status !== 'rejected' || !order.reason?.startsWith('this broker does not support')) return false
+    if (order?.status !== 'rejected' || !order.reason?.startsWith('this broker does not support OCO')) return false
     this.linked = false
     return true
   }

@@ -17,18 +17,27 @@ export class SimOrder implements Order {
   triggered = false
   /** The other leg of an OCO pair (both point at each other). */
   oco: SimOrder | undefined = undefined
-  /** Bracket leg: the entry it waits for (works once that has completely filled). */
+  /** Bracket leg: the entry it waits for (works once that has completely filled, or ended after a part). */
   parent: SimOrder | undefined = undefined
-  /** Restored bracket leg whose entry had filled before the save: the entry's id (for `parentId`). */
+  /** Bracket leg working on its own: its entry's id (for `parentId`), the entry having filled (restored) or ended after a part. */
   filledParentId: number | undefined = undefined
   /** An OCO leg filling its rest after its first part ended the pair (afterFill): the partner's id, for `ocoWith`. */
   endedOcoWith: number | undefined = undefined
-  /** Bracket entry: its legs, activated when it fills, canceled when it ends unfilled. */
+  /**
+   * Bracket entry: its legs, activated when it fills, canceled when it ends with nothing filled
+   * (after a part: resized to that part and detached, see SimulatedBroker.protectPart).
+   */
   children: SimOrder[] | undefined = undefined
   /** Trailing stop: distance in price or in percent (one of them), and the best price so far. */
   trailAmount: number | undefined = undefined
   trailPercent: number | undefined = undefined
   best = NaN
+  /**
+   * Day orders: the close of the first session after theirs (Infinity for GTC, or past the
+   * calendar). A bar that ends by then holds a whole session the order was not good for (a weekly
+   * bar): only its open counts (SimulatedBroker.processBar). Set once, at submit or restore.
+   */
+  laterClose = Infinity
   /** `trailing`, cached for the per-bar loop. */
   trails = false
   /** Index of the bar this order was last matched on (an OCO pair is matched once per bar, as a pair). */
@@ -41,7 +50,7 @@ export class SimOrder implements Order {
     readonly symbol: string,
     readonly symbolIndex: number,
     readonly side: Side,
-    /** Mutable for a bracket's legs: they follow their entry's quantity when it is replaced. */
+    /** Mutable for a bracket's legs: they follow their entry's quantity when it is replaced, and shrink to the part of an entry that ended partly filled. */
     public quantity: number,
     readonly type: OrderType,
     readonly limitPrice: number | undefined,

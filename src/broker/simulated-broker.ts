@@ -45,7 +45,8 @@ export interface SimulatedBrokerOptions {
  * - Instruments (`broker.instruments`, see instruments.ts): a limit or stop price rounds to the
  *   symbol's tick, a quantity down to its lot, when the order is submitted; below one lot, or a
  *   price that rounds to 0, is rejected then. Each bar's close settles futures-like positions.
- * - Day orders expire at the close of the first session that closes after they were placed.
+ * - Day orders expire at the close of the first session that closes after they were placed. A bar
+ *   that also holds a whole later session (a weekly bar) fills a day order only at its open.
  * - A bar with NaN prices for a symbol (no bar for it at that time) fills nothing for it.
  */
 export class SimulatedBroker implements BrokerPort {
@@ -138,6 +139,7 @@ export class SimulatedBroker implements BrokerPort {
     // A request refused for its size keeps the quantity asked, so the order shows what was refused.
     const order = new SimOrder(this.nextId++, this.o.market.symbols[k], k, req.side, quantity > 0 ? quantity : req.quantity, req.type ?? 'market',
       limitPrice, stopPrice, tif, req.tag, now, signalBar, expiresAt)
+    if (expiresAt !== Infinity) order.laterClose = this.laterClose(expiresAt)
     if (req.trailAmount !== undefined) order.trailAmount = req.trailAmount
     if (req.trailPercent !== undefined) order.trailPercent = req.trailPercent
     order.trails = order.trailing
@@ -226,6 +228,13 @@ export class SimulatedBroker implements BrokerPort {
       if (parent !== undefined) (parent.children ??= []).push(order)
       if (partner !== undefined) partner.oco = order
     }
+  }
+
+  /** A day order's `laterClose`: the close of the first session opening after it expires. */
+  private laterClose(expiresAt: number): number {
+    // BEFORE_ALL (restored): it expires on the first bar anyway.
+    if (!(expiresAt > BEFORE_ALL && expiresAt < Infinity)) return Infinity
+    return this.o.calendar.nextSession(expiresAt)?.close ?? Infinity
   }
 
   /** A trailing stop starts working from `from` (the last close, or its entry's fill price). */
@@ -345,6 +354,7 @@ export class SimulatedBroker implements BrokerPort {
       const order = new SimOrder(o.id, o.symbol, k(o.symbol), o.side, o.quantity, o.type, price(o.limitPrice), price(o.stopPrice),
         o.timeInForce, o.tag, o.createdAt ?? -Infinity, signalBar, o.expiresAt ?? Infinity)
       order.triggered = o.triggered
+      if (o.timeInForce === 'day') order.laterClose = this.laterClose(order.expiresAt)
       if (o.trailAmount !== undefined) order.trailAmount = o.trailAmount
       if (o.trailPercent !== undefined) order.trailPercent = o.trailPercent
       order.trails = order.trailing
@@ -426,14 +436,23 @@ export class SimulatedBroker implements BrokerPort {
     if (this.book.isEmpty) return
     const series = this.o.market.series
     const barTime = series[0].time[i]
+    // Where the bar ends, for day orders (`laterClose`): a GTC order (expiresAt Infinity) never
+    // gets past the expiry check below, so it costs nothing more than before.
+    const barEnd = this.book.hasDayOrders ? this.o.market.closeOf(i) : barTime
     const pending = this.book.pending
     const n = pending.length
     for (let j = 0; j < n; j++) {
       const order = pending[j]
       if (order.status !== 'open') continue
-      if (order.expiresAt <= barTime) {
-        this.finish(order, 'canceled', 'day order expired at the session close')
-        continue
+      if (order.expiresAt <= barEnd) {
+        if (order.expiresAt <= barTime) {
+          this.finish(order, 'canceled', 'day order expired at the session close')
+          continue
+        }
+        if (order.laterClose <= barEnd) {
+          this.matchAtOpen(order, i, barTime, barEnd)
+          continue
+        }
       }
       if (i <= order.signalBar || barTime < order.createdAt) continue
       // A bracket leg waits for its entry to fill.
@@ -446,11 +465,31 @@ export class SimulatedBroker implements BrokerPort {
         if (price === price) this.execute(order, price, barTime, i)
       } else if (order.matchedBar !== i) {
         order.matchedBar = i
-        this.matchPair(order, i, barTime)
+        this.matchPair(order, i, barTime, barEnd)
       }
       if (order.trails && order.status === 'open') this.trail(order, bars.high[i], bars.low[i])
     }
     this.book.compact()
+  }
+
+  /**
+   * A day order on bar `i`, which also holds a whole later session (a weekly bar on an exchange
+   * calendar): only the bar's open is known to have traded in the order's session, so it is
+   * matched as a bar with high = low = open (a market order fills at the open as on any bar; a
+   * limit or stop only if the open reaches it). Unfilled, it expires when the next bar comes. (Its
+   * trail does not move: it will not work again.)
+   */
+  private matchAtOpen(order: SimOrder, i: number, barTime: number, barEnd: number): void {
+    if (!eligible(order, i, barTime)) return
+    const open = this.o.market.series[order.symbolIndex].open[i]
+    if (open !== open) return
+    if (order.oco === undefined) {
+      const price = fillPrice(order, open, open, open)
+      if (price === price) this.execute(order, price, barTime, i)
+    } else if (order.matchedBar !== i) {
+      order.matchedBar = i
+      this.matchPair(order, i, barTime, barEnd)
+    }
   }
 
   /**
@@ -459,10 +498,11 @@ export class SimulatedBroker implements BrokerPort {
    * first; otherwise `broker.same_bar` decides (counted in `sameBarDecisions`). The other leg is
    * then canceled by the fill.
    */
-  private matchPair(order: SimOrder, i: number, barTime: number): void {
+  private matchPair(order: SimOrder, i: number, barTime: number, barEnd: number): void {
     const series = this.o.market.series
     const a = series[order.symbolIndex]
-    const pa = fillPrice(order, a.open[i], a.high[i], a.low[i])
+    // A day leg on a bar past its session (see matchAtOpen) sees only the open.
+    const pa = order.laterClose <= barEnd ? fillPrice(order, a.open[i], a.open[i], a.open[i]) : fillPrice(order, a.open[i], a.high[i], a.low[i])
     const partner = order.oco!
     const b = series[partner.symbolIndex]
     if (partner.status !== 'open' || partner.matchedBar === i || partner.expiresAt <= barTime || !eligible(partner, i, barTime) || b.open[i] !== b.open[i]) {
@@ -470,7 +510,7 @@ export class SimulatedBroker implements BrokerPort {
       return
     }
     partner.matchedBar = i
-    const pb = fillPrice(partner, b.open[i], b.high[i], b.low[i])
+    const pb = partner.laterClose <= barEnd ? fillPrice(partner, b.open[i], b.open[i], b.open[i]) : fillPrice(partner, b.open[i], b.high[i], b.low[i])
     if (pa === pa && pb === pb) {
       if (this.firstLeg(order, pa, a.open[i], partner, pb, b.open[i]) === order) this.execute(order, pa, barTime, i)
       else this.execute(partner, pb, barTime, i)
@@ -647,7 +687,7 @@ export class SimulatedBroker implements BrokerPort {
       // Working from the bar after the entry's fill: where the price went after the fill inside that bar is unknown.
       leg.signalBar = Math.max(leg.signalBar, bar)
       if (leg.trailing) {
-        const problem = this.startTrail(leg, price)
+        const problem = this.startTrail(leg, order.fillPrice ?? price) // the average of its parts, as protectPart
         if (problem !== undefined) this.finish(leg, 'rejected', problem)
       }
     }
@@ -673,7 +713,10 @@ export class SimulatedBroker implements BrokerPort {
     return fill
   }
 
-  /** Ends an order unfilled; its OCO partner and (unfilled entry) its bracket legs end with it. */
+  /**
+   * Ends an order unfilled (or the rest of a partly filled one); its OCO partner ends with it. A
+   * bracket entry's open legs are canceled when nothing of it filled, else they protect the part.
+   */
   protected finish(order: SimOrder, status: 'canceled' | 'rejected', reason: string): void {
     order.status = status
     order.reason = reason
@@ -682,8 +725,43 @@ export class SimulatedBroker implements BrokerPort {
     // A partner that has filled a part is what ended this order (afterFill): it goes on filling
     // its rest (with a volume cap, over later bars), as its own order, not canceled with this one.
     if (partner !== undefined && partner.status === 'open' && partner.filledQuantity === undefined) this.finish(partner, 'canceled', `OCO: order ${order.id} was ${status}`)
-    if (order.children !== undefined) {
-      for (const leg of order.children) if (leg.status === 'open') this.finish(leg, 'canceled', `its entry, order ${order.id}, was ${status}`)
+    if (order.children === undefined) return
+    if ((order.filledQuantity ?? 0) > 0) return this.protectPart(order)
+    for (const leg of order.children) if (leg.status === 'open') this.finish(leg, 'canceled', `its entry, order ${order.id}, was ${status}`)
+  }
+
+  /**
+   * A bracket entry ended after a part filled (broker.max_volume_share; canceled, expired, the
+   * rest refused): that part is a position, and its stop-loss must not vanish with the entry. As
+   * NautilusTrader's OrderManager does for an OTO parent closed with a filled quantity (Backtrader
+   * cancels them), each open leg is cut to the filled quantity and works on its own from the bar
+   * after the entry's last fill, as afterFill starts legs; a trailing leg trails from the average
+   * fill price. The legs stay each other's OCO partner; their records still name the entry.
+   */
+  private protectPart(entry: SimOrder): void {
+    const k = entry.symbolIndex
+    const ins = this.instruments
+    const filled = ins.anySteps ? ins.roundQuantity(k, entry.filledQuantity!) : entry.filledQuantity!
+    const bars = this.o.market.series.length > 0 ? this.o.market.series[0] : undefined
+    const lastFill = bars === undefined || entry.filledAt === undefined ? -1 : lastIndexAtOrBefore(bars.time, bars.length, entry.filledAt)
+    for (const leg of entry.children!) {
+      if (leg.status !== 'open') continue
+      if (!(filled > 0)) {
+        this.finish(leg, 'canceled', `its entry, order ${entry.id}, was ${entry.status} with less than one lot filled`)
+        continue
+      }
+      leg.parent = undefined
+      leg.filledParentId = entry.id
+      // Never larger than the strategy made it (a leg replaced with a smaller quantity).
+      if (filled < leg.quantity) leg.quantity = filled
+      if (lastFill > leg.signalBar) {
+        leg.signalBar = lastFill
+        this.signalTimes.delete(leg) // a restored leg's saved signal time no longer applies
+      }
+      if (leg.trailing) {
+        const problem = this.startTrail(leg, entry.fillPrice ?? NaN)
+        if (problem !== undefined) this.finish(leg, 'rejected', problem)
+      }
     }
   }
 }

@@ -28,7 +28,7 @@ export interface OrderRequest {
   trailPercent?: number
   /** One-cancels-other: pairs this order with working order N. When either fills (its first part) or ends unfilled, the other is canceled. */
   ocoWith?: number
-  /** Bracket leg: works only once order N has completely filled; canceled if N ends unfilled. */
+  /** Bracket leg: works only once order N has completely filled; canceled if N ends with nothing filled, cut to the part filled if it ends after a part. */
   parentId?: number
   /** Replaces working order N: N is canceled and this order takes over its OCO pairing and its parent. */
   replaces?: number

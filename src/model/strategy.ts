@@ -91,8 +91,8 @@ export interface StrategyContext {
   /**
    * A bracket: `entry`, then a stop-loss (stop order at `stopLoss`, or a trailing stop) and a
    * take-profit (limit order at `takeProfit`) for the same quantity on the other side, an OCO pair
-   * that works from the bar after the entry has completely filled. If the entry ends unfilled, the
-   * legs are canceled.
+   * that works from the bar after the entry has completely filled. If the entry ends with nothing
+   * filled, the legs are canceled; if it ends after a part filled, they protect that part.
    */
   submitBracket(entry: OrderRequest, exits: BracketExits): Bracket
   /**

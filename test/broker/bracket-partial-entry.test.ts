@@ -1,0 +1,237 @@
+/**
+ * A bracket entry that ends partly filled (broker.max_volume_share): the filled part is a
+ * position, and the legs protect it, cut to the filled quantity, instead of being canceled with
+ * the entry (NautilusTrader's OTO behaviour; before, the part was left without its stop-loss).
+ * Rows are [open, high, low, close]; volume 40 with max_volume_share 0.1 lets 4 units fill a bar.
+ * Commission 1 per fill, no slippage; every figure is worked out by hand in the comments.
+ */
+import assert from 'node:assert/strict'
+import {test} from 'node:test'
+import {barsFromRows} from '../../src/core/bars.js'
+import {SimulatedClock} from '../../src/core/clock.js'
+import {createCalendar} from '../../src/calendar/index.js'
+import {alignBars, type MarketView} from '../../src/engine/market-view.js'
+import {runBacktest} from '../../src/engine/run-backtest.js'
+import {StrategyApi} from '../../src/engine/strategy-api.js'
+import {SimulatedBroker} from '../../src/broker/simulated-broker.js'
+import type {BrokerSnapshot} from '../../src/broker/broker-snapshot.js'
+import type {BrokerSpec} from '../../src/model/bot-spec.js'
+import type {Bracket, Order} from '../../src/model/orders.js'
+import type {StrategyContext} from '../../src/model/strategy.js'
+import {strategyOf} from '../engine/engine-fixtures.js'
+import type {Row} from './candles.js'
+import {run} from './linked-harness.js'
+
+const HOUR = 3_600_000
+const SHARE = {maxVolumeShare: 0.1}
+const bracket = (ctx: StrategyContext, got: Record<string, unknown>) => {
+  got.b = ctx.submitBracket({side: 'buy', quantity: 10}, {stopLoss: 95, takeProfit: 110})
+}
+const cancelEntry = (ctx: StrategyContext, got: Record<string, any>) => {
+  ctx.cancelOrder((got.b as Bracket).entry.id)
+}
+// bar 0: the bracket is placed; bar 1: volume 40 → 4 of the 10 fill at the open, 100 (the legs
+// wait: the entry is not complete); the strategy then cancels the rest of the entry.
+const PART: Row[] = [
+  [100, 100, 100, 100],
+  [100, 101, 99, 100],
+]
+
+test('entry canceled after a part filled: the stop-loss sells that part, the take-profit is canceled by OCO', async () => {
+  const r = await run({
+    rows: [...PART, [99, 100, 94, 96], [96, 96, 96, 96]],
+    volume: [40, 40, 40, 40],
+    broker: SHARE,
+    script: {0: bracket, 1: cancelEntry},
+  })
+  // bar 2: sell stop 95, open 99 > 95, low 94 ≤ 95 → 4 @ 95 (room 4: all of the leg)
+  assert.deepEqual(r.events, ['filled #1 buy 4 @ 100', 'canceled #1: canceled by the strategy', 'filled #2 sell 4 @ 95', 'canceled #3: OCO: order 2 filled'])
+  // 100 000 − 4 × 100 − 1 + 4 × 95 − 1 = 99 978; flat
+  assert.equal(r.finalCash, 99_978)
+  assert.deepEqual(r.positions, [])
+  assert.deepEqual(r.trades.map((t) => [t.quantity, t.entryPrice, t.exitPrice, t.grossPnl, t.netPnl]), [[4, 100, 95, -20, -22]])
+  // The legs' records name the entry and each other, at the part's size.
+  assert.deepEqual(r.orders.map((o) => [o.id, o.status, o.quantity, o.filledQuantity, o.parentId, o.ocoWith]), [
+    [1, 'canceled', 10, 4, undefined, undefined],
+    [2, 'filled', 4, 4, 1, 3],
+    [3, 'canceled', 4, undefined, 1, 2],
+  ])
+})
+
+test('entry canceled after a part filled: the take-profit sells that part, the stop is canceled by OCO', async () => {
+  const r = await run({
+    rows: [...PART, [101, 111, 100, 109], [109, 109, 109, 109]],
+    volume: [40, 40, 40, 40],
+    broker: SHARE,
+    script: {0: bracket, 1: cancelEntry},
+  })
+  // bar 2: sell limit 110, open 101 < 110, high 111 ≥ 110 → 4 @ 110
+  assert.deepEqual(r.events.slice(2), ['filled #3 sell 4 @ 110', 'canceled #2: OCO: order 3 filled'])
+  // 100 000 − 401 + 440 − 1 = 100 038
+  assert.equal(r.finalCash, 100_038)
+  assert.deepEqual(r.positions, [])
+  assert.deepEqual(r.trades.map((t) => [t.grossPnl, t.netPnl]), [[40, 38]])
+})
+
+test('the rest of the entry refused for cash: the legs protect the part, from the very bar of the refusal', async () => {
+  // cash 700. bar 1: 4 @ 100 → 700 − 401 = 299. bar 2 opens at 90: the rest, 4 @ 90 (room 4),
+  // needs 361 > 299 → rejected. The part was held since bar 1, so the stop works on bar 2: it
+  // opened below 95, a gap → 4 @ 90 (the open). 299 + 360 − 1 = 658.
+  const r = await run({
+    rows: [...PART, [90, 92, 88, 91], [91, 91, 91, 91]],
+    volume: [40, 40, 40, 40],
+    broker: {...SHARE, cash: 700},
+    script: {0: bracket},
+  })
+  assert.equal(r.events[1], 'rejected #1: insufficient cash: needs 361.00 (4 × 90 + commission 1.00), has 299.00')
+  assert.deepEqual(r.events.slice(2), ['filled #2 sell 4 @ 90', 'canceled #3: OCO: order 2 filled'])
+  assert.equal(r.finalCash, 658)
+  assert.deepEqual(r.positions, [])
+})
+
+test('a day limit entry that fills a part and expires at the session close: its legs protect the part in the next session', async () => {
+  // Sessions 09:00–12:00 UTC on weekdays; hourly bars, Monday 9, 10, 11 and Tuesday 9, 10.
+  const calendar = createCalendar({timezone: 'UTC', open: '09:00', close: '12:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: []})
+  const monday = Date.UTC(2024, 0, 1, 9)
+  const rows: Array<[number, Row]> = [
+    [monday, [101, 101, 101, 101]], // 0: the bracket is placed (at 10:00, seeing this bar)
+    [monday + HOUR, [101, 102, 99, 100]], // 1: limit 100, open 101, low 99 → 4 @ 100 (room 4)
+    [monday + 2 * HOUR, [101, 102, 100.5, 101]], // 2: low 100.5 > 100, nothing; at 12:00 the entry expires
+    [monday + 24 * HOUR, [97, 98, 94, 96]], // 3: Tuesday: stop 95, open 97, low 94 → 4 @ 95
+    [monday + 25 * HOUR, [96, 96, 96, 96]],
+  ]
+  const events: string[] = []
+  const bars = barsFromRows('X', HOUR, rows.map(([time, [open, high, low, close]]) => ({time, open, high, low, close, volume: 40})))
+  const definition = strategyOf('day-bracket', () => ({
+    onTradingIteration(ctx) {
+      if (ctx.barCount() === 1) ctx.submitBracket({side: 'buy', quantity: 10, type: 'limit', limitPrice: 100, timeInForce: 'day'}, {stopLoss: 95, takeProfit: 110})
+    },
+    onFilledOrder(ctx, order, fill) {
+      events.push(`${new Date(ctx.now).toISOString().slice(8, 13)} filled #${order.id} ${fill.side} ${fill.quantity} @ ${fill.price}`)
+    },
+    onCanceledOrder(ctx, order) {
+      events.push(`${new Date(ctx.now).toISOString().slice(8, 13)} ${order.status} #${order.id}: ${order.reason}`)
+    },
+  }))
+  const broker: BrokerSpec = {cash: 100_000, commission: {perShare: 0, percent: 0, fixed: 1, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open', ...SHARE}
+  const r = await runBacktest({spec: {symbols: ['X'], timeframeMs: HOUR, sleeptimeMs: HOUR, broker}, bars, definition, calendar, runner: 'backtest'})
+  assert.deepEqual(events, [
+    '01T11 filled #1 buy 4 @ 100', // at the close of bar 1 (11:00)
+    '01T12 canceled #1: day order expired at the session close',
+    '02T10 filled #2 sell 4 @ 95', // at the close of bar 3 (Tuesday 10:00)
+    '02T10 canceled #3: OCO: order 2 filled',
+  ])
+  // 100 000 − 401 + 380 − 1 = 99 978
+  assert.equal(r.finalCash, 99_978)
+  assert.deepEqual(r.positions, [])
+  assert.deepEqual(r.orders.map((o) => [o.status, o.quantity]), [['canceled', 10], ['filled', 4], ['canceled', 4]])
+})
+
+test('regression: an entry canceled with nothing filled still cancels its legs', async () => {
+  // bar 1 has no volume: nothing of the entry fills before the strategy cancels it.
+  const r = await run({
+    rows: [...PART, [99, 100, 94, 96], [96, 96, 96, 96]],
+    volume: [40, 0, 40, 40],
+    broker: SHARE,
+    script: {0: bracket, 1: cancelEntry},
+  })
+  assert.deepEqual(r.events, ['canceled #1: canceled by the strategy', 'canceled #2: its entry, order 1, was canceled', 'canceled #3: OCO: order 2 was canceled'])
+  assert.equal(r.fills.length, 0)
+  assert.deepEqual(r.orders.map((o) => [o.status, o.quantity]), [['canceled', 10], ['canceled', 10], ['canceled', 10]])
+})
+
+test('a trailing stop leg of a partly filled, then canceled entry trails from the average fill price', async () => {
+  const r = await run({
+    rows: [
+      [100, 100, 100, 100], // 0: bracket, trailing by 5, take-profit 120
+      [100, 101, 99, 100], // 1: 4 @ 100 (open)
+      [104, 105, 103, 104], // 2: 4 @ 104 (open); then the entry is canceled: 8 held at 102 on average → stop 102 − 5 = 97
+      [100, 101, 96, 98], // 3: stop 97 (from the last part, 104, it would be 99), low 96 → 8 @ 97 (room 8)
+      [98, 98, 98, 98],
+    ],
+    volume: [40, 40, 40, 80, 80],
+    broker: SHARE,
+    script: {
+      0: (ctx, got) => {
+        got.b = ctx.submitBracket({side: 'buy', quantity: 10}, {trailAmount: 5, takeProfit: 120})
+      },
+      2: cancelEntry,
+    },
+  })
+  assert.deepEqual(r.fills.map((f) => [f.orderId, f.side, f.quantity, f.price]), [[1, 'buy', 4, 100], [1, 'buy', 4, 104], [2, 'sell', 8, 97]])
+  // 100 000 − 401 − 417 + 776 − 1 = 99 957
+  assert.equal(r.finalCash, 99_957)
+  assert.deepEqual(r.trades.map((t) => [t.quantity, t.entryPrice, t.exitPrice, t.grossPnl, t.netPnl]), [[8, 102, 97, -40, -43]])
+  assert.deepEqual(r.events.slice(-1), ['canceled #3: OCO: order 2 filled'])
+})
+
+// The resized legs through a paper bot's save and restore (as linked-snapshot.test.ts drives it).
+interface World {
+  broker: SimulatedBroker
+  api: StrategyApi
+  view: MarketView
+  clock: SimulatedClock
+  events: string[]
+}
+
+function world(view: MarketView, start: number, events: string[] = []): World {
+  const spec: BrokerSpec = {cash: 100_000, commission: {perShare: 0, percent: 0, fixed: 1, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open', ...SHARE}
+  const clock = new SimulatedClock(start)
+  const broker = new SimulatedBroker({broker: spec, market: view, clock, calendar: createCalendar('24/7'), equity: new Float64Array(view.length)})
+  broker.listener = {
+    filled: (o, f) => events.push(`filled #${o.id} ${f.side} ${f.quantity} @ ${f.price}`),
+    canceled: (o) => events.push(`${o.status} #${o.id}: ${o.reason}`),
+  }
+  const api = new StrategyApi(clock, view, broker, {info() {}, warn() {}, error() {}}, HOUR)
+  return {broker, api, view, clock, events}
+}
+
+function bar(w: World, i: number, hook?: (api: StrategyApi) => void): void {
+  w.clock.advanceTo(w.view.time[i])
+  w.broker.processBar(i)
+  w.view.cursor = i
+  w.broker.markBar(i)
+  w.clock.advanceTo(w.view.closeOf(i))
+  hook?.(w.api)
+  w.broker.afterHook()
+}
+
+test('a snapshot taken after the resize, restored into a new broker, keeps the resized legs working', () => {
+  const T0 = Date.UTC(2024, 0, 2)
+  const rows: Row[] = [...PART, [99, 100, 94, 96], [96, 96, 96, 96]]
+  const view = () => alignBars(['X'], [barsFromRows('X', HOUR, rows.map(([open, high, low, close], i) => ({time: T0 + i * HOUR, open, high, low, close, volume: 40})))], HOUR)
+  let entry = 0
+  const first = world(view(), T0)
+  bar(first, 0, (api) => {
+    entry = api.submitBracket({side: 'buy', quantity: 10}, {stopLoss: 95, takeProfit: 110}).entry.id
+  })
+  bar(first, 1, (api) => api.cancelOrder(entry))
+  const saved = JSON.parse(JSON.stringify(first.broker.snapshot())) as BrokerSnapshot
+  // The two legs, cut to 4, work from bar 2 (signal bar: bar 1, the entry's last fill), still paired and naming the entry.
+  assert.deepEqual(saved.openOrders.map((o) => [o.id, o.quantity, o.parentId, o.ocoWith, o.signalBarTime]), [[2, 4, 1, 3, T0 + HOUR], [3, 4, 1, 2, T0 + HOUR]])
+  assert.deepEqual(saved.positions.map((p) => p.quantity), [4])
+
+  const v2 = view()
+  v2.cursor = 1
+  const second = world(v2, first.clock.now())
+  second.broker.restore(saved)
+  assert.deepStrictEqual(second.broker.snapshot(), saved, 'restore → snapshot gives the same object')
+  bar(second, 2)
+  bar(second, 3)
+  // bar 2: the stop sells the 4 at 95; the take-profit goes by OCO.
+  assert.deepEqual(second.events, ['filled #2 sell 4 @ 95', 'canceled #3: OCO: order 2 filled'])
+  assert.equal(second.broker.position(0), 0)
+  // 100 000 − 401 + 380 − 1
+  assert.equal(second.broker.cash, 99_978)
+  const orders = second.broker.submittedOrders().map((o) => JSON.parse(JSON.stringify(o)) as Order)
+  assert.deepEqual(orders.map((o) => [o.id, o.status, o.quantity, o.parentId, o.ocoWith]), [[2, 'filled', 4, 1, 3], [3, 'canceled', 4, 1, 2]])
+
+  // …as the broker that was never saved does
+  const straight = world(view(), T0)
+  bar(straight, 0, (api) => api.submitBracket({side: 'buy', quantity: 10}, {stopLoss: 95, takeProfit: 110}))
+  bar(straight, 1, (api) => api.cancelOrder(entry))
+  bar(straight, 2)
+  bar(straight, 3)
+  assert.deepEqual(straight.events.slice(2), second.events)
+  assert.equal(straight.broker.cash, second.broker.cash)
+})

@@ -11,7 +11,8 @@ import {Instruments} from './instruments.js'
 import {OrderBook} from './order-book.js'
 import {Portfolio} from './portfolio.js'
 import {netPosition} from './position-dust.js'
-import {SimOrder, requestProblem} from './sim-order.js'
+import {SimOrder} from './sim-order.js'
+import {venueRequestProblem, type VenueLimits} from './venue-limits.js'
 import {TradeLedger} from './trade-ledger.js'
 
 const SILENT: BrokerListener = {filled() {}, canceled() {}}
@@ -26,6 +27,8 @@ export interface SimulatedBrokerOptions {
   equity: Float64Array
   /** Keep every order for the results (default true); false: only their counts (see OrderBook). */
   keepOrders?: boolean
+  /** Refuse what this venue's broker refuses, with its reasons (`bots parity` of an exchange bot); default: everything the simulated broker does. */
+  limits?: VenueLimits
 }
 
 /**
@@ -135,7 +138,7 @@ export class SimulatedBroker implements BrokerPort {
     const quantity = steps ? ins.roundQuantity(k, req.quantity) : req.quantity
     const limitPrice = steps && req.limitPrice !== undefined ? ins.roundPrice(k, req.limitPrice) : req.limitPrice
     const stopPrice = steps && req.stopPrice !== undefined ? ins.roundPrice(k, req.stopPrice) : req.stopPrice
-    let problem = requestProblem(req, true) ?? (steps ? this.stepProblem(req, quantity, limitPrice, stopPrice, k) : undefined)
+    let problem = venueRequestProblem(req, this.o.limits) ?? (steps ? this.stepProblem(req, quantity, limitPrice, stopPrice, k) : undefined)
     // A request refused for its size keeps the quantity asked, so the order shows what was refused.
     const order = new SimOrder(this.nextId++, this.o.market.symbols[k], k, req.side, quantity > 0 ? quantity : req.quantity, req.type ?? 'market',
       limitPrice, stopPrice, tif, req.tag, now, signalBar, expiresAt)

@@ -2,6 +2,7 @@ import type {MarketCalendar} from '../calendar/calendar.js'
 import type {Bars} from '../model/bars.js'
 import {SimulatedClock} from '../core/clock.js'
 import {SimulatedBroker} from '../broker/simulated-broker.js'
+import type {VenueLimits} from '../broker/venue-limits.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Logger, StrategyDefinition} from '../model/strategy.js'
 import {BacktestRunner} from './backtest-runner.js'
@@ -27,6 +28,8 @@ export interface SimulationOptions {
   runner?: RunnerKind
   /** Keep every order in the result (default true); false: `orders` is empty and only `counts` say how many there were. */
   keepOrders?: boolean
+  /** The broker refuses what this venue's broker refuses (see venue-limits.ts); default: nothing more than the simulated broker does. */
+  limits?: VenueLimits
 }
 
 export interface Simulation {
@@ -46,7 +49,7 @@ export function buildSimulation(o: SimulationOptions): Simulation {
   const view = alignBars(spec.symbols, Array.isArray(o.bars) ? o.bars : [o.bars as Bars], spec.timeframeMs)
   const clock = new SimulatedClock(view.length > 0 ? view.time[0] : 0)
   const equity = new Float64Array(view.length)
-  const broker = new SimulatedBroker({broker: spec.broker, market: view, clock, calendar: o.calendar, equity, keepOrders: o.keepOrders})
+  const broker = new SimulatedBroker({broker: spec.broker, market: view, clock, calendar: o.calendar, equity, keepOrders: o.keepOrders, limits: o.limits})
   const log = new RunLog(clock, o.logger)
   const api = new StrategyApi(clock, view, broker, log, spec.sleeptimeMs, {}, o.calendar.timezone)
   api.calendar = o.calendar

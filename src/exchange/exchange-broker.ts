@@ -3,8 +3,9 @@ import {BotsError} from '../core/errors.js'
 import {SimulatedBroker, type SimulatedBrokerOptions} from '../broker/simulated-broker.js'
 import type {BrokerSnapshot, VenueState} from '../broker/broker-snapshot.js'
 import type {VenueBroker, VenueHooks} from '../broker/venue-broker.js'
-import {SimOrder, requestProblem} from '../broker/sim-order.js'
-import {unsupportedOrderType, type Order, type OrderRequest} from '../model/orders.js'
+import {SimOrder} from '../broker/sim-order.js'
+import {EXCHANGE_LIMITS, venueRequestProblem} from '../broker/venue-limits.js'
+import type {Order, OrderRequest} from '../model/orders.js'
 import {classifyExchangeError as venueErrorKind} from './error-kind.js'
 import {clientOrderId, type OrderVenue, type VenueOrder, type VenueTrade} from './order-venue.js'
 
@@ -70,7 +71,7 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
       req.limitPrice, req.stopPrice, tif, req.tag, this.o.clock.now(), this.o.market.cursor, Infinity)
     order.clientOrderId = clientOrderId(this.x.clientIdPrefix, order.id, this.x.clientIdSuffix)
     order.filledQuantity = 0
-    const problem = requestProblem(req) ?? this.venueProblem(order, k)
+    const problem = venueRequestProblem(req, EXCHANGE_LIMITS) ?? this.venueProblem(order, k)
     if (problem !== undefined) {
       order.status = 'rejected'
       order.reason = problem
@@ -345,8 +346,6 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
 
   /** Precision and limits from loadMarkets: why the exchange would refuse this order, before it is sent. */
   private venueProblem(order: SimOrder, k: number): string | undefined {
-    if (order.type !== 'market' && order.type !== 'limit') return `${unsupportedOrderType(order.type)}: the exchange broker places market and limit orders`
-    if (order.timeInForce === 'day') return 'day orders are not supported on the exchange broker (crypto markets have no session close): use gtc'
     const m = this.x.venue.market(order.symbol)
     const minQty = m.limits.amount?.min
     if (!(order.quantity > 0) || (minQty !== undefined && order.quantity < minQty)) {

@@ -2,6 +2,7 @@ import {createCalendar} from '../calendar/index.js'
 import {barsFromRows} from '../core/bars.js'
 import type {Bars} from '../model/bars.js'
 import {runBacktest} from '../engine/run-backtest.js'
+import {EXCHANGE_LIMITS} from '../broker/venue-limits.js'
 import type {Fill, Order} from '../model/orders.js'
 import type {CompareLiveOptions, LiveBar, ParityDifference, ParityEvent, ParityReport} from './runtime-types.js'
 
@@ -23,6 +24,9 @@ export async function compareLiveToBacktest(o: CompareLiveOptions): Promise<Pari
     definition: o.definition,
     params: o.params ?? spec.strategy?.params,
     calendar: o.calendar ?? createCalendar(spec.market),
+    // An exchange bot's orders went to a broker that takes less (no stop orders, no OCO): the
+    // replay's broker refuses the same, so a strategy that fell back live falls back here too.
+    limits: spec.live?.broker.type === 'exchange' ? EXCHANGE_LIMITS : undefined,
   })
   const withOrders = o.live.orders !== undefined
   const live = decisions(withOrders ? o.live.orders! : [], uniqueFills(o.live.fills))

@@ -106,7 +106,7 @@ export interface LiveBotEvents {
 }
 
 /** The spec fields a live bot reads. */
-export type LiveSpec = Pick<BotSpec, 'symbols' | 'timeframeMs' | 'sleeptimeMs' | 'broker' | 'market'> & Partial<Pick<BotSpec, 'strategy' | 'name'>>
+export type LiveSpec = Pick<BotSpec, 'symbols' | 'timeframeMs' | 'sleeptimeMs' | 'broker' | 'market'> & Partial<Pick<BotSpec, 'strategy' | 'name' | 'live'>>
 
 export interface LiveBotOptions {
   botId: string | number

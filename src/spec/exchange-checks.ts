@@ -201,7 +201,7 @@ export function hasTestnet(urls: {test?: unknown} | undefined): boolean {
 /**
  * The exchange broker places market and limit orders: a `rules` stop (stop_loss, trailing_stop) is
  * watched by the bot instead (rules/runtime/trader.ts), which a backtest of the same spec does not
- * do. Said where the stop is written (inline params; a strategy spec file is checked on its own).
+ * do (`bots parity` does: broker/venue-limits.ts). Said where the stop is written (inline params).
  */
 function watchedStops(raw: Raw, report: Report): void {
   const strategy = raw.strategy as Raw | undefined
@@ -210,6 +210,6 @@ function watchedStops(raw: Raw, report: Report): void {
     if (strategy.params[key] === undefined) continue
     report('warning', ['strategy', 'params', key], 'exchange.watched_stop',
       `the exchange broker places market and limit orders only: this ${key} is watched by the bot on each closed bar and exits at market, at the next price rather than at the level, and only while the bot runs`,
-      'a backtest (and `bots parity`) fills it at its level inside the bar; keep the distance wide enough for that difference', 'key')
+      '`bots backtest` fills it at its level inside the bar (`bots parity` replays the bot as the exchange broker trades): keep the distance wide enough for that difference', 'key')
   }
 }

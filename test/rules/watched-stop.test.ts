@@ -1,7 +1,8 @@
 /**
  * `rules` stops on a broker without stop orders (an exchange broker places market and limit orders
- * only, and refuses a stop with `unsupportedOrderType('stop')`): the trader watches the level on
- * each bar from the entry's fill and closes at market when a bar reaches it. And an entry that ends
+ * only, and refuses a stop with `unsupportedOrderType('stop')`; here the simulated broker with the
+ * exchange broker's limits, as `bots parity` replays an exchange bot): the trader watches the level
+ * on each bar after the entry's fill and closes at market when a bar reaches it. And an entry that ends
  * after a part filled gets its stops for that part. Hand-computed; no commission.
  */
 import assert from 'node:assert/strict'
@@ -10,9 +11,11 @@ import {barsFromRows} from '../../src/core/bars.js'
 import {createCalendar} from '../../src/calendar/index.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
 import type {BotSpec} from '../../src/model/bot-spec.js'
-import {unsupportedOrderType, type Order, type OrderRequest} from '../../src/model/orders.js'
-import type {StrategyContext, StrategyDefinition} from '../../src/model/strategy.js'
+import {EXCHANGE_LIMITS} from '../../src/broker/venue-limits.js'
+import {unsupportedOrderType} from '../../src/model/orders.js'
 import {rulesStrategy} from '../../src/rules/rules-strategy.js'
+import {compareLiveToBacktest} from '../../src/live/parity.js'
+import type {LiveSpec} from '../../src/live/runtime-types.js'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2024, 0, 1)
@@ -20,36 +23,14 @@ type Row = [number, number, number, number]
 
 const BROKER: BotSpec['broker'] = {cash: 100_000, commission: {perShare: 0, percent: 0, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open'}
 
-/**
- * The rules strategy on a context whose broker refuses what an exchange broker refuses, with its
- * reasons: stop orders, and OCO pairs and replacements. Everything else goes to the simulated broker.
- */
+/** The rules strategy on a simulated broker that takes what the exchange broker takes (EXCHANGE_LIMITS: no stop orders, no OCO). */
 async function onExchangeLikeBroker(params: Record<string, unknown>, rows: Row[], sleepDays = 1) {
-  let refusals = 0
-  const refused = (r: OrderRequest, reason: string): Order =>
-    ({id: -++refusals, symbol: r.symbol ?? 'X', side: r.side, quantity: r.quantity, type: r.type ?? 'market', timeInForce: 'gtc', createdAt: 0, status: 'rejected', reason})
-  const exchangeLike = (ctx: StrategyContext): StrategyContext => new Proxy(ctx, {
-    get(target, key) {
-      if (key === 'submitOrder') {
-        return (r: OrderRequest) => {
-          if (r.ocoWith !== undefined) return refused(r, 'this broker does not support OCO, bracket, replacement or trailing-stop orders (the simulated and paper brokers do)')
-          if (r.type === 'stop') return refused(r, `${unsupportedOrderType('stop')}: the exchange broker places market and limit orders`)
-          return target.submitOrder(r)
-        }
-      }
-      if (key === 'replaceOrder') return (id: number) => refused({side: 'sell', quantity: 1}, `replace ${id}: this broker does not support OCO, bracket, replacement or trailing-stop orders`)
-      const v = Reflect.get(target, key, target)
-      return typeof v === 'function' ? v.bind(target) : v
-    },
-  })
-  const inner = rulesStrategy()
-  const definition: StrategyDefinition = {...inner, create: (p) => {
-    const h = inner.create(p)
-    return Object.fromEntries(Object.entries(h).map(([k, f]) => [k, (ctx: StrategyContext, ...rest: unknown[]) => (f as (...a: unknown[]) => void).call(h, exchangeLike(ctx), ...rest)]))
-  }}
   const bars = barsFromRows('X', DAY, rows.map(([open, high, low, close], i) => ({time: T0 + i * DAY, open, high, low, close, volume: 100})))
-  const r = await runBacktest({spec: {symbols: ['X'], timeframeMs: DAY, sleeptimeMs: sleepDays * DAY, broker: BROKER}, bars: [bars], definition, params, calendar: createCalendar('24/7')})
-  return {...r, refusals}
+  const r = await runBacktest({spec: {symbols: ['X'], timeframeMs: DAY, sleeptimeMs: sleepDays * DAY, broker: BROKER}, bars: [bars], definition: rulesStrategy(), params,
+    calendar: createCalendar('24/7'), limits: EXCHANGE_LIMITS})
+  const refused = r.orders.filter((o) => o.status === 'rejected')
+  assert.ok(refused.every((o) => o.reason === `${unsupportedOrderType('stop')}: the exchange broker places market and limit orders`), JSON.stringify(refused))
+  return {...r, refusals: refused.length, trading: r.orders.filter((o) => o.status !== 'rejected')}
 }
 
 const day = (t: number) => Math.round((t - T0) / DAY)
@@ -78,7 +59,7 @@ test('a watched stop with a take-profit: the take-profit is a plain limit order,
   const rows: Row[] = [[100, 101, 99, 101], [100, 102, 96, 99], [99, 99, 94, 96], [97, 98, 97, 97], [98, 98, 98, 98]]
   const r = await onExchangeLikeBroker({entry: {long: 'close >= 100'}, sizing: {type: 'quantity', value: 10}, stop_loss: {percent: 5}, take_profit: {percent: 10}}, rows)
   assert.deepEqual(r.fills.map((f) => [f.side, f.price, day(f.time)]), [['buy', 100, 1], ['sell', 97, 3]])
-  assert.deepEqual(r.orders.map((o) => [o.type, o.tag, o.status, o.reason]), [
+  assert.deepEqual(r.trading.map((o) => [o.type, o.tag, o.status, o.reason]), [
     ['market', undefined, 'filled', undefined],
     ['limit', 'take_profit', 'canceled', 'canceled by the strategy'],
     ['market', 'stop', 'filled', undefined],
@@ -124,4 +105,21 @@ test('an entry that ends with a part filled (the rest refused for cash) gets its
   assert.deepEqual(r.fills.map((f) => [f.side, f.quantity, f.price, day(f.time)]), [['buy', 40, 100, 1], ['sell', 40, 95, 3]])
   assert.deepEqual(r.orders.map((o) => [o.tag, o.quantity, o.status]), [[undefined, 100, 'rejected'], ['stop', 40, 'filled']])
   assert.deepEqual(r.positions, [])
+})
+
+test('bots parity replays an exchange bot on a broker with the exchange broker\'s limits (its stop watched), a paper bot on the full one', async () => {
+  // What the exchange bot did (the end-to-end test test/exchange/live-twin-rules-stops.test.ts shows it decides so live).
+  const rows: Row[] = [[100, 101, 99, 101], [100, 102, 94, 99], [99, 99, 95.5, 96], [96, 97, 94.9, 96], [97, 98, 97, 97], [98, 98, 98, 98]]
+  const params = {entry: {long: 'close >= 100'}, sizing: {type: 'quantity', value: 10}, stop_loss: {percent: 5}}
+  const live = await onExchangeLikeBroker(params, rows)
+  const bars = [barsFromRows('X', DAY, rows.map(([open, high, low, close], i) => ({time: T0 + i * DAY, open, high, low, close, volume: 100})))]
+  const spec = (type: 'exchange' | 'paper'): LiveSpec => ({symbols: ['X'], timeframeMs: DAY, sleeptimeMs: DAY, broker: BROKER, market: '24/7', live: {feed: {type: 'replay'}, broker: {type}} as BotSpec['live']})
+  const compare = (type: 'exchange' | 'paper') => compareLiveToBacktest({spec: spec(type), definition: rulesStrategy(), params, bars, live: {fills: live.fills, orders: live.orders}})
+  const exchange = await compare('exchange')
+  assert.equal(exchange.same, true, JSON.stringify(exchange.firstDifference))
+  // A broker with stop orders fills the stop (order 2) at 95 on bar 3, where the exchange bot sold at market on bar 4.
+  const paper = await compare('paper')
+  assert.equal(paper.same, false)
+  assert.deepEqual([paper.firstDifference?.backtest?.kind, paper.firstDifference?.backtest?.orderId, paper.firstDifference?.backtest?.price], ['fill', 2, 95])
+  assert.deepEqual([paper.firstDifference?.live?.kind, paper.firstDifference?.live?.type, paper.firstDifference?.live?.orderId], ['order', 'market', 3])
 })

@@ -127,7 +127,9 @@ export class ExchangeBroker extends SimulatedBroker implements VenueBroker {
       this.cancels.delete(order)
       if (order.status !== 'open') continue
       try {
-        await this.x.venue.cancelOrder(this.venueIds.get(order.id) ?? '', order.symbol, {clientOrderId: order.clientOrderId})
+        // Retried through network trouble and rate limits (a cancel is safe to repeat): the orders
+        // decided with it are sent after it (flush), so a lost cancel must not end the flush.
+        await this.withRetry(`cancel order ${order.clientOrderId}`, () => this.x.venue.cancelOrder(this.venueIds.get(order.id) ?? '', order.symbol, {clientOrderId: order.clientOrderId}))
       } catch (e) {
         const kind = venueErrorKind(e)
         if (kind === 'auth') throw authError(e)

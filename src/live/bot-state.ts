@@ -21,6 +21,7 @@ export function takeSnapshot(botId: string, strategy: string, s: LiveSession, la
     timeframeMs: view.timeframeMs,
     time: Number.isFinite(now) ? now : 0, // a feed clock before its first bar has no time yet
     firstBarTime: orNull(s.firstBarTime),
+    ...(s.warmEnd === s.warmEnd ? {warmEnd: s.warmEnd} : {}),
     lastBarTime: Object.fromEntries(symbols.map((sym, k) => [sym, orNull(s.lastBarTime[k])])),
     ...s.broker.snapshot(),
     equity: orNull(s.broker.portfolioValue()),

@@ -1,3 +1,4 @@
+import {EXCHANGE_LIMITS} from '../broker/venue-limits.js'
 import {SimulatedBroker} from '../broker/simulated-broker.js'
 import {createCalendar} from '../calendar/index.js'
 import {isBotsError} from '../core/errors.js'
@@ -33,9 +34,13 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
     return x.createBroker(base, {recordIntent: (order) => session.recordIntent(order), log: (level, message) => events.onLog?.({time: clock.now(), level, message})})
   }
   // A bot that warms up (resumed, or fresh on an exchange's history) does so on a scratch paper
-  // broker (its orders are discarded, never sent); its own broker takes over after.
+  // broker (its orders are discarded, never sent); its own broker takes over after. For an
+  // exchange bot the scratch broker refuses what the exchange broker refuses, so the replay decides
+  // as the bot did (a rules stop the exchange refused is watched again after a restart, not left
+  // as a scratch stop order that never reaches the exchange).
   const warmsUp = o.initialState !== undefined || ((o.warmupBars ?? 0) > 0 && o.feed.recent !== undefined)
-  const broker = warmsUp ? new SimulatedBroker(base) : makeBroker()
+  const makeScratch = (): SimulatedBroker => new SimulatedBroker(o.exchange === undefined ? base : {...base, limits: EXCHANGE_LIMITS})
+  const broker = warmsUp ? makeScratch() : makeBroker()
   const hooks = o.hooks ?? o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const brokers = new BrokerSwitch(broker)
   const api = new StrategyApi(clock, view, brokers, log, spec.sleeptimeMs, {}, calendar.timezone)
@@ -52,7 +57,7 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   const checkpoint = (): BotState => (lastCheckpoint = takeSnapshot(botId, o.definition.name, session, 'checkpoint'))
 
   const runner = new LiveRunner({
-    session, feed: o.feed, events, makeBroker, initialState, checkpoint, pollMs: o.exchange?.pollMs, warmupBars: o.warmupBars,
+    session, feed: o.feed, events, makeBroker, makeScratch, initialState, checkpoint, pollMs: o.exchange?.pollMs, warmupBars: o.warmupBars,
     onStarted: () => {
       setStatus('running')
       resolveStarted()

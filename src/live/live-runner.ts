@@ -12,6 +12,8 @@ export interface LiveRunnerParts {
   events: LiveBotEvents
   /** A fresh broker for the bot: the restored account goes into one after a warm-up. */
   makeBroker: () => SimulatedBroker
+  /** A fresh scratch broker, as the bot warms up on (a resume replays a fresh warm-up's end with one). */
+  makeScratch: () => SimulatedBroker
   /** Exchange brokers: how often working orders are checked with the exchange. */
   pollMs?: number
   /** A fresh start: recent bars to warm the strategy on (see LiveBotOptions.warmupBars). */
@@ -92,7 +94,7 @@ export class LiveRunner extends SessionManager {
     const {session: s, feed} = this.p
     let sub = this.p.sub
     if (this.p.initialState) {
-      const {after} = await resume(s, feed, sub, this.p.initialState, this.p.makeBroker)
+      const {after} = await resume(s, feed, sub, this.p.initialState, this.p.makeBroker, this.p.makeScratch)
       this.initialized = true
       sub = {...sub, after}
     } else if ((this.p.warmupBars ?? 0) > 0 && feed.recent !== undefined) {

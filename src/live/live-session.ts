@@ -50,6 +50,8 @@ export class LiveSession implements KernelObserver {
   /** Open time of the last bar processed per symbol (NaN: none yet); survives restarts via BotState. */
   readonly lastBarTime: Float64Array
   firstBarTime = NaN
+  /** A fresh bot's warm-up ended after the bar that opened at this time (BotState.warmEnd); NaN: none. */
+  warmEnd = NaN
   private held: HeldFill | undefined
   private readonly brokers: BrokerSwitch
   private readonly events: LiveBotEvents
@@ -91,11 +93,11 @@ export class LiveSession implements KernelObserver {
     return this.drive(() => (first ? ((first = false), this.kernel.hook(name)) : this.kernel.deliver()))
   }
 
-  /** After a warm-up: the restored broker takes over; orders it already holds are not new. */
   /**
    * Ends what a fresh bot's warm-up left working on its scratch broker (those orders never reach
    * the venue), the strategy told through `onCanceledOrder`: an order it holds must not look
-   * working forever (the rules trader waited on such an entry and never traded).
+   * working forever (the rules trader waited on such an entry and never traded). A resume replays
+   * it at the same bar (BotState.warmEnd).
    */
   endScratchOrders(): void {
     const scratch = this.brokers.current
@@ -108,6 +110,7 @@ export class LiveSession implements KernelObserver {
     }
   }
 
+  /** After a warm-up: the restored broker takes over; orders it already holds are not new. */
   swapBroker(broker: SimulatedBroker): void {
     this.brokers.current = broker
     this.kernel.broker = broker

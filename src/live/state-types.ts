@@ -28,6 +28,12 @@ export interface BotState extends BrokerSnapshot {
   time: number
   /** Open time of the first bar this bot ever processed (warm-up replays from here); null before any. */
   firstBarTime: number | null
+  /**
+   * A bot that started fresh on a feed's recent bars (warmFresh): the open time of the last of
+   * them. Its orders until then were on a scratch broker and ended there; a resume replays that the
+   * same way. Absent (or null): no such warm-up, or a state saved before it was kept.
+   */
+  warmEnd?: number | null
   /** Open time of the last bar processed, per symbol (null: none yet). */
   lastBarTime: Record<string, number | null>
   // The account and working orders (BrokerSnapshot): cash, P&L, positions, openOrders, openTrades, nextOrderId.

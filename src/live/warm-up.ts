@@ -30,6 +30,7 @@ export async function warmFresh(s: LiveSession, feed: Feed, sub: FeedSubscriptio
     await s.advance(batch.close)
   }
   s.endScratchOrders()
+  s.warmEnd = history[history.length - 1].time
   s.quiet = false
   // The bars themselves are what the strategy saw: recorded, so `bots parity` replays them too.
   s.reportBars()
@@ -60,6 +61,7 @@ export async function resume(
   sub: FeedSubscription,
   state: BotState,
   makeBroker: () => SimulatedBroker,
+  makeScratch: () => SimulatedBroker,
 ): Promise<Resumed> {
   const times = Object.values(state.lastBarTime).filter((t): t is number => t !== null)
   const last = times.length > 0 ? Math.max(...times) : undefined
@@ -69,9 +71,20 @@ export async function resume(
   if (history.length > 0) s.clock.advanceTo(history[0].time)
   else s.clock.advanceTo(state.time)
   await s.hook('initialize')
+  // A fresh bot's warm-up ended its scratch orders and went on with an empty account: so does the
+  // replay, at the same bar, or it carries the warm-up's decisions (a position, a stop level) into
+  // the bars after, which the bot never had.
+  const warmEnd = state.warmEnd ?? NaN
+  s.warmEnd = warmEnd
+  let warming = warmEnd === warmEnd
   for (const batch of history) {
     s.view.append(batch)
     await s.advance(batch.close)
+    if (warming && batch.time >= warmEnd) {
+      warming = false
+      s.endScratchOrders()
+      s.swapBroker(brokerFor(s, makeScratch))
+    }
   }
   const warmed = last !== undefined && s.view.lastTime === last
   s.clock.advanceTo(state.time)

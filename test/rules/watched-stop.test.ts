@@ -12,7 +12,8 @@ import {createCalendar} from '../../src/calendar/index.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
 import type {BotSpec} from '../../src/model/bot-spec.js'
 import {EXCHANGE_LIMITS} from '../../src/broker/venue-limits.js'
-import {unsupportedOrderType} from '../../src/model/orders.js'
+import {unsupportedOrderType, type OrderRequest} from '../../src/model/orders.js'
+import type {StrategyContext, StrategyDefinition} from '../../src/model/strategy.js'
 import {rulesStrategy} from '../../src/rules/rules-strategy.js'
 import {compareLiveToBacktest} from '../../src/live/parity.js'
 import type {LiveSpec} from '../../src/live/runtime-types.js'
@@ -122,4 +123,51 @@ test('bots parity replays an exchange bot on a broker with the exchange broker\'
   assert.equal(paper.same, false)
   assert.deepEqual([paper.firstDifference?.backtest?.kind, paper.firstDifference?.backtest?.orderId, paper.firstDifference?.backtest?.price], ['fill', 2, 95])
   assert.deepEqual([paper.firstDifference?.live?.kind, paper.firstDifference?.live?.type, paper.firstDifference?.live?.orderId], ['order', 'market', 3])
+})
+
+test('a watched stop on a close-only crossover plan (the close loop) is checked on every bar, as on the general path (found in review)', async () => {
+  // Closes 100, 99, 98, then 103 crosses above its SMA(3): buy at bar 4's open (100), stop 95. Bar 5's
+  // low 90 reaches it with no new cross: sell at bar 6's open (105). The close loop judged the plan only
+  // on crossing bars, so it never looked at the watched stop.
+  const rows: Row[] = [[100, 100, 100, 100], [99, 99, 99, 99], [98, 98, 98, 98], [98, 103, 98, 103], [100, 104, 100, 104],
+    [104, 105, 90, 105], [105, 106, 104, 106], [106, 107, 105, 107], [107, 107, 107, 107], [107, 107, 107, 107]]
+  const run = async (long: string) => (await onExchangeLikeBroker({indicators: {slow: {type: 'sma', period: 3}}, entry: {long}, sizing: {type: 'quantity', value: 10}, stop_loss: {percent: 5}}, rows))
+    .fills.map((f) => [f.side, f.price, day(f.time)])
+  const general = await run('crosses_above(close * 1, slow)')
+  assert.deepEqual(general, [['buy', 100, 4], ['sell', 105, 6]])
+  assert.deepEqual(await run('crosses_above(close, slow)'), general)
+})
+
+test('a watched-stop exit that is refused is sent again at the next look; the position is never left unwatched (found in review)', async () => {
+  // As the first test: the stop at 95 is reached on bar 3 and the exit goes out; here it is refused, as an
+  // exchange refuses one (the take-profit sold a part before its cancel arrived; a market order expired).
+  // At bar 4 the trader sends another, which fills at bar 5's open (98).
+  const rows: Row[] = [[100, 101, 99, 101], [100, 102, 94, 99], [99, 99, 95.5, 96], [96, 97, 94.9, 96], [97, 98, 97, 97], [98, 98, 98, 98], [98, 98, 98, 98]]
+  let refusedOnce = false
+  const refuseFirstExit = (ctx: StrategyContext): StrategyContext => new Proxy(ctx, {
+    get(target, key) {
+      if (key === 'submitOrder') {
+        return (r: OrderRequest) => {
+          if (r.tag !== 'stop' || r.type !== undefined || refusedOnce) return target.submitOrder(r)
+          refusedOnce = true
+          const o = target.submitOrder({...r, quantity: -1}) // refused by the broker (a quantity it cannot take), as the exchange refuses
+          assert.equal(o.status, 'rejected')
+          return o
+        }
+      }
+      const v = Reflect.get(target, key, target)
+      return typeof v === 'function' ? v.bind(target) : v
+    },
+  })
+  const inner = rulesStrategy()
+  const definition: StrategyDefinition = {...inner, create: (p) => {
+    const h = inner.create(p)
+    return Object.fromEntries(Object.entries(h).map(([k, f]) => [k, (ctx: StrategyContext, ...rest: unknown[]) => (f as (...a: unknown[]) => void).call(h, refuseFirstExit(ctx), ...rest)]))
+  }}
+  const bars = barsFromRows('X', DAY, rows.map(([open, high, low, close], i) => ({time: T0 + i * DAY, open, high, low, close, volume: 100})))
+  const r = await runBacktest({spec: {symbols: ['X'], timeframeMs: DAY, sleeptimeMs: DAY, broker: BROKER}, bars: [bars], definition,
+    params: {entry: {long: 'close >= 100'}, sizing: {type: 'quantity', value: 10}, stop_loss: {percent: 5}}, calendar: createCalendar('24/7'), limits: EXCHANGE_LIMITS})
+  assert.ok(refusedOnce)
+  assert.deepEqual(r.fills.map((f) => [f.side, f.quantity, f.price, day(f.time)]), [['buy', 10, 100, 1], ['sell', 10, 98, 5]])
+  assert.deepEqual(r.positions, [])
 })

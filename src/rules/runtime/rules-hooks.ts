@@ -178,8 +178,9 @@ export function createRulesHooks(plan: RulesPlan, observe?: RuntimeObserver): St
     if (count === 0) return
     observe?.(ctx, ctx.symbols[0], rt)
     // Every condition needs the crossover (CloseLoop) and a close-only plan has no trailing stop
-    // to move: with no cross, evaluate would do nothing.
-    if (rt.crossed) traders[0].evaluate(ctx)
+    // to move: with no cross, evaluate would do nothing, unless a stop the broker refused is
+    // watched (an exchange broker), which looks at every bar.
+    if (rt.crossed || traders[0].watching) traders[0].evaluate(ctx)
   }
 
   /** Feeds `rt` the symbol's bars from `seen` to `n` (bar `last` with the clock `now`); how many it had. */

@@ -66,6 +66,8 @@ export class SymbolTrader {
    * `stopLevel` is watched here, on each bar from `watchFrom` (the first one after the entry's fill).
    */
   private watched = false
+  /** A bar reached the watched stop: the position is being closed at market (again, if an exit ended with units left). */
+  private stopHit = false
   private watchFrom = 0
   /** The first bar the watched stop can close on: the one after the entry's fill (as the broker's legs work). */
   private stopFrom = 0
@@ -83,7 +85,7 @@ export class SymbolTrader {
     const rt = this.rt
     // Nothing to do on most bars of a crossover plan: no condition can hold, and without a
     // trailing stop to move, judging them would end in doing nothing (and asking the position).
-    if (!this.trails && !this.watched && !rt.conditionsMayHold()) return
+    if (!this.trails && !this.watching && !rt.conditionsMayHold()) return
     this.judge(ctx)
   }
 
@@ -95,7 +97,7 @@ export class SymbolTrader {
     if (position !== 0) {
       const side = position > 0 ? 1 : -1
       if (this.watched && this.side === side) {
-        if (this.watchStop(ctx)) return
+        if (this.stopHit || this.watchStop(ctx)) return this.exitAtStop(ctx, side)
       } else if (this.plan.trailingStop && this.side === side) this.trail(ctx)
       const exit = side > 0 ? rt.exitLong : rt.exitShort
       const reverse = side > 0 ? rt.entryShort : rt.entryLong
@@ -183,6 +185,7 @@ export class SymbolTrader {
     const {stopLoss, takeProfit, trailingStop} = this.plan
     this.side = side
     this.best = price
+    this.stopHit = false
     let level = stopLoss ? price - side * this.distance(stopLoss, price) : NaN
     if (trailingStop) {
       this.trailAtr = trailingStop.kind === 'atr' ? this.distance(trailingStop, price) : NaN
@@ -258,11 +261,29 @@ export class SymbolTrader {
     }
   }
 
+  /** Whether a stop the broker refused is watched here now (a position is held under it). */
+  get watching(): boolean {
+    return this.watched && this.side !== 0
+  }
+
+  /**
+   * Closes the position at market for the watched stop (tagged as the stop order it stands for; a
+   * plain close would read as the exit condition's), the take-profit canceled. `side` stays until
+   * the position is flat: an exit that ends with units left (refused, expired, a take-profit part
+   * filled meanwhile) is followed by another at the next look, never by an unwatched position.
+   */
+  private exitAtStop(ctx: StrategyContext, side: number): void {
+    if (isOpen(this.targetOrder)) ctx.cancelOrder(this.targetOrder!.id)
+    this.targetOrder = undefined
+    const quantity = Math.abs(ctx.position(this.symbol))
+    this.exitOrder = ctx.submitOrder({symbol: this.symbol, side: side > 0 ? 'sell' : 'buy', quantity, tag: 'stop'})
+  }
+
   /**
    * The watched stop (`watched`): each bar since the last look from the one after the entry's fill,
    * in order, is checked against the level as it stood before that bar (a trailing stop then moves by the bar's best price, for the
-   * bars after it, as the broker's trailing stops do). A bar that reaches it closes the position at
-   * market, so the exit fills at the next price, not at the level. True when it closed.
+   * bars after it, as the broker's trailing stops do). True when a bar reached it (`exitAtStop`
+   * then closes at market, so the exit fills at the next price, not at the level).
    */
   private watchStop(ctx: StrategyContext): boolean {
     const side = this.side
@@ -274,11 +295,8 @@ export class SymbolTrader {
       const worst = side > 0 ? ctx.low(symbol, ago) : ctx.high(symbol, ago)
       if (n - 1 - ago >= this.stopFrom && (side > 0 ? worst <= level : worst >= level)) {
         this.watchFrom = n
+        this.stopHit = true
         ctx.log.info(`${symbol}: stop ${level} reached (bar ${side > 0 ? 'low' : 'high'} ${worst}); closing at market`)
-        this.cancelProtection(ctx)
-        // Tagged as the stop order it stands for (a plain close would read as the exit condition's).
-        const quantity = Math.abs(ctx.position(symbol))
-        this.exitOrder = ctx.submitOrder({symbol, side: side > 0 ? 'sell' : 'buy', quantity, tag: 'stop'})
         return true
       }
       if (t === undefined) continue

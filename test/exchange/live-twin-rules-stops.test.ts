@@ -8,14 +8,14 @@
  * prints, never for an amount of time.
  */
 import assert from 'node:assert/strict'
-import {writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, describe, it} from 'node:test'
 import {addBot} from '../../src/service/manage.js'
 import {startTwin} from '../../src/twin/index.js'
 import {client} from '../twin/helpers.js'
 import {query, startLive} from '../service/helpers.js'
-import {ENV, KEY, S, SECRET, rig, twinWait} from './twin-e2e.js'
+import {ENV, KEY, S, SECRET, rig, spec, twinWait} from './twin-e2e.js'
 
 const STOP_PERCENT = 0.05
 
@@ -26,23 +26,10 @@ describe('bots live on bots twin: rules stops on an exchange broker', () => {
     const twin = await startTwin({db: r.twinDb, symbols: [S], timeframe: '5m', start: '2006-01-03', speed: 0, apiKey: KEY, apiSecret: SECRET,
       cash: {asset: 'USDT', amount: 1_000_000}, faults: {partialFills: 3}})
     after(() => twin.close())
+    // The suite's exchange bot, with the rules strategy instead of its toggle.
     const file = path.join(r.dir, 'stops.yaml')
-    writeFileSync(file, [
-      'name: stops',
-      `strategy: {name: rules, params: {entry: {long: 'close > 0'}, sizing: {type: quantity, value: 1}, stop_loss: {percent: ${STOP_PERCENT}}, take_profit: {percent: 20}}}`,
-      `symbols: [${S}]`,
-      'timeframe: 5M',
-      'market: 24/7',
-      'broker: {cash: 100000}',
-      'live:',
-      '  feed: {type: exchange, clock: bars}',
-      '  broker: {type: exchange}',
-      '  exchange:',
-      '    id: binance',
-      `    api_url: ${twin.apiUrl}`,
-      `    ws_url: ${twin.wsUrl}`,
-      '    credentials_env: {key: TWIN_E2E_KEY, secret: TWIN_E2E_SECRET}',
-    ].join('\n') + '\n')
+    const rules = `strategy: {name: rules, params: {entry: {long: 'close > 0'}, sizing: {type: quantity, value: 1}, stop_loss: {percent: ${STOP_PERCENT}}, take_profit: {percent: 20}}}`
+    writeFileSync(file, readFileSync(spec(r.dir, 'stops', twin, 'TWIN_E2E_KEY'), 'utf8').replace(/^strategy: .*$/m, rules))
     const db = path.join(r.dir, 'stops.duckdb')
     const bot = await addBot(file, 1, {path: db, strategies: [r.strategies]})
     const args = ['--user-id', '1', '--db', db, '--strategies', r.strategies, '--verbose', '--poll-interval', '1']

@@ -11,8 +11,9 @@ import {createCalendar} from '../../src/calendar/index.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
 import type {BotSpec} from '../../src/model/bot-spec.js'
 import type {Order, OrderRequest} from '../../src/model/orders.js'
-import type {StrategyContext, StrategyDefinition} from '../../src/model/strategy.js'
+import type {StrategyContext} from '../../src/model/strategy.js'
 import {rulesStrategy} from '../../src/rules/rules-strategy.js'
+import {withWrappedContext} from './wrapped-context.js'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2024, 0, 1)
@@ -73,11 +74,7 @@ async function runUnlinked(params: Record<string, unknown>, rows: Array<[number,
       return typeof v === 'function' ? v.bind(target) : v
     },
   })
-  const inner = rulesStrategy()
-  const definition: StrategyDefinition = {...inner, create: (p) => {
-    const h = inner.create(p)
-    return Object.fromEntries(Object.entries(h).map(([k, f]) => [k, (ctx: StrategyContext, ...rest: unknown[]) => (f as (...a: unknown[]) => void).call(h, unlinked(ctx), ...rest)]))
-  }}
+  const definition = withWrappedContext(rulesStrategy(), unlinked)
   const bars = barsFromRows('X', DAY, rows.map(([open, high, low, close], i) => ({time: T0 + i * DAY, open, high, low, close, volume: 100})))
   const broker: BotSpec['broker'] = {cash: 100_000, commission: {perShare: 0, percent: 0, fixed: 0, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open'}
   return runBacktest({spec: {symbols: ['X'], timeframeMs: DAY, sleeptimeMs: DAY, broker}, bars: [bars], definition, params, calendar: createCalendar('24/7')})

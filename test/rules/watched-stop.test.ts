@@ -13,8 +13,9 @@ import {runBacktest} from '../../src/engine/run-backtest.js'
 import type {BotSpec} from '../../src/model/bot-spec.js'
 import {EXCHANGE_LIMITS} from '../../src/broker/venue-limits.js'
 import {unsupportedOrderType, type OrderRequest} from '../../src/model/orders.js'
-import type {StrategyContext, StrategyDefinition} from '../../src/model/strategy.js'
+import type {StrategyContext} from '../../src/model/strategy.js'
 import {rulesStrategy} from '../../src/rules/rules-strategy.js'
+import {withWrappedContext} from './wrapped-context.js'
 import {compareLiveToBacktest} from '../../src/live/parity.js'
 import type {LiveSpec} from '../../src/live/runtime-types.js'
 
@@ -159,11 +160,7 @@ test('a watched-stop exit that is refused is sent again at the next look; the po
       return typeof v === 'function' ? v.bind(target) : v
     },
   })
-  const inner = rulesStrategy()
-  const definition: StrategyDefinition = {...inner, create: (p) => {
-    const h = inner.create(p)
-    return Object.fromEntries(Object.entries(h).map(([k, f]) => [k, (ctx: StrategyContext, ...rest: unknown[]) => (f as (...a: unknown[]) => void).call(h, refuseFirstExit(ctx), ...rest)]))
-  }}
+  const definition = withWrappedContext(rulesStrategy(), refuseFirstExit)
   const bars = barsFromRows('X', DAY, rows.map(([open, high, low, close], i) => ({time: T0 + i * DAY, open, high, low, close, volume: 100})))
   const r = await runBacktest({spec: {symbols: ['X'], timeframeMs: DAY, sleeptimeMs: DAY, broker: BROKER}, bars: [bars], definition,
     params: {entry: {long: 'close >= 100'}, sizing: {type: 'quantity', value: 10}, stop_loss: {percent: 5}}, calendar: createCalendar('24/7'), limits: EXCHANGE_LIMITS})

@@ -63,7 +63,8 @@ export class SymbolTrader {
   private linked = true
   /**
    * The broker refused the stop for its type (an exchange broker has no stop orders): the stop at
-   * `stopLevel` is watched here, on each bar from `watchFrom` (the first one after the entry's fill).
+   * `stopLevel` is watched here (`watchStop`), bar by bar from `watchFrom` (the bars not looked at
+   * yet; the first is the entry's fill's, which only moves a trailing stop) and from `stopFrom`.
    */
   private watched = false
   /** A bar reached the watched stop: the position is being closed at market (again, if an exit ended with units left). */
@@ -280,10 +281,11 @@ export class SymbolTrader {
   }
 
   /**
-   * The watched stop (`watched`): each bar since the last look from the one after the entry's fill,
-   * in order, is checked against the level as it stood before that bar (a trailing stop then moves by the bar's best price, for the
-   * bars after it, as the broker's trailing stops do). True when a bar reached it (`exitAtStop`
-   * then closes at market, so the exit fills at the next price, not at the level).
+   * The watched stop (`watched`): each bar since the last look, in order, from the one after the
+   * entry's fill, is checked against the level as it stood before that bar; a trailing stop then
+   * moves by the bar's best price (the fill's own bar counts for that), for the bars after it, as
+   * the broker's trailing stops do. True when a bar reached it (`exitAtStop` then closes at
+   * market, so the exit fills at the next price, not at the level).
    */
   private watchStop(ctx: StrategyContext): boolean {
     const side = this.side

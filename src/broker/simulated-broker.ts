@@ -7,6 +7,7 @@ import {FillLog, fillObjects} from '../model/fill-log.js'
 import {BEFORE_ALL, finite, lastIndexAtOrBefore, orNull, type BrokerSnapshot, type OrderState} from './broker-snapshot.js'
 import {CostModel} from './costs.js'
 import {fillPrice} from './fill-rules.js'
+import type {Bars} from '../model/bars.js'
 import {Instruments} from './instruments.js'
 import {OrderBook} from './order-book.js'
 import {Portfolio} from './portfolio.js'
@@ -447,15 +448,16 @@ export class SimulatedBroker implements BrokerPort {
     for (let j = 0; j < n; j++) {
       const order = pending[j]
       if (order.status !== 'open') continue
+      // A day order on a bar that also holds a whole later session (a weekly bar on an exchange
+      // calendar): only the bar's open is known to have traded in the order's session, so only the
+      // open is matched; unfilled, it expires when the next bar comes.
+      let atOpen = false
       if (order.expiresAt <= barEnd) {
         if (order.expiresAt <= barTime) {
           this.finish(order, 'canceled', 'day order expired at the session close')
           continue
         }
-        if (order.laterClose <= barEnd) {
-          this.matchAtOpen(order, i, barTime, barEnd)
-          continue
-        }
+        atOpen = order.laterClose <= barEnd
       }
       if (i <= order.signalBar || barTime < order.createdAt) continue
       // A bracket leg waits for its entry to fill.
@@ -464,35 +466,16 @@ export class SimulatedBroker implements BrokerPort {
       const open = bars.open[i]
       if (open !== open) continue
       if (order.oco === undefined) {
-        const price = fillPrice(order, open, bars.high[i], bars.low[i])
+        const price = priceOn(order, bars, i, atOpen)
         if (price === price) this.execute(order, price, barTime, i)
       } else if (order.matchedBar !== i) {
         order.matchedBar = i
         this.matchPair(order, i, barTime, barEnd)
       }
-      if (order.trails && order.status === 'open') this.trail(order, bars.high[i], bars.low[i])
+      // A day order matched at the open only does not trail: it will not work again.
+      if (order.trails && !atOpen && order.status === 'open') this.trail(order, bars.high[i], bars.low[i])
     }
     this.book.compact()
-  }
-
-  /**
-   * A day order on bar `i`, which also holds a whole later session (a weekly bar on an exchange
-   * calendar): only the bar's open is known to have traded in the order's session, so it is
-   * matched as a bar with high = low = open (a market order fills at the open as on any bar; a
-   * limit or stop only if the open reaches it). Unfilled, it expires when the next bar comes. (Its
-   * trail does not move: it will not work again.)
-   */
-  private matchAtOpen(order: SimOrder, i: number, barTime: number, barEnd: number): void {
-    if (!eligible(order, i, barTime)) return
-    const open = this.o.market.series[order.symbolIndex].open[i]
-    if (open !== open) return
-    if (order.oco === undefined) {
-      const price = fillPrice(order, open, open, open)
-      if (price === price) this.execute(order, price, barTime, i)
-    } else if (order.matchedBar !== i) {
-      order.matchedBar = i
-      this.matchPair(order, i, barTime, barEnd)
-    }
   }
 
   /**
@@ -504,8 +487,8 @@ export class SimulatedBroker implements BrokerPort {
   private matchPair(order: SimOrder, i: number, barTime: number, barEnd: number): void {
     const series = this.o.market.series
     const a = series[order.symbolIndex]
-    // A day leg on a bar past its session (see matchAtOpen) sees only the open.
-    const pa = order.laterClose <= barEnd ? fillPrice(order, a.open[i], a.open[i], a.open[i]) : fillPrice(order, a.open[i], a.high[i], a.low[i])
+    // A day leg on a bar past its session (see processBar) sees only the open.
+    const pa = priceOn(order, a, i, order.laterClose <= barEnd)
     const partner = order.oco!
     const b = series[partner.symbolIndex]
     if (partner.status !== 'open' || partner.matchedBar === i || partner.expiresAt <= barTime || !eligible(partner, i, barTime) || b.open[i] !== b.open[i]) {
@@ -513,7 +496,7 @@ export class SimulatedBroker implements BrokerPort {
       return
     }
     partner.matchedBar = i
-    const pb = partner.laterClose <= barEnd ? fillPrice(partner, b.open[i], b.open[i], b.open[i]) : fillPrice(partner, b.open[i], b.high[i], b.low[i])
+    const pb = priceOn(partner, b, i, partner.laterClose <= barEnd)
     if (pa === pa && pb === pb) {
       if (this.firstLeg(order, pa, a.open[i], partner, pb, b.open[i]) === order) this.execute(order, pa, barTime, i)
       else this.execute(partner, pb, barTime, i)
@@ -782,6 +765,12 @@ function addPart(order: SimOrder, quantity: number, price: number, commission: n
   if (filled < order.quantity * (1 - 1e-9)) return false
   order.status = 'filled'
   return true
+}
+
+/** `order`'s fill price on bar `i` of `b` (NaN: none); `atOpen`: only the bar's open counts. */
+function priceOn(order: SimOrder, b: Bars, i: number, atOpen: boolean): number {
+  const open = b.open[i]
+  return atOpen ? fillPrice(order, open, open, open) : fillPrice(order, open, b.high[i], b.low[i])
 }
 
 const price = (p: number | null | undefined): number | undefined => (p === undefined ? undefined : (p ?? NaN))

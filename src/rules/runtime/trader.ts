@@ -36,14 +36,6 @@ function firstBarFrom(ctx: StrategyContext, symbol: string, time: number): numbe
   return n - ago
 }
 
-/** The first bar opened after `time`: a fill at a bar's open is inside that bar, and the stops work from the next. */
-function firstBarAfter(ctx: StrategyContext, symbol: string, time: number): number {
-  const n = ctx.barCount(symbol)
-  let ago = 0
-  while (ago < n && ctx.time(symbol, ago) > time) ago++
-  return n - ago
-}
-
 export class SymbolTrader {
   private entryOrder: Order | undefined
   private exitOrder: Order | undefined
@@ -173,7 +165,9 @@ export class SymbolTrader {
     this.linked = order.clientOrderId === undefined
     if (this.trails || this.plan.stopLoss) {
       this.trailFrom = this.watchFrom = firstBarFrom(ctx, this.symbol, time)
-      this.stopFrom = firstBarAfter(ctx, this.symbol, time)
+      // The first bar opened after the fill (times are whole ms): a fill at a bar's open is
+      // inside that bar, and stops work from the next.
+      this.stopFrom = firstBarFrom(ctx, this.symbol, time + 1)
     }
     this.protect(ctx, price)
   }

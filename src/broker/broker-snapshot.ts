@@ -63,6 +63,11 @@ export interface OrderState {
   trailAmount?: number
   trailPercent?: number
   best?: number | null
+  /**
+   * A bracket entry that replaced one filled in part: the units that one (and any it replaced)
+   * filled, their average price and the last fill's time. Its legs are for these plus its quantity.
+   */
+  priorFill?: {quantity: number; price: number; at: number}
 }
 
 /** A round trip in progress, so the fill that closes it after a restore makes the same Trade. */

@@ -21,6 +21,11 @@ export class SimOrder implements Order {
   parent: SimOrder | undefined = undefined
   /** Bracket leg working on its own: its entry's id (for `parentId`), the entry having filled (restored) or ended after a part. */
   filledParentId: number | undefined = undefined
+  /**
+   * A bracket entry that replaced one filled in part (or a chain of such): what those filled, in
+   * units, at their average price, the last at `at`. Its legs are for that and its own quantity.
+   */
+  priorFill: PriorFill | undefined = undefined
   /** An OCO leg filling its rest after its first part ended the pair (afterFill): the partner's id, for `ocoWith`. */
   endedOcoWith: number | undefined = undefined
   /**
@@ -79,6 +84,22 @@ export class SimOrder implements Order {
   get trailing(): boolean {
     return this.trailAmount !== undefined || this.trailPercent !== undefined
   }
+}
+
+export interface PriorFill {
+  quantity: number
+  price: number
+  at: number
+}
+
+/** What a bracket entry has filled, the entries it replaced included (undefined: nothing). */
+export function entryFilled(o: SimOrder): PriorFill | undefined {
+  const own = o.filledQuantity ?? 0
+  const prior = o.priorFill
+  if (prior === undefined) return own > 0 ? {quantity: own, price: o.fillPrice!, at: o.filledAt!} : undefined
+  if (!(own > 0)) return prior
+  const quantity = prior.quantity + own
+  return {quantity, price: (prior.quantity * prior.price + own * o.fillPrice!) / quantity, at: Math.max(prior.at, o.filledAt!)}
 }
 
 const TYPES: ReadonlySet<string> = new Set(['market', 'limit', 'stop', 'stop_limit'])

@@ -12,7 +12,7 @@ import {Instruments} from './instruments.js'
 import {OrderBook} from './order-book.js'
 import {Portfolio} from './portfolio.js'
 import {netPosition} from './position-dust.js'
-import {SimOrder} from './sim-order.js'
+import {entryFilled, SimOrder, type PriorFill} from './sim-order.js'
 import {venueRequestProblem, type VenueLimits} from './venue-limits.js'
 import {TradeLedger} from './trade-ledger.js'
 
@@ -193,7 +193,11 @@ export class SimulatedBroker implements BrokerPort {
       // Its working legs follow it; a leg that has ended keeps the entry it ended under (its
       // record does not change once it is over).
       const legs = old.children?.filter((c) => c.status === 'open') ?? []
-      if (legs.length > 0) order.children = legs
+      if (legs.length > 0) {
+        order.children = legs
+        // The part it filled is held, and its legs are for it too (replaceOrder asks for the rest).
+        order.priorFill = entryFilled(old)
+      }
       return () => {
         if (partner !== undefined) {
           partner.oco = order
@@ -208,7 +212,7 @@ export class SimulatedBroker implements BrokerPort {
         // for the old size would have opened a position the other way, found by an audit).
         for (const c of legs) {
           c.parent = order
-          c.quantity = order.quantity
+          c.quantity = order.quantity + (order.priorFill?.quantity ?? 0)
         }
         old.children = undefined
         this.finish(old, 'canceled', `replaced by order ${order.id}`)
@@ -369,6 +373,7 @@ export class SimulatedBroker implements BrokerPort {
         if (o.commission !== undefined) order.commission = o.commission
         if (o.filledAt !== undefined) order.filledAt = o.filledAt
       }
+      if (o.priorFill !== undefined) order.priorFill = {...o.priorFill}
       if (o.signalBarTime !== null && (signalBar < 0 || series!.time[signalBar] !== o.signalBarTime)) signalTimes.push([order, o.signalBarTime])
       return order
     })
@@ -673,7 +678,7 @@ export class SimulatedBroker implements BrokerPort {
       // Working from the bar after the entry's fill: where the price went after the fill inside that bar is unknown.
       leg.signalBar = Math.max(leg.signalBar, bar)
       if (leg.trailing) {
-        const problem = this.startTrail(leg, order.fillPrice ?? price) // the average of its parts, as protectPart
+        const problem = this.startTrail(leg, entryFilled(order)?.price ?? price) // the average of its parts, as protectPart
         if (problem !== undefined) this.finish(leg, 'rejected', problem)
       }
     }
@@ -712,24 +717,26 @@ export class SimulatedBroker implements BrokerPort {
     // its rest (with a volume cap, over later bars), as its own order, not canceled with this one.
     if (partner !== undefined && partner.status === 'open' && partner.filledQuantity === undefined) this.finish(partner, 'canceled', `OCO: order ${order.id} was ${status}`)
     if (order.children === undefined) return
-    if ((order.filledQuantity ?? 0) > 0) return this.protectPart(order)
+    const part = entryFilled(order)
+    if (part !== undefined) return this.protectPart(order, part)
     for (const leg of order.children) if (leg.status === 'open') this.finish(leg, 'canceled', `its entry, order ${order.id}, was ${status}`)
   }
 
   /**
    * A bracket entry ended after a part filled (broker.max_volume_share; canceled, expired, the
-   * rest refused): that part is a position, and its stop-loss must not vanish with the entry. As
+   * rest refused; `part` counts in what the entries it replaced filled, see SimOrder.priorFill):
+   * that part is a position, and its stop-loss must not vanish with the entry. As
    * NautilusTrader's OrderManager does for an OTO parent closed with a filled quantity (Backtrader
    * cancels them), each open leg is cut to the filled quantity and works on its own from the bar
    * after the entry's last fill, as afterFill starts legs; a trailing leg trails from the average
    * fill price. The legs stay each other's OCO partner; their records still name the entry.
    */
-  private protectPart(entry: SimOrder): void {
+  private protectPart(entry: SimOrder, part: PriorFill): void {
     const k = entry.symbolIndex
     const ins = this.instruments
-    const filled = ins.anySteps ? ins.roundQuantity(k, entry.filledQuantity!) : entry.filledQuantity!
+    const filled = ins.anySteps ? ins.roundQuantity(k, part.quantity) : part.quantity
     const bars = this.o.market.series.length > 0 ? this.o.market.series[0] : undefined
-    const lastFill = bars === undefined || entry.filledAt === undefined ? -1 : lastIndexAtOrBefore(bars.time, bars.length, entry.filledAt)
+    const lastFill = bars === undefined ? -1 : lastIndexAtOrBefore(bars.time, bars.length, part.at)
     for (const leg of entry.children!) {
       if (leg.status !== 'open') continue
       if (!(filled > 0)) {
@@ -745,7 +752,7 @@ export class SimulatedBroker implements BrokerPort {
         this.signalTimes.delete(leg) // a restored leg's saved signal time no longer applies
       }
       if (leg.trailing) {
-        const problem = this.startTrail(leg, entry.fillPrice ?? NaN)
+        const problem = this.startTrail(leg, part.price)
         if (problem !== undefined) this.finish(leg, 'rejected', problem)
       }
     }
@@ -811,5 +818,6 @@ function orderState(o: SimOrder, signalBarTime: number | null): OrderState {
     ...(o.trailAmount === undefined ? {} : {trailAmount: o.trailAmount}),
     ...(o.trailPercent === undefined ? {} : {trailPercent: o.trailPercent}),
     ...(o.trailing ? {best: orNull(o.best)} : {}),
+    ...(o.priorFill === undefined ? {} : {priorFill: {...o.priorFill}}),
   }
 }

@@ -30,7 +30,10 @@ export interface OrderRequest {
   ocoWith?: number
   /** Bracket leg: works only once order N has completely filled; canceled if N ends with nothing filled, cut to the part filled if it ends after a part. */
   parentId?: number
-  /** Replaces working order N: N is canceled and this order takes over its OCO pairing and its parent. */
+  /**
+   * Replaces working order N: N is canceled and this order takes over its OCO pairing, its parent
+   * and its legs (a bracket entry's; what N filled stays in that bracket, see engine README).
+   */
   replaces?: number
 }
 

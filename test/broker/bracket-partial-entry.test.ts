@@ -235,3 +235,117 @@ test('a snapshot taken after the resize, restored into a new broker, keeps the r
   assert.deepEqual(straight.events.slice(2), second.events)
   assert.equal(straight.broker.cash, second.broker.cash)
 })
+
+// A bracket entry replaced after a part filled (replaceOrder: the replacement is for the rest).
+// The legs are for the whole entry: the part the replaced order filled and the replacement.
+const limitBracket = (ctx: StrategyContext, got: Record<string, unknown>) => {
+  got.b = ctx.submitBracket({side: 'buy', quantity: 10, type: 'limit', limitPrice: 100}, {stopLoss: 95, takeProfit: 110})
+}
+const replaceAt = (limitPrice: number) => (ctx: StrategyContext, got: Record<string, any>) => {
+  got.r = ctx.replaceOrder((got.b as Bracket).entry.id, {limitPrice})
+}
+const cancelReplacement = (ctx: StrategyContext, got: Record<string, any>) => {
+  ctx.cancelOrder((got.r as Order).id)
+}
+
+test('an entry replaced after a part filled: once the replacement fills, the legs cover the whole position', async () => {
+  const r = await run({
+    rows: [
+      [101, 101, 101, 101], // 0: limit bracket at 100
+      [100, 101, 99, 100], // 1: 4 @ 100 (room 4); the rest (6) replaced by a limit at 101
+      [101, 102, 100, 101], // 2: room 8 → the replacement's 6 @ 101: the entry is complete
+      [99, 99, 94, 96], // 3: stop 95, low 94 → all 10 @ 95 (room 10)
+      [96, 96, 96, 96],
+    ],
+    volume: [40, 40, 80, 100, 100],
+    broker: SHARE,
+    script: {0: limitBracket, 1: replaceAt(101)},
+  })
+  assert.equal((r.got.r as Order).quantity, 6)
+  assert.deepEqual(r.fills.map((f) => [f.orderId, f.side, f.quantity, f.price]), [[1, 'buy', 4, 100], [4, 'buy', 6, 101], [2, 'sell', 10, 95]])
+  // 100 000 − 401 − 607 + 950 − 1 = 99 941; flat (the old legs, for the replacement's 6 only, left 4 held)
+  assert.equal(r.finalCash, 99_941)
+  assert.deepEqual(r.positions, [])
+  assert.deepEqual(r.orders.map((o) => [o.id, o.status, o.quantity, o.parentId]), [
+    [1, 'canceled', 10, undefined],
+    [2, 'filled', 10, 4],
+    [3, 'canceled', 10, 4],
+    [4, 'filled', 6, undefined],
+  ])
+})
+
+test('an entry replaced after a part filled, the replacement canceled unfilled: the legs protect the part', async () => {
+  const r = await run({
+    rows: [
+      [101, 101, 101, 101],
+      [100, 101, 99, 100], // 1: 4 @ 100; the rest replaced by a limit at 99
+      [101, 102, 100, 101], // 2: low 100 > 99, nothing; the strategy cancels the replacement
+      [99, 99, 94, 96], // 3: stop 95 → 4 @ 95
+      [96, 96, 96, 96],
+    ],
+    volume: [40, 40, 80, 80, 80],
+    broker: SHARE,
+    script: {0: limitBracket, 1: replaceAt(99), 2: cancelReplacement},
+  })
+  assert.deepEqual(r.fills.map((f) => [f.orderId, f.side, f.quantity, f.price]), [[1, 'buy', 4, 100], [2, 'sell', 4, 95]])
+  // 100 000 − 401 + 380 − 1 = 99 978; flat (before, the legs went with the unfilled replacement)
+  assert.equal(r.finalCash, 99_978)
+  assert.deepEqual(r.positions, [])
+  assert.deepEqual(r.orders.map((o) => [o.id, o.status, o.quantity]), [[1, 'canceled', 10], [2, 'filled', 4], [3, 'canceled', 4], [4, 'canceled', 6]])
+})
+
+test('an entry replaced after a part filled, the replacement canceled after a part too: a trailing leg covers both parts from their average', async () => {
+  const r = await run({
+    rows: [
+      [101, 101, 101, 101],
+      [100, 101, 99, 100], // 1: 4 @ 100; the rest replaced by a limit at 101
+      [101, 101, 100, 101], // 2: 4 @ 101 (room 4); the strategy cancels the rest: 8 held at 100.5 → stop 95.5
+      [99, 99, 94, 96], // 3: high 99 < 100.5 (no move), low 94 → 8 @ 95.5
+      [96, 96, 96, 96],
+    ],
+    volume: [40, 40, 40, 80, 80],
+    broker: SHARE,
+    script: {
+      0: (ctx, got) => {
+        got.b = ctx.submitBracket({side: 'buy', quantity: 10, type: 'limit', limitPrice: 100}, {trailAmount: 5, takeProfit: 110})
+      },
+      1: replaceAt(101),
+      2: cancelReplacement,
+    },
+  })
+  assert.deepEqual(r.fills.map((f) => [f.orderId, f.side, f.quantity, f.price]), [[1, 'buy', 4, 100], [4, 'buy', 4, 101], [2, 'sell', 8, 95.5]])
+  // 100 000 − 401 − 405 + 764 − 1 = 99 957
+  assert.equal(r.finalCash, 99_957)
+  assert.deepEqual(r.trades.map((t) => [t.quantity, t.entryPrice, t.exitPrice, t.grossPnl, t.netPnl]), [[8, 100.5, 95.5, -40, -43]])
+})
+
+test('a snapshot of a replaced, partly filled entry keeps what it filled: restored, the legs still cover the whole position', () => {
+  const T0 = Date.UTC(2024, 0, 2)
+  const rows: Row[] = [[101, 101, 101, 101], [100, 101, 99, 100], [101, 102, 100, 101], [99, 99, 94, 96], [96, 96, 96, 96]]
+  const volume = [40, 40, 80, 100, 100]
+  const view = () => alignBars(['X'], [barsFromRows('X', HOUR, rows.map(([open, high, low, close], i) => ({time: T0 + i * HOUR, open, high, low, close, volume: volume[i]})))], HOUR)
+  const placeAndReplace = (w: World) => {
+    let entry = 0
+    bar(w, 0, (api) => {
+      entry = api.submitBracket({side: 'buy', quantity: 10, type: 'limit', limitPrice: 100}, {stopLoss: 95, takeProfit: 110}).entry.id
+    })
+    bar(w, 1, (api) => api.replaceOrder(entry, {limitPrice: 101}))
+  }
+  const first = world(view(), T0)
+  placeAndReplace(first)
+  const saved = JSON.parse(JSON.stringify(first.broker.snapshot())) as BrokerSnapshot
+  const v2 = view()
+  v2.cursor = 1
+  const second = world(v2, first.clock.now())
+  second.broker.restore(saved)
+  assert.deepStrictEqual(second.broker.snapshot(), saved, 'restore → snapshot gives the same object')
+  for (const i of [2, 3, 4]) bar(second, i)
+  assert.deepEqual(second.events, ['filled #4 buy 6 @ 101', 'filled #2 sell 10 @ 95', 'canceled #3: OCO: order 2 filled'])
+  assert.equal(second.broker.position(0), 0)
+
+  const straight = world(view(), T0)
+  placeAndReplace(straight)
+  for (const i of [2, 3, 4]) bar(straight, i)
+  assert.deepEqual(straight.events.slice(-3), second.events)
+  assert.equal(straight.broker.cash, second.broker.cash)
+})

@@ -206,10 +206,29 @@ export function hasTestnet(urls: {test?: unknown} | undefined): boolean {
 function watchedStops(raw: Raw, report: Report): void {
   const strategy = raw.strategy as Raw | undefined
   if (strategy?.name !== 'rules' || strategy.params === null || typeof strategy.params !== 'object') return
-  for (const key of ['stop_loss', 'trailing_stop']) {
+  for (const key of WATCHED_STOP_KEYS) {
     if (strategy.params[key] === undefined) continue
-    report('warning', ['strategy', 'params', key], 'exchange.watched_stop',
-      `the exchange broker places market and limit orders only: this ${key} is watched by the bot on each closed bar and exits at market, at the next price rather than at the level, and only while the bot runs`,
-      '`bots backtest` fills it at its level inside the bar (`bots parity` replays the bot as the exchange broker trades): keep the distance wide enough for that difference', 'key')
+    report('warning', ['strategy', 'params', key], WATCHED_STOP, watchedStop(`this ${key}`), WATCHED_STOP_HINT, 'key')
   }
+}
+
+const WATCHED_STOP = 'exchange.watched_stop'
+const WATCHED_STOP_KEYS = ['stop_loss', 'trailing_stop'] as const
+const WATCHED_STOP_HINT = '`bots backtest` fills it at its level inside the bar (`bots parity` replays the bot as the exchange broker trades): keep the distance wide enough for that difference'
+const watchedStop = (what: string, is = 'is') =>
+  `the exchange broker places market and limit orders only: ${what} ${is} watched by the bot on each closed bar and exits at market, at the next price rather than at the level, and only while the bot runs`
+
+/**
+ * watchedStops for a strategy spec's rules (a bot naming one by `name` or `path`; `rules`: its
+ * rules for the bot's params): said at the bot spec's `strategy`, since the stop is written in the
+ * strategy spec's file, which other bots share.
+ */
+export function strategySpecWatchedStops(raw: Raw, rules: Record<string, unknown>, report: Report): void {
+  if ((raw.live as Raw | undefined)?.broker?.type !== 'exchange') return
+  const keys = WATCHED_STOP_KEYS.filter((key) => rules[key] !== undefined)
+  if (keys.length === 0) return
+  const strategy = raw.strategy as Raw
+  const at = strategy.path === undefined ? 'name' : 'path'
+  const named = String(strategy[at])
+  report('warning', ['strategy', at], WATCHED_STOP, watchedStop(`the ${keys.join(' and ')} of strategy ${named}`, keys.length > 1 ? 'are' : 'is'), WATCHED_STOP_HINT)
 }

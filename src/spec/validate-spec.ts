@@ -89,6 +89,7 @@ async function validateLoadedUnguarded(yaml: LoadedYaml, absolute: string, opts:
   const diagnostics = checkBot(yaml.value, where)
   const strategy = await strategyFor(yaml.value, absolute, where, opts.discovery, diagnostics)
   if (strategy) diagnostics.push(...(await checkStrategy(yaml.value, where, strategy, opts.discovery)))
+  if (strategy && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...(await strategySpecStops(yaml.value, where, strategy)))
   const result = report(yaml.file, kind, diagnostics)
   if (result.valid && strategy && strategy.registry.has(strategy.name)) result.spec = withValidatedParams(toBotSpec(yaml.value, absolute), strategy)
   return result
@@ -125,6 +126,24 @@ async function strategyFor(raw: Record<string, any>, absolute: string, where: Lo
   const registry = new StrategyRegistry()
   registry.register(loaded.definition, file)
   return {name: loaded.definition.name, registry}
+}
+
+/**
+ * An exchange bot whose strategy spec (by name or path) has a stop: the warning inline `rules`
+ * params get from checkExchange (`exchange.watched_stop`), for the rules the bot's params make.
+ */
+async function strategySpecStops(raw: Record<string, any>, where: Located, {name, registry}: NamedStrategy): Promise<Diagnostic[]> {
+  if (raw.live?.broker?.type !== 'exchange' || raw.strategy?.name === 'rules' || !registry.has(name)) return []
+  const {rulesResolver} = await import('../rules/rules-definition.js')
+  const resolve = rulesResolver(registry.get(name).definition)
+  if (resolve === undefined) return []
+  const {strategySpecWatchedStops} = await import('./exchange-checks.js')
+  const out: Diagnostic[] = []
+  strategySpecWatchedStops(raw, resolve((raw.strategy.params ?? {}) as Record<string, unknown>).rules as unknown as Record<string, unknown>, (severity, p, code, message, hint) => {
+    const pos = locate(where.doc, where.lineCounter, p)
+    out.push({severity, file: where.file, line: pos.line, column: pos.column, path: pathToPointer(p), code, message, hint})
+  })
+  return out
 }
 
 /** Validate a file and return its typed spec, or throw a BotsError carrying every problem. */

@@ -5,7 +5,7 @@
  * CLI checks exit code and located JSON diagnostics.
  */
 import assert from 'node:assert/strict'
-import {writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {before, describe, it} from 'node:test'
 import type {Diagnostic} from '../../src/core/errors.js'
@@ -37,10 +37,13 @@ live:
 `
 
 let n = 0
-async function check(yaml: string): Promise<SpecReport> {
+function writeSpec(yaml: string): string {
   const file = path.join(dir, `spec-${++n}.yaml`)
   writeFileSync(file, yaml)
-  return validateSpecFile(file, {discovery})
+  return file
+}
+async function check(yaml: string): Promise<SpecReport> {
+  return validateSpecFile(writeSpec(yaml), {discovery})
 }
 const errors = (r: SpecReport) => r.diagnostics.filter((d) => d.severity === 'error')
 const where = (d: Diagnostic) => ({line: d.line, column: d.column, path: d.path, code: d.code})
@@ -120,6 +123,32 @@ describe('live.exchange validation', () => {
     ])
     assert.match(watched[0].message, /watched by the bot on each closed bar and exits at market/)
     assert.deepEqual((await check(rules.replace('broker: {type: exchange}', 'broker: {type: paper}'))).diagnostics.filter((d) => d.code === 'exchange.watched_stop'), [])
+  })
+
+  it('a strategy spec with a stop, named by path or by name, on an exchange broker: the same warning, at the bot\'s strategy', async () => {
+    const folder = path.join(dir, 'specs')
+    mkdirSync(folder, {recursive: true})
+    const strategySpec = (name: string, exits: string) => `kind: strategy
+name: ${name}
+params:
+  stop: {type: number, default: 2}
+rules:
+  entry: {long: 'close > 0'}
+${exits}`
+    writeFileSync(path.join(folder, 'stopped.yaml'), strategySpec('stopped', '  stop_loss:\n    percent: ${stop}\n  trailing_stop: {percent: 3}\n'))
+    writeFileSync(path.join(folder, 'unstopped.yaml'), strategySpec('unstopped', '  exit: {long: close < 0}\n  take_profit: {percent: 4}\n'))
+    const byPath = await check(BASE.replace('strategy:\n  name: sma-cross\n', 'strategy:\n  path: specs/stopped.yaml\n'))
+    assert.deepEqual(errors(byPath), [])
+    const watched = byPath.diagnostics.filter((d) => d.code === 'exchange.watched_stop')
+    assert.deepEqual(watched.map(where), [{line: 3, column: 9, path: '/strategy/path', code: 'exchange.watched_stop'}])
+    assert.match(watched[0].message, /the stop_loss and trailing_stop of strategy specs\/stopped\.yaml are watched by the bot/)
+    assert.equal(watched[0].severity, 'warning')
+    // Found by name in a strategies folder, as `bots live` would find it.
+    const named = await validateSpecFile(writeSpec(BASE.replace('name: sma-cross', 'name: stopped')), {discovery: await discoverStrategies({cwd: ROOT, extra: [folder]})})
+    assert.deepEqual(named.diagnostics.map(where), [{line: 3, column: 9, path: '/strategy/name', code: 'exchange.watched_stop'}])
+    // No stop, or no exchange broker: nothing to say.
+    assert.deepEqual((await check(BASE.replace('strategy:\n  name: sma-cross\n', 'strategy:\n  path: specs/unstopped.yaml\n'))).diagnostics, [])
+    assert.deepEqual((await check(BASE.replace('strategy:\n  name: sma-cross\n', 'strategy:\n  path: specs/stopped.yaml\n').replace('broker: {type: exchange}', 'broker: {type: paper}'))).diagnostics, [])
   })
 
   it('an exchange that signs with a passphrase needs credentials_env.password', async () => {

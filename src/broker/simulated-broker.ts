@@ -87,6 +87,9 @@ export class SimulatedBroker implements BrokerPort {
    * bars): the saved time, so that a new snapshot gives it back unchanged. Read by `snapshot()` only.
    */
   private readonly signalTimes = new Map<SimOrder, number>()
+  /** The bar `processBar` is matching (-1 between bars), and the legs it had passed that protectPart freed since. */
+  private barInProgress = -1
+  private passedLegs: SimOrder[] | undefined
 
   /** The fills so far as Fill objects: made anew at each call, from `fillLog`. */
   get fills(): Fill[] {
@@ -443,44 +446,54 @@ export class SimulatedBroker implements BrokerPort {
   /** Matches the working orders against bar `i` (all symbols). */
   processBar(i: number): void {
     if (this.book.isEmpty) return
-    const series = this.o.market.series
-    const barTime = series[0].time[i]
+    const barTime = this.o.market.series[0].time[i]
     // Where the bar ends, for day orders (`laterClose`): a GTC order (expiresAt Infinity) never
     // gets past the expiry check below, so it costs nothing more than before.
     const barEnd = this.book.hasDayOrders ? this.o.market.closeOf(i) : barTime
     const pending = this.book.pending
     const n = pending.length
-    for (let j = 0; j < n; j++) {
-      const order = pending[j]
-      if (order.status !== 'open') continue
-      // A day order on a bar that also holds a whole later session (a weekly bar on an exchange
-      // calendar): only the bar's open is known to have traded in the order's session, so only the
-      // open is matched; unfilled, it expires when the next bar comes.
-      let atOpen = false
-      if (order.expiresAt <= barEnd) {
-        if (order.expiresAt <= barTime) {
-          this.finish(order, 'canceled', 'day order expired at the session close')
-          continue
-        }
-        atOpen = order.laterClose <= barEnd
-      }
-      if (i <= order.signalBar || barTime < order.createdAt) continue
-      // A bracket leg waits for its entry to fill.
-      if (order.parent !== undefined && order.parent.status !== 'filled') continue
-      const bars = series[order.symbolIndex]
-      const open = bars.open[i]
-      if (open !== open) continue
-      if (order.oco === undefined) {
-        const price = priceOn(order, bars, i, atOpen)
-        if (price === price) this.execute(order, price, barTime, i)
-      } else if (order.matchedBar !== i) {
-        order.matchedBar = i
-        this.matchPair(order, i, barTime, barEnd)
-      }
-      // A day order matched at the open only does not trail: it will not work again.
-      if (order.trails && !atOpen && order.status === 'open') this.trail(order, bars.high[i], bars.low[i])
+    this.barInProgress = i
+    for (let j = 0; j < n; j++) this.matchOn(pending[j], i, barTime, barEnd)
+    this.barInProgress = -1
+    // Legs freed this bar by an entry that sits after them in the book (a replacement refused or
+    // expired here, protectPart): the loop had passed them; they work on this bar as any other.
+    const passed = this.passedLegs
+    if (passed !== undefined) {
+      this.passedLegs = undefined
+      for (const leg of passed) this.matchOn(leg, i, barTime, barEnd)
     }
     this.book.compact()
+  }
+
+  /** Bar `i` for one working order: expiry, eligibility, then a fill (or its OCO pair's), then the trail. */
+  private matchOn(order: SimOrder, i: number, barTime: number, barEnd: number): void {
+    if (order.status !== 'open') return
+    // A day order on a bar that also holds a whole later session (a weekly bar on an exchange
+    // calendar): only the bar's open is known to have traded in the order's session, so only the
+    // open is matched; unfilled, it expires when the next bar comes.
+    let atOpen = false
+    if (order.expiresAt <= barEnd) {
+      if (order.expiresAt <= barTime) {
+        this.finish(order, 'canceled', 'day order expired at the session close')
+        return
+      }
+      atOpen = order.laterClose <= barEnd
+    }
+    if (i <= order.signalBar || barTime < order.createdAt) return
+    // A bracket leg waits for its entry to fill.
+    if (order.parent !== undefined && order.parent.status !== 'filled') return
+    const bars = this.o.market.series[order.symbolIndex]
+    const open = bars.open[i]
+    if (open !== open) return
+    if (order.oco === undefined) {
+      const price = priceOn(order, bars, i, atOpen)
+      if (price === price) this.execute(order, price, barTime, i)
+    } else if (order.matchedBar !== i) {
+      order.matchedBar = i
+      this.matchPair(order, i, barTime, barEnd)
+    }
+    // A day order matched at the open only does not trail: it will not work again.
+    if (order.trails && !atOpen && order.status === 'open') this.trail(order, bars.high[i], bars.low[i])
   }
 
   /**
@@ -751,6 +764,9 @@ export class SimulatedBroker implements BrokerPort {
         leg.signalBar = lastFill
         this.signalTimes.delete(leg) // a restored leg's saved signal time no longer applies
       }
+      // The legs of a replaced entry come before it in the book (replaceOrder): ended inside the
+      // bar loop, it has the loop pass them already, so processBar matches them after it.
+      if (this.barInProgress >= 0 && passedBy(this.book.pending, leg, entry)) (this.passedLegs ??= []).push(leg)
       if (leg.trailing) {
         const problem = this.startTrail(leg, part.price)
         if (problem !== undefined) this.finish(leg, 'rejected', problem)
@@ -772,6 +788,13 @@ function addPart(order: SimOrder, quantity: number, price: number, commission: n
   if (filled < order.quantity * (1 - 1e-9)) return false
   order.status = 'filled'
   return true
+}
+
+/** Whether `leg` comes before `entry` in the book: the bar loop has passed it when `entry` is matched. */
+function passedBy(pending: readonly SimOrder[], leg: SimOrder, entry: SimOrder): boolean {
+  const at = pending.indexOf(entry)
+  const legAt = pending.indexOf(leg)
+  return legAt >= 0 && at >= 0 && legAt < at
 }
 
 /** `order`'s fill price on bar `i` of `b` (NaN: none); `atOpen`: only the bar's open counts. */

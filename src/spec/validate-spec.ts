@@ -89,7 +89,7 @@ async function validateLoadedUnguarded(yaml: LoadedYaml, absolute: string, opts:
   const diagnostics = checkBot(yaml.value, where)
   const strategy = await strategyFor(yaml.value, absolute, where, opts.discovery, diagnostics)
   if (strategy) diagnostics.push(...(await checkStrategy(yaml.value, where, strategy, opts.discovery)))
-  if (strategy && !diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...(await strategySpecStops(yaml.value, where, strategy)))
+  if (strategy) diagnostics.push(...(await strategySpecStops(yaml.value, where, strategy)))
   const result = report(yaml.file, kind, diagnostics)
   if (result.valid && strategy && strategy.registry.has(strategy.name)) result.spec = withValidatedParams(toBotSpec(yaml.value, absolute), strategy)
   return result

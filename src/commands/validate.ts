@@ -2,12 +2,14 @@ import {Args, Flags} from '../cli/oclif.js'
 import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
 import {colorEnabled} from '../cli/color.js'
 import {checkStrategiesFolder, strategiesFlag} from '../cli/flags.js'
-import {renderGithub, renderJunit, renderText, toJson, type ValidateFormat} from '../cli/render/validate.js'
+import {renderGithub, renderGithubFailure, renderJunit, renderJunitFailure, renderText, toJson, type ValidateFailure, type ValidateFormat} from '../cli/render/validate.js'
 import {collectSpecFiles} from '../spec/collect-files.js'
 import {loadProjectConfig} from '../core/config.js'
 import {UNCHECKED_STRATEGY, validateSpecFile} from '../spec/validate-spec.js'
 import {discoverStrategies} from '../strategy/discover.js'
 import {loadPluginsIsolated, stopPluginWorkers} from '../strategy/discover-isolated.js'
+
+const FORMATS: readonly ValidateFormat[] = ['text', 'json', 'github', 'junit']
 
 export default class Validate extends BaseCommand {
   static override description = `Check bot and strategy specs: YAML, schema, strategy parameters, dates, files.
@@ -35,7 +37,7 @@ Exit codes: 0 all valid (warnings allowed unless --strict), 1 invalid specs, 2 u
   }
 
   static override flags = {
-    format: Flags.string({char: 'f', description: 'Output format.', options: ['text', 'json', 'github', 'junit'], default: 'text'}),
+    format: Flags.string({char: 'f', description: 'Output format.', options: [...FORMATS], default: 'text'}),
     json: Flags.boolean({description: 'Same as --format json.', default: false}),
     strict: Flags.boolean({description: 'Treat warnings as errors (exit 1).', default: false}),
     strategies: strategiesFlag,
@@ -45,9 +47,15 @@ Exit codes: 0 all valid (warnings allowed unless --strict), 1 invalid specs, 2 u
     }),
   }
 
+  /** The format asked for, once the flags are parsed: an error is printed in it too. */
+  private format?: ValidateFormat
+  /** Set while an error is reported in a machine format (see catch). */
+  private failureFormat?: Exclude<ValidateFormat, 'text'>
+
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Validate)
     const format: ValidateFormat = flags.json ? 'json' : (flags.format as ValidateFormat)
+    this.format = format
     const {files, missing} = await collectSpecFiles(argv as string[])
     if (missing.length > 0) usageError(`no such file or folder: ${missing.join(', ')}`)
     if (files.length === 0) usageError(`no *.yaml or *.yml files found in ${(argv as string[]).join(', ') || 'the current folder'}`)
@@ -77,4 +85,51 @@ Exit codes: 0 all valid (warnings allowed unless --strict), 1 invalid specs, 2 u
 
     if (reports.some((r) => !r.valid)) this.exit(EXIT_INVALID)
   }
+
+  /**
+   * An error before any report (a usage error, exit 2: a path that does not exist, no spec files,
+   * a bad flag; a bots.config.yaml that does not load, exit 1) also goes to stdout in the format
+   * asked for, as every command's error does under --json: a CI step parsing stdout got nothing.
+   * BaseCommand prints it with logJson when jsonEnabled() is true (this command has its own --json,
+   * so oclif's is off); text output stays stderr only, exactly as before.
+   */
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<any> {
+    const format = this.format ?? formatFromArgv(this.argv)
+    this.failureFormat = format === 'text' ? undefined : format
+    try {
+      return await super.catch(err)
+    } finally {
+      this.failureFormat = undefined
+    }
+  }
+
+  override jsonEnabled(): boolean {
+    return this.failureFormat !== undefined
+  }
+
+  override logJson(json: unknown): void {
+    if (this.failureFormat === 'github') process.stdout.write(`${renderGithubFailure(json as ValidateFailure)}\n`)
+    else if (this.failureFormat === 'junit') process.stdout.write(`${renderJunitFailure(json as ValidateFailure)}\n`)
+    else super.logJson(json)
+  }
+}
+
+/**
+ * The format of a command line whose flags did not parse (`--nope --json`, `--format xml --json`):
+ * --json wins, as in run(); else one valid --format/-f value; else text. Only before `--`.
+ */
+function formatFromArgv(argv: string[]): ValidateFormat {
+  const end = argv.indexOf('--')
+  const flags = end === -1 ? argv : argv.slice(0, end)
+  if (flags.includes('--json')) return 'json'
+  const asked = new Set<string>()
+  flags.forEach((a, i) => {
+    const m = /^(?:--format|-f)(?:=(.*))?$/.exec(a) ?? /^-f(.+)$/.exec(a)
+    if (!m) return
+    const value = m[1] ?? flags[i + 1]
+    if (value !== undefined) asked.add(value)
+  })
+  const valid = [...asked].filter((v): v is ValidateFormat => FORMATS.includes(v as ValidateFormat))
+  // Two different formats (`-f json -f junit`): no one output is right, so none (stderr has the error).
+  return valid.length === 1 && asked.size === 1 ? valid[0] : 'text'
 }

@@ -77,18 +77,21 @@ export function renderText(reports: SpecReport[], color: boolean): string {
 export function renderGithub(reports: SpecReport[]): string {
   const lines: string[] = []
   for (const r of reports) {
-    for (const d of r.diagnostics) {
-      const props = [`file=${ghProp(d.file ?? r.file)}`]
-      if (d.line !== undefined) props.push(`line=${d.line}`)
-      if (d.column !== undefined) props.push(`col=${d.column}`)
-      props.push(`title=${ghProp(`bots validate: ${d.code}`)}`)
-      const text = `${d.path ? d.path + ': ' : ''}${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`
-      lines.push(`::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${ghData(text)}`)
-    }
+    for (const d of r.diagnostics) lines.push(annotation(d, d.file ?? r.file))
   }
   const s = summarize(reports)
   lines.push(`${plural(s.files, 'file')}: ${s.valid} valid, ${s.invalid} invalid`)
   return lines.join('\n')
+}
+
+/** One workflow command; `file` (and so line and column) only when the problem has a file. */
+function annotation(d: Diagnostic, file: string | undefined): string {
+  const props = file === undefined ? [] : [`file=${ghProp(file)}`]
+  if (file !== undefined && d.line !== undefined) props.push(`line=${d.line}`)
+  if (file !== undefined && d.column !== undefined) props.push(`col=${d.column}`)
+  props.push(`title=${ghProp(`bots validate: ${d.code}`)}`)
+  const text = `${d.path ? d.path + ': ' : ''}${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`
+  return `::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${ghData(text)}`
 }
 
 const ghData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
@@ -115,6 +118,55 @@ export function renderJunit(reports: SpecReport[]): string {
     '  </testsuite>',
     '</testsuites>',
   ].join('\n')
+}
+
+/**
+ * What BaseCommand prints on stdout under --json when a command fails before it has a result: a
+ * usage error (exit 2: a path that does not exist, no spec files, a bad flag) or a BotsError such
+ * as a bots.config.yaml that does not load (exit 1), as `{error, diagnostics?}`. `--format json`
+ * prints that object as every command does; these render it for the other CI formats, so a step
+ * that reads stdout gets an annotation or a JUnit document saying why instead of nothing.
+ */
+export interface ValidateFailure {
+  error: Partial<Diagnostic>
+  diagnostics?: Diagnostic[]
+}
+
+/** `::error title=bots validate: usage::message (hint: …)`, one line per problem, no summary line. */
+export function renderGithubFailure(failure: ValidateFailure): string {
+  return failureDiagnostics(failure).map((d) => annotation(d, d.file)).join('\n')
+}
+
+/**
+ * A JUnit document with one test case in error (not a failure: no spec was checked), so a CI
+ * report shows the step as broken with its reason instead of "0 tests".
+ */
+export function renderJunitFailure(failure: ValidateFailure): string {
+  const diagnostics = failureDiagnostics(failure)
+  const name = diagnostics.find((d) => d.file)?.file ?? 'bots validate'
+  const errors = diagnostics.map((d) => `      <error type="${xml(d.code)}" message="${xml(d.message)}">${xml(describe(d, '').trimStart())}</error>`)
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<testsuites name="bots validate" tests="1" failures="0" errors="1">',
+    '  <testsuite name="bots validate" tests="1" failures="0" errors="1" skipped="0">',
+    `    <testcase classname="bots.validate" name="${xml(name)}">`,
+    ...errors,
+    '    </testcase>',
+    '  </testsuite>',
+    '</testsuites>',
+  ].join('\n')
+}
+
+/** Every problem of a failure, complete: a bug's error (oclif's `{error: {message, name…}}`) has no code. */
+function failureDiagnostics(failure: ValidateFailure): Diagnostic[] {
+  const all: Array<Partial<Diagnostic>> = failure.diagnostics?.length ? failure.diagnostics : [failure.error ?? {}]
+  return all.map((d) => ({
+    ...d,
+    severity: d.severity === 'warning' ? 'warning' : 'error',
+    code: typeof d.code === 'string' ? d.code : 'internal',
+    message: String(d.message ?? 'unknown error'),
+    hint: typeof d.hint === 'string' ? d.hint : undefined,
+  }))
 }
 
 function describe(d: Diagnostic, file: string): string {

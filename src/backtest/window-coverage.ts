@@ -4,7 +4,8 @@
  * the window's end that is off (`backtest.start` / `--start`, or `backtest.end` / `--end`): a
  * run over nothing would print n/a everywhere and exit 0. A window that reaches past the data
  * (whole market sessions before the first bar or after the last) is cut to the data; that is
- * worth a warning naming the data's first and last bar.
+ * worth a warning naming the data's first and last bar. So is a symbol of several whose data
+ * covers only part of the run (which spans all of theirs), window or not.
  */
 import type {MarketCalendar} from '../calendar/index.js'
 import {localDateOf, utcToLocalParts} from '../calendar/index.js'
@@ -49,7 +50,8 @@ export async function storedRange(store: Store, symbol: string, timeframe: strin
 
 /**
  * Throws a located BotsError when some symbol has no bar in the window; returns a warning for
- * each symbol whose data covers only part of it.
+ * each symbol whose data covers only part of it, and (several symbols) for each whose bars cover
+ * only part of the run's span where no window said so (shortSpan).
  */
 export async function checkWindowCoverage(opts: {
   store: Store
@@ -62,50 +64,88 @@ export async function checkWindowCoverage(opts: {
   /** The stored series of a symbol (a spec's data file has its own; default the symbol). */
   series?: (symbol: string) => string
 }): Promise<Diagnostic[]> {
-  const {store, bars, window, source, timeframeMs, timezone, calendar} = opts
-  if (window.startMs === undefined && window.endMs === undefined) return []
+  const {bars, window, timeframeMs, timezone, calendar} = opts
+  const windowed = window.startMs !== undefined || window.endMs !== undefined
+  if (!windowed && bars.length < 2) return []
   const fmt = (t: number) => formatBarTime(t, timeframeMs, timezone)
   const warnings: Diagnostic[] = []
-  for (const b of bars) {
-    const range = await storedRange(store, opts.series?.(b.symbol) ?? b.symbol, timeframeMs)
-    if (!range) continue // loadBars already said the series is missing
-    const has = `the store's ${b.symbol} ${toTimeframe(timeframeMs).text} bars run from ${fmt(range.first)} to ${fmt(range.last)}`
-    if (b.length === 0) {
-      const after = window.startMs !== undefined && window.startMs > range.last
-      const which: 'start' | 'end' = after || window.endMs === undefined ? 'start' : 'end'
-      const asked = `${source.start ?? '(data start)'} – ${source.end ?? '(data end)'}`
-      const where = await locateBound(source, which)
-      throw new BotsError(`${where.prefix}the backtest window ${asked} holds no ${b.symbol} bar: ${has}`, {
-        code: 'backtest.window_outside_data',
-        ...where.location,
-        hint: `move the window into ${fmt(range.first)} – ${fmt(range.last)}, or import data for the years you asked for`,
-      })
-    }
-    const missedBefore = window.startMs !== undefined && wholeSessionBetween(calendar, window.startMs, range.first)
-    const missedAfter = window.endMs !== undefined && wholeSessionBetween(calendar, range.last + timeframeMs, window.endMs)
-    if (missedBefore || missedAfter) {
-      const cut = [
-        missedBefore ? `starts at ${fmt(range.first)}, after the window's start ${source.start}` : undefined,
-        missedAfter ? `ends at ${fmt(range.last)}, before the window's end ${source.end}` : undefined,
-      ].filter(Boolean).join(' and ')
-      const which: 'start' | 'end' = missedAfter ? 'end' : 'start'
-      const where = await locateBound(source, which)
-      // With several symbols the run spans all of their bars: name this symbol's own span in it
-      // (the run's span was quoted as this symbol's, found by an audit).
-      const own = ownSpan(b)
-      const span = bars.length === 1 || own === undefined
-        ? `the backtest runs over ${fmt(b.time[0])} – ${fmt(b.time[b.length - 1])} only`
-        : `${b.symbol} has bars over ${fmt(own.first)} – ${fmt(own.last)} only, of the run's ${fmt(runFirst(bars))} – ${fmt(runLast(bars))}`
-      warnings.push({
-        severity: 'warning',
-        code: 'backtest.window_past_data',
-        ...where.location,
-        message: `${where.prefix}the ${b.symbol} data ${cut}: ${span} (${has})`,
-        hint: `narrow the window to the data, or import the missing bars`,
-      })
-    }
+  for (const [k, b] of bars.entries()) {
+    const past = windowed ? await windowPastData(opts, b, fmt) : undefined
+    const short = past === undefined && bars.length > 1 ? await shortSpan(b, k, bars, timeframeMs, calendar, opts.source.file, fmt) : undefined
+    const warning = past ?? short
+    if (warning !== undefined) warnings.push(warning)
   }
   return warnings
+}
+
+/**
+ * A symbol of a run of several whose bars leave whole sessions of the run's span uncovered, where
+ * no window said so (no window at all: each symbol's whole data): the run spans every symbol's
+ * bars, so it goes on without this one's, which cannot be traded there and, after its last bar, is
+ * held at its last close (a position keeps that value to the end, found by an audit).
+ */
+async function shortSpan(b: Bars, k: number, bars: readonly Bars[], timeframeMs: number, calendar: MarketCalendar, file: string, fmt: (t: number) => string): Promise<Diagnostic | undefined> {
+  const own = ownSpan(b)
+  if (own === undefined) return undefined
+  const first = runFirst(bars)
+  const last = runLast(bars)
+  const before = wholeSessionBetween(calendar, first, own.first)
+  const after = wholeSessionBetween(calendar, own.last + timeframeMs, last + timeframeMs)
+  if (!before && !after) return undefined
+  const what = [
+    before ? 'before its first bar it cannot be traded' : undefined,
+    after ? 'after its last bar it cannot be traded, and a position in it is valued at that bar\'s close to the end' : undefined,
+  ].filter(Boolean).join('; ')
+  return {
+    severity: 'warning',
+    code: 'backtest.symbol_span',
+    ...(await locateInSpec(file, `/symbols/${k}`)),
+    message: `${b.symbol} has bars over ${fmt(own.first)} – ${fmt(own.last)} only, of the run's ${fmt(first)} – ${fmt(last)}: ${what}`,
+    hint: `set backtest.start and backtest.end inside every symbol's data, or import ${b.symbol}'s missing bars`,
+  }
+}
+
+/** checkWindowCoverage for one symbol with a window: the error of a window outside its data, or the warning of one reaching past it. */
+async function windowPastData(opts: Parameters<typeof checkWindowCoverage>[0], b: Bars, fmt: (t: number) => string): Promise<Diagnostic | undefined> {
+  const {store, bars, window, source, timeframeMs, calendar} = opts
+  const range = await storedRange(store, opts.series?.(b.symbol) ?? b.symbol, timeframeMs)
+  if (!range) return undefined // loadBars already said the series is missing
+  const has = `the store's ${b.symbol} ${toTimeframe(timeframeMs).text} bars run from ${fmt(range.first)} to ${fmt(range.last)}`
+  if (b.length === 0) {
+    const after = window.startMs !== undefined && window.startMs > range.last
+    const which: 'start' | 'end' = after || window.endMs === undefined ? 'start' : 'end'
+    const asked = `${source.start ?? '(data start)'} – ${source.end ?? '(data end)'}`
+    const where = await locateBound(source, which)
+    throw new BotsError(`${where.prefix}the backtest window ${asked} holds no ${b.symbol} bar: ${has}`, {
+      code: 'backtest.window_outside_data',
+      ...where.location,
+      hint: `move the window into ${fmt(range.first)} – ${fmt(range.last)}, or import data for the years you asked for`,
+    })
+  }
+  const missedBefore = window.startMs !== undefined && wholeSessionBetween(calendar, window.startMs, range.first)
+  const missedAfter = window.endMs !== undefined && wholeSessionBetween(calendar, range.last + timeframeMs, window.endMs)
+  if (missedBefore || missedAfter) {
+    const cut = [
+      missedBefore ? `starts at ${fmt(range.first)}, after the window's start ${source.start}` : undefined,
+      missedAfter ? `ends at ${fmt(range.last)}, before the window's end ${source.end}` : undefined,
+    ].filter(Boolean).join(' and ')
+    const which: 'start' | 'end' = missedAfter ? 'end' : 'start'
+    const where = await locateBound(source, which)
+    // With several symbols the run spans all of their bars: name this symbol's own span in it
+    // (the run's span was quoted as this symbol's, found by an audit).
+    const own = ownSpan(b)
+    const span = bars.length === 1 || own === undefined
+      ? `the backtest runs over ${fmt(b.time[0])} – ${fmt(b.time[b.length - 1])} only`
+      : `${b.symbol} has bars over ${fmt(own.first)} – ${fmt(own.last)} only, of the run's ${fmt(runFirst(bars))} – ${fmt(runLast(bars))}`
+    return {
+      severity: 'warning',
+      code: 'backtest.window_past_data',
+      ...where.location,
+      message: `${where.prefix}the ${b.symbol} data ${cut}: ${span} (${has})`,
+      hint: `narrow the window to the data, or import the missing bars`,
+    }
+  }
+  return undefined
 }
 
 /** The first and last time at which `b` has a bar (aligned bars of several symbols hold NaN where one has none). */

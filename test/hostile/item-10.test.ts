@@ -119,7 +119,7 @@ describe('issue 16, item 10: dropped rows are reported by backtest', () => {
       // The text output (a fresh store, so the file is imported again) prints the same lines.
       const text = await runCli(['backtest', spec, '--no-report', '--no-record', '--db', path.join(dir, `${c.name}-text.duckdb`)], {cwd: dir})
       assert.equal(text.code, 0, text.stderr)
-      const warningLines = text.stdout.split('\n').filter((l) => l.startsWith('warning ') && l.includes(' rows rejected '))
+      const warningLines = text.stdout.split('\n').filter((l) => / warning |^warning /.test(l) && l.includes(' rows rejected '))
       assert.equal(warningLines.length, rejected.length, text.stdout)
       for (const w of rejected) assert.ok(text.stdout.includes(w.message), `text output lacks: ${w.message}\n${text.stdout}`)
 

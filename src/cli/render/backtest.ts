@@ -10,6 +10,8 @@ import {marketTimezone} from '../../calendar/index.js'
 import {paint} from '../color.js'
 import {importNotes} from './import-notes.js'
 import {fixedNumber, localeNumber} from '../../core/fixed-number.js'
+import {formatLocation, type Diagnostic} from '../../core/errors.js'
+import type {LogEntry} from '../../engine/result.js'
 
 type Paint = ReturnType<typeof paint>
 
@@ -48,14 +50,44 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
   for (const f of finished.files) tail.push(`wrote ${displayPath(f.path)}`)
   if (finished.report) tail.push(`report ${displayPath(finished.report)}`)
   lines.push('', ...tail.map((t) => c('dim', t)))
-  for (const w of o.warnings) lines.unshift(`${c('yellow', 'warning')} ${w.path ?? ''} ${w.message}`.replace(/  +/g, ' '))
+  // A daily bar's iteration runs at its close, midnight of the next day: dated by its own day.
+  const logTime = (t: number) => fmtTime(spec.timeframeMs >= 86_400_000 ? t - 1 : t)
+  lines.push(...strategyLogLines(r.logs, r.logsDropped, logTime, c))
+  const imported: string[] = []
   for (const i of o.imports) {
     if (i.action !== 'imported' || !i.import) continue
     // What the import did with rows out of the usual order: said, as `bots data import` says it.
     const notes = i.import.files.flatMap((f) => importNotes(f, i.import!.timezone))
-    lines.unshift(c('dim', `imported ${i.file} into the store${notes.length ? `: ${notes.join('; ')}` : ''}`))
+    imported.push(c('dim', `imported ${i.file} into the store${notes.length ? `: ${notes.join('; ')}` : ''}`))
   }
+  // Warnings first, in the order found, each located and with its hint, as `bots validate` says them.
+  lines.unshift(...imported, ...o.warnings.flatMap((w) => warningLines(w, c)))
   return lines.join('\n')
+}
+
+function warningLines(w: Diagnostic, c: Paint): string[] {
+  const where = formatLocation(w)
+  const head = `${where ? `${c('bold', where)} ` : ''}${c('yellow', 'warning')}${w.path ? ` ${w.path}` : ''} ${w.message}`
+  return w.hint ? [head, `  ${c('dim', 'hint:')} ${w.hint}`] : [head]
+}
+
+/** At most this many of the strategy's own warnings and errors (`ctx.log`) are printed; `--json` has them all. */
+export const SHOWN_STRATEGY_LOGS = 5
+
+/**
+ * The strategy's warnings and errors (`ctx.log.warn`/`error`): what it says is wrong with its
+ * params or its data (a weight for a symbol the bot does not trade) must not hide in `--json`.
+ */
+function strategyLogLines(logs: readonly LogEntry[], dropped: number, fmtTime: (t: number) => string, c: Paint): string[] {
+  const said = logs.filter((l) => l.level !== 'info')
+  if (said.length === 0) return []
+  const out = said.slice(0, SHOWN_STRATEGY_LOGS).map((l) => `${c('yellow', `strategy ${l.level === 'warn' ? 'warning' : 'error'}`)} ${fmtTime(l.time)} ${l.message}`)
+  const more = said.length - SHOWN_STRATEGY_LOGS
+  const notes: string[] = []
+  if (more > 0) notes.push(`${localeNumber(more)} more from the strategy: --json has them`)
+  if (dropped > 0) notes.push(`its log kept only its first lines (${localeNumber(dropped)} more were not kept)`)
+  if (notes.length > 0) out.push(c('dim', notes.join('; ')))
+  return ['', ...out]
 }
 
 /** Rows of metrics: label, strategy, buy & hold. */

@@ -30,7 +30,7 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
     ['bars', `${localeNumber(r.counts.bars)} (${localeNumber(r.counts.iterations)} iterations)`],
     ['orders', `${r.counts.orders} (${r.counts.fills} filled, ${r.counts.rejected} rejected, ${r.counts.canceled} canceled)${
       r.counts.sameBar ? `; ${r.counts.sameBar} OCO exit${r.counts.sameBar > 1 ? 's' : ''} decided by broker.same_bar (${spec.broker.sameBar ?? 'stop_first'})` : ''}`],
-    ['trades', `${r.counts.trades} closed${r.positions.length ? `, ${r.positions.length} position${r.positions.length > 1 ? 's' : ''} open at the end` : ''}`],
+    ['trades', `${r.counts.trades} closed${r.positions.length ? `, ${r.positions.length} position${r.positions.length > 1 ? 's' : ''} open at the end${openPnlText(r, m)}` : ''}`],
     ['initial cash', money(r.initialCash)],
   ]
   const width = Math.max(...head.map(([k]) => k.length), ...METRIC_ROWS.map((x) => x.label.length))
@@ -63,6 +63,21 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
   // Warnings first, in the order found, each located and with its hint, as `bots validate` says them.
   lines.unshift(...imported, ...o.warnings.flatMap((w) => warningLines(w, c)))
   return lines.join('\n')
+}
+
+/**
+ * What the open positions hold of the run's P&L, so the summary adds up (found by an audit: a
+ * rebalancing strategy with no closed trade showed only its unrealised P&L, and some 2,000 of its
+ * result were in no figure): unrealised, and what their exits so far realised (partial closes)
+ * net of their commissions (their entries' too). Final equity = initial cash + closed trades' net
+ * P&L + these two.
+ */
+function openPnlText(r: BacktestOutcome['result'], m: Metrics): string {
+  const unrealised = r.positions.reduce((a, p) => a + p.unrealizedPnl, 0)
+  const closed = r.counts.trades > 0 ? m.strategy.grossProfit - m.strategy.grossLoss : 0
+  const realised = r.finalValue - r.initialCash - closed - unrealised
+  const shown = money(realised)
+  return `: unrealised ${money(unrealised)}${/^-?0\.00$/.test(shown) ? '' : `; realised in them so far, net of their commissions, ${shown}`}`
 }
 
 function warningLines(w: Diagnostic, c: Paint): string[] {

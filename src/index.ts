@@ -8,4 +8,6 @@ export type * from './model/orders.js'
 export type {Bars, BarHistory} from './model/bars.js'
 export {BotsError} from './core/errors.js'
 export type {Diagnostic} from './core/errors.js'
+/** The closest of some names to a misspelt one, for a `check()` hint (`did you mean …?`); undefined when none is close. */
+export {didYouMean} from './core/suggest.js'
 export {SMA, ExactSum, fsum, CrossDetector, crossover, CROSS_UP, CROSS_DOWN, NO_CROSS} from './indicators/index.js'

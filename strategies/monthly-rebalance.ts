@@ -1,4 +1,4 @@
-import {defineStrategy} from 'bots'
+import {defineStrategy, didYouMean, type ParamProblem} from 'bots'
 
 interface Params {
   weights: Record<string, number>
@@ -27,14 +27,27 @@ export default defineStrategy<Params>({
     required: ['weights'],
     additionalProperties: false,
   },
-  check(p) {
+  check(p, bot) {
+    const problems: ParamProblem[] = []
     const total = Object.values(p.weights ?? {}).reduce((a, b) => a + b, 0)
-    return total <= 1 ? [] : [{param: 'weights', message: `the weights add up to ${total}, more than 1`, hint: 'leave a little cash (a sum of 0.95 to 0.98) for gaps and commission'}]
+    if (total > 1) problems.push({param: 'weights', message: `the weights add up to ${total}, more than 1`, hint: 'leave a little cash (a sum of 0.95 to 0.98) for gaps and commission'})
+    // A weight for a symbol the bot does not trade is never bought: its share of the value stays in cash.
+    for (const symbol of Object.keys(p.weights ?? {})) {
+      if (!bot || bot.symbols.includes(symbol)) continue
+      const guess = didYouMean(symbol, bot.symbols)
+      problems.push({
+        param: 'weights',
+        message: `weight for ${symbol}, which this bot does not trade (its symbols: ${bot.symbols.join(', ')})`,
+        hint: guess ? `did you mean \`${guess}\`?` : `add ${symbol} to the bot's \`symbols\`, or remove its weight`,
+      })
+    }
+    return problems
   },
   warmup: () => 1,
   create(p) {
     return {
       initialize(ctx) {
+        // Validation reports this (check() with the bot); kept for callers that checked params alone.
         for (const s of Object.keys(p.weights)) if (!ctx.symbols.includes(s)) ctx.log.warn(`weight for ${s}, which this bot does not trade`)
       },
       onTradingIteration(ctx) {

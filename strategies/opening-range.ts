@@ -1,4 +1,4 @@
-import {defineStrategy} from 'bots'
+import {defineStrategy, type ParamProblem} from 'bots'
 
 interface Params {
   rangeBars: number
@@ -22,6 +22,15 @@ export default defineStrategy<Params>({
       quantity: {type: 'number', exclusiveMinimum: 0, default: 1, description: 'Units bought on a breakout.'},
     },
     additionalProperties: false,
+  },
+  // Bars of a day or longer have no opening range inside a session, and a 24/7 market no session
+  // to open: the strategy would never trade. Not a param's fault, so the problem names none.
+  check(_p, bot) {
+    if (!bot) return []
+    const problems: ParamProblem[] = []
+    if (bot.timeframeMs >= 86_400_000) problems.push({message: `opening-range needs intraday bars; this bot's timeframe is ${bot.timeframe}, so it would never trade`, hint: 'use bars shorter than a day (e.g. `timeframe: 5M`)'})
+    if (bot.market === '24/7') problems.push({message: 'opening-range needs a market with sessions; this bot\'s market is 24/7, so it would never trade', hint: 'set `market:` to NYSE or custom hours ({timezone, open, close})'})
+    return problems
   },
   warmup: (p) => (p.rangeBars ?? 6) + 1,
   create(p) {

@@ -43,7 +43,7 @@ export function applyOverrides(spec: BotSpec, o: Overrides, registry: StrategyRe
   const overridden = parseParamFlags(o.params)
   let params = spec.strategy.params
   if (Object.keys(overridden).length > 0) {
-    const {params: checked, problems} = registry.validateParams(strategyName, {...spec.strategy.params, ...overridden})
+    const {params: checked, problems} = registry.validateParams(strategyName, {...spec.strategy.params, ...overridden}, spec)
     if (problems.length > 0) {
       const p = problems[0]
       const name = p.param ?? Object.keys(overridden)[0]

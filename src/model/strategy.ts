@@ -6,6 +6,7 @@
  * engine's arrays. Helpers for plugin authors (`defineStrategy`) are in src/strategy/definition.ts.
  */
 import type {BarHistory, Bars} from './bars.js'
+import type {MarketSpec} from './bot-spec.js'
 import type {Bracket, BracketExits, Fill, Order, OrderChanges, OrderRequest} from './orders.js'
 
 export interface Logger {
@@ -149,6 +150,24 @@ export interface ParamProblem {
   hint?: string
 }
 
+/** The market a bot trades in, as its spec gives it: `24/7`, `NYSE`, or custom regular hours (`timezone`, `open`, `close`, `days`, `holidays`). */
+export type {MarketSpec, CustomMarket} from './bot-spec.js'
+
+/**
+ * The bot a strategy's params are checked for (the second argument of `check`): what its spec
+ * says it trades, on which bars, in which market. Plain JSON, a copy: changing it changes nothing.
+ */
+export interface StrategyBot {
+  /** The spec's `symbols`, in order. */
+  readonly symbols: readonly string[]
+  /** The spec's `timeframe` as written (`5M`, `1D`). */
+  readonly timeframe: string
+  /** The bar length in milliseconds (`1D` is 86,400,000). */
+  readonly timeframeMs: number
+  /** The spec's `market` (defaults applied: `24/7` when not written). */
+  readonly market: MarketSpec
+}
+
 /**
  * What a strategy plugin default-exports. `create` builds fresh hooks (and their private state)
  * for one run; it is called once per run, so one definition can serve many bots at once.
@@ -157,8 +176,18 @@ export interface StrategyDefinition<P extends object = Record<string, any>> {
   name: string
   description: string
   params: ParamsSchema
-  /** Cross-parameter rules beyond the schema. Runs only after the schema passed. */
-  check?(params: P): ParamProblem[]
+  /**
+   * Cross-parameter rules beyond the schema. Runs only after the schema passed.
+   *
+   * `bot`, when given, is the bot the params are for: rules that depend on it belong here too, so
+   * `bots validate` reports them instead of a run that silently does something else (a weight for
+   * a symbol the bot does not trade, an intraday strategy on daily bars or a 24/7 market).
+   * Validating a spec (also in the plugin's worker), `--param` overrides, sweeps and starting a
+   * live bot pass it; code that calls `check(params)` itself may not, so a check must work without
+   * it (skip the bot's rules then). E.g. `(p, bot) => bot && bot.timeframeMs >= 86_400_000 ?
+   * [{message: 'needs intraday bars'}] : []`; a problem with no `param` points at `strategy.params`.
+   */
+  check?(params: P, bot?: StrategyBot): ParamProblem[]
   /** Bars of history the strategy needs before its first decision (used for reports and live warm-up). */
   warmup?(params: P): number
   create(params: P): StrategyHooks

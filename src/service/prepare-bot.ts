@@ -62,7 +62,7 @@ export async function resolveBot(row: BotRow, discovery: Discovery): Promise<Pre
   const spec = check.spec
   try {
     const {definition, registry} = await resolveStrategy(spec, discovery)
-    const params = registry.validateParams(definition.name, spec.strategy.params).params
+    const params = registry.validateParams(definition.name, spec.strategy.params, spec).params
     return {ok: true, bot: {row, spec, definition, params, source: registry.get(definition.name).source}}
   } catch (e) {
     if (!isBotsError(e)) throw e

@@ -10,6 +10,7 @@
 import path from 'node:path'
 import {parseDuration} from '../core/duration.js'
 import type {BotSpec, ExchangeSpec, InstrumentSpec, MarketSpec} from '../model/bot-spec.js'
+import type {StrategyBot} from '../model/strategy.js'
 import {loadSchema} from '../document/schema-files.js'
 
 type Raw = Record<string, any>
@@ -77,7 +78,6 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
   const live: Raw = raw.live ?? D.live
   const feed: Raw = live.feed ?? D.feed
   const liveBroker: Raw = live.broker ?? D.liveBroker
-  const market = raw.market ?? D.market
 
   return {
     name: raw.name,
@@ -93,7 +93,7 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
     timeframe: raw.timeframe,
     timeframeMs,
     sleeptimeMs: raw.sleeptime === undefined ? timeframeMs : parseDuration(raw.sleeptime),
-    market: typeof market === 'string' ? (market as MarketSpec) : {days: D.days(), holidays: [], ...market},
+    market: toMarket(raw.market),
     data:
       (data.source ?? D.source) === 'store'
         ? {source: 'store', db: data.db === undefined ? undefined : resolve(data.db)}
@@ -144,6 +144,28 @@ export function toBotSpec(raw: Raw, file?: string): BotSpec {
         : undefined,
     },
   }
+}
+
+/** `market` with its defaults: `24/7` when absent; a custom market's `days` and `holidays`. */
+function toMarket(market: Raw | string | undefined): MarketSpec {
+  const D = (defaults ??= readDefaults())
+  market ??= D.market
+  return typeof market === 'string' ? (market as MarketSpec) : ({days: D.days(), holidays: [], ...market} as unknown as MarketSpec)
+}
+
+/**
+ * The bot a strategy's `check(params, bot)` sees, from a document that passed the schema (no full
+ * BotSpec is built for that). Undefined when the timeframe does not parse (a problem reported on
+ * its own): then the strategy checks its params alone.
+ */
+export function toStrategyBot(raw: Raw): StrategyBot | undefined {
+  let timeframeMs: number
+  try {
+    timeframeMs = parseDuration(raw.timeframe)
+  } catch {
+    return undefined
+  }
+  return {symbols: [...(raw.symbols as string[])], timeframe: raw.timeframe, timeframeMs, market: toMarket(raw.market)}
 }
 
 /** `instruments` in camelCase, only the fields written. */

@@ -9,7 +9,7 @@ import {StrategyRegistry} from '../strategy/registry.js'
 import type {Discovery} from '../strategy/discover.js'
 import {checkBot} from './bot-checks.js'
 import {loadExchangeCatalog, needsExchangeCatalog} from './exchange-checks.js'
-import {toBotSpec} from './bot-spec.js'
+import {toBotSpec, toStrategyBot} from './bot-spec.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {loadYamlFile, type LoadedYaml} from '../document/load-yaml.js'
 import {locate, pathToPointer, pointerToPath} from '../document/locate.js'
@@ -177,7 +177,7 @@ async function checkStrategy(raw: Record<string, any>, where: Located, {name, re
   const params = (raw.strategy.params ?? {}) as Record<string, unknown>
   let paramProblems: ReturnType<StrategyRegistry['validateParams']>['problems']
   try {
-    paramProblems = registry.validateParams(name, params).problems
+    paramProblems = registry.validateParams(name, params, toStrategyBot(raw)).problems
   } catch (error) {
     // E.g. a plugin whose params schema ajv cannot compile: a problem of this spec's strategy.
     if (!isBotsError(error)) throw error
@@ -232,7 +232,7 @@ function uncheckedStrategy(name: string, where: Located, discovery: Discovery): 
 export const UNCHECKED_STRATEGY = 'strategy.unchecked'
 
 function withValidatedParams(spec: BotSpec, {name, registry}: NamedStrategy): BotSpec {
-  const {params} = registry.validateParams(name, spec.strategy.params)
+  const {params} = registry.validateParams(name, spec.strategy.params, spec)
   return {...spec, strategy: {...spec.strategy, params}}
 }
 

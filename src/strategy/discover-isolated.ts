@@ -5,15 +5,17 @@
  * needs (name, description, params schema); a file that ends the worker, throws, or takes longer
  * than the time limit is a load failure of that file, and a fresh worker goes on with the rest.
  *
- * The worker stays alive after loading so a plugin's own `check()` (cross-field rules) still runs
- * there: each call is a synchronous round trip (Atomics.wait on a shared flag, then
- * receiveMessageOnPort), under the same time limit. The definitions handed back cannot `create`:
+ * The worker stays alive after loading so a plugin's own `check(params, bot)` (cross-field rules,
+ * and rules about the bot, which is sent along as JSON) still runs there: each call is a
+ * synchronous round trip (Atomics.wait on a shared flag, then receiveMessageOnPort), under the
+ * same time limit. The definitions handed back cannot `create`:
  * commands that run strategies use in-process discovery (discover.ts).
  *
  * Time limit: BOTS_PLUGIN_TIMEOUT (seconds, fractions allowed), default 10 s, per file and per check.
  */
-import {MessageChannel, receiveMessageOnPort, Worker, isMainThread, parentPort, workerData, type MessagePort} from 'node:worker_threads'
-import type {ParamProblem, StrategyDefinition} from '../model/strategy.js'
+import {MessageChannel, receiveMessageOnPort, isMainThread, parentPort, workerData, type MessagePort, type Worker} from 'node:worker_threads'
+import {startWorker} from '../core/start-worker.js'
+import type {ParamProblem, StrategyBot, StrategyDefinition} from '../model/strategy.js'
 import type {PluginLoad} from './discover.js'
 import {loadPluginFile, warmPluginLoader} from './load-plugin.js'
 
@@ -30,6 +32,14 @@ interface Loaded {
   description: string
   params: StrategyDefinition['params']
   hasCheck: boolean
+}
+
+/** A check() call sent to the worker: the params and, when the caller has it, the bot (plain JSON). */
+interface CheckRequest {
+  seq: number
+  file: string
+  params: Record<string, unknown>
+  bot?: StrategyBot
 }
 
 type FromWorker = {type: 'start'; file: string} | {type: 'loaded'; file: string; def: Loaded} | {type: 'failed'; file: string; message: string} | {type: 'done'}
@@ -71,7 +81,8 @@ export async function loadPluginsIsolated(files: string[], timeoutMs = pluginTim
 function runBatch(files: string[], timeoutMs: number): Promise<{loads: PluginLoad[]; broken: boolean}> {
   const flag = new SharedArrayBuffer(4)
   const {port1, port2} = new MessageChannel()
-  const worker = new Worker(new URL(import.meta.url), {
+  // startWorker: under tsx (the tests) the worker needs tsx's loader for this very file.
+  const worker = startWorker(new URL(import.meta.url), {
     workerData: {botsPluginWorker: true, files, flag, port: port2} satisfies WorkerInput,
     transferList: [port2],
     // A plugin's prints are not validate's output.
@@ -121,7 +132,7 @@ function runBatch(files: string[], timeoutMs: number): Promise<{loads: PluginLoa
   })
 }
 
-/** Runs a plugin's check() in the worker, synchronously (the registry's check is synchronous). */
+/** Runs a plugin's check(params, bot) in the worker, synchronously (the registry's check is synchronous). */
 class CheckCaller {
   private seq = 0
   private dead?: string
@@ -134,17 +145,17 @@ class CheckCaller {
       name: def.name,
       description: def.description,
       params: def.params,
-      check: def.hasCheck ? (params: Record<string, unknown>) => this.check(file, params) : undefined,
+      check: def.hasCheck ? (params: Record<string, unknown>, bot?: StrategyBot) => this.check(file, params, bot) : undefined,
       create: () => {
         throw new Error(`strategy "${def.name}" was loaded for validation only (isolated); it cannot run`)
       },
     } as StrategyDefinition
   }
 
-  private check(file: string, params: Record<string, unknown>): ParamProblem[] {
+  private check(file: string, params: Record<string, unknown>, bot: StrategyBot | undefined): ParamProblem[] {
     if (this.dead) throw new Error(this.dead)
     const seq = ++this.seq
-    this.port.postMessage({seq, file, params})
+    this.port.postMessage({seq, file, params, bot} satisfies CheckRequest)
     const deadline = Date.now() + this.timeoutMs
     while (Atomics.load(this.flag, 0) !== seq) {
       const left = deadline - Date.now()
@@ -181,10 +192,10 @@ async function runWorker(input: WorkerInput): Promise<void> {
   }
   send({type: 'done'})
   const flag = new Int32Array(input.flag)
-  input.port.on('message', ({seq, file, params}: {seq: number; file: string; params: Record<string, unknown>}) => {
+  input.port.on('message', ({seq, file, params, bot}: CheckRequest) => {
     let reply: {problems?: ParamProblem[]; error?: string}
     try {
-      reply = {problems: JSON.parse(JSON.stringify(defs.get(file)!.check!(params) ?? []))}
+      reply = {problems: JSON.parse(JSON.stringify(defs.get(file)!.check!(params, bot) ?? []))}
     } catch (error) {
       reply = {error: error instanceof Error ? error.message : String(error)}
     }

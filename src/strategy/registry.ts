@@ -7,7 +7,7 @@ import type {ErrorObject, ValidateFunction} from 'ajv'
 import {BotsError} from '../core/errors.js'
 import {didYouMeanHint} from '../core/suggest.js'
 import {paramsValidator} from './params-validator.js'
-import type {ParamProblem, StrategyDefinition} from '../model/strategy.js'
+import type {ParamProblem, StrategyBot, StrategyDefinition} from '../model/strategy.js'
 
 export interface RegisteredStrategy {
   definition: StrategyDefinition
@@ -57,8 +57,12 @@ export class StrategyRegistry {
     return [...this.byName.values()].sort((a, b) => a.definition.name.localeCompare(b.definition.name))
   }
 
-  /** Check params against the strategy's schema, then its own cross-field rules. */
-  validateParams(name: string, params: Record<string, unknown>): ParamsResult {
+  /**
+   * Check params against the strategy's schema, then its own cross-field rules: `check(params,
+   * bot)`. `bot` (a BotSpec will do) is the bot they are for; the strategy gets a copy of just the
+   * StrategyBot fields, never the rest of the spec.
+   */
+  validateParams(name: string, params: Record<string, unknown>, bot?: StrategyBot): ParamsResult {
     const {definition} = this.get(name)
     const copy = structuredClone(params)
     const validate = this.validatorFor(definition)
@@ -67,7 +71,7 @@ export class StrategyRegistry {
     }
     let problems: ParamProblem[] = []
     try {
-      problems = definition.check?.(copy) ?? []
+      problems = definition.check?.(copy, bot && strategyBot(bot)) ?? []
     } catch (error) {
       problems = [{message: `the strategy's check() failed: ${error instanceof Error ? error.message : String(error)}`}]
     }
@@ -86,4 +90,9 @@ export class StrategyRegistry {
     }
     return fn
   }
+}
+
+/** The StrategyBot fields of `bot` (a BotSpec has them), copied: what a strategy's check() gets. */
+export function strategyBot(bot: StrategyBot): StrategyBot {
+  return structuredClone({symbols: bot.symbols, timeframe: bot.timeframe, timeframeMs: bot.timeframeMs, market: bot.market})
 }

@@ -105,7 +105,7 @@ export async function sweepSpecFile(req: SweepRequest): Promise<SweepOutcome> {
   const valid: Array<{index: number; params: Record<string, unknown>}> = []
   const skipped: SweepOutcome['skipped'] = []
   for (const combo of all) {
-    const {params, problems} = registry.validateParams(definition.name, {...spec.strategy.params, ...combo})
+    const {params, problems} = registry.validateParams(definition.name, {...spec.strategy.params, ...combo}, spec)
     if (problems.length) skipped.push({params: combo, message: problems.map((p) => (p.param ? `${p.param}: ${p.message}` : p.message)).join('; ')})
     else valid.push({index: valid.length, params})
   }

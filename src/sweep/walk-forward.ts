@@ -164,7 +164,7 @@ export async function walkForward(req: WalkForwardRequest): Promise<WalkForwardO
   const valid: Array<Record<string, unknown>> = []
   const skipped: WalkForwardOutcome['skipped'] = []
   for (const combo of combinations(axes)) {
-    const {params, problems} = registry.validateParams(definition.name, {...spec.strategy.params, ...combo})
+    const {params, problems} = registry.validateParams(definition.name, {...spec.strategy.params, ...combo}, spec)
     if (problems.length) skipped.push({params: combo, message: problems.map((p) => (p.param ? `${p.param}: ${p.message}` : p.message)).join('; ')})
     else valid.push(params)
   }

@@ -69,17 +69,19 @@ export class OrderBook {
   }
 
   /** The orders submitted, and how many of them ended canceled or rejected. */
-  counts(): {orders: number; canceled: number; rejected: number} {
+  counts(): {orders: number; canceled: number; rejected: number; open: number} {
     let canceled = this.canceledOut
     let rejected = this.rejectedOut
+    let open = 0
     // Those still in the book (finished ones not yet compacted away).
     const rest = this.pending
     for (let j = 0; j < rest.length; j++) {
       const status = rest[j].status
       if (status === 'canceled') canceled++
       else if (status === 'rejected') rejected++
+      else if (status === 'open') open++
     }
-    return {orders: this.submitted, canceled, rejected}
+    return {orders: this.submitted, canceled, rejected, open}
   }
 
   /** Every order written to the log as it is now, those still in the book too (a run's end: its result lists them so). */

@@ -54,8 +54,12 @@ export interface BacktestResult {
    * array, not a copy), `value` the account value after that bar closed.
    */
   equity: {time: Float64Array; value: Float64Array}
-  /** `sameBar` (present when not 0): OCO pairs, such as a bracket's exits, whose two legs one bar reached, decided by `broker.same_bar`. */
-  counts: {bars: number; iterations: number; orders: number; fills: number; canceled: number; rejected: number; trades: number; sameBar?: number}
+  /**
+   * `fills` counts fills (an order filled in parts has several); `open` (present when not 0): orders
+   * still working at the end. `sameBar` (present when not 0): OCO pairs, such as a bracket's exits,
+   * whose two legs one bar reached, decided by `broker.same_bar`.
+   */
+  counts: {bars: number; iterations: number; orders: number; fills: number; canceled: number; rejected: number; trades: number; open?: number; sameBar?: number}
   /** What the strategy logged (the first 1,000 entries; `logsDropped` counts the rest). */
   logs: LogEntry[]
   logsDropped: number

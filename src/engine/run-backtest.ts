@@ -37,7 +37,7 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
     }
   })
   const multipliers = Object.fromEntries(view.symbols.map((symbol, k) => [symbol, broker.instruments.multiplier[k]]).filter(([, m]) => m !== 1))
-  const {orders, canceled, rejected} = broker.book.counts()
+  const {orders, canceled, rejected, open} = broker.book.counts()
   broker.book.logPending()
   const symbols = [...view.symbols]
   const result: BacktestResult = {
@@ -65,6 +65,8 @@ export async function runBacktest(o: RunBacktestOptions): Promise<BacktestResult
       canceled,
       rejected,
       trades: broker.ledger.log.count,
+      // Only when some order is still working: results without one keep their shape.
+      ...(open > 0 ? {open} : {}),
       // Only when some OCO pair was decided by broker.same_bar: results without one keep their shape.
       ...(broker.sameBarDecisions > 0 ? {sameBar: broker.sameBarDecisions} : {}),
     },

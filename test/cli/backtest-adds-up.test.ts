@@ -33,3 +33,16 @@ for (const example of ['examples/monthly-rebalance.yaml', 'examples/orcl-sma-cro
     assert.ok(Math.abs(number(m[3])) > 1, line)
   })
 }
+
+it('the orders line adds up to the orders placed: filled, rejected, canceled and still open at the end, as the orders in --json', async () => {
+  // examples/rules-inline.yaml ends with a stop order working (before, the line left it out: 19 orders, 15 + 0 + 3).
+  const db = path.join(tempDir('bots-orders-add-up-'), 'store.duckdb')
+  const args = ['backtest', 'examples/rules-inline.yaml', '--db', db, '--no-record']
+  const json = parseJson(await runCli([...args, '--json'])) as {orders: Array<{status: string}>}
+  const text = await runCli(args)
+  const m = /^orders\s+(\d+) \((\d+) filled, (\d+) rejected, (\d+) canceled, (\d+) open at the end\)$/m.exec(text.stdout)
+  assert.ok(m, text.stdout)
+  const count = (status: string) => json.orders.filter((o) => o.status === status).length
+  assert.deepEqual(m.slice(1).map(Number), [json.orders.length, count('filled'), count('rejected'), count('canceled'), count('open')])
+  assert.ok(count('open') > 0)
+})

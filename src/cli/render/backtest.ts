@@ -28,7 +28,7 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
     ['symbols', `${r.symbols.join(', ')} · ${spec.timeframe} bars · ${zone}`],
     ['period', r.counts.bars > 0 ? `${fmtTime(r.start)} → ${fmtTime(lastBar)}${spec.timeframeMs < 86_400_000 ? ` ${tz}` : ''}` : 'no bars in the window'],
     ['bars', `${localeNumber(r.counts.bars)} (${localeNumber(r.counts.iterations)} iterations)`],
-    ['orders', `${r.counts.orders} (${r.counts.fills} filled, ${r.counts.rejected} rejected, ${r.counts.canceled} canceled)${
+    ['orders', `${r.counts.orders} (${ordersText(r.counts)})${
       r.counts.sameBar ? `; ${r.counts.sameBar} OCO exit${r.counts.sameBar > 1 ? 's' : ''} decided by broker.same_bar (${spec.broker.sameBar ?? 'stop_first'})` : ''}`],
     ['trades', `${r.counts.trades} closed${r.positions.length ? `, ${r.positions.length} position${r.positions.length > 1 ? 's' : ''} open at the end${openPnlText(r, m)}` : ''}`],
     ['initial cash', money(r.initialCash)],
@@ -63,6 +63,18 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
   // Warnings first, in the order found, each located and with its hint, as `bots validate` says them.
   lines.unshift(...imported, ...o.warnings.flatMap((w) => warningLines(w, c)))
   return lines.join('\n')
+}
+
+/**
+ * Orders by how they ended, adding up to the orders placed: filled (whole; one filled in parts is
+ * one), rejected, canceled (a part may have filled), and still open at the end. Fills are said
+ * apart when orders filled in parts (broker.max_volume_share).
+ */
+function ordersText(n: BacktestOutcome['result']['counts']): string {
+  const open = n.open ?? 0
+  const filled = n.orders - n.rejected - n.canceled - open
+  const parts = n.fills !== filled ? `; ${localeNumber(n.fills)} fills` : ''
+  return `${filled} filled, ${n.rejected} rejected, ${n.canceled} canceled${open > 0 ? `, ${open} open at the end` : ''}${parts}`
 }
 
 /**

@@ -155,6 +155,7 @@ export class VectorAccount {
     const positions: OpenPosition[] = q === 0 ? [] : [{symbol, quantity: q, averagePrice: avg, lastPrice: last, unrealizedPnl: (last - avg) * q * mult, ...(mult === 1 ? {} : {multiplier: mult})}]
     // MarketView.closeOf(n - 1), which looks past the run's length in the time array as it does.
     const lastClose = time[n - 1] + timeframeMs
+    const open = this.orders - this.fills.count - this.rejected
     return {
       symbols: [symbol],
       start: time[0],
@@ -167,7 +168,8 @@ export class VectorAccount {
       positions,
       ...(mult === 1 ? {} : {multipliers: {[symbol]: mult}}),
       equity: {time, value: this.equity},
-      counts: {bars: n, iterations: schedule.iterations, orders: this.orders, fills: this.fills.count, canceled: 0, rejected: this.rejected, trades: this.trades.count},
+      // Market orders, each filled whole or rejected: the rest (placed on the last bar) is still open, as the engine counts it.
+      counts: {bars: n, iterations: schedule.iterations, orders: this.orders, fills: this.fills.count, canceled: 0, rejected: this.rejected, trades: this.trades.count, ...(open > 0 ? {open} : {})},
     }
   }
 }

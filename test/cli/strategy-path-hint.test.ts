@@ -21,4 +21,6 @@ it('the hint of a bad --param shows the strategy spec by its path, and that comm
   assert.deepEqual([info.name, info.params.map((p) => p.name)], ['golden-cross', ['fast', 'slow', 'percent']])
   const missing = await runCli(['strategies', 'show', 'examples/strategies/nope.yaml'])
   assert.equal(missing.code, 1)
+  // Says there is no such file and where paths start from (before: "… error does not exist", hint: "run `bots validate` on it").
+  assert.match(missing.stderr, /^error no strategy spec at examples\/strategies\/nope\.yaml\n  hint: paths are relative to the working folder \(.+\); `bots strategies list` shows every strategy found/)
 })

@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {Args} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
@@ -39,6 +40,12 @@ export default class StrategiesShow extends BaseCommand {
 async function specAt(file: string): Promise<RegisteredStrategy> {
   const {loadStrategySpec} = await import('../../rules/strategy-spec.js')
   const abs = path.resolve(file)
+  if (!existsSync(abs)) {
+    throw new BotsError(`no strategy spec at ${file}`, {
+      code: 'file.missing',
+      hint: `paths are relative to the working folder (${process.cwd()}); \`bots strategies list\` shows every strategy found, with where each came from`,
+    })
+  }
   const loaded = await loadStrategySpec(abs)
   if (loaded.definition === undefined) {
     const d = loaded.diagnostics.find((x) => x.severity === 'error') ?? loaded.diagnostics[0]

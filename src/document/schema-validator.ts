@@ -9,6 +9,7 @@ import type {Document, LineCounter} from 'yaml'
 import type {Diagnostic} from '../core/errors.js'
 import {didYouMeanHint} from '../core/suggest.js'
 import {locate, pathToPointer, pointerToPath, type PathSegment} from './locate.js'
+import {unknownKeyHint} from './unknown-key-hint.js'
 import {loadSchema, precompiledValidator, type SchemaName} from './schema-files.js'
 
 // ajv-formats is CommonJS with a default export; under Node16 ESM it arrives wrapped.
@@ -106,8 +107,7 @@ function toDiagnostic(e: ErrorObject, where: Located, prefix: PathSegment[], roo
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(e.params.additionalProperty)
-      const allowed = Object.keys((e.parentSchema as {properties?: object})?.properties ?? {})
-      return {...base, ...at([...path, key], 'key'), code: 'schema.unknown_key', message: `unknown key \`${key}\``, hint: didYouMeanHint(key, allowed)}
+      return {...base, ...at([...path, key], 'key'), code: 'schema.unknown_key', message: `unknown key \`${key}\``, hint: unknownKeyHint(key, valueAt(root, pointerToPath(e.instancePath)), e.parentSchema)}
     }
     case 'required': {
       const key = String(e.params.missingProperty)

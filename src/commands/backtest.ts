@@ -17,6 +17,7 @@ import {discoverStrategies} from '../strategy/discover.js'
 import {loadBotSpec} from '../spec/validate-spec.js'
 import {resolveStrategy} from '../strategy/resolve.js'
 import {parseRate} from '../sweep/parse-sweep.js'
+import {parseDateText} from '../core/dates.js'
 import {RANK_KEYS} from '../sweep/rank-key.js'
 import {localeNumber} from '../core/fixed-number.js'
 import {lazyModule} from '../core/lazy-module.js'
@@ -52,7 +53,8 @@ its results be recorded and written, then exits 130 (a second Ctrl-C quits at on
 interrupted sweep keeps (and records) the combinations that finished.
 
 Exit codes: 0 the run finished; 1 an invalid spec, override or data, or a sweep where nothing
-ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 interrupted.`
+ran; 2 usage errors (an unknown flag, a flag value that does not parse, a spec path that does not
+exist); 130 interrupted.`
 
   static override examples = [
     '<%= config.bin %> backtest examples/orcl-sma-cross.yaml',
@@ -100,7 +102,12 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
     if (flags.out !== undefined) checkOutPath(flags.out)
     const cash = flags.cash === undefined ? undefined : Number(flags.cash)
     if (cash !== undefined && !(Number.isFinite(cash) && cash > 0)) usageError(`--cash ${flags.cash}: expected a positive number`)
-    const riskFreeRate = parseRate(flags['risk-free'])
+    // A flag value that does not parse is a usage error (exit 2), as --cash's: found by an audit,
+    // --risk-free and the dates exited 1, as an invalid spec does.
+    const riskFreeRate = asUsage(() => parseRate(flags['risk-free']))
+    for (const [flag, value] of [['--start', flags.start], ['--end', flags.end]] as const) {
+      if (value !== undefined && !parseDateText(value)) usageError(`${flag} ${value}: not a valid date`, 'write YYYY-MM-DD or an ISO 8601 date-time such as 2006-01-02T09:30:00')
+    }
     const request = {
       file: args.spec,
       overrides: {start: flags.start, end: flags.end, cash, params: flags.param},
@@ -154,8 +161,15 @@ ran; 2 usage errors (an unknown flag, a spec path that does not exist); 130 inte
         process.exitCode = 130
         return sweepToJson(sweep)
       }
-      // A sweep that ran nothing is a failed command, not an empty success (CI must notice).
-      if (sweep.runs.length === 0) process.exitCode = EXIT_INVALID
+      // A sweep that ran nothing is a failed command, not an empty success (CI must notice), and says
+      // so where errors go (a terminal's progress line had just ended with a ✔).
+      if (sweep.runs.length === 0) {
+        process.exitCode = EXIT_INVALID
+        if (!this.jsonEnabled()) {
+          const why = sweep.skipped.length === sweep.combinations ? `every one of the ${sweep.combinations} combinations is invalid for the strategy` : 'no combination ran'
+          writeSync(2, `error: the sweep ran nothing: ${why}\n  hint: change the ranges (--sweep NAME=FROM..TO:STEP) so that some combinations pass the strategy's checks (the reason of one is above)\n`)
+        }
+      }
       return sweepToJson(sweep)
     }
     // Ctrl-C: during the run, say how far it got and exit 130; after it, finish the results first.
@@ -300,4 +314,14 @@ function overridesText(f: {start?: string; end?: string; cash?: string; param?: 
     ...(f.cash ? [`--cash ${f.cash}`] : []),
     ...(f.param ?? []).map((p) => `--param ${p}`),
   ]
+}
+
+/** `parse()`, its BotsError (a flag value it refused) thrown again as a usage error with the same words. */
+function asUsage<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (error) {
+    if (!isBotsError(error)) throw error
+    return usageError(error.message, error.hint)
+  }
 }

@@ -64,18 +64,23 @@ describe('bots backtest (real CLI)', () => {
     const bad = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--param', 'fast=40'])
     assert.equal(bad.code, 1)
     assert.match(bad.stderr, /--param fast: fast \(40\) must be smaller than slow \(30\)/)
-    const badDate = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--start', '2010-13-01'])
-    assert.equal(badDate.code, 1)
-    assert.match(badDate.stderr, /--start 2010-13-01 is not a valid date/)
   })
 
   it('a non-numeric --cash is a usage error; a sweep whose every combination is invalid fails', async () => {
     const cash = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--cash', 'abc'])
     assert.equal(cash.code, 2)
     assert.match(cash.stderr, /--cash abc: expected a positive number/)
+    // So is any flag value that does not parse (these exited 1, as an invalid spec does).
+    for (const [flag, value, said] of [['--risk-free', 'abc', /--risk-free abc is not a rate/], ['--start', '2010-13-01', /--start 2010-13-01: not a valid date/], ['--end', '2010-02-30', /--end 2010-02-30: not a valid date/]] as const) {
+      const r = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, flag, value])
+      assert.equal(r.code, 2, `${flag} ${value}: ${r.stderr}`)
+      assert.match(r.stderr, said)
+    }
     const sweep = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--db', db, '--no-record', '--sweep', 'fast=40,50'])
     assert.equal(sweep.code, 1, sweep.stdout)
     assert.match(sweep.stdout, /0 ran .* 2 skipped as invalid/)
+    // Said where errors go too (a terminal's progress line ends with a ✔ before it).
+    assert.match(sweep.stderr, /^error: the sweep ran nothing: every one of the 2 combinations is invalid for the strategy\n  hint: /m)
   })
 
   it('an invalid spec stops before any work with the located error and no stack trace', async () => {

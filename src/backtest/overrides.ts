@@ -30,7 +30,21 @@ export function parseParamFlags(pairs: string[] = []): Record<string, unknown> {
     } catch {
       value = text
     }
-    out[name] = value ?? text
+    // `name=null` (or `name=`, `name=~`): the spec's value is dropped and the strategy's default applies.
+    out[name] = value === null ? UNSET : value
+  }
+  return out
+}
+
+/** A --param whose value is null: the param is removed from the spec's, not set to null. */
+export const UNSET: unique symbol = Symbol('unset')
+
+/** The spec's params with the overrides applied: set, or removed (UNSET). */
+function withOverrides(params: Record<string, unknown>, overridden: Record<string, unknown>): Record<string, unknown> {
+  const out = {...params}
+  for (const [name, value] of Object.entries(overridden)) {
+    if (value === UNSET) delete out[name]
+    else out[name] = value
   }
   return out
 }
@@ -43,11 +57,16 @@ export function applyOverrides(spec: BotSpec, o: Overrides, registry: StrategyRe
   const overridden = parseParamFlags(o.params)
   let params = spec.strategy.params
   if (Object.keys(overridden).length > 0) {
-    const {params: checked, problems} = registry.validateParams(strategyName, {...spec.strategy.params, ...overridden}, spec)
+    const {params: checked, problems} = registry.validateParams(strategyName, withOverrides(spec.strategy.params, overridden), spec)
     if (problems.length > 0) {
       const p = problems[0]
-      const name = p.param ?? Object.keys(overridden)[0]
-      throw new BotsError(`--param ${name}: ${p.message}`, {code: 'flag.param', hint: p.hint ?? `see \`${strategyShowCommand(strategyName, spec.strategy.path)}\``})
+      const show = `see \`${strategyShowCommand(strategyName, spec.strategy.path)}\``
+      if (p.param === undefined || p.param in overridden) throw new BotsError(`--param ${p.param ?? Object.keys(overridden)[0]}: ${p.message}`, {code: 'flag.param', hint: p.hint ?? show})
+      // The problem is with a param the spec set, which the flags met (`-p quantity=5` against the
+      // spec's `percent: 90`): named as the flag's problem, with how to drop the spec's value.
+      const flags = Object.keys(overridden).map((k) => `--param ${k}`).join(', ')
+      const fromSpec = p.param in spec.strategy.params ? `; \`${p.param}\` is the spec's: \`--param ${p.param}=null\` drops it` : ''
+      throw new BotsError(`${flags}: ${p.message}`, {code: 'flag.param', hint: `${p.hint ?? show}${fromSpec}`})
     }
     params = checked
   }

@@ -71,7 +71,7 @@ exist); 130 interrupted.`
     start: Flags.string({description: 'Override backtest.start (YYYY-MM-DD or ISO 8601, market time zone).'}),
     end: Flags.string({description: 'Override backtest.end (inclusive).'}),
     cash: Flags.string({description: 'Override broker.cash.'}),
-    param: Flags.string({char: 'p', description: 'Override a strategy parameter (repeatable).', multiple: true, helpValue: 'NAME=VALUE'}),
+    param: Flags.string({char: 'p', description: 'Override a strategy parameter (repeatable); NAME=null drops the spec\'s value, so the default applies.', multiple: true, helpValue: 'NAME=VALUE'}),
     db: Flags.string({description: 'DuckDB store file. Default: the spec\'s data.db, BOTS_DB, or .bots/bots.duckdb.', helpValue: 'PATH'}),
     strategies: strategiesFlag,
     record: Flags.boolean({description: 'Record the run in the results store (default). --no-record needs no writable store.', default: true, allowNo: true}),

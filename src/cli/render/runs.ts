@@ -6,7 +6,7 @@ import {DAY_MS} from '../../model/time.js'
 import type {Trade} from '../../model/trade.js'
 import {timeFormatter} from '../../report/render-report.js'
 import type {RunRow} from '../../results/read-runs.js'
-import {localeNumber} from '../../core/fixed-number.js'
+import {fixedNumber, localeNumber} from '../../core/fixed-number.js'
 
 const params = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
 const pct = (v: number | null) => formatMetric(v, 'pct', String)
@@ -75,6 +75,7 @@ export function renderRun(r: RunRow, trades: Trade[], color: boolean): string {
     ['strategy', `${r.strategy}${Object.keys(r.params).length ? ` · ${params(r.params)}` : ''}`],
     ['symbols', `${r.symbols.join(', ')} · ${r.timeframe} bars · ${localeNumber(r.bars)} bars`],
     ['period', periodText(r)],
+    ['initial cash', initialCashText(r)],
     ['spec hash', r.specHash],
     ['bars hash', r.barsHash],
   ]
@@ -88,12 +89,21 @@ export function renderRun(r: RunRow, trades: Trade[], color: boolean): string {
   return lines.join('\n')
 }
 
+/** The run's starting cash, as its recorded spec had it (overrides applied); `-` when not recorded. */
+function initialCashText(r: RunRow): string {
+  const cash = (r.spec.broker as {cash?: unknown} | undefined)?.cash
+  return typeof cash === 'number' ? fixedNumber(cash, 2) : '-'
+}
+
 export function renderCompare(runs: RunRow[], color: boolean): string {
   const c = paint(color)
   const header = ['', ...runs.map((r) => `run ${r.id}`)]
   const rows: string[][] = [
     ['spec', ...runs.map((r) => r.specName)],
     ['params', ...runs.map((r) => ellipsis(params(r.params), PARAMS_MAX) || '-')],
+    // What the figures are over and from: runs of other periods or cash are not like for like.
+    ['period', ...runs.map((r) => periodText(r))],
+    ['initial cash', ...runs.map(initialCashText)],
     ...METRIC_ROWS.map((row) => [row.label, ...runs.map((r) => formatMetric(metricValue(r.figures.strategy, row.key), row.format, formatMetricTime(r)))]),
   ]
   const same = runs.every((r) => r.barsHash === runs[0].barsHash)

@@ -139,7 +139,21 @@ export function metricsTable(m: Metrics, width: number, fmtTime: (t: number) => 
 
 const money = (v: number) => fixedNumber(v, 2)
 
+/**
+ * The params on one line: scalars as they are, a nested block (a `rules` bot's indicators and
+ * conditions) by its keys, so the line stays a line (the spec, the report and --json have them whole).
+ */
 function paramsText(params: Record<string, unknown>): string {
   const entries = Object.entries(params)
-  return entries.length ? ` · ${entries.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}` : ''
+  const value = (v: unknown): string => {
+    if (typeof v === 'string') return v
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const pairs = Object.entries(v)
+      const flat = `{${pairs.map(([k, x]) => `${k}: ${typeof x === 'string' ? x : JSON.stringify(x)}`).join(', ')}}`
+      return pairs.every(([, x]) => x === null || typeof x !== 'object') && flat.length <= 60 ? flat : `{${Object.keys(v).join(', ')}}`
+    }
+    const json = JSON.stringify(v)
+    return Array.isArray(v) && json.length > 40 ? `[${v.length} items]` : json
+  }
+  return entries.length ? ` · ${entries.map(([k, v]) => `${k}=${value(v)}`).join(' ')}` : ''
 }

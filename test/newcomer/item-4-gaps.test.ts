@@ -59,6 +59,19 @@ describe('findMissing, daily bars', () => {
     assert.equal(findMissing(mondays, week).count, 0)
     assert.deepEqual(findMissing(without(mondays, nyMidnight('2014-12-22')), week).ranges, [{from: '2014-12-22', to: '2014-12-26', count: 1}])
   })
+
+  it('weekly bars dated on a holiday Monday are not outside the market; a week with no trading day is', () => {
+    // 2014-01-20 (Martin Luther King Day) and 2014-02-17 (Presidents' Day) are NYSE holidays, as
+    // resampled weeks are dated by their Mondays (found by an audit: 94 of ORCL's were "outside").
+    const mondays = ['2014-01-13', '2014-01-20', '2014-01-27', '2014-02-03', '2014-02-10', '2014-02-17'].map(nyMidnight)
+    const week = {...opts, timeframeMs: 7 * DAY}
+    assert.equal(findMissing(mondays, week).outside, 0)
+    // A market closed for a whole week (a custom calendar's holidays): that week's bar is outside.
+    const closedWeek = createCalendar({timezone: NY, open: '09:30', close: '16:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'], holidays: ['2014-01-27', '2014-01-28', '2014-01-29', '2014-01-30', '2014-01-31']})
+    assert.equal(findMissing(mondays, {...week, calendar: closedWeek}).outside, 1)
+    // Daily bars on those Mondays are still each outside.
+    assert.equal(findMissing(daily(['2014-01-17', '2014-01-20', '2014-01-21']), opts).outside, 1)
+  })
 })
 
 describe('findMissing, intraday bars', () => {

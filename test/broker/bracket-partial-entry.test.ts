@@ -8,12 +8,9 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import {barsFromRows} from '../../src/core/bars.js'
-import {SimulatedClock} from '../../src/core/clock.js'
 import {createCalendar} from '../../src/calendar/index.js'
-import {alignBars, type MarketView} from '../../src/engine/market-view.js'
+import {alignBars} from '../../src/engine/market-view.js'
 import {runBacktest} from '../../src/engine/run-backtest.js'
-import {StrategyApi} from '../../src/engine/strategy-api.js'
-import {SimulatedBroker} from '../../src/broker/simulated-broker.js'
 import type {BrokerSnapshot} from '../../src/broker/broker-snapshot.js'
 import type {BrokerSpec} from '../../src/model/bot-spec.js'
 import type {Bracket, Order} from '../../src/model/orders.js'
@@ -21,8 +18,8 @@ import type {StrategyContext} from '../../src/model/strategy.js'
 import {strategyOf} from '../engine/engine-fixtures.js'
 import type {Row} from './candles.js'
 import {run} from './linked-harness.js'
+import {HOUR, paperWorld, stepBar, type World} from './paper-world.js'
 
-const HOUR = 3_600_000
 const SHARE = {maxVolumeShare: 0.1}
 const bracket = (ctx: StrategyContext, got: Record<string, unknown>) => {
   got.b = ctx.submitBracket({side: 'buy', quantity: 10}, {stopLoss: 95, takeProfit: 110})
@@ -166,46 +163,17 @@ test('a trailing stop leg of a partly filled, then canceled entry trails from th
 })
 
 // The resized legs through a paper bot's save and restore (as linked-snapshot.test.ts drives it).
-interface World {
-  broker: SimulatedBroker
-  api: StrategyApi
-  view: MarketView
-  clock: SimulatedClock
-  events: string[]
-}
-
-function world(view: MarketView, start: number, events: string[] = []): World {
-  const spec: BrokerSpec = {cash: 100_000, commission: {perShare: 0, percent: 0, fixed: 1, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open', ...SHARE}
-  const clock = new SimulatedClock(start)
-  const broker = new SimulatedBroker({broker: spec, market: view, clock, calendar: createCalendar('24/7'), equity: new Float64Array(view.length)})
-  broker.listener = {
-    filled: (o, f) => events.push(`filled #${o.id} ${f.side} ${f.quantity} @ ${f.price}`),
-    canceled: (o) => events.push(`${o.status} #${o.id}: ${o.reason}`),
-  }
-  const api = new StrategyApi(clock, view, broker, {info() {}, warn() {}, error() {}}, HOUR)
-  return {broker, api, view, clock, events}
-}
-
-function bar(w: World, i: number, hook?: (api: StrategyApi) => void): void {
-  w.clock.advanceTo(w.view.time[i])
-  w.broker.processBar(i)
-  w.view.cursor = i
-  w.broker.markBar(i)
-  w.clock.advanceTo(w.view.closeOf(i))
-  hook?.(w.api)
-  w.broker.afterHook()
-}
 
 test('a snapshot taken after the resize, restored into a new broker, keeps the resized legs working', () => {
   const T0 = Date.UTC(2024, 0, 2)
   const rows: Row[] = [...PART, [99, 100, 94, 96], [96, 96, 96, 96]]
   const view = () => alignBars(['X'], [barsFromRows('X', HOUR, rows.map(([open, high, low, close], i) => ({time: T0 + i * HOUR, open, high, low, close, volume: 40})))], HOUR)
   let entry = 0
-  const first = world(view(), T0)
-  bar(first, 0, (api) => {
+  const first = paperWorld(view(), T0)
+  stepBar(first, 0, (api) => {
     entry = api.submitBracket({side: 'buy', quantity: 10}, {stopLoss: 95, takeProfit: 110}).entry.id
   })
-  bar(first, 1, (api) => api.cancelOrder(entry))
+  stepBar(first, 1, (api) => api.cancelOrder(entry))
   const saved = JSON.parse(JSON.stringify(first.broker.snapshot())) as BrokerSnapshot
   // The two legs, cut to 4, work from bar 2 (signal bar: bar 1, the entry's last fill), still paired and naming the entry.
   assert.deepEqual(saved.openOrders.map((o) => [o.id, o.quantity, o.parentId, o.ocoWith, o.signalBarTime]), [[2, 4, 1, 3, T0 + HOUR], [3, 4, 1, 2, T0 + HOUR]])
@@ -213,11 +181,11 @@ test('a snapshot taken after the resize, restored into a new broker, keeps the r
 
   const v2 = view()
   v2.cursor = 1
-  const second = world(v2, first.clock.now())
+  const second = paperWorld(v2, first.clock.now())
   second.broker.restore(saved)
   assert.deepStrictEqual(second.broker.snapshot(), saved, 'restore → snapshot gives the same object')
-  bar(second, 2)
-  bar(second, 3)
+  stepBar(second, 2)
+  stepBar(second, 3)
   // bar 2: the stop sells the 4 at 95; the take-profit goes by OCO.
   assert.deepEqual(second.events, ['filled #2 sell 4 @ 95', 'canceled #3: OCO: order 2 filled'])
   assert.equal(second.broker.position(0), 0)
@@ -227,11 +195,11 @@ test('a snapshot taken after the resize, restored into a new broker, keeps the r
   assert.deepEqual(orders.map((o) => [o.id, o.status, o.quantity, o.parentId, o.ocoWith]), [[2, 'filled', 4, 1, 3], [3, 'canceled', 4, 1, 2]])
 
   // …as the broker that was never saved does
-  const straight = world(view(), T0)
-  bar(straight, 0, (api) => api.submitBracket({side: 'buy', quantity: 10}, {stopLoss: 95, takeProfit: 110}))
-  bar(straight, 1, (api) => api.cancelOrder(entry))
-  bar(straight, 2)
-  bar(straight, 3)
+  const straight = paperWorld(view(), T0)
+  stepBar(straight, 0, (api) => api.submitBracket({side: 'buy', quantity: 10}, {stopLoss: 95, takeProfit: 110}))
+  stepBar(straight, 1, (api) => api.cancelOrder(entry))
+  stepBar(straight, 2)
+  stepBar(straight, 3)
   assert.deepEqual(straight.events.slice(2), second.events)
   assert.equal(straight.broker.cash, second.broker.cash)
 })
@@ -326,26 +294,26 @@ test('a snapshot of a replaced, partly filled entry keeps what it filled: restor
   const view = () => alignBars(['X'], [barsFromRows('X', HOUR, rows.map(([open, high, low, close], i) => ({time: T0 + i * HOUR, open, high, low, close, volume: volume[i]})))], HOUR)
   const placeAndReplace = (w: World) => {
     let entry = 0
-    bar(w, 0, (api) => {
+    stepBar(w, 0, (api) => {
       entry = api.submitBracket({side: 'buy', quantity: 10, type: 'limit', limitPrice: 100}, {stopLoss: 95, takeProfit: 110}).entry.id
     })
-    bar(w, 1, (api) => api.replaceOrder(entry, {limitPrice: 101}))
+    stepBar(w, 1, (api) => api.replaceOrder(entry, {limitPrice: 101}))
   }
-  const first = world(view(), T0)
+  const first = paperWorld(view(), T0)
   placeAndReplace(first)
   const saved = JSON.parse(JSON.stringify(first.broker.snapshot())) as BrokerSnapshot
   const v2 = view()
   v2.cursor = 1
-  const second = world(v2, first.clock.now())
+  const second = paperWorld(v2, first.clock.now())
   second.broker.restore(saved)
   assert.deepStrictEqual(second.broker.snapshot(), saved, 'restore → snapshot gives the same object')
-  for (const i of [2, 3, 4]) bar(second, i)
+  for (const i of [2, 3, 4]) stepBar(second, i)
   assert.deepEqual(second.events, ['filled #4 buy 6 @ 101', 'filled #2 sell 10 @ 95', 'canceled #3: OCO: order 2 filled'])
   assert.equal(second.broker.position(0), 0)
 
-  const straight = world(view(), T0)
+  const straight = paperWorld(view(), T0)
   placeAndReplace(straight)
-  for (const i of [2, 3, 4]) bar(straight, i)
+  for (const i of [2, 3, 4]) stepBar(straight, i)
   assert.deepEqual(straight.events.slice(-3), second.events)
   assert.equal(straight.broker.cash, second.broker.cash)
 })

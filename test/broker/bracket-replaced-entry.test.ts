@@ -7,17 +7,13 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import {barsFromRows} from '../../src/core/bars.js'
-import {SimulatedClock} from '../../src/core/clock.js'
-import {createCalendar} from '../../src/calendar/index.js'
-import {alignBars, type MarketView} from '../../src/engine/market-view.js'
-import {StrategyApi} from '../../src/engine/strategy-api.js'
-import {SimulatedBroker} from '../../src/broker/simulated-broker.js'
+import {alignBars} from '../../src/engine/market-view.js'
 import type {BrokerSnapshot} from '../../src/broker/broker-snapshot.js'
-import type {BrokerSpec} from '../../src/model/bot-spec.js'
 import type {Bracket, Order} from '../../src/model/orders.js'
 import type {StrategyContext} from '../../src/model/strategy.js'
 import type {Row} from './candles.js'
 import {run} from './linked-harness.js'
+import {HOUR, paperWorld, stepBar, type World} from './paper-world.js'
 
 const SHARE = {maxVolumeShare: 0.1}
 const limitBracket = (ctx: StrategyContext, got: Record<string, unknown>) => {
@@ -95,37 +91,6 @@ test('a chain of replacements, the last with an explicit quantity: the legs cove
 })
 
 // Save and restore (as bracket-partial-entry.test.ts drives a paper bot's broker), hourly bars.
-const HOUR = 3_600_000
-interface World {
-  broker: SimulatedBroker
-  api: StrategyApi
-  view: MarketView
-  clock: SimulatedClock
-  events: string[]
-}
-
-function world(view: MarketView, start: number): World {
-  const events: string[] = []
-  const spec: BrokerSpec = {cash: 100_000, commission: {perShare: 0, percent: 0, fixed: 1, minimum: 0}, slippageBps: 0, allowShort: true, fillPrice: 'next_open', ...SHARE}
-  const clock = new SimulatedClock(start)
-  const broker = new SimulatedBroker({broker: spec, market: view, clock, calendar: createCalendar('24/7'), equity: new Float64Array(view.length)})
-  broker.listener = {
-    filled: (o, f) => events.push(`filled #${o.id} ${f.side} ${f.quantity} @ ${f.price}`),
-    canceled: (o) => events.push(`${o.status} #${o.id}: ${o.reason}`),
-  }
-  const api = new StrategyApi(clock, view, broker, {info() {}, warn() {}, error() {}}, HOUR)
-  return {broker, api, view, clock, events}
-}
-
-function bar(w: World, i: number, hook?: (api: StrategyApi) => void): void {
-  w.clock.advanceTo(w.view.time[i])
-  w.broker.processBar(i)
-  w.view.cursor = i
-  w.broker.markBar(i)
-  w.clock.advanceTo(w.view.closeOf(i))
-  hook?.(w.api)
-  w.broker.afterHook()
-}
 
 test('saved while a replacement that filled a part itself works (priorFill and its own part), a trailing leg: restored, the same state and the same run', () => {
   const T0 = Date.UTC(2024, 0, 2)
@@ -141,13 +106,13 @@ test('saved while a replacement that filled a part itself works (priorFill and i
   const view = () => alignBars(['X'], [barsFromRows('X', HOUR, rows.map(([open, high, low, close], i) => ({time: T0 + i * HOUR, open, high, low, close, volume: volume[i]})))], HOUR)
   const start = (w: World) => {
     let entry = 0
-    bar(w, 0, (api) => {
+    stepBar(w, 0, (api) => {
       entry = api.submitBracket({side: 'buy', quantity: 10, type: 'limit', limitPrice: 100}, {trailAmount: 5, takeProfit: 120}).entry.id
     })
-    bar(w, 1, (api) => api.replaceOrder(entry, {limitPrice: 102}))
-    bar(w, 2)
+    stepBar(w, 1, (api) => api.replaceOrder(entry, {limitPrice: 102}))
+    stepBar(w, 2)
   }
-  const first = world(view(), T0)
+  const first = paperWorld(view(), T0)
   start(first)
   const saved = JSON.parse(JSON.stringify(first.broker.snapshot())) as BrokerSnapshot
   const entry = saved.openOrders.find((o) => o.id === 4)!
@@ -156,18 +121,18 @@ test('saved while a replacement that filled a part itself works (priorFill and i
 
   const v2 = view()
   v2.cursor = 2
-  const second = world(v2, first.clock.now())
+  const second = paperWorld(v2, first.clock.now())
   second.broker.restore(saved)
   assert.deepStrictEqual(second.broker.snapshot(), saved, 'restore → snapshot gives the same object')
-  for (const i of [3, 4, 5]) bar(second, i)
+  for (const i of [3, 4, 5]) stepBar(second, i)
   assert.deepEqual(second.events, ['filled #4 buy 4 @ 102', 'filled #2 sell 10 @ 96', 'canceled #3: OCO: order 2 filled'])
   // 100 000 − 401 − 203 − 409 + 960 − 1 = 99 946
   assert.equal(second.broker.cash, 99_946)
   assert.equal(second.broker.position(0), 0)
 
-  const straight = world(view(), T0)
+  const straight = paperWorld(view(), T0)
   start(straight)
-  for (const i of [3, 4, 5]) bar(straight, i)
+  for (const i of [3, 4, 5]) stepBar(straight, i)
   assert.deepEqual(straight.events.slice(-3), second.events)
   assert.equal(straight.broker.cash, second.broker.cash)
 })

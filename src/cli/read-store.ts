@@ -2,9 +2,9 @@
  * `--db` for the commands that only read the store (`data list`, `data show`, `runs …`). Opening
  * a store creates it when it does not exist, which suits the writing commands (an import, a
  * backtest); a read of a mistyped --db then made an empty store file there and reported no runs
- * or no data, as if the store were empty. A path given with --db must name an existing store.
- * BOTS_DB and the default store keep being created on first use (a fresh project's first
- * `bots data list` is an empty listing, not an error).
+ * or no data, as if the store were empty. A path given with --db must name an existing store;
+ * so must BOTS_DB's and the default one for the reading commands (`mustExist`, store-errors.ts):
+ * they said "no runs" after creating an empty store in a fresh folder (found by an audit).
  */
 import {existsSync} from 'node:fs'
 import {BotsError} from '../core/errors.js'

@@ -10,7 +10,7 @@ export default class List extends BotCommand {
 
   async run(): Promise<Record<string, unknown>[]> {
     const {flags} = await this.parse(List)
-    const bots = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (r) => r.listBots({userId: flags['user-id']}))
+    const bots = await withRegistry({registry: flags.registry, db: {path: flags.db, mustExist: 'bots'}}, (r) => r.listBots({userId: flags['user-id']}))
     this.log(renderBots(bots))
     return bots.map(botJson)
   }

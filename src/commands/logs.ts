@@ -13,7 +13,7 @@ export default class Logs extends BotCommand {
 
   async run(): Promise<EventView[]> {
     const {args, flags} = await this.parse(Logs)
-    const events = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (r) => r.events(args.id, flags.limit))
+    const events = await withRegistry({registry: flags.registry, db: {path: flags.db, mustExist: 'bots'}}, (r) => r.events(args.id, flags.limit))
     this.log(renderEvents(events))
     return events
   }

@@ -15,7 +15,7 @@ The feed position is the open time of the last bar the bot processed and, for a 
 
   async run(): Promise<BotStatusView[] | BotStatusView> {
     const {args, flags} = await this.parse(Status)
-    const views = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (r) => r.status(args.id, flags['user-id']))
+    const views = await withRegistry({registry: flags.registry, db: {path: flags.db, mustExist: 'bots'}}, (r) => r.status(args.id, flags['user-id']))
     this.log(renderStatus(views, Date.now()))
     return args.id === undefined ? views : views[0]
   }

@@ -13,7 +13,7 @@ export default class Trades extends BotCommand {
 
   async run(): Promise<TradeView[]> {
     const {args, flags} = await this.parse(Trades)
-    const trades = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (r) => r.trades(args.id, flags.limit))
+    const trades = await withRegistry({registry: flags.registry, db: {path: flags.db, mustExist: 'bots'}}, (r) => r.trades(args.id, flags.limit))
     this.log(renderTrades(trades))
     return trades
   }

@@ -11,6 +11,7 @@ import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
 import {WallClock, type TimerClock} from '../core/clock.js'
 import {createInstance} from './store-open.js'
 import {resolveStorePath} from './store-path.js'
+import {assertStoreExists, type StoreContent} from './store-errors.js'
 import {markWaiting, unmarkWaiting} from './wait-mark.js'
 
 export interface Store {
@@ -28,6 +29,12 @@ export interface OpenStoreOptions {
   /** File path; default from `resolveStorePath()` (BOTS_DB, then `.bots/bots.duckdb`). */
   path?: string
   readOnly?: boolean
+  /**
+   * For a command that only reads: the store must exist already, and a missing one is a
+   * `store.missing` error saying no such content (runs, data, bots) is there yet, instead of a
+   * new empty store left behind (`assertStoreExists`). Unset: a missing store is created.
+   */
+  mustExist?: StoreContent
   /** What the wait for this process's read-only handles, and for another process's lock, is timed on (default the wall clock). */
   clock?: TimerClock
   /**
@@ -95,6 +102,7 @@ function unref(file: string, entry: Entry): void {
  * are open waits for them to close (concurrent reads and writes in one process just queue).
  */
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
+  if (opts.mustExist) assertStoreExists(opts.path, opts.mustExist)
   const file = opts.path === ':memory:' ? ':memory:' : resolveStorePath(opts.path)
   const readOnly = opts.readOnly ?? false
   const entry = await serialized(file, async () => {

@@ -12,6 +12,7 @@ import {BotsError, isBotsError} from '../core/errors.js'
 import {retry} from '../core/retry.js'
 import {inTransaction, withStore, type Store} from '../data/store.js'
 import {resolveStorePath} from '../data/store-path.js'
+import {assertStoreExists, type StoreContent} from '../data/store-errors.js'
 import {markWaiting, unmarkWaiting} from '../data/wait-mark.js'
 import type {StoreTurns} from './store-turns.js'
 import './schema.js'
@@ -29,6 +30,12 @@ export interface DbOptions {
   onLockWait?: (waiting: boolean) => void
   /** A service's turns on its store file (`store-turns.ts`): every `withDb` on that file waits for its turn. */
   turns?: StoreTurns
+  /**
+   * A command that only reads (`bots list`, `status`, `trades`, `logs`): its reads refuse a
+   * store that does not exist (`store.missing`, naming what is not there yet) instead of creating
+   * it. Writes ignore it: they create the store.
+   */
+  mustExist?: StoreContent
 }
 
 const wall = new WallClock()
@@ -41,7 +48,8 @@ export function storeFile(path: string | undefined): string {
 }
 
 /** Run `fn` in one transaction on the store, retrying while another process holds the file. */
-export function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
+export async function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
+  if (mode === 'read' && opts.mustExist) assertStoreExists(opts.path, opts.mustExist)
   const file = storeFile(opts.path)
   return retryLocked(file, opts, (clock) => inTurn(opts, file, () => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, (store) => inTransaction(store.conn, () => fn(store.conn)))))
 }
@@ -52,7 +60,8 @@ export function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promi
  * for seconds, and the service's short transactions share the open file meanwhile instead of
  * waiting behind it for the end of a long hold.
  */
-export function withDbStore<T>(opts: DbOptions, fn: (store: Store) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
+export async function withDbStore<T>(opts: DbOptions, fn: (store: Store) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
+  if (mode === 'read' && opts.mustExist) assertStoreExists(opts.path, opts.mustExist)
   const file = storeFile(opts.path)
   return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, fn))
 }

@@ -68,10 +68,14 @@ describe('bots data (CLI)', async () => {
     assert.equal(r.code, 0, r.stderr)
     assert.equal(parseJson(r).store, path.join(cwd, '.bots', 'bots.duckdb'))
     assert.ok(existsSync(path.join(cwd, '.bots', 'bots.duckdb')))
+    // Reading never creates a store, BOTS_DB's included (read-default-store.test.ts); an import does.
     const envDb = path.join(cwd, 'env', 'x.duckdb')
     const e = await runCli(['data', 'list', '--json'], {cwd, env: {BOTS_DB: envDb}})
-    assert.deepEqual(parseJson(e), [])
-    assert.ok(existsSync(envDb))
+    assert.equal(parseJson(e).error.code, 'store.missing')
+    assert.ok(!existsSync(envDb))
+    const i = await runCli(['data', 'import', bad('volume.csv'), '--symbol', 'V', '--timeframe', '1D', '--json'], {cwd, env: {BOTS_DB: envDb}})
+    assert.equal(parseJson(i).store, envDb)
+    assert.deepEqual(parseJson(await runCli(['data', 'list', '--json'], {cwd, env: {BOTS_DB: envDb}})).map((s: {symbol: string}) => s.symbol), ['V'])
   })
 
   it('another process holding the store: a clear error, exit 1', async () => {

@@ -16,7 +16,7 @@ export default class DataList extends BaseCommand {
 
   async run(): Promise<SeriesSummary[]> {
     const {flags} = await this.parse(DataList)
-    const [series, zones] = await withStore({path: existingStore(flags.db), readOnly: true}, async (store) => [await listSeries(store, flags.symbol), await importZones(store)] as const)
+    const [series, zones] = await withStore({path: existingStore(flags.db), readOnly: true, mustExist: 'data'}, async (store) => [await listSeries(store, flags.symbol), await importZones(store)] as const)
     if (!this.jsonEnabled()) this.log(renderList(series, zones))
     return series
   }

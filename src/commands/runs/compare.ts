@@ -21,7 +21,7 @@ export default class RunsCompare extends BaseCommand {
     const {argv, flags} = await this.parse(RunsCompare)
     const ids = (argv as string[]).map(runIdArg)
     if (ids.length < 2) usageError('give at least two run ids')
-    const runs = await withStore({path: existingStore(flags.db), readOnly: true}, async (store) => {
+    const runs = await withStore({path: existingStore(flags.db), readOnly: true, mustExist: 'runs'}, async (store) => {
       const out = []
       for (const id of ids) out.push(await getRun(store.conn, id))
       return out

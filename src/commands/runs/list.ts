@@ -19,7 +19,7 @@ export default class RunsList extends BaseCommand {
 
   async run(): Promise<Record<string, unknown>> {
     const {flags} = await this.parse(RunsList)
-    const runs = await withStore({path: existingStore(flags.db), readOnly: true}, (store) => listRuns(store.conn, {limit: flags.limit, sweepId: flags.sweep}))
+    const runs = await withStore({path: existingStore(flags.db), readOnly: true, mustExist: 'runs'}, (store) => listRuns(store.conn, {limit: flags.limit, sweepId: flags.sweep}))
     // A terminal's own width; 120 columns when piped.
     if (!this.jsonEnabled()) this.log(renderRunList(runs, colorEnabled(), process.stdout.columns || undefined))
     return {runs: runs.map(runSummaryJson)}

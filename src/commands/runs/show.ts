@@ -20,7 +20,7 @@ export default class RunsShow extends BaseCommand {
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(RunsShow)
     const id = runIdArg(args.id)
-    const {run, trades, equity} = await withStore({path: existingStore(flags.db), readOnly: true}, async (store) => ({
+    const {run, trades, equity} = await withStore({path: existingStore(flags.db), readOnly: true, mustExist: 'runs'}, async (store) => ({
       run: await getRun(store.conn, id),
       trades: await getTrades(store.conn, id),
       equity: flags.equity ? await getEquity(store.conn, id) : undefined,

@@ -28,9 +28,10 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   const view = new LiveMarketView(spec.symbols, spec.timeframeMs)
   const log = new RunLog(clock, logTo(events.onLog, clock))
   const base = {broker: spec.broker, market: view, clock, calendar, equity: new Float64Array(0)}
+  const paper = o.limits === undefined ? base : {...base, limits: o.limits}
   const makeBroker = (): SimulatedBroker => {
     const x = o.exchange
-    if (x === undefined) return new SimulatedBroker(base)
+    if (x === undefined) return new SimulatedBroker(paper)
     return x.createBroker(base, {recordIntent: (order) => session.recordIntent(order), log: (level, message) => events.onLog?.({time: clock.now(), level, message})})
   }
   // A bot that warms up (resumed, or fresh on an exchange's history) does so on a scratch paper
@@ -39,7 +40,7 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
   // as the bot did (a rules stop the exchange refused is watched again after a restart, not left
   // as a scratch stop order that never reaches the exchange).
   const warmsUp = o.initialState !== undefined || ((o.warmupBars ?? 0) > 0 && o.feed.recent !== undefined)
-  const makeScratch = (): SimulatedBroker => new SimulatedBroker(o.exchange === undefined ? base : {...base, limits: EXCHANGE_LIMITS})
+  const makeScratch = (): SimulatedBroker => new SimulatedBroker(o.exchange === undefined ? paper : {...base, limits: EXCHANGE_LIMITS})
   const broker = warmsUp ? makeScratch() : makeBroker()
   const hooks = o.hooks ?? o.definition.create((o.params ?? spec.strategy?.params ?? {}) as never)
   const brokers = new BrokerSwitch(broker)

@@ -47,4 +47,11 @@ export interface CompareLiveOptions {
   /** What the bot did live: its fills (`onFill`) and, if recorded, its orders (`onOrder`). */
   live: {fills: readonly Fill[]; orders?: readonly Order[]}
   calendar?: MarketCalendar
+  /**
+   * A fresh bot that warmed up on its feed's recent bars (BotState.warmEnd): the open time of the
+   * last of them. Its orders until then were discarded with a scratch broker, and it traded from an
+   * untouched account after; the replay does the same (through the live runtime: a backtest has no
+   * warm-up), or its warm-up's decisions would show as differences.
+   */
+  warmEnd?: number
 }

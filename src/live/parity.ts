@@ -2,7 +2,8 @@ import {createCalendar} from '../calendar/index.js'
 import {barsFromRows} from '../core/bars.js'
 import type {Bars} from '../model/bars.js'
 import {runBacktest} from '../engine/run-backtest.js'
-import {EXCHANGE_LIMITS} from '../broker/venue-limits.js'
+import {EXCHANGE_LIMITS, type VenueLimits} from '../broker/venue-limits.js'
+import {batchesOf, RecordedFeed} from './recorded-feed.js'
 import type {Fill, Order} from '../model/orders.js'
 import type {CompareLiveOptions, LiveBar, ParityDifference, ParityEvent, ParityReport} from './runtime-types.js'
 
@@ -17,17 +18,19 @@ const FIELDS = ['kind', 'time', 'orderId', 'symbol', 'side', 'quantity', 'type',
  */
 export async function compareLiveToBacktest(o: CompareLiveOptions): Promise<ParityReport> {
   const spec = o.spec
-  const bars = isBarRows(o.bars) ? rowsToBars(o.bars, spec.symbols, spec.timeframeMs) : [...o.bars]
-  const result = await runBacktest({
-    spec,
-    bars,
-    definition: o.definition,
-    params: o.params ?? spec.strategy?.params,
-    calendar: o.calendar ?? createCalendar(spec.market),
-    // An exchange bot's orders went to a broker that takes less (no stop orders, no OCO): the
-    // replay's broker refuses the same, so a strategy that fell back live falls back here too.
-    limits: spec.live?.broker.type === 'exchange' ? EXCHANGE_LIMITS : undefined,
-  })
+  // An exchange bot's orders went to a broker that takes less (no stop orders, no OCO): the
+  // replay's broker refuses the same, so a strategy that fell back live falls back here too.
+  const limits = spec.live?.broker.type === 'exchange' ? EXCHANGE_LIMITS : undefined
+  const result = o.warmEnd !== undefined && o.warmEnd === o.warmEnd
+    ? await replayWarmedUp(o, limits)
+    : await runBacktest({
+      spec,
+      bars: isBarRows(o.bars) ? rowsToBars(o.bars, spec.symbols, spec.timeframeMs) : [...o.bars],
+      definition: o.definition,
+      params: o.params ?? spec.strategy?.params,
+      calendar: o.calendar ?? createCalendar(spec.market),
+      limits,
+    })
   const withOrders = o.live.orders !== undefined
   const live = decisions(withOrders ? o.live.orders! : [], uniqueFills(o.live.fills))
   const backtest = decisions(withOrders ? result.orders : [], result.fills)
@@ -89,6 +92,35 @@ function uniqueFills(fills: readonly Fill[]): Fill[] {
     const price = all.reduce((a, f) => a + f.price * f.quantity, 0) / quantity
     return {...all[0], quantity, price, commission: all.reduce((a, f) => a + f.commission, 0), time: Math.min(...all.map((f) => f.time))}
   })
+}
+
+/**
+ * A bot that warmed up before it traded, replayed as it ran: the live runtime on its recorded bars
+ * (RecordedFeed), the bars up to `warmEnd` as the warm-up (their orders discarded with a scratch
+ * broker), then a fresh paper broker with the same limits. Its orders and fills, and its value at
+ * the end, as a backtest's result gives them.
+ */
+async function replayWarmedUp(o: CompareLiveOptions, limits: VenueLimits | undefined): Promise<{orders: Order[]; fills: Fill[]; finalValue: number}> {
+  const rows = isBarRows(o.bars) ? o.bars : o.bars.flatMap((b) => Array.from({length: b.length}, (_, i) => ({symbol: b.symbol, time: b.time[i], closeTime: b.time[i] + b.timeframeMs, open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i]})))
+  const batches = batchesOf(rows, o.spec.symbols)
+  const warm = batches.filter((b) => b.time <= o.warmEnd!).length
+  const orders: Order[] = []
+  const fills: Fill[] = []
+  let finalValue = NaN
+  const {createLiveBot} = await import('./live-bot.js')
+  const bot = createLiveBot({
+    botId: 'parity', spec: o.spec, definition: o.definition, params: o.params ?? o.spec.strategy?.params, calendar: o.calendar,
+    feed: new RecordedFeed(batches, warm), warmupBars: warm, limits,
+    events: {
+      onOrder: (order) => void orders.push({...('toJSON' in order ? (order as {toJSON(): Order}).toJSON() : order)}),
+      onFill: (fill) => void fills.push({...fill}),
+      onIteration: (info) => void (finalValue = info.portfolioValue),
+    },
+  })
+  await bot.start()
+  const outcome = await bot.done
+  if (outcome.status === 'crashed') throw outcome.error ?? new Error('the replay crashed')
+  return {orders, fills, finalValue}
 }
 
 function isBarRows(bars: CompareLiveOptions['bars']): bars is readonly LiveBar[] {

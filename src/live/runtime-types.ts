@@ -17,6 +17,7 @@
 import type {MarketCalendar} from '../calendar/calendar.js'
 import type {Clock, TimerHandle} from '../core/clock.js'
 import type {VenueBrokerFactory} from '../broker/venue-broker.js'
+import type {VenueLimits} from '../broker/venue-limits.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import type {Fill, Order} from '../model/orders.js'
 import type {StrategyDefinition, StrategyHooks} from '../model/strategy.js'
@@ -138,6 +139,11 @@ export interface LiveBotOptions {
   warmupBars?: number
   /** Orders go to this exchange (`live.broker: exchange`); without it the paper broker fills them. */
   exchange?: LiveExchangeOptions
+  /**
+   * Without `exchange`: the paper broker (and a warm-up's scratch broker) refuses what this venue's
+   * broker refuses, as `bots parity` replays an exchange bot (broker/venue-limits.ts).
+   */
+  limits?: VenueLimits
 }
 
 /** How a live bot's orders reach an exchange (src/exchange/exchange-broker.ts makes the broker). */

@@ -12,7 +12,14 @@ export async function parityRecords(conn: DuckDBConnection, id: number): Promise
   const row = await getBot(conn, id)
   const run = await currentRun(conn, id, row.specHash)
   const params = {id, run, hash: row.specHash}
-  return {row, run, ...(await recorded(conn, params)), specsInRun: await distinctSpecs(conn, id, run)}
+  const state = (await conn.runAndReadAll(`SELECT state FROM bot_state WHERE bot_id = $id AND run = $run AND spec_hash = $hash ORDER BY saved_at DESC LIMIT 1`, params)).getRowObjectsJS()[0]
+  return {row, run, ...(await recorded(conn, params)), specsInRun: await distinctSpecs(conn, id, run), ...warmEndOf(state?.state)}
+}
+
+/** `warmEnd` of a saved BotState (its JSON text or, from PostgreSQL, its object), when it has one. */
+export function warmEndOf(state: unknown): {warmEnd?: number} {
+  const s = typeof state === 'string' ? (JSON.parse(state) as {warmEnd?: unknown}) : (state as {warmEnd?: unknown} | undefined)
+  return typeof s?.warmEnd === 'number' ? {warmEnd: s.warmEnd} : {}
 }
 
 async function currentRun(conn: DuckDBConnection, id: number, hash: string): Promise<number> {

@@ -35,7 +35,7 @@ export interface ParityOptions extends DbOptions {
 }
 
 export async function parityForBot(id: number, opts: ParityOptions): Promise<ParityOutcome> {
-  const {row, run, bars, orders, fills, specsInRun} = await (opts.registry ?? new DuckRegistry(opts)).parityRecords(id)
+  const {row, run, bars, orders, fills, specsInRun, warmEnd} = await (opts.registry ?? new DuckRegistry(opts)).parityRecords(id)
   if (bars.length === 0) {
     throw new BotsError(`bot ${id} "${row.name}" has no recorded bars for its current spec yet`, {code: 'parity.no-bars', hint: 'run it with `bots live` first; parity compares what it did on the bars it saw'})
   }
@@ -44,7 +44,11 @@ export async function parityForBot(id: number, opts: ParityOptions): Promise<Par
   if (!resolved.ok) throw new BotsError(`bot ${id}: ${resolved.message}`, {code: 'parity.spec'})
   const {spec, definition, params} = resolved.bot
   const runtime = opts.runtime ?? (await loadRuntime())
-  const report = await runtime.compareLiveToBacktest({spec, definition, params, bars, live: {fills, orders}})
-  const note = specsInRun > 1 ? 'this run began under an earlier spec and was carried over by a reload; the backtest starts fresh, so early differences are expected' : undefined
+  const report = await runtime.compareLiveToBacktest({spec, definition, params, bars, live: {fills, orders}, ...(warmEnd === undefined ? {} : {warmEnd})})
+  const notes = [
+    specsInRun > 1 ? 'this run began under an earlier spec and was carried over by a reload; the backtest starts fresh, so early differences are expected' : undefined,
+    warmEnd !== undefined ? `it warmed up on its feed's recent bars through ${new Date(warmEnd).toISOString()} (their orders discarded): replayed the same way, through the live runtime` : undefined,
+  ].filter((n): n is string => n !== undefined)
+  const note = notes.length > 0 ? notes.join('; ') : undefined
   return {botId: id, name: row.name, run, specHash: row.specHash, bars: bars.length, liveFills: fills.length, liveOrders: orders.length, ...report, ...(note ? {note} : {})}
 }

@@ -45,6 +45,8 @@ export interface ParityRecords {
   fills: Fill[]
   /** Distinct spec versions that recorded bars in this run (> 1: a reload carried it over). */
   specsInRun: number
+  /** A fresh bot that warmed up on its feed's recent bars: where that ended (its saved BotState.warmEnd). */
+  warmEnd?: number
 }
 
 /** A bot a process holds, and the epoch of the claim that gave it (0 on DuckDB: no fencing needed). */

@@ -19,6 +19,7 @@ import type {Batch} from '../../write-batch.js'
 import type {LiveBar} from '../../../live/runtime-types.js'
 import type {Fill, Order} from '../../../model/orders.js'
 import {sameSpec} from '../duck-registry.js'
+import {warmEndOf} from '../../parity-records.js'
 import type {Fence, ParityRecords, Registry, Scope, SpecUpdate, WriteResult} from '../registry.js'
 import {notifyChange, type PgDb} from './pg-db.js'
 import {PgOwnership} from './pg-ownership.js'
@@ -179,7 +180,8 @@ export class PgRegistry implements Registry {
       WHERE bot_id = $1 AND run = $2 AND order_id IN (SELECT order_id FROM bot_orders WHERE bot_id = $1 AND run = $2 AND spec_hash = $3) ORDER BY fill_time, order_id, fill_seq`, p)).rows
       .map((r) => ({orderId: Number(r.order_id), symbol: r.symbol, side: r.side, quantity: r.quantity, price: r.price, commission: r.commission, time: Number(r.t),
         ...(r.trade_id == null ? {} : {tradeId: String(r.trade_id), tradeSeq: Number(r.fill_seq)})}))
-    return {row, run, bars, orders, fills, specsInRun}
+    const state = (await pool.query(`SELECT state FROM bot_state WHERE bot_id = $1 AND run = $2 AND spec_hash = $3`, p)).rows[0]
+    return {row, run, bars, orders, fills, specsInRun, ...warmEndOf(state?.state)}
   }
 
   async resumeInfo(scope: Scope, ids: number[]): Promise<Map<number, ResumeInfo>> {

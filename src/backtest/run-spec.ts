@@ -236,11 +236,12 @@ export async function prepareBacktest(req: BacktestRequest): Promise<PreparedBac
   /** A window outside the data is an error (located at backtest.start/--start); one reaching past it, a warning. */
   async function coverage(store: Store, bars: Bars[]): Promise<Diagnostic[]> {
     const o = req.overrides ?? {}
-    const {checkWindowCoverage, dailyAlignmentWarnings, sessionFitWarnings} = await windowCoverage()
+    const {checkWindowCoverage, dailyAlignmentWarnings, sessionFitWarnings, volumeFitWarnings} = await windowCoverage()
     const calendar = createCalendar(spec.market)
     const offMidnight = await dailyAlignmentWarnings(bars, spec.timeframeMs, timezone, req.file)
     const unfit = await sessionFitWarnings(bars, spec.timeframeMs, calendar, req.file)
-    return [...offMidnight, ...unfit, ...await checkWindowCoverage({
+    const noVolume = await volumeFitWarnings(bars, spec.broker.maxVolumeShare, req.file)
+    return [...offMidnight, ...unfit, ...noVolume, ...await checkWindowCoverage({
       store, bars, window, series: (symbol) => storedSeries(spec.data, symbol), timeframeMs: spec.timeframeMs, timezone, calendar,
       source: {file: req.file, start: spec.backtest.start, end: spec.backtest.end, overridden: {start: o.start !== undefined, end: o.end !== undefined}},
     })]

@@ -18,6 +18,7 @@ import {locateInSpec} from './locate-in-spec.js'
 
 export {dailyAlignmentWarnings} from './daily-alignment.js'
 export {sessionFitWarnings} from './session-fit.js'
+export {volumeFitWarnings} from './volume-fit.js'
 import type {Window} from './window.js'
 
 export interface DataRange {

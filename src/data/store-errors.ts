@@ -54,9 +54,10 @@ const NOTHING_YET: Record<StoreContent, {nothing: string; creates: string}> = {
 /**
  * The store a reading command is about to open (`flag`: its --db) must exist: reading never
  * creates a store, with --db, with BOTS_DB or with the default `.bots/bots.duckdb` alike (a read
- * left a 1.3 MB empty store behind in any folder it ran in). Without --db, the error says that
- * nothing was recorded, imported or added yet, and which command creates the store; with --db,
- * that the path may be wrong (as `cli/read-store.ts` says it for `runs` and `data`).
+ * of a mistyped --db made an empty store there and reported no runs, as if the store were empty;
+ * without --db, a read left a 1.3 MB empty store behind in any folder it ran in). Without --db,
+ * the error says that nothing was recorded, imported or added yet, and which command creates the
+ * store; with --db, that the path may be wrong and which store a command reads without it.
  */
 export function assertStoreExists(flag: string | undefined, content: StoreContent, env: NodeJS.ProcessEnv = process.env): void {
   if (flag === ':memory:') return

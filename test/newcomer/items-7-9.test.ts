@@ -56,7 +56,9 @@ describe('item 7: percent-of-equity sizing in sma-cross and the shipped examples
     assert.equal(ok.code, 0, ok.stdout + ok.stderr)
     const both = await runCli(['backtest', 'examples/orcl-sma-cross.yaml', '--no-record', '--db', path.join(tempDir(), 's.duckdb'), '--param', 'quantity=5'])
     assert.equal(both.code, 1)
-    assert.match(both.stderr, /--param percent: quantity \(5\) and percent \(90\) are mutually exclusive/)
+    // The flag given is named (not the spec's percent, which no flag set), with how to drop the spec's value.
+    assert.match(both.stderr, /--param quantity: quantity \(5\) and percent \(90\) are mutually exclusive/)
+    assert.match(both.stderr, /`--param percent=null` drops it/)
   })
 })
 

@@ -4,7 +4,6 @@ import {importZones, listSeries, type SeriesSummary} from '../../data/catalog.js
 import {dbFlag} from '../../cli/flags.js'
 import {renderList} from '../../cli/render/data.js'
 import {withStore} from '../../data/store.js'
-import {existingStore} from '../../cli/read-store.js'
 
 export default class DataList extends BaseCommand {
   static override description = `List the series in the store: symbol, timeframe, first and last bar, rows. Daily (and longer) bars show as dates in the zone the symbol was imported in, as bots data show prints them; shorter bars as UTC open times.\n\n--json: first and last are always ISO 8601 UTC open times.`
@@ -16,7 +15,7 @@ export default class DataList extends BaseCommand {
 
   async run(): Promise<SeriesSummary[]> {
     const {flags} = await this.parse(DataList)
-    const [series, zones] = await withStore({path: existingStore(flags.db), readOnly: true, mustExist: 'data'}, async (store) => [await listSeries(store, flags.symbol), await importZones(store)] as const)
+    const [series, zones] = await withStore({path: flags.db, readOnly: true, mustExist: 'data'}, async (store) => [await listSeries(store, flags.symbol), await importZones(store)] as const)
     if (!this.jsonEnabled()) this.log(renderList(series, zones))
     return series
   }

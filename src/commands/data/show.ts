@@ -4,7 +4,6 @@ import {dbFlag, timeframeFlag, tzFlag} from '../../cli/flags.js'
 import {renderShow} from '../../cli/render/data.js'
 import {showSeries, type SeriesDetail} from '../../data/show.js'
 import {withConnection, withStore} from '../../data/store.js'
-import {existingStore} from '../../cli/read-store.js'
 import {checkTimezone} from '../../data/timezone.js'
 
 export default class DataShow extends BaseCommand {
@@ -34,7 +33,7 @@ Missing is measured against the market's calendar (--market) between the series'
 
   async run(): Promise<SeriesDetail[]> {
     const {args, flags} = await this.parse(DataShow)
-    const details = await withStore({path: existingStore(flags.db), readOnly: true, mustExist: 'data'}, async (store) => {
+    const details = await withStore({path: flags.db, readOnly: true, mustExist: 'data'}, async (store) => {
       // Checked as `data resample` checks it: a wrong name otherwise reached DuckDB, whose raw error was all the user saw.
       const timezone = flags.tz === undefined ? undefined : await withConnection(store, (conn) => checkTimezone(conn, flags.tz!))
       return showSeries(store, args.symbol, {timeframe: flags.timeframe, timezone, market: flags.market, rows: flags.rows, gaps: flags.gaps})

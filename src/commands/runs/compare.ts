@@ -2,7 +2,6 @@ import {Args} from '../../cli/oclif.js'
 import {BaseCommand, usageError} from '../../cli/base-command.js'
 import {colorEnabled} from '../../cli/color.js'
 import {withStore} from '../../data/store.js'
-import {existingStore} from '../../cli/read-store.js'
 import {getRun} from '../../results/read-runs.js'
 import {renderCompare} from '../../cli/render/runs.js'
 import {dbFlag, runIdArg} from '../../cli/flags.js'
@@ -21,7 +20,7 @@ export default class RunsCompare extends BaseCommand {
     const {argv, flags} = await this.parse(RunsCompare)
     const ids = (argv as string[]).map(runIdArg)
     if (ids.length < 2) usageError('give at least two run ids')
-    const runs = await withStore({path: existingStore(flags.db), readOnly: true, mustExist: 'runs'}, async (store) => {
+    const runs = await withStore({path: flags.db, readOnly: true, mustExist: 'runs'}, async (store) => {
       const out = []
       for (const id of ids) out.push(await getRun(store.conn, id))
       return out

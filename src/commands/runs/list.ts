@@ -3,7 +3,6 @@ import {dbFlag} from '../../cli/flags.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {colorEnabled} from '../../cli/color.js'
 import {withStore} from '../../data/store.js'
-import {existingStore} from '../../cli/read-store.js'
 import {listRuns} from '../../results/read-runs.js'
 import {renderRunList} from '../../cli/render/runs.js'
 import {runSummaryJson} from '../../cli/render/run-json.js'
@@ -19,7 +18,7 @@ export default class RunsList extends BaseCommand {
 
   async run(): Promise<Record<string, unknown>> {
     const {flags} = await this.parse(RunsList)
-    const runs = await withStore({path: existingStore(flags.db), readOnly: true, mustExist: 'runs'}, (store) => listRuns(store.conn, {limit: flags.limit, sweepId: flags.sweep}))
+    const runs = await withStore({path: flags.db, readOnly: true, mustExist: 'runs'}, (store) => listRuns(store.conn, {limit: flags.limit, sweepId: flags.sweep}))
     // A terminal's own width; 120 columns when piped.
     if (!this.jsonEnabled()) this.log(renderRunList(runs, colorEnabled(), process.stdout.columns || undefined))
     return {runs: runs.map(runSummaryJson)}

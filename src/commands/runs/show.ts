@@ -2,7 +2,6 @@ import {Args, Flags} from '../../cli/oclif.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {colorEnabled} from '../../cli/color.js'
 import {withStore} from '../../data/store.js'
-import {existingStore} from '../../cli/read-store.js'
 import {getEquity, getRun, getTrades} from '../../results/read-runs.js'
 import {renderRun} from '../../cli/render/runs.js'
 import {dbFlag, runIdArg} from '../../cli/flags.js'
@@ -20,7 +19,7 @@ export default class RunsShow extends BaseCommand {
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(RunsShow)
     const id = runIdArg(args.id)
-    const {run, trades, equity} = await withStore({path: existingStore(flags.db), readOnly: true, mustExist: 'runs'}, async (store) => ({
+    const {run, trades, equity} = await withStore({path: flags.db, readOnly: true, mustExist: 'runs'}, async (store) => ({
       run: await getRun(store.conn, id),
       trades: await getTrades(store.conn, id),
       equity: flags.equity ? await getEquity(store.conn, id) : undefined,

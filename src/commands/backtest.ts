@@ -1,6 +1,7 @@
 import {existsSync, statSync, writeSync} from 'node:fs'
 import {Args, Flags} from '../cli/oclif.js'
 import {backtestSpecFile} from '../backtest/run-spec.js'
+import {locateInSpec} from '../backtest/locate-in-spec.js'
 import {BaseCommand, EXIT_INVALID, usageError} from '../cli/base-command.js'
 import {BotsError, isBotsError, type Diagnostic} from '../core/errors.js'
 import {colorEnabled} from '../cli/color.js'
@@ -227,7 +228,7 @@ exist); 130 interrupted.`
       interrupt.ended()
     }
     const liveStart = outcome.spec.live?.feed?.start
-    if (liveStart !== undefined) outcome.warnings.push(liveStartWarning(outcome.spec.file, liveStart, outcome.spec.backtest.start))
+    if (liveStart !== undefined) outcome.warnings.push({...liveStartWarning(liveStart, outcome.spec.backtest.start), ...(await locateInSpec(specFile, '/live/feed/start'))})
     // --json: the document (with fills, trades and the equity curve) is streamed to stdout, never
     // built as one string, while DuckDB commits the run; its last block is written only once the
     // run is recorded and its report written, so a failure leaves a document that does not parse,
@@ -296,10 +297,10 @@ async function closedOutputIgnored<T>(work: Promise<T> | undefined): Promise<T |
   }
 }
 
-function liveStartWarning(file: string | undefined, liveStart: string, start: string | undefined): Diagnostic {
+/** Located in the spec (file as given, line, column) by the caller, as the run's other warnings are. */
+function liveStartWarning(liveStart: string, start: string | undefined): Diagnostic {
   return {
     severity: 'warning',
-    file,
     path: '/live/feed/start',
     code: 'backtest.live_start',
     message: `live.feed.start (${liveStart}) applies to \`bots live\` only; the backtest ${start ? `starts at backtest.start (${start})` : 'uses the whole data (no backtest.start)'}`,

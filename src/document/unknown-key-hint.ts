@@ -12,14 +12,25 @@ export function unknownKeyHint(key: string, siblings: unknown, parentSchema: unk
   return cutExpression(key, siblings) ?? nearby(key, parentSchema as Schema | undefined)
 }
 
-/** A sibling whose text opens a parenthesis this key closes: the two were one expression. */
+/**
+ * A sibling whose text opens a parenthesis that keys after it (with no value) close: they were one
+ * expression, cut at each comma (`max(fast, slow, mid)` → `max(fast`, `slow`, `mid)`).
+ */
 function cutExpression(key: string, siblings: unknown): string | undefined {
-  if (!/[()]/.test(key) || siblings === null || typeof siblings !== 'object') return undefined
-  for (const [k, v] of Object.entries(siblings)) {
+  if (siblings === null || typeof siblings !== 'object') return undefined
+  const entries = Object.entries(siblings)
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i]
     if (typeof v !== 'string' || depth(v) <= 0) continue
-    return `a comma inside \`{…}\` ends a value, so the expression was cut in two: quote it, \`${k}: '${v}, ${key}'\``
+    const pieces: string[] = []
+    let open = depth(v)
+    for (let j = i + 1; j < entries.length && open > 0 && entries[j][1] === null; j++) {
+      pieces.push(entries[j][0])
+      open += depth(entries[j][0])
+    }
+    if (pieces.includes(key)) return `a comma inside \`{…}\` ends a value, so the expression was cut at its commas: quote it, \`${k}: '${[v, ...pieces].join(', ')}'\``
   }
-  return `if this is part of an expression, quote the whole expression: a comma inside \`{…}\` ends a value`
+  return /[()]/.test(key) ? `if this is part of an expression, quote the whole expression: a comma inside \`{…}\` ends a value` : undefined
 }
 
 /** Parentheses opened and not closed. */
@@ -46,6 +57,8 @@ function nearby(key: string, schema: Schema | undefined): string | undefined {
   const guess = didYouMean(key, below.keys()) ?? startOf(key, [...below.keys()])
   const paths = guess === undefined ? [] : below.get(guess)!
   if (paths.length === 1) return `did you mean \`${paths[0]}\`? (\`${guess}\` goes under \`${paths[0].slice(0, -guess!.length - 1)}\`)`
+  // The name is at several places (`start`: backtest.start, live.feed.start): all of them.
+  if (paths.length > 1) return `did you mean ${paths.map((p) => `\`${p}\``).join(' or ')}?`
   return didYouMeanHint(key, siblings)
 }
 

@@ -86,7 +86,7 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
     try {
       await runner.run()
       // Stopped between steps, closing hook done: a resume point.
-      outcome = {status: 'stopped', reason: runner.stopReason, state: checkpoint()}
+      outcome = {status: 'stopped', reason: runner.stopReason, state: checkpoint(), value: brokers.current.portfolio.value()}
       setStatus('stopped')
     } catch (error) {
       const e = asCrash(error, invoker)

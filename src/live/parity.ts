@@ -106,7 +106,6 @@ async function replayWarmedUp(o: CompareLiveOptions, limits: VenueLimits | undef
   const warm = batches.filter((b) => b.time <= o.warmEnd!).length
   const orders: Order[] = []
   const fills: Fill[] = []
-  let finalValue = NaN
   const {createLiveBot} = await import('./live-bot.js')
   const bot = createLiveBot({
     botId: 'parity', spec: o.spec, definition: o.definition, params: o.params ?? o.spec.strategy?.params, calendar: o.calendar,
@@ -114,13 +113,13 @@ async function replayWarmedUp(o: CompareLiveOptions, limits: VenueLimits | undef
     events: {
       onOrder: (order) => void orders.push({...('toJSON' in order ? (order as {toJSON(): Order}).toJSON() : order)}),
       onFill: (fill) => void fills.push({...fill}),
-      onIteration: (info) => void (finalValue = info.portfolioValue),
     },
   })
   await bot.start()
   const outcome = await bot.done
   if (outcome.status === 'crashed') throw outcome.error ?? new Error('the replay crashed')
-  return {orders, fills, finalValue}
+  // At the last close, as a backtest values its account (an iteration's value may be bars older).
+  return {orders, fills, finalValue: outcome.value ?? NaN}
 }
 
 function isBarRows(bars: CompareLiveOptions['bars']): bars is readonly LiveBar[] {

@@ -159,6 +159,8 @@ export interface LiveBotOutcome {
   reason: StopReason | 'feed-ended' | 'crash'
   error?: Error
   state: BotState
+  /** Stopped: the account's value at the last close it processed (cash, and positions marked there). */
+  value?: number
 }
 
 export interface LiveBot {

@@ -47,7 +47,7 @@ it('the valid spec has none', async () => {
 it('an unquoted expression cut at its comma: the hint gives it back whole, quoted', async () => {
   assert.deepEqual(await problems(SPEC.replace("{long: 'crosses_above(fast, slow)'}", '{long: crosses_above(fast, slow)}')), [{
     path: '/strategy/params/entry/slow)', line: 8, column: 39, code: 'schema.unknown_key',
-    hint: "a comma inside `{…}` ends a value, so the expression was cut in two: quote it, `long: 'crosses_above(fast, slow)'`",
+    hint: "a comma inside `{…}` ends a value, so the expression was cut at its commas: quote it, `long: 'crosses_above(fast, slow)'`",
   }])
 })
 

@@ -50,8 +50,9 @@ export function renderBacktestSummary(o: BacktestOutcome, finished: Finished, co
   for (const f of finished.files) tail.push(`wrote ${displayPath(f.path)}`)
   if (finished.report) tail.push(`report ${displayPath(finished.report)}`)
   lines.push('', ...tail.map((t) => c('dim', t)))
-  // A daily bar's iteration runs at its close, midnight of the next day: dated by its own day.
-  const logTime = (t: number) => fmtTime(spec.timeframeMs >= 86_400_000 ? t - 1 : t)
+  // A daily bar's iteration runs at its close, midnight of the next day: dated by its own day
+  // (`initialize`, at the first bar's open, by that day).
+  const logTime = (t: number) => fmtTime(spec.timeframeMs >= 86_400_000 && t > r.start ? t - 1 : t)
   lines.push(...strategyLogLines(r.logs, r.logsDropped, logTime, c))
   const imported: string[] = []
   for (const i of o.imports) {

@@ -94,6 +94,25 @@ test('an SMA cross inside the warm-up and after it: the replay with warmEnd agre
   assert.ok(backtested.firstDifference!.backtest!.time <= batch(29).close, JSON.stringify(backtested.firstDifference))
 })
 
+test('a warmed-up bot iterating hourly on 5-minute bars: finalValue is its value at the last close, not at its last iteration', async () => {
+  const params = {quantity: 3}
+  const spec = min5Spec({market: '24/7', sleeptime: '1H', strategy: {name: 'buy-and-hold', params}})
+  const {events, rec} = recorder()
+  const bars = Array.from({length: 20}, (_, i) => batch(i))
+  const bot = createLiveBot({botId: 1, spec, definition: buyAndHold, params, feed: exchangeLike(bars.slice(0, 1), bars.slice(1)), events, warmupBars: 1})
+  await bot.start()
+  const outcome = await bot.done
+  assert.equal(outcome.status, 'stopped')
+  assert.equal(rec.fills.length, 1)
+  const r = await compareLiveToBacktest({spec, definition: buyAndHold, params, bars: rec.bars, live: {fills: rec.fills, orders: rec.orders}, warmEnd: outcome.state.warmEnd!})
+  assert.equal(r.same, true, JSON.stringify(r.firstDifference))
+  // By hand: 100 000 − 3 × the fill price (no costs) + 3 units at the last bar's close, price(19)
+  // + 0.5. The bot iterates hourly (every 12th bar), so its last iteration came well before bar 19
+  // (found in review: that iteration's value was reported).
+  const expected = 100_000 - 3 * rec.fills[0].price + 3 * (price(19) + 0.5)
+  assert.ok(Math.abs(r.backtest.finalValue - expected) < 1e-6, `finalValue ${r.backtest.finalValue}, expected ${expected}`)
+})
+
 test('the saved state\'s warmEnd reaches parity from either registry: DuckDB keeps the state as JSON text, PostgreSQL as an object', () => {
   assert.deepEqual(warmEndOf(JSON.stringify({warmEnd: T, cash: 1})), {warmEnd: T})
   assert.deepEqual(warmEndOf({warmEnd: T, cash: 1}), {warmEnd: T})

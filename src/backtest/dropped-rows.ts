@@ -14,6 +14,7 @@ import {localeNumber} from '../core/fixed-number.js'
 /** What each rule asks of a row, in the words of `bots data import --help`. */
 export const RULE_TEXT: Record<Rule, string> = {
   unparsable: 'readable values',
+  nonexistent: 'local times that exist (none a spring-forward skips)',
   price: 'positive prices',
   ohlc: 'high/low consistent with open and close',
   volume: 'volume not negative',

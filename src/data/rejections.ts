@@ -87,6 +87,8 @@ function describe(ctx: Ctx, r: Record<string, unknown>): string {
       const missing = (['o', 'h', 'l', 'c', 'v'] as const).filter((k) => r[k] === null).map((k) => NAMES[k])
       return `missing or unreadable ${missing.join(', ')}`
     }
+    case 'nonexistent':
+      return `time "${r.t_raw ?? ''}" does not exist in ${ctx.tz}: its clocks skip it when daylight saving time starts (the row is not moved to the hour after, whose own row it would replace)`
     case 'price': {
       const bad = (['o', 'h', 'l', 'c'] as const).filter((k) => !(Number.isFinite(n(k)) && n(k)! > 0))
       return bad.map((k) => `${NAMES[k]} ${n(k)} is not a positive number`).join('; ')

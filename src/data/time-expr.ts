@@ -40,6 +40,16 @@ export interface TimeSql {
   local: string
   /** TimeParseOptions.gridPhaseMs. */
   phaseMs?: number
+  /** `value` in two steps: the time as read (`parsed`), then `shiftOf` it (a close label's shift back). */
+  parsed: string
+  shiftOf: (x: string) => string
+  /**
+   * The wall-clock time as written (a TIMESTAMP), for inputs read as local time in a zone with
+   * daylight saving: text without an offset, DATE and TIMESTAMP columns. Undefined otherwise (UTC,
+   * offsets, epochs). Where it is not the parsed time's local wall clock, the time does not exist
+   * there: DuckDB moved it past a spring-forward gap.
+   */
+  wall?: string
 }
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/
@@ -54,14 +64,29 @@ export function rawTimeSql(roles: ColumnRoles): string {
 
 export function timeSql(roles: ColumnRoles, tf: Timeframe, opts: TimeParseOptions, timezone: string): TimeSql {
   const t = roles.time
+  const shiftOf = (x: string) => shift(x, tf, opts)
   if (timezone === 'UTC' && opts.format === undefined && (t.kind === 'split' || isText(t.column))) {
     const text = t.kind === 'split' ? rawTimeSql(roles) : `CAST(${quoteIdent(t.column.name)} AS VARCHAR)`
-    return {value: shift(utcTextSql(text), tf, opts), utc: 't0', local: 't0', phaseMs: opts.gridPhaseMs}
+    const parsed = utcTextSql(text)
+    return {value: shiftOf(parsed), parsed, shiftOf, utc: 't0', local: 't0', phaseMs: opts.gridPhaseMs}
   }
-  const value = shift(t.kind === 'split' ? textSql(rawTimeSql(roles), opts) : singleSql(t.column, opts), tf, opts)
+  const parsed = t.kind === 'split' ? textSql(rawTimeSql(roles), opts) : singleSql(t.column, opts)
   const utc = 'make_timestamp(epoch_us(t0))'
   // In UTC the wall clock is the UTC clock: skip the (ICU) conversion.
-  return {value, utc, local: timezone === 'UTC' ? utc : 'CAST(t0 AS TIMESTAMP)', phaseMs: opts.gridPhaseMs}
+  const local = timezone === 'UTC' ? utc : 'CAST(t0 AS TIMESTAMP)'
+  const wall = timezone === 'UTC' ? undefined : wallSql(t.kind === 'split' ? undefined : t.column, rawTimeSql(roles), opts)
+  return {value: shiftOf(parsed), parsed, shiftOf, utc, local, phaseMs: opts.gridPhaseMs, ...(wall === undefined ? {} : {wall})}
+}
+
+/** An offset after a time of day (`…09:30:00Z`, `…09:30+02`, `…09:30:00.5 -05:00`), not a date's `-10`. */
+const TIME_WITH_OFFSET = String.raw`\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$`
+
+/** TimeSql.wall: the time as written, read without a zone; undefined where it carries one or is an epoch. */
+function wallSql(col: SourceColumn | undefined, text: string, opts: TimeParseOptions): string | undefined {
+  if (col !== undefined && (col.type === 'TIMESTAMP WITH TIME ZONE' || (NUMERIC.test(col.type) && opts.format === undefined))) return undefined
+  if (col !== undefined && TEMPORAL.test(col.type)) return `CAST(${quoteIdent(col.name)} AS TIMESTAMP)`
+  if (opts.format !== undefined) return /%[zZ]/.test(opts.format) ? undefined : `CAST(coalesce(TRY_STRPTIME(${text}, $fmt), TRY_STRPTIME(trim(${text}), $fmt)) AS TIMESTAMP)`
+  return `CASE WHEN regexp_matches(trim(${text}), '${TIME_WITH_OFFSET}') THEN NULL ELSE TRY_CAST(trim(${text}) AS TIMESTAMP) END`
 }
 
 function isText(col: SourceColumn): boolean {

@@ -96,7 +96,7 @@ describe('first use of a data file: the run overlaps the import', () => {
       writeFileSync(path.join(dir, 'idx.csv'), lines.join('\n') + '\n')
       const file = specIn(dir, window)
       const first = await backtestSpecFile({file})
-      assert.deepEqual(first.imports[0].import?.files[0].rejectedByRule, {unparsable: 0, price: 0, ohlc: 0, volume: 0, alignment: 0, duplicate: 1, unsorted: 1})
+      assert.deepEqual(first.imports[0].import?.files[0].rejectedByRule, {unparsable: 0, nonexistent: 0, price: 0, ohlc: 0, volume: 0, alignment: 0, duplicate: 1, unsorted: 1})
       assert.equal(first.bars[0].length, bars)
       assert.ok(first.bars[0].time.every((t, i, all) => i === 0 || t > all[i - 1]), 'the bars run has strictly increasing times')
       const later = await backtestSpecFile({file})

@@ -87,7 +87,7 @@ describe('import: the first use\'s read of the staged rows runs beside the write
         },
       })
       assert.equal(reads, 1)
-      assert.deepEqual(result.files[0].rejectedByRule, {unparsable: 0, price: 0, ohlc: 0, volume: 0, alignment: 0, duplicate: 1, unsorted: 0})
+      assert.deepEqual(result.files[0].rejectedByRule, {unparsable: 0, nonexistent: 0, price: 0, ohlc: 0, volume: 0, alignment: 0, duplicate: 1, unsorted: 0})
       assert.equal(result.new, 255)
       assert.equal(staged.length, 255, 'onStaged saw the rows that were stored, the repeat marked')
       assert.ok(staged.every((t, i) => i === 0 || t > staged[i - 1]))

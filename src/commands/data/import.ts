@@ -22,7 +22,7 @@ const importRender = lazyModule(() => import('../../cli/render/data.js'))
 export default class DataImport extends BaseCommand {
   static override description = `Import bars from CSV or Parquet files into the store, checked and de-duplicated.
 
-Each row is checked in DuckDB: readable values, positive prices, high/low consistent with open and close, volume not negative, no repeated or backward timestamps, times on the timeframe's grid. Bad rows are reported with their line number (CSV: the header is line 1) and dropped (--on-error reject), dropped silently (skip), or make the whole import fail (fail). When the files hold rows and none of them is stored, the import exits 1. Re-importing overlapping data replaces the stored bars. All files go in one transaction.
+Each row is checked in DuckDB: readable values, local times that exist (none a spring-forward skips), positive prices, high/low consistent with open and close, volume not negative, no repeated or backward timestamps, times on the timeframe's grid. Bad rows are reported with their line number (CSV: the header is line 1) and dropped (--on-error reject), dropped silently (skip), or make the whole import fail (fail). When the files hold rows and none of them is stored, the import exits 1. Re-importing overlapping data replaces the stored bars. All files go in one transaction.
 
 Times: a bar's time is its OPEN time. Naive times and bare dates are read in --tz (a date alone is 00:00 there); explicit offsets (Z, +05:30) and epoch numbers (s or ms) are absolute. Use --time-label close when the file's times mark each bar's end.
 

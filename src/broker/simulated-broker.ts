@@ -479,9 +479,7 @@ export class SimulatedBroker implements BrokerPort {
       }
       atOpen = order.laterClose <= barEnd
     }
-    if (i <= order.signalBar || barTime < order.createdAt) return
-    // A bracket leg waits for its entry to fill.
-    if (order.parent !== undefined && order.parent.status !== 'filled') return
+    if (!eligible(order, i, barTime)) return
     const bars = this.o.market.series[order.symbolIndex]
     const open = bars.open[i]
     if (open !== open) return

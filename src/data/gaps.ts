@@ -140,24 +140,14 @@ function missingSessions(times: ArrayLike<number>, {calendar, timeframeMs, timez
   const first = days[0]
   const last = days[days.length - 1]
   // Trading days as day numbers, from the first bar's date to the last's (both inclusive).
-  // A little either side, in case the bars were stamped in another zone than the market's; exactly
-  // the bars' span when that reaches past the calendar's first or last year.
   const end = times[times.length - 1]
-  let around: string[]
-  try {
-    around = calendar.tradingDays(times[0] - DAY_MS / 2, end + 1.5 * DAY_MS)
-  } catch {
-    around = calendar.tradingDays(times[0], end + 1)
-  }
-  const trading = around
-    .map((d) => parseIsoDate(d) as number)
-    .filter((d) => d >= first && d <= last)
+  const trading = tradingDayNumbers(calendar, [times[0] - DAY_MS / 2, end + 1.5 * DAY_MS], [times[0], end + 1], first).filter((d) => d <= last)
   const tradingSet = new Set(trading)
   const step = Math.round(timeframeMs / DAY_MS)
   // A daily bar is outside on a day the market is closed; a longer one (a week) only when no day
   // of its span trades: a week is dated by its first day, a holiday Monday as often as not (found
   // by an audit: 94 weekly ORCL bars "dated on days the market is closed").
-  const outside = step <= 1 ? new Set(days.filter((d) => !tradingSet.has(d))).size : emptySpans(days, step, tradingDaysThrough(calendar, times[0], end + timeframeMs, first))
+  const outside = step <= 1 ? new Set(days.filter((d) => !tradingSet.has(d))).size : emptySpans(days, step, tradingDayNumbers(calendar, [times[0] - DAY_MS / 2, end + timeframeMs + DAY_MS / 2], [times[0], end + timeframeMs], first))
   const report: MissingReport = {unit: 'session', count: 0, runs: 0, outside, ranges: []}
   const add = (from: number, to: number, count: number) => {
     report.count += count
@@ -198,13 +188,17 @@ function missingSessions(times: ArrayLike<number>, {calendar, timeframeMs, timez
   return report
 }
 
-/** Trading days from `from` through `to` (epoch ms) as day numbers, none before `first`. */
-function tradingDaysThrough(calendar: MarketCalendar, from: number, to: number, first: number): number[] {
+/**
+ * Trading days as day numbers, none before `first`: over `wide` (the bars' span and a little either
+ * side, in case they were stamped in another zone than the market's), or over `exact` when that
+ * reaches past the calendar's first or last year. Times are epoch ms.
+ */
+function tradingDayNumbers(calendar: MarketCalendar, wide: [number, number], exact: [number, number], first: number): number[] {
   let days: string[]
   try {
-    days = calendar.tradingDays(from - DAY_MS / 2, to + DAY_MS / 2)
+    days = calendar.tradingDays(wide[0], wide[1])
   } catch {
-    days = calendar.tradingDays(from, to)
+    days = calendar.tradingDays(exact[0], exact[1])
   }
   return days.map((d) => parseIsoDate(d) as number).filter((d) => d >= first)
 }

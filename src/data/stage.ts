@@ -65,13 +65,13 @@ export async function createStage(
   // rows get provisional rowids.)
   // A local time the zone skips (02:30 on a spring-forward night) is read by DuckDB as the hour
   // after; it would then replace that hour's own bar as its duplicate (found by an audit).
-  const skipped = time.wall === undefined ? 'false' : `(t_wall IS NOT NULL AND t_wall <> CAST(t_in AS TIMESTAMP))`
+  const skipped = time.wall === undefined ? 'false' : `coalesce(t_wall <> CAST(t_in AS TIMESTAMP), false)`
   const sql = `CREATE OR REPLACE TABLE ${table} AS
     SELECT ts, o, h, l, c, v,
-      CASE WHEN t0 IS NULL OR NOT isfinite(t0) OR ${skipped} THEN t_raw END AS t_raw,
+      CASE WHEN t0 IS NULL OR NOT isfinite(t0) OR t_skipped THEN t_raw END AS t_raw,
       CASE
         WHEN t0 IS NULL OR NOT isfinite(t0) OR o IS NULL OR h IS NULL OR l IS NULL OR c IS NULL OR v IS NULL THEN 'unparsable'
-        WHEN ${skipped} THEN 'nonexistent'
+        WHEN t_skipped THEN 'nonexistent'
         WHEN NOT (isfinite(o) AND isfinite(h) AND isfinite(l) AND isfinite(c)) OR o <= 0 OR h <= 0 OR l <= 0 OR c <= 0 THEN 'price'
         WHEN h < greatest(o, c) OR l > least(o, c) THEN 'ohlc'
         WHEN NOT isfinite(v) OR v < 0 THEN 'volume'
@@ -80,7 +80,7 @@ export async function createStage(
       NULL::BIGINT AS other_row
     FROM (
       SELECT ${time.utc} AS ts, * FROM (
-        SELECT ${time.shiftOf('t_in')} AS t0, * FROM (
+        SELECT ${time.shiftOf('t_in')} AS t0, ${skipped} AS t_skipped, * FROM (
           SELECT ${time.parsed} AS t_in, ${time.wall ?? 'NULL::TIMESTAMP'} AS t_wall, ${rawTimeSql(roles)} AS t_raw,
             ${num(roles.open)} AS o, ${num(roles.high)} AS h, ${num(roles.low)} AS l, ${num(roles.close)} AS c,
             ${roles.volume ? num(roles.volume) : '0::DOUBLE'} AS v

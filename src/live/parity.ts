@@ -3,7 +3,9 @@ import {barsFromRows} from '../core/bars.js'
 import type {Bars} from '../model/bars.js'
 import {runBacktest} from '../engine/run-backtest.js'
 import {EXCHANGE_LIMITS, type VenueLimits} from '../broker/venue-limits.js'
-import {batchesOf, RecordedFeed} from './recorded-feed.js'
+import {RecordedFeed} from './recorded-feed.js'
+import {batchAt} from './replay-load.js'
+import {alignBars} from '../engine/market-view.js'
 import type {Fill, Order} from '../model/orders.js'
 import type {CompareLiveOptions, LiveBar, ParityDifference, ParityEvent, ParityReport} from './runtime-types.js'
 
@@ -21,11 +23,12 @@ export async function compareLiveToBacktest(o: CompareLiveOptions): Promise<Pari
   // An exchange bot's orders went to a broker that takes less (no stop orders, no OCO): the
   // replay's broker refuses the same, so a strategy that fell back live falls back here too.
   const limits = spec.live?.broker.type === 'exchange' ? EXCHANGE_LIMITS : undefined
+  const bars = isBarRows(o.bars) ? rowsToBars(o.bars, spec.symbols, spec.timeframeMs) : [...o.bars]
   const result = o.warmEnd !== undefined && o.warmEnd === o.warmEnd
-    ? await replayWarmedUp(o, limits)
+    ? await replayWarmedUp(o, bars, o.warmEnd, limits)
     : await runBacktest({
       spec,
-      bars: isBarRows(o.bars) ? rowsToBars(o.bars, spec.symbols, spec.timeframeMs) : [...o.bars],
+      bars,
       definition: o.definition,
       params: o.params ?? spec.strategy?.params,
       calendar: o.calendar ?? createCalendar(spec.market),
@@ -100,10 +103,11 @@ function uniqueFills(fills: readonly Fill[]): Fill[] {
  * broker), then a fresh paper broker with the same limits. Its orders and fills, and its value at
  * the end, as a backtest's result gives them.
  */
-async function replayWarmedUp(o: CompareLiveOptions, limits: VenueLimits | undefined): Promise<{orders: Order[]; fills: Fill[]; finalValue: number}> {
-  const rows = isBarRows(o.bars) ? o.bars : o.bars.flatMap((b) => Array.from({length: b.length}, (_, i) => ({symbol: b.symbol, time: b.time[i], closeTime: b.time[i] + b.timeframeMs, open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i]})))
-  const batches = batchesOf(rows, o.spec.symbols)
-  const warm = batches.filter((b) => b.time <= o.warmEnd!).length
+async function replayWarmedUp(o: CompareLiveOptions, bars: Bars[], warmEnd: number, limits: VenueLimits | undefined): Promise<{orders: Order[]; fills: Fill[]; finalValue: number}> {
+  // Batches as a replay feed delivers them (closes as the backtest computes them).
+  const view = alignBars(o.spec.symbols, bars, o.spec.timeframeMs)
+  const batches = Array.from({length: view.length}, (_, i) => batchAt(view, i))
+  const warm = batches.filter((b) => b.time <= warmEnd).length
   const orders: Order[] = []
   const fills: Fill[] = []
   const {createLiveBot} = await import('./live-bot.js')

@@ -6,7 +6,6 @@
  */
 import {FeedClock} from './live-clock.js'
 import type {BarBatch, Feed, FeedListener, FeedStatus, FeedSubscription} from './feed-types.js'
-import type {LiveBar} from './runtime-types.js'
 
 export class RecordedFeed implements Feed {
   readonly name = 'recorded'
@@ -55,19 +54,4 @@ export class RecordedFeed implements Feed {
   async close(): Promise<void> {
     this.state = 'closed'
   }
-}
-
-/** Recorded bar rows → batches of the bars of `symbols` that share an open time, in time order. */
-export function batchesOf(rows: readonly LiveBar[], symbols: readonly string[]): BarBatch[] {
-  const index = new Map(symbols.map((s, k) => [s, k]))
-  const byTime = new Map<number, BarBatch>()
-  for (const r of rows) {
-    const k = index.get(r.symbol)
-    if (k === undefined) continue
-    let b = byTime.get(r.time)
-    if (b === undefined) byTime.set(r.time, (b = {time: r.time, close: r.closeTime, bars: symbols.map(() => null)}))
-    // A restarted bot re-reports bars after its last checkpoint: each (symbol, time) once.
-    b.bars[k] = {open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume}
-  }
-  return [...byTime.values()].sort((a, b) => a.time - b.time)
 }

@@ -1,9 +1,11 @@
 /**
  * Specs that name their data file (`data: {source: file, …}`): import each symbol's file into
  * the store on first use, and again only when the file changed. "Changed" means: the latest
- * import of that (symbol, timeframe) was not this file, or its size, mtime and content hash, or
- * the options that shape the bars (columns, time zone, time label…), differ. A file whose mtime
- * moved but whose bytes did not is not re-imported (its log entry is updated).
+ * import of that (symbol, timeframe) was not this file, or the options that shape the bars
+ * (columns, time zone, time label…) differ, or its size differs, or its mtime moved and its
+ * content hash differs (rsync's quick check: an edit that keeps size and mtime goes unnoticed;
+ * hashing every file at every run would cost ~30 ms per 50 MB). A file whose mtime moved but
+ * whose bytes did not is not re-imported (its log entry is updated).
  *
  * Each file is kept as its own series (`ORCL@orcl.csv#1f3a9c2e`, see file-series.ts): a re-import
  * replaces that series only, so bars the file no longer has do not linger, and nothing stored from

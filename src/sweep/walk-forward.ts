@@ -15,8 +15,11 @@
  * until the next optimisation), so no bar counts twice. A test window without a bar (a weekend)
  * is skipped; the walk goes on.
  * Each run starts flat and cold (indicators warm up inside its window), as a bot deployed on that
- * date without history would: make windows long against the strategy's warm-up. In process, one
- * combination at a time.
+ * date without history would: make windows long against the strategy's warm-up. So the positions
+ * held where a window's part of the stitched curve ends are closed there when another window
+ * follows, with the broker's slippage and commission, and counted as trades (window-exit.ts); the
+ * last window's stay open, valued at the end, as a backtest's do. In process, one combination at
+ * a time.
  */
 import {prepareBacktest, type BacktestRequest} from '../backtest/run-spec.js'
 import {createCalendar} from '../calendar/index.js'
@@ -30,6 +33,7 @@ import type {Bars} from '../model/bars.js'
 import type {BotSpec} from '../model/bot-spec.js'
 import {combinations, parseSweeps, type SweepAxis} from './parse-sweep.js'
 import {score, type RankKey} from './rank.js'
+import {windowExit} from './window-exit.js'
 
 export interface WalkForwardPlan {
   /** Calendar lengths: months (years are 12) or days. */
@@ -63,6 +67,8 @@ export interface WalkWindow {
   outOfSample: StrategyMetrics
   /** Valid combinations run on the training window. */
   runs: number
+  /** The positions closed where this window's part of the stitched curve ends, another window following, and their cost there (in the stitched curve's money). */
+  exit?: {closed: number; cost: number}
 }
 
 export interface WalkForwardOutcome {
@@ -74,8 +80,10 @@ export interface WalkForwardOutcome {
   skipped: Array<{params: Record<string, unknown>; message: string}>
   /** The test windows' curves, chained. */
   stitched: {time: Float64Array; value: Float64Array}
-  /** Of the stitched curve. */
+  /** Of the stitched curve; `trades` counts the windows' exits (windowExits) too. */
   outOfSample: EquityMetrics & {trades: number}
+  /** Positions closed where a test window's part of the stitched curve ends and another window follows, and what that cost (window-exit.ts). */
+  windowExits: {closed: number; cost: number}
   /** The mean of the windows' in-sample figures for the chosen parameters. */
   inSampleMean: {totalReturn: number; sharpe: number}
   interrupted?: boolean
@@ -186,6 +194,10 @@ export async function walkForward(req: WalkForwardRequest): Promise<WalkForwardO
   const stitchedValue: number[] = []
   let carry = spec.broker.cash
   let trades = 0
+  // The exits closing the last tested window's positions, charged once a later window is tested
+  // (the last window's positions stay open, valued at the end, as a backtest's do).
+  let pending: {window: number; point: number; cost: number; closed: number} | undefined
+  const exits = {closed: 0, cost: 0}
   for (const [w, win] of windows.entries()) {
     if (req.signal?.aborted) break
     const train = bars.map((b) => cut(b, win.trainStart, win.trainEnd))
@@ -202,6 +214,16 @@ export async function walkForward(req: WalkForwardRequest): Promise<WalkForwardO
     // Interrupted while training: its best is of some combinations only, so the window is not tested.
     if (!best || req.signal?.aborted) break
     const oos = await run(test, best.params)
+    if (pending) {
+      // The previous window's last point is where its positions were closed: its value less the exits'.
+      stitchedValue[pending.point] -= pending.cost
+      carry -= pending.cost
+      trades += pending.closed
+      exits.closed += pending.closed
+      exits.cost += pending.cost
+      out[pending.window].exit = {closed: pending.closed, cost: pending.cost}
+      pending = undefined
+    }
     const {time, value} = oos.result.equity
     const scale = carry / spec.broker.cash
     // Up to the next window's test start: overlapping test windows (step < test) count each bar once.
@@ -211,7 +233,11 @@ export async function walkForward(req: WalkForwardRequest): Promise<WalkForwardO
       stitchedValue.push(value[used] * scale)
       used++
     }
-    if (used > 0) carry = value[used - 1] * scale
+    if (used > 0) {
+      carry = value[used - 1] * scale
+      const exit = windowExit(oos.result, test, spec.broker, used - 1)
+      if (exit.closed > 0) pending = {window: out.length, point: stitchedValue.length - 1, cost: exit.cost * scale, closed: exit.closed}
+    }
     trades += used === value.length ? oos.result.counts.trades : oos.result.trades.filter((t) => t.exitTime < win.stitchedEnd).length
     out.push({
       train: {start: win.trainStart, end: win.trainEnd, bars: Math.max(...train.map((b) => b.length)), ...span(train)},
@@ -233,6 +259,7 @@ export async function walkForward(req: WalkForwardRequest): Promise<WalkForwardO
     spec, axes, plan, rankBy, windows: out, skipped,
     stitched: {time, value},
     outOfSample: {...equityMetrics(spec.broker.cash, time, value, settings.periodsPerYear, settings.riskFreeRate), trades},
+    windowExits: exits,
     inSampleMean: {totalReturn: mean((m) => m.totalReturn), sharpe: mean((m) => m.sharpe)},
     interrupted: req.signal?.aborted || undefined,
   }

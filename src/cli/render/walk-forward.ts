@@ -34,7 +34,7 @@ export function renderWalkForward(o: WalkForwardOutcome): string {
     `out of sample, stitched: total return ${pct(s.totalReturn)}, CAGR ${pct(s.cagr)}, Sharpe ${num(s.sharpe)}, max drawdown ${pct(s.maxDrawdown)}, ${s.trades} trades`,
     `in sample (chosen parameters, mean per window): total return ${pct(o.inSampleMean.totalReturn)}, Sharpe ${num(o.inSampleMean.sharpe)}`,
     ...(o.skipped.length ? [`${o.skipped.length} combinations skipped as invalid (first: ${o.skipped[0].message})`] : []),
-    'each window runs flat and cold (indicators warm up inside it); not recorded',
+    `each window runs flat and cold (indicators warm up inside it): ${exitsText(o.windowExits)}; not recorded`,
   ].join('\n')
 }
 
@@ -46,8 +46,16 @@ export function walkForwardToJson(o: WalkForwardOutcome): Record<string, unknown
     windows: o.windows,
     skipped: o.skipped,
     outOfSample: o.outOfSample,
+    windowExits: o.windowExits,
     inSampleMean: o.inSampleMean,
     stitched: {time: Array.from(o.stitched.time), value: Array.from(o.stitched.value)},
     interrupted: o.interrupted ?? false,
   }
+}
+
+/** The positions closed between windows, said so the stitched figures can be read right. */
+function exitsText(e: WalkForwardOutcome['windowExits']): string {
+  if (e.closed === 0) return 'a position held at the end of a window with another after it is closed at that bar\'s close, with the broker\'s slippage and commission (none was)'
+  const what = e.closed === 1 ? 'a position held at the end of a window was' : `${e.closed} positions held at the ends of windows were`
+  return `${what} closed at that bar's close, with the broker's slippage and commission (${e.cost.toFixed(2)} in all), and counted as trades`
 }

@@ -83,7 +83,7 @@ exist); 130 interrupted.`
     'risk-free': Flags.string({description: 'Annual risk-free rate for Sharpe and Sortino: 0.02 or 2%. Default 0.', helpValue: 'RATE'}),
     sweep: Flags.string({description: 'Sweep a parameter (repeatable): NAME=FROM..TO:STEP or NAME=A,B,C.', multiple: true, helpValue: 'NAME=RANGE'}),
     'rank-by': Flags.string({description: 'Sweep ranking metric.', options: [...RANK_KEYS], default: 'sharpe'}),
-    top: Flags.integer({description: 'Sweep: how many of the best runs to print (and keep equity curves of).', default: 10, min: 1}),
+    top: Flags.integer({description: 'Sweep: how many of the best runs to print (and keep equity curves of); --json lists every run, ranked (its `top` says N).', default: 10, min: 1}),
     workers: Flags.integer({description: 'Sweep: worker threads. Default: one per core.', min: 1}),
     'walk-forward': Flags.string({description: 'Walk-forward test with --sweep: optimise on each training window, run the best parameters on the test window after it, stitch the out-of-sample results. train=LEN,test=LEN[,step=LEN], lengths like 3y, 6m, 8w, 90d; step defaults to test.', helpValue: 'train=3y,test=1y'}),
     equity: Flags.string({

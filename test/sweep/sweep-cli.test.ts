@@ -31,6 +31,8 @@ describe('bots backtest --sweep (real CLI)', () => {
     const sharpes = sweep.runs.map((r: any) => r.metrics.sharpe)
     assert.deepEqual([...sharpes].sort((a, b) => b - a), sharpes)
     assert.deepEqual(sweep.runs.map((r: any) => r.rank), [1, 2, 3, 4])
+    // --top cuts the table only: --json lists every run and says the N it was given.
+    assert.equal(sweep.top, 2)
   })
 
   it('records every run under one sweep id, equity only for the top N', async () => {

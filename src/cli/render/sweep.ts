@@ -40,6 +40,7 @@ export function sweepToJson(s: SweepOutcome): Record<string, unknown> {
     valid: s.runs.length,
     skipped: s.skipped,
     rankBy: s.rankBy,
+    top: s.top,
     path: s.path,
     workers: s.workers,
     bars: s.bars,

@@ -18,7 +18,7 @@ Replays the bars the bot acted on (as recorded by \`bots live\`) through a backt
     // A missing --strategies folder would be skipped without a word, and the bot's strategy then
     // unknown: refused as `bots validate` refuses it, before the store is opened.
     for (const folder of flags.strategies ?? []) checkStrategiesFolder(folder)
-    const outcome = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => parityForBot(args.id, {registry, strategies: flags.strategies}))
+    const outcome = await withRegistry({registry: flags.registry, db: {path: flags.db, mustExist: 'bots'}}, (registry) => parityForBot(args.id, {registry, strategies: flags.strategies}))
     this.log(renderParity(outcome))
     if (!outcome.same) process.exitCode = 1
     return outcome

@@ -16,7 +16,7 @@ export default class DataRemove extends BaseCommand {
 
   async run(): Promise<RemoveResult> {
     const {args, flags} = await this.parse(DataRemove)
-    const result = await withStore({path: flags.db}, (store) => removeSeries(store, args.symbol, flags.timeframe))
+    const result = await withStore({path: flags.db, mustExist: 'data'}, (store) => removeSeries(store, args.symbol, flags.timeframe))
     this.log(renderRemove(result))
     return result
   }

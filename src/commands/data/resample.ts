@@ -31,7 +31,7 @@ Bars "from incomplete periods" (\`partial\` in --json) are made of fewer bars th
 
   async run(): Promise<ResampleResult> {
     const {args, flags} = await this.parse(DataResample)
-    const result = await withStore({path: flags.db}, (store) =>
+    const result = await withStore({path: flags.db, mustExist: 'data'}, (store) =>
       resampleBars(store, {symbol: args.symbol, from: flags.from, to: flags.to, timezone: flags.tz, market: flags.market}),
     )
     this.log(renderResample(result))

@@ -56,7 +56,7 @@ export async function countPartial(conn: DuckDBConnection, q: PartialQuery): Pro
 }
 
 /** A market open at every instant: 24/7, or all seven days 00:00–24:00 without holidays. */
-function alwaysOpen(spec: MarketSpec): boolean {
+export function alwaysOpen(spec: MarketSpec): boolean {
   if (spec === '24/7') return true
   if (spec === 'NYSE') return false
   return spec.open === '00:00' && spec.close === '24:00' && new Set((spec.days ?? []).map((d) => d.toLowerCase())).size === 7 && !spec.holidays?.length

@@ -18,12 +18,14 @@ import {DAY_MS} from '../model/time.js'
 import {BotsError} from '../core/errors.js'
 import {assertSeriesExists, rangeFilter} from './load-bars.js'
 import {inTransaction, withConnection, type Store} from './store.js'
-import {countPartial, guessMarket} from './partial-buckets.js'
+import {alwaysOpen, countPartial, guessMarket} from './partial-buckets.js'
 import {resolveMarket, type MarketInfo} from './show.js'
 import {canResample, toTimeframe, type Timeframe} from './timeframe.js'
 import {checkTimezone} from './timezone.js'
 import {upsertBars} from './upsert.js'
 import {importTimezone} from './import-timezone.js'
+import {countOutside, inSessions, sessionsTable} from './resample-sessions.js'
+import {createCalendar} from '../calendar/index.js'
 
 export interface ResampleOptions {
   symbol: string
@@ -40,6 +42,12 @@ export interface ResampleOptions {
   market?: string
   start?: number
   end?: number
+  /**
+   * Leave out the source bars outside the market's sessions (pre- and after-market): the buckets
+   * are then made of session bars only. Needs a market with sessions that is not guessed from the
+   * bars themselves (`market`, or NYSE from a New York import).
+   */
+  sessionsOnly?: boolean
 }
 
 export interface ResampleResult {
@@ -59,11 +67,19 @@ export interface ResampleResult {
   partial: number
   /** The market `partial` was measured against, and where it came from (as `bots data show` says). */
   market: MarketInfo
+  /**
+   * Intraday source bars outside the market's sessions (pre- and after-market, resample-sessions.ts):
+   * in the buckets, or, with `sessionsOnly`, left out of them (`sourceRows` does not count them then).
+   */
+  outside: number
+  /** Whether the outside bars were left out (`sessionsOnly`). */
+  sessionsOnly: boolean
   first: string | null
   last: string | null
 }
 
 const OUT = 'bots_resampled'
+const SESSIONS = 'bots_resample_sessions'
 
 export async function resampleBars(store: Store, opts: ResampleOptions): Promise<ResampleResult> {
   if (store.readOnly) throw new Error('bug: resampleBars needs a store opened read-write')
@@ -75,8 +91,19 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
     const timezone = await checkTimezone(conn, opts.timezone ?? importZone ?? 'UTC')
     await assertSeriesExists(conn, opts.symbol, from.text)
     const given = resolveMarket(opts.market, importZone) // a bad --market fails before anything is written
-    const {where, params} = rangeFilter(opts.symbol, from.text, opts.start, opts.end)
+    const range = rangeFilter(opts.symbol, from.text, opts.start, opts.end)
+    const params = range.params
+    let where = range.where
+    const sessionsOnly = opts.sessionsOnly === true
+    if (sessionsOnly) checkSessionsOnly(given, from)
+    // Counted before any is left out: what the clock-cut buckets would fold in.
+    const outside = sessionsOnly || (from.ms < DAY_MS && given.source !== 'bars' && !alwaysOpen(given.spec)) ? await countOutside(conn, where, params, from.ms, createCalendar(given.spec)) : 0
     try {
+      if (sessionsOnly && outside > 0) {
+        const span = (await conn.runAndReadAll(`SELECT epoch_ms(min(ts))::DOUBLE AS a, epoch_ms(max(ts))::DOUBLE AS b FROM bars WHERE ${where}`, params)).getRowObjectsJS()[0]
+        await sessionsTable(conn, SESSIONS, createCalendar(given.spec), Number(span.a), Number(span.b))
+        where = `${where} AND ${inSessions(SESSIONS, from.ms)}`
+      }
       await conn.run(
         `CREATE OR REPLACE TEMP TABLE ${OUT} AS ${to.ms < DAY_MS ? intradayBuckets(where, to.ms) : dailyBuckets(where, to.ms / DAY_MS)}`,
         {...params, tz: timezone},
@@ -94,11 +121,12 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
       const partial = any ? await countPartial(conn, {table: OUT, from, to, timezone, market, first, last}) : 0
       return {
         symbol: opts.symbol, from: from.text, to: to.text, timezone,
-        sourceRows: Number(s.source ?? 0), rows: Number(s.rows), new: counts.new, replaced: counts.replaced, partial, market,
+        sourceRows: Number(s.source ?? 0), rows: Number(s.rows), new: counts.new, replaced: counts.replaced, partial, market, outside, sessionsOnly,
         first: (s.first as string | null) ?? null, last: (s.last as string | null) ?? null,
       }
     } finally {
       await conn.run(`DROP TABLE IF EXISTS temp.${OUT}`)
+      await conn.run(`DROP TABLE IF EXISTS temp.${SESSIONS}`)
     }
   })
 }
@@ -157,6 +185,19 @@ function dailyBuckets(where: string, days: number): string {
     SELECT make_timestamp_ms((CASE WHEN early = late THEN early WHEN early_fits AND late_fits THEN least(early, late)
         WHEN early_fits THEN early WHEN late_fits THEN late ELSE early END)::BIGINT) AS ts, o, h, l, c, v, n
     FROM fits`
+}
+
+/** `--sessions-only` needs sessions to keep to: an intraday source, and a market not guessed from the bars. */
+function checkSessionsOnly(given: MarketInfo, from: Timeframe): void {
+  if (from.ms >= DAY_MS) {
+    throw new BotsError(`--sessions-only: ${from.text} bars are whole sessions already`, {code: 'data.resample', hint: 'it leaves out intraday bars outside the market\'s sessions (pre- and after-market); drop it for daily sources'})
+  }
+  if (given.source === 'bars' || alwaysOpen(given.spec)) {
+    throw new BotsError(`--sessions-only needs a market with sessions to keep to${given.source === 'bars' ? ': without --market, the hours are guessed from the bars themselves, extended hours included' : ` (${given.name} is always open)`}`, {
+      code: 'data.resample',
+      hint: 'give --market NYSE, or --market "ZONE HH:MM-HH:MM" (Monday to Friday)',
+    })
+  }
 }
 
 function checkRatio(from: Timeframe, to: Timeframe): void {

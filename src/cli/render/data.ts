@@ -91,5 +91,11 @@ export function renderRemove(r: RemoveResult): string {
 
 export function renderResample(r: ResampleResult): string {
   const partial = r.partial ? `; ${n(r.partial)} bars from incomplete periods (market ${marketText(r.market.spec)})` : ''
-  return `${r.symbol} ${r.from} → ${r.to} (${r.timezone}): ${n(r.sourceRows)} bars → ${n(r.rows)} (${n(r.new)} new, ${n(r.replaced)} replaced${partial})${r.first ? `, ${r.first} … ${r.last}` : ''}`
+  const line = `${r.symbol} ${r.from} → ${r.to} (${r.timezone}): ${n(r.sourceRows)} bars → ${n(r.rows)} (${n(r.new)} new, ${n(r.replaced)} replaced${partial})${r.first ? `, ${r.first} … ${r.last}` : ''}`
+  if (r.outside === 0) return line
+  const market = marketText(r.market.spec)
+  // Said apart, not in the counts' parentheses: the bars made hold (or lack) pre- and after-market trading.
+  return r.sessionsOnly
+    ? `${line}\n${n(r.outside)} source bars outside ${market}'s sessions (pre- and after-market) were left out (--sessions-only)`
+    : `${line}\nwarning: ${n(r.outside)} of the source bars are outside ${market}'s sessions (pre- and after-market) and are in the bars made: their opens, highs, lows, closes and volume count\n  hint: --sessions-only makes the bars of session bars only, as an exchange's own ${r.to} bars are`
 }

@@ -10,11 +10,14 @@ export default class DataResample extends BaseCommand {
 
 First open, highest high, lowest low, last close, summed volume. Bars of a day or longer are cut at local midnight in --tz (the session day of the market, not the UTC day) and stamped 00:00 local; shorter bars are cut on the local clock. Only bars that exist are aggregated: gaps stay gaps.
 
-Bars "from incomplete periods" (\`partial\` in --json) are made of fewer bars than their period holds: its real length on the local clock (a New York day lasts 23 or 25 hours when DST starts or ends), and of that only the market's session time (an NYSE day 390 minutes, 210 on an early close, none on a holiday). \`market\` in --json says which calendar that was.`
+Bars "from incomplete periods" (\`partial\` in --json) are made of fewer bars than their period holds: its real length on the local clock (a New York day lasts 23 or 25 hours when DST starts or ends), and of that only the market's session time (an NYSE day 390 minutes, 210 on an early close, none on a holiday). \`market\` in --json says which calendar that was.
+
+Intraday bars outside the market's sessions (pre- and after-market; \`outside\` in --json) go into the buckets with the rest, with a warning, unless --sessions-only leaves them out.`
   static override examples = [
     '<%= config.bin %> data resample BTC --from 1M --to 5M',
     '<%= config.bin %> data resample SPY --from 1M --to 1D --tz America/New_York',
     '<%= config.bin %> data resample BTC --from 1M --to 1D --tz America/New_York --market 24/7',
+    '<%= config.bin %> data resample SPY --from 1M --to 1D --market NYSE --sessions-only',
   ]
   static override args = {symbol: Args.string({description: 'Symbol.', required: true})}
   static override flags = {
@@ -26,13 +29,14 @@ Bars "from incomplete periods" (\`partial\` in --json) are made of fewer bars th
         'Market calendar whose sessions say how many bars a period holds: 24/7, NYSE, "ZONE HH:MM-HH:MM" (Monday to Friday), or a custom market as JSON, as `data show --market` takes it. Default as there: NYSE when the latest import read its times in America/New_York, else guessed from the bars.',
       helpValue: 'MARKET',
     }),
+    'sessions-only': Flags.boolean({description: 'Leave out the source bars outside the market\'s sessions (pre- and after-market): the bars made are of session bars only. Needs --market, or NYSE from a New York import (a market guessed from the bars has their hours).', default: false}),
     db: dbFlag,
   }
 
   async run(): Promise<ResampleResult> {
     const {args, flags} = await this.parse(DataResample)
     const result = await withStore({path: flags.db, mustExist: 'data'}, (store) =>
-      resampleBars(store, {symbol: args.symbol, from: flags.from, to: flags.to, timezone: flags.tz, market: flags.market}),
+      resampleBars(store, {symbol: args.symbol, from: flags.from, to: flags.to, timezone: flags.tz, market: flags.market, sessionsOnly: flags['sessions-only']}),
     )
     this.log(renderResample(result))
     return result

@@ -13,11 +13,16 @@
  *   zone, not the UTC day; its time is 00:00 local of that date. Weeks start on Monday.
  * Buckets are made only from bars that exist: no bar is invented for a gap. `partial` counts those
  * with fewer source bars than their span holds in the market's sessions (partial-buckets.ts).
+ * On a market with sessions, a sub-day bucket the clock starts before the open whose first bar is
+ * in the session is stamped at the open (`stampAtSessionOpens`), and bars outside the sessions are
+ * counted, or left out (resample-sessions.ts). The target is replaced over the source's span.
  */
 import {DAY_MS} from '../model/time.js'
 import {BotsError} from '../core/errors.js'
 import {assertSeriesExists, rangeFilter} from './load-bars.js'
 import {inTransaction, withConnection, type Store} from './store.js'
+import {findSeries} from './bar-series.js'
+import type {DuckDBConnection} from '@duckdb/node-api'
 import {alwaysOpen, countPartial, guessMarket} from './partial-buckets.js'
 import {resolveMarket, type MarketInfo} from './show.js'
 import {canResample, toTimeframe, type Timeframe} from './timeframe.js'
@@ -59,6 +64,8 @@ export interface ResampleResult {
   rows: number
   new: number
   replaced: number
+  /** Stored bars of the target in the resampled span that the source no longer makes (stamped otherwise by an earlier resample), deleted. */
+  removed: number
   /**
    * Buckets made of fewer source bars than they can hold: their real span on the clock of
    * `timezone` (a New York day of 23 or 25 hours when DST starts or ends), and of that only the
@@ -98,31 +105,41 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
     if (sessionsOnly) checkSessionsOnly(given, from)
     // Counted before any is left out: what the clock-cut buckets would fold in.
     const outside = sessionsOnly || (from.ms < DAY_MS && given.source !== 'bars' && !alwaysOpen(given.spec)) ? await countOutside(conn, where, params, from.ms, createCalendar(given.spec)) : 0
+    // The source's own span (every bar asked for, outside sessions too): the target is replaced over it.
+    const source = (await conn.runAndReadAll(`SELECT epoch_ms(min(ts))::DOUBLE AS a, epoch_ms(max(ts))::DOUBLE AS b FROM bars WHERE ${where}`, params)).getRowObjectsJS()[0]
+    const [sourceFirst, sourceEnd] = [Number(source.a), Number(source.b) + from.ms]
     try {
       if (sessionsOnly && outside > 0) {
-        const span = (await conn.runAndReadAll(`SELECT epoch_ms(min(ts))::DOUBLE AS a, epoch_ms(max(ts))::DOUBLE AS b FROM bars WHERE ${where}`, params)).getRowObjectsJS()[0]
-        await sessionsTable(conn, SESSIONS, createCalendar(given.spec), Number(span.a), Number(span.b))
+        await sessionsTable(conn, SESSIONS, createCalendar(given.spec), sourceFirst, sourceEnd)
         where = `${where} AND ${inSessions(SESSIONS, from.ms)}`
       }
       await conn.run(
         `CREATE OR REPLACE TEMP TABLE ${OUT} AS ${to.ms < DAY_MS ? intradayBuckets(where, to.ms) : dailyBuckets(where, to.ms / DAY_MS)}`,
         {...params, tz: timezone},
       )
-      const counts = await inTransaction(conn, () => upsertBars(conn, opts.symbol, to.text, OUT))
-      const s = (
-        await conn.runAndReadAll(
+      const span = async () =>
+        (await conn.runAndReadAll(
           `SELECT sum(n)::DOUBLE AS source, count(*)::DOUBLE AS rows, epoch_ms(min(ts))::DOUBLE AS lo, epoch_ms(max(ts))::DOUBLE AS hi,
              strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS last FROM ${OUT}`,
-        )
-      ).getRowObjectsJS()[0]
+        )).getRowObjectsJS()[0]
+      const s = await span()
       const [first, last, any] = [Number(s.lo), Number(s.hi), Number(s.rows) > 0]
       // The source bars lie between the first bucket's start and the last one's end (within a day of DST of `to`).
       const market = any ? await guessMarket(conn, given, {where, params, from, first, last: last + to.ms + DAY_MS, timezone}) : given
+      // Measured on the buckets as the clock cuts them, before any is stamped at a session's open.
       const partial = any ? await countPartial(conn, {table: OUT, from, to, timezone, market, first, last}) : 0
+      const restamp = any && to.ms < DAY_MS && given.source !== 'bars' && !alwaysOpen(given.spec)
+      if (restamp) await stampAtSessionOpens(conn, given, first, last + to.ms)
+      const counts = await inTransaction(conn, async () => {
+        const cleared = any ? await clearSpan(conn, opts.symbol, to.text, Math.min(first, sourceFirst), Math.max(last + to.ms, sourceEnd)) : {replaced: 0, removed: 0}
+        const c = await upsertBars(conn, opts.symbol, to.text, OUT)
+        return {new: c.new - cleared.replaced, replaced: cleared.replaced, removed: cleared.removed}
+      })
+      const shown = restamp ? await span() : s
       return {
         symbol: opts.symbol, from: from.text, to: to.text, timezone,
-        sourceRows: Number(s.source ?? 0), rows: Number(s.rows), new: counts.new, replaced: counts.replaced, partial, market, outside, sessionsOnly,
-        first: (s.first as string | null) ?? null, last: (s.last as string | null) ?? null,
+        sourceRows: Number(s.source ?? 0), rows: Number(s.rows), new: counts.new, replaced: counts.replaced, removed: counts.removed, partial, market, outside, sessionsOnly,
+        first: (shown.first as string | null) ?? null, last: (shown.last as string | null) ?? null,
       }
     } finally {
       await conn.run(`DROP TABLE IF EXISTS temp.${OUT}`)
@@ -164,7 +181,7 @@ function intradayBuckets(where: string, ms: number): string {
         END AS bucket, *
       FROM checked
     )
-    SELECT make_timestamp_ms(bucket::BIGINT) AS ts, arg_min(o, first) AS o, max(h) AS h, min(l) AS l, arg_max(c, last) AS c, sum(v) AS v, sum(n) AS n
+    SELECT make_timestamp_ms(bucket::BIGINT) AS ts, arg_min(o, first) AS o, max(h) AS h, min(l) AS l, arg_max(c, last) AS c, sum(v) AS v, sum(n) AS n, min(first) AS first
     FROM stamped GROUP BY bucket`
 }
 
@@ -185,6 +202,42 @@ function dailyBuckets(where: string, days: number): string {
     SELECT make_timestamp_ms((CASE WHEN early = late THEN early WHEN early_fits AND late_fits THEN least(early, late)
         WHEN early_fits THEN early WHEN late_fits THEN late ELSE early END)::BIGINT) AS ts, o, h, l, c, v, n
     FROM fits`
+}
+
+/**
+ * A bucket the clock starts before its session opens, whose first bar is in that session, is
+ * stamped at the open: RTH minute bars resampled to 1H make a 09:30 bar (09:30–10:00), then 10:00,
+ * 11:00, … on NYSE. Stamped 09:00, a time the market is closed, it said trading began before the
+ * open, and `bots backtest` warned that a seventh of the bars were outside the sessions (`data show`,
+ * which asks only that a bar overlap a session, did not).
+ * A bucket whose first bar is pre-market keeps its clock stamp: it holds trading from then. The
+ * bucket is the same (`HigherBars` cuts it so too); only its time moves. (`clock` keeps the old one.)
+ */
+async function stampAtSessionOpens(conn: DuckDBConnection, market: MarketInfo, first: number, end: number): Promise<void> {
+  await sessionsTable(conn, SESSIONS, createCalendar(market.spec), first, end)
+  await conn.run(`ALTER TABLE ${OUT} ADD COLUMN clock TIMESTAMP`)
+  await conn.run(`UPDATE ${OUT} SET clock = ts`)
+  await conn.run(
+    `UPDATE ${OUT} SET ts = make_timestamp_ms(s.o::BIGINT) FROM ${SESSIONS} s
+     WHERE epoch_ms(${OUT}.first) >= s.o AND epoch_ms(${OUT}.first) < s.c AND epoch_ms(${OUT}.clock) < s.o
+       AND NOT EXISTS (SELECT 1 FROM ${SESSIONS} x WHERE epoch_ms(${OUT}.clock) >= x.o AND epoch_ms(${OUT}.clock) < x.c)`,
+  )
+}
+
+/**
+ * The target's stored bars from the first bucket's start (`from`, its clock start; or the first
+ * source bar, if earlier) to the last one's end (`to`, exclusive; or the last source bar's), deleted
+ * before the new ones go in: in that span the target is what the source makes. A bar the source no longer makes there goes too (`removed`): one an earlier
+ * resample stamped otherwise (at 09:00 before buckets were stamped at the open; after-market ones
+ * left behind by --sessions-only). `replaced`: those at a stamp of a new bar.
+ */
+async function clearSpan(conn: DuckDBConnection, symbol: string, timeframe: string, from: number, to: number): Promise<{replaced: number; removed: number}> {
+  const series = await findSeries(conn, symbol, timeframe)
+  if (series === undefined) return {replaced: 0, removed: 0}
+  const inSpan = `series = $series AND ts >= make_timestamp_ms(${from}::BIGINT) AND ts < make_timestamp_ms(${to}::BIGINT)`
+  const r = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n, count(*) FILTER (WHERE ts IN (SELECT ts FROM ${OUT}))::DOUBLE AS same FROM bar_rows WHERE ${inSpan}`, {series})).getRowObjectsJS()[0]
+  if (Number(r.n) > 0) await conn.run(`DELETE FROM bar_rows WHERE ${inSpan}`, {series})
+  return {replaced: Number(r.same), removed: Number(r.n) - Number(r.same)}
 }
 
 /** `--sessions-only` needs sessions to keep to: an intraday source, and a market not guessed from the bars. */

@@ -95,4 +95,38 @@ describe('data resample: bars outside the market\'s sessions', async () => {
     const j = parseJson(await runCli(['data', 'resample', 'EXT', '--from', '1M', '--to', '1H', '--db', db, '--sessions-only', '--json']))
     assert.deepEqual([j.outside, j.sessionsOnly, j.sourceRows], [2850, true, 1950])
   })
+
+  it('a bucket the clock starts before the open is stamped at the open: RTH minutes → 1H gives 09:30, 10:00, … 15:00, none outside the sessions', async () => {
+    const {store: rth, db: rthDb, dir} = await freshStore()
+    await importFiles(rth, [writeCsv(tempDir('bots-resample-rth-'), inSession)], {symbol: 'RTH', timezone: 'America/New_York'})
+    const r = await resampleBars(rth, {symbol: 'RTH', from: '1M', to: '1H'})
+    assert.deepEqual([r.outside, r.rows, r.partial], [0, 35, 0])
+    const b = await loadBars(rth, {symbol: 'RTH', timeframe: '1H'})
+    const local = (t: number) => new Date(t - 5 * 3_600_000).toISOString().slice(11, 16) // EST
+    assert.deepEqual([...b.time].slice(0, 7).map(local), ['09:30', '10:00', '11:00', '12:00', '13:00', '14:00', '15:00'])
+    // The 09:30 bar is the day's first half hour, by hand.
+    const first = inSession.slice(0, 30)
+    assert.deepEqual([b.open[0], b.high[0], b.low[0], b.close[0], b.volume[0]], [first[0].open, Math.max(...first.map((x) => x.high)), Math.min(...first.map((x) => x.low)), first[29].close, first.reduce((a, x) => a + x.volume, 0)])
+    await rth.close()
+    // A backtest on them finds none outside the sessions (stamped 09:00, one bar in seven was, and it warned) and iterates on each.
+    const spec = path.join(dir, 'h.yaml') // beside the store: a spec's data.db must be in its folder or the working one
+    writeFileSync(spec, `name: h\nstrategy: {name: buy-and-hold}\nsymbols: [RTH]\ntimeframe: 1H\nmarket: NYSE\ndata: {source: store, db: ${JSON.stringify(rthDb)}}\nbroker: {cash: 10000}\n`)
+    const out = await runCli(['backtest', spec, '--no-record', '--json'])
+    assert.equal(out.code, 0, out.stdout + out.stderr)
+    const run = parseJson(out)
+    assert.deepEqual(run.warnings.map((w: {code: string}) => w.code).filter((c: string) => c === 'backtest.bars_outside_sessions'), [])
+    assert.equal(run.counts.iterations, 35)
+  })
+
+  it('the target is replaced over the source\'s span: bars an earlier resample made that this one does not are removed', async () => {
+    const {store: s2} = await freshStore()
+    await importFiles(s2, [file], {symbol: 'EXT', timezone: 'America/New_York'})
+    const folded = await resampleBars(s2, {symbol: 'EXT', from: '1M', to: '1H'})
+    assert.equal(folded.rows, 80) // 04:00 … 19:00, five days
+    const kept = await resampleBars(s2, {symbol: 'EXT', from: '1M', to: '1H', sessionsOnly: true})
+    // 09:00 → 09:30 on each day, and the pre- and after-market hours, go: 80 - 35 + 5 of them.
+    assert.deepEqual([kept.rows, kept.replaced, kept.new, kept.removed], [35, 30, 5, 50])
+    assert.equal((await loadBars(s2, {symbol: 'EXT', timeframe: '1H'})).length, 35)
+    await s2.close()
+  })
 })

@@ -7,7 +7,9 @@
  *   day), and one whose start the clock skips starts at the change;
  * - a day or longer: cut at local midnight (weeks and n-day buckets counted from Monday 1970-01-05).
  * OHLCV: first open, max high, min low, last close, sum of volume; a bucket exists only if a bar
- * fell in it. A bar belongs to the bucket of its open time.
+ * fell in it. A bar belongs to the bucket of its open time. (`bots data resample` stamps a bucket
+ * that the clock starts before the session's open at that open; here a bar's time is the bucket's
+ * clock start: the same bars, which only the indicators read.)
  *
  * When a bucket is published (its bar becomes visible), by construction never before it closed:
  * - when a bar opens in a later bucket (the bucket had closed before that bar opened), or

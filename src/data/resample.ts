@@ -226,10 +226,11 @@ async function stampAtSessionOpens(conn: DuckDBConnection, market: MarketInfo, f
 
 /**
  * The target's stored bars from the first bucket's start (`from`, its clock start; or the first
- * source bar, if earlier) to the last one's end (`to`, exclusive; or the last source bar's), deleted
- * before the new ones go in: in that span the target is what the source makes. A bar the source no longer makes there goes too (`removed`): one an earlier
- * resample stamped otherwise (at 09:00 before buckets were stamped at the open; after-market ones
- * left behind by --sessions-only). `replaced`: those at a stamp of a new bar.
+ * source bar, if earlier) to the last one's end (`to`, exclusive; or the last source bar's),
+ * deleted before the new ones go in: in that span the target is what the source makes. A bar the
+ * source no longer makes there goes too (`removed`): one an earlier resample stamped otherwise (at
+ * 09:00 before buckets were stamped at the open, or cut in another zone), or an after-market one
+ * that --sessions-only no longer makes. `replaced`: those at a stamp of a new bar.
  */
 async function clearSpan(conn: DuckDBConnection, symbol: string, timeframe: string, from: number, to: number): Promise<{replaced: number; removed: number}> {
   const series = await findSeries(conn, symbol, timeframe)

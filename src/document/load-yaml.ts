@@ -2,12 +2,14 @@
  * Reads a YAML spec with source positions. Every failure becomes a located Diagnostic, never a
  * thrown stack: unreadable files, files that are not regular (FIFOs, devices, sockets), oversize
  * files, invalid UTF-8, empty files, several documents, syntax errors, duplicate keys, alias bombs
- * (the library's default alias cap stays on), and a top level that is not a mapping.
+ * (the library's default alias cap stays on), YAML tags (yaml-tags.ts), and a top level that is
+ * not a mapping.
  */
 import type {Document, LineCounter, YAMLError} from 'yaml'
 import {YamlLineCounter, isMap, parseAllDocuments, visit} from '../core/yaml.js'
 import type {Diagnostic} from '../core/errors.js'
 import {readRegularFile} from '../core/regular-file.js'
+import {tagDiagnostics} from './yaml-tags.js'
 
 /** Specs are small; anything larger is a mistake (a data file passed as a spec) or an attack. */
 export const MAX_SPEC_BYTES = 1024 * 1024
@@ -87,11 +89,14 @@ export function parseYamlText(file: string, bytes: Uint8Array): LoadResult {
           column: pos.col,
           code: duplicate ? 'yaml.duplicate_key' : 'yaml.syntax',
           message: duplicate ? 'duplicate key: a key may appear only once in a mapping' : firstLine(e.message),
-          hint: duplicate ? 'remove or rename one of the two keys' : 'check indentation, quotes and brackets on this line or the one before',
+          hint: duplicate ? 'remove or rename one of the two keys' : syntaxHint(lineText(source, lineCounter, pos.line)),
         }
       }).filter((d, i, all) => all.findIndex((o) => o.line === d.line && o.column === d.column && o.message === d.message) === i), // nested unclosed brackets: one error each, both at the innermost opener
     }
   }
+
+  const tags = tagDiagnostics(file, doc, source, lineCounter)
+  if (tags.length > 0) return {ok: false, diagnostics: tags}
 
   let value: unknown
   try {
@@ -140,6 +145,13 @@ function indentingTab(line: string): number | undefined {
   const rest = line.slice(indent.length).replace(/\r$/, '')
   const tab = indent.indexOf('\t')
   return tab < 0 || rest === '' || rest.startsWith('#') ? undefined : tab + 1
+}
+
+/** What to check on a line YAML could not read: a value starting with `!` (a tag to YAML) is the usual trap of rules conditions. */
+function syntaxHint(line: string): string {
+  const bang = /(?:^|[:,{[-])\s+(![^!\s'"][^#]*?)\s*(?:#.*)?$/.exec(line)
+  if (bang) return `a value that starts with \`!\` is read as a YAML tag: quote the whole value ('${bang[1].replace(/[}\]]+$/, '').trim()}'); a rules condition is negated with \`not (…)\``
+  return 'check indentation, quotes and brackets on this line or the one before'
 }
 
 function lineText(source: string, lineCounter: LineCounter, line: number): string {

@@ -194,9 +194,11 @@ export interface StrategyDefinition<P extends object = Record<string, any>> {
   /**
    * Optional: the strategy's indicator values over one symbol's bars, one column per output (NaN
    * before an indicator has a value), as a run computes them. `bots backtest --out` writes them
-   * to indicators.csv and indicators.parquet. The `rules` strategy has it.
+   * to indicators.csv and indicators.parquet, and the report draws them. The `rules` strategy has
+   * it. `calendar`: the bot's market, as a run's context offers it (`ctx.calendar`), so that values
+   * change on the bars where the run saw them change (a daily bar closes at its session's close).
    */
-  indicatorSeries?(params: P, bars: Bars, timeZone: string): IndicatorSeries[]
+  indicatorSeries?(params: P, bars: Bars, timeZone: string, calendar?: MarketSessions): IndicatorSeries[]
 }
 
 /** One indicator output over a run's bars: `name` (one output) or `name.output`. */

@@ -13,7 +13,7 @@ import {buyAndHoldEquity, computeMetrics, type Metrics} from '../metrics/metrics
 import {metricsSettings} from '../metrics/settings.js'
 import {prepareReport, prepareReportInTurns, type ReportDraft, type ReportInput} from '../report/render-report.js'
 import {writeFileAtomic} from '../report/write-atomic.js'
-import {marketTimezone} from '../calendar/index.js'
+import {createCalendar, marketTimezone} from '../calendar/index.js'
 import {resolveStorePath} from '../data/store-path.js'
 import {exportIndicatorFiles, type SymbolIndicators} from './export-indicators.js'
 import {exportRunFiles, type ExportedFile} from './export-files.js'
@@ -240,5 +240,6 @@ function indicatorTables(outcome: BacktestOutcome): SymbolIndicators[] {
   const d = outcome.definition
   if (!d?.indicatorSeries) return []
   const tz = marketTimezone(outcome.spec.market)
-  return outcome.bars.map((bars) => ({bars, series: d.indicatorSeries!(outcome.spec.strategy.params as never, bars, tz)}))
+  const calendar = createCalendar(outcome.spec.market)
+  return outcome.bars.map((bars) => ({bars, series: d.indicatorSeries!(outcome.spec.strategy.params as never, bars, tz, calendar)}))
 }

@@ -4,12 +4,15 @@
  * names are the series keys: `name` for a one-output indicator, `name.output` otherwise.
  */
 import type {Bars} from '../model/bars.js'
-import type {IndicatorSeries} from '../model/strategy.js'
+import type {IndicatorSeries, MarketSessions} from '../model/strategy.js'
 import type {RulesPlan} from './plan.js'
 import {SymbolRuntime} from './runtime/symbol-runtime.js'
+import type {SessionSource} from './runtime/higher-bars.js'
 
-export function rulesIndicatorSeries(plan: RulesPlan, bars: Bars, timeZone: string): IndicatorSeries[] {
-  const rt = new SymbolRuntime(plan, timeZone)
+export function rulesIndicatorSeries(plan: RulesPlan, bars: Bars, timeZone: string, calendar?: MarketSessions): IndicatorSeries[] {
+  // With the market's sessions, as a run has them (rules-hooks.ts): a higher-timeframe bar is then
+  // published where the run published it (a day at its session's close, not at the next bar).
+  const rt = new SymbolRuntime(plan, timeZone, plan.timeframes.length > 0 ? (calendar as SessionSource | undefined) : undefined)
   const n = bars.length
   const cols = plan.indicators.flatMap((ind) => ind.keys.map((key) => ({column: key, ring: rt.ring(key), values: new Float64Array(n)})))
   for (let i = 0; i < n; i++) {

@@ -80,9 +80,9 @@ export function rulesDefinition(source: RulesSource): StrategyDefinition {
       return failed.length > 0 ? failed : plan(params).errors
     },
     warmup: (params) => plan(params).plan?.warmup ?? 0,
-    indicatorSeries(params, bars, timeZone) {
+    indicatorSeries(params, bars, timeZone, calendar) {
       const r = plan(params)
-      return r.plan ? machinery().rulesIndicatorSeries(r.plan, bars, timeZone) : []
+      return r.plan ? machinery().rulesIndicatorSeries(r.plan, bars, timeZone, calendar) : []
     },
     create(params) {
       const r = plan(params)

@@ -6,7 +6,7 @@
  * against the CSV). A plugin without `indicatorSeries` writes no indicators file.
  */
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, it} from 'node:test'
 import {DuckDBInstance} from '@duckdb/node-api'
@@ -75,5 +75,43 @@ describe('bots backtest --out: indicator values', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr)
     assert.ok(existsSync(path.join(out, 'trades.csv')))
     assert.ok(!existsSync(path.join(out, 'indicators.csv')))
+  })
+
+  it('a higher timeframe\'s values change on the bar where the run saw them change: a week at Friday\'s close (found by an audit: one bar later)', async () => {
+    const specDir = tempDir('bots-indicators-weekly-')
+    const spec = path.join(specDir, 'wk.yaml')
+    writeFileSync(spec, [
+      'name: wk',
+      'strategy:',
+      '  name: rules',
+      '  params:',
+      '    indicators: {wk: {type: sma, period: 2, timeframe: 1W}}',
+      '    entry: {long: wk > 2.12}',
+      'symbols: [ORCL]',
+      'timeframe: 1D',
+      'market: NYSE',
+      `data: {source: file, path: ${JSON.stringify(path.join(ROOT, 'examples', 'data', 'orcl-1995-2014.csv'))}}`,
+      'broker: {cash: 100000}',
+      'backtest: {start: 1995-01-03, end: 1995-03-31}',
+      '',
+    ].join('\n'))
+    const out = path.join(specDir, 'out')
+    const r = await runCli(['backtest', spec, '--db', path.join(specDir, 'store.duckdb'), '--no-record', '--no-report', '--out', out])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    const [header, ...body] = rows(path.join(out, 'indicators.csv'))
+    const k = header.indexOf('wk')
+    const [, ...trades] = rows(path.join(out, 'trades.csv')).length > 1 ? rows(path.join(out, 'trades.csv')) : [[]]
+    const fills = JSON.parse((await runCli(['backtest', spec, '--db', path.join(specDir, 'store.duckdb'), '--no-record', '--json'])).stdout).fills as Array<{time: number}>
+    assert.ok(fills.length > 0, `${trades.length} trades`)
+    // The entry filled at the open of the bar after its signal: the signal bar's row must show the
+    // value that made it (> 2.12), the row before it one that did not.
+    const fillRow = body.findIndex((b) => Date.parse(b[0]) >= fills[0].time)
+    const signal = Number(body[fillRow - 1][k])
+    const before = body[fillRow - 2][k] === '' ? NaN : Number(body[fillRow - 2][k])
+    assert.ok(signal > 2.12, `the signal bar ${body[fillRow - 1][0]} shows ${signal}`)
+    assert.ok(!(before > 2.12), `the bar before it ${body[fillRow - 2][0]} shows ${before}`)
+    // And the weekly value changes on Fridays' rows (the week's last trading day), not on Mondays'.
+    const changes = body.filter((b, i) => i > 0 && b[k] !== '' && b[k] !== body[i - 1][k]).map((b) => new Date(Date.parse(b[0])).getUTCDay())
+    assert.ok(changes.length >= 8 && changes.filter((d) => d === 5).length >= changes.length - 2, `weekdays of the changes: ${changes.join(',')}`)
   })
 })

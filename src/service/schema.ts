@@ -139,4 +139,10 @@ registerMigrations(
     up: `ALTER TABLE bot_orders ADD COLUMN client_order_id VARCHAR;
     ALTER TABLE bot_trades ADD COLUMN trade_id VARCHAR`,
   },
+  {
+    // A lease's own staleness bound and its process's start time (lease.ts).
+    name: 'service/005-lease-identity',
+    up: `ALTER TABLE service_leases ADD COLUMN stale_ms DOUBLE;
+    ALTER TABLE service_leases ADD COLUMN proc_start VARCHAR`,
+  },
 )

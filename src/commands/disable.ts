@@ -12,7 +12,7 @@ export default class Disable extends BotCommand {
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(Disable)
-    const bot = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => enableBot(args.id, false, {registry}))
+    const bot = await withRegistry({registry: flags.registry, db: {path: flags.db, mustExist: 'bots'}}, (registry) => enableBot(args.id, false, {registry}))
     this.log(`bot ${bot.id} "${bot.name}" disabled`)
     return botJson(bot)
   }

@@ -12,7 +12,7 @@ export default class Enable extends BotCommand {
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(Enable)
-    const bot = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => enableBot(args.id, true, {registry}))
+    const bot = await withRegistry({registry: flags.registry, db: {path: flags.db, mustExist: 'bots'}}, (registry) => enableBot(args.id, true, {registry}))
     this.log(`bot ${bot.id} "${bot.name}" enabled`)
     return botJson(bot)
   }

@@ -12,7 +12,7 @@ export default class Remove extends BotCommand {
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(Remove)
-    const bot = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => removeBot(args.id, {registry}))
+    const bot = await withRegistry({registry: flags.registry, db: {path: flags.db, mustExist: 'bots'}}, (registry) => removeBot(args.id, {registry}))
     this.log(`bot ${bot.id} "${bot.name}" removed`)
     return {...botJson(bot), removed: true}
   }

@@ -19,7 +19,7 @@ The new spec is validated first; an invalid one changes nothing. A running servi
     // A missing --strategies folder would be skipped without a word, and the spec rejected for an
     // unknown strategy: refused as `bots validate` refuses it, before the store is opened.
     for (const folder of flags.strategies ?? []) checkStrategiesFolder(folder)
-    const {bot, changed} = await withRegistry({registry: flags.registry, db: {path: flags.db}}, (registry) => updateBot(args.id, args.spec, {registry, strategies: flags.strategies}))
+    const {bot, changed} = await withRegistry({registry: flags.registry, db: {path: flags.db, mustExist: 'bots'}}, (registry) => updateBot(args.id, args.spec, {registry, strategies: flags.strategies}))
     this.log(changed ? `bot ${bot.id} "${bot.name}": spec updated` : `bot ${bot.id} "${bot.name}": spec unchanged`)
     return {...botJson(bot), changed}
   }

@@ -72,12 +72,12 @@ export function assertStoreExists(flag: string | undefined, content: StoreConten
       file,
       hint:
         `check the path given with --db; without --db the store is ${displayPath(fallback)} (${byEnv ? 'BOTS_DB' : 'the default'}${existsSync(fallback) ? '' : ', not created yet'}). ` +
-        `Reading (or removing) never creates a store: ${creates}`,
+        `This command never creates a store: ${creates}`,
     })
   }
   throw new BotsError(byEnv ? `${nothing}: there is no store at ${displayPath(file)} (BOTS_DB)` : `${nothing}: this folder has no store (${displayPath(file)})`, {
     code: 'store.missing',
     file,
-    hint: `${creates}; reading (or removing) never creates one. ${byEnv ? 'Check BOTS_DB if it should name an existing store' : 'To read a store elsewhere, give --db PATH or set BOTS_DB'}`,
+    hint: `${creates}; this command never creates one. ${byEnv ? 'Check BOTS_DB if it should name an existing store' : 'To read a store elsewhere, give --db PATH or set BOTS_DB'}`,
   })
 }

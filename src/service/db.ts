@@ -31,9 +31,10 @@ export interface DbOptions {
   /** A service's turns on its store file (`store-turns.ts`): every `withDb` on that file waits for its turn. */
   turns?: StoreTurns
   /**
-   * A command that only reads (`bots list`, `status`, `trades`, `logs`): its reads refuse a
-   * store that does not exist (`store.missing`, naming what is not there yet) instead of creating
-   * it. Writes ignore it: they create the store.
+   * A command on bots that must already be there (`bots list`, `status`, `trades`, `logs`,
+   * `parity`, `enable`, `disable`, `remove`, `update`): it refuses a store that does not exist
+   * (`store.missing`, naming what is not there yet) instead of creating it. `bots add` and the
+   * service leave it unset: they create the store.
    */
   mustExist?: StoreContent
 }
@@ -49,7 +50,7 @@ export function storeFile(path: string | undefined): string {
 
 /** Run `fn` in one transaction on the store, retrying while another process holds the file. */
 export async function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
-  if (mode === 'read' && opts.mustExist) assertStoreExists(opts.path, opts.mustExist)
+  if (opts.mustExist) assertStoreExists(opts.path, opts.mustExist)
   const file = storeFile(opts.path)
   return retryLocked(file, opts, (clock) => inTurn(opts, file, () => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, (store) => inTransaction(store.conn, () => fn(store.conn)))))
 }
@@ -61,7 +62,7 @@ export async function withDb<T>(opts: DbOptions, fn: (conn: DuckDBConnection) =>
  * waiting behind it for the end of a long hold.
  */
 export async function withDbStore<T>(opts: DbOptions, fn: (store: Store) => Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> {
-  if (mode === 'read' && opts.mustExist) assertStoreExists(opts.path, opts.mustExist)
+  if (opts.mustExist) assertStoreExists(opts.path, opts.mustExist)
   const file = storeFile(opts.path)
   return retryLocked(file, opts, (clock) => withStore({path: file, readOnly: mode === 'read', clock, lockWaitMs: 0}, fn))
 }

@@ -32,6 +32,11 @@ const READERS: [string[], string, string][] = [
   [['data', 'remove', 'ORCL'], 'no data imported yet', '`bots data import FILE --symbol S`'],
   [['data', 'resample', 'ORCL', '--from', '1D', '--to', '1W'], 'no data imported yet', '`bots data import FILE --symbol S`'],
   [['parity', '1'], 'no bots added yet', '`bots add SPEC --user-id N`'],
+  // Nor is there a bot to enable, disable, remove or update (an audit found each made the store).
+  [['enable', '1'], 'no bots added yet', '`bots add SPEC --user-id N`'],
+  [['disable', '1'], 'no bots added yet', '`bots add SPEC --user-id N`'],
+  [['remove', '1'], 'no bots added yet', '`bots add SPEC --user-id N`'],
+  [['update', '1', path.join(ROOT, 'examples', 'live-replay.yaml')], 'no bots added yet', '`bots add SPEC --user-id N`'],
 ]
 
 /** A fresh, empty working folder (its real path: what the CLI sees as its working folder). */
@@ -45,7 +50,7 @@ describe('reading commands in a folder with no store (no --db, no BOTS_DB)', () 
       const cwd = emptyFolder()
       const r = await runCli(args, {cwd, env: NO_ENV})
       assert.equal(r.code, 1, r.stdout + r.stderr)
-      assert.match(r.stderr, new RegExp(`error ${escape(nothing)}: this folder has no store \\(${escape(DEFAULT)}\\)\\n {2}hint: ${escape(creator)} [^\\n]*creates the store[^\\n]*; reading \\(or removing\\) never creates one`))
+      assert.match(r.stderr, new RegExp(`error ${escape(nothing)}: this folder has no store \\(${escape(DEFAULT)}\\)\\n {2}hint: ${escape(creator)} [^\\n]*creates the store[^\\n]*; this command never creates one`))
       assert.doesNotMatch(r.stderr, /\n\s+at /) // no stack trace
       assert.equal(r.stdout, '')
       assert.equal(existsSync(path.join(cwd, '.bots')), false, 'no .bots folder (nor store) is made')

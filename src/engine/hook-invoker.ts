@@ -168,7 +168,9 @@ export class HookInvoker implements BrokerListener {
     const message = error instanceof Error ? error.message : String(error)
     const m = this.market
     const bar = m.cursor >= 0 ? m.series[0].time[m.cursor] : NaN
-    const where = `at ${formatUtc(this.clock.now())}${bar === bar ? ` (current bar opened ${formatUtc(bar)})` : ' (before the first bar)'}`
+    const now = this.clock.now()
+    // Before a live feed's first bar its clock is at -Infinity: no time to name.
+    const where = Number.isFinite(now) ? `at ${formatUtc(now)}${bar === bar ? ` (current bar opened ${formatUtc(bar)})` : ' (before the first bar)'}` : 'before the first bar'
     const crash = new BotsError(`strategy "${this.strategy}" crashed in ${hook} ${where}: ${message}`, {
       code: 'strategy.crash',
       hint: (isBotsError(error) && error.hint) || 'fix the strategy; the run stopped at the first error (onBotCrash was called)',

@@ -134,6 +134,8 @@ export function createLiveBot(o: LiveBotOptions): LiveBot {
 /** A strategy crash already ran `onBotCrash`; any other failure (feed, an event handler) runs it now. */
 function asCrash(error: unknown, invoker: HookInvoker): Error {
   if (isBotsError(error) && error.diagnostic.code === 'strategy.crash') return error
+  // A feed with nothing to play for the spec's window is the spec's error, not the strategy's.
+  if (isBotsError(error) && error.diagnostic.code === 'live.feed.window') return error
   try {
     invoker.fail('the live runtime', error)
   } catch (wrapped) {

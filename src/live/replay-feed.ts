@@ -1,9 +1,10 @@
 import {setImmediate as yieldNow} from 'node:timers/promises'
 import {WallClock, type TimerClock, type TimerHandle} from '../core/clock.js'
 import {BotsError} from '../core/errors.js'
+import {isoDate} from '../calendar/civil-date.js'
 import type {MarketView} from '../engine/market-view.js'
 import {FeedClock} from './live-clock.js'
-import {batchAt, firstIndex, loadReplayBars} from './replay-load.js'
+import {batchAt, firstIndex, loadReplayBars, storedSpans} from './replay-load.js'
 import type {BarBatch, Feed, FeedListener, FeedStatus, FeedSubscription, ReplayFeedOptions} from './runtime-types.js'
 import {StaleWatch} from './stale-watch.js'
 
@@ -72,9 +73,27 @@ export class ReplayFeed implements Feed {
     this.listener = listener
     const view = await this.load()
     if (this.state === 'closed') return
+    // A fresh replay with no bar to play is a spec that names a window outside its data (found by
+    // an audit: a `start` after the data's end ended at once, the bot `stopped`, without a word).
+    // A resumed one may have played them all: it simply ends.
+    if (view.length === 0 && sub.after === undefined) throw await this.nothingToPlay()
     this.pos = sub.after === undefined ? 0 : firstIndex(view, sub.after, false)
     if (sub.after !== undefined) this.lastBarTime = sub.after
     this.start()
+  }
+
+  private async nothingToPlay(): Promise<BotsError> {
+    const o = this.o
+    const day = (t: number) => isoDate(Math.floor(t / 86_400_000)) // the UTC date: no Date in src/live (the clock seam)
+    const spans = await storedSpans(o).catch(() => [])
+    const known: string[] = []
+    for (const x of spans) if (x !== undefined) known.push(`${x.symbol} ${day(x.first)} … ${day(x.last)}`)
+    const data = known.join(', ')
+    const window = o.start !== undefined && o.end !== undefined ? `from ${day(o.start)} to ${day(o.end)}` : o.start !== undefined ? `from ${day(o.start)}` : o.end !== undefined ? `before ${day(o.end)}` : 'at all'
+    return new BotsError(`the replay has no bar to play ${window}${data ? ` (the data: ${data})` : ''}`, {
+      code: 'live.feed.window',
+      hint: 'set live.feed.start within the data, or import the bars it asks for (bots data import)',
+    })
   }
 
   async history(sub: FeedSubscription, from: number, through: number): Promise<BarBatch[]> {

@@ -3,7 +3,8 @@ import {isBotsError} from '../core/errors.js'
 import {retry} from '../core/retry.js'
 import {loadBars} from '../data/load-bars.js'
 import {isLockError} from '../data/store-errors.js'
-import {closeStore, openStore} from '../data/store.js'
+import {closeStore, openStore, withConnection} from '../data/store.js'
+import {findSeries} from '../data/bar-series.js'
 import {toTimeframe} from '../data/timeframe.js'
 import {alignBars, type MarketView} from '../engine/market-view.js'
 import type {BarBatch} from './runtime-types.js'
@@ -44,6 +45,27 @@ export async function loadReplayBars(o: ReplayLoad): Promise<MarketView> {
     }
   }
   return retry(read, {clock: o.clock ?? wall, attempts: o.attempts ?? 50, initialDelayMs: o.retryMs ?? 25, maxDelayMs: 400, retryable: locked})
+}
+
+/**
+ * Each symbol's stored bars' first and last open time (undefined for a symbol without any): what a
+ * replay with nothing to play says about the data it was given.
+ */
+export async function storedSpans(o: ReplayLoad): Promise<Array<{symbol: string; first: number; last: number} | undefined>> {
+  const tf = toTimeframe(o.timeframe)
+  const store = await openStore({path: o.db, readOnly: true, clock: o.clock, lockWaitMs: 0})
+  try {
+    return await withConnection(store, (conn) =>
+      Promise.all(o.symbols.map(async (symbol, k) => {
+        const id = await findSeries(conn, o.series?.[k] ?? symbol, tf.text)
+        if (id === undefined) return undefined
+        const r = (await conn.runAndReadAll(`SELECT epoch_ms(min(ts))::DOUBLE AS a, epoch_ms(max(ts))::DOUBLE AS b FROM bar_rows WHERE series = $id`, {id})).getRowObjectsJS()[0]
+        return r.a === null ? undefined : {symbol, first: Number(r.a), last: Number(r.b)}
+      })),
+    )
+  } finally {
+    await closeStore(store)
+  }
 }
 
 const locked = (e: unknown): boolean => isLockError(e) || (isBotsError(e) && e.diagnostic.code === 'store.locked')

@@ -147,7 +147,11 @@ export class LiveService {
       log.info(`no enabled bots for ${this.who}: add one with ${add} (or \`bots enable ID\`); it is picked up at the next poll (every ${every} s); waiting`)
     } else {
       const loaded = this.ownership?.fence ? '' : `, ${report.found - failed} loaded`
-      log.info(`${this.who}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found${where}${loaded}, ${report.started.length} started${failed ? `, ${failed} failed` : ''}`)
+      // A bot whose start failed (its feed, its warm-up) is in error by now, said above: not counted as started.
+      const inError = new Set(this.manager?.supervisors.filter((s) => s.phase === 'error').map((s) => s.id))
+      const started = report.started.filter((id) => !inError.has(id)).length
+      const startFailed = report.started.length - started
+      log.info(`${this.who}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found${where}${loaded}, ${started} started${startFailed ? `, ${startFailed} failed to start` : ''}${failed ? `, ${failed} failed` : ''}`)
     }
     for (const f of report.failed) log.info(`  not started: bot ${f.id} "${f.name}": ${f.message}`)
   }
@@ -202,6 +206,8 @@ export class LiveService {
     this.cancelTimers()
     await this.syncing?.catch(() => {})
     if (!this.manager || !this.recorder) return
+    // Those at rest (their replay ended, or in error) were stopped before: the count says so.
+    const atRest = this.manager.supervisors.filter((s) => s.phase === 'ended' || s.phase === 'error' || s.phase === 'stopped').length
     await this.manager.stopAll('shutdown', why)
     this.snapshotMetrics()
     await this.recorder.flush().catch((e: Error) => this.opts.log.error(`final write failed: ${e.message}`))
@@ -216,7 +222,8 @@ export class LiveService {
     await Promise.race([Promise.all(this.manager.supervisors.map((s) => s.idle())), new Promise((r) => (grace = this.clock.setTimer(2_000, () => r(undefined))))])
     this.clock.cancel(grace)
     const st = this.recorder.stats
-    this.opts.log.info(`${this.who}: stopped ${this.manager.supervisors.length} bot(s); final state recorded`)
+    const stopped = this.manager.supervisors.length - atRest
+    this.opts.log.info(`${this.who}: stopped ${stopped} bot${stopped === 1 ? '' : 's'}${atRest ? ` (${atRest} more already at rest: ended or in error)` : ''}; final state recorded`)
     const avg = (x: number) => (st.writes ? x / st.writes : 0).toFixed(1)
     this.opts.log.info(`registry writes: ${st.writes}, ${avg(st.totalMs)} ms on average, ${st.maxMs.toFixed(0)} ms at most`)
   }

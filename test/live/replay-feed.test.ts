@@ -227,3 +227,20 @@ test('waits while another process holds the store for writing, then reads it', a
   const view = await load
   assert.equal(view.length, 252)
 })
+
+test('a fresh replay with no bar from its start is an error naming the data\'s span; a resumed one that played them all just ends', async () => {
+  // Found by an audit: a `start` after the data ended at once, the bot `stopped`, without a word.
+  const late = orclSpec({live: {feed: {type: 'replay', speed: 1, start: '2016-01-04'}}})
+  const clock = new SimulatedClock(T0)
+  const fresh = createReplayFeed(replayFeedOptions(late, {db, speed: Infinity}), clock)
+  await assert.rejects(fresh.subscribe({symbols: ['ORCL'], timeframeMs: late.timeframeMs}, collector().listener), (e: Error & {diagnostic?: {code: string}}) => {
+    assert.equal(e.diagnostic?.code, 'live.feed.window')
+    assert.match(e.message, /^the replay has no bar to play from 2016-01-0[34] \(the data: ORCL \d{4}-\d\d-\d\d … 2014-12-31\)$/)
+    return true
+  })
+  const resumed = createReplayFeed(replayFeedOptions(late, {db, speed: Infinity}), clock)
+  const c = collector()
+  await resumed.subscribe({symbols: ['ORCL'], timeframeMs: late.timeframeMs, after: Date.parse('2014-12-31T05:00:00Z')}, c.listener)
+  await c.until(c.ended)
+  assert.deepEqual([resumed.status, c.got.length], ['ended', 0])
+})

@@ -228,7 +228,8 @@ exist); 130 interrupted.`
       interrupt.ended()
     }
     const liveStart = outcome.spec.live?.feed?.start
-    if (liveStart !== undefined) outcome.warnings.push({...liveStartWarning(liveStart, outcome.spec.backtest.start), ...(await locateInSpec(specFile, '/live/feed/start'))})
+    // Said only when the two differ: the backtest starting where the replay does needs no word.
+    if (liveStart !== undefined && !sameDate(liveStart, outcome.spec.backtest.start)) outcome.warnings.push({...liveStartWarning(liveStart, outcome.spec.backtest.start), ...(await locateInSpec(specFile, '/live/feed/start'))})
     // --json: the document (with fills, trades and the equity curve) is streamed to stdout, never
     // built as one string, while DuckDB commits the run; its last block is written only once the
     // run is recorded and its report written, so a failure leaves a document that does not parse,
@@ -306,6 +307,14 @@ function liveStartWarning(liveStart: string, start: string | undefined): Diagnos
     message: `live.feed.start (${liveStart}) applies to \`bots live\` only; the backtest ${start ? `starts at backtest.start (${start})` : 'uses the whole data (no backtest.start)'}`,
     hint: 'set backtest.start (or --start) to backtest from the same day',
   }
+}
+
+/** Whether two date texts name the same moment (`2014-01-02` and `2014-01-02T00:00:00` do). */
+function sameDate(a: string, b: string | undefined): boolean {
+  if (b === undefined) return false
+  const x = parseDateText(a)
+  const y = parseDateText(b)
+  return x !== undefined && y !== undefined && JSON.stringify(x) === JSON.stringify(y)
 }
 
 function overridesText(f: {start?: string; end?: string; cash?: string; param?: string[]}): string[] {

@@ -228,5 +228,9 @@ describe('item 10 (backtest): usage and messages', () => {
     assert.equal(r.code, 0, r.stderr)
     const [w] = parseJson(r).warnings.filter((d: any) => d.path === '/live/feed/start')
     assert.match(w.message, /live\.feed\.start \(2014-01-02\) applies to `bots live` only; the backtest uses the whole data/)
+    // Found by an audit: --start (or backtest.start) on that very day got the same warning and a hint to do what was done.
+    const same = await runCli(['backtest', 'examples/live-replay.yaml', '--no-record', '--start', '2014-01-02', '--db', path.join(tempDir(), 's.duckdb'), '--json'])
+    assert.equal(same.code, 0, same.stderr)
+    assert.deepEqual(parseJson(same).warnings.filter((d: any) => d.path === '/live/feed/start'), [])
   })
 })

@@ -71,6 +71,15 @@ export async function listRuns(conn: DuckDBConnection, opts: ListOptions = {}): 
   return r.getRowObjectsJS().map(toRun)
 }
 
+/** How many runs there are (of a sweep), and the highest sweep id: what a listing cut by its limit leaves out. */
+export async function countRuns(conn: DuckDBConnection, sweepId?: number): Promise<{runs: number; lastSweep: number | null}> {
+  const r = (await conn.runAndReadAll(
+    `SELECT count(*) FILTER (WHERE $1::DOUBLE IS NULL OR sweep_id = $1)::DOUBLE AS n, max(sweep_id)::DOUBLE AS sweep FROM runs`,
+    [sweepId ?? null],
+  )).getRowObjectsJS()[0]
+  return {runs: Number(r.n), lastSweep: r.sweep === null ? null : Number(r.sweep)}
+}
+
 export async function getRun(conn: DuckDBConnection, id: number): Promise<RunRow> {
   const r = await conn.runAndReadAll(`SELECT ${COLUMNS} FROM ${RUNS} WHERE id = $1`, [id])
   const row = r.getRowObjectsJS()[0]

@@ -51,7 +51,14 @@ describe('bots backtest --sweep (real CLI)', () => {
       assert.equal(r.trades, sweep.runs.find((x: any) => x.runId === r.id).metrics.trades)
     }
     const list = parseJson(await runCli(['runs', 'list', '--db', db, '--sweep', String(sweep.sweepId), '--json']))
-    assert.equal(list.runs.length, 4)
+    assert.deepEqual([list.runs.length, list.total], [4, 4])
+    // Cut by --limit, the listing says how many there are (found by an audit: 20 of 4,989, silently).
+    const cut = await runCli(['runs', 'list', '--db', db, '--sweep', String(sweep.sweepId), '--limit', '3'])
+    assert.match(cut.stdout, new RegExp(`\\n3 of 4 runs of sweep ${sweep.sweepId}, newest first; --limit 4 lists them all\\n?$`))
+    // A sweep that is not there is said so, not "no runs recorded yet".
+    const none = await runCli(['runs', 'list', '--db', db, '--sweep', String(sweep.sweepId + 100)])
+    assert.equal(none.code, 1)
+    assert.match(none.stderr, new RegExp(`error no runs of sweep ${sweep.sweepId + 100}\\n {2}hint: sweep ids go up to ${sweep.sweepId}`))
   })
 
   it('a sweep run has the same metrics as the single backtest with its params, and one worker gives the same as two', async () => {

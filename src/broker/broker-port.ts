@@ -13,6 +13,8 @@ export interface BrokerPort {
   averagePrice(symbolIndex: number): number
   /** Currency per point of price per unit (the spec's `instruments`; 1 without one). */
   multiplier(symbolIndex: number): number
+  /** The quantity step orders are rounded down to (the spec's `instruments.<symbol>.lot_size`); 0 without one. */
+  lotSize?(symbolIndex: number): number
   /** Open orders of one symbol, or of all with -1. A fresh array (or a shared empty one). */
   openOrders(symbolIndex: number): readonly Order[]
   submit(request: OrderRequest, symbolIndex: number): Order

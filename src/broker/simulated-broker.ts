@@ -123,6 +123,9 @@ export class SimulatedBroker implements BrokerPort {
   multiplier(k: number): number {
     return this.instruments.multiplier[k]
   }
+  lotSize(k: number): number {
+    return this.instruments.lot[k]
+  }
   /** Every order submitted so far, as its JSON has it, in submission order (none with `keepOrders: false`). */
   submittedOrders(): Order[] {
     return this.book.submittedOrders(this.o.market.symbols)

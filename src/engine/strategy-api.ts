@@ -115,6 +115,9 @@ export class StrategyApi implements StrategyContext {
   multiplier(symbol?: string): number {
     return this.broker.multiplier(this.k(symbol))
   }
+  lotSize(symbol?: string): number {
+    return this.broker.lotSize?.(this.k(symbol)) ?? 0
+  }
   get cash(): number {
     return this.broker.cash
   }

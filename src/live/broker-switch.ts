@@ -25,6 +25,9 @@ export class BrokerSwitch implements BrokerPort {
   multiplier(k: number): number {
     return this.current.multiplier(k)
   }
+  lotSize(k: number): number {
+    return this.current.lotSize?.(k) ?? 0
+  }
   openOrders(k: number): readonly Order[] {
     return this.current.openOrders(k)
   }

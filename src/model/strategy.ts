@@ -71,6 +71,12 @@ export interface StrategyContext {
    * contract's size), 1 for a plain unit. A unit's notional is price × multiplier.
    */
   multiplier(symbol?: string): number
+  /**
+   * The quantity step the broker rounds orders down to: the spec's `instruments.<symbol>.lot_size`
+   * (0.001 for a crypto pair traded in thousandths, 100 for round lots); 0 without one (any
+   * quantity goes). Optional: a context may not know it.
+   */
+  lotSize?(symbol?: string): number
   readonly cash: number
   readonly portfolioValue: number
   openOrders(symbol?: string): readonly Order[]

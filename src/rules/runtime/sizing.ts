@@ -1,6 +1,8 @@
 /**
- * How many units an entry buys or sells: `entryQuantity` in whole units (the trader skips an entry
- * under 1), `entryUnits` before rounding. Every type but `quantity` sizes a notional in currency
+ * How many units an entry buys or sells: `entryQuantity` in whole units, or in whole lots of the
+ * symbol's `instruments` lot size when it has one (0.001 BTC: a small account's percent of equity
+ * buys 0.172 of a coin; found by an audit: rounded to whole units it bought none, without a word);
+ * the trader skips an entry of 0. `entryUnits` before rounding. Every type but `quantity` sizes a notional in currency
  * and divides it by a unit's notional at the signal bar's close, close × multiplier (the symbol's
  * `instruments` multiplier, 1 for a plain unit: an E-mini S&P contract at 5,000 is 250,000 of
  * exposure), with the portfolio value at the signal:
@@ -18,6 +20,7 @@
 import type {StrategyContext} from '../../model/strategy.js'
 import type {SizingPlan} from '../plan.js'
 import type {Ring} from './ring.js'
+import {decimals} from '../../broker/instruments.js'
 
 /**
  * A float within this fraction of a whole number is that number: the sizing's few operations on
@@ -41,9 +44,19 @@ export function wholeUnits(units: number): number {
  */
 export function entryQuantity(sizing: SizingPlan, ctx: StrategyContext, closes: Ring, close: number, symbol: string): number {
   const units = entryUnits(sizing, ctx, closes, close, symbol)
+  const lot = ctx.lotSize?.(symbol) ?? 0
+  if (lot > 0) return inLots(units, lot, close * ctx.multiplier(symbol), ctx.cash)
   const q = wholeUnits(units)
   if (!(q > units)) return q
   return (q + 1) * close * ctx.multiplier(symbol) <= ctx.cash ? q : Math.floor(units)
+}
+
+/** `units` down to whole lots, as wholeUnits does it for units (noise rounded up kept only while the cash covers it); written with the lot's decimals. */
+function inLots(units: number, lot: number, unitNotional: number, cash: number): number {
+  const lots = units / lot
+  let n = wholeUnits(lots)
+  if (n > lots && !((n + 1) * lot * unitNotional <= cash)) n = Math.floor(lots)
+  return Number((n * lot).toFixed(decimals(lot)))
 }
 
 export function entryUnits(sizing: SizingPlan, ctx: StrategyContext, closes: Ring, close: number, symbol: string): number {

@@ -147,7 +147,7 @@ export class SymbolTrader {
   private enter(ctx: StrategyContext, side: number): void {
     const close = this.rt.ring('close').at(0)
     const quantity = entryQuantity(this.plan.sizing, ctx, this.rt.ring('close'), close, this.symbol)
-    if (!(quantity >= 1)) return
+    if (!(quantity > 0)) return // none (NaN), or under one unit (lot)
     // An ATR stop needs its ATR at entry: no entry before it has a value.
     for (const stop of [this.plan.stopLoss, this.plan.takeProfit, this.plan.trailingStop]) {
       if (stop?.atrPeriod !== undefined && !(this.rt.stopAtr.get(stop.atrPeriod)!.at(0) > 0)) return

@@ -25,7 +25,40 @@ export function validateRules(rules: unknown, where: Located, pathPrefix: readon
   const inline = pathPrefix[0] === 'strategy'
   const tf = timeframeMs ?? (inline ? botTimeframe(where) : undefined)
   const symbols = inline ? botSymbols(where) : undefined
-  return planRules(rules as RulesSpec, params, {timeframeMs: tf, symbols}).problems.map((p) => locateProblem(p, where, pathPrefix))
+  const problems = planRules(rules as RulesSpec, params, {timeframeMs: tf, symbols}).problems
+  if (inline) problems.push(...botFitProblems(rules as RulesSpec, where.doc.toJS() as Record<string, unknown>))
+  return problems.map((p) => locateProblem(p, where, pathPrefix))
+}
+
+/**
+ * Rules that the bot around them cannot carry out, found by an audit to run without a word:
+ * short entries on a broker that refuses shorts (every one rejected), and a fixed size under one
+ * unit where no lot that small is set (every entry rounds to 0).
+ */
+function botFitProblems(rules: RulesSpec, bot: Record<string, unknown> | null): RuleProblem[] {
+  const out: RuleProblem[] = []
+  const broker = (bot?.broker ?? {}) as {allow_short?: unknown}
+  if (rules.entry?.short !== undefined && broker.allow_short === false) {
+    out.push({path: ['entry', 'short'], at: 'key', severity: 'warning', code: 'rules.short', message: '`entry.short` can never be carried out: `broker.allow_short` is false, so the broker rejects every short entry', hint: 'set broker.allow_short: true, or drop entry.short'})
+  }
+  const sizing = rules.sizing as {type?: unknown; value?: unknown} | undefined
+  const size = sizing?.value
+  if (sizing !== undefined && sizing.type === 'quantity' && typeof size === 'number' && size > 0 && size < 1) {
+    const instruments = (bot?.instruments ?? {}) as Record<string, {lot_size?: unknown} | undefined>
+    const symbols = Array.isArray(bot?.symbols) ? (bot.symbols as unknown[]).filter((x): x is string => typeof x === 'string') : []
+    const unfit = symbols.filter((sym) => {
+      const lot = instruments[sym]?.lot_size
+      return !(typeof lot === 'number' && lot > 0 && lot <= size)
+    })
+    if (unfit.length > 0) {
+      out.push({
+        path: ['sizing', 'value'], severity: 'warning', code: 'rules.sizing',
+        message: `a size of ${size} is under one unit: entries are sized in whole units, or in lots of instruments.SYMBOL.lot_size, and ${unfit.join(', ')} ${unfit.length === 1 ? 'has' : 'have'} no lot that small, so every entry rounds to 0`,
+        hint: `set instruments: {${unfit[0]}: {lot_size: ${size}}} (any lot up to the size), or a size of 1 or more`,
+      })
+    }
+  }
+  return out
 }
 
 /** The `timeframe:` of the bot spec in `where` (undefined when absent or not a duration: the schema reports that). */

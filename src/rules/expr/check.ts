@@ -5,6 +5,7 @@
  * do not mix. Problems carry the character offset they refer to, plus a did-you-mean for names.
  * One checker serves all expressions of a rule set so crossovers with equal arguments share a slot.
  */
+import {DAY_MS} from '../../model/time.js'
 import {didYouMeanHint} from '../../core/suggest.js'
 import {FIELD_OF, FUNCTIONS, isFunctionName, parseTimeOfDay} from './functions.js'
 import {BAR_FIELDS, TIME_FIELDS, type CrossSlot, type IR, type TimeField, type ValueType} from './ir.js'
@@ -52,19 +53,32 @@ export class ExpressionChecker {
   /** Inside the arguments of crosses_above/below (fed bar by bar, before other symbols' bars are in). */
   private crossDepth = 0
   private problems: CheckProblem[] = []
+  /** What makes a condition suspect but not wrong (it still runs). */
+  private warnings: CheckProblem[] = []
 
   constructor(private readonly names: Names) {}
 
-  check(text: string, want: ValueType): {ir?: IR; problems: CheckProblem[]} {
+  check(text: string, want: ValueType): {ir?: IR; problems: CheckProblem[]; warnings: CheckProblem[]} {
     this.problems = []
+    this.warnings = []
     const parsed = parseExpression(rewritePlaceholders(text))
-    if (!parsed.ok) return {problems: [{code: 'rules.syntax', ...parsed.problem}]}
+    if (!parsed.ok) return {problems: [{code: 'rules.syntax', ...parsed.problem}], warnings: []}
     const typed = this.expr(parsed.expr)
     if (typed && typed.type !== want) {
       const hint = want === 'boolean' ? 'compare it, e.g. `close > sma_50`' : undefined
       this.fail(parsed.expr.start, 'rules.type', `this must be ${describeType(want)}, but it is ${describeType(typed.type)}`, hint)
     }
-    return {ir: this.problems.length === 0 ? typed?.ir : undefined, problems: this.problems}
+    return {ir: this.problems.length === 0 ? typed?.ir : undefined, problems: this.problems, warnings: this.warnings}
+  }
+
+  /**
+   * The time of day on bars of a day or longer: each opens at local midnight, so a condition on it
+   * is true on every bar or on none (found by an audit: `hour == 10` on daily bars placed no order,
+   * without a word). A warning: the rules still run.
+   */
+  private dailyClock(offset: number, what: string): void {
+    if ((this.names.baseTimeframeMs ?? 0) < DAY_MS) return
+    this.warnings.push({offset, code: 'rules.daily_clock', message: `${what} on bars of a day or longer reads their open time, local midnight: true on every bar or on none`, hint: 'the time of day needs intraday bars (timeframe 1H, 5M…)'})
   }
 
   private fail(offset: number, code: string, message: string, hint?: string): undefined {
@@ -110,6 +124,7 @@ export class ExpressionChecker {
     if (outputs) return this.series(outputKey(name, outputs[0], outputs), 0)
     if ((BAR_FIELDS as readonly string[]).includes(name)) return this.series(name, 0)
     if ((TIME_FIELDS as readonly string[]).includes(name)) {
+      if (name === 'hour' || name === 'minute') this.dailyClock(at, `\`${name}\``)
       this.usesTime = true
       return {ir: {op: 'time', field: name as TimeField}, type: 'number'}
     }
@@ -327,6 +342,7 @@ export class ExpressionChecker {
       return minutes === undefined ? this.fail(a.start, 'rules.time', `"${a.value}" is not a time of day`, 'write HH:MM, 00:00 to 23:59') : minutes
     })
     if (bounds[0] === undefined || bounds[1] === undefined) return undefined
+    this.dailyClock(e.start, '`time_between(…)`')
     this.usesTime = true
     return {ir: {op: 'between', from: bounds[0], to: bounds[1]}, type: 'boolean'}
   }

@@ -29,7 +29,8 @@ export function renderStatus(views: BotStatusView[], now: number): string {
         `  heartbeat   ${ago(v.heartbeatAt, now)}${v.heartbeatAt ? ` (${v.heartbeatAt})` : ''}${silent(v, now) ? '  (silent: is `bots live` still running?)' : ''}`,
         `  equity      ${money(v.equity)}  cash ${money(v.cash)}  P&L ${money(v.pnl)}`,
         `  positions   ${positions}`,
-        `  trades      ${v.trades}`,
+        // Fills, as `bots trades` lists them (a backtest's trades are round trips): found by an audit.
+        `  fills       ${v.trades}`,
         `  feed        ${feedLine(v)}`,
         ...(v.lease === undefined ? [] : [`  held by     ${leaseLine(v, now)}`]),
         ...(v.error ? [`  error       ${v.error}`] : []),
@@ -61,7 +62,12 @@ function silent(v: BotStatusView, now: number): boolean {
 }
 
 export function renderTrades(trades: TradeView[]): string {
-  if (trades.length === 0) return 'no trades yet'
+  if (trades.length === 0) return 'no fills yet'
+  // A bot started afresh (its strategy changed) numbers its orders anew and replays from its start
+  // again: the run tells its fills apart (found by an audit: two order 1s, time going back).
+  if (new Set(trades.map((t) => t.run)).size > 1) {
+    return table(['RUN', 'TIME', 'ORDER', 'SYMBOL', 'SIDE', 'QTY', 'PRICE', 'COMMISSION'], trades.map((t) => [t.run, t.time, t.orderId, t.symbol, t.side, t.quantity, t.price, t.commission]))
+  }
   return table(['TIME', 'ORDER', 'SYMBOL', 'SIDE', 'QTY', 'PRICE', 'COMMISSION'], trades.map((t) => [t.time, t.orderId, t.symbol, t.side, t.quantity, t.price, t.commission]))
 }
 

@@ -33,6 +33,11 @@ export interface BotStatusView {
   feed: FeedPosition
   /** PostgreSQL registry: who holds the bot (null: nobody). Absent on the DuckDB registry (one service per user). */
   lease?: LeaseView | null
+  /**
+   * DuckDB registry: how old the heartbeat of the user's service may be before it counts as silent
+   * (its lease's three heartbeat intervals), when a service holds the lease. Absent: 60 s.
+   */
+  silentAfterMs?: number
 }
 
 export interface FeedPosition {
@@ -70,6 +75,7 @@ export interface StatusParts {
   /** Stored bars after `last` for a replay bot, or null when they cannot be counted here. */
   barsAfter: (tf: string, symbols: string[], last: number) => Promise<number | null>
   lease?: LeaseView | null
+  silentAfterMs?: number
 }
 
 export async function statusView(p: StatusParts): Promise<BotStatusView> {
@@ -85,6 +91,7 @@ export async function statusView(p: StatusParts): Promise<BotStatusView> {
     lastError: p.lastError ? {at: iso(p.lastError.at)!, kind: p.lastError.kind, message: p.lastError.message} : null,
     feed: await feedPosition(b, state, p),
     ...(p.lease === undefined ? {} : {lease: p.lease}),
+    ...(p.silentAfterMs === undefined ? {} : {silentAfterMs: p.silentAfterMs}),
   }
 }
 
@@ -99,10 +106,13 @@ export async function botStatus(conn: DuckDBConnection, id?: number, userId?: nu
     const e = (await conn.runAndReadAll(
       `SELECT epoch_ms(ts)::DOUBLE AS at, kind, message FROM bot_events WHERE bot_id = $id AND kind IN ('crash', 'error') ORDER BY id DESC LIMIT 1`, {id: b.id},
     )).getRowObjectsJS()[0]
+    // The service's own bound (a --heartbeat-interval of 120 s beats every 2 minutes: not silent after 60 s).
+    const lease = (await conn.runAndReadAll(`SELECT max(stale_ms)::DOUBLE AS ms FROM service_leases WHERE user_id = $user`, {user: b.userId})).getRowObjectsJS()[0]
     out.push(await statusView({
       row: b,
       state: st ? {json: String(st.state), at: st.at as number} : undefined,
       trades: n,
+      ...(typeof lease?.ms === 'number' ? {silentAfterMs: Math.max(60_000, lease.ms)} : {}),
       lastError: e ? {at: e.at as number, kind: String(e.kind), message: e.message === null ? null : String(e.message)} : undefined,
       lastRecordedBar: async () => {
         const r = (await conn.runAndReadAll(`SELECT epoch_ms(max(ts))::DOUBLE AS t FROM bot_bars WHERE bot_id = $id`, {id: b.id})).getRowObjectsJS()[0]

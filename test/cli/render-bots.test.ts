@@ -26,3 +26,11 @@ test('bots status counts fills as fills', () => {
   assert.match(text, /\n {2}fills {7}7\n/)
   assert.doesNotMatch(text, /trades/)
 })
+
+test('bots status calls a running bot silent by its service\'s own heartbeat bound (found by an audit: 60 s against a 120 s heartbeat)', () => {
+  const now = Date.UTC(2026, 0, 1, 12)
+  const view = (silentAfterMs?: number) => ({id: 1, userId: 1, name: 'b', enabled: true, status: 'running', error: null, heartbeatAt: new Date(now - 100_000).toISOString(), updatedAt: '', equity: 1, cash: 1, pnl: 0, positions: {}, stateAt: null, trades: 0, lastError: null, feed: {type: 'replay', lastBarTime: null, barsBehind: null}, ...(silentAfterMs === undefined ? {} : {silentAfterMs})}) as unknown as BotStatusView
+  assert.match(renderStatus([view()], now), /silent: is `bots live` still running\?/)
+  assert.doesNotMatch(renderStatus([view(360_000)], now), /silent/)
+  assert.match(renderStatus([view(60_000)], now), /silent/)
+})

@@ -58,7 +58,7 @@ function leaseLine(v: BotStatusView, now: number): string {
 
 /** A bot recorded as running whose heartbeat stopped a minute ago: its service probably died. */
 function silent(v: BotStatusView, now: number): boolean {
-  return (v.status === 'running' || v.status === 'starting') && v.heartbeatAt !== null && now - Date.parse(v.heartbeatAt) > 60_000
+  return (v.status === 'running' || v.status === 'starting') && v.heartbeatAt !== null && now - Date.parse(v.heartbeatAt) > (v.silentAfterMs ?? 60_000)
 }
 
 export function renderTrades(trades: TradeView[]): string {

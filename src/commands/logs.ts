@@ -15,6 +15,8 @@ export default class Logs extends BotCommand {
     const {args, flags} = await this.parse(Logs)
     const events = await withRegistry({registry: flags.registry, db: {path: flags.db, mustExist: 'bots'}}, (r) => r.events(args.id, flags.limit))
     this.log(renderEvents(events))
+    // Found by an audit: 100 events shown, the older ones left out without a word.
+    if (events.length === flags.limit) this.log(`(the latest ${flags.limit} events; older ones may be left out: --limit N shows more)`)
     return events
   }
 }

@@ -9,7 +9,7 @@ export default class Trades extends BotCommand {
   static override description = 'List the fills a live bot made, oldest first (by run: a bot started afresh after a strategy change begins a new one, shown in a RUN column).'
   static override examples = ['<%= config.bin %> trades 3', '<%= config.bin %> trades 3 --json']
   static override args = {id: botIdArg}
-  static override flags = {limit: Flags.integer({description: 'At most this many.', min: 1}), db: dbFlag, registry: registryFlag}
+  static override flags = {limit: Flags.integer({description: 'At most this many, the oldest first (`bots logs --limit` keeps the latest events).', min: 1}), db: dbFlag, registry: registryFlag}
 
   async run(): Promise<TradeView[]> {
     const {args, flags} = await this.parse(Trades)

@@ -80,7 +80,8 @@ export function planRules(rules: RulesSpec, params: ReadonlyMap<string, unknown>
   const problems = new Problems(params)
   const baseTimeframeMs = options.timeframeMs
   const indicators = planIndicators(rules.indicators, problems, baseTimeframeMs)
-  const checker = new ExpressionChecker({indicators: new Map(Object.entries(rules.indicators ?? {}).map(([n, s]) => [n, indicatorOutputs(indicators, n, s)])), params, baseTimeframeMs, symbols: options.symbols})
+  const types = new Map(Object.entries(rules.indicators ?? {}).flatMap(([n, s]) => (typeof (s as {type?: unknown})?.type === 'string' ? [[n, (s as {type: string}).type] as const] : [])))
+  const checker = new ExpressionChecker({indicators: new Map(Object.entries(rules.indicators ?? {}).map(([n, s]) => [n, indicatorOutputs(indicators, n, s)])), params, baseTimeframeMs, symbols: options.symbols, types})
   const conditions: Partial<Record<'entryLong' | 'entryShort' | 'exitLong' | 'exitShort', IR>> = {}
   for (const [block, side, key] of CONDITIONS) {
     const text = rules[block]?.[side]

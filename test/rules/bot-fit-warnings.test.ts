@@ -56,3 +56,12 @@ test('100% of equity (or 99%) leaves no room for a gap or the commission; 95% do
   }
   assert.deepEqual(warnings(bot('    entry: {long: close > open}\n    sizing: {type: percent_equity, value: 95}')), [])
 })
+
+test('an indicator type written where its name belongs: the error names the indicator (found by an audit: no hint)', () => {
+  const r = parseYamlText('spec.yaml', new TextEncoder().encode(bot('    indicators: {r: {type: rsi, period: 2}}\n    entry: {long: rsi < 30}')))
+  if (!r.ok) throw new Error('parse')
+  const [e] = validateRules((r.yaml.value.strategy as {params: unknown}).params, {file: 'spec.yaml', doc: r.yaml.doc, lineCounter: r.yaml.lineCounter}, ['strategy', 'params'])
+  assert.deepEqual([e.severity, e.code], ['error', 'rules.unknown_name'])
+  assert.match(e.message, /^unknown name `rsi`: that is an indicator type; the rsi of these rules is named `r`$/)
+  assert.equal(e.hint, 'write `r`')
+})

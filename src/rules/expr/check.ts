@@ -25,6 +25,8 @@ export interface Names {
   baseTimeframeMs?: number
   /** The bot's symbols, when known: `of("SYM", …)` must name one of them. Unknown (a strategy spec on its own): checked when a bot runs it. */
   symbols?: readonly string[]
+  /** Indicator name → its `type` (`r` → `rsi`): an expression that names the type gets the name as its hint. */
+  types?: ReadonlyMap<string, string>
 }
 
 export interface CheckProblem {
@@ -132,6 +134,9 @@ export class ExpressionChecker {
     const alias = this.outputAlias(name)
     if (alias) return this.series(alias, 0)
     if (isFunctionName(name)) return this.fail(at, 'rules.call', `\`${name}\` is a function: call it as ${FUNCTIONS[name].signature}`)
+    // `rsi < 30` with the RSI declared as `r`: the type is not a name (found by an audit: no hint).
+    const named = [...(this.names.types ?? [])].filter(([, type]) => type === name).map(([n]) => `\`${n}\``)
+    if (named.length > 0) return this.fail(at, 'rules.unknown_name', `unknown name \`${name}\`: that is an indicator type; the ${name} of these rules is named ${named.join(' or ')}`, `write ${named[0]}`)
     return this.fail(at, 'rules.unknown_name', `unknown name \`${name}\``, didYouMeanHint(name, this.candidates()))
   }
 

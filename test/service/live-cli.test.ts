@@ -97,6 +97,10 @@ describe('bots live (real processes)', () => {
     assert.match(noUser.stderr, /Exactly one of the following must be provided: --all-users, --user-id/)
     assert.equal(badPoll.code, 2)
     assert.match(badPoll.stderr, /positive number of seconds, got "soon"/)
+    // Found by an audit: 0.0001 s was taken (0 ms), and the idle service used half a core polling.
+    const tiny = await runCli(['live', '--user-id', '1', '--db', db, '--poll-interval', '0.0001'])
+    assert.equal(tiny.code, 2)
+    assert.match(tiny.stderr, /Parsing --poll-interval\n {2}expected at least 0\.1 s, got "0\.0001"/)
     assert.equal(unknown.code, 1)
     assert.match(unknown.stderr, /no bot with id 999\n {2}hint: `bots list`/)
     assert.equal(invalid.code, 1)

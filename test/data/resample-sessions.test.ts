@@ -91,7 +91,7 @@ describe('data resample: bars outside the market\'s sessions', async () => {
     await store.close()
     const r = await runCli(['data', 'resample', 'EXT', '--from', '1M', '--to', '1H', '--db', db])
     assert.equal(r.code, 0, r.stderr)
-    assert.match(r.stdout, /\nwarning: 2,850 of the source bars are outside NYSE's sessions \(pre- and after-market\) and are in the bars made[^\n]*\n {2}hint: --sessions-only /)
+    assert.match(r.stdout, /\nwarning: 2,850 of the source bars are outside NYSE's sessions \(pre- and after-market, or on days it is closed\) and are in the bars made[^\n]*\n {2}hint: --sessions-only /)
     const j = parseJson(await runCli(['data', 'resample', 'EXT', '--from', '1M', '--to', '1H', '--db', db, '--sessions-only', '--json']))
     assert.deepEqual([j.outside, j.sessionsOnly, j.sourceRows], [2850, true, 1950])
   })

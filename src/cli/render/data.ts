@@ -96,6 +96,6 @@ export function renderResample(r: ResampleResult): string {
   const market = marketText(r.market.spec)
   // Said apart, not in the counts' parentheses: the bars made hold (or lack) pre- and after-market trading.
   return r.sessionsOnly
-    ? `${line}\n${n(r.outside)} source bars outside ${market}'s sessions (pre- and after-market) were left out (--sessions-only)`
-    : `${line}\nwarning: ${n(r.outside)} of the source bars are outside ${market}'s sessions (pre- and after-market) and are in the bars made: their opens, highs, lows, closes and volume count\n  hint: --sessions-only makes the bars of session bars only, as an exchange's own ${r.to} bars are`
+    ? `${line}\n${n(r.outside)} source bars outside ${market}'s sessions (pre- and after-market, or on days it is closed) were left out (--sessions-only)`
+    : `${line}\nwarning: ${n(r.outside)} of the source bars are outside ${market}'s sessions (pre- and after-market, or on days it is closed) and are in the bars made: their opens, highs, lows, closes and volume count\n  hint: --sessions-only makes the bars of session bars only, as an exchange's own ${r.to} bars are`
 }

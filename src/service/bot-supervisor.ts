@@ -50,6 +50,8 @@ export interface SupervisorDeps {
 
 export class BotSupervisor {
   phase: Phase = 'stopped'
+  /** Its last start or resume failed for good (bad configuration, no data): in error before it ran. */
+  startFailed = false
   private bot: LiveBot | undefined
   private lastState: BotState | undefined
   private restarts = 0
@@ -137,6 +139,7 @@ export class BotSupervisor {
     const {runtime, recorder, log} = this.deps
     const {row, spec, definition, params, dataDb} = this.prepared
     this.phase = 'starting'
+    this.startFailed = false
     recorder.status(this.id, {status: 'starting'})
     let bot: LiveBot
     try {
@@ -160,7 +163,10 @@ export class BotSupervisor {
       // said as such, not as the strategy crash the runtime wrapped them in.
       if (leaseLost(e)) return this.crashed(e as Error)
       const fatal = unrecoverableCause(e) ?? (isBotsError(e) ? e : undefined)
-      if (fatal) return this.fail(`${kind} failed: ${withHint(fatal)}`)
+      if (fatal) {
+        this.startFailed = true
+        return this.fail(`${kind} failed: ${withHint(fatal)}`)
+      }
       return this.crashed(e as Error)
     }
     if (this.phase !== 'starting') return // stopped while starting

@@ -147,8 +147,9 @@ export class LiveService {
       log.info(`no enabled bots for ${this.who}: add one with ${add} (or \`bots enable ID\`); it is picked up at the next poll (every ${every} s); waiting`)
     } else {
       const loaded = this.ownership?.fence ? '' : `, ${report.found - failed} loaded`
-      // A bot whose start failed (its feed, its warm-up) is in error by now, said above: not counted as started.
-      const inError = new Set(this.manager?.supervisors.filter((s) => s.phase === 'error').map((s) => s.id))
+      // A bot whose start failed for good (its feed, its data) was said above: not counted as started.
+      // (One that started and failed since, a strategy stopped at its time budget, was started.)
+      const inError = new Set(this.manager?.supervisors.filter((s) => s.startFailed).map((s) => s.id))
       const started = report.started.filter((id) => !inError.has(id)).length
       const startFailed = report.started.length - started
       log.info(`${this.who}: ${report.found} enabled bot${report.found === 1 ? '' : 's'} found${where}${loaded}, ${started} started${startFailed ? `, ${startFailed} failed to start` : ''}${failed ? `, ${failed} failed` : ''}`)

@@ -15,7 +15,8 @@
  * with fewer source bars than their span holds in the market's sessions (partial-buckets.ts).
  * On a market with sessions, a sub-day bucket the clock starts before the open whose first bar is
  * in the session is stamped at the open (`stampAtSessionOpens`), and bars outside the sessions are
- * counted, or left out (resample-sessions.ts). The target is replaced over the source's span.
+ * counted, or left out (resample-sessions.ts); the bars an earlier resample made under the other
+ * stamp, or of the bars left out, are removed (`removeRestamped`).
  */
 import {DAY_MS} from '../model/time.js'
 import {BotsError} from '../core/errors.js'
@@ -64,7 +65,7 @@ export interface ResampleResult {
   rows: number
   new: number
   replaced: number
-  /** Stored bars of the target in the resampled span that the source no longer makes (stamped otherwise by an earlier resample), deleted. */
+  /** Bars an earlier resample made of these buckets under another stamp (09:00 now 09:30, or back), or from the bars --sessions-only leaves out, deleted. */
   removed: number
   /**
    * Buckets made of fewer source bars than they can hold: their real span on the clock of
@@ -87,6 +88,7 @@ export interface ResampleResult {
 
 const OUT = 'bots_resampled'
 const SESSIONS = 'bots_resample_sessions'
+const LEFT_OUT = 'bots_resample_left_out'
 
 export async function resampleBars(store: Store, opts: ResampleOptions): Promise<ResampleResult> {
   if (store.readOnly) throw new Error('bug: resampleBars needs a store opened read-write')
@@ -130,10 +132,15 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
       const partial = any ? await countPartial(conn, {table: OUT, from, to, timezone, market, first, last}) : 0
       const restamp = any && to.ms < DAY_MS && given.source !== 'bars' && !alwaysOpen(given.spec)
       if (restamp) await stampAtSessionOpens(conn, given, first, last + to.ms)
+      // The bars left out by --sessions-only, bucketed as a resample without it made them: theirs go.
+      if (sessionsOnly && outside > 0) {
+        const left = `${range.where} AND NOT ${inSessions(SESSIONS, from.ms)}`
+        await conn.run(`CREATE OR REPLACE TEMP TABLE ${LEFT_OUT} AS SELECT ts FROM (${to.ms < DAY_MS ? intradayBuckets(left, to.ms) : dailyBuckets(left, to.ms / DAY_MS)})`, {...params, tz: timezone})
+      }
       const counts = await inTransaction(conn, async () => {
-        const cleared = any ? await clearSpan(conn, opts.symbol, to.text, Math.min(first, sourceFirst), Math.max(last + to.ms, sourceEnd)) : {replaced: 0, removed: 0}
+        const removed = any || sessionsOnly ? await removeRestamped(conn, opts.symbol, to.text, {restamp, leftOut: sessionsOnly && outside > 0, toMs: to.ms}) : 0
         const c = await upsertBars(conn, opts.symbol, to.text, OUT)
-        return {new: c.new - cleared.replaced, replaced: cleared.replaced, removed: cleared.removed}
+        return {...c, removed}
       })
       const shown = restamp ? await span() : s
       return {
@@ -144,6 +151,7 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
     } finally {
       await conn.run(`DROP TABLE IF EXISTS temp.${OUT}`)
       await conn.run(`DROP TABLE IF EXISTS temp.${SESSIONS}`)
+      await conn.run(`DROP TABLE IF EXISTS temp.${LEFT_OUT}`)
     }
   })
 }
@@ -225,20 +233,27 @@ async function stampAtSessionOpens(conn: DuckDBConnection, market: MarketInfo, f
 }
 
 /**
- * The target's stored bars from the first bucket's start (`from`, its clock start; or the first
- * source bar, if earlier) to the last one's end (`to`, exclusive; or the last source bar's),
- * deleted before the new ones go in: in that span the target is what the source makes. A bar the
- * source no longer makes there goes too (`removed`): one an earlier resample stamped otherwise (at
- * 09:00 before buckets were stamped at the open, or cut in another zone), or an after-market one
- * that --sessions-only no longer makes. `replaced`: those at a stamp of a new bar.
+ * The target's bars an earlier resample of these buckets made under another stamp, deleted before
+ * the new ones go in (which replace those under the same stamp): the bucket's clock stamp (09:00)
+ * where it is now stamped at the open; the open (09:30) where it is now stamped at the clock
+ * (pre-market bars in it); and, with --sessions-only, the buckets only the bars it leaves out made
+ * (`LEFT_OUT`: the pre- and after-market hours). No other bar of the target is touched: a bar
+ * imported, or made from other data, stays (found by the review: replacing the whole source span
+ * deleted an imported daily bar where the minutes had a gap).
  */
-async function clearSpan(conn: DuckDBConnection, symbol: string, timeframe: string, from: number, to: number): Promise<{replaced: number; removed: number}> {
+async function removeRestamped(conn: DuckDBConnection, symbol: string, timeframe: string, o: {restamp: boolean; leftOut: boolean; toMs: number}): Promise<number> {
   const series = await findSeries(conn, symbol, timeframe)
-  if (series === undefined) return {replaced: 0, removed: 0}
-  const inSpan = `series = $series AND ts >= make_timestamp_ms(${from}::BIGINT) AND ts < make_timestamp_ms(${to}::BIGINT)`
-  const r = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n, count(*) FILTER (WHERE ts IN (SELECT ts FROM ${OUT}))::DOUBLE AS same FROM bar_rows WHERE ${inSpan}`, {series})).getRowObjectsJS()[0]
-  if (Number(r.n) > 0) await conn.run(`DELETE FROM bar_rows WHERE ${inSpan}`, {series})
-  return {replaced: Number(r.same), removed: Number(r.n) - Number(r.same)}
+  if (series === undefined) return 0
+  const made = `(SELECT ts FROM ${OUT})`
+  const stale: string[] = []
+  if (o.restamp) {
+    stale.push(`SELECT clock FROM ${OUT} WHERE clock <> ts`)
+    stale.push(`SELECT make_timestamp_ms(s.o::BIGINT) FROM ${OUT} JOIN ${SESSIONS} s ON s.o > epoch_ms(${OUT}.ts) AND s.o < epoch_ms(${OUT}.ts) + ${o.toMs} WHERE ${OUT}.clock = ${OUT}.ts`)
+  }
+  if (o.leftOut) stale.push(`SELECT ts FROM ${LEFT_OUT}`)
+  if (stale.length === 0) return 0
+  const r = await conn.run(`DELETE FROM bar_rows WHERE series = $series AND ts IN (${stale.join(' UNION ')}) AND ts NOT IN ${made}`, {series})
+  return r.rowsChanged
 }
 
 /** `--sessions-only` needs sessions to keep to: an intraday source, and a market not guessed from the bars. */

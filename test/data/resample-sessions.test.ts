@@ -118,7 +118,7 @@ describe('data resample: bars outside the market\'s sessions', async () => {
     assert.equal(run.counts.iterations, 35)
   })
 
-  it('the target is replaced over the source\'s span: bars an earlier resample made that this one does not are removed', async () => {
+  it('bars an earlier resample made of the same buckets under another stamp, or of the bars now left out, are removed; no other', async () => {
     const {store: s2} = await freshStore()
     await importFiles(s2, [file], {symbol: 'EXT', timezone: 'America/New_York'})
     const folded = await resampleBars(s2, {symbol: 'EXT', from: '1M', to: '1H'})
@@ -128,5 +128,45 @@ describe('data resample: bars outside the market\'s sessions', async () => {
     assert.deepEqual([kept.rows, kept.replaced, kept.new, kept.removed], [35, 30, 5, 50])
     assert.equal((await loadBars(s2, {symbol: 'EXT', timeframe: '1H'})).length, 35)
     await s2.close()
+  })
+
+  it('no other stored bar is touched (found by the review: a gap in the minutes deleted an imported daily bar; a window\'s end deleted the next bucket\'s bar across a clock change)', async () => {
+    const {store: s3} = await freshStore()
+    const dir = tempDir('bots-resample-keep-')
+    // Minutes for every day but the 7th; the vendor's daily bars for all five days.
+    await importFiles(s3, [writeCsv(dir, inSession.filter((r) => !r.local.startsWith('2015-01-07')))], {symbol: 'GAP', timezone: 'America/New_York'})
+    const dailyCsv = path.join(dir, 'daily.csv')
+    writeFileSync(dailyCsv, ['date,open,high,low,close,volume', ...[5, 6, 7, 8, 9].map((d) => `2015-01-0${d},1,2,0.5,1.5,100`)].join('\n') + '\n')
+    await importFiles(s3, [dailyCsv], {symbol: 'GAP', timeframe: '1D', timezone: 'America/New_York'})
+    const r = await resampleBars(s3, {symbol: 'GAP', from: '1M', to: '1D'})
+    assert.deepEqual([r.rows, r.replaced, r.removed], [4, 4, 0])
+    const d = await loadBars(s3, {symbol: 'GAP', timeframe: '1D'})
+    assert.deepEqual([d.length, d.close[2]], [5, 1.5], 'the 7th is the vendor\'s bar still')
+    // Daily bars of a 24/7 series across the spring-forward of 2024-03-10, then again up to the 9th only.
+    const nights = path.join(dir, 'nights.csv')
+    const rows: string[] = ['datetime,open,high,low,close,volume']
+    for (let t = Date.UTC(2024, 2, 7); t < Date.UTC(2024, 2, 13); t += 3_600_000) rows.push(`${new Date(t).toISOString().replace('T', ' ').slice(0, 19)},1,2,0.5,1.5,1`)
+    writeFileSync(nights, rows.join('\n') + '\n')
+    await importFiles(s3, [nights], {symbol: 'H', timeframe: '1H'})
+    const all = await resampleBars(s3, {symbol: 'H', from: '1H', to: '1D', timezone: 'America/New_York', market: '24/7'})
+    const before = await loadBars(s3, {symbol: 'H', timeframe: '1D'})
+    assert.equal(before.length, all.rows)
+    await resampleBars(s3, {symbol: 'H', from: '1H', to: '1D', timezone: 'America/New_York', market: '24/7', end: Date.UTC(2024, 2, 10, 5)})
+    assert.deepEqual([...(await loadBars(s3, {symbol: 'H', timeframe: '1D'})).time], [...before.time])
+    await s3.close()
+  })
+
+  it('--sessions-only over a range of pre-market bars only removes the buckets they made before (found by the review: it cleared nothing)', async () => {
+    const {store: s4} = await freshStore()
+    await importFiles(s4, [file], {symbol: 'EXT', timezone: 'America/New_York'})
+    await resampleBars(s4, {symbol: 'EXT', from: '1M', to: '1H'})
+    const open = Date.UTC(2015, 0, 5, 14, 30) // 09:30 New York, the first day
+    const r = await resampleBars(s4, {symbol: 'EXT', from: '1M', to: '1H', sessionsOnly: true, end: open})
+    // 04:00 … 09:00: each made of pre-market bars in this range (the 09:00 bucket's session half is
+    // outside it, as a window cut inside a bucket makes it of the part it holds).
+    assert.deepEqual([r.rows, r.removed], [0, 6])
+    assert.equal((await loadBars(s4, {symbol: 'EXT', timeframe: '1H', end: open + 1})).length, 0)
+    assert.equal((await loadBars(s4, {symbol: 'EXT', timeframe: '1H'})).length, 80 - 6, 'the rest of the week is untouched')
+    await s4.close()
   })
 })

@@ -91,7 +91,7 @@ export function renderRemove(r: RemoveResult): string {
 
 export function renderResample(r: ResampleResult): string {
   const partial = r.partial ? `; ${n(r.partial)} bars from incomplete periods (market ${marketText(r.market.spec)})` : ''
-  const line = `${r.symbol} ${r.from} → ${r.to} (${r.timezone}): ${n(r.sourceRows)} bars → ${n(r.rows)} (${n(r.new)} new, ${n(r.replaced)} replaced${r.removed ? `, ${n(r.removed)} removed: an earlier resample's, not made now` : ''}${partial})${r.first ? `, ${r.first} … ${r.last}` : ''}`
+  const line = `${r.symbol} ${r.from} → ${r.to} (${r.timezone}): ${n(r.sourceRows)} bars → ${n(r.rows)} (${n(r.new)} new, ${n(r.replaced)} replaced${r.removed ? `, ${n(r.removed)} removed: an earlier resample's under another stamp or of bars now left out` : ''}${partial})${r.first ? `, ${r.first} … ${r.last}` : ''}`
   if (r.outside === 0) return line
   const market = marketText(r.market.spec)
   // Said apart, not in the counts' parentheses: the bars made hold (or lack) pre- and after-market trading.

@@ -12,7 +12,7 @@ First open, highest high, lowest low, last close, summed volume. Bars of a day o
 
 Bars "from incomplete periods" (\`partial\` in --json) are made of fewer bars than their period holds: its real length on the local clock (a New York day lasts 23 or 25 hours when DST starts or ends), and of that only the market's session time (an NYSE day 390 minutes, 210 on an early close, none on a holiday). \`market\` in --json says which calendar that was.
 
-Intraday bars outside the market's sessions (pre- and after-market; \`outside\` in --json) go into the buckets with the rest, with a warning, unless --sessions-only leaves them out. A bucket the clock starts before the open whose first bar is in the session is stamped at the open (NYSE hourly bars: 09:30, 10:00, … 15:00). Over the source's span the target is replaced: bars an earlier resample made there that this one does not are removed (\`removed\`).`
+Intraday bars outside the market's sessions (pre- and after-market; \`outside\` in --json) go into the buckets with the rest, with a warning, unless --sessions-only leaves them out. A bucket the clock starts before the open whose first bar is in the session is stamped at the open (NYSE hourly bars: 09:30, 10:00, … 15:00). The bars an earlier resample made of the same buckets under the other stamp, or of the bars --sessions-only leaves out, are removed (\`removed\`).`
   static override examples = [
     '<%= config.bin %> data resample BTC --from 1M --to 5M',
     '<%= config.bin %> data resample SPY --from 1M --to 1D --tz America/New_York',

@@ -309,12 +309,15 @@ function liveStartWarning(liveStart: string, start: string | undefined): Diagnos
   }
 }
 
-/** Whether two date texts name the same moment (`2014-01-02` and `2014-01-02T00:00:00` do). */
+/** Whether two date texts name the same moment (`2014-01-02` and `2014-01-02T00:00:00` do: only `dateOnly` differs). */
 function sameDate(a: string, b: string | undefined): boolean {
   if (b === undefined) return false
   const x = parseDateText(a)
   const y = parseDateText(b)
-  return x !== undefined && y !== undefined && JSON.stringify(x) === JSON.stringify(y)
+  if (x === undefined || y === undefined) return false
+  const {dateOnly: _x, ...xs} = x
+  const {dateOnly: _y, ...ys} = y
+  return JSON.stringify(xs) === JSON.stringify(ys)
 }
 
 function overridesText(f: {start?: string; end?: string; cash?: string; param?: string[]}): string[] {

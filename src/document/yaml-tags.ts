@@ -6,7 +6,7 @@
  * tag, so any but YAML's own (`!!str`, `!!int`…: `tag:yaml.org,2002:`) is an error.
  */
 import type {Document, LineCounter} from 'yaml'
-import {visit} from '../core/yaml.js'
+import {isScalar, visit} from '../core/yaml.js'
 import type {Diagnostic} from '../core/errors.js'
 
 const STANDARD = 'tag:yaml.org,2002:'
@@ -17,16 +17,19 @@ export function tagDiagnostics(file: string, doc: Document.Parsed, source: strin
     const tag = (node as {tag?: unknown} | null)?.tag // an empty value is null
     if (typeof tag !== 'string' || tag.startsWith(STANDARD)) return
     const start = (node as {range?: readonly number[]}).range?.[0] ?? 0
-    // The tag's `!` is the last one before the value on its line (a tag sits right before what it tags).
-    const lineStart = source.lastIndexOf('\n', start - 1) + 1
+    // The tag's `!` is the last one before the value (a tag sits right before what it tags: on its
+    // line, or on the key's line above a block mapping or list).
+    const scalar = isScalar(node)
+    const from = scalar ? source.lastIndexOf('\n', start - 1) + 1 : 0
     const bang = source.lastIndexOf('!', start)
-    const at = bang >= lineStart ? bang : start
+    const at = bang >= from ? bang : start
     const pos = lineCounter.linePos(at)
     const value = (node as {value?: unknown}).value
     const reads = typeof value === 'string' ? ` and the value reads as ${JSON.stringify(value)}` : ''
     const end = (node as {range?: readonly number[]}).range?.[1] ?? start
     const written = source.slice(at, end).trim()
     const example = written.includes('\n') || written.includes("'") ? `'${tag} …'` : `'${written}'`
+    const hint = scalar ? `quote the whole value to keep the \`!\`: ${example}; a rules condition is negated with \`not (…)\`` : 'remove the tag: a spec takes plain mappings and lists'
     out.push({
       severity: 'error',
       file,
@@ -34,7 +37,7 @@ export function tagDiagnostics(file: string, doc: Document.Parsed, source: strin
       column: pos.col,
       code: 'yaml.tag',
       message: `\`${tag}\` is a YAML tag here, not part of the value: YAML takes it off${reads}`,
-      hint: `quote the whole value to keep the \`!\`: ${example}; a rules condition is negated with \`not (…)\``,
+      hint,
     })
   })
   return out

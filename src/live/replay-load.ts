@@ -53,19 +53,23 @@ export async function loadReplayBars(o: ReplayLoad): Promise<MarketView> {
  */
 export async function storedSpans(o: ReplayLoad): Promise<Array<{symbol: string; first: number; last: number} | undefined>> {
   const tf = toTimeframe(o.timeframe)
-  const store = await openStore({path: o.db, readOnly: true, clock: o.clock, lockWaitMs: 0})
-  try {
-    return await withConnection(store, (conn) =>
-      Promise.all(o.symbols.map(async (symbol, k) => {
-        const id = await findSeries(conn, o.series?.[k] ?? symbol, tf.text)
-        if (id === undefined) return undefined
-        const r = (await conn.runAndReadAll(`SELECT epoch_ms(min(ts))::DOUBLE AS a, epoch_ms(max(ts))::DOUBLE AS b FROM bar_rows WHERE series = $id`, {id})).getRowObjectsJS()[0]
-        return r.a === null ? undefined : {symbol, first: Number(r.a), last: Number(r.b)}
-      })),
-    )
-  } finally {
-    await closeStore(store)
+  const read = async () => {
+    const store = await openStore({path: o.db, readOnly: true, clock: o.clock, lockWaitMs: 0})
+    try {
+      return await withConnection(store, (conn) =>
+        Promise.all(o.symbols.map(async (symbol, k) => {
+          const id = await findSeries(conn, o.series?.[k] ?? symbol, tf.text)
+          if (id === undefined) return undefined
+          const r = (await conn.runAndReadAll(`SELECT epoch_ms(min(ts))::DOUBLE AS a, epoch_ms(max(ts))::DOUBLE AS b FROM bar_rows WHERE series = $id`, {id})).getRowObjectsJS()[0]
+          return r.a === null ? undefined : {symbol, first: Number(r.a), last: Number(r.b)}
+        })),
+      )
+    } finally {
+      await closeStore(store)
+    }
   }
+  // Retried as the bars' read is, while another process holds the store.
+  return retry(read, {clock: o.clock ?? wall, attempts: o.attempts ?? 50, initialDelayMs: o.retryMs ?? 25, maxDelayMs: 400, retryable: locked})
 }
 
 const locked = (e: unknown): boolean => isLockError(e) || (isBotsError(e) && e.diagnostic.code === 'store.locked')

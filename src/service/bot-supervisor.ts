@@ -179,7 +179,7 @@ export class BotSupervisor {
     const from = this.lastState?.lastBarTime ? Object.values(this.lastState.lastBarTime).filter((t): t is number => t !== null) : []
     const replayStart = spec.live.feed.type === 'replay' ? runtime.replayFeedOptions(spec, {db: dataDb}).start : undefined
     // A replay's start moved past where the bot stopped (`bots update`): the bars in between are not played (found by an audit: skipped without a word).
-    const skipped = from.length && replayStart !== undefined && replayStart > Math.max(...from) ? `; live.feed.start (${new Date(replayStart).toISOString()}) is after that bar: the replay goes on from that start, and the bars in between are not played` : ''
+    const skipped = from.length && replayStart !== undefined && replayStart > Math.max(...from) ? `; live.feed.start (${new Date(replayStart).toISOString()}) is after that bar: the replay goes on from that start, and the bars stored in between, if any, are not played` : ''
     const detail = kind === 'start' ? 'started' : `${kind === 'resume' ? 'resumed' : 'restarted'} from its saved state${from.length ? ` (last bar ${new Date(Math.max(...from)).toISOString()})` : ''}${skipped}`
     recorder.event({botId: this.id, userId: this.prepared.row.userId, kind: kind === 'start' ? 'start' : kind, message: detail})
     if (skipped) log.warn(`${this.label}: ${detail}`)

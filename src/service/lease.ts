@@ -12,7 +12,7 @@
 import {hostname} from 'node:os'
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {BotsError} from '../core/errors.js'
-import {processStart} from './process-start.js'
+import {isZombie, processStart} from './process-start.js'
 
 export interface Lease {
   userId: number
@@ -73,6 +73,7 @@ function alive(held: Held, now: number, myHost: string): boolean {
       // ESRCH: no such process. EPERM: it exists (another user's): alive.
       if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false
     }
+    if (isZombie(held.pid)) return false // exited; its parent has not reaped it yet
     // The very process that took the lease runs, however late its heartbeat; another with its PID is not it.
     const start = held.start === undefined ? undefined : processStart(held.pid)
     if (start !== undefined) return start === held.start

@@ -7,11 +7,19 @@
 import {readFileSync} from 'node:fs'
 
 export function processStart(pid: number): string | undefined {
+  return statFields(pid)?.[19] // field 22 (fields after the name start at field 3)
+}
+
+/** Whether the process has exited and awaits its parent's wait (state Z): it runs no more. */
+export function isZombie(pid: number): boolean {
+  return statFields(pid)?.[0] === 'Z'
+}
+
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return fields[19] // field 22 (fields after the name start at field 3)
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   } catch {
     return undefined
   }

@@ -27,8 +27,11 @@ describe('YAML tags in a spec', () => {
     const [local] = errors('name: a\nentry:\n  long: !fast_up close > fast\n')
     assert.deepEqual([local.line, local.column, local.code], [3, 9, 'yaml.tag'])
     assert.match(local.message, /`!fast_up` is a YAML tag/)
-    // On a map or a list too.
+    // On a map or a list too, at the `!` (a block mapping's is on the key's line), and not told to quote it (found by the review).
     assert.equal(errors('name: a\nbroker: !b {cash: 5}\n')[0].code, 'yaml.tag')
+    const [block] = errors('name: a\nbroker: !b\n  cash: 5\n')
+    assert.deepEqual([block.line, block.column, block.code], [2, 9, 'yaml.tag'])
+    assert.equal(block.hint, 'remove the tag: a spec takes plain mappings and lists')
   })
 
   it('YAML\'s own tags and a quoted `!` are values as written', () => {

@@ -232,5 +232,8 @@ describe('item 10 (backtest): usage and messages', () => {
     const same = await runCli(['backtest', 'examples/live-replay.yaml', '--no-record', '--start', '2014-01-02', '--db', path.join(tempDir(), 's.duckdb'), '--json'])
     assert.equal(same.code, 0, same.stderr)
     assert.deepEqual(parseJson(same).warnings.filter((d: any) => d.path === '/live/feed/start'), [])
+    // The same day written as a date-time is that very day too (found by the review).
+    const spelled = await runCli(['backtest', 'examples/live-replay.yaml', '--no-record', '--start', '2014-01-02T00:00:00', '--db', path.join(tempDir(), 's.duckdb'), '--json'])
+    assert.deepEqual(parseJson(spelled).warnings.filter((d: any) => d.path === '/live/feed/start'), [])
   })
 })

@@ -6,7 +6,7 @@
  * and said (`outside`), and `--sessions-only` leaves them out.
  *
  * A bar is outside when [t, t + timeframe) overlaps no session, as `bots data show` counts it
- * (gaps.ts). Only intraday sources are measured: a daily bar on a closed day is a holiday's bar,
+ * (gaps.ts, whose count this is). Only intraday sources are measured: a daily bar on a closed day is a holiday's bar,
  * not an extended-hours one.
  */
 import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
@@ -14,6 +14,8 @@ import type {MarketCalendar} from '../calendar/calendar.js'
 import {DAY_MS} from '../model/time.js'
 import {appendColumns} from './append-columns.js'
 import {copyDoubleChunks} from './chunk-copy.js'
+import {covered} from './bucket-span.js'
+import {findMissing} from './gaps.js'
 
 /** The sessions between `first` and `last` (epoch ms) as a temp table `name` (o, c: epoch ms). */
 export async function sessionsTable(conn: DuckDBConnection, name: string, calendar: MarketCalendar, first: number, last: number): Promise<void> {
@@ -27,20 +29,16 @@ export function inSessions(table: string, ms: number): string {
   return `EXISTS (SELECT 1 FROM ${table} s WHERE epoch_ms(ts) + ${ms} > s.o AND epoch_ms(ts) < s.c)`
 }
 
-/** Source bars (`bars WHERE where`) of `ms` each that overlap no session of `calendar`. */
-export async function countOutside(conn: DuckDBConnection, where: string, params: Record<string, DuckDBValue>, ms: number, calendar: MarketCalendar): Promise<number> {
+/**
+ * Source bars (`bars WHERE where`) of `ms` each that overlap no session of `calendar`, as `bots
+ * data show` counts them (findMissing's `outside`). Undefined when the bars reach outside the
+ * calendar's years (NYSE before 1990): then nothing can be said of them.
+ */
+export async function countOutside(conn: DuckDBConnection, where: string, params: Record<string, DuckDBValue>, ms: number, calendar: MarketCalendar): Promise<number | undefined> {
   if (ms >= DAY_MS) return 0
   const n = Number((await conn.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM bars WHERE ${where}`, params)).getRowObjectsJS()[0].n)
   if (n === 0) return 0
   const times = new Float64Array(n)
   await copyDoubleChunks(await conn.stream(`SELECT epoch_ms(ts)::DOUBLE FROM bars WHERE ${where} ORDER BY ts`, params), [times])
-  const sessions = calendar.sessions(times[0] - DAY_MS, times[n - 1] + DAY_MS)
-  let outside = 0
-  let k = 0 // first session that closes after the bar opens
-  for (let i = 0; i < n; i++) {
-    const t = times[i]
-    while (k < sessions.length && sessions[k].close <= t) k++
-    if (!(k < sessions.length && sessions[k].open < t + ms)) outside++
-  }
-  return outside
+  return covered(() => findMissing(times, {calendar, timeframeMs: ms, timezone: calendar.timezone, limit: 0}).outside)
 }

@@ -25,6 +25,7 @@ import {inTransaction, withConnection, type Store} from './store.js'
 import {findSeries} from './bar-series.js'
 import type {DuckDBConnection} from '@duckdb/node-api'
 import {alwaysOpen, countPartial, guessMarket} from './partial-buckets.js'
+import {covered} from './bucket-span.js'
 import {resolveMarket, type MarketInfo} from './show.js'
 import {canResample, toTimeframe, type Timeframe} from './timeframe.js'
 import {checkTimezone} from './timezone.js'
@@ -106,7 +107,9 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
     const sessionsOnly = opts.sessionsOnly === true
     if (sessionsOnly) checkSessionsOnly(given, from)
     // Counted before any is left out: what the clock-cut buckets would fold in.
-    const outside = sessionsOnly || (from.ms < DAY_MS && given.source !== 'bars' && !alwaysOpen(given.spec)) ? await countOutside(conn, where, params, from.ms, createCalendar(given.spec)) : 0
+    const counted = sessionsOnly || (from.ms < DAY_MS && given.source !== 'bars' && !alwaysOpen(given.spec)) ? await countOutside(conn, where, params, from.ms, createCalendar(given.spec)) : 0
+    if (counted === undefined && sessionsOnly) throw new BotsError(`--sessions-only: the bars reach outside the years ${given.name}'s calendar knows`, {code: 'data.resample', hint: 'resample a range inside them (NYSE: 1990–2099), or without --sessions-only'})
+    const outside = counted ?? 0
     // The source's own span (every bar asked for, outside sessions too): the target is replaced over it.
     const source = (await conn.runAndReadAll(`SELECT epoch_ms(min(ts))::DOUBLE AS a, epoch_ms(max(ts))::DOUBLE AS b FROM bars WHERE ${where}`, params)).getRowObjectsJS()[0]
     const [sourceFirst, sourceEnd] = [Number(source.a), Number(source.b) + from.ms]
@@ -130,8 +133,8 @@ export async function resampleBars(store: Store, opts: ResampleOptions): Promise
       const market = any ? await guessMarket(conn, given, {where, params, from, first, last: last + to.ms + DAY_MS, timezone}) : given
       // Measured on the buckets as the clock cuts them, before any is stamped at a session's open.
       const partial = any ? await countPartial(conn, {table: OUT, from, to, timezone, market, first, last}) : 0
-      const restamp = any && to.ms < DAY_MS && given.source !== 'bars' && !alwaysOpen(given.spec)
-      if (restamp) await stampAtSessionOpens(conn, given, first, last + to.ms)
+      // Not where the bars reach outside the calendar's years (no sessions to stamp at): clock stamps, as before.
+      const restamp = any && to.ms < DAY_MS && given.source !== 'bars' && !alwaysOpen(given.spec) && (await stampAtSessionOpens(conn, given, first, last + to.ms))
       // The bars left out by --sessions-only, bucketed as a resample without it made them: theirs go.
       if (sessionsOnly && outside > 0) {
         const left = `${range.where} AND NOT ${inSessions(SESSIONS, from.ms)}`
@@ -221,8 +224,10 @@ function dailyBuckets(where: string, days: number): string {
  * A bucket whose first bar is pre-market keeps its clock stamp: it holds trading from then. The
  * bucket is the same (`HigherBars` cuts it so too); only its time moves. (`clock` keeps the old one.)
  */
-async function stampAtSessionOpens(conn: DuckDBConnection, market: MarketInfo, first: number, end: number): Promise<void> {
-  await sessionsTable(conn, SESSIONS, createCalendar(market.spec), first, end)
+async function stampAtSessionOpens(conn: DuckDBConnection, market: MarketInfo, first: number, end: number): Promise<boolean> {
+  const calendar = createCalendar(market.spec)
+  if (covered(() => calendar.sessions(first - DAY_MS, end + DAY_MS)) === undefined) return false
+  await sessionsTable(conn, SESSIONS, calendar, first, end)
   await conn.run(`ALTER TABLE ${OUT} ADD COLUMN clock TIMESTAMP`)
   await conn.run(`UPDATE ${OUT} SET clock = ts`)
   await conn.run(
@@ -230,6 +235,7 @@ async function stampAtSessionOpens(conn: DuckDBConnection, market: MarketInfo, f
      WHERE epoch_ms(${OUT}.first) >= s.o AND epoch_ms(${OUT}.first) < s.c AND epoch_ms(${OUT}.clock) < s.o
        AND NOT EXISTS (SELECT 1 FROM ${SESSIONS} x WHERE epoch_ms(${OUT}.clock) >= x.o AND epoch_ms(${OUT}.clock) < x.c)`,
   )
+  return true
 }
 
 /**

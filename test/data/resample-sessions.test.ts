@@ -169,4 +169,14 @@ describe('data resample: bars outside the market\'s sessions', async () => {
     assert.equal((await loadBars(s4, {symbol: 'EXT', timeframe: '1H'})).length, 80 - 6, 'the rest of the week is untouched')
     await s4.close()
   })
+
+  it('bars before the calendar\'s years (NYSE before 1990) resample as before: no count, clock stamps; --sessions-only says why it cannot', async () => {
+    const {store: s5} = await freshStore()
+    const old = inSession.filter((r) => r.local.startsWith('2015-01-05')).map((r) => ({...r, local: r.local.replace('2015-01-05', '1985-01-07')}))
+    await importFiles(s5, [writeCsv(tempDir('bots-resample-1985-'), old)], {symbol: 'OLD', timezone: 'America/New_York'})
+    const r = await resampleBars(s5, {symbol: 'OLD', from: '1M', to: '1H'})
+    assert.deepEqual([r.market.spec, r.outside, r.rows, r.first], ['NYSE', 0, 7, '1985-01-07T14:00:00Z'])
+    await assert.rejects(resampleBars(s5, {symbol: 'OLD', from: '1M', to: '1H', sessionsOnly: true}), (e: unknown) => e instanceof BotsError && /reach outside the years NYSE's calendar knows/.test(e.message))
+    await s5.close()
+  })
 })
